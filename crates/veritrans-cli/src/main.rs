@@ -1,0 +1,2 @@
+//! The `veritrans` command.
+fn main() {}

@@ -1,0 +1,2 @@
+//! Signature schemes of the VeriTrans notifications.
+#![forbid(unsafe_code)]
