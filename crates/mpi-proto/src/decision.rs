@@ -245,12 +245,12 @@ fn classify(
     } else {
         MStatus::Success
     };
-    if let Some(reported) = &statuses.three_d_secure {
-        if *reported != expected {
-            return undetermined(format!(
-                "mstatus {reported} contradicts {three_d_secure} (note *1 says {expected})"
-            ));
-        }
+    if let Some(reported) = &statuses.three_d_secure
+        && *reported != expected
+    {
+        return undetermined(format!(
+            "mstatus {reported} contradicts {three_d_secure} (note *1 says {expected})"
+        ));
     }
 
     match class {

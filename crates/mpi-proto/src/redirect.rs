@@ -37,6 +37,7 @@ impl RedirectParameters {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -70,27 +70,27 @@ impl FieldConstraint {
             rule,
         };
         let len = value.chars().count() as u64;
-        if let Some(min) = self.min_length {
-            if len < min {
-                return Err(fail(format!(
-                    "at least {min} characters required, got {len}"
-                )));
-            }
+        if let Some(min) = self.min_length
+            && len < min
+        {
+            return Err(fail(format!(
+                "at least {min} characters required, got {len}"
+            )));
         }
-        if let Some(max) = self.max_length {
-            if len > max {
-                return Err(fail(format!("at most {max} characters allowed, got {len}")));
-            }
+        if let Some(max) = self.max_length
+            && len > max
+        {
+            return Err(fail(format!("at most {max} characters allowed, got {len}")));
         }
-        if let Some(charset) = self.charset {
-            if let Some((position, _)) = value.char_indices().find(|&(_, c)| !charset.allows(c)) {
-                // The character itself is not echoed: redirect values come
-                // from the browser and end up in logs.
-                return Err(fail(format!(
-                    "character at byte {position} is not allowed (only {})",
-                    charset.describe()
-                )));
-            }
+        if let Some(charset) = self.charset
+            && let Some((position, _)) = value.char_indices().find(|&(_, c)| !charset.allows(c))
+        {
+            // The character itself is not echoed: redirect values come from
+            // the browser and end up in logs.
+            return Err(fail(format!(
+                "character at byte {position} is not allowed (only {})",
+                charset.describe()
+            )));
         }
         Ok(())
     }
@@ -112,6 +112,7 @@ pub fn check(schema: &str, field: &str, value: &str) -> Result<(), Error> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -135,6 +135,7 @@ pub(crate) fn read(value: Option<&str>, path: &str) -> Result<VResultCode, crate
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

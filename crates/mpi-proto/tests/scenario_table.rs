@@ -6,6 +6,8 @@
 //! the implementation uses, so a wrong classification in the spec's
 //! `x-three-d-secure-codes` fails here.
 
+#![allow(clippy::unwrap_used)]
+
 use mpi_proto::testing::{MStatusCell, SCENARIOS, Scenario, ScenarioRisk, Step, full_code};
 use mpi_proto::{
     Action, Decision, MStatus, Outcome, RiskBearer, ServiceOptionType, Statuses, VResultCode,
@@ -67,7 +69,7 @@ fn luhn(number: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn decide(option: &ServiceOptionType, code: &str, status: MStatus) -> Decision {

@@ -1,5 +1,7 @@
 //! The guide's search sample, and search responses it does not show.
 
+#![allow(clippy::unwrap_used)]
+
 use mpi_proto::testing::SEARCH_SAMPLE;
 use mpi_proto::{
     Decision, Error, MStatus, Outcome, ProperTransactionInfo, RiskBearer, SearchResponse,
