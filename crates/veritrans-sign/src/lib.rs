@@ -63,6 +63,25 @@
 //!
 //! `Authorization: Basic {lowercase hex SHA-256(raw body ‖ server key)}`.
 //!
+//! # Interpretations where the guides are silent
+//!
+//! Each is deliberate, documented where it applies, and tested:
+//!
+//! - POP "alphabetical order" is byte order of the names (identical for the gateway's
+//!   lowercase names); a name received twice is an error, since which value was signed is
+//!   ambiguous.
+//! - POP JSON pushes: numbers are signed as written in the body, `null`, objects and
+//!   arrays are rejected ([`pop::json_params`]).
+//! - Webhook HMAC key: the key's UTF-8 bytes by default, hex-decoded on request
+//!   ([`HmacKeyMode`]); the message is `CCID ‖ raw body ‖ key text` either way. `h` is
+//!   compared ignoring ASCII case, unknown header fields are ignored, a repeated field is
+//!   an error.
+//! - Redirect: a name listed in `authParams` but not received is an error (not an empty
+//!   string); one received twice is an error; `paymentId` must itself be listed in
+//!   `authParams`, or the replay check it enables would rest on an unsigned value.
+//! - Oversized inputs ([`MAX_INPUT_LEN`], headers over [`unified::MAX_HEADER_LEN`]) and
+//!   empty bodies are errors before any hashing.
+//!
 //! # Features
 //! `json` (default): [`pop::json_params`], using `serde_json`.
 #![forbid(unsafe_code)]

@@ -20,6 +20,14 @@ use crate::{MAX_INPUT_LEN, PopServerKey, check_body, hex};
 use base64::Engine as _;
 
 /// The name of the parameter that carries the signature.
+///
+/// ```
+/// use veritrans_sign::{pop, PopServerKey};
+/// let key = PopServerKey::new("k");
+/// // `sign` skips it, so signing already-signed parameters gives the same value.
+/// let sig = pop::sign(&[("a", "1")], &key);
+/// assert_eq!(pop::sign(&[("a", "1"), (pop::SIGNATURE_PARAM, sig.as_str())], &key), sig);
+/// ```
 pub const SIGNATURE_PARAM: &str = "signature";
 
 const WHAT: &str = "POP signature";

@@ -13,16 +13,53 @@ use crate::hash::{self, SHA512_LEN};
 use crate::{MAX_INPUT_LEN, MerchantAuthKey, hex};
 
 /// The webhook signature header's name.
+///
+/// ```
+/// assert_eq!(veritrans_sign::unified::WEBHOOK_HEADER, "X-VT-Content-hmac");
+/// ```
 pub const WEBHOOK_HEADER: &str = "X-VT-Content-hmac";
 /// The only algorithm the guide names for the webhook (`h=` field).
+///
+/// ```
+/// use veritrans_sign::{unified, MerchantAuthKey};
+/// let header = unified::sign_webhook("c", &MerchantAuthKey::new("k"), b"{}");
+/// assert!(header.starts_with(&format!("h={};", unified::WEBHOOK_ALGORITHM)));
+/// ```
 pub const WEBHOOK_ALGORITHM: &str = "HmacSHA512";
 /// Header values longer than this are rejected before parsing.
+///
+/// ```
+/// use veritrans_sign::{unified, Error, MerchantAuthKey};
+/// let long = "h=HmacSHA512;".repeat(unified::MAX_HEADER_LEN);
+/// let err = unified::verify_webhook("c", &MerchantAuthKey::new("k"), &long, b"{}").unwrap_err();
+/// assert!(matches!(err, Error::MalformedHeader { .. }));
+/// ```
 pub const MAX_HEADER_LEN: usize = 8 * 1024;
 /// The redirect parameter that lists, Base64-encoded, which parameters `vAuthInfo` covers.
+///
+/// ```
+/// use veritrans_sign::{unified, Error, MerchantAuthKey};
+/// let err = unified::verify_redirect("c", &MerchantAuthKey::new("k"), &[("vAuthInfo", "00".repeat(64))], "p").unwrap_err();
+/// assert_eq!(err, Error::MissingParameter { name: unified::AUTH_PARAMS.into() });
+/// ```
 pub const AUTH_PARAMS: &str = "authParams";
 /// The redirect parameter that carries the signature.
+///
+/// ```
+/// use veritrans_sign::{unified, Error, MerchantAuthKey};
+/// let err = unified::verify_redirect::<&str, &str>("c", &MerchantAuthKey::new("k"), &[], "p").unwrap_err();
+/// assert_eq!(err, Error::MissingParameter { name: unified::V_AUTH_INFO.into() });
+/// ```
 pub const V_AUTH_INFO: &str = "vAuthInfo";
 /// The redirect parameter that must equal the merchant's own paymentId.
+///
+/// ```
+/// use veritrans_sign::{unified, MerchantAuthKey};
+/// let key = MerchantAuthKey::new("k");
+/// let (ap, va) = unified::sign_redirect("c", &key, &[(unified::PAYMENT_ID, "p1")]);
+/// let params = [(unified::PAYMENT_ID, "p1"), (unified::AUTH_PARAMS, &ap), (unified::V_AUTH_INFO, &va)];
+/// assert_eq!(unified::verify_redirect("c", &key, &params, "p1"), Ok(()));
+/// ```
 pub const PAYMENT_ID: &str = "paymentId";
 
 const WEBHOOK_WHAT: &str = "X-VT-Content-hmac signature";
@@ -121,8 +158,9 @@ fn parse_webhook_header(header: &str) -> Result<WebhookHeader<'_>, Error> {
 /// `X-VT-Content-hmac: …` line is accepted too), `body` the raw request body exactly as
 /// received — never a re-serialisation of parsed JSON.
 ///
-/// The header is parsed leniently (spaces around `;` and `=`, any field order, hex digits
-/// of either case, unknown fields ignored) and strictly otherwise.
+/// The header is parsed leniently (spaces around `;` and `=`, any field order, field
+/// names and hex digits of either case, a trailing `;`, unknown fields ignored) and
+/// strictly otherwise. The algorithm and CCID are checked before the body is hashed.
 ///
 /// # Errors
 /// [`Error::MalformedHeader`] (missing or duplicate `h`/`s`/`v`, a field without `=`,
@@ -235,7 +273,9 @@ const STANDARD_LENIENT: GeneralPurpose =
 /// `+`→`_`, and a `+` that a form decoder turned into a space). URL-safe and the MDK
 /// variant map `-` and `_` the opposite way round, so a value containing them has two
 /// readings; both are tried, and one that verifies is required. Trying both cannot help a
-/// forger: each reading is checked against a digest that needs the key.
+/// forger: each reading is checked against a digest that needs the key. (With the
+/// gateway's alphanumeric names the encoding never contains `+` or `/` — those need `>`,
+/// `?` or `~` in the text — so in practice only the padding differs.)
 fn auth_params_readings(raw: &str) -> Result<Vec<Vec<String>>, Error> {
     let base: String = raw
         .chars()
