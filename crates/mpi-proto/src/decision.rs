@@ -209,14 +209,12 @@ impl Decision {
     /// search (see the crate docs): the push is a hint that a result exists.
     pub fn from_push_data(option: &ServiceOptionType, data: &PushData) -> Result<Self, Error> {
         let code = vresult::read(data.vresult_code.as_deref(), "data[].vresult_code")?;
-        let blank_is_absent = |status: &Option<MStatus>| {
-            status
-                .clone()
-                .filter(|s| !matches!(s, MStatus::Unknown(text) if text.trim().is_empty()))
-        };
         let statuses = Statuses {
-            three_d_secure: blank_is_absent(&data.mpi_mstatus),
-            card: blank_is_absent(&data.card_mstatus),
+            three_d_secure: data
+                .mpi_mstatus
+                .clone()
+                .filter(|s| !matches!(s, MStatus::Unknown(text) if text.trim().is_empty())),
+            card: data.card_status().cloned(),
         };
         Ok(Self::decide(option, &code, &statuses))
     }

@@ -94,6 +94,10 @@ pub enum Error {
         /// Top-level `message`.
         message: Option<String>,
     },
+    /// A push whose `Authorization` header is missing its `Basic ` scheme,
+    /// malformed, or does not match the body: it was not parsed.
+    #[error("push notification rejected: {0}")]
+    Signature(#[from] veritrans_sign::Error),
     /// The search result is about another order than the one redirected.
     #[error("order_info.order_id: expected {expected:?}, got {actual:?}")]
     OrderMismatch {

@@ -14,6 +14,7 @@ mod error;
 // by `--check`: rustfmt must not touch it.
 #[rustfmt::skip]
 mod generated;
+mod push;
 mod redirect;
 mod search;
 pub mod testing;
@@ -31,4 +32,6 @@ pub use generated::types::{
     CardTransactionInfo, MpiTransactionInfo, OrderInfo, ProperOrderInfo, PushData,
     PushNotification, RedirectParameters, SearchResponse, TransactionInfo,
 };
+pub use push::Push;
+pub use veritrans_sign::MpiServerKey;
 pub use vresult::VResultCode;

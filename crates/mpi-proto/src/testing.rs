@@ -15,6 +15,8 @@
 //! - `mstatus` cells reading "failure or success" are settled per code by
 //!   note *1 (`GExx` → failure, `G0xx` → success).
 
+use veritrans_sign::MpiServerKey;
+
 use crate::codes::ServiceOptionType;
 
 pub use crate::generated::tables::SCENARIOS;
@@ -188,3 +190,9 @@ pub const PUSH_SAMPLE: &str = r#"{
         }
     ]
 }"#;
+
+/// The `Authorization` header the gateway would send with `body`: lets a
+/// merchant test a push handler end to end.
+pub fn push_authorization(body: &[u8], key: &MpiServerKey) -> String {
+    veritrans_sign::mpi::authorization(body, key)
+}
