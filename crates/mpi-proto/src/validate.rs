@@ -4,11 +4,11 @@
 //! read (and its signature still checked), so an over-long value from the
 //! gateway cannot make a paid order unreadable. Callers that want them call
 //! [`check`] or a type's `validate` method. The table itself
-//! ([`crate::generated::tables::CONSTRAINTS`]) is generated from the spec's
+//! ([`CONSTRAINTS`]) is generated from the spec's
 //! `minLength`/`maxLength`/`x-charset`.
 
 use crate::Error;
-use crate::generated::tables::CONSTRAINTS;
+pub use crate::generated::tables::CONSTRAINTS;
 
 /// A character class named by the guide.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
