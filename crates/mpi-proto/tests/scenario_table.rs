@@ -256,3 +256,36 @@ fn sandbox_pairing_of_row_7_1() {
         None
     );
 }
+
+/// Every row and column of the table with the decision taken on each cell,
+/// for review.
+#[test]
+fn scenario_table_snapshot() {
+    let mut out = String::from("row | option | step | mstatus cell | code | outcome / action\n");
+    for row in SCENARIOS {
+        out.push_str(&format!(
+            "# {} {} — risk {:?} — cards {:?}\n",
+            row.no, row.title, row.risk, row.cards
+        ));
+        for option in &OPTIONS {
+            for (name, step) in [("authorize", &row.authorize), ("verify", &row.verify)] {
+                let cells = step.codes(option).unwrap();
+                if cells.is_empty() {
+                    out.push_str(&format!(
+                        "{} | {} | {name} | {:?} | (no step) |\n",
+                        row.no, option, step.mstatus
+                    ));
+                }
+                for cell in cells {
+                    let code = full_code(cell);
+                    let decision = decide(option, &code, note_1(&code));
+                    out.push_str(&format!(
+                        "{} | {} | {name} | {:?} | {code} | {:?} / {:?}\n",
+                        row.no, option, step.mstatus, decision.outcome, decision.action
+                    ));
+                }
+            }
+        }
+    }
+    insta::assert_snapshot!("scenario_table", out);
+}
