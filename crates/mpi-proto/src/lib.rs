@@ -123,7 +123,9 @@
 //!   Brand" in that list is read as the table's "payment capability for
 //!   brands not supporting 3-D Secure" column, not as an option value.
 //!   Unknown values are kept ([`ServiceOptionType::Unknown`]) and never
-//!   lead to shipping.
+//!   lead to shipping. `mpi-merchant`'s payment rules are not in the guide;
+//!   going by its name it is treated like `mpi-company` (it may pay on a
+//!   conditional success) when checking a result for contradictions.
 //! - **Contradictions are not shipped**: a conditional success under
 //!   `mpi-complete`, a card payment under `mpi-none`, an `mstatus` against
 //!   note *1, a card status against `A001` → [`Outcome::Undetermined`].
