@@ -150,10 +150,12 @@ impl Decision {
         }
     }
 
-    /// Decides from a search response: the search must have succeeded, the
-    /// code and `mstatus` are the latest transaction's (the last of
-    /// `transaction_info_array`), the card status the latest `card`
-    /// transaction's.
+    /// Decides from a search response. The search must have succeeded; the
+    /// code is the latest transaction's (the last of
+    /// `transaction_info_array`). When that transaction is the `card` one,
+    /// its `mstatus` is the card status and the 3-D Secure status is that
+    /// of the latest `mpi` transaction with the same code; otherwise its
+    /// `mstatus` is the 3-D Secure status.
     ///
     /// ```
     /// use mpi_proto::{Decision, SearchResponse, ServiceOptionType, testing::SEARCH_SAMPLE};
