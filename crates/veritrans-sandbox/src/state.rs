@@ -1,0 +1,113 @@
+//! The state every route handler receives.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::credentials::Credentials;
+use crate::delivery::{Delivery, DeliveryEngine, DeliveryError, DeliveryLog};
+use crate::faults::FaultTable;
+use crate::log::{Gateway, TransactionLog, TransactionRecord};
+
+/// Shared state of a running sandbox, handed to every route as axum state.
+///
+/// Cloning is cheap and shares everything. Gateway routes read the accepted
+/// [`credentials`](AppState::credentials), append to the
+/// [`transactions`](AppState::transactions) log and queue notifications with
+/// [`deliver`](AppState::deliver). Each gateway module will keep its own domain state
+/// (orders, keys, cards) next to these when it is added.
+///
+/// ```
+/// use axum::{Router, extract::State, routing::post};
+/// use veritrans_sandbox::{AppState, Gateway};
+///
+/// // The shape of a gateway route: record what happened, answer in the gateway's format.
+/// async fn handler(State(state): State<AppState>) -> &'static str {
+///     state.record(Gateway::Mpi, "example", "req-1", serde_json::json!({}));
+///     "ok"
+/// }
+/// let routes: Router<AppState> = Router::new().route("/example", post(handler));
+/// # let _ = routes;
+/// ```
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    addr: SocketAddr,
+    base_url: String,
+    credentials: Credentials,
+    transactions: TransactionLog,
+    deliveries: DeliveryEngine,
+    faults: FaultTable,
+}
+
+impl AppState {
+    pub(crate) fn new(
+        addr: SocketAddr,
+        credentials: Credentials,
+        deliveries: DeliveryEngine,
+        faults: FaultTable,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                addr,
+                base_url: format!("http://{addr}"),
+                credentials,
+                transactions: TransactionLog::default(),
+                deliveries,
+                faults,
+            }),
+        }
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.inner.addr
+    }
+
+    /// `http://{addr}`, without a trailing slash; for URLs the sandbox hands out.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The credentials the sandbox accepts.
+    pub fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
+    }
+
+    /// The transactions/events log.
+    pub fn transactions(&self) -> &TransactionLog {
+        &self.inner.transactions
+    }
+
+    /// Appends to the transactions/events log; see [`TransactionLog::append`].
+    pub fn record(
+        &self,
+        gateway: Gateway,
+        kind: impl Into<String>,
+        id: impl Into<String>,
+        summary: serde_json::Value,
+    ) -> TransactionRecord {
+        self.inner.transactions.append(gateway, kind, id, summary)
+    }
+
+    /// Queues a notification for background delivery with redelivery; returns its ID.
+    pub fn deliver(&self, delivery: Delivery) -> Result<String, DeliveryError> {
+        self.inner.deliveries.deliver(delivery)
+    }
+
+    /// The deliveries log.
+    pub fn deliveries(&self) -> &DeliveryLog {
+        self.inner.deliveries.log()
+    }
+
+    pub(crate) fn engine(&self) -> &DeliveryEngine {
+        &self.inner.deliveries
+    }
+
+    pub(crate) fn faults(&self) -> &FaultTable {
+        &self.inner.faults
+    }
+}
