@@ -1,6 +1,7 @@
 //! Assembles the router and the layers every request passes through.
 //!
-//! From the outside in: a panic safety net, fault injection, the body-size limit, then
+//! From the outside in: the hard stop (cuts requests still running when the shutdown
+//! grace is over), a panic safety net, fault injection, the body-size limit, then
 //! the routes (`/_sandbox/`, the gateways, then any extra routers given to the builder),
 //! and finally JSON `404`/`405` answers for anything unrouted.
 
@@ -13,6 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use futures::FutureExt;
 use http::{Method, StatusCode, Uri};
+use tokio::sync::watch;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -21,7 +23,12 @@ use crate::{faults, gateways, inspect};
 /// The default request body limit: 1 MiB, far above any gateway request.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
-pub(crate) fn build(state: AppState, extra: Vec<Router<AppState>>, body_limit: usize) -> Router {
+pub(crate) fn build(
+    state: AppState,
+    extra: Vec<Router<AppState>>,
+    body_limit: usize,
+    halt: watch::Receiver<bool>,
+) -> Router {
     // Extra routers are chained as fallbacks rather than merged: a merge panics on an
     // overlapping route, a fallback chain just lets earlier routes win.
     let mut rest: Router = unrouted(Router::new()).with_state(state.clone());
@@ -43,6 +50,22 @@ pub(crate) fn build(state: AppState, extra: Vec<Router<AppState>>, body_limit: u
             faults::inject,
         ))
         .layer(middleware::from_fn(catch_panic))
+        .layer(middleware::from_fn_with_state(halt, cut_on_halt))
+}
+
+/// Graceful shutdown waits for requests in flight; once the grace is over (or the handle
+/// was dropped) the ones still running are abandoned and their connections aborted, so the
+/// server's connection tasks end rather than outlive the sandbox.
+async fn cut_on_halt(
+    State(mut halt): State<watch::Receiver<bool>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    tokio::select! {
+        response = next.run(request) => response,
+        // An error means the handle is gone, which halts as well.
+        _ = halt.wait_for(|halted| *halted) => faults::aborting_response(),
+    }
 }
 
 fn unrouted(router: Router<AppState>) -> Router<AppState> {

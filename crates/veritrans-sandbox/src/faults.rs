@@ -312,7 +312,7 @@ pub(crate) async fn inject(
 
 /// A response whose body fails on first read: hyper aborts the connection before
 /// writing the status line, so the client gets no answer at all.
-fn aborting_response() -> Response {
+pub(crate) fn aborting_response() -> Response {
     let stream = futures::stream::once(async {
         Err::<Bytes, std::io::Error>(std::io::Error::new(
             std::io::ErrorKind::ConnectionAborted,

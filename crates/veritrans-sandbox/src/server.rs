@@ -114,6 +114,7 @@ impl SandboxBuilder {
         let addr = listener.local_addr().map_err(bind_error)?;
 
         let (stop, stopped) = watch::channel(false);
+        let (halt, halted) = watch::channel(false);
         let engine = DeliveryEngine::new(
             self.retry_policy,
             DeliveryLog::default(),
@@ -122,7 +123,7 @@ impl SandboxBuilder {
         )
         .map_err(Error::DeliveryClient)?;
         let state = AppState::new(addr, self.credentials, engine, FaultTable::default());
-        let app = app::build(state.clone(), self.routes, self.body_limit);
+        let app = app::build(state.clone(), self.routes, self.body_limit, halted);
 
         // Small request/response exchanges: don't let Nagle's algorithm add latency.
         let listener = listener.tap_io(|tcp| {
@@ -143,6 +144,7 @@ impl SandboxBuilder {
         Ok(RunningSandbox {
             state,
             stop,
+            halt,
             server: Some(server),
             shutdown_grace: self.shutdown_grace,
         })
@@ -150,11 +152,13 @@ impl SandboxBuilder {
 }
 
 /// A started sandbox. Stop it with [`shutdown`](RunningSandbox::shutdown); dropping it
-/// stops it too (without waiting).
+/// stops it too, without waiting: the listener closes, requests in flight are cut and
+/// pending deliveries are cancelled in the background.
 #[derive(Debug)]
 pub struct RunningSandbox {
     state: AppState,
     stop: watch::Sender<bool>,
+    halt: watch::Sender<bool>,
     server: Option<JoinHandle<std::io::Result<()>>>,
     shutdown_grace: Duration,
 }
@@ -187,23 +191,33 @@ impl RunningSandbox {
     }
 
     /// Stops accepting connections, lets requests in flight finish (up to the shutdown
-    /// grace, then cuts them), stops pending deliveries (marked `cancelled`) and waits
-    /// for all of it.
+    /// grace, then aborts their connections), stops pending deliveries (marked
+    /// `cancelled`) and waits for all of it.
     pub async fn shutdown(mut self) -> Result<(), Error> {
         self.stop.send_replace(true);
         let mut result = Ok(());
         if let Some(mut server) = self.server.take() {
-            result = match tokio::time::timeout(self.shutdown_grace, &mut server).await {
-                Ok(Ok(Ok(()))) => Ok(()),
-                Ok(Ok(Err(e))) => Err(Error::Serve(e)),
-                Ok(Err(join)) => Err(Error::Task(join.to_string())),
+            let finished = match tokio::time::timeout(self.shutdown_grace, &mut server).await {
+                Ok(finished) => finished,
                 Err(_) => {
                     tracing::warn!(
                         "requests still in flight after the shutdown grace; cutting them"
                     );
-                    server.abort();
-                    Ok(())
+                    self.halt.send_replace(true);
+                    match tokio::time::timeout(HALT_WAIT, &mut server).await {
+                        Ok(finished) => finished,
+                        Err(_) => {
+                            // Only a response body still streaming can get here.
+                            server.abort();
+                            Ok(Ok(()))
+                        }
+                    }
                 }
+            };
+            result = match finished {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(Error::Serve(e)),
+                Err(join) => Err(Error::Task(join.to_string())),
             };
         }
         self.state.engine().drain().await;
@@ -211,10 +225,15 @@ impl RunningSandbox {
     }
 }
 
+/// How long to wait for connections to close once requests in flight were cut.
+const HALT_WAIT: Duration = Duration::from_secs(1);
+
 impl Drop for RunningSandbox {
     fn drop(&mut self) {
-        // The server task and the delivery tasks all watch this flag and wind down on
-        // their own; Drop cannot wait for them.
+        // The server task, its request handlers and the delivery tasks all watch these
+        // flags and wind down on their own; Drop cannot wait for them, and nobody is left
+        // to wait for a request in flight, so those are cut at once.
         self.stop.send_replace(true);
+        self.halt.send_replace(true);
     }
 }
