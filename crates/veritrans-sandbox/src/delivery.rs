@@ -231,6 +231,12 @@ pub enum DeliveryError {
     /// The sandbox is shutting down and accepts no new deliveries.
     #[error("the sandbox is shutting down")]
     ShuttingDown,
+    /// No delivery has this ID (redelivery).
+    #[error("no delivery with id {0:?}")]
+    UnknownId(String),
+    /// The delivery is still being attempted (redelivery).
+    #[error("the delivery {0:?} is still pending")]
+    StillPending(String),
 }
 
 /// The shared log of deliveries; cloning shares the same log.
@@ -321,6 +327,7 @@ impl DeliveryLog {
 }
 
 /// A validated delivery, ready to be sent any number of times.
+#[derive(Debug)]
 struct Prepared {
     id: String,
     method: Method,
@@ -343,6 +350,8 @@ struct EngineInner {
     shutdown: watch::Receiver<bool>,
     runtime: tokio::runtime::Handle,
     tasks: Mutex<JoinSet<()>>,
+    // Kept so a settled delivery can be sent again byte for byte.
+    prepared: Mutex<HashMap<String, Arc<Prepared>>>,
 }
 
 impl DeliveryEngine {
@@ -366,6 +375,7 @@ impl DeliveryEngine {
                 shutdown,
                 runtime,
                 tasks: Mutex::new(JoinSet::new()),
+                prepared: Mutex::default(),
             }),
         })
     }
@@ -380,14 +390,63 @@ impl DeliveryEngine {
             return Err(DeliveryError::ShuttingDown);
         }
         let (prepared, record) = prepare(delivery)?;
+        let prepared = Arc::new(prepared);
         let id = prepared.id.clone();
         self.inner.log.insert(record)?;
+        self.inner
+            .prepared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id.clone(), prepared.clone());
+        self.spawn(prepared, 1);
+        Ok(id)
+    }
+
+    /// Sends a settled (delivered, failed or cancelled) delivery again: same ID, headers
+    /// and body, a fresh round of the retry policy, attempts numbered on from the last.
+    ///
+    /// This is how a test produces the duplicate notification the Unified API guide warns
+    /// about ("the FEP server may retry the notification" even after a 200).
+    pub(crate) fn redeliver(&self, id: &str) -> Result<(), DeliveryError> {
+        if *self.inner.shutdown.borrow() {
+            return Err(DeliveryError::ShuttingDown);
+        }
+        let prepared = self
+            .inner
+            .prepared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .cloned()
+            .ok_or_else(|| DeliveryError::UnknownId(id.to_owned()))?;
+        let mut next = None;
+        let mut pending = false;
+        // Check and flip the status in one step, so two concurrent redeliveries of the
+        // same ID cannot both start.
+        self.inner.log.update(id, |r| {
+            if r.status == DeliveryStatus::Pending {
+                pending = true;
+            } else {
+                r.status = DeliveryStatus::Pending;
+                next =
+                    Some(u32::try_from(r.attempts.len()).map_or(u32::MAX, |n| n.saturating_add(1)));
+            }
+        });
+        match next {
+            Some(first) if !pending => {
+                self.spawn(prepared, first);
+                Ok(())
+            }
+            _ => Err(DeliveryError::StillPending(id.to_owned())),
+        }
+    }
+
+    fn spawn(&self, prepared: Arc<Prepared>, first_attempt: u32) {
         let engine = self.clone();
         let mut tasks = self.tasks();
         // Reap finished tasks so the set does not grow with every delivery ever made.
         while tasks.try_join_next().is_some() {}
-        tasks.spawn_on(engine.run(prepared), &self.inner.runtime);
-        Ok(id)
+        tasks.spawn_on(engine.run(prepared, first_attempt), &self.inner.runtime);
     }
 
     /// Waits for every delivery task to end; call after the shutdown signal.
@@ -403,11 +462,12 @@ impl DeliveryEngine {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    async fn run(self, d: Prepared) {
+    async fn run(self, d: Arc<Prepared>, first_attempt: u32) {
         let policy = &self.inner.policy;
         let log = &self.inner.log;
         let mut shutdown = self.inner.shutdown.clone();
-        for number in 1..=policy.max_attempts {
+        for round in 1..=policy.max_attempts {
+            let number = first_attempt.saturating_add(round - 1);
             let request = self
                 .inner
                 .client
@@ -441,7 +501,7 @@ impl DeliveryEngine {
                 elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
                 outcome,
             };
-            let last = number == policy.max_attempts;
+            let last = round == policy.max_attempts;
             log.update(&d.id, |r| {
                 r.attempts.push(attempt);
                 if delivered {
@@ -459,7 +519,7 @@ impl DeliveryEngine {
                     log.update(&d.id, |r| r.status = DeliveryStatus::Cancelled);
                     return;
                 }
-                () = tokio::time::sleep(policy.backoff(number)) => {}
+                () = tokio::time::sleep(policy.backoff(round)) => {}
             }
         }
     }

@@ -43,7 +43,8 @@ pub enum Error {
 /// ```
 ///
 /// Codes used by the core: `bad_request` (400), `not_found` (404),
-/// `method_not_allowed` (405), `payload_too_large` (413), `unsupported_media_type` (415),
+/// `method_not_allowed` (405), `conflict` (409), `payload_too_large` (413),
+/// `unsupported_media_type` (415), `shutting_down` (503),
 /// `injected_fault` (status chosen by the fault rule), `internal_error` (500, only if a
 /// handler panicked — a bug in the sandbox, never the request's fault).
 ///

@@ -6,6 +6,7 @@
 //! | `GET /_sandbox/transactions[?gateway=&kind=&id=]` | `200 {"transactions": [TransactionRecord…]}` |
 //! | `GET /_sandbox/deliveries` | `200 {"deliveries": [DeliveryRecord…]}` |
 //! | `GET /_sandbox/deliveries/{id}` | `200 DeliveryRecord`, or `404` |
+//! | `POST /_sandbox/deliveries/{id}/redeliver` | `202 DeliveryRecord` (sent again: a duplicate notification), `404`, or `409` while still pending |
 //! | `GET /_sandbox/faults` | `200 {"faults": [Fault…]}` |
 //! | `POST /_sandbox/faults` with a [`FaultRule`] as JSON | `201 Fault`, or `400` naming the field |
 //! | `DELETE /_sandbox/faults` | `204`, every rule removed |
@@ -18,12 +19,12 @@ use std::time::Duration;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use http::StatusCode;
 use serde_json::json;
 
-use crate::delivery::DeliveryRecord;
+use crate::delivery::{DeliveryError, DeliveryRecord};
 use crate::error::ApiError;
 use crate::faults::{Fault, FaultError, FaultId, FaultRule};
 use crate::gateways;
@@ -76,6 +77,11 @@ impl Inspector {
         self.state.deliveries().wait_settled(id, timeout).await
     }
 
+    /// Sends a settled delivery once more; see [`AppState::redeliver`].
+    pub fn redeliver(&self, id: &str) -> Result<(), DeliveryError> {
+        self.state.redeliver(id)
+    }
+
     /// Adds a fault rule; it applies to the next `rule.count` matching requests.
     pub fn add_fault(&self, rule: FaultRule) -> Result<Fault, FaultError> {
         self.state.faults().add(rule)
@@ -104,6 +110,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/_sandbox/transactions", get(transactions))
         .route("/_sandbox/deliveries", get(deliveries))
         .route("/_sandbox/deliveries/{id}", get(delivery))
+        .route("/_sandbox/deliveries/{id}/redeliver", post(redeliver))
         .route(
             "/_sandbox/faults",
             get(faults).post(add_fault).delete(clear_faults),
@@ -138,6 +145,30 @@ async fn delivery(
         .get(&id)
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no delivery with id {id:?}")))
+}
+
+async fn redeliver(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id?;
+    match state.redeliver(&id) {
+        Ok(()) => {
+            let record = state.deliveries().get(&id);
+            Ok((StatusCode::ACCEPTED, Json(record)).into_response())
+        }
+        Err(e @ DeliveryError::UnknownId(_)) => Err(ApiError::not_found(e.to_string())),
+        Err(e @ DeliveryError::StillPending(_)) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            e.to_string(),
+        )),
+        Err(e) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting_down",
+            e.to_string(),
+        )),
+    }
 }
 
 async fn faults(State(state): State<AppState>) -> Json<serde_json::Value> {

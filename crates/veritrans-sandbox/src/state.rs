@@ -98,6 +98,12 @@ impl AppState {
         self.inner.deliveries.deliver(delivery)
     }
 
+    /// Sends a settled delivery once more (a duplicate notification), with the same ID,
+    /// headers and body and a fresh round of the retry policy.
+    pub fn redeliver(&self, id: &str) -> Result<(), DeliveryError> {
+        self.inner.deliveries.redeliver(id)
+    }
+
     /// The deliveries log.
     pub fn deliveries(&self) -> &DeliveryLog {
         self.inner.deliveries.log()

@@ -245,3 +245,106 @@ async fn http_api_lists_deliveries_and_finds_one() {
     assert_eq!(missing.json::<Value>().await.unwrap()["error"], "not_found");
     sandbox.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_settled_delivery_can_be_sent_again_as_a_duplicate() {
+    let merchant = Merchant::start(&[]).await;
+    let sandbox = common::start().await;
+    let id = sandbox
+        .state()
+        .deliver(webhook("wh-dup", merchant.url("/")))
+        .unwrap();
+    sandbox
+        .inspect()
+        .wait_delivery_settled(&id, WAIT)
+        .await
+        .unwrap();
+
+    // Through HTTP: 202 and the record, now pending again.
+    let client = common::client();
+    let url = format!(
+        "{}/_sandbox/deliveries/wh-dup/redeliver",
+        sandbox.base_url()
+    );
+    let response = client.post(&url).send().await.unwrap();
+    assert_eq!(response.status(), 202);
+    let record = sandbox
+        .inspect()
+        .wait_delivery_settled(&id, WAIT)
+        .await
+        .unwrap();
+    assert_eq!(record.status, DeliveryStatus::Delivered);
+    assert_eq!(
+        record.attempts.iter().map(|a| a.number).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    let received = merchant.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(
+        received[0].headers["x-vt-webhook-id"],
+        received[1].headers["x-vt-webhook-id"]
+    );
+    assert_eq!(received[0].body, received[1].body);
+
+    // Through Rust.
+    sandbox.inspect().redeliver(&id).unwrap();
+    sandbox
+        .inspect()
+        .wait_delivery_settled(&id, WAIT)
+        .await
+        .unwrap();
+    assert_eq!(merchant.received().len(), 3);
+
+    let unknown = client
+        .post(format!(
+            "{}/_sandbox/deliveries/nope/redeliver",
+            sandbox.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(
+        sandbox.inspect().redeliver("nope"),
+        Err(DeliveryError::UnknownId("nope".into()))
+    );
+    sandbox.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_pending_delivery_cannot_be_redelivered() {
+    let closed = common::closed_port().await;
+    let sandbox = Sandbox::builder()
+        .retry_policy(veritrans_sandbox::RetryPolicy {
+            max_attempts: 5,
+            initial_backoff: Duration::from_secs(30),
+            max_backoff: Duration::from_secs(30),
+            attempt_timeout: Duration::from_secs(1),
+        })
+        .start()
+        .await
+        .unwrap();
+    let id = sandbox
+        .state()
+        .deliver(Delivery::new(
+            Gateway::Pop,
+            "p",
+            format!("http://{closed}/"),
+        ))
+        .unwrap();
+    assert_eq!(
+        sandbox.inspect().redeliver(&id),
+        Err(DeliveryError::StillPending("p".into()))
+    );
+    let conflict = common::client()
+        .post(format!(
+            "{}/_sandbox/deliveries/p/redeliver",
+            sandbox.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(conflict.status(), 409);
+    assert_eq!(conflict.json::<Value>().await.unwrap()["error"], "conflict");
+    sandbox.shutdown().await.unwrap();
+}

@@ -83,6 +83,27 @@ async fn dropping_the_handle_stops_the_server() {
 }
 
 #[tokio::test]
+async fn dropping_the_handle_cuts_requests_in_flight() {
+    use veritrans_sandbox::{FaultAction, FaultRule};
+
+    let sandbox = common::start().await;
+    sandbox
+        .inspect()
+        .add_fault(FaultRule::new("/test/", FaultAction::Delay { ms: 10_000 }))
+        .unwrap();
+    let state = sandbox.state().clone();
+    let url = format!("{}/test/effect/dropped", sandbox.base_url());
+    let request = tokio::spawn(async move { common::client().post(url).send().await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = std::time::Instant::now();
+    drop(sandbox);
+    let err = request.await.unwrap().expect_err("cut");
+    assert!(!err.is_timeout(), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(state.transactions().is_empty());
+}
+
+#[tokio::test]
 async fn shutdown_lets_a_request_in_flight_finish() {
     use veritrans_sandbox::{FaultAction, FaultRule};
 
