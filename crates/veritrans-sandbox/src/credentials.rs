@@ -1,15 +1,18 @@
-//! The credentials the sandbox accepts, and a redacting holder for the secret ones.
+//! The credentials the sandbox accepts.
 
 use std::fmt;
 
-/// A secret string (server key, token, authentication key).
+use veritrans_sign::{MerchantAuthKey, MpiServerKey, PopServerKey};
+
+/// A secret string without a dedicated key type (the Unified API access token).
 ///
 /// `Debug` and `Display` print `[REDACTED]`, so a secret cannot leak through a log line,
 /// an error message or a `{:?}` in a test failure. The value is reachable only through
 /// [`Secret::expose_secret`], which makes every use visible in review.
 ///
-/// This is the sandbox's own holder until the gateway routes move to `veritrans-sign`'s
-/// key types (`PopServerKey`, `MerchantAuthKey`, `MpiServerKey`).
+/// The signing keys use `veritrans-sign`'s own redacting types ([`PopServerKey`],
+/// [`MerchantAuthKey`], [`MpiServerKey`]), so the gateway routes sign with exactly the
+/// code merchants verify with.
 ///
 /// ```
 /// use veritrans_sandbox::Secret;
@@ -19,7 +22,7 @@ use std::fmt;
 /// assert_eq!(key.to_string(), "[REDACTED]");
 /// assert_eq!(key.expose_secret(), "my-server-key");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Secret(String);
 
 impl Secret {
@@ -50,7 +53,7 @@ impl fmt::Display for Secret {
 ///
 /// [`Credentials::default`] holds fixed, public test values (the `DEFAULT_*` constants),
 /// so a test can use them without configuration. They are obviously not real keys and
-/// are accepted only by this sandbox.
+/// are accepted only by this sandbox. Every secret field redacts itself in `Debug`.
 ///
 /// | field | default | used by |
 /// |---|---|---|
@@ -62,28 +65,31 @@ impl fmt::Display for Secret {
 /// | `jpayment_aid` | [`Credentials::DEFAULT_JPAYMENT_AID`] | J-Payment store ID (`aid`, 6 digits) |
 ///
 /// ```
-/// use veritrans_sandbox::{Credentials, Secret};
+/// use veritrans_sandbox::{Credentials, PopServerKey};
 ///
 /// let creds = Credentials {
-///     pop_server_key: Secret::new("my-pop-key"),
+///     pop_server_key: PopServerKey::new("my-pop-key"),
 ///     ..Credentials::default()
 /// };
 /// assert_eq!(creds.unified_token.expose_secret(), Credentials::DEFAULT_UNIFIED_TOKEN);
 /// // Secrets never show in Debug output.
 /// assert!(!format!("{creds:?}").contains("my-pop-key"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Credentials {
     /// POP `POP_SERVER_KEY`: the Basic-auth user name and the push/redirect signature key.
-    pub pop_server_key: Secret,
+    pub pop_server_key: PopServerKey,
     /// Unified API access token, sent as `Authorization: Bearer …`.
     pub unified_token: Secret,
     /// Unified API merchant CCID (not secret: it appears in `X-VT-Content-hmac`).
     pub merchant_ccid: String,
-    /// Unified API merchant authentication key (webhook HMAC and redirect hash key).
-    pub merchant_auth_key: Secret,
+    /// Unified API merchant authentication key (webhook HMAC and redirect hash key). The
+    /// default is built with [`MerchantAuthKey::new`] (HMAC keyed with the key's UTF-8
+    /// bytes, `veritrans-sign`'s default); give one built with
+    /// [`MerchantAuthKey::with_hex_hmac_key`] to emulate the hex-decoded reading.
+    pub merchant_auth_key: MerchantAuthKey,
     /// MPI server key (SHA-256 request authorization and push signatures).
-    pub mpi_server_key: Secret,
+    pub mpi_server_key: MpiServerKey,
     /// J-Payment store ID (`aid`), six half-width digits; not secret.
     pub jpayment_aid: String,
 }
@@ -108,11 +114,11 @@ impl Credentials {
 impl Default for Credentials {
     fn default() -> Self {
         Self {
-            pop_server_key: Secret::new(Self::DEFAULT_POP_SERVER_KEY),
+            pop_server_key: PopServerKey::new(Self::DEFAULT_POP_SERVER_KEY),
             unified_token: Secret::new(Self::DEFAULT_UNIFIED_TOKEN),
             merchant_ccid: Self::DEFAULT_MERCHANT_CCID.to_owned(),
-            merchant_auth_key: Secret::new(Self::DEFAULT_MERCHANT_AUTH_KEY),
-            mpi_server_key: Secret::new(Self::DEFAULT_MPI_SERVER_KEY),
+            merchant_auth_key: MerchantAuthKey::new(Self::DEFAULT_MERCHANT_AUTH_KEY),
+            mpi_server_key: MpiServerKey::new(Self::DEFAULT_MPI_SERVER_KEY),
             jpayment_aid: Self::DEFAULT_JPAYMENT_AID.to_owned(),
         }
     }
@@ -143,5 +149,29 @@ mod tests {
         assert!(aid.len() == 6 && aid.bytes().all(|b| b.is_ascii_digit()));
         let key = Credentials::DEFAULT_MERCHANT_AUTH_KEY;
         assert!(key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(MerchantAuthKey::with_hex_hmac_key(key).is_ok());
+    }
+
+    #[test]
+    fn defaults_hold_the_documented_values() {
+        let c = Credentials::default();
+        assert_eq!(
+            c.pop_server_key.expose_secret(),
+            Credentials::DEFAULT_POP_SERVER_KEY
+        );
+        assert_eq!(
+            c.unified_token.expose_secret(),
+            Credentials::DEFAULT_UNIFIED_TOKEN
+        );
+        assert_eq!(c.merchant_ccid, Credentials::DEFAULT_MERCHANT_CCID);
+        assert_eq!(
+            c.merchant_auth_key.expose_secret(),
+            Credentials::DEFAULT_MERCHANT_AUTH_KEY
+        );
+        assert_eq!(
+            c.mpi_server_key.expose_secret(),
+            Credentials::DEFAULT_MPI_SERVER_KEY
+        );
+        assert_eq!(c.jpayment_aid, Credentials::DEFAULT_JPAYMENT_AID);
     }
 }

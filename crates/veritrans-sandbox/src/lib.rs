@@ -6,7 +6,8 @@
 //! - the server lifecycle: [`Sandbox::builder`] → [`SandboxBuilder::start`] →
 //!   [`RunningSandbox`] on `127.0.0.1:0` by default, graceful [`RunningSandbox::shutdown`],
 //!   stop on drop;
-//! - the accepted [`Credentials`] (documented test defaults; secrets in [`Secret`]);
+//! - the accepted [`Credentials`] (documented test defaults; keys in `veritrans-sign`'s
+//!   redacting types, the access token in [`Secret`]);
 //! - shared state for routes ([`AppState`]): an append-only transactions/events log
 //!   ([`TransactionLog`]) and outbound notification delivery with redelivery of the same
 //!   request until the merchant answers 200 ([`Delivery`], [`RetryPolicy`], [`DeliveryLog`]);
@@ -80,3 +81,4 @@ pub use inspect::Inspector;
 pub use log::{Gateway, TransactionFilter, TransactionLog, TransactionRecord};
 pub use server::{RunningSandbox, Sandbox, SandboxBuilder};
 pub use state::AppState;
+pub use veritrans_sign::{MerchantAuthKey, MpiServerKey, PopServerKey};

@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use serde_json::Value;
-use veritrans_sandbox::{Credentials, Error, RetryPolicy, Sandbox, Secret};
+use veritrans_sandbox::{Credentials, Error, PopServerKey, RetryPolicy, Sandbox, Secret};
 
 #[tokio::test]
 async fn binds_loopback_on_a_free_port_by_default() {
@@ -37,23 +37,42 @@ async fn binds_loopback_on_a_free_port_by_default() {
 #[tokio::test]
 async fn credentials_default_to_the_documented_values_and_can_be_replaced() {
     let default = Sandbox::builder().start().await.unwrap();
-    assert_eq!(default.credentials(), &Credentials::default());
+    let c = default.credentials();
+    assert_eq!(
+        c.pop_server_key.expose_secret(),
+        Credentials::DEFAULT_POP_SERVER_KEY
+    );
+    assert_eq!(
+        c.unified_token.expose_secret(),
+        Credentials::DEFAULT_UNIFIED_TOKEN
+    );
+    assert_eq!(c.merchant_ccid, Credentials::DEFAULT_MERCHANT_CCID);
     default.shutdown().await.unwrap();
 
     let custom = Credentials {
         unified_token: Secret::new("tok"),
+        pop_server_key: PopServerKey::new("pop"),
         jpayment_aid: "123456".into(),
         ..Credentials::default()
     };
     let sandbox = Sandbox::builder()
-        .credentials(custom.clone())
+        .credentials(custom)
         .start()
         .await
         .unwrap();
-    assert_eq!(sandbox.credentials(), &custom);
+    let c = sandbox.credentials();
+    assert_eq!(c.unified_token.expose_secret(), "tok");
+    assert_eq!(c.pop_server_key.expose_secret(), "pop");
+    assert_eq!(c.jpayment_aid, "123456");
     assert_eq!(
         sandbox.state().credentials().unified_token.expose_secret(),
         "tok"
+    );
+    // The handle's Debug output never shows a secret.
+    let debug = format!("{sandbox:?}");
+    assert!(
+        !debug.contains("tok\"") && !debug.contains("\"pop\""),
+        "{debug}"
     );
     sandbox.shutdown().await.unwrap();
 }
