@@ -3,7 +3,7 @@
 //! | method and path | answer |
 //! |---|---|
 //! | `GET /_sandbox/health` | `200 {"status": "ok", "gateways": [...]}` (the emulated gateways) |
-//! | `GET /_sandbox/transactions[?gateway=&kind=&id=]` | `200 {"transactions": [TransactionRecord…]}` |
+//! | `GET /_sandbox/transactions[?gateway=&kind=&id=&since=]` | `200 {"transactions": [TransactionRecord…]}` |
 //! | `GET /_sandbox/deliveries` | `200 {"deliveries": [DeliveryRecord…]}` |
 //! | `GET /_sandbox/deliveries/{id}` | `200 DeliveryRecord`, or `404` |
 //! | `POST /_sandbox/deliveries/{id}/redeliver` | `202 DeliveryRecord` (sent again: a duplicate notification), `404`, or `409` while still pending |

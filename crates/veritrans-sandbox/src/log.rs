@@ -65,6 +65,8 @@ pub struct TransactionFilter {
     pub kind: Option<String>,
     /// Only this object ID.
     pub id: Option<String>,
+    /// Only records appended after the one with this sequence number (for polling).
+    pub since: Option<u64>,
 }
 
 impl TransactionFilter {
@@ -72,6 +74,7 @@ impl TransactionFilter {
         self.gateway.is_none_or(|g| g == record.gateway)
             && self.kind.as_ref().is_none_or(|k| *k == record.kind)
             && self.id.as_ref().is_none_or(|i| *i == record.id)
+            && self.since.is_none_or(|s| record.seq > s)
     }
 }
 
@@ -171,6 +174,14 @@ mod tests {
         let found = log.list(&capture);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].seq, 3);
+        let newer = TransactionFilter {
+            since: Some(1),
+            ..Default::default()
+        };
+        assert_eq!(
+            log.list(&newer).iter().map(|r| r.seq).collect::<Vec<_>>(),
+            [2, 3]
+        );
     }
 
     #[test]

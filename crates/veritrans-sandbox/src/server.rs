@@ -169,7 +169,8 @@ impl RunningSandbox {
         self.state.addr()
     }
 
-    /// `http://{addr}`, without a trailing slash.
+    /// `http://{addr}`, without a trailing slash (a loopback address when bound to
+    /// `0.0.0.0` or `::`).
     pub fn base_url(&self) -> &str {
         self.state.base_url()
     }

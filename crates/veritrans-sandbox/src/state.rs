@@ -1,6 +1,6 @@
 //! The state every route handler receives.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
 use crate::credentials::Credentials;
@@ -53,7 +53,7 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 addr,
-                base_url: format!("http://{addr}"),
+                base_url: base_url(addr),
                 credentials,
                 transactions: TransactionLog::default(),
                 deliveries,
@@ -67,7 +67,9 @@ impl AppState {
         self.inner.addr
     }
 
-    /// `http://{addr}`, without a trailing slash; for URLs the sandbox hands out.
+    /// `http://{addr}`, without a trailing slash; for URLs the sandbox hands out. When
+    /// bound to an unspecified address (`0.0.0.0`, `::`), it names the loopback address
+    /// of the same family instead, which a client can connect to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
@@ -115,5 +117,34 @@ impl AppState {
 
     pub(crate) fn faults(&self) -> &FaultTable {
         &self.inner.faults
+    }
+}
+
+/// The URL clients use to reach `addr`; an unspecified address is not one to connect to.
+fn base_url(addr: SocketAddr) -> String {
+    let shown = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv4Addr::LOCALHOST, addr.port()))
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    };
+    format!("http://{shown}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_names_a_connectable_address() {
+        let url = |a: &str| base_url(a.parse().unwrap());
+        assert_eq!(url("127.0.0.1:8080"), "http://127.0.0.1:8080");
+        assert_eq!(url("0.0.0.0:8080"), "http://127.0.0.1:8080");
+        assert_eq!(url("[::]:8080"), "http://[::1]:8080");
+        assert_eq!(url("[::1]:8080"), "http://[::1]:8080");
+        assert_eq!(url("192.0.2.1:80"), "http://192.0.2.1:80");
     }
 }

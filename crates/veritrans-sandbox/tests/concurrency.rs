@@ -57,6 +57,19 @@ async fn concurrent_requests_are_each_recorded_exactly_once() {
         .await
         .unwrap();
     assert_eq!(listed["transactions"].as_array().unwrap().len(), N);
+    let tail: Value = client
+        .get(format!(
+            "{}/_sandbox/transactions?since=190",
+            sandbox.base_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tail["transactions"].as_array().unwrap().len(), N - 190);
+    assert_eq!(tail["transactions"][0]["seq"], 191);
     sandbox.shutdown().await.unwrap();
 }
 
