@@ -9,13 +9,15 @@
 
 use axum::Router;
 
+pub mod mpi;
+
 use crate::log::Gateway;
 use crate::state::AppState;
 
 /// The gateways whose routes this module serves; reported by `GET /_sandbox/health`.
-pub const EMULATED: &[Gateway] = &[];
+pub const EMULATED: &[Gateway] = &[Gateway::Mpi];
 
 /// Every gateway's routes, merged. Add one `.merge(…)` line per gateway.
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+    Router::new().merge(mpi::routes())
 }
