@@ -29,8 +29,12 @@ async fn binds_loopback_on_a_free_port_by_default() {
         .json()
         .await
         .unwrap();
-    // Honest: no gateway is emulated yet.
-    assert_eq!(health, serde_json::json!({"status": "ok", "gateways": []}));
+    // Exactly the gateways the crate emulates.
+    let emulated = veritrans_sandbox::gateways::EMULATED;
+    assert_eq!(
+        health,
+        serde_json::json!({"status": "ok", "gateways": emulated})
+    );
     sandbox.shutdown().await.unwrap();
 }
 
