@@ -531,6 +531,36 @@ async fn bad_requests_get_400_with_a_message() {
     assert!(err.contains("nope"), "{err}");
     assert_eq!(parsed.mstatus, Some(MStatus::Failure));
 
+    // Whatever arrives, never a 5xx: the request cannot make the sandbox fail.
+    let garbage: [&[u8]; 6] = [
+        b"",
+        b"null",
+        b"{\"order_id\": null}",
+        b"{\"request_id\": 12}",
+        &[0xff, 0xfe, 0x00],
+        b"{\"amount\": 1e400}",
+    ];
+    for body in garbage {
+        for target in [&url, &search_url] {
+            let r = client()
+                .post(target.as_str())
+                .header("content-type", "application/json")
+                .body(body.to_vec())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 400, "{target} {body:?}");
+        }
+    }
+    let r = client()
+        .get(format!("{}/mpi/acs/%FF%FE", sandbox.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let answer: Value = r.json().await.unwrap();
+    assert_eq!(answer["error"], "bad_request");
+
     // The consumer page for an unknown request.
     let r = client()
         .get(format!("{}/mpi/acs/nope", sandbox.base_url()))

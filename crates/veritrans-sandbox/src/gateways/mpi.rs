@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -313,8 +313,9 @@ async fn charge(
 
 async fn acs_page(
     Extension(store): Extension<Store>,
-    Path(request_id): Path<String>,
+    request_id: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, ApiError> {
+    let Path(request_id) = request_id?;
     let txn = find(&store, &request_id)?;
     if txn.stage == Stage::Ended {
         return Err(ended(&txn));
@@ -353,8 +354,9 @@ async fn acs_page(
 async fn acs_complete(
     State(state): State<AppState>,
     Extension(store): Extension<Store>,
-    Path(request_id): Path<String>,
+    request_id: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, ApiError> {
+    let Path(request_id) = request_id?;
     // Apply the verify step once: a repeated POST (reload, back button) only shows the
     // redirect form again.
     let (txn, newly_completed) = {
