@@ -797,13 +797,18 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
             quote!(crate::response::decode_payment(
                 body,
                 charset,
-                self.reply == ReplyMethod::Kickback
+                self.reply == ReplyMethod::Kickback,
+                !self.other.is_empty()
             )),
         )
     } else {
         (
             quote!(#shape_ident),
-            quote!(crate::response::decode_csv(body, charset)),
+            quote!(crate::response::decode_csv(
+                body,
+                charset,
+                !self.other.is_empty()
+            )),
         )
     };
     Ok(quote! {
@@ -872,7 +877,7 @@ fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {
                 )
             } else {
                 quote!(
-                    |b| format!("{:#?}", crate::response::decode_csv::<#shape>(b, Charset::Utf8))
+                    |b| format!("{:#?}", crate::response::decode_csv::<#shape>(b, Charset::Utf8, false))
                 )
             };
             samples.push(quote! {

@@ -219,6 +219,18 @@ pub enum MalformedResponse {
         /// Its 1-based position.
         missing_position: usize,
     },
+    /// More columns than the spec lists, although no other data was sent.
+    #[error(
+        "{shape} has {expected} columns but more came although no other data was sent: {extra:?}"
+    )]
+    ExtraColumns {
+        /// The expected shape.
+        shape: &'static str,
+        /// How many columns the spec lists.
+        expected: usize,
+        /// The text after the last expected column.
+        extra: String,
+    },
     /// A value breaks its column's format.
     #[error("{place}: {rule}{}", found.as_ref().map(|v| format!(" (found {v:?})")).unwrap_or_default())]
     Value {

@@ -335,8 +335,14 @@ fn missing_columns(shape: &'static ShapeSpec, found: usize) -> MalformedResponse
 ///
 /// The line may end with CR/LF and with a trailing comma. Columns after
 /// the shape's last one are the echoed other data, kept verbatim (commas
-/// and quotes included). J-Payment does not quote values, so a `"` is data.
-pub fn decode_csv<R: Record>(body: &[u8], charset: Charset) -> Result<R, Error> {
+/// and quotes included; J-Payment does not quote values, so a `"` is
+/// data) when `other_data_sent`; otherwise they are an error, since the
+/// answer then does not have the shape the spec gives it.
+pub fn decode_csv<R: Record>(
+    body: &[u8],
+    charset: Charset,
+    other_data_sent: bool,
+) -> Result<R, Error> {
     let shape = R::SHAPE;
     let line = single_line(body, charset, shape)?;
     let bare = line.strip_suffix(',').unwrap_or(&line);
@@ -348,7 +354,15 @@ pub fn decode_csv<R: Record>(body: &[u8], charset: Charset) -> Result<R, Error> 
     let echo = if parts.len() > count {
         match parts.pop() {
             Some("") | None => Echo::None,
-            Some(rest) => Echo::Line(rest.to_owned()),
+            Some(rest) if other_data_sent => Echo::Line(rest.to_owned()),
+            Some(rest) => {
+                return Err(MalformedResponse::ExtraColumns {
+                    shape: shape.name,
+                    expected: count,
+                    extra: shown(rest),
+                }
+                .into());
+            }
         }
     } else {
         Echo::None
@@ -386,11 +400,12 @@ pub fn decode_payment<R: Record>(
     body: &[u8],
     charset: Charset,
     direct: bool,
+    other_data_sent: bool,
 ) -> Result<PaymentReply<R>, Error> {
     if direct {
         decode_direct(body, charset, R::SHAPE).map(|()| PaymentReply::Accepted)
     } else {
-        decode_csv(body, charset).map(PaymentReply::Completed)
+        decode_csv(body, charset, other_data_sent).map(PaymentReply::Completed)
     }
 }
 

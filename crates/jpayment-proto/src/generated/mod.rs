@@ -991,7 +991,7 @@ impl Operation for RegisterUser {
     }
 
     fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset)
+        crate::response::decode_csv(body, charset, !self.other.is_empty())
     }
 }
 
@@ -1071,7 +1071,7 @@ impl Operation for ReferenceUser {
     }
 
     fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset)
+        crate::response::decode_csv(body, charset, !self.other.is_empty())
     }
 }
 
@@ -1192,7 +1192,7 @@ impl Operation for UpdateUser {
     }
 
     fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset)
+        crate::response::decode_csv(body, charset, !self.other.is_empty())
     }
 }
 
@@ -1289,7 +1289,7 @@ impl Operation for DeleteUser {
     }
 
     fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset)
+        crate::response::decode_csv(body, charset, !self.other.is_empty())
     }
 }
 
@@ -1397,7 +1397,7 @@ impl Operation for RegisterCard {
     }
 
     fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset)
+        crate::response::decode_csv(body, charset, !self.other.is_empty())
     }
 }
 
@@ -1505,7 +1505,7 @@ impl Operation for ReferenceCard {
     }
 
     fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset)
+        crate::response::decode_csv(body, charset, !self.other.is_empty())
     }
 }
 
@@ -1625,7 +1625,7 @@ impl Operation for UpdateCard {
     }
 
     fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset)
+        crate::response::decode_csv(body, charset, !self.other.is_empty())
     }
 }
 
@@ -1733,7 +1733,7 @@ impl Operation for DeleteCard {
     }
 
     fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset)
+        crate::response::decode_csv(body, charset, !self.other.is_empty())
     }
 }
 
@@ -1917,6 +1917,7 @@ impl Operation for BulkRegisterAndPay {
             body,
             charset,
             self.reply == ReplyMethod::Kickback,
+            !self.other.is_empty(),
         )
     }
 }
@@ -2068,6 +2069,7 @@ impl Operation for BulkRegisterAndPayItem {
             body,
             charset,
             self.reply == ReplyMethod::Kickback,
+            !self.other.is_empty(),
         )
     }
 }
@@ -2306,6 +2308,7 @@ impl Operation for OnetouchCharge {
             body,
             charset,
             self.reply == ReplyMethod::Kickback,
+            !self.other.is_empty(),
         )
     }
 }
@@ -2511,6 +2514,7 @@ impl Operation for OnetouchChargeItem {
             body,
             charset,
             self.reply == ReplyMethod::Kickback,
+            !self.other.is_empty(),
         )
     }
 }
@@ -2533,7 +2537,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         text: "1,,012345,vnjpBycDO5",
         decode: |b| {
             format!(
-                "{:#?}", crate ::response::decode_csv:: < UserRecord > (b, Charset::Utf8)
+                "{:#?}", crate ::response::decode_csv:: < UserRecord > (b, Charset::Utf8,
+                false)
             )
         },
     },
@@ -2544,7 +2549,7 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         decode: |b| {
             format!(
                 "{:#?}", crate ::response::decode_csv:: < UserDetails > (b,
-                Charset::Utf8)
+                Charset::Utf8, false)
             )
         },
     },
@@ -2554,7 +2559,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         text: "1,,012345,vnjpBycDO5",
         decode: |b| {
             format!(
-                "{:#?}", crate ::response::decode_csv:: < UserRecord > (b, Charset::Utf8)
+                "{:#?}", crate ::response::decode_csv:: < UserRecord > (b, Charset::Utf8,
+                false)
             )
         },
     },
@@ -2564,7 +2570,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         text: "1,,012345,vnjpBycDO5",
         decode: |b| {
             format!(
-                "{:#?}", crate ::response::decode_csv:: < UserRecord > (b, Charset::Utf8)
+                "{:#?}", crate ::response::decode_csv:: < UserRecord > (b, Charset::Utf8,
+                false)
             )
         },
     },
@@ -2574,7 +2581,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         text: "1,,012345,vnjpBycDO5,1",
         decode: |b| {
             format!(
-                "{:#?}", crate ::response::decode_csv:: < CardRecord > (b, Charset::Utf8)
+                "{:#?}", crate ::response::decode_csv:: < CardRecord > (b, Charset::Utf8,
+                false)
             )
         },
     },
@@ -2585,7 +2593,7 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         decode: |b| {
             format!(
                 "{:#?}", crate ::response::decode_csv:: < CardDetails > (b,
-                Charset::Utf8)
+                Charset::Utf8, false)
             )
         },
     },
@@ -2596,7 +2604,7 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         decode: |b| {
             format!(
                 "{:#?}", crate ::response::decode_csv:: < CardDetails > (b,
-                Charset::Utf8)
+                Charset::Utf8, false)
             )
         },
     },
@@ -2606,7 +2614,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         text: "1,,012345,vnjpBycDO5,1",
         decode: |b| {
             format!(
-                "{:#?}", crate ::response::decode_csv:: < CardRecord > (b, Charset::Utf8)
+                "{:#?}", crate ::response::decode_csv:: < CardRecord > (b, Charset::Utf8,
+                false)
             )
         },
     },
@@ -2616,7 +2625,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         text: "1,,012345,vnjpBycDO5,1",
         decode: |b| {
             format!(
-                "{:#?}", crate ::response::decode_csv:: < CardRecord > (b, Charset::Utf8)
+                "{:#?}", crate ::response::decode_csv:: < CardRecord > (b, Charset::Utf8,
+                false)
             )
         },
     },
@@ -2627,7 +2637,7 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         decode: |b| {
             format!(
                 "{:#?}", crate ::response::decode_csv:: < BulkPaymentResult > (b,
-                Charset::Utf8)
+                Charset::Utf8, false)
             )
         },
     },
@@ -2638,7 +2648,7 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         decode: |b| {
             format!(
                 "{:#?}", crate ::response::decode_csv:: < BulkPaymentResult > (b,
-                Charset::Utf8)
+                Charset::Utf8, false)
             )
         },
     },
@@ -2671,7 +2681,7 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         decode: |b| {
             format!(
                 "{:#?}", crate ::response::decode_csv:: < OnetouchResult > (b,
-                Charset::Utf8)
+                Charset::Utf8, false)
             )
         },
     },
@@ -2682,7 +2692,7 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         decode: |b| {
             format!(
                 "{:#?}", crate ::response::decode_csv:: < OnetouchResult > (b,
-                Charset::Utf8)
+                Charset::Utf8, false)
             )
         },
     },
