@@ -873,11 +873,11 @@ fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {
             let Some(text) = text else { continue };
             let decode = if kickback {
                 quote!(
-                    |b| format!("{:#?}", crate::response::decode_kickback::<#shape>(b, Charset::Utf8))
+                    |b| crate::response::decode_kickback::<#shape>(b, Charset::Utf8).map(|v| format!("{v:#?}"))
                 )
             } else {
                 quote!(
-                    |b| format!("{:#?}", crate::response::decode_csv::<#shape>(b, Charset::Utf8, false))
+                    |b| crate::response::decode_csv::<#shape>(b, Charset::Utf8, false).map(|v| format!("{v:#?}"))
                 )
             };
             samples.push(quote! {
@@ -892,7 +892,7 @@ fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {
             pub operation: &'static str,
             pub kind: &'static str,
             pub text: &'static str,
-            pub decode: fn(&[u8]) -> String,
+            pub decode: fn(&[u8]) -> Result<String, Error>,
         }
 
         /// Every sample of the spec, decoded by its operation's shape.

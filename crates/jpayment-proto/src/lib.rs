@@ -27,3 +27,6 @@ pub use generated::*;
 pub use request::Operation;
 pub use response::{PaymentReply, Record};
 pub use values::{Echo, MaskedCardNumber, OtherData, Secret, Token, UserKey};
+
+#[cfg(test)]
+mod tests;

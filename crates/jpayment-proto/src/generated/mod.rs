@@ -2525,7 +2525,7 @@ pub(crate) struct GuideSample {
     pub operation: &'static str,
     pub kind: &'static str,
     pub text: &'static str,
-    pub decode: fn(&[u8]) -> String,
+    pub decode: fn(&[u8]) -> Result<String, Error>,
 }
 
 /// Every sample of the spec, decoded by its operation's shape.
@@ -2536,10 +2536,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "csv",
         text: "1,,012345,vnjpBycDO5",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < UserRecord > (b, Charset::Utf8,
-                false)
-            )
+            crate::response::decode_csv::<UserRecord>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2547,10 +2545,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "csv",
         text: "1,,012345,vnjpBycDO5,sample@sample.jp,09011111111",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < UserDetails > (b,
-                Charset::Utf8, false)
-            )
+            crate::response::decode_csv::<UserDetails>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2558,10 +2554,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "csv",
         text: "1,,012345,vnjpBycDO5",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < UserRecord > (b, Charset::Utf8,
-                false)
-            )
+            crate::response::decode_csv::<UserRecord>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2569,10 +2563,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "csv",
         text: "1,,012345,vnjpBycDO5",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < UserRecord > (b, Charset::Utf8,
-                false)
-            )
+            crate::response::decode_csv::<UserRecord>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2580,10 +2572,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "csv",
         text: "1,,012345,vnjpBycDO5,1",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < CardRecord > (b, Charset::Utf8,
-                false)
-            )
+            crate::response::decode_csv::<CardRecord>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2591,10 +2581,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "csv",
         text: "1,,012345,vnjpBycDO5,1,*****9999,2512,sample,sample",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < CardDetails > (b,
-                Charset::Utf8, false)
-            )
+            crate::response::decode_csv::<CardDetails>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2602,10 +2590,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "printed_csv",
         text: "1,012345,vnjpBycDO5,1,*****9999,2512,sample,sample",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < CardDetails > (b,
-                Charset::Utf8, false)
-            )
+            crate::response::decode_csv::<CardDetails>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2613,10 +2599,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "csv",
         text: "1,,012345,vnjpBycDO5,1",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < CardRecord > (b, Charset::Utf8,
-                false)
-            )
+            crate::response::decode_csv::<CardRecord>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2624,10 +2608,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "csv",
         text: "1,,012345,vnjpBycDO5,1",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < CardRecord > (b, Charset::Utf8,
-                false)
-            )
+            crate::response::decode_csv::<CardRecord>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2635,10 +2617,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "csv",
         text: "1095729,1,TestMod,,205685,,1000,2,4,1006,,,012345,vnpjBycDO5,1",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < BulkPaymentResult > (b,
-                Charset::Utf8, false)
-            )
+            crate::response::decode_csv::<BulkPaymentResult>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2646,10 +2626,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "printed_csv",
         text: "1095729,1,TestMod,,205685,,1000,2,4,1006,,012345,vnpjBycDO5,1",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < BulkPaymentResult > (b,
-                Charset::Utf8, false)
-            )
+            crate::response::decode_csv::<BulkPaymentResult>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2657,10 +2635,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "kickback",
         text: "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test&am=1000&tx=80&sf=500&ta=1580&uid=012345&key=vnpjBycDO5&num=1",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_kickback:: < BulkPaymentResult > (b,
-                Charset::Utf8)
-            )
+            crate::response::decode_kickback::<BulkPaymentResult>(b, Charset::Utf8)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2668,10 +2644,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "printed_kickback",
         text: "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test &am=1000&tx=80&sf=500&ta=1580&uid= 012345\n&key=vnpjBycDO5&num=1",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_kickback:: < BulkPaymentResult > (b,
-                Charset::Utf8)
-            )
+            crate::response::decode_kickback::<BulkPaymentResult>(b, Charset::Utf8)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2679,10 +2653,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "csv",
         text: "1095729,1,TestMod,,205685,,1000,2,4,1006,,",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < OnetouchResult > (b,
-                Charset::Utf8, false)
-            )
+            crate::response::decode_csv::<OnetouchResult>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2690,10 +2662,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "printed_csv",
         text: "1095729,1,TestMod,,205685,,1000,2,4,1006,..",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_csv:: < OnetouchResult > (b,
-                Charset::Utf8, false)
-            )
+            crate::response::decode_csv::<OnetouchResult>(b, Charset::Utf8, false)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2701,10 +2671,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "kickback",
         text: "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test&am=1000&tx=80&sf=500&ta=1580",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_kickback:: < OnetouchResult > (b,
-                Charset::Utf8)
-            )
+            crate::response::decode_kickback::<OnetouchResult>(b, Charset::Utf8)
+                .map(|v| format!("{v:#?}"))
         },
     },
     GuideSample {
@@ -2712,10 +2680,8 @@ pub(crate) const SAMPLES: &[GuideSample] = &[
         kind: "printed_kickback",
         text: "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test &am=1000&tx=80&sf=500&ta=1580",
         decode: |b| {
-            format!(
-                "{:#?}", crate ::response::decode_kickback:: < OnetouchResult > (b,
-                Charset::Utf8)
-            )
+            crate::response::decode_kickback::<OnetouchResult>(b, Charset::Utf8)
+                .map(|v| format!("{v:#?}"))
         },
     },
 ];
