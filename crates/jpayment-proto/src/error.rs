@@ -14,7 +14,7 @@ pub enum Error {
     Invalid(#[from] ValidationError),
     /// The gateway answered with an error (`rst=2` or a bare error code).
     #[error(transparent)]
-    Gateway(#[from] GatewayError),
+    Gateway(Box<GatewayError>),
     /// The answer (or kickback) does not match the spec.
     #[error("malformed answer: {0}")]
     Malformed(#[from] MalformedResponse),
@@ -35,6 +35,12 @@ pub enum Error {
     /// The client could not be built (bad base URL, TLS setup).
     #[error("client configuration: {0}")]
     Config(String),
+}
+
+impl From<GatewayError> for Error {
+    fn from(error: GatewayError) -> Self {
+        Error::Gateway(Box::new(error))
+    }
 }
 
 impl Error {

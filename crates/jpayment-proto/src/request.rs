@@ -164,10 +164,8 @@ fn check_format(format: FieldFormat, v: &str) -> Result<(), Rule> {
             if !v.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(Rule::Charset("ASCII digits (半角数字)"));
             }
-            if let Some(n) = len {
-                if chars != n {
-                    return Err(Rule::ExactLength(n));
-                }
+            if let Some(n) = len.filter(|n| chars != *n) {
+                return Err(Rule::ExactLength(n));
             }
             max(limit)?;
         }

@@ -249,7 +249,7 @@ fn gateway_error(code: ErrorCode, row: Option<&Row>, shape: &'static ShapeSpec) 
         }
         echo = row.echo.clone();
     }
-    Error::Gateway(GatewayError {
+    Error::from(GatewayError {
         shape: shape.name,
         code,
         fields,

@@ -3,6 +3,9 @@
 //! token are replaced by placeholders there (their encoding is asserted
 //! here instead), so no secret sits in a snapshot.
 
+// Helpers of tests may unwrap: a failure is the test failing.
+#![allow(clippy::unwrap_used)]
+
 use jpayment_proto::{
     BulkRegisterAndPay, BulkRegisterAndPayItem, Charset, DeleteCard, DeleteUser, JobType,
     OnetouchCharge, OnetouchChargeItem, Operation, OtherData, PaymentMethod, ReferenceCard,

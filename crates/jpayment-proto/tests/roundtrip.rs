@@ -1,6 +1,9 @@
 //! Property tests: what we encode the gateway can read back, and what the
 //! gateway writes in the spec's shape we decode to the same values.
 
+// Helpers of tests may unwrap: a failure is the test failing.
+#![allow(clippy::unwrap_used)]
+
 use jpayment_proto::response::{decode_csv, decode_kickback, query_pairs};
 use jpayment_proto::{
     Charset, Echo, Error, JobType, OnetouchCharge, OnetouchResult, Operation, OtherData,
