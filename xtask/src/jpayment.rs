@@ -202,6 +202,12 @@ impl ReplySpec {
 }
 
 /// The generator's entry in `GENERATORS`.
+pub const GENERATOR: crate::codegen::Generator = crate::codegen::Generator {
+    name: "jpayment",
+    run: generate,
+};
+
+/// Every file this generator owns.
 pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let path = root.join(SPEC);
     let text =
