@@ -19,6 +19,7 @@
 //! ## 1. Register the user
 //!
 //! ```no_run
+//! # #[cfg(feature = "client")]
 //! # async fn demo() -> Result<(), jpayment_proto::Error> {
 //! use jpayment_proto::{Client, Config, RegisterUser};
 //!
@@ -34,6 +35,7 @@
 //! ## 2. Register a card from the browser's token
 //!
 //! ```no_run
+//! # #[cfg(feature = "client")]
 //! # async fn demo(client: jpayment_proto::Client, key: jpayment_proto::UserKey, tkn: String)
 //! # -> Result<(), jpayment_proto::Error> {
 //! use jpayment_proto::RegisterCard;
@@ -48,6 +50,7 @@
 //! ## 3. Charge it with one touch
 //!
 //! ```no_run
+//! # #[cfg(feature = "client")]
 //! # async fn demo(client: jpayment_proto::Client, key: jpayment_proto::UserKey)
 //! # -> Result<(), jpayment_proto::Error> {
 //! use jpayment_proto::{JobType, OnetouchCharge, PaymentReply, ReplyMethod};

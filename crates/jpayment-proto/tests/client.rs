@@ -1,6 +1,7 @@
 //! The client against a local server on 127.0.0.1:0, and a merchant's
 //! kickback handler built with the kickback helper.
 
+#![cfg(feature = "client")]
 // Helpers of tests may unwrap: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
 
