@@ -42,6 +42,8 @@ pub trait Operation {
     fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error>;
 
     /// Checks every rule of the guide that can be checked before sending.
+    /// Byte limits of non-ASCII text depend on the charset and are checked
+    /// by [`Operation::encode`], which runs this first.
     fn validate(&self) -> Result<(), ValidationError> {
         validate(Self::SPEC, &self.wire_values(), self.other_data())
     }
