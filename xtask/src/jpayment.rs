@@ -1008,6 +1008,83 @@ mod tests {
         assert!(format!("{err:#}").contains("`ec`"), "{err:#}");
     }
 
+    const TINY: &str = r#"
+gateway: Tiny
+source: tiny.txt
+base_url: https://example.invalid/
+enums:
+  Flag:
+    field: fl
+    doc: A flag.
+    values:
+      - { wire: "0", rust: Off, label: オフ, doc: Off. }
+      - { wire: "1", rust: On, label: オン, doc: On. }
+error_codes:
+  - { code: ER001, rust: First, label: 一, doc: The first., source: guide }
+issuer_code_prefix: G
+shapes:
+  Thing:
+    doc: A thing.
+    columns:
+      - { name: rst, label: 結果, format: rst }
+      - { name: ec, label: エラーコード, format: error_code }
+      - { name: a, rust: alpha, label: A, format: amount }
+      - { name: b, label: B, format: amount }
+      - { name: t, rust: total, label: T, format: amount, sum_of: [a, b] }
+fields: {}
+other_data: { label: その他, max_bytes: 16 }
+operations:
+  - name: make_thing
+    rust: MakeThing
+    title: 作成
+    doc: Makes a thing.
+    endpoint: thing.aspx
+    methods: [POST]
+    fields:
+      - { name: cmd, label: C, format: constant, value: "9" }
+      - { name: fl, rust: flag, label: F, required: true, format: enum, enum: Flag }
+      - { name: n, rust: count, label: N, format: count, allowed: [2, 4] }
+    rules: [{ required_if: { field: n, when: fl, equals: "1" } }]
+    reply: { csv: Thing }
+"#;
+
+    #[test]
+    fn a_tiny_spec_renders_every_construct() {
+        let spec = parse(TINY).unwrap();
+        let code = render(&spec).unwrap();
+        syn::parse_file(&code).unwrap();
+        for expected in [
+            "pub enum Flag",
+            "Flag::On => \"1\"",
+            "\"ER001\" => ErrorCode::First",
+            "pub struct Thing",
+            "pub total: u64",
+            "sum_of: &[2, 3]",
+            "pub struct MakeThing",
+            "pub fn new(flag: Flag) -> Self",
+            "(\"cmd\", Some(\"9\".to_owned()))",
+            "FieldFormat::Count(&[2, 4])",
+            "CrossRule::RequiredIf",
+            "pub const OTHER_DATA_MAX_BYTES: usize = 16;",
+            "&[\"a\", \"b\", \"cmd\", \"ec\", \"fl\", \"n\", \"rst\", \"t\"]",
+        ] {
+            assert!(code.contains(expected), "missing {expected:?} in\n{code}");
+        }
+    }
+
+    #[test]
+    fn a_payment_needs_rt_and_a_rule_needs_one_key() {
+        let no_rt = TINY.replace("reply: { csv: Thing }", "reply: { payment: Thing }");
+        let err = parse(&no_rt).unwrap_err();
+        assert!(format!("{err:#}").contains("needs `rt`"), "{err:#}");
+        let two = TINY.replace(
+            "rules: [{ required_if: { field: n, when: fl, equals: \"1\" } }]",
+            "rules: [{ at_least_one_of: [n], only_if: { field: n, when: fl, equals: \"1\" } }]",
+        );
+        let err = parse(&two).unwrap_err();
+        assert!(format!("{err:#}").contains("exactly one of"), "{err:#}");
+    }
+
     #[test]
     fn generated_code_carries_the_tables() {
         let files = generate(&root()).unwrap();
