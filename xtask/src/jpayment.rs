@@ -438,7 +438,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
         use crate::charset::Charset;
         use crate::error::{Error, MalformedResponse};
         use crate::request::Operation;
-        use crate::response::{PaymentReply, Record, Row};
+        use crate::response::{PaymentReply, Record, Row, ToColumn};
         use crate::tables::{ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec};
         use crate::values::{Echo, MaskedCardNumber, OtherData, Secret, Token, UserKey};
 
@@ -608,6 +608,7 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
     let mut fields = Vec::new();
     let mut inits = Vec::new();
     let mut columns = Vec::new();
+    let mut wire = Vec::new();
     for (i, column) in shape.columns.iter().enumerate() {
         let cname = &column.name;
         let label = &column.label;
@@ -622,7 +623,12 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
         columns.push(quote! {
             ColumnSpec { name: #cname, label: #label, format: ColumnFormat::#format, optional: #optional, sensitive: #sensitive, sum_of: &[#(#sums),*] }
         });
-        if i == rst || i == ec {
+        if i == rst {
+            wire.push(quote!("1".to_owned()));
+            continue;
+        }
+        if i == ec {
+            wire.push(quote!(String::new()));
             continue;
         }
         let field = rust_name(cname, column.rust.as_ref());
@@ -637,7 +643,9 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
         if optional {
             fields.push(quote!(#d pub #field: Option<#ty>));
             inits.push(quote!(#field: row.opt(#i)?));
+            wire.push(quote!(self.#field.as_ref().map(ToColumn::to_column).unwrap_or_default()));
         } else {
+            wire.push(quote!(self.#field.to_column()));
             fields.push(quote!(#d pub #field: #ty));
             inits.push(quote!(#field: row.get(#i)?));
         }
@@ -662,6 +670,14 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
 
             fn from_row(row: &Row) -> Result<Self, MalformedResponse> {
                 Ok(Self { #(#inits,)* echo: row.echo() })
+            }
+
+            fn to_columns(&self) -> Vec<String> {
+                vec![#(#wire),*]
+            }
+
+            fn echo(&self) -> &Echo {
+                &self.echo
             }
         }
     })

@@ -13,7 +13,7 @@ use crate::values::OtherData;
 
 /// Everything but the unreserved characters of RFC 3986 is escaped; spaces
 /// become `%20` and line breaks `%0D`/`%0A`, as the guide insists.
-const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -19,6 +19,98 @@ pub trait Record: Sized {
     /// Builds the value from a row already checked against [`Self::SHAPE`].
     #[doc(hidden)]
     fn from_row(row: &Row) -> Result<Self, MalformedResponse>;
+
+    /// The successful result's columns as the gateway writes them
+    /// (`rst=1`, empty `ec`), secrets in the clear: for test servers and
+    /// the sandbox, never for logs.
+    fn to_columns(&self) -> Vec<String>;
+
+    /// The echoed other data.
+    fn echo(&self) -> &Echo;
+}
+
+/// Writes a successful result as the comma-separated line the gateway
+/// answers with (the echoed other data, if any, after the last column).
+/// The inverse of [`decode_csv`] for values without commas or line breaks.
+pub fn encode_csv<R: Record>(record: &R) -> String {
+    let mut line = record.to_columns().join(",");
+    match record.echo() {
+        Echo::None => {}
+        Echo::Line(rest) => {
+            line.push(',');
+            line.push_str(rest);
+        }
+        Echo::Params(pairs) => {
+            for (name, value) in pairs {
+                line.push(',');
+                line.push_str(name);
+                line.push('=');
+                line.push_str(value);
+            }
+        }
+    }
+    line
+}
+
+/// Writes a successful result as a kickback query string in `charset`;
+/// `None` when a value cannot be written in it.
+pub fn encode_kickback<R: Record>(record: &R, charset: Charset) -> Option<String> {
+    let escape = |text: &str| -> Option<String> {
+        let bytes = charset.encode(text)?;
+        Some(percent_encoding::percent_encode(&bytes, crate::request::ESCAPED).to_string())
+    };
+    let mut pairs = Vec::new();
+    for (column, value) in R::SHAPE.columns.iter().zip(record.to_columns()) {
+        pairs.push(format!("{}={}", column.name, escape(&value)?));
+    }
+    if let Echo::Params(extra) = record.echo() {
+        for (name, value) in extra {
+            pairs.push(format!("{}={}", escape(name)?, escape(value)?));
+        }
+    }
+    Some(pairs.join("&"))
+}
+
+/// Writes a column value as the gateway would.
+#[doc(hidden)]
+pub trait ToColumn {
+    fn to_column(&self) -> String;
+}
+
+impl ToColumn for String {
+    fn to_column(&self) -> String {
+        self.clone()
+    }
+}
+
+impl ToColumn for u64 {
+    fn to_column(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ToColumn for u32 {
+    fn to_column(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ToColumn for UserKey {
+    fn to_column(&self) -> String {
+        self.expose_secret().to_owned()
+    }
+}
+
+impl ToColumn for Secret {
+    fn to_column(&self) -> String {
+        self.expose_secret().to_owned()
+    }
+}
+
+impl ToColumn for MaskedCardNumber {
+    fn to_column(&self) -> String {
+        self.as_str().to_owned()
+    }
 }
 
 /// The answer to a payment request, which depends on its `rt`.

@@ -4,10 +4,12 @@
 // Helpers of tests may unwrap: a failure is the test failing.
 #![allow(clippy::unwrap_used)]
 
-use jpayment_proto::response::{decode_csv, decode_kickback, query_pairs};
+use jpayment_proto::response::{
+    decode_csv, decode_kickback, encode_csv, encode_kickback, query_pairs,
+};
 use jpayment_proto::{
-    Charset, Echo, Error, JobType, OnetouchCharge, OnetouchResult, Operation, OtherData,
-    ReplyMethod, UserRecord,
+    BulkPaymentResult, CardDetails, Charset, Echo, Error, JobType, MaskedCardNumber,
+    OnetouchCharge, OnetouchResult, Operation, OtherData, ReplyMethod, Secret, UserKey, UserRecord,
 };
 use proptest::prelude::*;
 
@@ -36,7 +38,86 @@ fn text() -> impl Strategy<Value = String> {
     .prop_map(|chars| chars.into_iter().collect())
 }
 
+fn bulk_result() -> impl Strategy<Value = BulkPaymentResult> {
+    (
+        (
+            1u64..u64::MAX / 4,
+            proptest::option::of("[A-Za-z0-9]{6,7}"),
+            1u64..u64::MAX / 4,
+        ),
+        proptest::option::of("[A-Za-z0-9 ._ｦ-ﾟ-]{1,20}"),
+        (0u64..10_000_000, 0u64..1_000_000, 0u64..100_000),
+        (
+            proptest::option::of("[A-Za-z0-9]{1,50}"),
+            proptest::option::of("[A-Za-z0-9]{1,50}"),
+        ),
+        ("[A-Za-z0-9]{1,50}", "[A-Za-z0-9]{1,10}", 0u32..1000),
+    )
+        .prop_map(
+            |((gid, ap, god), cod, (am, tx, sf), (id, ps), (uid, key, num))| BulkPaymentResult {
+                payment_id: gid.to_string(),
+                approval: ap,
+                order_code: god.to_string(),
+                order_ref: cod,
+                amount: am,
+                tax: tx,
+                shipping: sf,
+                total: am + tx + sf,
+                issued_id: id,
+                issued_password: ps.map(Secret::new),
+                user_id: uid,
+                user_key: UserKey::new(key),
+                card_seq: num,
+                echo: Echo::None,
+            },
+        )
+}
+
 proptest! {
+    #[test]
+    fn bulk_results_round_trip_as_csv_and_kickback(
+        result in bulk_result(),
+        charset in charset(),
+        memo in proptest::option::of("[a-z ]{1,10}"),
+    ) {
+        let line = encode_csv(&result);
+        let Some(bytes) = charset.encode(&line) else { return Ok(()) };
+        let decoded: BulkPaymentResult = decode_csv(&bytes, charset, false).unwrap();
+        prop_assert_eq!(&decoded, &result);
+
+        let mut with_echo = result.clone();
+        with_echo.echo = match memo {
+            Some(m) => Echo::Params(vec![("memo".into(), m)]),
+            None => Echo::None,
+        };
+        let query = encode_kickback(&with_echo, charset).unwrap();
+        let decoded: BulkPaymentResult = decode_kickback(query.as_bytes(), charset).unwrap();
+        prop_assert_eq!(decoded, with_echo);
+    }
+
+    #[test]
+    fn card_details_round_trip(
+        uid in "[A-Za-z0-9]{1,50}",
+        mask in 10usize..13,
+        last4 in "[0-9]{4}",
+        yy in 0u8..100,
+        mm in 1u8..13,
+        first in proptest::option::of("[A-Z]{1,20}"),
+    ) {
+        let card = CardDetails {
+            user_id: uid,
+            user_key: UserKey::new("vnjpBycDO5"),
+            card_seq: 1,
+            card_number: MaskedCardNumber::parse(&format!("{}{last4}", "*".repeat(mask))).unwrap(),
+            expiry: format!("{yy:02}{mm:02}"),
+            first_name: first,
+            last_name: Some("YAMADA".into()),
+            echo: Echo::None,
+        };
+        let decoded: CardDetails = decode_csv(encode_csv(&card).as_bytes(), Charset::Utf8, false).unwrap();
+        prop_assert_eq!(decoded, card);
+    }
+
     #[test]
     fn other_data_survives_encoding(
         pairs in proptest::collection::vec(("[a-z][a-z0-9_]{0,7}", text()), 0..5),

@@ -13,7 +13,7 @@ use std::fmt;
 use crate::charset::Charset;
 use crate::error::{Error, MalformedResponse};
 use crate::request::Operation;
-use crate::response::{PaymentReply, Record, Row};
+use crate::response::{PaymentReply, Record, Row, ToColumn};
 use crate::tables::{
     ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec,
 };
@@ -403,6 +403,23 @@ impl Record for BulkPaymentResult {
             echo: row.echo(),
         })
     }
+
+    fn to_columns(&self) -> Vec<String> {
+        vec![
+            self.payment_id.to_column(), "1".to_owned(), self.approval.as_ref()
+            .map(ToColumn::to_column).unwrap_or_default(), String::new(), self.order_code
+            .to_column(), self.order_ref.as_ref().map(ToColumn::to_column)
+            .unwrap_or_default(), self.amount.to_column(), self.tax.to_column(), self
+            .shipping.to_column(), self.total.to_column(), self.issued_id.as_ref()
+            .map(ToColumn::to_column).unwrap_or_default(), self.issued_password.as_ref()
+            .map(ToColumn::to_column).unwrap_or_default(), self.user_id.to_column(), self
+            .user_key.to_column(), self.card_seq.to_column()
+        ]
+    }
+
+    fn echo(&self) -> &Echo {
+        &self.echo
+    }
 }
 
 /// A card of a user as returned by card reference; the number comes masked.
@@ -520,6 +537,20 @@ impl Record for CardDetails {
             echo: row.echo(),
         })
     }
+
+    fn to_columns(&self) -> Vec<String> {
+        vec![
+            "1".to_owned(), String::new(), self.user_id.to_column(), self.user_key
+            .to_column(), self.card_seq.to_column(), self.card_number.to_column(), self
+            .expiry.to_column(), self.first_name.as_ref().map(ToColumn::to_column)
+            .unwrap_or_default(), self.last_name.as_ref().map(ToColumn::to_column)
+            .unwrap_or_default()
+        ]
+    }
+
+    fn echo(&self) -> &Echo {
+        &self.echo
+    }
 }
 
 /// A card of a user as returned by card register, update and delete.
@@ -592,6 +623,17 @@ impl Record for CardRecord {
             card_seq: row.get(4)?,
             echo: row.echo(),
         })
+    }
+
+    fn to_columns(&self) -> Vec<String> {
+        vec![
+            "1".to_owned(), String::new(), self.user_id.to_column(), self.user_key
+            .to_column(), self.card_seq.to_column()
+        ]
+    }
+
+    fn echo(&self) -> &Echo {
+        &self.echo
     }
 }
 
@@ -743,6 +785,22 @@ impl Record for OnetouchResult {
             echo: row.echo(),
         })
     }
+
+    fn to_columns(&self) -> Vec<String> {
+        vec![
+            self.payment_id.to_column(), "1".to_owned(), self.approval.as_ref()
+            .map(ToColumn::to_column).unwrap_or_default(), String::new(), self.order_code
+            .to_column(), self.order_ref.as_ref().map(ToColumn::to_column)
+            .unwrap_or_default(), self.amount.to_column(), self.tax.to_column(), self
+            .shipping.to_column(), self.total.to_column(), self.issued_id.as_ref()
+            .map(ToColumn::to_column).unwrap_or_default(), self.issued_password.as_ref()
+            .map(ToColumn::to_column).unwrap_or_default()
+        ]
+    }
+
+    fn echo(&self) -> &Echo {
+        &self.echo
+    }
 }
 
 /// A user as returned by reference, with the e-mail address and phone number on file.
@@ -827,6 +885,19 @@ impl Record for UserDetails {
             echo: row.echo(),
         })
     }
+
+    fn to_columns(&self) -> Vec<String> {
+        vec![
+            "1".to_owned(), String::new(), self.user_id.to_column(), self.user_key
+            .to_column(), self.email.as_ref().map(ToColumn::to_column)
+            .unwrap_or_default(), self.phone.as_ref().map(ToColumn::to_column)
+            .unwrap_or_default()
+        ]
+    }
+
+    fn echo(&self) -> &Echo {
+        &self.echo
+    }
 }
 
 /// A user as returned by register, update and delete (rst, ec, uid, key).
@@ -888,6 +959,17 @@ impl Record for UserRecord {
             user_key: row.get(3)?,
             echo: row.echo(),
         })
+    }
+
+    fn to_columns(&self) -> Vec<String> {
+        vec![
+            "1".to_owned(), String::new(), self.user_id.to_column(), self.user_key
+            .to_column()
+        ]
+    }
+
+    fn echo(&self) -> &Echo {
+        &self.echo
     }
 }
 
