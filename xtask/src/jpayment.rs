@@ -431,13 +431,15 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
         .map(|op| render_operation(spec, op))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let samples = render_samples(spec)?;
+    let any = render_any_request(spec);
     let tokens = quote! {
         #![doc = #header]
         use std::fmt;
 
         use crate::charset::Charset;
         use crate::error::{Error, MalformedResponse};
-        use crate::request::Operation;
+        use crate::error::ValidationError;
+        use crate::request::{Operation, Received};
         use crate::response::{PaymentReply, Record, Row, ToColumn};
         use crate::tables::{ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec};
         use crate::values::{Echo, MaskedCardNumber, OtherData, Secret, Token, UserKey};
@@ -455,6 +457,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
         #error_code
         #(#shapes)*
         #(#ops)*
+        #any
         #samples
     };
     crate::openapi::format(tokens)
@@ -472,6 +475,11 @@ fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
         let var = format_ident!("{}", v.rust);
         let wire = &v.wire;
         quote!(#ident::#var => #wire)
+    });
+    let from_arms = e.values.iter().map(|v| {
+        let var = format_ident!("{}", v.rust);
+        let wire = &v.wire;
+        quote!(#wire => Some(#ident::#var))
     });
     let label_arms = e.values.iter().map(|v| {
         let var = format_ident!("{}", v.rust);
@@ -492,6 +500,11 @@ fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
             /// The guide's Japanese label.
             pub fn label(self) -> &'static str {
                 match self { #(#label_arms),* }
+            }
+
+            /// The value for a wire value, if it is one of the guide's.
+            pub fn from_wire(wire: &str) -> Option<Self> {
+                match wire { #(#from_arms,)* _ => None }
             }
         }
 
@@ -685,6 +698,8 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
 
 /// How a request field is held and turned into its wire value.
 struct RequestField {
+    /// `|v: &str| -> Option<ty>` reading a received wire value.
+    parse: TokenStream,
     ty: TokenStream,
     arg: TokenStream,
     conv: TokenStream,
@@ -693,6 +708,7 @@ struct RequestField {
 
 fn request_field(field: &FieldSpec) -> anyhow::Result<RequestField> {
     let into = |ty: TokenStream| RequestField {
+        parse: quote!(|v: &str| Some(v.to_owned())),
         arg: quote!(impl Into<#ty>),
         conv: quote!(.into()),
         ty,
@@ -702,6 +718,7 @@ fn request_field(field: &FieldSpec) -> anyhow::Result<RequestField> {
         (Some(t @ ("UserKey" | "Token")), _) => {
             let ty = format_ident!("{t}");
             RequestField {
+                parse: quote!(|v: &str| Some(#ty::new(v))),
                 ty: quote!(#ty),
                 arg: quote!(impl Into<#ty>),
                 conv: quote!(.into()),
@@ -710,18 +727,21 @@ fn request_field(field: &FieldSpec) -> anyhow::Result<RequestField> {
         }
         (Some(other), _) => bail!("unknown request type {other}"),
         (None, "amount") => RequestField {
+            parse: quote!(|v: &str| v.parse().ok()),
             ty: quote!(u64),
             arg: quote!(u64),
             conv: quote!(),
             to_wire: |v| quote!(#v.to_string()),
         },
         (None, "serial") => RequestField {
+            parse: quote!(|v: &str| v.parse().ok()),
             ty: quote!(u32),
             arg: quote!(u32),
             conv: quote!(),
             to_wire: |v| quote!(#v.to_string()),
         },
         (None, "count") => RequestField {
+            parse: quote!(|v: &str| v.parse().ok()),
             ty: quote!(u8),
             arg: quote!(u8),
             conv: quote!(),
@@ -730,6 +750,7 @@ fn request_field(field: &FieldSpec) -> anyhow::Result<RequestField> {
         (None, "enum") => {
             let e = format_ident!("{}", field.enumeration.as_deref().context("enum")?);
             RequestField {
+                parse: quote!(#e::from_wire),
                 ty: quote!(#e),
                 arg: quote!(#e),
                 conv: quote!(),
@@ -749,6 +770,7 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut wire = Vec::new();
+    let mut received = Vec::new();
     for field in &op.fields {
         let name = &field.name;
         let label = &field.label;
@@ -765,6 +787,12 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
         }
         let rf = request_field(field)?;
         let member = rust_name(name, field.rust.as_ref());
+        let parse = &rf.parse;
+        if required {
+            received.push(quote!(#member: received.required(#name, #parse)?));
+        } else {
+            received.push(quote!(#member: received.optional(#name, #parse)?));
+        }
         let ty = &rf.ty;
         let need = if required { "required" } else { "optional" };
         let d = doc(&format!("{label} (`{name}`, {need}; guide: {guide})."));
@@ -848,6 +876,16 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* other: OtherData::new() }
             }
+
+            /// Reads the request as the gateway receives it (for test
+            /// servers and the sandbox): every parameter of the table by
+            /// name, the rest as other data; then validates it.
+            pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+                let received = Received::new(Self::SPEC, pairs)?;
+                let value = Self { #(#received,)* other: received.other() };
+                value.validate()?;
+                Ok(value)
+            }
         }
 
         impl Operation for #ident {
@@ -877,6 +915,42 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
             }
         }
     })
+}
+
+fn render_any_request(spec: &Spec) -> TokenStream {
+    let variants = spec.operations.iter().map(|op| {
+        let ident = format_ident!("{}", op.rust);
+        let d = doc(&format!("{} (`{}`).", op.title, op.name));
+        quote!(#d #ident(#ident))
+    });
+    let tries = spec.operations.iter().map(|op| {
+        let ident = format_ident!("{}", op.rust);
+        let endpoint = &op.endpoint;
+        quote! {
+            if endpoint == #endpoint {
+                found.push(#ident::from_pairs(pairs).map(AnyRequest::#ident));
+            }
+        }
+    });
+    quote! {
+        /// Any request of the guide, as a server (a test server, the
+        /// sandbox) receives it.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum AnyRequest { #(#variants),* }
+
+        impl AnyRequest {
+            /// Reads a request sent to `endpoint` (`carduser.aspx`, …):
+            /// the operation is the one of that endpoint whose table
+            /// accepts the parameters (`cmd`, and which of `num`, `jb`,
+            /// `iid` are present, tell them apart). `None` for an unknown
+            /// endpoint; otherwise the request, or the most telling error.
+            pub fn from_pairs(endpoint: &str, pairs: &[(String, String)]) -> Option<Result<Self, ValidationError>> {
+                let mut found = Vec::new();
+                #(#tries)*
+                crate::request::pick(found)
+            }
+        }
+    }
 }
 
 fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {

@@ -109,6 +109,13 @@ pub enum Rule {
     ReservedName(String),
     /// The value cannot be written in the configured charset.
     Unencodable(&'static str),
+    /// A received parameter of the protocol that this operation does not
+    /// have.
+    NotInOperation,
+    /// A received parameter came more than once.
+    Duplicate,
+    /// A received value has the right characters but is out of range.
+    OutOfRange,
 }
 
 impl fmt::Display for Rule {
@@ -140,6 +147,9 @@ impl fmt::Display for Rule {
                 )
             }
             Rule::Unencodable(charset) => write!(f, "cannot be written in {charset}"),
+            Rule::NotInOperation => f.write_str("is not a parameter of this operation"),
+            Rule::Duplicate => f.write_str("appears more than once"),
+            Rule::OutOfRange => f.write_str("is out of range"),
         }
     }
 }

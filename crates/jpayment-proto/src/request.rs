@@ -314,3 +314,133 @@ fn push_pair(out: &mut String, name: &str, value: &str) {
     }
     let _ = write!(out, "{name}={value}");
 }
+
+/// A request as a server receives it, checked against an operation's
+/// table before its typed fields are read. Used by generated `from_pairs`.
+#[doc(hidden)]
+pub struct Received<'a> {
+    spec: &'static OperationSpec,
+    values: Vec<(&'static str, &'a str)>,
+    other: OtherData,
+}
+
+impl<'a> Received<'a> {
+    /// Sorts `pairs` into the table's fields and other data. A parameter
+    /// of the protocol that the operation lacks, a repeated one or a wrong
+    /// constant is an error.
+    pub fn new(
+        spec: &'static OperationSpec,
+        pairs: &'a [(String, String)],
+    ) -> Result<Self, ValidationError> {
+        let mut values: Vec<(&'static str, &'a str)> = Vec::new();
+        let mut other = OtherData::new();
+        for (name, value) in pairs {
+            let fail = |field: &'static FieldSpec, rule| invalid(spec, field, rule);
+            if let Some(field) = field(spec, name) {
+                if values.iter().any(|(n, _)| *n == field.name) {
+                    return Err(fail(field, Rule::Duplicate));
+                }
+                if let FieldFormat::Constant(expected) = field.format
+                    && value != expected
+                {
+                    return Err(fail(field, Rule::Constant(expected)));
+                }
+                values.push((field.name, value.as_str()));
+            } else if let Some(reserved) = RESERVED_NAMES.iter().find(|r| **r == name.as_str()) {
+                return Err(ValidationError {
+                    operation: spec.name,
+                    field: reserved,
+                    label: "",
+                    rule: Rule::NotInOperation,
+                });
+            } else {
+                other.push(name.clone(), value.clone());
+            }
+        }
+        for field in spec.fields {
+            if matches!(field.format, FieldFormat::Constant(_))
+                && !values.iter().any(|(n, _)| *n == field.name)
+            {
+                return Err(invalid(spec, field, Rule::Required));
+            }
+        }
+        Ok(Self {
+            spec,
+            values,
+            other,
+        })
+    }
+
+    fn read<T>(
+        &self,
+        name: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, ValidationError> {
+        let Some(field) = field(self.spec, name) else {
+            return Ok(None);
+        };
+        match self.values.iter().find(|(n, _)| *n == name) {
+            None | Some((_, "")) => Ok(None),
+            Some((_, v)) => {
+                check_format(field.format, v).map_err(|rule| invalid(self.spec, field, rule))?;
+                parse(v)
+                    .map(Some)
+                    .ok_or_else(|| invalid(self.spec, field, Rule::OutOfRange))
+            }
+        }
+    }
+
+    /// A required field's value.
+    pub fn required<T>(
+        &self,
+        name: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<T, ValidationError> {
+        self.read(name, parse)?.ok_or_else(|| {
+            let field = field(self.spec, name);
+            ValidationError {
+                operation: self.spec.name,
+                field: name,
+                label: field.map(|f| f.label).unwrap_or(""),
+                rule: Rule::Required,
+            }
+        })
+    }
+
+    /// An optional field's value.
+    pub fn optional<T>(
+        &self,
+        name: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, ValidationError> {
+        self.read(name, parse)
+    }
+
+    /// The parameters that are not the protocol's.
+    pub fn other(&self) -> OtherData {
+        self.other.clone()
+    }
+}
+
+/// The request among the candidates of one endpoint: the first that
+/// parsed, else the first error that is not about the operation itself
+/// (a wrong `cmd`, a parameter it lacks), else the first error.
+#[doc(hidden)]
+pub fn pick<T>(found: Vec<Result<T, ValidationError>>) -> Option<Result<T, ValidationError>> {
+    let mut first_error = None;
+    let mut telling_error = None;
+    for candidate in found {
+        match candidate {
+            Ok(value) => return Some(Ok(value)),
+            Err(e) => {
+                let about_operation = matches!(e.rule, Rule::NotInOperation | Rule::Constant(_))
+                    || (e.rule == Rule::Required && e.field == "cmd");
+                if !about_operation && telling_error.is_none() {
+                    telling_error = Some(e.clone());
+                }
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    telling_error.or(first_error).map(Err)
+}

@@ -431,3 +431,143 @@ fn debug_never_shows_the_key_or_the_token() {
     assert!(!debug.contains(KEY) && !debug.contains(TOKEN), "{debug}");
     assert!(debug.contains("UserKey(<redacted>)") && debug.contains("Token(<redacted>)"));
 }
+
+/// What a server receives: the query, split and decoded.
+fn received<O: Operation>(op: &O, charset: Charset) -> Vec<(String, String)> {
+    let query = op.encode(charset).unwrap();
+    jpayment_proto::response::query_pairs(query.as_bytes(), charset).unwrap()
+}
+
+#[test]
+fn every_request_is_read_back_as_itself() {
+    use jpayment_proto::AnyRequest;
+    let mut register = RegisterUser::new(AID, "012345");
+    register.email = Some("sample@sample.jp".into());
+    register.other = other();
+    let mut bulk = BulkRegisterAndPay::new(
+        AID,
+        JobType::Auth,
+        ReplyMethod::Kickback,
+        "012345",
+        TOKEN,
+        1000,
+        80,
+        500,
+    );
+    bulk.phone = Some("09011111111".into());
+    let mut bulk_item =
+        BulkRegisterAndPayItem::new(AID, ReplyMethod::Response, "012345", TOKEN, "ITEM01");
+    bulk_item.email = Some("sample@sample.jp".into());
+    let cases = vec![
+        AnyRequest::RegisterUser(register),
+        AnyRequest::ReferenceUser(ReferenceUser::new(AID, "012345")),
+        AnyRequest::UpdateUser(UpdateUser::new(AID, "012345", KEY)),
+        AnyRequest::DeleteUser(DeleteUser::new(AID, "012345", KEY)),
+        AnyRequest::RegisterCard(RegisterCard::new(AID, "012345", KEY, TOKEN)),
+        AnyRequest::ReferenceCard(ReferenceCard::new(AID, "012345", KEY, 1)),
+        AnyRequest::UpdateCard(UpdateCard::new(AID, "012345", KEY, 2, TOKEN)),
+        AnyRequest::DeleteCard(DeleteCard::new(AID, "012345", KEY, 2)),
+        AnyRequest::BulkRegisterAndPay(bulk),
+        AnyRequest::BulkRegisterAndPayItem(bulk_item),
+        AnyRequest::OnetouchCharge(onetouch()),
+        AnyRequest::OnetouchChargeItem(OnetouchChargeItem::new(
+            AID,
+            ReplyMethod::Kickback,
+            "012345",
+            KEY,
+            3,
+            "ITEM01",
+        )),
+    ];
+    for charset in [Charset::Utf8, Charset::ShiftJis] {
+        for case in &cases {
+            let (endpoint, pairs) = match case {
+                AnyRequest::RegisterUser(op) => {
+                    (RegisterUser::SPEC.endpoint, received(op, charset))
+                }
+                AnyRequest::ReferenceUser(op) => {
+                    (ReferenceUser::SPEC.endpoint, received(op, charset))
+                }
+                AnyRequest::UpdateUser(op) => (UpdateUser::SPEC.endpoint, received(op, charset)),
+                AnyRequest::DeleteUser(op) => (DeleteUser::SPEC.endpoint, received(op, charset)),
+                AnyRequest::RegisterCard(op) => {
+                    (RegisterCard::SPEC.endpoint, received(op, charset))
+                }
+                AnyRequest::ReferenceCard(op) => {
+                    (ReferenceCard::SPEC.endpoint, received(op, charset))
+                }
+                AnyRequest::UpdateCard(op) => (UpdateCard::SPEC.endpoint, received(op, charset)),
+                AnyRequest::DeleteCard(op) => (DeleteCard::SPEC.endpoint, received(op, charset)),
+                AnyRequest::BulkRegisterAndPay(op) => {
+                    (BulkRegisterAndPay::SPEC.endpoint, received(op, charset))
+                }
+                AnyRequest::BulkRegisterAndPayItem(op) => {
+                    (BulkRegisterAndPayItem::SPEC.endpoint, received(op, charset))
+                }
+                AnyRequest::OnetouchCharge(op) => {
+                    (OnetouchCharge::SPEC.endpoint, received(op, charset))
+                }
+                AnyRequest::OnetouchChargeItem(op) => {
+                    (OnetouchChargeItem::SPEC.endpoint, received(op, charset))
+                }
+            };
+            let read = AnyRequest::from_pairs(endpoint, &pairs).unwrap().unwrap();
+            assert_eq!(&read, case, "{charset:?}");
+        }
+    }
+}
+
+#[test]
+fn received_requests_that_match_no_operation() {
+    use jpayment_proto::AnyRequest;
+    let pairs = |query: &str| {
+        jpayment_proto::response::query_pairs(query.as_bytes(), Charset::Utf8).unwrap()
+    };
+    assert!(AnyRequest::from_pairs("nothing.aspx", &pairs("aid=123456")).is_none());
+    let err = AnyRequest::from_pairs("carduser.aspx", &pairs("aid=123456&cmd=9&uid=u1"))
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.field, "cmd");
+    // Card update without its token: the update's error, not register's.
+    let err = AnyRequest::from_pairs(
+        "carduser_token.aspx",
+        &pairs("aid=123456&cmd=4&uid=u1&key=k&num=1"),
+    )
+    .unwrap()
+    .unwrap_err();
+    assert_eq!(
+        (err.operation, err.field, err.rule),
+        ("update_card", "tkn", Rule::Required)
+    );
+    // Rules apply to received requests too.
+    let err = AnyRequest::from_pairs(
+        "onetouch.aspx",
+        &pairs("aid=123456&rt=1&cmd=4&uid=u1&key=k&num=1&jb=AUTH&am=1&tx=0&sf=0&md=61"),
+    )
+    .unwrap()
+    .unwrap_err();
+    assert_eq!(
+        (err.field, err.rule),
+        (
+            "pt",
+            Rule::RequiredWhen {
+                when: "md",
+                equals: "61"
+            }
+        )
+    );
+    let err = AnyRequest::from_pairs(
+        "onetouch.aspx",
+        &pairs("aid=123456&rt=1&cmd=4&uid=u1&key=k&num=1&jb=SALE&am=1&tx=0&sf=0"),
+    )
+    .unwrap()
+    .unwrap_err();
+    assert_eq!(
+        (err.field, err.rule),
+        ("jb", Rule::OneOf(&["AUTH", "CAPTURE"]))
+    );
+    let err = AnyRequest::from_pairs("carduser.aspx", &pairs("aid=123456&cmd=3&uid=u1&uid=u2"))
+        .unwrap()
+        .unwrap_err();
+    assert_eq!((err.field, err.rule), ("uid", Rule::Duplicate));
+}

@@ -12,7 +12,8 @@
 use std::fmt;
 use crate::charset::Charset;
 use crate::error::{Error, MalformedResponse};
-use crate::request::Operation;
+use crate::error::ValidationError;
+use crate::request::{Operation, Received};
 use crate::response::{PaymentReply, Record, Row, ToColumn};
 use crate::tables::{
     ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec,
@@ -81,6 +82,15 @@ impl JobType {
             JobType::Capture => "仮実同時売上",
         }
     }
+
+    /// The value for a wire value, if it is one of the guide's.
+    pub fn from_wire(wire: &str) -> Option<Self> {
+        match wire {
+            "AUTH" => Some(JobType::Auth),
+            "CAPTURE" => Some(JobType::Capture),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for JobType {
@@ -118,6 +128,16 @@ impl PaymentMethod {
             PaymentMethod::Revolving => "リボ払い",
         }
     }
+
+    /// The value for a wire value, if it is one of the guide's.
+    pub fn from_wire(wire: &str) -> Option<Self> {
+        match wire {
+            "10" => Some(PaymentMethod::Lump),
+            "61" => Some(PaymentMethod::Installments),
+            "80" => Some(PaymentMethod::Revolving),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for PaymentMethod {
@@ -149,6 +169,15 @@ impl ReplyMethod {
         match self {
             ReplyMethod::Kickback => "キックバック",
             ReplyMethod::Response => "レスポンス",
+        }
+    }
+
+    /// The value for a wire value, if it is one of the guide's.
+    pub fn from_wire(wire: &str) -> Option<Self> {
+        match wire {
+            "0" => Some(ReplyMethod::Kickback),
+            "1" => Some(ReplyMethod::Response),
+            _ => None,
         }
     }
 }
@@ -1002,6 +1031,22 @@ impl RegisterUser {
             other: OtherData::new(),
         }
     }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
+            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
+    }
 }
 
 impl Operation for RegisterUser {
@@ -1100,6 +1145,20 @@ impl ReferenceUser {
             other: OtherData::new(),
         }
     }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
+    }
 }
 
 impl Operation for ReferenceUser {
@@ -1192,6 +1251,23 @@ impl UpdateUser {
             phone: None,
             other: OtherData::new(),
         }
+    }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
+            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
+            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
     }
 }
 
@@ -1308,6 +1384,21 @@ impl DeleteUser {
             other: OtherData::new(),
         }
     }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
+    }
 }
 
 impl Operation for DeleteUser {
@@ -1408,6 +1499,22 @@ impl RegisterCard {
             token: token.into(),
             other: OtherData::new(),
         }
+    }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
+            token: received.required("tkn", |v: &str| Some(Token::new(v)))?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
     }
 }
 
@@ -1516,6 +1623,22 @@ impl ReferenceCard {
             card_seq,
             other: OtherData::new(),
         }
+    }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
+            card_seq: received.required("num", |v: &str| v.parse().ok())?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
     }
 }
 
@@ -1628,6 +1751,23 @@ impl UpdateCard {
             token: token.into(),
             other: OtherData::new(),
         }
+    }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
+            card_seq: received.required("num", |v: &str| v.parse().ok())?,
+            token: received.required("tkn", |v: &str| Some(Token::new(v)))?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
     }
 }
 
@@ -1744,6 +1884,22 @@ impl DeleteCard {
             card_seq,
             other: OtherData::new(),
         }
+    }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
+            card_seq: received.required("num", |v: &str| v.parse().ok())?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
     }
 }
 
@@ -1877,6 +2033,29 @@ impl BulkRegisterAndPay {
             shipping,
             other: OtherData::new(),
         }
+    }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            job: received.required("jb", JobType::from_wire)?,
+            reply: received.required("rt", ReplyMethod::from_wire)?,
+            order_ref: received.optional("cod", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            token: received.required("tkn", |v: &str| Some(Token::new(v)))?,
+            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
+            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
+            amount: received.required("am", |v: &str| v.parse().ok())?,
+            tax: received.required("tx", |v: &str| v.parse().ok())?,
+            shipping: received.required("sf", |v: &str| v.parse().ok())?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
     }
 }
 
@@ -2051,6 +2230,26 @@ impl BulkRegisterAndPayItem {
             other: OtherData::new(),
         }
     }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            reply: received.required("rt", ReplyMethod::from_wire)?,
+            order_ref: received.optional("cod", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            token: received.required("tkn", |v: &str| Some(Token::new(v)))?,
+            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
+            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
+            item_code: received.required("iid", |v: &str| Some(v.to_owned()))?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
+    }
 }
 
 impl Operation for BulkRegisterAndPayItem {
@@ -2224,6 +2423,32 @@ impl OnetouchCharge {
             installments: None,
             other: OtherData::new(),
         }
+    }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            reply: received.required("rt", ReplyMethod::from_wire)?,
+            order_ref: received.optional("cod", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
+            card_seq: received.required("num", |v: &str| v.parse().ok())?,
+            job: received.required("jb", JobType::from_wire)?,
+            amount: received.required("am", |v: &str| v.parse().ok())?,
+            tax: received.required("tx", |v: &str| v.parse().ok())?,
+            shipping: received.required("sf", |v: &str| v.parse().ok())?,
+            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
+            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
+            method: received.optional("md", PaymentMethod::from_wire)?,
+            installments: received.optional("pt", |v: &str| v.parse().ok())?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
     }
 }
 
@@ -2452,6 +2677,29 @@ impl OnetouchChargeItem {
             other: OtherData::new(),
         }
     }
+
+    /// Reads the request as the gateway receives it (for test
+    /// servers and the sandbox): every parameter of the table by
+    /// name, the rest as other data; then validates it.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
+        let received = Received::new(Self::SPEC, pairs)?;
+        let value = Self {
+            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
+            reply: received.required("rt", ReplyMethod::from_wire)?,
+            order_ref: received.optional("cod", |v: &str| Some(v.to_owned()))?,
+            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
+            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
+            card_seq: received.required("num", |v: &str| v.parse().ok())?,
+            item_code: received.required("iid", |v: &str| Some(v.to_owned()))?,
+            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
+            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
+            method: received.optional("md", PaymentMethod::from_wire)?,
+            installments: received.optional("pt", |v: &str| v.parse().ok())?,
+            other: received.other(),
+        };
+        value.validate()?;
+        Ok(value)
+    }
 }
 
 impl Operation for OnetouchChargeItem {
@@ -2598,6 +2846,112 @@ impl Operation for OnetouchChargeItem {
             self.reply == ReplyMethod::Kickback,
             !self.other.is_empty(),
         )
+    }
+}
+
+/// Any request of the guide, as a server (a test server, the
+/// sandbox) receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnyRequest {
+    /// ユーザー登録 (`register_user`).
+    RegisterUser(RegisterUser),
+    /// ユーザー参照 (`reference_user`).
+    ReferenceUser(ReferenceUser),
+    /// ユーザー更新 (`update_user`).
+    UpdateUser(UpdateUser),
+    /// ユーザー削除 (`delete_user`).
+    DeleteUser(DeleteUser),
+    /// カード情報登録 (`register_card`).
+    RegisterCard(RegisterCard),
+    /// カード情報参照 (`reference_card`).
+    ReferenceCard(ReferenceCard),
+    /// カード情報更新 (`update_card`).
+    UpdateCard(UpdateCard),
+    /// カード情報削除 (`delete_card`).
+    DeleteCard(DeleteCard),
+    /// ユーザー・カード情報一括登録決済(商品登録なし) (`bulk_register_and_pay`).
+    BulkRegisterAndPay(BulkRegisterAndPay),
+    /// ユーザー・カード情報一括登録決済(商品登録あり) (`bulk_register_and_pay_item`).
+    BulkRegisterAndPayItem(BulkRegisterAndPayItem),
+    /// ワンタッチ課金(商品登録なし) (`onetouch_charge`).
+    OnetouchCharge(OnetouchCharge),
+    /// ワンタッチ課金(商品登録あり) (`onetouch_charge_item`).
+    OnetouchChargeItem(OnetouchChargeItem),
+}
+
+impl AnyRequest {
+    /// Reads a request sent to `endpoint` (`carduser.aspx`, …):
+    /// the operation is the one of that endpoint whose table
+    /// accepts the parameters (`cmd`, and which of `num`, `jb`,
+    /// `iid` are present, tell them apart). `None` for an unknown
+    /// endpoint; otherwise the request, or the most telling error.
+    pub fn from_pairs(
+        endpoint: &str,
+        pairs: &[(String, String)],
+    ) -> Option<Result<Self, ValidationError>> {
+        let mut found = Vec::new();
+        if endpoint == "carduser.aspx" {
+            found.push(RegisterUser::from_pairs(pairs).map(AnyRequest::RegisterUser));
+        }
+
+        if endpoint == "carduser.aspx" {
+            found.push(ReferenceUser::from_pairs(pairs).map(AnyRequest::ReferenceUser));
+        }
+
+        if endpoint == "carduser.aspx" {
+            found.push(UpdateUser::from_pairs(pairs).map(AnyRequest::UpdateUser));
+        }
+
+        if endpoint == "carduser.aspx" {
+            found.push(DeleteUser::from_pairs(pairs).map(AnyRequest::DeleteUser));
+        }
+
+        if endpoint == "carduser_token.aspx" {
+            found.push(RegisterCard::from_pairs(pairs).map(AnyRequest::RegisterCard));
+        }
+
+        if endpoint == "carduser.aspx" {
+            found.push(ReferenceCard::from_pairs(pairs).map(AnyRequest::ReferenceCard));
+        }
+
+        if endpoint == "carduser_token.aspx" {
+            found.push(UpdateCard::from_pairs(pairs).map(AnyRequest::UpdateCard));
+        }
+
+        if endpoint == "carduser.aspx" {
+            found.push(DeleteCard::from_pairs(pairs).map(AnyRequest::DeleteCard));
+        }
+
+        if endpoint == "gateway_token.aspx" {
+            found
+                .push(
+                    BulkRegisterAndPay::from_pairs(pairs)
+                        .map(AnyRequest::BulkRegisterAndPay),
+                );
+        }
+
+        if endpoint == "gateway_token.aspx" {
+            found
+                .push(
+                    BulkRegisterAndPayItem::from_pairs(pairs)
+                        .map(AnyRequest::BulkRegisterAndPayItem),
+                );
+        }
+
+        if endpoint == "onetouch.aspx" {
+            found
+                .push(OnetouchCharge::from_pairs(pairs).map(AnyRequest::OnetouchCharge));
+        }
+
+        if endpoint == "onetouch.aspx" {
+            found
+                .push(
+                    OnetouchChargeItem::from_pairs(pairs)
+                        .map(AnyRequest::OnetouchChargeItem),
+                );
+        }
+
+        crate::request::pick(found)
     }
 }
 
