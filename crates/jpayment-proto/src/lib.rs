@@ -108,6 +108,10 @@
 //!   comma and CR/LF are tolerated. Text after the last column is the
 //!   echoed other data, kept verbatim, and refused when no other data was
 //!   sent. `rst=2` (or a bare `ERnnn`/`G…` code) is [`Error::Gateway`].
+//! - **Server side**: [`AnyRequest::from_pairs`] reads a request as the
+//!   gateway receives it and [`response::encode_csv`] /
+//!   [`response::encode_kickback`] write results, for test servers and the
+//!   sandbox; they share the tables and rules of the client side.
 //! - **Secrets**: [`UserKey`], [`Token`] and [`Secret`] redact themselves in
 //!   `Debug`/`Display`; card numbers exist only as [`MaskedCardNumber`].
 #![forbid(unsafe_code)]
