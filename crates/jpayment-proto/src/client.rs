@@ -168,7 +168,12 @@ impl Client {
                 self.http.get(url)
             }
         };
-        let response = request.send().await.map_err(Error::Transport)?;
+        // reqwest puts the URL in its errors; with GET it holds the user key
+        // and token, so it is dropped.
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Error::Transport(e.without_url()))?;
         let status = response.status();
         tracing::debug!(
             operation = spec.name,
@@ -181,7 +186,10 @@ impl Client {
                 endpoint: spec.endpoint,
             });
         }
-        let body = response.bytes().await.map_err(Error::Transport)?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| Error::Transport(e.without_url()))?;
         operation.decode_reply(&body, charset)
     }
 }

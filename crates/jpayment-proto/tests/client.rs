@@ -241,6 +241,24 @@ async fn a_timed_out_charge_is_never_retried() {
 }
 
 #[tokio::test]
+async fn transport_errors_do_not_carry_the_url_with_its_secrets() {
+    let (addr, _) = fake(StatusCode::OK, b"OK", Duration::from_secs(2)).await;
+    let config = Config::production()
+        .with_method(Method::Get)
+        .with_timeouts(Duration::from_millis(200), Duration::from_millis(200));
+    let err = client(addr, config)
+        .send(&charge(ReplyMethod::Kickback))
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(matches!(err, Error::Transport(_)), "{shown}");
+    assert!(
+        !shown.contains("vnjpBycDO5") && !shown.contains("key="),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
 async fn an_invalid_request_is_never_sent() {
     let (addr, seen) = fake(StatusCode::OK, b"OK", Duration::ZERO).await;
     let err = client(addr, Config::production())
