@@ -372,7 +372,8 @@ fn finish<R: Record>(row: Row) -> Result<R, Error> {
     if !ec.is_empty() {
         return Err(row.value_error(shape.ec, "must be empty when rst=1").into());
     }
-    if !row.kickback && row.values.len() < shape.columns.len() {
+    // Trailing columns that may be absent read as empty (`raw` is `None`).
+    if !row.kickback && row.values.len() < shape.min_columns() {
         return Err(missing_columns(shape, row.values.len()).into());
     }
     for (index, column) in shape.columns.iter().enumerate() {
@@ -425,7 +426,9 @@ fn missing_columns(shape: &'static ShapeSpec, found: usize) -> MalformedResponse
 
 /// Decodes a comma-separated answer into `R`, or the gateway's error.
 ///
-/// The line may end with CR/LF and with a trailing comma. Columns after
+/// The line may end with CR/LF and with a trailing comma. It may end
+/// before the trailing columns the spec marks `may_be_absent` (`id`, `ps`
+/// of a one-touch result), which then read as empty. Columns after
 /// the shape's last one are the echoed other data, kept verbatim (commas
 /// and quotes included; J-Payment does not quote values, so a `"` is
 /// data) when `other_data_sent`; otherwise they are an error, since the

@@ -307,22 +307,78 @@ fn user_details_with_optional_columns_empty() {
 }
 
 #[test]
-fn the_public_rt1_example_is_one_column_short_of_the_onetouch_table() {
-    // Public sources show `30486154,1,000306,,30485311,,1000,0,0,1000,` for
-    // a plain payment: ten columns and a trailing comma. The one-touch
-    // table has twelve (id and ps), so this is refused, naming `ps`.
-    let err = onetouch("30486154,1,000306,,30485311,,1000,0,0,1000,\r").unwrap_err();
-    match err {
-        Error::Malformed(MalformedResponse::MissingColumns { missing, found, .. }) => {
-            assert_eq!((missing, found), ("ps", 11));
-        }
-        other => panic!("{other:?}"),
-    }
-    // With both (empty) columns it decodes, trailing comma and CR included.
-    let ok = onetouch("30486154,1,000306,,30485311,,1000,0,0,1000,,,\r").unwrap();
+fn the_public_rt1_example_decodes_into_named_fields() {
+    // Public sources show this live answer to a plain payment: ten columns
+    // and a trailing comma, without the `id`/`ps` of registered items.
+    let ok = onetouch("30486154,1,000306,,30485311,,1000,0,0,1000,").unwrap();
     assert_eq!(ok.payment_id, "30486154");
     assert_eq!(ok.approval.as_deref(), Some("000306"));
-    assert_eq!(ok.total, 1000);
+    assert_eq!(ok.order_code, "30485311");
+    assert_eq!(ok.order_ref, None);
+    assert_eq!(
+        (ok.amount, ok.tax, ok.shipping, ok.total),
+        (1000, 0, 0, 1000)
+    );
+    assert_eq!(ok.issued_id, None);
+    assert!(ok.issued_password.is_none());
+    assert!(ok.echo.is_none());
+    // The same with CR/LF, without the trailing comma, and with both
+    // columns present but empty (the guide's table): one and the same result.
+    for body in [
+        "30486154,1,000306,,30485311,,1000,0,0,1000,\r",
+        "30486154,1,000306,,30485311,,1000,0,0,1000\r\n",
+        "30486154,1,000306,,30485311,,1000,0,0,1000,,,\r",
+    ] {
+        assert_eq!(onetouch(body).unwrap(), ok, "{body:?}");
+    }
+    // Registered content items do send them.
+    let item = onetouch("30486154,1,000306,,30485311,,1000,0,0,1000,user01,pw01").unwrap();
+    assert_eq!(item.issued_id.as_deref(), Some("user01"));
+    assert_eq!(
+        item.issued_password.as_ref().map(|p| p.expose_secret()),
+        Some("pw01")
+    );
+}
+
+#[test]
+fn a_truncated_onetouch_line_still_names_the_missing_column() {
+    // Only the trailing id/ps may be absent: a line cut before `ta` is not
+    // a live answer but a truncated one.
+    for (body, missing, found) in [
+        ("30486154,1,000306,,30485311,,1000,0,0", "ta", 9),
+        ("30486154,1,000306,,30485311,,1000", "tx", 7),
+        ("30486154,1,000306,", "god", 4),
+    ] {
+        match onetouch(body).unwrap_err() {
+            Error::Malformed(MalformedResponse::MissingColumns {
+                missing: m,
+                found: f,
+                expected,
+                ..
+            }) => assert_eq!((m, f, expected), (missing, found, 12), "{body:?}"),
+            other => panic!("{body:?}: {other:?}"),
+        }
+    }
+    // A truncated `ta` cut after its comma is empty: still an error by name.
+    assert_eq!(
+        column_error(onetouch("30486154,1,000306,,30485311,,1000,0,0,")).1,
+        "ta"
+    );
+    // The bulk result's id/ps sit before uid/key/num: never absent there
+    // (without them the line is two short; the first missing is `key`).
+    let err = decode_csv::<BulkPaymentResult>(
+        b"30486154,1,000306,,30485311,,1000,0,0,1000,012345,vnpjBycDO5,1",
+        Charset::Utf8,
+        false,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Malformed(MalformedResponse::MissingColumns { missing: "key", .. })
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
