@@ -52,6 +52,33 @@ pub fn encode_csv<R: Record>(record: &R) -> String {
     line
 }
 
+/// Writes a successful result as the live gateway does (the public form
+/// `30486154,1,000306,,30485311,,1000,0,0,1000,`): like [`encode_csv`],
+/// but the trailing columns the spec marks `may_be_absent` (`id`, `ps` of a
+/// one-touch result) are left out when they are empty, and the line then
+/// ends with a comma. With echoed other data the full table is written, so
+/// the echo never lands in a left-out column. [`decode_csv`] reads both
+/// forms to the same value.
+pub fn encode_csv_compact<R: Record>(record: &R) -> String {
+    if !record.echo().is_none() {
+        return encode_csv(record);
+    }
+    let mut columns = record.to_columns();
+    let mut dropped = false;
+    for column in R::SHAPE.columns.iter().rev() {
+        if !column.may_be_absent || columns.last().is_none_or(|v| !v.is_empty()) {
+            break;
+        }
+        columns.pop();
+        dropped = true;
+    }
+    let mut line = columns.join(",");
+    if dropped {
+        line.push(',');
+    }
+    line
+}
+
 /// Writes a successful result as a kickback query string in `charset`;
 /// `None` when a value cannot be written in it.
 pub fn encode_kickback<R: Record>(record: &R, charset: Charset) -> Option<String> {

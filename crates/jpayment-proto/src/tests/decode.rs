@@ -341,6 +341,29 @@ fn the_public_rt1_example_decodes_into_named_fields() {
 }
 
 #[test]
+fn the_compact_writer_writes_the_public_line_and_reads_back() {
+    use crate::response::{encode_csv, encode_csv_compact};
+    let public = "30486154,1,000306,,30485311,,1000,0,0,1000,";
+    let result = onetouch(public).unwrap();
+    assert_eq!(encode_csv_compact(&result), public);
+    assert_eq!(encode_csv(&result), format!("{public},"));
+    // With a content item's id/ps, or an echo, the whole table is written.
+    let mut item = result.clone();
+    item.issued_id = Some("user01".into());
+    assert_eq!(encode_csv_compact(&item), format!("{public}user01,"));
+    assert_eq!(onetouch(&encode_csv_compact(&item)).unwrap(), item);
+    let mut echoed = result.clone();
+    echoed.echo = Echo::Params(vec![("memo".into(), "x".into())]);
+    let line = encode_csv_compact(&echoed);
+    assert_eq!(line, format!("{public},,memo=x"));
+    let back: OnetouchResult = decode_csv(line.as_bytes(), Charset::Utf8, true).unwrap();
+    assert_eq!(back.echo, Echo::Line("memo=x".into()));
+    // Shapes without absent columns are written as by encode_csv.
+    let user = user("1,,012345,vnjpBycDO5").unwrap();
+    assert_eq!(encode_csv_compact(&user), encode_csv(&user));
+}
+
+#[test]
 fn a_truncated_onetouch_line_still_names_the_missing_column() {
     // Only the trailing id/ps may be absent: a line cut before `ta` is not
     // a live answer but a truncated one.
