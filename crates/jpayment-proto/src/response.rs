@@ -79,6 +79,64 @@ pub fn encode_csv_compact<R: Record>(record: &R) -> String {
     line
 }
 
+/// The columns of a failed result (`rst=2`, `ec` = `code`), the others
+/// taken by name from `values` (empty when not given; names that are not
+/// columns of `shape` are not written).
+fn failed_columns<'a>(
+    shape: &'static ShapeSpec,
+    code: &'a str,
+    values: &[(&str, &'a str)],
+) -> Vec<(&'static str, &'a str)> {
+    shape
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, column)| {
+            let value = if index == shape.rst {
+                "2"
+            } else if index == shape.ec {
+                code
+            } else {
+                values
+                    .iter()
+                    .find(|(name, _)| *name == column.name)
+                    .map_or("", |(_, v)| *v)
+            };
+            (column.name, value)
+        })
+        .collect()
+}
+
+/// Writes a failed result (`rst=2`, `ec` = `code`) of `shape` as the
+/// comma-separated line the gateway answers with, every column in place:
+/// the values of the other columns come by name from `values` (empty when
+/// not given). For test servers and the sandbox; [`decode_csv`] reads it
+/// back as [`Error::Gateway`] with those values in its fields.
+pub fn encode_failed_csv(shape: &'static ShapeSpec, code: &str, values: &[(&str, &str)]) -> String {
+    failed_columns(shape, code, values)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// [`encode_failed_csv`] as a kickback query string in `charset`; `None`
+/// when a value cannot be written in it.
+pub fn encode_failed_kickback(
+    shape: &'static ShapeSpec,
+    code: &str,
+    values: &[(&str, &str)],
+    charset: Charset,
+) -> Option<String> {
+    let mut pairs = Vec::new();
+    for (name, value) in failed_columns(shape, code, values) {
+        let bytes = charset.encode(value)?;
+        let escaped = percent_encoding::percent_encode(&bytes, crate::request::ESCAPED);
+        pairs.push(format!("{name}={escaped}"));
+    }
+    Some(pairs.join("&"))
+}
+
 /// Writes a successful result as a kickback query string in `charset`;
 /// `None` when a value cannot be written in it.
 pub fn encode_kickback<R: Record>(record: &R, charset: Charset) -> Option<String> {

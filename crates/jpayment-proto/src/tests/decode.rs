@@ -364,6 +364,53 @@ fn the_compact_writer_writes_the_public_line_and_reads_back() {
 }
 
 #[test]
+fn failed_results_are_written_with_every_column_and_read_back() {
+    use crate::kickback;
+    use crate::response::{encode_failed_csv, encode_failed_kickback};
+    let values = [
+        ("gid", "30486154"),
+        ("god", "30485311"),
+        ("cod", "注文-1"),
+        ("am", "1000"),
+        ("tx", "0"),
+        ("sf", "0"),
+        ("ta", "1000"),
+        ("nope", "x"),
+    ];
+    let line = encode_failed_csv(OnetouchResult::SHAPE, "G12", &values);
+    assert_eq!(line, "30486154,2,,G12,30485311,注文-1,1000,0,0,1000,,");
+    let err = onetouch(&line).unwrap_err();
+    assert_eq!(err.gateway_code(), Some(&ErrorCode::Issuer("G12".into())));
+    let Error::Gateway(refused) = err else {
+        panic!()
+    };
+    assert_eq!(refused.field("cod"), Some("注文-1"));
+    for charset in [Charset::Utf8, Charset::ShiftJis] {
+        let query = encode_failed_kickback(
+            BulkPaymentResult::SHAPE,
+            "G55",
+            &[("gid", "7"), ("uid", "u1")],
+            charset,
+        )
+        .unwrap();
+        assert!(query.starts_with("gid=7&rst=2&ap=&ec=G55&"), "{query}");
+        let err = kickback::parse(query.as_bytes(), charset).unwrap_err();
+        assert_eq!(err.gateway_code(), Some(&ErrorCode::Issuer("G55".into())));
+        let Error::Gateway(refused) = err else {
+            panic!()
+        };
+        assert_eq!(
+            (refused.shape, refused.field("uid")),
+            ("BulkPaymentResult", Some("u1"))
+        );
+    }
+    assert_eq!(
+        encode_failed_csv(UserRecord::SHAPE, "ER003", &[("uid", "u1")]),
+        "2,ER003,u1,"
+    );
+}
+
+#[test]
 fn a_truncated_onetouch_line_still_names_the_missing_column() {
     // Only the trailing id/ps may be absent: a line cut before `ta` is not
     // a live answer but a truncated one.
