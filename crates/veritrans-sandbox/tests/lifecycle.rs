@@ -31,7 +31,10 @@ async fn binds_loopback_on_a_free_port_by_default() {
         .unwrap();
     // Exactly the gateways whose routes exist.
     let gateways = serde_json::to_value(veritrans_sandbox::gateways::EMULATED).unwrap();
-    assert_eq!(health, serde_json::json!({"status": "ok", "gateways": gateways}));
+    assert_eq!(
+        health,
+        serde_json::json!({"status": "ok", "gateways": gateways})
+    );
     sandbox.shutdown().await.unwrap();
 }
 

@@ -202,7 +202,8 @@ async fn endpoint(
             return text_answer(&line, charset, Some(&reason));
         }
         None => {
-            return ApiError::not_found(format!("no J-Payment endpoint {endpoint}")).into_response();
+            return ApiError::not_found(format!("no J-Payment endpoint {endpoint}"))
+                .into_response();
         }
     };
     let (outcome, kickback_url) = {

@@ -3,7 +3,7 @@
 //! The guide documents one code (`ER003`, source IP); public sources add `ER010` (busy)
 //! and `ER999` (maintenance) and say card-company refusals come as `G…` codes. The real
 //! codes for the other refusals (unknown user, wrong key, …) are not public, so the
-//! sandbox answers its own codes `ER100`–`ER107` for them: merchants' code sees them as
+//! sandbox answers its own codes `ER100`–`ER106` for them: merchants' code sees them as
 //! `ErrorCode::Unknown`, which is exactly how an undocumented code arrives from the real
 //! gateway. Every code is listed in the crate README.
 
@@ -29,11 +29,8 @@ pub(super) const WRONG_KEY: &str = "ER103";
 pub(super) const NO_CARD: &str = "ER104";
 /// Sandbox code: the token is unknown or was already used.
 pub(super) const BAD_TOKEN: &str = "ER105";
-/// Sandbox code: card registration or update for a user with neither e-mail nor phone
-/// on file (the guide: "登録されていない場合、エラーとなります").
-pub(super) const NO_CONTACT: &str = "ER106";
 /// Sandbox code: no registered item with this code (`iid`).
-pub(super) const NO_ITEM: &str = "ER107";
+pub(super) const NO_ITEM: &str = "ER106";
 
 /// A test card that the card company refuses at every charge, with its code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
