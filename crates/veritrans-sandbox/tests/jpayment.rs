@@ -791,3 +791,55 @@ async fn concurrent_one_touch_charges_are_each_applied_once() {
     assert!(logged[before..].iter().all(|r| r.kind == "onetouch_charge"));
     sandbox.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_dropped_answer_still_charged_and_bodies_are_limited() {
+    use veritrans_sandbox::{FaultAction, FaultRule};
+    let sandbox = Sandbox::builder()
+        .retry_policy(common::quick_policy(3))
+        .body_limit(4096)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&sandbox, Charset::Utf8, Method::Post);
+    let key = user_with_card(&sandbox, &client, "user14", "4111111111111111").await;
+
+    // The answer is lost after the charge was made: the client reports a transport
+    // error (it never retries), and the payment exists — check before charging again.
+    sandbox
+        .inspect()
+        .add_fault(FaultRule::new(
+            "/gateway/onetouch.aspx",
+            FaultAction::DropResponse,
+        ))
+        .unwrap();
+    let charge = OnetouchCharge::new(
+        AID,
+        ReplyMethod::Response,
+        "user14",
+        key,
+        1,
+        JobType::Capture,
+        700,
+        0,
+        0,
+    );
+    assert!(matches!(
+        client.send(&charge).await,
+        Err(Error::Transport(_))
+    ));
+    let (_, payments) = admin(&sandbox, "GET", "payments", Value::Null).await;
+    assert_eq!(payments["payments"][0]["ta"], 700);
+
+    // Over the body limit: 413 in the sandbox's JSON shape.
+    let raw = common::client()
+        .post(format!("{}/gateway/carduser.aspx", sandbox.base_url()))
+        .body(format!("aid={AID}&cmd=3&uid=u1&memo={}", "x".repeat(5000)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 413);
+    let body: Value = raw.json().await.unwrap();
+    assert_eq!(body["error"], "payload_too_large");
+    sandbox.shutdown().await.unwrap();
+}
