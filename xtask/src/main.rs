@@ -9,6 +9,8 @@ mod codegen;
 // Its callers arrive with each gateway's generator (unified, pop, mpi).
 #[allow(dead_code)]
 mod openapi;
+mod spec_diff;
+mod unified;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -1,0 +1,1 @@
+//! `cargo xtask spec-diff OLD NEW`: what changed between two spec versions.
