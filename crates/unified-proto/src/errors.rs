@@ -66,7 +66,15 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
-    // SIGNATURE_VARIANT
+    /// A webhook or redirect whose signature does not verify.
+    #[error("{what}: signature verification failed: {source}")]
+    Signature {
+        /// `webhook` or `redirect`.
+        what: &'static str,
+        /// The verifier's reason.
+        #[source]
+        source: veritrans_sign::Error,
+    },
     /// A notification missing a header or parameter it must have.
     #[error("{what}: {reason}")]
     InvalidNotification {
@@ -103,7 +111,6 @@ impl Error {
 }
 
 /// Parses `bytes` as `T`, reporting the JSON path of a failure.
-#[allow(dead_code)] // used by the webhook module once veritrans-sign lands
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     what: &str,
     bytes: &[u8],

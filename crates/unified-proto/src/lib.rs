@@ -79,6 +79,7 @@ pub mod generated {
     pub mod v1_1_3;
 }
 mod money;
+pub mod notify;
 mod token;
 pub mod validate;
 
@@ -90,6 +91,7 @@ pub use errors::Error;
 pub use generated::v1_1_1_rc;
 pub use generated::v1_1_3;
 pub use money::{parse_yen, yen};
+pub use notify::{MerchantKeys, Redirect, Webhook};
 pub use token::UnifiedToken;
 pub use v1_1_3::*;
 
