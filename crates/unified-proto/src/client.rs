@@ -19,7 +19,7 @@
 use std::time::Duration;
 
 use crate::validate::{self, Context, Mode};
-use crate::{Command, Error, Response, UnifiedToken, result_fields};
+use crate::{Command, Error, Refusal, Response, UnifiedToken, result_fields};
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,8 +249,8 @@ impl Client {
             let outcome = interpret::<C>(status, &bytes, &key);
             let retryable = match &outcome {
                 Ok(r) => r.action_code.as_ref().is_some_and(|a| a.should_retry()),
-                Err(Error::GatewayRefused { action_code, .. }) => {
-                    action_code.as_ref().is_some_and(|a| a.should_retry())
+                Err(Error::GatewayRefused(r)) => {
+                    r.action_code.as_ref().is_some_and(|a| a.should_retry())
                 }
                 Err(_) => false,
             };
@@ -327,7 +327,7 @@ pub fn interpret<C: Command>(
                 },
             }
         } else {
-            Error::GatewayRefused {
+            Error::GatewayRefused(Box::new(Refusal {
                 command: C::NAME,
                 http_status,
                 result_code: None,
@@ -335,12 +335,12 @@ pub fn interpret<C: Command>(
                 action_code: None,
                 message: None,
                 body: None,
-            }
+            }))
         });
     };
     let (result_code, status, action_code, message) = result_fields(&raw);
     if !success {
-        return Err(Error::GatewayRefused {
+        return Err(Error::GatewayRefused(Box::new(Refusal {
             command: C::NAME,
             http_status,
             result_code,
@@ -348,7 +348,7 @@ pub fn interpret<C: Command>(
             action_code,
             message,
             body: Some(raw),
-        });
+        })));
     }
     let body = crate::errors::from_value(&format!("{} response", C::NAME), raw.clone())?;
     Ok(Response {

@@ -33,29 +33,9 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// A non-2xx answer. The codes are `None` when the gateway sent only an
-    /// HTTP status (empty body, HTML error page, 404 page not found).
-    #[error(
-        "{command} refused: HTTP {http_status}, resultCode {}, status {}, actionCode {}{}",
-        opt(result_code), opt(status), opt(action_code),
-        message.as_deref().map(|m| format!(": {m}")).unwrap_or_default()
-    )]
-    GatewayRefused {
-        /// The command.
-        command: &'static str,
-        /// The HTTP status.
-        http_status: u16,
-        /// `result.resultCode`.
-        result_code: Option<ResultCode>,
-        /// `result.status`.
-        status: Option<Status>,
-        /// `result.actionCode`.
-        action_code: Option<ActionCode>,
-        /// `result.message`.
-        message: Option<String>,
-        /// The whole JSON body when there was one.
-        body: Option<serde_json::Value>,
-    },
+    /// A non-2xx answer (boxed: it carries the whole body).
+    #[error("{0}")]
+    GatewayRefused(Box<Refusal>),
     /// A 2xx answer (or a notification) whose body could not be read.
     #[error("malformed {what} at `{path}`: {reason}")]
     MalformedResponse {
@@ -88,6 +68,45 @@ pub enum Error {
     Config(String),
 }
 
+/// What the gateway said when it refused a request. The codes are `None`
+/// when it sent only an HTTP status (empty body, HTML error page, 404 page
+/// not found).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    /// The command.
+    pub command: &'static str,
+    /// The HTTP status.
+    pub http_status: u16,
+    /// `result.resultCode`.
+    pub result_code: Option<ResultCode>,
+    /// `result.status`.
+    pub status: Option<Status>,
+    /// `result.actionCode`.
+    pub action_code: Option<ActionCode>,
+    /// `result.message`.
+    pub message: Option<String>,
+    /// The whole JSON body when there was one.
+    pub body: Option<serde_json::Value>,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} refused: HTTP {}, resultCode {}, status {}, actionCode {}",
+            self.command,
+            self.http_status,
+            opt(&self.result_code),
+            opt(&self.status),
+            opt(&self.action_code)
+        )?;
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        Ok(())
+    }
+}
+
 fn join(v: &[Violation]) -> String {
     v.iter()
         .map(ToString::to_string)
@@ -106,6 +125,14 @@ impl Error {
         match self {
             Self::InvalidRequest { violations, .. } => violations,
             _ => &[],
+        }
+    }
+
+    /// The refusal of a `GatewayRefused`, else `None`.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            Self::GatewayRefused(r) => Some(r),
+            _ => None,
         }
     }
 }

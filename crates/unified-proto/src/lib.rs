@@ -86,7 +86,7 @@ pub mod validate;
 #[cfg(feature = "client")]
 pub mod client;
 
-pub use errors::Error;
+pub use errors::{Error, Refusal};
 #[cfg(feature = "v1_1_1_rc")]
 pub use generated::v1_1_1_rc;
 pub use generated::v1_1_3;

@@ -440,15 +440,16 @@ pub fn check(
         .and_then(Value::as_str)
         .map(String::from)
         .or_else(|| ctx.pay_type.clone());
-    if let Some(pt) = &pay_type {
-        if !command_pay_types.is_empty() && !command_pay_types.contains(&pt.as_str()) {
-            out.push(Violation {
-                path: "order.payType".into(),
-                rule: Rule::CommandNotAvailable {
-                    pay_type: pt.clone(),
-                },
-            });
-        }
+    if let Some(pt) = &pay_type
+        && !command_pay_types.is_empty()
+        && !command_pay_types.contains(&pt.as_str())
+    {
+        out.push(Violation {
+            path: "order.payType".into(),
+            rule: Rule::CommandNotAvailable {
+                pay_type: pt.clone(),
+            },
+        });
     }
     for rule in rules.fields {
         let (parent, name) = match rule.path.rsplit_once('.') {
@@ -485,25 +486,25 @@ pub fn check(
             }
         }
     }
-    if rules.fields.iter().any(|f| f.path == "control.requestMode") {
-        if let Some(control) = body.get("control").filter(|v| v.is_object()) {
-            let actual = control
-                .get("requestMode")
-                .and_then(Value::as_str)
-                .unwrap_or("live");
-            if actual != ctx.mode.as_str() {
-                out.push(Violation {
-                    path: "control.requestMode".into(),
-                    rule: Rule::RequestMode {
-                        expected: ctx.mode.as_str(),
-                        actual: if control.get("requestMode").is_some() {
-                            actual.to_string()
-                        } else {
-                            "absent, which means live".to_string()
-                        },
+    if rules.fields.iter().any(|f| f.path == "control.requestMode")
+        && let Some(control) = body.get("control").filter(|v| v.is_object())
+    {
+        let actual = control
+            .get("requestMode")
+            .and_then(Value::as_str)
+            .unwrap_or("live");
+        if actual != ctx.mode.as_str() {
+            out.push(Violation {
+                path: "control.requestMode".into(),
+                rule: Rule::RequestMode {
+                    expected: ctx.mode.as_str(),
+                    actual: if control.get("requestMode").is_some() {
+                        actual.to_string()
+                    } else {
+                        "absent, which means live".to_string()
                     },
-                });
-            }
+                },
+            });
         }
     }
     out
@@ -583,15 +584,15 @@ fn check_field(
         return;
     };
     let chars = text.chars().count() as u64;
-    if let Some(max) = rule.max_length {
-        if chars > max {
-            push(Rule::MaxLength { max, actual: chars });
-        }
+    if let Some(max) = rule.max_length
+        && chars > max
+    {
+        push(Rule::MaxLength { max, actual: chars });
     }
-    if let Some(c) = rule.charset {
-        if !c.accepts(text) {
-            push(Rule::Charset(c));
-        }
+    if let Some(c) = rule.charset
+        && !c.accepts(text)
+    {
+        push(Rule::Charset(c));
     }
     if !rule.enum_values.is_empty() && !rule.enum_values.contains(&text) {
         push(Rule::Enum(rule.enum_values));
@@ -633,37 +634,37 @@ fn check_field(
             })
         };
         let numeric = text.parse::<u64>().ok();
-        if let Some(n) = limit.max_digits {
-            if chars > n {
-                broke(format!("at most {n} digits"));
-            }
+        if let Some(n) = limit.max_digits
+            && chars > n
+        {
+            broke(format!("at most {n} digits"));
         }
-        if let Some(min) = limit.minimum {
-            if numeric.is_none_or(|v| v < min) {
-                broke(format!("at least {min}"));
-            }
+        if let Some(min) = limit.minimum
+            && numeric.is_none_or(|v| v < min)
+        {
+            broke(format!("at least {min}"));
         }
-        if let Some(max) = limit.maximum {
-            if numeric.is_none_or(|v| v > max) {
-                broke(format!("at most {max}"));
-            }
+        if let Some(max) = limit.maximum
+            && numeric.is_none_or(|v| v > max)
+        {
+            broke(format!("at most {max}"));
         }
         if !rule.truncated_by_gateway {
-            if let Some(n) = limit.max_length {
-                if chars > n {
-                    broke(format!("at most {n} characters"));
-                }
+            if let Some(n) = limit.max_length
+                && chars > n
+            {
+                broke(format!("at most {n} characters"));
             }
-            if let Some(n) = limit.max_bytes {
-                if text.len() as u64 > n {
-                    broke(format!("at most {n} bytes"));
-                }
+            if let Some(n) = limit.max_bytes
+                && text.len() as u64 > n
+            {
+                broke(format!("at most {n} bytes"));
             }
         }
-        if let Some(c) = limit.charset {
-            if !c.accepts(text) {
-                broke(format!("only {}", c.describe()));
-            }
+        if let Some(c) = limit.charset
+            && !c.accepts(text)
+        {
+            broke(format!("only {}", c.describe()));
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Webhook and Redirect verification: nothing typed without a valid signature.
 
+#![allow(clippy::unwrap_used)] // test helpers panic on broken fixtures, which is the point
+
 use unified_proto::notify::{WEBHOOK_HMAC_HEADER, WEBHOOK_ID_HEADER};
 use unified_proto::*;
 use veritrans_sign::{MerchantAuthKey, unified};

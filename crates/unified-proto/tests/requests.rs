@@ -1,6 +1,8 @@
 //! Wire format of every command's request body, and the validation errors of
 //! a table of bad requests.
 
+#![allow(clippy::unwrap_used)] // test helpers panic on broken fixtures, which is the point
+
 use serde_json::{Value, json};
 use unified_proto::validate::{Context, Mode, validate};
 use unified_proto::*;
