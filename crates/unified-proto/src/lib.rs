@@ -68,6 +68,8 @@
 //! # let _ = redirect_to; Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#![doc = "\n# README\n"]
+#![doc = include_str!("../README.md")]
 
 pub mod codes;
 mod errors;
