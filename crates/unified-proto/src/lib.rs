@@ -83,6 +83,7 @@ pub mod generated {
 mod money;
 pub mod notify;
 mod token;
+mod typed;
 pub mod validate;
 
 #[cfg(feature = "client")]
