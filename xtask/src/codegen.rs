@@ -47,10 +47,13 @@ pub struct Generator {
 }
 
 /// Every generator of the workspace. Each gateway adds one line here.
-pub const GENERATORS: &[Generator] = &[Generator {
-    name: "unified",
-    run: crate::unified::generate,
-}];
+pub const GENERATORS: &[Generator] = &[
+    crate::mpi::GENERATOR,
+    Generator {
+        name: "unified",
+        run: crate::unified::generate,
+    },
+];
 
 fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();
