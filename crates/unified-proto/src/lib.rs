@@ -13,62 +13,10 @@
 //! `v1_1_1_rc` so code written against it keeps compiling during a
 //! migration; `docs/unified-spec-diff-1.1.1-rc-to-1.1.3.md` lists what changed.
 //!
-//! # Decisions where the guides are silent
-//! - **Endpoint**: the guide writes `https://<host>/fep/command`; every
-//!   command is sent as `POST /fep/{commandName}` (`/fep/pay`,
-//!   `/fep/getTransactionResult`, …). Only the spec's `paths` keys hold this.
-//! - **Amounts** are integer yen in Rust and strings of digits on the wire
-//!   ([`yen`], [`parse_yen`]).
-//! - **Responses** are parsed leniently: every field optional, unknown fields
-//!   ignored by the typed view but kept in [`Response::raw`], codes as
-//!   [`ResultCode`]/[`Status`]/[`ActionCode`] with `Unknown(String)`.
-//!   Requests are checked strictly before sending ([`validate`]).
-//! - **Retries**: only when the answer's `actionCode` is `retry_request`,
-//!   with the same `X-VT-Idempotency-Key` (see [`client`]).
-//!
-//! # Paying, capturing, cancelling
-//! ```no_run
-//! # #[cfg(feature = "client")]
-//! # async fn demo() -> Result<(), unified_proto::Error> {
-//! use unified_proto::client::{Client, Environment};
-//! use unified_proto::*;
-//!
-//! let client = Client::builder(Environment::Sandbox, UnifiedToken::new("token-from-MAP")).build()?;
-//! let pay = PayRequest {
-//!     order: PayOrder {
-//!         pay_type: PayType::Paypay,
-//!         payment_id: "order-0001".into(),
-//!         amount: yen(1_000),
-//!         auth_capture_type: Some(AuthCaptureType::Auth),
-//!         commodity_type: None,
-//!         description: None,
-//!     },
-//!     control: PayControl {
-//!         request_mode: Some(RequestMode::Sandbox),
-//!         success_url: "https://shop.example/done".into(),
-//!         cancel_url: "https://shop.example/cancel".into(),
-//!         error_url: "https://shop.example/error".into(),
-//!         push_url: Some("https://shop.example/webhook".into()),
-//!     },
-//!     customer: None, item: vec![], merchant: None, payment_instrument: None, transaction: None,
-//! };
-//! let answer = client.send(&pay).await?;
-//! let redirect_to = answer.body.control.as_ref().and_then(|c| c.redirect_url.clone());
-//! // … send the consumer to `redirect_to`; after the redirect and webhook:
-//! let capture = CaptureRequest {
-//!     order: CaptureOrder { payment_id: Some("order-0001".into()), ..Default::default() },
-//!     control: None, transaction: None,
-//! };
-//! client.send(&capture).await?;
-//! let cancel = CancelRequest {
-//!     order: CancelOrder { payment_id: Some("order-0001".into()), amount: Some(yen(300)), ..Default::default() },
-//!     control: None, transaction: None,
-//! };
-//! client.send_with(&cancel, client::SendOptions::default().pay_type("paypay")).await?;
-//! # let _ = redirect_to; Ok(()) }
-//! ```
+//! The README below shows a merchant how to pay, capture, cancel, verify a
+//! webhook and verify a redirect, and lists every decision taken where the
+//! guides are silent.
 #![forbid(unsafe_code)]
-#![doc = "\n# README\n"]
 #![doc = include_str!("../README.md")]
 
 pub mod codes;
