@@ -2,6 +2,7 @@
 //! idempotency keys across retries, the retry policy, and every odd answer
 //! the guide warns about.
 
+#![cfg(feature = "client")]
 #![allow(clippy::unwrap_used)] // test helpers panic on broken fixtures, which is the point
 
 use std::collections::VecDeque;
