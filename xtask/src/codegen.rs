@@ -49,6 +49,7 @@ pub struct Generator {
 /// Every generator of the workspace. Each gateway adds one line here.
 pub const GENERATORS: &[Generator] = &[
     crate::mpi::GENERATOR,
+    crate::jpayment::GENERATOR,
     Generator {
         name: "unified",
         run: crate::unified::generate,

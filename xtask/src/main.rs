@@ -7,6 +7,7 @@
 //! ```
 
 mod codegen;
+mod jpayment;
 mod mpi;
 // Its callers arrive with each gateway's generator (unified, pop, mpi).
 #[allow(dead_code)]
