@@ -843,3 +843,53 @@ async fn a_dropped_answer_still_charged_and_bodies_are_limited() {
     assert_eq!(body["error"], "payload_too_large");
     sandbox.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn concurrent_duplicates_take_effect_once() {
+    let sandbox = start().await;
+    let client = client(&sandbox, Charset::Utf8, Method::Post);
+
+    // The same user ID registered 16 times at once: one key, fifteen ER101.
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let client = client.clone();
+        tasks.spawn(async move {
+            let mut user = RegisterUser::new(AID, "racer");
+            user.email = Some("racer@example.jp".into());
+            client.send(&user).await
+        });
+    }
+    let mut keys = Vec::new();
+    let mut refused = 0;
+    while let Some(done) = tasks.join_next().await {
+        match done.unwrap() {
+            Ok(user) => keys.push(user.user_key),
+            Err(e) => {
+                assert_eq!(e.gateway_code(), Some(&unknown("ER101")));
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((keys.len(), refused), (1, 15));
+    let key = keys.remove(0);
+
+    // One token used by 16 card registrations at once: one card, fifteen ER105.
+    let tkn = token(&sandbox, "4111111111111111").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let client = client.clone();
+        let op = RegisterCard::new(AID, "racer", key.clone(), tkn.clone());
+        tasks.spawn(async move { client.send(&op).await });
+    }
+    let mut nums = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        match done.unwrap() {
+            Ok(card) => nums.push(card.card_seq),
+            Err(e) => assert_eq!(e.gateway_code(), Some(&unknown("ER105"))),
+        }
+    }
+    assert_eq!(nums, [1]);
+    let second = ReferenceCard::new(AID, "racer", key, 2);
+    assert_eq!(code(client.send(&second).await), unknown("ER104"));
+    sandbox.shutdown().await.unwrap();
+}
