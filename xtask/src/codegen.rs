@@ -47,7 +47,14 @@ pub struct Generator {
 }
 
 /// Every generator of the workspace. Each gateway adds one line here.
-pub const GENERATORS: &[Generator] = &[crate::mpi::GENERATOR];
+pub const GENERATORS: &[Generator] = &[
+    crate::mpi::GENERATOR,
+    crate::jpayment::GENERATOR,
+    Generator {
+        name: "unified",
+        run: crate::unified::generate,
+    },
+];
 
 fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();

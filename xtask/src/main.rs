@@ -3,13 +3,17 @@
 //! ```text
 //! cargo xtask codegen           regenerate every checked-in generated file from specs/
 //! cargo xtask codegen --check   exit 1 (and print a diff) when a checked-in file drifted
+//! cargo xtask spec-diff OLD NEW  Markdown report of the changes between two spec directories
 //! ```
 
 mod codegen;
+mod jpayment;
 mod mpi;
 // Its callers arrive with each gateway's generator (unified, pop, mpi).
 #[allow(dead_code)]
 mod openapi;
+mod spec_diff;
+mod unified;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,7 +43,14 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         } else {
             ExitCode::FAILURE
         }),
-        _ => bail!("usage: cargo xtask codegen [--check]"),
+        ["spec-diff", old, new] => {
+            print!(
+                "{}",
+                spec_diff::diff_dirs(&root.join(old), &root.join(new), old, new)?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask spec-diff OLD_DIR NEW_DIR"),
     }
 }
 

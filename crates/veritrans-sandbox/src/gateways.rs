@@ -9,15 +9,16 @@
 
 use axum::Router;
 
-pub mod mpi;
-
 use crate::log::Gateway;
 use crate::state::AppState;
 
+pub mod jpayment;
+pub mod mpi;
+
 /// The gateways whose routes this module serves; reported by `GET /_sandbox/health`.
-pub const EMULATED: &[Gateway] = &[Gateway::Mpi];
+pub const EMULATED: &[Gateway] = &[Gateway::JPayment, Gateway::Mpi];
 
 /// Every gateway's routes, merged. Add one `.merge(…)` line per gateway.
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(mpi::routes())
+    Router::new().merge(jpayment::routes()).merge(mpi::routes())
 }
