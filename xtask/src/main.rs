@@ -64,7 +64,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
 fn workspace_root() -> anyhow::Result<PathBuf> {
     let built_from = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     if let Some(asked_for) = std::env::var_os("CARGO_MANIFEST_DIR")
-        && PathBuf::from(&asked_for) != built_from
+        && std::path::Path::new(&asked_for) != built_from
     {
         bail!(
             "this xtask binary was built from {} but runs for {}; \
