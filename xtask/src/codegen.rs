@@ -47,7 +47,10 @@ pub struct Generator {
 }
 
 /// Every generator of the workspace. Each gateway adds one line here.
-pub const GENERATORS: &[Generator] = &[];
+pub const GENERATORS: &[Generator] = &[Generator {
+    name: "pop",
+    run: crate::pop::generate,
+}];
 
 fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();

@@ -9,6 +9,7 @@ mod codegen;
 // Its callers arrive with each gateway's generator (unified, pop, mpi).
 #[allow(dead_code)]
 mod openapi;
+mod pop;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
