@@ -1,0 +1,485 @@
+//! VeriTrans4G Unified API: the webhook's `X-VT-Content-hmac` header and the redirect's
+//! `vAuthInfo`/`authParams`.
+//!
+//! See the [crate documentation](crate#unified-api-webhook-x-vt-content-hmac) for the
+//! exact inputs and the interpretations made where the guide is silent.
+
+use base64::Engine as _;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+
+use crate::error::Error;
+use crate::hash::{self, SHA512_LEN};
+use crate::{MAX_INPUT_LEN, MerchantAuthKey, hex};
+
+/// The webhook signature header's name.
+///
+/// ```
+/// assert_eq!(veritrans_sign::unified::WEBHOOK_HEADER, "X-VT-Content-hmac");
+/// ```
+pub const WEBHOOK_HEADER: &str = "X-VT-Content-hmac";
+/// The only algorithm the guide names for the webhook (`h=` field).
+///
+/// ```
+/// use veritrans_sign::{unified, MerchantAuthKey};
+/// let header = unified::sign_webhook("c", &MerchantAuthKey::new("k"), b"{}");
+/// assert!(header.starts_with(&format!("h={};", unified::WEBHOOK_ALGORITHM)));
+/// ```
+pub const WEBHOOK_ALGORITHM: &str = "HmacSHA512";
+/// Header values longer than this are rejected before parsing.
+///
+/// ```
+/// use veritrans_sign::{unified, Error, MerchantAuthKey};
+/// let long = "h=HmacSHA512;".repeat(unified::MAX_HEADER_LEN);
+/// let err = unified::verify_webhook("c", &MerchantAuthKey::new("k"), &long, b"{}").unwrap_err();
+/// assert!(matches!(err, Error::MalformedHeader { .. }));
+/// ```
+pub const MAX_HEADER_LEN: usize = 8 * 1024;
+/// The redirect parameter that lists, Base64-encoded, which parameters `vAuthInfo` covers.
+///
+/// ```
+/// use veritrans_sign::{unified, Error, MerchantAuthKey};
+/// let err = unified::verify_redirect("c", &MerchantAuthKey::new("k"), &[("vAuthInfo", "00".repeat(64))], "p").unwrap_err();
+/// assert_eq!(err, Error::MissingParameter { name: unified::AUTH_PARAMS.into() });
+/// ```
+pub const AUTH_PARAMS: &str = "authParams";
+/// The redirect parameter that carries the signature.
+///
+/// ```
+/// use veritrans_sign::{unified, Error, MerchantAuthKey};
+/// let err = unified::verify_redirect::<&str, &str>("c", &MerchantAuthKey::new("k"), &[], "p").unwrap_err();
+/// assert_eq!(err, Error::MissingParameter { name: unified::V_AUTH_INFO.into() });
+/// ```
+pub const V_AUTH_INFO: &str = "vAuthInfo";
+/// The redirect parameter that must equal the merchant's own paymentId.
+///
+/// ```
+/// use veritrans_sign::{unified, MerchantAuthKey};
+/// let key = MerchantAuthKey::new("k");
+/// let (ap, va) = unified::sign_redirect("c", &key, &[(unified::PAYMENT_ID, "p1")]);
+/// let params = [(unified::PAYMENT_ID, "p1"), (unified::AUTH_PARAMS, &ap), (unified::V_AUTH_INFO, &va)];
+/// assert_eq!(unified::verify_redirect("c", &key, &params, "p1"), Ok(()));
+/// ```
+pub const PAYMENT_ID: &str = "paymentId";
+
+const WEBHOOK_WHAT: &str = "X-VT-Content-hmac signature";
+const REDIRECT_WHAT: &str = "vAuthInfo";
+
+fn webhook_mac(ccid: &str, key: &MerchantAuthKey, body: &[u8]) -> [u8; SHA512_LEN] {
+    hash::hmac_sha512(
+        key.hmac_key(),
+        &[ccid.as_bytes(), body, key.expose_secret().as_bytes()],
+    )
+}
+
+/// The whole `X-VT-Content-hmac` value for `body`: `h=HmacSHA512;s={ccid};v={hex}`.
+///
+/// `v` is HMAC-SHA512 over `ccid ‖ body ‖ key`, keyed as [`MerchantAuthKey`] says. Sign the
+/// exact bytes you send. Useful to test a webhook handler.
+///
+/// ```
+/// use veritrans_sign::{unified, MerchantAuthKey};
+///
+/// let key = MerchantAuthKey::new("sampleKey");
+/// let header = unified::sign_webhook("sampleCcId", &key, br#"{"order":{}}"#);
+/// assert!(header.starts_with("h=HmacSHA512;s=sampleCcId;v="));
+/// assert_eq!(header.len(), "h=HmacSHA512;s=sampleCcId;v=".len() + 128);
+/// ```
+pub fn sign_webhook(ccid: &str, key: &MerchantAuthKey, body: &[u8]) -> String {
+    format!(
+        "h={WEBHOOK_ALGORITHM};s={ccid};v={}",
+        hex::encode(&webhook_mac(ccid, key, body))
+    )
+}
+
+struct WebhookHeader<'a> {
+    algorithm: &'a str,
+    ccid: &'a str,
+    signature: &'a str,
+}
+
+fn malformed(reason: impl Into<String>) -> Error {
+    Error::MalformedHeader {
+        header: WEBHOOK_HEADER,
+        reason: reason.into(),
+    }
+}
+
+/// Strips an optional `Name:` prefix so a whole header line can be pasted.
+pub(crate) fn strip_header_name<'a>(value: &'a str, name: &str) -> &'a str {
+    let value = value.trim();
+    match value.split_once(':') {
+        Some((n, rest)) if n.trim().eq_ignore_ascii_case(name) => rest.trim(),
+        _ => value,
+    }
+}
+
+fn parse_webhook_header(header: &str) -> Result<WebhookHeader<'_>, Error> {
+    if header.len() > MAX_HEADER_LEN {
+        return Err(malformed(format!("longer than {MAX_HEADER_LEN} bytes")));
+    }
+    let value = strip_header_name(header, WEBHOOK_HEADER);
+    if value.is_empty() {
+        return Err(malformed("empty value"));
+    }
+    let (mut h, mut s, mut v) = (None, None, None);
+    for (i, field) in value.split(';').map(str::trim).enumerate() {
+        if field.is_empty() {
+            continue;
+        }
+        let (name, val) = field
+            .split_once('=')
+            .ok_or_else(|| malformed(format!("field {} has no `=`", i + 1)))?;
+        let slot = match name.trim() {
+            "h" | "H" => &mut h,
+            "s" | "S" => &mut s,
+            "v" | "V" => &mut v,
+            // Unknown fields carry nothing we verify; ignoring them keeps a future field
+            // from breaking every merchant, and cannot make a forged message pass.
+            _ => continue,
+        };
+        if slot.is_some() {
+            return Err(malformed(format!(
+                "duplicate field `{}`",
+                name.trim().to_ascii_lowercase()
+            )));
+        }
+        *slot = Some(val.trim());
+    }
+    let missing = |f: &str| malformed(format!("missing field `{f}`"));
+    Ok(WebhookHeader {
+        algorithm: h.ok_or_else(|| missing("h"))?,
+        ccid: s.ok_or_else(|| missing("s"))?,
+        signature: v.ok_or_else(|| missing("v"))?,
+    })
+}
+
+/// Verifies a received webhook: `header` is the `X-VT-Content-hmac` value (a whole
+/// `X-VT-Content-hmac: …` line is accepted too), `body` the raw request body exactly as
+/// received — never a re-serialisation of parsed JSON.
+///
+/// The header is parsed leniently (spaces around `;` and `=`, any field order, field
+/// names and hex digits of either case, a trailing `;`, unknown fields ignored) and
+/// strictly otherwise. The algorithm and CCID are checked before the body is hashed.
+///
+/// # Errors
+/// [`Error::MalformedHeader`] (missing or duplicate `h`/`s`/`v`, a field without `=`,
+/// over [`MAX_HEADER_LEN`]); [`Error::UnsupportedAlgorithm`] when `h` is not `HmacSHA512`
+/// (compared ignoring ASCII case); [`Error::CcidMismatch`] when `s` is not `ccid`;
+/// [`Error::MalformedSignature`] when `v` is not 128 hex digits; [`Error::EmptyBody`];
+/// [`Error::BodyTooLarge`] over [`MAX_INPUT_LEN`]; [`Error::SignatureMismatch`].
+///
+/// ```
+/// use veritrans_sign::{unified, Error, MerchantAuthKey};
+///
+/// let key = MerchantAuthKey::new("sampleKey");
+/// let body = br#"{"order":{"paymentId":"paymentId_1234567890"}}"#;
+/// let header = unified::sign_webhook("sampleCcId", &key, body);
+/// assert_eq!(unified::verify_webhook("sampleCcId", &key, &header, body), Ok(()));
+///
+/// let err = unified::verify_webhook("otherCcId", &key, &header, body).unwrap_err();
+/// assert!(matches!(err, Error::CcidMismatch { .. }));
+/// ```
+pub fn verify_webhook(
+    ccid: &str,
+    key: &MerchantAuthKey,
+    header: &str,
+    body: &[u8],
+) -> Result<(), Error> {
+    let parsed = parse_webhook_header(header)?;
+    if !parsed.algorithm.eq_ignore_ascii_case(WEBHOOK_ALGORITHM) {
+        return Err(Error::UnsupportedAlgorithm {
+            found: parsed.algorithm.into(),
+            expected: WEBHOOK_ALGORITHM,
+        });
+    }
+    if parsed.ccid != ccid {
+        return Err(Error::CcidMismatch {
+            expected: ccid.into(),
+            found: parsed.ccid.into(),
+        });
+    }
+    let received = hex::decode_digest::<SHA512_LEN>(parsed.signature, WEBHOOK_WHAT)?;
+    crate::check_body(body, "webhook body")?;
+    if hash::ct_eq(&webhook_mac(ccid, key, body), &received) {
+        Ok(())
+    } else {
+        Err(Error::SignatureMismatch { what: WEBHOOK_WHAT })
+    }
+}
+
+fn redirect_digest<'a>(
+    ccid: &'a str,
+    key: &'a MerchantAuthKey,
+    values: impl Iterator<Item = &'a str>,
+) -> [u8; SHA512_LEN] {
+    let mut parts: Vec<&[u8]> = vec![ccid.as_bytes()];
+    parts.extend(values.map(str::as_bytes));
+    parts.push(key.expose_secret().as_bytes());
+    hash::sha512(&parts)
+}
+
+/// Signs a redirect the way the gateway does: returns `(authParams, vAuthInfo)` for
+/// `params` in the given order (a name may repeat).
+///
+/// `authParams` is the comma-joined names in standard, padded Base64; `vAuthInfo` is the
+/// lowercase hex SHA-512 of `ccid ‖ value₁ ‖ … ‖ valueₙ ‖ key` (UTF-8, no delimiters).
+/// Useful to build test redirects.
+///
+/// ```
+/// use veritrans_sign::{unified, MerchantAuthKey};
+///
+/// let key = MerchantAuthKey::new("sampleKey");
+/// let (auth_params, v_auth_info) =
+///     unified::sign_redirect("sampleCcId", &key, &[("status", "success"), ("paymentId", "p1")]);
+/// assert_eq!(auth_params, "c3RhdHVzLHBheW1lbnRJZA==");
+/// assert_eq!(v_auth_info.len(), 128);
+/// ```
+pub fn sign_redirect<K: AsRef<str>, V: AsRef<str>>(
+    ccid: &str,
+    key: &MerchantAuthKey,
+    params: &[(K, V)],
+) -> (String, String) {
+    let names: Vec<&str> = params.iter().map(|(k, _)| k.as_ref()).collect();
+    let auth_params = STANDARD.encode(names.join(","));
+    let digest = redirect_digest(ccid, key, params.iter().map(|(_, v)| v.as_ref()));
+    (auth_params, hex::encode(&digest))
+}
+
+/// The single value of `name`, or why there is not exactly one.
+fn single<'a, K: AsRef<str>, V: AsRef<str>>(
+    params: &'a [(K, V)],
+    name: &str,
+) -> Result<&'a str, Error> {
+    let mut found = params
+        .iter()
+        .filter(|(k, _)| k.as_ref() == name)
+        .map(|(_, v)| v.as_ref());
+    match (found.next(), found.next()) {
+        (Some(v), None) => Ok(v),
+        (None, _) => Err(Error::MissingParameter { name: name.into() }),
+        (Some(_), Some(_)) => Err(Error::DuplicateParameter { name: name.into() }),
+    }
+}
+
+const PAD_INDIFFERENT: GeneralPurposeConfig =
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const STANDARD_LENIENT: GeneralPurpose =
+    GeneralPurpose::new(&base64::alphabet::STANDARD, PAD_INDIFFERENT);
+
+/// Every reading of `authParams` the known encoders could have produced.
+///
+/// Standard and URL-safe Base64 (padded or not) and the 4G MDK variant (`=`→`*`, `/`→`-`,
+/// `+`→`_`, and a `+` that a form decoder turned into a space). URL-safe and the MDK
+/// variant map `-` and `_` the opposite way round, so a value containing them has two
+/// readings; both are tried, and one that verifies is required. Trying both cannot help a
+/// forger: each reading is checked against a digest that needs the key. (With the
+/// gateway's alphanumeric names the encoding never contains `+` or `/` — those need `>`,
+/// `?` or `~` in the text — so in practice only the padding differs.)
+fn auth_params_readings(raw: &str) -> Result<Vec<Vec<String>>, Error> {
+    let base: String = raw
+        .chars()
+        .map(|c| match c {
+            ' ' => '+',
+            '*' => '=',
+            c => c,
+        })
+        .collect();
+    let mut texts = vec![];
+    if base.contains(['-', '_']) {
+        texts.push(base.replace('-', "+").replace('_', "/"));
+        texts.push(base.replace('-', "/").replace('_', "+"));
+    } else {
+        texts.push(base);
+    }
+    let mut readings: Vec<Vec<String>> = vec![];
+    let mut first_error = None;
+    for text in texts {
+        let decoded = STANDARD_LENIENT
+            .decode(text.trim_end_matches('=').as_bytes())
+            .map_err(|e| Error::InvalidBase64 {
+                name: AUTH_PARAMS.into(),
+                reason: e.to_string(),
+            })
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
+                    what: "decoded authParams".into(),
+                    valid_up_to: e.utf8_error().valid_up_to(),
+                })
+            })
+            .and_then(|names| {
+                let names: Vec<String> = names.split(',').map(str::to_string).collect();
+                if let Some(i) = names.iter().position(String::is_empty) {
+                    return Err(Error::MalformedAuthParams {
+                        reason: format!("empty parameter name at position {}", i + 1),
+                    });
+                }
+                if let Some(n) = names
+                    .iter()
+                    .find(|n| *n == AUTH_PARAMS || *n == V_AUTH_INFO)
+                {
+                    return Err(Error::MalformedAuthParams {
+                        reason: format!("it lists `{n}`, which cannot sign itself"),
+                    });
+                }
+                Ok(names)
+            });
+        match decoded {
+            Ok(names) if !readings.contains(&names) => readings.push(names),
+            Ok(_) => {}
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match (readings.is_empty(), first_error) {
+        (true, Some(e)) => Err(e),
+        _ => Ok(readings),
+    }
+}
+
+/// Verifies a redirect back to the merchant: `params` are all received query parameters
+/// (decoded, e.g. by [`query_params`]), including `authParams` and `vAuthInfo`.
+///
+/// Decodes `authParams` (any of the Base64 variants listed in the crate docs), looks up
+/// each listed name's value in that order, and compares SHA-512 of
+/// `ccid ‖ values ‖ key` with `vAuthInfo` in constant time. Then checks that `paymentId` is
+/// `expected_payment_id`: a validly signed redirect of an earlier order could otherwise be
+/// replayed, as the guide warns.
+///
+/// Interpretations: a listed name absent from `params` is an error, never an empty
+/// string; a listed name received more than once is an error (which value was signed is
+/// ambiguous), as are repeated `authParams`, `vAuthInfo` or `paymentId`; and `paymentId`
+/// must be among the listed names, since an unsigned paymentId proves nothing.
+///
+/// # Errors
+/// [`Error::MissingParameter`], [`Error::DuplicateParameter`], [`Error::InvalidBase64`],
+/// [`Error::InvalidUtf8`], [`Error::MalformedAuthParams`], [`Error::MalformedSignature`],
+/// [`Error::UnsignedParameter`], [`Error::BodyTooLarge`], [`Error::SignatureMismatch`],
+/// [`Error::PaymentIdMismatch`].
+///
+/// ```
+/// use veritrans_sign::{unified, Error, MerchantAuthKey};
+///
+/// let key = MerchantAuthKey::new("sampleKey");
+/// let mut params = vec![
+///     ("status".to_string(), "success".to_string()),
+///     ("paymentId".to_string(), "paymentId_1234567890".to_string()),
+/// ];
+/// let (auth_params, v_auth_info) = unified::sign_redirect("sampleCcId", &key, &params);
+/// params.push(("authParams".into(), auth_params));
+/// params.push(("vAuthInfo".into(), v_auth_info));
+///
+/// assert_eq!(unified::verify_redirect("sampleCcId", &key, &params, "paymentId_1234567890"), Ok(()));
+/// assert!(matches!(
+///     unified::verify_redirect("sampleCcId", &key, &params, "paymentId_other"),
+///     Err(Error::PaymentIdMismatch { .. })
+/// ));
+/// ```
+pub fn verify_redirect<K: AsRef<str>, V: AsRef<str>>(
+    ccid: &str,
+    key: &MerchantAuthKey,
+    params: &[(K, V)],
+    expected_payment_id: &str,
+) -> Result<(), Error> {
+    let total: usize = params
+        .iter()
+        .map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 2)
+        .sum();
+    if total > MAX_INPUT_LEN {
+        return Err(Error::BodyTooLarge {
+            what: "redirect parameters",
+            len: total,
+            max: MAX_INPUT_LEN,
+        });
+    }
+    let received = hex::decode_digest::<SHA512_LEN>(single(params, V_AUTH_INFO)?, REDIRECT_WHAT)?;
+    let readings = auth_params_readings(single(params, AUTH_PARAMS)?)?;
+
+    let mut verified = false;
+    let mut hashed_any = false;
+    let mut first_error = None;
+    for names in &readings {
+        let attempt = names
+            .iter()
+            .map(|n| single(params, n))
+            .collect::<Result<Vec<&str>, Error>>()
+            .and_then(|values| {
+                if names.iter().any(|n| n == PAYMENT_ID) {
+                    Ok(values)
+                } else {
+                    Err(Error::UnsignedParameter {
+                        name: PAYMENT_ID.into(),
+                    })
+                }
+            });
+        match attempt {
+            Ok(values) => {
+                hashed_any = true;
+                // `|=`, not an early return: every reading is hashed whatever the outcome.
+                verified |= hash::ct_eq(&redirect_digest(ccid, key, values.into_iter()), &received);
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if !verified {
+        let mismatch = Error::SignatureMismatch {
+            what: REDIRECT_WHAT,
+        };
+        return Err(if hashed_any {
+            mismatch
+        } else {
+            first_error.unwrap_or(mismatch)
+        });
+    }
+    let payment_id = single(params, PAYMENT_ID)?;
+    if payment_id != expected_payment_id {
+        return Err(Error::PaymentIdMismatch {
+            expected: expected_payment_id.into(),
+            found: payment_id.into(),
+        });
+    }
+    Ok(())
+}
+
+/// Decodes a redirect's query string into `(name, value)` pairs for [`verify_redirect`].
+///
+/// Accepts the query with or without its leading `?`, or a whole `http(s)://` URL (the
+/// part after its first `?`, up to any `#`). Names and values are percent-decoded and `+`
+/// becomes a space (form semantics: that is what a browser-side `+` means, and the
+/// `authParams` decoder restores a `+` turned into a space). Repeated names are kept:
+/// [`verify_redirect`] rejects the ones that matter.
+///
+/// # Errors
+/// [`Error::BodyTooLarge`] over [`MAX_INPUT_LEN`], [`Error::InvalidPercentEncoding`],
+/// [`Error::InvalidUtf8`].
+///
+/// ```
+/// use veritrans_sign::unified;
+///
+/// let pairs = unified::query_params("?status=success&paymentId=p%5F1&authParams=c3Rh+dHVz").unwrap();
+/// assert_eq!(pairs[1], ("paymentId".to_string(), "p_1".to_string()));
+/// assert_eq!(pairs[2].1, "c3Rh dHVz");
+/// ```
+pub fn query_params(query: &str) -> Result<Vec<(String, String)>, Error> {
+    if query.len() > MAX_INPUT_LEN {
+        return Err(Error::BodyTooLarge {
+            what: "query string",
+            len: query.len(),
+            max: MAX_INPUT_LEN,
+        });
+    }
+    let mut query = query.trim();
+    let lower = query
+        .get(..8)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        query = query.split_once('?').map_or("", |(_, q)| q);
+        query = query.split_once('#').map_or(query, |(q, _)| q);
+    }
+    let query = query.strip_prefix('?').unwrap_or(query);
+    crate::form::parse(query.as_bytes(), "query string")
+}

@@ -1,0 +1,147 @@
+//! Round-trips and tamper rejection over arbitrary inputs.
+#![allow(clippy::unwrap_used)]
+
+use proptest::prelude::*;
+use veritrans_sign::{Error, MerchantAuthKey, MpiServerKey, PopServerKey, mpi, pop, unified};
+
+/// Distinct names (never `signature`) with arbitrary Unicode values.
+fn pop_params() -> impl Strategy<Value = Vec<(String, String)>> {
+    proptest::collection::btree_map("[a-z_]{1,12}", any::<String>(), 0..8).prop_map(|m| {
+        m.into_iter()
+            .filter(|(k, _)| k != "signature")
+            .collect::<Vec<_>>()
+    })
+}
+
+/// Percent-encodes everything but unreserved bytes, and spaces as `+`.
+fn form_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            b' ' => "+".into(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Changes one byte of `s` at `index` (mod len) to another value while keeping UTF-8.
+fn tamper(s: &str, index: usize) -> String {
+    let mut chars: Vec<char> = s.chars().collect();
+    let i = index % chars.len();
+    chars[i] = if chars[i] == 'a' { 'b' } else { 'a' };
+    chars.into_iter().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn pop_round_trip_through_a_form_body(params in pop_params(), key in any::<String>()) {
+        let key = PopServerKey::new(key);
+        let sig = pop::sign(&params, &key);
+        let body: Vec<String> = params.iter().map(|(k, v)| format!("{}={}", k, form_encode(v)))
+            .chain([format!("signature={sig}")]).collect();
+        let decoded = pop::form_params(body.join("&").as_bytes()).unwrap();
+        prop_assert_eq!(pop::verify(&decoded, &key), Ok(()));
+    }
+
+    #[test]
+    fn pop_rejects_any_changed_value(params in pop_params().prop_filter("non-empty", |p| p.iter().any(|(_, v)| !v.is_empty())),
+                                     which in any::<usize>(), at in any::<usize>(), key in any::<String>()) {
+        let key = PopServerKey::new(key);
+        let candidates: Vec<usize> = (0..params.len()).filter(|&i| !params[i].1.is_empty()).collect();
+        let i = candidates[which % candidates.len()];
+        let mut signed = params.clone();
+        signed.push(("signature".into(), pop::sign(&params, &key)));
+        signed[i].1 = tamper(&signed[i].1, at);
+        prop_assert_eq!(pop::verify(&signed, &key), Err(Error::SignatureMismatch { what: "POP signature" }));
+    }
+
+    #[test]
+    fn pop_rejects_any_changed_signature_digit(params in pop_params(), at in 0usize..128, key in any::<String>()) {
+        let key = PopServerKey::new(key);
+        let sig = pop::sign(&params, &key);
+        let mut bytes = sig.into_bytes();
+        bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+        let mut signed = params.clone();
+        signed.push(("signature".into(), String::from_utf8(bytes).unwrap()));
+        prop_assert_eq!(pop::verify(&signed, &key), Err(Error::SignatureMismatch { what: "POP signature" }));
+    }
+
+    #[test]
+    fn webhook_round_trip_and_every_byte_flip_rejected(body in proptest::collection::vec(any::<u8>(), 1..512),
+                                                      key in any::<String>(), ccid in "[A-Za-z0-9]{1,16}",
+                                                      at in any::<usize>(), flip in 1u8..=255) {
+        let key = MerchantAuthKey::new(key);
+        let header = unified::sign_webhook(&ccid, &key, &body);
+        prop_assert_eq!(unified::verify_webhook(&ccid, &key, &header, &body), Ok(()));
+        let mut tampered = body.clone();
+        let i = at % tampered.len();
+        tampered[i] ^= flip;
+        prop_assert_eq!(
+            unified::verify_webhook(&ccid, &key, &header, &tampered),
+            Err(Error::SignatureMismatch { what: "X-VT-Content-hmac signature" })
+        );
+    }
+
+    #[test]
+    fn webhook_hex_key_round_trip(body in proptest::collection::vec(any::<u8>(), 1..256),
+                                  key in proptest::collection::vec(any::<u8>(), 1..200)) {
+        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        let key = MerchantAuthKey::with_hex_hmac_key(hex).unwrap();
+        let header = unified::sign_webhook("ccid", &key, &body);
+        prop_assert_eq!(unified::verify_webhook("ccid", &key, &header, &body), Ok(()));
+    }
+
+    #[test]
+    fn redirect_round_trip_and_tamper(values in proptest::collection::vec(any::<String>(), 1..6),
+                                      payment_id in "[A-Za-z0-9_]{1,20}", key in any::<String>(),
+                                      which in any::<usize>(), at in any::<usize>()) {
+        let key = MerchantAuthKey::new(key);
+        let mut ordered: Vec<(String, String)> =
+            values.iter().enumerate().map(|(i, v)| (format!("p{i}"), v.clone())).collect();
+        ordered.push(("paymentId".into(), payment_id.clone()));
+        // Names may repeat in authParams.
+        ordered.push(ordered[0].clone());
+        let (auth_params, v_auth_info) = unified::sign_redirect("ccid", &key, &ordered);
+        let mut received: Vec<(String, String)> = ordered[..ordered.len() - 1].to_vec();
+        received.push(("authParams".into(), auth_params));
+        received.push(("vAuthInfo".into(), v_auth_info));
+        prop_assert_eq!(unified::verify_redirect("ccid", &key, &received, &payment_id), Ok(()));
+
+        let i = which % (ordered.len() - 1);
+        if !received[i].1.is_empty() {
+            received[i].1 = tamper(&received[i].1, at);
+            prop_assert_eq!(unified::verify_redirect("ccid", &key, &received, &payment_id),
+                            Err(Error::SignatureMismatch { what: "vAuthInfo" }));
+        }
+    }
+
+    #[test]
+    fn mpi_round_trip_and_every_byte_flip_rejected(body in proptest::collection::vec(any::<u8>(), 1..512),
+                                                  key in any::<String>(), at in any::<usize>(), flip in 1u8..=255) {
+        let key = MpiServerKey::new(key);
+        let header = mpi::authorization(&body, &key);
+        prop_assert_eq!(mpi::verify(&body, &header, &key), Ok(()));
+        let mut tampered = body.clone();
+        let i = at % tampered.len();
+        tampered[i] ^= flip;
+        prop_assert_eq!(mpi::verify(&tampered, &header, &key), Err(Error::SignatureMismatch { what: "MPI push signature" }));
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_never_verify(input in proptest::collection::vec(any::<u8>(), 0..300),
+                                                    header in ".{0,200}") {
+        let text = String::from_utf8_lossy(&input);
+        prop_assert!(pop::form_params(&input).map(|p| pop::verify(&p, &PopServerKey::new("k")).is_err()).unwrap_or(true));
+        #[cfg(feature = "json")]
+        prop_assert!(pop::json_params(&input).map(|p| pop::verify(&p, &PopServerKey::new("k")).is_err()).unwrap_or(true));
+        prop_assert!(unified::verify_webhook("c", &MerchantAuthKey::new("k"), &header, &input).is_err());
+        prop_assert!(unified::query_params(&text)
+            .map(|p| unified::verify_redirect("c", &MerchantAuthKey::new("k"), &p, "x").is_err())
+            .unwrap_or(true));
+        prop_assert!(mpi::verify(&input, &header, &MpiServerKey::new("k")).is_err());
+    }
+}
