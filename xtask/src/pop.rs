@@ -48,6 +48,7 @@ fn generate_from_str(text: &str) -> anyhow::Result<Vec<GeneratedFile>> {
             SPEC,
             &notifications(&doc, &spec)?,
         ),
+        GeneratedFile::rust(format!("{OUT}/endpoints.rs"), SPEC, &endpoints(&doc)?),
     ];
     Ok(files)
 }
@@ -934,6 +935,37 @@ fn cross_rule(object: &ObjectDef, rule: &Value) -> anyhow::Result<TokenStream> {
         }
         other => bail!("{}: unknown x-rules kind {other}", object.name),
     })
+}
+
+// ---------------------------------------------------------------- endpoints
+
+/// The server URL and one path constant per operation (named after its
+/// `operationId`), so the client never spells a URL itself.
+fn endpoints(doc: &Value) -> anyhow::Result<String> {
+    let server = get(doc, "servers")
+        .and_then(Value::as_sequence)
+        .and_then(|s| s.first())
+        .and_then(|s| get_str(s, "url"))
+        .context("spec has no servers[0].url")?;
+    let mut out = quote! {
+        /// The POP server (live and test: test requests set `dummy`).
+        pub const BASE_URL: &str = #server;
+    };
+    for (path, item) in get(doc, "paths")
+        .and_then(Value::as_mapping)
+        .context("no paths")?
+    {
+        let path = path.as_str().context("path")?;
+        let op = get(item, "post").context("POP operations are POSTs")?;
+        let id = get_str(op, "operationId").context("operation without operationId")?;
+        let konst = format_ident!("{}_PATH", id.trim_start_matches("create_").to_uppercase());
+        let d = doc_attr(&format!(
+            "`POST {path}`: {}",
+            get_str(op, "summary").unwrap_or_default()
+        ));
+        out.extend(quote! { #d pub const #konst: &str = #path; });
+    }
+    openapi::format(out)
 }
 
 // ------------------------------------------------------------ notifications

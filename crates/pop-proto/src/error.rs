@@ -2,9 +2,6 @@
 
 use crate::{ResultCode, ValidationErrors};
 
-// TEMPORARY until veritrans-sign lands on main.
-type SignError = std::io::Error;
-
 /// Everything that can go wrong talking to POP or reading its notifications.
 ///
 /// Messages name what was wrong (field path, rule, result code) and never
@@ -50,7 +47,7 @@ pub enum Error {
     /// The notification body could not be read as parameters (not UTF-8,
     /// a duplicated form key, not a flat JSON object).
     #[error("unreadable notification body: {0}")]
-    NotificationBody(#[source] SignError),
+    NotificationBody(#[source] veritrans_sign::Error),
 
     /// The notification has no `signature` parameter.
     #[error("notification has no signature parameter")]
@@ -59,7 +56,7 @@ pub enum Error {
     /// The notification's signature does not match its parameters and the
     /// server key: it was not sent by POP or was altered.
     #[error("notification signature does not match: {0}")]
-    Signature(#[source] SignError),
+    Signature(#[source] veritrans_sign::Error),
 
     /// A verified notification whose `payment_type` / `result_type` pair the
     /// guide does not describe.

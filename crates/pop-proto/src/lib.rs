@@ -9,14 +9,20 @@
 #![forbid(unsafe_code)]
 
 mod amount;
+#[cfg(feature = "client")]
+pub mod client;
 mod error;
+pub mod notify;
 mod request;
 mod response;
+pub mod testing;
 pub mod validate;
 
 /// Code generated from the spec; never edited by hand (nor by rustfmt:
 /// `cargo xtask codegen --check` compares it byte for byte).
 pub(crate) mod generated {
+    #[rustfmt::skip]
+    pub mod endpoints;
     #[rustfmt::skip]
     pub mod enums;
     #[rustfmt::skip]
@@ -39,10 +45,12 @@ pub mod types {
 
 pub use amount::Yen;
 pub use error::Error;
+pub use generated::endpoints;
 pub use generated::enums::{
     BankSubType, CvsSubType, CvsType, GatewayStatus, NotificationPaymentType, PaymentType,
     ResultCode, ResultType, SaveCard, Status, ThreeDsVersion,
 };
+pub use notify::{Notification, NotificationKind, Push, Redirect};
 pub use response::{
     AccountManagementKey, JST, PaymentKey, PaymentLink, account_management_key, parse_jst,
     payment_key, payment_link,

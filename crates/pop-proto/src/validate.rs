@@ -296,21 +296,21 @@ pub(crate) fn check_text(
     if len < rules.min_len {
         push(out, Rule::MinLength(rules.min_len));
     }
-    if let Some(max) = rules.max_len {
-        if len > max {
-            push(out, Rule::MaxLength(max));
-        }
+    if let Some(max) = rules.max_len.filter(|max| len > *max) {
+        push(out, Rule::MaxLength(max));
     }
-    if let Some(charset) = &rules.charset {
-        if !value.chars().all(charset.test) {
-            push(
-                out,
-                Rule::Charset {
-                    name: charset.name,
-                    pattern: charset.pattern,
-                },
-            );
-        }
+    if let Some(charset) = rules
+        .charset
+        .as_ref()
+        .filter(|c| !value.chars().all(c.test))
+    {
+        push(
+            out,
+            Rule::Charset {
+                name: charset.name,
+                pattern: charset.pattern,
+            },
+        );
     }
     if let Some(format) = rules.format {
         let ok = match format {
