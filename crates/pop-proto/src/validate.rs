@@ -152,6 +152,7 @@ pub enum Rule {
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Rule::MinLength(1) => f.write_str("empty"),
             Rule::MinLength(n) => write!(f, "shorter than {n} characters"),
             Rule::MaxLength(n) => write!(f, "longer than {n} characters"),
             Rule::Charset { name, .. } => write!(f, "only {name} allowed"),
