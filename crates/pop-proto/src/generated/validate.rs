@@ -179,7 +179,7 @@ const TEXT_4_1: TextRules = TextRules {
     min_len: 0usize,
     max_len: Some(200usize),
     charset: Some(Charset {
-        name: "no control characters",
+        name: "characters other than controls",
         pattern: "^[^\\x00-\\x1F\\x7F]*$",
         test: charset_4_1,
     }),
