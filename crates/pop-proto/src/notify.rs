@@ -129,8 +129,14 @@ fn kind(params: &[(String, String)]) -> Result<Kind, Error> {
 
 fn typed(kind: Kind, object: Map<String, Value>) -> Result<Notification, Error> {
     Notification::from_value(kind, Value::Object(object)).map_err(|e| {
+        let path = e.path().to_string();
         Error::MalformedNotification {
-            path: e.path().to_string(),
+            // serde_path_to_error names the top level ".", e.g. for a missing field.
+            path: if path == "." {
+                "(parameters)".into()
+            } else {
+                path
+            },
             detail: e.inner().to_string(),
         }
     })
