@@ -186,3 +186,63 @@ pub fn bank_outcome(gross_amount: i64) -> Outcome {
         Outcome::Failure
     }
 }
+
+/// A redirect body signed the way POP signs it, for testing a merchant's
+/// redirect handler: `params` form-encoded with `signature` appended.
+///
+/// ```
+/// use pop_proto::{testing, Redirect};
+/// use veritrans_sign::PopServerKey;
+///
+/// let key = PopServerKey::new("Test-POP-Server-Key");
+/// let body = testing::signed_redirect_body(
+///     &[("merchant_id", "M1"), ("order_id", "ORDER-0001"), ("status", "failure"),
+///       ("result_code", "RC34"), ("dummy", "true")],
+///     &key,
+/// );
+/// let redirect = Redirect::verify_and_parse(&body, &key).unwrap();
+/// assert_eq!(redirect.notification.order_id(), "ORDER-0001");
+/// ```
+pub fn signed_redirect_body(
+    params: &[(&str, &str)],
+    key: &veritrans_sign::PopServerKey,
+) -> Vec<u8> {
+    let signature = veritrans_sign::pop::sign(params, key);
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params.iter().copied())
+        .append_pair("signature", &signature)
+        .finish()
+        .into_bytes()
+}
+
+/// A push body signed the way POP signs it, for testing a merchant's push
+/// handler: `params` (a flat JSON object without `signature`) with
+/// `signature` added.
+///
+/// ```
+/// use pop_proto::{testing, Push};
+/// use veritrans_sign::PopServerKey;
+///
+/// let key = PopServerKey::new("Test-POP-Server-Key");
+/// let params = serde_json::json!({"merchant_id": "M1", "order_id": "ORDER-0001",
+///     "status": "success", "result_code": "R000", "payment_type": "card", "dummy": true});
+/// let body = testing::signed_push_body(params.as_object().unwrap(), &key).unwrap();
+/// assert!(Push::verify_and_parse(&body, &key).unwrap().notification.is_success());
+/// ```
+///
+/// # Errors
+/// [`Error::NotificationBody`](crate::Error::NotificationBody) when `params`
+/// is not flat (POP never sends nested values).
+pub fn signed_push_body(
+    params: &serde_json::Map<String, serde_json::Value>,
+    key: &veritrans_sign::PopServerKey,
+) -> Result<Vec<u8>, crate::Error> {
+    let mut object = params.clone();
+    object.remove("signature");
+    let unsigned = serde_json::Value::Object(object.clone()).to_string();
+    let pairs = veritrans_sign::pop::json_params(unsigned.as_bytes())
+        .map_err(crate::Error::NotificationBody)?;
+    let signature = veritrans_sign::pop::sign(&pairs, key);
+    object.insert("signature".into(), serde_json::Value::String(signature));
+    Ok(serde_json::Value::Object(object).to_string().into_bytes())
+}
