@@ -17,6 +17,7 @@
 //! names the field, the rule and the result code POP would have answered.
 //!
 //! ```no_run
+//! # #[cfg(feature = "client")] mod example {
 //! use pop_proto::client::Client;
 //! use pop_proto::types::{CvsParameters, Item, PaymentKeyRequest};
 //! use pop_proto::{CvsSubType, PaymentType};
@@ -35,7 +36,7 @@
 //! let key = client.payment_key(&request).await?;
 //! // Hand key.key to pop.pay(payment_key, options) in the browser before key.expires_at (JST).
 //! println!("{} until {}", key.key, key.expires_at);
-//! # Ok(()) }
+//! # Ok(()) } }
 //! ```
 //!
 //! **2. Verify the redirect** (browser → merchant server, form-encoded POST
