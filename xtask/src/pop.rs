@@ -582,7 +582,7 @@ fn enums(spec: &Spec) -> anyhow::Result<String> {
     let codes: Vec<(String, String, String)> = spec
         .result_codes
         .iter()
-        .map(|(code, phase, desc)| (code.clone(), code.clone(), format!("{desc} ({phase})")))
+        .map(|(code, _, desc)| (code.clone(), code.clone(), desc.clone()))
         .collect();
     out.extend(one_enum(
         "ResultCode",
@@ -590,6 +590,29 @@ fn enums(spec: &Spec) -> anyhow::Result<String> {
         &codes,
         true,
     ));
+    let variants: Vec<_> = spec
+        .result_codes
+        .iter()
+        .map(|(c, _, _)| format_ident!("{}", c))
+        .collect();
+    let phases: Vec<_> = spec
+        .result_codes
+        .iter()
+        .map(|(_, p, _)| p.as_str())
+        .collect();
+    out.extend(quote! {
+        impl ResultCode {
+            /// Where the guide lists the code: `common`, `merchant-server`
+            /// (payment key / link / account management requests), `client`
+            /// (POP client, reported by redirects and pushes), or both.
+            pub fn phase(&self) -> Option<&'static str> {
+                match self {
+                    #( Self::#variants => Some(#phases), )*
+                    Self::Unknown(_) => None,
+                }
+            }
+        }
+    });
     openapi::format(out)
 }
 
@@ -1154,6 +1177,14 @@ mod tests {
         assert_eq!(min, 0);
         assert!(test.to_string().starts_with("! matches"), "{test}");
         assert!(compile_pattern("^a+$").is_err());
+    }
+
+    #[test]
+    fn the_spec_is_plain_openapi_3_0() {
+        let root = crate::workspace_root().unwrap();
+        let api = openapi::load(&root.join(SPEC)).unwrap();
+        assert_eq!(api.openapi, "3.0.3");
+        assert_eq!(api.paths.paths.len(), 3);
     }
 
     #[test]

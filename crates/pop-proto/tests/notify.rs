@@ -123,7 +123,7 @@ fn failure_before_payment_type_is_unspecified() {
     assert_eq!(redirect.notification.result_code(), &ResultCode::RC34);
     assert_eq!(
         redirect.notification.result_code().description(),
-        Some("“Payment Key” has expired (client)")
+        Some("“Payment Key” has expired")
     );
     assert!(!redirect.notification.is_success());
 }

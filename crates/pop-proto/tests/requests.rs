@@ -426,11 +426,14 @@ fn result_codes_are_all_there_and_unknown_ones_survive() {
     assert_eq!(
         ResultCode::from("RC5F").description(),
         Some(
-            "“CVS - Payment Expiry Duration” and “CVS - Payment Expiry Date” both can’t be sent together (merchant-server)"
+            "“CVS - Payment Expiry Duration” and “CVS - Payment Expiry Date” both can’t be sent together"
         )
     );
     let unknown: ResultCode = serde_json::from_str("\"RZ99\"").unwrap();
     assert_eq!(unknown, ResultCode::Unknown("RZ99".into()));
+    assert_eq!(unknown.phase(), None);
+    assert_eq!(ResultCode::RC34.phase(), Some("client"));
+    assert_eq!(ResultCode::R000.phase(), Some("common"));
     assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"RZ99\"");
     assert!(serde_json::from_str::<ResultCode>("1").is_err());
 }

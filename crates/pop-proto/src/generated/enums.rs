@@ -893,145 +893,145 @@ impl<'de> serde::Deserialize<'de> for CvsType {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum ResultCode {
-    /// `R000`: Successful transaction (common)
+    /// `R000`: Successful transaction
     R000,
-    /// `RA01`: Application Error - if any unknown error has occurred on VeriTrans side (common)
+    /// `RA01`: Application Error - if any unknown error has occurred on VeriTrans side
     RA01,
-    /// `RD01`: Database Error - if there is a severe error in VeriTrans Database (common)
+    /// `RD01`: Database Error - if there is a severe error in VeriTrans Database
     RD01,
-    /// `RC01`: Invalid “Order ID” (merchant-server)
+    /// `RC01`: Invalid “Order ID”
     RC01,
-    /// `RC03`: Invalid “Gross Amount” (merchant-server)
+    /// `RC03`: Invalid “Gross Amount”
     RC03,
-    /// `RC04`: Invalid value for “Shipping Amount” (merchant-server)
+    /// `RC04`: Invalid value for “Shipping Amount”
     RC04,
-    /// `RC06`: Invalid value for “Enabled Payment Types” (merchant-server)
+    /// `RC06`: Invalid value for “Enabled Payment Types”
     RC06,
-    /// `RC07`: Invalid value for “Success URL” (merchant-server)
+    /// `RC07`: Invalid value for “Success URL”
     RC07,
-    /// `RC08`: Invalid value for “Failure URL” (merchant-server)
+    /// `RC08`: Invalid value for “Failure URL”
     RC08,
-    /// `RC09`: Invalid value for “Incomplete URL” (merchant-server)
+    /// `RC09`: Invalid value for “Incomplete URL”
     RC09,
-    /// `RC10`: Invalid value for “Push URL” (merchant-server)
+    /// `RC10`: Invalid value for “Push URL”
     RC10,
-    /// `RC12`: Invalid value for “Payment Key Expiry Duration” (merchant-server)
+    /// `RC12`: Invalid value for “Payment Key Expiry Duration”
     RC12,
-    /// `RC13`: Invalid value for “Item - ID” (merchant-server)
+    /// `RC13`: Invalid value for “Item - ID”
     RC13,
-    /// `RC14`: Invalid value for “Item - Name” (merchant-server)
+    /// `RC14`: Invalid value for “Item - Name”
     RC14,
-    /// `RC15`: Invalid value for “Item - Price” (merchant-server)
+    /// `RC15`: Invalid value for “Item - Price”
     RC15,
-    /// `RC16`: Invalid value for “Item - Quantity” (merchant-server)
+    /// `RC16`: Invalid value for “Item - Quantity”
     RC16,
-    /// `RC17`: Authentication failed - Merchant authentication has failed (server integration) or invalid POP_CLIENT_KEY (client integration) (merchant-server and client)
+    /// `RC17`: Authentication failed - Merchant authentication has failed (server integration) or invalid POP_CLIENT_KEY (client integration)
     RC17,
-    /// `RC19`: Invalid value for “CVS - Payment Sub Type” (merchant-server)
+    /// `RC19`: Invalid value for “CVS - Payment Sub Type”
     RC19,
-    /// `RC20`: Order already exists (merchant-server)
+    /// `RC20`: Order already exists
     RC20,
-    /// `RC21`: “Payment Type” is not in contract (merchant-server)
+    /// `RC21`: “Payment Type” is not in contract
     RC21,
-    /// `RC22`: MPI cannot be used because there is no contract (merchant-server)
+    /// `RC22`: MPI cannot be used because there is no contract
     RC22,
-    /// `RC26`: Invalid value for “Dummy” (merchant-server)
+    /// `RC26`: Invalid value for “Dummy”
     RC26,
-    /// `RC27`: Invalid value for “Capture” (merchant-server)
+    /// `RC27`: Invalid value for “Capture”
     RC27,
-    /// `RC28`: Invalid value for “Card - MPI” (merchant-server)
+    /// `RC28`: Invalid value for “Card - MPI”
     RC28,
-    /// `RC29`: Duplicate “Enabled Payment Types” (merchant-server)
+    /// `RC29`: Duplicate “Enabled Payment Types”
     RC29,
-    /// `RC30`: “Media Type” is not supported (merchant-server)
+    /// `RC30`: “Media Type” is not supported
     RC30,
-    /// `RC31`: Required parameter(s) not present (merchant-server)
+    /// `RC31`: Required parameter(s) not present
     RC31,
-    /// `RC32`: GET method is not supported (merchant-server)
+    /// `RC32`: GET method is not supported
     RC32,
-    /// `RC33`: Invalid “Order Items List” (merchant-server)
+    /// `RC33`: Invalid “Order Items List”
     RC33,
-    /// `RC43`: Invalid JSON string (merchant-server)
+    /// `RC43`: Invalid JSON string
     RC43,
-    /// `RC44`: “Dummy” should be “true” for test merchant (merchant-server)
+    /// `RC44`: “Dummy” should be “true” for test merchant
     RC44,
-    /// `RC46`: Invalid value for “CVS - Payment Expiry Duration” (merchant-server)
+    /// `RC46`: Invalid value for “CVS - Payment Expiry Duration”
     RC46,
-    /// `RC50`: “CVS - Payment Sub Type” is not in contract (merchant-server)
+    /// `RC50`: “CVS - Payment Sub Type” is not in contract
     RC50,
-    /// `RC51`: Duplicate “CVS - Payment Sub Type” (merchant-server)
+    /// `RC51`: Duplicate “CVS - Payment Sub Type”
     RC51,
-    /// `RC5E`: Invalid value for “CVS - Payment Expiry Date” (merchant-server)
+    /// `RC5E`: Invalid value for “CVS - Payment Expiry Date”
     RC5E,
-    /// `RC5F`: “CVS - Payment Expiry Duration” and “CVS - Payment Expiry Date” both can’t be sent together (merchant-server)
+    /// `RC5F`: “CVS - Payment Expiry Duration” and “CVS - Payment Expiry Date” both can’t be sent together
     RC5F,
-    /// `RC0Y`: Invalid value for “Enable Fraud Detection” (merchant-server)
+    /// `RC0Y`: Invalid value for “Enable Fraud Detection”
     RC0Y,
-    /// `RC2A`: Invalid “PayNow Account ID” (merchant-server)
+    /// `RC2A`: Invalid “PayNow Account ID”
     RC2A,
-    /// `RC2B`: Invalid value for “Account Management Key Expiry Duration” (merchant-server)
+    /// `RC2B`: Invalid value for “Account Management Key Expiry Duration”
     RC2B,
-    /// `RC2D`: Invalid value for “Save Card” (merchant-server)
+    /// `RC2D`: Invalid value for “Save Card”
     RC2D,
-    /// `RC2E`: Invalid value for “Skip Card Selection” (merchant-server)
+    /// `RC2E`: Invalid value for “Skip Card Selection”
     RC2E,
-    /// `RC2N`: “PayNow Account ID” is required if “Save Card” or “Skip Card Selection” is present (merchant-server)
+    /// `RC2N`: “PayNow Account ID” is required if “Save Card” or “Skip Card Selection” is present
     RC2N,
-    /// `RC5A`: Invalid value for “Customer Email Address” (merchant-server)
+    /// `RC5A`: Invalid value for “Customer Email Address”
     RC5A,
-    /// `RC5B`: Invalid value for “Customer Name” (merchant-server)
+    /// `RC5B`: Invalid value for “Customer Name”
     RC5B,
-    /// `RC1L`: “Bank - Payment Subtype” is not in contract (merchant-server)
+    /// `RC1L`: “Bank - Payment Subtype” is not in contract
     RC1L,
-    /// `RC1M`: Invalid value for “Bank - Payment Expiry Duration” (merchant-server)
+    /// `RC1M`: Invalid value for “Bank - Payment Expiry Duration”
     RC1M,
-    /// `RC1N`: Invalid value for “Bank - Payment Subtype” (merchant-server)
+    /// `RC1N`: Invalid value for “Bank - Payment Subtype”
     RC1N,
-    /// `RC1O`: Duplicate “Bank - Payment Subtype” (merchant-server)
+    /// `RC1O`: Duplicate “Bank - Payment Subtype”
     RC1O,
-    /// `RC1R`: Invalid value for “Bank - Contents” (merchant-server)
+    /// `RC1R`: Invalid value for “Bank - Contents”
     RC1R,
-    /// `RC1S`: Invalid value for “Bank - Kana contents” (merchant-server)
+    /// `RC1S`: Invalid value for “Bank - Kana contents”
     RC1S,
-    /// `RC1V`: Invalid value for “Bank - Payment Expiry Date” (merchant-server)
+    /// `RC1V`: Invalid value for “Bank - Payment Expiry Date”
     RC1V,
-    /// `RC1W`: “Bank - Payment Expiry Duration” and “Bank - Payment Expiry Date” both can’t be sent together (merchant-server)
+    /// `RC1W`: “Bank - Payment Expiry Duration” and “Bank - Payment Expiry Date” both can’t be sent together
     RC1W,
-    /// `RC1X`: Invalid value for “CVS - Payment Expiry HHMM” (merchant-server)
+    /// `RC1X`: Invalid value for “CVS - Payment Expiry HHMM”
     RC1X,
-    /// `RC5G`: Invalid value for “Custom Message - Show Items Additional Message” (merchant-server)
+    /// `RC5G`: Invalid value for “Custom Message - Show Items Additional Message”
     RC5G,
-    /// `RC5H`: Invalid value for “Custom Message - Items Additional Message” (merchant-server)
+    /// `RC5H`: Invalid value for “Custom Message - Items Additional Message”
     RC5H,
-    /// `RC5J`: Invalid value for “Card - 3D Secure Version” (merchant-server)
+    /// `RC5J`: Invalid value for “Card - 3D Secure Version”
     RC5J,
-    /// `RC5M`: Invalid value for “Cardholder Email Address” (merchant-server)
+    /// `RC5M`: Invalid value for “Cardholder Email Address”
     RC5M,
-    /// `RC5N`: Invalid value for “Cardholder Home Phone Number” (merchant-server)
+    /// `RC5N`: Invalid value for “Cardholder Home Phone Number”
     RC5N,
-    /// `RC5O`: Invalid value for “Cardholder Mobile Phone Number” (merchant-server)
+    /// `RC5O`: Invalid value for “Cardholder Mobile Phone Number”
     RC5O,
-    /// `RC5P`: Invalid value for “Cardholder Work Phone Number” (merchant-server)
+    /// `RC5P`: Invalid value for “Cardholder Work Phone Number”
     RC5P,
-    /// `RC5Q`: Invalid value for “Cardholder Home Phone Number Country Code” (merchant-server)
+    /// `RC5Q`: Invalid value for “Cardholder Home Phone Number Country Code”
     RC5Q,
-    /// `RC5R`: Invalid value for “Cardholder Mobile Phone Number Country Code” (merchant-server)
+    /// `RC5R`: Invalid value for “Cardholder Mobile Phone Number Country Code”
     RC5R,
-    /// `RC5S`: Invalid value for “Cardholder Work Phone Number Country Code” (merchant-server)
+    /// `RC5S`: Invalid value for “Cardholder Work Phone Number Country Code”
     RC5S,
-    /// `RC18`: Invalid “Payment Key” (client)
+    /// `RC18`: Invalid “Payment Key”
     RC18,
-    /// `RC25`: Invalid “Payment Key” status - a POP Client request does not match the current status of the order (client)
+    /// `RC25`: Invalid “Payment Key” status - a POP Client request does not match the current status of the order
     RC25,
-    /// `RC34`: “Payment Key” has expired (client)
+    /// `RC34`: “Payment Key” has expired
     RC34,
-    /// `RC5C`: Not enough time to do 3D Secure Authentication: 3D Secure is enabled and the payment_key is valid for less than a minute when POP JS sends the payment details (client)
+    /// `RC5C`: Not enough time to do 3D Secure Authentication: 3D Secure is enabled and the payment_key is valid for less than a minute when POP JS sends the payment details
     RC5C,
-    /// `RT01`: Failed to get credit card token (client)
+    /// `RT01`: Failed to get credit card token
     RT01,
-    /// `RM01`: Gateway error - Error at the Payment Gateway (client)
+    /// `RM01`: Gateway error - Error at the Payment Gateway
     RM01,
-    /// `RM03`: MDK error - Error while sending request from POP to Payment Gateway (client)
+    /// `RM03`: MDK error - Error while sending request from POP to Payment Gateway
     RM03,
     /// A value the guide does not list, kept as received.
     Unknown(String),
@@ -1191,214 +1191,124 @@ impl ResultCode {
     /// The guide's description; `None` for an unknown value.
     pub fn description(&self) -> Option<&'static str> {
         match self {
-            Self::R000 => Some("Successful transaction (common)"),
+            Self::R000 => Some("Successful transaction"),
             Self::RA01 => {
                 Some(
-                    "Application Error - if any unknown error has occurred on VeriTrans side (common)",
+                    "Application Error - if any unknown error has occurred on VeriTrans side",
                 )
             }
             Self::RD01 => {
-                Some(
-                    "Database Error - if there is a severe error in VeriTrans Database (common)",
-                )
+                Some("Database Error - if there is a severe error in VeriTrans Database")
             }
-            Self::RC01 => Some("Invalid “Order ID” (merchant-server)"),
-            Self::RC03 => Some("Invalid “Gross Amount” (merchant-server)"),
-            Self::RC04 => {
-                Some("Invalid value for “Shipping Amount” (merchant-server)")
-            }
-            Self::RC06 => {
-                Some("Invalid value for “Enabled Payment Types” (merchant-server)")
-            }
-            Self::RC07 => Some("Invalid value for “Success URL” (merchant-server)"),
-            Self::RC08 => Some("Invalid value for “Failure URL” (merchant-server)"),
-            Self::RC09 => {
-                Some("Invalid value for “Incomplete URL” (merchant-server)")
-            }
-            Self::RC10 => Some("Invalid value for “Push URL” (merchant-server)"),
-            Self::RC12 => {
-                Some(
-                    "Invalid value for “Payment Key Expiry Duration” (merchant-server)",
-                )
-            }
-            Self::RC13 => Some("Invalid value for “Item - ID” (merchant-server)"),
-            Self::RC14 => Some("Invalid value for “Item - Name” (merchant-server)"),
-            Self::RC15 => Some("Invalid value for “Item - Price” (merchant-server)"),
-            Self::RC16 => {
-                Some("Invalid value for “Item - Quantity” (merchant-server)")
-            }
+            Self::RC01 => Some("Invalid “Order ID”"),
+            Self::RC03 => Some("Invalid “Gross Amount”"),
+            Self::RC04 => Some("Invalid value for “Shipping Amount”"),
+            Self::RC06 => Some("Invalid value for “Enabled Payment Types”"),
+            Self::RC07 => Some("Invalid value for “Success URL”"),
+            Self::RC08 => Some("Invalid value for “Failure URL”"),
+            Self::RC09 => Some("Invalid value for “Incomplete URL”"),
+            Self::RC10 => Some("Invalid value for “Push URL”"),
+            Self::RC12 => Some("Invalid value for “Payment Key Expiry Duration”"),
+            Self::RC13 => Some("Invalid value for “Item - ID”"),
+            Self::RC14 => Some("Invalid value for “Item - Name”"),
+            Self::RC15 => Some("Invalid value for “Item - Price”"),
+            Self::RC16 => Some("Invalid value for “Item - Quantity”"),
             Self::RC17 => {
                 Some(
-                    "Authentication failed - Merchant authentication has failed (server integration) or invalid POP_CLIENT_KEY (client integration) (merchant-server and client)",
+                    "Authentication failed - Merchant authentication has failed (server integration) or invalid POP_CLIENT_KEY (client integration)",
                 )
             }
-            Self::RC19 => {
-                Some("Invalid value for “CVS - Payment Sub Type” (merchant-server)")
-            }
-            Self::RC20 => Some("Order already exists (merchant-server)"),
-            Self::RC21 => Some("“Payment Type” is not in contract (merchant-server)"),
-            Self::RC22 => {
-                Some("MPI cannot be used because there is no contract (merchant-server)")
-            }
-            Self::RC26 => Some("Invalid value for “Dummy” (merchant-server)"),
-            Self::RC27 => Some("Invalid value for “Capture” (merchant-server)"),
-            Self::RC28 => Some("Invalid value for “Card - MPI” (merchant-server)"),
-            Self::RC29 => Some("Duplicate “Enabled Payment Types” (merchant-server)"),
-            Self::RC30 => Some("“Media Type” is not supported (merchant-server)"),
-            Self::RC31 => Some("Required parameter(s) not present (merchant-server)"),
-            Self::RC32 => Some("GET method is not supported (merchant-server)"),
-            Self::RC33 => Some("Invalid “Order Items List” (merchant-server)"),
-            Self::RC43 => Some("Invalid JSON string (merchant-server)"),
-            Self::RC44 => {
-                Some(
-                    "“Dummy” should be “true” for test merchant (merchant-server)",
-                )
-            }
-            Self::RC46 => {
-                Some(
-                    "Invalid value for “CVS - Payment Expiry Duration” (merchant-server)",
-                )
-            }
-            Self::RC50 => {
-                Some("“CVS - Payment Sub Type” is not in contract (merchant-server)")
-            }
-            Self::RC51 => {
-                Some("Duplicate “CVS - Payment Sub Type” (merchant-server)")
-            }
-            Self::RC5E => {
-                Some(
-                    "Invalid value for “CVS - Payment Expiry Date” (merchant-server)",
-                )
-            }
+            Self::RC19 => Some("Invalid value for “CVS - Payment Sub Type”"),
+            Self::RC20 => Some("Order already exists"),
+            Self::RC21 => Some("“Payment Type” is not in contract"),
+            Self::RC22 => Some("MPI cannot be used because there is no contract"),
+            Self::RC26 => Some("Invalid value for “Dummy”"),
+            Self::RC27 => Some("Invalid value for “Capture”"),
+            Self::RC28 => Some("Invalid value for “Card - MPI”"),
+            Self::RC29 => Some("Duplicate “Enabled Payment Types”"),
+            Self::RC30 => Some("“Media Type” is not supported"),
+            Self::RC31 => Some("Required parameter(s) not present"),
+            Self::RC32 => Some("GET method is not supported"),
+            Self::RC33 => Some("Invalid “Order Items List”"),
+            Self::RC43 => Some("Invalid JSON string"),
+            Self::RC44 => Some("“Dummy” should be “true” for test merchant"),
+            Self::RC46 => Some("Invalid value for “CVS - Payment Expiry Duration”"),
+            Self::RC50 => Some("“CVS - Payment Sub Type” is not in contract"),
+            Self::RC51 => Some("Duplicate “CVS - Payment Sub Type”"),
+            Self::RC5E => Some("Invalid value for “CVS - Payment Expiry Date”"),
             Self::RC5F => {
                 Some(
-                    "“CVS - Payment Expiry Duration” and “CVS - Payment Expiry Date” both can’t be sent together (merchant-server)",
+                    "“CVS - Payment Expiry Duration” and “CVS - Payment Expiry Date” both can’t be sent together",
                 )
             }
-            Self::RC0Y => {
-                Some("Invalid value for “Enable Fraud Detection” (merchant-server)")
-            }
-            Self::RC2A => Some("Invalid “PayNow Account ID” (merchant-server)"),
+            Self::RC0Y => Some("Invalid value for “Enable Fraud Detection”"),
+            Self::RC2A => Some("Invalid “PayNow Account ID”"),
             Self::RC2B => {
-                Some(
-                    "Invalid value for “Account Management Key Expiry Duration” (merchant-server)",
-                )
+                Some("Invalid value for “Account Management Key Expiry Duration”")
             }
-            Self::RC2D => Some("Invalid value for “Save Card” (merchant-server)"),
-            Self::RC2E => {
-                Some("Invalid value for “Skip Card Selection” (merchant-server)")
-            }
+            Self::RC2D => Some("Invalid value for “Save Card”"),
+            Self::RC2E => Some("Invalid value for “Skip Card Selection”"),
             Self::RC2N => {
                 Some(
-                    "“PayNow Account ID” is required if “Save Card” or “Skip Card Selection” is present (merchant-server)",
+                    "“PayNow Account ID” is required if “Save Card” or “Skip Card Selection” is present",
                 )
             }
-            Self::RC5A => {
-                Some("Invalid value for “Customer Email Address” (merchant-server)")
-            }
-            Self::RC5B => Some("Invalid value for “Customer Name” (merchant-server)"),
-            Self::RC1L => {
-                Some("“Bank - Payment Subtype” is not in contract (merchant-server)")
-            }
-            Self::RC1M => {
-                Some(
-                    "Invalid value for “Bank - Payment Expiry Duration” (merchant-server)",
-                )
-            }
-            Self::RC1N => {
-                Some("Invalid value for “Bank - Payment Subtype” (merchant-server)")
-            }
-            Self::RC1O => {
-                Some("Duplicate “Bank - Payment Subtype” (merchant-server)")
-            }
-            Self::RC1R => {
-                Some("Invalid value for “Bank - Contents” (merchant-server)")
-            }
-            Self::RC1S => {
-                Some("Invalid value for “Bank - Kana contents” (merchant-server)")
-            }
-            Self::RC1V => {
-                Some(
-                    "Invalid value for “Bank - Payment Expiry Date” (merchant-server)",
-                )
-            }
+            Self::RC5A => Some("Invalid value for “Customer Email Address”"),
+            Self::RC5B => Some("Invalid value for “Customer Name”"),
+            Self::RC1L => Some("“Bank - Payment Subtype” is not in contract"),
+            Self::RC1M => Some("Invalid value for “Bank - Payment Expiry Duration”"),
+            Self::RC1N => Some("Invalid value for “Bank - Payment Subtype”"),
+            Self::RC1O => Some("Duplicate “Bank - Payment Subtype”"),
+            Self::RC1R => Some("Invalid value for “Bank - Contents”"),
+            Self::RC1S => Some("Invalid value for “Bank - Kana contents”"),
+            Self::RC1V => Some("Invalid value for “Bank - Payment Expiry Date”"),
             Self::RC1W => {
                 Some(
-                    "“Bank - Payment Expiry Duration” and “Bank - Payment Expiry Date” both can’t be sent together (merchant-server)",
+                    "“Bank - Payment Expiry Duration” and “Bank - Payment Expiry Date” both can’t be sent together",
                 )
             }
-            Self::RC1X => {
-                Some(
-                    "Invalid value for “CVS - Payment Expiry HHMM” (merchant-server)",
-                )
-            }
+            Self::RC1X => Some("Invalid value for “CVS - Payment Expiry HHMM”"),
             Self::RC5G => {
                 Some(
-                    "Invalid value for “Custom Message - Show Items Additional Message” (merchant-server)",
+                    "Invalid value for “Custom Message - Show Items Additional Message”",
                 )
             }
             Self::RC5H => {
-                Some(
-                    "Invalid value for “Custom Message - Items Additional Message” (merchant-server)",
-                )
+                Some("Invalid value for “Custom Message - Items Additional Message”")
             }
-            Self::RC5J => {
-                Some(
-                    "Invalid value for “Card - 3D Secure Version” (merchant-server)",
-                )
-            }
-            Self::RC5M => {
-                Some(
-                    "Invalid value for “Cardholder Email Address” (merchant-server)",
-                )
-            }
-            Self::RC5N => {
-                Some(
-                    "Invalid value for “Cardholder Home Phone Number” (merchant-server)",
-                )
-            }
-            Self::RC5O => {
-                Some(
-                    "Invalid value for “Cardholder Mobile Phone Number” (merchant-server)",
-                )
-            }
-            Self::RC5P => {
-                Some(
-                    "Invalid value for “Cardholder Work Phone Number” (merchant-server)",
-                )
-            }
+            Self::RC5J => Some("Invalid value for “Card - 3D Secure Version”"),
+            Self::RC5M => Some("Invalid value for “Cardholder Email Address”"),
+            Self::RC5N => Some("Invalid value for “Cardholder Home Phone Number”"),
+            Self::RC5O => Some("Invalid value for “Cardholder Mobile Phone Number”"),
+            Self::RC5P => Some("Invalid value for “Cardholder Work Phone Number”"),
             Self::RC5Q => {
-                Some(
-                    "Invalid value for “Cardholder Home Phone Number Country Code” (merchant-server)",
-                )
+                Some("Invalid value for “Cardholder Home Phone Number Country Code”")
             }
             Self::RC5R => {
                 Some(
-                    "Invalid value for “Cardholder Mobile Phone Number Country Code” (merchant-server)",
+                    "Invalid value for “Cardholder Mobile Phone Number Country Code”",
                 )
             }
             Self::RC5S => {
-                Some(
-                    "Invalid value for “Cardholder Work Phone Number Country Code” (merchant-server)",
-                )
+                Some("Invalid value for “Cardholder Work Phone Number Country Code”")
             }
-            Self::RC18 => Some("Invalid “Payment Key” (client)"),
+            Self::RC18 => Some("Invalid “Payment Key”"),
             Self::RC25 => {
                 Some(
-                    "Invalid “Payment Key” status - a POP Client request does not match the current status of the order (client)",
+                    "Invalid “Payment Key” status - a POP Client request does not match the current status of the order",
                 )
             }
-            Self::RC34 => Some("“Payment Key” has expired (client)"),
+            Self::RC34 => Some("“Payment Key” has expired"),
             Self::RC5C => {
                 Some(
-                    "Not enough time to do 3D Secure Authentication: 3D Secure is enabled and the payment_key is valid for less than a minute when POP JS sends the payment details (client)",
+                    "Not enough time to do 3D Secure Authentication: 3D Secure is enabled and the payment_key is valid for less than a minute when POP JS sends the payment details",
                 )
             }
-            Self::RT01 => Some("Failed to get credit card token (client)"),
-            Self::RM01 => Some("Gateway error - Error at the Payment Gateway (client)"),
+            Self::RT01 => Some("Failed to get credit card token"),
+            Self::RM01 => Some("Gateway error - Error at the Payment Gateway"),
             Self::RM03 => {
                 Some(
-                    "MDK error - Error while sending request from POP to Payment Gateway (client)",
+                    "MDK error - Error while sending request from POP to Payment Gateway",
                 )
             }
             Self::Unknown(_) => None,
@@ -1517,5 +1427,86 @@ impl<'de> serde::Deserialize<'de> for ResultCode {
             str,
         > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(text.as_ref()))
+    }
+}
+
+impl ResultCode {
+    /// Where the guide lists the code: `common`, `merchant-server`
+    /// (payment key / link / account management requests), `client`
+    /// (POP client, reported by redirects and pushes), or both.
+    pub fn phase(&self) -> Option<&'static str> {
+        match self {
+            Self::R000 => Some("common"),
+            Self::RA01 => Some("common"),
+            Self::RD01 => Some("common"),
+            Self::RC01 => Some("merchant-server"),
+            Self::RC03 => Some("merchant-server"),
+            Self::RC04 => Some("merchant-server"),
+            Self::RC06 => Some("merchant-server"),
+            Self::RC07 => Some("merchant-server"),
+            Self::RC08 => Some("merchant-server"),
+            Self::RC09 => Some("merchant-server"),
+            Self::RC10 => Some("merchant-server"),
+            Self::RC12 => Some("merchant-server"),
+            Self::RC13 => Some("merchant-server"),
+            Self::RC14 => Some("merchant-server"),
+            Self::RC15 => Some("merchant-server"),
+            Self::RC16 => Some("merchant-server"),
+            Self::RC17 => Some("merchant-server and client"),
+            Self::RC19 => Some("merchant-server"),
+            Self::RC20 => Some("merchant-server"),
+            Self::RC21 => Some("merchant-server"),
+            Self::RC22 => Some("merchant-server"),
+            Self::RC26 => Some("merchant-server"),
+            Self::RC27 => Some("merchant-server"),
+            Self::RC28 => Some("merchant-server"),
+            Self::RC29 => Some("merchant-server"),
+            Self::RC30 => Some("merchant-server"),
+            Self::RC31 => Some("merchant-server"),
+            Self::RC32 => Some("merchant-server"),
+            Self::RC33 => Some("merchant-server"),
+            Self::RC43 => Some("merchant-server"),
+            Self::RC44 => Some("merchant-server"),
+            Self::RC46 => Some("merchant-server"),
+            Self::RC50 => Some("merchant-server"),
+            Self::RC51 => Some("merchant-server"),
+            Self::RC5E => Some("merchant-server"),
+            Self::RC5F => Some("merchant-server"),
+            Self::RC0Y => Some("merchant-server"),
+            Self::RC2A => Some("merchant-server"),
+            Self::RC2B => Some("merchant-server"),
+            Self::RC2D => Some("merchant-server"),
+            Self::RC2E => Some("merchant-server"),
+            Self::RC2N => Some("merchant-server"),
+            Self::RC5A => Some("merchant-server"),
+            Self::RC5B => Some("merchant-server"),
+            Self::RC1L => Some("merchant-server"),
+            Self::RC1M => Some("merchant-server"),
+            Self::RC1N => Some("merchant-server"),
+            Self::RC1O => Some("merchant-server"),
+            Self::RC1R => Some("merchant-server"),
+            Self::RC1S => Some("merchant-server"),
+            Self::RC1V => Some("merchant-server"),
+            Self::RC1W => Some("merchant-server"),
+            Self::RC1X => Some("merchant-server"),
+            Self::RC5G => Some("merchant-server"),
+            Self::RC5H => Some("merchant-server"),
+            Self::RC5J => Some("merchant-server"),
+            Self::RC5M => Some("merchant-server"),
+            Self::RC5N => Some("merchant-server"),
+            Self::RC5O => Some("merchant-server"),
+            Self::RC5P => Some("merchant-server"),
+            Self::RC5Q => Some("merchant-server"),
+            Self::RC5R => Some("merchant-server"),
+            Self::RC5S => Some("merchant-server"),
+            Self::RC18 => Some("client"),
+            Self::RC25 => Some("client"),
+            Self::RC34 => Some("client"),
+            Self::RC5C => Some("client"),
+            Self::RT01 => Some("client"),
+            Self::RM01 => Some("client"),
+            Self::RM03 => Some("client"),
+            Self::Unknown(_) => None,
+        }
     }
 }
