@@ -47,10 +47,7 @@ pub struct Generator {
 }
 
 /// Every generator of the workspace. Each gateway adds one line here.
-pub const GENERATORS: &[Generator] = &[Generator {
-    name: "pop",
-    run: crate::pop::generate,
-}];
+pub const GENERATORS: &[Generator] = &[crate::mpi::GENERATOR, crate::pop::GENERATOR];
 
 fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();

@@ -6,6 +6,7 @@
 //! ```
 
 mod codegen;
+mod mpi;
 // Its callers arrive with each gateway's generator (unified, pop, mpi).
 #[allow(dead_code)]
 mod openapi;

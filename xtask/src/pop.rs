@@ -20,7 +20,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_yaml::{Mapping, Value};
 
-use crate::codegen::GeneratedFile;
+use crate::codegen::{GeneratedFile, Generator};
 use crate::openapi::{self, GenerationSettings};
 
 const SPEC: &str = "specs/pop/1.8.1/openapi.yaml";
@@ -28,6 +28,12 @@ const OUT: &str = "crates/pop-proto/src/generated";
 
 /// Schemas replaced by hand-written types of the runtime crate.
 const HAND_WRITTEN: &[(&str, &str)] = &[("Yen", "crate::Yen")];
+
+/// The POP entry of `codegen::GENERATORS`.
+pub const GENERATOR: Generator = Generator {
+    name: "pop",
+    run: generate,
+};
 
 pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let text =

@@ -1,2 +1,29 @@
-//! The `veritrans` command.
-fn main() {}
+//! `veritrans`: sign and verify VeriTrans notifications while debugging an
+//! integration.
+//!
+//! Exit status: 0 valid (or signed), 1 the signature does not match,
+//! 2 bad usage or malformed input (one line on standard error says why).
+//! Nothing it prints ever contains a secret.
+#![forbid(unsafe_code)]
+
+mod args;
+mod input;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match run::run(cli.command) {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("{failure}");
+            failure.exit_code()
+        }
+    }
+}

@@ -382,17 +382,43 @@ pub fn verify_redirect<K: AsRef<str>, V: AsRef<str>>(
     params: &[(K, V)],
     expected_payment_id: &str,
 ) -> Result<(), Error> {
-    let total: usize = params
-        .iter()
-        .map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 2)
-        .sum();
-    if total > MAX_INPUT_LEN {
-        return Err(Error::BodyTooLarge {
-            what: "redirect parameters",
-            len: total,
-            max: MAX_INPUT_LEN,
+    verify_redirect_signature(ccid, key, params)?;
+    let payment_id = single(params, PAYMENT_ID)?;
+    if payment_id != expected_payment_id {
+        return Err(Error::PaymentIdMismatch {
+            expected: expected_payment_id.into(),
+            found: payment_id.into(),
         });
     }
+    Ok(())
+}
+
+/// Checks only the signature of a redirect: everything [`verify_redirect`] checks except
+/// that `paymentId` is the one the merchant expects.
+///
+/// For tools that inspect a redirect without knowing its order (the `veritrans` command
+/// without `--payment-id`). A merchant's handler must call [`verify_redirect`] instead: a
+/// validly signed redirect of another order passes this check.
+///
+/// # Errors
+/// As [`verify_redirect`], except [`Error::PaymentIdMismatch`].
+///
+/// ```
+/// use veritrans_sign::{unified, MerchantAuthKey};
+///
+/// let key = MerchantAuthKey::new("sampleKey");
+/// let mut params = vec![("paymentId".to_string(), "p1".to_string())];
+/// let (auth_params, v_auth_info) = unified::sign_redirect("sampleCcId", &key, &params);
+/// params.push(("authParams".into(), auth_params));
+/// params.push(("vAuthInfo".into(), v_auth_info));
+/// assert_eq!(unified::verify_redirect_signature("sampleCcId", &key, &params), Ok(()));
+/// ```
+pub fn verify_redirect_signature<K: AsRef<str>, V: AsRef<str>>(
+    ccid: &str,
+    key: &MerchantAuthKey,
+    params: &[(K, V)],
+) -> Result<(), Error> {
+    check_redirect_size(params)?;
     let received = hex::decode_digest::<SHA512_LEN>(single(params, V_AUTH_INFO)?, REDIRECT_WHAT)?;
     let readings = auth_params_readings(single(params, AUTH_PARAMS)?)?;
 
@@ -424,21 +450,91 @@ pub fn verify_redirect<K: AsRef<str>, V: AsRef<str>>(
             }
         }
     }
-    if !verified {
-        let mismatch = Error::SignatureMismatch {
-            what: REDIRECT_WHAT,
-        };
-        return Err(if hashed_any {
-            mismatch
-        } else {
-            first_error.unwrap_or(mismatch)
-        });
+    if verified {
+        return Ok(());
     }
-    let payment_id = single(params, PAYMENT_ID)?;
-    if payment_id != expected_payment_id {
-        return Err(Error::PaymentIdMismatch {
-            expected: expected_payment_id.into(),
-            found: payment_id.into(),
+    let mismatch = Error::SignatureMismatch {
+        what: REDIRECT_WHAT,
+    };
+    Err(if hashed_any {
+        mismatch
+    } else {
+        first_error.unwrap_or(mismatch)
+    })
+}
+
+/// Computes the `vAuthInfo` the gateway would send for received redirect parameters that
+/// carry `authParams`: the values of the names it lists, in its order. A `vAuthInfo`
+/// among `params` is ignored.
+///
+/// This is the signing side for parameters whose order is already fixed (a sandbox, a
+/// test, the `veritrans sign unified-redirect` command); [`sign_redirect`] chooses the
+/// order itself.
+///
+/// # Errors
+/// [`Error::MissingParameter`] (no `authParams`, or a listed name not received),
+/// [`Error::DuplicateParameter`], [`Error::InvalidBase64`], [`Error::InvalidUtf8`],
+/// [`Error::MalformedAuthParams`] (also when two Base64 readings of `authParams` both
+/// resolve but sign different values), [`Error::BodyTooLarge`].
+///
+/// ```
+/// use veritrans_sign::{unified, MerchantAuthKey};
+///
+/// let key = MerchantAuthKey::new("sampleKey");
+/// let params = [("status", "success"), ("paymentId", "p1")];
+/// let (auth_params, v_auth_info) = unified::sign_redirect("sampleCcId", &key, &params);
+/// let received = [("paymentId", "p1"), ("status", "success"), ("authParams", auth_params.as_str())];
+/// assert_eq!(unified::redirect_auth_info("sampleCcId", &key, &received).unwrap(), v_auth_info);
+/// ```
+pub fn redirect_auth_info<K: AsRef<str>, V: AsRef<str>>(
+    ccid: &str,
+    key: &MerchantAuthKey,
+    params: &[(K, V)],
+) -> Result<String, Error> {
+    check_redirect_size(params)?;
+    let readings = auth_params_readings(single(params, AUTH_PARAMS)?)?;
+    let mut digest: Option<[u8; SHA512_LEN]> = None;
+    let mut first_error = None;
+    for names in &readings {
+        match names
+            .iter()
+            .map(|n| single(params, n))
+            .collect::<Result<Vec<&str>, Error>>()
+        {
+            Ok(values) => {
+                let this = redirect_digest(ccid, key, values.into_iter());
+                if digest.is_some_and(|d| d != this) {
+                    return Err(Error::MalformedAuthParams {
+                        reason: "its Base64 text has two readings that sign different values"
+                            .into(),
+                    });
+                }
+                digest = Some(this);
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match (digest, first_error) {
+        (Some(d), _) => Ok(hex::encode(&d)),
+        (None, Some(e)) => Err(e),
+        (None, None) => Err(Error::MalformedAuthParams {
+            reason: "it lists no parameter".into(),
+        }),
+    }
+}
+
+fn check_redirect_size<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Result<(), Error> {
+    let total: usize = params
+        .iter()
+        .map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 2)
+        .sum();
+    if total > MAX_INPUT_LEN {
+        return Err(Error::BodyTooLarge {
+            what: "redirect parameters",
+            len: total,
+            max: MAX_INPUT_LEN,
         });
     }
     Ok(())

@@ -1,0 +1,81 @@
+//! The parameters the browser POSTs to `redirection_uri`.
+
+use crate::generated::types::RedirectParameters;
+use crate::{Error, validate};
+
+impl RedirectParameters {
+    /// Reads an `application/x-www-form-urlencoded` body and checks both
+    /// parameters against the guide's rules (`RequestId`: half-width
+    /// alphanumerics and symbols, 1–128 characters; `OrderId`: half-width
+    /// alphanumerics, hyphen and underscore, 1–100 characters).
+    ///
+    /// The browser, not the gateway, delivers these parameters, so they are
+    /// untrusted: they only say which result to *search* for. Parameters
+    /// other than the two documented ones are kept in `extra`.
+    ///
+    /// ```
+    /// use mpi_proto::RedirectParameters;
+    ///
+    /// let redirect = RedirectParameters::from_form(b"RequestId=abc%3D123&OrderId=TESTB001")?;
+    /// assert_eq!(redirect.request_id, "abc=123");
+    /// assert_eq!(redirect.order_id, "TESTB001");
+    /// assert!(RedirectParameters::from_form(b"OrderId=TESTB001").is_err());
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
+    pub fn from_form(body: &[u8]) -> Result<Self, Error> {
+        let parsed: Self =
+            serde_urlencoded::from_bytes(body).map_err(|e| Error::Form(e.to_string()))?;
+        parsed.validate()?;
+        Ok(parsed)
+    }
+
+    /// Checks `RequestId` and `OrderId` against the spec's rules.
+    pub fn validate(&self) -> Result<(), Error> {
+        validate::check("RedirectParameters", "RequestId", &self.request_id)?;
+        validate::check("RedirectParameters", "OrderId", &self.order_id)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_parameters_are_kept() {
+        let r = RedirectParameters::from_form(b"RequestId=r1&OrderId=o1&Extra=x").unwrap();
+        assert_eq!(r.extra.get("Extra").and_then(|v| v.as_str()), Some("x"));
+    }
+
+    #[test]
+    fn bad_forms_are_typed_errors() {
+        let too_long = format!("RequestId={}&OrderId=o", "r".repeat(129));
+        let err = RedirectParameters::from_form(too_long.as_bytes()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Constraint {
+                    field: "RequestId",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let err = RedirectParameters::from_form(b"RequestId=r&OrderId=o%20o").unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Constraint {
+                    field: "OrderId",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let err = RedirectParameters::from_form(b"RequestId=r").unwrap_err();
+        assert!(err.to_string().contains("OrderId"), "{err}");
+        let err = RedirectParameters::from_form(b"RequestId=r&RequestId=s&OrderId=o").unwrap_err();
+        assert!(matches!(err, Error::Form(_)), "{err}");
+        assert!(RedirectParameters::from_form(&[0xff, 0xfe]).is_err());
+    }
+}
