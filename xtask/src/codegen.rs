@@ -47,7 +47,15 @@ pub struct Generator {
 }
 
 /// Every generator of the workspace. Each gateway adds one line here.
-pub const GENERATORS: &[Generator] = &[crate::mpi::GENERATOR, crate::pop::GENERATOR];
+pub const GENERATORS: &[Generator] = &[
+    crate::mpi::GENERATOR,
+    crate::jpayment::GENERATOR,
+    Generator {
+        name: "unified",
+        run: crate::unified::generate,
+    },
+    crate::pop::GENERATOR,
+];
 
 fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();

@@ -3,14 +3,18 @@
 //! ```text
 //! cargo xtask codegen           regenerate every checked-in generated file from specs/
 //! cargo xtask codegen --check   exit 1 (and print a diff) when a checked-in file drifted
+//! cargo xtask spec-diff OLD NEW  Markdown report of the changes between two spec directories
 //! ```
 
 mod codegen;
+mod jpayment;
 mod mpi;
 // Its callers arrive with each gateway's generator (unified, pop, mpi).
 #[allow(dead_code)]
 mod openapi;
 mod pop;
+mod spec_diff;
+mod unified;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,14 +44,37 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         } else {
             ExitCode::FAILURE
         }),
-        _ => bail!("usage: cargo xtask codegen [--check]"),
+        ["spec-diff", old, new] => {
+            print!(
+                "{}",
+                spec_diff::diff_dirs(&root.join(old), &root.join(new), old, new)?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask spec-diff OLD_DIR NEW_DIR"),
     }
 }
 
 /// The workspace root: xtask lives one level below it.
+///
+/// Checkouts that share one `CARGO_TARGET_DIR` (git worktrees) share the
+/// uplifted `target/debug/xtask` binary, and cargo may run one built from
+/// another checkout: its generators and its root would be that checkout's,
+/// and `--check` would silently check the wrong tree. `cargo run` tells the
+/// binary which manifest it was asked for, so a mismatch is caught here.
 fn workspace_root() -> anyhow::Result<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
+    let built_from = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if let Some(asked_for) = std::env::var_os("CARGO_MANIFEST_DIR")
+        && std::path::Path::new(&asked_for) != built_from
+    {
+        bail!(
+            "this xtask binary was built from {} but runs for {}; \
+             `touch xtask/src/main.rs` (or use a separate CARGO_TARGET_DIR) and run again",
+            built_from.display(),
+            PathBuf::from(asked_for).display()
+        );
+    }
+    built_from
         .parent()
         .map(PathBuf::from)
         .context("xtask has no parent directory")

@@ -2,5 +2,121 @@
 //! Merpay): request and response types generated from OpenAPI specs, a
 //! client, and verification of webhooks and redirects.
 //!
-//! Source of truth: the VeriTrans4G Unified API guides 1.1.3 and 1.1.1 RC.
+//! Source of truth: the VeriTrans4G Unified API guides 1.1.3 and 1.1.1 RC,
+//! written down as `specs/unified/<version>/openapi.yaml`. Everything under
+//! [`generated`] comes from those specs via `cargo xtask codegen`; the rest is
+//! a small hand-written layer.
+//!
+//! # Versions
+//! The crate root re-exports the latest guide (1.1.3, module [`v1_1_3`]).
+//! With the cargo feature `v1_1_1_rc`, the previous guide is available as
+//! `v1_1_1_rc` so code written against it keeps compiling during a
+//! migration; `docs/unified-spec-diff-1.1.1-rc-to-1.1.3.md` lists what changed.
+//!
+//! The README below shows a merchant how to pay, capture, cancel, verify a
+//! webhook and verify a redirect, and lists every decision taken where the
+//! guides are silent.
 #![forbid(unsafe_code)]
+#![doc = include_str!("../README.md")]
+
+pub mod codes;
+mod errors;
+/// Code generated from `specs/unified/` by `cargo xtask codegen`; never
+/// edited by hand.
+pub mod generated {
+    #[cfg(feature = "v1_1_1_rc")]
+    pub mod v1_1_1_rc;
+    pub mod v1_1_3;
+}
+mod money;
+pub mod notify;
+mod token;
+mod typed;
+pub mod validate;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+pub use errors::{Error, Refusal};
+#[cfg(feature = "v1_1_1_rc")]
+pub use generated::v1_1_1_rc;
+pub use generated::v1_1_3;
+pub use money::{parse_yen, yen};
+pub use notify::{MerchantKeys, Redirect, Webhook};
+pub use token::UnifiedToken;
+pub use v1_1_3::*;
+
+/// A command of the Unified API: the request body type knows where it goes,
+/// which rules it must satisfy and what answers it. Implemented by the
+/// generated request types of every spec version.
+pub trait Command: serde::Serialize {
+    /// Command name as the guide writes it (`pay`, `getTransactionResult`).
+    const NAME: &'static str;
+    /// Path below the environment's base URL (`/fep/pay`).
+    const PATH: &'static str;
+    /// Payment types the command supports.
+    const PAY_TYPES: &'static [&'static str];
+    /// Validation rules generated from the spec.
+    const RULES: &'static validate::Rules;
+    /// The typed body of the answer.
+    type Response: serde::de::DeserializeOwned;
+}
+
+/// A parsed answer of the gateway.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// The typed body.
+    pub body: T,
+    /// The body as received, including fields this version does not know.
+    pub raw: serde_json::Value,
+    /// The HTTP status.
+    pub http_status: u16,
+    /// `result.resultCode` (`None` when absent).
+    pub result_code: Option<ResultCode>,
+    /// `result.status`.
+    pub status: Option<Status>,
+    /// `result.actionCode`.
+    pub action_code: Option<ActionCode>,
+    /// The `X-VT-Idempotency-Key` the request carried on every attempt.
+    pub idempotency_key: String,
+}
+
+impl<T> Response<T> {
+    /// `resultCode` is a success (`UA-000-001`, or `UA-000-002` which asks to
+    /// confirm the payment in MAP).
+    pub fn is_success(&self) -> bool {
+        self.result_code
+            .as_ref()
+            .is_some_and(ResultCode::is_success)
+    }
+    /// The outcome is not settled yet (consumer paying, provider processing,
+    /// pending status).
+    pub fn is_pending(&self) -> bool {
+        self.result_code
+            .as_ref()
+            .is_some_and(ResultCode::is_pending)
+    }
+}
+
+/// Reads `result.{resultCode,status,actionCode,message}` from a raw body
+/// without assuming anything else about it.
+pub(crate) fn result_fields(
+    raw: &serde_json::Value,
+) -> (
+    Option<ResultCode>,
+    Option<Status>,
+    Option<ActionCode>,
+    Option<String>,
+) {
+    let get = |k: &str| {
+        raw.get("result")
+            .and_then(|r| r.get(k))
+            .and_then(serde_json::Value::as_str)
+    };
+    (
+        get("resultCode").map(ResultCode::parse),
+        get("status").map(Status::parse),
+        get("actionCode").map(ActionCode::parse),
+        get("message").map(String::from),
+    )
+}

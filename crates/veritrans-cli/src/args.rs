@@ -24,6 +24,38 @@ pub enum Command {
     /// Check the signature of a received message.
     #[command(subcommand)]
     Verify(VerifyScheme),
+    /// Run the local gateway emulator until Ctrl-C.
+    ///
+    /// Prints one JSON line on start-up: its base URL, the gateways it
+    /// emulates and the (test) credentials it accepts.
+    Sandbox(SandboxArgs),
+}
+
+/// `veritrans sandbox`: where to listen and which test credentials to accept.
+/// The defaults are the sandbox's documented public test values.
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on; loopback by default. Port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8765")]
+    pub addr: std::net::SocketAddr,
+    /// POP server key the sandbox accepts and signs with.
+    #[arg(long, default_value = veritrans_sandbox::Credentials::DEFAULT_POP_SERVER_KEY)]
+    pub pop_server_key: String,
+    /// Unified API Bearer token the sandbox accepts.
+    #[arg(long, default_value = veritrans_sandbox::Credentials::DEFAULT_UNIFIED_TOKEN)]
+    pub unified_token: String,
+    /// Unified API merchant CCID.
+    #[arg(long, default_value = veritrans_sandbox::Credentials::DEFAULT_MERCHANT_CCID)]
+    pub merchant_ccid: String,
+    /// Unified API merchant authentication key (signs webhooks and redirects).
+    #[arg(long, default_value = veritrans_sandbox::Credentials::DEFAULT_MERCHANT_AUTH_KEY)]
+    pub merchant_auth_key: String,
+    /// 3-D Secure (MPI) server key (signs pushes).
+    #[arg(long, default_value = veritrans_sandbox::Credentials::DEFAULT_MPI_SERVER_KEY)]
+    pub mpi_server_key: String,
+    /// J-Payment store ID (`aid`, six digits).
+    #[arg(long, default_value = veritrans_sandbox::Credentials::DEFAULT_JPAYMENT_AID)]
+    pub jpayment_aid: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@
 mod args;
 mod input;
 mod run;
+mod sandbox;
 
 use std::process::ExitCode;
 
@@ -16,6 +17,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    if let args::Command::Sandbox(sandbox_args) = cli.command {
+        return sandbox::serve(sandbox_args);
+    }
     match run::run(cli.command) {
         Ok(output) => {
             println!("{output}");

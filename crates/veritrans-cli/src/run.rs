@@ -57,6 +57,7 @@ pub fn run(command: Command) -> Result<String, Failure> {
     match command {
         Command::Sign(scheme) => sign(scheme),
         Command::Verify(scheme) => verify(scheme),
+        Command::Sandbox(_) => Err(Failure::malformed("the sandbox is not a one-shot command")),
     }
 }
 

@@ -1,0 +1,101 @@
+//! The character set of requests and answers.
+//!
+//! The guide does not name one, and Japanese key=value gateways commonly
+//! answer in Shift_JIS, where half-width katakana is exactly what a guessed
+//! decoding gets wrong. So the charset is configuration, never sniffed:
+//! the same setting encodes requests and decodes answers and kickbacks.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// The charset agreed with the gateway for this shop.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Charset {
+    /// UTF-8 (a leading byte-order mark is ignored).
+    #[default]
+    Utf8,
+    /// Shift_JIS as browsers and Windows use it (WHATWG `Shift_JIS`, which
+    /// includes the Windows-31J extensions).
+    ShiftJis,
+}
+
+impl Charset {
+    /// The charset's name as used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Charset::Utf8 => "UTF-8",
+            Charset::ShiftJis => "Shift_JIS",
+        }
+    }
+
+    /// Decodes bytes strictly: an invalid sequence is an error carrying its
+    /// byte offset, never a replacement character.
+    pub fn decode(self, bytes: &[u8]) -> Result<Cow<'_, str>, CharsetError> {
+        match self {
+            Charset::Utf8 => {
+                let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                std::str::from_utf8(bytes)
+                    .map(Cow::Borrowed)
+                    .map_err(|e| CharsetError {
+                        charset: self,
+                        offset: e.valid_up_to(),
+                    })
+            }
+            Charset::ShiftJis => {
+                let encoding = encoding_rs::SHIFT_JIS;
+                if let Some(text) =
+                    encoding.decode_without_bom_handling_and_without_replacement(bytes)
+                {
+                    return Ok(text);
+                }
+                // Decode again step by step only to say where it breaks.
+                let mut decoder = encoding.new_decoder_without_bom_handling();
+                let capacity = decoder
+                    .max_utf8_buffer_length_without_replacement(bytes.len())
+                    .unwrap_or(bytes.len().saturating_mul(3));
+                let mut out = String::with_capacity(capacity);
+                let (result, read) =
+                    decoder.decode_to_string_without_replacement(bytes, &mut out, true);
+                let offset = match result {
+                    encoding_rs::DecoderResult::Malformed(bad, extra) => read
+                        .saturating_sub(usize::from(bad))
+                        .saturating_sub(usize::from(extra)),
+                    _ => read,
+                };
+                Err(CharsetError {
+                    charset: self,
+                    offset,
+                })
+            }
+        }
+    }
+
+    /// Encodes text; `None` when a character has no encoding in this
+    /// charset.
+    pub fn encode(self, text: &str) -> Option<Cow<'_, [u8]>> {
+        match self {
+            Charset::Utf8 => Some(Cow::Borrowed(text.as_bytes())),
+            Charset::ShiftJis => {
+                let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+                (!unmappable).then_some(bytes)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Charset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Bytes that are not valid in the configured charset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not valid {charset} at byte {offset}")]
+pub struct CharsetError {
+    /// The configured charset.
+    pub charset: Charset,
+    /// The byte offset of the first invalid sequence (approximate for
+    /// Shift_JIS: the decoder reports where it stopped).
+    pub offset: usize,
+}

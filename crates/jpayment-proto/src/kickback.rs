@@ -1,0 +1,91 @@
+//! Kickbacks: the gateway's GET to the merchant's "決済結果通知URL" with
+//! the result of a payment sent with `rt=0`.
+//!
+//! Kickbacks carry no signature. Protect the handler by accepting them only
+//! from the gateway's source addresses, and trust nothing in them that you
+//! have not matched against your own order: look the order up by `cod` (or
+//! by `gid` from an earlier answer) and compare the amounts.
+//!
+//! The gateway counts a kickback as delivered only when the answer has a
+//! body: answer [`ACK_BODY`] (with status 200) once it is recorded.
+//!
+//! ```
+//! use jpayment_proto::kickback::{self, PaymentNotice};
+//! use jpayment_proto::Charset;
+//!
+//! // The query string of the GET, as the web framework hands it over.
+//! let query = "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=order-17\
+//!              &am=1000&tx=80&sf=500&ta=1580";
+//! match kickback::parse(query.as_bytes(), Charset::Utf8) {
+//!     Ok(PaymentNotice::Onetouch(result)) => {
+//!         assert_eq!(result.order_ref.as_deref(), Some("order-17"));
+//!         assert_eq!(result.total, 1580);
+//!         // … match against the order, mark it paid …
+//!     }
+//!     Ok(PaymentNotice::Bulk(result)) => { /* a user and card were registered too */ }
+//!     Err(jpayment_proto::Error::Gateway(refused)) => {
+//!         // The payment failed: refused.code, refused.field("cod") …
+//!     }
+//!     Err(malformed) => { /* log it (it holds no card data) and alert */ }
+//! }
+//! let body = kickback::ACK_BODY; // answer this, whatever happened
+//! # assert!(!body.is_empty());
+//! ```
+
+use crate::charset::Charset;
+use crate::error::{Error, MalformedResponse};
+use crate::generated::{BulkPaymentResult, OnetouchResult};
+use crate::response::{Record, decode_kickback_pairs, query_pairs};
+
+/// The body to answer a kickback with: the gateway needs a non-empty body
+/// (its guide: "ContentLengthが0以上") to count the notification as
+/// delivered.
+pub const ACK_BODY: &str = "OK";
+
+/// The content type of [`ACK_BODY`].
+pub const ACK_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
+
+/// A kickback: one URL receives the results of both kinds of payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentNotice {
+    /// A user-and-card bulk registration with payment (carries `uid`,
+    /// `key` and `num`).
+    Bulk(BulkPaymentResult),
+    /// A one-touch charge.
+    Onetouch(OnetouchResult),
+}
+
+/// Parses a kickback query string, telling the two results apart by the
+/// parameters only the bulk registration result has (`uid`, `key`, `num`):
+/// all of them, or none. A failed payment (`rst=2`) is
+/// [`Error::Gateway`], with `gid`, `cod` and the rest in its fields.
+pub fn parse(query: &[u8], charset: Charset) -> Result<PaymentNotice, Error> {
+    let pairs = query_pairs(query, charset)?;
+    parse_pairs(pairs)
+}
+
+/// [`parse`] from pairs a web framework already split and decoded.
+pub fn parse_pairs(pairs: Vec<(String, String)>) -> Result<PaymentNotice, Error> {
+    let bulk = BulkPaymentResult::SHAPE;
+    let onetouch = OnetouchResult::SHAPE;
+    let extra: Vec<&'static str> = bulk
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .filter(|n| onetouch.index_of(n).is_none())
+        .collect();
+    let (present, missing): (Vec<&str>, Vec<&str>) = extra
+        .iter()
+        .partition(|name| pairs.iter().any(|(n, _)| n == *name));
+    if missing.is_empty() {
+        decode_kickback_pairs(pairs).map(PaymentNotice::Bulk)
+    } else if present.is_empty() {
+        decode_kickback_pairs(pairs).map(PaymentNotice::Onetouch)
+    } else {
+        Err(MalformedResponse::AmbiguousKickback {
+            present: present.join(", "),
+            missing: missing.join(", "),
+        }
+        .into())
+    }
+}

@@ -1,0 +1,183 @@
+//! The shape of the tables generated from `specs/jpayment/jpayment.yaml`.
+//!
+//! Validation and decoding are driven by these tables rather than by
+//! generated code, so a format is described once (in the spec) and checked
+//! by one implementation.
+
+/// One request parameter of an operation, as printed in the guide's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The parameter name on the wire (`aid`, `uid`, …).
+    pub name: &'static str,
+    /// The guide's Japanese label (項目).
+    pub label: &'static str,
+    /// Whether the guide marks it ○ (required).
+    pub required: bool,
+    /// What the value may contain.
+    pub format: FieldFormat,
+    /// The guide's format column, verbatim (形式).
+    pub guide: &'static str,
+}
+
+/// What a request value may contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldFormat {
+    /// A fixed value the operation always sends (`cmd`).
+    Constant(&'static str),
+    /// ASCII digits (半角数字): exactly `len` when given, else at most `max`.
+    Digits {
+        /// Exact length, when the guide gives one (`aid`: 6).
+        len: Option<usize>,
+        /// Maximum length.
+        max: Option<usize>,
+    },
+    /// ASCII letters and digits (半角英数), at most `max`.
+    Alnum {
+        /// Maximum length.
+        max: Option<usize>,
+    },
+    /// Printable ASCII without spaces (半角英数記号).
+    Ascii,
+    /// An e-mail address of printable ASCII with one `@`, at most `max`.
+    Email {
+        /// Maximum length.
+        max: usize,
+    },
+    /// Free text of at most `max_bytes` bytes in the configured charset;
+    /// commas, CR and LF are refused because the value is echoed in a
+    /// comma-separated answer.
+    Text {
+        /// Maximum length in bytes.
+        max_bytes: usize,
+    },
+    /// A non-negative integer amount in yen.
+    Amount,
+    /// A card sequence number (カード情報連番).
+    Serial,
+    /// One of the listed wire values of an enumeration.
+    Enum(&'static [&'static str]),
+    /// A number from a fixed list (`pt`).
+    Count(&'static [u8]),
+}
+
+/// A rule spanning several fields of one operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrossRule {
+    /// At least one of the fields must be present (e-mail or phone).
+    AtLeastOneOf(&'static [&'static str]),
+    /// `field` is required when `when` has the value `equals`.
+    RequiredIf {
+        /// The field that becomes required.
+        field: &'static str,
+        /// The field whose value decides.
+        when: &'static str,
+        /// The deciding value.
+        equals: &'static str,
+    },
+    /// `field` may only be present when `when` has the value `equals`.
+    OnlyIf {
+        /// The field that is otherwise refused.
+        field: &'static str,
+        /// The field whose value decides.
+        when: &'static str,
+        /// The deciding value.
+        equals: &'static str,
+    },
+}
+
+/// An operation of the guide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationSpec {
+    /// The operation's name (`register_user`, …).
+    pub name: &'static str,
+    /// The guide's title (ユーザー登録, …).
+    pub title: &'static str,
+    /// The path below the gateway's base URL (`carduser.aspx`, …).
+    pub endpoint: &'static str,
+    /// The HTTP methods the guide accepts.
+    pub methods: &'static [&'static str],
+    /// The request parameters in the guide's order.
+    pub fields: &'static [FieldSpec],
+    /// Rules spanning several fields.
+    pub rules: &'static [CrossRule],
+    /// The answer's shape.
+    pub reply: &'static ShapeSpec,
+    /// Whether the answer depends on `rt` (payments): `rt=0` answers `OK`
+    /// and sends a kickback, `rt=1` answers with the comma-separated result.
+    pub payment: bool,
+}
+
+/// What a response column may contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnFormat {
+    /// The result flag: `1` (success) or `2` (error).
+    Rst,
+    /// The error code: empty when `rst=1`.
+    ErrorCode,
+    /// ASCII digits.
+    Digits,
+    /// ASCII letters and digits.
+    Alnum,
+    /// An e-mail address (printable ASCII with one `@`).
+    Email,
+    /// Anything, kept verbatim.
+    Text,
+    /// A non-negative integer amount.
+    Amount,
+    /// A card sequence number.
+    Serial,
+    /// A card number masked but for its last four digits (`*****9999`).
+    MaskedCard,
+    /// An expiry date as YYMM.
+    Yymm,
+}
+
+/// One column of a comma-separated answer (or parameter of a kickback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnSpec {
+    /// The parameter name (`gid`, `rst`, …).
+    pub name: &'static str,
+    /// The guide's Japanese label.
+    pub label: &'static str,
+    /// What the value may contain.
+    pub format: ColumnFormat,
+    /// Whether the column may be empty in a successful answer.
+    pub optional: bool,
+    /// Whether a comma-separated answer may end before this column, which
+    /// then reads as empty. Only ever set on a trailing run of optional
+    /// columns (the generator checks it), so no column is ever shifted.
+    pub may_be_absent: bool,
+    /// Whether the value is a secret or card data: never shown in errors.
+    pub sensitive: bool,
+    /// Indices of the columns this one must be the sum of (`ta`).
+    pub sum_of: &'static [usize],
+}
+
+/// The ordered columns of an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShapeSpec {
+    /// The Rust type decoded from it.
+    pub name: &'static str,
+    /// The columns in order.
+    pub columns: &'static [ColumnSpec],
+    /// Index of `rst`.
+    pub rst: usize,
+    /// Index of `ec`.
+    pub ec: usize,
+}
+
+impl ShapeSpec {
+    /// The index of the column named `name`.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// How many columns a successful comma-separated answer has at least:
+    /// all of them but the trailing ones that may be absent.
+    pub fn min_columns(&self) -> usize {
+        self.columns
+            .iter()
+            .rposition(|c| !c.may_be_absent)
+            .map_or(0, |i| i + 1)
+    }
+}

@@ -1,0 +1,242 @@
+//! Inbound messages from the gateway: the Webhook (push) and the Redirect of
+//! the consumer's browser. Both are verified before anything is parsed into
+//! a typed value: there is no way to get a [`Webhook`] or [`Redirect`]
+//! without a valid signature.
+
+use std::fmt;
+
+use serde_json::Value;
+use veritrans_sign::MerchantAuthKey;
+use veritrans_sign::unified as sign;
+
+use crate::errors::{from_value, parse_json};
+use crate::{ActionCode, Error, RedirectQuery, ResultCode, Status, WebhookPayload, result_fields};
+
+/// Header carrying the webhook's notification ID (for de-duplication).
+pub const WEBHOOK_ID_HEADER: &str = "X-VT-webhook-id";
+/// Header carrying the webhook's HMAC.
+pub const WEBHOOK_HMAC_HEADER: &str = sign::WEBHOOK_HEADER;
+
+/// The merchant CCID and merchant authentication key from MAP's API
+/// configuration; the key is redacted in `Debug`.
+#[derive(Clone)]
+pub struct MerchantKeys {
+    /// Merchant CCID (the `s=` of the webhook header; not secret).
+    pub ccid: String,
+    /// Merchant authentication key.
+    pub auth_key: MerchantAuthKey,
+}
+
+impl MerchantKeys {
+    /// Keys for `ccid`.
+    pub fn new(ccid: impl Into<String>, auth_key: MerchantAuthKey) -> Self {
+        Self {
+            ccid: ccid.into(),
+            auth_key,
+        }
+    }
+}
+
+impl fmt::Debug for MerchantKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MerchantKeys")
+            .field("ccid", &self.ccid)
+            .field("auth_key", &self.auth_key)
+            .finish()
+    }
+}
+
+/// A verified Webhook.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// `X-VT-webhook-id`: the same notification can arrive more than once;
+    /// if this ID was processed already, answer 200 and skip it.
+    pub id: String,
+    /// The typed body.
+    pub payload: WebhookPayload,
+    /// The body as received, including fields this version does not know.
+    pub raw: Value,
+    /// `result.resultCode`.
+    pub result_code: Option<ResultCode>,
+    /// `result.status`.
+    pub status: Option<Status>,
+    /// `result.actionCode`.
+    pub action_code: Option<ActionCode>,
+}
+
+fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> Result<&'a str, Error> {
+    let mut values = headers.get_all(name).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return Err(Error::InvalidNotification {
+            what: "webhook",
+            reason: format!("header {name} must appear exactly once"),
+        });
+    };
+    value.to_str().map_err(|_| Error::InvalidNotification {
+        what: "webhook",
+        reason: format!("header {name} is not visible ASCII"),
+    })
+}
+
+impl Webhook {
+    /// Verifies `X-VT-Content-hmac` over the exact `raw_body`, then reads
+    /// `X-VT-webhook-id` and parses the body. Answer the gateway with HTTP
+    /// 200 only after this succeeds (any other status makes it retry).
+    ///
+    /// ```
+    /// use unified_proto::{MerchantKeys, Webhook};
+    /// use veritrans_sign::MerchantAuthKey;
+    ///
+    /// let keys = MerchantKeys::new("sampleCcId", MerchantAuthKey::new("sampleKey"));
+    /// let body = br#"{"result":{"resultCode":"UA-000-001","status":"success"},"order":{"paymentId":"p1","amount":"1000"}}"#;
+    /// let headers = Webhook::test_headers(&keys, "01HG79DYJS6MJBN8BRS0HAQ38X", body);
+    ///
+    /// let hook = Webhook::verify_and_parse(&headers, body, &keys)?;
+    /// assert_eq!(hook.id, "01HG79DYJS6MJBN8BRS0HAQ38X");
+    /// assert!(hook.result_code.unwrap().is_success());
+    ///
+    /// let tampered = br#"{"result":{"resultCode":"UA-000-001","status":"success"},"order":{"paymentId":"p1","amount":"9000"}}"#;
+    /// assert!(Webhook::verify_and_parse(&headers, tampered, &keys).is_err());
+    /// # Ok::<(), unified_proto::Error>(())
+    /// ```
+    pub fn verify_and_parse(
+        headers: &http::HeaderMap,
+        raw_body: &[u8],
+        keys: &MerchantKeys,
+    ) -> Result<Self, Error> {
+        let hmac = header(headers, WEBHOOK_HMAC_HEADER)?;
+        sign::verify_webhook(&keys.ccid, &keys.auth_key, hmac, raw_body).map_err(|source| {
+            Error::Signature {
+                what: "webhook",
+                source,
+            }
+        })?;
+        let id = header(headers, WEBHOOK_ID_HEADER)?;
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(Error::InvalidNotification {
+                what: "webhook",
+                reason: format!("{WEBHOOK_ID_HEADER} is not alphanumerics, '-' and '_'"),
+            });
+        }
+        let raw: Value = parse_json("webhook", raw_body)?;
+        if !raw.is_object() {
+            return Err(Error::MalformedResponse {
+                what: "webhook".into(),
+                path: ".".into(),
+                reason: "not a JSON object".into(),
+            });
+        }
+        let payload: WebhookPayload = from_value("webhook", raw.clone())?;
+        let (result_code, status, action_code, _) = result_fields(&raw);
+        Ok(Self {
+            id: id.to_string(),
+            payload,
+            raw,
+            result_code,
+            status,
+            action_code,
+        })
+    }
+
+    /// Headers the gateway would send with `body`, for testing a webhook
+    /// handler (signed with `keys`).
+    pub fn test_headers(keys: &MerchantKeys, webhook_id: &str, body: &[u8]) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::new();
+        let pairs = [
+            ("content-type", "application/json".to_string()),
+            (
+                WEBHOOK_HMAC_HEADER,
+                sign::sign_webhook(&keys.ccid, &keys.auth_key, body),
+            ),
+            (WEBHOOK_ID_HEADER, webhook_id.to_string()),
+        ];
+        for (name, value) in pairs {
+            if let (Ok(n), Ok(v)) = (
+                http::HeaderName::try_from(name),
+                http::HeaderValue::try_from(value),
+            ) {
+                headers.insert(n, v);
+            }
+        }
+        headers
+    }
+}
+
+/// A verified Redirect of the consumer's browser to the merchant's page.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    /// The typed query.
+    pub query: RedirectQuery,
+    /// Every decoded query pair, in order (unknown ones included).
+    pub params: Vec<(String, String)>,
+    /// `resultCode`.
+    pub result_code: Option<ResultCode>,
+    /// `status`.
+    pub status: Option<Status>,
+    /// `actionCode`.
+    pub action_code: Option<ActionCode>,
+}
+
+impl Redirect {
+    /// Verifies `vAuthInfo` over the parameters `authParams` names, checks
+    /// that `paymentId` equals `expected_payment_id` (the one this merchant
+    /// sent: a whole redirect replayed from another order verifies otherwise),
+    /// then parses. `query` is the raw query string, with or without `?`, or
+    /// the whole URL. The redirect is only an overview: fetch details with
+    /// `getTransactionResult` or wait for the Webhook.
+    ///
+    /// ```
+    /// use unified_proto::{MerchantKeys, Redirect};
+    /// use veritrans_sign::{unified, MerchantAuthKey};
+    ///
+    /// let keys = MerchantKeys::new("sampleCcId", MerchantAuthKey::new("sampleKey"));
+    /// let pairs = [("status", "success"), ("resultCode", "UA-000-001"), ("paymentId", "p1")];
+    /// let (auth_params, v_auth_info) = unified::sign_redirect(&keys.ccid, &keys.auth_key, &pairs);
+    /// let query = format!(
+    ///     "status=success&resultCode=UA-000-001&paymentId=p1&authParams={}&vAuthInfo={v_auth_info}",
+    ///     auth_params.replace('=', "%3D").replace('+', "%2B"),
+    /// );
+    ///
+    /// let redirect = Redirect::verify(&query, &keys, "p1")?;
+    /// assert!(redirect.result_code.unwrap().is_success());
+    /// assert!(Redirect::verify(&query, &keys, "another-order").is_err());
+    /// # Ok::<(), unified_proto::Error>(())
+    /// ```
+    pub fn verify(
+        query: &str,
+        keys: &MerchantKeys,
+        expected_payment_id: &str,
+    ) -> Result<Self, Error> {
+        let signature = |source| Error::Signature {
+            what: "redirect",
+            source,
+        };
+        let params = sign::query_params(query).map_err(signature)?;
+        sign::verify_redirect(&keys.ccid, &keys.auth_key, &params, expected_payment_id)
+            .map_err(signature)?;
+        let mut object = serde_json::Map::new();
+        for (name, value) in &params {
+            // The first occurrence wins; signed names cannot repeat (verified above).
+            object
+                .entry(name.clone())
+                .or_insert_with(|| Value::String(value.clone()));
+        }
+        let raw = Value::Object(object);
+        let get = |k: &str| raw.get(k).and_then(Value::as_str);
+        let result_code = get("resultCode").map(ResultCode::parse);
+        let status = get("status").map(Status::parse);
+        let action_code = get("actionCode").map(ActionCode::parse);
+        let query = from_value("redirect", raw)?;
+        Ok(Self {
+            query,
+            params,
+            result_code,
+            status,
+            action_code,
+        })
+    }
+}

@@ -1,0 +1,358 @@
+//! The client against a local HTTP server (127.0.0.1, port 0): headers,
+//! idempotency keys across retries, the retry policy, and every odd answer
+//! the guide warns about.
+
+#![cfg(feature = "client")]
+#![allow(clippy::unwrap_used)] // test helpers panic on broken fixtures, which is the point
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use serde_json::json;
+use unified_proto::client::{Client, Environment, RetryPolicy, SendOptions};
+use unified_proto::validate::Mode;
+use unified_proto::*;
+
+#[derive(Debug, Clone)]
+struct Seen {
+    command: String,
+    authorization: String,
+    idempotency_key: String,
+    content_type: String,
+    body: serde_json::Value,
+}
+
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: String,
+    delay: Duration,
+}
+
+fn reply(status: u16, body: impl Into<String>) -> Reply {
+    Reply {
+        status,
+        content_type: "application/json",
+        body: body.into(),
+        delay: Duration::ZERO,
+    }
+}
+
+#[derive(Clone, Default)]
+struct Script {
+    replies: Arc<Mutex<VecDeque<Reply>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+async fn handle(
+    State(script): State<Script>,
+    Path(command): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
+    let h = |n: &str| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    script.seen.lock().unwrap().push(Seen {
+        command,
+        authorization: h("authorization"),
+        idempotency_key: h("x-vt-idempotency-key"),
+        content_type: h("content-type"),
+        body: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+    });
+    let next = script.replies.lock().unwrap().pop_front();
+    let r = next.unwrap_or_else(|| reply(599, ""));
+    tokio::time::sleep(r.delay).await;
+    (
+        StatusCode::from_u16(r.status).unwrap(),
+        [("content-type", r.content_type)],
+        r.body,
+    )
+}
+
+async fn server(replies: Vec<Reply>) -> (Client, Script) {
+    let script = Script::default();
+    script.replies.lock().unwrap().extend(replies);
+    let app = Router::new()
+        .route("/fep/{command}", post(handle))
+        .with_state(script.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = Client::builder(
+        Environment::Custom {
+            base_url: format!("http://{addr}"),
+            mode: Mode::Sandbox,
+        },
+        UnifiedToken::new("test-token"),
+    )
+    .timeout(Duration::from_millis(500))
+    .retry(RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+    })
+    .build()
+    .unwrap();
+    (client, script)
+}
+
+fn pay() -> PayRequest {
+    serde_json::from_value(json!({
+        "order": {"payType": "paypay", "paymentId": "order-0001", "amount": "1000"},
+        "control": {"requestMode": "sandbox", "successUrl": "https://shop.example/done",
+                    "cancelUrl": "https://shop.example/cancel", "errorUrl": "https://shop.example/error"}
+    }))
+    .unwrap()
+}
+
+fn capture() -> CaptureRequest {
+    CaptureRequest {
+        order: CaptureOrder {
+            payment_id: Some("order-0001".into()),
+            ..Default::default()
+        },
+        control: None,
+        transaction: None,
+    }
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+const RETRY_BODY: &str = r#"{"result":{"status":"failure","actionCode":"retry_request","resultCode":"UA-LMT-001","message":"Exceeded number of concurrent connections"}}"#;
+
+#[tokio::test]
+async fn pay_sends_bearer_json_and_a_uuid_key_and_parses_the_answer() {
+    let (client, script) = server(vec![reply(200, fixture("pay_response.json"))]).await;
+    let answer = client.send(&pay()).await.unwrap();
+    let seen = script.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].command, "pay");
+    assert_eq!(seen[0].authorization, "Bearer test-token");
+    assert_eq!(seen[0].content_type, "application/json");
+    assert_eq!(seen[0].body, serde_json::to_value(pay()).unwrap());
+    let key = uuid::Uuid::parse_str(&seen[0].idempotency_key).unwrap();
+    assert_eq!(key.get_version_num(), 4);
+    assert_eq!(answer.idempotency_key, seen[0].idempotency_key);
+    assert!(answer.is_success());
+    insta::assert_debug_snapshot!(answer.body);
+}
+
+#[tokio::test]
+async fn retry_request_is_retried_with_the_same_key() {
+    let (client, script) = server(vec![
+        reply(429, RETRY_BODY),
+        reply(502, r#"{"result":{"status":"failure","actionCode":"retry_request","resultCode":"UA-PRV-001"}}"#),
+        reply(200, fixture("pay_response.json")),
+    ])
+    .await;
+    let answer = client.send(&capture()).await.unwrap();
+    let seen = script.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3);
+    assert!(
+        seen.iter()
+            .all(|s| s.idempotency_key == answer.idempotency_key)
+    );
+    assert!(seen.iter().all(|s| s.body == seen[0].body));
+}
+
+#[tokio::test]
+async fn retries_stop_at_max_attempts() {
+    let (client, script) = server(vec![
+        reply(429, RETRY_BODY),
+        reply(429, RETRY_BODY),
+        reply(429, RETRY_BODY),
+        reply(200, fixture("pay_response.json")),
+    ])
+    .await;
+    let err = client.send(&capture()).await.unwrap_err();
+    assert_eq!(script.seen.lock().unwrap().len(), 3);
+    let refusal = err.refusal().unwrap();
+    assert_eq!(refusal.http_status, 429);
+    assert_eq!(refusal.result_code, Some(ResultCode::UaLmt001));
+    assert!(refusal.action_code.as_ref().unwrap().should_retry());
+}
+
+#[tokio::test]
+async fn other_refusals_are_not_retried() {
+    let (client, script) = server(vec![
+        reply(
+            409,
+            r#"{"result":{"status":"failure","actionCode":"confirm_request","resultCode":"UA-REQ-003","message":"Order duplication"}}"#,
+        ),
+        reply(200, fixture("pay_response.json")),
+    ])
+    .await;
+    let err = client.send(&pay()).await.unwrap_err();
+    assert_eq!(script.seen.lock().unwrap().len(), 1);
+    insta::assert_snapshot!(err.to_string(), @"pay refused: HTTP 409, resultCode UA-REQ-003, status failure, actionCode confirm_request: Order duplication");
+}
+
+#[tokio::test]
+async fn html_5xx_empty_bodies_and_bare_statuses_are_typed_errors() {
+    let html = Reply {
+        status: 503,
+        content_type: "text/html",
+        body: "<html><body><h1>503 Service Unavailable</h1></body></html>".into(),
+        delay: Duration::ZERO,
+    };
+    let (client, script) = server(vec![html, reply(500, ""), reply(404, "")]).await;
+    let mut messages = Vec::new();
+    for _ in 0..3 {
+        let err = client.send(&capture()).await.unwrap_err();
+        assert_eq!(err.refusal().unwrap().result_code, None);
+        messages.push(err.to_string());
+    }
+    assert_eq!(script.seen.lock().unwrap().len(), 3, "none retried");
+    insta::assert_snapshot!(messages.join("\n"), @r"
+    capture refused: HTTP 503, resultCode -, status -, actionCode -
+    capture refused: HTTP 500, resultCode -, status -, actionCode -
+    capture refused: HTTP 404, resultCode -, status -, actionCode -
+    ");
+}
+
+#[tokio::test]
+async fn malformed_success_bodies_name_the_json_path() {
+    let (client, _script) = server(vec![
+        reply(200, ""),
+        reply(200, "{\"result\": {"),
+        reply(200, r#"{"order":{"amount":1000}}"#),
+        reply(200, "[]"),
+    ])
+    .await;
+    let mut messages = Vec::new();
+    for _ in 0..4 {
+        let err = client.send(&capture()).await.unwrap_err();
+        assert!(matches!(err, Error::MalformedResponse { .. }), "{err}");
+        messages.push(err.to_string());
+    }
+    insta::assert_snapshot!(messages.join("\n"), @r"
+    malformed capture response at `.`: empty body
+    malformed capture response at `.`: not a JSON object
+    malformed capture response at `order.amount`: invalid type: integer `1000`, expected a string
+    malformed capture response at `.`: not a JSON object
+    ");
+}
+
+#[tokio::test]
+async fn nulls_unknown_fields_and_unknown_codes_parse() {
+    let (client, _script) =
+        server(vec![reply(200, fixture("charge_response_surprising.json"))]).await;
+    let charge: ChargeRequest = serde_json::from_value(json!({
+        "order": {"paymentId": "charge-0001", "originalPaymentId": "sub-0001", "amount": "1500"}
+    }))
+    .unwrap();
+    let answer = client.send(&charge).await.unwrap();
+    assert_eq!(
+        answer.result_code,
+        Some(ResultCode::Unknown("UA-NEW-777".into()))
+    );
+    assert_eq!(
+        answer.action_code,
+        Some(ActionCode::Unknown("brand_new_action".into()))
+    );
+    assert!(!answer.is_success() && !answer.is_pending());
+    assert_eq!(answer.raw["order"]["futureField"]["nested"], true);
+    assert_eq!(answer.raw["unknownTopLevel"][2], 3);
+    insta::assert_debug_snapshot!(answer.body);
+}
+
+#[tokio::test]
+async fn invalid_requests_are_never_sent() {
+    let (client, script) = server(vec![reply(200, fixture("pay_response.json"))]).await;
+    let mut bad = pay();
+    bad.order.amount = "10000000".into();
+    let err = client.send(&bad).await.unwrap_err();
+    assert_eq!(err.violations().len(), 1);
+    assert_eq!(err.violations()[0].path, "order.amount");
+    let err = client
+        .send_with(
+            &capture(),
+            SendOptions::default().idempotency_key("bad key!"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }));
+    assert!(script.seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn timeouts_are_transport_errors_carrying_the_key_for_a_deliberate_resend() {
+    let slow = Reply {
+        delay: Duration::from_secs(2),
+        ..reply(200, fixture("pay_response.json"))
+    };
+    let (client, script) = server(vec![slow, reply(200, fixture("pay_response.json"))]).await;
+    let err = client.send(&capture()).await.unwrap_err();
+    let Error::Transport {
+        kind,
+        idempotency_key,
+        ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(*kind, "timeout");
+    let again = client
+        .send_with(
+            &capture(),
+            SendOptions::default().idempotency_key(idempotency_key.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(&again.idempotency_key, idempotency_key);
+    let seen = script.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].idempotency_key, seen[1].idempotency_key);
+}
+
+#[tokio::test]
+async fn get_transaction_result_carries_the_webhook_shape() {
+    let (client, _script) = server(vec![reply(200, fixture("transaction_result.json"))]).await;
+    let request = GetTransactionResultRequest {
+        transaction: TransactionResultQuery {
+            fep_reference_id: "X02".into(),
+        },
+    };
+    let answer = client.send(&request).await.unwrap();
+    insta::assert_debug_snapshot!(answer.body);
+}
+
+#[test]
+fn live_clients_need_https() {
+    let err = Client::builder(
+        Environment::Custom {
+            base_url: "http://127.0.0.1:1".into(),
+            mode: Mode::Live,
+        },
+        UnifiedToken::new("t"),
+    )
+    .build()
+    .unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+    assert_eq!(
+        Environment::Live.base_url(),
+        "https://api.unified.veritrans.jp"
+    );
+    assert_eq!(
+        Environment::Sandbox.base_url(),
+        "https://api.sandbox.unified.veritrans.jp"
+    );
+}

@@ -1,0 +1,335 @@
+//! Wire format of every command's request body, and the validation errors of
+//! a table of bad requests.
+
+#![allow(clippy::unwrap_used)] // test helpers panic on broken fixtures, which is the point
+
+use serde_json::{Value, json};
+use unified_proto::validate::{Context, Mode, validate};
+use unified_proto::*;
+
+fn typed<T: serde::de::DeserializeOwned>(v: Value) -> T {
+    serde_json::from_value(v).expect("fixture matches the generated type")
+}
+
+fn pay() -> PayRequest {
+    PayRequest {
+        order: PayOrder {
+            pay_type: PayType::Paypay,
+            payment_id: "order-0001".into(),
+            amount: yen(1_000),
+            auth_capture_type: Some(AuthCaptureType::Auth),
+            commodity_type: None,
+            description: Some("Tea set".into()),
+        },
+        transaction: Some(RequestTransaction {
+            merchant_request_key1: Some("cart_42".into()),
+            merchant_request_key2: None,
+            metadata1: Some("free text".into()),
+            metadata2: None,
+        }),
+        item: vec![PayItem {
+            id: Some("item001".into()),
+            name: Some("Sencha 100g".into()),
+            category_id: None,
+        }],
+        merchant: Some(PayMerchant {
+            store_id: None,
+            store_name: Some("Tokyo shop".into()),
+            terminal_id: None,
+        }),
+        customer: Some(RequestCustomer {
+            buyer: Some(RequestBuyer {
+                buyer_info_type: None,
+                user_agent: Some("Mozilla/5.0".into()),
+            }),
+            shipping: None,
+        }),
+        control: PayControl {
+            request_mode: Some(RequestMode::Sandbox),
+            success_url: "https://shop.example/done".into(),
+            cancel_url: "https://shop.example/cancel".into(),
+            error_url: "https://shop.example/error".into(),
+            push_url: Some("https://shop.example/webhook".into()),
+        },
+        payment_instrument: None,
+    }
+}
+
+fn subscribe() -> SubscribeRequest {
+    typed(json!({
+        "order": {"payType": "merpay", "paymentId": "sub-0001", "orderName": "Monthly tea", "description": "Tea every month"},
+        "item": [{"id": "plan1", "name": "Plan", "categoryId": "1"}],
+        "customer": {"buyer": {"buyerInfoType": "use"}, "shipping": {"deliveryAddressType": "use"}},
+        "control": {"requestMode": "sandbox", "successUrl": "https://shop.example/done", "cancelUrl": "https://shop.example/cancel",
+                    "errorUrl": "https://shop.example/error", "pushUrl": "https://shop.example/webhook",
+                    "deregistrationPushUrl": "https://shop.example/dereg"}
+    }))
+}
+
+fn update_order() -> UpdateOrderRequest {
+    typed(json!({
+        "order": {"paymentId": "order-0001", "amount": "800", "authExtensionType": "extend"},
+        "control": {"pushUrl": "https://shop.example/webhook"}
+    }))
+}
+
+fn capture() -> CaptureRequest {
+    CaptureRequest {
+        order: CaptureOrder {
+            payment_id: Some("order-0001".into()),
+            amount: Some(yen(900)),
+            ..Default::default()
+        },
+        transaction: None,
+        control: None,
+    }
+}
+
+fn cancel() -> CancelRequest {
+    typed(json!({
+        "order": {"fepOrderId": "order-0001_01AHK4HS7GFKHGKE7SGFJKTHIH", "amount": "300"},
+        "transaction": {"reason": "customer request"},
+        "control": {"protocol": {"forceMode": "none"}}
+    }))
+}
+
+fn charge() -> ChargeRequest {
+    typed(json!({
+        "order": {"paymentId": "charge-0001", "originalPaymentId": "sub-0001", "authCaptureType": "auth_with_capture", "amount": "1500"},
+        "item": [{"id": "plan1"}],
+        "merchant": {"storeId": "store_1"},
+        "control": {"pushUrl": "https://shop.example/webhook",
+                    "protocol": {"recoveryType": "recovery", "recoveryExpiredDatetime": "20260101120000"}}
+    }))
+}
+
+fn terminate() -> TerminateRequest {
+    typed(json!({"order": {"paymentId": "sub-0001"}}))
+}
+
+fn get_result() -> GetTransactionResultRequest {
+    GetTransactionResultRequest {
+        transaction: TransactionResultQuery {
+            fep_reference_id: "X01AHK4HS7GFKHGKE7SGFJKTHIH".into(),
+        },
+    }
+}
+
+fn sandbox() -> Context {
+    Context::new(Mode::Sandbox)
+}
+
+#[test]
+fn request_bodies_of_every_command() {
+    let bodies = json!({
+        "pay": pay(),
+        "subscribe": subscribe(),
+        "updateOrder": update_order(),
+        "capture": capture(),
+        "cancel": cancel(),
+        "charge": charge(),
+        "terminate": terminate(),
+        "getTransactionResult": get_result(),
+    });
+    insta::assert_json_snapshot!(bodies);
+}
+
+#[test]
+fn representative_requests_are_valid() {
+    validate(&pay(), &sandbox()).unwrap();
+    validate(&subscribe(), &sandbox()).unwrap();
+    validate(&update_order(), &sandbox().with_pay_type("rakuten")).unwrap();
+    validate(&capture(), &sandbox().with_pay_type("paypay")).unwrap();
+    validate(&cancel(), &sandbox().with_pay_type("docomo")).unwrap();
+    validate(&charge(), &sandbox().with_pay_type("paypay")).unwrap();
+    validate(&terminate(), &sandbox().with_pay_type("paypay")).unwrap();
+    validate(&get_result(), &sandbox()).unwrap();
+}
+
+/// Every row: what was changed, and the error message validation gives.
+#[test]
+fn validation_errors_table() {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut row = |name: &str, result: Result<(), Error>| {
+        let text = match result {
+            Ok(()) => "ok".to_string(),
+            Err(e) => e.to_string(),
+        };
+        rows.push((name.to_string(), text));
+    };
+
+    let mut r = pay();
+    r.order.payment_id = "order 0001!".into();
+    row("paymentId with space and !", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.payment_id = "x".repeat(65);
+    row("paymentId of 65 characters", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.payment_id = String::new();
+    row("empty paymentId", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.amount = yen(10_000_000);
+    row("PayPay amount of 8 digits", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.pay_type = PayType::Docomo;
+    r.order.amount = yen(99_999_999);
+    row("docomo amount of 8 digits", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.pay_type = PayType::Docomo;
+    r.order.amount = yen(100_000_000);
+    row("docomo amount of 9 digits", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.pay_type = PayType::Au;
+    r.order.amount = yen(10_000_000);
+    row("au amount of 8 digits", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.pay_type = PayType::Merpay;
+    r.order.amount = yen(1_000_001);
+    r.item[0].category_id = Some("12".into());
+    row("merpay amount over 1000000", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.pay_type = PayType::Merpay;
+    row("merpay item without categoryId", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.pay_type = PayType::Rakuten;
+    r.order.amount = yen(1);
+    row("rakuten amount of 1 yen", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.amount = "1,000".into();
+    row("amount with a comma", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.order.pay_type = PayType::Docomo;
+    r.item[0].id = Some("item-0000000000001".into());
+    row(
+        "docomo item id with '-' and 18 chars",
+        validate(&r, &sandbox()),
+    );
+
+    let mut r = pay();
+    r.item[0].name = Some("n".repeat(300));
+    row(
+        "PayPay item name of 300 (truncated by gateway)",
+        validate(&r, &sandbox()),
+    );
+
+    let mut r = pay();
+    r.control.request_mode = None;
+    row("requestMode absent in sandbox", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.control.request_mode = Some(RequestMode::Sandbox);
+    row(
+        "requestMode sandbox in live",
+        validate(&r, &Context::new(Mode::Live)),
+    );
+
+    let mut r = pay();
+    r.control.request_mode = Some(RequestMode::Live);
+    r.control.success_url = "http://shop.example/done".into();
+    row(
+        "http successUrl in live",
+        validate(&r, &Context::new(Mode::Live)),
+    );
+
+    let mut r = pay();
+    r.control.success_url = "http://shop.example/done".into();
+    row("http successUrl in sandbox", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.control.error_url = "not a url".into();
+    row("errorUrl not a URL", validate(&r, &sandbox()));
+
+    for (name, url) in [
+        ("pushUrl http", "http://shop.example/webhook"),
+        ("pushUrl port 8443", "https://shop.example:8443/webhook"),
+        ("pushUrl explicit :443", "https://shop.example:443/webhook"),
+        ("pushUrl 10.0.0.1", "https://10.0.0.1/webhook"),
+        ("pushUrl 192.168.1.10", "https://192.168.1.10/webhook"),
+        ("pushUrl 127.0.0.1", "https://127.0.0.1/webhook"),
+        ("pushUrl localhost", "https://localhost/webhook"),
+        ("pushUrl [::1]", "https://[::1]/webhook"),
+        ("pushUrl [fd00::1]", "https://[fd00::1]/webhook"),
+        (
+            "pushUrl 203.0.113.5 (public)",
+            "https://203.0.113.5/webhook",
+        ),
+    ] {
+        let mut r = pay();
+        r.control.push_url = Some(url.into());
+        row(name, validate(&r, &sandbox()));
+    }
+
+    let mut r = subscribe();
+    r.order.order_name = None;
+    r.order.description = None;
+    row(
+        "merpay subscribe without orderName and description",
+        validate(&r, &sandbox()),
+    );
+
+    let mut r = capture();
+    r.order.fep_order_id = Some("order-0001_01AHK".into());
+    row(
+        "capture with paymentId and fepOrderId",
+        validate(&r, &sandbox()),
+    );
+
+    let mut r = capture();
+    r.order.payment_id = None;
+    row("capture with neither id", validate(&r, &sandbox()));
+
+    let r = update_order();
+    row(
+        "updateOrder for paypay",
+        validate(&r, &sandbox().with_pay_type("paypay")),
+    );
+
+    let mut r = cancel();
+    r.order.amount = Some(yen(100_000_000));
+    row(
+        "docomo cancel of 9 digits",
+        validate(&r, &sandbox().with_pay_type("docomo")),
+    );
+
+    let mut r = charge();
+    r.order.original_payment_id = None;
+    row("charge without original id", validate(&r, &sandbox()));
+
+    let mut r = charge();
+    r.control
+        .as_mut()
+        .unwrap()
+        .protocol
+        .as_mut()
+        .unwrap()
+        .recovery_expired_datetime = Some("2026-01-01".into());
+    row(
+        "recoveryExpiredDatetime not 14 digits",
+        validate(&r, &sandbox()),
+    );
+
+    let mut r = get_result();
+    r.transaction.fep_reference_id = "ref/1".into();
+    row("fepReferenceId with /", validate(&r, &sandbox()));
+
+    let mut r = pay();
+    r.transaction.as_mut().unwrap().metadata1 = Some("m".repeat(2001));
+    row("metadata1 of 2001", validate(&r, &sandbox()));
+
+    let table: String = rows
+        .iter()
+        .map(|(name, text)| format!("{name}\n    => {text}\n"))
+        .collect();
+    insta::assert_snapshot!(table);
+}

@@ -1,0 +1,71 @@
+//! `veritrans sandbox`: the local emulator as a process, for merchants who
+//! test from another language or want to click through the consumer pages.
+
+use std::process::ExitCode;
+
+use veritrans_sandbox::{Credentials, Sandbox, Secret};
+use veritrans_sign::{MerchantAuthKey, MpiServerKey, PopServerKey};
+
+use crate::args::SandboxArgs;
+
+/// Starts the sandbox, prints its start-up line and serves until Ctrl-C.
+pub fn serve(args: SandboxArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(reason) => {
+            eprintln!("error: {reason}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(args: SandboxArgs) -> Result<(), String> {
+    let credentials = Credentials {
+        pop_server_key: PopServerKey::new(args.pop_server_key),
+        unified_token: Secret::new(args.unified_token),
+        merchant_ccid: args.merchant_ccid,
+        merchant_auth_key: MerchantAuthKey::new(args.merchant_auth_key),
+        mpi_server_key: MpiServerKey::new(args.mpi_server_key),
+        jpayment_aid: args.jpayment_aid,
+    };
+    let sandbox = Sandbox::builder()
+        .addr(args.addr)
+        .credentials(credentials)
+        .start()
+        .await
+        .map_err(|e| e.to_string())?;
+
+    // These are the sandbox's own test credentials, printed on purpose so a
+    // client in any language can configure itself from this one line.
+    let c = sandbox.credentials();
+    let line = serde_json::json!({
+        "base_url": sandbox.base_url(),
+        "addr": sandbox.addr().to_string(),
+        "gateways": veritrans_sandbox::gateways::EMULATED,
+        "credentials": {
+            "pop_server_key": c.pop_server_key.expose_secret(),
+            "unified_token": c.unified_token.expose_secret(),
+            "merchant_ccid": c.merchant_ccid,
+            "merchant_auth_key": c.merchant_auth_key.expose_secret(),
+            "mpi_server_key": c.mpi_server_key.expose_secret(),
+            "jpayment_aid": c.jpayment_aid,
+        },
+    });
+    println!("{line}");
+
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?;
+    eprintln!("stopping");
+    sandbox.shutdown().await.map_err(|e| e.to_string())
+}

@@ -1,0 +1,1076 @@
+//! Generator of `crates/unified-proto/src/generated/` from
+//! `specs/unified/<version>/openapi.yaml`.
+//!
+//! Per spec version it writes three files:
+//! - `types.rs`: request/response types from typify (through progenitor),
+//!   generated from a *relaxed* copy of the spec: string constraints are
+//!   dropped (so a surprising gateway value never fails to parse), response
+//!   schemas keep plain strings for codes, and the `paymentId`/`fepOrderId`
+//!   one-of becomes two optional fields. The constraints are not lost: they
+//!   go into `tables.rs`.
+//! - `tables.rs`: validation rules per command (field path, required,
+//!   maxLength, character set, URL rules, per-payType applicability and
+//!   limits, one-of groups), the result-code table with typed `ResultCode`,
+//!   `Status` and `ActionCode` enums, the servers and the command list.
+//! - `mod.rs`: ties them together.
+
+#[cfg(test)]
+use std::collections::BTreeMap;
+#[cfg(test)]
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use crate::codegen::GeneratedFile;
+use crate::openapi;
+
+/// Spec versions, oldest last; the first is the crate's main API.
+pub const VERSIONS: &[(&str, &str)] = &[("1.1.3", "v1_1_3"), ("1.1.1-rc", "v1_1_1_rc")];
+
+/// Entry point listed in `codegen::GENERATORS`.
+pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
+    let mut files = Vec::new();
+    for (version, module) in VERSIONS {
+        let rel = format!("specs/unified/{version}/openapi.yaml");
+        let spec = openapi::load_value(&root.join(&rel))?;
+        let dir = format!("crates/unified-proto/src/generated/{module}");
+        files.push(GeneratedFile::rust(
+            format!("{dir}/types.rs"),
+            &rel,
+            &types_source(&spec).with_context(|| format!("types of {rel}"))?,
+        ));
+        files.push(GeneratedFile::rust(
+            format!("{dir}/tables.rs"),
+            &rel,
+            &tables_source(&spec).with_context(|| format!("tables of {rel}"))?,
+        ));
+        files.push(GeneratedFile::rust(
+            format!("{dir}/mod.rs"),
+            &rel,
+            &mod_source(&spec, version)?,
+        ));
+    }
+    Ok(files)
+}
+
+// ---------------------------------------------------------------- types
+
+/// Typify output for the relaxed spec.
+pub fn types_source(spec: &Value) -> anyhow::Result<String> {
+    let relaxed = relax(spec);
+    let api: openapiv3::OpenAPI =
+        serde_json::from_value(relaxed).context("relaxed spec is not OpenAPI 3.0")?;
+    let settings = openapi::GenerationSettings::default();
+    openapi::types(&api, &settings)
+}
+
+/// Keys that carry request constraints; enforced by `tables.rs` instead.
+const CONSTRAINT_KEYS: &[&str] = &[
+    "maxLength",
+    "minLength",
+    "pattern",
+    "format",
+    "minimum",
+    "maximum",
+    "oneOf",
+    "not",
+];
+
+/// A copy of the spec fit for typify: constraints dropped, `x-` extensions
+/// dropped, `$ref` siblings dropped, response integers as any JSON value and
+/// response arrays nullable.
+pub fn relax(spec: &Value) -> Value {
+    let mut spec = spec.clone();
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for schema in schemas.values_mut() {
+            let response = schema.get("x-direction").and_then(Value::as_str) == Some("response");
+            relax_schema(schema, response);
+        }
+    }
+    if let Some(params) = spec
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        for param in params.values_mut() {
+            if let Some(schema) = param.get_mut("schema") {
+                relax_schema(schema, false);
+            }
+        }
+    }
+    spec
+}
+
+fn relax_schema(schema: &mut Value, response: bool) {
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    if map.contains_key("$ref") {
+        map.retain(|k, _| k == "$ref");
+        return;
+    }
+    map.retain(|k, _| !k.starts_with("x-") && !CONSTRAINT_KEYS.contains(&k.as_str()));
+    if response {
+        map.remove("enum");
+        if map.get("type").and_then(Value::as_str) == Some("integer") {
+            // A gateway that sends "3" instead of 3 must not break parsing.
+            map.remove("type");
+        }
+        if map.get("type").and_then(Value::as_str) == Some("array") {
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+    if let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) {
+        for prop in props.values_mut() {
+            relax_schema(prop, response);
+        }
+    }
+    if let Some(items) = map.get_mut("items") {
+        relax_schema(items, response);
+    }
+}
+
+// ---------------------------------------------------------------- rules
+
+/// Character sets the specs use as `pattern`; any other pattern is an error,
+/// so a new rule in a guide forces a deliberate generator change.
+pub fn charset_of(pattern: &str) -> anyhow::Result<&'static str> {
+    Ok(match pattern {
+        "^[A-Za-z0-9_-]*$" => "IdChars",
+        "^[0-9]*$" => "Digits",
+        "^[A-Za-z0-9]*$" => "Alnum",
+        "^[0-9]{14}$" => "Datetime14",
+        "^[A-Za-z0-9*_@ .-]*$" => "PaypayItemId",
+        other => bail!("pattern {other:?} has no character-set mapping in xtask/src/unified.rs"),
+    })
+}
+
+/// One per-payType limit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Limit {
+    pub pay_type: String,
+    pub max_digits: Option<u64>,
+    pub minimum: Option<u64>,
+    pub maximum: Option<u64>,
+    pub max_length: Option<u64>,
+    pub max_bytes: Option<u64>,
+    pub charset: Option<&'static str>,
+}
+
+/// Rule of one field, by JSON path (`item[].id`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldRule {
+    pub path: String,
+    pub required: bool,
+    pub max_length: Option<u64>,
+    pub charset: Option<&'static str>,
+    /// `None`, `HttpsInLive` or `PushUrl`.
+    pub url: &'static str,
+    pub enum_values: Vec<String>,
+    pub pay_types: Vec<String>,
+    pub required_for: Vec<String>,
+    pub truncated: bool,
+    pub limits: Vec<Limit>,
+}
+
+/// Exactly one of `alternatives` inside the object at `object`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneOf {
+    pub object: String,
+    pub alternatives: Vec<String>,
+}
+
+/// A command as the spec describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    pub command: String,
+    pub path: String,
+    pub request: String,
+    pub response: String,
+    pub pay_types: Vec<String>,
+    pub summary: String,
+    pub fields: Vec<FieldRule>,
+    pub one_of: Vec<OneOf>,
+}
+
+fn schema_name(reference: &str) -> anyhow::Result<&str> {
+    reference
+        .strip_prefix("#/components/schemas/")
+        .with_context(|| format!("unsupported $ref {reference}"))
+}
+
+fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> anyhow::Result<&'a Value> {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => spec
+            .pointer(&format!("/components/schemas/{}", schema_name(r)?))
+            .with_context(|| format!("dangling $ref {r}")),
+        None => Ok(schema),
+    }
+}
+
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn limits_of(value: Option<&Value>) -> anyhow::Result<Vec<Limit>> {
+    let mut out = Vec::new();
+    if let Some(map) = value.and_then(Value::as_object) {
+        for (pay_type, l) in map {
+            let num = |k: &str| l.get(k).and_then(Value::as_u64);
+            out.push(Limit {
+                pay_type: pay_type.clone(),
+                max_digits: num("maxDigits"),
+                minimum: num("minimum"),
+                maximum: num("maximum"),
+                max_length: num("maxLength"),
+                max_bytes: num("maxBytes"),
+                charset: l
+                    .get("pattern")
+                    .and_then(Value::as_str)
+                    .map(charset_of)
+                    .transpose()?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn walk(
+    spec: &Value,
+    schema: &Value,
+    prefix: &str,
+    fields: &mut Vec<FieldRule>,
+    one_of: &mut Vec<OneOf>,
+) -> anyhow::Result<()> {
+    let resolved = resolve(spec, schema)?;
+    let required = strings(resolved.get("required"));
+    if let Some(alts) = resolved.get("oneOf").and_then(Value::as_array) {
+        let mut alternatives = Vec::new();
+        for alt in alts {
+            let req = strings(alt.get("required"));
+            if req.len() != 1 {
+                bail!("{prefix}: oneOf alternatives must each require exactly one field");
+            }
+            alternatives.extend(req);
+        }
+        one_of.push(OneOf {
+            object: prefix.to_string(),
+            alternatives,
+        });
+    }
+    let Some(props) = resolved.get("properties").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    for (name, prop) in props {
+        let path = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        let target = resolve(spec, prop)?;
+        // Extensions may sit next to a `$ref` (on the property) or on the target.
+        let ext = |k: &str| prop.get(k).or_else(|| target.get(k));
+        let url = if ext("x-pushUrl").and_then(Value::as_bool) == Some(true) {
+            "PushUrl"
+        } else if ext("x-httpsOnlyInLive").and_then(Value::as_bool) == Some(true) {
+            "HttpsInLive"
+        } else {
+            "None"
+        };
+        let is_enum = target.get("enum").is_some();
+        fields.push(FieldRule {
+            path: path.clone(),
+            required: required.contains(name),
+            max_length: if is_enum {
+                None
+            } else {
+                target.get("maxLength").and_then(Value::as_u64)
+            },
+            charset: target
+                .get("pattern")
+                .and_then(Value::as_str)
+                .map(charset_of)
+                .transpose()
+                .with_context(|| path.clone())?,
+            url,
+            enum_values: strings(target.get("enum")),
+            pay_types: strings(ext("x-payTypes")),
+            required_for: strings(ext("x-requiredFor")),
+            truncated: ext("x-truncatedByGateway").and_then(Value::as_bool) == Some(true),
+            limits: limits_of(ext("x-payTypeLimits")).with_context(|| path.clone())?,
+        });
+        match target.get("type").and_then(Value::as_str) {
+            Some("object") => walk(spec, target, &path, fields, one_of)?,
+            Some("array") => {
+                if let Some(items) = target.get("items") {
+                    walk(spec, items, &format!("{path}[]"), fields, one_of)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn ref_of_json_body(v: Option<&Value>) -> anyhow::Result<String> {
+    let r = v
+        .and_then(|v| v.pointer("/content/application~1json/schema/$ref"))
+        .and_then(Value::as_str)
+        .context("body is not a $ref to a component schema")?;
+    Ok(schema_name(r)?.to_string())
+}
+
+/// Every operation of the spec with its request rules, in spec order.
+pub fn operations(spec: &Value) -> anyhow::Result<Vec<Operation>> {
+    let mut out = Vec::new();
+    let paths = spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .context("spec has no paths")?;
+    for (path, item) in paths {
+        let op = item
+            .get("post")
+            .with_context(|| format!("{path}: no POST"))?;
+        let command = op
+            .get("x-commandName")
+            .and_then(Value::as_str)
+            .with_context(|| format!("{path}: no x-commandName"))?
+            .to_string();
+        let request = ref_of_json_body(op.get("requestBody")).with_context(|| path.clone())?;
+        let response =
+            ref_of_json_body(op.pointer("/responses/200")).with_context(|| path.clone())?;
+        let mut fields = Vec::new();
+        let mut one_of = Vec::new();
+        let root = serde_json::json!({ "$ref": format!("#/components/schemas/{request}") });
+        walk(spec, &root, "", &mut fields, &mut one_of).with_context(|| path.clone())?;
+        out.push(Operation {
+            command,
+            path: path.clone(),
+            request,
+            response,
+            pay_types: strings(op.get("x-payTypes")),
+            summary: op
+                .get("summary")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            fields,
+            one_of,
+        });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- tables
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `retry_request` → `RetryRequest`, `UA-000-001` → `Ua000001`.
+pub fn camel(code: &str) -> String {
+    let mut out = String::new();
+    for part in code.split(['_', '-']) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars.map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    out
+}
+
+fn lit(n: u64) -> proc_macro2::Literal {
+    proc_macro2::Literal::u64_unsuffixed(n)
+}
+
+fn charset_ident(c: &str) -> TokenStream {
+    let c = ident(c);
+    quote!(crate::validate::Charset::#c)
+}
+
+/// A field rule as a chain of `const fn` calls naming only what is set,
+/// which keeps the generated tables small.
+fn field_tokens(f: &FieldRule) -> TokenStream {
+    let path = &f.path;
+    let mut t = quote!(crate::validate::FieldRule::new(#path));
+    if f.required {
+        t.extend(quote!(.required()));
+    }
+    if let Some(n) = f.max_length {
+        let n = lit(n);
+        t.extend(quote!(.max_length(#n)));
+    }
+    if let Some(c) = f.charset {
+        let c = charset_ident(c);
+        t.extend(quote!(.charset(#c)));
+    }
+    match f.url {
+        "HttpsInLive" => t.extend(quote!(.https_in_live())),
+        "PushUrl" => t.extend(quote!(.push_url())),
+        _ => {}
+    }
+    if !f.enum_values.is_empty() {
+        let v = &f.enum_values;
+        t.extend(quote!(.one_of_values(&[#(#v),*])));
+    }
+    if !f.pay_types.is_empty() {
+        let v = &f.pay_types;
+        t.extend(quote!(.pay_types(&[#(#v),*])));
+    }
+    if !f.required_for.is_empty() {
+        let v = &f.required_for;
+        t.extend(quote!(.required_for(&[#(#v),*])));
+    }
+    if f.truncated {
+        t.extend(quote!(.truncated_by_gateway()));
+    }
+    if !f.limits.is_empty() {
+        let limits = f.limits.iter().map(|l| {
+            let pay_type = &l.pay_type;
+            let mut lt = quote!(crate::validate::PayTypeLimit::new(#pay_type));
+            if let Some(n) = l.max_digits {
+                let n = lit(n);
+                lt.extend(quote!(.max_digits(#n)));
+            }
+            if let Some(n) = l.minimum {
+                let n = lit(n);
+                lt.extend(quote!(.minimum(#n)));
+            }
+            if let Some(n) = l.maximum {
+                let n = lit(n);
+                lt.extend(quote!(.maximum(#n)));
+            }
+            if let Some(n) = l.max_length {
+                let n = lit(n);
+                lt.extend(quote!(.max_length(#n)));
+            }
+            if let Some(n) = l.max_bytes {
+                let n = lit(n);
+                lt.extend(quote!(.max_bytes(#n)));
+            }
+            if let Some(c) = l.charset {
+                let c = charset_ident(c);
+                lt.extend(quote!(.charset(#c)));
+            }
+            lt
+        });
+        t.extend(quote!(.limits(&[#(#limits),*])));
+    }
+    t
+}
+
+fn code_table<'a>(spec: &'a Value, key: &str) -> anyhow::Result<&'a Vec<Value>> {
+    spec.get(key)
+        .and_then(Value::as_array)
+        .with_context(|| format!("spec has no {key}"))
+}
+
+fn text<'a>(v: &'a Value, key: &str) -> anyhow::Result<&'a str> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .with_context(|| format!("entry without {key}: {v}"))
+}
+
+/// A closed-plus-`Unknown` string enum with `parse`/`as_str`.
+fn code_enum(name: &str, doc: &str, entries: &[(String, String)]) -> TokenStream {
+    let name = ident(name);
+    let variants: Vec<Ident> = entries.iter().map(|(c, _)| ident(&camel(c))).collect();
+    let codes: Vec<&String> = entries.iter().map(|(c, _)| c).collect();
+    let docs: Vec<String> = entries.iter().map(|(c, d)| format!("`{c}`: {d}")).collect();
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #( #[doc = #docs] #variants, )*
+            /// A value this spec version does not list; kept verbatim.
+            Unknown(String),
+        }
+        impl #name {
+            /// Every value this spec version lists.
+            pub const KNOWN: &'static [&'static str] = &[#(#codes),*];
+            /// Parses a wire value; unlisted values become `Unknown`.
+            pub fn parse(value: &str) -> Self {
+                match value {
+                    #( #codes => Self::#variants, )*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #codes, )*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::parse(value))
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = <String as ::serde::Deserialize>::deserialize(d)?;
+                Ok(Self::parse(&value))
+            }
+        }
+    }
+}
+
+/// Action codes after which the merchant should simply wait for the outcome.
+const PENDING_ACTIONS: &[&str] = &[
+    "user_paying",
+    "provider_processing",
+    "confirm_pending_status",
+];
+
+/// `tables.rs` of one spec.
+pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
+    let ops = operations(spec)?;
+    let mut tokens = TokenStream::new();
+
+    // Commands and their rules.
+    for op in &ops {
+        let request = ident(&op.request);
+        let response = ident(&op.response);
+        let command = &op.command;
+        let path = &op.path;
+        let pay_types = &op.pay_types;
+        let fields = op.fields.iter().map(field_tokens);
+        let one_of = op.one_of.iter().map(|o| {
+            let object = &o.object;
+            let alts = &o.alternatives;
+            quote!(crate::validate::OneOfRule { object: #object, alternatives: &[#(#alts),*] })
+        });
+        let doc = format!("`{command}` ({}): `POST {path}`.", op.summary);
+        tokens.extend(quote! {
+            #[doc = #doc]
+            impl crate::Command for super::types::#request {
+                const NAME: &'static str = #command;
+                const PATH: &'static str = #path;
+                const PAY_TYPES: &'static [&'static str] = &[#(#pay_types),*];
+                const RULES: &'static crate::validate::Rules = &crate::validate::Rules {
+                    fields: &[#(#fields),*],
+                    one_of: &[#(#one_of),*],
+                };
+                type Response = super::types::#response;
+            }
+        });
+    }
+    let names = ops.iter().map(|o| &o.command);
+    tokens.extend(quote! {
+        /// Every command of this spec version, in spec order.
+        pub const COMMANDS: &[&str] = &[#(#names),*];
+    });
+
+    // Servers.
+    let mut live = Vec::new();
+    let mut sandbox = Vec::new();
+    for server in spec
+        .get("servers")
+        .and_then(Value::as_array)
+        .context("no servers")?
+    {
+        let url = text(server, "url")?.to_string();
+        let deprecated = server.get("x-deprecated").and_then(Value::as_bool) == Some(true);
+        match text(server, "x-environment")? {
+            "live" => live.push((url, deprecated)),
+            "sandbox" => sandbox.push((url, deprecated)),
+            other => bail!("unknown x-environment {other}"),
+        }
+    }
+    let pick = |list: &[(String, bool)], env: &str| -> anyhow::Result<String> {
+        list.iter()
+            .find(|(_, d)| !d)
+            .map(|(u, _)| u.clone())
+            .with_context(|| format!("no current {env} server"))
+    };
+    let live_url = pick(&live, "live")?;
+    let sandbox_url = pick(&sandbox, "sandbox")?;
+    let all_hosts: Vec<&String> = live.iter().chain(sandbox.iter()).map(|(u, _)| u).collect();
+    tokens.extend(quote! {
+        /// Base URL of the live environment.
+        pub const LIVE_URL: &str = #live_url;
+        /// Base URL of the sandbox environment.
+        pub const SANDBOX_URL: &str = #sandbox_url;
+        /// Every server the guide lists (including superseded domains).
+        pub const SERVERS: &[&str] = &[#(#all_hosts),*];
+    });
+
+    // Security schemes.
+    let schemes: Vec<String> = spec
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    tokens.extend(quote! {
+        /// Request authentication schemes this version accepts.
+        pub const SECURITY_SCHEMES: &[&str] = &[#(#schemes),*];
+    });
+
+    // Result codes.
+    let rc = code_table(spec, "x-resultCodes")?;
+    let mut rc_entries = Vec::new();
+    let mut rc_rows = Vec::new();
+    let mut success = Vec::new();
+    let mut pending = Vec::new();
+    let mut retry = Vec::new();
+    for row in rc {
+        let code = text(row, "resultCode")?.to_string();
+        let desc = text(row, "description")?.to_string();
+        let status = text(row, "status")?.to_string();
+        let action = text(row, "actionCode")?.to_string();
+        let http = row
+            .get("httpStatus")
+            .and_then(Value::as_u64)
+            .context("httpStatus")?;
+        let http = u16::try_from(http).context("httpStatus")?;
+        let variant = ident(&camel(&code));
+        if status == "success" && (action == "success" || action == "confirm_payment") {
+            success.push(variant.clone());
+        }
+        if PENDING_ACTIONS.contains(&action.as_str()) {
+            pending.push(variant.clone());
+        }
+        if action == "retry_request" {
+            retry.push(variant.clone());
+        }
+        rc_entries.push((
+            code.clone(),
+            format!("{desc} (HTTP {http}, {status}, {action})"),
+        ));
+        rc_rows.push(quote! {
+            crate::codes::ResultCodeInfo { result_code: #code, http_status: #http, description: #desc, status: #status, action_code: #action }
+        });
+    }
+    tokens.extend(code_enum(
+        "ResultCode",
+        "Result code (`resultCode`) of a response, webhook or redirect.",
+        &rc_entries,
+    ));
+    tokens.extend(quote! {
+        /// The guide's result-code table: HTTP status, resultCode, status, actionCode.
+        pub const RESULT_CODES: &[crate::codes::ResultCodeInfo] = &[#(#rc_rows),*];
+        impl ResultCode {
+            /// The table row of this code; `None` for `Unknown`.
+            pub fn info(&self) -> Option<&'static crate::codes::ResultCodeInfo> {
+                RESULT_CODES.iter().find(|row| row.result_code == self.as_str())
+            }
+            /// The order succeeded (`UA-000-001`, or `UA-000-002` which also asks the
+            /// merchant to confirm the payment in MAP).
+            pub fn is_success(&self) -> bool {
+                matches!(self, #(Self::#success)|*)
+            }
+            /// The outcome is not settled yet: wait and check the order status.
+            pub fn is_pending(&self) -> bool {
+                matches!(self, #(Self::#pending)|*)
+            }
+            /// The guide's action for this code is `retry_request`.
+            pub fn should_retry(&self) -> bool {
+                matches!(self, #(Self::#retry)|*)
+            }
+        }
+    });
+
+    let st = code_table(spec, "x-statuses")?;
+    let st_entries = st
+        .iter()
+        .map(|r| {
+            Ok((
+                text(r, "status")?.to_string(),
+                text(r, "description")?.to_string(),
+            ))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    tokens.extend(code_enum(
+        "Status",
+        "Status (`status`) of an order result.",
+        &st_entries,
+    ));
+    tokens.extend(quote! {
+        impl Status {
+            /// `success`.
+            pub fn is_success(&self) -> bool { matches!(self, Self::Success) }
+        }
+    });
+
+    let ac = code_table(spec, "x-actionCodes")?;
+    let ac_entries = ac
+        .iter()
+        .map(|r| {
+            Ok((
+                text(r, "actionCode")?.to_string(),
+                text(r, "description")?.to_string(),
+            ))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let pending_actions: Vec<Ident> = PENDING_ACTIONS
+        .iter()
+        .filter(|a| ac_entries.iter().any(|(c, _)| c == *a))
+        .map(|a| ident(&camel(a)))
+        .collect();
+    tokens.extend(code_enum(
+        "ActionCode",
+        "Action code (`actionCode`): the merchant's recommended action.",
+        &ac_entries,
+    ));
+    tokens.extend(quote! {
+        impl ActionCode {
+            /// `success`.
+            pub fn is_success(&self) -> bool { matches!(self, Self::Success) }
+            /// Wait, then check the order status.
+            pub fn is_pending(&self) -> bool { matches!(self, #(Self::#pending_actions)|*) }
+            /// `retry_request`: the only action after which the client resends the
+            /// same request (same idempotency key).
+            pub fn should_retry(&self) -> bool { matches!(self, Self::RetryRequest) }
+        }
+    });
+
+    openapi::format(tokens)
+}
+
+fn mod_source(spec: &Value, version: &str) -> anyhow::Result<String> {
+    let title = spec
+        .pointer("/info/version")
+        .and_then(Value::as_str)
+        .context("info.version")?;
+    // Written as text already in rustfmt's style, so `cargo fmt` leaves it
+    // alone; the two modules below are `rustfmt::skip`.
+    Ok(format!(
+        "//! The VeriTrans4G Unified API {title} (`specs/unified/{version}/openapi.yaml`): types,\n\
+         //! validation tables and codes.\n\
+         \n\
+         #[rustfmt::skip]\n\
+         mod tables;\n\
+         #[rustfmt::skip]\n\
+         pub mod types;\n\
+         \n\
+         pub use tables::*;\n\
+         pub use types::*;\n\
+         \n\
+         /// Version of the guide this module was generated from.\n\
+         pub const SPEC_VERSION: &str = {title:?};\n"
+    ))
+}
+
+// ---------------------------------------------------------------- API surface
+
+/// A plain-text listing of the public types of a generated `types.rs`
+/// (structs with their fields, enums with their variants), for snapshot review.
+#[cfg(test)]
+pub fn api_surface(source: &str) -> anyhow::Result<String> {
+    let file = syn::parse_file(source).context("parsing generated types")?;
+    let mut out = BTreeMap::new();
+    collect_items(&file.items, "", &mut out);
+    let mut text = String::new();
+    for (name, body) in out {
+        let _ = writeln!(text, "{name}{body}");
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+fn collect_items(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, String>) {
+    for item in items {
+        match item {
+            syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                let mut body = String::new();
+                match &s.fields {
+                    syn::Fields::Named(named) => {
+                        body.push_str(" {\n");
+                        for f in &named.named {
+                            let ty = &f.ty;
+                            let name = f
+                                .ident
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default();
+                            let wire = serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
+                            let _ = writeln!(
+                                body,
+                                "    {name}: {} (\"{wire}\")",
+                                tidy(&quote!(#ty).to_string())
+                            );
+                        }
+                        body.push('}');
+                    }
+                    syn::Fields::Unnamed(u) => {
+                        let tys: Vec<String> = u
+                            .unnamed
+                            .iter()
+                            .map(|f| {
+                                let ty = &f.ty;
+                                quote!(#ty).to_string()
+                            })
+                            .collect();
+                        let _ = write!(body, "({})", tys.join(", "));
+                    }
+                    syn::Fields::Unit => {}
+                }
+                out.insert(format!("struct {prefix}{}", s.ident), body);
+            }
+            syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+                let mut body = String::from(" {\n");
+                for v in &e.variants {
+                    let wire = serde_rename(&v.attrs)
+                        .or_else(|| doc_code(&v.attrs))
+                        .unwrap_or_else(|| v.ident.to_string());
+                    let _ = writeln!(body, "    {} (\"{wire}\")", v.ident);
+                }
+                body.push('}');
+                out.insert(format!("enum {prefix}{}", e.ident), body);
+            }
+            syn::Item::Mod(m) if matches!(m.vis, syn::Visibility::Public(_)) => {
+                if let Some((_, inner)) = &m.content {
+                    collect_items(inner, &format!("{prefix}{}::", m.ident), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `::std::option::Option<::std::string::String>` → `Option<String>`.
+#[cfg(test)]
+fn tidy(ty: &str) -> String {
+    let compact = ty.replace(' ', "");
+    [
+        "::std::option::",
+        "::std::string::",
+        "::std::vec::",
+        "::serde_json::",
+    ]
+    .iter()
+    .fold(compact, |t, p| t.replace(p, ""))
+}
+
+/// The wire value of a generated code enum variant, from its "`CODE`: …" doc.
+#[cfg(test)]
+fn doc_code(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| {
+        let syn::Meta::NameValue(nv) = &a.meta else {
+            return None;
+        };
+        let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = &nv.value
+        else {
+            return None;
+        };
+        let text = s.value();
+        let rest = text.trim_start().strip_prefix('`')?;
+        rest.split_once('`').map(|(code, _)| code.to_string())
+    })
+}
+
+#[cfg(test)]
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    for attr in attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        let mut found = None;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                found = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn root() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("workspace root")
+            .to_path_buf()
+    }
+
+    fn spec(version: &str) -> Value {
+        openapi::load_value(&root().join(format!("specs/unified/{version}/openapi.yaml"))).unwrap()
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let first = generate(&root()).unwrap();
+        let second = generate(&root()).unwrap();
+        assert_eq!(first, second);
+        assert_eq!(first.len(), 3 * VERSIONS.len());
+        for file in &first {
+            assert!(
+                file.contents
+                    .starts_with("// @generated by `cargo xtask codegen` from specs/unified/")
+            );
+        }
+    }
+
+    #[test]
+    fn specs_are_plain_openapi_3_0_3() {
+        for (version, _) in VERSIONS {
+            let v = spec(version);
+            assert_eq!(v["openapi"], "3.0.3");
+            let _: openapiv3::OpenAPI = serde_json::from_value(v).unwrap();
+        }
+    }
+
+    #[test]
+    fn relax_drops_request_constraints_and_response_enums() {
+        let v = json!({"components": {"schemas": {
+            "Req": {"type": "object", "required": ["a"], "oneOf": [{"required": ["a"]}],
+                    "properties": {"a": {"type": "string", "maxLength": 3, "pattern": "^[0-9]*$", "x-payTypes": ["paypay"]},
+                                   "e": {"$ref": "#/components/schemas/E", "description": "d"}}},
+            "Res": {"type": "object", "x-direction": "response",
+                    "properties": {"n": {"type": "integer"}, "l": {"type": "array", "items": {"type": "string", "maxLength": 1}},
+                                   "k": {"type": "string", "enum": ["x"]}}}}}});
+        let r = relax(&v);
+        assert_eq!(
+            r.pointer("/components/schemas/Req/properties/a").unwrap(),
+            &json!({"type": "string"})
+        );
+        assert!(r.pointer("/components/schemas/Req/oneOf").is_none());
+        assert_eq!(
+            r.pointer("/components/schemas/Req/required").unwrap(),
+            &json!(["a"])
+        );
+        assert_eq!(
+            r.pointer("/components/schemas/Req/properties/e").unwrap(),
+            &json!({"$ref": "#/components/schemas/E"})
+        );
+        assert_eq!(
+            r.pointer("/components/schemas/Res/properties/n").unwrap(),
+            &json!({})
+        );
+        assert_eq!(
+            r.pointer("/components/schemas/Res/properties/l/nullable")
+                .unwrap(),
+            &json!(true)
+        );
+        assert!(
+            r.pointer("/components/schemas/Res/properties/k/enum")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn unknown_patterns_are_refused() {
+        assert_eq!(charset_of("^[0-9]*$").unwrap(), "Digits");
+        assert!(charset_of("^[a-z]+$").is_err());
+    }
+
+    #[test]
+    fn rules_carry_per_pay_type_limits_and_one_of() {
+        let ops = operations(&spec("1.1.3")).unwrap();
+        let names: Vec<&str> = ops.iter().map(|o| o.command.as_str()).collect();
+        for c in [
+            "pay",
+            "subscribe",
+            "updateOrder",
+            "capture",
+            "cancel",
+            "charge",
+            "terminate",
+            "getTransactionResult",
+        ] {
+            assert!(names.contains(&c), "{c} missing");
+        }
+        let pay = ops.iter().find(|o| o.command == "pay").unwrap();
+        let amount = pay
+            .fields
+            .iter()
+            .find(|f| f.path == "order.amount")
+            .unwrap();
+        assert!(amount.required);
+        assert_eq!(amount.max_length, Some(12));
+        assert_eq!(amount.charset, Some("Digits"));
+        let au = amount.limits.iter().find(|l| l.pay_type == "au").unwrap();
+        assert_eq!(au.max_digits, Some(7));
+        let capture = ops.iter().find(|o| o.command == "capture").unwrap();
+        assert_eq!(
+            capture.one_of[0].alternatives,
+            vec!["paymentId", "fepOrderId"]
+        );
+        let push = pay
+            .fields
+            .iter()
+            .find(|f| f.path == "control.pushUrl")
+            .unwrap();
+        assert_eq!(push.url, "PushUrl");
+        let item_id = pay.fields.iter().find(|f| f.path == "item[].id").unwrap();
+        assert_eq!(item_id.limits.len(), 4);
+
+        let old = operations(&spec("1.1.1-rc")).unwrap();
+        let old_pay = old.iter().find(|o| o.command == "pay").unwrap();
+        let old_amount = old_pay
+            .fields
+            .iter()
+            .find(|f| f.path == "order.amount")
+            .unwrap();
+        let old_au = old_amount
+            .limits
+            .iter()
+            .find(|l| l.pay_type == "au")
+            .unwrap();
+        assert_eq!(old_au.max_digits, Some(12));
+    }
+
+    #[test]
+    fn camel_case_of_codes() {
+        assert_eq!(camel("UA-000-001"), "Ua000001");
+        assert_eq!(camel("retry_request"), "RetryRequest");
+    }
+
+    /// The generated public API of each version, so a regenerated spec shows
+    /// up as a reviewable diff.
+    #[test]
+    fn generated_api_surface() {
+        for (version, module) in VERSIONS {
+            let types = types_source(&spec(version)).unwrap();
+            let tables = tables_source(&spec(version)).unwrap();
+            let surface = format!(
+                "{}\n--- tables ---\n{}",
+                api_surface(&types).unwrap(),
+                api_surface(&tables).unwrap()
+            );
+            insta::assert_snapshot!(format!("api_surface_{module}"), surface);
+        }
+    }
+}
