@@ -12,10 +12,12 @@ use axum::Router;
 use crate::log::Gateway;
 use crate::state::AppState;
 
+mod unified;
+
 /// The gateways whose routes this module serves; reported by `GET /_sandbox/health`.
-pub const EMULATED: &[Gateway] = &[];
+pub const EMULATED: &[Gateway] = &[Gateway::Unified];
 
 /// Every gateway's routes, merged. Add one `.merge(…)` line per gateway.
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+    Router::new().merge(unified::routes())
 }

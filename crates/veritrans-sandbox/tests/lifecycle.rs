@@ -29,8 +29,11 @@ async fn binds_loopback_on_a_free_port_by_default() {
         .json()
         .await
         .unwrap();
-    // Honest: no gateway is emulated yet.
-    assert_eq!(health, serde_json::json!({"status": "ok", "gateways": []}));
+    // Exactly the gateways the crate emulates (each gateway branch adds its entry).
+    assert_eq!(
+        health,
+        serde_json::json!({"status": "ok", "gateways": veritrans_sandbox::gateways::EMULATED})
+    );
     sandbox.shutdown().await.unwrap();
 }
 
