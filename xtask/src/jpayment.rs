@@ -88,6 +88,10 @@ pub struct ColumnSpec {
     pub max_bytes: Option<usize>,
     #[serde(default)]
     pub optional: bool,
+    /// The comma-separated answer may end before this column (it then reads
+    /// as empty); only for a trailing run of optional columns.
+    #[serde(default)]
+    pub may_be_absent: bool,
     #[serde(rename = "type")]
     pub ty: Option<String>,
     #[serde(default)]
@@ -239,9 +243,23 @@ fn check(spec: &Spec) -> anyhow::Result<()> {
             unique.len() == names.len(),
             "shape {name}: duplicate column"
         );
-        for column in &shape.columns {
+        for (i, column) in shape.columns.iter().enumerate() {
             column_format(&column.format)
                 .with_context(|| format!("shape {name}, column {}", column.name))?;
+            if column.may_be_absent {
+                ensure!(
+                    column.optional,
+                    "shape {name}: column {} may be absent only if it is optional",
+                    column.name
+                );
+                // A column in the middle cannot be absent from a positional
+                // line without shifting the ones after it.
+                ensure!(
+                    shape.columns[i..].iter().all(|c| c.may_be_absent),
+                    "shape {name}: column {} may be absent, so every column after it must be too",
+                    column.name
+                );
+            }
             for part in &column.sum_of {
                 ensure!(
                     names.contains(&part.as_str()),
@@ -627,6 +645,7 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
         let label = &column.label;
         let format = column_format(&column.format)?;
         let optional = column.optional;
+        let may_be_absent = column.may_be_absent;
         let (ty, sensitive) = column_type(column);
         let sums = column
             .sum_of
@@ -634,7 +653,7 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
             .map(|s| index(s).map(lit).context("unknown sum column"))
             .collect::<anyhow::Result<Vec<_>>>()?;
         columns.push(quote! {
-            ColumnSpec { name: #cname, label: #label, format: ColumnFormat::#format, optional: #optional, sensitive: #sensitive, sum_of: &[#(#sums),*] }
+            ColumnSpec { name: #cname, label: #label, format: ColumnFormat::#format, optional: #optional, may_be_absent: #may_be_absent, sensitive: #sensitive, sum_of: &[#(#sums),*] }
         });
         if i == rst {
             wire.push(quote!("1".to_owned()));
@@ -1096,6 +1115,40 @@ mod tests {
         );
         let err = parse(&bad).unwrap_err();
         assert!(format!("{err:#}").contains("`ec`"), "{err:#}");
+    }
+
+    #[test]
+    fn may_be_absent_only_for_a_trailing_run_of_optional_columns() {
+        let spec = parse(&spec_text()).unwrap();
+        let absent: Vec<&str> = spec.shapes["OnetouchResult"]
+            .columns
+            .iter()
+            .filter(|c| c.may_be_absent)
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(absent, ["id", "ps"]);
+        let code = render(&spec).unwrap();
+        assert!(code.contains("may_be_absent: true"));
+        // Not optional: refused.
+        let required = TINY.replace(
+            "{ name: t, rust: total, label: T, format: amount, sum_of: [a, b] }",
+            "{ name: t, rust: total, label: T, format: amount, sum_of: [a, b], may_be_absent: true }",
+        );
+        let err = parse(&required).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("only if it is optional"),
+            "{err:#}"
+        );
+        // In the middle of the line: refused.
+        let middle = TINY.replace(
+            "{ name: a, rust: alpha, label: A, format: amount }",
+            "{ name: a, rust: alpha, label: A, format: amount, optional: true, may_be_absent: true }",
+        );
+        let err = parse(&middle).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("every column after it"),
+            "{err:#}"
+        );
     }
 
     const TINY: &str = r#"

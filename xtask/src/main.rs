@@ -55,9 +55,25 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
 }
 
 /// The workspace root: xtask lives one level below it.
+///
+/// Checkouts that share one `CARGO_TARGET_DIR` (git worktrees) share the
+/// uplifted `target/debug/xtask` binary, and cargo may run one built from
+/// another checkout: its generators and its root would be that checkout's,
+/// and `--check` would silently check the wrong tree. `cargo run` tells the
+/// binary which manifest it was asked for, so a mismatch is caught here.
 fn workspace_root() -> anyhow::Result<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
+    let built_from = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if let Some(asked_for) = std::env::var_os("CARGO_MANIFEST_DIR")
+        && std::path::Path::new(&asked_for) != built_from
+    {
+        bail!(
+            "this xtask binary was built from {} but runs for {}; \
+             `touch xtask/src/main.rs` (or use a separate CARGO_TARGET_DIR) and run again",
+            built_from.display(),
+            PathBuf::from(asked_for).display()
+        );
+    }
+    built_from
         .parent()
         .map(PathBuf::from)
         .context("xtask has no parent directory")

@@ -104,7 +104,9 @@
 //!   requests and decodes answers and kickbacks alike.
 //! - **Positional answers** are checked against the spec: `rst` must be 1
 //!   or 2, `ec` empty when `rst=1`, every column in its format, `ta = am +
-//!   tx + sf`; a short line names the first missing column. A trailing
+//!   tx + sf`; a short line names the first missing column (only the
+//!   trailing `id`/`ps` of a one-touch result may be left out, as the live
+//!   gateway does for payments without a content item). A trailing
 //!   comma and CR/LF are tolerated. Text after the last column is the
 //!   echoed other data, kept verbatim, and refused when no other data was
 //!   sent. `rst=2` (or a bare `ERnnn`/`G…` code) is [`Error::Gateway`].

@@ -52,6 +52,91 @@ pub fn encode_csv<R: Record>(record: &R) -> String {
     line
 }
 
+/// Writes a successful result as the live gateway does (the public form
+/// `30486154,1,000306,,30485311,,1000,0,0,1000,`): like [`encode_csv`],
+/// but the trailing columns the spec marks `may_be_absent` (`id`, `ps` of a
+/// one-touch result) are left out when they are empty, and the line then
+/// ends with a comma. With echoed other data the full table is written, so
+/// the echo never lands in a left-out column. [`decode_csv`] reads both
+/// forms to the same value.
+pub fn encode_csv_compact<R: Record>(record: &R) -> String {
+    if !record.echo().is_none() {
+        return encode_csv(record);
+    }
+    let mut columns = record.to_columns();
+    let mut dropped = false;
+    for column in R::SHAPE.columns.iter().rev() {
+        if !column.may_be_absent || columns.last().is_none_or(|v| !v.is_empty()) {
+            break;
+        }
+        columns.pop();
+        dropped = true;
+    }
+    let mut line = columns.join(",");
+    if dropped {
+        line.push(',');
+    }
+    line
+}
+
+/// The columns of a failed result (`rst=2`, `ec` = `code`), the others
+/// taken by name from `values` (empty when not given; names that are not
+/// columns of `shape` are not written).
+fn failed_columns<'a>(
+    shape: &'static ShapeSpec,
+    code: &'a str,
+    values: &[(&str, &'a str)],
+) -> Vec<(&'static str, &'a str)> {
+    shape
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, column)| {
+            let value = if index == shape.rst {
+                "2"
+            } else if index == shape.ec {
+                code
+            } else {
+                values
+                    .iter()
+                    .find(|(name, _)| *name == column.name)
+                    .map_or("", |(_, v)| *v)
+            };
+            (column.name, value)
+        })
+        .collect()
+}
+
+/// Writes a failed result (`rst=2`, `ec` = `code`) of `shape` as the
+/// comma-separated line the gateway answers with, every column in place:
+/// the values of the other columns come by name from `values` (empty when
+/// not given). For test servers and the sandbox; [`decode_csv`] reads it
+/// back as [`Error::Gateway`] with those values in its fields.
+pub fn encode_failed_csv(shape: &'static ShapeSpec, code: &str, values: &[(&str, &str)]) -> String {
+    failed_columns(shape, code, values)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// [`encode_failed_csv`] as a kickback query string in `charset`; `None`
+/// when a value cannot be written in it.
+pub fn encode_failed_kickback(
+    shape: &'static ShapeSpec,
+    code: &str,
+    values: &[(&str, &str)],
+    charset: Charset,
+) -> Option<String> {
+    let mut pairs = Vec::new();
+    for (name, value) in failed_columns(shape, code, values) {
+        let bytes = charset.encode(value)?;
+        let escaped = percent_encoding::percent_encode(&bytes, crate::request::ESCAPED);
+        pairs.push(format!("{name}={escaped}"));
+    }
+    Some(pairs.join("&"))
+}
+
 /// Writes a successful result as a kickback query string in `charset`;
 /// `None` when a value cannot be written in it.
 pub fn encode_kickback<R: Record>(record: &R, charset: Charset) -> Option<String> {
@@ -372,7 +457,8 @@ fn finish<R: Record>(row: Row) -> Result<R, Error> {
     if !ec.is_empty() {
         return Err(row.value_error(shape.ec, "must be empty when rst=1").into());
     }
-    if !row.kickback && row.values.len() < shape.columns.len() {
+    // Trailing columns that may be absent read as empty (`raw` is `None`).
+    if !row.kickback && row.values.len() < shape.min_columns() {
         return Err(missing_columns(shape, row.values.len()).into());
     }
     for (index, column) in shape.columns.iter().enumerate() {
@@ -425,7 +511,9 @@ fn missing_columns(shape: &'static ShapeSpec, found: usize) -> MalformedResponse
 
 /// Decodes a comma-separated answer into `R`, or the gateway's error.
 ///
-/// The line may end with CR/LF and with a trailing comma. Columns after
+/// The line may end with CR/LF and with a trailing comma. It may end
+/// before the trailing columns the spec marks `may_be_absent` (`id`, `ps`
+/// of a one-touch result), which then read as empty. Columns after
 /// the shape's last one are the echoed other data, kept verbatim (commas
 /// and quotes included; J-Payment does not quote values, so a `"` is
 /// data) when `other_data_sent`; otherwise they are an error, since the

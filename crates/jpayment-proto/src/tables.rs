@@ -143,6 +143,10 @@ pub struct ColumnSpec {
     pub format: ColumnFormat,
     /// Whether the column may be empty in a successful answer.
     pub optional: bool,
+    /// Whether a comma-separated answer may end before this column, which
+    /// then reads as empty. Only ever set on a trailing run of optional
+    /// columns (the generator checks it), so no column is ever shifted.
+    pub may_be_absent: bool,
     /// Whether the value is a secret or card data: never shown in errors.
     pub sensitive: bool,
     /// Indices of the columns this one must be the sum of (`ta`).
@@ -166,5 +170,14 @@ impl ShapeSpec {
     /// The index of the column named `name`.
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// How many columns a successful comma-separated answer has at least:
+    /// all of them but the trailing ones that may be absent.
+    pub fn min_columns(&self) -> usize {
+        self.columns
+            .iter()
+            .rposition(|c| !c.may_be_absent)
+            .map_or(0, |i| i + 1)
     }
 }

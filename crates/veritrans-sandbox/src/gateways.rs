@@ -12,12 +12,15 @@ use axum::Router;
 use crate::log::Gateway;
 use crate::state::AppState;
 
+pub mod jpayment;
 mod unified;
 
 /// The gateways whose routes this module serves; reported by `GET /_sandbox/health`.
-pub const EMULATED: &[Gateway] = &[Gateway::Unified];
+pub const EMULATED: &[Gateway] = &[Gateway::JPayment, Gateway::Unified];
 
 /// Every gateway's routes, merged. Add one `.merge(…)` line per gateway.
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(unified::routes())
+    Router::new()
+        .merge(jpayment::routes())
+        .merge(unified::routes())
 }

@@ -307,22 +307,148 @@ fn user_details_with_optional_columns_empty() {
 }
 
 #[test]
-fn the_public_rt1_example_is_one_column_short_of_the_onetouch_table() {
-    // Public sources show `30486154,1,000306,,30485311,,1000,0,0,1000,` for
-    // a plain payment: ten columns and a trailing comma. The one-touch
-    // table has twelve (id and ps), so this is refused, naming `ps`.
-    let err = onetouch("30486154,1,000306,,30485311,,1000,0,0,1000,\r").unwrap_err();
-    match err {
-        Error::Malformed(MalformedResponse::MissingColumns { missing, found, .. }) => {
-            assert_eq!((missing, found), ("ps", 11));
-        }
-        other => panic!("{other:?}"),
-    }
-    // With both (empty) columns it decodes, trailing comma and CR included.
-    let ok = onetouch("30486154,1,000306,,30485311,,1000,0,0,1000,,,\r").unwrap();
+fn the_public_rt1_example_decodes_into_named_fields() {
+    // Public sources show this live answer to a plain payment: ten columns
+    // and a trailing comma, without the `id`/`ps` of registered items.
+    let ok = onetouch("30486154,1,000306,,30485311,,1000,0,0,1000,").unwrap();
     assert_eq!(ok.payment_id, "30486154");
     assert_eq!(ok.approval.as_deref(), Some("000306"));
-    assert_eq!(ok.total, 1000);
+    assert_eq!(ok.order_code, "30485311");
+    assert_eq!(ok.order_ref, None);
+    assert_eq!(
+        (ok.amount, ok.tax, ok.shipping, ok.total),
+        (1000, 0, 0, 1000)
+    );
+    assert_eq!(ok.issued_id, None);
+    assert!(ok.issued_password.is_none());
+    assert!(ok.echo.is_none());
+    // The same with CR/LF, without the trailing comma, and with both
+    // columns present but empty (the guide's table): one and the same result.
+    for body in [
+        "30486154,1,000306,,30485311,,1000,0,0,1000,\r",
+        "30486154,1,000306,,30485311,,1000,0,0,1000\r\n",
+        "30486154,1,000306,,30485311,,1000,0,0,1000,,,\r",
+    ] {
+        assert_eq!(onetouch(body).unwrap(), ok, "{body:?}");
+    }
+    // Registered content items do send them.
+    let item = onetouch("30486154,1,000306,,30485311,,1000,0,0,1000,user01,pw01").unwrap();
+    assert_eq!(item.issued_id.as_deref(), Some("user01"));
+    assert_eq!(
+        item.issued_password.as_ref().map(|p| p.expose_secret()),
+        Some("pw01")
+    );
+}
+
+#[test]
+fn the_compact_writer_writes_the_public_line_and_reads_back() {
+    use crate::response::{encode_csv, encode_csv_compact};
+    let public = "30486154,1,000306,,30485311,,1000,0,0,1000,";
+    let result = onetouch(public).unwrap();
+    assert_eq!(encode_csv_compact(&result), public);
+    assert_eq!(encode_csv(&result), format!("{public},"));
+    // With a content item's id/ps, or an echo, the whole table is written.
+    let mut item = result.clone();
+    item.issued_id = Some("user01".into());
+    assert_eq!(encode_csv_compact(&item), format!("{public}user01,"));
+    assert_eq!(onetouch(&encode_csv_compact(&item)).unwrap(), item);
+    let mut echoed = result.clone();
+    echoed.echo = Echo::Params(vec![("memo".into(), "x".into())]);
+    let line = encode_csv_compact(&echoed);
+    assert_eq!(line, format!("{public},,memo=x"));
+    let back: OnetouchResult = decode_csv(line.as_bytes(), Charset::Utf8, true).unwrap();
+    assert_eq!(back.echo, Echo::Line("memo=x".into()));
+    // Shapes without absent columns are written as by encode_csv.
+    let user = user("1,,012345,vnjpBycDO5").unwrap();
+    assert_eq!(encode_csv_compact(&user), encode_csv(&user));
+}
+
+#[test]
+fn failed_results_are_written_with_every_column_and_read_back() {
+    use crate::kickback;
+    use crate::response::{encode_failed_csv, encode_failed_kickback};
+    let values = [
+        ("gid", "30486154"),
+        ("god", "30485311"),
+        ("cod", "注文-1"),
+        ("am", "1000"),
+        ("tx", "0"),
+        ("sf", "0"),
+        ("ta", "1000"),
+        ("nope", "x"),
+    ];
+    let line = encode_failed_csv(OnetouchResult::SHAPE, "G12", &values);
+    assert_eq!(line, "30486154,2,,G12,30485311,注文-1,1000,0,0,1000,,");
+    let err = onetouch(&line).unwrap_err();
+    assert_eq!(err.gateway_code(), Some(&ErrorCode::Issuer("G12".into())));
+    let Error::Gateway(refused) = err else {
+        panic!()
+    };
+    assert_eq!(refused.field("cod"), Some("注文-1"));
+    for charset in [Charset::Utf8, Charset::ShiftJis] {
+        let query = encode_failed_kickback(
+            BulkPaymentResult::SHAPE,
+            "G55",
+            &[("gid", "7"), ("uid", "u1")],
+            charset,
+        )
+        .unwrap();
+        assert!(query.starts_with("gid=7&rst=2&ap=&ec=G55&"), "{query}");
+        let err = kickback::parse(query.as_bytes(), charset).unwrap_err();
+        assert_eq!(err.gateway_code(), Some(&ErrorCode::Issuer("G55".into())));
+        let Error::Gateway(refused) = err else {
+            panic!()
+        };
+        assert_eq!(
+            (refused.shape, refused.field("uid")),
+            ("BulkPaymentResult", Some("u1"))
+        );
+    }
+    assert_eq!(
+        encode_failed_csv(UserRecord::SHAPE, "ER003", &[("uid", "u1")]),
+        "2,ER003,u1,"
+    );
+}
+
+#[test]
+fn a_truncated_onetouch_line_still_names_the_missing_column() {
+    // Only the trailing id/ps may be absent: a line cut before `ta` is not
+    // a live answer but a truncated one.
+    for (body, missing, found) in [
+        ("30486154,1,000306,,30485311,,1000,0,0", "ta", 9),
+        ("30486154,1,000306,,30485311,,1000", "tx", 7),
+        ("30486154,1,000306,", "god", 4),
+    ] {
+        match onetouch(body).unwrap_err() {
+            Error::Malformed(MalformedResponse::MissingColumns {
+                missing: m,
+                found: f,
+                expected,
+                ..
+            }) => assert_eq!((m, f, expected), (missing, found, 12), "{body:?}"),
+            other => panic!("{body:?}: {other:?}"),
+        }
+    }
+    // A truncated `ta` cut after its comma is empty: still an error by name.
+    assert_eq!(
+        column_error(onetouch("30486154,1,000306,,30485311,,1000,0,0,")).1,
+        "ta"
+    );
+    // The bulk result's id/ps sit before uid/key/num: never absent there
+    // (without them the line is two short; the first missing is `key`).
+    let err = decode_csv::<BulkPaymentResult>(
+        b"30486154,1,000306,,30485311,,1000,0,0,1000,012345,vnpjBycDO5,1",
+        Charset::Utf8,
+        false,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Malformed(MalformedResponse::MissingColumns { missing: "key", .. })
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -30,12 +30,9 @@ const PRINTED: &[(&str, &str, &str)] = &[
         "printed_csv",
         "the first missing is column 15 (`num`)",
     ),
-    // "…,1006,.." elides columns 11-12: taken literally it is one short.
-    (
-        "onetouch_charge",
-        "printed_csv",
-        "the first missing is column 12 (`ps`)",
-    ),
+    // "…,1006,.." elides columns 11-12: taken literally, `..` is the `id`
+    // (`ps` may be absent) and is not alphanumeric.
+    ("onetouch_charge", "printed_csv", "column 11 (`id`"),
     // " 012345\n" (PDF artefacts) is not an alphanumeric user ID.
     (
         "bulk_register_and_pay",

@@ -1,0 +1,125 @@
+//! Throughput and latency of the J-Payment emulation: one-touch charges (`rt=1`) sent by
+//! `jpayment-proto`'s client from `CONCURRENCY` workers against one user's card, checked
+//! afterwards for exactly one payment per request (distinct payment IDs, the sum of the
+//! amounts). Prints one JSON line with the figures.
+//!
+//! ```text
+//! cargo run -p veritrans-sandbox --example jpayment_load [REQUESTS] [CONCURRENCY]
+//! ```
+
+use std::collections::BTreeSet;
+use std::error::Error;
+use std::time::{Duration, Instant};
+
+use jpayment_proto::{
+    Client, Config, JobType, OnetouchCharge, PaymentReply, RegisterCard, RegisterUser, ReplyMethod,
+};
+use veritrans_sandbox::{Credentials, Sandbox};
+
+const AID: &str = Credentials::DEFAULT_JPAYMENT_AID;
+
+fn arg(position: usize, default: usize) -> Result<usize, Box<dyn Error>> {
+    match std::env::args().nth(position) {
+        Some(text) => Ok(text.parse()?),
+        None => Ok(default),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let requests = arg(1, 5_000)?;
+    let concurrency = arg(2, 32)?.max(1);
+    let sandbox = Sandbox::builder().start().await?;
+    let base = sandbox.base_url().to_owned();
+    let client = Client::new(Config::production().with_base_url(format!("{base}/gateway/")))?;
+
+    let mut user = RegisterUser::new(AID, "loaduser");
+    user.email = Some("load@example.jp".into());
+    let key = client.send(&user).await?.user_key;
+    let token: serde_json::Value = reqwest::Client::builder()
+        .no_proxy()
+        .build()?
+        .post(format!("{base}/_sandbox/jpayment/token"))
+        .json(&serde_json::json!({"cn": "4111111111111111", "ed": "3012", "fn": "LOAD", "ln": "TEST"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let tkn = token["tkn"].as_str().ok_or("no token")?.to_owned();
+    client
+        .send(&RegisterCard::new(AID, "loaduser", key.clone(), tkn))
+        .await?;
+
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for worker in 0..concurrency {
+        let client = client.clone();
+        let key = key.clone();
+        workers.spawn(async move {
+            let mut done = Vec::new();
+            let mut i = worker;
+            while i < requests {
+                let charge = OnetouchCharge::new(
+                    AID,
+                    ReplyMethod::Response,
+                    "loaduser",
+                    key.clone(),
+                    1,
+                    JobType::Capture,
+                    1 + i as u64,
+                    0,
+                    0,
+                );
+                let sent = Instant::now();
+                let reply = client.send(&charge).await.map_err(|e| e.to_string())?;
+                let PaymentReply::Completed(result) = reply else {
+                    return Err(format!("request {i}: no result with rt=1"));
+                };
+                done.push((sent.elapsed(), result.payment_id, result.total));
+                i += concurrency;
+            }
+            Ok::<_, String>(done)
+        });
+    }
+    let mut latencies: Vec<Duration> = Vec::with_capacity(requests);
+    let mut gids = BTreeSet::new();
+    let mut sum = 0u64;
+    while let Some(result) = workers.join_next().await {
+        for (latency, gid, total) in result?? {
+            latencies.push(latency);
+            gids.insert(gid);
+            sum += total;
+        }
+    }
+    let elapsed = started.elapsed();
+    let expected: u64 = (1..=requests as u64).sum();
+    if gids.len() != requests || sum != expected {
+        return Err(format!(
+            "{requests} charges but {} distinct payment IDs, total {sum} (expected {expected})",
+            gids.len()
+        )
+        .into());
+    }
+
+    latencies.sort();
+    let percentile = |p: f64| {
+        let index = ((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
+        latencies
+            .get(index)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    println!(
+        "{}",
+        serde_json::json!({
+            "requests": requests,
+            "concurrency": concurrency,
+            "seconds": (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+            "requests_per_second": (requests as f64 / elapsed.as_secs_f64()).round(),
+            "p50_ms": (percentile(0.50) * 100.0).round() / 100.0,
+            "p99_ms": (percentile(0.99) * 100.0).round() / 100.0,
+            "each_charge_applied_once": true,
+        })
+    );
+    sandbox.shutdown().await?;
+    Ok(())
+}
