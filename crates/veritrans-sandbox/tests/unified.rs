@@ -686,3 +686,56 @@ async fn bad_requests_get_the_gateways_codes() {
     assert_eq!(bad_key.status(), 400);
     sb.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn au_app_redirect_failure_leaves_the_result_to_get_transaction_result() {
+    let sb = common::start().await;
+    let client = merchant_client(&sb);
+    let outcome = |redirect_url: String, outcome: &'static str| async move {
+        let page = http()
+            .get(format!("{redirect_url}/{outcome}"))
+            .send()
+            .await
+            .unwrap();
+        // No redirect: the consumer stays on the provider's notice.
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("failed"));
+    };
+
+    let paid = client
+        .send(&pay_request(PayType::Au, "au-1", 1000, None))
+        .await
+        .unwrap();
+    let reference = paid.body.transaction.unwrap().fep_reference_id.unwrap();
+    let redirect_url = paid.body.control.unwrap().redirect_url.unwrap();
+    outcome(redirect_url.clone(), "app-redirect-failure-success").await;
+    assert!(
+        transaction_result(&client, &reference)
+            .await
+            .unwrap()
+            .is_success()
+    );
+    // The page of a completed payment offers nothing more.
+    assert_eq!(
+        http().get(&redirect_url).send().await.unwrap().status(),
+        409
+    );
+    client.send(&capture("au-1", None)).await.unwrap();
+
+    let paid = client
+        .send(&pay_request(PayType::Au, "au-2", 1000, None))
+        .await
+        .unwrap();
+    let reference = paid.body.transaction.unwrap().fep_reference_id.unwrap();
+    outcome(
+        paid.body.control.unwrap().redirect_url.unwrap(),
+        "app-redirect-failure-pending",
+    )
+    .await;
+    let pending = transaction_result(&client, &reference).await.unwrap();
+    assert_eq!(pending.result_code, Some(ResultCode::parse("UA-U00-001")));
+    assert!(pending.body.transaction_data.is_none());
+    let e = refusal(client.send(&capture("au-2", None)).await.unwrap_err());
+    assert_eq!(e.result_code.unwrap().as_str(), "UA-REQ-007");
+    sb.shutdown().await.unwrap();
+}
