@@ -414,6 +414,19 @@ async fn simulation_tables_trigger_the_guides_codes() {
         .await
         .unwrap_err();
     assert_eq!(code(e), (502, "UA-PRV-001".into(), Some("1GD1".into())));
+    // A failed order's paymentId may be used again (until a transaction succeeds).
+    assert!(
+        client
+            .send(&pay_request(PayType::Paypay, "p8", 1000, None))
+            .await
+            .unwrap()
+            .is_success()
+    );
+    let e = client
+        .send(&pay_request(PayType::Paypay, "p8", 1000, None))
+        .await
+        .unwrap_err();
+    assert_eq!(code(e).1, "UA-REQ-003");
     let e = client
         .send(&pay_request(PayType::Rakuten, "r2", 1002, None))
         .await

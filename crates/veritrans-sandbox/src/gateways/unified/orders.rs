@@ -149,6 +149,23 @@ impl Inner {
         format!("{:06}{}", self.seq % 1_000_000, &random[..20])
     }
 
+    /// The guide (1.1.1 RC, "IDs of an order"): a paymentId may be sent again until its
+    /// transaction succeeded. A failed order's ID is free again; its old fepOrderId is
+    /// forgotten. (Re-sending while the outcome is still open, which the guide warns can
+    /// produce two payments and `UA-000-002`, is refused here.)
+    fn payment_id_taken(&mut self, payment_id: &str) -> bool {
+        match self.orders.get(payment_id) {
+            Some(order) if order.state == OrderState::Failed => {
+                let old = order.fep_order_id.clone();
+                self.fep_orders.remove(&old);
+                self.orders.remove(payment_id);
+                false
+            }
+            Some(_) => true,
+            None => false,
+        }
+    }
+
     fn find(&self, payment_id: Option<&str>, fep_order_id: Option<&str>) -> Option<&Order> {
         match (payment_id, fep_order_id) {
             (Some(p), _) => self.orders.get(p),
@@ -421,7 +438,7 @@ impl Store {
         inner: &mut Inner,
         o: OpenOrder<'_>,
     ) -> (Answer, Vec<Delivery>) {
-        if inner.orders.contains_key(o.payment_id) {
+        if inner.payment_id_taken(o.payment_id) {
             return (
                 failure(
                     "UA-REQ-003",
@@ -764,7 +781,7 @@ impl Store {
         if original.kind != Kind::Original || original.state != OrderState::Subscribed {
             return (state_error("charge", &original), vec![]);
         }
-        if inner.orders.contains_key(&req.order.payment_id) {
+        if inner.payment_id_taken(&req.order.payment_id) {
             return (
                 failure(
                     "UA-REQ-003",
