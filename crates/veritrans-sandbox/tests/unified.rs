@@ -752,3 +752,50 @@ async fn au_app_redirect_failure_leaves_the_result_to_get_transaction_result() {
     assert_eq!(e.result_code.unwrap().as_str(), "UA-REQ-007");
     sb.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn follow_up_commands_send_a_webhook_to_their_push_url() {
+    let merchant = Merchant::start(&[]).await;
+    let sb = common::start().await;
+    let client = merchant_client(&sb);
+    let paid = client
+        .send(&pay_request(PayType::Rakuten, "rk-1", 5000, None))
+        .await
+        .unwrap();
+    consumer_chooses(&paid.body.control.unwrap().redirect_url.unwrap(), "success").await;
+    // No pushUrl anywhere yet: nothing was sent.
+    assert!(sb.inspect().deliveries().is_empty());
+
+    let mut partial = capture("rk-1", Some(3000));
+    partial.control = Some(PushControl {
+        push_url: Some(merchant.url("/hook")),
+    });
+    let captured = send_raw(&sb, &partial, "cap-rk-1").await.unwrap();
+    assert_eq!(captured.body.order.unwrap().amount.as_deref(), Some("3000"));
+    let delivery = sb.inspect().deliveries().into_iter().next().unwrap();
+    sb.inspect()
+        .wait_delivery_settled(&delivery.id, Duration::from_secs(5))
+        .await
+        .unwrap();
+    let received = merchant.received().pop().unwrap();
+    let hook = Webhook::verify_and_parse(&received.headers, &received.body, &keys(&sb)).unwrap();
+    let transaction = hook.payload.transaction.unwrap();
+    assert_eq!(transaction.command.as_deref(), Some("capture"));
+    assert_eq!(hook.payload.order.unwrap().amount.as_deref(), Some("3000"));
+    // The webhook's fepReferenceId answers getTransactionResult like the webhook.
+    let result = transaction_result(&client, &transaction.fep_reference_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        result
+            .body
+            .transaction_data
+            .unwrap()
+            .order
+            .unwrap()
+            .amount
+            .as_deref(),
+        Some("3000")
+    );
+    sb.shutdown().await.unwrap();
+}
