@@ -54,6 +54,7 @@ pub const GENERATORS: &[Generator] = &[
         name: "unified",
         run: crate::unified::generate,
     },
+    crate::pop::GENERATOR,
 ];
 
 fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {

@@ -12,6 +12,7 @@ mod mpi;
 // Its callers arrive with each gateway's generator (unified, pop, mpi).
 #[allow(dead_code)]
 mod openapi;
+mod pop;
 mod spec_diff;
 mod unified;
 

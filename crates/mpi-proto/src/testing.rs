@@ -112,7 +112,38 @@ impl Scenario {
     /// with as many cards as codes (row 7-1) they pair by position,
     /// otherwise the first code.
     pub fn codes_for_card(&self, card: &str, option: &ServiceOptionType) -> Option<String> {
-        let codes = self.final_codes(option);
+        self.pair(card, &self.final_codes(option))
+    }
+
+    /// The authorize-step code (full 16 characters) a sandbox should answer
+    /// for `card` under `option`, paired like [`Scenario::codes_for_card`].
+    /// `None` for a card of another row or an option without a column.
+    pub fn authorize_code_for_card(
+        &self,
+        card: &str,
+        option: &ServiceOptionType,
+    ) -> Option<String> {
+        let cells = self.authorize.codes(option)?;
+        self.pair(
+            card,
+            &cells.iter().map(|c| full_code(c)).collect::<Vec<_>>(),
+        )
+    }
+
+    /// The verify-step code (full 16 characters) for `card` under `option`,
+    /// paired like [`Scenario::codes_for_card`]; `None` where the table has
+    /// no verify step (the authorize step ended the process).
+    pub fn verify_code_for_card(&self, card: &str, option: &ServiceOptionType) -> Option<String> {
+        let cells = self.verify.codes(option)?;
+        self.pair(
+            card,
+            &cells.iter().map(|c| full_code(c)).collect::<Vec<_>>(),
+        )
+    }
+
+    // With as many cards as codes (row 7-1) they pair by position, otherwise
+    // every card of the row gets the first code.
+    fn pair(&self, card: &str, codes: &[String]) -> Option<String> {
         let position = self.cards.iter().position(|c| *c == card)?;
         if codes.len() == self.cards.len() {
             codes.get(position).cloned()

@@ -241,6 +241,31 @@ fn sandbox_pairing_of_row_7_1() {
         row.codes_for_card("5500000000000004", &option).as_deref(),
         Some("GE05000000000000")
     );
+    assert_eq!(
+        row.authorize_code_for_card("5500000000000004", &option)
+            .as_deref(),
+        Some("GE05000000000000")
+    );
+    assert_eq!(row.verify_code_for_card("5500000000000004", &option), None);
+    let row = Scenario::by_no("4").unwrap();
+    assert_eq!(
+        row.authorize_code_for_card("3528000000000007", &option)
+            .as_deref(),
+        Some("G002000000000000")
+    );
+    assert_eq!(
+        row.verify_code_for_card("3528000000000007", &option)
+            .as_deref(),
+        Some("G002A00100000000")
+    );
+    assert_eq!(
+        row.verify_code_for_card("3528000000000007", &ServiceOptionType::MpiComplete),
+        None
+    );
+    assert_eq!(
+        row.authorize_code_for_card("4111111111111111", &option),
+        None
+    );
     let row = Scenario::by_no("7-2").unwrap();
     assert_eq!(
         row.codes_for_card("6950695069506958", &option).as_deref(),

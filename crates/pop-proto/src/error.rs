@@ -1,0 +1,83 @@
+//! The crate's one error type.
+
+use crate::{ResultCode, ValidationErrors};
+
+/// Everything that can go wrong talking to POP or reading its notifications.
+///
+/// Messages name what was wrong (field path, rule, result code) and never
+/// contain the server key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request breaks the guide's constraints; nothing was sent.
+    #[error("invalid request, not sent: {0}")]
+    InvalidRequest(#[from] ValidationErrors),
+
+    /// The request could not be sent or the response not received
+    /// (connection, TLS, timeout).
+    #[cfg(feature = "client")]
+    #[error("transport error talking to POP: {0}")]
+    Transport(#[source] reqwest::Error),
+
+    /// The client could not be built (bad base URL, TLS setup).
+    #[error("POP client configuration: {0}")]
+    Config(String),
+
+    /// POP answered with a failure: HTTP status and the result code it gave.
+    #[error("POP refused the request (HTTP {status}): {result_code} {message}")]
+    GatewayRefused {
+        /// HTTP status (400 validation, 401 authentication, 500 server error).
+        status: u16,
+        /// The POP result code; `description()` explains it.
+        result_code: ResultCode,
+        /// POP's message.
+        message: String,
+    },
+
+    /// The response is not what the guide describes (not JSON, a missing
+    /// field, an unparseable time stamp, a success without a key).
+    #[error("malformed POP response (HTTP {status}): {detail}")]
+    MalformedResponse {
+        /// HTTP status.
+        status: u16,
+        /// What was wrong, with the JSON path where there is one.
+        detail: String,
+    },
+
+    /// The notification body could not be read as parameters (not UTF-8,
+    /// a duplicated form key, not a flat JSON object).
+    #[error("unreadable notification body: {0}")]
+    NotificationBody(#[source] veritrans_sign::Error),
+
+    /// The notification has no `signature` parameter.
+    #[error("notification has no signature parameter")]
+    MissingSignature,
+
+    /// The notification's signature does not match its parameters and the
+    /// server key: it was not sent by POP or was altered.
+    #[error("notification signature does not match: {0}")]
+    Signature(#[source] veritrans_sign::Error),
+
+    /// A verified notification whose `payment_type` / `result_type` pair the
+    /// guide does not describe.
+    #[error(
+        "notification with unknown payment_type {payment_type:?} / result_type {result_type:?}"
+    )]
+    UnknownPaymentType {
+        /// The `payment_type` received.
+        payment_type: Option<String>,
+        /// The `result_type` received.
+        result_type: Option<String>,
+    },
+
+    /// A verified notification whose parameters do not fit the guide's
+    /// types (a number where a string is expected, a missing required
+    /// parameter, `dummy` not `true`/`false`).
+    #[error("malformed notification at {path}: {detail}")]
+    MalformedNotification {
+        /// The parameter.
+        path: String,
+        /// What was wrong.
+        detail: String,
+    },
+}

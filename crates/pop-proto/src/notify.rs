@@ -1,0 +1,193 @@
+//! Redirect and push notifications: verified first, parsed second.
+//!
+//! POP signs every notification with SHA-512 over the sorted parameters and
+//! the server key. [`Redirect::verify_and_parse`] and
+//! [`Push::verify_and_parse`] check that signature (constant-time, in
+//! `veritrans-sign`) over *all* received parameters, including ones this
+//! crate does not know, before anything is interpreted; only then is the
+//! notification typed by `payment_type` and `result_type`. Parameters the
+//! guide does not list are kept in `extra`, in the order received.
+
+use serde_json::{Map, Value};
+use veritrans_sign::PopServerKey;
+
+use crate::generated::notification::Kind;
+pub use crate::generated::notification::{Kind as NotificationKind, Notification};
+use crate::{Error, ResultCode, Status};
+
+/// A verified redirect: the form POSTed to `success_url`, `failure_url` or
+/// `incomplete_url` (also the result object of the `pop.pay` callbacks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redirect {
+    /// The typed notification.
+    pub notification: Notification,
+    /// Parameters the guide does not list (part of the signature), as received.
+    pub extra: Vec<(String, String)>,
+}
+
+/// A verified push: the JSON POSTed to `push_url`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Push {
+    /// The typed notification.
+    pub notification: Notification,
+    /// Parameters the guide does not list (part of the signature), as their
+    /// text (strings unquoted, numbers and booleans as written).
+    pub extra: Vec<(String, String)>,
+}
+
+impl Redirect {
+    /// Verifies the signature of an `application/x-www-form-urlencoded` body,
+    /// then parses it. Every value arrives as text; `dummy` must be `true` or
+    /// `false`.
+    pub fn verify_and_parse(form_body: &[u8], key: &PopServerKey) -> Result<Self, Error> {
+        let params =
+            veritrans_sign::pop::form_params(form_body).map_err(Error::NotificationBody)?;
+        verify(&params, key)?;
+        let kind = kind(&params)?;
+        let mut object = Map::new();
+        let mut extra = Vec::new();
+        for (name, value) in params {
+            match kind.fields().iter().find(|f| f.name == name) {
+                Some(field) if field.boolean => {
+                    let flag = match value.as_str() {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            return Err(Error::MalformedNotification {
+                                path: name,
+                                detail: "expected `true` or `false`".into(),
+                            });
+                        }
+                    };
+                    object.insert(name, Value::Bool(flag));
+                }
+                Some(_) => {
+                    object.insert(name, Value::String(value));
+                }
+                None => extra.push((name, value)),
+            }
+        }
+        Ok(Redirect {
+            notification: typed(kind, object)?,
+            extra,
+        })
+    }
+}
+
+impl Push {
+    /// Verifies the signature of a JSON body, then parses it. JSON types are
+    /// checked against the guide: a number where it says string (or the
+    /// reverse) is [`Error::MalformedNotification`].
+    pub fn verify_and_parse(json_body: &[u8], key: &PopServerKey) -> Result<Self, Error> {
+        let params =
+            veritrans_sign::pop::json_params(json_body).map_err(Error::NotificationBody)?;
+        verify(&params, key)?;
+        let kind = kind(&params)?;
+        let received: Map<String, Value> =
+            serde_json::from_slice(json_body).map_err(|e| Error::MalformedNotification {
+                path: "(body)".into(),
+                detail: e.to_string(),
+            })?;
+        let mut object = Map::new();
+        let mut extra = Vec::new();
+        for (name, text) in params {
+            if kind.fields().iter().any(|f| f.name == name) {
+                if let Some(value) = received.get(&name) {
+                    object.insert(name, value.clone());
+                }
+            } else {
+                extra.push((name, text));
+            }
+        }
+        Ok(Push {
+            notification: typed(kind, object)?,
+            extra,
+        })
+    }
+}
+
+fn verify(params: &[(String, String)], key: &PopServerKey) -> Result<(), Error> {
+    if !params.iter().any(|(name, _)| name == "signature") {
+        return Err(Error::MissingSignature);
+    }
+    veritrans_sign::pop::verify(params, key).map_err(Error::Signature)
+}
+
+fn kind(params: &[(String, String)]) -> Result<Kind, Error> {
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let (payment_type, result_type) = (get("payment_type"), get("result_type"));
+    Kind::select(payment_type, result_type).ok_or_else(|| Error::UnknownPaymentType {
+        payment_type: payment_type.map(str::to_string),
+        result_type: result_type.map(str::to_string),
+    })
+}
+
+fn typed(kind: Kind, object: Map<String, Value>) -> Result<Notification, Error> {
+    Notification::from_value(kind, Value::Object(object)).map_err(|e| {
+        let path = e.path().to_string();
+        Error::MalformedNotification {
+            // serde_path_to_error names the top level ".", e.g. for a missing field.
+            path: if path == "." {
+                "(parameters)".into()
+            } else {
+                path
+            },
+            detail: e.inner().to_string(),
+        }
+    })
+}
+
+macro_rules! common {
+    ($self:ident, $n:ident => $e:expr) => {
+        match $self {
+            Notification::Unspecified($n) => $e,
+            Notification::Card($n) | Notification::Mpi($n) => $e,
+            Notification::CvsApplied($n) => $e,
+            Notification::CvsPaid($n) => $e,
+            Notification::BankApplied($n) => $e,
+            Notification::BankPaid($n) => $e,
+        }
+    };
+}
+
+impl Notification {
+    /// The merchant's `order_id`.
+    pub fn order_id(&self) -> &str {
+        common!(self, n => &n.order_id)
+    }
+
+    /// `merchant_id`.
+    pub fn merchant_id(&self) -> &str {
+        common!(self, n => &n.merchant_id)
+    }
+
+    /// `status`: success or failure of the transaction (or phase).
+    pub fn status(&self) -> &Status {
+        common!(self, n => &n.status)
+    }
+
+    /// `result_code`; `description()` explains it.
+    pub fn result_code(&self) -> &ResultCode {
+        common!(self, n => &n.result_code)
+    }
+
+    /// `v_result_code` from the payment gateway, when it was reached.
+    pub fn v_result_code(&self) -> Option<&str> {
+        common!(self, n => n.v_result_code.as_deref())
+    }
+
+    /// Whether this was a dummy (test) transaction.
+    pub fn dummy(&self) -> bool {
+        common!(self, n => n.dummy)
+    }
+
+    /// `status` is success and `result_code` is R000.
+    pub fn is_success(&self) -> bool {
+        *self.status() == Status::Success && *self.result_code() == ResultCode::R000
+    }
+}

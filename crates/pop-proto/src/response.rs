@@ -1,0 +1,199 @@
+//! Turning the POP server's answers into typed results.
+//!
+//! Kept apart from the HTTP client so a sandbox, a test or another HTTP
+//! stack can use exactly the same interpretation of status and body.
+
+use serde::de::DeserializeOwned;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use crate::types::{
+    AccountManagementKeyResponse, ErrorResponse, PaymentKeyResponse, PaymentLinkResponse,
+};
+use crate::{Error, ResultCode, Status};
+
+/// Japan Standard Time, the zone of every POP time stamp.
+pub const JST: UtcOffset = time::macros::offset!(+9);
+
+/// A payment key for `pop.pay(payment_key, options)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentKey {
+    /// The `payment_key`.
+    pub key: String,
+    /// When it stops being usable (`payment_key_expiry_time`, JST).
+    pub expires_at: OffsetDateTime,
+    /// POP's message.
+    pub message: String,
+}
+
+/// A payment link to send to the customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentLink {
+    /// The `payment_key` behind the link.
+    pub key: String,
+    /// When it stops being usable (JST).
+    pub expires_at: OffsetDateTime,
+    /// The `pay_link_url`.
+    pub url: String,
+    /// POP's message.
+    pub message: String,
+}
+
+/// A key for `pop.accountManagement(account_mgmt_key, options)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountManagementKey {
+    /// The `account_mgmt_key`.
+    pub key: String,
+    /// When it stops being usable (`account_mgmt_key_expiry_time`, JST).
+    pub expires_at: OffsetDateTime,
+    /// POP's message.
+    pub message: String,
+}
+
+/// Parses `YYYYMMDDhhmmss` as a JST time stamp.
+///
+/// ```
+/// let t = pop_proto::parse_jst("20200401000000").unwrap();
+/// assert_eq!(t.to_string(), "2020-04-01 0:00:00.0 +09:00:00");
+/// assert!(pop_proto::parse_jst("2020-04-01").is_none());
+/// ```
+pub fn parse_jst(text: &str) -> Option<OffsetDateTime> {
+    if text.len() != 14 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let format = time::macros::format_description!("[year][month][day][hour][minute][second]");
+    PrimitiveDateTime::parse(text, &format)
+        .ok()
+        .map(|t| t.assume_offset(JST))
+}
+
+/// Interprets a `/pop/v1/payment-key` answer.
+pub fn payment_key(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<PaymentKey, Error> {
+    let r: PaymentKeyResponse = success_body(status, content_type, body)?;
+    refused_unless_success(status, &r.status, &r.result_code, &r.message)?;
+    Ok(PaymentKey {
+        key: required(status, r.payment_key, "payment_key")?,
+        expires_at: expiry(status, r.payment_key_expiry_time, "payment_key_expiry_time")?,
+        message: r.message,
+    })
+}
+
+/// Interprets a `/pop/v1/link-pay` answer.
+pub fn payment_link(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<PaymentLink, Error> {
+    let r: PaymentLinkResponse = success_body(status, content_type, body)?;
+    refused_unless_success(status, &r.status, &r.result_code, &r.message)?;
+    Ok(PaymentLink {
+        key: required(status, r.payment_key, "payment_key")?,
+        expires_at: expiry(status, r.payment_key_expiry_time, "payment_key_expiry_time")?,
+        url: required(status, r.pay_link_url, "pay_link_url")?,
+        message: r.message,
+    })
+}
+
+/// Interprets a `/pop/v1/paynow-acctmgmt-key` answer.
+pub fn account_management_key(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<AccountManagementKey, Error> {
+    let r: AccountManagementKeyResponse = success_body(status, content_type, body)?;
+    refused_unless_success(status, &r.status, &r.result_code, &r.message)?;
+    Ok(AccountManagementKey {
+        key: required(status, r.account_mgmt_key, "account_mgmt_key")?,
+        expires_at: expiry(
+            status,
+            r.account_mgmt_key_expiry_time,
+            "account_mgmt_key_expiry_time",
+        )?,
+        message: r.message,
+    })
+}
+
+/// The body of a 2xx answer as `T`; any other status becomes
+/// `GatewayRefused` (a JSON failure body) or `MalformedResponse`.
+fn success_body<T: DeserializeOwned>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<T, Error> {
+    if !(200..300).contains(&status) {
+        let failure: ErrorResponse = json(status, content_type, body)?;
+        return Err(Error::GatewayRefused {
+            status,
+            result_code: failure.result_code,
+            message: failure.message,
+        });
+    }
+    json(status, content_type, body)
+}
+
+fn json<T: DeserializeOwned>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<T, Error> {
+    let media = content_type
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    if let Some(media) = media.filter(|m| m != "application/json" && !m.ends_with("+json")) {
+        return Err(Error::MalformedResponse {
+            status,
+            detail: format!(
+                "expected application/json, got {media} ({} bytes)",
+                body.len()
+            ),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| Error::MalformedResponse {
+            status,
+            detail: format!("at `{}`: {}", e.path(), e.inner()),
+        })?;
+    de.end().map_err(|e| Error::MalformedResponse {
+        status,
+        detail: format!("trailing data after the JSON body: {e}"),
+    })?;
+    Ok(value)
+}
+
+fn refused_unless_success(
+    status: u16,
+    st: &Status,
+    code: &ResultCode,
+    message: &str,
+) -> Result<(), Error> {
+    if *st == Status::Success && *code == ResultCode::R000 {
+        Ok(())
+    } else {
+        Err(Error::GatewayRefused {
+            status,
+            result_code: code.clone(),
+            message: message.to_string(),
+        })
+    }
+}
+
+fn required(status: u16, value: Option<String>, field: &str) -> Result<String, Error> {
+    value
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| Error::MalformedResponse {
+            status,
+            detail: format!("success without `{field}`"),
+        })
+}
+
+fn expiry(status: u16, value: Option<String>, field: &str) -> Result<OffsetDateTime, Error> {
+    let text = required(status, value, field)?;
+    parse_jst(&text).ok_or_else(|| Error::MalformedResponse {
+        status,
+        detail: format!("`{field}` is not YYYYMMDDhhmmss"),
+    })
+}

@@ -1,0 +1,248 @@
+//! The guide's test data ("Testing POP"), as data: what a dummy transaction
+//! returns for a given card, expiry date, CVS telephone number or bank
+//! amount. A sandbox emulating POP and merchants' own tests read it from
+//! here rather than copying numbers out of the guide.
+
+/// A test card number that succeeds with any expiry date (except those in
+/// [`ERROR_EXPIRY_DATES`]) and any 3- or 4-digit security code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TestCard {
+    /// Card brand.
+    pub brand: &'static str,
+    /// Card number.
+    pub number: &'static str,
+}
+
+/// The guide's test cards (not for 3-D Secure, which has its own list in
+/// the 3DS2.0 supplementary material).
+pub const TEST_CARDS: &[TestCard] = &[
+    TestCard {
+        brand: "Visa",
+        number: "4111111111111111",
+    },
+    TestCard {
+        brand: "MasterCard",
+        number: "5555555555554444",
+    },
+    TestCard {
+        brand: "JCB",
+        number: "3528000000000007",
+    },
+    TestCard {
+        brand: "AMEX",
+        number: "378282246310005",
+    },
+    TestCard {
+        brand: "Diners",
+        number: "36666666666660",
+    },
+];
+
+/// `v_result_code` when a card other than a test card is used in a test.
+pub const NON_TEST_CARD_V_RESULT_CODE: &str = "AC09";
+
+/// `v_result_code` when a 3-D Secure test uses a card not in the 3DS2.0
+/// supplementary material's "B. List of codes by scenario".
+pub const UNLISTED_3DS_CARD_V_RESULT_CODE: &str = "NH02";
+
+/// Security codes may be any value of this many digits.
+pub const SECURITY_CODE_DIGITS: [usize; 2] = [3, 4];
+
+/// An expiry date (`MM/YY`) that makes a test card fail, and the
+/// `v_result_code` it yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorExpiry {
+    /// Expiry date as entered, `MM/YY`.
+    pub expiry: &'static str,
+    /// The `v_result_code` returned.
+    pub v_result_code: &'static str,
+}
+
+/// The guide's expiry date → `v_result_code` table.
+pub const ERROR_EXPIRY_DATES: &[ErrorExpiry] = &[
+    ErrorExpiry {
+        expiry: "01/99",
+        v_result_code: "AG33",
+    },
+    ErrorExpiry {
+        expiry: "02/99",
+        v_result_code: "AG41",
+    },
+    ErrorExpiry {
+        expiry: "03/99",
+        v_result_code: "AG64",
+    },
+    ErrorExpiry {
+        expiry: "04/99",
+        v_result_code: "AG39",
+    },
+    ErrorExpiry {
+        expiry: "05/99",
+        v_result_code: "AG45",
+    },
+    ErrorExpiry {
+        expiry: "06/99",
+        v_result_code: "AG70",
+    },
+    ErrorExpiry {
+        expiry: "07/99",
+        v_result_code: "AG46",
+    },
+    ErrorExpiry {
+        expiry: "08/99",
+        v_result_code: "AG72",
+    },
+    ErrorExpiry {
+        expiry: "09/99",
+        v_result_code: "AG61",
+    },
+    ErrorExpiry {
+        expiry: "10/99",
+        v_result_code: "AG49",
+    },
+    ErrorExpiry {
+        expiry: "11/99",
+        v_result_code: "AG48",
+    },
+    ErrorExpiry {
+        expiry: "12/99",
+        v_result_code: "AG44",
+    },
+    ErrorExpiry {
+        expiry: "01/98",
+        v_result_code: "AG47",
+    },
+    ErrorExpiry {
+        expiry: "02/98",
+        v_result_code: "AG71",
+    },
+    ErrorExpiry {
+        expiry: "03/98",
+        v_result_code: "AG51",
+    },
+];
+
+/// The `v_result_code` a test card yields with this expiry date (`MM/YY`);
+/// `None` means the guide's "arbitrary expiration date" success.
+///
+/// ```
+/// assert_eq!(pop_proto::testing::v_result_code_for_expiry("06/99"), Some("AG70"));
+/// assert_eq!(pop_proto::testing::v_result_code_for_expiry("12/30"), None);
+/// ```
+pub fn v_result_code_for_expiry(expiry: &str) -> Option<&'static str> {
+    ERROR_EXPIRY_DATES
+        .iter()
+        .find(|e| e.expiry == expiry)
+        .map(|e| e.v_result_code)
+}
+
+/// What a dummy transaction does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The transaction succeeds.
+    Success,
+    /// The transaction fails.
+    Failure,
+}
+
+/// Convenience store: first two digits of the telephone number that succeed.
+pub const CVS_SUCCESS_PHONE_PREFIXES: &[&str] = &["09", "08", "07", "06", "05"];
+/// Convenience store: first two digits of the telephone number that fail.
+pub const CVS_FAILURE_PHONE_PREFIXES: &[&str] = &["00", "01", "02", "03", "04"];
+
+/// The outcome of a dummy convenience store payment for the telephone number
+/// the customer enters; `None` when its first two digits are in neither of
+/// the guide's lists (the guide does not say what happens).
+///
+/// ```
+/// use pop_proto::testing::{cvs_outcome, Outcome};
+/// assert_eq!(cvs_outcome("09012345678"), Some(Outcome::Success));
+/// assert_eq!(cvs_outcome("0312345678"), Some(Outcome::Failure));
+/// assert_eq!(cvs_outcome("1234"), None);
+/// ```
+pub fn cvs_outcome(telephone: &str) -> Option<Outcome> {
+    let prefix = telephone.get(0..2)?;
+    if CVS_SUCCESS_PHONE_PREFIXES.contains(&prefix) {
+        Some(Outcome::Success)
+    } else if CVS_FAILURE_PHONE_PREFIXES.contains(&prefix) {
+        Some(Outcome::Failure)
+    } else {
+        None
+    }
+}
+
+/// The outcome of a dummy bank payment: the last digit of `gross_amount` is
+/// 0 for success, anything else fails.
+///
+/// ```
+/// use pop_proto::testing::{bank_outcome, Outcome};
+/// assert_eq!(bank_outcome(10000), Outcome::Success);
+/// assert_eq!(bank_outcome(10001), Outcome::Failure);
+/// ```
+pub fn bank_outcome(gross_amount: i64) -> Outcome {
+    if gross_amount % 10 == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    }
+}
+
+/// A redirect body signed the way POP signs it, for testing a merchant's
+/// redirect handler: `params` form-encoded with `signature` appended.
+///
+/// ```
+/// use pop_proto::{testing, Redirect};
+/// use veritrans_sign::PopServerKey;
+///
+/// let key = PopServerKey::new("Test-POP-Server-Key");
+/// let body = testing::signed_redirect_body(
+///     &[("merchant_id", "M1"), ("order_id", "ORDER-0001"), ("status", "failure"),
+///       ("result_code", "RC34"), ("dummy", "true")],
+///     &key,
+/// );
+/// let redirect = Redirect::verify_and_parse(&body, &key).unwrap();
+/// assert_eq!(redirect.notification.order_id(), "ORDER-0001");
+/// ```
+pub fn signed_redirect_body(
+    params: &[(&str, &str)],
+    key: &veritrans_sign::PopServerKey,
+) -> Vec<u8> {
+    let signature = veritrans_sign::pop::sign(params, key);
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params.iter().copied())
+        .append_pair("signature", &signature)
+        .finish()
+        .into_bytes()
+}
+
+/// A push body signed the way POP signs it, for testing a merchant's push
+/// handler: `params` (a flat JSON object without `signature`) with
+/// `signature` added.
+///
+/// ```
+/// use pop_proto::{testing, Push};
+/// use veritrans_sign::PopServerKey;
+///
+/// let key = PopServerKey::new("Test-POP-Server-Key");
+/// let params = serde_json::json!({"merchant_id": "M1", "order_id": "ORDER-0001",
+///     "status": "success", "result_code": "R000", "payment_type": "card", "dummy": true});
+/// let body = testing::signed_push_body(params.as_object().unwrap(), &key).unwrap();
+/// assert!(Push::verify_and_parse(&body, &key).unwrap().notification.is_success());
+/// ```
+///
+/// # Errors
+/// [`Error::NotificationBody`](crate::Error::NotificationBody) when `params`
+/// is not flat (POP never sends nested values).
+pub fn signed_push_body(
+    params: &serde_json::Map<String, serde_json::Value>,
+    key: &veritrans_sign::PopServerKey,
+) -> Result<Vec<u8>, crate::Error> {
+    let mut object = params.clone();
+    object.remove("signature");
+    let unsigned = serde_json::Value::Object(object.clone()).to_string();
+    let pairs = veritrans_sign::pop::json_params(unsigned.as_bytes())
+        .map_err(crate::Error::NotificationBody)?;
+    let signature = veritrans_sign::pop::sign(&pairs, key);
+    object.insert("signature".into(), serde_json::Value::String(signature));
+    Ok(serde_json::Value::Object(object).to_string().into_bytes())
+}
