@@ -29,6 +29,13 @@ pub enum Command {
     /// Prints one JSON line on start-up: its base URL, the gateways it
     /// emulates and the (test) credentials it accepts.
     Sandbox(SandboxArgs),
+    /// Take the tour: start the sandbox and a small merchant server in this
+    /// process (loopback only) and pay, verify, capture, refund and fail
+    /// through every emulated gateway, narrating each step.
+    ///
+    /// Ends with a table of the steps; exit status 0 when every step passed,
+    /// 1 when one did not (the reason is printed).
+    Tour,
 }
 
 /// `veritrans sandbox`: where to listen and which test credentials to accept.

@@ -10,6 +10,7 @@ mod args;
 mod input;
 mod run;
 mod sandbox;
+mod tour;
 
 use std::process::ExitCode;
 
@@ -17,10 +18,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    if let args::Command::Sandbox(sandbox_args) = cli.command {
-        return sandbox::serve(sandbox_args);
-    }
-    match run::run(cli.command) {
+    let command = match cli.command {
+        args::Command::Sandbox(sandbox_args) => return sandbox::serve(sandbox_args),
+        args::Command::Tour => return tour::run(),
+        other => other,
+    };
+    match run::run(command) {
         Ok(output) => {
             println!("{output}");
             ExitCode::SUCCESS

@@ -58,6 +58,7 @@ pub fn run(command: Command) -> Result<String, Failure> {
         Command::Sign(scheme) => sign(scheme),
         Command::Verify(scheme) => verify(scheme),
         Command::Sandbox(_) => Err(Failure::malformed("the sandbox is not a one-shot command")),
+        Command::Tour => Err(Failure::malformed("the tour is not a one-shot command")),
     }
 }
 

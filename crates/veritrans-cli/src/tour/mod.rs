@@ -1,0 +1,201 @@
+//! `veritrans tour`: the whole project in one command. It starts the sandbox
+//! and a small merchant server in this process (both on 127.0.0.1, random
+//! ports: no network beyond loopback), then acts as a merchant with the
+//! protocol crates' own clients and verification, narrating every step, and
+//! ends with a table. Exit status 0 only when every step's checks held.
+//!
+//! One module per gateway (`unified`, `jpayment`, `mpi`) plus `failures`
+//! (what a merchant sees when something is wrong); each is a list of steps
+//! run through [`Tour::step`]. A gateway joins the tour as one more module
+//! and one more line in [`run_steps`].
+
+mod failures;
+mod jpayment;
+mod merchant;
+mod mpi;
+mod narrate;
+mod unified;
+
+use std::future::Future;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use veritrans::unified::client::{Client, Environment, RetryPolicy};
+use veritrans::unified::validate::Mode;
+use veritrans::unified::{MerchantKeys, UnifiedToken};
+use veritrans_sandbox::{RunningSandbox, Sandbox};
+
+use merchant::Merchant;
+use narrate::{Outcome, Started, StepRecord};
+
+/// No step may take longer than this; a hung step fails instead of hanging the tour.
+const STEP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs the tour; prints as it goes; 0 when every step passed, 1 otherwise,
+/// 2 when the sandbox or the merchant server cannot start.
+pub fn run() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(tour()) {
+        Ok(records) if narrate::all_passed(&records) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(reason) => {
+            eprintln!("error: {reason}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn tour() -> Result<Vec<StepRecord>, String> {
+    let sandbox = Sandbox::builder()
+        // Webhooks and pushes are retried quickly so the tour stays short.
+        .retry_policy(veritrans_sandbox::RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(100),
+            attempt_timeout: Duration::from_secs(2),
+        })
+        .start()
+        .await
+        .map_err(|e| format!("the sandbox cannot start: {e}"))?;
+    let credentials = sandbox.credentials();
+    let keys = MerchantKeys::new(
+        credentials.merchant_ccid.clone(),
+        credentials.merchant_auth_key.clone(),
+    );
+    let mpi_key = credentials.mpi_server_key.clone();
+    let merchant = Merchant::start(keys, mpi_key).await?;
+    let unified = Client::builder(
+        Environment::Custom {
+            base_url: sandbox.base_url().to_string(),
+            mode: Mode::Sandbox,
+        },
+        UnifiedToken::new(credentials.unified_token.expose_secret()),
+    )
+    // Retries of `retry_request` answers are the client's; the tour shows a
+    // simulated provider failure as the merchant first sees it.
+    .retry(RetryPolicy::none())
+    .timeout(Duration::from_secs(5))
+    .build()
+    .map_err(|e| format!("the Unified API client cannot be built: {e}"))?;
+    let browser = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .map_err(|e| format!("the HTTP client cannot be built: {e}"))?;
+
+    println!("veritrans tour: a merchant's day against the local sandbox");
+    println!(
+        "sandbox  {} (public test credentials only)",
+        sandbox.base_url()
+    );
+    println!(
+        "merchant {} (receives webhooks, pushes and redirects)",
+        merchant.url("")
+    );
+
+    let ctx = Ctx {
+        sandbox,
+        merchant,
+        unified,
+        browser,
+    };
+    let mut tour = Tour::default();
+    run_steps(&mut tour, &ctx).await;
+
+    println!();
+    println!("{}", narrate::summary(&tour.records));
+    let Ctx { sandbox, .. } = ctx;
+    if let Err(e) = sandbox.shutdown().await {
+        eprintln!("warning: the sandbox did not stop cleanly: {e}");
+    }
+    Ok(tour.records)
+}
+
+/// Every section of the tour, in order. POP joins as `pop::run(tour, ctx)`
+/// once the sandbox emulates it.
+async fn run_steps(tour: &mut Tour, ctx: &Ctx) {
+    unified::run(tour, ctx).await;
+    jpayment::run(tour, ctx).await;
+    mpi::run(tour, ctx).await;
+    failures::run(tour, ctx).await;
+}
+
+/// What every step may use: the sandbox, the merchant server, the clients.
+pub struct Ctx {
+    /// The in-process sandbox.
+    pub sandbox: RunningSandbox,
+    /// The in-process merchant server.
+    pub merchant: Merchant,
+    /// `unified-proto`'s client, pointed at the sandbox.
+    pub unified: Client,
+    /// Plays the consumer's browser: plain HTTP, redirects followed by hand.
+    pub browser: reqwest::Client,
+}
+
+/// What a step hands on: a value for later steps and a line on what it saw.
+pub struct Done<T> {
+    value: T,
+    detail: String,
+}
+
+/// A passed step's result.
+pub fn done<T>(value: T, detail: impl Into<String>) -> Result<Done<T>, String> {
+    Ok(Done {
+        value,
+        detail: detail.into(),
+    })
+}
+
+/// A step's check: `Err(reason)` when `ok` is false.
+pub fn check(ok: bool, reason: impl FnOnce() -> String) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(reason()) }
+}
+
+/// The steps run so far.
+#[derive(Default)]
+pub struct Tour {
+    records: Vec<StepRecord>,
+}
+
+impl Tour {
+    /// Runs one step: prints its start, awaits it (at most [`STEP_TIMEOUT`]),
+    /// prints its end with the timing, records it. `None` when it failed, so
+    /// the steps that need its result are not attempted.
+    pub async fn step<T>(
+        &mut self,
+        gateway: &'static str,
+        name: &'static str,
+        body: impl Future<Output = Result<Done<T>, String>>,
+    ) -> Option<T> {
+        let number = self.records.len() + 1;
+        println!("{}", narrate::start_line(number, gateway, name));
+        let started = Started::new(number, gateway, name);
+        let result = match tokio::time::timeout(STEP_TIMEOUT, body).await {
+            Ok(result) => result,
+            Err(_) => Err(format!("no answer within {} s", STEP_TIMEOUT.as_secs())),
+        };
+        let (value, outcome) = match result {
+            Ok(done) => (Some(done.value), Outcome::Passed(done.detail)),
+            Err(reason) => (None, Outcome::Failed(reason)),
+        };
+        let record = started.finish(outcome);
+        println!("{}", narrate::end_line(&record));
+        self.records.push(record);
+        value
+    }
+
+    /// Prints a section heading.
+    pub fn section(&self, title: &str) {
+        println!("{}", narrate::heading(title));
+    }
+}

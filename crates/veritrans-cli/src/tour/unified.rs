@@ -1,0 +1,518 @@
+//! The VeriTrans4G Unified API part of the tour: a PayPay payment from the
+//! request to a partial refund, a Rakuten Pay subscription with an on-demand
+//! charge, and a provider failure from the guide's Testing tables.
+
+use std::time::Duration;
+
+use veritrans::unified::client::interpret;
+use veritrans::unified::validate::{self, Context, Mode};
+use veritrans::unified::*;
+
+use super::{Ctx, Tour, check, done};
+
+const GATEWAY: &str = "unified";
+const PAYMENT: &str = "tour-paypay-1";
+const SUBSCRIPTION: &str = "tour-rakuten-sub-1";
+const ON_DEMAND: &str = "tour-rakuten-charge-1";
+
+pub async fn run(tour: &mut Tour, ctx: &Ctx) {
+    tour.section("Unified API: PayPay payment");
+    paypay(tour, ctx).await;
+    tour.section("Unified API: Rakuten Pay subscription");
+    rakuten(tour, ctx).await;
+    tour.section("Unified API: a provider failure");
+    provider_failure(tour, ctx).await;
+}
+
+/// The merchant's pages the consumer comes back to. The paymentId in the
+/// path is the merchant's session: the redirect must carry that paymentId.
+fn pay_control(ctx: &Ctx, payment_id: &str, push_url: Option<String>) -> PayControl {
+    let back = ctx.merchant.url(&format!("/unified/return/{payment_id}"));
+    PayControl {
+        request_mode: Some(RequestMode::Sandbox),
+        success_url: back.clone(),
+        cancel_url: back.clone(),
+        error_url: back,
+        push_url,
+    }
+}
+
+pub fn paypay_pay(
+    ctx: &Ctx,
+    payment_id: &str,
+    amount: u64,
+    push_url: Option<String>,
+) -> PayRequest {
+    PayRequest {
+        order: PayOrder {
+            pay_type: PayType::Paypay,
+            payment_id: payment_id.into(),
+            amount: yen(amount),
+            auth_capture_type: Some(AuthCaptureType::Auth),
+            commodity_type: None,
+            description: Some("veritrans tour".into()),
+        },
+        control: pay_control(ctx, payment_id, push_url),
+        customer: None,
+        item: vec![],
+        merchant: None,
+        payment_instrument: None,
+        transaction: None,
+    }
+}
+
+/// Sends a request whose only rule broken is the client's pushUrl rule
+/// (https, port 443, public host): the merchant server of the tour listens
+/// on loopback, which the sandbox accepts and a real gateway would not. The
+/// request is still checked by every other rule, its body is the client's
+/// own serialisation and the answer is read by the client's interpreter.
+async fn send_with_loopback_push<C: Command>(
+    ctx: &Ctx,
+    request: &C,
+    idempotency_key: &str,
+) -> Result<veritrans::unified::Response<C::Response>, String> {
+    if let Err(e) = validate::validate(request, &Context::new(Mode::Sandbox)) {
+        let Error::InvalidRequest { violations, .. } = &e else {
+            return Err(e.to_string());
+        };
+        check(
+            violations.iter().all(|v| v.path.ends_with("pushUrl")),
+            || e.to_string(),
+        )?;
+    }
+    let body = validate::body_of(request).map_err(|e| e.to_string())?;
+    let answer = ctx
+        .browser
+        .post(format!("{}{}", ctx.sandbox.base_url(), C::PATH))
+        .bearer_auth(ctx.sandbox.credentials().unified_token.expose_secret())
+        .header("Content-Type", "application/json")
+        .header("X-VT-Idempotency-Key", idempotency_key)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| format!("{}: {e}", C::NAME))?;
+    let status = answer.status().as_u16();
+    let bytes = answer
+        .bytes()
+        .await
+        .map_err(|e| format!("{}: {e}", C::NAME))?;
+    interpret::<C>(status, &bytes, idempotency_key).map_err(|e| e.to_string())
+}
+
+/// The consumer's browser: opens the provider page, clicks `outcome`, and
+/// follows the 303 back to the merchant. Returns the redirect's URL.
+pub async fn consumer_chooses(
+    ctx: &Ctx,
+    redirect_url: &str,
+    outcome: &str,
+) -> Result<String, String> {
+    let page = ctx
+        .browser
+        .get(redirect_url)
+        .send()
+        .await
+        .map_err(|e| format!("provider page: {e}"))?;
+    check(page.status() == 200, || {
+        format!("provider page answered {}", page.status())
+    })?;
+    let html = page
+        .text()
+        .await
+        .map_err(|e| format!("provider page: {e}"))?;
+    check(
+        html.contains(&format!("data-outcome=\"{outcome}\"")),
+        || format!("the provider page offers no `{outcome}`"),
+    )?;
+    let chosen = ctx
+        .browser
+        .get(format!("{redirect_url}/{outcome}"))
+        .send()
+        .await
+        .map_err(|e| format!("choosing {outcome}: {e}"))?;
+    check(chosen.status() == 303, || {
+        format!(
+            "choosing {outcome} answered {}, expected 303",
+            chosen.status()
+        )
+    })?;
+    let location = chosen
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .ok_or("the 303 has no Location")?
+        .to_string();
+    let back = ctx
+        .browser
+        .get(&location)
+        .send()
+        .await
+        .map_err(|e| format!("back at the merchant: {e}"))?;
+    let status = back.status();
+    let text = back.text().await.unwrap_or_default();
+    check(status == 200, || {
+        format!("the merchant refused the redirect ({status}): {text}")
+    })?;
+    Ok(location)
+}
+
+fn order_amount(order: Option<&ResponseOrder>) -> Option<&str> {
+    order.and_then(|o| o.amount.as_deref())
+}
+
+async fn paypay(tour: &mut Tour, ctx: &Ctx) {
+    let push_url = ctx.merchant.url("/unified/webhook");
+    let Some((reference, redirect_url)) = tour
+        .step(GATEWAY, "PayPay pay 1000 yen", async {
+            let request = paypay_pay(ctx, PAYMENT, 1000, Some(push_url));
+            let paid = send_with_loopback_push(ctx, &request, "tour-pay-1").await?;
+            check(paid.is_success(), || format!("pay answered {:?}", paid.result_code))?;
+            let reference = paid
+                .body
+                .transaction
+                .and_then(|t| t.fep_reference_id)
+                .ok_or("no transaction.fepReferenceId")?;
+            let redirect_url = paid
+                .body
+                .control
+                .and_then(|c| c.redirect_url)
+                .ok_or("no control.redirectUrl")?;
+            let detail = format!(
+                "UA-000-001, fepReferenceId {reference} (loopback pushUrl: body and answer via the client's body_of/interpret)"
+            );
+            done((reference, redirect_url), detail)
+        })
+        .await
+    else {
+        return;
+    };
+
+    let paid_redirect = tour
+        .step(GATEWAY, "consumer pays on the provider page", async {
+            let location = consumer_chooses(ctx, &redirect_url, "pay").await?;
+            let seen = ctx.merchant.seen(|s| s.redirects.last().cloned());
+            let seen = seen.ok_or("the merchant recorded no redirect")?;
+            check(seen.payment_id == PAYMENT, || {
+                format!("redirect for {}", seen.payment_id)
+            })?;
+            check(seen.result_code.as_deref() == Some("UA-000-001"), || {
+                format!("redirect resultCode {:?}", seen.result_code)
+            })?;
+            check(
+                seen.fep_reference_id.as_deref() == Some(reference.as_str()),
+                || format!("redirect fepReferenceId {:?}", seen.fep_reference_id),
+            )?;
+            done(
+                location,
+                "303 to the merchant; Redirect::verify checked vAuthInfo and paymentId",
+            )
+        })
+        .await;
+    if paid_redirect.is_none() {
+        return;
+    }
+
+    let webhook_id = tour
+        .step(GATEWAY, "webhook verified by the merchant", async {
+            let arrived = ctx
+                .merchant
+                .wait_for(Duration::from_secs(5), |s| {
+                    s.webhooks
+                        .iter()
+                        .any(|w| w.payment_id.as_deref() == Some(PAYMENT))
+                })
+                .await;
+            check(arrived, || "no verified webhook within 5 s".into())?;
+            let hook = ctx
+                .merchant
+                .seen(|s| {
+                    s.webhooks
+                        .iter()
+                        .find(|w| w.payment_id.as_deref() == Some(PAYMENT))
+                        .cloned()
+                })
+                .ok_or("webhook vanished")?;
+            check(hook.result_code.as_deref() == Some("UA-000-001"), || {
+                format!("webhook resultCode {:?}", hook.result_code)
+            })?;
+            check(!hook.duplicate, || {
+                "the first delivery was taken for a duplicate".into()
+            })?;
+            let detail = format!(
+                "X-VT-Content-hmac valid, X-VT-webhook-id {}, UA-000-001",
+                hook.id
+            );
+            done(hook.id, detail)
+        })
+        .await;
+
+    if let Some(webhook_id) = webhook_id {
+        tour.step(GATEWAY, "duplicate webhook recognised and skipped", async {
+            let hook_url = ctx.merchant.url("/unified/webhook");
+            let inspect = ctx.sandbox.inspect();
+            let delivery = inspect
+                .deliveries()
+                .into_iter()
+                .find(|d| d.url == hook_url)
+                .ok_or("the sandbox made no delivery to the merchant")?;
+            inspect
+                .wait_delivery_settled(&delivery.id, Duration::from_secs(5))
+                .await
+                .ok_or("the first delivery did not settle")?;
+            inspect
+                .redeliver(&delivery.id)
+                .map_err(|e| format!("redeliver: {e}"))?;
+            let skipped = ctx
+                .merchant
+                .wait_for(Duration::from_secs(5), |s| {
+                    s.webhooks.iter().any(|w| w.id == webhook_id && w.duplicate)
+                })
+                .await;
+            check(skipped, || {
+                "the redelivered webhook was not recognised".into()
+            })?;
+            let (deliveries, processed) = ctx.merchant.seen(|s| {
+                let same: Vec<_> = s.webhooks.iter().filter(|w| w.id == webhook_id).collect();
+                (same.len(), same.iter().filter(|w| !w.duplicate).count())
+            });
+            check(processed == 1, || format!("processed {processed} times"))?;
+            done(
+                (),
+                format!(
+                    "{deliveries} deliveries of {webhook_id}, processed once, each answered 200"
+                ),
+            )
+        })
+        .await;
+    }
+
+    let Some(()) = tour
+        .step(GATEWAY, "getTransactionResult", async {
+            let result = ctx
+                .unified
+                .send(&GetTransactionResultRequest {
+                    transaction: TransactionResultQuery {
+                        fep_reference_id: reference.clone(),
+                    },
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+            check(result.is_success(), || {
+                format!("resultCode {:?}", result.result_code)
+            })?;
+            let data = result.body.transaction_data.ok_or("no transactionData")?;
+            let amount = order_amount(data.order.as_ref()).map(str::to_string);
+            check(amount.as_deref() == Some("1000"), || {
+                format!("amount {amount:?}")
+            })?;
+            done((), "UA-000-001, authorised 1000 yen")
+        })
+        .await
+    else {
+        return;
+    };
+
+    let Some(()) = tour
+        .step(GATEWAY, "capture", async {
+            let captured = ctx
+                .unified
+                .send(&CaptureRequest {
+                    order: CaptureOrder {
+                        payment_id: Some(PAYMENT.into()),
+                        ..Default::default()
+                    },
+                    control: None,
+                    transaction: None,
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+            check(captured.is_success(), || {
+                format!("resultCode {:?}", captured.result_code)
+            })?;
+            let amount = order_amount(captured.body.order.as_ref()).map(str::to_string);
+            check(amount.as_deref() == Some("1000"), || {
+                format!("captured {amount:?}")
+            })?;
+            done((), "captured 1000 yen")
+        })
+        .await
+    else {
+        return;
+    };
+
+    tour.step(GATEWAY, "partial refund 300 yen", async {
+        let refunded = ctx
+            .unified
+            .send_with(
+                &CancelRequest {
+                    order: CancelOrder {
+                        payment_id: Some(PAYMENT.into()),
+                        amount: Some(yen(300)),
+                        ..Default::default()
+                    },
+                    control: None,
+                    transaction: None,
+                },
+                veritrans::unified::client::SendOptions::default().pay_type("paypay"),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        check(refunded.is_success(), || {
+            format!("resultCode {:?}", refunded.result_code)
+        })?;
+        let left = order_amount(refunded.body.order.as_ref()).map(str::to_string);
+        check(left.as_deref() == Some("700"), || {
+            format!("balance {left:?}, expected 700")
+        })?;
+        done((), "cancel with amount 300: 700 yen left on the order")
+    })
+    .await;
+}
+
+async fn rakuten(tour: &mut Tour, ctx: &Ctx) {
+    let Some(redirect_url) = tour
+        .step(GATEWAY, "Rakuten Pay subscribe", async {
+            let back = ctx.merchant.url(&format!("/unified/return/{SUBSCRIPTION}"));
+            let request = SubscribeRequest {
+                order: SubscribeOrder {
+                    pay_type: PayType::Rakuten,
+                    payment_id: SUBSCRIPTION.into(),
+                    commodity_type: None,
+                    description: None,
+                    order_name: Some("monthly plan".into()),
+                },
+                control: SubscribeControl {
+                    request_mode: Some(RequestMode::Sandbox),
+                    success_url: back.clone(),
+                    cancel_url: back.clone(),
+                    error_url: back,
+                    push_url: None,
+                    deregistration_push_url: None,
+                },
+                customer: None,
+                item: vec![SubscribeItem {
+                    id: Some("plan1".into()),
+                    name: Some("plan".into()),
+                    category_id: None,
+                }],
+                merchant: None,
+                payment_instrument: None,
+                transaction: None,
+            };
+            let answer = ctx
+                .unified
+                .send(&request)
+                .await
+                .map_err(|e| e.to_string())?;
+            check(answer.is_success(), || {
+                format!("resultCode {:?}", answer.result_code)
+            })?;
+            let url = answer
+                .body
+                .control
+                .and_then(|c| c.redirect_url)
+                .ok_or("no control.redirectUrl")?;
+            done(
+                url,
+                "UA-000-001, consumer sent to agree on the provider page",
+            )
+        })
+        .await
+    else {
+        return;
+    };
+
+    let Some(()) = tour
+        .step(GATEWAY, "consumer agrees to the subscription", async {
+            consumer_chooses(ctx, &redirect_url, "success").await?;
+            let seen = ctx
+                .merchant
+                .seen(|s| {
+                    s.redirects
+                        .iter()
+                        .find(|r| r.payment_id == SUBSCRIPTION)
+                        .cloned()
+                })
+                .ok_or("the merchant recorded no redirect")?;
+            check(seen.result_code.as_deref() == Some("UA-000-001"), || {
+                format!("redirect resultCode {:?}", seen.result_code)
+            })?;
+            done((), "redirect verified: UA-000-001")
+        })
+        .await
+    else {
+        return;
+    };
+
+    tour.step(GATEWAY, "on-demand charge 500 yen", async {
+        let charged = ctx
+            .unified
+            .send(&ChargeRequest {
+                order: ChargeOrder {
+                    amount: yen(500),
+                    auth_capture_type: None,
+                    description: None,
+                    original_fep_order_id: None,
+                    original_payment_id: Some(SUBSCRIPTION.into()),
+                    payment_id: ON_DEMAND.into(),
+                },
+                control: None,
+                item: vec![],
+                merchant: None,
+                transaction: None,
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        check(charged.is_success(), || {
+            format!("resultCode {:?}", charged.result_code)
+        })?;
+        let v = charged.body.result.and_then(|r| r.v_result_code);
+        let original = charged.body.order.and_then(|o| o.original_payment_id);
+        check(original.as_deref() == Some(SUBSCRIPTION), || {
+            format!("originalPaymentId {original:?}")
+        })?;
+        done(
+            (),
+            format!(
+                "UA-000-001 (vResultCode {}) on {SUBSCRIPTION}",
+                v.unwrap_or_default()
+            ),
+        )
+    })
+    .await;
+}
+
+async fn provider_failure(tour: &mut Tour, ctx: &Ctx) {
+    tour.step(GATEWAY, "simulated provider failure (amount 1008)", async {
+        // The guide's PayPay Testing table: an amount ending in 8 makes the
+        // provider fail the payment.
+        let request = paypay_pay(ctx, "tour-paypay-fail", 1008, None);
+        let refused = match ctx.unified.send(&request).await {
+            Ok(r) => return Err(format!("expected a refusal, got {:?}", r.result_code)),
+            Err(Error::GatewayRefused(r)) => r,
+            Err(e) => return Err(e.to_string()),
+        };
+        let code = refused.result_code.as_ref().map(ToString::to_string);
+        check(code.as_deref() == Some("UA-PRV-001"), || {
+            refused.to_string()
+        })?;
+        let v = refused
+            .body
+            .as_ref()
+            .and_then(|b| b.pointer("/result/vResultCode"))
+            .and_then(|v| v.as_str())
+            .unwrap_or("-")
+            .to_string();
+        let action = refused
+            .action_code
+            .as_ref()
+            .map_or_else(|| "-".to_string(), ToString::to_string);
+        done(
+            (),
+            format!(
+                "HTTP {}, UA-PRV-001, vResultCode {v}, actionCode {action}",
+                refused.http_status
+            ),
+        )
+    })
+    .await;
+}
