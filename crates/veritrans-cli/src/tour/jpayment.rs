@@ -57,7 +57,7 @@ pub async fn run(tour: &mut Tour, ctx: &Ctx) {
             })?;
             done(
                 card.card_seq,
-                "token for 4111 1111 1111 1111 (test card) stored in slot 1",
+                "token for test card 411111******1111 (the number never reaches the merchant) stored in slot 1",
             )
         })
         .await

@@ -190,6 +190,9 @@ impl Tour {
         };
         let record = started.finish(outcome);
         println!("{}", narrate::end_line(&record));
+        if matches!(record.outcome, Outcome::Failed(_)) {
+            println!("     (steps of this section that need its result are skipped)");
+        }
         self.records.push(record);
         value
     }
