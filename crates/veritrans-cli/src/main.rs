@@ -1,9 +1,11 @@
 //! `veritrans`: sign and verify VeriTrans notifications while debugging an
-//! integration.
+//! integration, run the local sandbox, or take the tour.
 //!
-//! Exit status: 0 valid (or signed), 1 the signature does not match,
-//! 2 bad usage or malformed input (one line on standard error says why).
-//! Nothing it prints ever contains a secret.
+//! Exit status: 0 valid (or signed, or every tour step passed), 1 the
+//! signature does not match (or a tour step failed), 2 bad usage or
+//! malformed input (one line on standard error says why). Nothing it prints
+//! ever contains a secret beyond the sandbox's public test credentials
+//! (`veritrans sandbox` prints those on purpose).
 #![forbid(unsafe_code)]
 
 mod args;
