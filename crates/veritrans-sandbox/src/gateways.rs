@@ -14,11 +14,15 @@ use crate::state::AppState;
 
 pub mod jpayment;
 pub mod mpi;
+pub mod pop;
 
 /// The gateways whose routes this module serves; reported by `GET /_sandbox/health`.
-pub const EMULATED: &[Gateway] = &[Gateway::JPayment, Gateway::Mpi];
+pub const EMULATED: &[Gateway] = &[Gateway::JPayment, Gateway::Mpi, Gateway::Pop];
 
 /// Every gateway's routes, merged. Add one `.merge(…)` line per gateway.
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(jpayment::routes()).merge(mpi::routes())
+    Router::new()
+        .merge(jpayment::routes())
+        .merge(mpi::routes())
+        .merge(pop::routes())
 }
