@@ -127,23 +127,40 @@ struct Order {
 
 // ---------------------------------------------------------------- server API
 
-/// A POP failure body with its HTTP status.
-fn failure(status: StatusCode, code: ResultCode, detail: Option<String>) -> Response {
-    let base = code.description().unwrap_or("Error").to_owned();
-    let message = match detail {
-        Some(d) => format!("{base} ({d})"),
-        None => base,
-    };
-    let body = ErrorResponse {
-        message,
-        result_code: code,
-        status: Status::Failure,
-    };
-    (status, Json(body)).into_response()
+/// A POP failure answer: HTTP status, result code, and what exactly was wrong.
+#[derive(Debug)]
+struct Failure {
+    status: StatusCode,
+    code: ResultCode,
+    detail: Option<String>,
+}
+
+fn failure(status: StatusCode, code: ResultCode, detail: Option<String>) -> Failure {
+    Failure {
+        status,
+        code,
+        detail,
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let base = self.code.description().unwrap_or("Error").to_owned();
+        let message = match self.detail {
+            Some(d) => format!("{base} ({d})"),
+            None => base,
+        };
+        let body = ErrorResponse {
+            message,
+            result_code: self.code,
+            status: Status::Failure,
+        };
+        (self.status, Json(body)).into_response()
+    }
 }
 
 async fn get_refused() -> Response {
-    failure(StatusCode::BAD_REQUEST, ResultCode::RC32, None)
+    failure(StatusCode::BAD_REQUEST, ResultCode::RC32, None).into_response()
 }
 
 fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
@@ -167,7 +184,7 @@ fn parse_request<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &[u8],
     required: &[&str],
-) -> Result<T, Response> {
+) -> Result<T, Failure> {
     if !authorised(state, headers) {
         return Err(failure(StatusCode::UNAUTHORIZED, ResultCode::RC17, None));
     }
@@ -212,7 +229,7 @@ fn parse_request<T: DeserializeOwned>(
     })
 }
 
-fn validated<T: Validate>(request: &T) -> Result<(), Response> {
+fn validated<T: Validate>(request: &T) -> Result<(), Failure> {
     request.validate_on(now_jst().date()).map_err(|errors| {
         let detail = errors
             .iter()
@@ -291,7 +308,7 @@ fn create_order(
     store: &Store,
     new: NewOrder,
     kind: &str,
-) -> Result<(String, OffsetDateTime), Response> {
+) -> Result<(String, OffsetDateTime), Failure> {
     let expires_at = now_jst() + time::Duration::minutes(expiry_minutes(new.expiry));
     let key = {
         let mut inner = store.lock();
@@ -347,10 +364,10 @@ async fn payment_key(
     let request: PaymentKeyRequest =
         match parse_request(&state, &headers, &body, &["order_id", "gross_amount"]) {
             Ok(r) => r,
-            Err(response) => return response,
+            Err(response) => return response.into_response(),
         };
     if let Err(response) = validated(&request) {
-        return response;
+        return response.into_response();
     }
     let new = NewOrder {
         order_id: request.order_id,
@@ -380,7 +397,7 @@ async fn payment_key(
             }),
         )
             .into_response(),
-        Err(response) => response,
+        Err(response) => response.into_response(),
     }
 }
 
@@ -393,10 +410,10 @@ async fn payment_link(
     let request: PaymentLinkRequest =
         match parse_request(&state, &headers, &body, &["order_id", "gross_amount"]) {
             Ok(r) => r,
-            Err(response) => return response,
+            Err(response) => return response.into_response(),
         };
     if let Err(response) = validated(&request) {
-        return response;
+        return response.into_response();
     }
     let new = NewOrder {
         order_id: request.order_id,
@@ -430,7 +447,7 @@ async fn payment_link(
             }),
         )
             .into_response(),
-        Err(response) => response,
+        Err(response) => response.into_response(),
     }
 }
 
@@ -443,10 +460,10 @@ async fn account_management_key(
     let request: AccountManagementKeyRequest =
         match parse_request(&state, &headers, &body, &["paynow_account_id"]) {
             Ok(r) => r,
-            Err(response) => return response,
+            Err(response) => return response.into_response(),
         };
     if let Err(response) = validated(&request) {
-        return response;
+        return response.into_response();
     }
     let expires_at = now_jst()
         + time::Duration::minutes(expiry_minutes(request.account_mgmt_key_expiry_duration));
@@ -494,20 +511,21 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
         .into_response()
 }
 
-fn find_by_key(store: &Store, key: &str) -> Result<Order, Response> {
+fn find_by_key(store: &Store, key: &str) -> Option<Order> {
     let inner = store.lock();
     inner
         .keys
         .get(key)
         .and_then(|order_id| inner.orders.get(order_id))
         .cloned()
-        .ok_or_else(|| {
-            page(
-                StatusCode::NOT_FOUND,
-                "POP sandbox: unknown payment key",
-                "<p id=\"result_code\">RC18: Invalid “Payment Key”</p>",
-            )
-        })
+}
+
+fn unknown_key() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "POP sandbox: unknown payment key",
+        "<p id=\"result_code\">RC18: Invalid “Payment Key”</p>",
+    )
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -530,9 +548,8 @@ async fn pay_page(Extension(store): Extension<Store>, Path(key): Path<String>) -
 }
 
 fn render_pay_page(store: &Store, key: &str, error: Option<&str>) -> Response {
-    let order = match find_by_key(store, key) {
-        Ok(o) => o,
-        Err(response) => return response,
+    let Some(order) = find_by_key(store, key) else {
+        return unknown_key();
     };
     if order.stage != Stage::Open {
         return page(
@@ -643,9 +660,8 @@ async fn pay_submit(
             .map(|(_, v)| v.trim().to_owned())
             .unwrap_or_default()
     };
-    let order = match find_by_key(&store, &key) {
-        Ok(o) => o,
-        Err(response) => return response,
+    let Some(order) = find_by_key(&store, &key) else {
+        return unknown_key();
     };
     if order.stage != Stage::Open {
         return render_pay_page(&store, &key, None);
