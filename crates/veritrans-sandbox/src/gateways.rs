@@ -1,9 +1,9 @@
 //! The composition point of the gateway emulations.
 //!
-//! **No gateway is emulated yet.** Each gateway will be one module here
-//! (`gateways/pop.rs`, `gateways/unified.rs`, `gateways/jpayment.rs`, `gateways/mpi.rs`)
-//! exposing `pub(crate) fn routes() -> Router<AppState>` built on its protocol crate's
-//! own types, plus one `.merge(<gateway>::routes())` line in `gateways::routes` and one entry in
+//! Each gateway is one module here (`pop`, `jpayment`, `mpi`, and `unified` where it has
+//! landed) exposing `pub(crate) fn routes() -> Router<AppState>` built on its protocol
+//! crate's own types and keeping its state inside the module, plus one
+//! `.merge(<gateway>::routes())` line in `gateways::routes` and one entry in
 //! [`EMULATED`]. The shared layers (body limit, fault injection, panic safety net, JSON
 //! 404/405) wrap these routes without further wiring.
 
