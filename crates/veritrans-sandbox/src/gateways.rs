@@ -1,7 +1,6 @@
 //! The composition point of the gateway emulations.
 //!
-//! Each gateway is one module here (`pop`, `jpayment`, `mpi`, and `unified` where it has
-//! landed) exposing `pub(crate) fn routes() -> Router<AppState>` built on its protocol
+//! Each gateway is one module here (`pop`, `unified`, `jpayment`, `mpi`) exposing `pub(crate) fn routes() -> Router<AppState>` built on its protocol
 //! crate's own types and keeping its state inside the module, plus one
 //! `.merge(<gateway>::routes())` line in `gateways::routes` and one entry in
 //! [`EMULATED`]. The shared layers (body limit, fault injection, panic safety net, JSON
@@ -15,9 +14,15 @@ use crate::state::AppState;
 pub mod jpayment;
 pub mod mpi;
 pub mod pop;
+mod unified;
 
 /// The gateways whose routes this module serves; reported by `GET /_sandbox/health`.
-pub const EMULATED: &[Gateway] = &[Gateway::JPayment, Gateway::Mpi, Gateway::Pop];
+pub const EMULATED: &[Gateway] = &[
+    Gateway::JPayment,
+    Gateway::Mpi,
+    Gateway::Pop,
+    Gateway::Unified,
+];
 
 /// Every gateway's routes, merged. Add one `.merge(…)` line per gateway.
 pub(crate) fn routes() -> Router<AppState> {
@@ -25,4 +30,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(jpayment::routes())
         .merge(mpi::routes())
         .merge(pop::routes())
+        .merge(unified::routes())
 }

@@ -1,0 +1,120 @@
+//! The VeriTrans4G Unified API: `POST /fep/{command}` for every command, the order
+//! lifecycle, idempotency, the guide's simulation tables (`data/unified-testing.yaml`),
+//! the dummy provider page behind `redirectUrl`, signed redirects and webhooks, and
+//! `getTransactionResult`.
+//!
+//! Requests are read with `unified-proto`'s generated types and checked with its
+//! generated validation tables (the same code the client runs); result codes, HTTP
+//! statuses and action codes come from its generated `RESULT_CODES`; redirects and
+//! webhooks are signed with `veritrans-sign`.
+
+mod orders;
+mod sim;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Extension, Path, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use http::{HeaderMap, StatusCode, header};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub(crate) use orders::Store;
+
+/// Where the dummy provider pages live (outside `/fep/`, which is the gateway's).
+pub(crate) const PROVIDER_PREFIX: &str = "/unified-sandbox/provider";
+
+/// The Unified API routes, each sandbox with its own order store.
+pub(crate) fn routes() -> Router<AppState> {
+    let store = Arc::new(Store::new());
+    Router::new()
+        .route("/fep/{command}", post(fep))
+        .route(
+            &format!("{PROVIDER_PREFIX}/{{reference}}"),
+            get(provider_page),
+        )
+        .route(
+            &format!("{PROVIDER_PREFIX}/{{reference}}/{{outcome}}"),
+            get(provider_choice),
+        )
+        .layer(Extension(store))
+}
+
+async fn fep(
+    State(app): State<AppState>,
+    Extension(store): Extension<Arc<Store>>,
+    Path(command): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) => {
+            return ApiError::new(rejection.status(), "bad_body", rejection.body_text())
+                .into_response();
+        }
+    };
+    let answer = store.handle(&app, &command, &headers, &body);
+    answer.into_response()
+}
+
+async fn provider_page(
+    Extension(store): Extension<Arc<Store>>,
+    Path(reference): Path<String>,
+) -> Response {
+    match store.provider_page(&reference) {
+        Ok(html) => Html(html).into_response(),
+        Err((status, text)) => (status, Html(page("Unified API sandbox", &text))).into_response(),
+    }
+}
+
+async fn provider_choice(
+    State(app): State<AppState>,
+    Extension(store): Extension<Arc<Store>>,
+    Path((reference, outcome)): Path<(String, String)>,
+) -> Response {
+    match store.choose(&app, &reference, &outcome) {
+        Ok(orders::Choice::Redirect(location)) => (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, location)],
+            Html(page("Redirecting", "Returning to the merchant…")),
+        )
+            .into_response(),
+        Ok(orders::Choice::NoRedirect(text)) => {
+            Html(page("Redirect failed", &text)).into_response()
+        }
+        Err((status, text)) => (status, Html(page("Unified API sandbox", &text))).into_response(),
+    }
+}
+
+/// A minimal HTML page; `body` is escaped.
+pub(crate) fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body><h1>{}</h1><p>{}</p></body></html>",
+        escape(title),
+        escape(title),
+        escape(body)
+    )
+}
+
+/// HTML-escapes text for element content and attribute values.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
