@@ -533,3 +533,42 @@ async fn page_rejects_bad_form_input_with_400() {
     let (status, _) = pay(&sandbox, &k.key, &card_form("4111111111111111", "13/30")).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn closing_the_page_redirects_to_incomplete_without_push() {
+    let sandbox = common::start().await;
+    let merchant = Merchant::start(&[]).await;
+    let mut r = request("ORDER-CANCEL", 1000, Some(&merchant));
+    r.enabled_payment_types = vec![PaymentType::Cvs];
+    r.cvs = vec![CvsParameters::new(CvsSubType::Famima)];
+    let k = pop(&sandbox).payment_key(&r).await.unwrap();
+    let page = client()
+        .get(format!("{}/pop/v1/pay/{}", sandbox.base_url(), k.key))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Only the enabled type, and only the request's store.
+    assert!(!page.contains("<form id=\"card\""));
+    assert!(!page.contains("<form id=\"bank\""));
+    assert!(page.contains("value=\"famima\"") && !page.contains("value=\"sej\""));
+    // A store the request did not offer is refused on the page.
+    let form = [
+        ("payment_type", "cvs"),
+        ("payment_sub_type", "sej"),
+        ("telephone", "09012345678"),
+    ];
+    let (status, _) = pay(&sandbox, &k.key, &form).await;
+    assert_eq!(status, 400);
+
+    let (status, html) = pay(&sandbox, &k.key, &[("payment_type", "cancel")]).await;
+    assert_eq!(status, 200);
+    let (action, fields) = redirect_form(&html);
+    assert_eq!(action, merchant.url("/incomplete"));
+    let redirect = Redirect::verify_and_parse(&form_body(&fields), &key()).unwrap();
+    assert_eq!(*redirect.notification.result_code(), ResultCode::RC25);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(merchant.received().is_empty());
+}

@@ -559,6 +559,19 @@ fn render_pay_page(store: &Store, key: &str, error: Option<&str>) -> Response {
         );
     }
     let action = escape(&format!("{PAY_PATH_PREFIX}{key}"));
+    if now_jst() > order.expires_at {
+        // Any submission now sends the browser to incomplete_url with RC34.
+        return page(
+            StatusCode::GONE,
+            "POP sandbox: payment key expired",
+            &format!(
+                "<p id=\"result_code\">RC34: “Payment Key” has expired</p>\
+                 <form id=\"cancel\" method=\"post\" action=\"{action}\">\
+                 <input type=\"hidden\" name=\"payment_type\" value=\"cancel\">\
+                 <button type=\"submit\">Return to the shop</button></form>"
+            ),
+        );
+    }
     let mut html = format!(
         "<p>Sandbox stand-in for the POP payment screen. Outcomes follow the guide's \
          “Testing POP” rules.</p>\n<dl><dt>Order ID</dt><dd id=\"order_id\">{}</dd>\
