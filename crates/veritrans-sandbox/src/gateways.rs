@@ -1,9 +1,8 @@
 //! The composition point of the gateway emulations.
 //!
-//! **No gateway is emulated yet.** Each gateway will be one module here
-//! (`gateways/pop.rs`, `gateways/unified.rs`, `gateways/jpayment.rs`, `gateways/mpi.rs`)
-//! exposing `pub(crate) fn routes() -> Router<AppState>` built on its protocol crate's
-//! own types, plus one `.merge(<gateway>::routes())` line in `gateways::routes` and one entry in
+//! Each gateway is one module here (`pop`, `unified`, `jpayment`, `mpi`) exposing `pub(crate) fn routes() -> Router<AppState>` built on its protocol
+//! crate's own types and keeping its state inside the module, plus one
+//! `.merge(<gateway>::routes())` line in `gateways::routes` and one entry in
 //! [`EMULATED`]. The shared layers (body limit, fault injection, panic safety net, JSON
 //! 404/405) wrap these routes without further wiring.
 
@@ -14,15 +13,22 @@ use crate::state::AppState;
 
 pub mod jpayment;
 pub mod mpi;
+pub mod pop;
 mod unified;
 
 /// The gateways whose routes this module serves; reported by `GET /_sandbox/health`.
-pub const EMULATED: &[Gateway] = &[Gateway::JPayment, Gateway::Mpi, Gateway::Unified];
+pub const EMULATED: &[Gateway] = &[
+    Gateway::JPayment,
+    Gateway::Mpi,
+    Gateway::Pop,
+    Gateway::Unified,
+];
 
 /// Every gateway's routes, merged. Add one `.merge(…)` line per gateway.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(jpayment::routes())
         .merge(mpi::routes())
+        .merge(pop::routes())
         .merge(unified::routes())
 }

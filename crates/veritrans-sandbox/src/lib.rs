@@ -1,7 +1,9 @@
-//! A local, embeddable emulator of the VeriTrans gateways — currently its core only.
+//! A local, embeddable emulator of the VeriTrans gateways.
 //!
-//! **No gateway is emulated yet**: POP, the Unified API, J-Payment and MPI routes will be
-//! added on top of this core, one module each (see the `gateways` module). What exists:
+//! The gateways are emulated on one address, one module each (see [`gateways`]): POP
+//! (payment keys, links, the consumer page, signed redirects and pushes), the Unified
+//! API, J-Payment and MPI (3-D Secure), each built on its protocol crate's own types,
+//! validation and signing. They stand on a common core:
 //!
 //! - the server lifecycle: [`Sandbox::builder`] → [`SandboxBuilder::start`] →
 //!   [`RunningSandbox`] on `127.0.0.1:0` by default, graceful [`RunningSandbox::shutdown`],

@@ -131,14 +131,17 @@ async fn unknown_paths_and_methods_get_json_404_and_405() {
     let client = common::client();
     let (status, body) = error_of(
         client
-            .get(format!("{}/pop/v1/payment-key", sandbox.base_url()))
+            .get(format!("{}/no-gateway/v1/payment-key", sandbox.base_url()))
             .send()
             .await
             .unwrap(),
     )
     .await;
     assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
-    assert_eq!(body["message"], "no route for GET /pop/v1/payment-key");
+    assert_eq!(
+        body["message"],
+        "no route for GET /no-gateway/v1/payment-key"
+    );
 
     let (status, body) = error_of(
         client

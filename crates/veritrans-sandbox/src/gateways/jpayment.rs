@@ -4,7 +4,7 @@
 //! Requests are read with `jpayment-proto`'s server-side reader
 //! ([`AnyRequest::from_pairs`]) and answered with its encoders, so the sandbox speaks
 //! exactly the format the client decodes. The gateway's data lives in this module's own
-//! [`Store`] behind one mutex, handed to these routes only (an axum `Extension` layer on
+//! `Store` behind one mutex, handed to these routes only (an axum `Extension` layer on
 //! this router), so no other gateway's code or the shared [`AppState`] changes.
 //!
 //! | path (GET or POST) | operations |
