@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 /// independently of the tour's code: a step renamed, dropped or reordered
 /// fails this test.
 const EXPECTED: &[(&str, &str)] = &[
+    ("POP payment key", "pop"),
+    ("card payment on the POP page", "pop"),
+    ("POP push verified by the merchant", "pop"),
     ("PayPay pay 1000 yen", "unified"),
     ("consumer pays on the provider page", "unified"),
     ("webhook verified by the merchant", "unified"),

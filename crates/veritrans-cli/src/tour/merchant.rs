@@ -14,6 +14,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use veritrans::mpi::{MpiServerKey, Push, RedirectParameters};
+use veritrans::sign::PopServerKey;
 use veritrans::unified::{MerchantKeys, Redirect, Webhook};
 
 /// A webhook delivery that verified.
@@ -53,6 +54,15 @@ pub struct PushSeen {
     pub duplicate: bool,
 }
 
+/// A POP redirect or push that verified.
+#[derive(Debug, Clone)]
+pub struct PopSeen {
+    /// `order_id`.
+    pub order_id: String,
+    /// Whether it reports a success.
+    pub success: bool,
+}
+
 /// What the merchant saw.
 #[derive(Debug, Default)]
 pub struct Seen {
@@ -64,6 +74,10 @@ pub struct Seen {
     pub mpi_returns: Vec<RedirectParameters>,
     /// Every verified MPI push delivery, duplicates included.
     pub pushes: Vec<PushSeen>,
+    /// Every verified POP browser redirect.
+    pub pop_redirects: Vec<PopSeen>,
+    /// Every verified POP push delivery.
+    pub pop_pushes: Vec<PopSeen>,
     /// Why each refused message was refused.
     pub rejected: Vec<String>,
     /// The raw headers and body of the first verified webhook, so the tour
@@ -77,6 +91,7 @@ pub struct Seen {
 struct AppState {
     keys: MerchantKeys,
     mpi_key: MpiServerKey,
+    pop_key: PopServerKey,
     seen: Arc<Mutex<Seen>>,
 }
 
@@ -94,11 +109,16 @@ pub struct Merchant {
 
 impl Merchant {
     /// Binds 127.0.0.1:0 and serves until dropped.
-    pub async fn start(keys: MerchantKeys, mpi_key: MpiServerKey) -> Result<Self, String> {
+    pub async fn start(
+        keys: MerchantKeys,
+        mpi_key: MpiServerKey,
+        pop_key: PopServerKey,
+    ) -> Result<Self, String> {
         let seen = Arc::new(Mutex::new(Seen::default()));
         let state = AppState {
             keys,
             mpi_key,
+            pop_key,
             seen: seen.clone(),
         };
         let app = Router::new()
@@ -106,6 +126,8 @@ impl Merchant {
             .route("/unified/return/{payment_id}", get(unified_return))
             .route("/mpi/push", post(mpi_push))
             .route("/mpi/return", post(mpi_return))
+            .route("/pop/return/{outcome}", post(pop_return))
+            .route("/pop/push", post(pop_push))
             .with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -254,5 +276,39 @@ async fn mpi_return(State(state): State<AppState>, body: Bytes) -> (StatusCode, 
             (StatusCode::OK, "checking your payment".into())
         }
         Err(e) => refuse(&state, StatusCode::BAD_REQUEST, e.to_string()),
+    }
+}
+
+async fn pop_return(
+    State(state): State<AppState>,
+    Path(_outcome): Path<String>,
+    body: Bytes,
+) -> (StatusCode, String) {
+    match veritrans::pop::Redirect::verify_and_parse(&body, &state.pop_key) {
+        Ok(redirect) => {
+            let n = &redirect.notification;
+            let seen = PopSeen {
+                order_id: n.order_id().to_string(),
+                success: n.is_success(),
+            };
+            lock(&state.seen).pop_redirects.push(seen);
+            (StatusCode::OK, "thank you".into())
+        }
+        Err(e) => refuse(&state, StatusCode::BAD_REQUEST, e.to_string()),
+    }
+}
+
+async fn pop_push(State(state): State<AppState>, body: Bytes) -> (StatusCode, String) {
+    match veritrans::pop::Push::verify_and_parse(&body, &state.pop_key) {
+        Ok(push) => {
+            let n = &push.notification;
+            let seen = PopSeen {
+                order_id: n.order_id().to_string(),
+                success: n.is_success(),
+            };
+            lock(&state.seen).pop_pushes.push(seen);
+            (StatusCode::OK, "ok".into())
+        }
+        Err(e) => refuse(&state, StatusCode::UNAUTHORIZED, e.to_string()),
     }
 }

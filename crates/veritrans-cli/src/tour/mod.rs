@@ -4,7 +4,7 @@
 //! protocol crates' own clients and verification, narrating every step, and
 //! ends with a table. Exit status 0 only when every step's checks held.
 //!
-//! One module per gateway (`unified`, `jpayment`, `mpi`) plus `failures`
+//! One module per gateway (`pop`, `unified`, `jpayment`, `mpi`) plus `failures`
 //! (what a merchant sees when something is wrong); each is a list of steps
 //! run through [`Tour::step`]. A gateway joins the tour as one more module
 //! and one more line in [`run_steps`].
@@ -14,6 +14,7 @@ mod jpayment;
 mod merchant;
 mod mpi;
 mod narrate;
+mod pop;
 mod unified;
 
 use std::future::Future;
@@ -72,7 +73,13 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
         credentials.merchant_auth_key.clone(),
     );
     let mpi_key = credentials.mpi_server_key.clone();
-    let merchant = Merchant::start(keys, mpi_key).await?;
+    let pop_key = credentials.pop_server_key.clone();
+    let merchant = Merchant::start(keys, mpi_key, pop_key.clone()).await?;
+    let pop = veritrans::pop::client::Client::builder(pop_key)
+        .base_url(sandbox.base_url())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .map_err(|e| format!("the POP client cannot be built: {e}"))?;
     let unified = Client::builder(
         Environment::Custom {
             base_url: sandbox.base_url().to_string(),
@@ -93,27 +100,28 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
         .build()
         .map_err(|e| format!("the HTTP client cannot be built: {e}"))?;
 
-    println!("veritrans tour: a merchant's day against the local sandbox");
-    println!(
+    say("veritrans tour: a merchant's day against the local sandbox");
+    say(&format!(
         "sandbox  {} (public test credentials only)",
         sandbox.base_url()
-    );
-    println!(
+    ));
+    say(&format!(
         "merchant {} (receives webhooks, pushes and redirects)",
         merchant.url("")
-    );
+    ));
 
     let ctx = Ctx {
         sandbox,
         merchant,
         unified,
+        pop,
         browser,
     };
     let mut tour = Tour::default();
     run_steps(&mut tour, &ctx).await;
 
-    println!();
-    println!("{}", narrate::summary(&tour.records));
+    say("");
+    say(&narrate::summary(&tour.records));
     let Ctx { sandbox, .. } = ctx;
     if let Err(e) = sandbox.shutdown().await {
         eprintln!("warning: the sandbox did not stop cleanly: {e}");
@@ -121,13 +129,20 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
     Ok(tour.records)
 }
 
-/// Every section of the tour, in order. POP joins as `pop::run(tour, ctx)`
-/// once the sandbox emulates it.
+/// Every section of the tour, in order.
 async fn run_steps(tour: &mut Tour, ctx: &Ctx) {
+    pop::run(tour, ctx).await;
     unified::run(tour, ctx).await;
     jpayment::run(tour, ctx).await;
     mpi::run(tour, ctx).await;
     failures::run(tour, ctx).await;
+}
+
+/// Prints one line of narration. A closed standard output (`veritrans tour
+/// | head`) ends the output, not the tour: the exit status still tells.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{line}");
 }
 
 /// What every step may use: the sandbox, the merchant server, the clients.
@@ -138,6 +153,8 @@ pub struct Ctx {
     pub merchant: Merchant,
     /// `unified-proto`'s client, pointed at the sandbox.
     pub unified: Client,
+    /// `pop-proto`'s client, pointed at the sandbox.
+    pub pop: veritrans::pop::client::Client,
     /// Plays the consumer's browser: plain HTTP, redirects followed by hand.
     pub browser: reqwest::Client,
 }
@@ -178,7 +195,7 @@ impl Tour {
         body: impl Future<Output = Result<Done<T>, String>>,
     ) -> Option<T> {
         let number = self.records.len() + 1;
-        println!("{}", narrate::start_line(number, gateway, name));
+        say(&narrate::start_line(number, gateway, name));
         let started = Started::new(number, gateway, name);
         let result = match tokio::time::timeout(STEP_TIMEOUT, body).await {
             Ok(result) => result,
@@ -189,9 +206,9 @@ impl Tour {
             Err(reason) => (None, Outcome::Failed(reason)),
         };
         let record = started.finish(outcome);
-        println!("{}", narrate::end_line(&record));
+        say(&narrate::end_line(&record));
         if matches!(record.outcome, Outcome::Failed(_)) {
-            println!("     (steps of this section that need its result are skipped)");
+            say("     (steps of this section that need its result are skipped)");
         }
         self.records.push(record);
         value
@@ -199,6 +216,6 @@ impl Tour {
 
     /// Prints a section heading.
     pub fn section(&self, title: &str) {
-        println!("{}", narrate::heading(title));
+        say(&narrate::heading(title));
     }
 }
