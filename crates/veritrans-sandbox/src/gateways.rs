@@ -11,6 +11,7 @@ use axum::Router;
 use crate::log::Gateway;
 use crate::state::AppState;
 
+mod html;
 pub mod jpayment;
 pub mod mpi;
 pub mod pop;

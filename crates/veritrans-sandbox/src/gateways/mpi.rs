@@ -22,6 +22,7 @@
 //! service option type); every body is one of `mpi_proto`'s own types; pushes are signed
 //! with `veritrans_sign::mpi::authorization`.
 
+use crate::gateways::html::escape;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -701,21 +702,6 @@ fn push_time() -> String {
     now_jst().format(format).unwrap_or_default()
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -738,6 +724,5 @@ mod tests {
         assert_eq!(mask("411111111111"), "411111**1111");
         assert!(luhn("4111111111111111"));
         assert!(!luhn("4111111111111112"));
-        assert_eq!(escape("a&<\"'>"), "a&amp;&lt;&quot;&#39;&gt;");
     }
 }

@@ -17,6 +17,7 @@
 //!   last-digit rule. CVS and bank are paid later: `POST /_sandbox/pop/release/{order_id}`
 //!   sends the `paid` push.
 
+use crate::gateways::html::escape;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -1139,21 +1140,6 @@ async fn release(
         "push": push,
     }))
     .into_response()
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 mod orders;
 mod sim;
 
+use crate::gateways::html::escape;
 use std::sync::Arc;
 
 use axum::Router;
@@ -101,20 +102,4 @@ pub(crate) fn page(title: &str, body: &str) -> String {
         escape(title),
         escape(body)
     )
-}
-
-/// HTML-escapes text for element content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -19,9 +19,10 @@ use unified_proto::{
 };
 use veritrans_sign::unified as sign;
 
+use super::PROVIDER_PREFIX;
 use super::sim::{Cell, Outcome, RedirectTo, Simulation};
-use super::{PROVIDER_PREFIX, escape};
 use crate::delivery::Delivery;
+use crate::gateways::html::escape;
 use crate::log::Gateway;
 use crate::state::AppState;
 
