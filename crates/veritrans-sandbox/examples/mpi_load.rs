@@ -24,12 +24,9 @@ use axum::routing::post;
 use serde_json::{Value, json};
 use veritrans_sandbox::{DeliveryStatus, Gateway, Sandbox};
 
-fn arg(position: usize, default: usize) -> Result<usize, Box<dyn Error>> {
-    match std::env::args().nth(position) {
-        Some(text) => Ok(text.parse()?),
-        None => Ok(default),
-    }
-}
+#[path = "support/load.rs"]
+mod support;
+use support::{arg, percentile_ms};
 
 type WorkerResult = Result<Vec<Duration>, Box<dyn Error + Send + Sync>>;
 
@@ -155,12 +152,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     }
 
     latencies.sort();
-    let percentile = |p: f64| {
-        let index = ((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
-        latencies
-            .get(index)
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-    };
+    let percentile = |p: f64| percentile_ms(&latencies, p);
     println!(
         "{}",
         json!({

@@ -22,12 +22,9 @@ use axum::routing::post;
 use serde_json::{Value, json};
 use veritrans_sandbox::{Gateway, Sandbox, TransactionFilter};
 
-fn arg(position: usize, default: usize) -> Result<usize, Box<dyn Error>> {
-    match std::env::args().nth(position) {
-        Some(text) => Ok(text.parse()?),
-        None => Ok(default),
-    }
-}
+#[path = "support/load.rs"]
+mod support;
+use support::{arg, percentile_ms};
 
 type WorkerResult = Result<Vec<Duration>, Box<dyn Error + Send + Sync>>;
 
@@ -142,12 +139,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .into());
     }
     latencies.sort();
-    let pick = |q: f64| {
-        let index = ((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1);
-        latencies
-            .get(index)
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-    };
+    let pick = |q: f64| percentile_ms(&latencies, q);
     println!(
         "{}",
         json!({

@@ -17,12 +17,9 @@ use unified_proto::validate::body_of;
 use unified_proto::{AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode, yen};
 use veritrans_sandbox::{Credentials, Sandbox};
 
-fn arg(position: usize, default: usize) -> Result<usize, Box<dyn Error>> {
-    match std::env::args().nth(position) {
-        Some(text) => Ok(text.parse()?),
-        None => Ok(default),
-    }
-}
+#[path = "support/load.rs"]
+mod support;
+use support::{arg, percentile_ms};
 
 fn pay(i: usize) -> Result<Vec<u8>, unified_proto::Error> {
     body_of(&PayRequest {
@@ -107,12 +104,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         return Err(format!("{requests} payments but {pays} applied").into());
     }
     latencies.sort();
-    let percentile = |p: f64| {
-        let index = ((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
-        latencies
-            .get(index)
-            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-    };
+    let percentile = |p: f64| percentile_ms(&latencies, p);
     println!(
         "{}",
         serde_json::json!({
