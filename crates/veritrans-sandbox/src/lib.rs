@@ -66,6 +66,7 @@ mod faults;
 pub mod gateways;
 pub mod inspect;
 mod log;
+pub mod merchant;
 mod server;
 mod state;
 

@@ -11,7 +11,6 @@
 
 mod failures;
 mod jpayment;
-mod merchant;
 mod mpi;
 mod narrate;
 mod pop;
@@ -21,13 +20,13 @@ use std::future::Future;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use veritrans::unified::UnifiedToken;
 use veritrans::unified::client::{Client, Environment, RetryPolicy};
 use veritrans::unified::validate::Mode;
-use veritrans::unified::{MerchantKeys, UnifiedToken};
 use veritrans_sandbox::{RunningSandbox, Sandbox};
 
-use merchant::Merchant;
 use narrate::{Outcome, Started, StepRecord};
+use veritrans_sandbox::merchant::Merchant;
 
 /// No step may take longer than this; a hung step fails instead of hanging the tour.
 const STEP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -68,13 +67,10 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
         .await
         .map_err(|e| format!("the sandbox cannot start: {e}"))?;
     let credentials = sandbox.credentials();
-    let keys = MerchantKeys::new(
-        credentials.merchant_ccid.clone(),
-        credentials.merchant_auth_key.clone(),
-    );
-    let mpi_key = credentials.mpi_server_key.clone();
     let pop_key = credentials.pop_server_key.clone();
-    let merchant = Merchant::start(keys, mpi_key, pop_key.clone()).await?;
+    let merchant = Merchant::start(credentials)
+        .await
+        .map_err(|e| format!("the merchant server cannot start on 127.0.0.1: {e}"))?;
     let pop = veritrans::pop::client::Client::builder(pop_key)
         .base_url(sandbox.base_url())
         .timeout(Duration::from_secs(5))

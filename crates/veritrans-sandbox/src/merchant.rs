@@ -1,10 +1,56 @@
-//! The tour's merchant: a tiny axum server on 127.0.0.1:0 that receives what
-//! the gateways send back — Unified API webhooks and browser redirects, MPI
-//! pushes and browser returns — verifies each with the protocol crates before
-//! reading it, de-duplicates notifications by their ID and answers 200.
-//! Everything it accepted or refused is kept for the tour to check.
+//! A stand-in for the merchant's own server, for tests and demos: a small axum
+//! server on 127.0.0.1 (random port) that receives everything the gateways send
+//! back and treats it as a careful merchant would.
+//!
+//! - Every notification is verified with its protocol crate *before* it is read:
+//!   POP redirects and pushes (SHA-512 with the server key), Unified API webhooks
+//!   (HMAC-SHA512) and browser redirects (`vAuthInfo`, bound to the merchant's own
+//!   paymentId), MPI pushes (SHA-256). J-Payment kickbacks carry no signature and are
+//!   parsed only.
+//! - Notifications are de-duplicated by their ID (webhook id, MPI `push_id`,
+//!   J-Payment `gid`); a duplicate still gets its 200, or the gateway would send it
+//!   again.
+//! - Whatever was accepted, and why anything was refused, is kept in [`Seen`] for the
+//!   test to check; [`Merchant::wait_for`] waits for asynchronous deliveries.
+//!
+//! | route | receives |
+//! |---|---|
+//! | `POST /pop/return/{outcome}` | POP browser redirect (`success`/`incomplete`/`error` URLs) |
+//! | `POST /pop/push` | POP push |
+//! | `POST /unified/webhook` | Unified API webhook |
+//! | `GET /unified/return/{payment_id}` | Unified API browser redirect |
+//! | `POST /mpi/push` | MPI push |
+//! | `POST /mpi/return` | MPI browser return (`RequestId`, `OrderId`) |
+//! | `GET /jpayment/kickback` | J-Payment kickback |
+//!
+//! # Example
+//!
+//! ```
+//! use veritrans_sandbox::merchant::Merchant;
+//! use veritrans_sandbox::Sandbox;
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let sandbox = Sandbox::builder().start().await?;
+//!     let merchant = Merchant::start(sandbox.credentials()).await?;
+//!     // Give the gateways these URLs as push, webhook, redirect and kickback URLs.
+//!     let push_url = merchant.url("/pop/push");
+//!     assert!(push_url.starts_with("http://127.0.0.1:"));
+//!
+//!     // A forged push is refused, and the reason is kept.
+//!     let answer = reqwest::Client::new()
+//!         .post(&push_url)
+//!         .body(r#"{"orderId":"o1","vResultCode":"A001"}"#)
+//!         .send()
+//!         .await?;
+//!     assert_eq!(answer.status(), 401);
+//!     assert_eq!(merchant.seen(|seen| seen.rejected.len()), 1);
+//!     Ok(())
+//! }
+//! ```
 
 use std::collections::HashSet;
+use std::io;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -13,12 +59,16 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
-use veritrans::mpi::{MpiServerKey, Push, RedirectParameters};
-use veritrans::sign::PopServerKey;
-use veritrans::unified::{MerchantKeys, Redirect, Webhook};
+use jpayment_proto::Charset;
+use jpayment_proto::kickback::{self, PaymentNotice};
+use mpi_proto::{MpiServerKey, Push, RedirectParameters};
+use unified_proto::{MerchantKeys, Redirect, Webhook};
+use veritrans_sign::PopServerKey;
 
-/// A webhook delivery that verified.
-#[derive(Debug, Clone)]
+use crate::Credentials;
+
+/// A Unified API webhook delivery that verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookSeen {
     /// `X-VT-webhook-id`.
     pub id: String,
@@ -30,10 +80,10 @@ pub struct WebhookSeen {
     pub duplicate: bool,
 }
 
-/// A browser redirect that verified.
-#[derive(Debug, Clone)]
+/// A Unified API browser redirect that verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectSeen {
-    /// The merchant's own paymentId for the session.
+    /// The merchant's own paymentId for the session (from the return URL's path).
     pub payment_id: String,
     /// `resultCode`.
     pub result_code: Option<String>,
@@ -42,7 +92,7 @@ pub struct RedirectSeen {
 }
 
 /// An MPI push that verified.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushSeen {
     /// `push_id`.
     pub push_id: String,
@@ -55,16 +105,37 @@ pub struct PushSeen {
 }
 
 /// A POP redirect or push that verified.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PopSeen {
     /// `order_id`.
     pub order_id: String,
+    /// `vResultCode`.
+    pub result_code: String,
     /// Whether it reports a success.
     pub success: bool,
+    /// For a redirect, the last segment of the URL it came back to
+    /// (`success`, `incomplete`, `error`); empty for a push.
+    pub outcome: String,
+}
+
+/// A J-Payment kickback, parsed (kickbacks carry no signature).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KickbackSeen {
+    /// `gid`, the gateway's payment ID.
+    pub gid: String,
+    /// `cod`, the merchant's order reference.
+    pub order_ref: Option<String>,
+    /// `ta`, the total charged; 0 for a failed payment.
+    pub total: u64,
+    /// The error code of a failed payment (`rst=2`).
+    pub error_code: Option<String>,
+    /// Already processed under this `gid`: answered and skipped.
+    pub duplicate: bool,
 }
 
 /// What the merchant saw.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct Seen {
     /// Every verified webhook delivery, duplicates included.
     pub webhooks: Vec<WebhookSeen>,
@@ -78,13 +149,16 @@ pub struct Seen {
     pub pop_redirects: Vec<PopSeen>,
     /// Every verified POP push delivery.
     pub pop_pushes: Vec<PopSeen>,
+    /// Every J-Payment kickback, duplicates included.
+    pub kickbacks: Vec<KickbackSeen>,
     /// Why each refused message was refused.
     pub rejected: Vec<String>,
-    /// The raw headers and body of the first verified webhook, so the tour
-    /// can show what a tampered copy gets.
+    /// The raw headers and body of the first verified webhook, so a test can
+    /// replay or tamper with it.
     pub first_webhook: Option<(HeaderMap, Bytes)>,
     webhook_ids: HashSet<String>,
     push_ids: HashSet<String>,
+    kickback_ids: HashSet<String>,
 }
 
 #[derive(Clone)]
@@ -92,6 +166,7 @@ struct AppState {
     keys: MerchantKeys,
     mpi_key: MpiServerKey,
     pop_key: PopServerKey,
+    charset: Charset,
     seen: Arc<Mutex<Seen>>,
 }
 
@@ -107,18 +182,45 @@ pub struct Merchant {
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
+impl std::fmt::Debug for Merchant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Merchant")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Merchant {
-    /// Binds 127.0.0.1:0 and serves until dropped.
-    pub async fn start(
+    /// Starts a merchant that holds the keys of `credentials` (a sandbox's, or
+    /// the real ones) and reads kickbacks as UTF-8, the sandbox's default.
+    pub async fn start(credentials: &Credentials) -> io::Result<Self> {
+        let keys = MerchantKeys::new(
+            credentials.merchant_ccid.clone(),
+            credentials.merchant_auth_key.clone(),
+        );
+        Self::start_with(
+            keys,
+            credentials.mpi_server_key.clone(),
+            credentials.pop_server_key.clone(),
+            Charset::Utf8,
+        )
+        .await
+    }
+
+    /// Starts a merchant with explicit keys and the J-Payment charset set in the
+    /// gateway's console.
+    pub async fn start_with(
         keys: MerchantKeys,
         mpi_key: MpiServerKey,
         pop_key: PopServerKey,
-    ) -> Result<Self, String> {
+        charset: Charset,
+    ) -> io::Result<Self> {
         let seen = Arc::new(Mutex::new(Seen::default()));
         let state = AppState {
             keys,
             mpi_key,
             pop_key,
+            charset,
             seen: seen.clone(),
         };
         let app = Router::new()
@@ -128,13 +230,10 @@ impl Merchant {
             .route("/mpi/return", post(mpi_return))
             .route("/pop/return/{outcome}", post(pop_return))
             .route("/pop/push", post(pop_push))
+            .route("/jpayment/kickback", get(jpayment_kickback))
             .with_state(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| format!("merchant server cannot bind 127.0.0.1:0: {e}"))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| format!("merchant server address: {e}"))?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -160,7 +259,7 @@ impl Merchant {
         read(&lock(&self.seen))
     }
 
-    /// Waits (up to `timeout`) until `ready` holds; the last reading either way.
+    /// Waits (up to `timeout`) until `ready` holds; whether it did.
     pub async fn wait_for(&self, timeout: Duration, ready: impl Fn(&Seen) -> bool) -> bool {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
@@ -279,18 +378,23 @@ async fn mpi_return(State(state): State<AppState>, body: Bytes) -> (StatusCode, 
     }
 }
 
+fn pop_seen(n: &pop_proto::Notification, outcome: String) -> PopSeen {
+    PopSeen {
+        order_id: n.order_id().to_string(),
+        result_code: n.result_code().to_string(),
+        success: n.is_success(),
+        outcome,
+    }
+}
+
 async fn pop_return(
     State(state): State<AppState>,
-    Path(_outcome): Path<String>,
+    Path(outcome): Path<String>,
     body: Bytes,
 ) -> (StatusCode, String) {
-    match veritrans::pop::Redirect::verify_and_parse(&body, &state.pop_key) {
+    match pop_proto::Redirect::verify_and_parse(&body, &state.pop_key) {
         Ok(redirect) => {
-            let n = &redirect.notification;
-            let seen = PopSeen {
-                order_id: n.order_id().to_string(),
-                success: n.is_success(),
-            };
+            let seen = pop_seen(&redirect.notification, outcome);
             lock(&state.seen).pop_redirects.push(seen);
             (StatusCode::OK, "thank you".into())
         }
@@ -299,16 +403,45 @@ async fn pop_return(
 }
 
 async fn pop_push(State(state): State<AppState>, body: Bytes) -> (StatusCode, String) {
-    match veritrans::pop::Push::verify_and_parse(&body, &state.pop_key) {
+    match pop_proto::Push::verify_and_parse(&body, &state.pop_key) {
         Ok(push) => {
-            let n = &push.notification;
-            let seen = PopSeen {
-                order_id: n.order_id().to_string(),
-                success: n.is_success(),
-            };
+            let seen = pop_seen(&push.notification, String::new());
             lock(&state.seen).pop_pushes.push(seen);
             (StatusCode::OK, "ok".into())
         }
         Err(e) => refuse(&state, StatusCode::UNAUTHORIZED, e.to_string()),
     }
+}
+
+async fn jpayment_kickback(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> (StatusCode, &'static str) {
+    let query = query.unwrap_or_default();
+    let seen = match kickback::parse(query.as_bytes(), state.charset) {
+        Ok(PaymentNotice::Onetouch(r)) => (r.payment_id, r.order_ref, r.total, None),
+        Ok(PaymentNotice::Bulk(r)) => (r.payment_id, r.order_ref, r.total, None),
+        Err(jpayment_proto::Error::Gateway(refused)) => (
+            refused.field("gid").unwrap_or_default().to_string(),
+            refused.field("cod").map(str::to_string),
+            0,
+            Some(refused.code.to_string()),
+        ),
+        Err(e) => {
+            lock(&state.seen).rejected.push(e.to_string());
+            // Still acknowledged: a malformed kickback will not improve when resent.
+            return (StatusCode::OK, kickback::ACK_BODY);
+        }
+    };
+    let (gid, order_ref, total, error_code) = seen;
+    let mut seen = lock(&state.seen);
+    let duplicate = !seen.kickback_ids.insert(gid.clone());
+    seen.kickbacks.push(KickbackSeen {
+        gid,
+        order_ref,
+        total,
+        error_code,
+        duplicate,
+    });
+    (StatusCode::OK, kickback::ACK_BODY)
 }
