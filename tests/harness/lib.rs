@@ -1,6 +1,13 @@
 //! The harness of the end-to-end tests: what every test starts with (the sandbox
 //! and a merchant server, both in this process on 127.0.0.1, random ports).
+//!
+//! - [`browser`]: the consumer's browser, plain HTTP following the pages' forms;
+//! - [`gateways`]: the facade's clients pointed at the sandbox, and the
+//!   sandbox-only conventions that stand in for consoles and consumer scripts.
 #![allow(clippy::expect_used)] // a harness that cannot start should stop the test loudly
+
+pub mod browser;
+pub mod gateways;
 
 use std::time::Duration;
 
