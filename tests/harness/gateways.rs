@@ -121,6 +121,20 @@ pub async fn jpayment_token(sandbox: &RunningSandbox, card_number: &str) -> jpay
     jpayment::Token::new(token)
 }
 
+/// What reached the card company, as the merchant console lists it
+/// (`GET /_sandbox/jpayment/payments`): `{"gid", "uid", "num", "ta", "result"}` each.
+pub async fn jpayment_payments(sandbox: &RunningSandbox) -> Vec<Value> {
+    let answer: Value = http()
+        .get(format!("{}/_sandbox/jpayment/payments", sandbox.base_url()))
+        .send()
+        .await
+        .expect("the sandbox answers")
+        .json()
+        .await
+        .expect("a JSON answer");
+    answer["payments"].as_array().cloned().unwrap_or_default()
+}
+
 /// The customer pays an applied CVS or bank payment at the store or ATM
 /// (`POST /_sandbox/pop/release/{order_id}`); the answer names the push.
 pub async fn pop_release(sandbox: &RunningSandbox, order_id: &str) -> (u16, Value) {
