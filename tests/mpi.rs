@@ -16,7 +16,7 @@
 
 use e2e::browser::Browser;
 use e2e::gateways::{mpi_search, mpi_start};
-use e2e::{NOTIFICATION_TIMEOUT, start};
+use e2e::{at_least, deliver_again, start};
 use serde_json::Value;
 use veritrans::mpi::{Action, Decision, Outcome, RiskBearer, ServiceOptionType};
 use veritrans_sandbox::RunningSandbox;
@@ -39,16 +39,12 @@ async fn authenticate(merchant: &Merchant, page: &str) {
 
 /// The verified pushes about `order_id`, once `n` have arrived.
 async fn pushes(merchant: &Merchant, order_id: &str, n: usize) -> Vec<PushSeen> {
-    let mine = |s: &veritrans_sandbox::merchant::Seen| -> Vec<PushSeen> {
+    at_least(merchant, n, &format!("pushes about {order_id}"), |s| {
         let all = s.pushes.iter();
         let mine = all.filter(|p| p.order_id.as_deref() == Some(order_id));
         mine.cloned().collect()
-    };
-    let arrived = merchant
-        .wait_for(NOTIFICATION_TIMEOUT, |s| mine(s).len() >= n)
-        .await;
-    assert!(arrived, "push {n} about {order_id} never verified");
-    merchant.seen(mine)
+    })
+    .await
 }
 
 async fn decide(sandbox: &RunningSandbox, option: &ServiceOptionType, started: &Value) -> Decision {
@@ -93,18 +89,7 @@ async fn authenticated_payment_is_pushed_searched_and_shipped() {
     assert!(!push[0].duplicate);
 
     // The push is sent again (a lost 200, say): same push_id, skipped.
-    let inspect = sandbox.inspect();
-    let push_url = merchant.url("/mpi/push");
-    let delivery = inspect
-        .deliveries()
-        .into_iter()
-        .find(|d| d.url == push_url)
-        .unwrap();
-    inspect
-        .wait_delivery_settled(&delivery.id, NOTIFICATION_TIMEOUT)
-        .await
-        .unwrap();
-    inspect.redeliver(&delivery.id).unwrap();
+    deliver_again(&sandbox, &merchant.url("/mpi/push")).await;
     let twice = pushes(&merchant, "e2e-3ds-1", 2).await;
     assert_eq!(twice[1].push_id, push[0].push_id);
     assert!(twice[1].duplicate);
@@ -211,6 +196,7 @@ async fn scenario_rows_lead_to_their_decisions() {
         );
     }
     // Only the rows that reached the verify step pushed.
-    assert_eq!(merchant.seen(|s| s.pushes.len()), 4);
+    let processed = merchant.seen(|s| s.pushes.iter().filter(|p| !p.duplicate).count());
+    assert_eq!(processed, 4);
     assert!(merchant.seen(|s| s.rejected.is_empty()));
 }

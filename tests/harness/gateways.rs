@@ -23,6 +23,12 @@ fn http() -> reqwest::Client {
         .expect("an HTTP client with rustls builds")
 }
 
+/// Sends a request to the sandbox's own API and reads its JSON answer.
+async fn sandbox_json(request: reqwest::RequestBuilder) -> Value {
+    let answer = request.send().await.expect("the sandbox answers");
+    answer.json().await.expect("a JSON answer")
+}
+
 /// `pop-proto`'s client with the sandbox's server key.
 pub fn pop_client(sandbox: &RunningSandbox) -> pop::client::Client {
     pop::client::Client::builder(sandbox.credentials().pop_server_key.clone())
@@ -108,15 +114,9 @@ pub async fn jpayment_set_kickback_url(sandbox: &RunningSandbox, url: &str) {
 /// browser (`POST /_sandbox/jpayment/token`): the number never reaches the
 /// merchant's server.
 pub async fn jpayment_token(sandbox: &RunningSandbox, card_number: &str) -> jpayment::Token {
-    let answer: Value = http()
-        .post(format!("{}/_sandbox/jpayment/token", sandbox.base_url()))
-        .json(&json!({"cn": card_number, "ed": "3012", "fn": "TARO", "ln": "YAMADA"}))
-        .send()
-        .await
-        .expect("the sandbox answers")
-        .json()
-        .await
-        .expect("a JSON answer");
+    let card = json!({"cn": card_number, "ed": "3012", "fn": "TARO", "ln": "YAMADA"});
+    let url = format!("{}/_sandbox/jpayment/token", sandbox.base_url());
+    let answer = sandbox_json(http().post(url).json(&card)).await;
     let token = answer["tkn"].as_str().expect("a token");
     jpayment::Token::new(token)
 }
@@ -124,14 +124,8 @@ pub async fn jpayment_token(sandbox: &RunningSandbox, card_number: &str) -> jpay
 /// What reached the card company, as the merchant console lists it
 /// (`GET /_sandbox/jpayment/payments`): `{"gid", "uid", "num", "ta", "result"}` each.
 pub async fn jpayment_payments(sandbox: &RunningSandbox) -> Vec<Value> {
-    let answer: Value = http()
-        .get(format!("{}/_sandbox/jpayment/payments", sandbox.base_url()))
-        .send()
-        .await
-        .expect("the sandbox answers")
-        .json()
-        .await
-        .expect("a JSON answer");
+    let url = format!("{}/_sandbox/jpayment/payments", sandbox.base_url());
+    let answer = sandbox_json(http().get(url)).await;
     answer["payments"].as_array().cloned().unwrap_or_default()
 }
 
