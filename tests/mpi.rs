@@ -101,99 +101,41 @@ async fn authenticated_payment_is_pushed_searched_and_shipped() {
     assert!(decision.should_ship());
 }
 
-/// One line of the guide's scenario table as the merchant experiences it.
-struct Row {
-    order_id: &'static str,
-    card: &'static str,
-    option: ServiceOptionType,
-    /// The code the search ends with.
-    code: &'static str,
-    outcome: Outcome,
-    action: Action,
-}
-
 #[tokio::test]
 async fn scenario_rows_lead_to_their_decisions() {
     let (sandbox, merchant) = start().await;
     use {Action::*, Outcome::*, ServiceOptionType::*};
+    let card_company = Some(RiskBearer::CardCompany);
+    // Lines of the guide's scenario table, as the merchant experiences them:
+    // order, test card, option, the code the search ends with, the decision.
+    #[rustfmt::skip]
     let rows = [
         // Row 3: a conditional (attempt) authentication is paid under
         // mpi-company, refused under mpi-complete.
-        Row {
-            order_id: "e2e-row3-company",
-            card: "5555555555554444",
-            option: MpiCompany,
-            code: "G012A00100000000",
-            outcome: Paid {
-                risk: Some(RiskBearer::CardCompany),
-            },
-            action: Ship,
-        },
-        Row {
-            order_id: "e2e-row3-complete",
-            card: "5555555555554444",
-            option: MpiComplete,
-            code: "GE12000000000000",
-            outcome: PaymentNotAllowed,
-            action: DoNotShip,
-        },
-        // Row 4 under mpi-complete: 3-D Secure impossible, ends at once.
-        Row {
-            order_id: "e2e-row4-complete",
-            card: "3528000000000007",
-            option: MpiComplete,
-            code: "GE01000000000000",
-            outcome: PaymentNotAllowed,
-            action: DoNotShip,
-        },
-        // Row 6-2: the ACS failed; the risk would be the merchant's.
-        Row {
-            order_id: "e2e-row6-2",
-            card: "3528000000000015",
-            option: MpiCompany,
-            code: "GE13000000000000",
-            outcome: MerchantBearsRisk,
-            action: DoNotShip,
-        },
+        ("e2e-row3-company", "5555555555554444", MpiCompany, "G012A00100000000", Paid { risk: card_company }, Ship),
+        ("e2e-row3-complete", "5555555555554444", MpiComplete, "GE12000000000000", PaymentNotAllowed, DoNotShip),
+        // Row 4 under mpi-complete: 3-D Secure impossible, ends at the start.
+        ("e2e-row4-complete", "3528000000000007", MpiComplete, "GE01000000000000", PaymentNotAllowed, DoNotShip),
+        // Row 6-2: the ACS failed; taking the sale would be the merchant's risk.
+        ("e2e-row6-2", "3528000000000015", MpiCompany, "GE13000000000000", MerchantBearsRisk, DoNotShip),
         // Row 7-2: an error on the VeriTrans side.
-        Row {
-            order_id: "e2e-row7-2",
-            card: "6950695069506958",
-            option: MpiCompany,
-            code: "GE14000000000000",
-            outcome: SystemError,
-            action: DoNotShip,
-        },
+        ("e2e-row7-2", "6950695069506958", MpiCompany, "GE14000000000000", SystemError, DoNotShip),
     ];
-    for row in rows {
-        let started = mpi_start(&sandbox, &merchant, row.order_id, row.card, &row.option).await;
+    for (order_id, card, option, code, outcome, action) in rows {
+        let started = mpi_start(&sandbox, &merchant, order_id, card, &option).await;
         if let Some(page) = started["redirect_url"].as_str() {
             authenticate(&merchant, page).await;
-            let push = pushes(&merchant, row.order_id, 1).await;
-            assert_eq!(
-                push[0].vresult_code.as_deref(),
-                Some(row.code),
-                "{}",
-                row.order_id
-            );
+            let push = pushes(&merchant, order_id, 1).await;
+            assert_eq!(push[0].vresult_code.as_deref(), Some(code), "{order_id}");
         } else {
             // Ended at the start: no authentication page, no push.
             assert_eq!(started["mstatus"], "failure", "{started}");
-            assert_eq!(started["vresult_code"], row.code);
+            assert_eq!(started["vresult_code"], code);
         }
-        let decision = decide(&sandbox, &row.option, &started).await;
-        assert_eq!(
-            decision.vresult_code.to_string(),
-            row.code,
-            "{}",
-            row.order_id
-        );
-        assert_eq!(
-            (&decision.outcome, decision.action),
-            (&row.outcome, row.action),
-            "{}",
-            row.order_id
-        );
+        let decision = decide(&sandbox, &option, &started).await;
+        assert_eq!(decision.vresult_code.to_string(), code, "{order_id}");
+        let got = (decision.outcome, decision.action);
+        assert_eq!(got, (outcome, action), "{order_id}");
     }
     // Only the rows that reached the verify step pushed.
     let processed = merchant.seen(|s| s.pushes.iter().filter(|p| !p.duplicate).count());
