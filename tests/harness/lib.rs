@@ -28,3 +28,6 @@ pub async fn start() -> (RunningSandbox, Merchant) {
         .expect("the merchant server starts on 127.0.0.1");
     (sandbox, merchant)
 }
+
+pub mod unified;
+pub mod webdriver;
