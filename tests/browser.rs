@@ -30,6 +30,8 @@ use veritrans::pop::types::PaymentKeyRequest;
 use veritrans::unified::{
     AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode, yen,
 };
+use veritrans_sandbox::RunningSandbox;
+use veritrans_sandbox::merchant::{Merchant, Seen};
 
 /// How long the browser, or an asynchronous notification, may take: generous,
 /// for a loaded two-core machine. Waits poll and end as soon as the condition holds.
@@ -38,9 +40,10 @@ const WAIT: Duration = Duration::from_secs(20);
 /// The Unified API's success code (`resultCode`).
 const UNIFIED_SUCCESS: &str = "UA-000-001";
 
-/// Headless Chromium, or `None` (after saying so) when it is not installed
-/// outside CI. In CI a missing browser is a failure.
-async fn open_browser(test: &str) -> Option<Browser> {
+/// The sandbox, the merchant server and headless Chromium; `None` (after saying
+/// so) when Chromium is not installed outside CI. In CI a missing browser is a
+/// failure.
+async fn start(test: &str) -> Option<(RunningSandbox, Merchant, Browser)> {
     let installation = match Installation::locate() {
         Ok(installation) => installation,
         Err(missing) if std::env::var_os("CI").is_some() => {
@@ -59,17 +62,35 @@ async fn open_browser(test: &str) -> Option<Browser> {
             return None;
         }
     };
+    let (sandbox, merchant) = e2e::start().await;
     match Browser::start(&installation).await {
-        Ok(browser) => Some(browser),
+        Ok(browser) => Some((sandbox, merchant, browser)),
         Err(e) => panic!("{test}: headless Chromium did not start: {e}"),
     }
+}
+
+/// Waits (up to [`WAIT`]) for a verified notification that `find` picks out.
+async fn arrival<T>(merchant: &Merchant, what: &str, find: impl Fn(&Seen) -> Option<T>) -> T {
+    let arrived = merchant.wait_for(WAIT, |s| find(s).is_some()).await;
+    let refused = merchant.seen(|s| s.rejected.clone());
+    assert!(
+        arrived,
+        "no verified {what} within {WAIT:?}; refused: {refused:?}"
+    );
+    merchant.seen(find).expect("still there")
+}
+
+/// The merchant refused nothing: every notification it got verified.
+fn nothing_refused(merchant: &Merchant) {
+    let refused = merchant.seen(|s| s.rejected.clone());
+    assert!(refused.is_empty(), "the merchant refused: {refused:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pop_card_payment_in_a_real_browser() {
     const ORDER: &str = "browser-pop-1";
-    let (sandbox, merchant) = e2e::start().await;
-    let Some(browser) = open_browser("pop_card_payment_in_a_real_browser").await else {
+    let Some((sandbox, merchant, browser)) = start("pop_card_payment_in_a_real_browser").await
+    else {
         return;
     };
 
@@ -96,23 +117,19 @@ async fn pop_card_payment_in_a_real_browser() {
     let shown = browser.find("#order_id").await.expect("order shown");
     assert_eq!(browser.text(&shown).await.expect("order text"), ORDER);
     let card = TEST_CARDS[0];
+    for (field, value) in [
+        ("card_number", card.number),
+        ("card_expire", "12/30"),
+        ("security_code", "123"),
+    ] {
+        let input = format!("form#card input[name={field}]");
+        let typed = browser.fill(&input, value).await;
+        typed.unwrap_or_else(|e| panic!("typing into {field}: {e}"));
+    }
     browser
-        .fill("form#card input[name=card_number]", card.number)
+        .click_on("form#card button[type=submit]")
         .await
-        .expect("card number typed");
-    browser
-        .fill("form#card input[name=card_expire]", "12/30")
-        .await
-        .expect("expiry typed");
-    browser
-        .fill("form#card input[name=security_code]", "123")
-        .await
-        .expect("security code typed");
-    let pay = browser
-        .find("form#card button[type=submit]")
-        .await
-        .expect("pay button");
-    browser.click(&pay).await.expect("pay clicked");
+        .expect("pay by card clicked");
 
     // The sandbox answers with an auto-submitting signed form: Chromium's own
     // JavaScript posts it to the merchant, which verifies it and thanks the consumer.
@@ -139,25 +156,21 @@ async fn pop_card_payment_in_a_real_browser() {
     assert_eq!(redirect.outcome, "success");
     assert_eq!(redirect.result_code, ResultCode::R000.as_str());
 
-    assert!(
-        merchant
-            .wait_for(WAIT, |s| s.pop_pushes.iter().any(|p| p.order_id == ORDER))
-            .await,
-        "no verified push within {WAIT:?}; refused: {:?}",
-        merchant.seen(|s| s.rejected.clone())
-    );
-    let pushes = merchant.seen(|s| s.pop_pushes.clone());
-    let push = pushes.iter().find(|p| p.order_id == ORDER).unwrap();
+    let push = arrival(&merchant, "push", |s| {
+        s.pop_pushes.iter().find(|p| p.order_id == ORDER).cloned()
+    })
+    .await;
     assert!(push.success, "push: {push:?}");
     assert_eq!(push.result_code, redirect.result_code);
-    assert_eq!(merchant.seen(|s| s.rejected.clone()), Vec::<String>::new());
+    nothing_refused(&merchant);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unified_paypay_payment_in_a_real_browser() {
     const PAYMENT: &str = "browser-paypay-1";
-    let (sandbox, merchant) = e2e::start().await;
-    let Some(browser) = open_browser("unified_paypay_payment_in_a_real_browser").await else {
+    let Some((sandbox, merchant, browser)) =
+        start("unified_paypay_payment_in_a_real_browser").await
+    else {
         return;
     };
 
@@ -213,11 +226,10 @@ async fn unified_paypay_payment_in_a_real_browser() {
         .goto(&provider_page)
         .await
         .expect("provider page opens");
-    let pay = browser
-        .find("a[data-outcome=\"pay\"]")
+    browser
+        .click_on("a[data-outcome=\"pay\"]")
         .await
-        .expect("the provider page offers `pay`");
-    browser.click(&pay).await.expect("pay clicked");
+        .expect("the provider page's `pay` clicked");
     let expected_page = format!("thank you ({UNIFIED_SUCCESS})");
     let (url, _) = browser
         .wait_until(
@@ -239,22 +251,14 @@ async fn unified_paypay_payment_in_a_real_browser() {
         Some(reference.as_str())
     );
 
-    assert!(
-        merchant
-            .wait_for(WAIT, |s| s
-                .webhooks
-                .iter()
-                .any(|w| w.payment_id.as_deref() == Some(PAYMENT)))
-            .await,
-        "no verified webhook within {WAIT:?}; refused: {:?}",
-        merchant.seen(|s| s.rejected.clone())
-    );
-    let webhooks = merchant.seen(|s| s.webhooks.clone());
-    let hook = webhooks
-        .iter()
-        .find(|w| w.payment_id.as_deref() == Some(PAYMENT))
-        .unwrap();
+    let hook = arrival(&merchant, "webhook", |s| {
+        s.webhooks
+            .iter()
+            .find(|w| w.payment_id.as_deref() == Some(PAYMENT))
+            .cloned()
+    })
+    .await;
     assert_eq!(hook.result_code.as_deref(), Some(UNIFIED_SUCCESS));
     assert!(!hook.duplicate, "the first delivery is not a duplicate");
-    assert_eq!(merchant.seen(|s| s.rejected.clone()), Vec::<String>::new());
+    nothing_refused(&merchant);
 }

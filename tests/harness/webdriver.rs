@@ -441,6 +441,12 @@ impl Browser {
         self.send_keys(&element, text).await
     }
 
+    /// Finds `selector` and clicks it.
+    pub async fn click_on(&self, selector: &str) -> Result<()> {
+        let element = self.find(selector).await?;
+        self.click(&element).await
+    }
+
     /// Polls the current URL (and page) until `done(url, source)` holds, up to
     /// `timeout`. Navigation in progress may make single reads fail; those count
     /// as "not yet".
@@ -555,7 +561,11 @@ async fn send(
         command: command.clone(),
         answer: shorten(&text),
     })?;
-    let mut value = json.get("value").cloned().unwrap_or(Value::Null);
+    let mut json = json;
+    let value = json
+        .get_mut("value")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
     if !status.is_success() || value.get("error").is_some_and(Value::is_string) {
         return Err(WebDriverError::Command {
             command,
@@ -566,7 +576,7 @@ async fn send(
             message: value["message"].as_str().map(shorten).unwrap_or_default(),
         });
     }
-    Ok(value.take())
+    Ok(value)
 }
 
 fn as_string(value: Value, command: &str) -> Result<String> {
@@ -585,5 +595,37 @@ fn shorten(text: &str) -> String {
     match text.char_indices().nth(MAX) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_is_complete_once_its_content_length_has_arrived() {
+        let head =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 14\r\n\r\n";
+        let mut answer = head.as_bytes().to_vec();
+        assert!(!http_answer_complete(&answer[..10]));
+        assert!(!http_answer_complete(&answer));
+        answer.extend_from_slice(br#"{"value":nul"#);
+        assert!(!http_answer_complete(&answer));
+        answer.extend_from_slice(b"l}");
+        assert!(http_answer_complete(&answer));
+    }
+
+    #[test]
+    fn an_answer_without_content_length_waits_for_the_close() {
+        assert!(!http_answer_complete(b"HTTP/1.1 200 OK\r\n\r\n{}"));
+    }
+
+    #[test]
+    fn long_texts_are_shortened_on_a_character_boundary() {
+        assert_eq!(shorten("abc"), "abc");
+        let long = "\u{3042}".repeat(400);
+        let short = shorten(&long);
+        assert_eq!(short.chars().count(), 301);
+        assert!(short.ends_with('\u{2026}'));
     }
 }
