@@ -21,12 +21,12 @@
 use std::io::Write as _;
 use std::time::Duration;
 
-use e2e::unified::send_with_loopback_push;
+use e2e::gateways::{pop_client, unified_client};
 use e2e::webdriver::{Browser, INSTALL_HINT, Installation};
 use veritrans::pop::ResultCode;
-use veritrans::pop::client::Client as PopClient;
 use veritrans::pop::testing::TEST_CARDS;
 use veritrans::pop::types::PaymentKeyRequest;
+use veritrans::unified::client::{RetryPolicy, SendOptions};
 use veritrans::unified::{
     AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode, yen,
 };
@@ -96,11 +96,7 @@ async fn pop_card_payment_in_a_real_browser() {
 
     // The merchant's server side: a payment key for 2500 yen, every payment type
     // offered, the consumer coming back to the merchant.
-    let pop = PopClient::builder(sandbox.credentials().pop_server_key.clone())
-        .base_url(sandbox.base_url())
-        .timeout(WAIT)
-        .build()
-        .expect("POP client");
+    let pop = pop_client(&sandbox);
     let mut request = PaymentKeyRequest::new(ORDER, 2500);
     request.dummy = Some(true);
     request.success_url = Some(merchant.url("/pop/return/success"));
@@ -200,12 +196,11 @@ async fn unified_paypay_payment_in_a_real_browser() {
         payment_instrument: None,
         transaction: None,
     };
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(WAIT)
-        .build()
-        .unwrap();
-    let paid = send_with_loopback_push(&http, &sandbox, &request, "browser-pay-1")
+    let paid = unified_client(&sandbox, RetryPolicy::none())
+        .send_with(
+            &request,
+            SendOptions::default().idempotency_key("browser-pay-1"),
+        )
         .await
         .expect("pay accepted");
     assert!(paid.is_success(), "pay answered {:?}", paid.result_code);

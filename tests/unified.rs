@@ -17,7 +17,7 @@
 #![allow(clippy::unwrap_used)]
 
 use e2e::browser::Browser;
-use e2e::gateways::{unified_client, unified_send_loopback};
+use e2e::gateways::unified_client;
 use e2e::{at_least, deliver_again, start};
 use veritrans::unified::client::{RetryPolicy, SendOptions};
 use veritrans::unified::*;
@@ -63,7 +63,9 @@ async fn pay_and_approve(
     amount: u64,
 ) -> String {
     let request = pay(merchant, pay_type, payment_id, amount);
-    let answer = unified_send_loopback(sandbox, &request, &format!("{payment_id}-pay"))
+    let key = format!("{payment_id}-pay");
+    let answer = unified_client(sandbox, RetryPolicy::none())
+        .send_with(&request, SendOptions::default().idempotency_key(key))
         .await
         .unwrap();
     assert!(answer.is_success(), "{:?}", answer.result_code);

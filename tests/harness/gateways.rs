@@ -9,9 +9,9 @@ use serde_json::{Value, json};
 use veritrans::jpayment;
 use veritrans::mpi::{SearchResponse, ServiceOptionType};
 use veritrans::pop;
-use veritrans::unified::client::{Client, Environment, RetryPolicy, interpret};
-use veritrans::unified::validate::{self, Context, Mode, Rule};
-use veritrans::unified::{Command, Error, Response, UnifiedToken};
+use veritrans::unified::UnifiedToken;
+use veritrans::unified::client::{Client, Environment, RetryPolicy};
+use veritrans::unified::validate::Mode;
 use veritrans_sandbox::RunningSandbox;
 use veritrans_sandbox::merchant::Merchant;
 
@@ -38,7 +38,8 @@ pub fn pop_client(sandbox: &RunningSandbox) -> pop::client::Client {
         .expect("the POP client builds")
 }
 
-/// `unified-proto`'s client with the sandbox's access token and `retry`.
+/// `unified-proto`'s client with the sandbox's access token and `retry`; its
+/// requests may name the test's loopback merchant server as `pushUrl`.
 pub fn unified_client(sandbox: &RunningSandbox, retry: RetryPolicy) -> Client {
     let token = sandbox.credentials().unified_token.expose_secret();
     Client::builder(
@@ -49,43 +50,10 @@ pub fn unified_client(sandbox: &RunningSandbox, retry: RetryPolicy) -> Client {
         UnifiedToken::new(token),
     )
     .retry(retry)
+    .allow_local_push_url()
     .timeout(Duration::from_secs(10))
     .build()
     .expect("the Unified API client builds")
-}
-
-/// Sends `request` as the Unified client does, with one rule lifted: its
-/// `pushUrl` may be the test's loopback merchant (the sandbox accepts that;
-/// a real gateway wants https on 443 at a public host, which the client
-/// enforces). Every other rule is checked, the body is the client's own and
-/// the answer is read by the client's interpreter.
-pub async fn unified_send_loopback<C: Command>(
-    sandbox: &RunningSandbox,
-    request: &C,
-    idempotency_key: &str,
-) -> Result<Response<C::Response>, Error> {
-    if let Err(Error::InvalidRequest { violations, .. }) =
-        validate::validate(request, &Context::new(Mode::Sandbox))
-    {
-        let others: Vec<_> = violations
-            .iter()
-            .filter(|v| v.rule != Rule::PushUrlPrivate && v.rule != Rule::PushUrlHttps)
-            .filter(|v| v.rule != Rule::PushUrlPort)
-            .collect();
-        assert!(others.is_empty(), "the request breaks rules: {others:?}");
-    }
-    let answer = http()
-        .post(format!("{}{}", sandbox.base_url(), C::PATH))
-        .bearer_auth(sandbox.credentials().unified_token.expose_secret())
-        .header("content-type", "application/json")
-        .header("X-VT-Idempotency-Key", idempotency_key)
-        .body(validate::body_of(request)?)
-        .send()
-        .await
-        .expect("the sandbox answers");
-    let status = answer.status().as_u16();
-    let body = answer.bytes().await.expect("the answer's body");
-    interpret::<C>(status, &body, idempotency_key)
 }
 
 /// `jpayment-proto`'s client pointed at the sandbox's `/gateway/` paths.

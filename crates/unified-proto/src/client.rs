@@ -131,6 +131,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    local_push_url: bool,
 }
 
 impl ClientBuilder {
@@ -149,12 +150,41 @@ impl ClientBuilder {
         self.retry = retry;
         self
     }
+    /// Lets requests name a `pushUrl` on this machine's loopback, over http and
+    /// on any port, so that a merchant server under test receives the webhooks of
+    /// a local emulator such as `veritrans-sandbox`. The guide's rule (https, port
+    /// 443, a public host) still holds for every other address, and [`build`]
+    /// refuses this option in the live environment.
+    ///
+    /// [`build`]: ClientBuilder::build
+    ///
+    /// ```
+    /// use unified_proto::UnifiedToken;
+    /// use unified_proto::client::{Client, Environment};
+    /// use unified_proto::validate::Mode;
+    ///
+    /// let local = Environment::Custom { base_url: "http://127.0.0.1:8765".into(), mode: Mode::Sandbox };
+    /// let client = Client::builder(local, UnifiedToken::new("token")).allow_local_push_url().build();
+    /// assert!(client.is_ok());
+    ///
+    /// let live = Client::builder(Environment::Live, UnifiedToken::new("token")).allow_local_push_url().build();
+    /// assert!(live.unwrap_err().to_string().contains("loopback pushUrl"));
+    /// ```
+    pub fn allow_local_push_url(mut self) -> Self {
+        self.local_push_url = true;
+        self
+    }
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
         let base = url::Url::parse(self.environment.base_url())
             .map_err(|e| Error::Config(format!("base URL: {e}")))?;
         if self.environment.mode() == Mode::Live && base.scheme() != "https" {
             return Err(Error::Config("live base URL must be https".into()));
+        }
+        if self.environment.mode() == Mode::Live && self.local_push_url {
+            return Err(Error::Config(
+                "a loopback pushUrl is for a local emulator, never the live environment".into(),
+            ));
         }
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
@@ -171,6 +201,7 @@ impl ClientBuilder {
             mode: self.environment.mode(),
             token: self.token,
             retry: self.retry,
+            local_push_url: self.local_push_url,
         })
     }
 }
@@ -183,6 +214,7 @@ pub struct Client {
     mode: Mode,
     token: UnifiedToken,
     retry: RetryPolicy,
+    local_push_url: bool,
 }
 
 impl Client {
@@ -194,6 +226,7 @@ impl Client {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            local_push_url: false,
         }
     }
 
@@ -215,6 +248,7 @@ impl Client {
     ) -> Result<Response<C::Response>, Error> {
         let mut ctx = Context::new(self.mode);
         ctx.pay_type = options.pay_type;
+        ctx.local_push_url = self.local_push_url;
         validate::validate(request, &ctx)?;
         let key = match options.idempotency_key {
             Some(key) => {

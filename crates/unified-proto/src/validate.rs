@@ -281,6 +281,11 @@ pub struct Context {
     /// cancel, …): enables the per-payment-type limits. When the body has
     /// `order.payType`, that value wins.
     pub pay_type: Option<String>,
+    /// Accept a `pushUrl` on this machine's loopback (`127.0.0.0/8`, `::1`,
+    /// `localhost`), over http and on any port: for a merchant server under test
+    /// receiving webhooks from a local emulator. Never in [`Mode::Live`]; every other
+    /// private address stays refused.
+    pub local_push_url: bool,
 }
 
 impl Context {
@@ -289,6 +294,7 @@ impl Context {
         Self {
             mode,
             pay_type: None,
+            local_push_url: false,
         }
     }
     /// The same context with a payment type.
@@ -609,6 +615,11 @@ fn check_field(
             _ => push(Rule::Url),
         },
         UrlRule::PushUrl => match url::Url::parse(text) {
+            Ok(u)
+                if ctx.local_push_url
+                    && ctx.mode != Mode::Live
+                    && matches!(u.scheme(), "http" | "https")
+                    && host_is_loopback(&u) => {}
             Ok(u) if u.scheme() == "https" => {
                 // `port()` is None for the scheme default, i.e. 443.
                 if u.port().is_some_and(|p| p != 443) {
@@ -672,6 +683,15 @@ fn check_field(
 /// Private, loopback, link-local, unspecified or otherwise non-public hosts
 /// (including `localhost`). Host names are not resolved: DNS is the
 /// gateway's business; literal addresses and `localhost` are caught here.
+fn host_is_loopback(u: &url::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.trim_end_matches('.').eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 fn host_is_private(u: &url::Url) -> bool {
     match u.host() {
         Some(url::Host::Ipv4(ip)) => ip_is_private(IpAddr::V4(ip)),

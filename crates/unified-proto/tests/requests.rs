@@ -333,3 +333,31 @@ fn validation_errors_table() {
         .collect();
     insta::assert_snapshot!(table);
 }
+
+#[test]
+fn a_local_push_url_is_accepted_only_on_loopback_and_never_live() {
+    let with_push_url = |url: &str| {
+        let mut r = pay();
+        r.control.push_url = Some(url.into());
+        r
+    };
+    let mut local = sandbox();
+    local.local_push_url = true;
+    for url in [
+        "http://127.0.0.1:41234/unified/webhook",
+        "http://[::1]:8080/webhook",
+        "http://localhost:3000/webhook",
+        "https://127.0.0.2/webhook",
+    ] {
+        assert!(validate(&with_push_url(url), &local).is_ok(), "{url}");
+        assert!(validate(&with_push_url(url), &sandbox()).is_err(), "{url}");
+    }
+    // Other private addresses and other schemes keep the guide's rules.
+    for url in ["http://10.0.0.1:8080/webhook", "ftp://127.0.0.1/webhook"] {
+        assert!(validate(&with_push_url(url), &local).is_err(), "{url}");
+    }
+    let mut live = Context::new(Mode::Live);
+    live.local_push_url = true;
+    let err = validate(&with_push_url("http://127.0.0.1:41234/w"), &live).unwrap_err();
+    assert!(err.to_string().contains("control.pushUrl"), "{err}");
+}

@@ -86,6 +86,8 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
     // Retries of `retry_request` answers are the client's; the tour shows a
     // simulated provider failure as the merchant first sees it.
     .retry(RetryPolicy::none())
+    // The merchant server's webhook URL is on 127.0.0.1, like the sandbox.
+    .allow_local_push_url()
     .timeout(Duration::from_secs(5))
     .build()
     .map_err(|e| format!("the Unified API client cannot be built: {e}"))?;

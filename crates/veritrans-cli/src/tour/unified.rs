@@ -4,8 +4,6 @@
 
 use std::time::Duration;
 
-use veritrans::unified::client::interpret;
-use veritrans::unified::validate::{self, Context, Mode};
 use veritrans::unified::*;
 
 use super::{Ctx, Tour, check, done};
@@ -59,44 +57,6 @@ pub fn paypay_pay(
         payment_instrument: None,
         transaction: None,
     }
-}
-
-/// Sends a request whose only rule broken is the client's pushUrl rule
-/// (https, port 443, public host): the merchant server of the tour listens
-/// on loopback, which the sandbox accepts and a real gateway would not. The
-/// request is still checked by every other rule, its body is the client's
-/// own serialisation and the answer is read by the client's interpreter.
-async fn send_with_loopback_push<C: Command>(
-    ctx: &Ctx,
-    request: &C,
-    idempotency_key: &str,
-) -> Result<veritrans::unified::Response<C::Response>, String> {
-    if let Err(e) = validate::validate(request, &Context::new(Mode::Sandbox)) {
-        let Error::InvalidRequest { violations, .. } = &e else {
-            return Err(e.to_string());
-        };
-        check(
-            violations.iter().all(|v| v.path.ends_with("pushUrl")),
-            || e.to_string(),
-        )?;
-    }
-    let body = validate::body_of(request).map_err(|e| e.to_string())?;
-    let answer = ctx
-        .browser
-        .post(format!("{}{}", ctx.sandbox.base_url(), C::PATH))
-        .bearer_auth(ctx.sandbox.credentials().unified_token.expose_secret())
-        .header("Content-Type", "application/json")
-        .header("X-VT-Idempotency-Key", idempotency_key)
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| format!("{}: {e}", C::NAME))?;
-    let status = answer.status().as_u16();
-    let bytes = answer
-        .bytes()
-        .await
-        .map_err(|e| format!("{}: {e}", C::NAME))?;
-    interpret::<C>(status, &bytes, idempotency_key).map_err(|e| e.to_string())
 }
 
 /// The consumer's browser: opens the provider page, clicks `outcome`, and
@@ -164,8 +124,15 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
     let Some((reference, redirect_url)) = tour
         .step(GATEWAY, "PayPay pay 1000 yen", async {
             let request = paypay_pay(ctx, PAYMENT, 1000, Some(push_url));
-            let paid = send_with_loopback_push(ctx, &request, "tour-pay-1").await?;
-            check(paid.is_success(), || format!("pay answered {:?}", paid.result_code))?;
+            let options = client::SendOptions::default().idempotency_key("tour-pay-1");
+            let paid = ctx
+                .unified
+                .send_with(&request, options)
+                .await
+                .map_err(|e| e.to_string())?;
+            check(paid.is_success(), || {
+                format!("pay answered {:?}", paid.result_code)
+            })?;
             let reference = paid
                 .body
                 .transaction
@@ -176,9 +143,7 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
                 .control
                 .and_then(|c| c.redirect_url)
                 .ok_or("no control.redirectUrl")?;
-            let detail = format!(
-                "UA-000-001, fepReferenceId {reference} (loopback pushUrl: body and answer via the client's body_of/interpret)"
-            );
+            let detail = format!("UA-000-001, fepReferenceId {reference}");
             done((reference, redirect_url), detail)
         })
         .await
