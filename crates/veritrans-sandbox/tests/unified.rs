@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::{Merchant, client as http};
-use unified_proto::client::{Client, Environment, RetryPolicy, SendOptions, interpret};
-use unified_proto::validate::{self, Mode};
+use unified_proto::client::{Client, Environment, RetryPolicy, SendOptions};
+use unified_proto::validate::Mode;
 use unified_proto::*;
 use veritrans_sandbox::{Credentials, FaultAction, FaultRule, RunningSandbox};
 
@@ -26,30 +26,19 @@ fn merchant_client(sb: &RunningSandbox) -> Client {
         UnifiedToken::new(Credentials::DEFAULT_UNIFIED_TOKEN),
     )
     .retry(RetryPolicy::none())
+    .allow_local_push_url()
     .build()
     .unwrap()
 }
 
-/// Sends without the client's pushUrl rule (https:443, public host): the sandbox accepts
-/// loopback webhook URLs so a test can receive them; the body is the client's own.
-async fn send_raw<C: Command>(
+/// Sends with a given idempotency key; the pushUrl may be the test's loopback merchant.
+async fn send_keyed<C: Command>(
     sb: &RunningSandbox,
     request: &C,
     key: &str,
 ) -> Result<unified_proto::Response<C::Response>, Error> {
-    let body = validate::body_of(request)?;
-    let answer = http()
-        .post(format!("{}{}", sb.base_url(), C::PATH))
-        .bearer_auth(Credentials::DEFAULT_UNIFIED_TOKEN)
-        .header("Content-Type", "application/json")
-        .header("X-VT-Idempotency-Key", key)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    let bytes = answer.bytes().await.unwrap();
-    interpret::<C>(status, &bytes, key)
+    let options = SendOptions::default().idempotency_key(key);
+    merchant_client(sb).send_with(request, options).await
 }
 
 fn pay_request(
@@ -186,7 +175,7 @@ async fn paypay_pay_redirect_webhook_result_capture_partial_cancel() {
     let client = merchant_client(&sb);
     let keys = keys(&sb);
 
-    let paid = send_raw(
+    let paid = send_keyed(
         &sb,
         &pay_request(
             PayType::Paypay,
@@ -500,7 +489,7 @@ async fn paypay_subscription_recovery_charge_then_terminate() {
         }),
         push_url: Some(merchant.url("/hook")),
     });
-    let answer = send_raw(&sb, &charge, "charge-1").await.unwrap();
+    let answer = send_keyed(&sb, &charge, "charge-1").await.unwrap();
     assert_eq!(answer.result_code, Some(ResultCode::parse("UA-U00-001")));
     let reference = answer.body.transaction.unwrap().fep_reference_id.unwrap();
     let delivery = sb.inspect().deliveries().into_iter().next().unwrap();
@@ -770,7 +759,7 @@ async fn follow_up_commands_send_a_webhook_to_their_push_url() {
     partial.control = Some(PushControl {
         push_url: Some(merchant.url("/hook")),
     });
-    let captured = send_raw(&sb, &partial, "cap-rk-1").await.unwrap();
+    let captured = send_keyed(&sb, &partial, "cap-rk-1").await.unwrap();
     assert_eq!(captured.body.order.unwrap().amount.as_deref(), Some("3000"));
     let delivery = sb.inspect().deliveries().into_iter().next().unwrap();
     sb.inspect()
