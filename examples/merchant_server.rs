@@ -28,7 +28,8 @@
 //!
 //! The answers: `200 ok` (verified and handled), `200 duplicate` (verified,
 //! handled before, skipped: a gateway may send the same notification again),
-//! `401 invalid signature`, `400 malformed notification` (signed, but not what
+//! `401 invalid signature` (the signature, or a header it comes with, missing or
+//! wrong), `400 malformed notification` (signed, but not what
 //! the guide describes). Failures say no more than that to the sender; the
 //! reason goes to the log.
 
