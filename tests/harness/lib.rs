@@ -1,10 +1,17 @@
 //! The harness of the end-to-end tests: what every test starts with (the sandbox
 //! and a merchant server, both in this process on 127.0.0.1, random ports).
+//!
+//! - [`browser`]: the consumer's browser, plain HTTP following the pages' forms;
+//! - [`gateways`]: the facade's clients pointed at the sandbox, and the
+//!   sandbox-only conventions that stand in for consoles and consumer scripts.
 #![allow(clippy::expect_used)] // a harness that cannot start should stop the test loudly
+
+pub mod browser;
+pub mod gateways;
 
 use std::time::Duration;
 
-use veritrans_sandbox::merchant::Merchant;
+use veritrans_sandbox::merchant::{Merchant, Seen};
 use veritrans_sandbox::{RetryPolicy, RunningSandbox, Sandbox};
 
 /// How long a test waits for an asynchronous notification.
@@ -27,4 +34,39 @@ pub async fn start() -> (RunningSandbox, Merchant) {
         .await
         .expect("the merchant server starts on 127.0.0.1");
     (sandbox, merchant)
+}
+
+/// Waits (up to [`NOTIFICATION_TIMEOUT`]) until `select` picks at least `n`
+/// of the notifications the merchant accepted, and returns them all; panics
+/// naming `what` when they do not come.
+pub async fn at_least<T>(
+    merchant: &Merchant,
+    n: usize,
+    what: &str,
+    select: impl Fn(&Seen) -> Vec<T>,
+) -> Vec<T> {
+    let arrived = merchant
+        .wait_for(NOTIFICATION_TIMEOUT, |s| select(s).len() >= n)
+        .await;
+    assert!(arrived, "{what}: {n} never verified by the merchant");
+    merchant.seen(select)
+}
+
+/// The gateway sends the notification it delivered to `url` once more, as
+/// gateways do when an answer went missing; waits until the first delivery
+/// has settled so that the second is a true duplicate.
+pub async fn deliver_again(sandbox: &RunningSandbox, url: &str) {
+    let inspect = sandbox.inspect();
+    let delivery = inspect
+        .deliveries()
+        .into_iter()
+        .find(|d| d.url == url)
+        .unwrap_or_else(|| panic!("nothing was delivered to {url}"));
+    inspect
+        .wait_delivery_settled(&delivery.id, NOTIFICATION_TIMEOUT)
+        .await
+        .expect("the first delivery settles");
+    inspect
+        .redeliver(&delivery.id)
+        .expect("a settled delivery can be sent again");
 }

@@ -116,6 +116,9 @@ pub struct PopSeen {
     /// For a redirect, the last segment of the URL it came back to
     /// (`success`, `incomplete`, `error`); empty for a push.
     pub outcome: String,
+    /// Which notification it is (`payment_type` / `result_type`): for CVS and
+    /// bank, tells the applied phase from the paid one.
+    pub kind: pop_proto::NotificationKind,
 }
 
 /// A J-Payment kickback, parsed (kickbacks carry no signature).
@@ -384,6 +387,7 @@ fn pop_seen(n: &pop_proto::Notification, outcome: String) -> PopSeen {
         result_code: n.result_code().to_string(),
         success: n.is_success(),
         outcome,
+        kind: n.kind(),
     }
 }
 

@@ -8,9 +8,63 @@
 //! | `mpi` | [`mpi`] | VeriTrans 3-D Secure (MPI) |
 //!
 //! [`sign`] (the signature schemes) is always available. A service that
-//! speaks to one gateway only can depend on that protocol crate directly.
+//! speaks to one gateway only can depend on that protocol crate directly; this
+//! crate adds no code path of its own, only one vocabulary over them:
+//!
+//! - **errors**: every gateway's error converts into [`Error`] with `?`, and
+//!   [`Error::kind`] classifies it the same way for all of them (invalid request,
+//!   refused with a result code, transport, unverified notification, malformed,
+//!   configuration);
+//! - **keys**: [`PopServerKey`], [`MerchantAuthKey`], [`MpiServerKey`] and
+//!   `UnifiedToken` at the top level; all redact themselves in `Debug` and `Display`;
+//! - **environments**: the gateways separate test from live differently, and
+//!   each client says so in its own terms, pointed at a local sandbox the same way
+//!   (its base URL):
+//!
+//! | gateway | live | test | a local sandbox |
+//! |---|---|---|---|
+//! | POP | `pay3.veritrans.co.jp` | the same endpoint, `dummy: true` in each request | `Client::builder(key).base_url(url)` |
+//! | Unified API | `Environment::Live` | `Environment::Sandbox` (its own domain, `requestMode` checked against it) | `Environment::Custom { base_url, mode }` |
+//! | J-Payment | `Config::production()` | the same endpoint with a test account | `Config::production().with_base_url(url)` |
+//! | MPI | no client: the guide documents results, searches' answers and pushes | | |
+//!
+//! # Example
+//!
+//! One handler for two gateways' notifications, one way to answer a bad one:
+//!
+//! ```
+//! use veritrans::{Error, ErrorKind, MerchantAuthKey, PopServerKey};
+//! use veritrans::unified::MerchantKeys;
+//!
+//! fn on_pop_push(body: &[u8], key: &PopServerKey) -> Result<String, Error> {
+//!     let push = veritrans::pop::Push::verify_and_parse(body, key)?;
+//!     Ok(push.notification.order_id().to_string())
+//! }
+//!
+//! fn status_for(err: &Error) -> u16 {
+//!     match err.kind() {
+//!         ErrorKind::Unverified => 401,
+//!         _ => 400,
+//!     }
+//! }
+//!
+//! let key = PopServerKey::new("Test-POP-Server-Key");
+//! let err = on_pop_push(br#"{"orderId":"o-1","signature":"forged"}"#, &key).unwrap_err();
+//! assert_eq!(status_for(&err), 401);
+//!
+//! // The Unified API's keys, for webhooks and redirects: never printed.
+//! let keys = MerchantKeys::new("ccid", MerchantAuthKey::new("secret"));
+//! assert!(!format!("{keys:?}").contains("secret"));
+//! ```
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+mod error;
+
+pub use error::{Error, ErrorKind, Gateway};
+#[cfg(feature = "unified")]
+pub use unified_proto::UnifiedToken;
+pub use veritrans_sign::{MerchantAuthKey, MpiServerKey, PopServerKey};
 
 pub use veritrans_sign as sign;
 

@@ -1,0 +1,185 @@
+//! The facade's clients pointed at the sandbox, and the few sandbox-only HTTP
+//! conventions a merchant test needs where a real gateway has a console or a
+//! consumer-side script instead (POP's second phase, J-Payment's settings and
+//! `CPToken.js`, MPI's start and search requests: see the sandbox's README).
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use veritrans::jpayment;
+use veritrans::mpi::{SearchResponse, ServiceOptionType};
+use veritrans::pop;
+use veritrans::unified::client::{Client, Environment, RetryPolicy, interpret};
+use veritrans::unified::validate::{self, Context, Mode, Rule};
+use veritrans::unified::{Command, Error, Response, UnifiedToken};
+use veritrans_sandbox::RunningSandbox;
+use veritrans_sandbox::merchant::Merchant;
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("an HTTP client with rustls builds")
+}
+
+/// Sends a request to the sandbox's own API and reads its JSON answer.
+async fn sandbox_json(request: reqwest::RequestBuilder) -> Value {
+    let answer = request.send().await.expect("the sandbox answers");
+    answer.json().await.expect("a JSON answer")
+}
+
+/// `pop-proto`'s client with the sandbox's server key.
+pub fn pop_client(sandbox: &RunningSandbox) -> pop::client::Client {
+    pop::client::Client::builder(sandbox.credentials().pop_server_key.clone())
+        .base_url(sandbox.base_url())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("the POP client builds")
+}
+
+/// `unified-proto`'s client with the sandbox's access token and `retry`.
+pub fn unified_client(sandbox: &RunningSandbox, retry: RetryPolicy) -> Client {
+    let token = sandbox.credentials().unified_token.expose_secret();
+    Client::builder(
+        Environment::Custom {
+            base_url: sandbox.base_url().to_string(),
+            mode: Mode::Sandbox,
+        },
+        UnifiedToken::new(token),
+    )
+    .retry(retry)
+    .timeout(Duration::from_secs(10))
+    .build()
+    .expect("the Unified API client builds")
+}
+
+/// Sends `request` as the Unified client does, with one rule lifted: its
+/// `pushUrl` may be the test's loopback merchant (the sandbox accepts that;
+/// a real gateway wants https on 443 at a public host, which the client
+/// enforces). Every other rule is checked, the body is the client's own and
+/// the answer is read by the client's interpreter.
+pub async fn unified_send_loopback<C: Command>(
+    sandbox: &RunningSandbox,
+    request: &C,
+    idempotency_key: &str,
+) -> Result<Response<C::Response>, Error> {
+    if let Err(Error::InvalidRequest { violations, .. }) =
+        validate::validate(request, &Context::new(Mode::Sandbox))
+    {
+        let others: Vec<_> = violations
+            .iter()
+            .filter(|v| v.rule != Rule::PushUrlPrivate && v.rule != Rule::PushUrlHttps)
+            .filter(|v| v.rule != Rule::PushUrlPort)
+            .collect();
+        assert!(others.is_empty(), "the request breaks rules: {others:?}");
+    }
+    let answer = http()
+        .post(format!("{}{}", sandbox.base_url(), C::PATH))
+        .bearer_auth(sandbox.credentials().unified_token.expose_secret())
+        .header("content-type", "application/json")
+        .header("X-VT-Idempotency-Key", idempotency_key)
+        .body(validate::body_of(request)?)
+        .send()
+        .await
+        .expect("the sandbox answers");
+    let status = answer.status().as_u16();
+    let body = answer.bytes().await.expect("the answer's body");
+    interpret::<C>(status, &body, idempotency_key)
+}
+
+/// `jpayment-proto`'s client pointed at the sandbox's `/gateway/` paths.
+pub fn jpayment_client(sandbox: &RunningSandbox) -> jpayment::Client {
+    let config =
+        jpayment::Config::production().with_base_url(format!("{}/gateway/", sandbox.base_url()));
+    jpayment::Client::new(config).expect("the J-Payment client builds")
+}
+
+/// The merchant console's kickback URL setting (`PUT /_sandbox/jpayment/settings`).
+pub async fn jpayment_set_kickback_url(sandbox: &RunningSandbox, url: &str) {
+    let answer = http()
+        .put(format!("{}/_sandbox/jpayment/settings", sandbox.base_url()))
+        .json(&json!({ "kickback_url": url }))
+        .send()
+        .await
+        .expect("the sandbox answers");
+    assert!(
+        answer.status().is_success(),
+        "settings: {}",
+        answer.status()
+    );
+}
+
+/// A single-use card token, as `CPToken.js` would make in the consumer's
+/// browser (`POST /_sandbox/jpayment/token`): the number never reaches the
+/// merchant's server.
+pub async fn jpayment_token(sandbox: &RunningSandbox, card_number: &str) -> jpayment::Token {
+    let card = json!({"cn": card_number, "ed": "3012", "fn": "TARO", "ln": "YAMADA"});
+    let url = format!("{}/_sandbox/jpayment/token", sandbox.base_url());
+    let answer = sandbox_json(http().post(url).json(&card)).await;
+    let token = answer["tkn"].as_str().expect("a token");
+    jpayment::Token::new(token)
+}
+
+/// What reached the card company, as the merchant console lists it
+/// (`GET /_sandbox/jpayment/payments`): `{"gid", "uid", "num", "ta", "result"}` each.
+pub async fn jpayment_payments(sandbox: &RunningSandbox) -> Vec<Value> {
+    let url = format!("{}/_sandbox/jpayment/payments", sandbox.base_url());
+    let answer = sandbox_json(http().get(url)).await;
+    answer["payments"].as_array().cloned().unwrap_or_default()
+}
+
+/// The customer pays an applied CVS or bank payment at the store or ATM
+/// (`POST /_sandbox/pop/release/{order_id}`); the answer names the push.
+pub async fn pop_release(sandbox: &RunningSandbox, order_id: &str) -> (u16, Value) {
+    let answer = http()
+        .post(format!(
+            "{}/_sandbox/pop/release/{order_id}",
+            sandbox.base_url()
+        ))
+        .send()
+        .await
+        .expect("the sandbox answers");
+    let status = answer.status().as_u16();
+    (status, answer.json().await.expect("a JSON answer"))
+}
+
+/// Starts a 3-D Secure transaction (the sandbox-only `POST /mpi/mpi_charges`)
+/// returning to and pushing to `merchant`; the answer as JSON.
+pub async fn mpi_start(
+    sandbox: &RunningSandbox,
+    merchant: &Merchant,
+    order_id: &str,
+    card_number: &str,
+    option: &ServiceOptionType,
+) -> Value {
+    let answer = http()
+        .post(format!("{}/mpi/mpi_charges", sandbox.base_url()))
+        .json(&json!({
+            "order_id": order_id,
+            "amount": 4800,
+            "card_number": card_number,
+            "service_option_type": option.as_str(),
+            "redirection_uri": merchant.url("/mpi/return"),
+            "push_uri": merchant.url("/mpi/push"),
+        }))
+        .send()
+        .await
+        .expect("the sandbox answers");
+    assert_eq!(answer.status(), 200, "mpi_charges for {order_id}");
+    answer.json().await.expect("a JSON answer")
+}
+
+/// The search (sandbox-only request, documented answer), read by `mpi-proto`.
+pub async fn mpi_search(sandbox: &RunningSandbox, request_id: &str) -> SearchResponse {
+    let body = http()
+        .post(format!("{}/mpi/search", sandbox.base_url()))
+        .json(&json!({ "request_id": request_id }))
+        .send()
+        .await
+        .expect("the sandbox answers")
+        .bytes()
+        .await
+        .expect("the answer's body");
+    SearchResponse::from_json(&body).expect("a search response as the guide shows it")
+}

@@ -1,0 +1,258 @@
+//! How a VeriTrans4G Unified API (wallet payments) integration works, end to end.
+//!
+//! 1. The merchant sends `pay` (`unified-proto`'s client) with its return
+//!    pages and its webhook URL; the answer holds the provider page to send
+//!    the consumer to.
+//! 2. The consumer approves on the provider's page and is redirected back to
+//!    the merchant with a signed query (`vAuthInfo`), checked with
+//!    `unified_proto::Redirect::verify` against the merchant's own paymentId.
+//! 3. The provider's result also arrives as a webhook (`X-VT-Content-hmac`),
+//!    verified with `unified_proto::Webhook::verify_and_parse` and
+//!    de-duplicated by `X-VT-webhook-id`: a webhook may come more than once.
+//! 4. The merchant asks `getTransactionResult`, captures, and refunds.
+//!
+//! And what a careful merchant does when things go wrong: a request whose
+//! answer never came is sent again with the same idempotency key (charged
+//! once); a forged webhook is refused.
+#![allow(clippy::unwrap_used)]
+
+use e2e::browser::Browser;
+use e2e::gateways::{unified_client, unified_send_loopback};
+use e2e::{at_least, deliver_again, start};
+use veritrans::unified::client::{RetryPolicy, SendOptions};
+use veritrans::unified::*;
+use veritrans_sandbox::merchant::{Merchant, Seen, WebhookSeen};
+use veritrans_sandbox::{FaultAction, FaultRule, RunningSandbox};
+
+/// A `pay` as the merchant's checkout sends it: the consumer comes back to
+/// `/unified/return/{payment_id}`, the webhook goes to `/unified/webhook`.
+fn pay(merchant: &Merchant, pay_type: PayType, payment_id: &str, amount: u64) -> PayRequest {
+    let back = merchant.url(&format!("/unified/return/{payment_id}"));
+    PayRequest {
+        order: PayOrder {
+            pay_type,
+            payment_id: payment_id.into(),
+            amount: yen(amount),
+            auth_capture_type: Some(AuthCaptureType::Auth),
+            commodity_type: None,
+            description: Some("e2e order".into()),
+        },
+        control: PayControl {
+            request_mode: Some(RequestMode::Sandbox),
+            success_url: back.clone(),
+            cancel_url: back.clone(),
+            error_url: back,
+            push_url: Some(merchant.url("/unified/webhook")),
+        },
+        customer: None,
+        item: vec![],
+        merchant: None,
+        payment_instrument: None,
+        transaction: None,
+    }
+}
+
+/// Pays `amount` with `pay_type` up to the consumer's approval on the
+/// provider page; returns the `fepReferenceId` once the merchant has verified
+/// the redirect.
+async fn pay_and_approve(
+    sandbox: &RunningSandbox,
+    merchant: &Merchant,
+    pay_type: PayType,
+    payment_id: &str,
+    amount: u64,
+) -> String {
+    let request = pay(merchant, pay_type, payment_id, amount);
+    let answer = unified_send_loopback(sandbox, &request, &format!("{payment_id}-pay"))
+        .await
+        .unwrap();
+    assert!(answer.is_success(), "{:?}", answer.result_code);
+    let reference = answer.body.transaction.unwrap().fep_reference_id.unwrap();
+    let provider_page = answer.body.control.unwrap().redirect_url.unwrap();
+
+    let browser = Browser::new();
+    let page = browser.open(&provider_page).await;
+    let back = browser.click_outcome(&page, "pay").await;
+    assert_eq!(back.url.path(), format!("/unified/return/{payment_id}"));
+    assert_eq!(
+        (back.status, back.html.as_str()),
+        (200, "thank you (UA-000-001)")
+    );
+    let redirect = merchant.seen(|s| s.redirects.last().cloned()).unwrap();
+    assert_eq!(redirect.payment_id, payment_id);
+    assert_eq!(
+        redirect.fep_reference_id.as_deref(),
+        Some(reference.as_str())
+    );
+    reference
+}
+
+/// The verified webhook deliveries for `payment_id`, once `n` have arrived.
+async fn webhooks(merchant: &Merchant, payment_id: &str, n: usize) -> Vec<WebhookSeen> {
+    at_least(merchant, n, &format!("webhooks for {payment_id}"), |s| {
+        let hooks = s.webhooks.iter();
+        let mine = hooks.filter(|w| w.payment_id.as_deref() == Some(payment_id));
+        mine.cloned().collect()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn merpay_payment_from_approval_to_refund() {
+    let (sandbox, merchant) = start().await;
+    let client = unified_client(&sandbox, RetryPolicy::none());
+    let reference =
+        pay_and_approve(&sandbox, &merchant, PayType::Merpay, "e2e-merpay-1", 1000).await;
+
+    let first = webhooks(&merchant, "e2e-merpay-1", 1).await;
+    assert_eq!(first[0].result_code.as_deref(), Some("UA-000-001"));
+    assert!(!first[0].duplicate);
+
+    // The gateway sends the same webhook again (as the guide warns it may):
+    // verified, answered 200, recognised and not processed twice.
+    deliver_again(&sandbox, &merchant.url("/unified/webhook")).await;
+    let both = webhooks(&merchant, "e2e-merpay-1", 2).await;
+    assert_eq!(both[1].id, first[0].id);
+    assert!(both[1].duplicate, "the redelivery was processed again");
+
+    let result = client
+        .send(&GetTransactionResultRequest {
+            transaction: TransactionResultQuery {
+                fep_reference_id: reference.clone(),
+            },
+        })
+        .await
+        .unwrap();
+    assert!(result.is_success(), "{:?}", result.result_code);
+    let order = result.body.transaction_data.unwrap().order.unwrap();
+    assert_eq!(order.amount.as_deref(), Some("1000"));
+
+    let merpay = || SendOptions::default().pay_type("merpay");
+    let captured = client
+        .send_with(
+            &CaptureRequest {
+                order: CaptureOrder {
+                    payment_id: Some("e2e-merpay-1".into()),
+                    ..Default::default()
+                },
+                control: None,
+                transaction: None,
+            },
+            merpay(),
+        )
+        .await
+        .unwrap();
+    assert!(captured.is_success(), "{:?}", captured.result_code);
+    assert_eq!(captured.body.order.unwrap().amount.as_deref(), Some("1000"));
+
+    let refund = |amount| CancelRequest {
+        order: CancelOrder {
+            payment_id: Some("e2e-merpay-1".into()),
+            amount: Some(yen(amount)),
+            ..Default::default()
+        },
+        control: None,
+        transaction: None,
+    };
+    let partly = client.send_with(&refund(400), merpay()).await.unwrap();
+    assert_eq!(partly.body.order.unwrap().amount.as_deref(), Some("600"));
+    // No more can be refunded than is left.
+    let Err(Error::GatewayRefused(too_much)) = client.send_with(&refund(700), merpay()).await
+    else {
+        panic!("refunding 700 of 600 was accepted");
+    };
+    assert_eq!(too_much.result_code.unwrap().to_string(), "UA-PRV-004");
+}
+
+#[tokio::test]
+async fn lost_answers_are_resent_with_the_same_idempotency_key_and_charged_once() {
+    let (sandbox, merchant) = start().await;
+    let client = unified_client(&sandbox, RetryPolicy::none());
+    let mut request = pay(&merchant, PayType::Docomo, "e2e-docomo-1", 3200);
+    request.control.push_url = None; // the client keeps the real pushUrl rule
+    let options = SendOptions::default().idempotency_key("e2e-docomo-1-attempt");
+    let inspect = sandbox.inspect();
+    let pays = || {
+        let log = inspect.transactions().into_iter();
+        log.filter(|t| t.kind == "pay" && t.summary["paymentId"] == "e2e-docomo-1")
+            .count()
+    };
+
+    // The gateway is unavailable: refused before anything is applied.
+    let outage = FaultAction::Status {
+        status: 503,
+        retry_after: Some(1),
+    };
+    inspect
+        .add_fault(FaultRule::new("/fep/pay", outage).method("POST"))
+        .unwrap();
+    let Err(Error::GatewayRefused(refused)) = client.send_with(&request, options.clone()).await
+    else {
+        panic!("the outage did not reach the merchant");
+    };
+    assert_eq!(refused.http_status, 503);
+    assert_eq!(pays(), 0);
+
+    // The gateway applies the payment, and the answer is lost on the way.
+    let lost = FaultRule::new("/fep/pay", FaultAction::DropResponse).method("POST");
+    inspect.add_fault(lost).unwrap();
+    let Err(Error::Transport {
+        idempotency_key, ..
+    }) = client.send_with(&request, options.clone()).await
+    else {
+        panic!("the answer arrived despite the fault");
+    };
+    assert_eq!(idempotency_key, "e2e-docomo-1-attempt");
+    assert_eq!(pays(), 1, "the lost answer's payment was applied");
+
+    // Sent again with the key the error carried: the original answer, once.
+    let again = SendOptions::default().idempotency_key(idempotency_key);
+    let answer = client.send_with(&request, again).await.unwrap();
+    assert!(answer.is_success(), "{:?}", answer.result_code);
+    assert_eq!(answer.idempotency_key, "e2e-docomo-1-attempt");
+    assert_eq!(pays(), 1, "charged twice");
+
+    // A new key is a new request: the order exists, so it is refused.
+    let Err(Error::GatewayRefused(twice)) = client.send(&request).await else {
+        panic!("a second payment for the order was accepted");
+    };
+    assert_eq!(twice.result_code.unwrap().to_string(), "UA-REQ-003");
+    assert_eq!(pays(), 1);
+}
+
+#[tokio::test]
+async fn a_tampered_webhook_is_refused_and_not_processed() {
+    let (sandbox, merchant) = start().await;
+    pay_and_approve(&sandbox, &merchant, PayType::Au, "e2e-au-1", 5000).await;
+    webhooks(&merchant, "e2e-au-1", 1).await;
+    let (headers, body) = merchant.seen(|s| s.first_webhook.clone()).unwrap();
+
+    // Someone replays the genuine headers with a body of their own.
+    let genuine = String::from_utf8(body.to_vec()).unwrap();
+    let forged = genuine.replacen("e2e-au-1", "e2e-au-2", 1);
+    assert_ne!(forged, genuine);
+    let mut replay = headers.clone();
+    replay.remove("content-length");
+    replay.remove("host");
+    let answer = reqwest::Client::new()
+        .post(merchant.url("/unified/webhook"))
+        .headers(replay)
+        .body(forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    let reason = answer.text().await.unwrap();
+    assert!(reason.contains("signature"), "unclear reason: {reason}");
+
+    let processed = |s: &Seen| s.webhooks.iter().filter(|w| !w.duplicate).count();
+    let (rejected, processed) = merchant.seen(|s| (s.rejected.clone(), processed(s)));
+    assert_eq!(rejected, vec![reason]);
+    assert_eq!(processed, 1, "only the genuine webhook was processed");
+    let forged_seen = merchant.seen(|s| {
+        s.webhooks
+            .iter()
+            .any(|w| w.payment_id.as_deref() == Some("e2e-au-2"))
+    });
+    assert!(!forged_seen);
+}
