@@ -23,10 +23,10 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use veritrans::PopServerKey;
 use veritrans::pop::PaymentType;
 use veritrans::pop::client::Client;
 use veritrans::pop::types::PaymentKeyRequest;
-use veritrans::sign::PopServerKey;
 use veritrans_examples::{real_credentials, start_sandbox};
 
 #[tokio::main]

@@ -21,10 +21,11 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use veritrans::UnifiedToken;
 use veritrans::unified::client::{Client, Environment};
 use veritrans::unified::validate::Mode;
 use veritrans::unified::{
-    AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode, UnifiedToken, yen,
+    AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode, yen,
 };
 use veritrans_examples::{real_credentials, start_sandbox};
 
