@@ -3,11 +3,15 @@
 //!
 //! - [`browser`]: the consumer's browser, plain HTTP following the pages' forms;
 //! - [`gateways`]: the facade's clients pointed at the sandbox, and the
-//!   sandbox-only conventions that stand in for consoles and consumer scripts.
+//!   sandbox-only conventions that stand in for consoles and consumer scripts;
+//! - [`unified`]: sending a Unified API request whose pushUrl is the loopback merchant;
+//! - [`webdriver`]: a real Chromium driven through ChromeDriver, for `browser.rs`.
 #![allow(clippy::expect_used)] // a harness that cannot start should stop the test loudly
 
 pub mod browser;
 pub mod gateways;
+pub mod unified;
+pub mod webdriver;
 
 use std::time::Duration;
 
