@@ -16,10 +16,11 @@ use std::time::Duration;
 use merchant_server::{Keys, app};
 use veritrans::pop::PaymentType;
 use veritrans::pop::types::PaymentKeyRequest;
-use veritrans::unified::validate::body_of;
+use veritrans::unified::client::{Client, Environment};
+use veritrans::unified::validate::Mode;
 use veritrans::unified::{
-    AuthCaptureType, Command, MerchantKeys, PayControl, PayOrder, PayRequest, PayType, RequestMode,
-    yen,
+    AuthCaptureType, MerchantKeys, PayControl, PayOrder, PayRequest, PayType, RequestMode,
+    UnifiedToken, yen,
 };
 use veritrans_sandbox::{DeliveryRecord, DeliveryStatus, RetryPolicy, RunningSandbox, Sandbox};
 
@@ -158,21 +159,20 @@ async fn unified_webhook_from_the_sandbox_is_verified_and_deduplicated() {
         payment_instrument: None,
         transaction: None,
     };
-    // The client refuses a loopback pushUrl (a real gateway needs a public
-    // https one); the sandbox accepts it, so the client's own body goes out
-    // over plain HTTP.
-    let answer: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}{}", sandbox.base_url(), PayRequest::PATH))
-        .bearer_auth(sandbox.credentials().unified_token.expose_secret())
-        .header("content-type", "application/json")
-        .body(body_of(&request).unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let page = answer["control"]["redirectUrl"].as_str().unwrap();
+    // The webhook goes to this test's loopback server, which the client allows
+    // only when told to (a real gateway needs a public https pushUrl).
+    let client = Client::builder(
+        Environment::Custom {
+            base_url: sandbox.base_url().to_string(),
+            mode: Mode::Sandbox,
+        },
+        UnifiedToken::new(sandbox.credentials().unified_token.expose_secret()),
+    )
+    .allow_local_push_url()
+    .build()
+    .unwrap();
+    let answer = client.send(&request).await.unwrap();
+    let page = answer.body.control.unwrap().redirect_url.unwrap();
     // The customer picks "pay" on the sandbox's provider page.
     let chosen = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
