@@ -104,28 +104,14 @@ fn paypay(payment_id: &str, amount: u64) -> PayRequest {
     // Where the browser comes back: the paymentId in the path tells your
     // page which payment the signed parameters must be about.
     let back = format!("https://shop.example/unified/return/{payment_id}");
-    PayRequest {
-        order: PayOrder {
-            pay_type: PayType::Paypay,
-            payment_id: payment_id.into(),
-            amount: yen(amount),
-            auth_capture_type: Some(AuthCaptureType::Auth),
-            commodity_type: None,
-            description: Some("veritrans-examples".into()),
-        },
-        control: PayControl {
-            request_mode: Some(RequestMode::Sandbox),
-            success_url: back.clone(),
-            cancel_url: back.clone(),
-            error_url: back,
+    PayRequest::new(
+        PayOrder::new(PayType::Paypay, payment_id, amount)
+            .with_auth_capture(AuthCaptureType::Auth)
+            .with_description("veritrans-examples"),
+        PayControl::returning_to(back)
+            .with_request_mode(RequestMode::Sandbox)
             // Where the gateway POSTs the signed webhook: an https URL on
             // port 443 of a public host (the client checks that rule).
-            push_url: Some("https://shop.example/unified/webhook".into()),
-        },
-        customer: None,
-        item: vec![],
-        merchant: None,
-        payment_instrument: None,
-        transaction: None,
-    }
+            .with_push_url("https://shop.example/unified/webhook"),
+    )
 }

@@ -27,9 +27,7 @@ use veritrans::pop::ResultCode;
 use veritrans::pop::testing::TEST_CARDS;
 use veritrans::pop::types::PaymentKeyRequest;
 use veritrans::unified::client::{RetryPolicy, SendOptions};
-use veritrans::unified::{
-    AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode, yen,
-};
+use veritrans::unified::{AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode};
 use veritrans_sandbox::RunningSandbox;
 use veritrans_sandbox::merchant::{Merchant, Seen};
 
@@ -174,28 +172,14 @@ async fn unified_paypay_payment_in_a_real_browser() {
     // coming back to the merchant's page for this paymentId, the webhook to the
     // merchant's server.
     let back = merchant.url(&format!("/unified/return/{PAYMENT}"));
-    let request = PayRequest {
-        order: PayOrder {
-            pay_type: PayType::Paypay,
-            payment_id: PAYMENT.into(),
-            amount: yen(1200),
-            auth_capture_type: Some(AuthCaptureType::Auth),
-            commodity_type: None,
-            description: Some("browser test".into()),
-        },
-        control: PayControl {
-            request_mode: Some(RequestMode::Sandbox),
-            success_url: back.clone(),
-            cancel_url: back.clone(),
-            error_url: back.clone(),
-            push_url: Some(merchant.url("/unified/webhook")),
-        },
-        customer: None,
-        item: vec![],
-        merchant: None,
-        payment_instrument: None,
-        transaction: None,
-    };
+    let request = PayRequest::new(
+        PayOrder::new(PayType::Paypay, PAYMENT, 1200)
+            .with_auth_capture(AuthCaptureType::Auth)
+            .with_description("browser test"),
+        PayControl::returning_to(back.clone())
+            .with_request_mode(RequestMode::Sandbox)
+            .with_push_url(merchant.url("/unified/webhook")),
+    );
     let paid = unified_client(&sandbox, RetryPolicy::none())
         .send_with(
             &request,

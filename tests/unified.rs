@@ -28,28 +28,14 @@ use veritrans_sandbox::{FaultAction, FaultRule, RunningSandbox};
 /// `/unified/return/{payment_id}`, the webhook goes to `/unified/webhook`.
 fn pay(merchant: &Merchant, pay_type: PayType, payment_id: &str, amount: u64) -> PayRequest {
     let back = merchant.url(&format!("/unified/return/{payment_id}"));
-    PayRequest {
-        order: PayOrder {
-            pay_type,
-            payment_id: payment_id.into(),
-            amount: yen(amount),
-            auth_capture_type: Some(AuthCaptureType::Auth),
-            commodity_type: None,
-            description: Some("e2e order".into()),
-        },
-        control: PayControl {
-            request_mode: Some(RequestMode::Sandbox),
-            success_url: back.clone(),
-            cancel_url: back.clone(),
-            error_url: back,
-            push_url: Some(merchant.url("/unified/webhook")),
-        },
-        customer: None,
-        item: vec![],
-        merchant: None,
-        payment_instrument: None,
-        transaction: None,
-    }
+    PayRequest::new(
+        PayOrder::new(pay_type, payment_id, amount)
+            .with_auth_capture(AuthCaptureType::Auth)
+            .with_description("e2e order"),
+        PayControl::returning_to(back)
+            .with_request_mode(RequestMode::Sandbox)
+            .with_push_url(merchant.url("/unified/webhook")),
+    )
 }
 
 /// Pays `amount` with `pay_type` up to the consumer's approval on the

@@ -20,7 +20,7 @@ use veritrans::unified::client::{Client, Environment};
 use veritrans::unified::validate::Mode;
 use veritrans::unified::{
     AuthCaptureType, MerchantKeys, PayControl, PayOrder, PayRequest, PayType, RequestMode,
-    UnifiedToken, yen,
+    UnifiedToken,
 };
 use veritrans_sandbox::{DeliveryRecord, DeliveryStatus, RetryPolicy, RunningSandbox, Sandbox};
 
@@ -137,28 +137,13 @@ async fn unified_webhook_from_the_sandbox_is_verified_and_deduplicated() {
     let (sandbox, merchant) = start().await;
     let hook_url = format!("{merchant}/unified/webhook");
     let back = format!("{merchant}/unified/return");
-    let request = PayRequest {
-        order: PayOrder {
-            pay_type: PayType::Paypay,
-            payment_id: "merchant-server-paypay-1".into(),
-            amount: yen(1000),
-            auth_capture_type: Some(AuthCaptureType::Auth),
-            commodity_type: None,
-            description: None,
-        },
-        control: PayControl {
-            request_mode: Some(RequestMode::Sandbox),
-            success_url: back.clone(),
-            cancel_url: back.clone(),
-            error_url: back,
-            push_url: Some(hook_url.clone()),
-        },
-        customer: None,
-        item: vec![],
-        merchant: None,
-        payment_instrument: None,
-        transaction: None,
-    };
+    let request = PayRequest::new(
+        PayOrder::new(PayType::Paypay, "merchant-server-paypay-1", 1000)
+            .with_auth_capture(AuthCaptureType::Auth),
+        PayControl::returning_to(back)
+            .with_request_mode(RequestMode::Sandbox)
+            .with_push_url(hook_url.clone()),
+    );
     // The webhook goes to this test's loopback server, which the client allows
     // only when told to (a real gateway needs a public https pushUrl).
     let client = Client::builder(

@@ -30,6 +30,7 @@ pub mod generated {
 }
 mod money;
 pub mod notify;
+mod requests;
 mod token;
 mod typed;
 pub mod validate;

@@ -26,12 +26,10 @@ pub async fn run(tour: &mut Tour, ctx: &Ctx) {
 /// path is the merchant's session: the redirect must carry that paymentId.
 fn pay_control(ctx: &Ctx, payment_id: &str, push_url: Option<String>) -> PayControl {
     let back = ctx.merchant.url(&format!("/unified/return/{payment_id}"));
-    PayControl {
-        request_mode: Some(RequestMode::Sandbox),
-        success_url: back.clone(),
-        cancel_url: back.clone(),
-        error_url: back,
-        push_url,
+    let control = PayControl::returning_to(back).with_request_mode(RequestMode::Sandbox);
+    match push_url {
+        Some(url) => control.with_push_url(url),
+        None => control,
     }
 }
 
@@ -41,22 +39,10 @@ pub fn paypay_pay(
     amount: u64,
     push_url: Option<String>,
 ) -> PayRequest {
-    PayRequest {
-        order: PayOrder {
-            pay_type: PayType::Paypay,
-            payment_id: payment_id.into(),
-            amount: yen(amount),
-            auth_capture_type: Some(AuthCaptureType::Auth),
-            commodity_type: None,
-            description: Some("veritrans tour".into()),
-        },
-        control: pay_control(ctx, payment_id, push_url),
-        customer: None,
-        item: vec![],
-        merchant: None,
-        payment_instrument: None,
-        transaction: None,
-    }
+    let order = PayOrder::new(PayType::Paypay, payment_id, amount)
+        .with_auth_capture(AuthCaptureType::Auth)
+        .with_description("veritrans tour");
+    PayRequest::new(order, pay_control(ctx, payment_id, push_url))
 }
 
 /// The consumer's browser: opens the provider page, clicks `outcome`, and
