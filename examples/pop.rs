@@ -23,6 +23,7 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use time::macros::{format_description, offset};
 use veritrans::PopServerKey;
 use veritrans::pop::PaymentType;
 use veritrans::pop::client::Client;
@@ -77,9 +78,16 @@ async fn run() -> Result<(), Box<dyn Error>> {
     // The client validates the request against the guide's rules before
     // sending it; a refusal carries POP's result code and message.
     let key = client.payment_key(&request).await?;
+    // `expires_at` is in JST, as POP states its times.
+    let expires = key
+        .expires_at
+        .to_offset(offset!(+9))
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second] JST"
+        ))?;
     println!(
-        "order {order_id}: payment key {} (expires {})",
-        key.key, key.expires_at
+        "order {order_id}: payment key {} (expires {expires})",
+        key.key
     );
 
     // In production the payment page embeds POP's JavaScript and calls
