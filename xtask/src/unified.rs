@@ -64,9 +64,19 @@ pub fn types_source(spec: &Value) -> anyhow::Result<String> {
     let relaxed = relax(spec);
     let api: openapiv3::OpenAPI =
         serde_json::from_value(relaxed).context("relaxed spec is not OpenAPI 3.0")?;
-    let settings = openapi::GenerationSettings::default();
+    let mut settings = openapi::GenerationSettings::default();
+    // Request amounts are integer yen in Rust and digit strings on the wire:
+    // the hand-written `unified_proto::Yen` does both.
+    settings.with_replacement(
+        YEN_SCHEMA,
+        "crate::Yen",
+        std::iter::empty::<progenitor_impl::TypeImpl>(),
+    );
     openapi::types(&api, &settings)
 }
+
+/// The schema a relaxed spec gives every `x-yen` request field.
+const YEN_SCHEMA: &str = "Yen";
 
 /// Keys that carry request constraints; enforced by `tables.rs` instead.
 const CONSTRAINT_KEYS: &[&str] = &[
@@ -81,10 +91,20 @@ const CONSTRAINT_KEYS: &[&str] = &[
 ];
 
 /// A copy of the spec fit for typify: constraints dropped, `x-` extensions
-/// dropped, `$ref` siblings dropped, response integers as any JSON value and
-/// response arrays nullable.
+/// dropped, `$ref` siblings dropped, response integers as any JSON value,
+/// response arrays nullable, and `x-yen` request fields a `$ref` to one `Yen`
+/// schema (replaced by `crate::Yen`).
 pub fn relax(spec: &Value) -> Value {
     let mut spec = spec.clone();
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        schemas.insert(
+            YEN_SCHEMA.into(),
+            serde_json::json!({"type": "string", "description": "An amount in integer yen."}),
+        );
+    }
     if let Some(schemas) = spec
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -113,6 +133,16 @@ fn relax_schema(schema: &mut Value, response: bool) {
     };
     if map.contains_key("$ref") {
         map.retain(|k, _| k == "$ref");
+        return;
+    }
+    if !response && map.get("x-yen") == Some(&Value::Bool(true)) {
+        // `allOf` keeps the field's description next to the reference.
+        let yen = serde_json::json!({ "$ref": format!("#/components/schemas/{YEN_SCHEMA}") });
+        let mut field = serde_json::json!({ "allOf": [yen] });
+        if let Some(description) = map.get("description") {
+            field["description"] = description.clone();
+        }
+        *schema = field;
         return;
     }
     map.retain(|k, _| !k.starts_with("x-") && !CONSTRAINT_KEYS.contains(&k.as_str()));

@@ -42,7 +42,7 @@ pub use errors::{Error, Refusal};
 #[cfg(feature = "v1_1_1_rc")]
 pub use generated::v1_1_1_rc;
 pub use generated::v1_1_3;
-pub use money::{parse_yen, yen};
+pub use money::{Yen, parse_yen, yen};
 pub use notify::{MerchantKeys, Redirect, Webhook};
 pub use token::UnifiedToken;
 pub use v1_1_3::*;

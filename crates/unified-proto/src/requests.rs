@@ -11,7 +11,7 @@
 //!         .with_push_url("https://shop.example/webhook")
 //!         .with_request_mode(RequestMode::Sandbox),
 //! );
-//! assert_eq!(request.order.amount, "1000");
+//! assert_eq!(request.order.amount.get(), 1000);
 //! assert_eq!(request.control.cancel_url, "https://shop.example/return/order-1");
 //! assert!(request.item.is_empty() && request.customer.is_none());
 //! ```

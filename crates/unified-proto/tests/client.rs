@@ -278,7 +278,7 @@ async fn nulls_unknown_fields_and_unknown_codes_parse() {
 async fn invalid_requests_are_never_sent() {
     let (client, script) = server(vec![reply(200, fixture("pay_response.json"))]).await;
     let mut bad = pay();
-    bad.order.amount = "10000000".into();
+    bad.order.amount = yen(10_000_000);
     let err = client.send(&bad).await.unwrap_err();
     assert_eq!(err.violations().len(), 1);
     assert_eq!(err.violations()[0].path, "order.amount");

@@ -143,7 +143,7 @@ pub struct CancelControl {
 pub struct CancelOrder {
     ///Amount to cancel, at most the balance; when not specified the full balance. Before capture only the full amount. d Payment: only for single payment. au partial refunds need an application to KDDI. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); providers may impose lower limits. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (the 2-yen floor is what this spec enforces).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<::std::string::String>,
+    pub amount: ::std::option::Option<crate::Yen>,
     ///The fepOrderId returned for the order (paymentId + '_' + 26 to 35 random characters). Cannot be specified together with paymentId.
     #[serde(
         rename = "fepOrderId",
@@ -222,7 +222,7 @@ pub struct CancelTransaction {
 pub struct CaptureOrder {
     ///Capture amount, at most the payment request amount; when not specified the full amount is captured. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); providers may impose lower limits. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (the 2-yen floor is what this spec enforces).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<::std::string::String>,
+    pub amount: ::std::option::Option<crate::Yen>,
     ///Shown on the user's details only for a partial capture; truncated per payment type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -308,7 +308,7 @@ pub struct ChargeMerchant {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChargeOrder {
     ///Payment amount. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); providers may impose lower limits. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (the 2-yen floor is what this spec enforces).
-    pub amount: ::std::string::String,
+    pub amount: crate::Yen,
     #[serde(
         rename = "authCaptureType",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -719,7 +719,7 @@ pub struct PayMerchant {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PayOrder {
     ///Payment request amount. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); providers may impose lower limits. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (the 2-yen floor is what this spec enforces).
-    pub amount: ::std::string::String,
+    pub amount: crate::Yen,
     #[serde(
         rename = "authCaptureType",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1676,7 +1676,7 @@ pub struct TransactionResultQuery {
 pub struct UpdateOrderOrder {
     ///New payment amount. au: changing the amount of auPAY (au Easy Payment) needs an application to KDDI. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); providers may impose lower limits. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (the 2-yen floor is what this spec enforces).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<::std::string::String>,
+    pub amount: ::std::option::Option<crate::Yen>,
     #[serde(
         rename = "authExtensionType",
         skip_serializing_if = "::std::option::Option::is_none"

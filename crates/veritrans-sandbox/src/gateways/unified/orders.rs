@@ -15,7 +15,7 @@ use unified_proto::validate::{self, Context, Mode, Rule};
 use unified_proto::{
     CancelRequest, CaptureRequest, ChargeRequest, Command, GetTransactionResultRequest, PayRequest,
     RESULT_CODES, ResponseControl, ResponseOrder, ResponseTransaction, ResultInfo,
-    SubscribeRequest, TerminateRequest, UpdateOrderRequest, WebhookPayload,
+    SubscribeRequest, TerminateRequest, UpdateOrderRequest, WebhookPayload, Yen,
 };
 use veritrans_sign::unified as sign;
 
@@ -344,12 +344,7 @@ impl Store {
 
     fn pay(&self, app: &AppState, inner: &mut Inner, req: &PayRequest) -> (Answer, Vec<Delivery>) {
         let pay_type = req.order.pay_type.to_string();
-        let Some(amount) = amount(&req.order.amount) else {
-            return (
-                failure("UA-REQ-001", None, "order.amount: digits only".into()),
-                vec![],
-            );
-        };
+        let amount = req.order.amount.get();
         let cell = self
             .sim_cell(&pay_type, "pay", amount, None)
             .unwrap_or_else(|| self.success_cell(&pay_type));
@@ -527,11 +522,9 @@ impl Store {
                 {
                     return Err(state_error("capture", order));
                 }
-                let amount = match req.order.amount.as_deref() {
+                let amount = match req.order.amount {
                     None => order.amount,
-                    Some(a) => amount(a).ok_or_else(|| {
-                        failure("UA-REQ-001", None, "order.amount: digits only".into())
-                    })?,
+                    Some(a) => a.get(),
                 };
                 if amount == 0 || amount > order.amount {
                     return Err(failure(
@@ -586,11 +579,9 @@ impl Store {
                     return Err(state_error("cancel", order));
                 }
                 let balance = order.balance();
-                let amount = match req.order.amount.as_deref() {
+                let amount = match req.order.amount {
                     None => balance,
-                    Some(a) => amount(a).ok_or_else(|| {
-                        failure("UA-REQ-001", None, "order.amount: digits only".into())
-                    })?,
+                    Some(a) => a.get(),
                 };
                 if amount == 0 || amount > balance {
                     return Err(failure(
@@ -644,12 +635,7 @@ impl Store {
                 {
                     return Err(state_error("updateOrder", order));
                 }
-                let new_amount = match req.order.amount.as_deref() {
-                    None => None,
-                    Some(a) => Some(amount(a).ok_or_else(|| {
-                        failure("UA-REQ-001", None, "order.amount: digits only".into())
-                    })?),
-                };
+                let new_amount = req.order.amount.map(Yen::get);
                 let extend = req
                     .order
                     .auth_extension_type
@@ -792,12 +778,7 @@ impl Store {
                 vec![],
             );
         }
-        let Some(amount) = amount(&req.order.amount) else {
-            return (
-                failure("UA-REQ-001", None, "order.amount: digits only".into()),
-                vec![],
-            );
-        };
+        let amount = req.order.amount.get();
         let recovery = req
             .control
             .as_ref()
@@ -1165,10 +1146,6 @@ fn is_loopback_url(body: &Value, path: &str) -> bool {
     })
 }
 
-fn amount(text: &str) -> Option<u64> {
-    unified_proto::parse_yen("order.amount", text).ok()
-}
-
 /// `result` of an answer: status, action code and message from the generated table.
 fn result_info(cell: &Cell, message: Option<String>) -> (StatusCode, ResultInfo) {
     let info = RESULT_CODES
@@ -1260,7 +1237,7 @@ fn response(
             payment_id: Some(order.payment_id.clone()),
             fep_order_id: Some(order.fep_order_id.clone()),
             pay_type: Some(order.pay_type.clone()),
-            amount: amount.map(unified_proto::yen),
+            amount: amount.map(|a| a.to_string()),
             ..Default::default()
         }),
         transaction: Some(ResponseTransaction {
