@@ -14,7 +14,7 @@ use std::error::Error;
 use std::time::{Duration, Instant};
 
 use unified_proto::validate::body_of;
-use unified_proto::{AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode, yen};
+use unified_proto::{AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode};
 use veritrans_sandbox::{Credentials, Sandbox};
 
 #[path = "support/load.rs"]
@@ -22,28 +22,16 @@ mod support;
 use support::{arg, percentile_ms};
 
 fn pay(i: usize) -> Result<Vec<u8>, unified_proto::Error> {
-    body_of(&PayRequest {
-        order: PayOrder {
-            pay_type: PayType::Paypay,
-            payment_id: format!("load-{i}"),
-            amount: yen(1000),
-            auth_capture_type: Some(AuthCaptureType::Auth),
-            commodity_type: None,
-            description: None,
-        },
-        control: PayControl {
-            request_mode: Some(RequestMode::Sandbox),
-            success_url: "http://127.0.0.1:9/done".into(),
-            cancel_url: "http://127.0.0.1:9/cancel".into(),
-            error_url: "http://127.0.0.1:9/error".into(),
-            push_url: None,
-        },
-        customer: None,
-        item: vec![],
-        merchant: None,
-        payment_instrument: None,
-        transaction: None,
-    })
+    let order = PayOrder::new(PayType::Paypay, format!("load-{i}"), 1000)
+        .with_auth_capture(AuthCaptureType::Auth);
+    let control = PayControl {
+        request_mode: Some(RequestMode::Sandbox),
+        success_url: "http://127.0.0.1:9/done".into(),
+        cancel_url: "http://127.0.0.1:9/cancel".into(),
+        error_url: "http://127.0.0.1:9/error".into(),
+        push_url: None,
+    };
+    body_of(&PayRequest::new(order, control))
 }
 
 #[tokio::main]

@@ -47,28 +47,16 @@ fn pay_request(
     amount: u64,
     push_url: Option<String>,
 ) -> PayRequest {
-    PayRequest {
-        order: PayOrder {
-            pay_type,
-            payment_id: payment_id.into(),
-            amount: yen(amount),
-            auth_capture_type: Some(AuthCaptureType::Auth),
-            commodity_type: None,
-            description: None,
-        },
-        control: PayControl {
-            request_mode: Some(RequestMode::Sandbox),
-            success_url: "http://127.0.0.1:9/done".into(),
-            cancel_url: "http://127.0.0.1:9/cancel".into(),
-            error_url: "http://127.0.0.1:9/error".into(),
-            push_url,
-        },
-        customer: None,
-        item: vec![],
-        merchant: None,
-        payment_instrument: None,
-        transaction: None,
-    }
+    let order =
+        PayOrder::new(pay_type, payment_id, amount).with_auth_capture(AuthCaptureType::Auth);
+    let control = PayControl {
+        request_mode: Some(RequestMode::Sandbox),
+        success_url: "http://127.0.0.1:9/done".into(),
+        cancel_url: "http://127.0.0.1:9/cancel".into(),
+        error_url: "http://127.0.0.1:9/error".into(),
+        push_url,
+    };
+    PayRequest::new(order, control)
 }
 
 fn subscribe_request(pay_type: PayType, payment_id: &str, item_name: &str) -> SubscribeRequest {

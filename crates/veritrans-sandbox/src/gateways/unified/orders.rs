@@ -522,10 +522,7 @@ impl Store {
                 {
                     return Err(state_error("capture", order));
                 }
-                let amount = match req.order.amount {
-                    None => order.amount,
-                    Some(a) => a.get(),
-                };
+                let amount = req.order.amount.map_or(order.amount, Yen::get);
                 if amount == 0 || amount > order.amount {
                     return Err(failure(
                         "UA-PRV-004",
@@ -579,10 +576,7 @@ impl Store {
                     return Err(state_error("cancel", order));
                 }
                 let balance = order.balance();
-                let amount = match req.order.amount {
-                    None => balance,
-                    Some(a) => a.get(),
-                };
+                let amount = req.order.amount.map_or(balance, Yen::get);
                 if amount == 0 || amount > balance {
                     return Err(failure(
                         "UA-PRV-004",
