@@ -57,7 +57,12 @@ pub fn push(data: &[u8]) {
     let Ok(push) = result else {
         return;
     };
-    let _ = (push.push_id(), push.push_time(), push.validate(), push.notification());
+    let _ = (
+        push.push_id(),
+        push.push_time(),
+        push.validate(),
+        push.notification(),
+    );
     for data in push.data() {
         let _ = (data.vresult_code(), data.card_status(), data.validate());
         for option in options() {

@@ -196,7 +196,10 @@ fn redirect(mut params: Vec<(String, String)>, spelling: u8, flip: usize, xor: u
         return;
     }
     if !params.iter().any(|(k, _)| k == sign_unified::PAYMENT_ID) {
-        params.push((sign_unified::PAYMENT_ID.into(), "paymentId_1234567890".into()));
+        params.push((
+            sign_unified::PAYMENT_ID.into(),
+            "paymentId_1234567890".into(),
+        ));
     }
     let payment_id = params
         .iter()
@@ -266,7 +269,10 @@ fn mpi(body: &[u8], flip: usize, xor: u8) {
         sign_mpi::verify(&tampered, &header, &key).is_err(),
         "a flipped body byte verifies"
     );
-    let forged = format!("Basic {}", flip_hex_digest(&header["Basic ".len()..], flip, xor));
+    let forged = format!(
+        "Basic {}",
+        flip_hex_digest(&header["Basic ".len()..], flip, xor)
+    );
     assert!(
         sign_mpi::verify(body, &forged, &key).is_err(),
         "a flipped digest verifies"

@@ -49,7 +49,10 @@ pub fn webhook(data: &[u8]) {
         .to_string();
     let mut signed = Webhook::test_headers(&keys, &id, body);
     for (name, value) in &received {
-        if name.as_str().eq_ignore_ascii_case(unified_proto::notify::WEBHOOK_HMAC_HEADER) {
+        if name
+            .as_str()
+            .eq_ignore_ascii_case(unified_proto::notify::WEBHOOK_HMAC_HEADER)
+        {
             continue;
         }
         if !signed.contains_key(name) {
@@ -107,7 +110,8 @@ pub fn redirect(data: &[u8]) {
     if !signable {
         return;
     }
-    let (auth_params, v_auth_info) = sign_unified::sign_redirect(keys::CCID, &keys.auth_key, &params);
+    let (auth_params, v_auth_info) =
+        sign_unified::sign_redirect(keys::CCID, &keys.auth_key, &params);
     let signed = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(params.iter())
         .append_pair(sign_unified::AUTH_PARAMS, &auth_params)

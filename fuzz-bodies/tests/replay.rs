@@ -21,7 +21,11 @@ fn inputs(dir: &Path) -> Vec<(String, PathBuf)> {
             "{}: no fuzz target is called `{name}`",
             dir.display()
         );
-        for file in std::fs::read_dir(target.path()).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(target.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             if file.path().is_file() {
                 out.push((name.clone(), file.path()));
             }
@@ -37,7 +41,10 @@ fn replay(kind: &str) -> usize {
         let data = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let body = fuzz_bodies::target(target).unwrap_or_else(|| panic!("no target {target}"));
         // The file's name in the panic message (below) says which input broke.
-        eprintln!("{kind}/{target}/{}", path.file_name().unwrap_or_default().to_string_lossy());
+        eprintln!(
+            "{kind}/{target}/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
         body(&data);
     }
     all.len()
@@ -64,8 +71,8 @@ fn every_target_has_a_libfuzzer_entry_point() {
     let manifest = std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).unwrap_or_default();
     for (name, _) in fuzz_bodies::TARGETS {
         let file = fuzz_dir().join("fuzz_targets").join(format!("{name}.rs"));
-        let text = std::fs::read_to_string(&file)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert!(
             text.contains("fuzz_bodies::"),
             "{} does not call a shared body",
