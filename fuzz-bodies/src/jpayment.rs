@@ -101,6 +101,14 @@ pub fn charset(data: &[u8]) {
         let Ok(text) = charset.decode(data) else {
             continue;
         };
+        // WHATWG Shift_JIS decodes the user-defined area (lead bytes 0xF0–0xF9) to Private
+        // Use characters that its encoder has no bytes for (found by this target, input in
+        // fuzz/regressions/jpayment_charset/): no round trip to expect for them.
+        if charset == Charset::ShiftJis
+            && text.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c))
+        {
+            continue;
+        }
         let encoded = charset.encode(&text);
         let Some(encoded) = encoded else {
             panic!("{charset}: decoded text does not encode back: {text:?}");
