@@ -1,0 +1,3 @@
+#![no_main]
+//! Body: `fuzz_bodies::jpayment::csv` (replayed on stable by fuzz-bodies/tests/replay.rs).
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_bodies::jpayment::csv(data));
