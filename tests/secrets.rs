@@ -109,7 +109,9 @@ impl Audit {
 
     fn result<T, E: StdError + 'static>(&mut self, what: &str, r: Result<T, E>) {
         match r {
-            Ok(_) => self.leaks.push(format!("{what}: expected an error, got Ok")),
+            Ok(_) => self
+                .leaks
+                .push(format!("{what}: expected an error, got Ok")),
             Err(e) => self.error(what, &e),
         }
     }
@@ -141,10 +143,19 @@ fn keys_and_the_signing_crate_never_show_a_key() {
     audit.debug_display("J-Payment UserKey", &UserKey::new(USER_KEY));
     let hex = MerchantAuthKey::with_hex_hmac_key(HEX_AUTH_KEY).unwrap();
     audit.debug_display("MerchantAuthKey (hex)", &hex);
-    audit.text("MerchantKeys", &format!("{:?}", MerchantKeys::new(CCID, auth_key.clone())));
+    audit.text(
+        "MerchantKeys",
+        &format!("{:?}", MerchantKeys::new(CCID, auth_key.clone())),
+    );
     // A key that is not hex: the error says why, not what.
-    audit.result("hex key, not hex", MerchantAuthKey::with_hex_hmac_key(AUTH_KEY));
-    audit.result("hex key, odd", MerchantAuthKey::with_hex_hmac_key("SECRET-HEX-KEY-9d"));
+    audit.result(
+        "hex key, not hex",
+        MerchantAuthKey::with_hex_hmac_key(AUTH_KEY),
+    );
+    audit.result(
+        "hex key, odd",
+        MerchantAuthKey::with_hex_hmac_key("SECRET-HEX-KEY-9d"),
+    );
 
     // POP: a tampered signed form, and malformed bodies.
     let params = [("order_id", "o-1"), ("status", "success")];
@@ -154,7 +165,10 @@ fn keys_and_the_signing_crate_never_show_a_key() {
         ("status", "success".to_string()),
         ("signature", signature.clone()),
     ];
-    audit.result("pop verify, tampered", sign::pop::verify(&tampered, &pop_key));
+    audit.result(
+        "pop verify, tampered",
+        sign::pop::verify(&tampered, &pop_key),
+    );
     let wrong = PopServerKey::new(WRONG_KEY);
     let signed = [
         ("order_id", "o-1".to_string()),
@@ -176,26 +190,52 @@ fn keys_and_the_signing_crate_never_show_a_key() {
     let r = sign::unified::verify_webhook(CCID, &auth_key, &header, forged);
     let e = r.unwrap_err();
     audit.error("webhook, forged", &e);
-    assert!(!format!("{e} {e:?}").contains(&digest), "the expected HMAC leaked: {e:?}");
-    audit.result("webhook, ccid", sign::unified::verify_webhook("other", &auth_key, &header, body));
-    audit.result("webhook, header", sign::unified::verify_webhook(CCID, &auth_key, "garbage", body));
-    let other_alg = header.replacen("sha512", "sha1", 1).replacen("SHA512", "SHA1", 1);
+    assert!(
+        !format!("{e} {e:?}").contains(&digest),
+        "the expected HMAC leaked: {e:?}"
+    );
+    audit.result(
+        "webhook, ccid",
+        sign::unified::verify_webhook("other", &auth_key, &header, body),
+    );
+    audit.result(
+        "webhook, header",
+        sign::unified::verify_webhook(CCID, &auth_key, "garbage", body),
+    );
+    let other_alg = header
+        .replacen("sha512", "sha1", 1)
+        .replacen("SHA512", "SHA1", 1);
     assert_ne!(other_alg, header);
-    audit.result("webhook, algorithm", sign::unified::verify_webhook(CCID, &auth_key, &other_alg, body));
-    audit.result("webhook, other key", sign::unified::verify_webhook(CCID, &MerchantAuthKey::new(WRONG_KEY), &header, body));
+    audit.result(
+        "webhook, algorithm",
+        sign::unified::verify_webhook(CCID, &auth_key, &other_alg, body),
+    );
+    audit.result(
+        "webhook, other key",
+        sign::unified::verify_webhook(CCID, &MerchantAuthKey::new(WRONG_KEY), &header, body),
+    );
 
     // Unified redirect: unsigned, forged, and someone else's order.
     let query = "status=success&paymentId=p-1&authParams=c3RhdHVzLHBheW1lbnRJZA%3D%3D&vAuthInfo=00";
     let pairs = sign::unified::query_params(query).unwrap();
-    audit.result("redirect, forged", sign::unified::verify_redirect(CCID, &auth_key, &pairs, "p-1"));
+    audit.result(
+        "redirect, forged",
+        sign::unified::verify_redirect(CCID, &auth_key, &pairs, "p-1"),
+    );
     audit.result("redirect, query", sign::unified::query_params("a=%"));
 
     // MPI push: tampered body and a malformed header.
     let push = br#"{"push_time":"2015-03-30 18:36:42","push_id":"1","data":[]}"#;
     let authorization = sign::mpi::authorization(push, &mpi_key);
-    audit.result("mpi, tampered", sign::mpi::verify(b"{}", &authorization, &mpi_key));
+    audit.result(
+        "mpi, tampered",
+        sign::mpi::verify(b"{}", &authorization, &mpi_key),
+    );
     audit.result("mpi, header", sign::mpi::verify(push, "Bearer x", &mpi_key));
-    audit.result("mpi, other key", sign::mpi::verify(push, &authorization, &MpiServerKey::new(WRONG_KEY)));
+    audit.result(
+        "mpi, other key",
+        sign::mpi::verify(push, &authorization, &MpiServerKey::new(WRONG_KEY)),
+    );
     assert_eq!(audit.leaks, Vec::<String>::new());
 }
 
@@ -211,8 +251,14 @@ fn protocol_crates_and_the_facade_never_show_a_key() {
     let e = pop::Push::verify_and_parse(forged, &pop_key).unwrap_err();
     audit.error("pop push", &e);
     audit.error("facade pop push", &veritrans::Error::from(e));
-    audit.result("pop push, not json", pop::Push::verify_and_parse(b"{", &pop_key));
-    audit.result("pop redirect", pop::Redirect::verify_and_parse(b"order_id=o&signature=00", &pop_key));
+    audit.result(
+        "pop push, not json",
+        pop::Push::verify_and_parse(b"{", &pop_key),
+    );
+    audit.result(
+        "pop redirect",
+        pop::Redirect::verify_and_parse(b"order_id=o&signature=00", &pop_key),
+    );
 
     // Unified notifications.
     let mut headers = http::HeaderMap::new();
@@ -222,20 +268,38 @@ fn protocol_crates_and_the_facade_never_show_a_key() {
     audit.error("facade webhook", &veritrans::Error::from(e));
     let header = sign::unified::sign_webhook(CCID, &auth_key, b"{}");
     headers.insert("x-vt-content-hmac", header.parse().unwrap());
-    audit.result("webhook, forged", unified::Webhook::verify_and_parse(&headers, b"{\"a\":1}", &merchant_keys));
-    audit.result("webhook, no id", unified::Webhook::verify_and_parse(&headers, b"{}", &merchant_keys));
-    audit.result("redirect", unified::Redirect::verify("status=success&vAuthInfo=00", &merchant_keys, "p-1"));
+    audit.result(
+        "webhook, forged",
+        unified::Webhook::verify_and_parse(&headers, b"{\"a\":1}", &merchant_keys),
+    );
+    audit.result(
+        "webhook, no id",
+        unified::Webhook::verify_and_parse(&headers, b"{}", &merchant_keys),
+    );
+    audit.result(
+        "redirect",
+        unified::Redirect::verify("status=success&vAuthInfo=00", &merchant_keys, "p-1"),
+    );
 
     // J-Payment: kickbacks that do not parse, in both charsets.
-    audit.result("kickback", jpayment::kickback::parse(b"gid=&rst=9", Charset::Utf8));
-    audit.result("kickback sjis", jpayment::kickback::parse(b"%82", Charset::ShiftJis));
+    audit.result(
+        "kickback",
+        jpayment::kickback::parse(b"gid=&rst=9", Charset::Utf8),
+    );
+    audit.result(
+        "kickback sjis",
+        jpayment::kickback::parse(b"%82", Charset::ShiftJis),
+    );
 
     // MPI pushes.
     let e = mpi::Push::verify_and_parse(b"{}", "Basic AAAA", &mpi_key).unwrap_err();
     audit.error("mpi push", &e);
     audit.error("facade mpi push", &veritrans::Error::from(e));
     audit.result("mpi search", mpi::SearchResponse::from_json(b"{"));
-    audit.error("facade sign", &veritrans::Error::from(sign::mpi::verify(b"", "x", &mpi_key).unwrap_err()));
+    audit.error(
+        "facade sign",
+        &veritrans::Error::from(sign::mpi::verify(b"", "x", &mpi_key).unwrap_err()),
+    );
     assert_eq!(audit.leaks, Vec::<String>::new());
 }
 
@@ -249,7 +313,11 @@ async fn sandbox() -> (veritrans_sandbox::RunningSandbox, Merchant) {
         mpi_server_key: MpiServerKey::new(MPI_KEY),
         ..Credentials::default()
     };
-    let sandbox = Sandbox::builder().credentials(credentials).start().await.unwrap();
+    let sandbox = Sandbox::builder()
+        .credentials(credentials)
+        .start()
+        .await
+        .unwrap();
     let merchant = Merchant::start(sandbox.credentials()).await.unwrap();
     (sandbox, merchant)
 }
@@ -260,7 +328,10 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     let mut audit = Audit::default();
     let (sandbox, merchant) = sandbox().await;
     let base = sandbox.base_url().to_string();
-    audit.text("sandbox credentials", &format!("{:?}", sandbox.credentials()));
+    audit.text(
+        "sandbox credentials",
+        &format!("{:?}", sandbox.credentials()),
+    );
     audit.text("running sandbox", &format!("{sandbox:?}"));
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
 
@@ -279,7 +350,9 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     let paid = http
         .post(format!("{base}/pop/v1/pay/{}", key.key))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body("payment_type=card&card_number=4111111111111111&card_expire=12%2F30&security_code=123")
+        .body(
+            "payment_type=card&card_number=4111111111111111&card_expire=12%2F30&security_code=123",
+        )
         .send()
         .await
         .unwrap();
@@ -324,10 +397,16 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     let page = answer.body.control.unwrap().redirect_url.unwrap();
     let chosen = http.get(format!("{page}/pay")).send().await.unwrap();
     audit.text("provider page", &chosen.text().await.unwrap());
-    let e = unified_client(WRONG_KEY, &base).send(&pay).await.unwrap_err();
+    let e = unified_client(WRONG_KEY, &base)
+        .send(&pay)
+        .await
+        .unwrap_err();
     audit.error("unified, wrong token", &e);
     audit.error("facade unified, wrong token", &veritrans::Error::from(e));
-    audit.result("unified, transport", unified_client(TOKEN, "http://127.0.0.1:9").send(&pay).await);
+    audit.result(
+        "unified, transport",
+        unified_client(TOKEN, "http://127.0.0.1:9").send(&pay).await,
+    );
     let mut invalid = pay.clone();
     invalid.order.amount = unified::yen(0);
     audit.result("unified, invalid", good.send(&invalid).await);
@@ -376,7 +455,10 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
 
     // Requests with the wrong keys straight at the sandbox: its answers.
     for (path, auth) in [
-        ("/pop/v1/payment-key", sign::pop::authorization(&PopServerKey::new(WRONG_KEY))),
+        (
+            "/pop/v1/payment-key",
+            sign::pop::authorization(&PopServerKey::new(WRONG_KEY)),
+        ),
         ("/fep/pay", format!("Bearer {WRONG_KEY}")),
     ] {
         let answer = http
@@ -387,19 +469,28 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
             .send()
             .await
             .unwrap();
-        audit.text(&format!("sandbox answer to {path}"), &answer.text().await.unwrap());
+        audit.text(
+            &format!("sandbox answer to {path}"),
+            &answer.text().await.unwrap(),
+        );
     }
     // Forged notifications at the merchant: its refusals.
     for path in ["/pop/push", "/unified/webhook", "/mpi/push"] {
         let answer = http
             .post(merchant.url(path))
             .header("authorization", format!("Basic {WRONG_KEY}"))
-            .header("x-vt-content-hmac", format!("{CCID}:hmac-sha512:{WRONG_KEY}"))
+            .header(
+                "x-vt-content-hmac",
+                format!("{CCID}:hmac-sha512:{WRONG_KEY}"),
+            )
             .body(r#"{"order_id":"x","signature":"00"}"#)
             .send()
             .await
             .unwrap();
-        audit.text(&format!("merchant answer at {path}"), &answer.text().await.unwrap());
+        audit.text(
+            &format!("merchant answer at {path}"),
+            &answer.text().await.unwrap(),
+        );
     }
 
     // Let the notifications arrive, then read everything the sandbox kept.
@@ -410,8 +501,14 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         .await;
     assert!(arrived, "the notifications did not arrive");
     let inspect = sandbox.inspect();
-    audit.text("ledger", &serde_json::to_string(&inspect.transactions()).unwrap());
-    audit.text("deliveries", &serde_json::to_string(&inspect.deliveries()).unwrap());
+    audit.text(
+        "ledger",
+        &serde_json::to_string(&inspect.transactions()).unwrap(),
+    );
+    audit.text(
+        "deliveries",
+        &serde_json::to_string(&inspect.deliveries()).unwrap(),
+    );
     merchant.seen(|s| {
         audit.text("merchant refusals", &s.rejected.join("\n"));
         audit.text("merchant seen", &format!("{s:?}"));
@@ -419,7 +516,10 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     sandbox.shutdown().await.unwrap();
 
     let lines = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
-    assert!(lines.contains("sandbox listening"), "the log capture saw nothing");
+    assert!(
+        lines.contains("sandbox listening"),
+        "the log capture saw nothing"
+    );
     audit.text("tracing output", &lines);
     assert!(audit.looked_at > 30, "{}", audit.looked_at);
     assert_eq!(audit.leaks, Vec::<String>::new());
@@ -437,7 +537,10 @@ fn snapshots(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
                 snapshots(&path, found);
             }
         } else if path.extension().is_some_and(|e| e == "snap")
-            && path.parent().and_then(Path::file_name).is_some_and(|p| p == "snapshots")
+            && path
+                .parent()
+                .and_then(Path::file_name)
+                .is_some_and(|p| p == "snapshots")
         {
             found.push(path);
         }
@@ -449,7 +552,11 @@ fn no_snapshot_holds_a_key() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let mut found = Vec::new();
     snapshots(root, &mut found);
-    assert!(found.len() > 10, "only {} snapshots found under {root:?}", found.len());
+    assert!(
+        found.len() > 10,
+        "only {} snapshots found under {root:?}",
+        found.len()
+    );
     let defaults = [
         Credentials::DEFAULT_POP_SERVER_KEY,
         Credentials::DEFAULT_UNIFIED_TOKEN,
@@ -462,7 +569,9 @@ fn no_snapshot_holds_a_key() {
         audit.text(&path.display().to_string(), &text);
         for secret in defaults {
             if text.contains(secret) {
-                audit.leaks.push(format!("{} holds {secret}", path.display()));
+                audit
+                    .leaks
+                    .push(format!("{} holds {secret}", path.display()));
             }
         }
     }
@@ -477,6 +586,9 @@ fn the_audit_finds_a_planted_key() {
     #[error("outer")]
     struct Outer(#[source] std::io::Error);
     let mut audit = Audit::default();
-    audit.error("planted", &Outer(std::io::Error::other(format!("key {POP_KEY}"))));
+    audit.error(
+        "planted",
+        &Outer(std::io::Error::other(format!("key {POP_KEY}"))),
+    );
     assert_eq!(audit.leaks.len(), 1, "{:?}", audit.leaks);
 }

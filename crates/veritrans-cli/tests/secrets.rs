@@ -61,43 +61,94 @@ fn failing_sign_and_verify_never_print_a_key() {
         ([&["verify", "pop"][..], &pop].concat(), b"a=%zz"),
         ([&["verify", "pop"][..], &pop].concat(), b""),
         ([&["sign", "pop"][..], &pop].concat(), b"{\"a\":"),
-        ([&["verify", "pop"][..], &pop, &["/nonexistent/file"]].concat(), b""),
+        (
+            [&["verify", "pop"][..], &pop, &["/nonexistent/file"]].concat(),
+            b"",
+        ),
         // Unified webhooks and redirects: forged, malformed, wrong algorithm.
         (
-            [&["verify", "unified-webhook"][..], &merchant, &["--header", "sampleCcId:HmacSHA512:00"]].concat(),
+            [
+                &["verify", "unified-webhook"][..],
+                &merchant,
+                &["--header", "sampleCcId:HmacSHA512:00"],
+            ]
+            .concat(),
             b"{}",
         ),
         (
-            [&["verify", "unified-webhook"][..], &merchant, &["--header", "garbage"]].concat(),
+            [
+                &["verify", "unified-webhook"][..],
+                &merchant,
+                &["--header", "garbage"],
+            ]
+            .concat(),
             b"{}",
         ),
         (
-            [&["verify", "unified-webhook"][..], &merchant, &["--header", "other:HmacSHA1:00"]].concat(),
+            [
+                &["verify", "unified-webhook"][..],
+                &merchant,
+                &["--header", "other:HmacSHA1:00"],
+            ]
+            .concat(),
             b"{}",
         ),
         (
-            [&["verify", "unified-redirect"][..], &merchant, &["--query", "status=success&vAuthInfo=00", "--payment-id", "p"]].concat(),
+            [
+                &["verify", "unified-redirect"][..],
+                &merchant,
+                &[
+                    "--query",
+                    "status=success&vAuthInfo=00",
+                    "--payment-id",
+                    "p",
+                ],
+            ]
+            .concat(),
             b"",
         ),
         (
-            [&["verify", "unified-redirect"][..], &merchant, &["--query", "a=%"]].concat(),
+            [
+                &["verify", "unified-redirect"][..],
+                &merchant,
+                &["--query", "a=%"],
+            ]
+            .concat(),
             b"",
         ),
         (
-            [&["sign", "unified-redirect"][..], &merchant, &["--query", "authParams=%%%"]].concat(),
+            [
+                &["sign", "unified-redirect"][..],
+                &merchant,
+                &["--query", "authParams=%%%"],
+            ]
+            .concat(),
             b"",
         ),
         // MPI pushes.
         (
-            [&["verify", "mpi-push"][..], &mpi, &["--authorization", "Basic AAAA"]].concat(),
+            [
+                &["verify", "mpi-push"][..],
+                &mpi,
+                &["--authorization", "Basic AAAA"],
+            ]
+            .concat(),
             b"{}",
         ),
         (
-            [&["verify", "mpi-push"][..], &mpi, &["--authorization", "Bearer x"]].concat(),
+            [
+                &["verify", "mpi-push"][..],
+                &mpi,
+                &["--authorization", "Bearer x"],
+            ]
+            .concat(),
             b"{}",
         ),
         // Usage errors after a key was given.
-        ([&["verify", "pop"][..], &pop, &["--no-such-flag"]].concat(), b""),
+        (
+            [&["verify", "pop"][..], &pop, &["--no-such-flag"]].concat(),
+            b"",
+        ),
         ([&["sign", "mpi-push"][..], &mpi, &["a", "b"]].concat(), b""),
     ];
     for (args, stdin) in &cases {
@@ -112,8 +163,14 @@ fn failing_sign_and_verify_never_print_a_key() {
         ("VERITRANS_MERCHANT_AUTH_KEY", AUTH_KEY),
     ];
     assert_ne!(run(&["verify", "pop"], &env, forged_push), 0);
-    assert_ne!(run(&["verify", "unified-webhook", "--header", "x"], &env, b"{}"), 0);
-    assert_ne!(run(&["verify", "mpi-push", "--authorization", "x"], &env, b"{}"), 0);
+    assert_ne!(
+        run(&["verify", "unified-webhook", "--header", "x"], &env, b"{}"),
+        0
+    );
+    assert_ne!(
+        run(&["verify", "mpi-push", "--authorization", "x"], &env, b"{}"),
+        0
+    );
     // The successful paths print signatures, never the keys they came from.
     assert_eq!(run(&["sign", "pop"], &env, b"{\"order_id\":\"o\"}"), 0);
     assert_eq!(run(&["sign", "mpi-push"], &env, b"{}"), 0);

@@ -1,5 +1,5 @@
 //! A short, bounded run of the chaos soak (`examples/chaos_soak.rs`), so CI
-//! keeps it honest: 8 merchants for a few seconds, whole payments on all four
+//! keeps it honest: 8 merchants for 3 s of payments, whole payments on all four
 //! gateways, with every kind of fault injected; no invariant may break.
 #![allow(clippy::unwrap_used)]
 
@@ -13,7 +13,7 @@ mod chaos;
 async fn short_chaos_soak_keeps_every_invariant() {
     let report = chaos::run(chaos::Config {
         merchants: 8,
-        duration: Duration::from_secs(5),
+        duration: Duration::from_secs(3),
         max_payments: 400,
         seed: 14,
         fault_every: Duration::from_millis(15),
