@@ -138,15 +138,13 @@ pub fn check(
     }
     // Resends whose effect was already in the ledger when they left.
     for r in resends {
-        if let Some(first) = applied
+        let first = applied
             .get(&(r.gateway, r.kind, r.id.clone()))
-            .and_then(|v| v.first())
-        {
-            if first.at < r.at {
-                *out.suppressed_by_gateway
-                    .entry(format!("{} {}", r.gateway, r.kind))
-                    .or_default() += 1;
-            }
+            .and_then(|v| v.first());
+        if first.is_some_and(|first| first.at < r.at) {
+            *out.suppressed_by_gateway
+                .entry(format!("{} {}", r.gateway, r.kind))
+                .or_default() += 1;
         }
     }
     // 3. Notifications delivered and processed exactly once.

@@ -269,7 +269,7 @@ pub async fn unified(world: &World, m: usize, n: u64) {
 
 async fn unified_flow(world: &World, m: usize, n: u64, pid: &str) -> Result<Outcome, String> {
     use unified_proto::*;
-    let (pay_type, wire) = if n % 2 == 0 {
+    let (pay_type, wire) = if n.is_multiple_of(2) {
         (PayType::Paypay, "paypay")
     } else {
         (PayType::Merpay, "merpay")
