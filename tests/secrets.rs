@@ -1,0 +1,598 @@
+//! No key appears in any `Display`, `Debug`, log line or snapshot.
+//!
+//! Every crate is driven through the error paths a merchant can reach — bad
+//! and forged notifications, refused and failed requests, invalid keys —
+//! with recognisable key values, and everything the crates produce on the way
+//! is searched for them: each error's `Display` and `Debug` and its whole
+//! `source()` chain, the keys' and clients' own `Debug`, the sandbox's
+//! answers, ledger and delivery log, the merchant server's refusal reasons,
+//! and every `tracing` line (a subscriber at TRACE writing to a buffer).
+//! The CLI's turn is `crates/veritrans-cli/tests/secrets.rs`. Finally every
+//! `**/snapshots/*.snap` in the repository is searched for these keys and for
+//! the sandbox's default secret values.
+//!
+//! The README's rule under test: "Keys live in types whose `Debug` and
+//! `Display` print `[redacted]`; errors never contain them".
+#![allow(clippy::unwrap_used)]
+
+use std::error::Error as StdError;
+use std::io::Write;
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde_json::json;
+use veritrans::jpayment::{self, Charset, UserKey};
+use veritrans::mpi;
+use veritrans::pop;
+use veritrans::sign::{self, MerchantAuthKey, MpiServerKey, PopServerKey};
+use veritrans::unified::{self, MerchantKeys, UnifiedToken};
+use veritrans_sandbox::merchant::Merchant;
+use veritrans_sandbox::{Credentials, Sandbox, Secret};
+
+const POP_KEY: &str = "SECRET-POP-KEY-7f3a91c2";
+const AUTH_KEY: &str = "SECRET-AUTH-KEY-4b1e08d7";
+const MPI_KEY: &str = "SECRET-MPI-KEY-2c8d55a0";
+const TOKEN: &str = "SECRET-UNIFIED-TOKEN-5e0f3b";
+const WRONG_KEY: &str = "SECRET-WRONG-KEY-81d6e4";
+const USER_KEY: &str = "SECRET-USER-KEY-0a9c";
+/// The hex form of an HMAC key (its text is the secret, as is what it decodes to).
+const HEX_AUTH_KEY: &str = "5345435245542d4845582d4b45592d3964";
+const CCID: &str = "sampleCcId";
+
+const SECRETS: &[&str] = &[
+    POP_KEY,
+    AUTH_KEY,
+    MPI_KEY,
+    TOKEN,
+    WRONG_KEY,
+    USER_KEY,
+    HEX_AUTH_KEY,
+    "SECRET-HEX-KEY-9d",
+];
+
+/// Every tracing line of the test process.
+fn logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || Sink(sink.clone()))
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        buffer
+    })
+    .clone()
+}
+
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Collects what was looked at, so the test can also say how much it checked.
+#[derive(Default)]
+struct Audit {
+    looked_at: usize,
+    leaks: Vec<String>,
+}
+
+impl Audit {
+    fn text(&mut self, what: &str, text: &str) {
+        self.looked_at += 1;
+        for secret in SECRETS {
+            if text.contains(secret) {
+                self.leaks.push(format!("{what} shows {secret}: {text}"));
+            }
+        }
+    }
+
+    /// Display, Debug and the source chain of an error.
+    fn error(&mut self, what: &str, e: &(dyn StdError + 'static)) {
+        self.text(&format!("{what} (Display)"), &e.to_string());
+        self.text(&format!("{what} (Debug)"), &format!("{e:?}"));
+        let mut source = e.source();
+        while let Some(s) = source {
+            self.text(&format!("{what} (source)"), &format!("{s} / {s:?}"));
+            source = s.source();
+        }
+    }
+
+    fn result<T, E: StdError + 'static>(&mut self, what: &str, r: Result<T, E>) {
+        match r {
+            Ok(_) => self
+                .leaks
+                .push(format!("{what}: expected an error, got Ok")),
+            Err(e) => self.error(what, &e),
+        }
+    }
+
+    fn debug_display(&mut self, what: &str, v: &(impl std::fmt::Debug + std::fmt::Display)) {
+        self.text(&format!("{what} (Display)"), &v.to_string());
+        self.text(&format!("{what} (Debug)"), &format!("{v:?}"));
+    }
+}
+
+fn keys() -> (PopServerKey, MerchantAuthKey, MpiServerKey) {
+    (
+        PopServerKey::new(POP_KEY),
+        MerchantAuthKey::new(AUTH_KEY),
+        MpiServerKey::new(MPI_KEY),
+    )
+}
+
+#[test]
+fn keys_and_the_signing_crate_never_show_a_key() {
+    let _ = logs();
+    let mut audit = Audit::default();
+    let (pop_key, auth_key, mpi_key) = keys();
+    audit.debug_display("PopServerKey", &pop_key);
+    audit.debug_display("MerchantAuthKey", &auth_key);
+    audit.debug_display("MpiServerKey", &mpi_key);
+    audit.debug_display("UnifiedToken", &UnifiedToken::new(TOKEN));
+    audit.debug_display("sandbox Secret", &Secret::new(TOKEN));
+    audit.debug_display("J-Payment UserKey", &UserKey::new(USER_KEY));
+    let hex = MerchantAuthKey::with_hex_hmac_key(HEX_AUTH_KEY).unwrap();
+    audit.debug_display("MerchantAuthKey (hex)", &hex);
+    audit.text(
+        "MerchantKeys",
+        &format!("{:?}", MerchantKeys::new(CCID, auth_key.clone())),
+    );
+    // A key that is not hex: the error says why, not what.
+    audit.result(
+        "hex key, not hex",
+        MerchantAuthKey::with_hex_hmac_key(AUTH_KEY),
+    );
+    audit.result(
+        "hex key, odd",
+        MerchantAuthKey::with_hex_hmac_key("SECRET-HEX-KEY-9d"),
+    );
+
+    // POP: a tampered signed form, and malformed bodies.
+    let params = [("order_id", "o-1"), ("status", "success")];
+    let signature = sign::pop::sign(&params, &pop_key);
+    let tampered = [
+        ("order_id", "o-2".to_string()),
+        ("status", "success".to_string()),
+        ("signature", signature.clone()),
+    ];
+    audit.result(
+        "pop verify, tampered",
+        sign::pop::verify(&tampered, &pop_key),
+    );
+    let wrong = PopServerKey::new(WRONG_KEY);
+    let signed = [
+        ("order_id", "o-1".to_string()),
+        ("status", "success".to_string()),
+        ("signature", signature),
+    ];
+    audit.result("pop verify, other key", sign::pop::verify(&signed, &wrong));
+    audit.result("pop form", sign::pop::form_params(b"a=%zz"));
+    audit.result("pop json", sign::pop::json_params(b"{\"a\":"));
+    audit.text("pop authorization", &sign::pop::authorization(&pop_key));
+
+    // Unified webhook: other CCID, tampered body, malformed header, other algorithm.
+    let body = br#"{"order":{"paymentId":"p-1"}}"#;
+    let header = sign::unified::sign_webhook(CCID, &auth_key, body);
+    let forged = br#"{"order":{"paymentId":"p-2"}}"#;
+    // Nor may an error reveal the signature the forged body would need.
+    let would_need = sign::unified::sign_webhook(CCID, &auth_key, forged);
+    let digest = would_need.rsplit(':').next().unwrap().to_string();
+    let r = sign::unified::verify_webhook(CCID, &auth_key, &header, forged);
+    let e = r.unwrap_err();
+    audit.error("webhook, forged", &e);
+    assert!(
+        !format!("{e} {e:?}").contains(&digest),
+        "the expected HMAC leaked: {e:?}"
+    );
+    audit.result(
+        "webhook, ccid",
+        sign::unified::verify_webhook("other", &auth_key, &header, body),
+    );
+    audit.result(
+        "webhook, header",
+        sign::unified::verify_webhook(CCID, &auth_key, "garbage", body),
+    );
+    let other_alg = header
+        .replacen("sha512", "sha1", 1)
+        .replacen("SHA512", "SHA1", 1);
+    assert_ne!(other_alg, header);
+    audit.result(
+        "webhook, algorithm",
+        sign::unified::verify_webhook(CCID, &auth_key, &other_alg, body),
+    );
+    audit.result(
+        "webhook, other key",
+        sign::unified::verify_webhook(CCID, &MerchantAuthKey::new(WRONG_KEY), &header, body),
+    );
+
+    // Unified redirect: unsigned, forged, and someone else's order.
+    let query = "status=success&paymentId=p-1&authParams=c3RhdHVzLHBheW1lbnRJZA%3D%3D&vAuthInfo=00";
+    let pairs = sign::unified::query_params(query).unwrap();
+    audit.result(
+        "redirect, forged",
+        sign::unified::verify_redirect(CCID, &auth_key, &pairs, "p-1"),
+    );
+    audit.result("redirect, query", sign::unified::query_params("a=%"));
+
+    // MPI push: tampered body and a malformed header.
+    let push = br#"{"push_time":"2015-03-30 18:36:42","push_id":"1","data":[]}"#;
+    let authorization = sign::mpi::authorization(push, &mpi_key);
+    audit.result(
+        "mpi, tampered",
+        sign::mpi::verify(b"{}", &authorization, &mpi_key),
+    );
+    audit.result("mpi, header", sign::mpi::verify(push, "Bearer x", &mpi_key));
+    audit.result(
+        "mpi, other key",
+        sign::mpi::verify(push, &authorization, &MpiServerKey::new(WRONG_KEY)),
+    );
+    assert_eq!(audit.leaks, Vec::<String>::new());
+}
+
+#[test]
+fn protocol_crates_and_the_facade_never_show_a_key() {
+    let _ = logs();
+    let mut audit = Audit::default();
+    let (pop_key, auth_key, mpi_key) = keys();
+    let merchant_keys = MerchantKeys::new(CCID, auth_key.clone());
+
+    // POP notifications, forged and malformed; through the facade too.
+    let forged = br#"{"order_id":"o-1","status":"success","signature":"00"}"#;
+    let e = pop::Push::verify_and_parse(forged, &pop_key).unwrap_err();
+    audit.error("pop push", &e);
+    audit.error("facade pop push", &veritrans::Error::from(e));
+    audit.result(
+        "pop push, not json",
+        pop::Push::verify_and_parse(b"{", &pop_key),
+    );
+    audit.result(
+        "pop redirect",
+        pop::Redirect::verify_and_parse(b"order_id=o&signature=00", &pop_key),
+    );
+
+    // Unified notifications.
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-vt-content-hmac", "garbage".parse().unwrap());
+    let e = unified::Webhook::verify_and_parse(&headers, b"{}", &merchant_keys).unwrap_err();
+    audit.error("webhook", &e);
+    audit.error("facade webhook", &veritrans::Error::from(e));
+    let header = sign::unified::sign_webhook(CCID, &auth_key, b"{}");
+    headers.insert("x-vt-content-hmac", header.parse().unwrap());
+    audit.result(
+        "webhook, forged",
+        unified::Webhook::verify_and_parse(&headers, b"{\"a\":1}", &merchant_keys),
+    );
+    audit.result(
+        "webhook, no id",
+        unified::Webhook::verify_and_parse(&headers, b"{}", &merchant_keys),
+    );
+    audit.result(
+        "redirect",
+        unified::Redirect::verify("status=success&vAuthInfo=00", &merchant_keys, "p-1"),
+    );
+
+    // J-Payment: kickbacks that do not parse, in both charsets.
+    audit.result(
+        "kickback",
+        jpayment::kickback::parse(b"gid=&rst=9", Charset::Utf8),
+    );
+    audit.result(
+        "kickback sjis",
+        jpayment::kickback::parse(b"%82", Charset::ShiftJis),
+    );
+
+    // MPI pushes.
+    let e = mpi::Push::verify_and_parse(b"{}", "Basic AAAA", &mpi_key).unwrap_err();
+    audit.error("mpi push", &e);
+    audit.error("facade mpi push", &veritrans::Error::from(e));
+    audit.result("mpi search", mpi::SearchResponse::from_json(b"{"));
+    audit.error(
+        "facade sign",
+        &veritrans::Error::from(sign::mpi::verify(b"", "x", &mpi_key).unwrap_err()),
+    );
+    assert_eq!(audit.leaks, Vec::<String>::new());
+}
+
+/// A sandbox holding the test keys, and a merchant server holding them too.
+async fn sandbox() -> (veritrans_sandbox::RunningSandbox, Merchant) {
+    let credentials = Credentials {
+        pop_server_key: PopServerKey::new(POP_KEY),
+        unified_token: Secret::new(TOKEN),
+        merchant_ccid: CCID.into(),
+        merchant_auth_key: MerchantAuthKey::new(AUTH_KEY),
+        mpi_server_key: MpiServerKey::new(MPI_KEY),
+        ..Credentials::default()
+    };
+    let sandbox = Sandbox::builder()
+        .credentials(credentials)
+        .start()
+        .await
+        .unwrap();
+    let merchant = Merchant::start(sandbox.credentials()).await.unwrap();
+    (sandbox, merchant)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
+    let logs = logs();
+    let mut audit = Audit::default();
+    let (sandbox, merchant) = sandbox().await;
+    let base = sandbox.base_url().to_string();
+    audit.text(
+        "sandbox credentials",
+        &format!("{:?}", sandbox.credentials()),
+    );
+    audit.text("running sandbox", &format!("{sandbox:?}"));
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+
+    // POP: the right key pays (so the ledger and a signed push exist), a wrong
+    // key is refused, and a dead address is a transport error.
+    let client = pop::client::Client::builder(PopServerKey::new(POP_KEY))
+        .base_url(&base)
+        .build()
+        .unwrap();
+    audit.text("pop client", &format!("{client:?}"));
+    let mut request = pop::types::PaymentKeyRequest::new("secrets-1", 1000);
+    request.dummy = Some(true);
+    request.push_url = Some(merchant.url("/pop/push"));
+    request.success_url = Some(merchant.url("/pop/return/success"));
+    let key = client.payment_key(&request).await.unwrap();
+    let paid = http
+        .post(format!("{base}/pop/v1/pay/{}", key.key))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            "payment_type=card&card_number=4111111111111111&card_expire=12%2F30&security_code=123",
+        )
+        .send()
+        .await
+        .unwrap();
+    audit.text("pop page", &paid.text().await.unwrap());
+    let wrong = pop::client::Client::builder(PopServerKey::new(WRONG_KEY))
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let mut other = request.clone();
+    other.order_id = "secrets-2".into();
+    let e = wrong.payment_key(&other).await.unwrap_err();
+    audit.error("pop, wrong key", &e);
+    audit.error("facade pop, wrong key", &veritrans::Error::from(e));
+    let dead = pop::client::Client::builder(PopServerKey::new(POP_KEY))
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    audit.result("pop, transport", dead.payment_key(&other).await);
+
+    // Unified: a wrong token, an invalid request, a transport error.
+    let unified_client = |token: &str, url: &str| {
+        unified::client::Client::builder(
+            unified::client::Environment::Custom {
+                base_url: url.to_string(),
+                mode: unified::validate::Mode::Sandbox,
+            },
+            UnifiedToken::new(token),
+        )
+        .allow_local_push_url()
+        .build()
+        .unwrap()
+    };
+    let good = unified_client(TOKEN, &base);
+    audit.text("unified client", &format!("{good:?}"));
+    let pay = unified::PayRequest::new(
+        unified::PayOrder::new(unified::PayType::Paypay, "secrets-u-1", 1000),
+        unified::PayControl::returning_to(merchant.url("/unified/return/secrets-u-1"))
+            .with_request_mode(unified::RequestMode::Sandbox)
+            .with_push_url(merchant.url("/unified/webhook")),
+    );
+    let answer = good.send(&pay).await.unwrap();
+    let page = answer.body.control.unwrap().redirect_url.unwrap();
+    let chosen = http.get(format!("{page}/pay")).send().await.unwrap();
+    audit.text("provider page", &chosen.text().await.unwrap());
+    let e = unified_client(WRONG_KEY, &base)
+        .send(&pay)
+        .await
+        .unwrap_err();
+    audit.error("unified, wrong token", &e);
+    audit.error("facade unified, wrong token", &veritrans::Error::from(e));
+    audit.result(
+        "unified, transport",
+        unified_client(TOKEN, "http://127.0.0.1:9").send(&pay).await,
+    );
+    let mut invalid = pay.clone();
+    invalid.order.amount = unified::yen(0);
+    audit.result("unified, invalid", good.send(&invalid).await);
+
+    // J-Payment: refused and unreachable.
+    let jp = jpayment::Client::new(
+        jpayment::Config::production().with_base_url(format!("{base}/gateway/")),
+    )
+    .unwrap();
+    let charge = jpayment::OnetouchCharge::new(
+        "999999",
+        jpayment::ReplyMethod::Response,
+        "nobody",
+        UserKey::new(USER_KEY),
+        1,
+        jpayment::JobType::Capture,
+        1000,
+        0,
+        0,
+    );
+    audit.text("onetouch request", &format!("{charge:?}"));
+    audit.result("jpayment, refused", jp.send(&charge).await);
+    let dead = jpayment::Client::new(
+        jpayment::Config::production().with_base_url("http://127.0.0.1:9/gateway/"),
+    )
+    .unwrap();
+    audit.result("jpayment, transport", dead.send(&charge).await);
+
+    // MPI: a signed push to the merchant.
+    let started: serde_json::Value = http
+        .post(format!("{base}/mpi/mpi_charges"))
+        .json(&json!({
+            "order_id": "secrets-3ds-1", "amount": 100, "card_number": "4111111111111111",
+            "service_option_type": "mpi-company",
+            "redirection_uri": merchant.url("/mpi/return"), "push_uri": merchant.url("/mpi/push"),
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let acs = started["redirect_url"].as_str().unwrap();
+    let done = http.post(acs).body("").send().await.unwrap();
+    audit.text("acs", &done.text().await.unwrap());
+
+    // Requests with the wrong keys straight at the sandbox: its answers.
+    for (path, auth) in [
+        (
+            "/pop/v1/payment-key",
+            sign::pop::authorization(&PopServerKey::new(WRONG_KEY)),
+        ),
+        ("/fep/pay", format!("Bearer {WRONG_KEY}")),
+    ] {
+        let answer = http
+            .post(format!("{base}{path}"))
+            .header("authorization", auth)
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        audit.text(
+            &format!("sandbox answer to {path}"),
+            &answer.text().await.unwrap(),
+        );
+    }
+    // Forged notifications at the merchant: its refusals.
+    for path in ["/pop/push", "/unified/webhook", "/mpi/push"] {
+        let answer = http
+            .post(merchant.url(path))
+            .header("authorization", format!("Basic {WRONG_KEY}"))
+            .header(
+                "x-vt-content-hmac",
+                format!("{CCID}:hmac-sha512:{WRONG_KEY}"),
+            )
+            .body(r#"{"order_id":"x","signature":"00"}"#)
+            .send()
+            .await
+            .unwrap();
+        audit.text(
+            &format!("merchant answer at {path}"),
+            &answer.text().await.unwrap(),
+        );
+    }
+
+    // Let the notifications arrive, then read everything the sandbox kept.
+    let arrived = merchant
+        .wait_for(std::time::Duration::from_secs(10), |s| {
+            !s.pop_pushes.is_empty() && !s.webhooks.is_empty() && !s.pushes.is_empty()
+        })
+        .await;
+    assert!(arrived, "the notifications did not arrive");
+    let inspect = sandbox.inspect();
+    audit.text(
+        "ledger",
+        &serde_json::to_string(&inspect.transactions()).unwrap(),
+    );
+    audit.text(
+        "deliveries",
+        &serde_json::to_string(&inspect.deliveries()).unwrap(),
+    );
+    merchant.seen(|s| {
+        audit.text("merchant refusals", &s.rejected.join("\n"));
+        audit.text("merchant seen", &format!("{s:?}"));
+    });
+    sandbox.shutdown().await.unwrap();
+
+    let lines = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(
+        lines.contains("sandbox listening"),
+        "the log capture saw nothing"
+    );
+    audit.text("tracing output", &lines);
+    assert!(audit.looked_at > 30, "{}", audit.looked_at);
+    assert_eq!(audit.leaks, Vec::<String>::new());
+}
+
+fn snapshots(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            if name != "target" && name != ".git" {
+                snapshots(&path, found);
+            }
+        } else if path.extension().is_some_and(|e| e == "snap")
+            && path
+                .parent()
+                .and_then(Path::file_name)
+                .is_some_and(|p| p == "snapshots")
+        {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_snapshot_holds_a_key() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut found = Vec::new();
+    snapshots(root, &mut found);
+    assert!(
+        found.len() > 10,
+        "only {} snapshots found under {root:?}",
+        found.len()
+    );
+    let defaults = [
+        Credentials::DEFAULT_POP_SERVER_KEY,
+        Credentials::DEFAULT_UNIFIED_TOKEN,
+        Credentials::DEFAULT_MERCHANT_AUTH_KEY,
+        Credentials::DEFAULT_MPI_SERVER_KEY,
+    ];
+    let mut audit = Audit::default();
+    for path in &found {
+        let text = std::fs::read_to_string(path).unwrap();
+        audit.text(&path.display().to_string(), &text);
+        for secret in defaults {
+            if text.contains(secret) {
+                audit
+                    .leaks
+                    .push(format!("{} holds {secret}", path.display()));
+            }
+        }
+    }
+    assert_eq!(audit.leaks, Vec::<String>::new());
+}
+
+/// The audit itself: a key planted in an error's source is found, so the
+/// tests above can fail.
+#[test]
+fn the_audit_finds_a_planted_key() {
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Outer(#[source] std::io::Error);
+    let mut audit = Audit::default();
+    audit.error(
+        "planted",
+        &Outer(std::io::Error::other(format!("key {POP_KEY}"))),
+    );
+    let in_source = audit
+        .leaks
+        .iter()
+        .any(|l| l.starts_with("planted (source)"));
+    assert!(in_source, "{:?}", audit.leaks);
+}
