@@ -627,7 +627,9 @@ mod report_tests {
         ("1.1.3 #1 UA-CST-004 added", &["**added** `UA-CST-004`"]),
         (
             "1.1.3 #2 UA-PND-001 description changed",
-            &["changed `UA-PND-001`: description: `Payment status unknown (pending)` → `Payment status unsettled (internal communication error)`"],
+            &[
+                "changed `UA-PND-001`: description: `Payment status unknown (pending)` → `Payment status unsettled (internal communication error)`",
+            ],
         ),
         (
             "1.1.3 #2 UA-PND-002 and UA-PND-003 added",
@@ -648,7 +650,10 @@ mod report_tests {
         ),
         (
             "1.1.3 #5 HMAC request authentication deleted",
-            &["**removed scheme** `hmacAuth`", "`bearerAuth or hmacAuth` → `bearerAuth`"],
+            &[
+                "**removed scheme** `hmacAuth`",
+                "`bearerAuth or hmacAuth` → `bearerAuth`",
+            ],
         ),
         (
             "1.1.3 #6 Notice removed, only the new URLs",
@@ -661,7 +666,10 @@ mod report_tests {
         ("1.1.3 #7 minor wording and formatting", &[]),
         (
             "1.1.2 RC #1 au Application method: Overview, Introduction, List of APIs",
-            &["auPAY (Online payment) Web method, auPAY (Online payment) Application method; merpay: Merpay.`", "List of APIs, note 3"],
+            &[
+                "auPAY (Online payment) Web method, auPAY (Online payment) Application method; merpay: Merpay.`",
+                "List of APIs, note 3",
+            ],
         ),
         (
             "1.1.2 RC #1 merchant.storeId and merchant.terminalId for au",
@@ -716,7 +724,10 @@ mod report_tests {
         for (item, needles) in REVISION_HISTORY {
             assert!(doc.contains(item), "{HISTORY_DOC} does not list {item:?}");
             for needle in *needles {
-                assert!(report.contains(needle), "{item}: the report lacks {needle:?}");
+                assert!(
+                    report.contains(needle),
+                    "{item}: the report lacks {needle:?}"
+                );
             }
         }
     }

@@ -455,7 +455,11 @@ pub fn operations(spec: &Value) -> anyhow::Result<Vec<Operation>> {
             if let Some(o) = &f.only_with
                 && !fields.iter().any(|g| g.path == o.path)
             {
-                bail!("{path}: {}: x-onlyWith names {}, not a field of the request", f.path, o.path);
+                bail!(
+                    "{path}: {}: x-onlyWith names {}, not a field of the request",
+                    f.path,
+                    o.path
+                );
             }
         }
         out.push(Operation {
@@ -1265,10 +1269,24 @@ mod tests {
             assert_eq!(only.path, "control.protocol.recoveryType");
             assert_eq!(only.values, vec!["recovery"]);
             let pay = ops.iter().find(|o| o.command == "pay").unwrap();
-            let amount = pay.fields.iter().find(|f| f.path == "order.amount").unwrap();
-            let limit = |pt: &str| amount.limits.iter().find(|l| l.pay_type == pt).unwrap().clone();
+            let amount = pay
+                .fields
+                .iter()
+                .find(|f| f.path == "order.amount")
+                .unwrap();
+            let limit = |pt: &str| {
+                amount
+                    .limits
+                    .iter()
+                    .find(|l| l.pay_type == pt)
+                    .unwrap()
+                    .clone()
+            };
             assert_eq!(limit("rakuten").minimum, Some(2), "{version}");
-            assert_eq!((limit("merpay").minimum, limit("merpay").maximum), (Some(1), Some(1_000_000)));
+            assert_eq!(
+                (limit("merpay").minimum, limit("merpay").maximum),
+                (Some(1), Some(1_000_000))
+            );
         }
         let ops = operations(&spec("1.1.3")).unwrap();
         let pay = ops.iter().find(|o| o.command == "pay").unwrap();
@@ -1276,15 +1294,18 @@ mod tests {
             let f = pay.fields.iter().find(|f| f.path == path).unwrap();
             let only = f.only_with.as_ref().unwrap();
             assert_eq!(only.path, "paymentInstrument.au.paymentAuthenticationType");
-            assert_eq!((only.values.clone(), only.pay_types.clone()), (vec!["app_method".to_string()], vec!["au".to_string()]));
+            assert_eq!(
+                (only.values.clone(), only.pay_types.clone()),
+                (vec!["app_method".to_string()], vec!["au".to_string()])
+            );
         }
     }
 
     #[test]
     fn an_only_with_naming_no_field_is_refused() {
         let mut s = spec("1.1.3");
-        s["components"]["schemas"]["ChargeProtocol"]["properties"]["recoveryExpiredDatetime"]["x-onlyWith"]["field"] =
-            json!("control.protocol.recoveryKind");
+        s["components"]["schemas"]["ChargeProtocol"]["properties"]["recoveryExpiredDatetime"]["x-onlyWith"]
+            ["field"] = json!("control.protocol.recoveryKind");
         let err = operations(&s).unwrap_err();
         assert!(format!("{err:#}").contains("recoveryKind"), "{err:#}");
     }

@@ -946,7 +946,13 @@ mod tests {
         assert_eq!(jst_datetime_to_unix("20260101000000"), Some(1_767_193_200));
         assert_eq!(jst_datetime_to_unix("19700101090000"), Some(0));
         assert_eq!(jst_datetime_to_unix("20240229120000"), Some(1_709_175_600));
-        for bad in ["20250229120000", "20261301000000", "20260132000000", "20260101240000", "2026010112000"] {
+        for bad in [
+            "20250229120000",
+            "20261301000000",
+            "20260132000000",
+            "20260101240000",
+            "2026010112000",
+        ] {
             assert_eq!(jst_datetime_to_unix(bad), None, "{bad}");
         }
     }

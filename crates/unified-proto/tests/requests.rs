@@ -397,7 +397,10 @@ fn rules_from_the_guides_descriptions_are_checked() {
             .unwrap_or_else(|| panic!("{what}: no violation at {path}: {err}"));
         assert_eq!(v.rule.to_string(), rule, "{what}");
         assert_eq!(v.result_code(), ResultCode::UaReq001, "{what}");
-        assert!(err.to_string().contains(&format!("{path}: {rule}")), "{what}: {err}");
+        assert!(
+            err.to_string().contains(&format!("{path}: {rule}")),
+            "{what}: {err}"
+        );
     }
     let paypay = || sandbox().with_pay_type("paypay");
     let with_recovery = |kind: Option<RecoveryType>, at: &str| {
@@ -416,10 +419,23 @@ fn rules_from_the_guides_descriptions_are_checked() {
     // auth_with_capture is required."
     let mut r = charge();
     r.order.auth_capture_type = None;
-    expect("paypay charge without authCaptureType", validate(&r, &paypay()), "order.authCaptureType", "required for payType paypay");
+    expect(
+        "paypay charge without authCaptureType",
+        validate(&r, &paypay()),
+        "order.authCaptureType",
+        "required for payType paypay",
+    );
     r.order.auth_capture_type = Some(AuthCaptureType::Auth);
-    expect("paypay charge with auth", validate(&r, &paypay()), "order.authCaptureType", "payType paypay: only auth_with_capture");
-    assert!(validate(&r, &sandbox().with_pay_type("rakuten")).is_ok(), "rakuten may charge with auth");
+    expect(
+        "paypay charge with auth",
+        validate(&r, &paypay()),
+        "order.authCaptureType",
+        "payType paypay: only auth_with_capture",
+    );
+    assert!(
+        validate(&r, &sandbox().with_pay_type("rakuten")).is_ok(),
+        "rakuten may charge with auth"
+    );
     r.order.auth_capture_type = Some(AuthCaptureType::AuthWithCapture);
     assert!(validate(&r, &paypay()).is_ok());
 
@@ -446,15 +462,26 @@ fn rules_from_the_guides_descriptions_are_checked() {
     }
     expect(
         "not a calendar date",
-        validate(&with_recovery(Some(RecoveryType::Recovery), "20260230120000"), &paypay()),
+        validate(
+            &with_recovery(Some(RecoveryType::Recovery), "20260230120000"),
+            &paypay(),
+        ),
         path,
         "a valid yyyyMMddHHmmss date and time (JST)",
     );
     let only = "only with control.protocol.recoveryType = recovery";
-    expect("recoveryType absent", validate(&with_recovery(None, "20260101120000"), &paypay()), path, only);
+    expect(
+        "recoveryType absent",
+        validate(&with_recovery(None, "20260101120000"), &paypay()),
+        path,
+        only,
+    );
     expect(
         "recoveryType not_recovery",
-        validate(&with_recovery(Some(RecoveryType::NotRecovery), "20260101120000"), &paypay()),
+        validate(
+            &with_recovery(Some(RecoveryType::NotRecovery), "20260101120000"),
+            &paypay(),
+        ),
         path,
         only,
     );
@@ -464,26 +491,56 @@ fn rules_from_the_guides_descriptions_are_checked() {
     let mut r = pay();
     r.order.pay_type = PayType::Rakuten;
     r.order.amount = yen(1);
-    expect("rakuten pay of 1 yen", validate(&r, &sandbox()), "order.amount", "payType rakuten: at least 2");
+    expect(
+        "rakuten pay of 1 yen",
+        validate(&r, &sandbox()),
+        "order.amount",
+        "payType rakuten: at least 2",
+    );
     r.order.amount = yen(2);
     assert!(validate(&r, &sandbox()).is_ok());
     r.order.pay_type = PayType::Merpay;
     r.item.clear();
     r.order.amount = yen(0);
-    expect("merpay pay of 0", validate(&r, &sandbox()), "order.amount", "payType merpay: at least 1");
+    expect(
+        "merpay pay of 0",
+        validate(&r, &sandbox()),
+        "order.amount",
+        "payType merpay: at least 1",
+    );
     r.order.amount = yen(1_000_001);
-    expect("merpay pay of 1000001", validate(&r, &sandbox()), "order.amount", "payType merpay: at most 1000000");
+    expect(
+        "merpay pay of 1000001",
+        validate(&r, &sandbox()),
+        "order.amount",
+        "payType merpay: at most 1000000",
+    );
     r.order.amount = yen(1_000_000);
     assert!(validate(&r, &sandbox()).is_ok());
     // On-Demand Payment and Payment Request Change say the same.
     let mut r = charge();
     r.order.amount = yen(1);
-    expect("rakuten charge of 1 yen", validate(&r, &sandbox().with_pay_type("rakuten")), "order.amount", "payType rakuten: at least 2");
+    expect(
+        "rakuten charge of 1 yen",
+        validate(&r, &sandbox().with_pay_type("rakuten")),
+        "order.amount",
+        "payType rakuten: at least 2",
+    );
     r.order.amount = yen(1_000_001);
-    expect("merpay charge of 1000001", validate(&r, &sandbox().with_pay_type("merpay")), "order.amount", "payType merpay: at most 1000000");
+    expect(
+        "merpay charge of 1000001",
+        validate(&r, &sandbox().with_pay_type("merpay")),
+        "order.amount",
+        "payType merpay: at most 1000000",
+    );
     let mut r = update_order();
     r.order.amount = Some(yen(1));
-    expect("rakuten updateOrder to 1 yen", validate(&r, &sandbox().with_pay_type("rakuten")), "order.amount", "payType rakuten: at least 2");
+    expect(
+        "rakuten updateOrder to 1 yen",
+        validate(&r, &sandbox().with_pay_type("rakuten")),
+        "order.amount",
+        "payType rakuten: at least 2",
+    );
 
     // 1.1.3, Payment Request, merchant.storeId / terminalId: "au:auPAY (Online payment)
     // can be specified when the application method is used."
@@ -491,16 +548,37 @@ fn rules_from_the_guides_descriptions_are_checked() {
     r.order.pay_type = PayType::Au;
     r.item.clear();
     r.order.description = None;
-    r.merchant = Some(PayMerchant { store_id: Some("1234".into()), store_name: None, terminal_id: Some("t1".into()) });
+    r.merchant = Some(PayMerchant {
+        store_id: Some("1234".into()),
+        store_name: None,
+        terminal_id: Some("t1".into()),
+    });
     let only_app = "only with paymentInstrument.au.paymentAuthenticationType = app_method";
-    expect("au storeId without app_method", validate(&r, &sandbox()), "merchant.storeId", only_app);
-    expect("au terminalId without app_method", validate(&r, &sandbox()), "merchant.terminalId", only_app);
+    expect(
+        "au storeId without app_method",
+        validate(&r, &sandbox()),
+        "merchant.storeId",
+        only_app,
+    );
+    expect(
+        "au terminalId without app_method",
+        validate(&r, &sandbox()),
+        "merchant.terminalId",
+        only_app,
+    );
     r.payment_instrument = Some(PayPaymentInstrument {
-        au: Some(PayAuInstrument { payment_authentication_type: Some(PaymentAuthenticationType::AppMethod), login_type: None }),
+        au: Some(PayAuInstrument {
+            payment_authentication_type: Some(PaymentAuthenticationType::AppMethod),
+            login_type: None,
+        }),
     });
     assert!(validate(&r, &sandbox()).is_ok());
     // PayPay is not bound by the au condition.
     let mut r = pay();
-    r.merchant = Some(PayMerchant { store_id: Some("store_1".into()), store_name: None, terminal_id: None });
+    r.merchant = Some(PayMerchant {
+        store_id: Some("store_1".into()),
+        store_name: None,
+        terminal_id: None,
+    });
     assert!(validate(&r, &sandbox()).is_ok());
 }
