@@ -191,6 +191,17 @@ pub struct Limit {
     pub max_length: Option<u64>,
     pub max_bytes: Option<u64>,
     pub charset: Option<&'static str>,
+    /// Allowed values for this payment type (`enum`).
+    pub enum_values: Vec<String>,
+}
+
+/// `x-onlyWith`: the field may be set only when the field at `path` (from the
+/// body's root) has one of `values`, for `pay_types` (empty: all).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OnlyWith {
+    pub path: String,
+    pub values: Vec<String>,
+    pub pay_types: Vec<String>,
 }
 
 /// Rule of one field, by JSON path (`item[].id`).
@@ -207,6 +218,9 @@ pub struct FieldRule {
     pub required_for: Vec<String>,
     pub truncated: bool,
     pub limits: Vec<Limit>,
+    pub only_with: Option<OnlyWith>,
+    /// `x-datetimeWindow`: (minMinutes, maxMinutes) after the request time.
+    pub window: Option<(u64, u64)>,
 }
 
 /// Exactly one of `alternatives` inside the object at `object`.
@@ -273,10 +287,58 @@ fn limits_of(value: Option<&Value>) -> anyhow::Result<Vec<Limit>> {
                     .and_then(Value::as_str)
                     .map(charset_of)
                     .transpose()?,
+                enum_values: strings(l.get("enum")),
             });
+            const KNOWN: &[&str] = &[
+                "maxDigits",
+                "minimum",
+                "maximum",
+                "maxLength",
+                "maxBytes",
+                "pattern",
+                "enum",
+            ];
+            if let Some(unknown) = l
+                .as_object()
+                .and_then(|o| o.keys().find(|k| !KNOWN.contains(&k.as_str())))
+            {
+                bail!("x-payTypeLimits.{pay_type}: unknown key {unknown}");
+            }
         }
     }
     Ok(out)
+}
+
+fn only_with_of(value: Option<&Value>) -> anyhow::Result<Option<OnlyWith>> {
+    let Some(v) = value else { return Ok(None) };
+    let path = v
+        .get("field")
+        .and_then(Value::as_str)
+        .context("x-onlyWith without field")?
+        .to_string();
+    let values = strings(v.get("values"));
+    if values.is_empty() {
+        bail!("x-onlyWith {path}: no values");
+    }
+    Ok(Some(OnlyWith {
+        path,
+        values,
+        pay_types: strings(v.get("payTypes")),
+    }))
+}
+
+fn window_of(value: Option<&Value>) -> anyhow::Result<Option<(u64, u64)>> {
+    let Some(v) = value else { return Ok(None) };
+    let num = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_u64)
+            .with_context(|| format!("x-datetimeWindow without {k}"))
+    };
+    let (min, max) = (num("minMinutes")?, num("maxMinutes")?);
+    if min > max {
+        bail!("x-datetimeWindow: minMinutes {min} > maxMinutes {max}");
+    }
+    Ok(Some((min, max)))
 }
 
 fn walk(
@@ -342,6 +404,8 @@ fn walk(
             required_for: strings(ext("x-requiredFor")),
             truncated: ext("x-truncatedByGateway").and_then(Value::as_bool) == Some(true),
             limits: limits_of(ext("x-payTypeLimits")).with_context(|| path.clone())?,
+            only_with: only_with_of(ext("x-onlyWith")).with_context(|| path.clone())?,
+            window: window_of(ext("x-datetimeWindow")).with_context(|| path.clone())?,
         });
         match target.get("type").and_then(Value::as_str) {
             Some("object") => walk(spec, target, &path, fields, one_of)?,
@@ -387,6 +451,17 @@ pub fn operations(spec: &Value) -> anyhow::Result<Vec<Operation>> {
         let mut one_of = Vec::new();
         let root = serde_json::json!({ "$ref": format!("#/components/schemas/{request}") });
         walk(spec, &root, "", &mut fields, &mut one_of).with_context(|| path.clone())?;
+        for f in &fields {
+            if let Some(o) = &f.only_with
+                && !fields.iter().any(|g| g.path == o.path)
+            {
+                bail!(
+                    "{path}: {}: x-onlyWith names {}, not a field of the request",
+                    f.path,
+                    o.path
+                );
+            }
+        }
         out.push(Operation {
             command,
             path: path.clone(),
@@ -469,6 +544,14 @@ fn field_tokens(f: &FieldRule) -> TokenStream {
     if f.truncated {
         t.extend(quote!(.truncated_by_gateway()));
     }
+    if let Some(o) = &f.only_with {
+        let (path, values, pay_types) = (&o.path, &o.values, &o.pay_types);
+        t.extend(quote!(.only_with(#path, &[#(#values),*], &[#(#pay_types),*])));
+    }
+    if let Some((min, max)) = f.window {
+        let (min, max) = (lit(min), lit(max));
+        t.extend(quote!(.window(#min, #max)));
+    }
     if !f.limits.is_empty() {
         let limits = f.limits.iter().map(|l| {
             let pay_type = &l.pay_type;
@@ -496,6 +579,10 @@ fn field_tokens(f: &FieldRule) -> TokenStream {
             if let Some(c) = l.charset {
                 let c = charset_ident(c);
                 lt.extend(quote!(.charset(#c)));
+            }
+            if !l.enum_values.is_empty() {
+                let v = &l.enum_values;
+                lt.extend(quote!(.one_of_values(&[#(#v),*])));
             }
             lt
         });
@@ -1080,6 +1167,147 @@ mod tests {
             .find(|l| l.pay_type == "au")
             .unwrap();
         assert_eq!(old_au.max_digits, Some(12));
+    }
+
+    /// Every `description` string of a spec (info, schemas, fields, code tables).
+    fn descriptions(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    match (k.as_str(), child) {
+                        ("description", Value::String(text)) => out.push(text.clone()),
+                        _ => descriptions(child, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| descriptions(i, out)),
+            _ => {}
+        }
+    }
+
+    /// `UA-XXX-NNN` result codes cited in a text.
+    fn cited_codes(text: &str) -> Vec<&str> {
+        text.match_indices("UA-")
+            .filter_map(|(i, _)| text.get(i..i + 10))
+            .filter(|c| {
+                let b = c.as_bytes();
+                b[6] == b'-'
+                    && b[3..6].iter().all(u8::is_ascii_alphanumeric)
+                    && b[7..10].iter().all(u8::is_ascii_digit)
+            })
+            .collect()
+    }
+
+    /// A spec's descriptions state only facts of its own guide: every result
+    /// code they cite is in its own `x-resultCodes`, and the 1.1.1 RC spec
+    /// mentions nothing the 1.1.2 RC / 1.1.3 revision history added (apart from
+    /// the provenance sentence of `info.description`).
+    #[test]
+    fn descriptions_cite_only_facts_of_their_own_version() {
+        for (version, _) in VERSIONS {
+            let s = spec(version);
+            let known: Vec<&str> = s["x-resultCodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|r| r["resultCode"].as_str())
+                .collect();
+            let mut texts = Vec::new();
+            descriptions(&s, &mut texts);
+            for text in &texts {
+                for code in cited_codes(text) {
+                    assert!(
+                        known.contains(&code),
+                        "{version}: a description cites {code}, which this version does not list: {text}"
+                    );
+                }
+            }
+        }
+        let rc = spec("1.1.1-rc");
+        let mut texts = Vec::new();
+        descriptions(&rc, &mut texts);
+        for text in &texts {
+            let text = text
+                .lines()
+                .filter(|l| !l.starts_with("Written by hand from"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for later in [
+                "1.1.3",
+                "1.1.2",
+                "Application method",
+                "app_method",
+                "paymentAuthenticationType",
+                "Subsequent processing",
+                "UA-CST-004",
+                "UA-PND-002",
+                "UA-PND-003",
+            ] {
+                assert!(
+                    !text.contains(later),
+                    "1.1.1-rc: a description mentions {later:?}, a fact of a later guide: {text}"
+                );
+            }
+        }
+    }
+
+    /// Rules written only in descriptions reach the validation tables through
+    /// `x-onlyWith`, `x-datetimeWindow` and `x-payTypeLimits.enum`.
+    #[test]
+    fn description_rules_reach_the_tables() {
+        for (version, _) in VERSIONS {
+            let ops = operations(&spec(version)).unwrap();
+            let charge = ops.iter().find(|o| o.command == "charge").unwrap();
+            let field = |p: &str| charge.fields.iter().find(|f| f.path == p).unwrap();
+            let auth = field("order.authCaptureType");
+            assert_eq!(auth.required_for, vec!["paypay"], "{version}");
+            let paypay = auth.limits.iter().find(|l| l.pay_type == "paypay").unwrap();
+            assert_eq!(paypay.enum_values, vec!["auth_with_capture"], "{version}");
+            let expiry = field("control.protocol.recoveryExpiredDatetime");
+            assert_eq!(expiry.window, Some((10, 48 * 60)), "{version}");
+            let only = expiry.only_with.as_ref().unwrap();
+            assert_eq!(only.path, "control.protocol.recoveryType");
+            assert_eq!(only.values, vec!["recovery"]);
+            let pay = ops.iter().find(|o| o.command == "pay").unwrap();
+            let amount = pay
+                .fields
+                .iter()
+                .find(|f| f.path == "order.amount")
+                .unwrap();
+            let limit = |pt: &str| {
+                amount
+                    .limits
+                    .iter()
+                    .find(|l| l.pay_type == pt)
+                    .unwrap()
+                    .clone()
+            };
+            assert_eq!(limit("rakuten").minimum, Some(2), "{version}");
+            assert_eq!(
+                (limit("merpay").minimum, limit("merpay").maximum),
+                (Some(1), Some(1_000_000))
+            );
+        }
+        let ops = operations(&spec("1.1.3")).unwrap();
+        let pay = ops.iter().find(|o| o.command == "pay").unwrap();
+        for path in ["merchant.storeId", "merchant.terminalId"] {
+            let f = pay.fields.iter().find(|f| f.path == path).unwrap();
+            let only = f.only_with.as_ref().unwrap();
+            assert_eq!(only.path, "paymentInstrument.au.paymentAuthenticationType");
+            assert_eq!(
+                (only.values.clone(), only.pay_types.clone()),
+                (vec!["app_method".to_string()], vec!["au".to_string()])
+            );
+        }
+    }
+
+    #[test]
+    fn an_only_with_naming_no_field_is_refused() {
+        let mut s = spec("1.1.3");
+        s["components"]["schemas"]["ChargeProtocol"]["properties"]["recoveryExpiredDatetime"]["x-onlyWith"]
+            ["field"] = json!("control.protocol.recoveryKind");
+        let err = operations(&s).unwrap_err();
+        assert!(format!("{err:#}").contains("recoveryKind"), "{err:#}");
     }
 
     #[test]

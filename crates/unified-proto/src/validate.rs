@@ -14,9 +14,17 @@
 //! - Rakuten Pay's 100-yen minimum can be lowered by agreement with Rakuten;
 //!   only the hard 2-yen floor is enforced.
 //! - A required string that is empty counts as missing.
+//! - `x-datetimeWindow` (e.g. `recoveryExpiredDatetime`: "10 minutes to 48
+//!   hours after the request date and time") is measured from the moment of
+//!   validation ([`Context::now`], the system clock by default), not from the
+//!   gateway's receipt of the request, which the client cannot know.
+//! - [`Violation::result_code`]: the guides do not say which result code a
+//!   malformed field gets; this crate (and the sandbox) reads it as
+//!   `UA-REQ-001` (Invalid message).
 
 use std::fmt;
 use std::net::IpAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -93,6 +101,8 @@ pub struct PayTypeLimit {
     pub max_bytes: Option<u64>,
     /// Character set.
     pub charset: Option<Charset>,
+    /// Allowed values for this payment type (empty: any).
+    pub enum_values: &'static [&'static str],
 }
 
 impl PayTypeLimit {
@@ -106,7 +116,13 @@ impl PayTypeLimit {
             max_length: None,
             max_bytes: None,
             charset: None,
+            enum_values: &[],
         }
+    }
+    /// Sets `enum_values`.
+    pub const fn one_of_values(mut self, v: &'static [&'static str]) -> Self {
+        self.enum_values = v;
+        self
     }
     /// Sets `max_digits`.
     pub const fn max_digits(mut self, n: u64) -> Self {
@@ -164,6 +180,34 @@ pub struct FieldRule {
     pub truncated_by_gateway: bool,
     /// Per-payment-type limits.
     pub limits: &'static [PayTypeLimit],
+    /// The field may only be set when another field has one of some values
+    /// (`x-onlyWith`).
+    pub only_with: Option<OnlyWith>,
+    /// A `yyyyMMddHHmmss` (JST) value must lie in this window after the
+    /// request time (`x-datetimeWindow`).
+    pub window: Option<DatetimeWindow>,
+}
+
+/// `x-onlyWith`: the field may be set only when the field at `path` (a wire
+/// path from the body's root) holds one of `values`; when `pay_types` is not
+/// empty, only for those payment types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnlyWith {
+    /// Wire path of the other field, e.g. `control.protocol.recoveryType`.
+    pub path: &'static str,
+    /// Values of that field that allow this one.
+    pub values: &'static [&'static str],
+    /// Payment types the condition applies to (empty: all).
+    pub pay_types: &'static [&'static str],
+}
+
+/// `x-datetimeWindow`: minutes after the request time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatetimeWindow {
+    /// Earliest allowed value, in minutes after the request time.
+    pub min_minutes: u64,
+    /// Latest allowed value, in minutes after the request time.
+    pub max_minutes: u64,
 }
 
 impl FieldRule {
@@ -180,7 +224,31 @@ impl FieldRule {
             required_for: &[],
             truncated_by_gateway: false,
             limits: &[],
+            only_with: None,
+            window: None,
         }
+    }
+    /// Sets the `x-onlyWith` condition.
+    pub const fn only_with(
+        mut self,
+        path: &'static str,
+        values: &'static [&'static str],
+        pay_types: &'static [&'static str],
+    ) -> Self {
+        self.only_with = Some(OnlyWith {
+            path,
+            values,
+            pay_types,
+        });
+        self
+    }
+    /// Sets the `x-datetimeWindow`.
+    pub const fn window(mut self, min_minutes: u64, max_minutes: u64) -> Self {
+        self.window = Some(DatetimeWindow {
+            min_minutes,
+            max_minutes,
+        });
+        self
     }
     /// Marks the field required.
     pub const fn required(mut self) -> Self {
@@ -286,6 +354,9 @@ pub struct Context {
     /// receiving webhooks from a local emulator. Never in [`Mode::Live`]; every other
     /// private address stays refused.
     pub local_push_url: bool,
+    /// The request time that `x-datetimeWindow` rules count from; `None`
+    /// means the system clock at validation.
+    pub now: Option<SystemTime>,
 }
 
 impl Context {
@@ -295,7 +366,13 @@ impl Context {
             mode,
             pay_type: None,
             local_push_url: false,
+            now: None,
         }
+    }
+    /// The same context with a fixed request time (for tests and replays).
+    pub fn at(mut self, now: SystemTime) -> Self {
+        self.now = Some(now);
+        self
     }
     /// The same context with a payment type.
     pub fn with_pay_type(mut self, pay_type: impl Into<String>) -> Self {
@@ -358,6 +435,22 @@ pub enum Rule {
         /// The payment type.
         pay_type: String,
     },
+    /// Set although the field it depends on does not allow it (`x-onlyWith`).
+    OnlyWith {
+        /// Wire path of the other field.
+        path: &'static str,
+        /// Values of that field that allow this one.
+        values: &'static [&'static str],
+    },
+    /// Not a valid `yyyyMMddHHmmss` calendar date and time.
+    Datetime,
+    /// Outside the window after the request time (`x-datetimeWindow`).
+    DatetimeWindow {
+        /// Earliest allowed, minutes after the request time.
+        min_minutes: u64,
+        /// Latest allowed, minutes after the request time.
+        max_minutes: u64,
+    },
 }
 
 impl fmt::Display for Rule {
@@ -384,6 +477,17 @@ impl fmt::Display for Rule {
             Self::CommandNotAvailable { pay_type } => {
                 write!(f, "command not available for payType {pay_type}")
             }
+            Self::OnlyWith { path, values } => {
+                write!(f, "only with {path} = {}", values.join(" or "))
+            }
+            Self::Datetime => f.write_str("a valid yyyyMMddHHmmss date and time (JST)"),
+            Self::DatetimeWindow {
+                min_minutes,
+                max_minutes,
+            } => write!(
+                f,
+                "between {min_minutes} and {max_minutes} minutes after the request time (JST)"
+            ),
         }
     }
 }
@@ -395,6 +499,15 @@ pub struct Violation {
     pub path: String,
     /// The rule.
     pub rule: Rule,
+}
+
+impl Violation {
+    /// The result code the gateway is read to answer for this violation:
+    /// `UA-REQ-001` (Invalid message). The guides do not map field errors to a
+    /// code; this is the crate's reading, and the code the sandbox answers.
+    pub fn result_code(&self) -> crate::ResultCode {
+        crate::ResultCode::UaReq001
+    }
 }
 
 impl fmt::Display for Violation {
@@ -472,7 +585,12 @@ pub fn check(
                 format!("{parent_path}.{}", name.trim_end_matches("[]"))
             };
             let value = obj.get(name).filter(|v| !v.is_null());
-            check_field(rule, &path, value, pay_type.as_deref(), ctx, &mut out);
+            let at = At {
+                path: &path,
+                body,
+                pay_type: pay_type.as_deref(),
+            };
+            check_field(rule, &at, value, ctx, &mut out);
         }
     }
     for group in rules.one_of {
@@ -557,14 +675,22 @@ fn locate<'a>(body: &'a Value, path: &str) -> Vec<(String, &'a Value)> {
     current
 }
 
+/// Where a field sits: its concrete path, the whole body (for `x-onlyWith`)
+/// and the order's payment type.
+struct At<'a> {
+    path: &'a str,
+    body: &'a Value,
+    pay_type: Option<&'a str>,
+}
+
 fn check_field(
     rule: &FieldRule,
-    path: &str,
+    at: &At<'_>,
     value: Option<&Value>,
-    pay_type: Option<&str>,
     ctx: &Context,
     out: &mut Vec<Violation>,
 ) {
+    let (path, pay_type) = (at.path, at.pay_type);
     let mut push = |rule: Rule| {
         out.push(Violation {
             path: path.to_string(),
@@ -602,6 +728,41 @@ fn check_field(
     }
     if !rule.enum_values.is_empty() && !rule.enum_values.contains(&text) {
         push(Rule::Enum(rule.enum_values));
+    }
+    if let Some(cond) = rule.only_with
+        && (cond.pay_types.is_empty() || pay_type.is_some_and(|pt| cond.pay_types.contains(&pt)))
+    {
+        let pointer = format!("/{}", cond.path.replace('.', "/"));
+        let other = at.body.pointer(&pointer).and_then(Value::as_str);
+        if !other.is_some_and(|o| cond.values.contains(&o)) {
+            push(Rule::OnlyWith {
+                path: cond.path,
+                values: cond.values,
+            });
+        }
+    }
+    if let Some(window) = rule.window
+        && rule.charset.is_none_or(|c| c.accepts(text))
+    {
+        match jst_datetime_to_unix(text) {
+            None => push(Rule::Datetime),
+            Some(at_secs) => {
+                let now = ctx.now.unwrap_or_else(SystemTime::now);
+                let now_secs = now
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+                let after = at_secs - now_secs;
+                let (min, max) = (window.min_minutes, window.max_minutes);
+                let secs = |m: u64| i64::try_from(m).map_or(i64::MAX, |m| m.saturating_mul(60));
+                let inside = after >= secs(min) && after <= secs(max);
+                if !inside {
+                    push(Rule::DatetimeWindow {
+                        min_minutes: min,
+                        max_minutes: max,
+                    });
+                }
+            }
+        }
     }
     match rule.url {
         UrlRule::None => {}
@@ -677,7 +838,42 @@ fn check_field(
         {
             broke(format!("only {}", c.describe()));
         }
+        if !limit.enum_values.is_empty() && !limit.enum_values.contains(&text) {
+            broke(format!("only {}", limit.enum_values.join(" or ")));
+        }
     }
+}
+
+/// Seconds since the Unix epoch of a `yyyyMMddHHmmss` date and time in JST
+/// (UTC+9), or `None` when it is not a real calendar date and time.
+fn jst_datetime_to_unix(text: &str) -> Option<i64> {
+    if text.len() != 14 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (hh, mm, ss) = (num(8..10)?, num(10..12)?, num(12..14)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d < 1 || d > days_in_month || hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    // Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+    // days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3_600 + mm * 60 + ss - 9 * 3_600)
 }
 
 /// Private, loopback, link-local, unspecified or otherwise non-public hosts
@@ -738,4 +934,26 @@ pub fn body_of<C: Command + Serialize>(request: &C) -> Result<Vec<u8>, Error> {
             rule: Rule::Type("serialisable"),
         }],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::jst_datetime_to_unix;
+
+    #[test]
+    fn jst_datetimes_convert_and_impossible_dates_are_refused() {
+        // 2026-01-01 00:00:00 JST is 2025-12-31 15:00:00 UTC = 1767193200.
+        assert_eq!(jst_datetime_to_unix("20260101000000"), Some(1_767_193_200));
+        assert_eq!(jst_datetime_to_unix("19700101090000"), Some(0));
+        assert_eq!(jst_datetime_to_unix("20240229120000"), Some(1_709_175_600));
+        for bad in [
+            "20250229120000",
+            "20261301000000",
+            "20260132000000",
+            "20260101240000",
+            "2026010112000",
+        ] {
+            assert_eq!(jst_datetime_to_unix(bad), None, "{bad}");
+        }
+    }
 }

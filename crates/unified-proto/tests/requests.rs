@@ -115,8 +115,14 @@ fn get_result() -> GetTransactionResultRequest {
     }
 }
 
+/// 2026-01-01 06:00:00 JST, the request time of every validation here, so that
+/// `x-datetimeWindow` rules do not depend on the clock.
+fn request_time() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_767_193_200 + 6 * 3_600)
+}
+
 fn sandbox() -> Context {
-    Context::new(Mode::Sandbox)
+    Context::new(Mode::Sandbox).at(request_time())
 }
 
 #[test]
@@ -373,4 +379,206 @@ fn a_local_push_url_is_accepted_only_on_loopback_and_never_live() {
     live.local_push_url = true;
     let err = validate(&with_push_url("http://127.0.0.1:41234/w"), &live).unwrap_err();
     assert!(err.to_string().contains("control.pushUrl"), "{err}");
+}
+
+/// Rules that the guide writes only in field descriptions, checked through the
+/// spec's extensions (`x-requiredFor` + `x-payTypeLimits.enum`, `x-onlyWith`,
+/// `x-datetimeWindow`, `x-payTypeLimits.minimum/maximum`). Each row names the
+/// wire path, the rule and the result code (`UA-REQ-001`: the project's reading,
+/// the guide names no code for a malformed field).
+#[test]
+fn rules_from_the_guides_descriptions_are_checked() {
+    fn expect(what: &str, result: Result<(), Error>, path: &str, rule: &str) {
+        let err = result.expect_err(what);
+        let v = err
+            .violations()
+            .iter()
+            .find(|v| v.path == path)
+            .unwrap_or_else(|| panic!("{what}: no violation at {path}: {err}"));
+        assert_eq!(v.rule.to_string(), rule, "{what}");
+        assert_eq!(v.result_code(), ResultCode::UaReq001, "{what}");
+        assert!(
+            err.to_string().contains(&format!("{path}: {rule}")),
+            "{what}: {err}"
+        );
+    }
+    let paypay = || sandbox().with_pay_type("paypay");
+    let with_recovery = |kind: Option<RecoveryType>, at: &str| {
+        let mut r = charge();
+        r.control = Some(ChargeControl {
+            push_url: None,
+            protocol: Some(ChargeProtocol {
+                recovery_type: kind,
+                recovery_expired_datetime: Some(at.into()),
+            }),
+        });
+        r
+    };
+
+    // 1.1.3, On-Demand Payment, order.authCaptureType: "*For PayPay, specifying
+    // auth_with_capture is required."
+    let mut r = charge();
+    r.order.auth_capture_type = None;
+    expect(
+        "paypay charge without authCaptureType",
+        validate(&r, &paypay()),
+        "order.authCaptureType",
+        "required for payType paypay",
+    );
+    r.order.auth_capture_type = Some(AuthCaptureType::Auth);
+    expect(
+        "paypay charge with auth",
+        validate(&r, &paypay()),
+        "order.authCaptureType",
+        "payType paypay: only auth_with_capture",
+    );
+    assert!(
+        validate(&r, &sandbox().with_pay_type("rakuten")).is_ok(),
+        "rakuten may charge with auth"
+    );
+    r.order.auth_capture_type = Some(AuthCaptureType::AuthWithCapture);
+    assert!(validate(&r, &paypay()).is_ok());
+
+    // 1.1.3, On-Demand Payment, control.protocol.recoveryExpiredDatetime: "It can be
+    // specified in the range of 10 minutes to 48 hours after the request date and time.
+    // This parameter can be specified when recoveryType=recovery."
+    let path = "control.protocol.recoveryExpiredDatetime";
+    let window = "between 10 and 2880 minutes after the request time (JST)";
+    // The request time is 2026-01-01 06:00:00 JST.
+    for (at, ok) in [
+        ("20260101060959", false), // 9 min 59 s
+        ("20260101061000", true),  // 10 min
+        ("20260101120000", true),  // 6 h
+        ("20260103060000", true),  // 48 h
+        ("20260103060001", false), // 48 h 1 s
+        ("20251231235959", false), // before the request
+    ] {
+        let result = validate(&with_recovery(Some(RecoveryType::Recovery), at), &paypay());
+        if ok {
+            assert!(result.is_ok(), "{at}: {result:?}");
+        } else {
+            expect(at, result, path, window);
+        }
+    }
+    expect(
+        "not a calendar date",
+        validate(
+            &with_recovery(Some(RecoveryType::Recovery), "20260230120000"),
+            &paypay(),
+        ),
+        path,
+        "a valid yyyyMMddHHmmss date and time (JST)",
+    );
+    let only = "only with control.protocol.recoveryType = recovery";
+    expect(
+        "recoveryType absent",
+        validate(&with_recovery(None, "20260101120000"), &paypay()),
+        path,
+        only,
+    );
+    expect(
+        "recoveryType not_recovery",
+        validate(
+            &with_recovery(Some(RecoveryType::NotRecovery), "20260101120000"),
+            &paypay(),
+        ),
+        path,
+        only,
+    );
+
+    // 1.1.3, Payment Request, order.amount: "amounts less than 2 Yen cannot be handled"
+    // (Rakuten Pay); "Merpay: The value between 1 and 1000000 can be specified".
+    let mut r = pay();
+    r.order.pay_type = PayType::Rakuten;
+    r.order.amount = yen(1);
+    expect(
+        "rakuten pay of 1 yen",
+        validate(&r, &sandbox()),
+        "order.amount",
+        "payType rakuten: at least 2",
+    );
+    r.order.amount = yen(2);
+    assert!(validate(&r, &sandbox()).is_ok());
+    r.order.pay_type = PayType::Merpay;
+    r.item.clear();
+    r.order.amount = yen(0);
+    expect(
+        "merpay pay of 0",
+        validate(&r, &sandbox()),
+        "order.amount",
+        "payType merpay: at least 1",
+    );
+    r.order.amount = yen(1_000_001);
+    expect(
+        "merpay pay of 1000001",
+        validate(&r, &sandbox()),
+        "order.amount",
+        "payType merpay: at most 1000000",
+    );
+    r.order.amount = yen(1_000_000);
+    assert!(validate(&r, &sandbox()).is_ok());
+    // On-Demand Payment and Payment Request Change say the same.
+    let mut r = charge();
+    r.order.amount = yen(1);
+    expect(
+        "rakuten charge of 1 yen",
+        validate(&r, &sandbox().with_pay_type("rakuten")),
+        "order.amount",
+        "payType rakuten: at least 2",
+    );
+    r.order.amount = yen(1_000_001);
+    expect(
+        "merpay charge of 1000001",
+        validate(&r, &sandbox().with_pay_type("merpay")),
+        "order.amount",
+        "payType merpay: at most 1000000",
+    );
+    let mut r = update_order();
+    r.order.amount = Some(yen(1));
+    expect(
+        "rakuten updateOrder to 1 yen",
+        validate(&r, &sandbox().with_pay_type("rakuten")),
+        "order.amount",
+        "payType rakuten: at least 2",
+    );
+
+    // 1.1.3, Payment Request, merchant.storeId / terminalId: "au:auPAY (Online payment)
+    // can be specified when the application method is used."
+    let mut r = pay();
+    r.order.pay_type = PayType::Au;
+    r.item.clear();
+    r.order.description = None;
+    r.merchant = Some(PayMerchant {
+        store_id: Some("1234".into()),
+        store_name: None,
+        terminal_id: Some("t1".into()),
+    });
+    let only_app = "only with paymentInstrument.au.paymentAuthenticationType = app_method";
+    expect(
+        "au storeId without app_method",
+        validate(&r, &sandbox()),
+        "merchant.storeId",
+        only_app,
+    );
+    expect(
+        "au terminalId without app_method",
+        validate(&r, &sandbox()),
+        "merchant.terminalId",
+        only_app,
+    );
+    r.payment_instrument = Some(PayPaymentInstrument {
+        au: Some(PayAuInstrument {
+            payment_authentication_type: Some(PaymentAuthenticationType::AppMethod),
+            login_type: None,
+        }),
+    });
+    assert!(validate(&r, &sandbox()).is_ok());
+    // PayPay is not bound by the au condition.
+    let mut r = pay();
+    r.merchant = Some(PayMerchant {
+        store_id: Some("store_1".into()),
+        store_name: None,
+        terminal_id: None,
+    });
+    assert!(validate(&r, &sandbox()).is_ok());
 }

@@ -282,6 +282,14 @@ fn charge_request(original: &str, payment_id: &str, amount: u64) -> ChargeReques
     }
 }
 
+/// A PayPay on-demand payment: 1.1.3, On-Demand Payment, `authCaptureType`: "For PayPay,
+/// specifying auth_with_capture is required."
+fn paypay_charge(original: &str, payment_id: &str, amount: u64) -> ChargeRequest {
+    let mut charge = charge_request(original, payment_id, amount);
+    charge.order.auth_capture_type = Some(AuthCaptureType::AuthWithCapture);
+    charge
+}
+
 fn terminate(payment_id: &str) -> TerminateRequest {
     TerminateRequest {
         order: TerminateOrder {
@@ -469,7 +477,7 @@ async fn paypay_subscription_recovery_charge_then_terminate() {
         .unwrap();
     consumer_chooses(&sub.body.control.unwrap().redirect_url.unwrap(), "pay").await;
 
-    let mut charge = charge_request("ps-1", "pc-1", 1005);
+    let mut charge = paypay_charge("ps-1", "pc-1", 1005);
     charge.control = Some(ChargeControl {
         protocol: Some(ChargeProtocol {
             recovery_type: Some(RecoveryType::Recovery),
@@ -503,7 +511,7 @@ async fn paypay_subscription_recovery_charge_then_terminate() {
     // not_recovery (the default) → UA-CST-001 / 1G02.
     let e = refusal(
         client
-            .send(&charge_request("ps-1", "pc-2", 1005))
+            .send(&paypay_charge("ps-1", "pc-2", 1005))
             .await
             .unwrap_err(),
     );
@@ -513,7 +521,7 @@ async fn paypay_subscription_recovery_charge_then_terminate() {
     client.send(&terminate("ps-1")).await.unwrap();
     let after = refusal(
         client
-            .send(&charge_request("ps-1", "pc-3", 1000))
+            .send(&paypay_charge("ps-1", "pc-3", 1000))
             .await
             .unwrap_err(),
     );

@@ -154,7 +154,9 @@ impl crate::Command for super::types::ChargeRequest {
             crate::validate::FieldRule::new("control.protocol.recoveryExpiredDatetime")
                 .max_length(14)
                 .charset(crate::validate::Charset::Datetime14)
-                .pay_types(&["paypay"]),
+                .pay_types(&["paypay"])
+                .only_with("control.protocol.recoveryType", &["recovery"], &[])
+                .window(10, 2880),
             crate::validate::FieldRule::new("control.protocol.recoveryType")
                 .one_of_values(&["recovery", "not_recovery"])
                 .pay_types(&["paypay"]),
@@ -219,7 +221,14 @@ impl crate::Command for super::types::ChargeRequest {
                 ),
             crate::validate::FieldRule::new("order.authCaptureType")
                 .one_of_values(&["auth", "auth_with_capture"])
-                .pay_types(&["paypay", "rakuten", "docomo", "au", "merpay"]),
+                .pay_types(&["paypay", "rakuten", "docomo", "au", "merpay"])
+                .required_for(&["paypay"])
+                .limits(
+                    &[
+                        crate::validate::PayTypeLimit::new("paypay")
+                            .one_of_values(&["auth_with_capture"]),
+                    ],
+                ),
             crate::validate::FieldRule::new("order.description")
                 .max_length(255)
                 .pay_types(&["paypay"])
@@ -379,6 +388,11 @@ impl crate::Command for super::types::PayRequest {
                 .max_length(255)
                 .charset(crate::validate::Charset::IdChars)
                 .pay_types(&["paypay", "au"])
+                .only_with(
+                    "paymentInstrument.au.paymentAuthenticationType",
+                    &["app_method"],
+                    &["au"],
+                )
                 .limits(
                     &[
                         crate::validate::PayTypeLimit::new("au")
@@ -394,6 +408,11 @@ impl crate::Command for super::types::PayRequest {
                 .max_length(255)
                 .charset(crate::validate::Charset::IdChars)
                 .pay_types(&["paypay", "au"])
+                .only_with(
+                    "paymentInstrument.au.paymentAuthenticationType",
+                    &["app_method"],
+                    &["au"],
+                )
                 .limits(
                     &[
                         crate::validate::PayTypeLimit::new("au")

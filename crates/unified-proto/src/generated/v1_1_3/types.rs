@@ -141,7 +141,7 @@ pub struct CancelControl {
 ///Order block of cancel. Exactly one of paymentId and fepOrderId (the guide's 'paymentId specification or fepOrderId specification').
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CancelOrder {
-    ///Amount to cancel, at most the balance; when not specified the full balance. Before capture only the full amount. d Payment: only for single payment. au partial refunds need an application to KDDI. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); providers may impose lower limits. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (the 2-yen floor is what this spec enforces).
+    ///Amount to cancel, at most the balance; when not specified the full balance. Before capture only the full amount. d Payment: only for single payment. au partial refunds need an application to KDDI. Sent as a string of digits (integer yen). Input limits per payment type in x-payTypeLimits. The guide states no minimum for a cancel, so none is checked; the rules that depend on the order (balance, before capture, single payment) are the gateway's checks, not the client's.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<crate::Yen>,
     ///The fepOrderId returned for the order (paymentId + '_' + 26 to 35 random characters). Cannot be specified together with paymentId.
@@ -220,7 +220,7 @@ pub struct CancelTransaction {
 ///Order block of capture. Exactly one of paymentId and fepOrderId (the guide's 'paymentId specification or fepOrderId specification').
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CaptureOrder {
-    ///Capture amount, at most the payment request amount; when not specified the full amount is captured. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); providers may impose lower limits. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (the 2-yen floor is what this spec enforces).
+    ///Capture amount, at most the payment request amount; when not specified the full amount is captured. Sent as a string of digits (integer yen). Input limits per payment type in x-payTypeLimits. The guide states no minimum for a capture (the Rakuten Pay minimum is written for pay, updateOrder and charge only), so none is checked; "at most the payment request amount" depends on the order and is the gateway's check.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<crate::Yen>,
     ///Shown on the user's details only for a partial capture; truncated per payment type.
@@ -307,7 +307,7 @@ pub struct ChargeMerchant {
 ///Order block of charge. Exactly one of originalPaymentId and originalFepOrderId.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ChargeOrder {
-    ///Payment amount. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); providers may impose lower limits. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (the 2-yen floor is what this spec enforces).
+    ///Payment amount. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); the provider may have lower upper limits (merchant or consumer contracts), so an amount inside them can still fail. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (x-payTypeLimits.rakuten.minimum: the 2-yen floor is checked, the 100-yen minimum is not, since Rakuten can agree to less).
     pub amount: crate::Yen,
     #[serde(
         rename = "authCaptureType",
@@ -337,7 +337,7 @@ pub struct ChargeOrder {
 ///`ChargeProtocol`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ChargeProtocol {
-    ///Payment expiry (yyyyMMddHHmmss, JST) of the recovery payment request: 10 minutes to 48 hours after the request; only with recoveryType=recovery (default: 6 hours after the request).
+    ///Payment expiry (yyyyMMddHHmmss, JST) of the recovery payment request: "in the range of 10 minutes to 48 hours after the request date and time" (x-datetimeWindow; checked against the time the client validates the request, since it cannot know when the gateway receives it); "can be specified when recoveryType=recovery" (x-onlyWith). Not set with recoveryType=recovery: 6 hours after the request.
     #[serde(
         rename = "recoveryExpiredDatetime",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -698,7 +698,7 @@ pub struct PayItem {
 ///`PayMerchant`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PayMerchant {
-    ///Store ID. Only the symbols - and _ can be used. au: only with the auPAY (Online payment) Application method; when omitted the registered value is used.
+    ///Store ID. Only the symbols - and _ can be used. au: "can be specified when the application method is used" (x-onlyWith: paymentInstrument.au.paymentAuthenticationType=app_method); when omitted the registered value is used.
     #[serde(rename = "storeId", skip_serializing_if = "::std::option::Option::is_none")]
     pub store_id: ::std::option::Option<::std::string::String>,
     ///Store name. Over-long values are truncated by the gateway.
@@ -707,7 +707,7 @@ pub struct PayMerchant {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub store_name: ::std::option::Option<::std::string::String>,
-    ///Terminal management number. Only the symbols - and _ can be used. au: only with the auPAY (Online payment) Application method; when omitted the registered value is used.
+    ///Terminal management number. Only the symbols - and _ can be used. au: "can be specified when the application method is used" (x-onlyWith: paymentInstrument.au.paymentAuthenticationType=app_method); when omitted the registered value is used.
     #[serde(
         rename = "terminalId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -718,7 +718,7 @@ pub struct PayMerchant {
 ///`PayOrder`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct PayOrder {
-    ///Payment request amount. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); providers may impose lower limits. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (the 2-yen floor is what this spec enforces).
+    ///Payment request amount. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); the provider may have lower upper limits (merchant or consumer contracts), so an amount inside them can still fail. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (x-payTypeLimits.rakuten.minimum: the 2-yen floor is checked, the 100-yen minimum is not, since Rakuten can agree to less).
     pub amount: crate::Yen,
     #[serde(
         rename = "authCaptureType",
@@ -1674,7 +1674,7 @@ pub struct TransactionResultQuery {
 ///Order block of updateOrder. Exactly one of paymentId and fepOrderId (the guide's 'paymentId specification or fepOrderId specification').
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UpdateOrderOrder {
-    ///New payment amount. au: changing the amount of auPAY (au Easy Payment) needs an application to KDDI. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); providers may impose lower limits. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (the 2-yen floor is what this spec enforces).
+    ///New payment amount. au: changing the amount of auPAY (au Easy Payment) needs an application to KDDI. Sent as a string of digits (integer yen). Limits differ per payment type (x-payTypeLimits); the provider may have lower upper limits (merchant or consumer contracts), so an amount inside them can still fail. Rakuten Pay: the minimum is 100 yen unless agreed with Rakuten, and never below 2 yen (x-payTypeLimits.rakuten.minimum: the 2-yen floor is checked, the 100-yen minimum is not, since Rakuten can agree to less).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<crate::Yen>,
     #[serde(
