@@ -496,3 +496,25 @@ fn from_json_gives_the_parameters_code_for_a_wrong_type_and_rc31_for_a_missing_o
     let not_object = PaymentLinkRequest::from_json(json!([1]));
     assert_eq!(not_object.unwrap_err().result_code, ResultCode::RC43);
 }
+
+/// Guide, "Result Codes" / "Client Integration": the descriptions are the guide's rows,
+/// word for word (they become the sandbox's `message`).
+#[test]
+fn client_result_code_descriptions_are_the_guides_words() {
+    assert_eq!(
+        ResultCode::RC25.description(),
+        Some(
+            "Invalid “Payment Key” status - this will happen if there is a POP Client request that does not match the current status of the order"
+        )
+    );
+    assert_eq!(
+        ResultCode::RC5C.description(),
+        Some(
+            "It occurs when not enough time to do 3D Secure Authentication. This will happen when 3D Secure Authentication is enabled and the ‘payment_key’ expiry duration is valid for less than a minute, at the time of sending the payment details by POP JS"
+        )
+    );
+    assert_eq!(
+        ResultCode::RM03.description(),
+        Some("MDK error - Error while sending request from POP to Payment Gateway.")
+    );
+}
