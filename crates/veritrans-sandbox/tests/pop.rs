@@ -120,6 +120,13 @@ fn card_form<'a>(number: &'a str, expiry: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
+/// Guide (`pop-api-v1.8.1.en.txt`), "Card Number": "On setting the following test card number
+/// and arbitrary expiration date ... the success response is returned"; "Transaction Status
+/// Through Redirection": parameters "posted to the appropriate URL ... as a query string in the
+/// name1=value1&name2=value2 format in the message body of the POST request"; "Push
+/// Notification": "given as JSON in the message body of the POST request on the merchant’s
+/// push_url"; masked_card_number "First 6 and last 2 digits are retained, the rest are
+/// replaced with a single asterisk".
 #[tokio::test]
 async fn card_success_redirects_and_pushes_signed() {
     let sandbox = common::start().await;
@@ -215,6 +222,10 @@ async fn card_success_redirects_and_pushes_signed() {
     assert!(records.iter().any(|r| r.kind == "push"));
 }
 
+/// Guide, "Expiration Date": "By entering the following expiration date together with the
+/// test card number, the error response is returned" (the table 01/99 AG33 … 03/98 AG51);
+/// "Card Number": "If settlement is carried out using card (other than test card), then
+/// v_result_code is AC09."
 #[tokio::test]
 async fn every_error_expiry_yields_its_v_result_code_and_non_test_card_ac09() {
     let sandbox = common::start().await;
@@ -251,6 +262,9 @@ async fn every_error_expiry_yields_its_v_result_code_and_non_test_card_ac09() {
     }
 }
 
+/// Guide, "Convenience Store" (Testing POP): "Specify first 2 digits of telephone number as
+/// 09 08 07 06 05 — Transaction success"; "Since Convenience Store payments have two steps, POP
+/// will give two Push notifications" (applied, then paid with cvs_type and received_amount).
 #[tokio::test]
 async fn cvs_applied_then_released_paid() {
     let sandbox = common::start().await;
@@ -316,6 +330,8 @@ async fn cvs_applied_then_released_paid() {
     assert_eq!(again.status(), 409);
 }
 
+/// Guide, "Convenience Store" (Testing POP): "Specify first 2 digits of telephone number as
+/// 00, 01, 02, 03, 04 — Transaction failure".
 #[tokio::test]
 async fn cvs_failure_prefix_fails() {
     let sandbox = common::start().await;
@@ -344,6 +360,9 @@ async fn cvs_failure_prefix_fails() {
     assert_eq!(release.status(), 409);
 }
 
+/// Guide, "Bank" (Testing POP): "The last digit of gross_amount is 0 — The transaction is
+/// successful"; "other than 0 — The transaction fails"; "Since Bank payments have two steps,
+/// POP will give two Push notifications".
 #[tokio::test]
 async fn bank_last_digit_rule_and_release() {
     let sandbox = common::start().await;
@@ -449,6 +468,8 @@ async fn validation_errors_match_client_side_codes() {
     );
 }
 
+/// Guide, "HTTP Status Codes": "401 Unauthorized Authorization of the merchant failed.";
+/// "RC17 Authentication failed"; "RC20 Order already exists".
 #[tokio::test]
 async fn wrong_key_is_401_and_duplicate_order_rc20() {
     let sandbox = common::start().await;
@@ -482,6 +503,9 @@ async fn wrong_key_is_401_and_duplicate_order_rc20() {
     }
 }
 
+/// Guide, "Payment Link": "In response to a valid request, POP returns the following
+/// parameters in addition to the response parameters" (pay_link_url); "Managing PayNowID":
+/// the account_mgmt_key "string(24)".
 #[tokio::test]
 async fn payment_link_and_account_management_key() {
     let sandbox = common::start().await;
@@ -561,6 +585,9 @@ async fn page_rejects_bad_form_input_with_400() {
     assert_eq!(status, 400);
 }
 
+/// Guide, incomplete_url: "POP will redirect the customer to this URL if the transaction
+/// remains incomplete due to some issues like ... customer clicked back button"; the result
+/// code (RC25) and the absence of a push are the sandbox's reading (README).
 #[tokio::test]
 async fn closing_the_page_redirects_to_incomplete_without_push() {
     let sandbox = common::start().await;

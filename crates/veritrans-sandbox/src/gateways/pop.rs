@@ -2,10 +2,13 @@
 //! consumer payment page, signed redirects and signed pushes.
 //!
 //! - `POST /pop/v1/payment-key`, `/pop/v1/link-pay`, `/pop/v1/paynow-acctmgmt-key`: Basic
-//!   auth with the configured POP server key (`401` + `RC17` otherwise), the body parsed
-//!   into `pop_proto`'s request types and checked with `pop_proto::Validate` (so the first
+//!   auth with the configured POP server key (`401` + `RC17` otherwise), the body read with
+//!   `pop_proto::Validate::from_json` (`RC31` for a missing parameter, the parameter's own
+//!   code for a wrong JSON type) and checked with `pop_proto::Validate` (so the first
 //!   violation's result code is exactly what `pop_proto`'s client-side validation gives),
-//!   `RC20` for an `order_id` already used, `201` with a unique 24-character key.
+//!   then against the contract and MAP settings (`settings`: `RC21`, `RC22`, `RC44`,
+//!   `RC50`, `RC1L`), `RC20` for an `order_id` already used, `201` with a unique
+//!   24-character key.
 //! - The consumer page stands in for the POP JS screen: `GET /pop/v1/pay/{payment_key}`
 //!   (the sandbox path for `pop.pay(payment_key)`) and `GET /pop/v1/payment-link?payment_key=…`
 //!   (the `pay_link_url`). Its plain forms POST to `/pop/v1/pay/{payment_key}`; the answer
@@ -16,6 +19,9 @@
 //!   table (a non-test card gives `AC09`), the CVS telephone prefix rule, the bank
 //!   last-digit rule. CVS and bank are paid later: `POST /_sandbox/pop/release/{order_id}`
 //!   sends the `paid` push.
+//! - `POST /_sandbox/pop/expire/{payment_key}` ends a key's validity (`RC34` without
+//!   waiting); 3-D Secure orders answer `NH02` (the scenario cards are not in the guide) or
+//!   `RC5C` with less than a minute left on the key.
 
 mod settings;
 
