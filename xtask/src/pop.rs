@@ -160,7 +160,8 @@ enum PropKind {
     Int,
     Bool,
     Enum,
-    Object,
+    /// A nested object, by schema name.
+    Object(String),
     EnumArray,
     ObjectArray(String),
 }
@@ -270,7 +271,7 @@ impl Spec {
                     (Some(r), _) if enum_names.contains(r) => (PropKind::Enum, schema_code(all, r)),
                     (Some(r), _) => {
                         queue.push(r.into());
-                        (PropKind::Object, None)
+                        (PropKind::Object(r.into()), None)
                     }
                     (None, Some("string")) => (PropKind::Str, None),
                     (None, Some("integer")) => (PropKind::Int, None),
@@ -291,7 +292,7 @@ impl Spec {
                 let code = get_str(p, "x-result-code")
                     .map(str::to_string)
                     .or(inherited_code);
-                let needs_code = !matches!(kind, PropKind::Object | PropKind::ObjectArray(_));
+                let needs_code = !matches!(kind, PropKind::Object(_) | PropKind::ObjectArray(_));
                 if needs_code && code.is_none() {
                     bail!("{name}.{json}: request property without x-result-code");
                 }
@@ -698,8 +699,56 @@ fn code_ident(code: &str) -> TokenStream {
     quote! { ResultCode::#id }
 }
 
+/// The name of the generated JSON-shape table of an object schema.
+fn shape_ident(object: &str) -> proc_macro2::Ident {
+    format_ident!("SHAPE_{}", snake(object).to_uppercase())
+}
+
+/// The JSON shape of every request object: which JSON type each property
+/// has, whether it is required, and the result code the server answers when
+/// the type is wrong (the property's own `x-result-code`; none for nested
+/// objects and lists of objects the guide gives no code).
+fn shapes(spec: &Spec) -> TokenStream {
+    let mut out = TokenStream::new();
+    for object in &spec.objects {
+        let ident = shape_ident(&object.name);
+        let fields = object.props.iter().map(|p| {
+            let name = p.json.as_str();
+            let required = p.required;
+            let code = match p.code.as_deref() {
+                Some(c) => {
+                    let c = code_ident(c);
+                    quote! { Some(#c) }
+                }
+                None => quote! { None },
+            };
+            let kind = match &p.kind {
+                PropKind::Str | PropKind::Enum => quote! { JsonKind::String },
+                PropKind::Int => quote! { JsonKind::Integer },
+                PropKind::Bool => quote! { JsonKind::Boolean },
+                PropKind::EnumArray => quote! { JsonKind::StringArray },
+                PropKind::Object(item) => {
+                    let s = shape_ident(item);
+                    quote! { JsonKind::Object(#s) }
+                }
+                PropKind::ObjectArray(item) => {
+                    let s = shape_ident(item);
+                    quote! { JsonKind::ObjectArray(#s) }
+                }
+            };
+            quote! { FieldShape { name: #name, kind: #kind, required: #required, code: #code } }
+        });
+        let doc = format!("The JSON shape of `{}`.", object.name);
+        out.extend(quote! {
+            #[doc = #doc]
+            const #ident: &[FieldShape] = &[ #(#fields),* ];
+        });
+    }
+    out
+}
+
 fn validation(spec: &Spec) -> anyhow::Result<String> {
-    let mut consts = TokenStream::new();
+    let mut consts = shapes(spec);
     let mut impls = TokenStream::new();
     for (n, object) in spec.objects.iter().enumerate() {
         let ty = format_ident!("{}", object.name);
@@ -768,7 +817,7 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                 }
                 PropKind::Bool => continue,
                 PropKind::Enum => quote! { check_enum(v.is_known(), #code, &p, out); },
-                PropKind::Object => quote! { v.collect(cx, &p, out); },
+                PropKind::Object(_) => quote! { v.collect(cx, &p, out); },
                 PropKind::EnumArray => {
                     let unique = unique_check(p, quote! { v.iter().map(|x| x.as_str()) }, None)?;
                     quote! {
@@ -824,14 +873,18 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
         .iter()
         .map(|r| format_ident!("{}", r))
         .collect();
+    let root_shapes: Vec<_> = spec.request_roots.iter().map(|r| shape_ident(r)).collect();
     let out = quote! {
         use crate::generated::enums::ResultCode;
         use crate::generated::types;
-        use crate::validate::{check_enum, check_int, check_sum, check_text, check_unique, index, join, Charset, Collect, Context, Format, Rule, TextRules, Violation};
+        use crate::validate::{check_enum, check_int, check_sum, check_text, check_unique, index, join, Charset, Collect, Context, FieldShape, Format, JsonKind, Rule, TextRules, Violation};
 
-        /// The request bodies of the three operations.
-        pub(crate) trait RequestBody: Collect {}
-        #( impl RequestBody for types::#roots {} )*
+        /// The request bodies of the three operations, with their JSON shape.
+        pub(crate) trait RequestBody: Collect + serde::de::DeserializeOwned {
+            /// The properties of the body and their JSON types.
+            const SHAPE: &'static [FieldShape];
+        }
+        #( impl RequestBody for types::#roots { const SHAPE: &'static [FieldShape] = #root_shapes; } )*
 
         #consts
         #impls

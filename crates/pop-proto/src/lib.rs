@@ -99,9 +99,13 @@
 //! - `gross_amount` must equal Σ `price × quantity` + `shipping_amount` when
 //!   `items` are given (reported as RC03); item IDs unique (RC13);
 //! - `3ds_version` is refused (RC5J) only when `mpi` is explicitly `false`;
+//! - reading a JSON body ([`Validate::from_json`], what a server does): a
+//!   missing required parameter at any depth is RC31, a value of the wrong
+//!   JSON type is that parameter's own code (RC43 where the guide gives it
+//!   none);
 //! - CVS expiry duration: at least 1 day, no maximum (the guide states none);
-//!   bank: 1–60 days, and a bank expiry date more than 60 days ahead is
-//!   refused (RC1V) by [`Validate::validate_on`];
+//!   bank: 1–60 days, and a bank expiry date in the past or more than 60
+//!   days ahead is refused (RC1V) by [`Validate::validate_on`];
 //! - the payment-link request is the payment-key request without the three
 //!   redirect URLs (the guide's exclusion list was lost);
 //! - notifications: one schema per payment type and phase for redirect and

@@ -228,6 +228,9 @@ pub fn signed_redirect_body(
 ///     "status": "success", "result_code": "R000", "payment_type": "card", "dummy": true});
 /// let body = testing::signed_push_body(params.as_object().unwrap(), &key).unwrap();
 /// assert!(Push::verify_and_parse(&body, &key).unwrap().notification.is_success());
+/// // The signature is the last parameter, as the guide says POP adds it.
+/// let text = String::from_utf8(body).unwrap();
+/// assert!(text.rsplit(',').next().unwrap().starts_with("\"signature\":"));
 /// ```
 ///
 /// # Errors
@@ -239,10 +242,19 @@ pub fn signed_push_body(
 ) -> Result<Vec<u8>, crate::Error> {
     let mut object = params.clone();
     object.remove("signature");
-    let unsigned = serde_json::Value::Object(object.clone()).to_string();
-    let pairs = veritrans_sign::pop::json_params(unsigned.as_bytes())
+    let empty = object.is_empty();
+    let mut body = serde_json::Value::Object(object).to_string();
+    let pairs = veritrans_sign::pop::json_params(body.as_bytes())
         .map_err(crate::Error::NotificationBody)?;
     let signature = veritrans_sign::pop::sign(&pairs, key);
-    object.insert("signature".into(), serde_json::Value::String(signature));
-    Ok(serde_json::Value::Object(object).to_string().into_bytes())
+    // "POP Server adds a signature as the last parameter": appended after the others
+    // (a JSON object re-serialised through `serde_json::Map` would sort it among them).
+    body.pop(); // the closing brace
+    if !empty {
+        body.push(',');
+    }
+    body.push_str("\"signature\":");
+    body.push_str(&serde_json::Value::String(signature).to_string());
+    body.push('}');
+    Ok(body.into_bytes())
 }

@@ -437,3 +437,84 @@ fn result_codes_are_all_there_and_unknown_ones_survive() {
     assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"RZ99\"");
     assert!(serde_json::from_str::<ResultCode>("1").is_err());
 }
+
+/// Guide, "Result Codes" / "Merchant Server Integration": "RC31 Required parameter(s) not
+/// present", and one "Invalid value for …" code per parameter ("RC26 Invalid value for
+/// “Dummy”", "RC28 Invalid value for “Card - MPI”", "RC33 Invalid “Order Items List”",
+/// "RC15 Invalid value for “Item - Price”"). `from_json` reads a body as the server does.
+#[test]
+fn from_json_gives_the_parameters_code_for_a_wrong_type_and_rc31_for_a_missing_one() {
+    let cases = [
+        (json!({"dummy": "true"}), "dummy", ResultCode::RC26),
+        (json!({"card": {"mpi": 0}}), "card.mpi", ResultCode::RC28),
+        (json!({"items": "ITEM-0001"}), "items", ResultCode::RC33),
+        (json!({"items": [null]}), "items[0]", ResultCode::RC33),
+        (
+            json!({"items": [{"id": "I", "name": "n", "price": "1", "quantity": 1}]}),
+            "items[0].price",
+            ResultCode::RC15,
+        ),
+        (
+            json!({"items": [{"id": "I", "name": "n", "quantity": 1}]}),
+            "items[0].price",
+            ResultCode::RC31,
+        ),
+        (
+            json!({"gross_amount": null}),
+            "gross_amount",
+            ResultCode::RC31,
+        ),
+        (
+            json!({"gross_amount": 1.5}),
+            "gross_amount",
+            ResultCode::RC03,
+        ),
+        (
+            json!({"bank": {"contents": "x"}}),
+            "bank.contents_kana",
+            ResultCode::RC31,
+        ),
+        (json!({"card": []}), "card", ResultCode::RC43),
+    ];
+    for (extra, path, code) in cases {
+        let mut body = json!({"order_id": "ORDER-1", "gross_amount": 1000});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let v = PaymentKeyRequest::from_json(body.clone()).unwrap_err();
+        assert_eq!((v.path.as_str(), &v.result_code), (path, &code), "{body}");
+        // The message names the path and the rule, never the value.
+        assert!(!v.to_string().contains("\"1\""), "{v}");
+    }
+    // The guide's own examples read, with null optional parameters dropped.
+    let mut all = guide_all_parameters();
+    all["shipping_amount"] = serde_json::Value::Null;
+    let read = PaymentKeyRequest::from_json(all).unwrap();
+    assert_eq!(read.shipping_amount, None);
+    let account = AccountManagementKeyRequest::from_json(json!({"paynow_account_id": "A-1"}));
+    assert!(account.is_ok());
+    let not_object = PaymentLinkRequest::from_json(json!([1]));
+    assert_eq!(not_object.unwrap_err().result_code, ResultCode::RC43);
+}
+
+/// Guide, "Result Codes" / "Client Integration": the descriptions are the guide's rows,
+/// word for word (they become the sandbox's `message`).
+#[test]
+fn client_result_code_descriptions_are_the_guides_words() {
+    assert_eq!(
+        ResultCode::RC25.description(),
+        Some(
+            "Invalid “Payment Key” status - this will happen if there is a POP Client request that does not match the current status of the order"
+        )
+    );
+    assert_eq!(
+        ResultCode::RC5C.description(),
+        Some(
+            "It occurs when not enough time to do 3D Secure Authentication. This will happen when 3D Secure Authentication is enabled and the ‘payment_key’ expiry duration is valid for less than a minute, at the time of sending the payment details by POP JS"
+        )
+    );
+    assert_eq!(
+        ResultCode::RM03.description(),
+        Some("MDK error - Error while sending request from POP to Payment Gateway.")
+    );
+}

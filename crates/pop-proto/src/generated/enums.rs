@@ -1021,17 +1021,17 @@ pub enum ResultCode {
     RC5S,
     /// `RC18`: Invalid “Payment Key”
     RC18,
-    /// `RC25`: Invalid “Payment Key” status - a POP Client request does not match the current status of the order
+    /// `RC25`: Invalid “Payment Key” status - this will happen if there is a POP Client request that does not match the current status of the order
     RC25,
     /// `RC34`: “Payment Key” has expired
     RC34,
-    /// `RC5C`: Not enough time to do 3D Secure Authentication: 3D Secure is enabled and the payment_key is valid for less than a minute when POP JS sends the payment details
+    /// `RC5C`: It occurs when not enough time to do 3D Secure Authentication. This will happen when 3D Secure Authentication is enabled and the ‘payment_key’ expiry duration is valid for less than a minute, at the time of sending the payment details by POP JS
     RC5C,
     /// `RT01`: Failed to get credit card token
     RT01,
     /// `RM01`: Gateway error - Error at the Payment Gateway
     RM01,
-    /// `RM03`: MDK error - Error while sending request from POP to Payment Gateway
+    /// `RM03`: MDK error - Error while sending request from POP to Payment Gateway.
     RM03,
     /// A value the guide does not list, kept as received.
     Unknown(String),
@@ -1295,20 +1295,20 @@ impl ResultCode {
             Self::RC18 => Some("Invalid “Payment Key”"),
             Self::RC25 => {
                 Some(
-                    "Invalid “Payment Key” status - a POP Client request does not match the current status of the order",
+                    "Invalid “Payment Key” status - this will happen if there is a POP Client request that does not match the current status of the order",
                 )
             }
             Self::RC34 => Some("“Payment Key” has expired"),
             Self::RC5C => {
                 Some(
-                    "Not enough time to do 3D Secure Authentication: 3D Secure is enabled and the payment_key is valid for less than a minute when POP JS sends the payment details",
+                    "It occurs when not enough time to do 3D Secure Authentication. This will happen when 3D Secure Authentication is enabled and the ‘payment_key’ expiry duration is valid for less than a minute, at the time of sending the payment details by POP JS",
                 )
             }
             Self::RT01 => Some("Failed to get credit card token"),
             Self::RM01 => Some("Gateway error - Error at the Payment Gateway"),
             Self::RM03 => {
                 Some(
-                    "MDK error - Error while sending request from POP to Payment Gateway",
+                    "MDK error - Error while sending request from POP to Payment Gateway.",
                 )
             }
             Self::Unknown(_) => None,

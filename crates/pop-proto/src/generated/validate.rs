@@ -12,13 +12,440 @@ use crate::generated::enums::ResultCode;
 use crate::generated::types;
 use crate::validate::{
     check_enum, check_int, check_sum, check_text, check_unique, index, join, Charset,
-    Collect, Context, Format, Rule, TextRules, Violation,
+    Collect, Context, FieldShape, Format, JsonKind, Rule, TextRules, Violation,
 };
-/// The request bodies of the three operations.
-pub(crate) trait RequestBody: Collect {}
-impl RequestBody for types::PaymentKeyRequest {}
-impl RequestBody for types::PaymentLinkRequest {}
-impl RequestBody for types::AccountManagementKeyRequest {}
+/// The request bodies of the three operations, with their JSON shape.
+pub(crate) trait RequestBody: Collect + serde::de::DeserializeOwned {
+    /// The properties of the body and their JSON types.
+    const SHAPE: &'static [FieldShape];
+}
+
+impl RequestBody for types::PaymentKeyRequest {
+    const SHAPE: &'static [FieldShape] = SHAPE_PAYMENT_KEY_REQUEST;
+}
+
+impl RequestBody for types::PaymentLinkRequest {
+    const SHAPE: &'static [FieldShape] = SHAPE_PAYMENT_LINK_REQUEST;
+}
+
+impl RequestBody for types::AccountManagementKeyRequest {
+    const SHAPE: &'static [FieldShape] = SHAPE_ACCOUNT_MANAGEMENT_KEY_REQUEST;
+}
+
+///The JSON shape of `AccountManagementKeyRequest`.
+const SHAPE_ACCOUNT_MANAGEMENT_KEY_REQUEST: &[FieldShape] = &[
+    FieldShape {
+        name: "paynow_account_id",
+        kind: JsonKind::String,
+        required: true,
+        code: Some(ResultCode::RC2A),
+    },
+    FieldShape {
+        name: "dummy",
+        kind: JsonKind::Boolean,
+        required: false,
+        code: Some(ResultCode::RC26),
+    },
+    FieldShape {
+        name: "account_mgmt_key_expiry_duration",
+        kind: JsonKind::Integer,
+        required: false,
+        code: Some(ResultCode::RC2B),
+    },
+];
+///The JSON shape of `BankParameters`.
+const SHAPE_BANK_PARAMETERS: &[FieldShape] = &[
+    FieldShape {
+        name: "payment_type",
+        kind: JsonKind::ObjectArray(SHAPE_BANK_PAYMENT_TYPE),
+        required: false,
+        code: None,
+    },
+    FieldShape {
+        name: "contents",
+        kind: JsonKind::String,
+        required: true,
+        code: Some(ResultCode::RC1R),
+    },
+    FieldShape {
+        name: "contents_kana",
+        kind: JsonKind::String,
+        required: true,
+        code: Some(ResultCode::RC1S),
+    },
+];
+///The JSON shape of `BankPaymentType`.
+const SHAPE_BANK_PAYMENT_TYPE: &[FieldShape] = &[
+    FieldShape {
+        name: "payment_sub_type",
+        kind: JsonKind::String,
+        required: true,
+        code: Some(ResultCode::RC1N),
+    },
+    FieldShape {
+        name: "payment_expiry_duration",
+        kind: JsonKind::Integer,
+        required: false,
+        code: Some(ResultCode::RC1M),
+    },
+    FieldShape {
+        name: "payment_expiry_date",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC1V),
+    },
+];
+///The JSON shape of `CardParameters`.
+const SHAPE_CARD_PARAMETERS: &[FieldShape] = &[
+    FieldShape {
+        name: "mpi",
+        kind: JsonKind::Boolean,
+        required: false,
+        code: Some(ResultCode::RC28),
+    },
+    FieldShape {
+        name: "paynow_account_id",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC2A),
+    },
+    FieldShape {
+        name: "save_card",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC2D),
+    },
+    FieldShape {
+        name: "skip_card_selection",
+        kind: JsonKind::Boolean,
+        required: false,
+        code: Some(ResultCode::RC2E),
+    },
+    FieldShape {
+        name: "3ds_version",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5J),
+    },
+    FieldShape {
+        name: "cardholderEmail",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5M),
+    },
+    FieldShape {
+        name: "cardholderHomePhoneNumber",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5N),
+    },
+    FieldShape {
+        name: "cardholderHomePhoneNumberCountry",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5Q),
+    },
+    FieldShape {
+        name: "cardholderMobilePhoneNumber",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5O),
+    },
+    FieldShape {
+        name: "cardholderMobilePhoneNumberCountry",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5R),
+    },
+    FieldShape {
+        name: "cardholderWorkPhoneNumber",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5P),
+    },
+    FieldShape {
+        name: "cardholderWorkPhoneNumberCountry",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5S),
+    },
+];
+///The JSON shape of `CustomMessage`.
+const SHAPE_CUSTOM_MESSAGE: &[FieldShape] = &[
+    FieldShape {
+        name: "show_items_additional_message",
+        kind: JsonKind::Boolean,
+        required: false,
+        code: Some(ResultCode::RC5G),
+    },
+    FieldShape {
+        name: "items_additional_message",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5H),
+    },
+];
+///The JSON shape of `CvsParameters`.
+const SHAPE_CVS_PARAMETERS: &[FieldShape] = &[
+    FieldShape {
+        name: "payment_sub_type",
+        kind: JsonKind::String,
+        required: true,
+        code: Some(ResultCode::RC19),
+    },
+    FieldShape {
+        name: "payment_expiry_duration",
+        kind: JsonKind::Integer,
+        required: false,
+        code: Some(ResultCode::RC46),
+    },
+    FieldShape {
+        name: "payment_expiry_date",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5E),
+    },
+    FieldShape {
+        name: "payment_expiry_hhmm",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC1X),
+    },
+];
+///The JSON shape of `EmailParameters`.
+const SHAPE_EMAIL_PARAMETERS: &[FieldShape] = &[
+    FieldShape {
+        name: "customer_name",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5B),
+    },
+    FieldShape {
+        name: "customer_email_address",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC5A),
+    },
+];
+///The JSON shape of `Item`.
+const SHAPE_ITEM: &[FieldShape] = &[
+    FieldShape {
+        name: "id",
+        kind: JsonKind::String,
+        required: true,
+        code: Some(ResultCode::RC13),
+    },
+    FieldShape {
+        name: "name",
+        kind: JsonKind::String,
+        required: true,
+        code: Some(ResultCode::RC14),
+    },
+    FieldShape {
+        name: "price",
+        kind: JsonKind::Integer,
+        required: true,
+        code: Some(ResultCode::RC15),
+    },
+    FieldShape {
+        name: "quantity",
+        kind: JsonKind::Integer,
+        required: true,
+        code: Some(ResultCode::RC16),
+    },
+];
+///The JSON shape of `PaymentKeyRequest`.
+const SHAPE_PAYMENT_KEY_REQUEST: &[FieldShape] = &[
+    FieldShape {
+        name: "order_id",
+        kind: JsonKind::String,
+        required: true,
+        code: Some(ResultCode::RC01),
+    },
+    FieldShape {
+        name: "gross_amount",
+        kind: JsonKind::Integer,
+        required: true,
+        code: Some(ResultCode::RC03),
+    },
+    FieldShape {
+        name: "shipping_amount",
+        kind: JsonKind::Integer,
+        required: false,
+        code: Some(ResultCode::RC04),
+    },
+    FieldShape {
+        name: "dummy",
+        kind: JsonKind::Boolean,
+        required: false,
+        code: Some(ResultCode::RC26),
+    },
+    FieldShape {
+        name: "capture",
+        kind: JsonKind::Boolean,
+        required: false,
+        code: Some(ResultCode::RC27),
+    },
+    FieldShape {
+        name: "payment_key_expiry_duration",
+        kind: JsonKind::Integer,
+        required: false,
+        code: Some(ResultCode::RC12),
+    },
+    FieldShape {
+        name: "success_url",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC07),
+    },
+    FieldShape {
+        name: "failure_url",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC08),
+    },
+    FieldShape {
+        name: "incomplete_url",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC09),
+    },
+    FieldShape {
+        name: "push_url",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC10),
+    },
+    FieldShape {
+        name: "enabled_payment_types",
+        kind: JsonKind::StringArray,
+        required: false,
+        code: Some(ResultCode::RC06),
+    },
+    FieldShape {
+        name: "card",
+        kind: JsonKind::Object(SHAPE_CARD_PARAMETERS),
+        required: false,
+        code: None,
+    },
+    FieldShape {
+        name: "cvs",
+        kind: JsonKind::ObjectArray(SHAPE_CVS_PARAMETERS),
+        required: false,
+        code: None,
+    },
+    FieldShape {
+        name: "bank",
+        kind: JsonKind::Object(SHAPE_BANK_PARAMETERS),
+        required: false,
+        code: None,
+    },
+    FieldShape {
+        name: "email",
+        kind: JsonKind::Object(SHAPE_EMAIL_PARAMETERS),
+        required: false,
+        code: None,
+    },
+    FieldShape {
+        name: "items",
+        kind: JsonKind::ObjectArray(SHAPE_ITEM),
+        required: false,
+        code: Some(ResultCode::RC33),
+    },
+    FieldShape {
+        name: "custom_message",
+        kind: JsonKind::Object(SHAPE_CUSTOM_MESSAGE),
+        required: false,
+        code: None,
+    },
+];
+///The JSON shape of `PaymentLinkRequest`.
+const SHAPE_PAYMENT_LINK_REQUEST: &[FieldShape] = &[
+    FieldShape {
+        name: "order_id",
+        kind: JsonKind::String,
+        required: true,
+        code: Some(ResultCode::RC01),
+    },
+    FieldShape {
+        name: "gross_amount",
+        kind: JsonKind::Integer,
+        required: true,
+        code: Some(ResultCode::RC03),
+    },
+    FieldShape {
+        name: "shipping_amount",
+        kind: JsonKind::Integer,
+        required: false,
+        code: Some(ResultCode::RC04),
+    },
+    FieldShape {
+        name: "dummy",
+        kind: JsonKind::Boolean,
+        required: false,
+        code: Some(ResultCode::RC26),
+    },
+    FieldShape {
+        name: "capture",
+        kind: JsonKind::Boolean,
+        required: false,
+        code: Some(ResultCode::RC27),
+    },
+    FieldShape {
+        name: "payment_key_expiry_duration",
+        kind: JsonKind::Integer,
+        required: false,
+        code: Some(ResultCode::RC12),
+    },
+    FieldShape {
+        name: "push_url",
+        kind: JsonKind::String,
+        required: false,
+        code: Some(ResultCode::RC10),
+    },
+    FieldShape {
+        name: "enabled_payment_types",
+        kind: JsonKind::StringArray,
+        required: false,
+        code: Some(ResultCode::RC06),
+    },
+    FieldShape {
+        name: "card",
+        kind: JsonKind::Object(SHAPE_CARD_PARAMETERS),
+        required: false,
+        code: None,
+    },
+    FieldShape {
+        name: "cvs",
+        kind: JsonKind::ObjectArray(SHAPE_CVS_PARAMETERS),
+        required: false,
+        code: None,
+    },
+    FieldShape {
+        name: "bank",
+        kind: JsonKind::Object(SHAPE_BANK_PARAMETERS),
+        required: false,
+        code: None,
+    },
+    FieldShape {
+        name: "email",
+        kind: JsonKind::Object(SHAPE_EMAIL_PARAMETERS),
+        required: false,
+        code: None,
+    },
+    FieldShape {
+        name: "items",
+        kind: JsonKind::ObjectArray(SHAPE_ITEM),
+        required: false,
+        code: Some(ResultCode::RC33),
+    },
+    FieldShape {
+        name: "custom_message",
+        kind: JsonKind::Object(SHAPE_CUSTOM_MESSAGE),
+        required: false,
+        code: None,
+    },
+];
 const TEXT_0_0: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(100usize),

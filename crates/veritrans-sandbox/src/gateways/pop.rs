@@ -2,10 +2,13 @@
 //! consumer payment page, signed redirects and signed pushes.
 //!
 //! - `POST /pop/v1/payment-key`, `/pop/v1/link-pay`, `/pop/v1/paynow-acctmgmt-key`: Basic
-//!   auth with the configured POP server key (`401` + `RC17` otherwise), the body parsed
-//!   into `pop_proto`'s request types and checked with `pop_proto::Validate` (so the first
+//!   auth with the configured POP server key (`401` + `RC17` otherwise), the body read with
+//!   `pop_proto::Validate::from_json` (`RC31` for a missing parameter, the parameter's own
+//!   code for a wrong JSON type) and checked with `pop_proto::Validate` (so the first
 //!   violation's result code is exactly what `pop_proto`'s client-side validation gives),
-//!   `RC20` for an `order_id` already used, `201` with a unique 24-character key.
+//!   then against the contract and MAP settings (`settings`: `RC21`, `RC22`, `RC44`,
+//!   `RC50`, `RC1L`), `RC20` for an `order_id` already used, `201` with a unique
+//!   24-character key.
 //! - The consumer page stands in for the POP JS screen: `GET /pop/v1/pay/{payment_key}`
 //!   (the sandbox path for `pop.pay(payment_key)`) and `GET /pop/v1/payment-link?payment_key=…`
 //!   (the `pay_link_url`). Its plain forms POST to `/pop/v1/pay/{payment_key}`; the answer
@@ -16,6 +19,11 @@
 //!   table (a non-test card gives `AC09`), the CVS telephone prefix rule, the bank
 //!   last-digit rule. CVS and bank are paid later: `POST /_sandbox/pop/release/{order_id}`
 //!   sends the `paid` push.
+//! - `POST /_sandbox/pop/expire/{payment_key}` ends a key's validity (`RC34` without
+//!   waiting); 3-D Secure orders answer `NH02` (the scenario cards are not in the guide) or
+//!   `RC5C` with less than a minute left on the key.
+
+mod settings;
 
 use crate::gateways::html::escape;
 use std::collections::HashMap;
@@ -34,8 +42,10 @@ use pop_proto::types::{
     AccountManagementKeyRequest, AccountManagementKeyResponse, ErrorResponse, PaymentKeyRequest,
     PaymentKeyResponse, PaymentLinkRequest, PaymentLinkResponse,
 };
-use pop_proto::{CvsSubType, CvsType, PaymentType, ResultCode, Status, Validate};
-use serde::de::DeserializeOwned;
+use pop_proto::{
+    BankSubType, CvsSubType, CvsType, GatewayStatus, NotificationPaymentType, PaymentType,
+    ResultCode, ResultType, Status, Validate,
+};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
@@ -51,6 +61,13 @@ pub const PAY_PATH_PREFIX: &str = "/pop/v1/pay/";
 pub const PAYMENT_LINK_PAGE_PATH: &str = "/pop/v1/payment-link";
 /// Releases the second (paid) phase of a CVS or bank payment, `{order_id}` appended.
 pub const RELEASE_PATH_PREFIX: &str = "/_sandbox/pop/release/";
+/// Makes a payment key expire now (the passage of time, without waiting), `{payment_key}`
+/// appended.
+pub const EXPIRE_PATH_PREFIX: &str = "/_sandbox/pop/expire/";
+/// The contract and MAP settings (`GET`, `PUT`).
+pub const SETTINGS_PATH: &str = "/_sandbox/pop/settings";
+/// Time a 3-D Secure payment needs left on its key: with less, the guide's `RC5C`.
+pub const MPI_MIN_KEY_LIFE: time::Duration = time::Duration::MINUTE;
 /// The `merchant_id` in every notification (22 characters, as the guide's field).
 pub const MERCHANT_ID: &str = "A100000000000000000001";
 /// Default key validity in minutes (`payment_key_expiry_duration`,
@@ -73,6 +90,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(PAYMENT_LINK_PAGE_PATH, get(link_page))
         .route("/pop/v1/pay/{payment_key}", get(pay_page).post(pay_submit))
         .route("/_sandbox/pop/release/{order_id}", post(release))
+        .route("/_sandbox/pop/expire/{payment_key}", post(expire))
+        .route(
+            SETTINGS_PATH,
+            get(settings::get_settings).put(settings::put_settings),
+        )
         .layer(Extension(Store::default()))
 }
 
@@ -88,6 +110,7 @@ struct Inner {
     keys: HashMap<String, String>,
     account_keys: HashMap<String, (String, OffsetDateTime)>,
     next: u64,
+    settings: settings::Settings,
 }
 
 impl Store {
@@ -117,6 +140,8 @@ struct Order {
     expires_at: OffsetDateTime,
     types: Vec<PaymentType>,
     cvs_sub_types: Vec<CvsSubType>,
+    /// Card payments do 3-D Secure (`card.mpi`, else the MAP setting).
+    mpi: bool,
     success_url: Option<String>,
     failure_url: Option<String>,
     incomplete_url: Option<String>,
@@ -179,12 +204,13 @@ fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
 }
 
 /// Auth, media type and body parsing shared by the three key requests; the error is the
-/// finished POP failure response.
-fn parse_request<T: DeserializeOwned>(
+/// finished POP failure response. `pop_proto`'s `Validate::from_json` gives the codes of
+/// a missing parameter (`RC31`, at any depth) and of a value of the wrong JSON type (that
+/// parameter's own code).
+fn parse_request<T: Validate>(
     state: &AppState,
     headers: &HeaderMap,
     body: &[u8],
-    required: &[&str],
 ) -> Result<T, Failure> {
     if !authorised(state, headers) {
         return Err(failure(StatusCode::UNAUTHORIZED, ResultCode::RC17, None));
@@ -204,28 +230,11 @@ fn parse_request<T: DeserializeOwned>(
             Some(e.to_string()),
         )
     })?;
-    let Some(object) = value.as_object() else {
-        return Err(failure(
-            StatusCode::BAD_REQUEST,
-            ResultCode::RC43,
-            Some("the body must be a JSON object".into()),
-        ));
-    };
-    if let Some(missing) = required
-        .iter()
-        .find(|f| object.get(**f).is_none_or(Value::is_null))
-    {
-        return Err(failure(
-            StatusCode::BAD_REQUEST,
-            ResultCode::RC31,
-            Some(format!("`{missing}` is missing")),
-        ));
-    }
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    T::from_json(value).map_err(|violation| {
         failure(
             StatusCode::BAD_REQUEST,
-            ResultCode::RC43,
-            Some(format!("at `{}`: {}", e.path(), e.inner())),
+            violation.result_code.clone(),
+            Some(violation.to_string()),
         )
     })
 }
@@ -297,13 +306,16 @@ struct NewOrder {
     expiry: Option<i64>,
     types: Vec<PaymentType>,
     cvs_sub_types: Vec<CvsSubType>,
+    bank_sub_types: Vec<BankSubType>,
+    mpi: Option<bool>,
     success_url: Option<String>,
     failure_url: Option<String>,
     incomplete_url: Option<String>,
     push_url: Option<String>,
 }
 
-/// Creates the order and its key, or answers RC20 for an order ID already used.
+/// Creates the order and its key, or answers what the contract refuses
+/// (`settings::Settings::check`) or RC20 for an order ID already used.
 fn create_order(
     state: &AppState,
     store: &Store,
@@ -313,6 +325,17 @@ fn create_order(
     let expires_at = now_jst() + time::Duration::minutes(expiry_minutes(new.expiry));
     let key = {
         let mut inner = store.lock();
+        let terms = settings::Terms {
+            payment_types: &new.types,
+            cvs_sub_types: new.cvs_sub_types.iter().collect(),
+            bank_sub_types: new.bank_sub_types.iter().collect(),
+            mpi: new.mpi,
+            dummy: new.dummy,
+        };
+        if let Err((code, detail)) = inner.settings.check(&terms) {
+            return Err(failure(StatusCode::BAD_REQUEST, code, Some(detail)));
+        }
+        let mpi = inner.settings.mpi(new.mpi);
         if inner.orders.contains_key(&new.order_id) {
             return Err(failure(StatusCode::BAD_REQUEST, ResultCode::RC20, None));
         }
@@ -333,6 +356,7 @@ fn create_order(
                 expires_at,
                 types: types.clone(),
                 cvs_sub_types: new.cvs_sub_types,
+                mpi,
                 success_url: new.success_url,
                 failure_url: new.failure_url,
                 incomplete_url: new.incomplete_url,
@@ -362,11 +386,10 @@ async fn payment_key(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request: PaymentKeyRequest =
-        match parse_request(&state, &headers, &body, &["order_id", "gross_amount"]) {
-            Ok(r) => r,
-            Err(response) => return response.into_response(),
-        };
+    let request: PaymentKeyRequest = match parse_request(&state, &headers, &body) {
+        Ok(r) => r,
+        Err(response) => return response.into_response(),
+    };
     if let Err(response) = validated(&request) {
         return response.into_response();
     }
@@ -381,6 +404,12 @@ async fn payment_key(
             .iter()
             .map(|c| c.payment_sub_type.clone())
             .collect(),
+        bank_sub_types: request
+            .bank
+            .iter()
+            .flat_map(|b| b.payment_type.iter().map(|t| t.payment_sub_type.clone()))
+            .collect(),
+        mpi: request.card.as_ref().and_then(|c| c.mpi),
         success_url: request.success_url,
         failure_url: request.failure_url,
         incomplete_url: request.incomplete_url,
@@ -408,11 +437,10 @@ async fn payment_link(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request: PaymentLinkRequest =
-        match parse_request(&state, &headers, &body, &["order_id", "gross_amount"]) {
-            Ok(r) => r,
-            Err(response) => return response.into_response(),
-        };
+    let request: PaymentLinkRequest = match parse_request(&state, &headers, &body) {
+        Ok(r) => r,
+        Err(response) => return response.into_response(),
+    };
     if let Err(response) = validated(&request) {
         return response.into_response();
     }
@@ -427,6 +455,12 @@ async fn payment_link(
             .iter()
             .map(|c| c.payment_sub_type.clone())
             .collect(),
+        bank_sub_types: request
+            .bank
+            .iter()
+            .flat_map(|b| b.payment_type.iter().map(|t| t.payment_sub_type.clone()))
+            .collect(),
+        mpi: request.card.as_ref().and_then(|c| c.mpi),
         success_url: None,
         failure_url: None,
         incomplete_url: None,
@@ -458,11 +492,10 @@ async fn account_management_key(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request: AccountManagementKeyRequest =
-        match parse_request(&state, &headers, &body, &["paynow_account_id"]) {
-            Ok(r) => r,
-            Err(response) => return response.into_response(),
-        };
+    let request: AccountManagementKeyRequest = match parse_request(&state, &headers, &body) {
+        Ok(r) => r,
+        Err(response) => return response.into_response(),
+    };
     if let Err(response) = validated(&request) {
         return response.into_response();
     }
@@ -470,6 +503,17 @@ async fn account_management_key(
         + time::Duration::minutes(expiry_minutes(request.account_mgmt_key_expiry_duration));
     let key = {
         let mut inner = store.lock();
+        let terms = settings::Terms {
+            payment_types: &[],
+            cvs_sub_types: Vec::new(),
+            bank_sub_types: Vec::new(),
+            mpi: None,
+            dummy: request.dummy,
+        };
+        if let Err((code, detail)) = inner.settings.check(&terms) {
+            drop(inner);
+            return failure(StatusCode::BAD_REQUEST, code, Some(detail)).into_response();
+        }
         let key = issue_key(&mut inner);
         inner
             .account_keys
@@ -521,11 +565,20 @@ fn find_by_key(store: &Store, key: &str) -> Option<Order> {
         .cloned()
 }
 
+/// A result code and the guide's description, as the page shows them.
+fn code_html(code: &ResultCode) -> String {
+    format!(
+        "<p id=\"result_code\">{}: {}</p>",
+        escape(code.as_str()),
+        escape(code.description().unwrap_or_default())
+    )
+}
+
 fn unknown_key() -> Response {
     page(
         StatusCode::NOT_FOUND,
         "POP sandbox: unknown payment key",
-        "<p id=\"result_code\">RC18: Invalid “Payment Key”</p>",
+        &code_html(&ResultCode::RC18),
     )
 }
 
@@ -556,7 +609,7 @@ fn render_pay_page(store: &Store, key: &str, error: Option<&str>) -> Response {
         return page(
             StatusCode::CONFLICT,
             "POP sandbox: payment already made",
-            "<p id=\"result_code\">RC25: Invalid “Payment Key” status</p>",
+            &code_html(&ResultCode::RC25),
         );
     }
     let action = escape(&format!("{PAY_PATH_PREFIX}{key}"));
@@ -566,10 +619,10 @@ fn render_pay_page(store: &Store, key: &str, error: Option<&str>) -> Response {
             StatusCode::GONE,
             "POP sandbox: payment key expired",
             &format!(
-                "<p id=\"result_code\">RC34: “Payment Key” has expired</p>\
-                 <form id=\"cancel\" method=\"post\" action=\"{action}\">\
+                "{}<form id=\"cancel\" method=\"post\" action=\"{action}\">\
                  <input type=\"hidden\" name=\"payment_type\" value=\"cancel\">\
-                 <button type=\"submit\">Return to the shop</button></form>"
+                 <button type=\"submit\">Return to the shop</button></form>",
+                code_html(&ResultCode::RC34)
             ),
         );
     }
@@ -696,6 +749,7 @@ async fn pay_submit(
         match payment_type.as_str() {
             "card" if order.types.contains(&PaymentType::Card) => card(
                 params,
+                &order,
                 &field("card_number"),
                 &field("card_expire"),
                 &field("security_code"),
@@ -757,7 +811,7 @@ async fn pay_submit(
 }
 
 fn incomplete(mut params: Map<String, Value>, code: ResultCode) -> Decision {
-    params.insert("status".into(), Value::String("failure".into()));
+    set(&mut params, "status", Status::Failure.as_str());
     params.insert("result_code".into(), Value::String(code.as_str().into()));
     Decision {
         params,
@@ -770,8 +824,14 @@ fn set(params: &mut Map<String, Value>, name: &str, value: impl Into<String>) {
     params.insert(name.into(), Value::String(value.into()));
 }
 
+/// A card payment. The guide ("Testing POP", Credit Card): a test card with an arbitrary
+/// expiry succeeds, the expiry table's dates fail with their `v_result_code`, another
+/// card fails with `AC09`; with 3-D Secure, a card not in the 3DS2.0 supplementary
+/// material's scenario list gives `NH02` (the list is not in the guide, so every card
+/// does), and a key with less than a minute left gives `RC5C`.
 fn card(
     mut params: Map<String, Value>,
+    order: &Order,
     number: &str,
     expire: &str,
     security_code: &str,
@@ -792,29 +852,39 @@ fn card(
     {
         return Err("security_code: 3 or 4 digits".into());
     }
+    let payment_type = if order.mpi {
+        NotificationPaymentType::Mpi
+    } else {
+        NotificationPaymentType::Card
+    };
+    set(&mut params, "payment_type", payment_type.as_str());
+    if order.mpi && order.expires_at - now_jst() < MPI_MIN_KEY_LIFE {
+        // Refused before the payment gateway: no m_status, v_result_code or card data.
+        set(&mut params, "status", Status::Failure.as_str());
+        set(&mut params, "result_code", ResultCode::RC5C.as_str());
+        return Ok(Decision {
+            params,
+            target: Target::Failure,
+            next_stage: Stage::Done,
+        });
+    }
     let is_test = testing::TEST_CARDS.iter().any(|c| c.number == number);
-    let v_code = if is_test {
+    let v_code = if order.mpi {
+        Some(testing::UNLISTED_3DS_CARD_V_RESULT_CODE)
+    } else if is_test {
         testing::v_result_code_for_expiry(expire)
     } else {
         Some(testing::NON_TEST_CARD_V_RESULT_CODE)
     };
     let success = v_code.is_none();
-    set(&mut params, "payment_type", "card");
-    set(
-        &mut params,
-        "status",
-        if success { "success" } else { "failure" },
-    );
-    set(
-        &mut params,
-        "result_code",
-        if success { "R000" } else { "RM01" },
-    );
-    set(
-        &mut params,
-        "m_status",
-        if success { "success" } else { "failure" },
-    );
+    let (status, m_status, code) = if success {
+        (Status::Success, GatewayStatus::Success, ResultCode::R000)
+    } else {
+        (Status::Failure, GatewayStatus::Failure, ResultCode::RM01)
+    };
+    set(&mut params, "status", status.as_str());
+    set(&mut params, "result_code", code.as_str());
+    set(&mut params, "m_status", m_status.as_str());
     set(
         &mut params,
         "v_result_code",
@@ -869,16 +939,22 @@ fn cvs(
     let outcome = testing::cvs_outcome(telephone).ok_or_else(|| {
         "telephone: the guide's test rule needs the first two digits 00–09".to_owned()
     })?;
-    set(&mut params, "payment_type", "cvs");
+    set(
+        &mut params,
+        "payment_type",
+        NotificationPaymentType::Cvs.as_str(),
+    );
     set(&mut params, "payment_sub_type", sub.as_str());
     set(&mut params, "transaction_datetime", jst_stamp(now_jst()));
     Ok(match outcome {
         Outcome::Success => {
-            set(&mut params, "status", "success");
-            set(&mut params, "result_code", "R000");
-            set(&mut params, "m_status", "pending");
-            set(&mut params, "result_type", "applied");
-            set(&mut params, "telephoneno", telephone);
+            set(&mut params, "status", Status::Success.as_str());
+            set(&mut params, "result_code", ResultCode::R000.as_str());
+            set(&mut params, "m_status", GatewayStatus::Pending.as_str());
+            set(&mut params, "result_type", ResultType::Applied.as_str());
+            // No `telephoneno` (nor `first_name`/`last_name`): the guide returns them "only
+            // if the “Phone Number” checkbox ... in POP Settings is checked", which the
+            // sandbox's MAP does not.
             set(
                 &mut params,
                 "receipt_number",
@@ -898,10 +974,10 @@ fn cvs(
             }
         }
         Outcome::Failure => {
-            set(&mut params, "status", "failure");
-            set(&mut params, "result_code", "RM01");
-            set(&mut params, "m_status", "failure");
-            set(&mut params, "result_type", "applied");
+            set(&mut params, "status", Status::Failure.as_str());
+            set(&mut params, "result_code", ResultCode::RM01.as_str());
+            set(&mut params, "m_status", GatewayStatus::Failure.as_str());
+            set(&mut params, "result_type", ResultType::Applied.as_str());
             Decision {
                 params,
                 target: Target::Failure,
@@ -912,15 +988,19 @@ fn cvs(
 }
 
 fn bank(mut params: Map<String, Value>, order: &Order) -> Result<Decision, String> {
-    set(&mut params, "payment_type", "bank");
-    set(&mut params, "payment_sub_type", "atm");
-    set(&mut params, "result_type", "applied");
+    set(
+        &mut params,
+        "payment_type",
+        NotificationPaymentType::Bank.as_str(),
+    );
+    set(&mut params, "payment_sub_type", BankSubType::Atm.as_str());
+    set(&mut params, "result_type", ResultType::Applied.as_str());
     set(&mut params, "transaction_datetime", jst_stamp(now_jst()));
     Ok(match testing::bank_outcome(order.gross_amount) {
         Outcome::Success => {
-            set(&mut params, "status", "success");
-            set(&mut params, "result_code", "R000");
-            set(&mut params, "m_status", "pending");
+            set(&mut params, "status", Status::Success.as_str());
+            set(&mut params, "result_code", ResultCode::R000.as_str());
+            set(&mut params, "m_status", GatewayStatus::Pending.as_str());
             set(&mut params, "agency_code", "58091");
             set(
                 &mut params,
@@ -939,9 +1019,9 @@ fn bank(mut params: Map<String, Value>, order: &Order) -> Result<Decision, Strin
             }
         }
         Outcome::Failure => {
-            set(&mut params, "status", "failure");
-            set(&mut params, "result_code", "RM01");
-            set(&mut params, "m_status", "failure");
+            set(&mut params, "status", Status::Failure.as_str());
+            set(&mut params, "result_code", ResultCode::RM01.as_str());
+            set(&mut params, "m_status", GatewayStatus::Failure.as_str());
             Decision {
                 params,
                 target: Target::Failure,
@@ -1084,17 +1164,18 @@ async fn release(
             params.insert(name.into(), v.clone());
         }
     }
-    set(&mut params, "status", "success");
-    set(&mut params, "result_code", "R000");
-    set(&mut params, "m_status", "success");
-    set(&mut params, "result_type", "paid");
+    set(&mut params, "status", Status::Success.as_str());
+    set(&mut params, "result_code", ResultCode::R000.as_str());
+    set(&mut params, "m_status", GatewayStatus::Success.as_str());
+    set(&mut params, "result_type", ResultType::Paid.as_str());
     set(
         &mut params,
         "received_amount",
         order.gross_amount.to_string(),
     );
     set(&mut params, "transaction_datetime", jst_stamp(now_jst()));
-    let is_cvs = applied.get("payment_type").and_then(Value::as_str) == Some("cvs");
+    let is_cvs = applied.get("payment_type").and_then(Value::as_str)
+        == Some(NotificationPaymentType::Cvs.as_str());
     if is_cvs {
         let sub: CvsSubType = applied
             .get("payment_sub_type")
@@ -1136,10 +1217,40 @@ async fn release(
     );
     Json(json!({
         "order_id": order.order_id,
-        "result_type": "paid",
+        "result_type": ResultType::Paid.as_str(),
         "push": push,
     }))
     .into_response()
+}
+
+// ---------------------------------------------------------------- expire
+
+/// Ends a payment key's validity now, so a test sees what the guide says of an expired
+/// key (`RC34`, the browser sent to `incomplete_url`) without waiting for the shortest
+/// validity the guide allows (one minute).
+async fn expire(
+    State(state): State<AppState>,
+    Extension(store): Extension<Store>,
+    Path(payment_key): Path<String>,
+) -> Response {
+    let order_id = {
+        let mut inner = store.lock();
+        let Some(order_id) = inner.keys.get(&payment_key).cloned() else {
+            return ApiError::not_found("payment_key: no such POP payment key").into_response();
+        };
+        let Some(order) = inner.orders.get_mut(&order_id) else {
+            return ApiError::not_found("payment_key: no such POP payment key").into_response();
+        };
+        order.expires_at = now_jst() - time::Duration::SECOND;
+        order_id
+    };
+    state.record(
+        Gateway::Pop,
+        "expire",
+        order_id.clone(),
+        json!({ "order_id": order_id }),
+    );
+    Json(json!({ "order_id": order_id, "expired": true })).into_response()
 }
 
 #[cfg(test)]
