@@ -125,6 +125,11 @@ impl Receiver {
     }
 }
 
+/// jpayment-card-token-3ds2-onetouch.ja.txt, ユーザー登録/参照/更新/削除 仕様: cmd 0/3/1/2
+/// on carduser.aspx; answers "HTML出力 カンマ区切り" (`1,,012345,vnjpBycDO5`, reference adds
+/// em and pn; update: "すでにそのユーザーに紐づくメールアドレス、電話番号が登録済みの場合は除く").
+/// The key's length is the answers' 半角英数(10); the codes for "already registered",
+/// "wrong key", "no such user" are the sandbox's.
 #[tokio::test]
 async fn users_register_reference_update_and_delete() {
     let sandbox = start().await;
@@ -194,6 +199,10 @@ async fn users_register_reference_update_and_delete() {
     sandbox.shutdown().await.unwrap();
 }
 
+/// jpayment-card-token-3ds2-onetouch.ja.txt, カード情報登録/参照/更新/削除 仕様:
+/// "1ユーザーに対して複数のカード情報を登録することができます"; "リクエスト方式 GET もしくは
+/// POST"; the reference answers カード番号 as 記号(10~12)+ 半角数字(4) ("*****9999" style).
+/// Single-use tokens and never-reused slot numbers are the sandbox's readings.
 #[tokio::test]
 async fn cards_in_numbered_slots_with_single_use_tokens_over_get() {
     let sandbox = start().await;
@@ -266,6 +275,9 @@ async fn cards_in_numbered_slots_with_single_use_tokens_over_get() {
     sandbox.shutdown().await.unwrap();
 }
 
+/// jpayment-card-token-3ds2-onetouch.ja.txt, 一括登録決済 and ワンタッチ課金 仕様: "【決済金額
+/// +税金額+送料】の値がカード会社に送信されます" (ta = am + tx + sf); the bulk result carries
+/// uid, key and num; one-touch em/pn "指定の場合は、登録されているユーザーの情報が更新されます".
 #[tokio::test]
 async fn bulk_registration_with_payment_then_one_touch() {
     let sandbox = start().await;
@@ -584,6 +596,10 @@ fn client_for_utf8(sandbox: &RunningSandbox) -> Client {
     client(sandbox, Charset::Utf8, Method::Post)
 }
 
+/// jpayment-card-token-3ds2-onetouch.ja.txt, every request page: "エンドユーザー様のブラウザ
+/// からリクエストした場合ER003(送信元IPエラー)が発生します" (the sandbox answers ER003 to a
+/// foreign aid: its reading). Every other trigger and code here is the sandbox's own
+/// (README "Error codes and triggers"); the guide lists none.
 #[tokio::test]
 async fn every_error_trigger() {
     let sandbox = start().await;

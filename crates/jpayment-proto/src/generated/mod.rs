@@ -149,7 +149,7 @@ impl fmt::Display for PaymentMethod {
 /// How the gateway returns the payment result (決済結果返信方法). (`rt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReplyMethod {
-    /// `0`: The direct answer is only `OK` or an error code; the result arrives as a kickback to the URL configured in the merchant console. (キックバック)
+    /// `0`: The result arrives as a kickback to the URL configured in the merchant console (the guide). That the direct answer is only `OK` or an error code comes from public sources (decision 27). (キックバック)
     Kickback,
     /// `1`: The result is the comma-separated response body. (レスポンス)
     Response,
