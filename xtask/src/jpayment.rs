@@ -92,6 +92,11 @@ pub struct ColumnSpec {
     /// as empty); only for a trailing run of optional columns.
     #[serde(default)]
     pub may_be_absent: bool,
+    /// Returned only in some cases (the guide's 「…のみ返却されます」): the
+    /// guide's kickback samples leave the parameter out, so an empty value
+    /// is not written into a kickback; only for optional columns.
+    #[serde(default)]
+    pub kickback_omit_empty: bool,
     #[serde(rename = "type")]
     pub ty: Option<String>,
     #[serde(default)]
@@ -246,6 +251,11 @@ fn check(spec: &Spec) -> anyhow::Result<()> {
         for (i, column) in shape.columns.iter().enumerate() {
             column_format(&column.format)
                 .with_context(|| format!("shape {name}, column {}", column.name))?;
+            ensure!(
+                !column.kickback_omit_empty || column.optional,
+                "shape {name}: column {} may be left out of a kickback only if it is optional",
+                column.name
+            );
             if column.may_be_absent {
                 ensure!(
                     column.optional,
@@ -551,8 +561,19 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
     });
     let str_arms = spec.error_codes.iter().map(|c| {
         let var = format_ident!("{}", c.rust);
+        let konst = format_ident!("{}", screaming(&c.rust));
+        quote!(ErrorCode::#var => Self::#konst)
+    });
+    // The wire codes as constants, so servers (the sandbox) answer with the
+    // spec's codes instead of spelling them again.
+    let consts = spec.error_codes.iter().map(|c| {
+        let konst = format_ident!("{}", screaming(&c.rust));
         let code = &c.code;
-        quote!(ErrorCode::#var => #code)
+        let d = doc(&format!(
+            "`{code}` ({}), the wire code of [`ErrorCode::{}`].",
+            c.label, c.rust
+        ));
+        quote!(#d pub const #konst: &'static str = #code;)
     });
     let desc_arms = spec.error_codes.iter().map(|c| {
         let var = format_ident!("{}", c.rust);
@@ -578,6 +599,8 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
         }
 
         impl ErrorCode {
+            #(#consts)*
+
             /// Classifies a code as received.
             pub fn parse(code: &str) -> Self {
                 match code {
@@ -646,6 +669,7 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
         let format = column_format(&column.format)?;
         let optional = column.optional;
         let may_be_absent = column.may_be_absent;
+        let kickback_omit_empty = column.kickback_omit_empty;
         let (ty, sensitive) = column_type(column);
         let sums = column
             .sum_of
@@ -653,7 +677,7 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
             .map(|s| index(s).map(lit).context("unknown sum column"))
             .collect::<anyhow::Result<Vec<_>>>()?;
         columns.push(quote! {
-            ColumnSpec { name: #cname, label: #label, format: ColumnFormat::#format, optional: #optional, may_be_absent: #may_be_absent, sensitive: #sensitive, sum_of: &[#(#sums),*] }
+            ColumnSpec { name: #cname, label: #label, format: ColumnFormat::#format, optional: #optional, may_be_absent: #may_be_absent, kickback_omit_empty: #kickback_omit_empty, sensitive: #sensitive, sum_of: &[#(#sums),*] }
         });
         if i == rst {
             wire.push(quote!("1".to_owned()));
@@ -970,6 +994,18 @@ fn render_any_request(spec: &Spec) -> TokenStream {
             }
         }
     }
+}
+
+/// `SourceIp` → `SOURCE_IP`.
+fn screaming(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in camel.chars().enumerate() {
+        if ch.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(ch.to_ascii_uppercase());
+    }
+    out
 }
 
 fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {

@@ -6,8 +6,11 @@
 //! have not matched against your own order: look the order up by `cod` (or
 //! by `gid` from an earlier answer) and compare the amounts.
 //!
-//! The gateway counts a kickback as delivered only when the answer has a
-//! body: answer [`ACK_BODY`] (with status 200) once it is recorded.
+//! The guide: "通知の成功判定を行っているため、通知先ではContentLengthが0以上が
+//! 出力されるよう実装してください". Taken literally "0以上" (0 or more) always
+//! holds; this crate reads it as "a body of at least one byte" (decision 26
+//! of `specs/jpayment/README.md`): answer [`ACK_BODY`] (with status 200,
+//! also this crate's advice) once the kickback is recorded.
 //!
 //! ```
 //! use jpayment_proto::kickback::{self, PaymentNotice};
@@ -37,9 +40,8 @@ use crate::error::{Error, MalformedResponse};
 use crate::generated::{BulkPaymentResult, OnetouchResult};
 use crate::response::{Record, decode_kickback_pairs, query_pairs};
 
-/// The body to answer a kickback with: the gateway needs a non-empty body
-/// (its guide: "ContentLengthが0以上") to count the notification as
-/// delivered.
+/// The body to answer a kickback with: a non-empty body, the crate's
+/// reading of the guide's "ContentLengthが0以上" (see the module docs).
 pub const ACK_BODY: &str = "OK";
 
 /// The content type of [`ACK_BODY`].

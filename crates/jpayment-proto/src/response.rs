@@ -129,7 +129,14 @@ pub fn encode_failed_kickback(
     charset: Charset,
 ) -> Option<String> {
     let mut pairs = Vec::new();
-    for (name, value) in failed_columns(shape, code, values) {
+    for (column, (name, value)) in shape
+        .columns
+        .iter()
+        .zip(failed_columns(shape, code, values))
+    {
+        if column.kickback_omit_empty && value.is_empty() {
+            continue;
+        }
         let bytes = charset.encode(value)?;
         let escaped = percent_encoding::percent_encode(&bytes, crate::request::ESCAPED);
         pairs.push(format!("{name}={escaped}"));
@@ -138,7 +145,9 @@ pub fn encode_failed_kickback(
 }
 
 /// Writes a successful result as a kickback query string in `charset`;
-/// `None` when a value cannot be written in it.
+/// `None` when a value cannot be written in it. Columns the spec marks
+/// `kickback_omit_empty` (`id`, `ps`: returned only for a content item) are
+/// left out when empty, as in the guide's kickback samples.
 pub fn encode_kickback<R: Record>(record: &R, charset: Charset) -> Option<String> {
     let escape = |text: &str| -> Option<String> {
         let bytes = charset.encode(text)?;
@@ -146,6 +155,9 @@ pub fn encode_kickback<R: Record>(record: &R, charset: Charset) -> Option<String
     };
     let mut pairs = Vec::new();
     for (column, value) in R::SHAPE.columns.iter().zip(record.to_columns()) {
+        if column.kickback_omit_empty && value.is_empty() {
+            continue;
+        }
         pairs.push(format!("{}={}", column.name, escape(&value)?));
     }
     if let Echo::Params(extra) = record.echo() {

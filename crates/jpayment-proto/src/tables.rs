@@ -147,6 +147,10 @@ pub struct ColumnSpec {
     /// then reads as empty. Only ever set on a trailing run of optional
     /// columns (the generator checks it), so no column is ever shifted.
     pub may_be_absent: bool,
+    /// Whether a kickback leaves the parameter out when it is empty: the
+    /// guide returns the column only in some cases (`id`, `ps`: 「…場合のみ
+    /// 返却されます」) and its kickback samples do not carry it.
+    pub kickback_omit_empty: bool,
     /// Whether the value is a secret or card data: never shown in errors.
     pub sensitive: bool,
     /// Indices of the columns this one must be the sum of (`ta`).

@@ -145,6 +145,9 @@
 //! - **Charsets**: "half-width alphanumeric and symbols" (`RequestId`) is
 //!   printable ASCII without the space; lengths ("within 128 digits") count
 //!   characters.
+//! - **Push signature**: the guide's "Sha-256 hashed string" names no
+//!   encoding; the digest is read as hex (either case), as VeriTrans's
+//!   other signatures are written.
 //! - **Push**: `push_time` is accepted as `YYYY/MM/DD hh:mm:ss` (field
 //!   table) and `YYYY-MM-DD hh:mm:ss` (sample), as JST wall-clock time;
 //!   `push_id` is kept as a string (leading zeros); a blank `card_mstatus`

@@ -1,7 +1,10 @@
 //! Push notifications POSTed to `push_uri`.
 //!
 //! The guide's rules, and what they mean for a handler:
-//! - `Authorization: Basic <lowercase hex SHA-256(body ‖ server key)>`: the
+//! - `Authorization: Basic <lowercase hex SHA-256(body ‖ server key)>` (the
+//!   guide: "Connect the Server Key to the end of the Request Body, and
+//!   Sha-256 hashed string"; *hex* is this crate's reading, the guide names
+//!   no encoding; either case is accepted): the
 //!   word "Basic" is only a label (the guide: "Not support Basic
 //!   Authentication"). [`Push::verify_and_parse`] checks it over the raw
 //!   body bytes *before* anything is parsed, in constant time
@@ -116,7 +119,8 @@ impl Push {
     }
 
     /// Checks the spec's length and charset rules (`push_id`: 8 digits,
-    /// `order_id`, `vresult_code`, `transaction_type`). Not applied by
+    /// `order_id`, `vresult_code`, `transaction_type`, `mpi_mstatus`,
+    /// `card_mstatus`). Not applied by
     /// [`Push::verify_and_parse`]: a signed push is accepted even when a
     /// value breaks a documented rule.
     pub fn validate(&self) -> Result<(), Error> {
@@ -158,6 +162,13 @@ impl PushData {
             if let Some(value) = value {
                 validate::check("PushData", field, value)?;
             }
+        }
+        if let Some(status) = &self.mpi_mstatus {
+            validate::check("PushData", "mpi_mstatus", status.as_str())?;
+        }
+        // A blank card status (after a 3-D Secure failure) is the guide's own value.
+        if let Some(status) = self.card_status() {
+            validate::check("PushData", "card_mstatus", status.as_str())?;
         }
         Ok(())
     }

@@ -124,3 +124,45 @@ fn duplicate_push_ids_are_visible() {
     assert!(seen.insert(first.push_id().to_owned()));
     assert!(!seen.insert(second.push_id().to_owned()));
 }
+
+/// mpi-3d-secure.en.txt, "PUSH Notification", POST Parameters:
+/// "mpi_mstatus String Half-width alphanumeric up to 32 characters in length." and
+/// "card_mstatus String Half-width alphanumeric up to 8 characters in length. … * Blank
+/// when 3-D Secure result code is failure". `Push::validate` checks both limits (a
+/// status the crate does not know is kept by the parser, so only the validation can
+/// tell an over-long one), and a blank card status stays valid.
+#[test]
+fn validate_checks_the_status_lengths_of_the_field_table() {
+    let body = |mpi: &str, card: &str| {
+        format!(
+            r#"{{"push_time":"2015/03/30 18:36:42","push_id":"00000082","data":[{{"order_id":"TESTC003",
+            "vresult_code":"G011A00100000000","transaction_type":"Verify","mpi_mstatus":"{mpi}",
+            "card_mstatus":"{card}","test_mode":true}}]}}"#
+        )
+    };
+    signed(&body("success", "success"))
+        .unwrap()
+        .validate()
+        .unwrap();
+    signed(&body("failure", "")).unwrap().validate().unwrap();
+
+    // Nine characters: one over card_mstatus's eight.
+    let err = signed(&body("success", "succeeded"))
+        .unwrap()
+        .validate()
+        .unwrap_err();
+    assert!(err.to_string().contains("card_mstatus"), "{err}");
+    // Thirty-three: one over mpi_mstatus's thirty-two.
+    let long = "s".repeat(33);
+    let err = signed(&body(&long, "success"))
+        .unwrap()
+        .validate()
+        .unwrap_err();
+    assert!(err.to_string().contains("mpi_mstatus"), "{err}");
+    // Not half-width alphanumeric.
+    let err = signed(&body("suc-cess", "success"))
+        .unwrap()
+        .validate()
+        .unwrap_err();
+    assert!(err.to_string().contains("mpi_mstatus"), "{err}");
+}

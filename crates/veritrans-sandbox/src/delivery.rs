@@ -6,7 +6,8 @@
 //! request again (same ID, same headers, same body) after a backoff until the merchant
 //! answers `200` or the [`RetryPolicy`] runs out. That is the Unified API's webhook rule
 //! ("any status code other than 200 … will be retried", with the same `X-VT-webhook-id`);
-//! the other gateways' pushes use it too. Deliveries stop when the sandbox shuts down.
+//! the other gateways' pushes use it too. J-Payment's kickbacks also need a non-empty
+//! body ([`Delivery::requires_body`]). Deliveries stop when the sandbox shuts down.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -47,6 +48,10 @@ pub struct Delivery {
     pub headers: Vec<(String, String)>,
     /// The body sent with every attempt.
     pub body: Bytes,
+    /// Whether the merchant's `200` must also carry a body to count as delivered.
+    /// J-Payment's kickback: "通知の成功判定を行っているため、通知先ではContentLengthが
+    /// 0以上が出力されるよう実装してください" (see [`Delivery::requires_body`]).
+    pub requires_body: bool,
 }
 
 impl Delivery {
@@ -59,6 +64,7 @@ impl Delivery {
             url: url.into(),
             headers: Vec::new(),
             body: Bytes::new(),
+            requires_body: false,
         }
     }
 
@@ -77,6 +83,16 @@ impl Delivery {
     /// Replaces the body.
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
         self.body = body.into();
+        self
+    }
+
+    /// Counts an attempt as delivered only when the `200` answer has a body of at least
+    /// one byte ([`AttemptOutcome::EmptyBody`] otherwise, and the delivery is retried).
+    /// J-Payment's guide checks the kickback's answer by its "ContentLength"; "0以上"
+    /// ("0 or more") taken literally can never fail, so the sandbox reads it as "not
+    /// empty" (specs/jpayment/README.md, decision 26).
+    pub fn requires_body(mut self) -> Self {
+        self.requires_body = true;
         self
     }
 }
@@ -140,7 +156,8 @@ impl RetryPolicy {
 pub enum DeliveryStatus {
     /// Still being attempted (or waiting for the next attempt).
     Pending,
-    /// The merchant answered `200`.
+    /// The merchant answered `200` (with a body, when the delivery
+    /// [requires one](Delivery::requires_body)).
     Delivered,
     /// Every attempt of the policy failed.
     Failed,
@@ -154,6 +171,12 @@ pub enum DeliveryStatus {
 pub enum AttemptOutcome {
     /// The merchant answered with this HTTP status.
     Status {
+        /// The status code.
+        status: u16,
+    },
+    /// The merchant answered `200` with an empty body to a delivery that
+    /// [requires a body](Delivery::requires_body): not delivered.
+    EmptyBody {
         /// The status code.
         status: u16,
     },
@@ -334,6 +357,7 @@ struct Prepared {
     url: reqwest::Url,
     headers: HeaderMap,
     body: Bytes,
+    requires_body: bool,
 }
 
 /// Sends deliveries from background tasks; cloning shares the engine.
@@ -477,22 +501,31 @@ impl DeliveryEngine {
                 .timeout(policy.attempt_timeout);
             let at = now_jst();
             let started = Instant::now();
+            let attempt = async {
+                let mut response = request.send().await?;
+                let status = response.status().as_u16();
+                if d.requires_body && status == 200 {
+                    // One non-empty chunk settles it; the rest is not read.
+                    while let Some(chunk) = response.chunk().await? {
+                        if !chunk.is_empty() {
+                            return Ok(AttemptOutcome::Status { status });
+                        }
+                    }
+                    return Ok(AttemptOutcome::EmptyBody { status });
+                }
+                Ok::<_, reqwest::Error>(AttemptOutcome::Status { status })
+            };
             let result = tokio::select! {
                 biased;
                 _ = shutdown.wait_for(|stop| *stop) => {
                     log.update(&d.id, |r| r.status = DeliveryStatus::Cancelled);
                     return;
                 }
-                result = request.send() => result,
+                result = attempt => result,
             };
-            let outcome = match result {
-                Ok(response) => AttemptOutcome::Status {
-                    status: response.status().as_u16(),
-                },
-                Err(e) => AttemptOutcome::Error {
-                    message: error_chain(&e),
-                },
-            };
+            let outcome = result.unwrap_or_else(|e| AttemptOutcome::Error {
+                message: error_chain(&e),
+            });
             let delivered = outcome == AttemptOutcome::Status { status: 200 };
             tracing::debug!(id = %d.id, number, ?outcome, "delivery attempt");
             let attempt = DeliveryAttempt {
@@ -566,6 +599,7 @@ fn prepare(d: Delivery) -> Result<(Prepared, DeliveryRecord), DeliveryError> {
         url,
         headers,
         body: d.body,
+        requires_body: d.requires_body,
     };
     Ok((prepared, record))
 }

@@ -125,6 +125,12 @@ fn guide_ships(row: &Scenario, option: &ServiceOptionType) -> bool {
     }
 }
 
+/// mpi-3d-secure.en.txt, "Code List for each Scenario" (every row, card and option; "*1.
+/// Response code is "failure" (failure) when it is "GExx", and it is "success" (success)
+/// when it is "G0xx""), "Redirect receive parameters" ("The following parameters are POST
+/// during redirect": RequestId, OrderId), "Search Process Result Reference Method" and
+/// "PUSH Notification" ("Authorization Basic Connect the Server Key to the end of the
+/// Request Body, and Sha-256 hashed string"; the hex writing is the project's reading).
 #[tokio::test]
 async fn every_scenario_row_under_both_options() {
     let sandbox = common::start().await;
@@ -337,6 +343,8 @@ async fn start_and_complete(
     )
 }
 
+/// mpi-3d-secure.en.txt, "PUSH Notification": "Notification more than once, it may be sent
+/// in the same push_id." The retry schedule is the sandbox's.
 #[tokio::test]
 async fn a_refused_push_is_redelivered_with_the_same_push_id() {
     let sandbox = common::start().await; // 4 attempts, 10–40 ms apart

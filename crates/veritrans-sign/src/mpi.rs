@@ -4,7 +4,9 @@
 //! Authorization: Basic {lowercase_hex(SHA-256(raw body ‖ server key))}
 //! ```
 //!
-//! "Basic" here is only a label: the value is a digest, not Base64 credentials.
+//! "Basic" here is only a label: the value is a digest, not Base64 credentials. The
+//! guide says "Connect the Server Key to the end of the Request Body, and Sha-256 hashed
+//! string" without naming how the digest is written: hex is this crate's reading.
 
 use crate::error::Error;
 use crate::hash::{self, SHA256_LEN};

@@ -730,6 +730,20 @@ pub const CONSTRAINTS: &[crate::validate::FieldConstraint] = &[
     },
     crate::validate::FieldConstraint {
         schema: "PushData",
+        field: "card_mstatus",
+        min_length: None,
+        max_length: Some(8),
+        charset: Some(crate::validate::Charset::Alnum),
+    },
+    crate::validate::FieldConstraint {
+        schema: "PushData",
+        field: "mpi_mstatus",
+        min_length: None,
+        max_length: Some(32),
+        charset: Some(crate::validate::Charset::Alnum),
+    },
+    crate::validate::FieldConstraint {
+        schema: "PushData",
         field: "order_id",
         min_length: None,
         max_length: Some(100),

@@ -104,7 +104,10 @@ pub struct PushData {
 
 /**POSTed as JSON to `push_uri`, asynchronously. Header
 `Authorization: Basic <lowercase hex SHA-256(request body ‖ server key)>`
-(not HTTP Basic authentication). The browser may reach
+(not HTTP Basic authentication). The guide says "Connect the Server
+Key to the end of the Request Body, and Sha-256 hashed string"; that
+the string is hex (lowercase sent, either case accepted) is this
+project's reading, since the guide names no encoding. The browser may reach
 `redirection_uri` before the push arrives, and the same `push_id` may
 be delivered more than once.
 */

@@ -257,7 +257,8 @@ fn respond(
                         format!("jpayment-kickback-{gid}"),
                         format!("{url}{separator}{query}"),
                     )
-                    .method(Method::GET);
+                    .method(Method::GET)
+                    .requires_body();
                     match app.deliver(delivery) {
                         Ok(id) => summary["kickback"] = json!(id),
                         Err(e) => summary["kickback_error"] = json!(e.to_string()),

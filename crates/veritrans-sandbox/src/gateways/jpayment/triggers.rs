@@ -7,14 +7,16 @@
 //! `ErrorCode::Unknown`, which is exactly how an undocumented code arrives from the real
 //! gateway. Every code is listed in the crate README.
 
+use jpayment_proto::ErrorCode;
+
 /// `ER003` (guide): the request is not from the shop's registered server. The sandbox
-/// answers it to a request whose `aid` is not the configured one: the source-IP check
-/// is per shop, so a shop ID the caller is not registered for fails it.
-pub(super) const SOURCE_IP: &str = "ER003";
+/// answers it to a request whose `aid` is not the configured one (its own reading: the
+/// source-IP check is per shop, so a shop ID the caller is not registered for fails it).
+pub(super) const SOURCE_IP: &str = ErrorCode::SOURCE_IP;
 /// `ER010` (public): busy.
-pub(super) const BUSY: &str = "ER010";
+pub(super) const BUSY: &str = ErrorCode::BUSY;
 /// `ER999` (public): maintenance.
-pub(super) const MAINTENANCE: &str = "ER999";
+pub(super) const MAINTENANCE: &str = ErrorCode::MAINTENANCE;
 
 /// Sandbox code: the request breaks the guide's table (a required parameter missing, a
 /// value in the wrong format, a rule such as "e-mail or phone" broken).
@@ -126,7 +128,6 @@ mod tests {
 
     #[test]
     fn documented_codes_are_jpayment_protos() {
-        use jpayment_proto::ErrorCode;
         assert_eq!(ErrorCode::parse(SOURCE_IP), ErrorCode::SourceIp);
         assert_eq!(ErrorCode::parse(BUSY), ErrorCode::Busy);
         assert_eq!(ErrorCode::parse(MAINTENANCE), ErrorCode::Maintenance);
