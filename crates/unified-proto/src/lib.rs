@@ -31,6 +31,7 @@ pub mod generated {
 mod money;
 pub mod notify;
 mod requests;
+mod resend;
 mod token;
 mod typed;
 pub mod validate;
@@ -38,7 +39,7 @@ pub mod validate;
 #[cfg(feature = "client")]
 pub mod client;
 
-pub use errors::{Error, Refusal};
+pub use errors::{Error, NextStep, Refusal};
 #[cfg(feature = "v1_1_1_rc")]
 pub use generated::v1_1_1_rc;
 pub use generated::v1_1_3;
