@@ -435,3 +435,69 @@ async fn the_clock_cannot_be_moved_past_its_limit() {
     assert_eq!(now["offsetMs"], 0);
     sb.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn request_headers_bearer_token_and_key_format() {
+    // unified-api-1.1.3.en.txt, "Request Header": "Authorization Mandatory ... Bearer
+    // {token}"; "X-VT-Idempotency-KeyOptionalSingle byte alphanumeric characters and
+    // symbols, 100 bytes or less ... *For symbols, a hyphen (-) and an underscore (_) can
+    // be used." Result codes from "About transaction Result": UA-REQ-008 "Authentication
+    // error" (401), UA-REQ-001 "Invalid message" (400).
+    let sb = common::start().await;
+    let raw = reqwest::Client::builder().no_proxy().build().unwrap();
+    let send = |token: Option<&str>, key: Option<String>, payment_id: &str| {
+        let body = serde_json::to_vec(&pay(payment_id, 1000)).unwrap();
+        let mut r = raw
+            .post(format!("{}/fep/pay", sb.base_url()))
+            .header("Content-Type", "application/json")
+            .body(body);
+        if let Some(t) = token {
+            r = r.header("Authorization", format!("Bearer {t}"));
+        }
+        if let Some(k) = key {
+            r = r.header("X-VT-Idempotency-Key", k);
+        }
+        async move {
+            let a = r.send().await.unwrap();
+            let status = a.status().as_u16();
+            let v: serde_json::Value = a.json().await.unwrap_or_default();
+            (status, v["result"]["resultCode"].as_str().unwrap_or("").to_string())
+        }
+    };
+    let token = Some(Credentials::DEFAULT_UNIFIED_TOKEN);
+    assert_eq!(send(None, None, "hdr-1").await, (401, "UA-REQ-008".into()));
+    assert_eq!(send(Some("not-the-token"), None, "hdr-1").await, (401, "UA-REQ-008".into()));
+    // Optional: no key is fine.
+    assert_eq!(send(token, None, "hdr-1").await, (200, "UA-000-001".into()));
+    let longest = format!("A-_{}", "9".repeat(97));
+    assert_eq!(send(token, Some(longest.clone()), "hdr-2").await, (200, "UA-000-001".into()));
+    let too_long = format!("{longest}0");
+    assert_eq!(send(token, Some(too_long), "hdr-3").await, (400, "UA-REQ-001".into()));
+    assert_eq!(send(token, Some("a.b".into()), "hdr-3").await, (400, "UA-REQ-001".into()));
+    sb.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn results_carry_the_tables_codes_an_english_message_and_a_jst_time() {
+    // "About transaction Result": "502 UA-PRV-001 Provider error ... retry_request"; "The
+    // message in the API response is provided with the result code description in
+    // English." "About Date and Time": "The date and time used by the VeriTrans4G Unified
+    // API are set to "JST (Japan Standard Time) (GMT+9)" unless otherwise specified."
+    let sb = common::start().await;
+    let err = once(&sb).send(&pay("res-1", 1008)).await.unwrap_err();
+    let refusal = err.refusal().unwrap();
+    assert_eq!(refusal.http_status, 502);
+    assert_eq!(refusal.status, Some(Status::Failure));
+    assert_eq!(refusal.action_code, Some(ActionCode::RetryRequest));
+    assert_eq!(refusal.message.as_deref(), Some("Provider error"));
+
+    let paid = once(&sb).send(&pay("res-2", 1000)).await.unwrap();
+    let when = paid.body.transaction.unwrap().transaction_datetime.unwrap();
+    let format = time::macros::format_description!("[year][month][day][hour][minute][second]");
+    let jst = time::PrimitiveDateTime::parse(&when, format)
+        .unwrap()
+        .assume_offset(time::macros::offset!(+9));
+    let drift = (time::OffsetDateTime::now_utc() - jst).abs();
+    assert!(drift < time::Duration::minutes(1), "{when} is not JST now");
+    sb.shutdown().await.unwrap();
+}
