@@ -200,12 +200,18 @@ async fn lost_answers_are_resent_with_the_same_idempotency_key_and_charged_once(
     inspect
         .add_fault(FaultRule::new("/fep/pay", FaultAction::DropResponse).method("POST"))
         .unwrap();
-    let resending = unified_client(&sandbox, RetryPolicy {
-        max_attempts: 2,
-        base_delay: std::time::Duration::from_millis(10),
-        max_delay: std::time::Duration::from_millis(50),
-    });
-    let answer = resending.send_with(&request, options.clone()).await.unwrap();
+    let resending = unified_client(
+        &sandbox,
+        RetryPolicy {
+            max_attempts: 2,
+            base_delay: std::time::Duration::from_millis(10),
+            max_delay: std::time::Duration::from_millis(50),
+        },
+    );
+    let answer = resending
+        .send_with(&request, options.clone())
+        .await
+        .unwrap();
     assert!(answer.is_success(), "{:?}", answer.result_code);
     assert_eq!(pays(), 1, "charged twice");
 

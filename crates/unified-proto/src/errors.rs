@@ -95,9 +95,10 @@ pub struct Refusal {
     pub message: Option<String>,
     /// The whole JSON body when there was one.
     pub body: Option<serde_json::Value>,
-    /// The `X-VT-Idempotency-Key` every attempt carried.
+    /// The `X-VT-Idempotency-Key` of the last attempt (the same on every
+    /// attempt except for `getTransactionResult`, see `Response::idempotency_key`).
     pub idempotency_key: String,
-    /// How many times the client sent the request (same key each time).
+    /// How many times the client sent the request.
     pub attempts: u32,
 }
 

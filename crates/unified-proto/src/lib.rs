@@ -79,7 +79,10 @@ pub struct Response<T> {
     pub status: Option<Status>,
     /// `result.actionCode`.
     pub action_code: Option<ActionCode>,
-    /// The `X-VT-Idempotency-Key` the request carried on every attempt.
+    /// The `X-VT-Idempotency-Key` of the answered attempt: the same on every
+    /// attempt, except for the read-only `getTransactionResult`, which the
+    /// client asks again under a new key after an arrived `retry_request`
+    /// answer (see the `client` module's "Retries").
     pub idempotency_key: String,
 }
 

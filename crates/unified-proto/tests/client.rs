@@ -210,7 +210,10 @@ async fn in_process_is_resent_with_the_same_key_and_body() {
     let answer = client.send(&capture()).await.unwrap();
     let seen = script.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 3);
-    assert!(seen.iter().all(|s| s.idempotency_key == answer.idempotency_key));
+    assert!(
+        seen.iter()
+            .all(|s| s.idempotency_key == answer.idempotency_key)
+    );
     assert!(seen.iter().all(|s| s.body == seen[0].body));
 }
 
@@ -222,9 +225,13 @@ async fn lost_answers_are_resent_with_the_same_key_until_max_attempts() {
     // (a proxy's 502/503/504) is a lost answer, resent with the same key.
     let html = Reply {
         content_type: "text/html",
-        ..reply(503, "<html><body><h1>503 Service Unavailable</h1></body></html>")
+        ..reply(
+            503,
+            "<html><body><h1>503 Service Unavailable</h1></body></html>",
+        )
     };
-    let (client, script) = server(vec![reply(502, ""), html, reply(504, ""), reply(200, "{}")]).await;
+    let (client, script) =
+        server(vec![reply(502, ""), html, reply(504, ""), reply(200, "{}")]).await;
     let err = client.send(&capture()).await.unwrap_err();
     let keys = keys(&script);
     assert_eq!(keys.len(), 3, "bounded by max_attempts");
@@ -247,10 +254,15 @@ async fn retry_after_is_honoured_and_a_longer_one_than_max_delay_ends_the_resend
         max_delay: Duration::from_secs(2),
         ..QUICK
     };
-    let (client, script) = server_with(vec![wait, reply(200, fixture("pay_response.json"))], policy).await;
+    let (client, script) =
+        server_with(vec![wait, reply(200, fixture("pay_response.json"))], policy).await;
     let started = std::time::Instant::now();
     client.send(&capture()).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(keys(&script).len(), 2);
 
     let long = Reply {
@@ -404,7 +416,10 @@ async fn a_timeout_is_resent_with_the_same_key_and_body() {
     let answer = client.send(&capture()).await.unwrap();
     let seen = script.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 2);
-    assert!(seen.iter().all(|s| s.idempotency_key == answer.idempotency_key));
+    assert!(
+        seen.iter()
+            .all(|s| s.idempotency_key == answer.idempotency_key)
+    );
     assert_eq!(seen[0].body, seen[1].body);
 
     // When every attempt times out, the error carries the key for a later resend.

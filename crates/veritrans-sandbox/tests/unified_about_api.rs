@@ -62,7 +62,11 @@ fn pay(payment_id: &str, amount: u64) -> PayRequest {
     )
 }
 
-fn capture(payment_id: Option<&str>, fep_order_id: Option<&str>, amount: Option<u64>) -> CaptureRequest {
+fn capture(
+    payment_id: Option<&str>,
+    fep_order_id: Option<&str>,
+    amount: Option<u64>,
+) -> CaptureRequest {
     CaptureRequest {
         order: CaptureOrder {
             payment_id: payment_id.map(Into::into),
@@ -140,7 +144,11 @@ async fn approve(redirect_url: &str) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let chosen = browser.get(format!("{redirect_url}/pay")).send().await.unwrap();
+    let chosen = browser
+        .get(format!("{redirect_url}/pay"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(chosen.status(), 303);
 }
 
@@ -157,7 +165,12 @@ fn effects(sb: &RunningSandbox, kind: &str, payment_id: &str) -> Vec<String> {
         .transactions()
         .into_iter()
         .filter(|t| t.kind == kind && t.summary["paymentId"] == payment_id)
-        .map(|t| t.summary["resultCode"].as_str().unwrap_or_default().to_string())
+        .map(|t| {
+            t.summary["resultCode"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
         .collect()
 }
 
@@ -166,7 +179,9 @@ fn effects(sb: &RunningSandbox, kind: &str, payment_id: &str) -> Vec<String> {
 fn count_requests(sb: &RunningSandbox, command: &str) -> impl Fn() -> u32 + use<> {
     let fault = sb
         .inspect()
-        .add_fault(FaultRule::new(format!("/fep/{command}"), FaultAction::Delay { ms: 0 }).count(1000))
+        .add_fault(
+            FaultRule::new(format!("/fep/{command}"), FaultAction::Delay { ms: 0 }).count(1000),
+        )
         .unwrap();
     let inspect = sb.inspect();
     move || {
@@ -207,7 +222,10 @@ async fn a_lost_answer_is_resent_by_the_client_with_the_same_key_and_applied_onc
     inspect
         .add_fault(FaultRule::new("/fep/capture", outage))
         .unwrap();
-    let captured = client.send(&capture(Some("lost-1"), None, None)).await.unwrap();
+    let captured = client
+        .send(&capture(Some("lost-1"), None, None))
+        .await
+        .unwrap();
     assert!(captured.is_success(), "{:?}", captured.result_code);
     assert_eq!(effects(&sb, "capture", "lost-1"), ["UA-000-001"]);
 
@@ -216,7 +234,10 @@ async fn a_lost_answer_is_resent_by_the_client_with_the_same_key_and_applied_onc
         .add_fault(FaultRule::new("/fep/cancel", FaultAction::DropResponse).count(2))
         .unwrap();
     let cancelled = client.send(&cancel("lost-1", 1000)).await.unwrap();
-    assert_eq!(cancelled.body.order.unwrap().amount.as_deref(), Some("9000"));
+    assert_eq!(
+        cancelled.body.order.unwrap().amount.as_deref(),
+        Some("9000")
+    );
     assert_eq!(effects(&sb, "cancel", "lost-1"), ["UA-000-001"]);
     sb.shutdown().await.unwrap();
 }
@@ -274,13 +295,18 @@ async fn a_charge_is_never_applied_twice_whatever_the_client_meets() {
         status: 502,
         retry_after: None,
     };
-    inspect.add_fault(FaultRule::new("/fep/charge", outage)).unwrap();
+    inspect
+        .add_fault(FaultRule::new("/fep/charge", outage))
+        .unwrap();
     let charged = client.send(&charge("sub-1", "chg-1", 1000)).await.unwrap();
     assert!(charged.is_success(), "{:?}", charged.result_code);
 
     // PayPay on-demand payment, amount ending in 3: UA-PRV-001 (the Testing table).
     let requests = count_requests(&sb, "charge");
-    let failed = client.send(&charge("sub-1", "chg-2", 1003)).await.unwrap_err();
+    let failed = client
+        .send(&charge("sub-1", "chg-2", 1003))
+        .await
+        .unwrap_err();
     assert_eq!(failed.next_step(), Some(NextStep::NewKeyAfterCheck));
     assert_eq!(requests(), 1);
 
@@ -302,16 +328,28 @@ async fn the_sandbox_replays_a_stored_failure_for_the_same_key_payment_id_or_fep
 
     // PayPay capture, amount ending in 1: UA-PRV-001 (the Testing table).
     let first = client
-        .send_with(&capture(Some("rep-1"), None, Some(10_001)), keyed("rep-key"))
+        .send_with(
+            &capture(Some("rep-1"), None, Some(10_001)),
+            keyed("rep-key"),
+        )
         .await
         .unwrap_err();
-    assert_eq!(first.refusal().unwrap().result_code, Some(ResultCode::UaPrv001));
+    assert_eq!(
+        first.refusal().unwrap().result_code,
+        Some(ResultCode::UaPrv001)
+    );
     // The same request naming its order by fepOrderId: the stored failure, not a new run.
     let by_fep = client
-        .send_with(&capture(None, Some(&fep_order_id), Some(10_001)), keyed("rep-key"))
+        .send_with(
+            &capture(None, Some(&fep_order_id), Some(10_001)),
+            keyed("rep-key"),
+        )
         .await
         .unwrap_err();
-    assert_eq!(by_fep.refusal().unwrap().body, first.refusal().unwrap().body);
+    assert_eq!(
+        by_fep.refusal().unwrap().body,
+        first.refusal().unwrap().body
+    );
     assert_eq!(effects(&sb, "capture", "rep-1"), ["UA-PRV-001"]);
 
     // A replay still checks the format: a broken request is refused as such.
@@ -461,19 +499,34 @@ async fn request_headers_bearer_token_and_key_format() {
             let a = r.send().await.unwrap();
             let status = a.status().as_u16();
             let v: serde_json::Value = a.json().await.unwrap_or_default();
-            (status, v["result"]["resultCode"].as_str().unwrap_or("").to_string())
+            (
+                status,
+                v["result"]["resultCode"].as_str().unwrap_or("").to_string(),
+            )
         }
     };
     let token = Some(Credentials::DEFAULT_UNIFIED_TOKEN);
     assert_eq!(send(None, None, "hdr-1").await, (401, "UA-REQ-008".into()));
-    assert_eq!(send(Some("not-the-token"), None, "hdr-1").await, (401, "UA-REQ-008".into()));
+    assert_eq!(
+        send(Some("not-the-token"), None, "hdr-1").await,
+        (401, "UA-REQ-008".into())
+    );
     // Optional: no key is fine.
     assert_eq!(send(token, None, "hdr-1").await, (200, "UA-000-001".into()));
     let longest = format!("A-_{}", "9".repeat(97));
-    assert_eq!(send(token, Some(longest.clone()), "hdr-2").await, (200, "UA-000-001".into()));
+    assert_eq!(
+        send(token, Some(longest.clone()), "hdr-2").await,
+        (200, "UA-000-001".into())
+    );
     let too_long = format!("{longest}0");
-    assert_eq!(send(token, Some(too_long), "hdr-3").await, (400, "UA-REQ-001".into()));
-    assert_eq!(send(token, Some("a.b".into()), "hdr-3").await, (400, "UA-REQ-001".into()));
+    assert_eq!(
+        send(token, Some(too_long), "hdr-3").await,
+        (400, "UA-REQ-001".into())
+    );
+    assert_eq!(
+        send(token, Some("a.b".into()), "hdr-3").await,
+        (400, "UA-REQ-001".into())
+    );
     sb.shutdown().await.unwrap();
 }
 
