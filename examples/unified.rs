@@ -62,7 +62,8 @@ async fn run() -> Result<(), Box<dyn Error>> {
     );
     let mut request = paypay(&payment_id, 1000);
     // The client validates, sends with a fresh X-VT-Idempotency-Key, and
-    // retries by itself only what the guide says to retry, with that same key.
+    // resends by itself, with that same key, a request whose answer was lost;
+    // an answer that arrived is yours to act on (`Error::next_step`).
     let paid = client.send(&request).await?;
     let code = paid
         .result_code

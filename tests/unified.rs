@@ -179,6 +179,8 @@ async fn lost_answers_are_resent_with_the_same_idempotency_key_and_charged_once(
         panic!("the outage did not reach the merchant");
     };
     assert_eq!(refused.http_status, 503);
+    // A status without the gateway's body: the answer was lost, resend with the key.
+    assert_eq!(refused.next_step(), NextStep::ResendSameKey);
     assert_eq!(pays(), 0);
 
     // The gateway applies the payment, and the answer is lost on the way.
@@ -192,6 +194,26 @@ async fn lost_answers_are_resent_with_the_same_idempotency_key_and_charged_once(
     };
     assert_eq!(idempotency_key, "e2e-docomo-1-attempt");
     assert_eq!(pays(), 1, "the lost answer's payment was applied");
+
+    // A client that resends (the default) does this by itself: a second lost answer
+    // is resent with the same key and gets the original answer, still one payment.
+    inspect
+        .add_fault(FaultRule::new("/fep/pay", FaultAction::DropResponse).method("POST"))
+        .unwrap();
+    let resending = unified_client(
+        &sandbox,
+        RetryPolicy {
+            max_attempts: 2,
+            base_delay: std::time::Duration::from_millis(10),
+            max_delay: std::time::Duration::from_millis(50),
+        },
+    );
+    let answer = resending
+        .send_with(&request, options.clone())
+        .await
+        .unwrap();
+    assert!(answer.is_success(), "{:?}", answer.result_code);
+    assert_eq!(pays(), 1, "charged twice");
 
     // Sent again with the key the error carried: the original answer, once.
     let again = SendOptions::default().idempotency_key(idempotency_key);

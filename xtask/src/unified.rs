@@ -863,8 +863,9 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
             pub fn is_success(&self) -> bool { matches!(self, Self::Success) }
             /// Wait, then check the order status.
             pub fn is_pending(&self) -> bool { matches!(self, #(Self::#pending_actions)|*) }
-            /// `retry_request`: the only action after which the client resends the
-            /// same request (same idempotency key).
+            /// `retry_request` ("wait for a while and then attempt the payment
+            /// again"). What a new attempt means, and which key it needs, is the
+            /// `client` module's rule: see its "Retries" docs.
             pub fn should_retry(&self) -> bool { matches!(self, Self::RetryRequest) }
         }
     });

@@ -6,20 +6,59 @@
 //! - **Authentication**: `Authorization: Bearer {token}` ([`UnifiedToken`]).
 //! - **Idempotency**: every logical request gets one `X-VT-Idempotency-Key`
 //!   (UUIDv4, or the caller's via [`SendOptions::idempotency_key`]) before
-//!   the first attempt; every retry reuses it, so the gateway answers a
-//!   repeated request with the first result instead of processing it again.
-//! - **Retries**: only when the answer's `actionCode` is `retry_request`
-//!   (UA-REQ-005, UA-PRV-001, UA-LMT-001, UA-SYS-003, UA-SYS-004), with
-//!   capped, jittered exponential backoff. Nothing else is retried — not
-//!   transport errors, not a bare 5xx — because the guide documents no
-//!   other retry; a [`Error::Transport`] carries the key so the caller can
-//!   resend deliberately and get the original answer.
+//!   the first attempt, and every resend of that request carries it.
 //! - **Timeouts**: per attempt (default 30 s) and for connecting (10 s).
+//!
+//! # Retries
+//!
+//! The guide, "About Idempotency": a request repeated with the same key, API
+//! and paymentId within 24 hours "returns the result from the previous
+//! request without actual processing"; the feature "is intended to allow
+//! merchants to reacquire responses they failed to receive"; and "if the
+//! initial request did not reach the FEP server, it is treated as a new
+//! request". So a resend with the same key is safe whether or not the first
+//! one arrived, and useless once an answer did arrive. The client therefore:
+//!
+//! 1. **Resends by itself, with the same key and the same body**, when the
+//!    answer was lost: a transport error (connection refused, reset or
+//!    closed, timeout, a body that could not be read) or an HTTP 5xx, 408 or
+//!    429 without the gateway's JSON body (a proxy's page, a bare status).
+//! 2. **Resends by itself, with the same key**, after `UA-REQ-005` (in
+//!    process): the first request is still being processed, and the same key
+//!    later returns its answer.
+//! 3. **Never resends an answer that arrived** with another
+//!    `actionCode=retry_request` code (`UA-PRV-001` provider error,
+//!    `UA-SYS-003` internal and `UA-SYS-004` external communication error,
+//!    `UA-LMT-001` too many concurrent connections) with the same key: that
+//!    answer was stored and would only be replayed. A new attempt needs a new
+//!    key, and a new key can be a second charge if the first attempt moved
+//!    money after all. The client makes that new-key attempt by itself only
+//!    for the read-only `getTransactionResult`; for every other command
+//!    (pay, subscribe, updateOrder, capture, cancel, charge, terminate) it
+//!    returns [`Error::GatewayRefused`] whose [`Refusal::next_step`] is
+//!    [`NextStep::NewKeyAfterCheck`]: wait, check the order, then send again
+//!    with a new key. Which of these codes left the order untouched the guide
+//!    does not say, so the client never guesses it (the project's reading).
+//!
+//! Attempts are bounded by [`RetryPolicy::max_attempts`] (first included);
+//! between them the client waits a capped, jittered exponential backoff, or
+//! the answer's `Retry-After` (delta-seconds) when present. A `Retry-After`
+//! longer than [`RetryPolicy::max_delay`] ends the resends and returns the
+//! error, so one call never blocks longer than its policy says. When the
+//! attempts run out, the error's [`Error::next_step`] is
+//! [`NextStep::ResendSameKey`] and it carries the key for a later resend.
+//!
+//! The client never sends one request under two keys except the read-only
+//! `getTransactionResult`, so within the guide's 24-hour key validity it
+//! cannot apply a money-moving command twice.
 
 use std::time::Duration;
 
 use crate::validate::{self, Context, Mode};
-use crate::{Command, Error, Refusal, Response, UnifiedToken, result_fields};
+use crate::{
+    Command, Error, GetTransactionResultRequest, NextStep, Refusal, Response, UnifiedToken,
+    result_fields,
+};
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,14 +95,16 @@ impl Environment {
     }
 }
 
-/// How often and how patiently to retry `retry_request` answers.
+/// How often and how patiently the client resends one logical request (see
+/// the [module docs](self) for *which* answers it resends, and with which
+/// key; that part is fixed so that nothing can be charged twice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in total, the first included (1 = never retry).
+    /// Attempts in total, the first included (1 = never resend).
     pub max_attempts: u32,
-    /// Backoff before the first retry.
+    /// Backoff before the first resend.
     pub base_delay: Duration,
-    /// Upper bound of any one backoff.
+    /// Upper bound of any one wait, backoff or `Retry-After`.
     pub max_delay: Duration,
 }
 
@@ -78,7 +119,8 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// Never retry.
+    /// Never resend: every lost answer is returned at once as an error that
+    /// carries the key (for tests and tools that show each attempt).
     pub fn none() -> Self {
         Self {
             max_attempts: 1,
@@ -145,7 +187,7 @@ impl ClientBuilder {
         self.connect_timeout = timeout;
         self
     }
-    /// Retry policy for `retry_request` answers.
+    /// How often and how patiently to resend (default [`RetryPolicy::default`]).
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
@@ -259,41 +301,79 @@ impl Client {
         };
         let body = validate::body_of(request)?;
         let url = format!("{}{}", self.base_url, C::PATH);
+        // Only the read-only command may be tried under a second key.
+        let read_only = C::NAME == GetTransactionResultRequest::NAME;
+        let mut key = key;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let answer = self
-                .http
-                .post(&url)
-                .header(http::header::CONTENT_TYPE, "application/json")
-                .header(
-                    http::header::AUTHORIZATION,
-                    format!("Bearer {}", self.token.expose_secret()),
-                )
-                .header("X-VT-Idempotency-Key", &key)
-                .body(body.clone())
-                .send()
-                .await
-                .map_err(|e| transport(C::NAME, &key, e))?;
-            let status = answer.status().as_u16();
-            let bytes = answer
-                .bytes()
-                .await
-                .map_err(|e| transport(C::NAME, &key, e))?;
-            let outcome = interpret::<C>(status, &bytes, &key);
-            let retryable = match &outcome {
-                Ok(r) => r.action_code.as_ref().is_some_and(|a| a.should_retry()),
-                Err(Error::GatewayRefused(r)) => {
-                    r.action_code.as_ref().is_some_and(|a| a.should_retry())
-                }
-                Err(_) => false,
+            let (outcome, retry_after) = self.attempt::<C>(&url, &key, &body, attempt).await;
+            let next = match &outcome {
+                Ok(_) => None,
+                Err(Error::Transport { .. }) => Some(NextStep::ResendSameKey),
+                Err(Error::GatewayRefused(r)) => match r.next_step() {
+                    NextStep::NewKeyAfterCheck if read_only => Some(NextStep::NewKeyAfterCheck),
+                    NextStep::ResendSameKey => Some(NextStep::ResendSameKey),
+                    _ => None,
+                },
+                Err(_) => None,
             };
-            if retryable && attempt < self.retry.max_attempts {
-                tokio::time::sleep(self.retry.delay(attempt - 1)).await;
-                continue;
+            let Some(next) = next else { return outcome };
+            if attempt >= self.retry.max_attempts {
+                return outcome;
             }
-            return outcome;
+            let wait = match retry_after {
+                Some(wait) if wait > self.retry.max_delay => return outcome,
+                Some(wait) => wait,
+                None => self.retry.delay(attempt - 1),
+            };
+            tokio::time::sleep(wait).await;
+            if next == NextStep::NewKeyAfterCheck {
+                key = uuid::Uuid::new_v4().to_string();
+            }
         }
+    }
+
+    /// One attempt: the typed outcome and the answer's `Retry-After`, if any.
+    async fn attempt<C: Command>(
+        &self,
+        url: &str,
+        key: &str,
+        body: &[u8],
+        attempt: u32,
+    ) -> (Result<Response<C::Response>, Error>, Option<Duration>) {
+        let sent = self
+            .http
+            .post(url)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header(
+                http::header::AUTHORIZATION,
+                format!("Bearer {}", self.token.expose_secret()),
+            )
+            .header("X-VT-Idempotency-Key", key)
+            .body(body.to_vec())
+            .send()
+            .await;
+        let answer = match sent {
+            Ok(answer) => answer,
+            Err(e) => return (Err(transport(C::NAME, key, e)), None),
+        };
+        let status = answer.status().as_u16();
+        let retry_after = answer
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let bytes = match answer.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) => return (Err(transport(C::NAME, key, e)), None),
+        };
+        let mut outcome = interpret::<C>(status, &bytes, key);
+        if let Err(Error::GatewayRefused(r)) = &mut outcome {
+            r.attempts = attempt;
+        }
+        (outcome, retry_after)
     }
 }
 
@@ -369,6 +449,8 @@ pub fn interpret<C: Command>(
                 action_code: None,
                 message: None,
                 body: None,
+                idempotency_key: idempotency_key.to_string(),
+                attempts: 1,
             }))
         });
     };
@@ -382,6 +464,8 @@ pub fn interpret<C: Command>(
             action_code,
             message,
             body: Some(raw),
+            idempotency_key: idempotency_key.to_string(),
+            attempts: 1,
         })));
     }
     let body = crate::errors::from_value(&format!("{} response", C::NAME), raw.clone())?;

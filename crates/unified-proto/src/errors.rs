@@ -8,7 +8,11 @@ use crate::{ActionCode, ResultCode, Status};
 /// (`Transport`), the gateway answered with a refusal (`GatewayRefused`), the
 /// answer could not be read (`MalformedResponse`), or a notification was not
 /// authentic (`Signature`, `InvalidNotification`).
+///
+/// [`Error::next_step`] says what the caller may still do after a
+/// `Transport` or `GatewayRefused` error (see [`NextStep`]).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Caught before sending; nothing went over the wire.
     #[error("invalid {command} request: {}", join(violations))]
@@ -18,9 +22,12 @@ pub enum Error {
         /// Every broken rule, with its wire path.
         violations: Vec<Violation>,
     },
-    /// Timeout, connection or TLS failure. The request may have reached the
-    /// gateway: resend with the same `idempotency_key` to get its answer
-    /// without a second charge.
+    /// Timeout, connection or TLS failure on the last attempt: the answer
+    /// was lost, and the client already resent the request with the same
+    /// key as often as its `RetryPolicy` allows. The request may have reached
+    /// the gateway: resend later with the same `idempotency_key` (within
+    /// 24 h) to get its answer without a second charge
+    /// ([`NextStep::ResendSameKey`]).
     #[error("{command}: transport error ({kind}); idempotency key {idempotency_key}")]
     Transport {
         /// The command.
@@ -70,8 +77,9 @@ pub enum Error {
 
 /// What the gateway said when it refused a request. The codes are `None`
 /// when it sent only an HTTP status (empty body, HTML error page, 404 page
-/// not found).
+/// not found). [`Refusal::next_step`] says what the caller may do next.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Refusal {
     /// The command.
     pub command: &'static str,
@@ -87,6 +95,63 @@ pub struct Refusal {
     pub message: Option<String>,
     /// The whole JSON body when there was one.
     pub body: Option<serde_json::Value>,
+    /// The `X-VT-Idempotency-Key` of the last attempt (the same on every
+    /// attempt except for `getTransactionResult`, see `Response::idempotency_key`).
+    pub idempotency_key: String,
+    /// How many times the client sent the request.
+    pub attempts: u32,
+}
+
+/// What a caller may do after a refusal or a transport error. The client
+/// has already done what it does by itself (see the `client` module); this
+/// is what is left to the caller.
+///
+/// The guide ("About Idempotency"): a request repeated with the same
+/// `X-VT-Idempotency-Key`, API and paymentId within 24 hours "returns the
+/// result from the previous request without actual processing"; the feature
+/// is "to allow merchants to reacquire responses they failed to receive".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NextStep {
+    /// The answer was lost (transport error, or an HTTP status without the
+    /// gateway's JSON body), or the first request is still in process
+    /// (`UA-REQ-005`), and the client's attempts ran out. Resend the same
+    /// request with the same `idempotency_key` (within 24 hours) to get the
+    /// original answer; never a new key before that answer is known, or a
+    /// request that did arrive may be applied twice.
+    ResendSameKey,
+    /// The gateway processed the request and answered with
+    /// `actionCode=retry_request` (`UA-PRV-001`, `UA-SYS-003`, `UA-SYS-004`,
+    /// `UA-LMT-001`). That answer is stored under the key, so resending the
+    /// same key only replays it. The guide's action: "Please wait for a
+    /// while and then attempt the payment again. If the error persists,
+    /// contact Technical Support." A new attempt needs a **new** key
+    /// (`SendOptions::default()` makes one); for a command that moves money,
+    /// first check the order (`getTransactionResult` with the answer's
+    /// `fepReferenceId`, or MAP) — that check is this crate's advice, not the
+    /// guide's words. For pay and charge the same `paymentId` may be sent
+    /// again after a failure (the guide's Payment Life Cycle: "it is possible
+    /// to retry with the same paymentId not only in the case of a payment
+    /// failure but also in the event of a charge failure").
+    NewKeyAfterCheck,
+    /// The answer is final for this request: resending it, with any key,
+    /// does not help. Act on its `actionCode` (fix the request, check the
+    /// merchant settings or the order status, offer another payment, …).
+    FollowActionCode,
+}
+
+impl Refusal {
+    /// What the caller may do next, from the answer's codes.
+    pub fn next_step(&self) -> NextStep {
+        if self.result_code.is_none() && crate::resend::is_lost(self.http_status) {
+            return NextStep::ResendSameKey;
+        }
+        match crate::resend::kind_of(self.result_code.as_ref(), self.action_code.as_ref()) {
+            crate::resend::Kind::InProcess => NextStep::ResendSameKey,
+            crate::resend::Kind::Stored => NextStep::NewKeyAfterCheck,
+            crate::resend::Kind::Final => NextStep::FollowActionCode,
+        }
+    }
 }
 
 impl std::fmt::Display for Refusal {
@@ -125,6 +190,18 @@ impl Error {
         match self {
             Self::InvalidRequest { violations, .. } => violations,
             _ => &[],
+        }
+    }
+
+    /// What the caller may do next after a `Transport` error
+    /// ([`NextStep::ResendSameKey`]) or a `GatewayRefused` one
+    /// ([`Refusal::next_step`]); `None` for the others, which no resend
+    /// fixes.
+    pub fn next_step(&self) -> Option<NextStep> {
+        match self {
+            Self::Transport { .. } => Some(NextStep::ResendSameKey),
+            Self::GatewayRefused(r) => Some(r.next_step()),
+            _ => None,
         }
     }
 

@@ -31,6 +31,7 @@ pub mod generated {
 mod money;
 pub mod notify;
 mod requests;
+mod resend;
 mod token;
 mod typed;
 pub mod validate;
@@ -38,7 +39,7 @@ pub mod validate;
 #[cfg(feature = "client")]
 pub mod client;
 
-pub use errors::{Error, Refusal};
+pub use errors::{Error, NextStep, Refusal};
 #[cfg(feature = "v1_1_1_rc")]
 pub use generated::v1_1_1_rc;
 pub use generated::v1_1_3;
@@ -78,7 +79,10 @@ pub struct Response<T> {
     pub status: Option<Status>,
     /// `result.actionCode`.
     pub action_code: Option<ActionCode>,
-    /// The `X-VT-Idempotency-Key` the request carried on every attempt.
+    /// The `X-VT-Idempotency-Key` of the answered attempt: the same on every
+    /// attempt, except for the read-only `getTransactionResult`, which the
+    /// client asks again under a new key after an arrived `retry_request`
+    /// answer (see the `client` module's "Retries").
     pub idempotency_key: String,
 }
 

@@ -34,6 +34,7 @@ struct Reply {
     content_type: &'static str,
     body: String,
     delay: Duration,
+    retry_after: Option<&'static str>,
 }
 
 fn reply(status: u16, body: impl Into<String>) -> Reply {
@@ -42,6 +43,7 @@ fn reply(status: u16, body: impl Into<String>) -> Reply {
         content_type: "application/json",
         body: body.into(),
         delay: Duration::ZERO,
+        retry_after: None,
     }
 }
 
@@ -76,12 +78,25 @@ async fn handle(
     tokio::time::sleep(r.delay).await;
     (
         StatusCode::from_u16(r.status).unwrap(),
-        [("content-type", r.content_type)],
+        [
+            ("content-type", r.content_type),
+            ("retry-after", r.retry_after.unwrap_or("")),
+        ],
         r.body,
     )
 }
 
+const QUICK: RetryPolicy = RetryPolicy {
+    max_attempts: 3,
+    base_delay: Duration::from_millis(5),
+    max_delay: Duration::from_millis(20),
+};
+
 async fn server(replies: Vec<Reply>) -> (Client, Script) {
+    server_with(replies, QUICK).await
+}
+
+async fn server_with(replies: Vec<Reply>, policy: RetryPolicy) -> (Client, Script) {
     let script = Script::default();
     script.replies.lock().unwrap().extend(replies);
     let app = Router::new()
@@ -98,11 +113,7 @@ async fn server(replies: Vec<Reply>) -> (Client, Script) {
         UnifiedToken::new("test-token"),
     )
     .timeout(Duration::from_millis(500))
-    .retry(RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-    })
+    .retry(policy)
     .build()
     .unwrap();
     (client, script)
@@ -155,11 +166,44 @@ async fn pay_sends_bearer_json_and_a_uuid_key_and_parses_the_answer() {
     insta::assert_debug_snapshot!(answer.body);
 }
 
+const PRV_001: &str = r#"{"result":{"status":"failure","actionCode":"retry_request","resultCode":"UA-PRV-001","message":"Provider error"}}"#;
+const REQ_005: &str = r#"{"result":{"status":"failure","actionCode":"retry_request","resultCode":"UA-REQ-005","message":"In process"}}"#;
+
+fn keys(script: &Script) -> Vec<String> {
+    let seen = script.seen.lock().unwrap();
+    seen.iter().map(|s| s.idempotency_key.clone()).collect()
+}
+
 #[tokio::test]
-async fn retry_request_is_retried_with_the_same_key() {
+async fn arrived_retry_request_answers_are_not_resent_and_the_caller_is_told_to_use_a_new_key() {
+    // unified-api-1.1.3.en.txt, "About Idempotency": "If the request is determined to
+    // be the same as a past request, the result from the previous request is returned
+    // without actual processing." An arrived UA-PRV-001 / UA-LMT-001 resent with the same
+    // key only replays it; a new key could charge twice, so the caller decides.
+    for body in [PRV_001, RETRY_BODY] {
+        let (client, script) = server(vec![
+            reply(if body == PRV_001 { 502 } else { 429 }, body),
+            reply(200, fixture("pay_response.json")),
+        ])
+        .await;
+        let err = client.send(&capture()).await.unwrap_err();
+        assert_eq!(keys(&script).len(), 1, "resent: {body}");
+        assert_eq!(err.next_step(), Some(NextStep::NewKeyAfterCheck));
+        let refusal = err.refusal().unwrap();
+        assert_eq!(refusal.attempts, 1);
+        assert_eq!(refusal.idempotency_key, keys(&script)[0]);
+        assert!(refusal.action_code.as_ref().unwrap().should_retry());
+    }
+}
+
+#[tokio::test]
+async fn in_process_is_resent_with_the_same_key_and_body() {
+    // "About Idempotency": "If the Idempotency-Key is the same, the original response is
+    // sent." UA-REQ-005 "In process" (retry_request): the first request has not finished,
+    // so the same key, after a wait, gets its answer.
     let (client, script) = server(vec![
-        reply(429, RETRY_BODY),
-        reply(502, r#"{"result":{"status":"failure","actionCode":"retry_request","resultCode":"UA-PRV-001"}}"#),
+        reply(406, REQ_005),
+        reply(406, REQ_005),
         reply(200, fixture("pay_response.json")),
     ])
     .await;
@@ -174,24 +218,87 @@ async fn retry_request_is_retried_with_the_same_key() {
 }
 
 #[tokio::test]
-async fn retries_stop_at_max_attempts() {
-    let (client, script) = server(vec![
-        reply(429, RETRY_BODY),
-        reply(429, RETRY_BODY),
-        reply(429, RETRY_BODY),
-        reply(200, fixture("pay_response.json")),
-    ])
-    .await;
+async fn lost_answers_are_resent_with_the_same_key_until_max_attempts() {
+    // "About Idempotency": "This feature is intended to allow merchants to reacquire
+    // responses they failed to receive." and "If the initial request did not reach the
+    // FEP server, it is treated as a new request": a status without the gateway's body
+    // (a proxy's 502/503/504) is a lost answer, resent with the same key.
+    let html = Reply {
+        content_type: "text/html",
+        ..reply(
+            503,
+            "<html><body><h1>503 Service Unavailable</h1></body></html>",
+        )
+    };
+    let (client, script) =
+        server(vec![reply(502, ""), html, reply(504, ""), reply(200, "{}")]).await;
     let err = client.send(&capture()).await.unwrap_err();
-    assert_eq!(script.seen.lock().unwrap().len(), 3);
+    let keys = keys(&script);
+    assert_eq!(keys.len(), 3, "bounded by max_attempts");
+    assert!(keys.iter().all(|k| *k == keys[0]));
+    assert_eq!(err.next_step(), Some(NextStep::ResendSameKey));
     let refusal = err.refusal().unwrap();
-    assert_eq!(refusal.http_status, 429);
-    assert_eq!(refusal.result_code, Some(ResultCode::UaLmt001));
-    assert!(refusal.action_code.as_ref().unwrap().should_retry());
+    assert_eq!((refusal.http_status, refusal.attempts), (504, 3));
+    assert_eq!(refusal.idempotency_key, keys[0]);
 }
 
 #[tokio::test]
-async fn other_refusals_are_not_retried() {
+async fn retry_after_is_honoured_and_a_longer_one_than_max_delay_ends_the_resends() {
+    // "About Idempotency": "they can execute the request again with the same parameters,
+    // including the Idempotency-Key." Retry-After is the server's wait (RFC 9110 10.2.3).
+    let wait = Reply {
+        retry_after: Some("1"),
+        ..reply(503, "")
+    };
+    let policy = RetryPolicy {
+        max_delay: Duration::from_secs(2),
+        ..QUICK
+    };
+    let (client, script) =
+        server_with(vec![wait, reply(200, fixture("pay_response.json"))], policy).await;
+    let started = std::time::Instant::now();
+    client.send(&capture()).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(keys(&script).len(), 2);
+
+    let long = Reply {
+        retry_after: Some("120"),
+        ..reply(503, "")
+    };
+    let (client, script) = server(vec![long, reply(200, "{}")]).await;
+    let err = client.send(&capture()).await.unwrap_err();
+    assert_eq!(keys(&script).len(), 1, "waited past max_delay");
+    assert_eq!(err.next_step(), Some(NextStep::ResendSameKey));
+}
+
+#[tokio::test]
+async fn get_transaction_result_is_asked_again_with_a_new_key() {
+    // "About Idempotency": the same key returns "the result from the previous request";
+    // getTransactionResult changes nothing, so after an arrived retry_request answer the
+    // client asks again itself, with a new key (the project's reading).
+    let (client, script) = server(vec![
+        reply(500, r#"{"result":{"status":"error","actionCode":"retry_request","resultCode":"UA-SYS-003"}}"#),
+        reply(200, fixture("transaction_result.json")),
+    ])
+    .await;
+    let request = GetTransactionResultRequest {
+        transaction: TransactionResultQuery {
+            fep_reference_id: "X02".into(),
+        },
+    };
+    let answer = client.send(&request).await.unwrap();
+    let keys = keys(&script);
+    assert_eq!(keys.len(), 2);
+    assert_ne!(keys[0], keys[1]);
+    assert_eq!(answer.idempotency_key, keys[1]);
+}
+
+#[tokio::test]
+async fn other_refusals_are_not_resent() {
     let (client, script) = server(vec![
         reply(
             409,
@@ -202,6 +309,7 @@ async fn other_refusals_are_not_retried() {
     .await;
     let err = client.send(&pay()).await.unwrap_err();
     assert_eq!(script.seen.lock().unwrap().len(), 1);
+    assert_eq!(err.next_step(), Some(NextStep::FollowActionCode));
     insta::assert_snapshot!(err.to_string(), @"pay refused: HTTP 409, resultCode UA-REQ-003, status failure, actionCode confirm_request: Order duplication");
 }
 
@@ -212,15 +320,17 @@ async fn html_5xx_empty_bodies_and_bare_statuses_are_typed_errors() {
         content_type: "text/html",
         body: "<html><body><h1>503 Service Unavailable</h1></body></html>".into(),
         delay: Duration::ZERO,
+        retry_after: None,
     };
-    let (client, script) = server(vec![html, reply(500, ""), reply(404, "")]).await;
+    let policy = RetryPolicy::none();
+    let (client, script) = server_with(vec![html, reply(500, ""), reply(404, "")], policy).await;
     let mut messages = Vec::new();
     for _ in 0..3 {
         let err = client.send(&capture()).await.unwrap_err();
         assert_eq!(err.refusal().unwrap().result_code, None);
         messages.push(err.to_string());
     }
-    assert_eq!(script.seen.lock().unwrap().len(), 3, "none retried");
+    assert_eq!(script.seen.lock().unwrap().len(), 3, "none resent");
     insta::assert_snapshot!(messages.join("\n"), @r"
     capture refused: HTTP 503, resultCode -, status -, actionCode -
     capture refused: HTTP 500, resultCode -, status -, actionCode -
@@ -294,12 +404,26 @@ async fn invalid_requests_are_never_sent() {
 }
 
 #[tokio::test]
-async fn timeouts_are_transport_errors_carrying_the_key_for_a_deliberate_resend() {
-    let slow = Reply {
+async fn a_timeout_is_resent_with_the_same_key_and_body() {
+    // "About Idempotency": "For example, if a merchant fails to receive a response to a
+    // Capture request, they can execute the request again with the same parameters,
+    // including the Idempotency-Key."
+    let slow = || Reply {
         delay: Duration::from_secs(2),
         ..reply(200, fixture("pay_response.json"))
     };
-    let (client, script) = server(vec![slow, reply(200, fixture("pay_response.json"))]).await;
+    let (client, script) = server(vec![slow(), reply(200, fixture("pay_response.json"))]).await;
+    let answer = client.send(&capture()).await.unwrap();
+    let seen = script.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter()
+            .all(|s| s.idempotency_key == answer.idempotency_key)
+    );
+    assert_eq!(seen[0].body, seen[1].body);
+
+    // When every attempt times out, the error carries the key for a later resend.
+    let (client, script) = server(vec![slow(), slow(), slow(), reply(200, "{}")]).await;
     let err = client.send(&capture()).await.unwrap_err();
     let Error::Transport {
         kind,
@@ -310,6 +434,7 @@ async fn timeouts_are_transport_errors_carrying_the_key_for_a_deliberate_resend(
         panic!("{err}")
     };
     assert_eq!(*kind, "timeout");
+    assert_eq!(err.next_step(), Some(NextStep::ResendSameKey));
     let again = client
         .send_with(
             &capture(),
@@ -318,9 +443,9 @@ async fn timeouts_are_transport_errors_carrying_the_key_for_a_deliberate_resend(
         .await
         .unwrap();
     assert_eq!(&again.idempotency_key, idempotency_key);
-    let seen = script.seen.lock().unwrap().clone();
-    assert_eq!(seen.len(), 2);
-    assert_eq!(seen[0].idempotency_key, seen[1].idempotency_key);
+    let keys = keys(&script);
+    assert_eq!(keys.len(), 4);
+    assert!(keys.iter().all(|k| k == idempotency_key));
 }
 
 #[tokio::test]

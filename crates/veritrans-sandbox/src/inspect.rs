@@ -11,6 +11,8 @@
 //! | `POST /_sandbox/faults` with a [`FaultRule`] as JSON | `201 Fault`, or `400` naming the field |
 //! | `DELETE /_sandbox/faults` | `204`, every rule removed |
 //! | `DELETE /_sandbox/faults/{id}` | `204`, or `404` |
+//! | `GET /_sandbox/clock` | `200 {"offsetMs": n}`: how far the sandbox's clock is ahead of real time |
+//! | `POST /_sandbox/clock/advance` with `{"seconds": n}` | `200 {"offsetMs": n}`, or `400` past [`MAX_CLOCK_OFFSET`](crate::MAX_CLOCK_OFFSET) |
 //!
 //! Errors use the [`ApiError`] JSON shape.
 
@@ -24,6 +26,7 @@ use axum::{Json, Router};
 use http::StatusCode;
 use serde_json::json;
 
+use crate::clock::ClockError;
 use crate::delivery::{DeliveryError, DeliveryRecord};
 use crate::error::ApiError;
 use crate::faults::{Fault, FaultError, FaultId, FaultRule};
@@ -101,6 +104,12 @@ impl Inspector {
     pub fn clear_faults(&self) {
         self.state.faults().clear();
     }
+
+    /// Moves the sandbox's clock forward (e.g. past the Unified API's 24-hour
+    /// idempotency window); returns how far it is now ahead of real time.
+    pub fn advance_clock(&self, by: Duration) -> Result<Duration, ClockError> {
+        self.state.clock().advance(by)
+    }
 }
 
 /// The `/_sandbox/` routes.
@@ -116,6 +125,35 @@ pub(crate) fn routes() -> Router<AppState> {
             get(faults).post(add_fault).delete(clear_faults),
         )
         .route("/_sandbox/faults/{id}", delete(remove_fault))
+        .route("/_sandbox/clock", get(clock))
+        .route("/_sandbox/clock/advance", post(advance_clock))
+}
+
+async fn clock(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(json!({"offsetMs": millis(state.clock().offset())}))
+}
+
+/// The body of `POST /_sandbox/clock/advance`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    seconds: u64,
+}
+
+async fn advance_clock(
+    State(state): State<AppState>,
+    body: Result<Json<Advance>, JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Json(Advance { seconds }) = body?;
+    let offset = state
+        .clock()
+        .advance(Duration::from_secs(seconds))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok(Json(json!({"offsetMs": millis(offset)})))
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 async fn health() -> Json<serde_json::Value> {

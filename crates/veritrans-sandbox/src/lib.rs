@@ -59,6 +59,7 @@
 #![forbid(unsafe_code)]
 
 mod app;
+mod clock;
 mod credentials;
 mod delivery;
 mod error;
@@ -71,6 +72,7 @@ mod server;
 mod state;
 
 pub use app::DEFAULT_BODY_LIMIT;
+pub use clock::{Clock, ClockError, MAX_CLOCK_OFFSET};
 pub use credentials::{Credentials, Secret};
 pub use delivery::{
     AttemptOutcome, Delivery, DeliveryAttempt, DeliveryError, DeliveryLog, DeliveryRecord,

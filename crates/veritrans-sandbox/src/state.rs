@@ -3,6 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
+use crate::clock::Clock;
 use crate::credentials::Credentials;
 use crate::delivery::{Delivery, DeliveryEngine, DeliveryError, DeliveryLog};
 use crate::faults::FaultTable;
@@ -41,6 +42,7 @@ struct Inner {
     transactions: TransactionLog,
     deliveries: DeliveryEngine,
     faults: FaultTable,
+    clock: Clock,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
                 transactions: TransactionLog::default(),
                 deliveries,
                 faults,
+                clock: Clock::default(),
             }),
         }
     }
@@ -113,6 +116,12 @@ impl AppState {
 
     pub(crate) fn engine(&self) -> &DeliveryEngine {
         &self.inner.deliveries
+    }
+
+    /// The sandbox's clock: real time plus what tests advanced it by. Time-bound rules
+    /// (the Unified API's 24-hour idempotency keys) read it.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
     }
 
     pub(crate) fn faults(&self) -> &FaultTable {

@@ -188,6 +188,7 @@ fn unified_kind(e: &unified_proto::Error) -> ErrorKind {
         // A notification missing what verification needs cannot be trusted either.
         E::Signature { .. } | E::InvalidNotification { .. } => ErrorKind::Unverified,
         E::Config(_) => ErrorKind::Config,
+        _ => ErrorKind::Other,
     }
 }
 

@@ -83,9 +83,13 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
         },
         UnifiedToken::new(credentials.unified_token.expose_secret()),
     )
-    // Retries of `retry_request` answers are the client's; the tour shows a
-    // simulated provider failure as the merchant first sees it.
-    .retry(RetryPolicy::none())
+    // The client resends a lost answer by itself, with the same idempotency
+    // key; an answer that arrived (even a provider failure) it hands over.
+    .retry(RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(500),
+    })
     // The merchant server's webhook URL is on 127.0.0.1, like the sandbox.
     .allow_local_push_url()
     .timeout(Duration::from_secs(5))

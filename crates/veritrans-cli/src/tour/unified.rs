@@ -446,6 +446,14 @@ async fn provider_failure(tour: &mut Tour, ctx: &Ctx) {
         check(code.as_deref() == Some("UA-PRV-001"), || {
             refused.to_string()
         })?;
+        // The answer arrived and is stored under its key: resending that key would
+        // only replay it, so the client hands it over with its advice.
+        check(refused.attempts == 1, || {
+            format!("resent {} times", refused.attempts)
+        })?;
+        check(refused.next_step() == NextStep::NewKeyAfterCheck, || {
+            format!("next step {:?}", refused.next_step())
+        })?;
         let v = refused
             .body
             .as_ref()
@@ -460,7 +468,7 @@ async fn provider_failure(tour: &mut Tour, ctx: &Ctx) {
         done(
             (),
             format!(
-                "HTTP {}, UA-PRV-001, vResultCode {v}, actionCode {action}",
+                "HTTP {}, UA-PRV-001, vResultCode {v}, actionCode {action}; not resent: a new attempt needs a new key",
                 refused.http_status
             ),
         )

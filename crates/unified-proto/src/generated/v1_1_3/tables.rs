@@ -1423,8 +1423,9 @@ impl ActionCode {
         )
     }
 
-    /// `retry_request`: the only action after which the client resends the
-    /// same request (same idempotency key).
+    /// `retry_request` ("wait for a while and then attempt the payment
+    /// again"). What a new attempt means, and which key it needs, is the
+    /// `client` module's rule: see its "Retries" docs.
     pub fn should_retry(&self) -> bool {
         matches!(self, Self::RetryRequest)
     }

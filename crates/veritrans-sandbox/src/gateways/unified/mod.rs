@@ -8,6 +8,7 @@
 //! statuses and action codes come from its generated `RESULT_CODES`; redirects and
 //! webhooks are signed with `veritrans-sign`.
 
+mod idempotency;
 mod orders;
 mod sim;
 

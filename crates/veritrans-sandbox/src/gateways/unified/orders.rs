@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode, header};
@@ -20,14 +20,13 @@ use unified_proto::{
 use veritrans_sign::unified as sign;
 
 use super::PROVIDER_PREFIX;
+use super::idempotency::{Records, RequestId};
 use super::sim::{Cell, Outcome, RedirectTo, Simulation};
 use crate::delivery::Delivery;
 use crate::gateways::html::escape;
 use crate::log::Gateway;
 use crate::state::AppState;
 
-/// How long an `X-VT-Idempotency-Key` is remembered (the guide: 24 hours).
-const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 /// The webhook ID header (`unified-proto` reads it under this name).
 const WEBHOOK_ID_HEADER: &str = "X-VT-webhook-id";
 const SUCCESS: &str = "UA-000-001";
@@ -124,18 +123,12 @@ struct Txn {
     payload: WebhookPayload,
 }
 
-#[derive(Debug)]
-struct Stored {
-    at: Instant,
-    answer: Answer,
-}
-
 #[derive(Debug, Default)]
 struct Inner {
     orders: HashMap<String, Order>,
     fep_orders: HashMap<String, String>,
     txns: HashMap<String, Txn>,
-    idempotency: HashMap<(String, String, String), Stored>,
+    idempotency: Records,
     seq: u64,
 }
 
@@ -267,14 +260,16 @@ impl Store {
             "charge" => run!(ChargeRequest, charge),
             "terminate" => run!(TerminateRequest, terminate),
             _ => match parse::<GetTransactionResultRequest>(&value, &ctx) {
-                Ok(request) => self.get_transaction_result(&request),
+                Ok(request) => self.idempotent(app, command, key, &value, |inner| {
+                    (Self::get_transaction_result(inner, &request), vec![])
+                }),
                 Err(message) => failure("UA-REQ-001", None, message),
             },
         }
     }
 
     /// Runs `effect` unless the same key + command + paymentId answered within 24 h, in
-    /// which case the stored answer is returned and nothing happens.
+    /// which case the stored answer is returned and nothing happens (`idempotency.rs`).
     fn idempotent(
         &self,
         app: &AppState,
@@ -283,31 +278,18 @@ impl Store {
         body: &Value,
         effect: impl FnOnce(&mut Inner) -> (Answer, Vec<Delivery>),
     ) -> Answer {
-        let s = |p: &str| body.pointer(p).and_then(Value::as_str);
-        let order_ref = s("/order/paymentId")
-            .or(s("/order/fepOrderId"))
-            .unwrap_or_default()
-            .to_string();
         let (answer, deliveries) = {
             let mut inner = self.lock();
-            let id = key.map(|k| (k, command.to_string(), order_ref));
-            if let Some(id) = &id {
-                inner
-                    .idempotency
-                    .retain(|_, s| s.at.elapsed() < IDEMPOTENCY_WINDOW);
-                if let Some(stored) = inner.idempotency.get(id) {
-                    return stored.answer.clone();
-                }
+            let now = app.clock().now();
+            let id = RequestId::of(key.as_deref(), command, body, |f| {
+                inner.fep_orders.get(f).cloned()
+            });
+            if let Some(replayed) = id.as_ref().and_then(|id| inner.idempotency.replay(id, now)) {
+                return replayed;
             }
             let (answer, deliveries) = effect(&mut inner);
             if let Some(id) = id {
-                inner.idempotency.insert(
-                    id,
-                    Stored {
-                        at: Instant::now(),
-                        answer: answer.clone(),
-                    },
-                );
+                inner.idempotency.store(id, answer.clone(), now);
             }
             (answer, deliveries)
         };
@@ -907,8 +889,7 @@ impl Store {
         });
     }
 
-    fn get_transaction_result(&self, req: &GetTransactionResultRequest) -> Answer {
-        let inner = self.lock();
+    fn get_transaction_result(inner: &Inner, req: &GetTransactionResultRequest) -> Answer {
         let Some(txn) = inner.txns.get(&req.transaction.fep_reference_id) else {
             return failure(
                 "UA-REQ-900",
