@@ -1276,3 +1276,46 @@ async fn paypay_user_paying_charge_sends_the_pending_then_the_final_webhook() {
     assert_eq!(codes, ["UA-U00-001", "UA-000-001"]);
     sb.shutdown().await.unwrap();
 }
+
+/// unified-api-1.1.3.en.txt, "Webhook", transaction.merchantRequestKey1/2: "Contents set
+/// at the time of request. *If not set at the time of request, it will not be returned."
+/// (each command's own request: Capture, Cancel, ... each take their own keys).
+#[tokio::test]
+async fn merchant_request_keys_are_the_requests_own() {
+    let sb = common::start().await;
+    let client = merchant_client(&sb);
+    let mut paid = pay(PayType::Paypay, "mk-1", 1000, None);
+    paid.transaction = Some(RequestTransaction {
+        merchant_request_key1: Some("pay-key".into()),
+        ..Default::default()
+    });
+    let url = client
+        .send(&paid)
+        .await
+        .unwrap()
+        .body
+        .control
+        .unwrap()
+        .redirect_url
+        .unwrap();
+    choose(&url, "pay").await;
+    let mut captured = capture("mk-1", None);
+    captured.transaction = Some(RequestTransaction {
+        merchant_request_key1: Some("capture-key".into()),
+        ..Default::default()
+    });
+    let answer = client.send(&captured).await.unwrap();
+    assert_eq!(
+        answer.raw["transaction"]["merchantRequestKey1"],
+        "capture-key"
+    );
+    let answer = client.send(&cancel("mk-1", Some(100))).await.unwrap();
+    assert!(
+        answer.raw["transaction"]
+            .get("merchantRequestKey1")
+            .is_none(),
+        "{}",
+        answer.raw
+    );
+    sb.shutdown().await.unwrap();
+}

@@ -13,10 +13,10 @@ use serde_json::{Value, json};
 use time::{OffsetDateTime, UtcOffset};
 use unified_proto::validate::{self, Context, Mode, Rule};
 use unified_proto::{
-    CancelRequest, CaptureRequest, ChargeRequest, Command, GetTransactionResultRequest, PayRequest,
-    RESULT_CODES, ResponseControl, ResponseOrder, ResponseTransaction, ResultCode, ResultInfo,
-    SubscribeRequest, TerminateRequest, TransactionCommand, UpdateOrderRequest, WebhookPayload,
-    Yen,
+    CancelRequest, CaptureRequest, ChargeRequest, Command, ForceMode, GetTransactionResultRequest,
+    PayRequest, RESULT_CODES, RequestTransaction, ResponseControl, ResponseOrder,
+    ResponseTransaction, ResultCode, ResultInfo, SubscribeRequest, TerminateRequest,
+    TransactionCommand, UpdateOrderRequest, WebhookPayload, Yen,
 };
 use veritrans_sign::unified as sign;
 
@@ -555,6 +555,7 @@ impl Store {
                     "capture"
                 };
                 Ok(Decision {
+                    keys: request_keys(req.transaction.as_ref()),
                     cell: store.sim_cell(&order.pay_type, column, amount, None),
                     amount: Some(amount),
                     effect: move |o: &mut Order| {
@@ -578,7 +579,7 @@ impl Store {
             .as_ref()
             .and_then(|c| c.protocol.as_ref())
             .and_then(|p| p.force_mode)
-            .is_some_and(|m| m.to_string() == "refund");
+            .is_some_and(|m| m == ForceMode::Refund);
         self.follow_up(
             app,
             inner,
@@ -635,6 +636,9 @@ impl Store {
                     _ => "cancel",
                 };
                 Ok(Decision {
+                    keys: req.transaction.as_ref().map_or((None, None), |t| {
+                        (t.merchant_request_key1.clone(), t.merchant_request_key2.clone())
+                    }),
                     cell: store.sim_cell(&order.pay_type, column, amount, None),
                     // "*If not set at the time of cancellation request by forceMode=refund,
                     // the amount will not be returned."
@@ -690,6 +694,7 @@ impl Store {
                 };
                 let trigger = new_amount.unwrap_or(order.amount);
                 Ok(Decision {
+                    keys: request_keys(req.transaction.as_ref()),
                     cell: store.sim_cell(&order.pay_type, column, trigger, None),
                     // "amount set at the time of request, balance amount when not set".
                     amount: Some(new_amount.unwrap_or(order.balance())),
@@ -725,6 +730,7 @@ impl Store {
                     return Err(state_error("terminate", order));
                 }
                 Ok(Decision {
+                    keys: request_keys(req.transaction.as_ref()),
                     cell: None,
                     // The guide lists no order.amount for a cancellation of contract.
                     amount: None,
@@ -767,7 +773,10 @@ impl Store {
             (decision.effect)(&mut order);
         }
         let reference = format!("X{}", inner.next_id());
-        let (status, payload) = response(&order, &command, &reference, &cell, decision.amount);
+        let (status, mut payload) = response(&order, &command, &reference, &cell, decision.amount);
+        if let Some(t) = payload.transaction.as_mut() {
+            (t.merchant_request_key1, t.merchant_request_key2) = decision.keys;
+        }
         app.record(
             Gateway::Unified,
             command.as_str(),
@@ -1183,6 +1192,9 @@ impl Store {
 struct Decision<F> {
     cell: Option<Cell>,
     amount: Option<u64>,
+    /// `merchantRequestKey1/2` of this request: "Contents set at the time of request.
+    /// *If not set at the time of request, it will not be returned."
+    keys: (Option<String>, Option<String>),
     effect: F,
 }
 
@@ -1198,6 +1210,17 @@ struct OpenOrder<'a> {
     push_url: Option<String>,
     keys: (Option<String>, Option<String>),
     cell: Cell,
+}
+
+/// The merchant request keys of a request's `transaction` block.
+fn request_keys(t: Option<&RequestTransaction>) -> (Option<String>, Option<String>) {
+    t.map(|t| {
+        (
+            t.merchant_request_key1.clone(),
+            t.merchant_request_key2.clone(),
+        )
+    })
+    .unwrap_or_default()
 }
 
 /// `Authorization: Bearer {token}`, compared in constant time.
