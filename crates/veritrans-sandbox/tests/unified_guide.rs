@@ -934,6 +934,9 @@ async fn open(client: &Client, pt: &str, sub: bool, id: &str) -> (String, String
     )
 }
 
+/// A dummy-page choice: its id, where the browser goes, getTransactionResult's cell.
+type Choice = (&'static str, Goes, &'static str);
+
 /// Where the browser goes after a choice on the dummy page.
 #[derive(Debug, PartialEq)]
 enum Goes {
@@ -964,7 +967,7 @@ async fn every_dummy_page_outcome_the_guide_lists_is_reachable() {
     let sb = common::start().await;
     let client = merchant_client(&sb);
     let (ok, cst1, cst2) = ("UA-000-001", "UA-CST-001", "UA-CST-002");
-    let merpay: &[(&str, Goes, &str)] = &[
+    let merpay: &[Choice] = &[
         ("pay", Merchant(SUCCESS_URL, ok), "UA-000-001 K001"),
         (
             "deemed-success",
@@ -981,7 +984,7 @@ async fn every_dummy_page_outcome_the_guide_lists_is_reachable() {
         ("cancel-redirect-error", Stays, "UA-000-001 K001"),
         ("deny", Merchant(CANCEL_URL, cst1), "UA-CST-001 KGU1"),
     ];
-    let table: &[(&str, bool, &[(&str, Goes, &str)])] = &[
+    let table: &[(&str, bool, &[Choice])] = &[
         (
             "paypay",
             false,

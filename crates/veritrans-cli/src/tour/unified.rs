@@ -316,7 +316,10 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
         check(refunded_amount.as_deref() == Some("300"), || {
             format!("order.amount {refunded_amount:?}, expected the 300 refunded")
         })?;
-        done((), "cancel with amount 300: 300 yen refunded, 700 yen still captured")
+        done(
+            (),
+            "cancel with amount 300: 300 yen refunded, 700 yen still captured",
+        )
     })
     .await;
 }
