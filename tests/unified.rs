@@ -143,7 +143,9 @@ async fn merpay_payment_from_approval_to_refund() {
         transaction: None,
     };
     let partly = client.send_with(&refund(400), merpay()).await.unwrap();
-    assert_eq!(partly.body.order.unwrap().amount.as_deref(), Some("600"));
+    // order.amount is the amount processed: the guide's Webhook section, "Amount to be
+    // processed (amount set at the time of request, balance amount when not set)".
+    assert_eq!(partly.body.order.unwrap().amount.as_deref(), Some("400"));
     // No more can be refunded than is left.
     let Err(Error::GatewayRefused(too_much)) = client.send_with(&refund(700), merpay()).await
     else {

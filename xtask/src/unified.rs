@@ -870,6 +870,21 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         }
     });
 
+    // `transaction.command` of answers, webhooks and getTransactionResult: the guide's
+    // own values (`update_order`), which differ from the request paths (`updateOrder`).
+    let tx_commands: Vec<(String, String)> = strings(spec.pointer("/x-webhook/commands"))
+        .into_iter()
+        .map(|c| (c, "a value of `transaction.command`".to_string()))
+        .collect();
+    if tx_commands.is_empty() {
+        bail!("x-webhook.commands lists no command");
+    }
+    tokens.extend(code_enum(
+        "TransactionCommand",
+        "`transaction.command` of an answer, webhook or getTransactionResult (the guide's Webhook section).",
+        &tx_commands,
+    ));
+
     openapi::format(tokens)
 }
 

@@ -246,8 +246,9 @@ async fn paypay_pay_redirect_webhook_result_capture_partial_cancel() {
     assert_eq!(captured.body.order.unwrap().amount.as_deref(), Some("1000"));
     let again = refusal(client.send(&capture("order-1", None)).await.unwrap_err());
     assert_eq!(again.result_code.unwrap().as_str(), "UA-REQ-007");
+    // order.amount: "amount set at the time of request, balance amount when not set".
     let part = client.send(&cancel("order-1", Some(300))).await.unwrap();
-    assert_eq!(part.body.order.unwrap().amount.as_deref(), Some("700"));
+    assert_eq!(part.body.order.unwrap().amount.as_deref(), Some("300"));
     let too_much = refusal(
         client
             .send(&cancel("order-1", Some(800)))
@@ -259,7 +260,7 @@ async fn paypay_pay_redirect_webhook_result_capture_partial_cancel() {
         (502, "UA-PRV-004")
     );
     let rest = client.send(&cancel("order-1", None)).await.unwrap();
-    assert_eq!(rest.body.order.unwrap().amount.as_deref(), Some("0"));
+    assert_eq!(rest.body.order.unwrap().amount.as_deref(), Some("700"));
     let after = refusal(client.send(&cancel("order-1", None)).await.unwrap_err());
     assert_eq!(after.result_code.unwrap().as_str(), "UA-REQ-007");
     sb.shutdown().await.unwrap();
@@ -495,9 +496,6 @@ async fn paypay_subscription_recovery_charge_then_terminate() {
         .await
         .unwrap();
     assert_eq!(settled.attempts.len(), 2);
-    let hook = merchant.received().pop().unwrap();
-    let hook = Webhook::verify_and_parse(&hook.headers, &hook.body, &keys).unwrap();
-    assert!(hook.result_code.unwrap().is_success());
     let mut result = transaction_result(&client, &reference).await.unwrap();
     for _ in 0..50 {
         if result.is_success() {
@@ -507,6 +505,10 @@ async fn paypay_subscription_recovery_charge_then_terminate() {
         result = transaction_result(&client, &reference).await.unwrap();
     }
     assert!(result.is_success());
+    // The UA-U00-001 webhook first, then the additional one with UA-000-001.
+    let hook = merchant.received().pop().unwrap();
+    let hook = Webhook::verify_and_parse(&hook.headers, &hook.body, &keys).unwrap();
+    assert!(hook.result_code.unwrap().is_success());
 
     // not_recovery (the default) → UA-CST-001 / 1G02.
     let e = refusal(
@@ -589,7 +591,9 @@ async fn idempotent_retry_after_a_dropped_answer_applies_once() {
         bodies.push(t.await.unwrap());
     }
     assert!(bodies.windows(2).all(|w| w[0] == w[1]));
-    assert_eq!(bodies[0]["order"]["amount"], "9900");
+    // order.amount is the requested amount (the guide's Webhook section: "amount set at
+    // the time of request, balance amount when not set").
+    assert_eq!(bodies[0]["order"]["amount"], "100");
     assert_eq!(captures("cancel"), 1);
     // The same key for another paymentId, or another command, is a new request.
     let other = client
@@ -599,7 +603,8 @@ async fn idempotent_retry_after_a_dropped_answer_applies_once() {
         )
         .await
         .unwrap();
-    assert_eq!(other.body.order.unwrap().amount.as_deref(), Some("9800"));
+    assert_eq!(other.body.order.unwrap().amount.as_deref(), Some("100"));
+    assert_eq!(captures("cancel"), 2);
     sb.shutdown().await.unwrap();
 }
 

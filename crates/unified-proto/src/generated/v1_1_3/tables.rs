@@ -1430,3 +1430,95 @@ impl ActionCode {
         matches!(self, Self::RetryRequest)
     }
 }
+
+///`transaction.command` of an answer, webhook or getTransactionResult (the guide's Webhook section).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TransactionCommand {
+    ///`pay`: a value of `transaction.command`
+    Pay,
+    ///`subscribe`: a value of `transaction.command`
+    Subscribe,
+    ///`update_order`: a value of `transaction.command`
+    UpdateOrder,
+    ///`capture`: a value of `transaction.command`
+    Capture,
+    ///`cancel`: a value of `transaction.command`
+    Cancel,
+    ///`charge`: a value of `transaction.command`
+    Charge,
+    ///`terminate`: a value of `transaction.command`
+    Terminate,
+    ///`deregistration`: a value of `transaction.command`
+    Deregistration,
+    /// A value this spec version does not list; kept verbatim.
+    Unknown(String),
+}
+
+impl TransactionCommand {
+    /// Every value this spec version lists.
+    pub const KNOWN: &'static [&'static str] = &[
+        "pay",
+        "subscribe",
+        "update_order",
+        "capture",
+        "cancel",
+        "charge",
+        "terminate",
+        "deregistration",
+    ];
+    /// Parses a wire value; unlisted values become `Unknown`.
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "pay" => Self::Pay,
+            "subscribe" => Self::Subscribe,
+            "update_order" => Self::UpdateOrder,
+            "capture" => Self::Capture,
+            "cancel" => Self::Cancel,
+            "charge" => Self::Charge,
+            "terminate" => Self::Terminate,
+            "deregistration" => Self::Deregistration,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pay => "pay",
+            Self::Subscribe => "subscribe",
+            Self::UpdateOrder => "update_order",
+            Self::Capture => "capture",
+            Self::Cancel => "cancel",
+            Self::Charge => "charge",
+            Self::Terminate => "terminate",
+            Self::Deregistration => "deregistration",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl ::std::fmt::Display for TransactionCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for TransactionCommand {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::parse(value))
+    }
+}
+
+impl ::serde::Serialize for TransactionCommand {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TransactionCommand {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        Ok(Self::parse(&value))
+    }
+}

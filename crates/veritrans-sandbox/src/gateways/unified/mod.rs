@@ -87,6 +87,15 @@ async fn provider_choice(
             Html(page("Redirecting", "Returning to the merchant…")),
         )
             .into_response(),
+        Ok(orders::Choice::BackToProvider(location)) => (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, location)],
+            Html(page(
+                "Redirecting",
+                "Back to the payment details confirmation page…",
+            )),
+        )
+            .into_response(),
         Ok(orders::Choice::NoRedirect(text)) => {
             Html(page("Redirect failed", &text)).into_response()
         }

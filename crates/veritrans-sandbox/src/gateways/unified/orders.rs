@@ -13,9 +13,10 @@ use serde_json::{Value, json};
 use time::{OffsetDateTime, UtcOffset};
 use unified_proto::validate::{self, Context, Mode, Rule};
 use unified_proto::{
-    CancelRequest, CaptureRequest, ChargeRequest, Command, GetTransactionResultRequest, PayRequest,
-    RESULT_CODES, ResponseControl, ResponseOrder, ResponseTransaction, ResultInfo,
-    SubscribeRequest, TerminateRequest, UpdateOrderRequest, WebhookPayload, Yen,
+    CancelRequest, CaptureRequest, ChargeRequest, Command, ForceMode, GetTransactionResultRequest,
+    PayRequest, RESULT_CODES, RequestTransaction, ResponseControl, ResponseOrder,
+    ResponseTransaction, ResultCode, ResultInfo, SubscribeRequest, TerminateRequest,
+    TransactionCommand, UpdateOrderRequest, WebhookPayload, Yen,
 };
 use veritrans_sign::unified as sign;
 
@@ -29,7 +30,6 @@ use crate::state::AppState;
 
 /// The webhook ID header (`unified-proto` reads it under this name).
 const WEBHOOK_ID_HEADER: &str = "X-VT-webhook-id";
-const SUCCESS: &str = "UA-000-001";
 
 /// One HTTP answer of the gateway.
 #[derive(Debug, Clone)]
@@ -59,6 +59,8 @@ pub(crate) enum Choice {
     Redirect(String),
     /// The simulated redirect failure: show this text.
     NoRedirect(String),
+    /// Back to the dummy provider page (this path), with no result.
+    BackToProvider(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +118,9 @@ impl Order {
 
 #[derive(Debug, Clone)]
 struct Txn {
-    command: String,
+    /// `transaction.command` as the guide writes it (`update_order`, not the path's
+    /// `updateOrder`).
+    command: TransactionCommand,
     payment_id: String,
     /// Inside the `UA-U00-001` window: getTransactionResult tells no details yet.
     pending: bool,
@@ -209,15 +213,14 @@ impl Store {
             };
         }
         if !authorised(headers, app.credentials().unified_token.expose_secret()) {
-            return failure("UA-REQ-008", None, "Authentication error: Authorization must be `Bearer {token}` with the sandbox's Unified API token".into());
+            return failure(&ResultCode::UaReq008, None, "Authentication error: Authorization must be `Bearer {token}` with the sandbox's Unified API token".into());
         }
         let key = match headers.get("X-VT-Idempotency-Key") {
             None => None,
             Some(v) => match v.to_str().ok().filter(|k| valid_key(k)) {
                 Some(k) => Some(k.to_string()),
                 None => {
-                    return failure(
-                        "UA-REQ-001",
+                    return failure(&ResultCode::UaReq001,
                         None,
                         "X-VT-Idempotency-Key: only single-byte alphanumerics, '-' and '_', at most 100 bytes".into(),
                     );
@@ -226,8 +229,14 @@ impl Store {
         };
         let value: Value = match serde_json::from_slice(body) {
             Ok(v @ Value::Object(_)) => v,
-            Ok(_) => return failure("UA-REQ-001", None, "body: must be a JSON object".into()),
-            Err(e) => return failure("UA-REQ-001", None, format!("body: not JSON ({e})")),
+            Ok(_) => {
+                return failure(
+                    &ResultCode::UaReq001,
+                    None,
+                    "body: must be a JSON object".into(),
+                );
+            }
+            Err(e) => return failure(&ResultCode::UaReq001, None, format!("body: not JSON ({e})")),
         };
         let pay_type = {
             let inner = self.lock();
@@ -247,7 +256,7 @@ impl Store {
                     Ok(request) => self.idempotent(app, command, key, &value, |inner| {
                         self.$method(app, inner, &request)
                     }),
-                    Err(message) => failure("UA-REQ-001", None, message),
+                    Err(message) => failure(&ResultCode::UaReq001, None, message),
                 }
             };
         }
@@ -263,7 +272,7 @@ impl Store {
                 Ok(request) => self.idempotent(app, command, key, &value, |inner| {
                     (Self::get_transaction_result(inner, &request), vec![])
                 }),
-                Err(message) => failure("UA-REQ-001", None, message),
+                Err(message) => failure(&ResultCode::UaReq001, None, message),
             },
         }
     }
@@ -317,11 +326,8 @@ impl Store {
             .of(pay_type)
             .and_then(|s| s.outcomes.first())
             .map(|o| o.cell.clone())
-            .filter(|c| c.result_code == SUCCESS)
-            .unwrap_or(Cell {
-                result_code: SUCCESS.into(),
-                v_result_code: None,
-            })
+            .filter(Cell::is_success)
+            .unwrap_or(Cell::of(&ResultCode::Ua000001, None))
     }
 
     fn pay(&self, app: &AppState, inner: &mut Inner, req: &PayRequest) -> (Answer, Vec<Delivery>) {
@@ -344,7 +350,7 @@ impl Store {
             app,
             inner,
             OpenOrder {
-                command: "pay",
+                command: TransactionCommand::Pay,
                 kind: Kind::Single,
                 payment_id: &req.order.payment_id,
                 pay_type,
@@ -391,7 +397,7 @@ impl Store {
             app,
             inner,
             OpenOrder {
-                command: "subscribe",
+                command: TransactionCommand::Subscribe,
                 kind: Kind::Original,
                 payment_id: &req.order.payment_id,
                 pay_type,
@@ -419,7 +425,7 @@ impl Store {
         if inner.payment_id_taken(o.payment_id) {
             return (
                 failure(
-                    "UA-REQ-003",
+                    &ResultCode::UaReq003,
                     None,
                     format!("order.paymentId: {} was already used", o.payment_id),
                 ),
@@ -428,7 +434,7 @@ impl Store {
         }
         let fep_order_id = format!("{}_{}", o.payment_id, inner.next_id());
         let reference = format!("X{}", inner.next_id());
-        let ok = o.cell.result_code == SUCCESS;
+        let ok = o.cell.is_success();
         let order = Order {
             payment_id: o.payment_id.to_string(),
             fep_order_id: fep_order_id.clone(),
@@ -449,7 +455,10 @@ impl Store {
             push_url: o.push_url,
             merchant_keys: o.keys,
         };
-        let (status, mut payload) = response(&order, o.command, &reference, &o.cell);
+        // "Amount to be processed (amount set at the time of request ...)"; the guide
+        // lists no amount for an on-demand payment request.
+        let amount = (o.kind == Kind::Single).then_some(o.amount);
+        let (status, mut payload) = response(&order, &o.command, &reference, &o.cell, amount);
         if ok {
             payload.control = Some(ResponseControl {
                 redirect_url: Some(format!("{}{PROVIDER_PREFIX}/{reference}", app.base_url())),
@@ -458,7 +467,7 @@ impl Store {
         }
         app.record(
             Gateway::Unified,
-            o.command,
+            o.command.as_str(),
             &reference,
             json!({
                 "paymentId": order.payment_id, "payType": order.pay_type,
@@ -468,7 +477,7 @@ impl Store {
         inner.txns.insert(
             reference.clone(),
             Txn {
-                command: o.command.into(),
+                command: o.command,
                 payment_id: order.payment_id.clone(),
                 pending: ok,
                 payload: payload.clone(),
@@ -491,23 +500,26 @@ impl Store {
         self.follow_up(
             app,
             inner,
-            "capture",
+            TransactionCommand::Capture,
             (
                 req.order.payment_id.as_deref(),
                 req.order.fep_order_id.as_deref(),
             ),
             push,
             |store, order| {
+                // The guide (Capture): "This can only be done once and must be within the
+                // amount specified in the payment request."
                 if order.kind == Kind::Original
                     || order.state != OrderState::Authorised
                     || order.auth_with_capture
                 {
                     return Err(state_error("capture", order));
                 }
+                // "If not specified, the full amount is captured."
                 let amount = req.order.amount.map_or(order.amount, Yen::get);
                 if amount == 0 || amount > order.amount {
                     return Err(failure(
-                        "UA-PRV-004",
+                        &ResultCode::UaPrv004,
                         None,
                         format!(
                             "order.amount: {amount} is more than the authorised {}",
@@ -524,13 +536,15 @@ impl Store {
                 } else {
                     "capture"
                 };
-                Ok((
-                    store.sim_cell(&order.pay_type, column, amount, None),
-                    move |o: &mut Order| {
+                Ok(Decision {
+                    keys: request_keys(req.transaction.as_ref()),
+                    cell: store.sim_cell(&order.pay_type, column, amount, None),
+                    amount: Some(amount),
+                    effect: move |o: &mut Order| {
                         o.captured = amount;
                         o.state = OrderState::Captured;
                     },
-                ))
+                })
             },
         )
     }
@@ -542,10 +556,16 @@ impl Store {
         req: &CancelRequest,
     ) -> (Answer, Vec<Delivery>) {
         let push = req.control.as_ref().and_then(|c| c.push_url.clone());
+        let force_refund = req
+            .control
+            .as_ref()
+            .and_then(|c| c.protocol.as_ref())
+            .and_then(|p| p.force_mode)
+            .is_some_and(|m| m == ForceMode::Refund);
         self.follow_up(
             app,
             inner,
-            "cancel",
+            TransactionCommand::Cancel,
             (
                 req.order.payment_id.as_deref(),
                 req.order.fep_order_id.as_deref(),
@@ -558,12 +578,38 @@ impl Store {
                     return Err(state_error("cancel", order));
                 }
                 let balance = order.balance();
-                let amount = req.order.amount.map_or(balance, Yen::get);
+                let requested = req.order.amount.map(Yen::get);
+                // The guide (Cancel, amount): "*d Payment can be specified only for Single
+                // Payment."
+                if requested.is_some() && order.pay_type == "docomo" && order.kind != Kind::Single
+                {
+                    return Err(failure(
+                        &ResultCode::UaReq001,
+                        None,
+                        "order.amount: d Payment takes a cancel amount only for single payments"
+                            .into(),
+                    ));
+                }
+                // "If not specified, the full amount is cancelled."
+                let amount = requested.unwrap_or(balance);
+                // "Amount exceeding the current payment amount (balance) cannot be
+                // specified."
                 if amount == 0 || amount > balance {
                     return Err(failure(
-                        "UA-PRV-004",
+                        &ResultCode::UaPrv004,
                         None,
                         format!("order.amount: {amount} is more than the balance {balance}"),
+                    ));
+                }
+                // "Only the full amount can be specified for orders where Capture has not
+                // yet been made (Authorization only status)."
+                if order.state == OrderState::Authorised && amount != balance {
+                    return Err(failure(
+                        &ResultCode::UaPrv004,
+                        None,
+                        format!(
+                            "order.amount: {amount}: an order not yet captured is cancelled in full ({balance})"
+                        ),
                     ));
                 }
                 let column = match (order.pay_type.as_str(), order.state) {
@@ -571,15 +617,21 @@ impl Store {
                     ("merpay", _) => "cancelBeforeCapture",
                     _ => "cancel",
                 };
-                Ok((
-                    store.sim_cell(&order.pay_type, column, amount, None),
-                    move |o: &mut Order| {
+                Ok(Decision {
+                    keys: req.transaction.as_ref().map_or((None, None), |t| {
+                        (t.merchant_request_key1.clone(), t.merchant_request_key2.clone())
+                    }),
+                    cell: store.sim_cell(&order.pay_type, column, amount, None),
+                    // "*If not set at the time of cancellation request by forceMode=refund,
+                    // the amount will not be returned."
+                    amount: (requested.is_some() || !force_refund).then_some(amount),
+                    effect: move |o: &mut Order| {
                         o.cancelled += amount;
                         if o.balance() == 0 {
                             o.state = OrderState::Cancelled;
                         }
                     },
-                ))
+                })
             },
         )
     }
@@ -594,7 +646,7 @@ impl Store {
         self.follow_up(
             app,
             inner,
-            "updateOrder",
+            TransactionCommand::UpdateOrder,
             (
                 req.order.payment_id.as_deref(),
                 req.order.fep_order_id.as_deref(),
@@ -623,14 +675,17 @@ impl Store {
                     _ => "updateOrder",
                 };
                 let trigger = new_amount.unwrap_or(order.amount);
-                Ok((
-                    store.sim_cell(&order.pay_type, column, trigger, None),
-                    move |o: &mut Order| {
+                Ok(Decision {
+                    keys: request_keys(req.transaction.as_ref()),
+                    cell: store.sim_cell(&order.pay_type, column, trigger, None),
+                    // "amount set at the time of request, balance amount when not set".
+                    amount: Some(new_amount.unwrap_or(order.balance())),
+                    effect: move |o: &mut Order| {
                         if let Some(a) = new_amount {
                             o.amount = a;
                         }
                     },
-                ))
+                })
             },
         )
     }
@@ -645,7 +700,7 @@ impl Store {
         self.follow_up(
             app,
             inner,
-            "terminate",
+            TransactionCommand::Terminate,
             (
                 req.order.payment_id.as_deref(),
                 req.order.fep_order_id.as_deref(),
@@ -656,7 +711,13 @@ impl Store {
                 if order.kind != Kind::Original || order.state == OrderState::Terminated {
                     return Err(state_error("terminate", order));
                 }
-                Ok((None, |o: &mut Order| o.state = OrderState::Terminated))
+                Ok(Decision {
+                    keys: request_keys(req.transaction.as_ref()),
+                    cell: None,
+                    // The guide lists no order.amount for a cancellation of contract.
+                    amount: None,
+                    effect: |o: &mut Order| o.state = OrderState::Terminated,
+                })
             },
         )
     }
@@ -667,41 +728,48 @@ impl Store {
         &self,
         app: &AppState,
         inner: &mut Inner,
-        command: &str,
+        command: TransactionCommand,
         ids: (Option<&str>, Option<&str>),
         push_url: Option<String>,
-        decide: impl FnOnce(&Self, &Order) -> Result<(Option<Cell>, F), Answer>,
+        decide: impl FnOnce(&Self, &Order) -> Result<Decision<F>, Answer>,
     ) -> (Answer, Vec<Delivery>) {
         let Some(order) = inner.find(ids.0, ids.1).cloned() else {
             return (
                 failure(
-                    "UA-REQ-900",
+                    &ResultCode::UaReq900,
                     None,
                     "order: no such paymentId / fepOrderId".into(),
                 ),
                 vec![],
             );
         };
-        let (cell, effect) = match decide(self, &order) {
+        let decision = match decide(self, &order) {
             Ok(d) => d,
             Err(answer) => return (answer, vec![]),
         };
-        let cell = cell.unwrap_or_else(|| self.success_cell(&order.pay_type));
+        let cell = decision
+            .cell
+            .unwrap_or_else(|| self.success_cell(&order.pay_type));
         let mut order = order;
-        if cell.result_code == SUCCESS {
-            effect(&mut order);
+        if cell.is_success() {
+            (decision.effect)(&mut order);
         }
         let reference = format!("X{}", inner.next_id());
-        let (status, payload) = response(&order, command, &reference, &cell);
+        let (status, mut payload) = response(&order, &command, &reference, &cell, decision.amount);
+        if let Some(t) = payload.transaction.as_mut() {
+            (t.merchant_request_key1, t.merchant_request_key2) = decision.keys;
+        }
         app.record(
             Gateway::Unified,
-            command,
+            command.as_str(),
             &reference,
             json!({
                 "paymentId": order.payment_id, "payType": order.pay_type,
                 "resultCode": cell.result_code, "balance": order.balance(),
             }),
         );
+        // The guide's Notification Conditions: "All Status" for every follow-up command a
+        // payment type supports (the others are refused before this point).
         let deliveries = push_url
             .map(|url| webhook(app, &url, &payload))
             .into_iter()
@@ -709,7 +777,7 @@ impl Store {
         inner.txns.insert(
             reference,
             Txn {
-                command: command.into(),
+                command,
                 payment_id: order.payment_id.clone(),
                 pending: false,
                 payload: payload.clone(),
@@ -734,7 +802,7 @@ impl Store {
         else {
             return (
                 failure(
-                    "UA-REQ-900",
+                    &ResultCode::UaReq900,
                     None,
                     "order: no such originalPaymentId / originalFepOrderId".into(),
                 ),
@@ -747,7 +815,7 @@ impl Store {
         if inner.payment_id_taken(&req.order.payment_id) {
             return (
                 failure(
-                    "UA-REQ-003",
+                    &ResultCode::UaReq003,
                     None,
                     format!("order.paymentId: {} was already used", req.order.payment_id),
                 ),
@@ -766,19 +834,18 @@ impl Store {
             .unwrap_or_else(|| self.success_cell(&original.pay_type));
         // UA-U00-001 (PayPay, recovery): the payment completes afterwards with success,
         // told by a webhook; until it is answered the result is not final.
-        let user_paying = cell.result_code == "UA-U00-001";
-        let ok = cell.result_code == SUCCESS || user_paying;
+        let user_paying = cell.code() == ResultCode::UaU00001;
+        let ok = cell.is_success() || user_paying;
         let auth_with_capture = req
             .order
             .auth_capture_type
             .is_some_and(|t| t.to_string() == "auth_with_capture");
         let fep_order_id = format!("{}_{}", req.order.payment_id, inner.next_id());
         let reference = format!("X{}", inner.next_id());
-        let push_url = req
-            .control
-            .as_ref()
-            .and_then(|c| c.push_url.clone())
-            .or(original.push_url.clone());
+        // The guide (Webhook, Notification Conditions): "A notification is sent when the
+        // status of an order, for which a pushUrl was specified at the time of request,
+        // meets the following conditions": the charge request's own pushUrl.
+        let push_url = req.control.as_ref().and_then(|c| c.push_url.clone());
         let order = Order {
             payment_id: req.order.payment_id.clone(),
             fep_order_id: fep_order_id.clone(),
@@ -808,7 +875,13 @@ impl Store {
                 })
                 .unwrap_or_default(),
         };
-        let (status, mut payload) = response(&order, "charge", &reference, &cell);
+        let (status, mut payload) = response(
+            &order,
+            &TransactionCommand::Charge,
+            &reference,
+            &cell,
+            Some(amount),
+        );
         payload
             .order
             .get_or_insert_with(Default::default)
@@ -819,7 +892,7 @@ impl Store {
             .original_fep_order_id = Some(original.fep_order_id.clone());
         app.record(
             Gateway::Unified,
-            "charge",
+            TransactionCommand::Charge.as_str(),
             &reference,
             json!({
                 "paymentId": order.payment_id, "originalPaymentId": original.payment_id,
@@ -829,28 +902,36 @@ impl Store {
         let mut deliveries = Vec::new();
         let mut settled_payload = payload.clone();
         if user_paying {
+            // The guide's note *2 on PayPay's table: "It is then redirected to 1001
+            // (Success)"; Notification Conditions *3: "If a notification is received with
+            // resultCode=UA-U00-001, and the order is subsequently finalized through
+            // consumer action, an additional Webhook will be sent with
+            // resultCode=UA-000-001."
             let success = self.success_cell(&order.pay_type);
             let (_, mut done) = response(
                 &order,
-                "charge",
+                &TransactionCommand::Charge,
                 &reference,
-                &Cell {
-                    result_code: SUCCESS.into(),
-                    v_result_code: cell.v_result_code.as_ref().and(success.v_result_code),
-                },
+                &Cell::of(&ResultCode::Ua000001, success.v_result_code),
+                Some(amount),
             );
             done.order = payload.order.clone();
             settled_payload = done;
             if let Some(url) = &push_url {
-                self.deliver_then_settle(app, webhook(app, url, &settled_payload), &reference);
+                self.deliver_then_settle(
+                    app,
+                    webhook(app, url, &payload),
+                    webhook(app, url, &settled_payload),
+                    &reference,
+                );
             }
-        } else if let Some(url) = req.control.as_ref().and_then(|c| c.push_url.as_deref()) {
+        } else if let Some(url) = &push_url {
             deliveries.push(webhook(app, url, &payload));
         }
         inner.txns.insert(
             reference.clone(),
             Txn {
-                command: "charge".into(),
+                command: TransactionCommand::Charge,
                 payment_id: order.payment_id.clone(),
                 // Without a pushUrl there is no webhook to wait for: the window closes at once.
                 pending: user_paying && push_url.is_some(),
@@ -864,10 +945,17 @@ impl Store {
         (answer(status, &payload), deliveries)
     }
 
-    /// Queues the webhook that ends the `UA-U00-001` window of `reference` and closes
-    /// the window once the merchant answered it with 200.
-    fn deliver_then_settle(&self, app: &AppState, delivery: Delivery, reference: &str) {
-        let id = match app.deliver(delivery) {
+    /// Queues the `UA-U00-001` webhook, then, once it settled, the one that finalises the
+    /// order, and closes the `UA-U00-001` window of `reference` once the merchant
+    /// answered the final one with 200.
+    fn deliver_then_settle(
+        &self,
+        app: &AppState,
+        pending: Delivery,
+        settled: Delivery,
+        reference: &str,
+    ) {
+        let first = match app.deliver(pending) {
             Ok(id) => id,
             Err(e) => {
                 tracing::warn!(error = %e, "unified webhook not queued");
@@ -876,10 +964,17 @@ impl Store {
         };
         let (app, reference, inner) = (app.clone(), reference.to_string(), self.inner.clone());
         tokio::spawn(async move {
-            let record = app
-                .deliveries()
-                .wait_settled(&id, Duration::from_secs(24 * 60 * 60))
-                .await;
+            let window = Duration::from_secs(24 * 60 * 60);
+            // The additional webhook follows the first, whatever became of it.
+            app.deliveries().wait_settled(&first, window).await;
+            let id = match app.deliver(settled) {
+                Ok(id) => id,
+                Err(e) => {
+                    tracing::warn!(error = %e, "unified webhook not queued");
+                    return;
+                }
+            };
+            let record = app.deliveries().wait_settled(&id, window).await;
             if record.is_some_and(|r| r.status == crate::delivery::DeliveryStatus::Delivered) {
                 let mut inner = inner.lock().unwrap_or_else(|p| p.into_inner());
                 if let Some(txn) = inner.txns.get_mut(&reference) {
@@ -892,19 +987,13 @@ impl Store {
     fn get_transaction_result(inner: &Inner, req: &GetTransactionResultRequest) -> Answer {
         let Some(txn) = inner.txns.get(&req.transaction.fep_reference_id) else {
             return failure(
-                "UA-REQ-900",
+                &ResultCode::UaReq900,
                 None,
                 "transaction.fepReferenceId: no such transaction".into(),
             );
         };
         if txn.pending {
-            let (status, info) = result_info(
-                &Cell {
-                    result_code: "UA-U00-001".into(),
-                    v_result_code: None,
-                },
-                None,
-            );
+            let (status, info) = result_info(&Cell::of(&ResultCode::UaU00001, None), None);
             return answer_value(status, json!({ "result": info }));
         }
         let result = txn.payload.result.clone();
@@ -927,11 +1016,17 @@ impl Store {
             amount = order.amount,
         );
         for o in outcomes {
+            let note = if o.sandbox_only {
+                " [sandbox only: the guide lists no such choice]"
+            } else {
+                ""
+            };
             html.push_str(&format!(
-                "<li><a href=\"{PROVIDER_PREFIX}/{}/{}\" data-outcome=\"{}\">{}</a> ({} {})</li>",
+                "<li><a href=\"{PROVIDER_PREFIX}/{}/{}\" data-outcome=\"{}\" data-sandbox-only=\"{}\">{}</a> ({} {}){note}</li>",
                 escape(reference),
                 escape(&o.id),
                 escape(&o.id),
+                o.sandbox_only,
                 escape(&o.label),
                 escape(&o.cell.result_code),
                 escape(o.cell.v_result_code.as_deref().unwrap_or("-")),
@@ -949,7 +1044,12 @@ impl Store {
         let txn = inner
             .txns
             .get(reference)
-            .filter(|t| t.command == "pay" || t.command == "subscribe")
+            .filter(|t| {
+                matches!(
+                    t.command,
+                    TransactionCommand::Pay | TransactionCommand::Subscribe
+                )
+            })
             .ok_or((StatusCode::NOT_FOUND, "no such payment request".to_string()))?;
         let order = inner
             .orders
@@ -967,7 +1067,7 @@ impl Store {
         ))?;
         Ok((
             order,
-            if txn.command == "pay" {
+            if txn.command == TransactionCommand::Pay {
                 &sim.outcomes
             } else {
                 &sim.subscribe_outcomes
@@ -991,25 +1091,39 @@ impl Store {
                 .find(|o| o.id == outcome)
                 .cloned()
                 .ok_or((StatusCode::NOT_FOUND, format!("no outcome {outcome}")))?;
+            if chosen.redirect == RedirectTo::Provider {
+                // Rakuten Pay's point fraud: "It will redirect to the "Payment Details
+                // Confirmation" page of the dummy Rakuten Pay." No result yet.
+                app.record(
+                    Gateway::Unified,
+                    "provider",
+                    reference,
+                    json!({ "paymentId": order.payment_id, "outcome": chosen.id }),
+                );
+                return Ok(Choice::BackToProvider(format!(
+                    "{PROVIDER_PREFIX}/{reference}"
+                )));
+            }
             let mut order = order.clone();
             let command = inner
                 .txns
                 .get(reference)
                 .map(|t| t.command.clone())
-                .unwrap_or_default();
-            let code = chosen.cell.result_code.as_str();
-            order.state = match (code, order.kind, order.auth_with_capture) {
-                (SUCCESS, Kind::Original, _) => OrderState::Subscribed,
-                (SUCCESS, _, true) => OrderState::Captured,
-                (SUCCESS, _, false) => OrderState::Authorised,
-                ("UA-U00-001", _, _) => OrderState::AwaitingConsumer,
+                .unwrap_or(TransactionCommand::Pay);
+            let code = chosen.cell.code();
+            order.state = match (&code, order.kind, order.auth_with_capture) {
+                (ResultCode::Ua000001, Kind::Original, _) => OrderState::Subscribed,
+                (ResultCode::Ua000001, _, true) => OrderState::Captured,
+                (ResultCode::Ua000001, _, false) => OrderState::Authorised,
+                (ResultCode::UaU00001, _, _) => OrderState::AwaitingConsumer,
                 _ => OrderState::Failed,
             };
             if order.state == OrderState::Captured {
                 order.captured = order.amount;
             }
-            let (_, payload) = response(&order, &command, reference, &chosen.cell);
-            let pending = code == "UA-U00-001";
+            let amount = (order.kind == Kind::Single).then_some(order.amount);
+            let (_, payload) = response(&order, &command, reference, &chosen.cell, amount);
+            let pending = code == ResultCode::UaU00001;
             if let Some(txn) = inner.txns.get_mut(reference) {
                 txn.pending = pending;
                 txn.payload = payload.clone();
@@ -1019,15 +1133,18 @@ impl Store {
                 "provider",
                 reference,
                 json!({
-                    "paymentId": order.payment_id, "outcome": chosen.id, "resultCode": code,
+                    "paymentId": order.payment_id, "outcome": chosen.id,
+                    "resultCode": chosen.cell.result_code,
                 }),
             );
-            let deliveries: Vec<Delivery> = match (&order.push_url, pending) {
-                (Some(url), false) => vec![webhook(app, url, &payload)],
+            // The guide (Webhook, Notification Conditions): for pay and subscribe "the
+            // notification can be sent only in cases of successful orders".
+            let deliveries: Vec<Delivery> = match &order.push_url {
+                Some(url) if chosen.cell.is_success() => vec![webhook(app, url, &payload)],
                 _ => vec![],
             };
             let choice = match chosen.redirect {
-                RedirectTo::None => Choice::NoRedirect(
+                RedirectTo::None | RedirectTo::Provider => Choice::NoRedirect(
                     "The redirect from the provider app failed (simulated). Ask getTransactionResult for the outcome.".into(),
                 ),
                 to => {
@@ -1051,9 +1168,20 @@ impl Store {
     }
 }
 
+/// What a follow-up command does: the simulated cell (`None`: success), the answer's
+/// `order.amount`, and the change applied on success.
+struct Decision<F> {
+    cell: Option<Cell>,
+    amount: Option<u64>,
+    /// `merchantRequestKey1/2` of this request: "Contents set at the time of request.
+    /// *If not set at the time of request, it will not be returned."
+    keys: (Option<String>, Option<String>),
+    effect: F,
+}
+
 /// What pay and subscribe have in common.
 struct OpenOrder<'a> {
-    command: &'static str,
+    command: TransactionCommand,
     kind: Kind,
     payment_id: &'a str,
     pay_type: String,
@@ -1063,6 +1191,17 @@ struct OpenOrder<'a> {
     push_url: Option<String>,
     keys: (Option<String>, Option<String>),
     cell: Cell,
+}
+
+/// The merchant request keys of a request's `transaction` block.
+fn request_keys(t: Option<&RequestTransaction>) -> (Option<String>, Option<String>) {
+    t.map(|t| {
+        (
+            t.merchant_request_key1.clone(),
+            t.merchant_request_key2.clone(),
+        )
+    })
+    .unwrap_or_default()
 }
 
 /// `Authorization: Bearer {token}`, compared in constant time.
@@ -1142,14 +1281,11 @@ fn result_info(cell: &Cell, message: Option<String>) -> (StatusCode, ResultInfo)
 }
 
 /// An answer carrying only `result` (refusals before any order is touched).
-fn failure(code: &str, v_result_code: Option<&str>, message: String) -> Answer {
-    let cell = Cell {
-        result_code: code.into(),
-        v_result_code: v_result_code.map(String::from),
-    };
+fn failure(code: &ResultCode, v_result_code: Option<&str>, message: String) -> Answer {
+    let cell = Cell::of(code, v_result_code.map(String::from));
     let described = RESULT_CODES
         .iter()
-        .find(|i| i.result_code == code)
+        .find(|i| i.result_code == code.as_str())
         .map(|i| format!("{}: {message}", i.description))
         .unwrap_or(message);
     let (status, info) = result_info(&cell, Some(described));
@@ -1158,7 +1294,7 @@ fn failure(code: &str, v_result_code: Option<&str>, message: String) -> Answer {
 
 fn state_error(command: &str, order: &Order) -> Answer {
     failure(
-        "UA-REQ-007",
+        &ResultCode::UaReq007,
         None,
         format!(
             "{command} is not possible for order {} in state {:?}",
@@ -1194,18 +1330,17 @@ fn jst_now() -> String {
 }
 
 /// The body every command answers with (and webhooks carry): result, order, transaction.
+///
+/// `amount` is `order.amount`: the guide's "Amount to be processed (amount set at the time
+/// of request, balance amount when not set)", which each command works out.
 fn response(
     order: &Order,
-    command: &str,
+    command: &TransactionCommand,
     reference: &str,
     cell: &Cell,
+    amount: Option<u64>,
 ) -> (StatusCode, WebhookPayload) {
     let (status, result) = result_info(cell, None);
-    let amount = match order.state {
-        _ if order.kind == Kind::Original => None,
-        OrderState::Captured => Some(order.captured.saturating_sub(order.cancelled)),
-        _ => Some(order.amount.saturating_sub(order.cancelled)),
-    };
     let payload = WebhookPayload {
         result: Some(result),
         order: Some(ResponseOrder {
@@ -1216,7 +1351,7 @@ fn response(
             ..Default::default()
         }),
         transaction: Some(ResponseTransaction {
-            command: Some(command.to_string()),
+            command: Some(command.as_str().to_string()),
             fep_reference_id: Some(reference.to_string()),
             transaction_datetime: Some(jst_now()),
             merchant_request_key1: order.merchant_keys.0.clone(),
@@ -1249,7 +1384,7 @@ fn signed_redirect(
     app: &AppState,
     url: &str,
     order: &Order,
-    command: &str,
+    command: &TransactionCommand,
     reference: &str,
     payload: &WebhookPayload,
 ) -> String {
@@ -1258,7 +1393,7 @@ fn signed_redirect(
         ("status", result.status.unwrap_or_default()),
         ("actionCode", result.action_code.unwrap_or_default()),
         ("resultCode", result.result_code.unwrap_or_default()),
-        ("command", command.to_string()),
+        ("command", command.as_str().to_string()),
         ("paymentId", order.payment_id.clone()),
         ("fepOrderId", order.fep_order_id.clone()),
         ("fepReferenceId", reference.to_string()),

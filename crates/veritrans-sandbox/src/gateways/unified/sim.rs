@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use unified_proto::ResultCode;
 
 /// The data file, compiled in so the sandbox needs no files at run time.
 const DATA: &str = include_str!("../../../data/unified-testing.yaml");
@@ -32,6 +33,21 @@ impl Cell {
     pub(crate) fn is_unspecified(&self) -> bool {
         self.result_code == "-"
     }
+    /// A cell of one of the generated result codes.
+    pub(crate) fn of(code: &ResultCode, v_result_code: Option<String>) -> Self {
+        Self {
+            result_code: code.as_str().to_string(),
+            v_result_code,
+        }
+    }
+    /// The result code, typed.
+    pub(crate) fn code(&self) -> ResultCode {
+        ResultCode::parse(&self.result_code)
+    }
+    /// `UA-000-001`: the order succeeded.
+    pub(crate) fn is_success(&self) -> bool {
+        self.code() == ResultCode::Ua000001
+    }
 }
 
 /// Where the dummy provider page sends the browser.
@@ -43,6 +59,8 @@ pub(crate) enum RedirectTo {
     Error,
     /// The guide's "redirect fails" cases: the page shows a notice and stops.
     None,
+    /// Back to the dummy page itself, with no result (Rakuten Pay's point fraud).
+    Provider,
 }
 
 /// A choice on the dummy provider page.
@@ -52,6 +70,8 @@ pub(crate) struct Outcome {
     pub(crate) label: String,
     pub(crate) cell: Cell,
     pub(crate) redirect: RedirectTo,
+    /// The guide lists no such choice: the sandbox offers it and says so.
+    pub(crate) sandbox_only: bool,
 }
 
 #[derive(Deserialize)]
@@ -60,17 +80,20 @@ struct RawTable {
     columns: Vec<String>,
     rows: BTreeMap<u8, Vec<String>>,
     #[serde(default)]
-    overrides: BTreeMap<u8, BTreeMap<String, String>>,
+    placements: BTreeMap<u8, Vec<String>>,
     #[serde(default)]
     by_recovery_type: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct RawOutcome {
     id: String,
     label: String,
     cell: String,
     redirect: RedirectTo,
+    #[serde(default)]
+    sandbox_only: bool,
 }
 
 #[derive(Deserialize)]
@@ -181,19 +204,49 @@ fn outcomes(raw: Vec<RawOutcome>) -> Result<Vec<Outcome>, String> {
                 id: o.id,
                 label: o.label,
                 redirect: o.redirect,
+                sandbox_only: o.sandbox_only,
             })
         })
         .collect()
 }
 
-/// Applies the merged-cell reading: empty row = row above; one cell = all columns;
-/// fewer cells = filled from the left, the rest from the row above; `overrides` win.
+/// The cell text that stands for the table's `byRecoveryType` choice.
+const BY_RECOVERY_TYPE: &str = "byRecoveryType";
+
+/// Applies the merged-cell reading (see the data file's header): an empty row repeats the
+/// row above; otherwise the cells fill the columns from the left and the last one also
+/// covers the columns to its right; `placements` names a row's columns explicitly, and
+/// the columns it leaves out repeat the row above.
 fn read_table(table: &RawTable, out: &mut BTreeMap<(String, u8), Entry>) -> Result<(), String> {
     let by_recovery: BTreeMap<String, Cell> = table
         .by_recovery_type
         .iter()
         .map(|(k, v)| Ok((k.clone(), Cell::parse(v)?)))
         .collect::<Result<_, String>>()?;
+    let entry = |text: &str| -> Result<Entry, String> {
+        if text == BY_RECOVERY_TYPE {
+            if by_recovery.is_empty() {
+                return Err(format!("{BY_RECOVERY_TYPE} without a byRecoveryType table"));
+            }
+            Ok(Entry::ByRecoveryType(by_recovery.clone()))
+        } else {
+            Cell::parse(text).map(Entry::Cell)
+        }
+    };
+    let index = |column: &str| {
+        table
+            .columns
+            .iter()
+            .position(|c| c == column)
+            .ok_or_else(|| format!("placement names unknown column {column}"))
+    };
+    if let Some(digit) = table
+        .placements
+        .keys()
+        .find(|d| !table.rows.contains_key(d))
+    {
+        return Err(format!("placement of row {digit}, which is missing"));
+    }
     let mut above: Vec<Option<Entry>> = vec![None; table.columns.len()];
     for digit in 0..10u8 {
         let row = table
@@ -204,26 +257,31 @@ fn read_table(table: &RawTable, out: &mut BTreeMap<(String, u8), Entry>) -> Resu
             return Err(format!("row {digit} has more cells than columns"));
         }
         let mut current = above.clone();
-        if row.len() == 1 && table.columns.len() > 1 {
-            let cell = Cell::parse(&row[0])?;
-            current = vec![Some(Entry::Cell(cell)); table.columns.len()];
-        } else {
-            for (i, text) in row.iter().enumerate() {
-                current[i] = Some(Entry::Cell(Cell::parse(text)?));
+        match table.placements.get(&digit) {
+            Some(placement) => {
+                if placement.len() != row.len() {
+                    return Err(format!(
+                        "row {digit}: {} cells but {} placements",
+                        row.len(),
+                        placement.len()
+                    ));
+                }
+                for (text, columns) in row.iter().zip(placement) {
+                    let e = entry(text)?;
+                    for column in columns.split('+') {
+                        current[index(column)?] = Some(e.clone());
+                    }
+                }
             }
-        }
-        if let Some(explicit) = table.overrides.get(&digit) {
-            for (column, text) in explicit {
-                let i = table
-                    .columns
-                    .iter()
-                    .position(|c| c == column)
-                    .ok_or_else(|| format!("override of unknown column {column}"))?;
-                current[i] = Some(if text == "byRecoveryType" {
-                    Entry::ByRecoveryType(by_recovery.clone())
-                } else {
-                    Entry::Cell(Cell::parse(text)?)
-                });
+            None => {
+                for (i, text) in row.iter().enumerate() {
+                    let e = entry(text)?;
+                    let last = i + 1 == row.len();
+                    let end = if last { table.columns.len() } else { i + 1 };
+                    for slot in &mut current[i..end] {
+                        *slot = Some(e.clone());
+                    }
+                }
             }
         }
         for (i, column) in table.columns.iter().enumerate() {
@@ -281,24 +339,29 @@ mod tests {
             paypay.lookup("charge", 15, None).unwrap().result_code,
             "UA-CST-001"
         );
-        // A short row fills from the left; the rest continues the row above (row 4 of
-        // d Payment: capture W001, cancel WA02, change continues row 2's spanning WG02).
+        // A short row fills from the left and its last cell covers the rest (row 4 of
+        // d Payment: capture W001, then WA02 for cancel and the on-demand payment, the
+        // Japanese header's 随時支払).
         let docomo = sim.of("docomo").unwrap();
+        for column in ["cancel", "charge"] {
+            assert_eq!(
+                docomo
+                    .lookup(column, 4, None)
+                    .unwrap()
+                    .v_result_code
+                    .as_deref(),
+                Some("WA02")
+            );
+        }
+        assert!(docomo.lookup("updateOrder", 4, None).is_none());
+        // A placement names the columns: PayPay row 5's second cell is the charge's.
         assert_eq!(
-            docomo
-                .lookup("cancel", 4, None)
+            paypay
+                .lookup("cancel", 5, None)
                 .unwrap()
                 .v_result_code
                 .as_deref(),
-            Some("WA02")
-        );
-        assert_eq!(
-            docomo
-                .lookup("updateOrder", 4, None)
-                .unwrap()
-                .v_result_code
-                .as_deref(),
-            Some("WG02")
+            Some("1E50")
         );
         // `-` means nothing is simulated.
         assert!(sim.of("au").unwrap().lookup("capture", 5, None).is_none());
@@ -314,5 +377,27 @@ mod tests {
     fn malformed_tables_are_errors() {
         assert!(Simulation::parse("x: {pay: {columns: [pay], rows: {0: []}}}").is_err());
         assert!(Simulation::parse("x: {pay: {columns: [pay], rows: {0: [\"A B C\"]}}}").is_err());
+        let rows = "{0: [\"A B\"], 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [], 8: [], 9: []}";
+        assert!(Simulation::parse(&format!("x: {{pay: {{columns: [a], rows: {rows}}}}}")).is_ok());
+        // A placement of another length than its row, or naming an unknown column.
+        assert!(
+            Simulation::parse(&format!(
+                "x: {{pay: {{columns: [a, b], rows: {rows}, placements: {{0: [a, b]}}}}}}"
+            ))
+            .is_err()
+        );
+        assert!(
+            Simulation::parse(&format!(
+                "x: {{pay: {{columns: [a], rows: {rows}, placements: {{0: [z]}}}}}}"
+            ))
+            .is_err()
+        );
+        // byRecoveryType without its table.
+        assert!(
+            Simulation::parse(
+                "x: {pay: {columns: [a], rows: {0: [byRecoveryType], 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [], 8: [], 9: []}}}"
+            )
+            .is_err()
+        );
     }
 }
