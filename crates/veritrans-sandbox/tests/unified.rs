@@ -466,6 +466,42 @@ async fn simulation_tables_trigger_the_guides_codes() {
     sb.shutdown().await.unwrap();
 }
 
+/// Guide 1.1.3, On-Demand Payment, `order.authCaptureType`: for PayPay "only
+/// auth_with_capture can be specified". The client checks it only when told the payment
+/// type, so the sandbox must check it too, reading the type from the original order.
+#[tokio::test]
+async fn paypay_charge_without_auth_with_capture_is_refused_by_the_sandbox() {
+    let sb = common::start().await;
+    let client = merchant_client(&sb);
+    let sub = client
+        .send(&subscribe_request(PayType::Paypay, "ps-acap", "plan"))
+        .await
+        .unwrap();
+    consumer_chooses(&sub.body.control.unwrap().redirect_url.unwrap(), "pay").await;
+
+    // No pay_type in the options: the client cannot know this is PayPay and sends it.
+    let e = refusal(
+        client
+            .send(&charge_request("ps-acap", "pc-acap", 1000))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.result_code.unwrap().as_str(), "UA-REQ-001");
+    assert!(
+        e.message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("authCaptureType"),
+        "{:?}",
+        e.message
+    );
+    // With auth_with_capture the same charge goes through.
+    client
+        .send(&paypay_charge("ps-acap", "pc-acap", 1000))
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn paypay_subscription_recovery_charge_then_terminate() {
     let merchant = Merchant::start(&[500]).await;

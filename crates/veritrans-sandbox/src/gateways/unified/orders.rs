@@ -241,10 +241,13 @@ impl Store {
         let pay_type = {
             let inner = self.lock();
             let s = |p: &str| value.pointer(p).and_then(Value::as_str);
+            // A charge names a new paymentId of its own; its payment type is its original
+            // order's, so the original is looked up first (else the per-type rules, such as
+            // PayPay's auth_with_capture, would never apply to charges).
             inner
                 .find(
-                    s("/order/paymentId").or(s("/order/originalPaymentId")),
-                    s("/order/fepOrderId").or(s("/order/originalFepOrderId")),
+                    s("/order/originalPaymentId").or(s("/order/paymentId")),
+                    s("/order/originalFepOrderId").or(s("/order/fepOrderId")),
                 )
                 .map(|o| o.pay_type.clone())
         };
