@@ -259,8 +259,37 @@ async fn keyed<C: unified_proto::Command>(
     ))
 }
 
+/// The result of a payment the consumer cancelled, from `getTransactionResult` (asked
+/// again while its answer is lost, like every Unified request here).
+async fn cancelled_result(world: &World, pid: &str, reference: &str) -> Result<Outcome, String> {
+    use unified_proto::*;
+    let query = GetTransactionResultRequest {
+        transaction: TransactionResultQuery {
+            fep_reference_id: reference.to_owned(),
+        },
+    };
+    for n in 0..MAX_TRIES {
+        if n > 0 {
+            world.resend(Gateway::Unified, "result", pid);
+            tokio::time::sleep(backoff(n)).await;
+        }
+        let code = match world.unified.send(&query).await {
+            Ok(answer) if answer.is_success() => {
+                return Err(format!("cancelled {pid} reads as paid"));
+            }
+            Ok(answer) => answer.result_code,
+            Err(Error::GatewayRefused(r)) if r.result_code.is_some() => r.result_code,
+            Err(_) => continue,
+        };
+        return Ok(Outcome::Failed(format!("consumer cancelled ({code:?})")));
+    }
+    Err(format!(
+        "getTransactionResult for {pid}: no answer after {MAX_TRIES} tries"
+    ))
+}
+
 /// Unified API: pay → the consumer's choice on the provider page → the
-/// webhook → capture → a partial refund.
+/// webhook → capture → a partial refund; a cancelled choice has no webhook.
 pub async fn unified(world: &World, m: usize, n: u64) {
     let pid = format!("m{m}-u-{n}");
     let outcome = unified_flow(world, m, n, &pid).await;
@@ -287,6 +316,12 @@ async fn unified_flow(world: &World, m: usize, n: u64, pid: &str) -> Result<Outc
     if !paid.is_pending() && !paid.is_success() {
         return Err(format!("pay for {pid}: {:?}", paid.result_code));
     }
+    let reference = paid
+        .body
+        .transaction
+        .as_ref()
+        .and_then(|t| t.fep_reference_id.clone())
+        .ok_or_else(|| format!("pay for {pid}: no fepReferenceId"))?;
     let page = paid
         .body
         .control
@@ -309,6 +344,12 @@ async fn unified_flow(world: &World, m: usize, n: u64, pid: &str) -> Result<Outc
     .await?;
     if status != 303 && !(status == 409 && tries > 0) {
         return Err(format!("provider choice for {pid}: HTTP {status}"));
+    }
+
+    if choice == "cancel" {
+        // Guide 1.1.3, Webhook: "the notification can be sent only in cases of successful
+        // orders", so a cancelled payment has none: the merchant asks for the result.
+        return cancelled_result(world, pid, &reference).await;
     }
 
     let mine = |s: &Seen| {
