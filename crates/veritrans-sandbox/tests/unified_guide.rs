@@ -83,11 +83,14 @@ fn subscribe(pay_type: PayType, payment_id: &str, push_url: Option<String>) -> S
     }
 }
 
-fn charge(original: &str, payment_id: &str, amount: u64) -> ChargeRequest {
+/// An on-demand payment of `original`. For PayPay, `order.authCaptureType`: "only
+/// auth_with_capture can be specified" (guide 1.1.3, On-Demand Payment).
+fn charge(pay_type: PayType, original: &str, payment_id: &str, amount: u64) -> ChargeRequest {
+    let paypay = pay_type == PayType::Paypay;
     ChargeRequest {
         order: ChargeOrder {
             amount: yen(amount),
-            auth_capture_type: None,
+            auth_capture_type: paypay.then_some(AuthCaptureType::AuthWithCapture),
             description: None,
             original_fep_order_id: None,
             original_payment_id: Some(original.into()),
@@ -674,7 +677,7 @@ async fn drive(
                     o
                 }
             };
-            cell(client, &charge(&original, &id, amount)).await
+            cell(client, &charge(pay_type(pt), &original, &id, amount)).await
         }
         // PayPay and Merpay take a capture amount: a partial capture of a 2000 yen order.
         "capture" if pt == "paypay" || pt == "merpay" => {
@@ -769,11 +772,19 @@ async fn testing_tables_every_row_and_column() {
     );
     // Rakuten Pay and d Payment on-demand payments fail by the amount.
     assert_eq!(
-        cell(&client, &charge("rakuten-original", "rk-x", 1007)).await,
+        cell(
+            &client,
+            &charge(PayType::Rakuten, "rakuten-original", "rk-x", 1007)
+        )
+        .await,
         "UA-PRV-001 FG24"
     );
     assert_eq!(
-        cell(&client, &charge("docomo-original", "dc-x", 1002)).await,
+        cell(
+            &client,
+            &charge(PayType::Docomo, "docomo-original", "dc-x", 1002)
+        )
+        .await,
         "UA-PRV-001 WG02"
     );
     sb.shutdown().await.unwrap();
@@ -1234,7 +1245,10 @@ async fn amounts_are_the_requested_amount_and_partial_operations_follow_the_guid
         .await
         .unwrap();
     choose(&sub.body.control.unwrap().redirect_url.unwrap(), "purchase").await;
-    let charged = client.send(&charge("am-d", "am-d-1", 1000)).await.unwrap();
+    let charged = client
+        .send(&charge(PayType::Docomo, "am-d", "am-d-1", 1000))
+        .await
+        .unwrap();
     assert_eq!(amount(&charged.raw).as_deref(), Some("1000"));
     client.send(&capture("am-d-1", None)).await.unwrap();
     let e = client.send(&cancel("am-d-1", Some(400))).await.unwrap_err();
@@ -1257,7 +1271,7 @@ async fn paypay_user_paying_charge_sends_the_pending_then_the_final_webhook() {
         .await
         .unwrap();
     choose(&sub.body.control.unwrap().redirect_url.unwrap(), "pay").await;
-    let mut request = charge("up-1", "up-1-c", 1005);
+    let mut request = charge(PayType::Paypay, "up-1", "up-1-c", 1005);
     request.control = Some(ChargeControl {
         protocol: Some(ChargeProtocol {
             recovery_type: Some(RecoveryType::Recovery),
