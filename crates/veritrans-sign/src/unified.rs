@@ -208,15 +208,19 @@ pub fn verify_webhook(
     }
 }
 
+/// SHA-512 of `ccid ‖ values ‖ key`, fed piece by piece from the received values.
 fn redirect_digest<'a>(
-    ccid: &'a str,
-    key: &'a MerchantAuthKey,
+    ccid: &str,
+    key: &MerchantAuthKey,
     values: impl Iterator<Item = &'a str>,
 ) -> [u8; SHA512_LEN] {
-    let mut parts: Vec<&[u8]> = vec![ccid.as_bytes()];
-    parts.extend(values.map(str::as_bytes));
-    parts.push(key.expose_secret().as_bytes());
-    hash::sha512(&parts)
+    let mut h = hash::Sha512Writer::new();
+    h.update(ccid.as_bytes());
+    for v in values {
+        h.update(v.as_bytes());
+    }
+    h.update(key.expose_secret().as_bytes());
+    h.finish()
 }
 
 /// Signs a redirect the way the gateway does: returns `(authParams, vAuthInfo)` for
