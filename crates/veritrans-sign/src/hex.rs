@@ -6,15 +6,18 @@ const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Lowercase hex, as every VeriTrans scheme transmits its digests.
 pub(crate) fn encode(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .flat_map(|&b| {
-            [
-                char::from(DIGITS[usize::from(b >> 4)]),
-                char::from(DIGITS[usize::from(b & 0x0f)]),
-            ]
-        })
-        .collect()
+    let mut out = String::with_capacity(bytes.len() * 2);
+    encode_into(&mut out, bytes);
+    out
+}
+
+/// Appends the lowercase hex of `bytes` to `out` (a header value being built).
+pub(crate) fn encode_into(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
 }
 
 /// `NIBBLES[c]` is the value of hex digit `c` (either case), or `INVALID`.
