@@ -60,12 +60,12 @@ fn decode_component<'a>(
         .map_err(|e| utf8_error(e.utf8_error().valid_up_to()))
 }
 
+/// Decoded `(name, value)` pairs, borrowing the input where nothing had to be decoded.
+pub(crate) type Pairs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
 /// Splits `a=1&b=2`, decoding every name and value. Empty segments (`a=1&&b=2`) carry no
 /// parameter and are skipped; a segment without `=` is a name with an empty value.
-pub(crate) fn parse_borrowed<'a>(
-    input: &'a [u8],
-    what: &'static str,
-) -> Result<Vec<(Cow<'a, str>, Cow<'a, str>)>, Error> {
+pub(crate) fn parse_borrowed<'a>(input: &'a [u8], what: &'static str) -> Result<Pairs<'a>, Error> {
     let mut pairs = Vec::with_capacity(input.iter().filter(|&&b| b == b'&').count() + 1);
     let mut start = 0;
     for segment in input.split(|&b| b == b'&') {

@@ -246,12 +246,16 @@ pub fn form_params(body: &[u8]) -> Result<Vec<(String, String)>, Error> {
 /// assert!(matches!(params[0].1, Cow::Borrowed("ORDER-0001")));
 /// assert_eq!(params[1].1, "a b");
 /// ```
-pub fn form_params_borrowed(body: &[u8]) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>, Error> {
+pub fn form_params_borrowed(body: &[u8]) -> Result<BorrowedParams<'_>, Error> {
     check_body(body, "form body")?;
     let pairs = crate::form::parse_borrowed(body, "form body")?;
     reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
     Ok(pairs)
 }
+
+/// Parameters as `(name, value)`, each borrowing the body unless it had to be decoded
+/// ([`form_params_borrowed`]).
+pub type BorrowedParams<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
 
 /// One member of a flat JSON push body: what JSON type it was, and (through
 /// [`AsRef<str>`]) the text it is signed as.
