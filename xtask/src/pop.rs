@@ -1124,7 +1124,7 @@ fn notifications(doc: &Value, _spec: &Spec) -> anyhow::Result<String> {
         enum_variants.extend(quote! { #vd #v(types::#ty), });
         kind_variants.extend(quote! { #vd #v, });
         parse_arms.extend(
-            quote! { Kind::#v => Notification::#v(serde_path_to_error::deserialize(value)?), },
+            quote! { Kind::#v => Notification::#v(serde_path_to_error::deserialize(deserializer)?), },
         );
         field_arms.extend(quote! { Kind::#v => #konst, });
         kind_of_arms.extend(quote! { Notification::#v(_) => Kind::#v, });
@@ -1173,7 +1173,9 @@ fn notifications(doc: &Value, _spec: &Spec) -> anyhow::Result<String> {
                 match self { #kind_of_arms }
             }
 
-            pub(crate) fn from_value(kind: Kind, value: serde_json::Value) -> Result<Self, serde_path_to_error::Error<serde_json::Error>> {
+            /// The notification of `kind` from any serde deserializer (a verified
+            /// parameter list), with the path of a failure.
+            pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(kind: Kind, deserializer: D) -> Result<Self, serde_path_to_error::Error<D::Error>> {
                 Ok(match kind { #parse_arms })
             }
         }

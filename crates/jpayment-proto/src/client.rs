@@ -117,6 +117,7 @@ impl Client {
                 "base URL {base_url:?}: scheme must be https or http"
             )));
         }
+        install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
@@ -191,5 +192,22 @@ impl Client {
             .await
             .map_err(|e| Error::Transport(e.without_url()))?;
         operation.decode_reply(&body, charset)
+    }
+}
+
+#[cfg(not(any(feature = "client", feature = "rustls-ring")))]
+compile_error!(
+    "jpayment-proto's HTTP client needs a TLS crypto provider: enable its `client` feature (aws-lc-rs) \
+     or `rustls-ring` (ring); through the `veritrans` facade, `rustls-aws-lc` or `rustls-ring`"
+);
+
+/// With `rustls-ring`, makes ring the process's default rustls crypto provider unless one
+/// is installed already: reqwest is built without a provider of its own and takes the
+/// default. With `client` alone, reqwest brings aws-lc-rs and nothing is installed.
+fn install_tls_provider() {
+    #[cfg(feature = "rustls-ring")]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // `Err` means another thread installed one first: that one is used, as wanted.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }

@@ -21,7 +21,7 @@ pub enum Error {
     /// The HTTP exchange failed (connection, timeout, TLS). A charge whose
     /// transport failed may still have gone through: check before charging
     /// again.
-    #[cfg(feature = "client")]
+    #[cfg(feature = "http-client")]
     #[error("transport: {0}")]
     Transport(#[source] reqwest::Error),
     /// The gateway answered with an HTTP status other than 2xx.

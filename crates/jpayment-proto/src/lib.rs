@@ -119,7 +119,7 @@
 #![forbid(unsafe_code)]
 
 pub mod charset;
-#[cfg(feature = "client")]
+#[cfg(feature = "http-client")]
 pub mod client;
 pub mod error;
 pub mod kickback;
@@ -133,7 +133,7 @@ pub mod tables;
 pub mod values;
 
 pub use charset::Charset;
-#[cfg(feature = "client")]
+#[cfg(feature = "http-client")]
 pub use client::{Client, Config, Method};
 pub use error::{Error, GatewayError, MalformedResponse, Rule, ValidationError};
 pub use generated::*;

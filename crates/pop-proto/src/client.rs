@@ -75,6 +75,7 @@ impl ClientBuilder {
                 self.base_url
             )));
         }
+        install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -167,5 +168,22 @@ impl Client {
             .map(str::to_string);
         let body = response.bytes().await.map_err(Error::Transport)?;
         Ok((status, content_type, body.to_vec()))
+    }
+}
+
+#[cfg(not(any(feature = "client", feature = "rustls-ring")))]
+compile_error!(
+    "pop-proto's HTTP client needs a TLS crypto provider: enable its `client` feature (aws-lc-rs) \
+     or `rustls-ring` (ring); through the `veritrans` facade, `rustls-aws-lc` or `rustls-ring`"
+);
+
+/// With `rustls-ring`, makes ring the process's default rustls crypto provider unless one
+/// is installed already: reqwest is built without a provider of its own and takes the
+/// default. With `client` alone, reqwest brings aws-lc-rs and nothing is installed.
+fn install_tls_provider() {
+    #[cfg(feature = "rustls-ring")]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // `Err` means another thread installed one first: that one is used, as wanted.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }

@@ -15,7 +15,7 @@ pub enum Error {
 
     /// The request could not be sent or the response not received
     /// (connection, TLS, timeout).
-    #[cfg(feature = "client")]
+    #[cfg(feature = "http-client")]
     #[error("transport error talking to POP: {0}")]
     Transport(#[source] reqwest::Error),
 

@@ -121,7 +121,7 @@
 #![forbid(unsafe_code)]
 
 mod amount;
-#[cfg(feature = "client")]
+#[cfg(feature = "http-client")]
 pub mod client;
 mod error;
 pub mod notify;

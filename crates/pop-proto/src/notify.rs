@@ -8,8 +8,12 @@
 //! notification typed by `payment_type` and `result_type`. Parameters the
 //! guide does not list are kept in `extra`, in the order received.
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+use serde::de::value::MapDeserializer;
+use serde_json::Value;
 use veritrans_sign::PopServerKey;
+use veritrans_sign::pop::JsonScalar;
 
 use crate::generated::notification::Kind;
 pub use crate::generated::notification::{Kind as NotificationKind, Notification};
@@ -35,40 +39,45 @@ pub struct Push {
     pub extra: Vec<(String, String)>,
 }
 
+/// The parameters a kind knows, each with its JSON value, ready to be
+/// deserialized; a notification has about twenty.
+type Known = Vec<(&'static str, Value)>;
+
 impl Redirect {
     /// Verifies the signature of an `application/x-www-form-urlencoded` body,
     /// then parses it. Every value arrives as text; `dummy` must be `true` or
     /// `false`.
     pub fn verify_and_parse(form_body: &[u8], key: &PopServerKey) -> Result<Self, Error> {
-        let params =
-            veritrans_sign::pop::form_params(form_body).map_err(Error::NotificationBody)?;
+        // One pass: the body is split into borrowed parameters, the signature
+        // is checked over them, and only then is each value moved into the
+        // typed notification.
+        let params = veritrans_sign::pop::form_params_borrowed(form_body)
+            .map_err(Error::NotificationBody)?;
         verify(&params, key)?;
         let kind = kind(&params)?;
-        let mut object = Map::new();
+        let mut known = Known::with_capacity(params.len());
         let mut extra = Vec::new();
         for (name, value) in params {
             match kind.fields().iter().find(|f| f.name == name) {
                 Some(field) if field.boolean => {
-                    let flag = match value.as_str() {
+                    let flag = match value.as_ref() {
                         "true" => true,
                         "false" => false,
                         _ => {
                             return Err(Error::MalformedNotification {
-                                path: name,
+                                path: name.into_owned(),
                                 detail: "expected `true` or `false`".into(),
                             });
                         }
                     };
-                    object.insert(name, Value::Bool(flag));
+                    known.push((field.name, Value::Bool(flag)));
                 }
-                Some(_) => {
-                    object.insert(name, Value::String(value));
-                }
-                None => extra.push((name, value)),
+                Some(field) => known.push((field.name, Value::String(value.into_owned()))),
+                None => extra.push((name.into_owned(), value.into_owned())),
             }
         }
         Ok(Redirect {
-            notification: typed(kind, object)?,
+            notification: typed(kind, known)?,
             extra,
         })
     }
@@ -79,46 +88,66 @@ impl Push {
     /// checked against the guide: a number where it says string (or the
     /// reverse) is [`Error::MalformedNotification`].
     pub fn verify_and_parse(json_body: &[u8], key: &PopServerKey) -> Result<Self, Error> {
-        let params =
-            veritrans_sign::pop::json_params(json_body).map_err(Error::NotificationBody)?;
+        // One scan of the body gives each member's signed text and its JSON
+        // type; after the signature check each value moves, typed, into the
+        // notification (no second parse of the body).
+        let params = veritrans_sign::pop::json_params_borrowed(json_body)
+            .map_err(Error::NotificationBody)?;
         verify(&params, key)?;
         let kind = kind(&params)?;
-        let received: Map<String, Value> =
-            serde_json::from_slice(json_body).map_err(|e| Error::MalformedNotification {
-                path: "(body)".into(),
-                detail: e.to_string(),
-            })?;
-        let mut object = Map::new();
+        let mut known = Known::with_capacity(params.len());
         let mut extra = Vec::new();
-        for (name, text) in params {
-            if kind.fields().iter().any(|f| f.name == name) {
-                if let Some(value) = received.get(&name) {
-                    object.insert(name, value.clone());
-                }
-            } else {
-                extra.push((name, text));
+        for (name, scalar) in params {
+            match kind.fields().iter().find(|f| f.name == name) {
+                Some(field) => known.push((field.name, json_value(&name, scalar)?)),
+                None => extra.push((name.into_owned(), text(scalar))),
             }
         }
         Ok(Push {
-            notification: typed(kind, object)?,
+            notification: typed(kind, known)?,
             extra,
         })
     }
 }
 
-fn verify(params: &[(String, String)], key: &PopServerKey) -> Result<(), Error> {
-    if !params.iter().any(|(name, _)| name == "signature") {
+/// A member's JSON value, as `serde_json` would have parsed it.
+fn json_value(name: &str, scalar: JsonScalar<'_>) -> Result<Value, Error> {
+    Ok(match scalar {
+        JsonScalar::String(s) => Value::String(s.into_owned()),
+        JsonScalar::Bool(b) => Value::Bool(b),
+        JsonScalar::Number(n) => Value::Number(n.parse().map_err(|e: serde_json::Error| {
+            Error::MalformedNotification {
+                path: name.to_string(),
+                detail: e.to_string(),
+            }
+        })?),
+    })
+}
+
+/// A member's signed text, owned.
+fn text(scalar: JsonScalar<'_>) -> String {
+    match scalar {
+        JsonScalar::String(s) => s.into_owned(),
+        other => other.as_ref().to_string(),
+    }
+}
+
+fn verify<K: AsRef<str>, V: AsRef<str>>(
+    params: &[(K, V)],
+    key: &PopServerKey,
+) -> Result<(), Error> {
+    if !params.iter().any(|(name, _)| name.as_ref() == "signature") {
         return Err(Error::MissingSignature);
     }
     veritrans_sign::pop::verify(params, key).map_err(Error::Signature)
 }
 
-fn kind(params: &[(String, String)]) -> Result<Kind, Error> {
+fn kind<V: AsRef<str>>(params: &[(Cow<'_, str>, V)]) -> Result<Kind, Error> {
     let get = |name: &str| {
         params
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     };
     let (payment_type, result_type) = (get("payment_type"), get("result_type"));
     Kind::select(payment_type, result_type).ok_or_else(|| Error::UnknownPaymentType {
@@ -127,8 +156,16 @@ fn kind(params: &[(String, String)]) -> Result<Kind, Error> {
     })
 }
 
-fn typed(kind: Kind, object: Map<String, Value>) -> Result<Notification, Error> {
-    Notification::from_value(kind, Value::Object(object)).map_err(|e| {
+/// Deserializes the known parameters into the kind's type, straight from
+/// the list (no intermediate JSON object). They are taken in name order, as
+/// from a JSON object, so the first of several faults reported is the same.
+fn typed(kind: Kind, mut known: Known) -> Result<Notification, Error> {
+    known.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let parsed = Notification::deserialize(
+        kind,
+        MapDeserializer::<_, serde_json::Error>::new(known.into_iter()),
+    );
+    parsed.map_err(|e| {
         let path = e.path().to_string();
         Error::MalformedNotification {
             // serde_path_to_error names the top level ".", e.g. for a missing field.

@@ -228,6 +228,7 @@ impl ClientBuilder {
                 "a loopback pushUrl is for a local emulator, never the live environment".into(),
             ));
         }
+        install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -478,6 +479,23 @@ pub fn interpret<C: Command>(
         action_code,
         idempotency_key: idempotency_key.to_string(),
     })
+}
+
+#[cfg(not(any(feature = "client", feature = "rustls-ring")))]
+compile_error!(
+    "unified-proto's HTTP client needs a TLS crypto provider: enable its `client` feature (aws-lc-rs) \
+     or `rustls-ring` (ring); through the `veritrans` facade, `rustls-aws-lc` or `rustls-ring`"
+);
+
+/// With `rustls-ring`, makes ring the process's default rustls crypto provider unless one
+/// is installed already: reqwest is built without a provider of its own and takes the
+/// default. With `client` alone, reqwest brings aws-lc-rs and nothing is installed.
+fn install_tls_provider() {
+    #[cfg(feature = "rustls-ring")]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // `Err` means another thread installed one first: that one is used, as wanted.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
 }
 
 #[cfg(test)]

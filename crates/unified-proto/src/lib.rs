@@ -36,7 +36,7 @@ mod token;
 mod typed;
 pub mod validate;
 
-#[cfg(feature = "client")]
+#[cfg(feature = "http-client")]
 pub mod client;
 
 pub use errors::{Error, NextStep, Refusal};

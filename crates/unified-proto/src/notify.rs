@@ -9,7 +9,9 @@ use serde_json::Value;
 use veritrans_sign::MerchantAuthKey;
 use veritrans_sign::unified as sign;
 
-use crate::errors::{from_value, parse_json};
+use serde::de::value::MapDeserializer;
+
+use crate::errors::parse_json;
 use crate::{ActionCode, Error, RedirectQuery, ResultCode, Status, WebhookPayload, result_fields};
 
 /// Header carrying the webhook's notification ID (for de-duplication).
@@ -122,6 +124,8 @@ impl Webhook {
                 reason: format!("{WEBHOOK_ID_HEADER} is not alphanumerics, '-' and '_'"),
             });
         }
+        // The body is parsed once; the typed payload is read from that tree
+        // without copying it first.
         let raw: Value = parse_json("webhook", raw_body)?;
         if !raw.is_object() {
             return Err(Error::MalformedResponse {
@@ -130,7 +134,7 @@ impl Webhook {
                 reason: "not a JSON object".into(),
             });
         }
-        let payload: WebhookPayload = from_value("webhook", raw.clone())?;
+        let payload: WebhookPayload = typed("webhook", &raw)?;
         let (result_code, status, action_code, _) = result_fields(&raw);
         Ok(Self {
             id: id.to_string(),
@@ -218,19 +222,31 @@ impl Redirect {
         let params = sign::query_params(query).map_err(signature)?;
         sign::verify_redirect(&keys.ccid, &keys.auth_key, &params, expected_payment_id)
             .map_err(signature)?;
-        let mut object = serde_json::Map::new();
-        for (name, value) in &params {
-            // The first occurrence wins; signed names cannot repeat (verified above).
-            object
-                .entry(name.clone())
-                .or_insert_with(|| Value::String(value.clone()));
-        }
-        let raw = Value::Object(object);
-        let get = |k: &str| raw.get(k).and_then(Value::as_str);
-        let result_code = get("resultCode").map(ResultCode::parse);
-        let status = get("status").map(Status::parse);
-        let action_code = get("actionCode").map(ActionCode::parse);
-        let query = from_value("redirect", raw)?;
+        // The first occurrence wins; signed names cannot repeat (verified above).
+        let first = |name: &str| {
+            params
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let result_code = first("resultCode").map(ResultCode::parse);
+        let status = first("status").map(Status::parse);
+        let action_code = first("actionCode").map(ActionCode::parse);
+        let unique = params.iter().enumerate().filter_map(|(i, (name, value))| {
+            let repeated = params[..i].iter().any(|(n, _)| n == name);
+            // A JSON string value (moved into the field, not copied again): serde's plain
+            // string deserializer cannot fill an `Option`.
+            (!repeated).then(|| (name.as_str(), Value::String(value.clone())))
+        });
+        // Straight from the decoded pairs into the typed query: no JSON object
+        // in between.
+        let query =
+            serde_path_to_error::deserialize(MapDeserializer::<_, serde_json::Error>::new(unique))
+                .map_err(|e| Error::MalformedResponse {
+                    what: "redirect".into(),
+                    path: e.path().to_string(),
+                    reason: e.inner().to_string(),
+                })?;
         Ok(Self {
             query,
             params,
@@ -239,4 +255,14 @@ impl Redirect {
             action_code,
         })
     }
+}
+
+/// `T` read from an already parsed body, with the JSON path of a failure
+/// (as `errors::from_value`, without taking the tree).
+fn typed<T: serde::de::DeserializeOwned>(what: &str, raw: &Value) -> Result<T, Error> {
+    serde_path_to_error::deserialize(raw).map_err(|e| Error::MalformedResponse {
+        what: what.to_string(),
+        path: e.path().to_string(),
+        reason: e.inner().to_string(),
+    })
 }

@@ -1,6 +1,8 @@
 //! `application/x-www-form-urlencoded` decoding shared by POP form bodies and Unified
 //! redirect query strings.
 
+use std::borrow::Cow;
+
 use crate::error::Error;
 
 fn hex_value(c: u8) -> Option<u8> {
@@ -13,8 +15,23 @@ fn hex_value(c: u8) -> Option<u8> {
 }
 
 /// Percent-decodes one name or value; `+` is a space. `offset` is the position of `raw`
-/// in the whole input, so errors point at the right byte.
-fn decode_component(raw: &[u8], offset: usize, what: &'static str) -> Result<Vec<u8>, Error> {
+/// in the whole input, so errors point at the right byte. Borrows `raw` when there is
+/// nothing to decode (the usual case for the gateways' names and values).
+fn decode_component<'a>(
+    raw: &'a [u8],
+    offset: usize,
+    what: &'static str,
+    describe: impl FnOnce() -> String,
+) -> Result<Cow<'a, str>, Error> {
+    let utf8_error = |valid_up_to| Error::InvalidUtf8 {
+        what: describe(),
+        valid_up_to,
+    };
+    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        return std::str::from_utf8(raw)
+            .map(Cow::Borrowed)
+            .map_err(|e| utf8_error(e.valid_up_to()));
+    }
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
@@ -38,20 +55,18 @@ fn decode_component(raw: &[u8], offset: usize, what: &'static str) -> Result<Vec
         }
         i += 1;
     }
-    Ok(out)
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|e| utf8_error(e.utf8_error().valid_up_to()))
 }
 
-fn utf8(bytes: Vec<u8>, what: impl FnOnce() -> String) -> Result<String, Error> {
-    String::from_utf8(bytes).map_err(|e| Error::InvalidUtf8 {
-        what: what(),
-        valid_up_to: e.utf8_error().valid_up_to(),
-    })
-}
+/// Decoded `(name, value)` pairs, borrowing the input where nothing had to be decoded.
+pub(crate) type Pairs<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
 
 /// Splits `a=1&b=2`, decoding every name and value. Empty segments (`a=1&&b=2`) carry no
 /// parameter and are skipped; a segment without `=` is a name with an empty value.
-pub(crate) fn parse(input: &[u8], what: &'static str) -> Result<Vec<(String, String)>, Error> {
-    let mut pairs = Vec::new();
+pub(crate) fn parse_borrowed<'a>(input: &'a [u8], what: &'static str) -> Result<Pairs<'a>, Error> {
+    let mut pairs = Vec::with_capacity(input.iter().filter(|&&b| b == b'&').count() + 1);
     let mut start = 0;
     for segment in input.split(|&b| b == b'&') {
         let offset = start;
@@ -63,15 +78,23 @@ pub(crate) fn parse(input: &[u8], what: &'static str) -> Result<Vec<(String, Str
             Some(eq) => (&segment[..eq], &segment[eq + 1..], offset + eq + 1),
             None => (segment, &segment[segment.len()..], offset + segment.len()),
         };
-        let name = utf8(decode_component(raw_name, offset, what)?, || {
+        let name = decode_component(raw_name, offset, what, || {
             format!("a parameter name in the {what}")
         })?;
-        let value = utf8(decode_component(raw_value, value_offset, what)?, || {
+        let value = decode_component(raw_value, value_offset, what, || {
             format!("the value of parameter `{name}` in the {what}")
         })?;
         pairs.push((name, value));
     }
     Ok(pairs)
+}
+
+/// [`parse_borrowed`], every name and value owned.
+pub(crate) fn parse(input: &[u8], what: &'static str) -> Result<Vec<(String, String)>, Error> {
+    Ok(parse_borrowed(input, what)?
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect())
 }
 
 #[cfg(test)]

@@ -1,23 +1,43 @@
 //! The digests of all three schemes, kept in one place so an algorithm change is one edit.
+//!
+//! Every digest is fed piece by piece, straight from the received bytes: no input is
+//! concatenated into a new buffer before hashing.
 
 use hmac::Hmac;
 use hmac::digest::{Digest, Key, KeyInit, Mac};
 use sha2::{Sha256, Sha512};
-use subtle::ConstantTimeEq;
+use subtle::{Choice, ConstantTimeEq};
 
 /// Bytes of a SHA-512 / HMAC-SHA512 output.
 pub(crate) const SHA512_LEN: usize = 64;
 /// Bytes of a SHA-256 output.
 pub(crate) const SHA256_LEN: usize = 32;
 
+/// An incremental SHA-512 for inputs made of many short pieces (POP's `name=value&…`,
+/// the redirect's `ccid ‖ values ‖ key`).
+pub(crate) struct Sha512Writer(Sha512);
+
+impl Sha512Writer {
+    pub(crate) fn new() -> Self {
+        Self(Sha512::new())
+    }
+
+    #[inline]
+    pub(crate) fn update(&mut self, piece: &[u8]) {
+        self.0.update(piece);
+    }
+
+    pub(crate) fn finish(self) -> [u8; SHA512_LEN] {
+        self.0.finalize().into()
+    }
+}
+
 pub(crate) fn sha512(parts: &[&[u8]]) -> [u8; SHA512_LEN] {
-    let mut h = Sha512::new();
+    let mut h = Sha512Writer::new();
     for p in parts {
         h.update(p);
     }
-    let mut out = [0u8; SHA512_LEN];
-    out.copy_from_slice(&h.finalize());
-    out
+    h.finish()
 }
 
 pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; SHA256_LEN] {
@@ -25,9 +45,7 @@ pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; SHA256_LEN] {
     for p in parts {
         h.update(p);
     }
-    let mut out = [0u8; SHA256_LEN];
-    out.copy_from_slice(&h.finalize());
-    out
+    h.finalize().into()
 }
 
 type HmacSha512 = Hmac<Sha512>;
@@ -45,14 +63,25 @@ pub(crate) fn hmac_sha512(key: &[u8], parts: &[&[u8]]) -> [u8; SHA512_LEN] {
     for p in parts {
         mac.update(p);
     }
-    let mut out = [0u8; SHA512_LEN];
-    out.copy_from_slice(&mac.finalize().into_bytes());
-    out
+    mac.finalize().into_bytes().into()
 }
 
-/// Constant-time equality; lengths are public.
-pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && bool::from(a.ct_eq(b))
+/// Constant-time equality of two digests, a machine word at a time: `subtle` compares
+/// each word without branching on its value, and the words are combined the same way.
+pub(crate) fn ct_eq<const N: usize>(a: &[u8; N], b: &[u8; N]) -> bool {
+    let mut same = Choice::from(1);
+    for (x, y) in a.chunks(8).zip(b.chunks(8)) {
+        same &= word(x).ct_eq(&word(y));
+    }
+    bool::from(same)
+}
+
+/// Up to 8 bytes as one word (a short last chunk is zero-padded on both sides alike).
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w[..bytes.len()].copy_from_slice(bytes);
+    u64::from_ne_bytes(w)
 }
 
 #[cfg(test)]
@@ -82,5 +111,19 @@ mod tests {
             encode(&mac),
             "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854"
         );
+    }
+
+    #[test]
+    fn ct_eq_sees_every_byte() {
+        let a = [7u8; SHA512_LEN];
+        assert!(ct_eq(&a, &a));
+        for i in 0..SHA512_LEN {
+            let mut b = a;
+            b[i] ^= 1;
+            assert!(!ct_eq(&a, &b), "byte {i}");
+        }
+        let c = [1u8, 2, 3];
+        assert!(ct_eq(&c, &c));
+        assert!(!ct_eq(&c, &[1, 2, 4]));
     }
 }

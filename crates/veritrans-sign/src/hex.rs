@@ -7,42 +7,74 @@ const DIGITS: &[u8; 16] = b"0123456789abcdef";
 /// Lowercase hex, as every VeriTrans scheme transmits its digests.
 pub(crate) fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
+    encode_into(&mut out, bytes);
+    out
+}
+
+/// Appends the lowercase hex of `bytes` to `out` (a header value being built).
+pub(crate) fn encode_into(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len() * 2);
     for &b in bytes {
         out.push(char::from(DIGITS[usize::from(b >> 4)]));
         out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
     }
-    out
 }
 
+/// `NIBBLES[c]` is the value of hex digit `c` (either case), or `INVALID`.
+const INVALID: u8 = 0xff;
+const NIBBLES: [u8; 256] = {
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
 fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
+    match NIBBLES[usize::from(c)] {
+        INVALID => None,
+        n => Some(n),
     }
 }
 
-/// Decodes exactly `N` bytes from `2N` hex digits of either case.
+/// Decodes exactly `N` bytes from `2N` hex digits of either case, into a stack array.
 ///
 /// The received signature is public, so this need not be constant-time; the
 /// comparison with the expected digest is.
 pub(crate) fn decode_digest<const N: usize>(s: &str, what: &'static str) -> Result<[u8; N], Error> {
     let malformed = |defect| Error::MalformedSignature { what, defect };
-    let found = s.chars().count();
-    if s.len() != 2 * N || found != 2 * N {
-        return Err(malformed(SignatureDefect::Length {
+    // A length in characters, for the message: counted only when something is wrong.
+    let length = |found| {
+        malformed(SignatureDefect::Length {
             expected: 2 * N,
             found,
-        }));
+        })
+    };
+    if s.len() != 2 * N {
+        return Err(length(s.chars().count()));
     }
     let mut out = [0u8; N];
-    for (i, pair) in s.as_bytes().chunks_exact(2).enumerate() {
-        let hi = nibble(pair[0]).ok_or(malformed(SignatureDefect::NonHex { position: 2 * i }))?;
-        let lo = nibble(pair[1]).ok_or(malformed(SignatureDefect::NonHex {
-            position: 2 * i + 1,
-        }))?;
-        out[i] = hi << 4 | lo;
+    for (i, (pair, byte)) in s.as_bytes().chunks_exact(2).zip(&mut out).enumerate() {
+        let (hi, lo) = (NIBBLES[usize::from(pair[0])], NIBBLES[usize::from(pair[1])]);
+        if hi == INVALID || lo == INVALID {
+            // A multi-byte character makes the length wrong in characters: say that
+            // rather than pointing into the middle of the character.
+            let found = s.chars().count();
+            if found != 2 * N {
+                return Err(length(found));
+            }
+            let position = if hi == INVALID { 2 * i } else { 2 * i + 1 };
+            return Err(malformed(SignatureDefect::NonHex { position }));
+        }
+        *byte = hi << 4 | lo;
     }
     Ok(out)
 }

@@ -32,7 +32,10 @@ fn digest(body: &[u8], key: &MpiServerKey) -> [u8; SHA256_LEN] {
 /// assert_eq!(value.len(), "Basic ".len() + 64);
 /// ```
 pub fn authorization(body: &[u8], key: &MpiServerKey) -> String {
-    format!("Basic {}", hex::encode(&digest(body, key)))
+    let mut value = String::with_capacity("Basic ".len() + 2 * SHA256_LEN);
+    value.push_str("Basic ");
+    hex::encode_into(&mut value, &digest(body, key));
+    value
 }
 
 /// Verifies a PUSH notification: `body` is the raw request body exactly as received,

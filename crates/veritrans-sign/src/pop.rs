@@ -14,6 +14,8 @@
 //! bodies contribute each member's text (strings unquoted, numbers as written, booleans
 //! as `true`/`false`).
 
+use std::borrow::Cow;
+
 use crate::error::Error;
 use crate::hash::{self, SHA512_LEN};
 use crate::{MAX_INPUT_LEN, PopServerKey, check_body, hex};
@@ -62,30 +64,54 @@ pub fn auth_string(key: &PopServerKey) -> String {
     base64::engine::general_purpose::STANDARD.encode(user_pass)
 }
 
-/// The exact string the signature is a digest of, minus the `:` + key suffix.
-fn signing_input<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
-    let mut sorted: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_ref(), v.as_ref()))
-        .filter(|(k, _)| *k != SIGNATURE_PARAM)
-        .collect();
-    // Stable, so `sign` of duplicate names keeps their given order; `verify` rejects them.
-    sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut input = String::new();
-    for (i, (k, v)) in sorted.iter().enumerate() {
-        if i > 0 {
-            input.push('&');
+/// How many parameters are sorted on the stack; a notification has about twenty, more
+/// than this go to the heap.
+const STACK_PARAMS: usize = 48;
+
+/// Calls `f` with `params` as `(name, value)` string slices sorted by name in byte order
+/// (stable, so duplicate names keep their given order), without allocating for up to
+/// [`STACK_PARAMS`] parameters.
+fn with_sorted<K: AsRef<str>, V: AsRef<str>, R>(
+    params: &[(K, V)],
+    f: impl FnOnce(&[(&str, &str)]) -> R,
+) -> R {
+    let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
+    let by_name = |a: &(&str, &str), b: &(&str, &str)| a.0.as_bytes().cmp(b.0.as_bytes());
+    if params.len() <= STACK_PARAMS {
+        let mut stack = [("", ""); STACK_PARAMS];
+        for (slot, pair) in stack.iter_mut().zip(pairs) {
+            *slot = pair;
         }
-        input.push_str(k);
-        input.push('=');
-        input.push_str(v);
+        let sorted = &mut stack[..params.len()];
+        sorted.sort_by(by_name);
+        f(sorted)
+    } else {
+        let mut heap: Vec<(&str, &str)> = pairs.collect();
+        heap.sort_by(by_name);
+        f(&heap)
     }
-    input
 }
 
-fn digest<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)], key: &PopServerKey) -> [u8; SHA512_LEN] {
-    let input = signing_input(params);
-    hash::sha512(&[input.as_bytes(), b":", key.expose_secret().as_bytes()])
+/// SHA-512 of `name1=value1&…&nameN=valueN:key` over sorted pairs, `signature` skipped,
+/// fed to the hasher piece by piece (the signed string is never built).
+fn digest_sorted(sorted: &[(&str, &str)], key: &PopServerKey) -> [u8; SHA512_LEN] {
+    let mut h = hash::Sha512Writer::new();
+    let mut first = true;
+    for (k, v) in sorted {
+        if *k == SIGNATURE_PARAM {
+            continue;
+        }
+        if !first {
+            h.update(b"&");
+        }
+        first = false;
+        h.update(k.as_bytes());
+        h.update(b"=");
+        h.update(v.as_bytes());
+    }
+    h.update(b":");
+    h.update(key.expose_secret().as_bytes());
+    h.finish()
 }
 
 /// The lowercase hex signature of `params`; a `signature` parameter among them is skipped.
@@ -103,7 +129,7 @@ fn digest<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)], key: &PopServerKey) -
 /// assert_eq!(sig, pop::sign(&[("dummy", "true"), ("order_id", "ORDER-0001")], &key));
 /// ```
 pub fn sign<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)], key: &PopServerKey) -> String {
-    hex::encode(&digest(params, key))
+    hex::encode(&with_sorted(params, |sorted| digest_sorted(sorted, key)))
 }
 
 /// Verifies a received notification: `params` are **all** received parameters, including
@@ -142,20 +168,28 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
             max: MAX_INPUT_LEN,
         });
     }
-    reject_duplicates(params.iter().map(|(k, _)| k.as_ref()))?;
-    let received = params
-        .iter()
-        .find(|(k, _)| k.as_ref() == SIGNATURE_PARAM)
-        .map(|(_, v)| v.as_ref())
-        .ok_or_else(|| Error::MissingParameter {
-            name: SIGNATURE_PARAM.into(),
-        })?;
-    let received = hex::decode_digest::<SHA512_LEN>(received, WHAT)?;
-    if hash::ct_eq(&digest(params, key), &received) {
-        Ok(())
-    } else {
-        Err(Error::SignatureMismatch { what: WHAT })
-    }
+    with_sorted(params, |sorted| {
+        // Sorted, a repeated name sits next to itself: the first such pair in name order
+        // is the one reported.
+        if let Some(w) = sorted.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(Error::DuplicateParameter {
+                name: w[0].0.to_string(),
+            });
+        }
+        let received = sorted
+            .iter()
+            .find(|(k, _)| *k == SIGNATURE_PARAM)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| Error::MissingParameter {
+                name: SIGNATURE_PARAM.into(),
+            })?;
+        let received = hex::decode_digest::<SHA512_LEN>(received, WHAT)?;
+        if hash::ct_eq(&digest_sorted(sorted, key), &received) {
+            Ok(())
+        } else {
+            Err(Error::SignatureMismatch { what: WHAT })
+        }
+    })
 }
 
 fn reject_duplicates<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), Error> {
@@ -192,10 +226,65 @@ fn reject_duplicates<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), Err
 /// );
 /// ```
 pub fn form_params(body: &[u8]) -> Result<Vec<(String, String)>, Error> {
+    Ok(form_params_borrowed(body)?
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect())
+}
+
+/// [`form_params`] without copying: a name or value borrows the body unless it had to be
+/// percent-decoded. For a handler that verifies and then parses in one pass.
+///
+/// # Errors
+/// As [`form_params`].
+///
+/// ```
+/// use std::borrow::Cow;
+/// use veritrans_sign::pop;
+///
+/// let params = pop::form_params_borrowed(b"order_id=ORDER-0001&note=a+b").unwrap();
+/// assert!(matches!(params[0].1, Cow::Borrowed("ORDER-0001")));
+/// assert_eq!(params[1].1, "a b");
+/// ```
+pub fn form_params_borrowed(body: &[u8]) -> Result<BorrowedParams<'_>, Error> {
     check_body(body, "form body")?;
-    let pairs = crate::form::parse(body, "form body")?;
-    reject_duplicates(pairs.iter().map(|(k, _)| k.as_str()))?;
+    let pairs = crate::form::parse_borrowed(body, "form body")?;
+    reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
     Ok(pairs)
+}
+
+/// Parameters as `(name, value)`, each borrowing the body unless it had to be decoded
+/// ([`form_params_borrowed`]).
+pub type BorrowedParams<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
+/// One member of a flat JSON push body: what JSON type it was, and (through
+/// [`AsRef<str>`]) the text it is signed as.
+///
+/// ```
+/// use veritrans_sign::pop::JsonScalar;
+///
+/// assert_eq!(JsonScalar::Number("1.50").as_ref(), "1.50");
+/// assert_eq!(JsonScalar::Bool(true).as_ref(), "true");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonScalar<'a> {
+    /// A string, unescaped (borrowed from the body when it had no escapes).
+    String(Cow<'a, str>),
+    /// A number, exactly as written in the body.
+    Number(&'a str),
+    /// `true` or `false`.
+    Bool(bool),
+}
+
+impl AsRef<str> for JsonScalar<'_> {
+    fn as_ref(&self) -> &str {
+        match self {
+            JsonScalar::String(s) => s,
+            JsonScalar::Number(n) => n,
+            JsonScalar::Bool(true) => "true",
+            JsonScalar::Bool(false) => "false",
+        }
+    }
 }
 
 /// Decodes a flat JSON object (a push notification) into `(name, text)` pairs, in
@@ -222,6 +311,35 @@ pub fn form_params(body: &[u8]) -> Result<Vec<(String, String)>, Error> {
 /// ```
 #[cfg(feature = "json")]
 pub fn json_params(body: &[u8]) -> Result<Vec<(String, String)>, Error> {
+    Ok(json_params_borrowed(body)?
+        .into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                JsonScalar::String(s) => s.into_owned(),
+                other => other.as_ref().to_string(),
+            };
+            (k.into_owned(), text)
+        })
+        .collect())
+}
+
+/// [`json_params`] without copying, keeping each member's JSON type: names and strings
+/// borrow the body unless they had escapes. One scan of the body gives what
+/// [`verify`] needs and what a typed parse needs.
+///
+/// # Errors
+/// As [`json_params`].
+///
+/// ```
+/// use veritrans_sign::pop::{self, JsonScalar};
+///
+/// let params = pop::json_params_borrowed(br#"{"order_id":"o1","gross_amount":10000,"dummy":true}"#).unwrap();
+/// assert_eq!(params[1].1, JsonScalar::Number("10000"));
+/// assert_eq!(params[2].1, JsonScalar::Bool(true));
+/// # Ok::<(), veritrans_sign::Error>(())
+/// ```
+#[cfg(feature = "json")]
+pub fn json_params_borrowed(body: &[u8]) -> Result<Vec<(Cow<'_, str>, JsonScalar<'_>)>, Error> {
     check_body(body, "JSON body")?;
     let text = std::str::from_utf8(body).map_err(|e| Error::InvalidUtf8 {
         what: "JSON body".into(),
@@ -232,8 +350,8 @@ pub fn json_params(body: &[u8]) -> Result<Vec<(String, String)>, Error> {
             reason: "the top level is not an object".into(),
         });
     }
-    let members: json::Members = serde_json::from_str(text).map_err(json::error)?;
-    reject_duplicates(members.0.iter().map(|(k, _)| k.as_str()))?;
+    let members: json::Members<'_> = serde_json::from_str(text).map_err(json::error)?;
+    reject_duplicates(members.0.iter().map(|(k, _)| k.as_ref()))?;
     members
         .0
         .into_iter()
@@ -241,13 +359,22 @@ pub fn json_params(body: &[u8]) -> Result<Vec<(String, String)>, Error> {
             let raw = raw.get();
             let kind = match raw.as_bytes().first() {
                 Some(b'"') => {
-                    let s: String = serde_json::from_str(raw).map_err(json::error)?;
-                    return Ok((name, s));
+                    let inner = &raw[1..raw.len() - 1];
+                    // serde_json has checked the string (control characters, escapes);
+                    // without a backslash its content is the text itself.
+                    let text = if inner.contains('\\') {
+                        Cow::Owned(serde_json::from_str::<String>(raw).map_err(json::error)?)
+                    } else {
+                        Cow::Borrowed(inner)
+                    };
+                    return Ok((name, JsonScalar::String(text)));
                 }
+                Some(b't') => return Ok((name, JsonScalar::Bool(true))),
+                Some(b'f') => return Ok((name, JsonScalar::Bool(false))),
                 Some(b'{') => "an object",
                 Some(b'[') => "an array",
                 Some(b'n') => "null",
-                _ => return Ok((name, raw.to_string())),
+                _ => return Ok((name, JsonScalar::Number(raw))),
             };
             Err(Error::NotFlatJson {
                 reason: format!("member `{name}` is {kind}"),
@@ -258,6 +385,7 @@ pub fn json_params(body: &[u8]) -> Result<Vec<(String, String)>, Error> {
 
 #[cfg(feature = "json")]
 mod json {
+    use std::borrow::Cow;
     use std::fmt;
 
     use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
@@ -265,21 +393,52 @@ mod json {
 
     use crate::error::Error;
 
-    /// Object members in received order, duplicates kept (so they can be rejected by name).
-    pub(super) struct Members(pub(super) Vec<(String, Box<RawValue>)>);
+    /// Object members in received order, duplicates kept (so they can be rejected by
+    /// name), borrowed from the body where possible.
+    pub(super) struct Members<'a>(pub(super) Vec<(Cow<'a, str>, &'a RawValue)>);
 
-    impl<'de> Deserialize<'de> for Members {
+    /// A name: borrowed unless it had escapes.
+    struct Name<'a>(Cow<'a, str>);
+
+    impl<'de> Deserialize<'de> for Name<'de> {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             struct V;
             impl<'de> Visitor<'de> for V {
-                type Value = Members;
+                type Value = Name<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a member name")
+                }
+                fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Name<'de>, E> {
+                    Ok(Name(Cow::Borrowed(s)))
+                }
+                fn visit_str<E>(self, s: &str) -> Result<Name<'de>, E> {
+                    Ok(Name(Cow::Owned(s.to_string())))
+                }
+                fn visit_string<E>(self, s: String) -> Result<Name<'de>, E> {
+                    Ok(Name(Cow::Owned(s)))
+                }
+            }
+            d.deserialize_str(V)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Members<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Members<'de>;
                 fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                     f.write_str("a JSON object")
                 }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
-                    let mut out = Vec::new();
-                    while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
-                        out.push(entry);
+                fn visit_map<A: MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Members<'de>, A::Error> {
+                    let mut out = Vec::with_capacity(map.size_hint().unwrap_or(24));
+                    while let Some((Name(name), raw)) =
+                        map.next_entry::<Name<'de>, &'de RawValue>()?
+                    {
+                        out.push((name, raw));
                     }
                     Ok(Members(out))
                 }

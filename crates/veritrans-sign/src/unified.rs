@@ -86,10 +86,9 @@ fn webhook_mac(ccid: &str, key: &MerchantAuthKey, body: &[u8]) -> [u8; SHA512_LE
 /// assert_eq!(header.len(), "h=HmacSHA512;s=sampleCcId;v=".len() + 128);
 /// ```
 pub fn sign_webhook(ccid: &str, key: &MerchantAuthKey, body: &[u8]) -> String {
-    format!(
-        "h={WEBHOOK_ALGORITHM};s={ccid};v={}",
-        hex::encode(&webhook_mac(ccid, key, body))
-    )
+    let mut value = format!("h={WEBHOOK_ALGORITHM};s={ccid};v=");
+    hex::encode_into(&mut value, &webhook_mac(ccid, key, body));
+    value
 }
 
 struct WebhookHeader<'a> {
@@ -208,15 +207,19 @@ pub fn verify_webhook(
     }
 }
 
+/// SHA-512 of `ccid ‖ values ‖ key`, fed piece by piece from the received values.
 fn redirect_digest<'a>(
-    ccid: &'a str,
-    key: &'a MerchantAuthKey,
+    ccid: &str,
+    key: &MerchantAuthKey,
     values: impl Iterator<Item = &'a str>,
 ) -> [u8; SHA512_LEN] {
-    let mut parts: Vec<&[u8]> = vec![ccid.as_bytes()];
-    parts.extend(values.map(str::as_bytes));
-    parts.push(key.expose_secret().as_bytes());
-    hash::sha512(&parts)
+    let mut h = hash::Sha512Writer::new();
+    h.update(ccid.as_bytes());
+    for v in values {
+        h.update(v.as_bytes());
+    }
+    h.update(key.expose_secret().as_bytes());
+    h.finish()
 }
 
 /// Signs a redirect the way the gateway does: returns `(authParams, vAuthInfo)` for
@@ -420,30 +423,38 @@ pub fn verify_redirect_signature<K: AsRef<str>, V: AsRef<str>>(
 ) -> Result<(), Error> {
     check_redirect_size(params)?;
     let received = hex::decode_digest::<SHA512_LEN>(single(params, V_AUTH_INFO)?, REDIRECT_WHAT)?;
-    let readings = auth_params_readings(single(params, AUTH_PARAMS)?)?;
+    let raw_auth_params = single(params, AUTH_PARAMS)?;
 
+    // The usual case: plain standard Base64 of valid names, one reading, decoded on the
+    // stack. Anything else (other alphabets, an error to report) takes the general path
+    // below, which gives the same answer for this case.
+    let mut buf = [0u8; AUTH_PARAMS_STACK];
+    if let Some(names) = plain_auth_params(raw_auth_params, &mut buf) {
+        return match reading_matches(ccid, key, params, names.split(','), &received) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Error::SignatureMismatch {
+                what: REDIRECT_WHAT,
+            }),
+            Err(e) => Err(e),
+        };
+    }
+
+    let readings = auth_params_readings(raw_auth_params)?;
     let mut verified = false;
     let mut hashed_any = false;
     let mut first_error = None;
     for names in &readings {
-        let attempt = names
-            .iter()
-            .map(|n| single(params, n))
-            .collect::<Result<Vec<&str>, Error>>()
-            .and_then(|values| {
-                if names.iter().any(|n| n == PAYMENT_ID) {
-                    Ok(values)
-                } else {
-                    Err(Error::UnsignedParameter {
-                        name: PAYMENT_ID.into(),
-                    })
-                }
-            });
-        match attempt {
-            Ok(values) => {
+        match reading_matches(
+            ccid,
+            key,
+            params,
+            names.iter().map(String::as_str),
+            &received,
+        ) {
+            Ok(matches) => {
                 hashed_any = true;
                 // `|=`, not an early return: every reading is hashed whatever the outcome.
-                verified |= hash::ct_eq(&redirect_digest(ccid, key, values.into_iter()), &received);
+                verified |= matches;
             }
             Err(e) => {
                 first_error.get_or_insert(e);
@@ -461,6 +472,52 @@ pub fn verify_redirect_signature<K: AsRef<str>, V: AsRef<str>>(
     } else {
         first_error.unwrap_or(mismatch)
     })
+}
+
+/// The decoded `authParams` that fits on the stack; longer lists take the general path.
+const AUTH_PARAMS_STACK: usize = 512;
+
+/// `raw` decoded into `buf` when it is plain standard Base64 (the only reading) of a
+/// list of valid names; `None` when anything needs the general path.
+fn plain_auth_params<'b>(raw: &str, buf: &'b mut [u8; AUTH_PARAMS_STACK]) -> Option<&'b str> {
+    if raw.contains([' ', '*', '-', '_']) {
+        return None;
+    }
+    let len = STANDARD_LENIENT
+        .decode_slice(raw.trim_end_matches('=').as_bytes(), buf)
+        .ok()?;
+    let names = std::str::from_utf8(&buf[..len]).ok()?;
+    let valid = names
+        .split(',')
+        .all(|n| !n.is_empty() && n != AUTH_PARAMS && n != V_AUTH_INFO);
+    valid.then_some(names)
+}
+
+/// Whether one reading of `authParams` signs `received`: the listed values are looked up
+/// (each exactly once among `params`) and fed to SHA-512 between the CCID and the key as
+/// they are found. An error when a name is missing or repeated, or `paymentId` is not
+/// listed.
+fn reading_matches<'n, K: AsRef<str>, V: AsRef<str>>(
+    ccid: &str,
+    key: &MerchantAuthKey,
+    params: &[(K, V)],
+    names: impl Iterator<Item = &'n str>,
+    received: &[u8; SHA512_LEN],
+) -> Result<bool, Error> {
+    let mut h = hash::Sha512Writer::new();
+    h.update(ccid.as_bytes());
+    let mut lists_payment_id = false;
+    for name in names {
+        h.update(single(params, name)?.as_bytes());
+        lists_payment_id |= name == PAYMENT_ID;
+    }
+    if !lists_payment_id {
+        return Err(Error::UnsignedParameter {
+            name: PAYMENT_ID.into(),
+        });
+    }
+    h.update(key.expose_secret().as_bytes());
+    Ok(hash::ct_eq(&h.finish(), received))
 }
 
 /// Computes the `vAuthInfo` the gateway would send for received redirect parameters that

@@ -7,6 +7,12 @@
 //! | `jpayment` | [`jpayment`] | J-Payment (ROBOT PAYMENT) |
 //! | `mpi` | [`mpi`] | VeriTrans 3-D Secure (MPI) |
 //!
+//! The HTTP clients run on rustls (never OpenSSL) with one crypto provider,
+//! chosen by feature: `rustls-aws-lc` (default, aws-lc-rs) or `rustls-ring`
+//! (ring: no C/CMake build of aws-lc-sys; use with `default-features = false`
+//! and the gateway features you need). With a client gateway (`pop`,
+//! `unified`, `jpayment`) and neither, the build stops with a message saying so.
+//!
 //! [`sign`] (the signature schemes) is always available. A service that
 //! speaks to one gateway only can depend on that protocol crate directly; this
 //! crate adds no code path of its own, only one vocabulary over them:

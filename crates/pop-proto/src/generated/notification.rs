@@ -498,30 +498,44 @@ impl Notification {
         }
     }
 
-    pub(crate) fn from_value(
+    /// The notification of `kind` from any serde deserializer (a verified
+    /// parameter list), with the path of a failure.
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
         kind: Kind,
-        value: serde_json::Value,
-    ) -> Result<Self, serde_path_to_error::Error<serde_json::Error>> {
+        deserializer: D,
+    ) -> Result<Self, serde_path_to_error::Error<D::Error>> {
         Ok(
             match kind {
                 Kind::Unspecified => {
-                    Notification::Unspecified(serde_path_to_error::deserialize(value)?)
+                    Notification::Unspecified(
+                        serde_path_to_error::deserialize(deserializer)?,
+                    )
                 }
                 Kind::Card => {
-                    Notification::Card(serde_path_to_error::deserialize(value)?)
+                    Notification::Card(serde_path_to_error::deserialize(deserializer)?)
                 }
-                Kind::Mpi => Notification::Mpi(serde_path_to_error::deserialize(value)?),
+                Kind::Mpi => {
+                    Notification::Mpi(serde_path_to_error::deserialize(deserializer)?)
+                }
                 Kind::CvsApplied => {
-                    Notification::CvsApplied(serde_path_to_error::deserialize(value)?)
+                    Notification::CvsApplied(
+                        serde_path_to_error::deserialize(deserializer)?,
+                    )
                 }
                 Kind::CvsPaid => {
-                    Notification::CvsPaid(serde_path_to_error::deserialize(value)?)
+                    Notification::CvsPaid(
+                        serde_path_to_error::deserialize(deserializer)?,
+                    )
                 }
                 Kind::BankApplied => {
-                    Notification::BankApplied(serde_path_to_error::deserialize(value)?)
+                    Notification::BankApplied(
+                        serde_path_to_error::deserialize(deserializer)?,
+                    )
                 }
                 Kind::BankPaid => {
-                    Notification::BankPaid(serde_path_to_error::deserialize(value)?)
+                    Notification::BankPaid(
+                        serde_path_to_error::deserialize(deserializer)?,
+                    )
                 }
             },
         )
