@@ -457,7 +457,14 @@ pub fn verify_redirect_signature<K: AsRef<str>, V: AsRef<str>>(
                 verified |= matches;
             }
             Err(e) => {
-                first_error.get_or_insert(e);
+                // A reading whose names were all received (it only fails to list
+                // `paymentId`) explains the failure better than one naming a parameter
+                // that is not there: report it whatever the readings' order.
+                let resolved = matches!(e, Error::UnsignedParameter { .. });
+                let have_resolved = matches!(first_error, Some(Error::UnsignedParameter { .. }));
+                if first_error.is_none() || (resolved && !have_resolved) {
+                    first_error = Some(e);
+                }
             }
         }
     }
