@@ -409,7 +409,9 @@ fn single_line(
     }
     let lines: Vec<&str> = text
         .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        // Every CR before the line end is line-end noise ("\r\r\n" from a doubled
+        // translation), never content: a value may not hold CR (the encoder refuses it).
+        .map(|l| l.trim_end_matches('\r'))
         .filter(|l| !l.is_empty())
         .collect();
     match lines.as_slice() {

@@ -228,6 +228,7 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
 }
 
 /// Converts a parsed JSON value to `T`, reporting the JSON path of a failure.
+#[cfg(feature = "http-client")] // the client's only; notifications read borrowed trees
 pub(crate) fn from_value<T: serde::de::DeserializeOwned>(
     what: &str,
     value: serde_json::Value,
