@@ -6,6 +6,7 @@ mod common;
 
 use std::time::Duration;
 
+use common::unified::{cancel, capture};
 use common::{Merchant, client as http};
 use unified_proto::client::{Client, Environment, RetryPolicy, SendOptions};
 use unified_proto::validate::Mode;
@@ -128,30 +129,6 @@ fn refusal(e: Error) -> Refusal {
     match e {
         Error::GatewayRefused(r) => *r,
         other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
-fn capture(payment_id: &str, amount: Option<u64>) -> CaptureRequest {
-    CaptureRequest {
-        order: CaptureOrder {
-            payment_id: Some(payment_id.into()),
-            amount: amount.map(yen),
-            ..Default::default()
-        },
-        control: None,
-        transaction: None,
-    }
-}
-
-fn cancel(payment_id: &str, amount: Option<u64>) -> CancelRequest {
-    CancelRequest {
-        order: CancelOrder {
-            payment_id: Some(payment_id.into()),
-            amount: amount.map(yen),
-            ..Default::default()
-        },
-        control: None,
-        transaction: None,
     }
 }
 

@@ -7,6 +7,7 @@ mod common;
 
 use std::time::Duration;
 
+use common::unified::{cancel, capture};
 use common::{Merchant, client as http};
 use serde_json::Value;
 use unified_proto::client::{Client, Environment, RetryPolicy};
@@ -99,30 +100,6 @@ fn charge(pay_type: PayType, original: &str, payment_id: &str, amount: u64) -> C
         control: None,
         item: vec![],
         merchant: None,
-        transaction: None,
-    }
-}
-
-fn capture(payment_id: &str, amount: Option<u64>) -> CaptureRequest {
-    CaptureRequest {
-        order: CaptureOrder {
-            payment_id: Some(payment_id.into()),
-            amount: amount.map(yen),
-            ..Default::default()
-        },
-        control: None,
-        transaction: None,
-    }
-}
-
-fn cancel(payment_id: &str, amount: Option<u64>) -> CancelRequest {
-    CancelRequest {
-        order: CancelOrder {
-            payment_id: Some(payment_id.into()),
-            amount: amount.map(yen),
-            ..Default::default()
-        },
-        control: None,
         transaction: None,
     }
 }

@@ -3,6 +3,8 @@
 // Test helpers outside #[test] functions: a failed setup should fail the test loudly.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod unified;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
