@@ -495,20 +495,34 @@ async fn jpayment_token(world: &World, card: &str) -> Result<jpayment_proto::Tok
     Ok(jpayment_proto::Token::new(token))
 }
 
+/// Console lookups a merchant makes before it gives a reconciliation up.
+const CONSOLE_ATTEMPTS: u32 = 5;
+
 /// Whether the console lists a payment for `uid` (every attempt has its own user).
+///
+/// The lookup only reads, so a failed one is simply asked again: nothing can be applied
+/// twice. (The whole list grows with the run; on a starved machine its answer can take
+/// longer than the client timeout, which a one-shot lookup reported as a lost payment.)
 async fn jpayment_reconcile(world: &World, uid: &str) -> Result<bool, String> {
     let url = format!("{}/_sandbox/jpayment/payments", world.base());
-    let answer: Value = world
-        .http
-        .get(url)
-        .send()
-        .await
-        .map_err(|e| format!("console: {e}"))?
-        .json()
-        .await
-        .map_err(|e| format!("console: {e}"))?;
-    let payments = answer["payments"].as_array().cloned().unwrap_or_default();
-    Ok(payments.iter().any(|p| p["uid"] == uid))
+    let mut last = String::new();
+    for attempt in 0..CONSOLE_ATTEMPTS {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let answer = match world.http.get(&url).send().await {
+            Ok(response) => response.json::<Value>().await,
+            Err(e) => Err(e),
+        };
+        match answer {
+            Ok(answer) => {
+                let payments = answer["payments"].as_array().cloned().unwrap_or_default();
+                return Ok(payments.iter().any(|p| p["uid"] == uid));
+            }
+            Err(e) => last = format!("console ({} attempts): {e}", attempt + 1),
+        }
+    }
+    Err(last)
 }
 
 #[allow(clippy::too_many_arguments)]
