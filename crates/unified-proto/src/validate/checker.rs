@@ -407,7 +407,8 @@ fn check_field(
                 }
             }
         }
-    }    if rule.url != UrlRule::None {
+    }
+    if rule.url != UrlRule::None {
         for broken in url_policy::violations(rule.url, text, ctx) {
             push(broken);
         }

@@ -8,9 +8,15 @@
 //! statuses and action codes come from its generated `RESULT_CODES`; redirects and
 //! webhooks are signed with `veritrans-sign`.
 
+mod answers;
+mod commands;
+mod dispatch;
 mod idempotency;
-mod orders;
+mod notify;
+mod provider;
 mod sim;
+mod state;
+mod store;
 
 use crate::gateways::html::escape;
 use std::sync::Arc;
@@ -26,7 +32,7 @@ use http::{HeaderMap, StatusCode, header};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub(crate) use orders::Store;
+pub(crate) use store::Store;
 
 /// Where the dummy provider pages live (outside `/fep/`, which is the gateway's).
 pub(crate) const PROVIDER_PREFIX: &str = "/unified-sandbox/provider";
@@ -81,13 +87,13 @@ async fn provider_choice(
     Path((reference, outcome)): Path<(String, String)>,
 ) -> Response {
     match store.choose(&app, &reference, &outcome) {
-        Ok(orders::Choice::Redirect(location)) => (
+        Ok(provider::Choice::Redirect(location)) => (
             StatusCode::SEE_OTHER,
             [(header::LOCATION, location)],
             Html(page("Redirecting", "Returning to the merchant…")),
         )
             .into_response(),
-        Ok(orders::Choice::BackToProvider(location)) => (
+        Ok(provider::Choice::BackToProvider(location)) => (
             StatusCode::SEE_OTHER,
             [(header::LOCATION, location)],
             Html(page(
@@ -96,7 +102,7 @@ async fn provider_choice(
             )),
         )
             .into_response(),
-        Ok(orders::Choice::NoRedirect(text)) => {
+        Ok(provider::Choice::NoRedirect(text)) => {
             Html(page("Redirect failed", &text)).into_response()
         }
         Err((status, text)) => (status, Html(page("Unified API sandbox", &text))).into_response(),
