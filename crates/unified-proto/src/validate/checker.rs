@@ -505,7 +505,49 @@ pub fn body_of<C: Command + Serialize>(request: &C) -> Result<Vec<u8>, Error> {
 }
 #[cfg(test)]
 mod tests {
-    use super::jst_datetime_to_unix;
+    use super::{Rule, check_value, jst_datetime_to_unix};
+    use crate::validate::{Charset, Context, Mode};
+
+    /// The guide (1.1.3, About API → Request Header): "X-VT-Idempotency-Key Optional
+    /// Single byte alphanumeric characters and symbols, 100 bytes or less ... *For
+    /// symbols, a hyphen (-) and an underscore (_) can be used." The rule is the spec's
+    /// header schema, generated as `IDEMPOTENCY_KEY_RULE`.
+    #[test]
+    fn the_idempotency_key_header_is_checked_with_its_generated_rule() {
+        let ctx = Context::new(Mode::Sandbox);
+        let rule = &crate::IDEMPOTENCY_KEY_RULE;
+        assert_eq!(rule.path, crate::IDEMPOTENCY_KEY_HEADER);
+        let rules_of = |key: &str| -> Vec<Rule> {
+            check_value(rule, Some(key), &ctx)
+                .into_iter()
+                .map(|v| {
+                    assert_eq!(v.path, "X-VT-Idempotency-Key");
+                    v.rule
+                })
+                .collect()
+        };
+        assert!(rules_of("29eb1743-b37c-d7c4-badb-7bc4056d9a98").is_empty());
+        assert!(
+            rules_of(&"a_-9".repeat(25)).is_empty(),
+            "100 bytes is allowed"
+        );
+        assert_eq!(
+            rules_of(&"a".repeat(101)),
+            vec![Rule::MaxLength {
+                max: 100,
+                actual: 101
+            }]
+        );
+        assert_eq!(rules_of("key.1"), vec![Rule::Charset(Charset::IdChars)]);
+        assert_eq!(rules_of(""), vec![Rule::Required]);
+        assert!(
+            check_value(rule, None, &ctx)
+                == vec![super::Violation {
+                    path: "X-VT-Idempotency-Key".into(),
+                    rule: Rule::Required
+                }]
+        );
+    }
 
     #[test]
     fn jst_datetimes_convert_and_impossible_dates_are_refused() {

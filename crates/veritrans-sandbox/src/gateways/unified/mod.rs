@@ -5,8 +5,13 @@
 //!
 //! Requests are read with `unified-proto`'s generated types and checked with its
 //! generated validation tables (the same code the client runs); result codes, HTTP
-//! statuses and action codes come from its generated `RESULT_CODES`; redirects and
-//! webhooks are signed with `veritrans-sign`.
+//! statuses and action codes come from its generated `RESULT_CODES`; answers, redirects
+//! and webhooks are its generated types, signed with `veritrans-sign`.
+//!
+//! One idea per file: `dispatch` (a request in), `state` (the order state machine),
+//! `store` (what is remembered, under one lock), `commands` (each command's effect),
+//! `provider` (the dummy provider page), `notify` (webhooks and redirects), `answers`
+//! (the answer bodies), `idempotency`, `sim` (the Testing tables).
 
 mod answers;
 mod commands;
