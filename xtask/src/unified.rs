@@ -884,8 +884,70 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         "`transaction.command` of an answer, webhook or getTransactionResult (the guide's Webhook section).",
         &tx_commands,
     ));
+    tokens.extend(header_tokens(spec)?);
 
     openapi::format(tokens)
+}
+
+/// The header names of the spec as constants (`X-VT-Idempotency-Key` →
+/// `IDEMPOTENCY_KEY_HEADER`, from `components.parameters` in the header and the
+/// `x-webhook.headers`), and the idempotency key's rule as a `FieldRule`, so the
+/// sandbox and the client name and check headers through generated code.
+fn header_tokens(spec: &Value) -> anyhow::Result<TokenStream> {
+    fn const_name(header: &str) -> anyhow::Result<Ident> {
+        let bare = header
+            .strip_prefix("X-VT-")
+            .with_context(|| format!("header {header:?} does not start with X-VT-"))?;
+        Ok(ident(&format!(
+            "{}_HEADER",
+            bare.replace('-', "_").to_ascii_uppercase()
+        )))
+    }
+    let mut tokens = TokenStream::new();
+    let params = spec
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+        .context("components.parameters")?;
+    for param in params
+        .values()
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
+    {
+        let name = text(param, "name")?;
+        let konst = const_name(name)?;
+        let doc = format!("`{name}` request header: {}", text(param, "description")?);
+        tokens.extend(quote! { #[doc = #doc] pub const #konst: &str = #name; });
+        let schema = param
+            .get("schema")
+            .context("header parameter without schema")?;
+        let rule = FieldRule {
+            path: name.to_string(),
+            // A header that is sent must carry a value: an empty one is refused.
+            required: true,
+            max_length: schema.get("maxLength").and_then(Value::as_u64),
+            charset: match schema.get("pattern").and_then(Value::as_str) {
+                Some(p) => Some(charset_of(p)?),
+                None => None,
+            },
+            url: "None",
+            ..FieldRule::default()
+        };
+        let rule_name = ident(&konst.to_string().replace("_HEADER", "_RULE"));
+        let rule_doc = format!("The rule of a `{name}` header that is sent (its `schema`).");
+        let rule = field_tokens(&rule);
+        tokens.extend(
+            quote! { #[doc = #rule_doc] pub const #rule_name: crate::validate::FieldRule = #rule; },
+        );
+    }
+    let webhook = spec
+        .pointer("/x-webhook/headers")
+        .and_then(Value::as_object)
+        .context("x-webhook.headers")?;
+    for (name, header) in webhook {
+        let konst = const_name(name)?;
+        let doc = format!("`{name}` webhook header: {}", text(header, "description")?);
+        tokens.extend(quote! { #[doc = #doc] pub const #konst: &str = #name; });
+    }
+    Ok(tokens)
 }
 
 fn mod_source(spec: &Value, version: &str) -> anyhow::Result<String> {

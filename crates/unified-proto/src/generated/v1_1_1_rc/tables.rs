@@ -1459,3 +1459,17 @@ impl<'de> ::serde::Deserialize<'de> for TransactionCommand {
         Ok(Self::parse(&value))
     }
 }
+
+///`X-VT-Idempotency-Key` request header: Idempotency key: half-width alphanumerics, - and _, at most 100 bytes; UUIDv4 recommended. Same key + same command + same paymentId within 24 hours returns the first response without processing again.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "X-VT-Idempotency-Key";
+///The rule of a `X-VT-Idempotency-Key` header that is sent (its `schema`).
+pub const IDEMPOTENCY_KEY_RULE: crate::validate::FieldRule = crate::validate::FieldRule::new(
+        "X-VT-Idempotency-Key",
+    )
+    .required()
+    .max_length(100)
+    .charset(crate::validate::Charset::IdChars);
+///`X-VT-Content-hmac` webhook header: HmacSHA512 over merchant CCID + raw body + merchant authentication key.
+pub const CONTENT_HMAC_HEADER: &str = "X-VT-Content-hmac";
+///`X-VT-webhook-id` webhook header: Notification ID; the same notification may be delivered again, de-duplicate on this value.
+pub const WEBHOOK_ID_HEADER: &str = "X-VT-webhook-id";

@@ -24,9 +24,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
-use super::orders::Answer;
+use super::answers::Answer;
 
 /// How long an `X-VT-Idempotency-Key` is remembered: "The validity period for an
 /// Idempotency-Key is 24 hours."
@@ -41,16 +39,16 @@ pub(super) struct RequestId {
 }
 
 impl RequestId {
-    /// The identity of a request with `key` (none without one). `fep_order` maps a
-    /// fepOrderId to its order's paymentId when the order is known.
+    /// The identity of a request with `key` (none without one). `ids` are the
+    /// paymentId and fepOrderId the typed request names its order by; `fep_order` maps
+    /// a fepOrderId to its order's paymentId when the order is known.
     pub(super) fn of(
         key: Option<&str>,
         command: &str,
-        body: &Value,
+        ids: (Option<&str>, Option<&str>),
         fep_order: impl Fn(&str) -> Option<String>,
     ) -> Option<Self> {
-        let s = |p: &str| body.pointer(p).and_then(Value::as_str);
-        let payment_id = match (s("/order/paymentId"), s("/order/fepOrderId")) {
+        let payment_id = match ids {
             (Some(p), _) => p.to_string(),
             (None, Some(f)) => fep_order(f).unwrap_or_else(|| f.to_string()),
             (None, None) => String::new(),

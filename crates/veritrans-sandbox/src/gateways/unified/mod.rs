@@ -5,12 +5,23 @@
 //!
 //! Requests are read with `unified-proto`'s generated types and checked with its
 //! generated validation tables (the same code the client runs); result codes, HTTP
-//! statuses and action codes come from its generated `RESULT_CODES`; redirects and
-//! webhooks are signed with `veritrans-sign`.
+//! statuses and action codes come from its generated `RESULT_CODES`; answers, redirects
+//! and webhooks are its generated types, signed with `veritrans-sign`.
+//!
+//! One idea per file: `dispatch` (a request in), `state` (the order state machine),
+//! `store` (what is remembered, under one lock), `commands` (each command's effect),
+//! `provider` (the dummy provider page), `notify` (webhooks and redirects), `answers`
+//! (the answer bodies), `idempotency`, `sim` (the Testing tables).
 
+mod answers;
+mod commands;
+mod dispatch;
 mod idempotency;
-mod orders;
+mod notify;
+mod provider;
 mod sim;
+mod state;
+mod store;
 
 use crate::gateways::html::escape;
 use std::sync::Arc;
@@ -26,7 +37,7 @@ use http::{HeaderMap, StatusCode, header};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub(crate) use orders::Store;
+pub(crate) use store::Store;
 
 /// Where the dummy provider pages live (outside `/fep/`, which is the gateway's).
 pub(crate) const PROVIDER_PREFIX: &str = "/unified-sandbox/provider";
@@ -81,13 +92,13 @@ async fn provider_choice(
     Path((reference, outcome)): Path<(String, String)>,
 ) -> Response {
     match store.choose(&app, &reference, &outcome) {
-        Ok(orders::Choice::Redirect(location)) => (
+        Ok(provider::Choice::Redirect(location)) => (
             StatusCode::SEE_OTHER,
             [(header::LOCATION, location)],
             Html(page("Redirecting", "Returning to the merchant…")),
         )
             .into_response(),
-        Ok(orders::Choice::BackToProvider(location)) => (
+        Ok(provider::Choice::BackToProvider(location)) => (
             StatusCode::SEE_OTHER,
             [(header::LOCATION, location)],
             Html(page(
@@ -96,7 +107,7 @@ async fn provider_choice(
             )),
         )
             .into_response(),
-        Ok(orders::Choice::NoRedirect(text)) => {
+        Ok(provider::Choice::NoRedirect(text)) => {
             Html(page("Redirect failed", &text)).into_response()
         }
         Err((status, text)) => (status, Html(page("Unified API sandbox", &text))).into_response(),

@@ -337,7 +337,7 @@ mod tests {
         );
         assert_eq!(
             paypay.lookup("charge", 15, None).unwrap().result_code,
-            "UA-CST-001"
+            unified_proto::ResultCode::UaCst001.as_str()
         );
         // A short row fills from the left and its last cell covers the rest (row 4 of
         // d Payment: capture W001, then WA02 for cancel and the on-demand payment, the

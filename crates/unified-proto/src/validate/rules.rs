@@ -1,0 +1,291 @@
+//! The rule tables `cargo xtask codegen` emits for every command (`FieldRule`,
+//! `Rules`, …): plain data with `const` builders, interpreted by the checker.
+
+/// Character sets used by the specs' `pattern`s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    /// Half-width alphanumerics, `-` and `_`.
+    IdChars,
+    /// Half-width digits.
+    Digits,
+    /// Half-width alphanumerics.
+    Alnum,
+    /// `yyyyMMddHHmmss`: exactly 14 digits.
+    Datetime14,
+    /// PayPay item IDs: alphanumerics and `* - _ @ . ` (space).
+    PaypayItemId,
+}
+
+impl Charset {
+    pub(super) fn accepts(self, value: &str) -> bool {
+        match self {
+            Self::IdChars => value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            Self::Digits => value.bytes().all(|b| b.is_ascii_digit()),
+            Self::Alnum => value.bytes().all(|b| b.is_ascii_alphanumeric()),
+            Self::Datetime14 => value.len() == 14 && value.bytes().all(|b| b.is_ascii_digit()),
+            Self::PaypayItemId => value.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'_' | b'@' | b' ' | b'.')
+            }),
+        }
+    }
+
+    /// Human-readable name used in error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::IdChars => "half-width alphanumerics, '-' and '_'",
+            Self::Digits => "half-width digits",
+            Self::Alnum => "half-width alphanumerics",
+            Self::Datetime14 => "14 digits (yyyyMMddHHmmss)",
+            Self::PaypayItemId => "half-width alphanumerics and '* - _ @ . ' (space)",
+        }
+    }
+}
+
+/// URL rules of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlRule {
+    /// Not a URL.
+    None,
+    /// A http(s) URL; https only for live mode requests.
+    HttpsInLive,
+    /// A Webhook URL: https, port 443, not a private address.
+    PushUrl,
+}
+
+/// A limit that applies to one payment type (`x-payTypeLimits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayTypeLimit {
+    /// The payment type (`paypay`, `rakuten`, …).
+    pub pay_type: &'static str,
+    /// Maximum number of digits of an amount.
+    pub max_digits: Option<u64>,
+    /// Minimum numeric value.
+    pub minimum: Option<u64>,
+    /// Maximum numeric value.
+    pub maximum: Option<u64>,
+    /// Maximum number of characters.
+    pub max_length: Option<u64>,
+    /// Maximum number of bytes (UTF-8).
+    pub max_bytes: Option<u64>,
+    /// Character set.
+    pub charset: Option<Charset>,
+    /// Allowed values for this payment type (empty: any).
+    pub enum_values: &'static [&'static str],
+}
+
+impl PayTypeLimit {
+    /// A limit with nothing set yet.
+    pub const fn new(pay_type: &'static str) -> Self {
+        Self {
+            pay_type,
+            max_digits: None,
+            minimum: None,
+            maximum: None,
+            max_length: None,
+            max_bytes: None,
+            charset: None,
+            enum_values: &[],
+        }
+    }
+    /// Sets `enum_values`.
+    pub const fn one_of_values(mut self, v: &'static [&'static str]) -> Self {
+        self.enum_values = v;
+        self
+    }
+    /// Sets `max_digits`.
+    pub const fn max_digits(mut self, n: u64) -> Self {
+        self.max_digits = Some(n);
+        self
+    }
+    /// Sets `minimum`.
+    pub const fn minimum(mut self, n: u64) -> Self {
+        self.minimum = Some(n);
+        self
+    }
+    /// Sets `maximum`.
+    pub const fn maximum(mut self, n: u64) -> Self {
+        self.maximum = Some(n);
+        self
+    }
+    /// Sets `max_length`.
+    pub const fn max_length(mut self, n: u64) -> Self {
+        self.max_length = Some(n);
+        self
+    }
+    /// Sets `max_bytes`.
+    pub const fn max_bytes(mut self, n: u64) -> Self {
+        self.max_bytes = Some(n);
+        self
+    }
+    /// Sets `charset`.
+    pub const fn charset(mut self, c: Charset) -> Self {
+        self.charset = Some(c);
+        self
+    }
+}
+
+/// The rule of one request field, addressed by its wire path; `[]` marks
+/// every element of an array (`item[].id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldRule {
+    /// Wire path, e.g. `order.amount`.
+    pub path: &'static str,
+    /// Required whenever its parent object is present.
+    pub required: bool,
+    /// Maximum number of characters.
+    pub max_length: Option<u64>,
+    /// Character set.
+    pub charset: Option<Charset>,
+    /// URL rule.
+    pub url: UrlRule,
+    /// Allowed values (empty: any).
+    pub enum_values: &'static [&'static str],
+    /// Payment types the field applies to (empty: those of the command).
+    pub pay_types: &'static [&'static str],
+    /// Payment types for which an optional field is required.
+    pub required_for: &'static [&'static str],
+    /// Over-long values are truncated by the gateway (limits informative).
+    pub truncated_by_gateway: bool,
+    /// Per-payment-type limits.
+    pub limits: &'static [PayTypeLimit],
+    /// The field may only be set when another field has one of some values
+    /// (`x-onlyWith`).
+    pub only_with: Option<OnlyWith>,
+    /// A `yyyyMMddHHmmss` (JST) value must lie in this window after the
+    /// request time (`x-datetimeWindow`).
+    pub window: Option<DatetimeWindow>,
+}
+
+/// `x-onlyWith`: the field may be set only when the field at `path` (a wire
+/// path from the body's root) holds one of `values`; when `pay_types` is not
+/// empty, only for those payment types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnlyWith {
+    /// Wire path of the other field, e.g. `control.protocol.recoveryType`.
+    pub path: &'static str,
+    /// Values of that field that allow this one.
+    pub values: &'static [&'static str],
+    /// Payment types the condition applies to (empty: all).
+    pub pay_types: &'static [&'static str],
+}
+
+/// `x-datetimeWindow`: minutes after the request time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatetimeWindow {
+    /// Earliest allowed value, in minutes after the request time.
+    pub min_minutes: u64,
+    /// Latest allowed value, in minutes after the request time.
+    pub max_minutes: u64,
+}
+
+impl FieldRule {
+    /// A rule with nothing set yet.
+    pub const fn new(path: &'static str) -> Self {
+        Self {
+            path,
+            required: false,
+            max_length: None,
+            charset: None,
+            url: UrlRule::None,
+            enum_values: &[],
+            pay_types: &[],
+            required_for: &[],
+            truncated_by_gateway: false,
+            limits: &[],
+            only_with: None,
+            window: None,
+        }
+    }
+    /// Sets the `x-onlyWith` condition.
+    pub const fn only_with(
+        mut self,
+        path: &'static str,
+        values: &'static [&'static str],
+        pay_types: &'static [&'static str],
+    ) -> Self {
+        self.only_with = Some(OnlyWith {
+            path,
+            values,
+            pay_types,
+        });
+        self
+    }
+    /// Sets the `x-datetimeWindow`.
+    pub const fn window(mut self, min_minutes: u64, max_minutes: u64) -> Self {
+        self.window = Some(DatetimeWindow {
+            min_minutes,
+            max_minutes,
+        });
+        self
+    }
+    /// Marks the field required.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    /// Sets `max_length`.
+    pub const fn max_length(mut self, n: u64) -> Self {
+        self.max_length = Some(n);
+        self
+    }
+    /// Sets `charset`.
+    pub const fn charset(mut self, c: Charset) -> Self {
+        self.charset = Some(c);
+        self
+    }
+    /// https only in live mode.
+    pub const fn https_in_live(mut self) -> Self {
+        self.url = UrlRule::HttpsInLive;
+        self
+    }
+    /// Webhook URL rules.
+    pub const fn push_url(mut self) -> Self {
+        self.url = UrlRule::PushUrl;
+        self
+    }
+    /// Sets the allowed values.
+    pub const fn one_of_values(mut self, v: &'static [&'static str]) -> Self {
+        self.enum_values = v;
+        self
+    }
+    /// Sets the applicable payment types.
+    pub const fn pay_types(mut self, v: &'static [&'static str]) -> Self {
+        self.pay_types = v;
+        self
+    }
+    /// Sets the payment types requiring the field.
+    pub const fn required_for(mut self, v: &'static [&'static str]) -> Self {
+        self.required_for = v;
+        self
+    }
+    /// Marks the field as truncated by the gateway.
+    pub const fn truncated_by_gateway(mut self) -> Self {
+        self.truncated_by_gateway = true;
+        self
+    }
+    /// Sets the per-payment-type limits.
+    pub const fn limits(mut self, v: &'static [PayTypeLimit]) -> Self {
+        self.limits = v;
+        self
+    }
+}
+
+/// Exactly one of `alternatives` must be present in the object at `object`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OneOfRule {
+    /// Wire path of the object (`order`).
+    pub object: &'static str,
+    /// Field names of which exactly one must be set.
+    pub alternatives: &'static [&'static str],
+}
+
+/// All rules of one command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Field rules, by path.
+    pub fields: &'static [FieldRule],
+    /// One-of groups.
+    pub one_of: &'static [OneOfRule],
+}

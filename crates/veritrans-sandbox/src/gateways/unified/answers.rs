@@ -1,0 +1,168 @@
+//! What the emulated gateway answers: one HTTP answer type, and the generated bodies it
+//! carries (`WebhookPayload` for every command's answer and refusal,
+//! `GetTransactionResultResponse` for `getTransactionResult`), with `result` filled
+//! from the generated result-code table.
+
+use axum::response::{IntoResponse, Response};
+use http::{StatusCode, header};
+use serde::Serialize;
+use serde_json::Value;
+use time::{OffsetDateTime, UtcOffset};
+use unified_proto::{
+    ResponseOrder, ResponseTransaction, ResultCode, ResultInfo, TransactionCommand, WebhookPayload,
+};
+
+use super::sim::Cell;
+use super::store::Order;
+
+/// One HTTP answer of the gateway.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    status: StatusCode,
+    body: Option<Value>,
+}
+
+impl Answer {
+    /// The guide's "404 - Page not found": a status without a result code.
+    pub(super) fn not_found() -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            body: None,
+        }
+    }
+
+    /// `body` (a generated type) serialised, with `status`.
+    pub(super) fn of<T: Serialize>(status: StatusCode, body: &T) -> Self {
+        match serde_json::to_value(body) {
+            Ok(body) => Self {
+                status,
+                body: Some(body),
+            },
+            // The generated types serialise; should one not, answer 500 with a
+            // result-less body instead of panicking.
+            Err(e) => {
+                tracing::error!(error = %e, "unified answer not serialisable");
+                Self {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    body: Some(Value::Null),
+                }
+            }
+        }
+    }
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        match self.body {
+            Some(body) => (
+                self.status,
+                [(header::CONTENT_TYPE, JSON)],
+                body.to_string(),
+            )
+                .into_response(),
+            // The guide's "404 - Page not found": a status without a result code.
+            None => (self.status, "Page not found").into_response(),
+        }
+    }
+}
+
+/// The media type of every answer and webhook body (the spec's `application/json`).
+pub(super) const JSON: &str = "application/json";
+
+/// `result` of an answer: HTTP status, status, action code and message from the
+/// generated table row of the cell's result code.
+pub(super) fn result_info(cell: &Cell, message: Option<String>) -> (StatusCode, ResultInfo) {
+    let info = cell.code().info();
+    let status = info
+        .and_then(|i| StatusCode::from_u16(i.http_status).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        ResultInfo {
+            result_code: Some(cell.result_code.clone()),
+            status: info.map(|i| i.status.to_string()),
+            action_code: info.map(|i| i.action_code.to_string()),
+            message: message.or_else(|| info.map(|i| i.description.to_string())),
+            v_result_code: cell.v_result_code.clone(),
+        },
+    )
+}
+
+/// An answer carrying only `result` (refusals before any order is touched): the
+/// generated answer body with nothing but its result block.
+pub(super) fn failure(code: &ResultCode, message: String) -> Answer {
+    let cell = Cell::of(code, None);
+    let described = code
+        .info()
+        .map(|i| format!("{}: {message}", i.description))
+        .unwrap_or(message);
+    let (status, info) = result_info(&cell, Some(described));
+    Answer::of(
+        status,
+        &WebhookPayload {
+            result: Some(info),
+            ..Default::default()
+        },
+    )
+}
+
+/// `UA-REQ-007` ("API cannot be executed (internal status invalid)"): the state
+/// machine does not allow `command` for this order.
+pub(super) fn state_error(command: &TransactionCommand, order: &Order) -> Answer {
+    failure(
+        &ResultCode::UaReq007,
+        format!(
+            "{command} is not possible for order {} in state {:?}",
+            order.payment_id, order.state
+        ),
+    )
+}
+
+/// `yyyyMMddHHmmss` in JST.
+fn jst_now() -> String {
+    let offset = UtcOffset::from_hms(9, 0, 0).unwrap_or(UtcOffset::UTC);
+    let now = OffsetDateTime::now_utc().to_offset(offset);
+    format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    )
+}
+
+/// The body every command answers with (and webhooks carry): result, order, transaction.
+///
+/// `amount` is `order.amount`: the guide's "Amount to be processed (amount set at the time
+/// of request, balance amount when not set)", which each command works out.
+pub(super) fn response(
+    order: &Order,
+    command: &TransactionCommand,
+    reference: &str,
+    cell: &Cell,
+    amount: Option<u64>,
+) -> (StatusCode, WebhookPayload) {
+    let (status, result) = result_info(cell, None);
+    let payload = WebhookPayload {
+        result: Some(result),
+        order: Some(ResponseOrder {
+            payment_id: Some(order.payment_id.clone()),
+            fep_order_id: Some(order.fep_order_id.clone()),
+            pay_type: Some(order.pay_type.to_string()),
+            amount: amount.map(|a| a.to_string()),
+            ..Default::default()
+        }),
+        transaction: Some(ResponseTransaction {
+            command: Some(command.as_str().to_string()),
+            fep_reference_id: Some(reference.to_string()),
+            transaction_datetime: Some(jst_now()),
+            merchant_request_key1: order.merchant_keys.0.clone(),
+            merchant_request_key2: order.merchant_keys.1.clone(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    (status, payload)
+}

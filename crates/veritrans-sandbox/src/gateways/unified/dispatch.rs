@@ -1,0 +1,205 @@
+//! `POST /fep/{command}`: authentication, the idempotency key, the body read with the
+//! generated request types and checked with `unified-proto`'s own validator (the
+//! client's rules, with the local `pushUrl` opt-in), then the command.
+
+use http::{HeaderMap, header};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use unified_proto::validate::{self, Context, Mode};
+use unified_proto::{
+    COMMANDS, CancelRequest, CaptureRequest, ChargeRequest, Command, GetTransactionResultRequest,
+    IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_RULE, PayRequest, ResultCode, SubscribeRequest,
+    TerminateRequest, UpdateOrderRequest,
+};
+
+use super::answers::{Answer, failure};
+use super::store::Store;
+use crate::state::AppState;
+
+/// The order a typed request names, for idempotency and for the payment type its
+/// validation needs.
+pub(super) trait Addressed {
+    /// paymentId and fepOrderId of the request's own order.
+    fn order_ids(&self) -> (Option<&str>, Option<&str>);
+    /// The order whose payment type applies to this request (a charge's original).
+    fn pay_type_source(&self) -> (Option<&str>, Option<&str>) {
+        self.order_ids()
+    }
+}
+
+macro_rules! addressed_by_either_id {
+    ($($ty:ty),*) => {$(
+        impl Addressed for $ty {
+            fn order_ids(&self) -> (Option<&str>, Option<&str>) {
+                (self.order.payment_id.as_deref(), self.order.fep_order_id.as_deref())
+            }
+        }
+    )*};
+}
+addressed_by_either_id!(
+    CaptureRequest,
+    CancelRequest,
+    UpdateOrderRequest,
+    TerminateRequest
+);
+
+impl Addressed for PayRequest {
+    fn order_ids(&self) -> (Option<&str>, Option<&str>) {
+        (Some(&self.order.payment_id), None)
+    }
+}
+
+impl Addressed for SubscribeRequest {
+    fn order_ids(&self) -> (Option<&str>, Option<&str>) {
+        (Some(&self.order.payment_id), None)
+    }
+}
+
+impl Addressed for ChargeRequest {
+    fn order_ids(&self) -> (Option<&str>, Option<&str>) {
+        (Some(&self.order.payment_id), None)
+    }
+    /// A charge names a new paymentId of its own; its payment type is its original
+    /// order's (else the per-type rules, such as PayPay's auth_with_capture, would never
+    /// apply to charges).
+    fn pay_type_source(&self) -> (Option<&str>, Option<&str>) {
+        (
+            self.order.original_payment_id.as_deref(),
+            self.order.original_fep_order_id.as_deref(),
+        )
+    }
+}
+
+impl Addressed for GetTransactionResultRequest {
+    /// "each API": keyed by the key and the API alone (`idempotency.rs`).
+    fn order_ids(&self) -> (Option<&str>, Option<&str>) {
+        (None, None)
+    }
+}
+
+impl Store {
+    /// `POST /fep/{command}`.
+    pub(crate) fn handle(
+        &self,
+        app: &AppState,
+        command: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Answer {
+        if !COMMANDS.contains(&command) {
+            return Answer::not_found();
+        }
+        if !authorised(headers, app.credentials().unified_token.expose_secret()) {
+            return failure(
+                &ResultCode::UaReq008,
+                "Authentication error: Authorization must be `Bearer {token}` with the sandbox's Unified API token".into(),
+            );
+        }
+        let key = match idempotency_key(headers) {
+            Ok(key) => key,
+            Err(answer) => return answer,
+        };
+        let value: Value = match serde_json::from_slice(body) {
+            Ok(v @ Value::Object(_)) => v,
+            Ok(_) => {
+                return failure(&ResultCode::UaReq001, "body: must be a JSON object".into());
+            }
+            Err(e) => return failure(&ResultCode::UaReq001, format!("body: not JSON ({e})")),
+        };
+        macro_rules! run {
+            ($ty:ty, |$inner:ident, $req:ident| $effect:expr) => {
+                match self.read::<$ty>(&value) {
+                    Ok($req) => self.idempotent(app, command, key, $req.order_ids(), |$inner| {
+                        let $req = &$req;
+                        $effect
+                    }),
+                    Err(message) => failure(&ResultCode::UaReq001, message),
+                }
+            };
+        }
+        match command {
+            PayRequest::NAME => run!(PayRequest, |inner, req| self.pay(app, inner, req)),
+            SubscribeRequest::NAME => {
+                run!(SubscribeRequest, |inner, req| self
+                    .subscribe(app, inner, req))
+            }
+            UpdateOrderRequest::NAME => {
+                run!(UpdateOrderRequest, |inner, req| self
+                    .update_order(app, inner, req))
+            }
+            CaptureRequest::NAME => {
+                run!(CaptureRequest, |inner, req| self.capture(app, inner, req))
+            }
+            CancelRequest::NAME => run!(CancelRequest, |inner, req| self.cancel(app, inner, req)),
+            ChargeRequest::NAME => run!(ChargeRequest, |inner, req| self.charge(app, inner, req)),
+            TerminateRequest::NAME => {
+                run!(TerminateRequest, |inner, req| self
+                    .terminate(app, inner, req))
+            }
+            GetTransactionResultRequest::NAME => {
+                run!(GetTransactionResultRequest, |inner, req| (
+                    Self::get_transaction_result(inner, req),
+                    vec![]
+                ))
+            }
+            // A command of the spec this emulation does not serve.
+            _ => Answer::not_found(),
+        }
+    }
+
+    /// Reads the body into the generated request type and checks it with the generated
+    /// rules (the client's own validation). The payment type of the order the request
+    /// names enables the per-payment-type limits. Loopback webhook URLs are allowed
+    /// through the validator's own opt-in (`Context::local_push_url`): the real sandbox
+    /// requires https on port 443, this one serves local tests.
+    fn read<C: Command + DeserializeOwned + Addressed>(&self, value: &Value) -> Result<C, String> {
+        let typed = serde_json::from_value::<C>(value.clone());
+        let mut ctx = Context::new(Mode::Sandbox);
+        ctx.local_push_url = true;
+        if let Ok(request) = &typed {
+            let (payment_id, fep_order_id) = request.pay_type_source();
+            ctx.pay_type = self
+                .lock()
+                .find(payment_id, fep_order_id)
+                .map(|o| o.pay_type.to_string());
+        }
+        let violations: Vec<String> = validate::check(C::RULES, C::PAY_TYPES, value, &ctx)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        if !violations.is_empty() {
+            return Err(violations.join("; "));
+        }
+        typed.map_err(|e| format!("body: {e}"))
+    }
+}
+
+/// The `X-VT-Idempotency-Key` header, checked with its generated rule; `None` without
+/// one.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Answer> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY_HEADER) else {
+        return Ok(None);
+    };
+    let key = String::from_utf8_lossy(value.as_bytes()).into_owned();
+    let ctx = Context::new(Mode::Sandbox);
+    let violations = validate::check_value(&IDEMPOTENCY_KEY_RULE, Some(&key), &ctx);
+    if violations.is_empty() {
+        Ok(Some(key))
+    } else {
+        let text: Vec<String> = violations.iter().map(ToString::to_string).collect();
+        Err(failure(&ResultCode::UaReq001, text.join("; ")))
+    }
+}
+
+/// `Authorization: Bearer {token}`, compared in constant time.
+fn authorised(headers: &HeaderMap, token: &str) -> bool {
+    let Some(given) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    let (a, b) = (given.as_bytes(), token.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

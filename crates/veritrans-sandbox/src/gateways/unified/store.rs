@@ -1,0 +1,200 @@
+//! What the Unified API emulation remembers: orders, transactions and idempotency
+//! records, behind one lock. A command's idempotency check, effect and stored answer
+//! happen under that lock together, so concurrent duplicates apply once.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use unified_proto::{PayType, ResultCode, TransactionCommand, WebhookPayload};
+
+use super::answers::Answer;
+use super::idempotency::{Records, RequestId};
+use super::sim::{Cell, PayTypeSim, Simulation};
+use super::state::{Kind, OrderState};
+use crate::delivery::Delivery;
+use crate::state::AppState;
+
+/// One order (a payment, a contract or a charge).
+#[derive(Debug, Clone)]
+pub(super) struct Order {
+    pub(super) payment_id: String,
+    pub(super) fep_order_id: String,
+    pub(super) pay_type: PayType,
+    pub(super) kind: Kind,
+    pub(super) state: OrderState,
+    pub(super) amount: u64,
+    pub(super) captured: u64,
+    pub(super) cancelled: u64,
+    pub(super) auth_with_capture: bool,
+    pub(super) success_url: String,
+    pub(super) cancel_url: String,
+    pub(super) error_url: String,
+    pub(super) push_url: Option<String>,
+    pub(super) merchant_keys: (Option<String>, Option<String>),
+}
+
+impl Order {
+    /// What can still be cancelled.
+    pub(super) fn balance(&self) -> u64 {
+        let base = if self.state == OrderState::Captured {
+            self.captured
+        } else {
+            self.amount
+        };
+        base.saturating_sub(self.cancelled)
+    }
+}
+
+/// One answered request, by its `fepReferenceId`.
+#[derive(Debug, Clone)]
+pub(super) struct Txn {
+    /// `transaction.command` as the guide writes it (`update_order`, not the path's
+    /// `updateOrder`).
+    pub(super) command: TransactionCommand,
+    pub(super) payment_id: String,
+    /// Inside the `UA-U00-001` window: getTransactionResult tells no details yet.
+    pub(super) pending: bool,
+    pub(super) payload: WebhookPayload,
+}
+
+/// Everything behind the lock.
+#[derive(Debug, Default)]
+pub(super) struct Inner {
+    pub(super) orders: HashMap<String, Order>,
+    pub(super) fep_orders: HashMap<String, String>,
+    pub(super) txns: HashMap<String, Txn>,
+    idempotency: Records,
+    seq: u64,
+}
+
+impl Inner {
+    /// A fresh ID for a fepOrderId suffix or a fepReferenceId.
+    pub(super) fn next_id(&mut self) -> String {
+        self.seq += 1;
+        let random = uuid::Uuid::new_v4()
+            .simple()
+            .to_string()
+            .to_ascii_uppercase();
+        // 26 characters like the guide's examples: a sequence then random digits.
+        format!("{:06}{}", self.seq % 1_000_000, &random[..20])
+    }
+
+    /// The guide (1.1.1 RC, "IDs of an order"): a paymentId may be sent again until its
+    /// transaction succeeded. A failed order's ID is free again; its old fepOrderId is
+    /// forgotten. (Re-sending while the outcome is still open, which the guide warns can
+    /// produce two payments and `UA-000-002`, is refused here.)
+    pub(super) fn payment_id_taken(&mut self, payment_id: &str) -> bool {
+        match self.orders.get(payment_id) {
+            Some(order) if order.state == OrderState::Failed => {
+                let old = order.fep_order_id.clone();
+                self.fep_orders.remove(&old);
+                self.orders.remove(payment_id);
+                false
+            }
+            Some(_) => true,
+            None => false,
+        }
+    }
+
+    /// The order named by paymentId, else by fepOrderId.
+    pub(super) fn find(
+        &self,
+        payment_id: Option<&str>,
+        fep_order_id: Option<&str>,
+    ) -> Option<&Order> {
+        match (payment_id, fep_order_id) {
+            (Some(p), _) => self.orders.get(p),
+            (None, Some(f)) => self.fep_orders.get(f).and_then(|p| self.orders.get(p)),
+            (None, None) => None,
+        }
+    }
+
+    /// Stores a new order under both its IDs.
+    pub(super) fn insert_new(&mut self, order: Order) {
+        self.fep_orders
+            .insert(order.fep_order_id.clone(), order.payment_id.clone());
+        self.orders.insert(order.payment_id.clone(), order);
+    }
+}
+
+/// The Unified API emulation's state.
+#[derive(Debug)]
+pub(crate) struct Store {
+    sim: Simulation,
+    pub(super) inner: Arc<Mutex<Inner>>,
+}
+
+impl Store {
+    pub(crate) fn new() -> Self {
+        let sim = Simulation::load().unwrap_or_else(|e| {
+            // The data file is compiled in and tested; this only guards a broken build.
+            tracing::error!(error = %e, "unified simulation data unreadable; no simulation");
+            Simulation::default()
+        });
+        Self {
+            sim,
+            inner: Arc::new(Mutex::new(Inner::default())),
+        }
+    }
+
+    pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A poisoned lock means a handler panicked mid-command; the data is still usable.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `effect` unless the same key + command + paymentId answered within 24 h, in
+    /// which case the stored answer is returned and nothing happens (`idempotency.rs`).
+    /// `ids` names the request's order (paymentId, fepOrderId).
+    pub(super) fn idempotent(
+        &self,
+        app: &AppState,
+        command: &str,
+        key: Option<String>,
+        ids: (Option<&str>, Option<&str>),
+        effect: impl FnOnce(&mut Inner) -> (Answer, Vec<Delivery>),
+    ) -> Answer {
+        let (answer, deliveries) = {
+            let mut inner = self.lock();
+            let now = app.clock().now();
+            let id = RequestId::of(key.as_deref(), command, ids, |f| {
+                inner.fep_orders.get(f).cloned()
+            });
+            if let Some(replayed) = id.as_ref().and_then(|id| inner.idempotency.replay(id, now)) {
+                return replayed;
+            }
+            let (answer, deliveries) = effect(&mut inner);
+            if let Some(id) = id {
+                inner.idempotency.store(id, answer.clone(), now);
+            }
+            (answer, deliveries)
+        };
+        super::notify::queue(app, deliveries);
+        answer
+    }
+
+    /// The simulation tables of a payment type.
+    pub(super) fn sim_of(&self, pay_type: PayType) -> Option<&PayTypeSim> {
+        self.sim.of(&pay_type.to_string())
+    }
+
+    /// The simulated cell of `column` for `amount` (and `recoveryType`), if the guide's
+    /// table has one.
+    pub(super) fn sim_cell(
+        &self,
+        pay_type: PayType,
+        column: &str,
+        amount: u64,
+        recovery: Option<&str>,
+    ) -> Option<Cell> {
+        self.sim_of(pay_type)?.lookup(column, amount, recovery)
+    }
+
+    /// The success cell of a payment type (the first provider page outcome).
+    pub(super) fn success_cell(&self, pay_type: PayType) -> Cell {
+        self.sim_of(pay_type)
+            .and_then(|s| s.outcomes.first())
+            .map(|o| o.cell.clone())
+            .filter(Cell::is_success)
+            .unwrap_or(Cell::of(&ResultCode::Ua000001, None))
+    }
+}
