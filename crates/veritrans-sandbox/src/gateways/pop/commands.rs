@@ -264,7 +264,7 @@ pub(super) async fn payment_link(
     };
     match create_order(&state, &store, new, "payment_link") {
         Ok((key, expires_at)) => {
-            let url = LinkQuery::url(&state.base_url(), key.clone(), PAYMENT_LINK_PAGE_PATH);
+            let url = LinkQuery::url(state.base_url(), key.clone(), PAYMENT_LINK_PAGE_PATH);
             answers::payment_link(key, jst_stamp(expires_at), url)
         }
         Err(failure) => failure.into_response(),

@@ -177,6 +177,7 @@ fn render(store: &Store, key: &str, error: Option<&str>) -> Response {
 /// only masked) and what became of the push.
 #[derive(Serialize)]
 struct PaymentRecord {
+    #[serde(flatten)]
     notification: serde_json::Value,
     push: Option<Queued>,
 }
