@@ -1047,7 +1047,68 @@ fn endpoints(doc: &Value) -> anyhow::Result<String> {
         ));
         out.extend(quote! { #d pub const #konst: &str = #path; });
     }
+    out.extend(media_types(doc)?);
     openapi::format(out)
+}
+
+/// The media types of the key requests and of the two notifications (the spec's
+/// `requestBody.content` keys, each one for all operations), so no code writes them.
+fn media_types(doc: &Value) -> anyhow::Result<TokenStream> {
+    fn keys(body: Option<&Value>, into: &mut BTreeSet<String>) {
+        let content = body
+            .and_then(|b| get(b, "content"))
+            .and_then(Value::as_mapping);
+        into.extend(
+            content
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, _)| k.as_str().map(String::from)),
+        );
+    }
+    fn one(set: &BTreeSet<String>, what: &str) -> anyhow::Result<String> {
+        match set.iter().collect::<Vec<_>>().as_slice() {
+            [only] => Ok((*only).clone()),
+            other => bail!("{what}: expected one media type, found {other:?}"),
+        }
+    }
+    let (mut request, mut redirect, mut push) = Default::default();
+    for (_, item) in get(doc, "paths")
+        .and_then(Value::as_mapping)
+        .context("no paths")?
+    {
+        let op = get(item, "post").context("POP operations are POSTs")?;
+        keys(get(op, "requestBody"), &mut request);
+        for (name, callback) in get(op, "callbacks")
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+        {
+            let into = match name.as_str() {
+                Some("redirect") => &mut redirect,
+                Some("push") => &mut push,
+                other => bail!("unknown callback {other:?}"),
+            };
+            for (_, expression) in callback.as_mapping().into_iter().flatten() {
+                keys(
+                    get(expression, "post").and_then(|p| get(p, "requestBody")),
+                    into,
+                );
+            }
+        }
+    }
+    let (request, redirect, push) = (
+        one(&request, "requests")?,
+        one(&redirect, "redirect callback")?,
+        one(&push, "push callback")?,
+    );
+    Ok(quote! {
+        /// Media type (`Content-Type`) of every key request.
+        pub const REQUEST_MEDIA_TYPE: &str = #request;
+        /// Media type of a redirect: the form the browser POSTs to the merchant's URL.
+        pub const REDIRECT_MEDIA_TYPE: &str = #redirect;
+        /// Media type of a push to `push_url`.
+        pub const PUSH_MEDIA_TYPE: &str = #push;
+    })
 }
 
 // ------------------------------------------------------------ notifications

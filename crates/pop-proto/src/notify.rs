@@ -8,6 +8,8 @@
 //! notification typed by `payment_type` and `result_type`. Parameters the
 //! guide does not list are kept in `extra`, in the order received.
 
+mod encode;
+
 use std::borrow::Cow;
 
 use serde::de::value::MapDeserializer;
@@ -18,6 +20,10 @@ use veritrans_sign::pop::JsonScalar;
 use crate::generated::notification::Kind;
 pub use crate::generated::notification::{Kind as NotificationKind, Notification};
 use crate::{Error, ResultCode, Status};
+
+/// The parameter that carries the signature; the decoder requires it, the
+/// encoder computes it.
+pub(crate) const SIGNATURE: &str = "signature";
 
 /// A verified redirect: the form POSTed to `success_url`, `failure_url` or
 /// `incomplete_url` (also the result object of the `pop.pay` callbacks).
@@ -136,7 +142,7 @@ fn verify<K: AsRef<str>, V: AsRef<str>>(
     params: &[(K, V)],
     key: &PopServerKey,
 ) -> Result<(), Error> {
-    if !params.iter().any(|(name, _)| name.as_ref() == "signature") {
+    if !params.iter().any(|(name, _)| name.as_ref() == SIGNATURE) {
         return Err(Error::MissingSignature);
     }
     veritrans_sign::pop::verify(params, key).map_err(Error::Signature)

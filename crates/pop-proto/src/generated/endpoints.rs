@@ -16,3 +16,9 @@ pub const PAYMENT_KEY_PATH: &str = "/pop/v1/payment-key";
 pub const PAYMENT_LINK_PATH: &str = "/pop/v1/link-pay";
 /// `POST /pop/v1/paynow-acctmgmt-key`: Get an account_mgmt_key for the PayNowID account management screen.
 pub const ACCOUNT_MANAGEMENT_KEY_PATH: &str = "/pop/v1/paynow-acctmgmt-key";
+/// Media type (`Content-Type`) of every key request.
+pub const REQUEST_MEDIA_TYPE: &str = "application/json";
+/// Media type of a redirect: the form the browser POSTs to the merchant's URL.
+pub const REDIRECT_MEDIA_TYPE: &str = "application/x-www-form-urlencoded";
+/// Media type of a push to `push_url`.
+pub const PUSH_MEDIA_TYPE: &str = "application/json";

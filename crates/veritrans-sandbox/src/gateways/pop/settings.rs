@@ -11,7 +11,7 @@ use axum::extract::rejection::JsonRejection;
 use pop_proto::{BankSubType, CvsSubType, PaymentType, ResultCode};
 use serde::{Deserialize, Serialize};
 
-use super::Store;
+use super::store::Store;
 use crate::error::ApiError;
 
 /// The contract and MAP settings of the sandbox's one POP merchant.
