@@ -25,6 +25,8 @@ pub struct Spec {
     pub gateway: String,
     pub source: String,
     pub base_url: String,
+    /// The whole direct answer to a payment sent with `rt=0`.
+    pub accepted_answer: String,
     pub enums: BTreeMap<String, EnumSpec>,
     pub error_codes: Vec<ErrorCodeSpec>,
     pub issuer_code_prefix: String,
@@ -460,6 +462,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let samples = render_samples(spec)?;
     let any = render_any_request(spec);
+    let names = render_names(spec);
     let tokens = quote! {
         #![doc = #header]
         use std::fmt;
@@ -486,6 +489,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
         #(#shapes)*
         #(#ops)*
         #any
+        #names
         #samples
     };
     crate::openapi::format(tokens)
@@ -996,6 +1000,44 @@ fn render_any_request(spec: &Spec) -> TokenStream {
     }
 }
 
+/// The protocol's names for servers (the sandbox, test servers): one
+/// constant per parameter or column name, the direct answer to `rt=0`, and
+/// every operation's table, so a renamed name in the spec breaks their build.
+fn render_names(spec: &Spec) -> TokenStream {
+    let names: BTreeSet<&str> = spec
+        .operations
+        .iter()
+        .flat_map(|o| o.fields.iter().map(|f| f.name.as_str()))
+        .chain(
+            spec.shapes
+                .values()
+                .flat_map(|s| s.columns.iter().map(|c| c.name.as_str())),
+        )
+        .collect();
+    let params = names.into_iter().map(|name| {
+        let ident = format_ident!("{}", name.to_ascii_uppercase());
+        let d = doc(&format!("`{name}`."));
+        quote!(#d pub const #ident: &str = #name;)
+    });
+    let ops = spec.operations.iter().map(|op| {
+        let ident = format_ident!("{}", op.rust);
+        quote!(<#ident as Operation>::SPEC)
+    });
+    let accepted = &spec.accepted_answer;
+    quote! {
+        /// Parameter and column names, one constant each.
+        pub mod param {
+            #(#params)*
+        }
+
+        /// The whole direct answer to a payment sent with `rt=0`.
+        pub const ACCEPTED_ANSWER: &str = #accepted;
+
+        /// Every operation's table, in the spec's order.
+        pub const OPERATIONS: &[&OperationSpec] = &[#(#ops),*];
+    }
+}
+
 /// `SourceIp` → `SOURCE_IP`.
 fn screaming(camel: &str) -> String {
     let mut out = String::new();
@@ -1191,6 +1233,7 @@ mod tests {
 gateway: Tiny
 source: tiny.txt
 base_url: https://example.invalid/
+accepted_answer: OK
 enums:
   Flag:
     field: fl
