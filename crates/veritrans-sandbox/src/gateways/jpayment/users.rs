@@ -249,3 +249,114 @@ impl Store {
         )
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use jpayment_proto::MaskedCardNumber;
+
+    use super::*;
+    use crate::gateways::jpayment::state::Card;
+
+    /// One step of the table: an operation on user `u1` and the result it must have
+    /// (`"ok"` or the refusal code).
+    enum Step {
+        RegisterUser,
+        ReferenceUser,
+        DeleteUser,
+        /// A fresh token; the card lands in the next slot.
+        RegisterCard,
+        /// The same token again.
+        RegisterCardReusingToken,
+        ReferenceCard(u32),
+        ReferenceCardWrongKey(u32),
+        DeleteCard(u32),
+    }
+
+    fn card() -> Card {
+        Card {
+            masked: MaskedCardNumber::parse("************1111").unwrap(),
+            expiry: "3012".into(),
+            first_name: "TARO".into(),
+            last_name: "YAMADA".into(),
+            refusal: None,
+        }
+    }
+
+    /// The user and card transitions of the store, as a table.
+    ///
+    /// jpayment-card-token-3ds2-onetouch.ja.txt: ユーザー登録 仕様 (the answer carries
+    /// "キー … ユーザーIDに紐づくキー", issued at registration), ユーザー更新/削除 and
+    /// カード情報 仕様 ("キー … 登録時に発行されたユーザーIDに紐づくキー" is required),
+    /// カード情報登録 仕様 (the answer carries "カード情報連番 … カードを識別する為の連番"),
+    /// カード情報参照/削除 仕様 (by "カード情報連番"). The refusal codes are the sandbox's
+    /// own (`ER101`–`ER105`, triggers.rs: the guide lists no code for these refusals);
+    /// single-use tokens and never-reused slot numbers are the sandbox's readings
+    /// (crate README).
+    #[test]
+    fn user_and_card_transitions() {
+        let table: &[(Step, &str)] = &[
+            (Step::ReferenceUser, triggers::NO_USER),
+            (Step::RegisterUser, "ok"),
+            (Step::RegisterUser, triggers::USER_EXISTS),
+            (Step::ReferenceUser, "ok"),
+            (Step::ReferenceCard(1), triggers::NO_CARD),
+            (Step::RegisterCard, "ok"),
+            (Step::RegisterCardReusingToken, triggers::BAD_TOKEN),
+            (Step::ReferenceCard(1), "ok"),
+            (Step::ReferenceCardWrongKey(1), triggers::WRONG_KEY),
+            (Step::RegisterCard, "ok"),
+            (Step::DeleteCard(1), "ok"),
+            (Step::ReferenceCard(1), triggers::NO_CARD),
+            (Step::DeleteCard(1), triggers::NO_CARD),
+            (Step::ReferenceCard(2), "ok"),
+            // Slot numbers are not reused after a deletion: the next card is 3.
+            (Step::RegisterCard, "ok"),
+            (Step::ReferenceCard(3), "ok"),
+            (Step::DeleteUser, "ok"),
+            (Step::ReferenceUser, triggers::NO_USER),
+            (Step::ReferenceCard(2), triggers::NO_USER),
+        ];
+        let mut store = Store::default();
+        let mut last_token = String::new();
+        let uid = "u1";
+        for (i, (step, expected)) in table.iter().enumerate() {
+            let key = store
+                .users
+                .get(uid)
+                .map(|u| u.key.clone())
+                .unwrap_or_default();
+            let outcome = match step {
+                Step::RegisterUser => {
+                    let mut op = RegisterUser::new("123456", uid);
+                    op.email = Some("taro@example.jp".into());
+                    store.register_user(&op)
+                }
+                Step::ReferenceUser => store.reference_user(&ReferenceUser::new("123456", uid)),
+                Step::DeleteUser => store.delete_user(&DeleteUser::new("123456", uid, key)),
+                Step::RegisterCard => {
+                    last_token = store.issue_token(card());
+                    store.register_card(&RegisterCard::new("123456", uid, key, last_token.clone()))
+                }
+                Step::RegisterCardReusingToken => {
+                    store.register_card(&RegisterCard::new("123456", uid, key, last_token.clone()))
+                }
+                Step::ReferenceCard(num) => {
+                    store.reference_card(&ReferenceCard::new("123456", uid, key, *num))
+                }
+                Step::ReferenceCardWrongKey(num) => {
+                    store.reference_card(&ReferenceCard::new("123456", uid, "WRONGKEY00", *num))
+                }
+                Step::DeleteCard(num) => {
+                    store.delete_card(&DeleteCard::new("123456", uid, key, *num))
+                }
+            };
+            assert_eq!(
+                outcome.summary["result"].as_str(),
+                Some(*expected),
+                "step {i}: {:?}",
+                outcome.summary
+            );
+        }
+    }
+}
