@@ -27,6 +27,8 @@ pub struct Spec {
     pub base_url: String,
     /// The whole direct answer to a payment sent with `rt=0`.
     pub accepted_answer: String,
+    /// The media type of every answer (the guide's "HTML出力").
+    pub answer_media_type: String,
     pub enums: BTreeMap<String, EnumSpec>,
     pub error_codes: Vec<ErrorCodeSpec>,
     pub issuer_code_prefix: String,
@@ -1024,6 +1026,7 @@ fn render_names(spec: &Spec) -> TokenStream {
         quote!(<#ident as Operation>::SPEC)
     });
     let accepted = &spec.accepted_answer;
+    let media = &spec.answer_media_type;
     quote! {
         /// Parameter and column names, one constant each.
         pub mod param {
@@ -1032,6 +1035,9 @@ fn render_names(spec: &Spec) -> TokenStream {
 
         /// The whole direct answer to a payment sent with `rt=0`.
         pub const ACCEPTED_ANSWER: &str = #accepted;
+
+        /// The media type of every answer (the guide's "HTML出力"), without its charset.
+        pub const ANSWER_MEDIA_TYPE: &str = #media;
 
         /// Every operation's table, in the spec's order.
         pub const OPERATIONS: &[&OperationSpec] = &[#(#ops),*];
@@ -1234,6 +1240,7 @@ gateway: Tiny
 source: tiny.txt
 base_url: https://example.invalid/
 accepted_answer: OK
+answer_media_type: text/html
 enums:
   Flag:
     field: fl

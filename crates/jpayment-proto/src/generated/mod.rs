@@ -3127,6 +3127,8 @@ pub mod param {
 
 /// The whole direct answer to a payment sent with `rt=0`.
 pub const ACCEPTED_ANSWER: &str = "OK";
+/// The media type of every answer (the guide's "HTML出力"), without its charset.
+pub const ANSWER_MEDIA_TYPE: &str = "text/html";
 /// Every operation's table, in the spec's order.
 pub const OPERATIONS: &[&OperationSpec] = &[
     <RegisterUser as Operation>::SPEC,

@@ -142,7 +142,11 @@ impl Store {
 
 /// The `Content-Type` of every answer: the guide's "HTML出力", in the configured charset.
 fn content_type(charset: Charset) -> String {
-    format!("text/html; charset={}", charset.name())
+    format!(
+        "{}; charset={}",
+        jpayment_proto::ANSWER_MEDIA_TYPE,
+        charset.name()
+    )
 }
 
 /// The answer body in the configured charset, served as the guide's "HTML出力".

@@ -51,9 +51,13 @@ use crate::state::AppState;
 
 use state::Store;
 
-/// The gateway's path prefix (the path of `jpayment_proto::BASE_URL`): the client joins
-/// endpoints to a base URL ending in it.
-pub const PATH_PREFIX: &str = "/gateway/";
+/// The gateway's path prefix: the path of `jpayment_proto::BASE_URL` (`/gateway/`), to
+/// which the client joins the endpoints.
+pub fn path_prefix() -> String {
+    reqwest::Url::parse(jpayment_proto::BASE_URL)
+        .map(|url| url.path().to_owned())
+        .unwrap_or_else(|_| "/".to_owned())
+}
 
 /// Header carrying the sandbox's explanation of a refusal (the gateway itself only
 /// answers a code); never holds secrets. The sandbox's own header, not the gateway's.
@@ -81,10 +85,11 @@ fn endpoints() -> Vec<&'static str> {
 /// The J-Payment routes, with a fresh gateway state for this sandbox.
 pub(crate) fn routes() -> Router<AppState> {
     let store: Shared = Arc::new(Mutex::new(Store::default()));
+    let prefix = path_prefix();
     let mut router = Router::new();
     for endpoint in endpoints() {
         router = router.route(
-            &format!("{PATH_PREFIX}{endpoint}"),
+            &format!("{prefix}{endpoint}"),
             get(commands::endpoint).post(commands::endpoint),
         );
     }
@@ -103,16 +108,19 @@ pub(crate) fn routes() -> Router<AppState> {
 mod tests {
     use super::*;
 
-    /// The prefix is the path of the spec's base URL, so the routes are where the client
-    /// sends its requests.
+    /// The routes are where the client sends its requests: below the base URL's path,
+    /// one per endpoint of the spec.
     #[test]
-    fn the_prefix_is_the_base_urls_path() {
-        let base = jpayment_proto::BASE_URL;
-        let path = base
-            .find("://")
-            .map(|i| &base[i + 3..])
-            .and_then(|rest| rest.find('/').map(|j| &rest[j..]));
-        assert_eq!(path, Some(PATH_PREFIX));
-        assert_eq!(endpoints().len(), 4, "{:?}", endpoints());
+    fn routes_follow_the_base_url_and_the_endpoints() {
+        assert_eq!(path_prefix(), "/gateway/");
+        assert_eq!(
+            endpoints(),
+            [
+                "carduser.aspx",
+                "carduser_token.aspx",
+                "gateway_token.aspx",
+                "onetouch.aspx"
+            ]
+        );
     }
 }
