@@ -25,6 +25,10 @@ pub struct Spec {
     pub gateway: String,
     pub source: String,
     pub base_url: String,
+    /// The whole direct answer to a payment sent with `rt=0`.
+    pub accepted_answer: String,
+    /// The media type of every answer (the guide's "HTML出力").
+    pub answer_media_type: String,
     pub enums: BTreeMap<String, EnumSpec>,
     pub error_codes: Vec<ErrorCodeSpec>,
     pub issuer_code_prefix: String,
@@ -460,6 +464,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let samples = render_samples(spec)?;
     let any = render_any_request(spec);
+    let names = render_names(spec);
     let tokens = quote! {
         #![doc = #header]
         use std::fmt;
@@ -486,6 +491,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
         #(#shapes)*
         #(#ops)*
         #any
+        #names
         #samples
     };
     crate::openapi::format(tokens)
@@ -996,6 +1002,48 @@ fn render_any_request(spec: &Spec) -> TokenStream {
     }
 }
 
+/// The protocol's names for servers (the sandbox, test servers): one
+/// constant per parameter or column name, the direct answer to `rt=0`, and
+/// every operation's table, so a renamed name in the spec breaks their build.
+fn render_names(spec: &Spec) -> TokenStream {
+    let names: BTreeSet<&str> = spec
+        .operations
+        .iter()
+        .flat_map(|o| o.fields.iter().map(|f| f.name.as_str()))
+        .chain(
+            spec.shapes
+                .values()
+                .flat_map(|s| s.columns.iter().map(|c| c.name.as_str())),
+        )
+        .collect();
+    let params = names.into_iter().map(|name| {
+        let ident = format_ident!("{}", name.to_ascii_uppercase());
+        let d = doc(&format!("`{name}`."));
+        quote!(#d pub const #ident: &str = #name;)
+    });
+    let ops = spec.operations.iter().map(|op| {
+        let ident = format_ident!("{}", op.rust);
+        quote!(<#ident as Operation>::SPEC)
+    });
+    let accepted = &spec.accepted_answer;
+    let media = &spec.answer_media_type;
+    quote! {
+        /// Parameter and column names, one constant each.
+        pub mod param {
+            #(#params)*
+        }
+
+        /// The whole direct answer to a payment sent with `rt=0`.
+        pub const ACCEPTED_ANSWER: &str = #accepted;
+
+        /// The media type of every answer (the guide's "HTML出力"), without its charset.
+        pub const ANSWER_MEDIA_TYPE: &str = #media;
+
+        /// Every operation's table, in the spec's order.
+        pub const OPERATIONS: &[&OperationSpec] = &[#(#ops),*];
+    }
+}
+
 /// `SourceIp` → `SOURCE_IP`.
 fn screaming(camel: &str) -> String {
     let mut out = String::new();
@@ -1191,6 +1239,8 @@ mod tests {
 gateway: Tiny
 source: tiny.txt
 base_url: https://example.invalid/
+accepted_answer: OK
+answer_media_type: text/html
 enums:
   Flag:
     field: fl

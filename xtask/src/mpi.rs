@@ -299,6 +299,7 @@ struct Step {
 
 #[derive(Debug)]
 struct Extensions {
+    push: PushFacts,
     options: Vec<ServiceOption>,
     three_ds: Vec<ThreeDsCode>,
     cards: Vec<CardCode>,
@@ -313,7 +314,9 @@ impl Extensions {
                 .with_context(|| format!("spec has no `{key}`"))?;
             serde_json::from_value(value.clone()).with_context(|| format!("reading `{key}`"))
         }
+        let push = spec.get("x-push").context("spec has no `x-push`")?;
         let extensions = Self {
+            push: serde_json::from_value(push.clone()).context("reading `x-push`")?,
             options: list(spec, "x-service-option-types")?,
             three_ds: list(spec, "x-three-d-secure-codes")?,
             cards: list(spec, "x-card-codes")?,
@@ -429,7 +432,29 @@ fn tables(lenient: &Lenient, ext: &Extensions) -> anyhow::Result<String> {
     card_codes(&mut out, ext);
     constraint_table(&mut out, &lenient.constraints)?;
     scenario_table(&mut out, ext)?;
+    push_facts(&mut out, &ext.push);
     Ok(out)
+}
+
+/// `x-push`: the push's HTTP facts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PushFacts {
+    signature_header: String,
+    content_type: String,
+}
+
+/// The push's header name and content type as constants, so a server
+/// (the sandbox) sends exactly what the spec says.
+fn push_facts(out: &mut String, push: &PushFacts) {
+    let _ = writeln!(
+        out,
+        "/// The push's signature header (`x-push.signature-header`).\n\
+         pub const PUSH_SIGNATURE_HEADER: &str = {:?};\n\
+         /// The push body's content type (`x-push.content-type`).\n\
+         pub const PUSH_CONTENT_TYPE: &str = {:?};",
+        push.signature_header, push.content_type
+    );
 }
 
 /// An enum over wire strings with an `Unknown(String)` catch-all, parsed

@@ -579,7 +579,7 @@ pub fn decode_direct(
 ) -> Result<(), Error> {
     let line = single_line(body, charset, shape)?;
     let bare = line.strip_suffix(',').unwrap_or(&line);
-    if bare == "OK" {
+    if bare == crate::generated::ACCEPTED_ANSWER {
         return Ok(());
     }
     if let Some(code) = bare_error_code(bare) {

@@ -175,7 +175,10 @@ pub use codes::{
 };
 pub use decision::{Action, Decision, Outcome, Statuses};
 pub use error::{Error, VResultCodeError};
-pub use generated::tables::{MStatus, ProperTransactionInfo};
+pub use generated::tables::{
+    MStatus, PUSH_CONTENT_TYPE, PUSH_SIGNATURE_HEADER, ProperTransactionInfo, ServiceTypeCode,
+    TransactionCommand,
+};
 pub use generated::types::{
     CardTransactionInfo, MpiTransactionInfo, OrderInfo, ProperOrderInfo, PushData,
     PushNotification, RedirectParameters, SearchResponse, TransactionInfo,

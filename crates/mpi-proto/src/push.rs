@@ -132,6 +132,19 @@ impl Push {
     }
 }
 
+impl PushNotification {
+    /// The JSON body the gateway POSTs, written by the generated type (the
+    /// same field list [`Push::verify_and_parse`] reads): for a server
+    /// sending pushes (the sandbox, test servers). Sign these exact bytes
+    /// with `veritrans_sign::mpi::authorization`.
+    pub fn to_json(&self) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(self).map_err(|e| Error::Json {
+            path: ".".to_owned(),
+            message: e.to_string(),
+        })
+    }
+}
+
 impl PushData {
     /// `vresult_code`, checked (16 uppercase half-width alphanumerics).
     pub fn vresult_code(&self) -> Result<VResultCode, Error> {

@@ -31,8 +31,28 @@ impl RedirectParameters {
 
     /// Checks `RequestId` and `OrderId` against the spec's rules.
     pub fn validate(&self) -> Result<(), Error> {
-        validate::check("RedirectParameters", "RequestId", &self.request_id)?;
-        validate::check("RedirectParameters", "OrderId", &self.order_id)
+        Self::validate_request_id(&self.request_id)?;
+        Self::validate_order_id(&self.order_id)
+    }
+
+    /// Checks a Request ID against the spec's rule for `RequestId` (for a
+    /// server issuing one, or a search request).
+    pub fn validate_request_id(value: &str) -> Result<(), Error> {
+        validate::check("RedirectParameters", "RequestId", value)
+    }
+
+    /// Checks an Order ID against the spec's rule for `OrderId` (for a
+    /// server accepting one at the 3-D Secure request).
+    pub fn validate_order_id(value: &str) -> Result<(), Error> {
+        validate::check("RedirectParameters", "OrderId", value)
+    }
+
+    /// The parameters as the browser POSTs them (name and value, in the
+    /// generated type's field order, unknown members included): for a server
+    /// writing the redirect form. The inverse of [`RedirectParameters::from_form`].
+    pub fn to_pairs(&self) -> Result<Vec<(String, String)>, Error> {
+        let form = serde_urlencoded::to_string(self).map_err(|e| Error::Form(e.to_string()))?;
+        serde_urlencoded::from_str(&form).map_err(|e| Error::Form(e.to_string()))
     }
 }
 
@@ -40,6 +60,18 @@ impl RedirectParameters {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_read_back_as_the_same_parameters() {
+        let r = RedirectParameters::from_form(b"RequestId=r%3D1&OrderId=o-1&Extra=x").unwrap();
+        let pairs = r.to_pairs().unwrap();
+        let form = serde_urlencoded::to_string(&pairs).unwrap();
+        assert_eq!(RedirectParameters::from_form(form.as_bytes()).unwrap(), r);
+        assert!(
+            pairs.iter().any(|(n, v)| n == "RequestId" && v == "r=1"),
+            "{pairs:?}"
+        );
+    }
 
     #[test]
     fn unknown_parameters_are_kept() {

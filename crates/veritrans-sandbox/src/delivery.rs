@@ -25,11 +25,12 @@ use crate::log::{Gateway, now_jst};
 /// One notification to deliver to a merchant endpoint.
 ///
 /// ```
+/// use unified_proto::notify::WEBHOOK_ID_HEADER;
 /// use veritrans_sandbox::{Delivery, Gateway};
 ///
 /// let d = Delivery::new(Gateway::Unified, "01HG79DYJS6MJBN8BRS0HAQ38X", "http://127.0.0.1:9/hook")
-///     .header("content-type", "application/json")
-///     .header("x-vt-webhook-id", "01HG79DYJS6MJBN8BRS0HAQ38X")
+///     .header(http::header::CONTENT_TYPE.as_str(), "application/json")
+///     .header(WEBHOOK_ID_HEADER, "01HG79DYJS6MJBN8BRS0HAQ38X")
 ///     .body(r#"{"order":{}}"#);
 /// assert_eq!(d.method, http::Method::POST);
 /// ```

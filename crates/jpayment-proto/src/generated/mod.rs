@@ -3063,6 +3063,87 @@ impl AnyRequest {
     }
 }
 
+/// Parameter and column names, one constant each.
+pub mod param {
+    /// `aid`.
+    pub const AID: &str = "aid";
+    /// `am`.
+    pub const AM: &str = "am";
+    /// `ap`.
+    pub const AP: &str = "ap";
+    /// `cmd`.
+    pub const CMD: &str = "cmd";
+    /// `cn`.
+    pub const CN: &str = "cn";
+    /// `cod`.
+    pub const COD: &str = "cod";
+    /// `ec`.
+    pub const EC: &str = "ec";
+    /// `ed`.
+    pub const ED: &str = "ed";
+    /// `em`.
+    pub const EM: &str = "em";
+    /// `fn`.
+    pub const FN: &str = "fn";
+    /// `gid`.
+    pub const GID: &str = "gid";
+    /// `god`.
+    pub const GOD: &str = "god";
+    /// `id`.
+    pub const ID: &str = "id";
+    /// `iid`.
+    pub const IID: &str = "iid";
+    /// `jb`.
+    pub const JB: &str = "jb";
+    /// `key`.
+    pub const KEY: &str = "key";
+    /// `ln`.
+    pub const LN: &str = "ln";
+    /// `md`.
+    pub const MD: &str = "md";
+    /// `num`.
+    pub const NUM: &str = "num";
+    /// `pn`.
+    pub const PN: &str = "pn";
+    /// `ps`.
+    pub const PS: &str = "ps";
+    /// `pt`.
+    pub const PT: &str = "pt";
+    /// `rst`.
+    pub const RST: &str = "rst";
+    /// `rt`.
+    pub const RT: &str = "rt";
+    /// `sf`.
+    pub const SF: &str = "sf";
+    /// `ta`.
+    pub const TA: &str = "ta";
+    /// `tkn`.
+    pub const TKN: &str = "tkn";
+    /// `tx`.
+    pub const TX: &str = "tx";
+    /// `uid`.
+    pub const UID: &str = "uid";
+}
+
+/// The whole direct answer to a payment sent with `rt=0`.
+pub const ACCEPTED_ANSWER: &str = "OK";
+/// The media type of every answer (the guide's "HTML出力"), without its charset.
+pub const ANSWER_MEDIA_TYPE: &str = "text/html";
+/// Every operation's table, in the spec's order.
+pub const OPERATIONS: &[&OperationSpec] = &[
+    <RegisterUser as Operation>::SPEC,
+    <ReferenceUser as Operation>::SPEC,
+    <UpdateUser as Operation>::SPEC,
+    <DeleteUser as Operation>::SPEC,
+    <RegisterCard as Operation>::SPEC,
+    <ReferenceCard as Operation>::SPEC,
+    <UpdateCard as Operation>::SPEC,
+    <DeleteCard as Operation>::SPEC,
+    <BulkRegisterAndPay as Operation>::SPEC,
+    <BulkRegisterAndPayItem as Operation>::SPEC,
+    <OnetouchCharge as Operation>::SPEC,
+    <OnetouchChargeItem as Operation>::SPEC,
+];
 /// A sample answer printed in the guide (or its corrected form).
 #[cfg(test)]
 pub(crate) struct GuideSample {

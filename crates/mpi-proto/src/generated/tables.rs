@@ -83,6 +83,138 @@ impl<'de> Deserialize<'de> for MStatus {
     }
 }
 
+/// The order's `service_type_code` (sample `mpi`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceTypeCode {
+    /// `mpi`
+    Mpi,
+    /// A value this crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl ServiceTypeCode {
+    /// Every value the spec lists, in spec order.
+    pub const KNOWN: &'static [ServiceTypeCode] = &[ServiceTypeCode::Mpi];
+    /// Reads a wire value; never fails (unknown values are kept).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "mpi" => ServiceTypeCode::Mpi,
+            other => ServiceTypeCode::Unknown(other.to_owned()),
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ServiceTypeCode::Mpi => "mpi",
+            ServiceTypeCode::Unknown(other) => other,
+        }
+    }
+
+    /// `true` for the `Unknown` catch-all.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ServiceTypeCode::Unknown(_))
+    }
+}
+
+impl ::std::fmt::Display for ServiceTypeCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for ServiceTypeCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value))
+    }
+}
+
+impl Serialize for ServiceTypeCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceTypeCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from_wire(&value))
+    }
+}
+
+/// A transaction's command (`command` of a search transaction,
+/// `last_success_command`, the push's `transaction_type`). `Verify` is
+/// the guide's ("\"Verify\":Result verification", and the search
+/// sample); `Authorize` is this project's reading of the scenario
+/// table's "MPI Authorize /mpi_charges" step, whose command value the
+/// guide does not print.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TransactionCommand {
+    /// `Authorize`
+    Authorize,
+    /// `Verify`
+    Verify,
+    /// A value this crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl TransactionCommand {
+    /// Every value the spec lists, in spec order.
+    pub const KNOWN: &'static [TransactionCommand] = &[
+        TransactionCommand::Authorize,
+        TransactionCommand::Verify,
+    ];
+    /// Reads a wire value; never fails (unknown values are kept).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Authorize" => TransactionCommand::Authorize,
+            "Verify" => TransactionCommand::Verify,
+            other => TransactionCommand::Unknown(other.to_owned()),
+        }
+    }
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransactionCommand::Authorize => "Authorize",
+            TransactionCommand::Verify => "Verify",
+            TransactionCommand::Unknown(other) => other,
+        }
+    }
+
+    /// `true` for the `Unknown` catch-all.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransactionCommand::Unknown(_))
+    }
+}
+
+impl ::std::fmt::Display for TransactionCommand {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::std::str::FromStr for TransactionCommand {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value))
+    }
+}
+
+impl Serialize for TransactionCommand {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TransactionCommand {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Ok(Self::from_wire(&value))
+    }
+}
+
 /// Details specific to the kind of transaction, told apart by
 /// `transaction_kind`. Kinds other than the two the guide shows are kept
 /// whole as an unknown variant.
@@ -962,3 +1094,7 @@ pub const SCENARIOS: &[crate::testing::Scenario] = &[
         },
     },
 ];
+/// The push's signature header (`x-push.signature-header`).
+pub const PUSH_SIGNATURE_HEADER: &str = "Authorization";
+/// The push body's content type (`x-push.content-type`).
+pub const PUSH_CONTENT_TYPE: &str = "application/json";
