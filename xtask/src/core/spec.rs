@@ -48,3 +48,39 @@ pub fn strings(value: Option<&Value>) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every extension key a spec uses (`x-name:`) is documented in
+    /// `specs/README.md`, and spelled `x-` + lowerCamelCase.
+    #[test]
+    fn every_extension_is_documented_and_camel_case() {
+        let root = crate::workspace_root().unwrap();
+        let readme = std::fs::read_to_string(root.join("specs/README.md")).unwrap();
+        for spec in [
+            "specs/pop/1.8.1/openapi.yaml",
+            "specs/unified/1.1.3/openapi.yaml",
+            "specs/unified/1.1.1-rc/openapi.yaml",
+            "specs/mpi/openapi.yaml",
+        ] {
+            let text = std::fs::read_to_string(root.join(spec)).unwrap();
+            for line in text.lines() {
+                let key = line.trim_start().trim_start_matches("- ");
+                let Some((key, _)) = key.split_once(':') else {
+                    continue;
+                };
+                if !key.starts_with("x-") || key.contains(' ') {
+                    continue;
+                }
+                assert!(
+                    key[2..].chars().all(|c| c.is_ascii_alphanumeric()),
+                    "{spec}: `{key}` is not x- + lowerCamelCase"
+                );
+                assert!(
+                    readme.contains(&format!("`{key}`")),
+                    "{spec}: `{key}` is not documented in specs/README.md"
+                );
+            }
+        }
+    }
+}
