@@ -883,7 +883,7 @@ fn collect_items(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, S
                                 .as_ref()
                                 .map(ToString::to_string)
                                 .unwrap_or_default();
-                            let wire = serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
+                            let wire = rust::serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
                             let _ = writeln!(
                                 body,
                                 "    {name}: {} (\"{wire}\")",
@@ -910,7 +910,7 @@ fn collect_items(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, S
             syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
                 let mut body = String::from(" {\n");
                 for v in &e.variants {
-                    let wire = serde_rename(&v.attrs)
+                    let wire = rust::serde_rename(&v.attrs)
                         .or_else(|| doc_code(&v.attrs))
                         .unwrap_or_else(|| v.ident.to_string());
                     let _ = writeln!(body, "    {} (\"{wire}\")", v.ident);
@@ -960,29 +960,6 @@ fn doc_code(attrs: &[syn::Attribute]) -> Option<String> {
         let rest = text.trim_start().strip_prefix('`')?;
         rest.split_once('`').map(|(code, _)| code.to_string())
     })
-}
-
-#[cfg(test)]
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    for attr in attrs {
-        if !attr.path().is_ident("serde") {
-            continue;
-        }
-        let mut found = None;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                found = Some(lit.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        if found.is_some() {
-            return found;
-        }
-    }
-    None
 }
 
 #[cfg(test)]
