@@ -10,7 +10,7 @@ use crate::keys;
 
 fn options() -> Vec<ServiceOptionType> {
     let mut all = ServiceOptionType::KNOWN.to_vec();
-    all.push(ServiceOptionType::from_wire("mpi-unknown"));
+    all.push(ServiceOptionType::from("mpi-unknown"));
     all
 }
 

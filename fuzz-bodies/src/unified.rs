@@ -142,9 +142,9 @@ pub fn responses(data: &[u8]) {
     response::<UpdateOrderRequest>(body);
     if let Ok(text) = std::str::from_utf8(body) {
         let _ = (
-            ResultCode::parse(text),
-            Status::parse(text),
-            ActionCode::parse(text),
+            ResultCode::from(text),
+            Status::from(text),
+            ActionCode::from(text),
         );
         let _ = unified_proto::parse_yen("order.amount", text);
     }

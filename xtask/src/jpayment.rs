@@ -34,8 +34,8 @@ pub struct Spec {
     pub issuer_code_prefix: String,
     pub shapes: BTreeMap<String, ShapeSpec>,
     /// Only a home for YAML anchors; operations list their fields.
-    #[allow(dead_code)]
-    pub fields: serde_yaml::Value,
+    #[serde(rename = "fields")]
+    _fields: serde::de::IgnoredAny,
     pub other_data: OtherDataSpec,
     pub operations: Vec<OperationSpec>,
 }
@@ -494,7 +494,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
         #names
         #samples
     };
-    crate::openapi::format(tokens)
+    crate::core::rust::format(tokens)
 }
 
 fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
@@ -1113,15 +1113,6 @@ mod tests {
 
     fn spec_text() -> String {
         std::fs::read_to_string(root().join(SPEC)).unwrap()
-    }
-
-    #[test]
-    fn generation_is_deterministic() {
-        let first = generate(&root()).unwrap();
-        let second = generate(&root()).unwrap();
-        assert_eq!(first, second);
-        assert_eq!(first.len(), 1);
-        assert!(first[0].contents.starts_with("// @generated"));
     }
 
     #[test]

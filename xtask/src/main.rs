@@ -7,11 +7,9 @@
 //! ```
 
 mod codegen;
+mod core;
 mod jpayment;
 mod mpi;
-// Its callers arrive with each gateway's generator (unified, pop, mpi).
-#[allow(dead_code)]
-mod openapi;
 mod pop;
 mod spec_diff;
 mod unified;

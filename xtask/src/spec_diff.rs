@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::openapi;
+use crate::core::spec;
 
 /// Report for the specs in two directories; `old_label`/`new_label` are
 /// how the report names them (kept as given, so output is reproducible).
@@ -23,8 +23,8 @@ pub fn diff_dirs(
     old_label: &str,
     new_label: &str,
 ) -> anyhow::Result<String> {
-    let a = openapi::load_value(&old.join("openapi.yaml"))?;
-    let b = openapi::load_value(&new.join("openapi.yaml"))?;
+    let a = spec::read(old, "openapi.yaml")?;
+    let b = spec::read(new, "openapi.yaml")?;
     Ok(diff(&a, &b, old_label, new_label))
 }
 

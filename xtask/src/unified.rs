@@ -26,17 +26,26 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::codegen::GeneratedFile;
-use crate::openapi;
+use crate::core::names::pascal;
+use crate::core::open_enum::{OpenEnum, Variant};
+use crate::core::rust;
+use crate::core::spec::{self, ref_name, resolve, strings};
 
 /// Spec versions, oldest last; the first is the crate's main API.
 pub const VERSIONS: &[(&str, &str)] = &[("1.1.3", "v1_1_3"), ("1.1.1-rc", "v1_1_1_rc")];
 
-/// Entry point listed in `codegen::GENERATORS`.
+/// The Unified entry of `codegen::GENERATORS`.
+pub const GENERATOR: crate::codegen::Generator = crate::codegen::Generator {
+    name: "unified",
+    run: generate,
+};
+
+/// Every file of every spec version.
 pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();
     for (version, module) in VERSIONS {
         let rel = format!("specs/unified/{version}/openapi.yaml");
-        let spec = openapi::load_value(&root.join(&rel))?;
+        let spec: Value = spec::read(root, &rel)?;
         let dir = format!("crates/unified-proto/src/generated/{module}");
         files.push(GeneratedFile::rust(
             format!("{dir}/types.rs"),
@@ -62,17 +71,10 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
 /// Typify output for the relaxed spec.
 pub fn types_source(spec: &Value) -> anyhow::Result<String> {
     let relaxed = relax(spec);
-    let api: openapiv3::OpenAPI =
-        serde_json::from_value(relaxed).context("relaxed spec is not OpenAPI 3.0")?;
-    let mut settings = openapi::GenerationSettings::default();
     // Request amounts are integer yen in Rust and digit strings on the wire:
     // the hand-written `unified_proto::Yen` does both.
-    settings.with_replacement(
-        YEN_SCHEMA,
-        "crate::Yen",
-        std::iter::empty::<progenitor_impl::TypeImpl>(),
-    );
-    openapi::types(&api, &settings)
+    let settings = rust::settings(&[], [(YEN_SCHEMA, "crate::Yen".to_string())]);
+    rust::types(relaxed, &settings)
 }
 
 /// The schema a relaxed spec gives every `x-yen` request field.
@@ -144,6 +146,10 @@ fn relax_schema(schema: &mut Value, response: bool) {
         }
         *schema = field;
         return;
+    }
+    if map.get("x-openEnum") == Some(&Value::Bool(true)) {
+        // Known values, not a rule: the field stays a string.
+        map.remove("enum");
     }
     map.retain(|k, _| !k.starts_with("x-") && !CONSTRAINT_KEYS.contains(&k.as_str()));
     if response {
@@ -241,33 +247,6 @@ pub struct Operation {
     pub summary: String,
     pub fields: Vec<FieldRule>,
     pub one_of: Vec<OneOf>,
-}
-
-fn schema_name(reference: &str) -> anyhow::Result<&str> {
-    reference
-        .strip_prefix("#/components/schemas/")
-        .with_context(|| format!("unsupported $ref {reference}"))
-}
-
-fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> anyhow::Result<&'a Value> {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(r) => spec
-            .pointer(&format!("/components/schemas/{}", schema_name(r)?))
-            .with_context(|| format!("dangling $ref {r}")),
-        None => Ok(schema),
-    }
-}
-
-fn strings(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn limits_of(value: Option<&Value>) -> anyhow::Result<Vec<Limit>> {
@@ -383,7 +362,9 @@ fn walk(
         } else {
             "None"
         };
-        let is_enum = target.get("enum").is_some();
+        // An open enum lists known values; only a closed `enum` is a rule.
+        let open = target.get("x-openEnum").and_then(Value::as_bool) == Some(true);
+        let is_enum = target.get("enum").is_some() && !open;
         fields.push(FieldRule {
             path: path.clone(),
             required: required.contains(name),
@@ -399,7 +380,11 @@ fn walk(
                 .transpose()
                 .with_context(|| path.clone())?,
             url,
-            enum_values: strings(target.get("enum")),
+            enum_values: if is_enum {
+                strings(target.get("enum"))
+            } else {
+                Vec::new()
+            },
             pay_types: strings(ext("x-payTypes")),
             required_for: strings(ext("x-requiredFor")),
             truncated: ext("x-truncatedByGateway").and_then(Value::as_bool) == Some(true),
@@ -425,7 +410,7 @@ fn ref_of_json_body(v: Option<&Value>) -> anyhow::Result<String> {
         .and_then(|v| v.pointer("/content/application~1json/schema/$ref"))
         .and_then(Value::as_str)
         .context("body is not a $ref to a component schema")?;
-    Ok(schema_name(r)?.to_string())
+    Ok(ref_name(r)?.to_string())
 }
 
 /// Every operation of the spec with its request rules, in spec order.
@@ -484,19 +469,6 @@ pub fn operations(spec: &Value) -> anyhow::Result<Vec<Operation>> {
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
-}
-
-/// `retry_request` → `RetryRequest`, `UA-000-001` → `Ua000001`.
-pub fn camel(code: &str) -> String {
-    let mut out = String::new();
-    for part in code.split(['_', '-']) {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(chars.map(|c| c.to_ascii_lowercase()));
-        }
-    }
-    out
 }
 
 fn lit(n: u64) -> proc_macro2::Literal {
@@ -591,6 +563,27 @@ fn field_tokens(f: &FieldRule) -> TokenStream {
     t
 }
 
+fn code_enum(
+    name: &str,
+    doc: &str,
+    entries: &[(String, Option<String>, Option<String>)],
+) -> TokenStream {
+    OpenEnum {
+        name: name.into(),
+        doc: doc.into(),
+        variants: entries
+            .iter()
+            .map(|(wire, description, note)| Variant {
+                ident: pascal(wire),
+                wire: wire.clone(),
+                description: description.clone(),
+                note: note.clone(),
+            })
+            .collect(),
+    }
+    .emit()
+}
+
 fn code_table<'a>(spec: &'a Value, key: &str) -> anyhow::Result<&'a Vec<Value>> {
     spec.get(key)
         .and_then(Value::as_array)
@@ -601,63 +594,6 @@ fn text<'a>(v: &'a Value, key: &str) -> anyhow::Result<&'a str> {
     v.get(key)
         .and_then(Value::as_str)
         .with_context(|| format!("entry without {key}: {v}"))
-}
-
-/// A closed-plus-`Unknown` string enum with `parse`/`as_str`.
-fn code_enum(name: &str, doc: &str, entries: &[(String, String)]) -> TokenStream {
-    let name = ident(name);
-    let variants: Vec<Ident> = entries.iter().map(|(c, _)| ident(&camel(c))).collect();
-    let codes: Vec<&String> = entries.iter().map(|(c, _)| c).collect();
-    let docs: Vec<String> = entries.iter().map(|(c, d)| format!("`{c}`: {d}")).collect();
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #( #[doc = #docs] #variants, )*
-            /// A value this spec version does not list; kept verbatim.
-            Unknown(String),
-        }
-        impl #name {
-            /// Every value this spec version lists.
-            pub const KNOWN: &'static [&'static str] = &[#(#codes),*];
-            /// Parses a wire value; unlisted values become `Unknown`.
-            pub fn parse(value: &str) -> Self {
-                match value {
-                    #( #codes => Self::#variants, )*
-                    other => Self::Unknown(other.to_string()),
-                }
-            }
-            /// The wire value.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #codes, )*
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::parse(value))
-            }
-        }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let value = <String as ::serde::Deserialize>::deserialize(d)?;
-                Ok(Self::parse(&value))
-            }
-        }
-    }
 }
 
 /// Action codes after which the merchant should simply wait for the outcome.
@@ -768,7 +704,7 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
             .and_then(Value::as_u64)
             .context("httpStatus")?;
         let http = u16::try_from(http).context("httpStatus")?;
-        let variant = ident(&camel(&code));
+        let variant = ident(&pascal(&code));
         if status == "success" && (action == "success" || action == "confirm_payment") {
             success.push(variant.clone());
         }
@@ -780,7 +716,8 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         }
         rc_entries.push((
             code.clone(),
-            format!("{desc} (HTTP {http}, {status}, {action})"),
+            Some(desc.clone()),
+            Some(format!("(HTTP {http}, {status}, {action})")),
         ));
         rc_rows.push(quote! {
             crate::codes::ResultCodeInfo { result_code: #code, http_status: #http, description: #desc, status: #status, action_code: #action }
@@ -821,7 +758,8 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         .map(|r| {
             Ok((
                 text(r, "status")?.to_string(),
-                text(r, "description")?.to_string(),
+                Some(text(r, "description")?.to_string()),
+                None,
             ))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -843,14 +781,15 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         .map(|r| {
             Ok((
                 text(r, "actionCode")?.to_string(),
-                text(r, "description")?.to_string(),
+                Some(text(r, "description")?.to_string()),
+                None,
             ))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let pending_actions: Vec<Ident> = PENDING_ACTIONS
         .iter()
-        .filter(|a| ac_entries.iter().any(|(c, _)| c == *a))
-        .map(|a| ident(&camel(a)))
+        .filter(|a| ac_entries.iter().any(|(c, _, _)| c == *a))
+        .map(|a| ident(&pascal(a)))
         .collect();
     tokens.extend(code_enum(
         "ActionCode",
@@ -872,9 +811,9 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
 
     // `transaction.command` of answers, webhooks and getTransactionResult: the guide's
     // own values (`update_order`), which differ from the request paths (`updateOrder`).
-    let tx_commands: Vec<(String, String)> = strings(spec.pointer("/x-webhook/commands"))
+    let tx_commands: Vec<_> = strings(spec.pointer("/x-webhook/commands"))
         .into_iter()
-        .map(|c| (c, "a value of `transaction.command`".to_string()))
+        .map(|c| (c, None, None))
         .collect();
     if tx_commands.is_empty() {
         bail!("x-webhook.commands lists no command");
@@ -886,7 +825,7 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
     ));
     tokens.extend(header_tokens(spec)?);
 
-    openapi::format(tokens)
+    rust::format(tokens)
 }
 
 /// The header names of the spec as constants (`X-VT-Idempotency-Key` →
@@ -1006,7 +945,7 @@ fn collect_items(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, S
                                 .as_ref()
                                 .map(ToString::to_string)
                                 .unwrap_or_default();
-                            let wire = serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
+                            let wire = rust::serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
                             let _ = writeln!(
                                 body,
                                 "    {name}: {} (\"{wire}\")",
@@ -1033,7 +972,7 @@ fn collect_items(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, S
             syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
                 let mut body = String::from(" {\n");
                 for v in &e.variants {
-                    let wire = serde_rename(&v.attrs)
+                    let wire = rust::serde_rename(&v.attrs)
                         .or_else(|| doc_code(&v.attrs))
                         .unwrap_or_else(|| v.ident.to_string());
                     let _ = writeln!(body, "    {} (\"{wire}\")", v.ident);
@@ -1086,29 +1025,6 @@ fn doc_code(attrs: &[syn::Attribute]) -> Option<String> {
 }
 
 #[cfg(test)]
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
-    for attr in attrs {
-        if !attr.path().is_ident("serde") {
-            continue;
-        }
-        let mut found = None;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                found = Some(lit.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        if found.is_some() {
-            return found;
-        }
-    }
-    None
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -1121,21 +1037,7 @@ mod tests {
     }
 
     fn spec(version: &str) -> Value {
-        openapi::load_value(&root().join(format!("specs/unified/{version}/openapi.yaml"))).unwrap()
-    }
-
-    #[test]
-    fn generation_is_deterministic() {
-        let first = generate(&root()).unwrap();
-        let second = generate(&root()).unwrap();
-        assert_eq!(first, second);
-        assert_eq!(first.len(), 3 * VERSIONS.len());
-        for file in &first {
-            assert!(
-                file.contents
-                    .starts_with("// @generated by `cargo xtask codegen` from specs/unified/")
-            );
-        }
+        spec::read(&root(), &format!("specs/unified/{version}/openapi.yaml")).unwrap()
     }
 
     #[test]
@@ -1386,12 +1288,6 @@ mod tests {
             ["field"] = json!("control.protocol.recoveryKind");
         let err = operations(&s).unwrap_err();
         assert!(format!("{err:#}").contains("recoveryKind"), "{err:#}");
-    }
-
-    #[test]
-    fn camel_case_of_codes() {
-        assert_eq!(camel("UA-000-001"), "Ua000001");
-        assert_eq!(camel("retry_request"), "RetryRequest");
     }
 
     /// The generated public API of each version, so a regenerated spec shows

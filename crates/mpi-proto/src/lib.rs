@@ -45,7 +45,7 @@
 //!     Action::Ship => { /* paid: ship; decision.outcome says who bears the risk */ }
 //!     Action::WaitAndSearchAgain => { /* not final: search again later (or on the push) */ }
 //!     Action::ChargeSeparately => { /* mpi-none: charge with the authentication data */ }
-//!     Action::DoNotShip => { /* show the customer why: decision.outcome, decision.three_d_secure.meaning() */ }
+//!     Action::DoNotShip => { /* show the customer why: decision.outcome, decision.three_d_secure.description() */ }
 //! }
 //! assert_eq!(decision.action, Action::Ship);
 //! assert!(matches!(decision.outcome, Outcome::Paid { .. }));

@@ -28,7 +28,7 @@ use crate::error::VResultCodeError;
 /// let code: VResultCode = "G011A00100000000".parse()?;
 /// assert_eq!(code.three_d_secure(), ThreeDSecureCode::G011);
 /// assert_eq!(code.card(), CardCode::Authorized);
-/// assert_eq!(code.three_d_secure().meaning(), Some("Success in 3-D Secure."));
+/// assert_eq!(code.three_d_secure().description(), Some("Success in 3-D Secure."));
 ///
 /// assert!("G011A001".parse::<VResultCode>().is_err()); // too short
 /// assert!("g011a00100000000".parse::<VResultCode>().is_err()); // lowercase
@@ -84,12 +84,12 @@ impl VResultCode {
 
     /// The 3-D Secure result (first four characters).
     pub fn three_d_secure(&self) -> ThreeDSecureCode {
-        ThreeDSecureCode::from_wire(self.three_d_secure_str())
+        ThreeDSecureCode::from(self.three_d_secure_str())
     }
 
     /// The card payment result (characters 5–8).
     pub fn card(&self) -> CardCode {
-        CardCode::from_wire(self.card_str())
+        CardCode::from(self.card_str())
     }
 }
 
@@ -197,7 +197,7 @@ mod tests {
             code.three_d_secure(),
             ThreeDSecureCode::Unknown("N001".into())
         );
-        assert_eq!(code.three_d_secure().meaning(), None);
+        assert_eq!(code.three_d_secure().description(), None);
         let code = VResultCode::parse("G011AG3300000000").unwrap();
         assert_eq!(code.card(), CardCode::Unknown("AG33".into()));
     }
@@ -208,7 +208,9 @@ mod tests {
             let code = VResultCode::parse(&format!("{known}000000000000")).unwrap();
             assert_eq!(&code.three_d_secure(), known);
             assert!(
-                known.meaning().is_some() && known.group().is_some() && known.outcome().is_some()
+                known.description().is_some()
+                    && known.group().is_some()
+                    && known.outcome().is_some()
             );
             // Note *1: GExx is failure, G0xx success.
             assert_eq!(

@@ -4,7 +4,7 @@
 //! The expected outcome is derived from the table's own columns (risk
 //! burden, scenario title, card part of the cell), not from the code list
 //! the implementation uses, so a wrong classification in the spec's
-//! `x-three-d-secure-codes` fails here.
+//! `x-threeDSecureCodes` fails here.
 
 #![allow(clippy::unwrap_used)]
 

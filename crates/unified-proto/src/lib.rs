@@ -119,9 +119,9 @@ pub(crate) fn result_fields(
             .and_then(serde_json::Value::as_str)
     };
     (
-        get("resultCode").map(ResultCode::parse),
-        get("status").map(Status::parse),
-        get("actionCode").map(ActionCode::parse),
+        get("resultCode").map(ResultCode::from),
+        get("status").map(Status::from),
+        get("actionCode").map(ActionCode::from),
         get("message").map(String::from),
     )
 }

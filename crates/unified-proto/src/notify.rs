@@ -229,9 +229,9 @@ impl Redirect {
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
         };
-        let result_code = first("resultCode").map(ResultCode::parse);
-        let status = first("status").map(Status::parse);
-        let action_code = first("actionCode").map(ActionCode::parse);
+        let result_code = first("resultCode").map(ResultCode::from);
+        let status = first("status").map(Status::from);
+        let action_code = first("actionCode").map(ActionCode::from);
         let unique = params.iter().enumerate().filter_map(|(i, (name, value))| {
             let repeated = params[..i].iter().any(|(n, _)| n == name);
             // A JSON string value (moved into the field, not copied again): serde's plain

@@ -53,8 +53,8 @@ mod tests {
         // The guide's result-code table: UA-REQ-005 "In process", and the other
         // `retry_request` codes, whose answers arrived and were stored.
         for row in crate::RESULT_CODES {
-            let code = ResultCode::parse(row.result_code);
-            let action = ActionCode::parse(row.action_code);
+            let code = ResultCode::from(row.result_code);
+            let action = ActionCode::from(row.action_code);
             let kind = kind_of(Some(&code), Some(&action));
             let expected = match row.result_code {
                 "UA-REQ-005" => Kind::InProcess,

@@ -9,15 +9,15 @@ impl ResultInfo {
     /// `resultCode` as a [`ResultCode`] (`Unknown` for codes this version
     /// does not list).
     pub fn result_code(&self) -> Option<ResultCode> {
-        self.result_code.as_deref().map(ResultCode::parse)
+        self.result_code.as_deref().map(ResultCode::from)
     }
     /// `status` as a [`Status`].
     pub fn status(&self) -> Option<Status> {
-        self.status.as_deref().map(Status::parse)
+        self.status.as_deref().map(Status::from)
     }
     /// `actionCode` as an [`ActionCode`].
     pub fn action_code(&self) -> Option<ActionCode> {
-        self.action_code.as_deref().map(ActionCode::parse)
+        self.action_code.as_deref().map(ActionCode::from)
     }
 }
 

@@ -158,7 +158,7 @@ async fn paypay_pay_redirect_webhook_result_capture_partial_cancel() {
 
     // Until the consumer is back from the provider: UA-U00-001, no details.
     let early = transaction_result(&client, &reference).await.unwrap();
-    assert_eq!(early.result_code, Some(ResultCode::parse("UA-U00-001")));
+    assert_eq!(early.result_code, Some(ResultCode::from("UA-U00-001")));
     assert!(early.body.transaction_data.is_none());
 
     let location = consumer_chooses(&redirect_url, "pay").await;
@@ -500,7 +500,7 @@ async fn paypay_subscription_recovery_charge_then_terminate() {
         push_url: Some(merchant.url("/hook")),
     });
     let answer = send_keyed(&sb, &charge, "charge-1").await.unwrap();
-    assert_eq!(answer.result_code, Some(ResultCode::parse("UA-U00-001")));
+    assert_eq!(answer.result_code, Some(ResultCode::from("UA-U00-001")));
     let reference = answer.body.transaction.unwrap().fep_reference_id.unwrap();
     let delivery = sb.inspect().deliveries().into_iter().next().unwrap();
     let settled = sb
@@ -749,7 +749,7 @@ async fn au_app_redirect_failure_leaves_the_result_to_get_transaction_result() {
     )
     .await;
     let pending = transaction_result(&client, &reference).await.unwrap();
-    assert_eq!(pending.result_code, Some(ResultCode::parse("UA-U00-001")));
+    assert_eq!(pending.result_code, Some(ResultCode::from("UA-U00-001")));
     assert!(pending.body.transaction_data.is_none());
     let e = refusal(client.send(&capture("au-2", None)).await.unwrap_err());
     assert_eq!(e.result_code.unwrap().as_str(), "UA-REQ-007");

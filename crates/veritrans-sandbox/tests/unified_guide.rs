@@ -888,7 +888,7 @@ async fn transaction_command_is_update_order_in_answers_webhooks_and_results() {
     for record in sb.inspect().transactions() {
         if record.gateway == veritrans_sandbox::Gateway::Unified && record.kind != "provider" {
             assert!(
-                TransactionCommand::KNOWN.contains(&record.kind.as_str()),
+                TransactionCommand::from(record.kind.as_str()).is_known(),
                 "{}",
                 record.kind
             );

@@ -12,134 +12,166 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Process result status. Per the code list's note *1 it is `failure`
 /// when the 3-D Secure part of `vresult_code` is `GExx` and `success`
 /// when it is `G0xx`; the push's `card_mstatus` may also be `pending`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values the guide does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MStatus {
-    /// `success`
+    /// `success`.
     Success,
-    /// `failure`
+    /// `failure`.
     Failure,
-    /// `pending`
+    /// `pending`.
     Pending,
-    /// A value this crate does not know, kept as received.
+    /// A value the guide does not list, kept as received.
     Unknown(String),
 }
 
 impl MStatus {
-    /// Every value the spec lists, in spec order.
-    pub const KNOWN: &'static [MStatus] = &[
-        MStatus::Success,
-        MStatus::Failure,
-        MStatus::Pending,
-    ];
-    /// Reads a wire value; never fails (unknown values are kept).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "success" => MStatus::Success,
-            "failure" => MStatus::Failure,
-            "pending" => MStatus::Pending,
-            other => MStatus::Unknown(other.to_owned()),
-        }
-    }
-
+    /// Every value the guide lists, in the guide's order.
+    pub const KNOWN: &'static [Self] = &[Self::Success, Self::Failure, Self::Pending];
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            MStatus::Success => "success",
-            MStatus::Failure => "failure",
-            MStatus::Pending => "pending",
-            MStatus::Unknown(other) => other,
+            Self::Success => "success",
+            Self::Failure => "failure",
+            Self::Pending => "pending",
+            Self::Unknown(other) => other,
         }
     }
 
-    /// `true` for the `Unknown` catch-all.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, MStatus::Unknown(_))
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
+    pub fn description(&self) -> Option<&'static str> {
+        match self {
+            Self::Success => None,
+            Self::Failure => None,
+            Self::Pending => None,
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// Whether the guide lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 
-impl ::std::fmt::Display for MStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl From<&str> for MStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "pending" => Self::Pending,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for MStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for MStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::str::FromStr for MStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
-    }
-}
-
-impl Serialize for MStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for MStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for MStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
+impl<'de> serde::Deserialize<'de> for MStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(text.as_ref()))
     }
 }
 
 /// The order's `service_type_code` (sample `mpi`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values the guide does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceTypeCode {
-    /// `mpi`
+    /// `mpi`.
     Mpi,
-    /// A value this crate does not know, kept as received.
+    /// A value the guide does not list, kept as received.
     Unknown(String),
 }
 
 impl ServiceTypeCode {
-    /// Every value the spec lists, in spec order.
-    pub const KNOWN: &'static [ServiceTypeCode] = &[ServiceTypeCode::Mpi];
-    /// Reads a wire value; never fails (unknown values are kept).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "mpi" => ServiceTypeCode::Mpi,
-            other => ServiceTypeCode::Unknown(other.to_owned()),
-        }
-    }
-
+    /// Every value the guide lists, in the guide's order.
+    pub const KNOWN: &'static [Self] = &[Self::Mpi];
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            ServiceTypeCode::Mpi => "mpi",
-            ServiceTypeCode::Unknown(other) => other,
+            Self::Mpi => "mpi",
+            Self::Unknown(other) => other,
         }
     }
 
-    /// `true` for the `Unknown` catch-all.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ServiceTypeCode::Unknown(_))
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
+    pub fn description(&self) -> Option<&'static str> {
+        match self {
+            Self::Mpi => None,
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// Whether the guide lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 
-impl ::std::fmt::Display for ServiceTypeCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl From<&str> for ServiceTypeCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "mpi" => Self::Mpi,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ServiceTypeCode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ServiceTypeCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::str::FromStr for ServiceTypeCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
-    }
-}
-
-impl Serialize for ServiceTypeCode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ServiceTypeCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ServiceTypeCode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
+impl<'de> serde::Deserialize<'de> for ServiceTypeCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(text.as_ref()))
     }
 }
 
@@ -149,69 +181,84 @@ impl<'de> Deserialize<'de> for ServiceTypeCode {
 /// sample); `Authorize` is this project's reading of the scenario
 /// table's "MPI Authorize /mpi_charges" step, whose command value the
 /// guide does not print.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values the guide does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TransactionCommand {
-    /// `Authorize`
+    /// `Authorize`.
     Authorize,
-    /// `Verify`
+    /// `Verify`.
     Verify,
-    /// A value this crate does not know, kept as received.
+    /// A value the guide does not list, kept as received.
     Unknown(String),
 }
 
 impl TransactionCommand {
-    /// Every value the spec lists, in spec order.
-    pub const KNOWN: &'static [TransactionCommand] = &[
-        TransactionCommand::Authorize,
-        TransactionCommand::Verify,
-    ];
-    /// Reads a wire value; never fails (unknown values are kept).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "Authorize" => TransactionCommand::Authorize,
-            "Verify" => TransactionCommand::Verify,
-            other => TransactionCommand::Unknown(other.to_owned()),
-        }
-    }
-
+    /// Every value the guide lists, in the guide's order.
+    pub const KNOWN: &'static [Self] = &[Self::Authorize, Self::Verify];
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            TransactionCommand::Authorize => "Authorize",
-            TransactionCommand::Verify => "Verify",
-            TransactionCommand::Unknown(other) => other,
+            Self::Authorize => "Authorize",
+            Self::Verify => "Verify",
+            Self::Unknown(other) => other,
         }
     }
 
-    /// `true` for the `Unknown` catch-all.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransactionCommand::Unknown(_))
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
+    pub fn description(&self) -> Option<&'static str> {
+        match self {
+            Self::Authorize => None,
+            Self::Verify => None,
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// Whether the guide lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 
-impl ::std::fmt::Display for TransactionCommand {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl From<&str> for TransactionCommand {
+    fn from(value: &str) -> Self {
+        match value {
+            "Authorize" => Self::Authorize,
+            "Verify" => Self::Verify,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TransactionCommand {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TransactionCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::str::FromStr for TransactionCommand {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
-    }
-}
-
-impl Serialize for TransactionCommand {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for TransactionCommand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for TransactionCommand {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
+impl<'de> serde::Deserialize<'de> for TransactionCommand {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(text.as_ref()))
     }
 }
 
@@ -308,7 +355,9 @@ impl Serialize for ProperTransactionInfo {
 }
 
 /// Payment service option type (`ServiceOptionType` of the 3-D Secure request): who bears the risk burden and when a payment is made.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values the guide does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ServiceOptionType {
     /// `mpi-none`: No Payment. 3-D Secure authentication only; no card payment is made. Wire value from VeriTrans's public MDK documentation; the guide names the option only in prose.
     MpiNone,
@@ -318,69 +367,103 @@ pub enum ServiceOptionType {
     MpiCompany,
     /// `mpi-merchant`: Normal Authentication (Card Company or Merchant bears risk burden). Named by the guide's code list only; its payment rules are not documented there. Wire value from VeriTrans's public MDK documentation; the guide names the option only in prose.
     MpiMerchant,
-    /// A value this crate does not know, kept as received.
+    /// A value the guide does not list, kept as received.
     Unknown(String),
 }
 
 impl ServiceOptionType {
-    /// Every value the spec lists, in spec order.
-    pub const KNOWN: &'static [ServiceOptionType] = &[
-        ServiceOptionType::MpiNone,
-        ServiceOptionType::MpiComplete,
-        ServiceOptionType::MpiCompany,
-        ServiceOptionType::MpiMerchant,
+    /// Every value the guide lists, in the guide's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::MpiNone,
+        Self::MpiComplete,
+        Self::MpiCompany,
+        Self::MpiMerchant,
     ];
-    /// Reads a wire value; never fails (unknown values are kept).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "mpi-none" => ServiceOptionType::MpiNone,
-            "mpi-complete" => ServiceOptionType::MpiComplete,
-            "mpi-company" => ServiceOptionType::MpiCompany,
-            "mpi-merchant" => ServiceOptionType::MpiMerchant,
-            other => ServiceOptionType::Unknown(other.to_owned()),
-        }
-    }
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            ServiceOptionType::MpiNone => "mpi-none",
-            ServiceOptionType::MpiComplete => "mpi-complete",
-            ServiceOptionType::MpiCompany => "mpi-company",
-            ServiceOptionType::MpiMerchant => "mpi-merchant",
-            ServiceOptionType::Unknown(other) => other,
+            Self::MpiNone => "mpi-none",
+            Self::MpiComplete => "mpi-complete",
+            Self::MpiCompany => "mpi-company",
+            Self::MpiMerchant => "mpi-merchant",
+            Self::Unknown(other) => other,
         }
     }
 
-    /// `true` for the `Unknown` catch-all.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ServiceOptionType::Unknown(_))
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
+    pub fn description(&self) -> Option<&'static str> {
+        match self {
+            Self::MpiNone => {
+                Some(
+                    "No Payment. 3-D Secure authentication only; no card payment is made.",
+                )
+            }
+            Self::MpiComplete => {
+                Some(
+                    "Complete Authentication. Make a payment only when passwords perfectly match. Brands not supporting 3-D Secure are not paid.",
+                )
+            }
+            Self::MpiCompany => {
+                Some(
+                    "Normal Authentication (Card Company bears risk burden). Make a payment only when the card company bears the risk burden. Brands not supporting 3-D Secure are paid and the merchant bears the risk burden.",
+                )
+            }
+            Self::MpiMerchant => {
+                Some(
+                    "Normal Authentication (Card Company or Merchant bears risk burden). Named by the guide's code list only; its payment rules are not documented there.",
+                )
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// Whether the guide lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 
-impl ::std::fmt::Display for ServiceOptionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl From<&str> for ServiceOptionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "mpi-none" => Self::MpiNone,
+            "mpi-complete" => Self::MpiComplete,
+            "mpi-company" => Self::MpiCompany,
+            "mpi-merchant" => Self::MpiMerchant,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ServiceOptionType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ServiceOptionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::str::FromStr for ServiceOptionType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
-    }
-}
-
-impl Serialize for ServiceOptionType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ServiceOptionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ServiceOptionType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
+impl<'de> serde::Deserialize<'de> for ServiceOptionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(text.as_ref()))
     }
 }
 
@@ -388,51 +471,54 @@ impl ServiceOptionType {
     /// The option's name in the guide.
     pub fn label(&self) -> Option<&'static str> {
         match self {
-            ServiceOptionType::MpiNone => Some("No Payment"),
-            ServiceOptionType::MpiComplete => Some("Complete Authentication"),
-            ServiceOptionType::MpiCompany => {
+            Self::MpiNone => Some("No Payment"),
+            Self::MpiComplete => Some("Complete Authentication"),
+            Self::MpiCompany => {
                 Some("Normal Authentication (Card Company bears risk burden)")
             }
-            ServiceOptionType::MpiMerchant => {
+            Self::MpiMerchant => {
                 Some(
                     "Normal Authentication (Card Company or Merchant bears risk burden)",
                 )
             }
-            ServiceOptionType::Unknown(_) => None,
+            Self::Unknown(_) => None,
         }
     }
 
     /// When the gateway makes a card payment under this option (`None` for unknown options).
     pub fn payment_policy(&self) -> Option<crate::codes::PaymentPolicy> {
         match self {
-            ServiceOptionType::MpiNone => Some(crate::codes::PaymentPolicy::Never),
-            ServiceOptionType::MpiComplete => {
+            Self::MpiNone => Some(crate::codes::PaymentPolicy::Never),
+            Self::MpiComplete => {
                 Some(crate::codes::PaymentPolicy::OnlyOnCompleteAuthentication)
             }
-            ServiceOptionType::MpiCompany => {
+            Self::MpiCompany => {
                 Some(crate::codes::PaymentPolicy::AlsoOnConditionalSuccess)
             }
-            ServiceOptionType::MpiMerchant => {
+            Self::MpiMerchant => {
                 Some(crate::codes::PaymentPolicy::AlsoOnConditionalSuccess)
             }
-            ServiceOptionType::Unknown(_) => None,
+            Self::Unknown(_) => None,
         }
     }
 
     /// `true` when the guide itself gives the wire value (not only public MDK docs).
     pub fn named_by_guide(&self) -> bool {
         match self {
-            ServiceOptionType::MpiNone => false,
-            ServiceOptionType::MpiComplete => true,
-            ServiceOptionType::MpiCompany => true,
-            ServiceOptionType::MpiMerchant => false,
-            ServiceOptionType::Unknown(_) => false,
+            Self::MpiNone => false,
+            Self::MpiComplete => true,
+            Self::MpiCompany => true,
+            Self::MpiMerchant => false,
+            Self::Unknown(_) => false,
         }
     }
 }
 
 /// The 3-D Secure result: the first four characters of `vresult_code`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values the guide does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum ThreeDSecureCode {
     /// `G001`: 3-D Secure execution possible.
     G001,
@@ -478,376 +564,368 @@ pub enum ThreeDSecureCode {
     GE15,
     /// `GE16`: Failure in 3-D Secure. (PARes signature verification failure)
     GE16,
-    /// A value this crate does not know, kept as received.
+    /// A value the guide does not list, kept as received.
     Unknown(String),
 }
 
 impl ThreeDSecureCode {
-    /// Every value the spec lists, in spec order.
-    pub const KNOWN: &'static [ThreeDSecureCode] = &[
-        ThreeDSecureCode::G001,
-        ThreeDSecureCode::G002,
-        ThreeDSecureCode::G003,
-        ThreeDSecureCode::G004,
-        ThreeDSecureCode::G005,
-        ThreeDSecureCode::G006,
-        ThreeDSecureCode::G011,
-        ThreeDSecureCode::G012,
-        ThreeDSecureCode::G013,
-        ThreeDSecureCode::G014,
-        ThreeDSecureCode::GE01,
-        ThreeDSecureCode::GE02,
-        ThreeDSecureCode::GE03,
-        ThreeDSecureCode::GE04,
-        ThreeDSecureCode::GE05,
-        ThreeDSecureCode::GE06,
-        ThreeDSecureCode::GE11,
-        ThreeDSecureCode::GE12,
-        ThreeDSecureCode::GE13,
-        ThreeDSecureCode::GE14,
-        ThreeDSecureCode::GE15,
-        ThreeDSecureCode::GE16,
+    /// Every value the guide lists, in the guide's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::G001,
+        Self::G002,
+        Self::G003,
+        Self::G004,
+        Self::G005,
+        Self::G006,
+        Self::G011,
+        Self::G012,
+        Self::G013,
+        Self::G014,
+        Self::GE01,
+        Self::GE02,
+        Self::GE03,
+        Self::GE04,
+        Self::GE05,
+        Self::GE06,
+        Self::GE11,
+        Self::GE12,
+        Self::GE13,
+        Self::GE14,
+        Self::GE15,
+        Self::GE16,
     ];
-    /// Reads a wire value; never fails (unknown values are kept).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "G001" => ThreeDSecureCode::G001,
-            "G002" => ThreeDSecureCode::G002,
-            "G003" => ThreeDSecureCode::G003,
-            "G004" => ThreeDSecureCode::G004,
-            "G005" => ThreeDSecureCode::G005,
-            "G006" => ThreeDSecureCode::G006,
-            "G011" => ThreeDSecureCode::G011,
-            "G012" => ThreeDSecureCode::G012,
-            "G013" => ThreeDSecureCode::G013,
-            "G014" => ThreeDSecureCode::G014,
-            "GE01" => ThreeDSecureCode::GE01,
-            "GE02" => ThreeDSecureCode::GE02,
-            "GE03" => ThreeDSecureCode::GE03,
-            "GE04" => ThreeDSecureCode::GE04,
-            "GE05" => ThreeDSecureCode::GE05,
-            "GE06" => ThreeDSecureCode::GE06,
-            "GE11" => ThreeDSecureCode::GE11,
-            "GE12" => ThreeDSecureCode::GE12,
-            "GE13" => ThreeDSecureCode::GE13,
-            "GE14" => ThreeDSecureCode::GE14,
-            "GE15" => ThreeDSecureCode::GE15,
-            "GE16" => ThreeDSecureCode::GE16,
-            other => ThreeDSecureCode::Unknown(other.to_owned()),
-        }
-    }
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            ThreeDSecureCode::G001 => "G001",
-            ThreeDSecureCode::G002 => "G002",
-            ThreeDSecureCode::G003 => "G003",
-            ThreeDSecureCode::G004 => "G004",
-            ThreeDSecureCode::G005 => "G005",
-            ThreeDSecureCode::G006 => "G006",
-            ThreeDSecureCode::G011 => "G011",
-            ThreeDSecureCode::G012 => "G012",
-            ThreeDSecureCode::G013 => "G013",
-            ThreeDSecureCode::G014 => "G014",
-            ThreeDSecureCode::GE01 => "GE01",
-            ThreeDSecureCode::GE02 => "GE02",
-            ThreeDSecureCode::GE03 => "GE03",
-            ThreeDSecureCode::GE04 => "GE04",
-            ThreeDSecureCode::GE05 => "GE05",
-            ThreeDSecureCode::GE06 => "GE06",
-            ThreeDSecureCode::GE11 => "GE11",
-            ThreeDSecureCode::GE12 => "GE12",
-            ThreeDSecureCode::GE13 => "GE13",
-            ThreeDSecureCode::GE14 => "GE14",
-            ThreeDSecureCode::GE15 => "GE15",
-            ThreeDSecureCode::GE16 => "GE16",
-            ThreeDSecureCode::Unknown(other) => other,
+            Self::G001 => "G001",
+            Self::G002 => "G002",
+            Self::G003 => "G003",
+            Self::G004 => "G004",
+            Self::G005 => "G005",
+            Self::G006 => "G006",
+            Self::G011 => "G011",
+            Self::G012 => "G012",
+            Self::G013 => "G013",
+            Self::G014 => "G014",
+            Self::GE01 => "GE01",
+            Self::GE02 => "GE02",
+            Self::GE03 => "GE03",
+            Self::GE04 => "GE04",
+            Self::GE05 => "GE05",
+            Self::GE06 => "GE06",
+            Self::GE11 => "GE11",
+            Self::GE12 => "GE12",
+            Self::GE13 => "GE13",
+            Self::GE14 => "GE14",
+            Self::GE15 => "GE15",
+            Self::GE16 => "GE16",
+            Self::Unknown(other) => other,
         }
     }
 
-    /// `true` for the `Unknown` catch-all.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ThreeDSecureCode::Unknown(_))
-    }
-}
-
-impl ::std::fmt::Display for ThreeDSecureCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::str::FromStr for ThreeDSecureCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
-    }
-}
-
-impl Serialize for ThreeDSecureCode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ThreeDSecureCode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-
-impl ThreeDSecureCode {
-    /// The guide's meaning of the code.
-    pub fn meaning(&self) -> Option<&'static str> {
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
+    pub fn description(&self) -> Option<&'static str> {
         match self {
-            ThreeDSecureCode::G001 => Some("3-D Secure execution possible."),
-            ThreeDSecureCode::G002 => {
-                Some("Payment execution possible. (Conditional success)")
-            }
-            ThreeDSecureCode::G003 => {
-                Some("Payment execution possible. (Conditional success)")
-            }
-            ThreeDSecureCode::G004 => {
-                Some("Payment execution possible. (Conditional success)")
-            }
-            ThreeDSecureCode::G005 => {
-                Some("Payment execution possible. (Conditional success)")
-            }
-            ThreeDSecureCode::G006 => {
-                Some("Payment execution possible. (Conditional success)")
-            }
-            ThreeDSecureCode::G011 => Some("Success in 3-D Secure."),
-            ThreeDSecureCode::G012 => {
-                Some("Success in 3-D Secure. (Conditional success)")
-            }
-            ThreeDSecureCode::G013 => {
-                Some("Success in 3-D Secure. (Conditional success)")
-            }
-            ThreeDSecureCode::G014 => {
-                Some("Success in 3-D Secure. (Conditional Success)")
-            }
-            ThreeDSecureCode::GE01 => {
+            Self::G001 => Some("3-D Secure execution possible."),
+            Self::G002 => Some("Payment execution possible. (Conditional success)"),
+            Self::G003 => Some("Payment execution possible. (Conditional success)"),
+            Self::G004 => Some("Payment execution possible. (Conditional success)"),
+            Self::G005 => Some("Payment execution possible. (Conditional success)"),
+            Self::G006 => Some("Payment execution possible. (Conditional success)"),
+            Self::G011 => Some("Success in 3-D Secure."),
+            Self::G012 => Some("Success in 3-D Secure. (Conditional success)"),
+            Self::G013 => Some("Success in 3-D Secure. (Conditional success)"),
+            Self::G014 => Some("Success in 3-D Secure. (Conditional Success)"),
+            Self::GE01 => {
                 Some(
                     "3-D Secure execution not possible. (Issuer not enrolled in MPI cache)",
                 )
             }
-            ThreeDSecureCode::GE02 => {
+            Self::GE02 => {
                 Some(
                     "3-D Secure execution not possible. (Issuer or member is not enrolled)",
                 )
             }
-            ThreeDSecureCode::GE03 => {
+            Self::GE03 => {
                 Some(
                     "3-D Secure execution not possible. (Unsupported device (Mobile/Unsupported browser) or ACS failure)",
                 )
             }
-            ThreeDSecureCode::GE04 => {
+            Self::GE04 => {
                 Some(
                     "3-D Secure execution not possible. (Error occurred in MPI library)",
                 )
             }
-            ThreeDSecureCode::GE05 => {
+            Self::GE05 => {
                 Some(
                     "3-D Secure execution not possible. (Center connection notification error occurred ({0}))",
                 )
             }
-            ThreeDSecureCode::GE06 => {
+            Self::GE06 => {
                 Some(
                     "3-D Secure execution not possible. (Issuer or member is not enrolled)",
                 )
             }
-            ThreeDSecureCode::GE11 => {
-                Some("Failure in 3-D Secure. (Password error, cancel)")
-            }
-            ThreeDSecureCode::GE12 => {
+            Self::GE11 => Some("Failure in 3-D Secure. (Password error, cancel)"),
+            Self::GE12 => {
                 Some(
                     "Tentatively considered as an authentication success. (Payment not possible)",
                 )
             }
-            ThreeDSecureCode::GE13 => {
+            Self::GE13 => {
                 Some("Failure in 3-D Secure. (Incorrect PAReq, Other technical factors)")
             }
-            ThreeDSecureCode::GE14 => {
-                Some("Failure in 3-D Secure. (Error occurred in MPI library)")
-            }
-            ThreeDSecureCode::GE15 => {
+            Self::GE14 => Some("Failure in 3-D Secure. (Error occurred in MPI library)"),
+            Self::GE15 => {
                 Some(
                     "Failure in 3-D Secure. (Center connection notification error occurred({0}))",
                 )
             }
-            ThreeDSecureCode::GE16 => {
+            Self::GE16 => {
                 Some("Failure in 3-D Secure. (PARes signature verification failure)")
             }
-            ThreeDSecureCode::Unknown(_) => None,
+            Self::Unknown(_) => None,
         }
     }
 
+    /// Whether the guide lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for ThreeDSecureCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "G001" => Self::G001,
+            "G002" => Self::G002,
+            "G003" => Self::G003,
+            "G004" => Self::G004,
+            "G005" => Self::G005,
+            "G006" => Self::G006,
+            "G011" => Self::G011,
+            "G012" => Self::G012,
+            "G013" => Self::G013,
+            "G014" => Self::G014,
+            "GE01" => Self::GE01,
+            "GE02" => Self::GE02,
+            "GE03" => Self::GE03,
+            "GE04" => Self::GE04,
+            "GE05" => Self::GE05,
+            "GE06" => Self::GE06,
+            "GE11" => Self::GE11,
+            "GE12" => Self::GE12,
+            "GE13" => Self::GE13,
+            "GE14" => Self::GE14,
+            "GE15" => Self::GE15,
+            "GE16" => Self::GE16,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ThreeDSecureCode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ThreeDSecureCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ThreeDSecureCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ThreeDSecureCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(text.as_ref()))
+    }
+}
+
+impl ThreeDSecureCode {
     /// The guide's list the code belongs to.
     pub fn group(&self) -> Option<crate::codes::CodeGroup> {
         match self {
-            ThreeDSecureCode::G001 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            ThreeDSecureCode::G002 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            ThreeDSecureCode::G003 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            ThreeDSecureCode::G004 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            ThreeDSecureCode::G005 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            ThreeDSecureCode::G006 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            ThreeDSecureCode::G011 => Some(crate::codes::CodeGroup::SuccessVerify),
-            ThreeDSecureCode::G012 => Some(crate::codes::CodeGroup::SuccessVerify),
-            ThreeDSecureCode::G013 => Some(crate::codes::CodeGroup::SuccessVerify),
-            ThreeDSecureCode::G014 => Some(crate::codes::CodeGroup::SuccessVerify),
-            ThreeDSecureCode::GE01 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            ThreeDSecureCode::GE02 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            ThreeDSecureCode::GE03 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            ThreeDSecureCode::GE04 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            ThreeDSecureCode::GE05 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            ThreeDSecureCode::GE06 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            ThreeDSecureCode::GE11 => Some(crate::codes::CodeGroup::FailureVerify),
-            ThreeDSecureCode::GE12 => Some(crate::codes::CodeGroup::FailureVerify),
-            ThreeDSecureCode::GE13 => Some(crate::codes::CodeGroup::FailureVerify),
-            ThreeDSecureCode::GE14 => Some(crate::codes::CodeGroup::FailureVerify),
-            ThreeDSecureCode::GE15 => Some(crate::codes::CodeGroup::FailureVerify),
-            ThreeDSecureCode::GE16 => Some(crate::codes::CodeGroup::FailureVerify),
-            ThreeDSecureCode::Unknown(_) => None,
+            Self::G001 => Some(crate::codes::CodeGroup::SuccessAuthorize),
+            Self::G002 => Some(crate::codes::CodeGroup::SuccessAuthorize),
+            Self::G003 => Some(crate::codes::CodeGroup::SuccessAuthorize),
+            Self::G004 => Some(crate::codes::CodeGroup::SuccessAuthorize),
+            Self::G005 => Some(crate::codes::CodeGroup::SuccessAuthorize),
+            Self::G006 => Some(crate::codes::CodeGroup::SuccessAuthorize),
+            Self::G011 => Some(crate::codes::CodeGroup::SuccessVerify),
+            Self::G012 => Some(crate::codes::CodeGroup::SuccessVerify),
+            Self::G013 => Some(crate::codes::CodeGroup::SuccessVerify),
+            Self::G014 => Some(crate::codes::CodeGroup::SuccessVerify),
+            Self::GE01 => Some(crate::codes::CodeGroup::FailureAuthorize),
+            Self::GE02 => Some(crate::codes::CodeGroup::FailureAuthorize),
+            Self::GE03 => Some(crate::codes::CodeGroup::FailureAuthorize),
+            Self::GE04 => Some(crate::codes::CodeGroup::FailureAuthorize),
+            Self::GE05 => Some(crate::codes::CodeGroup::FailureAuthorize),
+            Self::GE06 => Some(crate::codes::CodeGroup::FailureAuthorize),
+            Self::GE11 => Some(crate::codes::CodeGroup::FailureVerify),
+            Self::GE12 => Some(crate::codes::CodeGroup::FailureVerify),
+            Self::GE13 => Some(crate::codes::CodeGroup::FailureVerify),
+            Self::GE14 => Some(crate::codes::CodeGroup::FailureVerify),
+            Self::GE15 => Some(crate::codes::CodeGroup::FailureVerify),
+            Self::GE16 => Some(crate::codes::CodeGroup::FailureVerify),
+            Self::Unknown(_) => None,
         }
     }
 
     /// What the code means for the order (this crate's reading of the guide).
     pub fn outcome(&self) -> Option<crate::codes::CodeOutcome> {
         match self {
-            ThreeDSecureCode::G001 => {
-                Some(crate::codes::CodeOutcome::AuthenticationInProgress)
-            }
-            ThreeDSecureCode::G002 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            ThreeDSecureCode::G003 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            ThreeDSecureCode::G004 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            ThreeDSecureCode::G005 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            ThreeDSecureCode::G006 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            ThreeDSecureCode::G011 => Some(crate::codes::CodeOutcome::Success),
-            ThreeDSecureCode::G012 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            ThreeDSecureCode::G013 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            ThreeDSecureCode::G014 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            ThreeDSecureCode::GE01 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            ThreeDSecureCode::GE02 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            ThreeDSecureCode::GE03 => Some(crate::codes::CodeOutcome::MerchantBearsRisk),
-            ThreeDSecureCode::GE04 => Some(crate::codes::CodeOutcome::SystemError),
-            ThreeDSecureCode::GE05 => Some(crate::codes::CodeOutcome::SystemError),
-            ThreeDSecureCode::GE06 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            ThreeDSecureCode::GE11 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            ThreeDSecureCode::GE12 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            ThreeDSecureCode::GE13 => Some(crate::codes::CodeOutcome::MerchantBearsRisk),
-            ThreeDSecureCode::GE14 => Some(crate::codes::CodeOutcome::SystemError),
-            ThreeDSecureCode::GE15 => Some(crate::codes::CodeOutcome::SystemError),
-            ThreeDSecureCode::GE16 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            ThreeDSecureCode::Unknown(_) => None,
+            Self::G001 => Some(crate::codes::CodeOutcome::AuthenticationInProgress),
+            Self::G002 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
+            Self::G003 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
+            Self::G004 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
+            Self::G005 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
+            Self::G006 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
+            Self::G011 => Some(crate::codes::CodeOutcome::Success),
+            Self::G012 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
+            Self::G013 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
+            Self::G014 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
+            Self::GE01 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
+            Self::GE02 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
+            Self::GE03 => Some(crate::codes::CodeOutcome::MerchantBearsRisk),
+            Self::GE04 => Some(crate::codes::CodeOutcome::SystemError),
+            Self::GE05 => Some(crate::codes::CodeOutcome::SystemError),
+            Self::GE06 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
+            Self::GE11 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
+            Self::GE12 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
+            Self::GE13 => Some(crate::codes::CodeOutcome::MerchantBearsRisk),
+            Self::GE14 => Some(crate::codes::CodeOutcome::SystemError),
+            Self::GE15 => Some(crate::codes::CodeOutcome::SystemError),
+            Self::GE16 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
+            Self::Unknown(_) => None,
         }
     }
 
     /// Who bears the risk burden, where a scenario-table row says so for this code.
     pub fn documented_risk(&self) -> Option<crate::codes::RiskBearer> {
         match self {
-            ThreeDSecureCode::G001 => None,
-            ThreeDSecureCode::G002 => Some(crate::codes::RiskBearer::CardCompany),
-            ThreeDSecureCode::G003 => Some(crate::codes::RiskBearer::CardCompany),
-            ThreeDSecureCode::G004 => None,
-            ThreeDSecureCode::G005 => None,
-            ThreeDSecureCode::G006 => None,
-            ThreeDSecureCode::G011 => Some(crate::codes::RiskBearer::CardCompany),
-            ThreeDSecureCode::G012 => Some(crate::codes::RiskBearer::CardCompany),
-            ThreeDSecureCode::G013 => None,
-            ThreeDSecureCode::G014 => None,
-            ThreeDSecureCode::GE01 => None,
-            ThreeDSecureCode::GE02 => None,
-            ThreeDSecureCode::GE03 => None,
-            ThreeDSecureCode::GE04 => None,
-            ThreeDSecureCode::GE05 => None,
-            ThreeDSecureCode::GE06 => None,
-            ThreeDSecureCode::GE11 => None,
-            ThreeDSecureCode::GE12 => None,
-            ThreeDSecureCode::GE13 => None,
-            ThreeDSecureCode::GE14 => None,
-            ThreeDSecureCode::GE15 => None,
-            ThreeDSecureCode::GE16 => None,
-            ThreeDSecureCode::Unknown(_) => None,
+            Self::G001 => None,
+            Self::G002 => Some(crate::codes::RiskBearer::CardCompany),
+            Self::G003 => Some(crate::codes::RiskBearer::CardCompany),
+            Self::G004 => None,
+            Self::G005 => None,
+            Self::G006 => None,
+            Self::G011 => Some(crate::codes::RiskBearer::CardCompany),
+            Self::G012 => Some(crate::codes::RiskBearer::CardCompany),
+            Self::G013 => None,
+            Self::G014 => None,
+            Self::GE01 => None,
+            Self::GE02 => None,
+            Self::GE03 => None,
+            Self::GE04 => None,
+            Self::GE05 => None,
+            Self::GE06 => None,
+            Self::GE11 => None,
+            Self::GE12 => None,
+            Self::GE13 => None,
+            Self::GE14 => None,
+            Self::GE15 => None,
+            Self::GE16 => None,
+            Self::Unknown(_) => None,
         }
     }
 }
 
 /// The card payment result: characters 5 to 8 of `vresult_code`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Values the guide does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CardCode {
     /// `A001`: The credit card payment succeeded. Named by the guide.
     Authorized,
     /// `0000`: No card payment result (the card payment has not run). Seen in the guide's samples.
     NotRun,
-    /// A value this crate does not know, kept as received.
+    /// A value the guide does not list, kept as received.
     Unknown(String),
 }
 
 impl CardCode {
-    /// Every value the spec lists, in spec order.
-    pub const KNOWN: &'static [CardCode] = &[CardCode::Authorized, CardCode::NotRun];
-    /// Reads a wire value; never fails (unknown values are kept).
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "A001" => CardCode::Authorized,
-            "0000" => CardCode::NotRun,
-            other => CardCode::Unknown(other.to_owned()),
-        }
-    }
-
+    /// Every value the guide lists, in the guide's order.
+    pub const KNOWN: &'static [Self] = &[Self::Authorized, Self::NotRun];
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            CardCode::Authorized => "A001",
-            CardCode::NotRun => "0000",
-            CardCode::Unknown(other) => other,
+            Self::Authorized => "A001",
+            Self::NotRun => "0000",
+            Self::Unknown(other) => other,
         }
     }
 
-    /// `true` for the `Unknown` catch-all.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CardCode::Unknown(_))
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
+    pub fn description(&self) -> Option<&'static str> {
+        match self {
+            Self::Authorized => Some("The credit card payment succeeded."),
+            Self::NotRun => {
+                Some("No card payment result (the card payment has not run).")
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// Whether the guide lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
     }
 }
 
-impl ::std::fmt::Display for CardCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl From<&str> for CardCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "A001" => Self::Authorized,
+            "0000" => Self::NotRun,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for CardCode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CardCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::str::FromStr for CardCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
-    }
-}
-
-impl Serialize for CardCode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for CardCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for CardCode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
-
-impl CardCode {
-    /// The meaning of the code (`None` when unknown).
-    pub fn meaning(&self) -> Option<&'static str> {
-        match self {
-            CardCode::Authorized => Some("The credit card payment succeeded."),
-            CardCode::NotRun => {
-                Some("No card payment result (the card payment has not run).")
-            }
-            CardCode::Unknown(_) => None,
-        }
+impl<'de> serde::Deserialize<'de> for CardCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(text.as_ref()))
     }
 }
 
@@ -857,77 +935,77 @@ pub const CONSTRAINTS: &[crate::validate::FieldConstraint] = &[
         schema: "OrderInfo",
         field: "order_id",
         min_length: None,
-        max_length: Some(100),
+        max_length: Some(100u64),
         charset: Some(crate::validate::Charset::AlnumHyphenUnderscore),
     },
     crate::validate::FieldConstraint {
         schema: "PushData",
         field: "card_mstatus",
         min_length: None,
-        max_length: Some(8),
+        max_length: Some(8u64),
         charset: Some(crate::validate::Charset::Alnum),
     },
     crate::validate::FieldConstraint {
         schema: "PushData",
         field: "mpi_mstatus",
         min_length: None,
-        max_length: Some(32),
+        max_length: Some(32u64),
         charset: Some(crate::validate::Charset::Alnum),
     },
     crate::validate::FieldConstraint {
         schema: "PushData",
         field: "order_id",
         min_length: None,
-        max_length: Some(100),
+        max_length: Some(100u64),
         charset: Some(crate::validate::Charset::AlnumHyphenUnderscore),
     },
     crate::validate::FieldConstraint {
         schema: "PushData",
         field: "transaction_type",
         min_length: None,
-        max_length: Some(32),
+        max_length: Some(32u64),
         charset: Some(crate::validate::Charset::Alnum),
     },
     crate::validate::FieldConstraint {
         schema: "PushData",
         field: "vresult_code",
-        min_length: Some(16),
-        max_length: Some(16),
+        min_length: Some(16u64),
+        max_length: Some(16u64),
         charset: Some(crate::validate::Charset::Alnum),
     },
     crate::validate::FieldConstraint {
         schema: "PushNotification",
         field: "push_id",
-        min_length: Some(8),
-        max_length: Some(8),
+        min_length: Some(8u64),
+        max_length: Some(8u64),
         charset: Some(crate::validate::Charset::Digits),
     },
     crate::validate::FieldConstraint {
         schema: "RedirectParameters",
         field: "OrderId",
-        min_length: Some(1),
-        max_length: Some(100),
+        min_length: Some(1u64),
+        max_length: Some(100u64),
         charset: Some(crate::validate::Charset::AlnumHyphenUnderscore),
     },
     crate::validate::FieldConstraint {
         schema: "RedirectParameters",
         field: "RequestId",
-        min_length: Some(1),
-        max_length: Some(128),
+        min_length: Some(1u64),
+        max_length: Some(128u64),
         charset: Some(crate::validate::Charset::AsciiPrintable),
     },
     crate::validate::FieldConstraint {
         schema: "SearchResponse",
         field: "vresult_code",
-        min_length: Some(16),
-        max_length: Some(16),
+        min_length: Some(16u64),
+        max_length: Some(16u64),
         charset: Some(crate::validate::Charset::Alnum),
     },
     crate::validate::FieldConstraint {
         schema: "TransactionInfo",
         field: "vresult_code",
-        min_length: Some(16),
-        max_length: Some(16),
+        min_length: Some(16u64),
+        max_length: Some(16u64),
         charset: Some(crate::validate::Charset::Alnum),
     },
 ];
@@ -1094,7 +1172,7 @@ pub const SCENARIOS: &[crate::testing::Scenario] = &[
         },
     },
 ];
-/// The push's signature header (`x-push.signature-header`).
+/// The push's signature header (`x-push.signatureHeader`).
 pub const PUSH_SIGNATURE_HEADER: &str = "Authorization";
-/// The push body's content type (`x-push.content-type`).
+/// The push body's content type (`x-push.contentType`).
 pub const PUSH_CONTENT_TYPE: &str = "application/json";

@@ -11,7 +11,7 @@
 /// A payment type of the request.
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaymentType {
     /// `card`: Card payments
     Card,
@@ -24,7 +24,7 @@ pub enum PaymentType {
 }
 
 impl PaymentType {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[Self::Card, Self::Cvs, Self::Bank];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -36,7 +36,8 @@ impl PaymentType {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::Card => Some("Card payments"),
@@ -97,7 +98,7 @@ impl<'de> serde::Deserialize<'de> for PaymentType {
 /// The store (or group of stores) where the customer pays.
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CvsSubType {
     /// `sej`: 7-Eleven
     Sej,
@@ -114,7 +115,7 @@ pub enum CvsSubType {
 }
 
 impl CvsSubType {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[
         Self::Sej,
         Self::Lawson,
@@ -134,7 +135,8 @@ impl CvsSubType {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::Sej => Some("7-Eleven"),
@@ -199,7 +201,7 @@ impl<'de> serde::Deserialize<'de> for CvsSubType {
 /// The bank settlement method.
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BankSubType {
     /// `atm`: ATM (Pay-easy)
     Atm,
@@ -208,7 +210,7 @@ pub enum BankSubType {
 }
 
 impl BankSubType {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[Self::Atm];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -218,7 +220,8 @@ impl BankSubType {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::Atm => Some("ATM (Pay-easy)"),
@@ -275,7 +278,7 @@ impl<'de> serde::Deserialize<'de> for BankSubType {
 /// Whether the customer chooses if a new card is saved. Only with paynow_account_id. Default always.
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SaveCard {
     /// `always`: Any new card is always saved; the customer does not choose.
     Always,
@@ -286,7 +289,7 @@ pub enum SaveCard {
 }
 
 impl SaveCard {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[Self::Always, Self::Optional];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -297,7 +300,8 @@ impl SaveCard {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::Always => {
@@ -358,7 +362,8 @@ impl<'de> serde::Deserialize<'de> for SaveCard {
 /// 3-D Secure version when mpi is true (default from the MAP settings). string(1).
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum ThreeDsVersion {
     /// `1`: 3-D Secure 1.0
     V1,
@@ -369,7 +374,7 @@ pub enum ThreeDsVersion {
 }
 
 impl ThreeDsVersion {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[Self::V1, Self::V2];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -380,7 +385,8 @@ impl ThreeDsVersion {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::V1 => Some("3-D Secure 1.0"),
@@ -439,7 +445,7 @@ impl<'de> serde::Deserialize<'de> for ThreeDsVersion {
 /// Status of a request, a transaction or a PayNowID operation.
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// `success`: Success
     Success,
@@ -450,7 +456,7 @@ pub enum Status {
 }
 
 impl Status {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[Self::Success, Self::Failure];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -461,7 +467,8 @@ impl Status {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::Success => Some("Success"),
@@ -520,7 +527,7 @@ impl<'de> serde::Deserialize<'de> for Status {
 /// Transaction status from the payment gateway (m_status).
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GatewayStatus {
     /// `success`: Success
     Success,
@@ -533,7 +540,7 @@ pub enum GatewayStatus {
 }
 
 impl GatewayStatus {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[Self::Success, Self::Failure, Self::Pending];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -545,7 +552,8 @@ impl GatewayStatus {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::Success => Some("Success"),
@@ -606,7 +614,7 @@ impl<'de> serde::Deserialize<'de> for GatewayStatus {
 /// Payment type chosen by the customer, as reported in notifications.
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NotificationPaymentType {
     /// `card`: Card
     Card,
@@ -621,7 +629,7 @@ pub enum NotificationPaymentType {
 }
 
 impl NotificationPaymentType {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[Self::Card, Self::Mpi, Self::Cvs, Self::Bank];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -634,7 +642,8 @@ impl NotificationPaymentType {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::Card => Some("Card"),
@@ -697,7 +706,7 @@ impl<'de> serde::Deserialize<'de> for NotificationPaymentType {
 /// Phase of a two-step (CVS, bank) payment reported by a notification.
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResultType {
     /// `applied`: The transaction has been initiated; the customer's payment is awaited.
     Applied,
@@ -708,7 +717,7 @@ pub enum ResultType {
 }
 
 impl ResultType {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[Self::Applied, Self::Paid];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -719,7 +728,8 @@ impl ResultType {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::Applied => {
@@ -782,7 +792,7 @@ impl<'de> serde::Deserialize<'de> for ResultType {
 /// Store type where a CVS payment was made.
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CvsType {
     /// `sej`: 7-Eleven
     Sej,
@@ -801,7 +811,7 @@ pub enum CvsType {
 }
 
 impl CvsType {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[
         Self::Sej,
         Self::EconLw,
@@ -823,7 +833,8 @@ impl CvsType {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::Sej => Some("7-Eleven"),
@@ -890,7 +901,7 @@ impl<'de> serde::Deserialize<'de> for CvsType {
 /// A four-character POP result code (`R000` is success), with the guide's description.
 ///
 /// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 pub enum ResultCode {
     /// `R000`: Successful transaction
@@ -1038,7 +1049,7 @@ pub enum ResultCode {
 }
 
 impl ResultCode {
-    /// Every value the guide lists.
+    /// Every value the guide lists, in the guide's order.
     pub const KNOWN: &'static [Self] = &[
         Self::R000,
         Self::RA01,
@@ -1188,7 +1199,8 @@ impl ResultCode {
         }
     }
 
-    /// The guide's description; `None` for an unknown value.
+    /// The guide's description; `None` for an unknown value or
+    /// one the guide does not describe.
     pub fn description(&self) -> Option<&'static str> {
         match self {
             Self::R000 => Some("Successful transaction"),

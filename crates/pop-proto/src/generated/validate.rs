@@ -446,7 +446,7 @@ const SHAPE_PAYMENT_LINK_REQUEST: &[FieldShape] = &[
         code: None,
     },
 ];
-const TEXT_0_0: TextRules = TextRules {
+const TEXT_ACCOUNT_MANAGEMENT_KEY_REQUEST_PAYNOW_ACCOUNT_ID: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(100usize),
     charset: None,
@@ -454,7 +454,7 @@ const TEXT_0_0: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC2A,
 };
-const TEXT_1_1: TextRules = TextRules {
+const TEXT_BANK_PARAMETERS_CONTENTS: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(12usize),
     charset: None,
@@ -462,23 +462,23 @@ const TEXT_1_1: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC1R,
 };
-fn charset_1_2(c: char) -> bool {
+fn charset_bank_parameters_contents_kana(c: char) -> bool {
     matches!(c, 'ァ'..= 'ヺ' | 'ー' | '\u{3000}')
 }
 
-const TEXT_1_2: TextRules = TextRules {
+const TEXT_BANK_PARAMETERS_CONTENTS_KANA: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(24usize),
     charset: Some(Charset {
         name: "full-width katakana",
         pattern: "^[\\u30A1-\\u30FA\\u30FC\\u3000]+$",
-        test: charset_1_2,
+        test: charset_bank_parameters_contents_kana,
     }),
     format: None,
     max_days_ahead: None,
     code: ResultCode::RC1S,
 };
-const TEXT_2_2: TextRules = TextRules {
+const TEXT_BANK_PAYMENT_TYPE_PAYMENT_EXPIRY_DATE: TextRules = TextRules {
     min_len: 8usize,
     max_len: Some(8usize),
     charset: None,
@@ -486,7 +486,7 @@ const TEXT_2_2: TextRules = TextRules {
     max_days_ahead: Some(60u32),
     code: ResultCode::RC1V,
 };
-const TEXT_3_1: TextRules = TextRules {
+const TEXT_CARD_PARAMETERS_PAYNOW_ACCOUNT_ID: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(100usize),
     charset: None,
@@ -494,7 +494,7 @@ const TEXT_3_1: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC2A,
 };
-const TEXT_3_5: TextRules = TextRules {
+const TEXT_CARD_PARAMETERS_CARDHOLDER_EMAIL: TextRules = TextRules {
     min_len: 0usize,
     max_len: Some(254usize),
     charset: None,
@@ -502,119 +502,119 @@ const TEXT_3_5: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC5M,
 };
-fn charset_3_6(c: char) -> bool {
+fn charset_card_parameters_cardholder_home_phone_number(c: char) -> bool {
     matches!(c, '0'..= '9')
 }
 
-const TEXT_3_6: TextRules = TextRules {
+const TEXT_CARD_PARAMETERS_CARDHOLDER_HOME_PHONE_NUMBER: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(15usize),
     charset: Some(Charset {
         name: "half-width digits",
         pattern: "^[0-9]+$",
-        test: charset_3_6,
+        test: charset_card_parameters_cardholder_home_phone_number,
     }),
     format: None,
     max_days_ahead: None,
     code: ResultCode::RC5N,
 };
-fn charset_3_7(c: char) -> bool {
+fn charset_card_parameters_cardholder_home_phone_number_country(c: char) -> bool {
     matches!(c, '0'..= '9')
 }
 
-const TEXT_3_7: TextRules = TextRules {
+const TEXT_CARD_PARAMETERS_CARDHOLDER_HOME_PHONE_NUMBER_COUNTRY: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(3usize),
     charset: Some(Charset {
         name: "half-width digits",
         pattern: "^[0-9]+$",
-        test: charset_3_7,
+        test: charset_card_parameters_cardholder_home_phone_number_country,
     }),
     format: None,
     max_days_ahead: None,
     code: ResultCode::RC5Q,
 };
-fn charset_3_8(c: char) -> bool {
+fn charset_card_parameters_cardholder_mobile_phone_number(c: char) -> bool {
     matches!(c, '0'..= '9')
 }
 
-const TEXT_3_8: TextRules = TextRules {
+const TEXT_CARD_PARAMETERS_CARDHOLDER_MOBILE_PHONE_NUMBER: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(15usize),
     charset: Some(Charset {
         name: "half-width digits",
         pattern: "^[0-9]+$",
-        test: charset_3_8,
+        test: charset_card_parameters_cardholder_mobile_phone_number,
     }),
     format: None,
     max_days_ahead: None,
     code: ResultCode::RC5O,
 };
-fn charset_3_9(c: char) -> bool {
+fn charset_card_parameters_cardholder_mobile_phone_number_country(c: char) -> bool {
     matches!(c, '0'..= '9')
 }
 
-const TEXT_3_9: TextRules = TextRules {
+const TEXT_CARD_PARAMETERS_CARDHOLDER_MOBILE_PHONE_NUMBER_COUNTRY: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(3usize),
     charset: Some(Charset {
         name: "half-width digits",
         pattern: "^[0-9]+$",
-        test: charset_3_9,
+        test: charset_card_parameters_cardholder_mobile_phone_number_country,
     }),
     format: None,
     max_days_ahead: None,
     code: ResultCode::RC5R,
 };
-fn charset_3_10(c: char) -> bool {
+fn charset_card_parameters_cardholder_work_phone_number(c: char) -> bool {
     matches!(c, '0'..= '9')
 }
 
-const TEXT_3_10: TextRules = TextRules {
+const TEXT_CARD_PARAMETERS_CARDHOLDER_WORK_PHONE_NUMBER: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(15usize),
     charset: Some(Charset {
         name: "half-width digits",
         pattern: "^[0-9]+$",
-        test: charset_3_10,
+        test: charset_card_parameters_cardholder_work_phone_number,
     }),
     format: None,
     max_days_ahead: None,
     code: ResultCode::RC5P,
 };
-fn charset_3_11(c: char) -> bool {
+fn charset_card_parameters_cardholder_work_phone_number_country(c: char) -> bool {
     matches!(c, '0'..= '9')
 }
 
-const TEXT_3_11: TextRules = TextRules {
+const TEXT_CARD_PARAMETERS_CARDHOLDER_WORK_PHONE_NUMBER_COUNTRY: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(3usize),
     charset: Some(Charset {
         name: "half-width digits",
         pattern: "^[0-9]+$",
-        test: charset_3_11,
+        test: charset_card_parameters_cardholder_work_phone_number_country,
     }),
     format: None,
     max_days_ahead: None,
     code: ResultCode::RC5S,
 };
-fn charset_4_1(c: char) -> bool {
+fn charset_custom_message_items_additional_message(c: char) -> bool {
     !matches!(c, '\0'..= '\u{1f}' | '\u{7f}')
 }
 
-const TEXT_4_1: TextRules = TextRules {
+const TEXT_CUSTOM_MESSAGE_ITEMS_ADDITIONAL_MESSAGE: TextRules = TextRules {
     min_len: 0usize,
     max_len: Some(200usize),
     charset: Some(Charset {
         name: "characters other than controls",
         pattern: "^[^\\x00-\\x1F\\x7F]*$",
-        test: charset_4_1,
+        test: charset_custom_message_items_additional_message,
     }),
     format: None,
     max_days_ahead: None,
     code: ResultCode::RC5H,
 };
-const TEXT_5_2: TextRules = TextRules {
+const TEXT_CVS_PARAMETERS_PAYMENT_EXPIRY_DATE: TextRules = TextRules {
     min_len: 8usize,
     max_len: Some(8usize),
     charset: None,
@@ -622,7 +622,7 @@ const TEXT_5_2: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC5E,
 };
-const TEXT_5_3: TextRules = TextRules {
+const TEXT_CVS_PARAMETERS_PAYMENT_EXPIRY_HHMM: TextRules = TextRules {
     min_len: 4usize,
     max_len: Some(4usize),
     charset: None,
@@ -630,7 +630,7 @@ const TEXT_5_3: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC1X,
 };
-const TEXT_6_0: TextRules = TextRules {
+const TEXT_EMAIL_PARAMETERS_CUSTOMER_NAME: TextRules = TextRules {
     min_len: 0usize,
     max_len: Some(256usize),
     charset: None,
@@ -638,7 +638,7 @@ const TEXT_6_0: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC5B,
 };
-const TEXT_6_1: TextRules = TextRules {
+const TEXT_EMAIL_PARAMETERS_CUSTOMER_EMAIL_ADDRESS: TextRules = TextRules {
     min_len: 0usize,
     max_len: Some(256usize),
     charset: None,
@@ -646,7 +646,7 @@ const TEXT_6_1: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC5A,
 };
-const TEXT_7_0: TextRules = TextRules {
+const TEXT_ITEM_ID: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(20usize),
     charset: None,
@@ -654,7 +654,7 @@ const TEXT_7_0: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC13,
 };
-const TEXT_7_1: TextRules = TextRules {
+const TEXT_ITEM_NAME: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(200usize),
     charset: None,
@@ -662,23 +662,23 @@ const TEXT_7_1: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC14,
 };
-fn charset_8_0(c: char) -> bool {
+fn charset_payment_key_request_order_id(c: char) -> bool {
     matches!(c, '0'..= '9' | 'A'..= 'Z' | 'a'..= 'z' | '_' | '-')
 }
 
-const TEXT_8_0: TextRules = TextRules {
+const TEXT_PAYMENT_KEY_REQUEST_ORDER_ID: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(100usize),
     charset: Some(Charset {
         name: "ASCII letters, digits, '-' and '_'",
         pattern: "^[0-9A-Za-z_-]+$",
-        test: charset_8_0,
+        test: charset_payment_key_request_order_id,
     }),
     format: None,
     max_days_ahead: None,
     code: ResultCode::RC01,
 };
-const TEXT_8_6: TextRules = TextRules {
+const TEXT_PAYMENT_KEY_REQUEST_SUCCESS_URL: TextRules = TextRules {
     min_len: 0usize,
     max_len: Some(256usize),
     charset: None,
@@ -686,7 +686,7 @@ const TEXT_8_6: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC07,
 };
-const TEXT_8_7: TextRules = TextRules {
+const TEXT_PAYMENT_KEY_REQUEST_FAILURE_URL: TextRules = TextRules {
     min_len: 0usize,
     max_len: Some(256usize),
     charset: None,
@@ -694,7 +694,7 @@ const TEXT_8_7: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC08,
 };
-const TEXT_8_8: TextRules = TextRules {
+const TEXT_PAYMENT_KEY_REQUEST_INCOMPLETE_URL: TextRules = TextRules {
     min_len: 0usize,
     max_len: Some(256usize),
     charset: None,
@@ -702,7 +702,7 @@ const TEXT_8_8: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC09,
 };
-const TEXT_8_9: TextRules = TextRules {
+const TEXT_PAYMENT_KEY_REQUEST_PUSH_URL: TextRules = TextRules {
     min_len: 0usize,
     max_len: Some(256usize),
     charset: None,
@@ -710,23 +710,23 @@ const TEXT_8_9: TextRules = TextRules {
     max_days_ahead: None,
     code: ResultCode::RC10,
 };
-fn charset_9_0(c: char) -> bool {
+fn charset_payment_link_request_order_id(c: char) -> bool {
     matches!(c, '0'..= '9' | 'A'..= 'Z' | 'a'..= 'z' | '_' | '-')
 }
 
-const TEXT_9_0: TextRules = TextRules {
+const TEXT_PAYMENT_LINK_REQUEST_ORDER_ID: TextRules = TextRules {
     min_len: 1usize,
     max_len: Some(100usize),
     charset: Some(Charset {
         name: "ASCII letters, digits, '-' and '_'",
         pattern: "^[0-9A-Za-z_-]+$",
-        test: charset_9_0,
+        test: charset_payment_link_request_order_id,
     }),
     format: None,
     max_days_ahead: None,
     code: ResultCode::RC01,
 };
-const TEXT_9_6: TextRules = TextRules {
+const TEXT_PAYMENT_LINK_REQUEST_PUSH_URL: TextRules = TextRules {
     min_len: 0usize,
     max_len: Some(256usize),
     charset: None,
@@ -740,7 +740,13 @@ impl Collect for types::AccountManagementKeyRequest {
         {
             let v = &self.paynow_account_id;
             let p = join(path, "paynow_account_id");
-            check_text(v, &TEXT_0_0, cx, &p, out);
+            check_text(
+                v,
+                &TEXT_ACCOUNT_MANAGEMENT_KEY_REQUEST_PAYNOW_ACCOUNT_ID,
+                cx,
+                &p,
+                out,
+            );
         }
 
         if let Some(v) = &self.account_mgmt_key_expiry_duration {
@@ -771,13 +777,13 @@ impl Collect for types::BankParameters {
         {
             let v = &self.contents;
             let p = join(path, "contents");
-            check_text(v, &TEXT_1_1, cx, &p, out);
+            check_text(v, &TEXT_BANK_PARAMETERS_CONTENTS, cx, &p, out);
         }
 
         {
             let v = &self.contents_kana;
             let p = join(path, "contents_kana");
-            check_text(v, &TEXT_1_2, cx, &p, out);
+            check_text(v, &TEXT_BANK_PARAMETERS_CONTENTS_KANA, cx, &p, out);
         }
     }
 }
@@ -798,7 +804,7 @@ impl Collect for types::BankPaymentType {
 
         if let Some(v) = &self.payment_expiry_date {
             let p = join(path, "payment_expiry_date");
-            check_text(v, &TEXT_2_2, cx, &p, out);
+            check_text(v, &TEXT_BANK_PAYMENT_TYPE_PAYMENT_EXPIRY_DATE, cx, &p, out);
         }
 
         if self.payment_expiry_duration.is_some() && self.payment_expiry_date.is_some() {
@@ -820,7 +826,7 @@ impl Collect for types::CardParameters {
     fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
         if let Some(v) = &self.paynow_account_id {
             let p = join(path, "paynow_account_id");
-            check_text(v, &TEXT_3_1, cx, &p, out);
+            check_text(v, &TEXT_CARD_PARAMETERS_PAYNOW_ACCOUNT_ID, cx, &p, out);
         }
 
         if let Some(v) = &self.save_card {
@@ -835,37 +841,73 @@ impl Collect for types::CardParameters {
 
         if let Some(v) = &self.cardholder_email {
             let p = join(path, "cardholderEmail");
-            check_text(v, &TEXT_3_5, cx, &p, out);
+            check_text(v, &TEXT_CARD_PARAMETERS_CARDHOLDER_EMAIL, cx, &p, out);
         }
 
         if let Some(v) = &self.cardholder_home_phone_number {
             let p = join(path, "cardholderHomePhoneNumber");
-            check_text(v, &TEXT_3_6, cx, &p, out);
+            check_text(
+                v,
+                &TEXT_CARD_PARAMETERS_CARDHOLDER_HOME_PHONE_NUMBER,
+                cx,
+                &p,
+                out,
+            );
         }
 
         if let Some(v) = &self.cardholder_home_phone_number_country {
             let p = join(path, "cardholderHomePhoneNumberCountry");
-            check_text(v, &TEXT_3_7, cx, &p, out);
+            check_text(
+                v,
+                &TEXT_CARD_PARAMETERS_CARDHOLDER_HOME_PHONE_NUMBER_COUNTRY,
+                cx,
+                &p,
+                out,
+            );
         }
 
         if let Some(v) = &self.cardholder_mobile_phone_number {
             let p = join(path, "cardholderMobilePhoneNumber");
-            check_text(v, &TEXT_3_8, cx, &p, out);
+            check_text(
+                v,
+                &TEXT_CARD_PARAMETERS_CARDHOLDER_MOBILE_PHONE_NUMBER,
+                cx,
+                &p,
+                out,
+            );
         }
 
         if let Some(v) = &self.cardholder_mobile_phone_number_country {
             let p = join(path, "cardholderMobilePhoneNumberCountry");
-            check_text(v, &TEXT_3_9, cx, &p, out);
+            check_text(
+                v,
+                &TEXT_CARD_PARAMETERS_CARDHOLDER_MOBILE_PHONE_NUMBER_COUNTRY,
+                cx,
+                &p,
+                out,
+            );
         }
 
         if let Some(v) = &self.cardholder_work_phone_number {
             let p = join(path, "cardholderWorkPhoneNumber");
-            check_text(v, &TEXT_3_10, cx, &p, out);
+            check_text(
+                v,
+                &TEXT_CARD_PARAMETERS_CARDHOLDER_WORK_PHONE_NUMBER,
+                cx,
+                &p,
+                out,
+            );
         }
 
         if let Some(v) = &self.cardholder_work_phone_number_country {
             let p = join(path, "cardholderWorkPhoneNumberCountry");
-            check_text(v, &TEXT_3_11, cx, &p, out);
+            check_text(
+                v,
+                &TEXT_CARD_PARAMETERS_CARDHOLDER_WORK_PHONE_NUMBER_COUNTRY,
+                cx,
+                &p,
+                out,
+            );
         }
 
         if self.save_card.is_some() && !(self.paynow_account_id.is_some()) {
@@ -912,7 +954,7 @@ impl Collect for types::CustomMessage {
     fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
         if let Some(v) = &self.items_additional_message {
             let p = join(path, "items_additional_message");
-            check_text(v, &TEXT_4_1, cx, &p, out);
+            check_text(v, &TEXT_CUSTOM_MESSAGE_ITEMS_ADDITIONAL_MESSAGE, cx, &p, out);
         }
     }
 }
@@ -933,12 +975,12 @@ impl Collect for types::CvsParameters {
 
         if let Some(v) = &self.payment_expiry_date {
             let p = join(path, "payment_expiry_date");
-            check_text(v, &TEXT_5_2, cx, &p, out);
+            check_text(v, &TEXT_CVS_PARAMETERS_PAYMENT_EXPIRY_DATE, cx, &p, out);
         }
 
         if let Some(v) = &self.payment_expiry_hhmm {
             let p = join(path, "payment_expiry_hhmm");
-            check_text(v, &TEXT_5_3, cx, &p, out);
+            check_text(v, &TEXT_CVS_PARAMETERS_PAYMENT_EXPIRY_HHMM, cx, &p, out);
         }
 
         if self.payment_expiry_duration.is_some() && self.payment_expiry_date.is_some() {
@@ -972,12 +1014,12 @@ impl Collect for types::EmailParameters {
     fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
         if let Some(v) = &self.customer_name {
             let p = join(path, "customer_name");
-            check_text(v, &TEXT_6_0, cx, &p, out);
+            check_text(v, &TEXT_EMAIL_PARAMETERS_CUSTOMER_NAME, cx, &p, out);
         }
 
         if let Some(v) = &self.customer_email_address {
             let p = join(path, "customer_email_address");
-            check_text(v, &TEXT_6_1, cx, &p, out);
+            check_text(v, &TEXT_EMAIL_PARAMETERS_CUSTOMER_EMAIL_ADDRESS, cx, &p, out);
         }
     }
 }
@@ -988,13 +1030,13 @@ impl Collect for types::Item {
         {
             let v = &self.id;
             let p = join(path, "id");
-            check_text(v, &TEXT_7_0, cx, &p, out);
+            check_text(v, &TEXT_ITEM_ID, cx, &p, out);
         }
 
         {
             let v = &self.name;
             let p = join(path, "name");
-            check_text(v, &TEXT_7_1, cx, &p, out);
+            check_text(v, &TEXT_ITEM_NAME, cx, &p, out);
         }
 
         {
@@ -1017,7 +1059,7 @@ impl Collect for types::PaymentKeyRequest {
         {
             let v = &self.order_id;
             let p = join(path, "order_id");
-            check_text(v, &TEXT_8_0, cx, &p, out);
+            check_text(v, &TEXT_PAYMENT_KEY_REQUEST_ORDER_ID, cx, &p, out);
         }
 
         {
@@ -1038,22 +1080,22 @@ impl Collect for types::PaymentKeyRequest {
 
         if let Some(v) = &self.success_url {
             let p = join(path, "success_url");
-            check_text(v, &TEXT_8_6, cx, &p, out);
+            check_text(v, &TEXT_PAYMENT_KEY_REQUEST_SUCCESS_URL, cx, &p, out);
         }
 
         if let Some(v) = &self.failure_url {
             let p = join(path, "failure_url");
-            check_text(v, &TEXT_8_7, cx, &p, out);
+            check_text(v, &TEXT_PAYMENT_KEY_REQUEST_FAILURE_URL, cx, &p, out);
         }
 
         if let Some(v) = &self.incomplete_url {
             let p = join(path, "incomplete_url");
-            check_text(v, &TEXT_8_8, cx, &p, out);
+            check_text(v, &TEXT_PAYMENT_KEY_REQUEST_INCOMPLETE_URL, cx, &p, out);
         }
 
         if let Some(v) = &self.push_url {
             let p = join(path, "push_url");
-            check_text(v, &TEXT_8_9, cx, &p, out);
+            check_text(v, &TEXT_PAYMENT_KEY_REQUEST_PUSH_URL, cx, &p, out);
         }
 
         {
@@ -1136,7 +1178,7 @@ impl Collect for types::PaymentLinkRequest {
         {
             let v = &self.order_id;
             let p = join(path, "order_id");
-            check_text(v, &TEXT_9_0, cx, &p, out);
+            check_text(v, &TEXT_PAYMENT_LINK_REQUEST_ORDER_ID, cx, &p, out);
         }
 
         {
@@ -1157,7 +1199,7 @@ impl Collect for types::PaymentLinkRequest {
 
         if let Some(v) = &self.push_url {
             let p = join(path, "push_url");
-            check_text(v, &TEXT_9_6, cx, &p, out);
+            check_text(v, &TEXT_PAYMENT_LINK_REQUEST_PUSH_URL, cx, &p, out);
         }
 
         {

@@ -277,7 +277,7 @@ fn ended(txn: &Txn) -> ApiError {
 }
 
 fn service_option_type(value: &str) -> Result<ServiceOptionType, ApiError> {
-    let option = ServiceOptionType::from_wire(value);
+    let option = ServiceOptionType::from(value);
     match option {
         ServiceOptionType::MpiComplete | ServiceOptionType::MpiCompany => Ok(option),
         ServiceOptionType::Unknown(_) => Err(ApiError::bad_request(format!(

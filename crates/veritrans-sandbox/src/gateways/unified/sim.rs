@@ -42,7 +42,7 @@ impl Cell {
     }
     /// The result code, typed.
     pub(crate) fn code(&self) -> ResultCode {
-        ResultCode::parse(&self.result_code)
+        ResultCode::from(self.result_code.as_str())
     }
     /// `UA-000-001`: the order succeeded.
     pub(crate) fn is_success(&self) -> bool {

@@ -1,0 +1,58 @@
+//! Rust names derived from wire names and spec paths.
+
+/// `econ-lw` → `EconLw`, `UA-000-001` → `Ua000001`, `retry_request` →
+/// `RetryRequest`: every non-alphanumeric character separates words, each
+/// word keeps its first character upper-cased and the rest lower-cased.
+pub fn pascal(wire: &str) -> String {
+    wire.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .flat_map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase())
+                .into_iter()
+                .chain(chars.map(|c| c.to_ascii_lowercase()))
+        })
+        .collect()
+}
+
+/// `CardRequest` → `CARD_REQUEST`, `order_id` → `ORDER_ID`: a constant name
+/// for a schema or a field path (words split at lower → upper changes and
+/// at every non-alphanumeric character).
+pub fn screaming(name: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(pascal("econ-lw"), "EconLw");
+        assert_eq!(pascal("UA-000-001"), "Ua000001");
+        assert_eq!(pascal("retry_request"), "RetryRequest");
+        assert_eq!(pascal("mpi-none"), "MpiNone");
+        assert_eq!(screaming("CardRequest"), "CARD_REQUEST");
+        assert_eq!(screaming("SourceIp"), "SOURCE_IP");
+        assert_eq!(screaming("card.order_id"), "CARD_ORDER_ID");
+        assert_eq!(screaming("3ds_version"), "3DS_VERSION");
+    }
+}
