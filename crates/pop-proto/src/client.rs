@@ -159,14 +159,14 @@ impl Client {
             .body(json)
             .send()
             .await
-            .map_err(Error::Transport)?;
+            .map_err(|e| Error::Transport(Box::new(e)))?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let body = response.bytes().await.map_err(Error::Transport)?;
+        let body = response.bytes().await.map_err(|e| Error::Transport(Box::new(e)))?;
         Ok((status, content_type, body.to_vec()))
     }
 }

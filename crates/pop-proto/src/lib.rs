@@ -52,7 +52,8 @@
 //! #     ("order_id", "ORDER-0001"), ("status", "success"), ("result_code", "R000"),
 //! #     ("payment_type", "card"), ("dummy", "true"), ("masked_card_number", "411111*11")], &key);
 //! // form_body: the raw body your web framework received.
-//! let redirect = Redirect::verify_and_parse(&form_body, &key)?;
+//! // The order this customer was sent to pay: a redirect of another order is refused.
+//! let redirect = Redirect::verify_and_parse(&form_body, &key, "ORDER-0001")?;
 //! match &redirect.notification {
 //!     Notification::Card(card) | Notification::Mpi(card) => {
 //!         assert_eq!(card.masked_card_number.as_deref(), Some("411111*11"));
@@ -120,7 +121,6 @@
 //!   order is refused with RC20).
 #![forbid(unsafe_code)]
 
-mod amount;
 #[cfg(feature = "http-client")]
 pub mod client;
 mod error;
@@ -155,7 +155,10 @@ pub mod types {
     pub use crate::generated::types::*;
 }
 
-pub use amount::Yen;
+pub use veritrans_core::{ErrorKind, Gateway, Yen, yen};
+/// The POP server key (re-exported from `veritrans-sign`): a `pop-proto` user needs no
+/// direct dependency on it.
+pub use veritrans_sign::PopServerKey;
 pub use error::Error;
 pub use generated::endpoints;
 pub use generated::enums::{
@@ -164,7 +167,8 @@ pub use generated::enums::{
 };
 pub use notify::{Notification, NotificationKind, Push, Redirect};
 pub use response::{
-    AccountManagementKey, JST, PaymentKey, PaymentLink, account_management_key, parse_jst,
+    AccountManagementKey, PaymentKey, PaymentLink, account_management_key, parse_jst,
     payment_key, payment_link,
 };
 pub use validate::{Validate, ValidationErrors, Violation};
+pub use veritrans_core::jst::JST;

@@ -200,7 +200,7 @@ pub fn bank_outcome(gross_amount: i64) -> Outcome {
 ///       ("result_code", "RC34"), ("dummy", "true")],
 ///     &key,
 /// );
-/// let redirect = Redirect::verify_and_parse(&body, &key).unwrap();
+/// let redirect = Redirect::verify_and_parse(&body, &key, "ORDER-0001").unwrap();
 /// assert_eq!(redirect.notification.order_id(), "ORDER-0001");
 /// ```
 pub fn signed_redirect_body(
