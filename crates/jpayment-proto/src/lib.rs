@@ -140,6 +140,7 @@ pub use generated::*;
 pub use request::Operation;
 pub use response::{PaymentReply, Record};
 pub use values::{Echo, MaskedCardNumber, OtherData, Secret, Token, UserKey};
+pub use veritrans_core::{ErrorKind, Gateway};
 
 #[cfg(test)]
 mod tests;

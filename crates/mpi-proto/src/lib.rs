@@ -181,5 +181,6 @@ pub use generated::types::{
     PushNotification, RedirectParameters, SearchResponse, TransactionInfo,
 };
 pub use push::Push;
+pub use veritrans_core::{ErrorKind, Gateway};
 pub use veritrans_sign::MpiServerKey;
 pub use vresult::VResultCode;
