@@ -349,7 +349,16 @@ impl fmt::Debug for GatewayError {
             .fields
             .iter()
             .zip(self.sensitive.iter().chain(std::iter::repeat(&true)))
-            .map(|((n, v), s)| (*n, if *s { "<redacted>" } else { v.as_str() }))
+            .map(|((n, v), s)| {
+                (
+                    *n,
+                    if *s {
+                        veritrans_core::REDACTED
+                    } else {
+                        v.as_str()
+                    },
+                )
+            })
             .collect();
         f.debug_struct("GatewayError")
             .field("shape", &self.shape)

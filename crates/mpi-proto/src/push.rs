@@ -97,12 +97,10 @@ impl Push {
             .push_time
             .as_deref()
             .ok_or_else(|| Error::missing("push_time"))?;
-        jst::parse_wall(value, &[jst::SLASHES, jst::DASHES]).ok_or_else(|| {
-            Error::DateTime {
-                path: "push_time".to_owned(),
-                value: value.to_owned(),
-                expected: "YYYY/MM/DD hh:mm:ss or YYYY-MM-DD hh:mm:ss",
-            }
+        jst::parse_wall(value, &[jst::SLASHES, jst::DASHES]).ok_or_else(|| Error::DateTime {
+            path: "push_time".to_owned(),
+            value: value.to_owned(),
+            expected: "YYYY/MM/DD hh:mm:ss or YYYY-MM-DD hh:mm:ss",
         })
     }
 

@@ -166,7 +166,10 @@ impl Client {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let body = response.bytes().await.map_err(|e| Error::Transport(Box::new(e)))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| Error::Transport(Box::new(e)))?;
         Ok((status, content_type, body.to_vec()))
     }
 }

@@ -155,10 +155,6 @@ pub mod types {
     pub use crate::generated::types::*;
 }
 
-pub use veritrans_core::{ErrorKind, Gateway, Yen, yen};
-/// The POP server key (re-exported from `veritrans-sign`): a `pop-proto` user needs no
-/// direct dependency on it.
-pub use veritrans_sign::PopServerKey;
 pub use error::Error;
 pub use generated::endpoints;
 pub use generated::enums::{
@@ -167,8 +163,12 @@ pub use generated::enums::{
 };
 pub use notify::{Notification, NotificationKind, Push, Redirect};
 pub use response::{
-    AccountManagementKey, PaymentKey, PaymentLink, account_management_key, parse_jst,
-    payment_key, payment_link,
+    AccountManagementKey, PaymentKey, PaymentLink, account_management_key, parse_jst, payment_key,
+    payment_link,
 };
 pub use validate::{Validate, ValidationErrors, Violation};
 pub use veritrans_core::jst::JST;
+pub use veritrans_core::{ErrorKind, Gateway, Yen, yen};
+/// The POP server key (re-exported from `veritrans-sign`): a `pop-proto` user needs no
+/// direct dependency on it.
+pub use veritrans_sign::PopServerKey;

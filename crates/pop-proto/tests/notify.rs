@@ -212,7 +212,9 @@ fn card_push_with_card_id() {
 #[test]
 fn bad_input_is_a_typed_error() {
     let mut rows: Vec<(&str, Result<Notification, Error>)> = Vec::new();
-    let redirect = |body: &[u8]| Redirect::verify_and_parse(body, &key(), "ORDER-0001").map(|r| r.notification);
+    let redirect = |body: &[u8]| {
+        Redirect::verify_and_parse(body, &key(), "ORDER-0001").map(|r| r.notification)
+    };
     let push = |body: &[u8]| Push::verify_and_parse(body, &key()).map(|p| p.notification);
 
     let good = String::from_utf8(signed_form(CARD)).unwrap();

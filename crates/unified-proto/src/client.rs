@@ -377,9 +377,7 @@ impl Client {
 }
 
 fn check_key(command: &'static str, key: &str) -> Result<(), Error> {
-    let ok = !key.is_empty()
-        && key.len() <= 100
-        && veritrans_core::charset::is_id_chars(key);
+    let ok = !key.is_empty() && key.len() <= 100 && veritrans_core::charset::is_id_chars(key);
     if ok {
         Ok(())
     } else {

@@ -17,7 +17,9 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
-#[non_exhaustive]
+// Deliberately exhaustive: a fifth gateway is a breaking change, and every `match` on
+// this type (the sandbox's per-gateway bookkeeping, a merchant's routing) should be
+// revisited when one comes, not fall into a wildcard.
 pub enum Gateway {
     /// VeriTrans4G POP.
     Pop,

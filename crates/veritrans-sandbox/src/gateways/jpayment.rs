@@ -319,7 +319,7 @@ fn card_from(request: &TokenRequest, expected_aid: &str) -> Result<Card, String>
     if !(14..=16).contains(&cn.len()) || !cn.bytes().all(|b| b.is_ascii_digit()) {
         return Err("cn: must be 14 to 16 digits".into());
     }
-    if !triggers::luhn_ok(cn) {
+    if !veritrans_core::card::luhn(cn) {
         return Err("cn: fails the Luhn check".into());
     }
     let ed = request.ed.as_str();
@@ -343,8 +343,7 @@ fn card_from(request: &TokenRequest, expected_aid: &str) -> Result<Card, String>
     {
         return Err("cvv: must be 3 or 4 digits".into());
     }
-    let last4 = &cn[cn.len() - 4..];
-    let masked = MaskedCardNumber::parse(&format!("{}{last4}", "*".repeat(cn.len() - 4)))
+    let masked = MaskedCardNumber::parse(&veritrans_core::card::mask_all_but_last4(cn))
         .ok_or_else(|| "cn: cannot be masked".to_owned())?;
     Ok(Card {
         masked,

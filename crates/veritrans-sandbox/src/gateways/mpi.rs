@@ -40,7 +40,6 @@ use mpi_proto::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, json};
-use time::macros::format_description;
 
 use crate::delivery::Delivery;
 use crate::error::ApiError;
@@ -231,7 +230,7 @@ async fn charge(
         )
     })?;
     let status = note_1(&authorize_code);
-    let card_masked = mask(&request.card_number);
+    let card_masked = veritrans_core::card::mask(&request.card_number);
 
     let request_id = {
         let mut inner = store.lock();
@@ -614,30 +613,12 @@ fn check_card_number(number: &str) -> Result<(), ApiError> {
             "card_number: must have 12 to 19 digits, got {len}"
         )));
     }
-    if !luhn(number) {
+    if !veritrans_core::card::luhn(number) {
         return Err(ApiError::bad_request(
             "card_number: fails the Luhn check digit",
         ));
     }
     Ok(())
-}
-
-fn luhn(digits: &str) -> bool {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
 }
 
 fn check_uri(field: &str, uri: &str) -> Result<(), ApiError> {
@@ -671,11 +652,6 @@ fn note_1(code: &str) -> MStatus {
     }
 }
 
-fn mask(card: &str) -> String {
-    let len = card.len();
-    format!("{}{}{}", &card[..6], "*".repeat(len - 10), &card[len - 4..])
-}
-
 fn empty_mpi_info() -> MpiTransactionInfo {
     MpiTransactionInfo {
         res_3d_cavv: None,
@@ -691,15 +667,12 @@ fn empty_mpi_info() -> MpiTransactionInfo {
 
 /// `YYYY-MM-DD hh:mm:ss.SSS`, JST, as in the search sample.
 fn transaction_datetime() -> String {
-    let format =
-        format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:3]");
-    now_jst().format(format).unwrap_or_default()
+    veritrans_core::jst::format(now_jst(), veritrans_core::jst::DASHES_MILLIS)
 }
 
 /// `YYYY/MM/DD hh:mm:ss`, JST, as in the push field table.
 fn push_time() -> String {
-    let format = format_description!("[year]/[month]/[day] [hour]:[minute]:[second]");
-    now_jst().format(format).unwrap_or_default()
+    veritrans_core::jst::format(now_jst(), veritrans_core::jst::SLASHES)
 }
 
 #[cfg(test)]
@@ -720,9 +693,6 @@ mod tests {
         assert_eq!(note_1("G011A00100000000"), MStatus::Success);
         assert_eq!(note_1("GE11000000000000"), MStatus::Failure);
         assert_eq!(note_1("XXXX000000000000"), MStatus::Failure);
-        assert_eq!(mask("4111111111111111"), "411111******1111");
-        assert_eq!(mask("411111111111"), "411111**1111");
-        assert!(luhn("4111111111111111"));
-        assert!(!luhn("4111111111111112"));
+        assert_eq!(veritrans_core::card::mask("411111111111"), "411111**1111");
     }
 }

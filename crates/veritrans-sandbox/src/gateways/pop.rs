@@ -48,7 +48,6 @@ use pop_proto::{
 };
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 use crate::delivery::Delivery;
 use crate::error::ApiError;
@@ -195,12 +194,8 @@ fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
         .get(http::header::AUTHORIZATION)
         .map(|v| v.as_bytes())
         .unwrap_or_default();
-    // Constant-time over the expected length: the header carries the server key.
-    let mut diff = u8::from(given.len() != expected.len());
-    for (i, b) in expected.bytes().enumerate() {
-        diff |= b ^ given.get(i).copied().unwrap_or(0);
-    }
-    diff == 0
+    // Constant-time: the header carries the server key.
+    veritrans_core::ct_eq(given, expected.as_bytes())
 }
 
 /// Auth, media type and body parsing shared by the three key requests; the error is the
@@ -256,13 +251,6 @@ fn validated<T: Validate>(request: &T) -> Result<(), Failure> {
 
 fn expiry_minutes(requested: Option<i64>) -> i64 {
     requested.unwrap_or(DEFAULT_KEY_EXPIRY_MINUTES)
-}
-
-fn jst_stamp(t: OffsetDateTime) -> String {
-    t.format(format_description!(
-        "[year][month][day][hour][minute][second]"
-    ))
-    .unwrap_or_default()
 }
 
 /// A 24-character alphanumeric key; uniqueness is enforced by the caller under the lock.
@@ -374,7 +362,7 @@ fn create_order(
         json!({
             "order_id": new.order_id,
             "gross_amount": new.gross_amount,
-            "expires_at": jst_stamp(expires_at),
+            "expires_at": veritrans_core::jst::format_compact(expires_at),
         }),
     );
     Ok((key, expires_at))
@@ -421,7 +409,7 @@ async fn payment_key(
             Json(PaymentKeyResponse {
                 message: "\"Payment Key\" has been generated successfully".into(),
                 payment_key: Some(key),
-                payment_key_expiry_time: Some(jst_stamp(expires_at)),
+                payment_key_expiry_time: Some(veritrans_core::jst::format_compact(expires_at)),
                 result_code: ResultCode::R000,
                 status: Status::Success,
             }),
@@ -476,7 +464,7 @@ async fn payment_link(
                     state.base_url()
                 )),
                 payment_key: Some(key),
-                payment_key_expiry_time: Some(jst_stamp(expires_at)),
+                payment_key_expiry_time: Some(veritrans_core::jst::format_compact(expires_at)),
                 result_code: ResultCode::R000,
                 status: Status::Success,
             }),
@@ -526,14 +514,14 @@ async fn account_management_key(
         key.clone(),
         json!({
             "paynow_account_id": request.paynow_account_id,
-            "expires_at": jst_stamp(expires_at),
+            "expires_at": veritrans_core::jst::format_compact(expires_at),
         }),
     );
     (
         StatusCode::CREATED,
         Json(AccountManagementKeyResponse {
             account_mgmt_key: Some(key),
-            account_mgmt_key_expiry_time: Some(jst_stamp(expires_at)),
+            account_mgmt_key_expiry_time: Some(veritrans_core::jst::format_compact(expires_at)),
             message: "Success".into(),
             result_code: ResultCode::R000,
             status: Status::Success,
@@ -890,7 +878,11 @@ fn card(
         "v_result_code",
         v_code.unwrap_or(CARD_SUCCESS_V_RESULT_CODE),
     );
-    set(&mut params, "transaction_datetime", jst_stamp(now_jst()));
+    set(
+        &mut params,
+        "transaction_datetime",
+        veritrans_core::jst::format_compact(now_jst()),
+    );
     // The guide's format: first 6 and last 2 digits, one `*` between.
     set(
         &mut params,
@@ -945,7 +937,11 @@ fn cvs(
         NotificationPaymentType::Cvs.as_str(),
     );
     set(&mut params, "payment_sub_type", sub.as_str());
-    set(&mut params, "transaction_datetime", jst_stamp(now_jst()));
+    set(
+        &mut params,
+        "transaction_datetime",
+        veritrans_core::jst::format_compact(now_jst()),
+    );
     Ok(match outcome {
         Outcome::Success => {
             set(&mut params, "status", Status::Success.as_str());
@@ -995,7 +991,11 @@ fn bank(mut params: Map<String, Value>, order: &Order) -> Result<Decision, Strin
     );
     set(&mut params, "payment_sub_type", BankSubType::Atm.as_str());
     set(&mut params, "result_type", ResultType::Applied.as_str());
-    set(&mut params, "transaction_datetime", jst_stamp(now_jst()));
+    set(
+        &mut params,
+        "transaction_datetime",
+        veritrans_core::jst::format_compact(now_jst()),
+    );
     Ok(match testing::bank_outcome(order.gross_amount) {
         Outcome::Success => {
             set(&mut params, "status", Status::Success.as_str());
@@ -1173,7 +1173,11 @@ async fn release(
         "received_amount",
         order.gross_amount.to_string(),
     );
-    set(&mut params, "transaction_datetime", jst_stamp(now_jst()));
+    set(
+        &mut params,
+        "transaction_datetime",
+        veritrans_core::jst::format_compact(now_jst()),
+    );
     let is_cvs = applied.get("payment_type").and_then(Value::as_str)
         == Some(NotificationPaymentType::Cvs.as_str());
     if is_cvs {

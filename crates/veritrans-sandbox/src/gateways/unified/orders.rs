@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use time::{OffsetDateTime, UtcOffset};
 use unified_proto::validate::{self, Context, Mode, Rule};
 use unified_proto::{
     CancelRequest, CaptureRequest, ChargeRequest, Command, ForceMode, GetTransactionResultRequest,
@@ -1216,17 +1215,12 @@ fn authorised(headers: &HeaderMap, token: &str) -> bool {
     else {
         return false;
     };
-    let (a, b) = (given.as_bytes(), token.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    veritrans_core::ct_eq(given.as_bytes(), token.as_bytes())
 }
 
 /// The guide's key format: single-byte alphanumerics, `-`, `_`; at most 100 bytes.
 fn valid_key(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= 100
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !key.is_empty() && key.len() <= 100 && veritrans_core::charset::is_id_chars(key)
 }
 
 /// Checks the body with the generated rules (the client's own validation), then reads it
@@ -1255,12 +1249,7 @@ fn is_loopback_url(body: &Value, path: &str) -> bool {
     let Some(text) = body.pointer(&pointer).and_then(Value::as_str) else {
         return false;
     };
-    url::Url::parse(text).is_ok_and(|u| match u.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    })
+    url::Url::parse(text).is_ok_and(|u| veritrans_core::url_rules::is_loopback(&u))
 }
 
 /// `result` of an answer: status, action code and message from the generated table.
@@ -1317,21 +1306,6 @@ fn answer(status: StatusCode, payload: &WebhookPayload) -> Answer {
     answer_value(status, serde_json::to_value(payload).unwrap_or(Value::Null))
 }
 
-/// `yyyyMMddHHmmss` in JST.
-fn jst_now() -> String {
-    let offset = UtcOffset::from_hms(9, 0, 0).unwrap_or(UtcOffset::UTC);
-    let now = OffsetDateTime::now_utc().to_offset(offset);
-    format!(
-        "{:04}{:02}{:02}{:02}{:02}{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
-    )
-}
-
 /// The body every command answers with (and webhooks carry): result, order, transaction.
 ///
 /// `amount` is `order.amount`: the guide's "Amount to be processed (amount set at the time
@@ -1356,7 +1330,9 @@ fn response(
         transaction: Some(ResponseTransaction {
             command: Some(command.as_str().to_string()),
             fep_reference_id: Some(reference.to_string()),
-            transaction_datetime: Some(jst_now()),
+            transaction_datetime: Some(veritrans_core::jst::format_compact(
+                veritrans_core::jst::now(),
+            )),
             merchant_request_key1: order.merchant_keys.0.clone(),
             merchant_request_key2: order.merchant_keys.1.clone(),
             ..Default::default()
