@@ -19,7 +19,7 @@ use crate::{AccountManagementKey, Error, PaymentKey, PaymentLink, Validate};
 ///
 /// ```
 /// use pop_proto::client::Client;
-/// use veritrans_sign::PopServerKey;
+/// use pop_proto::PopServerKey;
 ///
 /// let client = Client::builder(PopServerKey::new("Test-POP-Server-Key"))
 ///     .base_url("http://127.0.0.1:8080")

@@ -21,7 +21,7 @@
 //! use pop_proto::client::Client;
 //! use pop_proto::types::{CvsParameters, Item, PaymentKeyRequest};
 //! use pop_proto::{CvsSubType, PaymentType};
-//! use veritrans_sign::PopServerKey;
+//! use pop_proto::PopServerKey;
 //!
 //! # async fn run() -> Result<(), pop_proto::Error> {
 //! let client = Client::new(PopServerKey::new(std::env::var("POP_SERVER_KEY").unwrap_or_default()))?;
@@ -45,7 +45,7 @@
 //!
 //! ```
 //! use pop_proto::{Notification, Redirect, testing};
-//! use veritrans_sign::PopServerKey;
+//! use pop_proto::PopServerKey;
 //!
 //! let key = PopServerKey::new("Test-POP-Server-Key");
 //! # let form_body = testing::signed_redirect_body(&[("merchant_id", "A100000000000001069713"),
@@ -71,7 +71,7 @@
 //!
 //! ```
 //! use pop_proto::{Notification, Push, Yen, testing};
-//! use veritrans_sign::PopServerKey;
+//! use pop_proto::PopServerKey;
 //!
 //! let key = PopServerKey::new("Test-POP-Server-Key");
 //! # let params = serde_json::json!({"merchant_id": "A100000000000001069713",
