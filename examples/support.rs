@@ -12,7 +12,7 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use veritrans_sandbox::{RetryPolicy, RunningSandbox, Sandbox};
+use veritrans_sandbox::{DeliverySchedule, RunningSandbox, Sandbox};
 
 /// The real credentials named by `vars`, read from the environment, or `None`
 /// when the example should use the embedded sandbox: `--sandbox` was given or
@@ -61,7 +61,7 @@ pub async fn start_sandbox() -> Result<RunningSandbox, Box<dyn Error>> {
     let sandbox = Sandbox::builder()
         // Notifications to a merchant that does not answer are retried
         // quickly, so an example never waits on the default backoff.
-        .retry_policy(RetryPolicy {
+        .retry_policy(DeliverySchedule {
             max_attempts: 2,
             initial_backoff: Duration::from_millis(20),
             max_backoff: Duration::from_millis(20),

@@ -26,7 +26,7 @@ use e2e::webdriver::{Browser, INSTALL_HINT, Installation};
 use veritrans::pop::ResultCode;
 use veritrans::pop::testing::TEST_CARDS;
 use veritrans::pop::types::PaymentKeyRequest;
-use veritrans::unified::client::{RetryPolicy, SendOptions};
+use veritrans::unified::client::{ResendPolicy, SendOptions};
 use veritrans::unified::{AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode};
 use veritrans_sandbox::RunningSandbox;
 use veritrans_sandbox::merchant::{Merchant, Seen};
@@ -97,9 +97,9 @@ async fn pop_card_payment_in_a_real_browser() {
     let pop = pop_client(&sandbox);
     let mut request = PaymentKeyRequest::new(ORDER, 2500);
     request.dummy = Some(true);
-    request.success_url = Some(merchant.url("/pop/return/success"));
-    request.failure_url = Some(merchant.url("/pop/return/error"));
-    request.incomplete_url = Some(merchant.url("/pop/return/incomplete"));
+    request.success_url = Some(merchant.url(&format!("/pop/return/success/{ORDER}")));
+    request.failure_url = Some(merchant.url(&format!("/pop/return/error/{ORDER}")));
+    request.incomplete_url = Some(merchant.url(&format!("/pop/return/incomplete/{ORDER}")));
     request.push_url = Some(merchant.url("/pop/push"));
     let key = pop.payment_key(&request).await.expect("payment key").key;
 
@@ -127,7 +127,7 @@ async fn pop_card_payment_in_a_real_browser() {
 
     // The sandbox answers with an auto-submitting signed form: Chromium's own
     // JavaScript posts it to the merchant, which verifies it and thanks the consumer.
-    let success_url = merchant.url("/pop/return/success");
+    let success_url = merchant.url(&format!("/pop/return/success/{ORDER}"));
     let (url, page) = browser
         .wait_until(
             "the browser back on the merchant's success page",
@@ -180,7 +180,7 @@ async fn unified_paypay_payment_in_a_real_browser() {
             .with_request_mode(RequestMode::Sandbox)
             .with_push_url(merchant.url("/unified/webhook")),
     );
-    let paid = unified_client(&sandbox, RetryPolicy::none())
+    let paid = unified_client(&sandbox, ResendPolicy::none())
         .send_with(
             &request,
             SendOptions::default().idempotency_key("browser-pay-1"),

@@ -33,9 +33,9 @@ fn order(
 ) -> PaymentKeyRequest {
     let mut request = PaymentKeyRequest::new(order_id, amount);
     request.dummy = Some(true);
-    request.success_url = Some(merchant.url("/pop/return/success"));
-    request.failure_url = Some(merchant.url("/pop/return/failure"));
-    request.incomplete_url = Some(merchant.url("/pop/return/incomplete"));
+    request.success_url = Some(merchant.url(&format!("/pop/return/success/{order_id}")));
+    request.failure_url = Some(merchant.url(&format!("/pop/return/failure/{order_id}")));
+    request.incomplete_url = Some(merchant.url(&format!("/pop/return/incomplete/{order_id}")));
     request.push_url = Some(merchant.url("/pop/push"));
     request.enabled_payment_types = types.to_vec();
     request
@@ -97,7 +97,10 @@ async fn card_payment_comes_back_as_a_signed_redirect_and_a_signed_push() {
     let back = pay(&sandbox, &key.key, "card", &card).await;
 
     // The browser landed on the merchant's success page, which verified it.
-    assert_eq!(back.url.as_str(), merchant.url("/pop/return/success"));
+    assert_eq!(
+        back.url.as_str(),
+        merchant.url("/pop/return/success/pop-card-1")
+    );
     assert_eq!((back.status, back.html.as_str()), (200, "thank you"));
     let redirect = redirects(&merchant, "pop-card-1");
     assert_eq!(redirect.len(), 1);
@@ -129,7 +132,10 @@ async fn declined_card_comes_back_to_the_failure_page() {
     ];
     let back = pay(&sandbox, &key.key, "card", &card).await;
 
-    assert_eq!(back.url.as_str(), merchant.url("/pop/return/failure"));
+    assert_eq!(
+        back.url.as_str(),
+        merchant.url("/pop/return/failure/pop-card-2")
+    );
     let redirect = redirects(&merchant, "pop-card-2");
     assert_eq!(redirect.len(), 1);
     assert_eq!(
@@ -160,7 +166,10 @@ async fn applied_then_paid(
     let key = pop_client(&sandbox).payment_key(&request).await.unwrap();
 
     let back = pay(&sandbox, &key.key, form, fill).await;
-    assert_eq!(back.url.as_str(), merchant.url("/pop/return/success"));
+    assert_eq!(
+        back.url.as_str(),
+        merchant.url(&format!("/pop/return/success/{order_id}"))
+    );
     let redirect = redirects(&merchant, order_id);
     assert_eq!((redirect[0].kind, redirect[0].success), (phases.0, true));
     let applied = pushes(&merchant, order_id, phases.0).await;

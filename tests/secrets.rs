@@ -257,7 +257,7 @@ fn protocol_crates_and_the_facade_never_show_a_key() {
     );
     audit.result(
         "pop redirect",
-        pop::Redirect::verify_and_parse(b"order_id=o&signature=00", &pop_key),
+        pop::Redirect::verify_and_parse(b"order_id=o&signature=00", &pop_key, "o"),
     );
 
     // Unified notifications.
@@ -278,7 +278,7 @@ fn protocol_crates_and_the_facade_never_show_a_key() {
     );
     audit.result(
         "redirect",
-        unified::Redirect::verify("status=success&vAuthInfo=00", &merchant_keys, "p-1"),
+        unified::Redirect::verify_and_parse("status=success&vAuthInfo=00", &merchant_keys, "p-1"),
     );
 
     // J-Payment: kickbacks that do not parse, in both charsets.
@@ -345,7 +345,7 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     let mut request = pop::types::PaymentKeyRequest::new("secrets-1", 1000);
     request.dummy = Some(true);
     request.push_url = Some(merchant.url("/pop/push"));
-    request.success_url = Some(merchant.url("/pop/return/success"));
+    request.success_url = Some(merchant.url("/pop/return/success/secrets-1"));
     let key = client.payment_key(&request).await.unwrap();
     let paid = http
         .post(format!("{base}/pop/v1/pay/{}", key.key))

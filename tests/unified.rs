@@ -19,7 +19,7 @@
 use e2e::browser::Browser;
 use e2e::gateways::unified_client;
 use e2e::{at_least, deliver_again, start};
-use veritrans::unified::client::{RetryPolicy, SendOptions};
+use veritrans::unified::client::{ResendPolicy, SendOptions};
 use veritrans::unified::*;
 use veritrans_sandbox::merchant::{Merchant, Seen, WebhookSeen};
 use veritrans_sandbox::{FaultAction, FaultRule, RunningSandbox};
@@ -50,7 +50,7 @@ async fn pay_and_approve(
 ) -> String {
     let request = pay(merchant, pay_type, payment_id, amount);
     let key = format!("{payment_id}-pay");
-    let answer = unified_client(sandbox, RetryPolicy::none())
+    let answer = unified_client(sandbox, ResendPolicy::none())
         .send_with(&request, SendOptions::default().idempotency_key(key))
         .await
         .unwrap();
@@ -88,7 +88,7 @@ async fn webhooks(merchant: &Merchant, payment_id: &str, n: usize) -> Vec<Webhoo
 #[tokio::test]
 async fn merpay_payment_from_approval_to_refund() {
     let (sandbox, merchant) = start().await;
-    let client = unified_client(&sandbox, RetryPolicy::none());
+    let client = unified_client(&sandbox, ResendPolicy::none());
     let reference =
         pay_and_approve(&sandbox, &merchant, PayType::Merpay, "e2e-merpay-1", 1000).await;
 
@@ -157,7 +157,7 @@ async fn merpay_payment_from_approval_to_refund() {
 #[tokio::test]
 async fn lost_answers_are_resent_with_the_same_idempotency_key_and_charged_once() {
     let (sandbox, merchant) = start().await;
-    let client = unified_client(&sandbox, RetryPolicy::none());
+    let client = unified_client(&sandbox, ResendPolicy::none());
     let mut request = pay(&merchant, PayType::Docomo, "e2e-docomo-1", 3200);
     request.control.push_url = None; // the client keeps the real pushUrl rule
     let options = SendOptions::default().idempotency_key("e2e-docomo-1-attempt");
@@ -204,7 +204,7 @@ async fn lost_answers_are_resent_with_the_same_idempotency_key_and_charged_once(
         .unwrap();
     let resending = unified_client(
         &sandbox,
-        RetryPolicy {
+        ResendPolicy {
             max_attempts: 2,
             base_delay: std::time::Duration::from_millis(10),
             max_delay: std::time::Duration::from_millis(50),

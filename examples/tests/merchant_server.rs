@@ -22,13 +22,15 @@ use veritrans::unified::{
     AuthCaptureType, MerchantKeys, PayControl, PayOrder, PayRequest, PayType, RequestMode,
     UnifiedToken,
 };
-use veritrans_sandbox::{DeliveryRecord, DeliveryStatus, RetryPolicy, RunningSandbox, Sandbox};
+use veritrans_sandbox::{
+    DeliveryRecord, DeliverySchedule, DeliveryStatus, RunningSandbox, Sandbox,
+};
 
 const SETTLE: Duration = Duration::from_secs(10);
 
 async fn start() -> (RunningSandbox, String) {
     let sandbox = Sandbox::builder()
-        .retry_policy(RetryPolicy {
+        .retry_policy(DeliverySchedule {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(20),
             max_backoff: Duration::from_millis(50),

@@ -23,17 +23,24 @@ fn past_the_signature<T>(result: &Result<T, Error>, what: &str) {
 /// valid `signature` appended, so the typed parsing behind the check is reached.
 pub fn redirect(data: &[u8]) {
     let key = keys::pop();
-    let _ = Redirect::verify_and_parse(data, &key);
     let Ok(params) = sign_pop::form_params(data) else {
+        let _ = Redirect::verify_and_parse(data, &key, "");
         return;
     };
+    // The order the redirect names, so the order binding passes and the parsing behind
+    // it is reached.
+    let order_id = params
+        .iter()
+        .find(|(k, _)| k == "order_id")
+        .map_or("", |(_, v)| v.as_str());
+    let _ = Redirect::verify_and_parse(data, &key, order_id);
     if params.iter().any(|(k, _)| k == "signature") {
         return;
     }
     let mut body = data.to_vec();
     body.extend_from_slice(b"&signature=");
     body.extend_from_slice(sign_pop::sign(&params, &key).as_bytes());
-    let result = Redirect::verify_and_parse(&body, &key);
+    let result = Redirect::verify_and_parse(&body, &key, order_id);
     past_the_signature(&result, "redirect");
     if let Ok(redirect) = result {
         read(&redirect.notification);

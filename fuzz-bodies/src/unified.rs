@@ -87,7 +87,7 @@ fn read_order(order: &ResponseOrder) {
 pub fn redirect(data: &[u8]) {
     let keys = merchant();
     let query = String::from_utf8_lossy(data);
-    let _ = Redirect::verify(&query, &keys, "paymentId_1234567890");
+    let _ = Redirect::verify_and_parse(&query, &keys, "paymentId_1234567890");
     let Ok(params) = sign_unified::query_params(&query) else {
         return;
     };
@@ -117,7 +117,7 @@ pub fn redirect(data: &[u8]) {
         .append_pair(sign_unified::AUTH_PARAMS, &auth_params)
         .append_pair(sign_unified::V_AUTH_INFO, &v_auth_info)
         .finish();
-    let result = Redirect::verify(&signed, &keys, &payment_id);
+    let result = Redirect::verify_and_parse(&signed, &keys, &payment_id);
     assert!(
         !matches!(result, Err(Error::Signature { .. })),
         "a redirect signed with the key is refused at the signature: {:?}",

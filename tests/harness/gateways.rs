@@ -10,7 +10,7 @@ use veritrans::jpayment;
 use veritrans::mpi::{SearchResponse, ServiceOptionType};
 use veritrans::pop;
 use veritrans::unified::UnifiedToken;
-use veritrans::unified::client::{Client, Environment, RetryPolicy};
+use veritrans::unified::client::{Client, Environment, ResendPolicy};
 use veritrans::unified::validate::Mode;
 use veritrans_sandbox::RunningSandbox;
 use veritrans_sandbox::merchant::Merchant;
@@ -40,7 +40,7 @@ pub fn pop_client(sandbox: &RunningSandbox) -> pop::client::Client {
 
 /// `unified-proto`'s client with the sandbox's access token and `retry`; its
 /// requests may name the test's loopback merchant server as `pushUrl`.
-pub fn unified_client(sandbox: &RunningSandbox, retry: RetryPolicy) -> Client {
+pub fn unified_client(sandbox: &RunningSandbox, retry: ResendPolicy) -> Client {
     let token = sandbox.credentials().unified_token.expose_secret();
     Client::builder(
         Environment::Custom {

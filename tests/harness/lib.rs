@@ -14,7 +14,7 @@ pub mod webdriver;
 use std::time::Duration;
 
 use veritrans_sandbox::merchant::{Merchant, Seen};
-use veritrans_sandbox::{RetryPolicy, RunningSandbox, Sandbox};
+use veritrans_sandbox::{DeliverySchedule, RunningSandbox, Sandbox};
 
 /// How long a test waits for an asynchronous notification.
 pub const NOTIFICATION_TIMEOUT: Duration = Duration::from_secs(10);
@@ -23,7 +23,7 @@ pub const NOTIFICATION_TIMEOUT: Duration = Duration::from_secs(10);
 /// holding the sandbox's keys.
 pub async fn start() -> (RunningSandbox, Merchant) {
     let sandbox = Sandbox::builder()
-        .retry_policy(RetryPolicy {
+        .retry_policy(DeliverySchedule {
             max_attempts: 4,
             initial_backoff: Duration::from_millis(20),
             max_backoff: Duration::from_millis(100),

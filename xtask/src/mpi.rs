@@ -386,7 +386,6 @@ fn push_facts(push: &PushFacts) -> TokenStream {
     }
 }
 
-
 /// An open enum from (variant, wire, description, note) rows.
 fn open_enum(
     name: &str,

@@ -174,7 +174,7 @@ impl Client {
         let response = request
             .send()
             .await
-            .map_err(|e| Error::Transport(e.without_url()))?;
+            .map_err(|e| Error::Transport(Box::new(e.without_url())))?;
         let status = response.status();
         tracing::debug!(
             operation = spec.name,
@@ -190,7 +190,7 @@ impl Client {
         let body = response
             .bytes()
             .await
-            .map_err(|e| Error::Transport(e.without_url()))?;
+            .map_err(|e| Error::Transport(Box::new(e.without_url())))?;
         operation.decode_reply(&body, charset)
     }
 }

@@ -3,11 +3,14 @@
 
 use std::fmt;
 
+use veritrans_core::ErrorKind;
+
 use crate::charset::CharsetError;
 use crate::generated::ErrorCode;
 
 /// Everything that can go wrong.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The request broke a rule of the guide; nothing was sent.
     #[error("invalid request: {0}")]
@@ -20,10 +23,10 @@ pub enum Error {
     Malformed(#[from] MalformedResponse),
     /// The HTTP exchange failed (connection, timeout, TLS). A charge whose
     /// transport failed may still have gone through: check before charging
-    /// again.
-    #[cfg(feature = "http-client")]
+    /// again. The variant exists whatever the features; the source is the HTTP
+    /// client's error (a `reqwest::Error`, without its URL, with `http-client`).
     #[error("transport: {0}")]
-    Transport(#[source] reqwest::Error),
+    Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The gateway answered with an HTTP status other than 2xx.
     #[error("HTTP status {status} from {endpoint}")]
     Status {
@@ -44,6 +47,29 @@ impl From<GatewayError> for Error {
 }
 
 impl Error {
+    /// What kind of failure this is (the same words for every gateway).
+    ///
+    /// ```
+    /// use jpayment_proto::{Error, ErrorKind};
+    /// assert_eq!(Error::Config("bad URL".into()).kind(), ErrorKind::Config);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Invalid(_) => ErrorKind::InvalidRequest,
+            Self::Gateway(_) => ErrorKind::Refused,
+            Self::Malformed(_) => ErrorKind::Malformed,
+            // An HTTP error status carries no J-Payment answer: the outcome is unknown.
+            Self::Transport(_) | Self::Status { .. } => ErrorKind::Transport,
+            Self::Config(_) => ErrorKind::Config,
+        }
+    }
+
+    /// The gateway's error code when it refused (the same as
+    /// [`gateway_code`](Self::gateway_code), under the name every crate uses).
+    pub fn result_code(&self) -> Option<&ErrorCode> {
+        self.gateway_code()
+    }
+
     /// The gateway's error code, when the gateway refused.
     pub fn gateway_code(&self) -> Option<&ErrorCode> {
         match self {
@@ -323,7 +349,16 @@ impl fmt::Debug for GatewayError {
             .fields
             .iter()
             .zip(self.sensitive.iter().chain(std::iter::repeat(&true)))
-            .map(|((n, v), s)| (*n, if *s { "<redacted>" } else { v.as_str() }))
+            .map(|((n, v), s)| {
+                (
+                    *n,
+                    if *s {
+                        veritrans_core::REDACTED
+                    } else {
+                        v.as_str()
+                    },
+                )
+            })
             .collect();
         f.debug_struct("GatewayError")
             .field("shape", &self.shape)

@@ -28,7 +28,7 @@
 //! user.email = Some("taro@example.jp".into()); // e-mail or phone is required
 //! let registered = client.send(&user).await?;
 //! // Store the key with the user: every later call needs it.
-//! let key = registered.user_key; // Debug prints UserKey(<redacted>)
+//! let key = registered.user_key; // Debug prints UserKey([redacted])
 //! # let _ = key; Ok(()) }
 //! ```
 //!
@@ -140,6 +140,7 @@ pub use generated::*;
 pub use request::Operation;
 pub use response::{PaymentReply, Record};
 pub use values::{Echo, MaskedCardNumber, OtherData, Secret, Token, UserKey};
+pub use veritrans_core::{ErrorKind, Gateway};
 
 #[cfg(test)]
 mod tests;

@@ -3,66 +3,22 @@
 
 use std::fmt;
 
-macro_rules! redacted {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq)]
-        pub struct $name(String);
-
-        impl $name {
-            /// Wraps a value.
-            pub fn new(value: impl Into<String>) -> Self {
-                Self(value.into())
-            }
-
-            /// The value itself, for sending or storing; never log it.
-            pub fn expose_secret(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, concat!(stringify!($name), "(<redacted>)"))
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("<redacted>")
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(value: String) -> Self {
-                Self(value)
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                Self(value.to_owned())
-            }
-        }
-    };
-}
-
-redacted! {
+veritrans_core::secret_type! {
     /// The key the gateway issues with a user (キー). With the shop ID and
     /// the user ID it is enough to charge the user's cards from the
     /// merchant's server, so it is treated as a secret.
-    UserKey
+    pub UserKey
 }
 
-redacted! {
+veritrans_core::secret_type! {
     /// A card token made in the browser by CPToken.js (トークン情報). It
     /// stands for a card number, so it is never shown.
-    Token
+    pub Token
 }
 
-redacted! {
+veritrans_core::secret_type! {
     /// A password issued for a registered content item (発行パスワード).
-    Secret
+    pub Secret
 }
 
 /// A card number as the gateway returns it: masked but for its last four

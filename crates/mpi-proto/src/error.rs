@@ -1,6 +1,7 @@
 //! The crate's error type.
 
 use thiserror::Error;
+use veritrans_core::ErrorKind;
 
 /// Why a 16-character `vresult_code` was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -98,7 +99,8 @@ pub enum Error {
     /// malformed, or does not match the body: it was not parsed.
     #[error("push notification rejected: {0}")]
     Signature(#[from] veritrans_sign::Error),
-    /// The search result is about another order than the one redirected.
+    /// The search result (or the browser's redirect) is about another order than
+    /// the one the merchant expects.
     #[error("order_info.order_id: expected {expected:?}, got {actual:?}")]
     OrderMismatch {
         /// The `OrderId` the merchant expects.
@@ -109,6 +111,35 @@ pub enum Error {
 }
 
 impl Error {
+    /// What kind of failure this is (the same words for every gateway).
+    ///
+    /// ```
+    /// use mpi_proto::{Error, ErrorKind};
+    /// let err = Error::OrderMismatch { expected: "o-1".into(), actual: None };
+    /// assert_eq!(err.kind(), ErrorKind::Unverified);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::VResultCode { .. }
+            | Self::Constraint { .. }
+            | Self::Missing { .. }
+            | Self::Json { .. }
+            | Self::Form(_)
+            | Self::DateTime { .. } => ErrorKind::Malformed,
+            Self::SearchFailed { .. } => ErrorKind::Refused,
+            // A search about another order must not decide this one's shipment.
+            Self::Signature(_) | Self::OrderMismatch { .. } => ErrorKind::Unverified,
+        }
+    }
+
+    /// The search's `code` when the search did not succeed.
+    pub fn result_code(&self) -> Option<&str> {
+        match self {
+            Self::SearchFailed { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
     pub(crate) fn missing(path: impl Into<String>) -> Self {
         Error::Missing { path: path.into() }
     }

@@ -184,5 +184,6 @@ pub use generated::types::{
     PushNotification, RedirectParameters, SearchResponse, TransactionInfo,
 };
 pub use push::Push;
+pub use veritrans_core::{ErrorKind, Gateway};
 pub use veritrans_sign::MpiServerKey;
 pub use vresult::VResultCode;

@@ -16,7 +16,7 @@
 //!   store [`Push::push_id`] and acknowledge a repeat without acting twice.
 
 use time::PrimitiveDateTime;
-use time::macros::format_description;
+use veritrans_core::jst;
 use veritrans_sign::MpiServerKey;
 
 use crate::codes::ServiceOptionType;
@@ -97,15 +97,11 @@ impl Push {
             .push_time
             .as_deref()
             .ok_or_else(|| Error::missing("push_time"))?;
-        let slashes = format_description!("[year]/[month]/[day] [hour]:[minute]:[second]");
-        let dashes = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-        PrimitiveDateTime::parse(value, slashes)
-            .or_else(|_| PrimitiveDateTime::parse(value, dashes))
-            .map_err(|_| Error::DateTime {
-                path: "push_time".to_owned(),
-                value: value.to_owned(),
-                expected: "YYYY/MM/DD hh:mm:ss or YYYY-MM-DD hh:mm:ss",
-            })
+        jst::parse_wall(value, &[jst::SLASHES, jst::DASHES]).ok_or_else(|| Error::DateTime {
+            path: "push_time".to_owned(),
+            value: value.to_owned(),
+            expected: "YYYY/MM/DD hh:mm:ss or YYYY-MM-DD hh:mm:ss",
+        })
     }
 
     /// The results the push carries.

@@ -29,6 +29,33 @@ impl RedirectParameters {
         Ok(parsed)
     }
 
+    /// [`from_form`](Self::from_form), then checks that `OrderId` is
+    /// `expected_order_id`, the order this browser was sent to authenticate: a
+    /// redirect of another order is [`Error::OrderMismatch`]. The MPI redirect
+    /// carries no signature (the guide has the merchant *search* for the result),
+    /// so "verify" here is the order binding and the spec's rules; the search's own
+    /// [`SearchResponse::ensure_order`](crate::SearchResponse::ensure_order) binds
+    /// the result.
+    ///
+    /// ```
+    /// use mpi_proto::{Error, RedirectParameters};
+    ///
+    /// let body = b"RequestId=r1&OrderId=TESTB001";
+    /// assert!(RedirectParameters::verify_and_parse(body, "TESTB001").is_ok());
+    /// let err = RedirectParameters::verify_and_parse(body, "TESTB002").unwrap_err();
+    /// assert!(matches!(err, Error::OrderMismatch { .. }));
+    /// ```
+    pub fn verify_and_parse(body: &[u8], expected_order_id: &str) -> Result<Self, Error> {
+        let parsed = Self::from_form(body)?;
+        if parsed.order_id != expected_order_id {
+            return Err(Error::OrderMismatch {
+                expected: expected_order_id.to_owned(),
+                actual: Some(parsed.order_id),
+            });
+        }
+        Ok(parsed)
+    }
+
     /// Checks `RequestId` and `OrderId` against the spec's rules.
     pub fn validate(&self) -> Result<(), Error> {
         Self::validate_request_id(&self.request_id)?;

@@ -5,7 +5,7 @@
 //! client's job.
 
 use time::PrimitiveDateTime;
-use time::macros::format_description;
+use veritrans_core::jst;
 
 use crate::codes::ServiceOptionType;
 use crate::decision::Decision;
@@ -98,15 +98,12 @@ impl TransactionInfo {
             .transaction_datetime
             .as_deref()
             .ok_or_else(|| Error::missing("transaction_datetime"))?;
-        let with_fraction =
-            format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond]");
-        let without = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-        PrimitiveDateTime::parse(value, with_fraction)
-            .or_else(|_| PrimitiveDateTime::parse(value, without))
-            .map_err(|_| Error::DateTime {
+        jst::parse_wall(value, &[jst::DASHES_FRACTION, jst::DASHES]).ok_or_else(|| {
+            Error::DateTime {
                 path: "transaction_datetime".to_owned(),
                 value: value.to_owned(),
                 expected: "YYYY-MM-DD hh:mm:ss[.SSS]",
-            })
+            }
+        })
     }
 }

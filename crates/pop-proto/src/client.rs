@@ -19,7 +19,7 @@ use crate::{AccountManagementKey, Error, PaymentKey, PaymentLink, Validate};
 ///
 /// ```
 /// use pop_proto::client::Client;
-/// use veritrans_sign::PopServerKey;
+/// use pop_proto::PopServerKey;
 ///
 /// let client = Client::builder(PopServerKey::new("Test-POP-Server-Key"))
 ///     .base_url("http://127.0.0.1:8080")
@@ -159,14 +159,17 @@ impl Client {
             .body(json)
             .send()
             .await
-            .map_err(Error::Transport)?;
+            .map_err(|e| Error::Transport(Box::new(e)))?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let body = response.bytes().await.map_err(Error::Transport)?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| Error::Transport(Box::new(e)))?;
         Ok((status, content_type, body.to_vec()))
     }
 }

@@ -1,5 +1,7 @@
 //! The crate's one error type.
 
+use veritrans_core::ErrorKind;
+
 use crate::{ResultCode, ValidationErrors};
 
 /// Everything that can go wrong talking to POP or reading its notifications.
@@ -14,10 +16,12 @@ pub enum Error {
     InvalidRequest(#[from] ValidationErrors),
 
     /// The request could not be sent or the response not received
-    /// (connection, TLS, timeout).
-    #[cfg(feature = "http-client")]
+    /// (connection, TLS, timeout). The variant exists whatever the features, so a
+    /// `match` written against the crate compiles with or without the client; the
+    /// source is the HTTP client's error (a `reqwest::Error` with the `http-client`
+    /// feature).
     #[error("transport error talking to POP: {0}")]
-    Transport(#[source] reqwest::Error),
+    Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
 
     /// The client could not be built (bad base URL, TLS setup).
     #[error("POP client configuration: {0}")]
@@ -70,6 +74,16 @@ pub enum Error {
         result_type: Option<String>,
     },
 
+    /// A verified redirect about another order than the one the merchant expected:
+    /// a genuine redirect of one order replayed to another order's page.
+    #[error("redirect order_id: expected {expected:?}, got {actual:?}")]
+    OrderMismatch {
+        /// The `order_id` the merchant expected.
+        expected: String,
+        /// The `order_id` the redirect carries.
+        actual: String,
+    },
+
     /// A verified notification whose parameters do not fit the guide's
     /// types (a number where a string is expected, a missing required
     /// parameter, `dummy` not `true`/`false`).
@@ -80,4 +94,41 @@ pub enum Error {
         /// What was wrong.
         detail: String,
     },
+}
+
+impl Error {
+    /// What kind of failure this is (the same words for every gateway).
+    ///
+    /// ```
+    /// use pop_proto::{Error, ErrorKind};
+    /// assert_eq!(Error::MissingSignature.kind(), ErrorKind::Unverified);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidRequest(_) => ErrorKind::InvalidRequest,
+            Self::Transport(_) => ErrorKind::Transport,
+            Self::Config(_) => ErrorKind::Config,
+            Self::GatewayRefused { .. } => ErrorKind::Refused,
+            Self::MalformedResponse { .. } => ErrorKind::Malformed,
+            // A notification that could not be read for verification, or did not verify,
+            // or belongs to another order: act on nothing in it.
+            Self::NotificationBody(_)
+            | Self::MissingSignature
+            | Self::Signature(_)
+            | Self::OrderMismatch { .. } => ErrorKind::Unverified,
+            Self::UnknownPaymentType { .. } | Self::MalformedNotification { .. } => {
+                ErrorKind::Malformed
+            }
+        }
+    }
+
+    /// POP's result code: the one it refused with, or the one local validation maps the
+    /// first broken rule to (the code POP itself would answer).
+    pub fn result_code(&self) -> Option<&ResultCode> {
+        match self {
+            Self::GatewayRefused { result_code, .. } => Some(result_code),
+            Self::InvalidRequest(errors) => errors.iter().next().map(|v| &v.result_code),
+            _ => None,
+        }
+    }
 }

@@ -21,7 +21,7 @@
 //! use pop_proto::client::Client;
 //! use pop_proto::types::{CvsParameters, Item, PaymentKeyRequest};
 //! use pop_proto::{CvsSubType, PaymentType};
-//! use veritrans_sign::PopServerKey;
+//! use pop_proto::PopServerKey;
 //!
 //! # async fn run() -> Result<(), pop_proto::Error> {
 //! let client = Client::new(PopServerKey::new(std::env::var("POP_SERVER_KEY").unwrap_or_default()))?;
@@ -45,14 +45,15 @@
 //!
 //! ```
 //! use pop_proto::{Notification, Redirect, testing};
-//! use veritrans_sign::PopServerKey;
+//! use pop_proto::PopServerKey;
 //!
 //! let key = PopServerKey::new("Test-POP-Server-Key");
 //! # let form_body = testing::signed_redirect_body(&[("merchant_id", "A100000000000001069713"),
 //! #     ("order_id", "ORDER-0001"), ("status", "success"), ("result_code", "R000"),
 //! #     ("payment_type", "card"), ("dummy", "true"), ("masked_card_number", "411111*11")], &key);
 //! // form_body: the raw body your web framework received.
-//! let redirect = Redirect::verify_and_parse(&form_body, &key)?;
+//! // The order this customer was sent to pay: a redirect of another order is refused.
+//! let redirect = Redirect::verify_and_parse(&form_body, &key, "ORDER-0001")?;
 //! match &redirect.notification {
 //!     Notification::Card(card) | Notification::Mpi(card) => {
 //!         assert_eq!(card.masked_card_number.as_deref(), Some("411111*11"));
@@ -70,7 +71,7 @@
 //!
 //! ```
 //! use pop_proto::{Notification, Push, Yen, testing};
-//! use veritrans_sign::PopServerKey;
+//! use pop_proto::PopServerKey;
 //!
 //! let key = PopServerKey::new("Test-POP-Server-Key");
 //! # let params = serde_json::json!({"merchant_id": "A100000000000001069713",
@@ -120,7 +121,6 @@
 //!   order is refused with RC20).
 #![forbid(unsafe_code)]
 
-mod amount;
 #[cfg(feature = "http-client")]
 pub mod client;
 mod error;
@@ -155,7 +155,6 @@ pub mod types {
     pub use crate::generated::types::*;
 }
 
-pub use amount::Yen;
 pub use error::Error;
 pub use generated::endpoints;
 pub use generated::enums::{
@@ -164,7 +163,12 @@ pub use generated::enums::{
 };
 pub use notify::{Notification, NotificationKind, Push, Redirect};
 pub use response::{
-    AccountManagementKey, JST, PaymentKey, PaymentLink, account_management_key, parse_jst,
-    payment_key, payment_link,
+    AccountManagementKey, PaymentKey, PaymentLink, account_management_key, parse_jst, payment_key,
+    payment_link,
 };
 pub use validate::{Validate, ValidationErrors, Violation};
+pub use veritrans_core::jst::JST;
+pub use veritrans_core::{ErrorKind, Gateway, Yen, yen};
+/// The POP server key (re-exported from `veritrans-sign`): a `pop-proto` user needs no
+/// direct dependency on it.
+pub use veritrans_sign::PopServerKey;

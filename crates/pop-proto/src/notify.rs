@@ -51,9 +51,27 @@ type Known = Vec<(&'static str, Value)>;
 
 impl Redirect {
     /// Verifies the signature of an `application/x-www-form-urlencoded` body,
-    /// then parses it. Every value arrives as text; `dummy` must be `true` or
-    /// `false`.
-    pub fn verify_and_parse(form_body: &[u8], key: &PopServerKey) -> Result<Self, Error> {
+    /// then parses it, and checks that it is about `expected_order_id`, the order
+    /// this merchant sent the customer to pay: a genuine redirect of another order,
+    /// replayed to this order's page, is [`Error::OrderMismatch`]. Every value
+    /// arrives as text; `dummy` must be `true` or `false`.
+    pub fn verify_and_parse(
+        form_body: &[u8],
+        key: &PopServerKey,
+        expected_order_id: &str,
+    ) -> Result<Self, Error> {
+        let redirect = Self::verify_and_parse_any_order(form_body, key)?;
+        let actual = redirect.notification.order_id();
+        if actual != expected_order_id {
+            return Err(Error::OrderMismatch {
+                expected: expected_order_id.to_owned(),
+                actual: actual.to_owned(),
+            });
+        }
+        Ok(redirect)
+    }
+
+    fn verify_and_parse_any_order(form_body: &[u8], key: &PopServerKey) -> Result<Self, Error> {
         // One pass: the body is split into borrowed parameters, the signature
         // is checked over them, and only then is each value moved into the
         // typed notification.

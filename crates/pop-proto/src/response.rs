@@ -4,15 +4,12 @@
 //! stack can use exactly the same interpretation of status and body.
 
 use serde::de::DeserializeOwned;
-use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 use crate::types::{
     AccountManagementKeyResponse, ErrorResponse, PaymentKeyResponse, PaymentLinkResponse,
 };
 use crate::{Error, ResultCode, Status};
-
-/// Japan Standard Time, the zone of every POP time stamp.
-pub const JST: UtcOffset = time::macros::offset!(+9);
 
 /// A payment key for `pop.pay(payment_key, options)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +54,7 @@ pub struct AccountManagementKey {
 /// assert!(pop_proto::parse_jst("2020-04-01").is_none());
 /// ```
 pub fn parse_jst(text: &str) -> Option<OffsetDateTime> {
-    if text.len() != 14 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let format = time::macros::format_description!("[year][month][day][hour][minute][second]");
-    PrimitiveDateTime::parse(text, &format)
-        .ok()
-        .map(|t| t.assume_offset(JST))
+    veritrans_core::jst::parse_compact(text)
 }
 
 /// Interprets a `/pop/v1/payment-key` answer.

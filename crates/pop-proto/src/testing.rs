@@ -192,7 +192,7 @@ pub fn bank_outcome(gross_amount: i64) -> Outcome {
 ///
 /// ```
 /// use pop_proto::{testing, Redirect};
-/// use veritrans_sign::PopServerKey;
+/// use pop_proto::PopServerKey;
 ///
 /// let key = PopServerKey::new("Test-POP-Server-Key");
 /// let body = testing::signed_redirect_body(
@@ -200,7 +200,7 @@ pub fn bank_outcome(gross_amount: i64) -> Outcome {
 ///       ("result_code", "RC34"), ("dummy", "true")],
 ///     &key,
 /// );
-/// let redirect = Redirect::verify_and_parse(&body, &key).unwrap();
+/// let redirect = Redirect::verify_and_parse(&body, &key, "ORDER-0001").unwrap();
 /// assert_eq!(redirect.notification.order_id(), "ORDER-0001");
 /// ```
 pub fn signed_redirect_body(
@@ -221,7 +221,7 @@ pub fn signed_redirect_body(
 ///
 /// ```
 /// use pop_proto::{testing, Push};
-/// use veritrans_sign::PopServerKey;
+/// use pop_proto::PopServerKey;
 ///
 /// let key = PopServerKey::new("Test-POP-Server-Key");
 /// let params = serde_json::json!({"merchant_id": "M1", "order_id": "ORDER-0001",

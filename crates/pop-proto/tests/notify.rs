@@ -51,7 +51,7 @@ const CARD: &[(&str, &str)] = &[
 
 #[test]
 fn card_redirect_is_verified_and_typed() {
-    let redirect = Redirect::verify_and_parse(&signed_form(CARD), &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(&signed_form(CARD), &key(), "ORDER-0001").unwrap();
     assert!(redirect.extra.is_empty());
     assert!(redirect.notification.is_success());
     assert_eq!(redirect.notification.kind(), NotificationKind::Card);
@@ -67,7 +67,7 @@ fn mpi_redirect_with_paynow_keeps_unknown_parameters() {
     params.push(("paynow_account_id", "TEST-ACCOUNT-101"));
     params.push(("paynow_status", "success"));
     params.push(("fraud_score", "12"));
-    let redirect = Redirect::verify_and_parse(&signed_form(&params), &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(&signed_form(&params), &key(), "ORDER-0001").unwrap();
     let Notification::Mpi(card) = &redirect.notification else {
         panic!("{redirect:?}")
     };
@@ -83,7 +83,7 @@ fn mpi_redirect_with_paynow_keeps_unknown_parameters() {
         .unwrap()
         .replace("fraud_score=12", "fraud_score=99");
     assert!(matches!(
-        Redirect::verify_and_parse(body.as_bytes(), &key()),
+        Redirect::verify_and_parse(body.as_bytes(), &key(), "ORDER-0001"),
         Err(Error::Signature(_))
     ));
 }
@@ -101,7 +101,7 @@ fn cvs_redirect_without_result_type_is_applied() {
         ("receipt_number", "1234567890123"),
         ("haraikomi_url", "https://example.com/haraikomi"),
     ];
-    let redirect = Redirect::verify_and_parse(&signed_form(&params), &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(&signed_form(&params), &key(), "ORDER-0002").unwrap();
     let Notification::CvsApplied(cvs) = &redirect.notification else {
         panic!("{redirect:?}")
     };
@@ -118,7 +118,7 @@ fn failure_before_payment_type_is_unspecified() {
         ("result_code", "RC34"),
         ("dummy", "true"),
     ];
-    let redirect = Redirect::verify_and_parse(&signed_form(&params), &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(&signed_form(&params), &key(), "ORDER-0003").unwrap();
     assert_eq!(redirect.notification.kind(), NotificationKind::Unspecified);
     assert_eq!(redirect.notification.result_code(), &ResultCode::RC34);
     assert_eq!(
@@ -212,7 +212,9 @@ fn card_push_with_card_id() {
 #[test]
 fn bad_input_is_a_typed_error() {
     let mut rows: Vec<(&str, Result<Notification, Error>)> = Vec::new();
-    let redirect = |body: &[u8]| Redirect::verify_and_parse(body, &key()).map(|r| r.notification);
+    let redirect = |body: &[u8]| {
+        Redirect::verify_and_parse(body, &key(), "ORDER-0001").map(|r| r.notification)
+    };
     let push = |body: &[u8]| Push::verify_and_parse(body, &key()).map(|p| p.notification);
 
     let good = String::from_utf8(signed_form(CARD)).unwrap();
@@ -222,7 +224,7 @@ fn bad_input_is_a_typed_error() {
     ));
     rows.push((
         "wrong key",
-        Redirect::verify_and_parse(good.as_bytes(), &PopServerKey::new("other"))
+        Redirect::verify_and_parse(good.as_bytes(), &PopServerKey::new("other"), "ORDER-0001")
             .map(|r| r.notification),
     ));
     let unsigned = serde_urlencoded::to_string(CARD).unwrap();
@@ -281,12 +283,29 @@ fn bad_input_is_a_typed_error() {
     insta::assert_snapshot!("notification_errors", report);
 }
 
+/// A genuine, correctly signed redirect of one order, replayed to another order's page,
+/// must not mark that order paid: the caller names the order it expects.
+/// (The project's rule, as the Unified API guide's `paymentId` check; the POP guide
+/// does not address replay.)
+#[test]
+fn a_redirect_of_another_order_is_refused() {
+    let body = signed_form(CARD);
+    let err = Redirect::verify_and_parse(&body, &key(), "ORDER-0002").unwrap_err();
+    assert!(
+        matches!(&err, Error::OrderMismatch { expected, actual }
+            if expected == "ORDER-0002" && actual == "ORDER-0001"),
+        "{err:?}"
+    );
+    assert_eq!(err.kind(), pop_proto::ErrorKind::Unverified);
+    assert!(Redirect::verify_and_parse(&body, &key(), "ORDER-0001").is_ok());
+}
+
 #[test]
 fn unknown_enum_values_are_kept() {
     let mut params = CARD.to_vec();
     params[4] = ("m_status", "on-hold");
     params[3] = ("result_code", "RX77");
-    let redirect = Redirect::verify_and_parse(&signed_form(&params), &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(&signed_form(&params), &key(), "ORDER-0001").unwrap();
     let Notification::Card(card) = &redirect.notification else {
         panic!()
     };

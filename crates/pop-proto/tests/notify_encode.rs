@@ -82,7 +82,7 @@ fn a_redirect_reads_back_as_sent_with_the_signature_last() {
     assert_ne!(form.last().unwrap().1, "stale");
     assert!(form.contains(&("dummy".into(), "true".into())));
     let body = serde_urlencoded::to_string(&form).unwrap();
-    let received = Redirect::verify_and_parse(body.as_bytes(), &key()).unwrap();
+    let received = Redirect::verify_and_parse(body.as_bytes(), &key(), "ORDER-0001").unwrap();
     assert!(received.extra.is_empty());
     assert_eq!(without_signature(received.notification), sent);
 }

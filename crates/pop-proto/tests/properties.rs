@@ -36,7 +36,7 @@ proptest! {
         params.push(("x_extra".into(), extra_value.clone()));
         let refs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let body = testing::signed_redirect_body(&refs, &key());
-        let redirect = Redirect::verify_and_parse(&body, &key()).unwrap();
+        let redirect = Redirect::verify_and_parse(&body, &key(), &order_id).unwrap();
         prop_assert_eq!(redirect.notification.order_id(), order_id.as_str());
         prop_assert_eq!(redirect.extra, vec![("x_extra".to_string(), extra_value)]);
     }
@@ -49,12 +49,12 @@ proptest! {
         let refs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let body = String::from_utf8(testing::signed_redirect_body(&refs, &key())).unwrap();
         let tampered = body.replace(&format!("order_id={order_id}"), &format!("order_id={other}"));
-        prop_assert!(matches!(Redirect::verify_and_parse(tampered.as_bytes(), &key()), Err(Error::Signature(_))));
+        prop_assert!(matches!(Redirect::verify_and_parse(tampered.as_bytes(), &key(), &other), Err(Error::Signature(_))));
     }
 
     #[test]
     fn arbitrary_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..300)) {
-        prop_assert!(Redirect::verify_and_parse(&body, &key()).is_err());
+        prop_assert!(Redirect::verify_and_parse(&body, &key(), "ORDER-0001").is_err());
         prop_assert!(Push::verify_and_parse(&body, &key()).is_err());
     }
 }

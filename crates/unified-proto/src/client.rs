@@ -40,10 +40,10 @@
 //!    with a new key. Which of these codes left the order untouched the guide
 //!    does not say, so the client never guesses it (the project's reading).
 //!
-//! Attempts are bounded by [`RetryPolicy::max_attempts`] (first included);
+//! Attempts are bounded by [`ResendPolicy::max_attempts`] (first included);
 //! between them the client waits a capped, jittered exponential backoff, or
 //! the answer's `Retry-After` (delta-seconds) when present. A `Retry-After`
-//! longer than [`RetryPolicy::max_delay`] ends the resends and returns the
+//! longer than [`ResendPolicy::max_delay`] ends the resends and returns the
 //! error, so one call never blocks longer than its policy says. When the
 //! attempts run out, the error's [`Error::next_step`] is
 //! [`NextStep::ResendSameKey`] and it carries the key for a later resend.
@@ -95,11 +95,13 @@ impl Environment {
     }
 }
 
-/// How often and how patiently the client resends one logical request (see
-/// the [module docs](self) for *which* answers it resends, and with which
-/// key; that part is fixed so that nothing can be charged twice).
+/// How often and how patiently the client *resends one request with the same
+/// idempotency key* (see the [module docs](self) for *which* answers it resends;
+/// that part is fixed so that nothing can be charged twice). Not to be confused
+/// with the sandbox's `DeliverySchedule`, how a gateway redelivers notifications;
+/// both wait with `veritrans-core`'s one [`Backoff`](veritrans_core::Backoff).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
+pub struct ResendPolicy {
     /// Attempts in total, the first included (1 = never resend).
     pub max_attempts: u32,
     /// Backoff before the first resend.
@@ -108,7 +110,7 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
 }
 
-impl Default for RetryPolicy {
+impl Default for ResendPolicy {
     fn default() -> Self {
         Self {
             max_attempts: 3,
@@ -118,7 +120,7 @@ impl Default for RetryPolicy {
     }
 }
 
-impl RetryPolicy {
+impl ResendPolicy {
     /// Never resend: every lost answer is returned at once as an error that
     /// carries the key (for tests and tools that show each attempt).
     pub fn none() -> Self {
@@ -132,14 +134,10 @@ impl RetryPolicy {
     /// exponential delay plus a random share of the other half, so clients
     /// that failed together do not retry together.
     pub fn delay(&self, retry: u32) -> Duration {
-        let exp = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(retry.min(16)));
-        let ceiling = exp.min(self.max_delay);
-        let half = ceiling / 2;
         // UUIDv4 bits are random; no extra RNG dependency needed for jitter.
         let random = (uuid::Uuid::new_v4().as_u128() % 1_000_000) as u32;
-        half + half.mul_f64(f64::from(random) / 1_000_000.0)
+        veritrans_core::Backoff::new(self.base_delay, self.max_delay)
+            .jittered(retry, f64::from(random) / 1_000_000.0)
     }
 }
 
@@ -172,7 +170,7 @@ pub struct ClientBuilder {
     token: UnifiedToken,
     timeout: Duration,
     connect_timeout: Duration,
-    retry: RetryPolicy,
+    retry: ResendPolicy,
     local_push_url: bool,
 }
 
@@ -187,8 +185,8 @@ impl ClientBuilder {
         self.connect_timeout = timeout;
         self
     }
-    /// How often and how patiently to resend (default [`RetryPolicy::default`]).
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+    /// How often and how patiently to resend (default [`ResendPolicy::default`]).
+    pub fn retry(mut self, retry: ResendPolicy) -> Self {
         self.retry = retry;
         self
     }
@@ -256,7 +254,7 @@ pub struct Client {
     base_url: String,
     mode: Mode,
     token: UnifiedToken,
-    retry: RetryPolicy,
+    retry: ResendPolicy,
     local_push_url: bool,
 }
 
@@ -268,7 +266,7 @@ impl Client {
             token,
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
-            retry: RetryPolicy::default(),
+            retry: ResendPolicy::default(),
             local_push_url: false,
         }
     }
@@ -379,11 +377,7 @@ impl Client {
 }
 
 fn check_key(command: &'static str, key: &str) -> Result<(), Error> {
-    let ok = !key.is_empty()
-        && key.len() <= 100
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok = !key.is_empty() && key.len() <= 100 && veritrans_core::charset::is_id_chars(key);
     if ok {
         Ok(())
     } else {
@@ -504,7 +498,7 @@ mod tests {
 
     #[test]
     fn backoff_is_capped_and_jittered_within_bounds() {
-        let p = RetryPolicy::default();
+        let p = ResendPolicy::default();
         for retry in 0..20 {
             let d = p.delay(retry);
             assert!(d <= p.max_delay, "{retry}: {d:?}");

@@ -1,6 +1,8 @@
 //! The crate's one error type.
 
 use crate::validate::Violation;
+use veritrans_core::ErrorKind;
+
 use crate::{ActionCode, ResultCode, Status};
 
 /// Everything that can go wrong, kept apart so callers can decide: the
@@ -24,7 +26,7 @@ pub enum Error {
     },
     /// Timeout, connection or TLS failure on the last attempt: the answer
     /// was lost, and the client already resent the request with the same
-    /// key as often as its `RetryPolicy` allows. The request may have reached
+    /// key as often as its `ResendPolicy` allows. The request may have reached
     /// the gateway: resend later with the same `idempotency_key` (within
     /// 24 h) to get its answer without a second charge
     /// ([`NextStep::ResendSameKey`]).
@@ -185,6 +187,32 @@ fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
 }
 
 impl Error {
+    /// What kind of failure this is (the same words for every gateway).
+    ///
+    /// ```
+    /// use unified_proto::{Error, ErrorKind};
+    /// assert_eq!(Error::Config("bad URL".into()).kind(), ErrorKind::Config);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidRequest { .. } => ErrorKind::InvalidRequest,
+            Self::Transport { .. } => ErrorKind::Transport,
+            Self::GatewayRefused(_) => ErrorKind::Refused,
+            Self::MalformedResponse { .. } => ErrorKind::Malformed,
+            // A notification missing what verification needs cannot be trusted either.
+            Self::Signature { .. } | Self::InvalidNotification { .. } => ErrorKind::Unverified,
+            Self::Config(_) => ErrorKind::Config,
+        }
+    }
+
+    /// `result.resultCode` of the gateway's refusal, when it sent one.
+    pub fn result_code(&self) -> Option<&ResultCode> {
+        match self {
+            Self::GatewayRefused(refusal) => refusal.result_code.as_ref(),
+            _ => None,
+        }
+    }
+
     /// The violations of an `InvalidRequest`, else empty.
     pub fn violations(&self) -> &[Violation] {
         match self {

@@ -47,6 +47,10 @@ pub use money::{Yen, parse_yen, yen};
 pub use notify::{MerchantKeys, Redirect, Webhook};
 pub use token::UnifiedToken;
 pub use v1_1_3::*;
+pub use veritrans_core::{ErrorKind, Gateway};
+/// The merchant authentication key (re-exported from `veritrans-sign`): a
+/// `unified-proto` user needs no direct dependency on it.
+pub use veritrans_sign::MerchantAuthKey;
 
 /// A command of the Unified API: the request body type knows where it goes,
 /// which rules it must satisfy and what answers it. Implemented by the

@@ -114,11 +114,7 @@ impl Webhook {
             }
         })?;
         let id = header(headers, WEBHOOK_ID_HEADER)?;
-        if id.is_empty()
-            || !id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
+        if id.is_empty() || !veritrans_core::charset::is_id_chars(id) {
             return Err(Error::InvalidNotification {
                 what: "webhook",
                 reason: format!("{WEBHOOK_ID_HEADER} is not alphanumerics, '-' and '_'"),
@@ -205,12 +201,15 @@ impl Redirect {
     ///     auth_params.replace('=', "%3D").replace('+', "%2B"),
     /// );
     ///
-    /// let redirect = Redirect::verify(&query, &keys, "p1")?;
+    /// let redirect = Redirect::verify_and_parse(&query, &keys, "p1")?;
     /// assert!(redirect.result_code.unwrap().is_success());
-    /// assert!(Redirect::verify(&query, &keys, "another-order").is_err());
+    /// assert!(Redirect::verify_and_parse(&query, &keys, "another-order").is_err());
     /// # Ok::<(), unified_proto::Error>(())
     /// ```
-    pub fn verify(
+    ///
+    /// (Named `verify` before: every notification of every gateway crate is now read
+    /// with `verify_and_parse`.)
+    pub fn verify_and_parse(
         query: &str,
         keys: &MerchantKeys,
         expected_payment_id: &str,

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
 use serde_json::json;
-use unified_proto::client::{Client, Environment, RetryPolicy, SendOptions};
+use unified_proto::client::{Client, Environment, ResendPolicy, SendOptions};
 use unified_proto::validate::Mode;
 use unified_proto::*;
 
@@ -86,7 +86,7 @@ async fn handle(
     )
 }
 
-const QUICK: RetryPolicy = RetryPolicy {
+const QUICK: ResendPolicy = ResendPolicy {
     max_attempts: 3,
     base_delay: Duration::from_millis(5),
     max_delay: Duration::from_millis(20),
@@ -96,7 +96,7 @@ async fn server(replies: Vec<Reply>) -> (Client, Script) {
     server_with(replies, QUICK).await
 }
 
-async fn server_with(replies: Vec<Reply>, policy: RetryPolicy) -> (Client, Script) {
+async fn server_with(replies: Vec<Reply>, policy: ResendPolicy) -> (Client, Script) {
     let script = Script::default();
     script.replies.lock().unwrap().extend(replies);
     let app = Router::new()
@@ -250,7 +250,7 @@ async fn retry_after_is_honoured_and_a_longer_one_than_max_delay_ends_the_resend
         retry_after: Some("1"),
         ..reply(503, "")
     };
-    let policy = RetryPolicy {
+    let policy = ResendPolicy {
         max_delay: Duration::from_secs(2),
         ..QUICK
     };
@@ -322,7 +322,7 @@ async fn html_5xx_empty_bodies_and_bare_statuses_are_typed_errors() {
         delay: Duration::ZERO,
         retry_after: None,
     };
-    let policy = RetryPolicy::none();
+    let policy = ResendPolicy::none();
     let (client, script) = server_with(vec![html, reply(500, ""), reply(404, "")], policy).await;
     let mut messages = Vec::new();
     for _ in 0..3 {

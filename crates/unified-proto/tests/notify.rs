@@ -132,7 +132,7 @@ const REDIRECT: &[(&str, &str)] = &[
 #[test]
 fn redirect_verifies_and_parses() {
     let query = signed_query(REDIRECT);
-    let redirect = Redirect::verify(
+    let redirect = Redirect::verify_and_parse(
         &format!("https://shop.example/done?{query}"),
         &keys(),
         "order-0001",
@@ -146,26 +146,26 @@ fn redirect_verifies_and_parses() {
 fn redirect_rejections() {
     let query = signed_query(REDIRECT);
     let mut cases = Vec::new();
-    let other_order = Redirect::verify(&query, &keys(), "order-0002").unwrap_err();
+    let other_order = Redirect::verify_and_parse(&query, &keys(), "order-0002").unwrap_err();
     cases.push(("replayed from another order", other_order.to_string()));
     let tampered = query.replace("status=success", "status=failure");
     cases.push((
         "status tampered",
-        Redirect::verify(&tampered, &keys(), "order-0001")
+        Redirect::verify_and_parse(&tampered, &keys(), "order-0001")
             .unwrap_err()
             .to_string(),
     ));
     let unsigned = query.replace("vAuthInfo=", "x=");
     cases.push((
         "no vAuthInfo",
-        Redirect::verify(&unsigned, &keys(), "order-0001")
+        Redirect::verify_and_parse(&unsigned, &keys(), "order-0001")
             .unwrap_err()
             .to_string(),
     ));
     let wrong_key = MerchantKeys::new("sampleCcId", MerchantAuthKey::new("otherKey"));
     cases.push((
         "wrong key",
-        Redirect::verify(&query, &wrong_key, "order-0001")
+        Redirect::verify_and_parse(&query, &wrong_key, "order-0001")
             .unwrap_err()
             .to_string(),
     ));

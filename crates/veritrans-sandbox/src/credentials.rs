@@ -1,53 +1,11 @@
 //! The credentials the sandbox accepts.
 
-use std::fmt;
-
 use veritrans_sign::{MerchantAuthKey, MpiServerKey, PopServerKey};
 
-/// A secret string without a dedicated key type (the Unified API access token).
-///
-/// `Debug` and `Display` print `[REDACTED]`, so a secret cannot leak through a log line,
-/// an error message or a `{:?}` in a test failure. The value is reachable only through
-/// [`Secret::expose_secret`], which makes every use visible in review.
-///
-/// The signing keys use `veritrans-sign`'s own redacting types ([`PopServerKey`],
-/// [`MerchantAuthKey`], [`MpiServerKey`]), so the gateway routes sign with exactly the
-/// code merchants verify with.
-///
-/// ```
-/// use veritrans_sandbox::Secret;
-///
-/// let key = Secret::new("my-server-key");
-/// assert_eq!(format!("{key:?}"), "Secret([REDACTED])");
-/// assert_eq!(key.to_string(), "[REDACTED]");
-/// assert_eq!(key.expose_secret(), "my-server-key");
-/// ```
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret value itself. Never log or format what this returns.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([REDACTED])")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[REDACTED]")
-    }
-}
+/// A secret string without a dedicated key type (the Unified API access token):
+/// `veritrans-core`'s [`Secret`](veritrans_core::Secret), of the same family (and the
+/// same `[redacted]` spelling) as the signing keys.
+pub use veritrans_core::Secret;
 
 /// The credentials the sandbox accepts from merchants, one set per gateway.
 ///

@@ -4,7 +4,7 @@
 //! already signed) and hands it to [`AppState::deliver`](crate::AppState::deliver). The
 //! engine sends it from a background task, records every attempt, and sends the very same
 //! request again (same ID, same headers, same body) after a backoff until the merchant
-//! answers `200` or the [`RetryPolicy`] runs out. That is the Unified API's webhook rule
+//! answers `200` or the [`DeliverySchedule`] runs out. That is the Unified API's webhook rule
 //! ("any status code other than 200 … will be retried", with the same `X-VT-webhook-id`);
 //! the other gateways' pushes use it too. J-Payment's kickbacks also need a non-empty
 //! body ([`Delivery::requires_body`]). Deliveries stop when the sandbox shuts down.
@@ -98,7 +98,9 @@ impl Delivery {
     }
 }
 
-/// How often and how patiently a delivery is retried.
+/// How often and how patiently a notification delivery is retried: the schedule of the
+/// *gateway* redelivering to the merchant (not to be confused with the Unified API
+/// client's `ResendPolicy`, how a *merchant* resends one request under the same key).
 ///
 /// The wait before attempt `n + 1` is `initial_backoff × 2^(n-1)`, capped at
 /// `max_backoff`. The guides say only that a failed notification "will be retried for a
@@ -106,7 +108,7 @@ impl Delivery {
 /// sandbox's own choice, short enough for a test to watch it end. Tests usually set
 /// millisecond backoffs.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RetryPolicy {
+pub struct DeliverySchedule {
     /// Attempts in total, including the first; at least 1.
     pub max_attempts: u32,
     /// Wait after the first failed attempt.
@@ -117,7 +119,7 @@ pub struct RetryPolicy {
     pub attempt_timeout: Duration,
 }
 
-impl Default for RetryPolicy {
+impl Default for DeliverySchedule {
     fn default() -> Self {
         Self {
             max_attempts: 6,
@@ -128,13 +130,12 @@ impl Default for RetryPolicy {
     }
 }
 
-impl RetryPolicy {
-    /// The wait after failed attempt number `attempt` (1-based).
+impl DeliverySchedule {
+    /// The wait after failed attempt number `attempt` (1-based): `veritrans-core`'s
+    /// [`Backoff`](veritrans_core::Backoff), without jitter so a test can predict it.
     pub fn backoff(&self, attempt: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-        self.initial_backoff
-            .saturating_mul(factor)
-            .min(self.max_backoff)
+        veritrans_core::Backoff::new(self.initial_backoff, self.max_backoff)
+            .delay(attempt.saturating_sub(1))
     }
 
     pub(crate) fn check(&self) -> Result<(), String> {
@@ -370,7 +371,7 @@ pub(crate) struct DeliveryEngine {
 #[derive(Debug)]
 struct EngineInner {
     client: reqwest::Client,
-    policy: RetryPolicy,
+    policy: DeliverySchedule,
     log: DeliveryLog,
     shutdown: watch::Receiver<bool>,
     runtime: tokio::runtime::Handle,
@@ -381,7 +382,7 @@ struct EngineInner {
 
 impl DeliveryEngine {
     pub(crate) fn new(
-        policy: RetryPolicy,
+        policy: DeliverySchedule,
         log: DeliveryLog,
         shutdown: watch::Receiver<bool>,
         runtime: tokio::runtime::Handle,
@@ -623,7 +624,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_caps() {
-        let p = RetryPolicy {
+        let p = DeliverySchedule {
             max_attempts: 10,
             initial_backoff: Duration::from_millis(10),
             max_backoff: Duration::from_millis(50),
@@ -636,16 +637,16 @@ mod tests {
 
     #[test]
     fn policy_check_rejects_nonsense() {
-        assert!(RetryPolicy::default().check().is_ok());
-        let zero = RetryPolicy {
+        assert!(DeliverySchedule::default().check().is_ok());
+        let zero = DeliverySchedule {
             max_attempts: 0,
-            ..RetryPolicy::default()
+            ..DeliverySchedule::default()
         };
         assert!(zero.check().unwrap_err().contains("max_attempts"));
-        let inverted = RetryPolicy {
+        let inverted = DeliverySchedule {
             initial_backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(1),
-            ..RetryPolicy::default()
+            ..DeliverySchedule::default()
         };
         assert!(inverted.check().unwrap_err().contains("initial_backoff"));
     }

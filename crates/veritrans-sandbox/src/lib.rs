@@ -12,7 +12,7 @@
 //!   redacting types, the access token in [`Secret`]);
 //! - shared state for routes ([`AppState`]): an append-only transactions/events log
 //!   ([`TransactionLog`]) and outbound notification delivery with redelivery of the same
-//!   request until the merchant answers 200 ([`Delivery`], [`RetryPolicy`], [`DeliveryLog`]);
+//!   request until the merchant answers 200 ([`Delivery`], [`DeliverySchedule`], [`DeliveryLog`]);
 //! - inspection and fault injection over HTTP under `/_sandbox/` (see [`inspect`]) and in
 //!   Rust through [`Inspector`]: delays, aborted connections, 500/503/429 answers, and
 //!   answers dropped after the effect was applied ([`FaultAction`]);
@@ -23,12 +23,12 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use veritrans_sandbox::{Credentials, Delivery, Gateway, RetryPolicy, Sandbox};
+//! use veritrans_sandbox::{Credentials, Delivery, Gateway, DeliverySchedule, Sandbox};
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //!     let sandbox = Sandbox::builder()
-//!         .retry_policy(RetryPolicy {
+//!         .retry_policy(DeliverySchedule {
 //!             max_attempts: 2,
 //!             initial_backoff: Duration::from_millis(10),
 //!             max_backoff: Duration::from_millis(10),
@@ -76,7 +76,7 @@ pub use clock::{Clock, ClockError, MAX_CLOCK_OFFSET};
 pub use credentials::{Credentials, Secret};
 pub use delivery::{
     AttemptOutcome, Delivery, DeliveryAttempt, DeliveryError, DeliveryLog, DeliveryRecord,
-    DeliveryStatus, RetryPolicy,
+    DeliverySchedule, DeliveryStatus,
 };
 pub use error::{ApiError, Error};
 pub use faults::{

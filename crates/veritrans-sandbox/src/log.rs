@@ -1,38 +1,13 @@
 //! The append-only transactions/events log every gateway route writes to.
 
-use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// The four gateways the sandbox is meant to emulate.
-///
-/// Serialised in lower case: `pop`, `unified`, `jpayment`, `mpi`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Gateway {
-    /// VeriTrans4G POP.
-    Pop,
-    /// VeriTrans4G Unified API.
-    Unified,
-    /// J-Payment (ROBOT PAYMENT).
-    #[serde(rename = "jpayment")]
-    JPayment,
-    /// VeriTrans 3-D Secure (MPI).
-    Mpi,
-}
-
-impl fmt::Display for Gateway {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Gateway::Pop => "pop",
-            Gateway::Unified => "unified",
-            Gateway::JPayment => "jpayment",
-            Gateway::Mpi => "mpi",
-        })
-    }
-}
+/// The four gateways the sandbox emulates: `veritrans-core`'s one [`Gateway`], serialised
+/// in lower case (`pop`, `unified`, `jpayment`, `mpi`).
+pub use veritrans_core::Gateway;
 
 /// One entry of the transactions/events log.
 ///
@@ -136,9 +111,7 @@ impl TransactionLog {
 }
 
 /// The current time in Japan Standard Time, the zone of the gateways' own time stamps.
-pub(crate) fn now_jst() -> OffsetDateTime {
-    OffsetDateTime::now_utc().to_offset(time::macros::offset!(+9))
-}
+pub(crate) use veritrans_core::jst::now as now_jst;
 
 #[cfg(test)]
 mod tests {

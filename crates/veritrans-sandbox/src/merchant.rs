@@ -15,7 +15,7 @@
 //!
 //! | route | receives |
 //! |---|---|
-//! | `POST /pop/return/{outcome}` | POP browser redirect (`success`/`incomplete`/`error` URLs) |
+//! | `POST /pop/return/{outcome}/{order_id}` | POP browser redirect (`success`/`incomplete`/`error` URLs), bound to the order in its URL |
 //! | `POST /pop/push` | POP push |
 //! | `POST /unified/webhook` | Unified API webhook |
 //! | `GET /unified/return/{payment_id}` | Unified API browser redirect |
@@ -231,7 +231,7 @@ impl Merchant {
             .route("/unified/return/{payment_id}", get(unified_return))
             .route("/mpi/push", post(mpi_push))
             .route("/mpi/return", post(mpi_return))
-            .route("/pop/return/{outcome}", post(pop_return))
+            .route("/pop/return/{outcome}/{order_id}", post(pop_return))
             .route("/pop/push", post(pop_push))
             .route("/jpayment/kickback", get(jpayment_kickback))
             .with_state(state);
@@ -329,7 +329,7 @@ async fn unified_return(
     RawQuery(query): RawQuery,
 ) -> (StatusCode, String) {
     let query = query.unwrap_or_default();
-    match Redirect::verify(&query, &state.keys, &payment_id) {
+    match Redirect::verify_and_parse(&query, &state.keys, &payment_id) {
         Ok(redirect) => {
             let result_code = redirect.result_code.map(|c| c.to_string());
             lock(&state.seen).redirects.push(RedirectSeen {
@@ -393,10 +393,10 @@ fn pop_seen(n: &pop_proto::Notification, outcome: String) -> PopSeen {
 
 async fn pop_return(
     State(state): State<AppState>,
-    Path(outcome): Path<String>,
+    Path((outcome, order_id)): Path<(String, String)>,
     body: Bytes,
 ) -> (StatusCode, String) {
-    match pop_proto::Redirect::verify_and_parse(&body, &state.pop_key) {
+    match pop_proto::Redirect::verify_and_parse(&body, &state.pop_key, &order_id) {
         Ok(redirect) => {
             let seen = pop_seen(&redirect.notification, outcome);
             lock(&state.seen).pop_redirects.push(seen);

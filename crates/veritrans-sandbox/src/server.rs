@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::{self, DEFAULT_BODY_LIMIT};
 use crate::credentials::Credentials;
-use crate::delivery::{DeliveryEngine, DeliveryLog, RetryPolicy};
+use crate::delivery::{DeliveryEngine, DeliveryLog, DeliverySchedule};
 use crate::error::Error;
 use crate::faults::FaultTable;
 use crate::inspect::Inspector;
@@ -34,7 +34,7 @@ impl Sandbox {
 pub struct SandboxBuilder {
     addr: SocketAddr,
     credentials: Credentials,
-    retry_policy: RetryPolicy,
+    retry_policy: DeliverySchedule,
     body_limit: usize,
     shutdown_grace: Duration,
     routes: Vec<Router<AppState>>,
@@ -45,7 +45,7 @@ impl Default for SandboxBuilder {
         Self {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             credentials: Credentials::default(),
-            retry_policy: RetryPolicy::default(),
+            retry_policy: DeliverySchedule::default(),
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_grace: Duration::from_secs(5),
             routes: Vec::new(),
@@ -67,8 +67,8 @@ impl SandboxBuilder {
         self
     }
 
-    /// How outbound notifications are retried. Default [`RetryPolicy::default`].
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+    /// How outbound notifications are retried. Default [`DeliverySchedule::default`].
+    pub fn retry_policy(mut self, policy: DeliverySchedule) -> Self {
         self.retry_policy = policy;
         self
     }

@@ -158,7 +158,7 @@ async fn invalid_and_duplicate_deliveries_are_refused() {
 async fn shutdown_cancels_pending_deliveries_and_refuses_new_ones() {
     let merchant = Merchant::start(&[500; 10]).await;
     let sandbox = Sandbox::builder()
-        .retry_policy(veritrans_sandbox::RetryPolicy {
+        .retry_policy(veritrans_sandbox::DeliverySchedule {
             max_attempts: 10,
             initial_backoff: Duration::from_secs(30),
             max_backoff: Duration::from_secs(30),
@@ -315,7 +315,7 @@ async fn a_settled_delivery_can_be_sent_again_as_a_duplicate() {
 async fn a_pending_delivery_cannot_be_redelivered() {
     let closed = common::closed_port().await;
     let sandbox = Sandbox::builder()
-        .retry_policy(veritrans_sandbox::RetryPolicy {
+        .retry_policy(veritrans_sandbox::DeliverySchedule {
             max_attempts: 5,
             initial_backoff: Duration::from_secs(30),
             max_backoff: Duration::from_secs(30),

@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use serde_json::Value;
-use veritrans_sandbox::{Credentials, Error, PopServerKey, RetryPolicy, Sandbox, Secret};
+use veritrans_sandbox::{Credentials, DeliverySchedule, Error, PopServerKey, Sandbox, Secret};
 
 #[tokio::test]
 async fn binds_loopback_on_a_free_port_by_default() {
@@ -195,9 +195,9 @@ async fn nonsense_configuration_is_refused_by_name() {
     let zero_limit = Sandbox::builder().body_limit(0).start().await.unwrap_err();
     assert!(matches!(&zero_limit, Error::Config(m) if m.contains("body_limit")));
     let no_attempts = Sandbox::builder()
-        .retry_policy(RetryPolicy {
+        .retry_policy(DeliverySchedule {
             max_attempts: 0,
-            ..RetryPolicy::default()
+            ..DeliverySchedule::default()
         })
         .start()
         .await

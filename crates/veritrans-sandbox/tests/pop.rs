@@ -168,7 +168,7 @@ async fn card_success_redirects_and_pushes_signed() {
         })
         .unwrap()
         .body;
-    let redirect = Redirect::verify_and_parse(&body, &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(&body, &key(), "ORDER-CARD-1").unwrap();
     assert!(redirect.notification.is_success());
     assert_eq!(redirect.notification.order_id(), "ORDER-CARD-1");
     assert!(redirect.notification.dummy());
@@ -181,7 +181,7 @@ async fn card_success_redirects_and_pushes_signed() {
     // Tampering is caught.
     let mut tampered = fields.clone();
     tampered[1].1.push('X');
-    assert!(Redirect::verify_and_parse(&form_body(&tampered), &key()).is_err());
+    assert!(Redirect::verify_and_parse(&form_body(&tampered), &key(), "ORDER-CARD-1").is_err());
 
     let push = &pushes(&merchant, 1).await[0];
     assert!(push.notification.is_success());
@@ -252,7 +252,9 @@ async fn every_error_expiry_yields_its_v_result_code_and_non_test_card_ac09() {
         assert_eq!(status, 200);
         let (action, fields) = redirect_form(&html);
         assert_eq!(action, format!("{merchant_like}/failure"));
-        let redirect = Redirect::verify_and_parse(&form_body(&fields), &key()).unwrap();
+        let redirect =
+            Redirect::verify_and_parse(&form_body(&fields), &key(), &format!("ORDER-EXP-{i}"))
+                .unwrap();
         assert_eq!(*redirect.notification.status(), Status::Failure);
         assert_eq!(
             redirect.notification.v_result_code(),
@@ -281,7 +283,7 @@ async fn cvs_applied_then_released_paid() {
     let (_, html) = pay(&sandbox, &k.key, &form).await;
     let (action, fields) = redirect_form(&html);
     assert_eq!(action, merchant.url("/success"));
-    let redirect = Redirect::verify_and_parse(&form_body(&fields), &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(&form_body(&fields), &key(), "ORDER-CVS-1").unwrap();
     assert!(matches!(redirect.notification, Notification::CvsApplied(_)));
 
     let applied = pushes(&merchant, 2).await; // the refused attempt and its redelivery
@@ -346,7 +348,7 @@ async fn cvs_failure_prefix_fails() {
     let (_, html) = pay(&sandbox, &k.key, &form).await;
     let (action, fields) = redirect_form(&html);
     assert!(action.ends_with("/failure"));
-    let redirect = Redirect::verify_and_parse(&form_body(&fields), &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(&form_body(&fields), &key(), "ORDER-CVS-2").unwrap();
     assert_eq!(*redirect.notification.status(), Status::Failure);
     // Nothing to release.
     let release = client()
@@ -374,7 +376,7 @@ async fn bank_last_digit_rule_and_release() {
         let k = client_pop.payment_key(&r).await.unwrap();
         let (_, html) = pay(&sandbox, &k.key, &[("payment_type", "bank")]).await;
         let (action, fields) = redirect_form(&html);
-        let redirect = Redirect::verify_and_parse(&form_body(&fields), &key()).unwrap();
+        let redirect = Redirect::verify_and_parse(&form_body(&fields), &key(), order).unwrap();
         assert_eq!(redirect.notification.is_success(), success, "{order}");
         assert_eq!(action.ends_with("/success"), success);
     }
@@ -621,7 +623,7 @@ async fn closing_the_page_redirects_to_incomplete_without_push() {
     assert_eq!(status, 200);
     let (action, fields) = redirect_form(&html);
     assert_eq!(action, merchant.url("/incomplete"));
-    let redirect = Redirect::verify_and_parse(&form_body(&fields), &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(&form_body(&fields), &key(), "ORDER-CANCEL").unwrap();
     assert_eq!(*redirect.notification.result_code(), ResultCode::RC25);
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(merchant.received().is_empty());
@@ -1205,7 +1207,12 @@ async fn client_code(
         .await
         .unwrap();
     let (_, fields) = redirect_form(&html);
-    let redirect = Redirect::verify_and_parse(&form_body(&fields), &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(
+        &form_body(&fields),
+        &key(),
+        request["order_id"].as_str().unwrap(),
+    )
+    .unwrap();
     redirect.notification.result_code().clone()
 }
 
@@ -1589,7 +1596,12 @@ async fn a_3d_secure_payment_reports_mpi_and_nh02_for_cards_outside_the_scenario
         .await;
         let (action, fields) = redirect_form(&html);
         assert!(action.ends_with("/f"), "{action}");
-        let redirect = Redirect::verify_and_parse(&form_body(&fields), &key()).unwrap();
+        let redirect = Redirect::verify_and_parse(
+            &form_body(&fields),
+            &key(),
+            request["order_id"].as_str().unwrap(),
+        )
+        .unwrap();
         assert!(
             matches!(redirect.notification, Notification::Mpi(_)),
             "{:?}",
@@ -1611,7 +1623,7 @@ async fn a_3d_secure_payment_reports_mpi_and_nh02_for_cards_outside_the_scenario
     )
     .await;
     let (_, fields) = redirect_form(&html);
-    let redirect = Redirect::verify_and_parse(&form_body(&fields), &key()).unwrap();
+    let redirect = Redirect::verify_and_parse(&form_body(&fields), &key(), "MPI-3").unwrap();
     assert!(matches!(redirect.notification, Notification::Card(_)));
     assert!(redirect.notification.is_success());
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::unified::{cancel, capture};
 use common::{Merchant, client as http};
-use unified_proto::client::{Client, Environment, RetryPolicy, SendOptions};
+use unified_proto::client::{Client, Environment, ResendPolicy, SendOptions};
 use unified_proto::validate::Mode;
 use unified_proto::*;
 use veritrans_sandbox::{Credentials, FaultAction, FaultRule, RunningSandbox};
@@ -26,7 +26,7 @@ fn merchant_client(sb: &RunningSandbox) -> Client {
         },
         UnifiedToken::new(Credentials::DEFAULT_UNIFIED_TOKEN),
     )
-    .retry(RetryPolicy::none())
+    .retry(ResendPolicy::none())
     .allow_local_push_url()
     .build()
     .unwrap()
@@ -166,18 +166,18 @@ async fn paypay_pay_redirect_webhook_result_capture_partial_cancel() {
         location.starts_with("http://127.0.0.1:9/done?"),
         "{location}"
     );
-    let redirect = Redirect::verify(&location, &keys, "order-1").unwrap();
+    let redirect = Redirect::verify_and_parse(&location, &keys, "order-1").unwrap();
     assert!(redirect.result_code.unwrap().is_success());
     assert_eq!(
         redirect.query.fep_reference_id.as_deref(),
         Some(reference.as_str())
     );
     // A genuine redirect of another order is refused.
-    assert!(Redirect::verify(&location, &keys, "order-2").is_err());
+    assert!(Redirect::verify_and_parse(&location, &keys, "order-2").is_err());
     // A tampered one too.
     assert!(location.contains("status=success"));
     assert!(
-        Redirect::verify(
+        Redirect::verify_and_parse(
             &location.replace("status=success", "status=failure"),
             &keys,
             "order-1"
@@ -312,7 +312,7 @@ async fn rakuten_subscription_charges_and_has_no_terminate() {
     assert_eq!(early.result_code.unwrap().as_str(), "UA-REQ-007");
 
     let location = consumer_chooses(&redirect_url, "success").await;
-    let redirect = Redirect::verify(&location, &keys, "sub-1").unwrap();
+    let redirect = Redirect::verify_and_parse(&location, &keys, "sub-1").unwrap();
     assert_eq!(redirect.query.command.as_deref(), Some("subscribe"));
 
     let charged = client
@@ -435,7 +435,7 @@ async fn simulation_tables_trigger_the_guides_codes() {
         "cancel-purchase",
     )
     .await;
-    let redirect = Redirect::verify(&location, &keys(&sb), "d1").unwrap();
+    let redirect = Redirect::verify_and_parse(&location, &keys(&sb), "d1").unwrap();
     assert!(location.starts_with("http://127.0.0.1:9/cancel?"));
     assert_eq!(redirect.result_code.unwrap().as_str(), "UA-CST-002");
     let e = client.send(&capture("d1", None)).await.unwrap_err();

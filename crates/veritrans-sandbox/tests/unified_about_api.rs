@@ -8,14 +8,14 @@ mod common;
 
 use std::time::Duration;
 
-use unified_proto::client::{Client, Environment, RetryPolicy, SendOptions};
+use unified_proto::client::{Client, Environment, ResendPolicy, SendOptions};
 use unified_proto::validate::Mode;
 use unified_proto::*;
 use veritrans_sandbox::{Credentials, FaultAction, FaultRule, RunningSandbox};
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
-fn client_with(sb: &RunningSandbox, retry: RetryPolicy) -> Client {
+fn client_with(sb: &RunningSandbox, retry: ResendPolicy) -> Client {
     Client::builder(
         Environment::Custom {
             base_url: sb.base_url().to_string(),
@@ -32,7 +32,7 @@ fn client_with(sb: &RunningSandbox, retry: RetryPolicy) -> Client {
 fn resending(sb: &RunningSandbox) -> Client {
     client_with(
         sb,
-        RetryPolicy {
+        ResendPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(10),
             max_delay: Duration::from_millis(50),
@@ -42,7 +42,7 @@ fn resending(sb: &RunningSandbox) -> Client {
 
 /// A client that sends each request once, so a test controls every key.
 fn once(sb: &RunningSandbox) -> Client {
-    client_with(sb, RetryPolicy::none())
+    client_with(sb, ResendPolicy::none())
 }
 
 fn keyed(key: &str) -> SendOptions {

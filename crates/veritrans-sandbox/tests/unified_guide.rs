@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::unified::{cancel, capture};
 use common::{Merchant, client as http};
 use serde_json::Value;
-use unified_proto::client::{Client, Environment, RetryPolicy};
+use unified_proto::client::{Client, Environment, ResendPolicy};
 use unified_proto::validate::Mode;
 use unified_proto::*;
 use veritrans_sandbox::{Credentials, RunningSandbox};
@@ -23,7 +23,7 @@ fn merchant_client(sb: &RunningSandbox) -> Client {
         },
         UnifiedToken::new(Credentials::DEFAULT_UNIFIED_TOKEN),
     )
-    .retry(RetryPolicy::none())
+    .retry(ResendPolicy::none())
     .allow_local_push_url()
     .build()
     .unwrap()
@@ -1119,7 +1119,7 @@ async fn every_dummy_page_outcome_the_guide_lists_is_reachable() {
                         location.starts_with(&format!("{to}?")),
                         "{pt} {outcome}: {location}"
                     );
-                    let redirect = Redirect::verify(&location, &keys(&sb), &id).unwrap();
+                    let redirect = Redirect::verify_and_parse(&location, &keys(&sb), &id).unwrap();
                     assert_eq!(
                         redirect.result_code.unwrap().as_str(),
                         *code,

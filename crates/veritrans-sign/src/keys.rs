@@ -1,68 +1,32 @@
-//! Secret keys: newtypes whose `Debug` and `Display` never show the secret.
+//! Secret keys: newtypes of `veritrans-core`'s secret family, whose `Debug` and `Display`
+//! never show the secret.
 
 use std::fmt;
 
 use crate::error::Error;
 
-const REDACTED: &str = "[redacted]";
+use veritrans_core::REDACTED;
 
-macro_rules! secret_string {
-    ($(#[$doc:meta])* $name:ident, $example:literal) => {
-        $(#[$doc])*
-        ///
-        /// `Debug` and `Display` print `[redacted]`; the secret is only reachable through
-        /// [`expose_secret`](Self::expose_secret), so it cannot slip into a log line by accident.
-        #[derive(Clone)]
-        pub struct $name(String);
-
-        impl $name {
-            /// Wraps a secret.
-            ///
-            /// ```
-            #[doc = concat!("let key = veritrans_sign::", stringify!($name), "::new(\"", $example, "\");")]
-            #[doc = concat!("assert_eq!(format!(\"{key:?}\"), \"", stringify!($name), "([redacted])\");")]
-            /// assert_eq!(key.to_string(), "[redacted]");
-            /// ```
-            pub fn new(secret: impl Into<String>) -> Self {
-                Self(secret.into())
-            }
-
-            /// The secret itself, for the signing code (and for a caller that really needs it).
-            ///
-            /// ```
-            #[doc = concat!("let key = veritrans_sign::", stringify!($name), "::new(\"", $example, "\");")]
-            #[doc = concat!("assert_eq!(key.expose_secret(), \"", $example, "\");")]
-            /// ```
-            pub fn expose_secret(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({REDACTED})", stringify!($name))
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(REDACTED)
-            }
-        }
-    };
+veritrans_core::secret_type! {
+    /// The POP server key (`POP_SERVER_KEY`, shown in MAP under API Settings).
+    ///
+    /// ```
+    /// let key = veritrans_sign::PopServerKey::new("Test-POP-Server-Key");
+    /// assert_eq!(format!("{key:?}"), "PopServerKey([redacted])");
+    /// assert_eq!(key.expose_secret(), "Test-POP-Server-Key");
+    /// ```
+    pub PopServerKey
 }
 
-secret_string!(
-    /// The POP server key (`POP_SERVER_KEY`, shown in MAP under API Settings).
-    PopServerKey,
-    "Test-POP-Server-Key"
-);
-
-secret_string!(
+veritrans_core::secret_type! {
     /// The VeriTrans 3-D Secure (MPI) server key, used to sign PUSH notifications.
-    MpiServerKey,
-    "mpi-server-key"
-);
+    ///
+    /// ```
+    /// let key = veritrans_sign::MpiServerKey::new("mpi-server-key");
+    /// assert_eq!(key.to_string(), "[redacted]");
+    /// ```
+    pub MpiServerKey
+}
 
 /// How the HMAC key of the Unified API webhook is derived from the merchant authentication key.
 ///

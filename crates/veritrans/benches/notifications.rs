@@ -60,7 +60,11 @@ fn pop(c: &mut Criterion) {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let redirect = veritrans::pop::testing::signed_redirect_body(&pairs, &key);
-    assert!(veritrans::pop::Redirect::verify_and_parse(&redirect, &key).is_ok());
+    let order_id = params
+        .iter()
+        .find(|(k, _)| k == "order_id")
+        .map_or("", |(_, v)| v.as_str());
+    assert!(veritrans::pop::Redirect::verify_and_parse(&redirect, &key, order_id).is_ok());
     let mut g = c.benchmark_group("pop redirect (form, card): verify and parse");
     g.bench_function(
         "floor: SHA-512 + serde_urlencoded into CardNotification",
@@ -74,7 +78,7 @@ fn pop(c: &mut Criterion) {
         },
     );
     g.bench_function("pop::Redirect::verify_and_parse", |b| {
-        b.iter(|| veritrans::pop::Redirect::verify_and_parse(black_box(&redirect), &key))
+        b.iter(|| veritrans::pop::Redirect::verify_and_parse(black_box(&redirect), &key, order_id))
     });
     g.finish();
 }
@@ -128,7 +132,7 @@ fn unified(c: &mut Criterion) {
         .chain(pairs.iter().map(|(_, v)| *v))
         .chain([keys.auth_key.expose_secret()])
         .collect();
-    assert!(Redirect::verify(&query, &keys, "order-20261123-000123").is_ok());
+    assert!(Redirect::verify_and_parse(&query, &keys, "order-20261123-000123").is_ok());
     let mut g = c.benchmark_group("unified redirect: verify and parse");
     g.bench_function(
         "floor: SHA-512 + serde_urlencoded into RedirectQuery",
@@ -142,7 +146,7 @@ fn unified(c: &mut Criterion) {
         },
     );
     g.bench_function("unified::Redirect::verify", |b| {
-        b.iter(|| Redirect::verify(black_box(&query), &keys, "order-20261123-000123"))
+        b.iter(|| Redirect::verify_and_parse(black_box(&query), &keys, "order-20261123-000123"))
     });
     g.finish();
 }

@@ -70,6 +70,7 @@ mod error;
 pub use error::{Error, ErrorKind, Gateway};
 #[cfg(feature = "unified")]
 pub use unified_proto::UnifiedToken;
+pub use veritrans_core::{Secret, Yen, yen};
 pub use veritrans_sign::{MerchantAuthKey, MpiServerKey, PopServerKey};
 
 pub use veritrans_sign as sign;

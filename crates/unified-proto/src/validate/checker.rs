@@ -465,33 +465,7 @@ fn check_field(
 /// Seconds since the Unix epoch of a `yyyyMMddHHmmss` date and time in JST
 /// (UTC+9), or `None` when it is not a real calendar date and time.
 fn jst_datetime_to_unix(text: &str) -> Option<i64> {
-    if text.len() != 14 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let (y, m, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
-    let (hh, mm, ss) = (num(8..10)?, num(10..12)?, num(12..14)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in_month = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if d < 1 || d > days_in_month || hh > 23 || mm > 59 || ss > 59 {
-        return None;
-    }
-    // Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-    // days_from_civil).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hh * 3_600 + mm * 60 + ss - 9 * 3_600)
+    veritrans_core::jst::parse_compact(text).map(|t| t.unix_timestamp())
 }
 /// Serialises `request` as the exact JSON the client sends.
 pub fn body_of<C: Command + Serialize>(request: &C) -> Result<Vec<u8>, Error> {

@@ -19,9 +19,7 @@ pub enum Charset {
 impl Charset {
     pub(super) fn accepts(self, value: &str) -> bool {
         match self {
-            Self::IdChars => value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            Self::IdChars => veritrans_core::charset::is_id_chars(value),
             Self::Digits => value.bytes().all(|b| b.is_ascii_digit()),
             Self::Alnum => value.bytes().all(|b| b.is_ascii_alphanumeric()),
             Self::Datetime14 => value.len() == 14 && value.bytes().all(|b| b.is_ascii_digit()),
@@ -34,7 +32,7 @@ impl Charset {
     /// Human-readable name used in error messages.
     pub fn describe(self) -> &'static str {
         match self {
-            Self::IdChars => "half-width alphanumerics, '-' and '_'",
+            Self::IdChars => veritrans_core::charset::ID_CHARS,
             Self::Digits => "half-width digits",
             Self::Alnum => "half-width alphanumerics",
             Self::Datetime14 => "14 digits (yyyyMMddHHmmss)",

@@ -28,7 +28,7 @@ pub(super) fn violations(rule: UrlRule, text: &str, ctx: &Context) -> Vec<Rule> 
                 if ctx.local_push_url
                     && ctx.mode != Mode::Live
                     && matches!(u.scheme(), "http" | "https")
-                    && host_is_loopback(&u) => {}
+                    && veritrans_core::url_rules::is_loopback(&u) => {}
             Ok(u) if u.scheme() == "https" => {
                 // `port()` is None for the scheme default, i.e. 443.
                 if u.port().is_some_and(|p| p != 443) {
@@ -48,15 +48,6 @@ pub(super) fn violations(rule: UrlRule, text: &str, ctx: &Context) -> Vec<Rule> 
 /// Private, loopback, link-local, unspecified or otherwise non-public hosts
 /// (including `localhost`). Host names are not resolved: DNS is the
 /// gateway's business; literal addresses and `localhost` are caught here.
-fn host_is_loopback(u: &url::Url) -> bool {
-    match u.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.trim_end_matches('.').eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
 fn host_is_private(u: &url::Url) -> bool {
     match u.host() {
         Some(url::Host::Ipv4(ip)) => ip_is_private(IpAddr::V4(ip)),

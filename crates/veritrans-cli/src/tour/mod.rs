@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use veritrans::unified::UnifiedToken;
-use veritrans::unified::client::{Client, Environment, RetryPolicy};
+use veritrans::unified::client::{Client, Environment, ResendPolicy};
 use veritrans::unified::validate::Mode;
 use veritrans_sandbox::{RunningSandbox, Sandbox};
 
@@ -57,7 +57,7 @@ pub fn run() -> ExitCode {
 async fn tour() -> Result<Vec<StepRecord>, String> {
     let sandbox = Sandbox::builder()
         // Webhooks and pushes are retried quickly so the tour stays short.
-        .retry_policy(veritrans_sandbox::RetryPolicy {
+        .retry_policy(veritrans_sandbox::DeliverySchedule {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(20),
             max_backoff: Duration::from_millis(100),
@@ -85,7 +85,7 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
     )
     // The client resends a lost answer by itself, with the same idempotency
     // key; an answer that arrived (even a provider failure) it hands over.
-    .retry(RetryPolicy {
+    .retry(ResendPolicy {
         max_attempts: 3,
         base_delay: Duration::from_millis(50),
         max_delay: Duration::from_millis(500),

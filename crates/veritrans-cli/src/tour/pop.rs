@@ -18,9 +18,10 @@ pub async fn run(tour: &mut Tour, ctx: &Ctx) {
         .step(GATEWAY, "POP payment key", async {
             let mut request = PaymentKeyRequest::new(ORDER, 1500);
             request.dummy = Some(true);
-            request.success_url = Some(ctx.merchant.url("/pop/return/success"));
-            request.failure_url = Some(ctx.merchant.url("/pop/return/failure"));
-            request.incomplete_url = Some(ctx.merchant.url("/pop/return/incomplete"));
+            request.success_url = Some(ctx.merchant.url(&format!("/pop/return/success/{ORDER}")));
+            request.failure_url = Some(ctx.merchant.url(&format!("/pop/return/failure/{ORDER}")));
+            request.incomplete_url =
+                Some(ctx.merchant.url(&format!("/pop/return/incomplete/{ORDER}")));
             request.push_url = Some(ctx.merchant.url("/pop/push"));
             request.enabled_payment_types = vec![PaymentType::Card];
             let key = ctx

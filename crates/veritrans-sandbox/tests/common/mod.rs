@@ -15,7 +15,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use veritrans_sandbox::{AppState, Gateway, RetryPolicy, RunningSandbox, Sandbox, SandboxBuilder};
+use veritrans_sandbox::{
+    AppState, DeliverySchedule, Gateway, RunningSandbox, Sandbox, SandboxBuilder,
+};
 
 /// `POST /test/effect/{id}`: appends one record (kind `effect`) and answers its seq.
 pub fn effect_routes() -> Router<AppState> {
@@ -28,8 +30,8 @@ pub fn effect_routes() -> Router<AppState> {
     Router::new().route("/test/effect/{id}", post(effect))
 }
 
-pub fn quick_policy(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
+pub fn quick_policy(max_attempts: u32) -> DeliverySchedule {
+    DeliverySchedule {
         max_attempts,
         initial_backoff: Duration::from_millis(10),
         max_backoff: Duration::from_millis(40),

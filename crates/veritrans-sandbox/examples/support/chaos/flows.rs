@@ -147,9 +147,9 @@ async fn pop_key(
     let merchant = &world.merchants[m];
     let mut request = PaymentKeyRequest::new(order_id, amount);
     request.dummy = Some(true);
-    request.success_url = Some(merchant.url("/pop/return/success"));
-    request.failure_url = Some(merchant.url("/pop/return/failure"));
-    request.incomplete_url = Some(merchant.url("/pop/return/incomplete"));
+    request.success_url = Some(merchant.url(&format!("/pop/return/success/{order_id}")));
+    request.failure_url = Some(merchant.url(&format!("/pop/return/failure/{order_id}")));
+    request.incomplete_url = Some(merchant.url(&format!("/pop/return/incomplete/{order_id}")));
     request.push_url = Some(world.notify_url(m, "/pop/push"));
     request.enabled_payment_types = vec![PaymentType::Card];
     for n in 0..MAX_TRIES {

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tokio::sync::watch;
 use veritrans_sandbox::merchant::Merchant;
-use veritrans_sandbox::{DeliveryStatus, Gateway, RetryPolicy, Sandbox};
+use veritrans_sandbox::{DeliverySchedule, DeliveryStatus, Gateway, Sandbox};
 
 use rng::Rng;
 use world::{Outcome, World};
@@ -188,7 +188,7 @@ pub async fn run(config: Config) -> Result<Report, Box<dyn Error + Send + Sync>>
     let rng = Arc::new(Rng::new(config.seed));
 
     let sandbox = Sandbox::builder()
-        .retry_policy(RetryPolicy {
+        .retry_policy(DeliverySchedule {
             max_attempts: 12,
             initial_backoff: Duration::from_millis(50),
             max_backoff: Duration::from_millis(500),
@@ -233,7 +233,7 @@ pub async fn run(config: Config) -> Result<Report, Box<dyn Error + Send + Sync>>
         unified_proto::UnifiedToken::new(credentials.unified_token.expose_secret()),
     )
     // Only this soak's resends: each one is counted and checked.
-    .retry(unified_proto::client::RetryPolicy::none())
+    .retry(unified_proto::client::ResendPolicy::none())
     .allow_local_push_url()
     .timeout(CLIENT_TIMEOUT)
     .build()?;

@@ -91,7 +91,7 @@ fn card_from(body: Value, expected_aid: &str) -> Result<Card, String> {
     if !(14..=16).contains(&cn.len()) || !cn.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("{}: must be 14 to 16 digits", param::CN));
     }
-    if !triggers::luhn_ok(&cn) {
+    if !veritrans_core::card::luhn(&cn) {
         return Err(format!("{}: fails the Luhn check", param::CN));
     }
     let ed = m.required_string(param::ED)?;
@@ -125,8 +125,7 @@ fn card_from(body: Value, expected_aid: &str) -> Result<Card, String> {
     {
         return Err(format!("{CVV}: must be 3 or 4 digits"));
     }
-    let last4 = &cn[cn.len() - 4..];
-    let masked = MaskedCardNumber::parse(&format!("{}{last4}", "*".repeat(cn.len() - 4)))
+    let masked = MaskedCardNumber::parse(&veritrans_core::card::mask_all_but_last4(&cn))
         .ok_or_else(|| format!("{}: cannot be masked", param::CN))?;
     Ok(Card {
         masked,

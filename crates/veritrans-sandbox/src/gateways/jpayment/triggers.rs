@@ -103,25 +103,6 @@ pub(super) fn refusal_of(number: &str) -> Option<&'static str> {
         .map(|r| r.code)
 }
 
-/// The Luhn check every real card number passes.
-pub(super) fn luhn_ok(number: &str) -> bool {
-    let mut sum = 0u32;
-    for (i, b) in number.bytes().rev().enumerate() {
-        let mut d = u32::from(b.wrapping_sub(b'0'));
-        if d > 9 {
-            return false;
-        }
-        if i % 2 == 1 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    !number.is_empty() && sum.is_multiple_of(10)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,12 +117,12 @@ mod tests {
     #[test]
     fn test_cards_pass_luhn_and_refusals_are_distinct() {
         for r in REFUSED_CARDS {
-            assert!(luhn_ok(r.number), "{}", r.number);
+            assert!(veritrans_core::card::luhn(r.number), "{}", r.number);
             assert!(r.code.starts_with('G'));
         }
-        assert!(luhn_ok("4111111111111111"));
-        assert!(!luhn_ok("4111111111111112"));
-        assert!(!luhn_ok("41111111111a1111"));
+        assert!(veritrans_core::card::luhn("4111111111111111"));
+        assert!(!veritrans_core::card::luhn("4111111111111112"));
+        assert!(!veritrans_core::card::luhn("41111111111a1111"));
         assert_eq!(refusal_of("4000000000000002"), Some("G12"));
         assert_eq!(refusal_of("4111111111111111"), None);
         assert_eq!(

@@ -9,7 +9,6 @@ use mpi_proto::{
     VResultCode,
 };
 use serde_json::Map;
-use time::macros::format_description;
 
 use crate::log::now_jst;
 
@@ -83,9 +82,7 @@ pub(super) fn empty_mpi_info() -> MpiTransactionInfo {
 
 /// `YYYY-MM-DD hh:mm:ss.SSS`, JST, as in the search sample.
 fn transaction_datetime() -> String {
-    let format =
-        format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:3]");
-    now_jst().format(format).unwrap_or_default()
+    veritrans_core::jst::format(now_jst(), veritrans_core::jst::DASHES_MILLIS)
 }
 
 /// One transaction of the order as the search lists it.

@@ -90,7 +90,7 @@ pub(super) async fn charge(
     })?;
     let status = note_1(&authorize_code);
     let stage = Stage::after_authorize(&status);
-    let card_masked = mask(&request.card_number);
+    let card_masked = veritrans_core::card::mask(&request.card_number);
 
     let request_id = {
         let mut inner = store.lock();
@@ -305,37 +305,12 @@ fn check_card_number(number: &str) -> Result<(), ApiError> {
             "card_number: must have 12 to 19 digits, got {len}"
         )));
     }
-    if !luhn(number) {
+    if !veritrans_core::card::luhn(number) {
         return Err(ApiError::bad_request(
             "card_number: fails the Luhn check digit",
         ));
     }
     Ok(())
-}
-
-// The vocab engineer is unifying Luhn and card masking (issue #13, item 5); these stay
-// as they were until that shared helper exists.
-fn luhn(digits: &str) -> bool {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
-}
-
-fn mask(card: &str) -> String {
-    let len = card.len();
-    format!("{}{}{}", &card[..6], "*".repeat(len - 10), &card[len - 4..])
 }
 
 fn check_uri(field: &str, uri: &str) -> Result<(), ApiError> {
@@ -353,17 +328,4 @@ fn check_uri(field: &str, uri: &str) -> Result<(), ApiError> {
         )));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn masking_and_luhn() {
-        assert_eq!(mask("4111111111111111"), "411111******1111");
-        assert_eq!(mask("411111111111"), "411111**1111");
-        assert!(luhn("4111111111111111"));
-        assert!(!luhn("4111111111111112"));
-    }
 }

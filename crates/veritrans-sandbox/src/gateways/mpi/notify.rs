@@ -9,7 +9,6 @@ use mpi_proto::{
     TransactionCommand,
 };
 use serde_json::{Map, Value, json};
-use time::macros::format_description;
 
 use crate::delivery::Delivery;
 use crate::error::ApiError;
@@ -21,8 +20,7 @@ use super::state::{Store, Txn};
 
 /// `YYYY/MM/DD hh:mm:ss`, JST, as in the push field table.
 fn push_time() -> String {
-    let format = format_description!("[year]/[month]/[day] [hour]:[minute]:[second]");
-    now_jst().format(format).unwrap_or_default()
+    veritrans_core::jst::format(now_jst(), veritrans_core::jst::SLASHES)
 }
 
 /// The card payment's status in a push for `code`: `success` when the card part says

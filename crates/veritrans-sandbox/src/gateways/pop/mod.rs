@@ -45,7 +45,6 @@ use axum::{Extension, Router};
 use pop_proto::endpoints::{ACCOUNT_MANAGEMENT_KEY_PATH, PAYMENT_KEY_PATH, PAYMENT_LINK_PATH};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 use crate::state::AppState;
 
@@ -146,8 +145,5 @@ impl LinkQuery {
 
 /// A JST time stamp as POP writes it (`YYYYMMDDhhmmss`).
 fn jst_stamp(t: OffsetDateTime) -> String {
-    t.format(format_description!(
-        "[year][month][day][hour][minute][second]"
-    ))
-    .unwrap_or_default()
+    veritrans_core::jst::format_compact(t)
 }

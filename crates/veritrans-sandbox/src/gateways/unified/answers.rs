@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
 use serde::Serialize;
 use serde_json::Value;
-use time::{OffsetDateTime, UtcOffset};
+
 use unified_proto::{
     ResponseOrder, ResponseTransaction, ResultCode, ResultInfo, TransactionCommand, WebhookPayload,
 };
@@ -120,17 +120,7 @@ pub(super) fn state_error(command: &TransactionCommand, order: &Order) -> Answer
 
 /// `yyyyMMddHHmmss` in JST.
 fn jst_now() -> String {
-    let offset = UtcOffset::from_hms(9, 0, 0).unwrap_or(UtcOffset::UTC);
-    let now = OffsetDateTime::now_utc().to_offset(offset);
-    format!(
-        "{:04}{:02}{:02}{:02}{:02}{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
-    )
+    veritrans_core::jst::format_compact(veritrans_core::jst::now())
 }
 
 /// The body every command answers with (and webhooks carry): result, order, transaction.

@@ -200,6 +200,5 @@ fn authorised(headers: &HeaderMap, token: &str) -> bool {
     else {
         return false;
     };
-    let (a, b) = (given.as_bytes(), token.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    veritrans_core::ct_eq(given.as_bytes(), token.as_bytes())
 }

@@ -1,0 +1,129 @@
+//! Japan Standard Time: the zone of every gateway's time stamps, and their layouts.
+//!
+//! The guides write times as JST wall-clock time in a handful of layouts; each layout is
+//! defined here once ([`COMPACT`], [`SLASHES`], [`DASHES`], [`DASHES_MILLIS`],
+//! [`DASHES_FRACTION`]) and every crate formats and parses with these.
+
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+/// Japan Standard Time, UTC+9 (Japan has no daylight saving time).
+pub const JST: UtcOffset = time::macros::offset!(+9);
+
+/// `yyyyMMddHHmmss` (POP's and the Unified API's time stamps).
+pub const COMPACT: &[BorrowedFormatItem<'static>] =
+    format_description!("[year][month][day][hour][minute][second]");
+
+/// `YYYY/MM/DD hh:mm:ss` (MPI's push field table).
+pub const SLASHES: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]/[month]/[day] [hour]:[minute]:[second]");
+
+/// `YYYY-MM-DD hh:mm:ss` (MPI's push sample).
+pub const DASHES: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+
+/// `YYYY-MM-DD hh:mm:ss.SSS`, milliseconds (MPI's search sample), for writing.
+pub const DASHES_MILLIS: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:3]");
+
+/// `YYYY-MM-DD hh:mm:ss.S…`, any number of fraction digits, for reading.
+pub const DASHES_FRACTION: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond]");
+
+/// The current time in JST.
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc().to_offset(JST)
+}
+
+/// `t` as JST wall-clock time in `layout` (one of this module's layouts).
+///
+/// ```
+/// use veritrans_core::jst;
+/// let t = time::macros::datetime!(2020-03-31 15:00:00 UTC);
+/// assert_eq!(jst::format(t, jst::COMPACT), "20200401000000");
+/// assert_eq!(jst::format(t, jst::SLASHES), "2020/04/01 00:00:00");
+/// assert_eq!(jst::format(t, jst::DASHES_MILLIS), "2020-04-01 00:00:00.000");
+/// ```
+pub fn format(t: OffsetDateTime, layout: &[BorrowedFormatItem<'_>]) -> String {
+    // These layouts have no component a date cannot supply, so formatting cannot fail;
+    // an empty string would be visibly wrong rather than a panic.
+    t.to_offset(JST).format(layout).unwrap_or_default()
+}
+
+/// `t` as `yyyyMMddHHmmss` in JST.
+///
+/// ```
+/// let t = time::macros::datetime!(2020-03-31 15:00:00 UTC);
+/// assert_eq!(veritrans_core::jst::format_compact(t), "20200401000000");
+/// ```
+pub fn format_compact(t: OffsetDateTime) -> String {
+    format(t, COMPACT)
+}
+
+/// Reads a JST `yyyyMMddHHmmss` (exactly 14 half-width digits, a real calendar date and
+/// time); `None` otherwise.
+///
+/// ```
+/// let t = veritrans_core::jst::parse_compact("20200401000000").unwrap();
+/// assert_eq!(t.to_string(), "2020-04-01 0:00:00.0 +09:00:00");
+/// assert!(veritrans_core::jst::parse_compact("20230229000000").is_none());
+/// assert!(veritrans_core::jst::parse_compact("2020-04-01").is_none());
+/// ```
+pub fn parse_compact(text: &str) -> Option<OffsetDateTime> {
+    if text.len() != 14 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    parse_wall(text, &[COMPACT]).map(|t| t.assume_offset(JST))
+}
+
+/// Reads JST wall-clock time in the first of `layouts` that fits.
+///
+/// ```
+/// use veritrans_core::jst;
+/// let t = jst::parse_wall("2020-04-01 00:00:00", &[jst::SLASHES, jst::DASHES]).unwrap();
+/// assert_eq!(t, time::macros::datetime!(2020-04-01 00:00:00));
+/// ```
+pub fn parse_wall(text: &str, layouts: &[&[BorrowedFormatItem<'_>]]) -> Option<PrimitiveDateTime> {
+    layouts
+        .iter()
+        .find_map(|layout| PrimitiveDateTime::parse(text, layout).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_round_trips_in_jst() {
+        let t = parse_compact("20241231235959").unwrap();
+        assert_eq!(t.offset(), JST);
+        assert_eq!(format_compact(t), "20241231235959");
+        // The same instant written from UTC comes out in JST.
+        assert_eq!(
+            format_compact(t.to_offset(UtcOffset::UTC)),
+            "20241231235959"
+        );
+    }
+
+    #[test]
+    fn impossible_or_malformed_stamps_are_refused() {
+        for bad in [
+            "",
+            "2024123123595",
+            "202412312359590",
+            "20241332000000",
+            "20241231240000",
+            "2024123123595a",
+            "+0241231235959",
+        ] {
+            assert!(parse_compact(bad).is_none(), "{bad}");
+        }
+        assert!(parse_compact("20240229000000").is_some());
+    }
+
+    #[test]
+    fn now_is_in_jst() {
+        assert_eq!(now().offset(), JST);
+    }
+}
