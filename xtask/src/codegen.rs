@@ -55,6 +55,7 @@ pub const GENERATORS: &[Generator] = &[
         run: crate::unified::generate,
     },
     crate::pop::GENERATOR,
+    crate::testing::GENERATOR,
 ];
 
 fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {

@@ -14,6 +14,7 @@ mod mpi;
 mod openapi;
 mod pop;
 mod spec_diff;
+mod testing;
 mod unified;
 
 use std::path::PathBuf;
