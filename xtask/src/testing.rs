@@ -39,7 +39,8 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
 
 /// Reads and parses one testing spec.
 fn load<T: for<'de> Deserialize<'de>>(root: &Path, spec: &str) -> anyhow::Result<T> {
-    let text = std::fs::read_to_string(root.join(spec)).with_context(|| format!("reading {spec}"))?;
+    let text =
+        std::fs::read_to_string(root.join(spec)).with_context(|| format!("reading {spec}"))?;
     serde_yaml::from_str(&text).with_context(|| format!("parsing {spec}"))
 }
 
@@ -204,7 +205,11 @@ mod unified {
                 .position(|c| c == column)
                 .with_context(|| format!("placement names unknown column {column}"))
         };
-        if let Some(digit) = table.placements.keys().find(|d| !table.rows.contains_key(d)) {
+        if let Some(digit) = table
+            .placements
+            .keys()
+            .find(|d| !table.rows.contains_key(d))
+        {
             bail!("placement of row {digit}, which is missing");
         }
         if let Some(digit) = table.rows.keys().find(|d| **d > 9) {
@@ -347,14 +352,21 @@ mod unified {
             }
             for (request, cite, outcomes) in [
                 (quote!(Pay), &pt.outcomes_cite, &pt.outcomes),
-                (quote!(Subscribe), &pt.subscribe_outcomes_cite, &pt.subscribe_outcomes),
+                (
+                    quote!(Subscribe),
+                    &pt.subscribe_outcomes_cite,
+                    &pt.subscribe_outcomes,
+                ),
             ] {
                 for o in outcomes {
                     let c = cell_tokens(&cell(&o.cell).with_context(|| format!("{SPEC}: {name}"))?);
                     let to = redirect(&o.redirect).with_context(|| format!("{SPEC}: {name}"))?;
                     let (id, label, sandbox_only) = (&o.id, &o.label, o.sandbox_only);
                     let cite = if sandbox_only {
-                        format!("the sandbox's own choice, not in the guide ({})", source.cite(&format!("{} › {cite}", pt.title)))
+                        format!(
+                            "the sandbox's own choice, not in the guide ({})",
+                            source.cite(&format!("{} › {cite}", pt.title))
+                        )
                     } else {
                         source.cite(&format!("{} › {cite}: {label}", pt.title))
                     };
@@ -372,7 +384,11 @@ mod unified {
                     });
                 }
             }
-            match (&pt.subscribe_fail_name, &pt.subscribe_fail, &pt.subscribe_fail_cite) {
+            match (
+                &pt.subscribe_fail_name,
+                &pt.subscribe_fail,
+                &pt.subscribe_fail_cite,
+            ) {
                 (Some(item), Some(fail), Some(cite)) => {
                     let c = cell_tokens(&cell(fail)?);
                     let cite = source.cite(&format!("{} › {cite}: {item}", pt.title));
@@ -381,11 +397,15 @@ mod unified {
                     });
                 }
                 (None, None, None) => {}
-                _ => bail!("{SPEC}: {name}: subscribeFailName, subscribeFail and subscribeFailCite go together"),
+                _ => bail!(
+                    "{SPEC}: {name}: subscribeFailName, subscribeFail and subscribeFailCite go together"
+                ),
             }
         }
         let variants: Vec<Ident> = columns.iter().map(|c| ident(c)).collect();
-        let docs = columns.iter().map(|c| format!("`{c}` in the spec's tables."));
+        let docs = columns
+            .iter()
+            .map(|c| format!("`{c}` in the spec's tables."));
         let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
         let tokens = quote! {
             use crate::v1_1_3::{PayType, RecoveryType, ResultCode};
@@ -662,13 +682,19 @@ mod pop {
         let cvs_ok_doc = format!(
             "Convenience store: first two digits of the telephone number that succeed. \
              Source: {}.",
-            source.cite(&format!("{} › {}", cvs.cite, cvs.success_phone_prefixes.cite))
+            source.cite(&format!(
+                "{} › {}",
+                cvs.cite, cvs.success_phone_prefixes.cite
+            ))
         );
         let cvs_ko = &cvs.failure_phone_prefixes.values;
         let cvs_ko_doc = format!(
             "Convenience store: first two digits of the telephone number that fail. \
              Source: {}.",
-            source.cite(&format!("{} › {}", cvs.cite, cvs.failure_phone_prefixes.cite))
+            source.cite(&format!(
+                "{} › {}",
+                cvs.cite, cvs.failure_phone_prefixes.cite
+            ))
         );
         for p in cvs_ok.iter().chain(cvs_ko) {
             if p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()) {
@@ -862,8 +888,8 @@ mod jpayment {
         let ip_variant = variant(&ip.code)?;
         let ip_doc = format!(
             "`{}` (the guide's code). The sandbox answers it when {} (the sandbox's reading). \
-             Source: {}.",
-            ip.code, ip.when, ip.cite
+             Source: {}, {}.",
+            ip.code, ip.when, spec.guide, ip.cite
         );
         let mut seen = Vec::new();
         let sandbox_codes = spec

@@ -22,9 +22,9 @@
 //!     .is_success());
 //! ```
 
+use crate::Yen;
 pub use crate::generated::testing::*;
 use crate::v1_1_3::{PayType, RecoveryType, ResultCode};
-use crate::Yen;
 
 impl Cell {
     /// `UA-000-001`: the request succeeded.
@@ -128,7 +128,10 @@ mod tests {
                     .filter(|r| r.pay_type == pay_type && r.column == *column)
                     .collect();
                 assert!(rows.is_empty() || rows.len() == 10, "{pay_type} {column:?}");
-                assert!(rows.iter().all(|r| r.cite.contains("unified-api-1.1.3.en.txt")));
+                assert!(
+                    rows.iter()
+                        .all(|r| r.cite.contains("unified-api-1.1.3.en.txt"))
+                );
             }
             assert!(
                 page_choices(pay_type, PageRequest::Pay)

@@ -5,7 +5,7 @@ use crate::ErrorCode;
 /// The guide the data refers to. It has no testing section: everything here
 /// but `ER003` is the project's sandbox's own behaviour.
 pub const GUIDE: &str = "jpayment-card-token-3ds2-onetouch.ja.txt; (none: the guide lists no test data)";
-///`ER003` (the guide's code). The sandbox answers it when the request's `aid` is not the shop ID the sandbox is configured with (the sandbox has no addresses: a shop the caller is not registered for stands for a foreign address) (the sandbox's reading). Source: ユーザー、カード情報仕様, note on every operation: "エンドユーザー様のブラウザからリクエストした場合ER003(送信元IPエラー)が発生します。".
+///`ER003` (the guide's code). The sandbox answers it when the request's `aid` is not the shop ID the sandbox is configured with (the sandbox has no addresses: a shop the caller is not registered for stands for a foreign address) (the sandbox's reading). Source: jpayment-card-token-3ds2-onetouch.ja.txt, ユーザー、カード情報仕様, note on every operation: "エンドユーザー様のブラウザからリクエストした場合ER003(送信元IPエラー)が発生します。".
 pub const SOURCE_IP: ErrorCode = ErrorCode::SourceIp;
 /// A code the project's sandbox answers for a refusal whose real code is not
 /// public. It is **not** the gateway's: [`ErrorCode::parse`] reads it as

@@ -164,7 +164,10 @@ mod tests {
         assert!(paypay.lookup("pay", 105, None).unwrap().is_success());
         // Notes *1/*2: recoveryType picks the on-demand payment's cell.
         assert_eq!(
-            paypay.lookup("charge", 15, Some("recovery")).unwrap().code(),
+            paypay
+                .lookup("charge", 15, Some("recovery"))
+                .unwrap()
+                .code(),
             ResultCode::UaU00001
         );
         assert_eq!(
@@ -172,11 +175,20 @@ mod tests {
             ResultCode::UaCst001
         );
         // A column the payment type has no table for, and a `-` cell, simulate nothing.
-        assert!(sim.of("docomo").unwrap().lookup("updateOrder", 4, None).is_none());
+        assert!(
+            sim.of("docomo")
+                .unwrap()
+                .lookup("updateOrder", 4, None)
+                .is_none()
+        );
         assert!(sim.of("au").unwrap().lookup("capture", 5, None).is_none());
         // Rakuten Pay's point fraud shows `-` as its resultCode.
         let rakuten = sim.of("rakuten").unwrap();
-        let fraud = rakuten.outcomes.iter().find(|o| o.id == "point-fraud").unwrap();
+        let fraud = rakuten
+            .outcomes
+            .iter()
+            .find(|o| o.id == "point-fraud")
+            .unwrap();
         assert_eq!(fraud.cell.result_code, NO_CODE);
         assert_eq!(fraud.redirect, RedirectTo::Provider);
         assert!(rakuten.subscribe_trigger(["fail"].into_iter()).is_some());
