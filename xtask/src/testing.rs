@@ -1116,7 +1116,7 @@ mod mpi {
     }
 
     fn emit(spec: &Spec, codes: &Codes) -> anyhow::Result<String> {
-        check(spec, codes).with_context(|| format!("{SPEC}"))?;
+        check(spec, codes).context(SPEC)?;
         let source = Source {
             guide: spec.guide.clone(),
             section: spec.section.clone(),
@@ -1228,10 +1228,10 @@ mod tests {
     fn merged_cells_are_read_out() {
         // Row 1 repeats row 0; row 2's single cell covers both columns; row 3's placement
         // sets column b only, column a repeats row 2.
-        let t = table(&format!(
-            "{{columns: [a, b], rows: {{0: [\"A 1\", \"B 1\"], 1: [], 2: [\"C 1\"], 3: [\"D 1\"], \
-             4: [\"- -\"], 5: [], 6: [], 7: [], 8: [], 9: []}}, placements: {{3: [b]}}}}"
-        ));
+        let t = table(
+            "{columns: [a, b], rows: {0: [\"A 1\", \"B 1\"], 1: [], 2: [\"C 1\"], 3: [\"D 1\"], \
+             4: [\"- -\"], 5: [], 6: [], 7: [], 8: [], 9: []}, placements: {3: [b]}}",
+        );
         let read = read_table(&t).unwrap();
         let at = |column: &str, digit: u8| {
             read.iter()
