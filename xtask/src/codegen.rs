@@ -49,6 +49,7 @@ pub const GENERATORS: &[Generator] = &[
     crate::jpayment::GENERATOR,
     crate::unified::GENERATOR,
     crate::pop::GENERATOR,
+    crate::testing::GENERATOR,
 ];
 
 fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {

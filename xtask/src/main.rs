@@ -12,6 +12,7 @@ mod jpayment;
 mod mpi;
 mod pop;
 mod spec_diff;
+mod testing;
 mod unified;
 
 use std::path::PathBuf;

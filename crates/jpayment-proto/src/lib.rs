@@ -130,6 +130,7 @@ mod generated;
 pub mod request;
 pub mod response;
 pub mod tables;
+pub mod testing;
 pub mod values;
 
 pub use charset::Charset;

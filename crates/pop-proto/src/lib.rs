@@ -140,6 +140,8 @@ pub(crate) mod generated {
     #[rustfmt::skip]
     pub mod notification;
     #[rustfmt::skip]
+    pub mod testing;
+    #[rustfmt::skip]
     pub mod types;
     #[rustfmt::skip]
     pub(crate) mod validate;

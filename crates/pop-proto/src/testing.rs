@@ -1,126 +1,25 @@
 //! The guide's test data ("Testing POP"), as data: what a dummy transaction
 //! returns for a given card, expiry date, CVS telephone number or bank
 //! amount. A sandbox emulating POP and merchants' own tests read it from
-//! here rather than copying numbers out of the guide.
+//! here rather than copying numbers out of the guide. The tables are
+//! generated from `specs/pop/1.8.1/testing.yaml` (each names the guide
+//! section it comes from); the functions below are the hand-written helpers
+//! that read them.
+//!
+//! A merchant's own test, without the sandbox: which card and expiry date
+//! make a dummy card payment fail, and with which `v_result_code`?
+//!
+//! ```
+//! use pop_proto::testing::{self, CardBrand};
+//!
+//! let visa = testing::TEST_CARDS.iter().find(|c| c.brand == CardBrand::Visa).unwrap();
+//! assert_eq!(visa.number, "4111111111111111");
+//! let declined = &testing::ERROR_EXPIRY_DATES[0];
+//! assert_eq!(testing::v_result_code_for_expiry(declined.expiry), Some(declined.v_result_code));
+//! assert!(testing::SECURITY_CODE_DIGITS.contains(&3));
+//! ```
 
-/// A test card number that succeeds with any expiry date (except those in
-/// [`ERROR_EXPIRY_DATES`]) and any 3- or 4-digit security code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TestCard {
-    /// Card brand.
-    pub brand: &'static str,
-    /// Card number.
-    pub number: &'static str,
-}
-
-/// The guide's test cards (not for 3-D Secure, which has its own list in
-/// the 3DS2.0 supplementary material).
-pub const TEST_CARDS: &[TestCard] = &[
-    TestCard {
-        brand: "Visa",
-        number: "4111111111111111",
-    },
-    TestCard {
-        brand: "MasterCard",
-        number: "5555555555554444",
-    },
-    TestCard {
-        brand: "JCB",
-        number: "3528000000000007",
-    },
-    TestCard {
-        brand: "AMEX",
-        number: "378282246310005",
-    },
-    TestCard {
-        brand: "Diners",
-        number: "36666666666660",
-    },
-];
-
-/// `v_result_code` when a card other than a test card is used in a test.
-pub const NON_TEST_CARD_V_RESULT_CODE: &str = "AC09";
-
-/// `v_result_code` when a 3-D Secure test uses a card not in the 3DS2.0
-/// supplementary material's "B. List of codes by scenario".
-pub const UNLISTED_3DS_CARD_V_RESULT_CODE: &str = "NH02";
-
-/// Security codes may be any value of this many digits.
-pub const SECURITY_CODE_DIGITS: [usize; 2] = [3, 4];
-
-/// An expiry date (`MM/YY`) that makes a test card fail, and the
-/// `v_result_code` it yields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ErrorExpiry {
-    /// Expiry date as entered, `MM/YY`.
-    pub expiry: &'static str,
-    /// The `v_result_code` returned.
-    pub v_result_code: &'static str,
-}
-
-/// The guide's expiry date → `v_result_code` table.
-pub const ERROR_EXPIRY_DATES: &[ErrorExpiry] = &[
-    ErrorExpiry {
-        expiry: "01/99",
-        v_result_code: "AG33",
-    },
-    ErrorExpiry {
-        expiry: "02/99",
-        v_result_code: "AG41",
-    },
-    ErrorExpiry {
-        expiry: "03/99",
-        v_result_code: "AG64",
-    },
-    ErrorExpiry {
-        expiry: "04/99",
-        v_result_code: "AG39",
-    },
-    ErrorExpiry {
-        expiry: "05/99",
-        v_result_code: "AG45",
-    },
-    ErrorExpiry {
-        expiry: "06/99",
-        v_result_code: "AG70",
-    },
-    ErrorExpiry {
-        expiry: "07/99",
-        v_result_code: "AG46",
-    },
-    ErrorExpiry {
-        expiry: "08/99",
-        v_result_code: "AG72",
-    },
-    ErrorExpiry {
-        expiry: "09/99",
-        v_result_code: "AG61",
-    },
-    ErrorExpiry {
-        expiry: "10/99",
-        v_result_code: "AG49",
-    },
-    ErrorExpiry {
-        expiry: "11/99",
-        v_result_code: "AG48",
-    },
-    ErrorExpiry {
-        expiry: "12/99",
-        v_result_code: "AG44",
-    },
-    ErrorExpiry {
-        expiry: "01/98",
-        v_result_code: "AG47",
-    },
-    ErrorExpiry {
-        expiry: "02/98",
-        v_result_code: "AG71",
-    },
-    ErrorExpiry {
-        expiry: "03/98",
-        v_result_code: "AG51",
-    },
-];
+pub use crate::generated::testing::*;
 
 /// The `v_result_code` a test card yields with this expiry date (`MM/YY`);
 /// `None` means the guide's "arbitrary expiration date" success.
@@ -144,11 +43,6 @@ pub enum Outcome {
     /// The transaction fails.
     Failure,
 }
-
-/// Convenience store: first two digits of the telephone number that succeed.
-pub const CVS_SUCCESS_PHONE_PREFIXES: &[&str] = &["09", "08", "07", "06", "05"];
-/// Convenience store: first two digits of the telephone number that fail.
-pub const CVS_FAILURE_PHONE_PREFIXES: &[&str] = &["00", "01", "02", "03", "04"];
 
 /// The outcome of a dummy convenience store payment for the telephone number
 /// the customer enters; `None` when its first two digits are in neither of
@@ -180,7 +74,11 @@ pub fn cvs_outcome(telephone: &str) -> Option<Outcome> {
 /// assert_eq!(bank_outcome(10001), Outcome::Failure);
 /// ```
 pub fn bank_outcome(gross_amount: i64) -> Outcome {
-    if gross_amount % 10 == 0 {
+    let last_digit = gross_amount.rem_euclid(10);
+    if BANK_SUCCESS_LAST_DIGITS
+        .iter()
+        .any(|d| i64::from(*d) == last_digit)
+    {
         Outcome::Success
     } else {
         Outcome::Failure

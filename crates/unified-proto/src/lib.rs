@@ -26,12 +26,16 @@ mod errors;
 pub mod generated {
     #[cfg(feature = "v1_1_1_rc")]
     pub mod v1_1_1_rc;
+    /// The guide's Testing tables (`specs/unified/1.1.3/testing.yaml`); see [`crate::testing`].
+    #[rustfmt::skip]
+    pub mod testing;
     pub mod v1_1_3;
 }
 mod money;
 pub mod notify;
 mod requests;
 mod resend;
+pub mod testing;
 mod token;
 mod typed;
 pub mod validate;

@@ -126,13 +126,8 @@ pub(crate) struct Store {
 
 impl Store {
     pub(crate) fn new() -> Self {
-        let sim = Simulation::load().unwrap_or_else(|e| {
-            // The data file is compiled in and tested; this only guards a broken build.
-            tracing::error!(error = %e, "unified simulation data unreadable; no simulation");
-            Simulation::default()
-        });
         Self {
-            sim,
+            sim: Simulation::load(),
             inner: Arc::new(Mutex::new(Inner::default())),
         }
     }

@@ -1,0 +1,1304 @@
+//! The gateways' documented test behaviours (`specs/<gateway>/…/testing.yaml`) as
+//! generated `testing` modules of the protocol crates.
+//!
+//! Every gateway's testing file has the same outer shape: `guide` (the seed file the
+//! data is transcribed from), `section` (the guide's section), then the gateway's tables,
+//! where every table or row carries `cite` (the place in the guide). The generated rows
+//! keep that citation as data (`cite` fields), so a merchant's test, the sandbox and a
+//! reader of the generated file all see where a row comes from. Nothing parses YAML at
+//! run time: the tables are Rust constants.
+//!
+//! This module has its own small typed loader on purpose: it is one file with one call
+//! site in `codegen.rs`, so it moves as a unit when the generators share a core.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use serde::Deserialize;
+
+use crate::codegen::{GeneratedFile, Generator};
+
+/// The testing tables' entry of `codegen::GENERATORS`.
+pub const GENERATOR: Generator = Generator {
+    name: "testing",
+    run: generate,
+};
+
+/// Every gateway's testing module.
+pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
+    Ok(vec![
+        unified::generate(root)?,
+        pop::generate(root)?,
+        jpayment::generate(root)?,
+        mpi::generate(root)?,
+    ])
+}
+
+/// Reads and parses one testing spec.
+fn load<T: for<'de> Deserialize<'de>>(root: &Path, spec: &str) -> anyhow::Result<T> {
+    let text =
+        std::fs::read_to_string(root.join(spec)).with_context(|| format!("reading {spec}"))?;
+    serde_yaml::from_str(&text).with_context(|| format!("parsing {spec}"))
+}
+
+/// Formats generated tokens as a Rust file body.
+fn format(tokens: TokenStream) -> anyhow::Result<String> {
+    let file: syn::File = syn::parse2(tokens).context("generated testing code does not parse")?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// `UA-000-001` → `Ua000001`, `not_recovery` → `NotRecovery`, `captureFull` →
+/// `CaptureFull`: the variant names of the crates' generated enums. A mismatch with the
+/// enum does not go unnoticed: the generated module then fails to compile.
+fn pascal(text: &str) -> String {
+    let mut out = String::new();
+    for part in text.split(['-', '_', ' ']).filter(|p| !p.is_empty()) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            let rest: String = chars.collect();
+            // An all-caps segment (`UA`, `PRV`) is a word; a camelCase one keeps its humps.
+            if part.chars().all(|c| !c.is_lowercase()) {
+                out.push_str(&rest.to_lowercase());
+            } else {
+                out.push_str(&rest);
+            }
+        }
+    }
+    out
+}
+
+fn ident(text: &str) -> Ident {
+    format_ident!("{}", pascal(text))
+}
+
+/// The common outer shape of every testing file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Source {
+    guide: String,
+    section: String,
+}
+
+impl Source {
+    fn cite(&self, rest: &str) -> String {
+        format!("{}, {} › {rest}", self.guide, self.section)
+    }
+}
+
+/// The Unified API's tables: amount's last digit per command, the dummy provider
+/// pages' choices, Rakuten Pay's item-name trigger.
+mod unified {
+    use super::*;
+
+    const SPEC: &str = "specs/unified/1.1.3/testing.yaml";
+    const OUT: &str = "crates/unified-proto/src/generated/testing.rs";
+    /// The table cell that stands for the `byRecoveryType` choice.
+    const BY_RECOVERY_TYPE: &str = "byRecoveryType";
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Spec {
+        guide: String,
+        section: String,
+        /// In the spec's order (the guide's), hence a mapping read entry by entry.
+        pay_types: serde_yaml::Mapping,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub(super) struct Table {
+        #[serde(default)]
+        pub(super) cite: String,
+        pub(super) columns: Vec<String>,
+        pub(super) rows: BTreeMap<u8, Vec<String>>,
+        #[serde(default)]
+        pub(super) placements: BTreeMap<u8, Vec<String>>,
+        #[serde(default)]
+        pub(super) by_recovery_type: BTreeMap<String, String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Outcome {
+        id: String,
+        label: String,
+        cell: String,
+        redirect: String,
+        #[serde(default)]
+        sandbox_only: bool,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct PayType {
+        title: String,
+        pay: Option<Table>,
+        other: Option<Table>,
+        subscribe_fail_cite: Option<String>,
+        subscribe_fail_name: Option<String>,
+        subscribe_fail: Option<String>,
+        #[serde(default)]
+        outcomes_cite: String,
+        #[serde(default)]
+        outcomes: Vec<Outcome>,
+        #[serde(default)]
+        subscribe_outcomes_cite: String,
+        #[serde(default)]
+        subscribe_outcomes: Vec<Outcome>,
+    }
+
+    /// One cell: `resultCode` (`None` for `-`) and `vResultCode` (`None` for `-`).
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub(super) struct Cell {
+        pub(super) result_code: Option<String>,
+        pub(super) v_result_code: Option<String>,
+    }
+
+    pub(super) fn cell(text: &str) -> anyhow::Result<Cell> {
+        let mut parts = text.split_whitespace();
+        let (Some(code), Some(v), None) = (parts.next(), parts.next(), parts.next()) else {
+            bail!("cell {text:?} is not `RESULTCODE VRESULTCODE`");
+        };
+        let dash = |s: &str| (s != "-").then(|| s.to_string());
+        Ok(Cell {
+            result_code: dash(code),
+            v_result_code: dash(v),
+        })
+    }
+
+    /// What a column gives for one last digit.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub(super) enum Entry {
+        Cell(Cell),
+        ByRecoveryType(Vec<(String, Cell)>),
+    }
+
+    /// Applies the merged-cell reading (the spec file's header): an empty row repeats
+    /// the row above; otherwise the cells fill the columns from the left and the last
+    /// one also covers the columns to its right; `placements` names a row's columns
+    /// explicitly, and the columns it leaves out repeat the row above. Returns, per
+    /// column and last digit, the entry (`None` for `- -`: nothing simulated).
+    pub(super) fn read_table(table: &Table) -> anyhow::Result<Vec<(String, u8, Option<Entry>)>> {
+        let by_recovery: Vec<(String, Cell)> = table
+            .by_recovery_type
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), cell(v)?)))
+            .collect::<anyhow::Result<_>>()?;
+        let entry = |text: &str| -> anyhow::Result<Option<Entry>> {
+            if text == BY_RECOVERY_TYPE {
+                if by_recovery.is_empty() {
+                    bail!("{BY_RECOVERY_TYPE} without a byRecoveryType table");
+                }
+                return Ok(Some(Entry::ByRecoveryType(by_recovery.clone())));
+            }
+            let c = cell(text)?;
+            Ok(c.result_code.is_some().then_some(Entry::Cell(c)))
+        };
+        let index = |column: &str| {
+            table
+                .columns
+                .iter()
+                .position(|c| c == column)
+                .with_context(|| format!("placement names unknown column {column}"))
+        };
+        if let Some(digit) = table
+            .placements
+            .keys()
+            .find(|d| !table.rows.contains_key(d))
+        {
+            bail!("placement of row {digit}, which is missing");
+        }
+        if let Some(digit) = table.rows.keys().find(|d| **d > 9) {
+            bail!("row {digit} is not a last digit");
+        }
+        let mut out = Vec::new();
+        let mut above: Vec<Option<Option<Entry>>> = vec![None; table.columns.len()];
+        for digit in 0..10u8 {
+            let row = table
+                .rows
+                .get(&digit)
+                .with_context(|| format!("row {digit} missing"))?;
+            if row.len() > table.columns.len() {
+                bail!("row {digit} has more cells than columns");
+            }
+            let mut current = above.clone();
+            match table.placements.get(&digit) {
+                Some(placement) => {
+                    if placement.len() != row.len() {
+                        bail!(
+                            "row {digit}: {} cells but {} placements",
+                            row.len(),
+                            placement.len()
+                        );
+                    }
+                    for (text, columns) in row.iter().zip(placement) {
+                        let e = entry(text)?;
+                        for column in columns.split('+') {
+                            current[index(column)?] = Some(e.clone());
+                        }
+                    }
+                }
+                None => {
+                    for (i, text) in row.iter().enumerate() {
+                        let e = entry(text)?;
+                        let end = if i + 1 == row.len() {
+                            table.columns.len()
+                        } else {
+                            i + 1
+                        };
+                        for slot in &mut current[i..end] {
+                            *slot = Some(e.clone());
+                        }
+                    }
+                }
+            }
+            for (column, slot) in table.columns.iter().zip(&current) {
+                let Some(entry) = slot else {
+                    bail!("row {digit}, column {column}: nothing above");
+                };
+                out.push((column.clone(), digit, entry.clone()));
+            }
+            above = current;
+        }
+        Ok(out)
+    }
+
+    fn cell_tokens(c: &Cell) -> TokenStream {
+        let code = match &c.result_code {
+            Some(code) => {
+                let v = ident(code);
+                quote!(Some(ResultCode::#v))
+            }
+            None => quote!(None),
+        };
+        let v = match &c.v_result_code {
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
+        };
+        quote!(Cell { result_code: #code, v_result_code: #v })
+    }
+
+    fn redirect(text: &str) -> anyhow::Result<Ident> {
+        match text {
+            "success" | "cancel" | "error" | "none" | "provider" => Ok(ident(text)),
+            other => bail!("redirect {other:?} is not success/cancel/error/none/provider"),
+        }
+    }
+
+    pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
+        let spec: Spec = load(root, SPEC)?;
+        let body = emit(&spec)?;
+        Ok(GeneratedFile::rust(OUT, SPEC, &body))
+    }
+
+    fn emit(spec: &Spec) -> anyhow::Result<String> {
+        let source = Source {
+            guide: spec.guide.clone(),
+            section: spec.section.clone(),
+        };
+        let mut columns: Vec<String> = Vec::new();
+        let mut rows = Vec::new();
+        let mut choices = Vec::new();
+        let mut triggers = Vec::new();
+        for (name, pt) in &spec.pay_types {
+            let name = name.as_str().context("a payType key is not text")?;
+            let pt: PayType = serde_yaml::from_value(pt.clone())
+                .with_context(|| format!("{SPEC}: payTypes.{name}"))?;
+            let pt = &pt;
+            let pay_type = ident(name);
+            for table in [&pt.pay, &pt.other].into_iter().flatten() {
+                for column in &table.columns {
+                    if !columns.contains(column) {
+                        columns.push(column.clone());
+                    }
+                }
+                let read = read_table(table).with_context(|| format!("{SPEC}: {name}"))?;
+                for (column, digit, entry) in read {
+                    let cite = source.cite(&format!(
+                        "{} › {}: last digit {digit}, column {column}",
+                        pt.title, table.cite
+                    ));
+                    let col = ident(&column);
+                    let digit = proc_macro2::Literal::u8_unsuffixed(digit);
+                    let answer = match entry {
+                        None => quote!(None),
+                        Some(Entry::Cell(c)) => {
+                            let c = cell_tokens(&c);
+                            quote!(Some(Simulated::Cell(#c)))
+                        }
+                        Some(Entry::ByRecoveryType(by)) => {
+                            let pairs = by.iter().map(|(k, c)| {
+                                let k = ident(k);
+                                let c = cell_tokens(c);
+                                quote!((RecoveryType::#k, #c))
+                            });
+                            quote!(Some(Simulated::ByRecoveryType(&[#(#pairs),*])))
+                        }
+                    };
+                    rows.push(quote! {
+                        AmountRow {
+                            pay_type: PayType::#pay_type,
+                            column: Column::#col,
+                            last_digit: #digit,
+                            answer: #answer,
+                            cite: #cite,
+                        }
+                    });
+                }
+            }
+            for (request, cite, outcomes) in [
+                (quote!(Pay), &pt.outcomes_cite, &pt.outcomes),
+                (
+                    quote!(Subscribe),
+                    &pt.subscribe_outcomes_cite,
+                    &pt.subscribe_outcomes,
+                ),
+            ] {
+                for o in outcomes {
+                    let c = cell_tokens(&cell(&o.cell).with_context(|| format!("{SPEC}: {name}"))?);
+                    let to = redirect(&o.redirect).with_context(|| format!("{SPEC}: {name}"))?;
+                    let (id, label, sandbox_only) = (&o.id, &o.label, o.sandbox_only);
+                    let cite = if sandbox_only {
+                        format!(
+                            "the sandbox's own choice, not in the guide ({})",
+                            source.cite(&format!("{} › {cite}", pt.title))
+                        )
+                    } else {
+                        source.cite(&format!("{} › {cite}: {label}", pt.title))
+                    };
+                    choices.push(quote! {
+                        PageChoice {
+                            pay_type: PayType::#pay_type,
+                            request: PageRequest::#request,
+                            id: #id,
+                            label: #label,
+                            cell: #c,
+                            redirect: RedirectTo::#to,
+                            sandbox_only: #sandbox_only,
+                            cite: #cite,
+                        }
+                    });
+                }
+            }
+            match (
+                &pt.subscribe_fail_name,
+                &pt.subscribe_fail,
+                &pt.subscribe_fail_cite,
+            ) {
+                (Some(item), Some(fail), Some(cite)) => {
+                    let c = cell_tokens(&cell(fail)?);
+                    let cite = source.cite(&format!("{} › {cite}: {item}", pt.title));
+                    triggers.push(quote! {
+                        ItemNameTrigger { pay_type: PayType::#pay_type, item_name: #item, cell: #c, cite: #cite }
+                    });
+                }
+                (None, None, None) => {}
+                _ => bail!(
+                    "{SPEC}: {name}: subscribeFailName, subscribeFail and subscribeFailCite go together"
+                ),
+            }
+        }
+        let variants: Vec<Ident> = columns.iter().map(|c| ident(c)).collect();
+        let docs = columns
+            .iter()
+            .map(|c| format!("`{c}` in the spec's tables."));
+        let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
+        let tokens = quote! {
+            use crate::v1_1_3::{PayType, RecoveryType, ResultCode};
+
+            /// The guide the tables are transcribed from.
+            pub const GUIDE: &str = #guide;
+
+            /// One answer of the tables: `resultCode` and `vResultCode`.
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct Cell {
+                /// `resultCode`; `None` where the guide shows `-` (Rakuten Pay's point
+                /// fraud, which answers nothing and returns to the dummy page).
+                pub result_code: Option<ResultCode>,
+                /// `vResultCode`; `None` where the guide shows `-` or nothing.
+                pub v_result_code: Option<&'static str>,
+            }
+
+            /// A column of the "last digit of the amount" tables: the request whose amount
+            /// picks the answer. Rakuten Pay and Merpay split capture, cancel and
+            /// payment-request change into several columns, as their tables do.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum Column {
+                #( #[doc = #docs] #variants, )*
+            }
+
+            impl Column {
+                /// Every column, in the order the spec first names it.
+                pub const KNOWN: &'static [Column] = &[#(Column::#variants),*];
+
+                /// The column's name in the spec.
+                pub const fn as_str(&self) -> &'static str {
+                    match self {
+                        #( Column::#variants => #columns, )*
+                    }
+                }
+            }
+
+            /// What a column gives for one last digit.
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub enum Simulated {
+                /// This answer.
+                Cell(Cell),
+                /// The answer depends on the request's `control.protocol.recoveryType`
+                /// (PayPay's on-demand payment, notes *1 and *2).
+                ByRecoveryType(&'static [(RecoveryType, Cell)]),
+            }
+
+            /// One row of a "last digit of the amount" table, for one column.
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct AmountRow {
+                /// The payment type whose table it is.
+                pub pay_type: PayType,
+                /// The request.
+                pub column: Column,
+                /// The amount's last digit.
+                pub last_digit: u8,
+                /// The answer; `None` where the guide shows `-`: nothing is simulated
+                /// and the request behaves normally.
+                pub answer: Option<Simulated>,
+                /// Where in the guide the row is.
+                pub cite: &'static str,
+            }
+
+            /// Every payment type's amount tables, merged cells read out (ten rows per
+            /// column). The reading of the flattened tables is the project's
+            /// interpretation, explained in the spec file's header.
+            pub const AMOUNT_ROWS: &[AmountRow] = &[#(#rows),*];
+
+            /// Which request's dummy provider page a choice is on.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            pub enum PageRequest {
+                /// The single payment request (`pay`).
+                Pay,
+                /// The on-demand payment request (`subscribe`).
+                Subscribe,
+            }
+
+            /// Where the dummy provider page sends the browser.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            pub enum RedirectTo {
+                /// The merchant's `successUrl`.
+                Success,
+                /// The merchant's `cancelUrl`.
+                Cancel,
+                /// The merchant's `errorUrl`.
+                Error,
+                /// The guide's "redirect fails" cases: the page shows a notice and stops.
+                None,
+                /// Back to the dummy page itself, with no result (Rakuten Pay's point fraud).
+                Provider,
+            }
+
+            /// A choice on a dummy provider page and the answer it produces.
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct PageChoice {
+                /// The payment type.
+                pub pay_type: PayType,
+                /// The request whose page it is.
+                pub request: PageRequest,
+                /// A short stable name of the choice.
+                pub id: &'static str,
+                /// The choice as the guide names it.
+                pub label: &'static str,
+                /// The result it produces.
+                pub cell: Cell,
+                /// Where the browser goes.
+                pub redirect: RedirectTo,
+                /// `true` for a choice the guide does not list (the sandbox's own).
+                pub sandbox_only: bool,
+                /// Where in the guide the choice is.
+                pub cite: &'static str,
+            }
+
+            /// Every dummy provider page's choices, the success choice first.
+            pub const PAGE_CHOICES: &[PageChoice] = &[#(#choices),*];
+
+            /// An on-demand payment request item name that makes the request fail.
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct ItemNameTrigger {
+                /// The payment type.
+                pub pay_type: PayType,
+                /// `item[].name`.
+                pub item_name: &'static str,
+                /// The answer.
+                pub cell: Cell,
+                /// Where in the guide the row is.
+                pub cite: &'static str,
+            }
+
+            /// The item-name triggers of the on-demand payment request.
+            pub const ITEM_NAME_TRIGGERS: &[ItemNameTrigger] = &[#(#triggers),*];
+        };
+        format(tokens)
+    }
+}
+
+/// POP's test data: test cards, the expiry → `v_result_code` table, single codes, the
+/// security-code lengths, the convenience-store and bank rules.
+mod pop {
+    use super::*;
+
+    const SPEC: &str = "specs/pop/1.8.1/testing.yaml";
+    const OUT: &str = "crates/pop-proto/src/generated/testing.rs";
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Spec {
+        guide: String,
+        section: String,
+        test_cards: Cited<TestCard>,
+        codes: Vec<Code>,
+        security_code: SecurityCode,
+        error_expiry_dates: Cited<ErrorExpiry>,
+        convenience_store: ConvenienceStore,
+        bank: Bank,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Cited<T> {
+        cite: String,
+        rows: Vec<T>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct TestCard {
+        brand: String,
+        number: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Code {
+        name: String,
+        v_result_code: String,
+        doc: String,
+        cite: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct SecurityCode {
+        cite: String,
+        digits: Vec<usize>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct ErrorExpiry {
+        expiry: String,
+        v_result_code: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct ConvenienceStore {
+        cite: String,
+        success_phone_prefixes: Values,
+        failure_phone_prefixes: Values,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Values {
+        cite: String,
+        values: Vec<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Bank {
+        cite: String,
+        success_last_digits: Vec<u8>,
+    }
+
+    pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
+        let spec: Spec = load(root, SPEC)?;
+        Ok(GeneratedFile::rust(OUT, SPEC, &emit(&spec)?))
+    }
+
+    fn emit(spec: &Spec) -> anyhow::Result<String> {
+        let source = Source {
+            guide: spec.guide.clone(),
+            section: spec.section.clone(),
+        };
+        let mut brands: Vec<&str> = Vec::new();
+        for card in &spec.test_cards.rows {
+            if !card.number.bytes().all(|b| b.is_ascii_digit()) {
+                bail!("{SPEC}: test card {:?} is not a card number", card.number);
+            }
+            if !brands.contains(&card.brand.as_str()) {
+                brands.push(&card.brand);
+            }
+        }
+        let brand_variants: Vec<Ident> = brands.iter().map(|b| ident(b)).collect();
+        let cards = spec.test_cards.rows.iter().map(|c| {
+            let (brand, number) = (ident(&c.brand), &c.number);
+            quote!(TestCard { brand: CardBrand::#brand, number: #number })
+        });
+        let cards_doc = format!(
+            "The guide's test cards (not for 3-D Secure, which has its own list in the 3DS2.0 \
+             supplementary material). Source: {}.",
+            source.cite(&spec.test_cards.cite)
+        );
+        let codes = spec.codes.iter().map(|c| {
+            let name = format_ident!("{}", c.name);
+            let doc = format!("{} Source: {}.", c.doc, source.cite(&c.cite));
+            let v = &c.v_result_code;
+            quote! {
+                #[doc = #doc]
+                pub const #name: &str = #v;
+            }
+        });
+        let digits = spec
+            .security_code
+            .digits
+            .iter()
+            .map(|d| proc_macro2::Literal::usize_unsuffixed(*d));
+        let digits_doc = format!(
+            "Security codes may be any value of this many digits. Source: {}.",
+            source.cite(&spec.security_code.cite)
+        );
+        let expiries = spec.error_expiry_dates.rows.iter().map(|e| {
+            let (expiry, v) = (&e.expiry, &e.v_result_code);
+            quote!(ErrorExpiry { expiry: #expiry, v_result_code: #v })
+        });
+        let expiry_doc = format!(
+            "The guide's expiry date → `v_result_code` table. Source: {}.",
+            source.cite(&spec.error_expiry_dates.cite)
+        );
+        let cvs = &spec.convenience_store;
+        let cvs_ok = &cvs.success_phone_prefixes.values;
+        let cvs_ok_doc = format!(
+            "Convenience store: first two digits of the telephone number that succeed. \
+             Source: {}.",
+            source.cite(&format!(
+                "{} › {}",
+                cvs.cite, cvs.success_phone_prefixes.cite
+            ))
+        );
+        let cvs_ko = &cvs.failure_phone_prefixes.values;
+        let cvs_ko_doc = format!(
+            "Convenience store: first two digits of the telephone number that fail. \
+             Source: {}.",
+            source.cite(&format!(
+                "{} › {}",
+                cvs.cite, cvs.failure_phone_prefixes.cite
+            ))
+        );
+        for p in cvs_ok.iter().chain(cvs_ko) {
+            if p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                bail!("{SPEC}: telephone prefix {p:?} is not two digits");
+            }
+        }
+        if spec.bank.success_last_digits.iter().any(|d| *d > 9) {
+            bail!("{SPEC}: a bank success last digit is not a digit");
+        }
+        let bank = spec
+            .bank
+            .success_last_digits
+            .iter()
+            .map(|d| proc_macro2::Literal::u8_unsuffixed(*d));
+        let bank_doc = format!(
+            "Bank: the last digits of `gross_amount` for which a dummy bank payment \
+             succeeds; any other last digit fails. Source: {}.",
+            source.cite(&spec.bank.cite)
+        );
+        let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
+        let tokens = quote! {
+            /// The guide the test data is transcribed from.
+            pub const GUIDE: &str = #guide;
+
+            /// A card brand of the guide's test cards.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            pub enum CardBrand {
+                #( #[doc = #brands] #brand_variants, )*
+            }
+
+            impl CardBrand {
+                /// The brand as the guide writes it.
+                pub const fn as_str(&self) -> &'static str {
+                    match self {
+                        #( CardBrand::#brand_variants => #brands, )*
+                    }
+                }
+            }
+
+            /// A test card number that succeeds with any expiry date (except those in
+            /// [`ERROR_EXPIRY_DATES`]) and any security code of [`SECURITY_CODE_DIGITS`]
+            /// digits.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub struct TestCard {
+                /// Card brand.
+                pub brand: CardBrand,
+                /// Card number (test data published by the guide, not a real card).
+                pub number: &'static str,
+            }
+
+            #[doc = #cards_doc]
+            pub const TEST_CARDS: &[TestCard] = &[#(#cards),*];
+
+            #(#codes)*
+
+            #[doc = #digits_doc]
+            pub const SECURITY_CODE_DIGITS: &[usize] = &[#(#digits),*];
+
+            /// An expiry date (`MM/YY`) that makes a test card fail, and the
+            /// `v_result_code` it yields.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub struct ErrorExpiry {
+                /// Expiry date as entered, `MM/YY`.
+                pub expiry: &'static str,
+                /// The `v_result_code` returned.
+                pub v_result_code: &'static str,
+            }
+
+            #[doc = #expiry_doc]
+            pub const ERROR_EXPIRY_DATES: &[ErrorExpiry] = &[#(#expiries),*];
+
+            #[doc = #cvs_ok_doc]
+            pub const CVS_SUCCESS_PHONE_PREFIXES: &[&str] = &[#(#cvs_ok),*];
+
+            #[doc = #cvs_ko_doc]
+            pub const CVS_FAILURE_PHONE_PREFIXES: &[&str] = &[#(#cvs_ko),*];
+
+            #[doc = #bank_doc]
+            pub const BANK_SUCCESS_LAST_DIGITS: &[u8] = &[#(#bank),*];
+        };
+        format(tokens)
+    }
+}
+
+/// J-Payment: the guide lists no test data, so these are the sandbox's own triggers and
+/// codes, labelled as such, plus the guide's `ER003`.
+mod jpayment {
+    use super::*;
+
+    const SPEC: &str = "specs/jpayment/testing.yaml";
+    /// The gateway's codes and their variant names.
+    const CODES_SPEC: &str = "specs/jpayment/jpayment.yaml";
+    const OUT: &str = "crates/jpayment-proto/src/generated/testing.rs";
+    const SANDBOX: &str = "sandbox";
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Spec {
+        guide: String,
+        section: String,
+        source_ip: SourceIp,
+        sandbox_codes: Vec<SandboxCode>,
+        amount_triggers: Vec<AmountTrigger>,
+        refused_cards: Vec<RefusedCard>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct SourceIp {
+        code: String,
+        cite: String,
+        when: String,
+        source: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct SandboxCode {
+        name: String,
+        code: String,
+        meaning: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct AmountTrigger {
+        total: u64,
+        code: String,
+        #[serde(default)]
+        issuer: bool,
+        source: String,
+        cite: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RefusedCard {
+        number: String,
+        code: String,
+        meaning: String,
+        source: String,
+    }
+
+    /// The part of the gateway's spec this generator reads.
+    #[derive(Deserialize)]
+    struct Codes {
+        error_codes: Vec<Code>,
+        issuer_code_prefix: String,
+    }
+
+    #[derive(Deserialize)]
+    struct Code {
+        code: String,
+        rust: String,
+    }
+
+    pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
+        let spec: Spec = load(root, SPEC)?;
+        let codes: Codes = load(root, CODES_SPEC)?;
+        Ok(GeneratedFile::rust(OUT, SPEC, &emit(&spec, &codes)?))
+    }
+
+    fn sandbox_only(source: &str, what: &str) -> anyhow::Result<()> {
+        if source != SANDBOX {
+            bail!("{SPEC}: {what}: the guide lists no test data, so `source` must be `{SANDBOX}`");
+        }
+        Ok(())
+    }
+
+    fn emit(spec: &Spec, codes: &Codes) -> anyhow::Result<String> {
+        let source = Source {
+            guide: spec.guide.clone(),
+            section: spec.section.clone(),
+        };
+        let variant = |code: &str| -> anyhow::Result<Ident> {
+            codes
+                .error_codes
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| format_ident!("{}", c.rust))
+                .with_context(|| format!("{SPEC}: {code} is not in {CODES_SPEC}'s error_codes"))
+        };
+        let issuer = |code: &str| -> anyhow::Result<()> {
+            if !code.starts_with(&codes.issuer_code_prefix) {
+                bail!("{SPEC}: {code} is not a card-company code");
+            }
+            Ok(())
+        };
+        let ip = &spec.source_ip;
+        sandbox_only(&ip.source, "sourceIp")?;
+        let ip_variant = variant(&ip.code)?;
+        let ip_doc = format!(
+            "`{}` (the guide's code). The sandbox answers it when {} (the sandbox's reading). \
+             Source: {}, {}.",
+            ip.code, ip.when, spec.guide, ip.cite
+        );
+        let mut seen = Vec::new();
+        let sandbox_codes = spec
+            .sandbox_codes
+            .iter()
+            .map(|c| {
+                if codes.error_codes.iter().any(|g| g.code == c.code) || seen.contains(&&c.code) {
+                    bail!("{SPEC}: {} is a gateway code or listed twice", c.code);
+                }
+                seen.push(&c.code);
+                let name = format_ident!("{}", c.name);
+                let (code, meaning) = (&c.code, &c.meaning);
+                let doc = format!("`{code}`, the sandbox's own code (not the gateway's): {meaning}.");
+                Ok((
+                    quote! {
+                        #[doc = #doc]
+                        pub const #name: SandboxCode = SandboxCode { code: #code, meaning: #meaning };
+                    },
+                    name,
+                ))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let (sandbox_consts, sandbox_names): (Vec<_>, Vec<_>) = sandbox_codes.into_iter().unzip();
+        let triggers = spec
+            .amount_triggers
+            .iter()
+            .map(|t| {
+                sandbox_only(&t.source, &format!("amount trigger {}", t.total))?;
+                let answer = if t.issuer {
+                    issuer(&t.code)?;
+                    let code = &t.code;
+                    quote!(TriggerAnswer::Issuer(#code))
+                } else {
+                    let v = variant(&t.code)?;
+                    quote!(TriggerAnswer::Gateway(ErrorCode::#v))
+                };
+                let (total, cite) = (t.total, &t.cite);
+                Ok(quote!(AmountTrigger { total: #total, answer: #answer, note: #cite }))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let cards = spec
+            .refused_cards
+            .iter()
+            .map(|c| {
+                sandbox_only(&c.source, &format!("refused card {}", c.number))?;
+                issuer(&c.code)?;
+                if !c.number.bytes().all(|b| b.is_ascii_digit()) {
+                    bail!("{SPEC}: {:?} is not a card number", c.number);
+                }
+                let (number, code, meaning) = (&c.number, &c.code, &c.meaning);
+                Ok(quote!(RefusedCard { number: #number, code: #code, meaning: #meaning }))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let guide = format!("{}; {}", spec.guide, source.section);
+        let tokens = quote! {
+            use crate::ErrorCode;
+
+            /// The guide the data refers to. It has no testing section: everything here
+            /// but `ER003` is the project's sandbox's own behaviour.
+            pub const GUIDE: &str = #guide;
+
+            #[doc = #ip_doc]
+            pub const SOURCE_IP: ErrorCode = ErrorCode::#ip_variant;
+
+            /// A code the project's sandbox answers for a refusal whose real code is not
+            /// public. It is **not** the gateway's: [`ErrorCode::parse`] reads it as
+            /// `Unknown`, as it would an undocumented code of the real gateway.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct SandboxCode {
+                /// The code as the sandbox sends it.
+                pub code: &'static str,
+                /// When the sandbox sends it.
+                pub meaning: &'static str,
+            }
+
+            #(#sandbox_consts)*
+
+            /// Every code of the sandbox's own.
+            pub const SANDBOX_CODES: &[SandboxCode] = &[#(#sandbox_names),*];
+
+            /// What a trigger amount answers.
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub enum TriggerAnswer {
+                /// The gateway refuses before any payment exists: a bare code.
+                Gateway(ErrorCode),
+                /// The card company refuses: a failed payment with an ID.
+                Issuer(&'static str),
+            }
+
+            /// A charge total (`am + tx + sf`, or the item's) that the sandbox answers
+            /// with a refusal before any card is asked. The sandbox's own trigger.
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct AmountTrigger {
+                /// The total in yen.
+                pub total: u64,
+                /// The answer.
+                pub answer: TriggerAnswer,
+                /// Where the code comes from.
+                pub note: &'static str,
+            }
+
+            /// The sandbox's trigger amounts (its own: the guide lists none).
+            pub const AMOUNT_TRIGGERS: &[AmountTrigger] = &[#(#triggers),*];
+
+            /// A test card whose charges the sandbox's card company refuses.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct RefusedCard {
+                /// The full test number (not a real card).
+                pub number: &'static str,
+                /// The card-company code the charge fails with.
+                pub code: &'static str,
+                /// What it means.
+                pub meaning: &'static str,
+            }
+
+            /// The sandbox's refused cards (its own: the guide lists none; the codes
+            /// follow the card networks' common `G` codes). Any other Luhn-valid number
+            /// is approved.
+            pub const REFUSED_CARDS: &[RefusedCard] = &[#(#cards),*];
+        };
+        format(tokens)
+    }
+}
+
+/// MPI: the guide's "Code List for each Scenario", row by row.
+mod mpi {
+    use super::*;
+
+    pub(super) const SPEC: &str = "specs/mpi/testing.yaml";
+    /// The code list the scenario cells must come from.
+    const CODES_SPEC: &str = "specs/mpi/openapi.yaml";
+    const OUT: &str = "crates/mpi-proto/src/generated/testing.rs";
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Spec {
+        guide: String,
+        section: String,
+        pub(super) scenarios: Scenarios,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Scenarios {
+        cite: String,
+        pub(super) rows: Vec<Scenario>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Scenario {
+        no: String,
+        scenario: String,
+        risk: String,
+        cards: Vec<String>,
+        pub(super) authorize: Step,
+        verify: Step,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Step {
+        mstatus: Option<String>,
+        #[serde(rename = "mpi-complete")]
+        pub(super) complete: Vec<String>,
+        #[serde(rename = "mpi-company")]
+        company: Vec<String>,
+    }
+
+    /// The part of the gateway's spec this generator reads.
+    #[derive(Deserialize)]
+    pub(super) struct Codes {
+        #[serde(rename = "x-threeDSecureCodes")]
+        three_ds: Vec<Code>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct Code {
+        code: String,
+    }
+
+    pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
+        let spec: Spec = load(root, SPEC)?;
+        let codes: Codes = load(root, CODES_SPEC)?;
+        Ok(GeneratedFile::rust(OUT, SPEC, &emit(&spec, &codes)?))
+    }
+
+    /// Rules the generated rows rely on: cells of eight characters from the code list,
+    /// test cards of digits.
+    pub(super) fn check(spec: &Spec, codes: &Codes) -> anyhow::Result<()> {
+        for s in &spec.scenarios.rows {
+            for code in [&s.authorize, &s.verify]
+                .into_iter()
+                .flat_map(|step| step.complete.iter().chain(&step.company))
+            {
+                if code.len() != 8 {
+                    bail!("scenario {}: cell `{code}` is not 8 characters", s.no);
+                }
+                if !codes.three_ds.iter().any(|c| code.starts_with(&c.code)) {
+                    bail!("scenario {}: `{code}` is not in the code list", s.no);
+                }
+            }
+            for card in &s.cards {
+                if card.len() < 12 || !card.bytes().all(|b| b.is_ascii_digit()) {
+                    bail!("scenario {}: card `{card}` is not a card number", s.no);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn step(step: &Step, no: &str) -> anyhow::Result<TokenStream> {
+        let mstatus = match step.mstatus.as_deref() {
+            None => quote!(None),
+            Some("success") => quote!(Some(MStatusCell::Success)),
+            Some("failure") => quote!(Some(MStatusCell::Failure)),
+            Some("failure or success") => quote!(Some(MStatusCell::FailureOrSuccess)),
+            Some(other) => bail!("scenario {no}: unknown mstatus cell `{other}`"),
+        };
+        let (complete, company) = (&step.complete, &step.company);
+        Ok(quote! {
+            Step { mstatus: #mstatus, mpi_complete: &[#(#complete),*], mpi_company: &[#(#company),*] }
+        })
+    }
+
+    fn emit(spec: &Spec, codes: &Codes) -> anyhow::Result<String> {
+        check(spec, codes).context(SPEC)?;
+        let source = Source {
+            guide: spec.guide.clone(),
+            section: spec.section.clone(),
+        };
+        let rows = spec
+            .scenarios
+            .rows
+            .iter()
+            .map(|s| {
+                let risk = match s.risk.as_str() {
+                    "payment-not-possible" | "card-company" | "merchant" => ident(&s.risk),
+                    other => bail!("scenario {}: unknown risk `{other}`", s.no),
+                };
+                let (no, title, cards) = (&s.no, &s.scenario, &s.cards);
+                let cite = source.cite(&format!("{}: No {no}", spec.scenarios.cite));
+                let authorize = step(&s.authorize, no)?;
+                let verify = step(&s.verify, no)?;
+                Ok(quote! {
+                    Scenario {
+                        no: #no,
+                        title: #title,
+                        risk: ScenarioRisk::#risk,
+                        cards: &[#(#cards),*],
+                        authorize: #authorize,
+                        verify: #verify,
+                        cite: #cite,
+                    }
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
+        let tokens = quote! {
+            /// The guide the table is transcribed from.
+            pub const GUIDE: &str = #guide;
+
+            /// The risk-burden column of the scenario table.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub enum ScenarioRisk {
+                /// "(Payment not possible)".
+                PaymentNotPossible,
+                /// "Card Company".
+                CardCompany,
+                /// "Merchant".
+                Merchant,
+            }
+
+            /// An `mstatus` cell of the scenario table.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub enum MStatusCell {
+                /// "success".
+                Success,
+                /// "failure".
+                Failure,
+                /// "failure or success": depends on the option; note *1 decides per code.
+                FailureOrSuccess,
+            }
+
+            /// One step of a scenario: "MPI Authorize (/mpi_charges)" or "Verify
+            /// (VeriTrans internal process)".
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct Step {
+                /// The `mstatus` cell; `None` where the flattened guide has none.
+                pub mstatus: Option<MStatusCell>,
+                /// Codes (first eight characters) under `mpi-complete`.
+                pub mpi_complete: &'static [&'static str],
+                /// Codes (first eight characters) under `mpi-company`.
+                pub mpi_company: &'static [&'static str],
+            }
+
+            /// One row of the scenario table.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct Scenario {
+                /// "No" column (`"1"`, `"5-1"`, …).
+                pub no: &'static str,
+                /// Scenario column.
+                pub title: &'static str,
+                /// Risk-burden column.
+                pub risk: ScenarioRisk,
+                /// Test card numbers (test data published by the guide, not real cards).
+                pub cards: &'static [&'static str],
+                /// "MPI Authorize (/mpi_charges)".
+                pub authorize: Step,
+                /// "Verify (VeriTrans internal process)".
+                pub verify: Step,
+                /// Where in the guide the row is.
+                pub cite: &'static str,
+            }
+
+            /// The guide's "Code List for each Scenario", row by row.
+            pub const SCENARIOS: &[Scenario] = &[#(#rows),*];
+        };
+        format(tokens)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unified::{Entry, Table, cell, read_table};
+    use super::*;
+
+    fn table(yaml: &str) -> Table {
+        serde_yaml::from_str(yaml).unwrap()
+    }
+
+    const ROWS: &str =
+        "{0: [\"A B\"], 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [], 8: [], 9: []}";
+
+    #[test]
+    fn merged_cells_are_read_out() {
+        // Row 1 repeats row 0; row 2's single cell covers both columns; row 3's placement
+        // sets column b only, column a repeats row 2.
+        let t = table(
+            "{columns: [a, b], rows: {0: [\"A 1\", \"B 1\"], 1: [], 2: [\"C 1\"], 3: [\"D 1\"], \
+             4: [\"- -\"], 5: [], 6: [], 7: [], 8: [], 9: []}, placements: {3: [b]}}",
+        );
+        let read = read_table(&t).unwrap();
+        let at = |column: &str, digit: u8| {
+            read.iter()
+                .find(|(c, d, _)| c == column && *d == digit)
+                .and_then(|(_, _, e)| e.clone())
+        };
+        let c = |text: &str| Some(Entry::Cell(cell(text).unwrap()));
+        assert_eq!(at("b", 1), c("B 1"));
+        assert_eq!(at("a", 2), c("C 1"));
+        assert_eq!(at("b", 2), c("C 1"));
+        assert_eq!(at("a", 3), c("C 1"));
+        assert_eq!(at("b", 3), c("D 1"));
+        assert_eq!(at("a", 4), None);
+        assert_eq!(read.len(), 20);
+    }
+
+    #[test]
+    fn malformed_tables_are_errors() {
+        assert!(read_table(&table("{columns: [pay], rows: {0: []}}")).is_err());
+        assert!(
+            read_table(&table(&format!(
+                "{{columns: [pay], rows: {}}}",
+                ROWS.replace("A B", "A B C")
+            )))
+            .is_err()
+        );
+        assert!(read_table(&table(&format!("{{columns: [a], rows: {ROWS}}}"))).is_ok());
+        // A placement of another length than its row, or naming an unknown column.
+        assert!(
+            read_table(&table(&format!(
+                "{{columns: [a, b], rows: {ROWS}, placements: {{0: [a, b]}}}}"
+            )))
+            .is_err()
+        );
+        assert!(
+            read_table(&table(&format!(
+                "{{columns: [a], rows: {ROWS}, placements: {{0: [z]}}}}"
+            )))
+            .is_err()
+        );
+        // byRecoveryType without its table.
+        assert!(
+            read_table(&table(&format!(
+                "{{columns: [a], rows: {}}}",
+                ROWS.replace("\"A B\"", "byRecoveryType")
+            )))
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn mpi_cells_must_come_from_the_code_list() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let codes: mpi::Codes = load(&root, "specs/mpi/openapi.yaml").unwrap();
+        let mut spec: mpi::Spec = load(&root, mpi::SPEC).unwrap();
+        mpi::check(&spec, &codes).unwrap();
+        spec.scenarios.rows[0].authorize.complete = vec!["GX990000".into()];
+        let err = mpi::check(&spec, &codes).unwrap_err().to_string();
+        assert!(err.contains("not in the code list"), "{err}");
+    }
+
+    #[test]
+    fn names_follow_the_generated_enums() {
+        assert_eq!(pascal("UA-000-001"), "Ua000001");
+        assert_eq!(pascal("UA-U00-001"), "UaU00001");
+        assert_eq!(pascal("not_recovery"), "NotRecovery");
+        assert_eq!(pascal("captureFull"), "CaptureFull");
+        assert_eq!(pascal("paypay"), "Paypay");
+    }
+}
