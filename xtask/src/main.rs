@@ -13,6 +13,7 @@ mod mpi;
 #[allow(dead_code)]
 mod openapi;
 mod pop;
+mod public_api;
 mod spec_diff;
 mod unified;
 
@@ -44,6 +45,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         } else {
             ExitCode::FAILURE
         }),
+        ["public-api", rest @ ..] => public_api::run(&root, rest),
         ["spec-diff", old, new] => {
             print!(
                 "{}",
