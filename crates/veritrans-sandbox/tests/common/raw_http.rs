@@ -116,8 +116,15 @@ pub async fn put_json(url: impl IntoUrl, body: &Value) -> Answer {
 }
 
 /// `POST url` with `fields` as an `application/x-www-form-urlencoded` body.
-pub async fn post_form<F: serde::Serialize + ?Sized>(url: impl IntoUrl, fields: &F) -> Answer {
-    let body = serde_urlencoded::to_string(fields).expect("form fields encode");
+pub async fn post_form<K: AsRef<str>, V: AsRef<str>>(
+    url: impl IntoUrl,
+    fields: &[(K, V)],
+) -> Answer {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .collect();
+    let body = serde_urlencoded::to_string(pairs).expect("form fields encode");
     send(
         request(Method::POST, url)
             .header("content-type", "application/x-www-form-urlencoded")
