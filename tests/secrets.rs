@@ -20,6 +20,8 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use e2e::raw_http;
+use reqwest::Method;
 use serde_json::json;
 use veritrans::jpayment::{self, Charset, UserKey};
 use veritrans::mpi;
@@ -333,7 +335,6 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         &format!("{:?}", sandbox.credentials()),
     );
     audit.text("running sandbox", &format!("{sandbox:?}"));
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
 
     // POP: the right key pays (so the ledger and a signed push exist), a wrong
     // key is refused, and a dead address is a transport error.
@@ -347,16 +348,13 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     request.push_url = Some(merchant.url("/pop/push"));
     request.success_url = Some(merchant.url("/pop/return/success/secrets-1"));
     let key = client.payment_key(&request).await.unwrap();
-    let paid = http
-        .post(format!("{base}/pop/v1/pay/{}", key.key))
+    let paid = raw_http::send(raw_http::request(Method::POST, format!("{base}/pop/v1/pay/{}", key.key))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(
             "payment_type=card&card_number=4111111111111111&card_expire=12%2F30&security_code=123",
         )
-        .send()
-        .await
-        .unwrap();
-    audit.text("pop page", &paid.text().await.unwrap());
+        ).await;
+    audit.text("pop page", &paid.text());
     let wrong = pop::client::Client::builder(PopServerKey::new(WRONG_KEY))
         .base_url(&base)
         .build()
@@ -395,8 +393,8 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     );
     let answer = good.send(&pay).await.unwrap();
     let page = answer.body.control.unwrap().redirect_url.unwrap();
-    let chosen = http.get(format!("{page}/pay")).send().await.unwrap();
-    audit.text("provider page", &chosen.text().await.unwrap());
+    let chosen = raw_http::send(raw_http::request(Method::GET, format!("{page}/pay"))).await;
+    audit.text("provider page", &chosen.text());
     let e = unified_client(WRONG_KEY, &base)
         .send(&pay)
         .await
@@ -436,22 +434,18 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     audit.result("jpayment, transport", dead.send(&charge).await);
 
     // MPI: a signed push to the merchant.
-    let started: serde_json::Value = http
-        .post(format!("{base}/mpi/mpi_charges"))
-        .json(&json!({
+    let started: serde_json::Value = raw_http::send(
+        raw_http::request(Method::POST, format!("{base}/mpi/mpi_charges")).json(&json!({
             "order_id": "secrets-3ds-1", "amount": 100, "card_number": "4111111111111111",
             "service_option_type": "mpi-company",
             "redirection_uri": merchant.url("/mpi/return"), "push_uri": merchant.url("/mpi/push"),
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        })),
+    )
+    .await
+    .json();
     let acs = started["redirect_url"].as_str().unwrap();
-    let done = http.post(acs).body("").send().await.unwrap();
-    audit.text("acs", &done.text().await.unwrap());
+    let done = raw_http::send(raw_http::request(Method::POST, acs).body("")).await;
+    audit.text("acs", &done.text());
 
     // Requests with the wrong keys straight at the sandbox: its answers.
     for (path, auth) in [
@@ -461,36 +455,28 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         ),
         ("/fep/pay", format!("Bearer {WRONG_KEY}")),
     ] {
-        let answer = http
-            .post(format!("{base}{path}"))
-            .header("authorization", auth)
-            .header("content-type", "application/json")
-            .body("{}")
-            .send()
-            .await
-            .unwrap();
-        audit.text(
-            &format!("sandbox answer to {path}"),
-            &answer.text().await.unwrap(),
-        );
+        let answer = raw_http::send(
+            raw_http::request(Method::POST, format!("{base}{path}"))
+                .header("authorization", auth)
+                .header("content-type", "application/json")
+                .body("{}"),
+        )
+        .await;
+        audit.text(&format!("sandbox answer to {path}"), &answer.text());
     }
     // Forged notifications at the merchant: its refusals.
     for path in ["/pop/push", "/unified/webhook", "/mpi/push"] {
-        let answer = http
-            .post(merchant.url(path))
-            .header("authorization", format!("Basic {WRONG_KEY}"))
-            .header(
-                "x-vt-content-hmac",
-                format!("{CCID}:hmac-sha512:{WRONG_KEY}"),
-            )
-            .body(r#"{"order_id":"x","signature":"00"}"#)
-            .send()
-            .await
-            .unwrap();
-        audit.text(
-            &format!("merchant answer at {path}"),
-            &answer.text().await.unwrap(),
-        );
+        let answer = raw_http::send(
+            raw_http::request(Method::POST, merchant.url(path))
+                .header("authorization", format!("Basic {WRONG_KEY}"))
+                .header(
+                    "x-vt-content-hmac",
+                    format!("{CCID}:hmac-sha512:{WRONG_KEY}"),
+                )
+                .body(r#"{"order_id":"x","signature":"00"}"#),
+        )
+        .await;
+        audit.text(&format!("merchant answer at {path}"), &answer.text());
     }
 
     // Let the notifications arrive, then read everything the sandbox kept.

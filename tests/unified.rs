@@ -18,7 +18,8 @@
 
 use e2e::browser::Browser;
 use e2e::gateways::unified_client;
-use e2e::{at_least, deliver_again, start};
+use e2e::{at_least, deliver_again, raw_http, start};
+use reqwest::Method;
 use veritrans::unified::client::{ResendPolicy, SendOptions};
 use veritrans::unified::*;
 use veritrans_sandbox::merchant::{Merchant, Seen, WebhookSeen};
@@ -246,15 +247,14 @@ async fn a_tampered_webhook_is_refused_and_not_processed() {
     let mut replay = headers.clone();
     replay.remove("content-length");
     replay.remove("host");
-    let answer = reqwest::Client::new()
-        .post(merchant.url("/unified/webhook"))
-        .headers(replay)
-        .body(forged)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 401);
-    let reason = answer.text().await.unwrap();
+    let answer = raw_http::send(
+        raw_http::request(Method::POST, merchant.url("/unified/webhook"))
+            .headers(replay)
+            .body(forged),
+    )
+    .await;
+    assert_eq!(answer.status, 401);
+    let reason = answer.text();
     assert!(reason.contains("signature"), "unclear reason: {reason}");
 
     let processed = |s: &Seen| s.webhooks.iter().filter(|w| !w.duplicate).count();

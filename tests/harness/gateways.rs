@@ -15,19 +15,7 @@ use veritrans::unified::validate::Mode;
 use veritrans_sandbox::RunningSandbox;
 use veritrans_sandbox::merchant::Merchant;
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("an HTTP client with rustls builds")
-}
-
-/// Sends a request to the sandbox's own API and reads its JSON answer.
-async fn sandbox_json(request: reqwest::RequestBuilder) -> Value {
-    let answer = request.send().await.expect("the sandbox answers");
-    answer.json().await.expect("a JSON answer")
-}
+use crate::raw_http;
 
 /// `pop-proto`'s client with the sandbox's server key.
 pub fn pop_client(sandbox: &RunningSandbox) -> pop::client::Client {
@@ -65,16 +53,16 @@ pub fn jpayment_client(sandbox: &RunningSandbox) -> jpayment::Client {
 
 /// The merchant console's kickback URL setting (`PUT /_sandbox/jpayment/settings`).
 pub async fn jpayment_set_kickback_url(sandbox: &RunningSandbox, url: &str) {
-    let answer = http()
-        .put(format!("{}/_sandbox/jpayment/settings", sandbox.base_url()))
-        .json(&json!({ "kickback_url": url }))
-        .send()
-        .await
-        .expect("the sandbox answers");
+    let answer = raw_http::put_json(
+        format!("{}/_sandbox/jpayment/settings", sandbox.base_url()),
+        &json!({ "kickback_url": url }),
+    )
+    .await;
     assert!(
-        answer.status().is_success(),
-        "settings: {}",
-        answer.status()
+        (200..300).contains(&answer.status),
+        "settings: {} {}",
+        answer.status,
+        answer.text()
     );
 }
 
@@ -84,7 +72,7 @@ pub async fn jpayment_set_kickback_url(sandbox: &RunningSandbox, url: &str) {
 pub async fn jpayment_token(sandbox: &RunningSandbox, card_number: &str) -> jpayment::Token {
     let card = json!({"cn": card_number, "ed": "3012", "fn": "TARO", "ln": "YAMADA"});
     let url = format!("{}/_sandbox/jpayment/token", sandbox.base_url());
-    let answer = sandbox_json(http().post(url).json(&card)).await;
+    let answer = raw_http::post_json(url, &card).await.json();
     let token = answer["tkn"].as_str().expect("a token");
     jpayment::Token::new(token)
 }
@@ -93,23 +81,19 @@ pub async fn jpayment_token(sandbox: &RunningSandbox, card_number: &str) -> jpay
 /// (`GET /_sandbox/jpayment/payments`): `{"gid", "uid", "num", "ta", "result"}` each.
 pub async fn jpayment_payments(sandbox: &RunningSandbox) -> Vec<Value> {
     let url = format!("{}/_sandbox/jpayment/payments", sandbox.base_url());
-    let answer = sandbox_json(http().get(url)).await;
+    let answer = raw_http::get(url).await.json();
     answer["payments"].as_array().cloned().unwrap_or_default()
 }
 
 /// The customer pays an applied CVS or bank payment at the store or ATM
 /// (`POST /_sandbox/pop/release/{order_id}`); the answer names the push.
 pub async fn pop_release(sandbox: &RunningSandbox, order_id: &str) -> (u16, Value) {
-    let answer = http()
-        .post(format!(
-            "{}/_sandbox/pop/release/{order_id}",
-            sandbox.base_url()
-        ))
-        .send()
-        .await
-        .expect("the sandbox answers");
-    let status = answer.status().as_u16();
-    (status, answer.json().await.expect("a JSON answer"))
+    let answer = raw_http::post(format!(
+        "{}/_sandbox/pop/release/{order_id}",
+        sandbox.base_url()
+    ))
+    .await;
+    (answer.status, answer.json())
 }
 
 /// Starts a 3-D Secure transaction (the sandbox-only `POST /mpi/mpi_charges`)
@@ -121,33 +105,28 @@ pub async fn mpi_start(
     card_number: &str,
     option: &ServiceOptionType,
 ) -> Value {
-    let answer = http()
-        .post(format!("{}/mpi/mpi_charges", sandbox.base_url()))
-        .json(&json!({
+    let answer = raw_http::post_json(
+        format!("{}/mpi/mpi_charges", sandbox.base_url()),
+        &json!({
             "order_id": order_id,
             "amount": 4800,
             "card_number": card_number,
             "service_option_type": option.as_str(),
             "redirection_uri": merchant.url("/mpi/return"),
             "push_uri": merchant.url("/mpi/push"),
-        }))
-        .send()
-        .await
-        .expect("the sandbox answers");
-    assert_eq!(answer.status(), 200, "mpi_charges for {order_id}");
-    answer.json().await.expect("a JSON answer")
+        }),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "mpi_charges for {order_id}");
+    answer.json()
 }
 
 /// The search (sandbox-only request, documented answer), read by `mpi-proto`.
 pub async fn mpi_search(sandbox: &RunningSandbox, request_id: &str) -> SearchResponse {
-    let body = http()
-        .post(format!("{}/mpi/search", sandbox.base_url()))
-        .json(&json!({ "request_id": request_id }))
-        .send()
-        .await
-        .expect("the sandbox answers")
-        .bytes()
-        .await
-        .expect("the answer's body");
-    SearchResponse::from_json(&body).expect("a search response as the guide shows it")
+    let answer = raw_http::post_json(
+        format!("{}/mpi/search", sandbox.base_url()),
+        &json!({ "request_id": request_id }),
+    )
+    .await;
+    SearchResponse::from_json(&answer.body).expect("a search response as the guide shows it")
 }

@@ -4,11 +4,16 @@
 //! - [`browser`]: the consumer's browser, plain HTTP following the pages' forms;
 //! - [`gateways`]: the facade's clients pointed at the sandbox, and the
 //!   sandbox-only conventions that stand in for consoles and consumer scripts;
+//! - [`raw_http`]: the one way a test sends a raw request to the sandbox (its
+//!   `/_sandbox` API, malformed requests), the same file as `veritrans-sandbox`'s tests use;
 //! - [`webdriver`]: a real Chromium driven through ChromeDriver, for `browser.rs`.
 #![allow(clippy::expect_used)] // a harness that cannot start should stop the test loudly
 
 pub mod browser;
 pub mod gateways;
+/// The sandbox tests' one raw-HTTP helper, shared with `veritrans-sandbox`'s own tests.
+#[path = "../../crates/veritrans-sandbox/tests/common/raw_http.rs"]
+pub mod raw_http;
 pub mod webdriver;
 
 use std::time::Duration;

@@ -11,6 +11,7 @@ mod core;
 mod jpayment;
 mod mpi;
 mod pop;
+mod public_api;
 mod spec_diff;
 mod testing;
 mod unified;
@@ -43,6 +44,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         } else {
             ExitCode::FAILURE
         }),
+        ["public-api", rest @ ..] => public_api::run(&root, rest),
         ["spec-diff", old, new] => {
             print!(
                 "{}",

@@ -119,13 +119,40 @@ async fn server_with(replies: Vec<Reply>, policy: ResendPolicy) -> (Client, Scri
     (client, script)
 }
 
+/// Built from the types; what goes on the wire is [`pay_json`], written out.
 fn pay() -> PayRequest {
-    serde_json::from_value(json!({
+    PayRequest {
+        order: PayOrder {
+            pay_type: PayType::Paypay,
+            payment_id: "order-0001".into(),
+            amount: yen(1_000),
+            auth_capture_type: None,
+            commodity_type: None,
+            description: None,
+        },
+        control: PayControl {
+            request_mode: Some(RequestMode::Sandbox),
+            success_url: "https://shop.example/done".into(),
+            cancel_url: "https://shop.example/cancel".into(),
+            error_url: "https://shop.example/error".into(),
+            push_url: None,
+        },
+        item: Vec::new(),
+        transaction: None,
+        merchant: None,
+        customer: None,
+        payment_instrument: None,
+    }
+}
+
+/// [`pay`] in the guide's field names ("Payment Request"): an empty `item` array and
+/// absent optional objects are left out.
+fn pay_json() -> serde_json::Value {
+    json!({
         "order": {"payType": "paypay", "paymentId": "order-0001", "amount": "1000"},
         "control": {"requestMode": "sandbox", "successUrl": "https://shop.example/done",
                     "cancelUrl": "https://shop.example/cancel", "errorUrl": "https://shop.example/error"}
-    }))
-    .unwrap()
+    })
 }
 
 fn capture() -> CaptureRequest {
@@ -158,7 +185,7 @@ async fn pay_sends_bearer_json_and_a_uuid_key_and_parses_the_answer() {
     assert_eq!(seen[0].command, "pay");
     assert_eq!(seen[0].authorization, "Bearer test-token");
     assert_eq!(seen[0].content_type, "application/json");
-    assert_eq!(seen[0].body, serde_json::to_value(pay()).unwrap());
+    assert_eq!(seen[0].body, pay_json());
     let key = uuid::Uuid::parse_str(&seen[0].idempotency_key).unwrap();
     assert_eq!(key.get_version_num(), 4);
     assert_eq!(answer.idempotency_key, seen[0].idempotency_key);

@@ -1,11 +1,12 @@
 //! Bad input never panics: validation of arbitrary field values, and
-//! verification of arbitrary webhooks and redirects.
+//! verification of arbitrary webhooks and redirects; each property also states
+//! what the answer must be.
 #![allow(clippy::unwrap_used)] // test helpers panic on broken fixtures, which is the point
 
 use proptest::prelude::*;
 use serde_json::json;
 use unified_proto::validate::{Context, Mode, check};
-use unified_proto::{Command, MerchantKeys, PayRequest, Redirect, Webhook};
+use unified_proto::{Command, Error, MerchantKeys, PayRequest, Redirect, Webhook};
 use veritrans_sign::MerchantAuthKey;
 
 fn keys() -> MerchantKeys {
@@ -15,6 +16,11 @@ fn keys() -> MerchantKeys {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
+    /// Whatever the values, this body is never valid: `control.cancelUrl` is a number
+    /// where the guide wants a URL string ("cancelUrl required string <= 1024
+    /// characters URL format", "Payment Request"), so a violation names that path;
+    /// and every violation's path is a member of the body (`order…`, `item…`,
+    /// `control…`, `transaction…`) or the body itself.
     #[test]
     fn validation_of_any_values_never_panics(
         id in any::<String>(), amount in any::<String>(), url in any::<String>(),
@@ -28,7 +34,20 @@ proptest! {
             "transaction": [],
         });
         for mode in [Mode::Live, Mode::Sandbox] {
-            let _ = check(PayRequest::RULES, PayRequest::PAY_TYPES, &body, &Context::new(mode));
+            let violations = check(PayRequest::RULES, PayRequest::PAY_TYPES, &body, &Context::new(mode));
+            prop_assert!(
+                violations.iter().any(|v| v.path == "control.cancelUrl"),
+                "{:?}", violations
+            );
+            for v in &violations {
+                prop_assert!(
+                    v.path.is_empty()
+                        || ["order", "item", "control", "transaction"]
+                            .iter()
+                            .any(|member| v.path.starts_with(member)),
+                    "{:?}", v
+                );
+            }
         }
     }
 
@@ -46,10 +65,17 @@ proptest! {
         prop_assert!(Webhook::verify_and_parse(&headers, &body, &keys()).is_err());
     }
 
+    /// A correctly signed webhook with a body is never refused for its signature: it
+    /// parses, or fails on its content (a body that is not JSON is never accepted).
+    /// An empty body is refused by the verifier itself, before any HMAC.
     #[test]
     fn signed_webhooks_with_any_body_never_panic(body in any::<Vec<u8>>()) {
         let headers = Webhook::test_headers(&keys(), "id", &body);
-        let _ = Webhook::verify_and_parse(&headers, &body, &keys());
+        match Webhook::verify_and_parse(&headers, &body, &keys()) {
+            Ok(_) => prop_assert!(serde_json::from_slice::<serde_json::Value>(&body).is_ok()),
+            Err(e) if body.is_empty() => prop_assert!(matches!(e, Error::Signature { .. }), "{}", e),
+            Err(e) => prop_assert!(!matches!(e, Error::Signature { .. }), "{}", e),
+        }
     }
 
     #[test]

@@ -7,10 +7,6 @@ use serde_json::{Value, json};
 use unified_proto::validate::{self, Context, Mode, validate};
 use unified_proto::*;
 
-fn typed<T: serde::de::DeserializeOwned>(v: Value) -> T {
-    serde_json::from_value(v).expect("fixture matches the generated type")
-}
-
 fn pay() -> PayRequest {
     PayRequest {
         order: PayOrder {
@@ -56,21 +52,55 @@ fn pay() -> PayRequest {
 }
 
 fn subscribe() -> SubscribeRequest {
-    typed(json!({
-        "order": {"payType": "merpay", "paymentId": "sub-0001", "orderName": "Monthly tea", "description": "Tea every month"},
-        "item": [{"id": "plan1", "name": "Plan", "categoryId": "1"}],
-        "customer": {"buyer": {"buyerInfoType": "use"}, "shipping": {"deliveryAddressType": "use"}},
-        "control": {"requestMode": "sandbox", "successUrl": "https://shop.example/done", "cancelUrl": "https://shop.example/cancel",
-                    "errorUrl": "https://shop.example/error", "pushUrl": "https://shop.example/webhook",
-                    "deregistrationPushUrl": "https://shop.example/dereg"}
-    }))
+    SubscribeRequest {
+        order: SubscribeOrder {
+            pay_type: PayType::Merpay,
+            payment_id: "sub-0001".into(),
+            order_name: Some("Monthly tea".into()),
+            description: Some("Tea every month".into()),
+            commodity_type: None,
+        },
+        item: vec![SubscribeItem {
+            id: Some("plan1".into()),
+            name: Some("Plan".into()),
+            category_id: Some("1".into()),
+        }],
+        customer: Some(RequestCustomer {
+            buyer: Some(RequestBuyer {
+                buyer_info_type: Some(InfoType::Use),
+                user_agent: None,
+            }),
+            shipping: Some(RequestShipping {
+                delivery_address_type: Some(InfoType::Use),
+            }),
+        }),
+        control: SubscribeControl {
+            request_mode: Some(RequestMode::Sandbox),
+            success_url: "https://shop.example/done".into(),
+            cancel_url: "https://shop.example/cancel".into(),
+            error_url: "https://shop.example/error".into(),
+            push_url: Some("https://shop.example/webhook".into()),
+            deregistration_push_url: Some("https://shop.example/dereg".into()),
+        },
+        merchant: None,
+        transaction: None,
+        payment_instrument: None,
+    }
 }
 
 fn update_order() -> UpdateOrderRequest {
-    typed(json!({
-        "order": {"paymentId": "order-0001", "amount": "800", "authExtensionType": "extend"},
-        "control": {"pushUrl": "https://shop.example/webhook"}
-    }))
+    UpdateOrderRequest {
+        order: UpdateOrderOrder {
+            payment_id: Some("order-0001".into()),
+            amount: Some(yen(800)),
+            auth_extension_type: Some(AuthExtensionType::Extend),
+            fep_order_id: None,
+        },
+        control: Some(PushControl {
+            push_url: Some("https://shop.example/webhook".into()),
+        }),
+        transaction: None,
+    }
 }
 
 fn capture() -> CaptureRequest {
@@ -86,25 +116,63 @@ fn capture() -> CaptureRequest {
 }
 
 fn cancel() -> CancelRequest {
-    typed(json!({
-        "order": {"fepOrderId": "order-0001_01AHK4HS7GFKHGKE7SGFJKTHIH", "amount": "300"},
-        "transaction": {"reason": "customer request"},
-        "control": {"protocol": {"forceMode": "none"}}
-    }))
+    CancelRequest {
+        order: CancelOrder {
+            fep_order_id: Some("order-0001_01AHK4HS7GFKHGKE7SGFJKTHIH".into()),
+            amount: Some(yen(300)),
+            payment_id: None,
+        },
+        transaction: Some(CancelTransaction {
+            reason: Some("customer request".into()),
+            ..Default::default()
+        }),
+        control: Some(CancelControl {
+            protocol: Some(CancelProtocol {
+                force_mode: Some(ForceMode::None),
+            }),
+            push_url: None,
+        }),
+    }
 }
 
 fn charge() -> ChargeRequest {
-    typed(json!({
-        "order": {"paymentId": "charge-0001", "originalPaymentId": "sub-0001", "authCaptureType": "auth_with_capture", "amount": "1500"},
-        "item": [{"id": "plan1"}],
-        "merchant": {"storeId": "store_1"},
-        "control": {"pushUrl": "https://shop.example/webhook",
-                    "protocol": {"recoveryType": "recovery", "recoveryExpiredDatetime": "20260101120000"}}
-    }))
+    ChargeRequest {
+        order: ChargeOrder {
+            payment_id: "charge-0001".into(),
+            original_payment_id: Some("sub-0001".into()),
+            original_fep_order_id: None,
+            auth_capture_type: Some(AuthCaptureType::AuthWithCapture),
+            amount: yen(1_500),
+            description: None,
+        },
+        item: vec![ChargeItem {
+            id: Some("plan1".into()),
+            ..Default::default()
+        }],
+        merchant: Some(ChargeMerchant {
+            store_id: Some("store_1".into()),
+            terminal_id: None,
+        }),
+        control: Some(ChargeControl {
+            push_url: Some("https://shop.example/webhook".into()),
+            protocol: Some(ChargeProtocol {
+                recovery_type: Some(RecoveryType::Recovery),
+                recovery_expired_datetime: Some("20260101120000".into()),
+            }),
+        }),
+        transaction: None,
+    }
 }
 
 fn terminate() -> TerminateRequest {
-    typed(json!({"order": {"paymentId": "sub-0001"}}))
+    TerminateRequest {
+        order: TerminateOrder {
+            payment_id: Some("sub-0001".into()),
+            fep_order_id: None,
+        },
+        control: None,
+        transaction: None,
+    }
 }
 
 fn get_result() -> GetTransactionResultRequest {
@@ -125,19 +193,156 @@ fn sandbox() -> Context {
     Context::new(Mode::Sandbox).at(request_time())
 }
 
+/// The guide's one full request sample, in "Webhook" → "About X-VT-Content-hmac"
+/// (unified-api-1.1.3.en.txt; the request samples of the command sections are
+/// collapsed to `{ … }` in the seed), copied as printed:
+const GUIDE_PAY_SAMPLE: &str = r#"{"order":{"payType": "paypay", "paymentId":
+"paymentId_1234567890", "amount": "10000"},"item": [{"id": "item001", "name":
+"testItem001"},{"id": "item002", "name": "testItem002"}],"merchant":{ "storeName":
+"store001"},"control":{"requestMode": "test,successUrl":
+"https://example.com/", "cancelUrl": "https://example.com/", "errorUrl":
+"https://example.com/", "pushUrl": "https://example.com/"}}"#;
+
+/// A `PayRequest` built from the types with the guide's sample values serialises to
+/// the guide's sample. The sample's `"requestMode": "test,successUrl":` is a
+/// misprint (a missing quote, and "test" is no value of the field, whose table says
+/// `Enum: "live" "sandbox"`, "Payment Request" → control.requestMode): the expected
+/// JSON reads it as `"requestMode": "sandbox", "successUrl":`, the only change.
+#[test]
+fn the_guides_pay_sample_is_what_the_types_send() {
+    let item = |id: &str, name: &str| PayItem {
+        id: Some(id.into()),
+        name: Some(name.into()),
+        category_id: None,
+    };
+    let request = PayRequest {
+        order: PayOrder {
+            pay_type: PayType::Paypay,
+            payment_id: "paymentId_1234567890".into(),
+            amount: yen(10_000),
+            auth_capture_type: None,
+            commodity_type: None,
+            description: None,
+        },
+        item: vec![
+            item("item001", "testItem001"),
+            item("item002", "testItem002"),
+        ],
+        merchant: Some(PayMerchant {
+            store_id: None,
+            store_name: Some("store001".into()),
+            terminal_id: None,
+        }),
+        control: PayControl {
+            request_mode: Some(RequestMode::Sandbox),
+            success_url: "https://example.com/".into(),
+            cancel_url: "https://example.com/".into(),
+            error_url: "https://example.com/".into(),
+            push_url: Some("https://example.com/".into()),
+        },
+        transaction: None,
+        customer: None,
+        payment_instrument: None,
+    };
+    let misprint = r#""requestMode": "test,successUrl":"#;
+    assert!(GUIDE_PAY_SAMPLE.contains(misprint), "the sample as printed");
+    let guide: Value = serde_json::from_str(
+        &GUIDE_PAY_SAMPLE.replace(misprint, r#""requestMode": "sandbox", "successUrl":"#),
+    )
+    .unwrap();
+    assert_eq!(serde_json::to_value(&request).unwrap(), guide);
+    // What the client sends is the same body.
+    let sent: Value = serde_json::from_slice(&validate::body_of(&request).unwrap()).unwrap();
+    assert_eq!(sent, guide);
+}
+
+/// Every command's fixture, built from the types, against the JSON written from the
+/// guide's request tables (unified-api-1.1.3.en.txt, the section of each command:
+/// "Payment Request" pay, "On-Demand Payment Request" subscribe, "Payment Request
+/// Change" updateOrder, "Capture", "Cancel", "On-Demand Payment" charge, "Contract
+/// Cancellation" terminate, "Get Transaction Result"): the field names and nesting
+/// are the guide's, amounts are strings of digits ("amount … string"), and absent
+/// optional fields are left out rather than sent as null.
 #[test]
 fn request_bodies_of_every_command() {
-    let bodies = json!({
-        "pay": pay(),
-        "subscribe": subscribe(),
-        "updateOrder": update_order(),
-        "capture": capture(),
-        "cancel": cancel(),
-        "charge": charge(),
-        "terminate": terminate(),
-        "getTransactionResult": get_result(),
-    });
-    insta::assert_json_snapshot!(bodies);
+    let cases: [(&str, Value, Value); 8] = [
+        (
+            "pay",
+            serde_json::to_value(pay()).unwrap(),
+            json!({
+                "order": {"payType": "paypay", "paymentId": "order-0001", "amount": "1000",
+                          "authCaptureType": "auth", "description": "Tea set"},
+                "transaction": {"merchantRequestKey1": "cart_42", "metadata1": "free text"},
+                "item": [{"id": "item001", "name": "Sencha 100g"}],
+                "merchant": {"storeName": "Tokyo shop"},
+                "customer": {"buyer": {"userAgent": "Mozilla/5.0"}},
+                "control": {"requestMode": "sandbox", "successUrl": "https://shop.example/done",
+                            "cancelUrl": "https://shop.example/cancel", "errorUrl": "https://shop.example/error",
+                            "pushUrl": "https://shop.example/webhook"}
+            }),
+        ),
+        (
+            "subscribe",
+            serde_json::to_value(subscribe()).unwrap(),
+            json!({
+                "order": {"payType": "merpay", "paymentId": "sub-0001", "orderName": "Monthly tea",
+                          "description": "Tea every month"},
+                "item": [{"id": "plan1", "name": "Plan", "categoryId": "1"}],
+                "customer": {"buyer": {"buyerInfoType": "use"}, "shipping": {"deliveryAddressType": "use"}},
+                "control": {"requestMode": "sandbox", "successUrl": "https://shop.example/done",
+                            "cancelUrl": "https://shop.example/cancel", "errorUrl": "https://shop.example/error",
+                            "pushUrl": "https://shop.example/webhook",
+                            "deregistrationPushUrl": "https://shop.example/dereg"}
+            }),
+        ),
+        (
+            "updateOrder",
+            serde_json::to_value(update_order()).unwrap(),
+            json!({
+                "order": {"paymentId": "order-0001", "amount": "800", "authExtensionType": "extend"},
+                "control": {"pushUrl": "https://shop.example/webhook"}
+            }),
+        ),
+        (
+            "capture",
+            serde_json::to_value(capture()).unwrap(),
+            json!({"order": {"paymentId": "order-0001", "amount": "900"}}),
+        ),
+        (
+            "cancel",
+            serde_json::to_value(cancel()).unwrap(),
+            json!({
+                "order": {"fepOrderId": "order-0001_01AHK4HS7GFKHGKE7SGFJKTHIH", "amount": "300"},
+                "transaction": {"reason": "customer request"},
+                "control": {"protocol": {"forceMode": "none"}}
+            }),
+        ),
+        (
+            "charge",
+            serde_json::to_value(charge()).unwrap(),
+            json!({
+                "order": {"paymentId": "charge-0001", "originalPaymentId": "sub-0001",
+                          "authCaptureType": "auth_with_capture", "amount": "1500"},
+                "item": [{"id": "plan1"}],
+                "merchant": {"storeId": "store_1"},
+                "control": {"pushUrl": "https://shop.example/webhook",
+                            "protocol": {"recoveryType": "recovery", "recoveryExpiredDatetime": "20260101120000"}}
+            }),
+        ),
+        (
+            "terminate",
+            serde_json::to_value(terminate()).unwrap(),
+            json!({"order": {"paymentId": "sub-0001"}}),
+        ),
+        (
+            "getTransactionResult",
+            serde_json::to_value(get_result()).unwrap(),
+            json!({"transaction": {"fepReferenceId": "X01AHK4HS7GFKHGKE7SGFJKTHIH"}}),
+        ),
+    ];
+    for (command, built, guide) in cases {
+        assert_eq!(built, guide, "{command}");
+    }
 }
 
 #[test]

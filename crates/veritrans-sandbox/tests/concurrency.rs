@@ -7,8 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::Merchant;
-use serde_json::Value;
+use common::{Merchant, raw_http};
 use veritrans_sandbox::{Delivery, DeliveryStatus, FaultAction, FaultRule, Gateway};
 
 const N: usize = 200;
@@ -16,15 +15,13 @@ const N: usize = 200;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_requests_are_each_recorded_exactly_once() {
     let sandbox = common::start().await;
-    let client = reqwest::Client::builder().no_proxy().build().unwrap();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..N {
         let url = format!("{}/test/effect/req-{i}", sandbox.base_url());
-        let client = client.clone();
         tasks.spawn(async move {
-            let response = client.post(url).send().await.unwrap();
-            assert_eq!(response.status(), 200);
-            response.text().await.unwrap().parse::<u64>().unwrap()
+            let answer = raw_http::post(url).await;
+            assert_eq!(answer.status, 200);
+            answer.text().parse::<u64>().unwrap()
         });
     }
     let mut answered = BTreeSet::new();
@@ -45,29 +42,19 @@ async fn concurrent_requests_are_each_recorded_exactly_once() {
     assert_eq!(ids.len(), N, "every request recorded once");
 
     // The HTTP view agrees.
-    let listed: Value = client
-        .get(format!(
-            "{}/_sandbox/transactions?kind=effect",
-            sandbox.base_url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = raw_http::get(format!(
+        "{}/_sandbox/transactions?kind=effect",
+        sandbox.base_url()
+    ))
+    .await
+    .json();
     assert_eq!(listed["transactions"].as_array().unwrap().len(), N);
-    let tail: Value = client
-        .get(format!(
-            "{}/_sandbox/transactions?since=190",
-            sandbox.base_url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tail = raw_http::get(format!(
+        "{}/_sandbox/transactions?since=190",
+        sandbox.base_url()
+    ))
+    .await
+    .json();
     assert_eq!(tail["transactions"].as_array().unwrap().len(), N - 190);
     assert_eq!(tail["transactions"][0]["seq"], 191);
     sandbox.shutdown().await.unwrap();
@@ -89,12 +76,10 @@ async fn a_fault_with_count_k_hits_exactly_k_of_many_concurrent_requests() {
             .count(17),
         )
         .unwrap();
-    let client = reqwest::Client::builder().no_proxy().build().unwrap();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..100 {
         let url = format!("{}/test/effect/f-{i}", sandbox.base_url());
-        let client = client.clone();
-        tasks.spawn(async move { client.post(url).send().await.unwrap().status().as_u16() });
+        tasks.spawn(async move { raw_http::post(url).await.status });
     }
     let mut faulted = 0;
     let mut ok = 0;

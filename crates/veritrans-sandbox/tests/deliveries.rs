@@ -6,8 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::Merchant;
-use serde_json::Value;
+use common::{Merchant, raw_http};
 use veritrans_sandbox::{
     AttemptOutcome, Delivery, DeliveryError, DeliveryStatus, Gateway, Sandbox,
 };
@@ -204,16 +203,9 @@ async fn http_api_lists_deliveries_and_finds_one() {
         .wait_delivery_settled(&id, WAIT)
         .await
         .unwrap();
-    let client = common::client();
-
-    let all: Value = client
-        .get(format!("{}/_sandbox/deliveries", sandbox.base_url()))
-        .send()
+    let all = raw_http::get(format!("{}/_sandbox/deliveries", sandbox.base_url()))
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json();
     assert_eq!(all["deliveries"][0]["id"], "wh-http");
     assert_eq!(all["deliveries"][0]["status"], "delivered");
     assert_eq!(all["deliveries"][0]["gateway"], "unified");
@@ -226,23 +218,16 @@ async fn http_api_lists_deliveries_and_finds_one() {
         200
     );
 
-    let one = client
-        .get(format!(
-            "{}/_sandbox/deliveries/wh-http",
-            sandbox.base_url()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(one.status(), 200);
-    assert_eq!(one.json::<Value>().await.unwrap()["url"], merchant.url("/"));
-    let missing = client
-        .get(format!("{}/_sandbox/deliveries/nope", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 404);
-    assert_eq!(missing.json::<Value>().await.unwrap()["error"], "not_found");
+    let one = raw_http::get(format!(
+        "{}/_sandbox/deliveries/wh-http",
+        sandbox.base_url()
+    ))
+    .await;
+    assert_eq!(one.status, 200);
+    assert_eq!(one.json()["url"], merchant.url("/"));
+    let missing = raw_http::get(format!("{}/_sandbox/deliveries/nope", sandbox.base_url())).await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["error"], "not_found");
     sandbox.shutdown().await.unwrap();
 }
 
@@ -261,13 +246,12 @@ async fn a_settled_delivery_can_be_sent_again_as_a_duplicate() {
         .unwrap();
 
     // Through HTTP: 202 and the record, now pending again.
-    let client = common::client();
     let url = format!(
         "{}/_sandbox/deliveries/wh-dup/redeliver",
         sandbox.base_url()
     );
-    let response = client.post(&url).send().await.unwrap();
-    assert_eq!(response.status(), 202);
+    let response = raw_http::post(&url).await;
+    assert_eq!(response.status, 202);
     let record = sandbox
         .inspect()
         .wait_delivery_settled(&id, WAIT)
@@ -295,15 +279,12 @@ async fn a_settled_delivery_can_be_sent_again_as_a_duplicate() {
         .unwrap();
     assert_eq!(merchant.received().len(), 3);
 
-    let unknown = client
-        .post(format!(
-            "{}/_sandbox/deliveries/nope/redeliver",
-            sandbox.base_url()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unknown.status(), 404);
+    let unknown = raw_http::post(format!(
+        "{}/_sandbox/deliveries/nope/redeliver",
+        sandbox.base_url()
+    ))
+    .await;
+    assert_eq!(unknown.status, 404);
     assert_eq!(
         sandbox.inspect().redeliver("nope"),
         Err(DeliveryError::UnknownId("nope".into()))
@@ -336,15 +317,12 @@ async fn a_pending_delivery_cannot_be_redelivered() {
         sandbox.inspect().redeliver(&id),
         Err(DeliveryError::StillPending("p".into()))
     );
-    let conflict = common::client()
-        .post(format!(
-            "{}/_sandbox/deliveries/p/redeliver",
-            sandbox.base_url()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(conflict.status(), 409);
-    assert_eq!(conflict.json::<Value>().await.unwrap()["error"], "conflict");
+    let conflict = raw_http::post(format!(
+        "{}/_sandbox/deliveries/p/redeliver",
+        sandbox.base_url()
+    ))
+    .await;
+    assert_eq!(conflict.status, 409);
+    assert_eq!(conflict.json()["error"], "conflict");
     sandbox.shutdown().await.unwrap();
 }

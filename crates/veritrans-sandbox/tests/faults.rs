@@ -6,6 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::raw_http;
 use serde_json::{Value, json};
 use veritrans_sandbox::{FaultAction, FaultRule, TransactionFilter};
 
@@ -39,10 +40,10 @@ async fn status_fault_answers_without_running_the_handler() {
         .unwrap();
     let url = format!("{}/test/effect/a", sandbox.base_url());
 
-    let faulted = client.post(&url).send().await.unwrap();
-    assert_eq!(faulted.status(), 429);
-    assert_eq!(faulted.headers()["retry-after"], "3");
-    let body: Value = faulted.json().await.unwrap();
+    let faulted = raw_http::send(client.post(&url)).await;
+    assert_eq!(faulted.status, 429);
+    assert_eq!(faulted.headers["retry-after"], "3");
+    let body: Value = faulted.json();
     assert_eq!(body["error"], "injected_fault");
     assert!(body["message"].as_str().unwrap().contains("429"), "{body}");
     assert_eq!(
@@ -53,8 +54,8 @@ async fn status_fault_answers_without_running_the_handler() {
 
     // count = 1: the rule has expired and the next request goes through.
     assert!(sandbox.inspect().faults().is_empty());
-    let ok = client.post(&url).send().await.unwrap();
-    assert_eq!(ok.status(), 200);
+    let ok = raw_http::send(client.post(&url)).await;
+    assert_eq!(ok.status, 200);
     assert_eq!(effects(&sandbox, "a"), 1);
     sandbox.shutdown().await.unwrap();
 }
@@ -103,8 +104,8 @@ async fn dropped_response_applies_the_effect_but_the_client_sees_a_transport_err
     // Both effects happened although neither client saw an answer: exactly the hazard a
     // retrying client without an idempotency key runs into.
     assert_eq!(effects(&sandbox, "c"), 2);
-    let third = client.post(&url).send().await.unwrap();
-    assert_eq!(third.text().await.unwrap(), "3");
+    let third = raw_http::send(client.post(&url)).await;
+    assert_eq!(third.text(), "3");
     sandbox.shutdown().await.unwrap();
 }
 
@@ -117,12 +118,9 @@ async fn delay_fault_slows_the_request_then_handles_it() {
         .add_fault(FaultRule::new("/test/", FaultAction::Delay { ms: 150 }))
         .unwrap();
     let started = Instant::now();
-    let response = client
-        .post(format!("{}/test/effect/d", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let response =
+        raw_http::send(client.post(format!("{}/test/effect/d", sandbox.base_url()))).await;
+    assert_eq!(response.status, 200);
     assert!(started.elapsed() >= Duration::from_millis(150));
     assert_eq!(effects(&sandbox, "d"), 1);
     sandbox.shutdown().await.unwrap();
@@ -146,25 +144,13 @@ async fn method_and_prefix_must_both_match() {
         )
         .unwrap();
     // POST does not match a GET rule; another path does not match the prefix.
-    let post = client
-        .post(format!("{}/test/effect/x1", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(post.status(), 200);
-    let other = client
-        .get(format!("{}/nowhere", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), 404);
+    let post = raw_http::send(client.post(format!("{}/test/effect/x1", sandbox.base_url()))).await;
+    assert_eq!(post.status, 200);
+    let other = raw_http::send(client.get(format!("{}/nowhere", sandbox.base_url()))).await;
+    assert_eq!(other.status, 404);
     assert_eq!(inspect.faults()[0].remaining, 1);
-    let get = client
-        .get(format!("{}/test/effect/x1", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(get.status(), 500);
+    let get = raw_http::send(client.get(format!("{}/test/effect/x1", sandbox.base_url()))).await;
+    assert_eq!(get.status, 500);
     sandbox.shutdown().await.unwrap();
 }
 
@@ -176,20 +162,14 @@ async fn reserved_prefix_is_never_faulted() {
         .inspect()
         .add_fault(FaultRule::new("/", FaultAction::ConnectionReset).count(100))
         .unwrap();
-    let response = client
-        .get(format!("{}/_sandbox/faults", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
+    let response =
+        raw_http::send(client.get(format!("{}/_sandbox/faults", sandbox.base_url()))).await;
+    assert_eq!(response.status, 200);
+    let body: Value = response.json();
     assert_eq!(body["faults"][0]["remaining"], 100);
-    let cleared = client
-        .delete(format!("{}/_sandbox/faults", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cleared.status(), 204);
+    let cleared =
+        raw_http::send(client.delete(format!("{}/_sandbox/faults", sandbox.base_url()))).await;
+    assert_eq!(cleared.status, 204);
     assert!(sandbox.inspect().faults().is_empty());
     sandbox.shutdown().await.unwrap();
 }
@@ -200,71 +180,37 @@ async fn http_fault_api_adds_lists_and_removes_rules() {
     let client = common::client();
     let faults_url = format!("{}/_sandbox/faults", sandbox.base_url());
 
-    let created = client
-        .post(&faults_url)
-        .json(&json!({
-            "method": "post",
-            "path_prefix": "/test/effect/",
-            "count": 2,
-            "action": {"type": "status", "status": 503, "retry_after": 1}
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let fault: Value = created.json().await.unwrap();
+    let created = raw_http::send(client.post(&faults_url).json(&json!({
+        "method": "post",
+        "path_prefix": "/test/effect/",
+        "count": 2,
+        "action": {"type": "status", "status": 503, "retry_after": 1}
+    })))
+    .await;
+    assert_eq!(created.status, 201);
+    let fault: Value = created.json();
     assert_eq!(fault["rule"]["method"], "POST");
     assert_eq!(fault["remaining"], 2);
     let id = fault["id"].as_u64().unwrap();
 
-    let hit = client
-        .post(format!("{}/test/effect/h", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(hit.status(), 503);
-    assert_eq!(hit.headers()["retry-after"], "1");
+    let hit = raw_http::send(client.post(format!("{}/test/effect/h", sandbox.base_url()))).await;
+    assert_eq!(hit.status, 503);
+    assert_eq!(hit.headers["retry-after"], "1");
 
-    let listed: Value = client
-        .get(&faults_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = raw_http::send(client.get(&faults_url)).await.json();
     assert_eq!(listed["faults"][0]["remaining"], 1);
 
-    let removed = client
-        .delete(format!("{faults_url}/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(removed.status(), 204);
-    let again = client
-        .delete(format!("{faults_url}/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), 404);
-    assert_eq!(again.json::<Value>().await.unwrap()["error"], "not_found");
-    let not_a_number = client
-        .delete(format!("{faults_url}/abc"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(not_a_number.status(), 400);
-    assert_eq!(
-        not_a_number.json::<Value>().await.unwrap()["error"],
-        "bad_request"
-    );
+    let removed = raw_http::send(client.delete(format!("{faults_url}/{id}"))).await;
+    assert_eq!(removed.status, 204);
+    let again = raw_http::send(client.delete(format!("{faults_url}/{id}"))).await;
+    assert_eq!(again.status, 404);
+    assert_eq!(again.json()["error"], "not_found");
+    let not_a_number = raw_http::send(client.delete(format!("{faults_url}/abc"))).await;
+    assert_eq!(not_a_number.status, 400);
+    assert_eq!(not_a_number.json()["error"], "bad_request");
 
-    let passes = client
-        .post(format!("{}/test/effect/h", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(passes.status(), 200);
+    let passes = raw_http::send(client.post(format!("{}/test/effect/h", sandbox.base_url()))).await;
+    assert_eq!(passes.status, 200);
     sandbox.shutdown().await.unwrap();
 }
 
@@ -308,29 +254,26 @@ async fn bad_fault_rules_get_400_naming_the_problem() {
         ),
     ];
     for (body, needle) in cases {
-        let response = client.post(&faults_url).json(&body).send().await.unwrap();
-        assert_eq!(response.status(), 400, "{body}");
-        let error: Value = response.json().await.unwrap();
+        let response = raw_http::send(client.post(&faults_url).json(&body)).await;
+        assert_eq!(response.status, 400, "{body}");
+        let error: Value = response.json();
         assert_eq!(error["error"], "bad_request", "{body}: {error}");
         assert!(
             error["message"].as_str().unwrap().contains(needle),
             "{body}: {error}"
         );
     }
-    let not_json = client
-        .post(&faults_url)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(not_json.status(), 400);
-    let no_type = client.post(&faults_url).body("{}").send().await.unwrap();
-    assert_eq!(no_type.status(), 415);
-    assert_eq!(
-        no_type.json::<Value>().await.unwrap()["error"],
-        "unsupported_media_type"
-    );
+    let not_json = raw_http::send(
+        client
+            .post(&faults_url)
+            .header("content-type", "application/json")
+            .body("{not json"),
+    )
+    .await;
+    assert_eq!(not_json.status, 400);
+    let no_type = raw_http::send(client.post(&faults_url).body("{}")).await;
+    assert_eq!(no_type.status, 415);
+    assert_eq!(no_type.json()["error"], "unsupported_media_type");
     assert!(sandbox.inspect().faults().is_empty());
     sandbox.shutdown().await.unwrap();
 }

@@ -7,7 +7,8 @@ mod common;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use serde_json::Value;
+use common::raw_http;
+use reqwest::Method;
 use veritrans_sandbox::{Credentials, DeliverySchedule, Error, PopServerKey, Sandbox, Secret};
 
 #[tokio::test]
@@ -21,14 +22,9 @@ async fn binds_loopback_on_a_free_port_by_default() {
         format!("http://127.0.0.1:{}", addr.port())
     );
 
-    let health: Value = common::client()
-        .get(format!("{}/_sandbox/health", sandbox.base_url()))
-        .send()
+    let health = raw_http::get(format!("{}/_sandbox/health", sandbox.base_url()))
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json();
     // Exactly the gateways whose routes exist.
     let gateways = serde_json::to_value(veritrans_sandbox::gateways::EMULATED).unwrap();
     assert_eq!(
@@ -116,7 +112,7 @@ async fn dropping_the_handle_cuts_requests_in_flight() {
         .unwrap();
     let state = sandbox.state().clone();
     let url = format!("{}/test/effect/dropped", sandbox.base_url());
-    let request = tokio::spawn(async move { common::client().post(url).send().await });
+    let request = tokio::spawn(async move { raw_http::request(Method::POST, url).send().await });
     tokio::time::sleep(Duration::from_millis(50)).await;
     let started = std::time::Instant::now();
     drop(sandbox);
@@ -136,7 +132,7 @@ async fn shutdown_lets_a_request_in_flight_finish() {
         .add_fault(FaultRule::new("/test/", FaultAction::Delay { ms: 200 }))
         .unwrap();
     let url = format!("{}/test/effect/inflight", sandbox.base_url());
-    let request = tokio::spawn(async move { common::client().post(url).send().await });
+    let request = tokio::spawn(async move { raw_http::request(Method::POST, url).send().await });
     tokio::time::sleep(Duration::from_millis(50)).await;
     sandbox.shutdown().await.unwrap();
     let response = request.await.unwrap().unwrap();
@@ -157,7 +153,7 @@ async fn shutdown_grace_bounds_the_wait_for_slow_requests() {
         .add_fault(FaultRule::new("/test/", FaultAction::Delay { ms: 10_000 }))
         .unwrap();
     let url = format!("{}/test/effect/slow", sandbox.base_url());
-    let request = tokio::spawn(async move { common::client().post(url).send().await });
+    let request = tokio::spawn(async move { raw_http::request(Method::POST, url).send().await });
     tokio::time::sleep(Duration::from_millis(50)).await;
     let started = std::time::Instant::now();
     let state = sandbox.state().clone();
@@ -217,11 +213,7 @@ fn starting_outside_a_tokio_runtime_is_an_error_not_a_panic() {
 #[tokio::test(flavor = "current_thread")]
 async fn works_on_a_current_thread_runtime() {
     let sandbox = common::start().await;
-    let response = common::client()
-        .post(format!("{}/test/effect/ct", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let response = raw_http::post(format!("{}/test/effect/ct", sandbox.base_url())).await;
+    assert_eq!(response.status, 200);
     sandbox.shutdown().await.unwrap();
 }

@@ -28,10 +28,8 @@ fn key() -> MpiServerKey {
 }
 
 async fn post_json(url: &str, body: &Value) -> (u16, Value) {
-    let response = client().post(url).json(body).send().await.unwrap();
-    let status = response.status().as_u16();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body)
+    let answer = common::raw_http::post_json(url, body).await;
+    (answer.status, answer.json_or_null())
 }
 
 fn charge_body(

@@ -1071,15 +1071,15 @@ async fn post_raw(
     content_type: &str,
     body: String,
 ) -> (u16, Value) {
-    let response = client()
-        .post(format!("{}{path}", sandbox.base_url()))
-        .header("authorization", authorization)
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.json().await.unwrap())
+    let answer = common::raw_http::send(
+        client()
+            .post(format!("{}{path}", sandbox.base_url()))
+            .header("authorization", authorization)
+            .header("content-type", content_type)
+            .body(body),
+    )
+    .await;
+    (answer.status, answer.json())
 }
 
 async fn put_settings(sandbox: &RunningSandbox, settings: &Value) -> Value {

@@ -7,6 +7,8 @@ mod common;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::routing::{get, post};
+use common::raw_http;
+use reqwest::Method;
 use serde_json::Value;
 use veritrans_sandbox::{AppState, DEFAULT_BODY_LIMIT, Sandbox};
 
@@ -40,14 +42,10 @@ async fn sandbox(limit: usize) -> veritrans_sandbox::RunningSandbox {
         .unwrap()
 }
 
-async fn error_of(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let content_type = response.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(content_type, "application/json");
-    (status, response.json().await.unwrap())
+/// The status and JSON body of an error answer, which must say it is JSON.
+fn error_of(answer: raw_http::Answer) -> (u16, Value) {
+    assert_eq!(answer.header("content-type"), Some("application/json"));
+    (answer.status, answer.json())
 }
 
 #[test]
@@ -58,22 +56,14 @@ fn default_limit_is_one_mebibyte() {
 #[tokio::test]
 async fn declared_over_limit_body_is_413_json() {
     let sandbox = sandbox(64).await;
-    let client = common::client();
-    let ok = client
-        .post(format!("{}/echo/bytes", sandbox.base_url()))
-        .body(vec![b'a'; 64])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ok.text().await.unwrap(), "64");
+    let post_bytes = |url: String, len: usize| {
+        raw_http::send(raw_http::request(Method::POST, url).body(vec![b'a'; len]))
+    };
+    let ok = post_bytes(format!("{}/echo/bytes", sandbox.base_url()), 64).await;
+    assert_eq!(ok.text(), "64");
     for path in ["/echo/bytes", "/echo/raw", "/_sandbox/faults", "/nowhere"] {
-        let response = client
-            .post(format!("{}{path}", sandbox.base_url()))
-            .body(vec![b'a'; 65])
-            .send()
-            .await
-            .unwrap();
-        let (status, body) = error_of(response).await;
+        let response = post_bytes(format!("{}{path}", sandbox.base_url()), 65).await;
+        let (status, body) = error_of(response);
         assert_eq!(status, 413, "{path}");
         assert_eq!(body["error"], "payload_too_large");
         assert_eq!(
@@ -128,15 +118,13 @@ async fn chunked_over_limit_body_is_cut_off() {
 #[tokio::test]
 async fn unknown_paths_and_methods_get_json_404_and_405() {
     let sandbox = sandbox(DEFAULT_BODY_LIMIT).await;
-    let client = common::client();
     let (status, body) = error_of(
-        client
-            .get(format!("{}/no-gateway/v1/payment-key", sandbox.base_url()))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+        raw_http::send(raw_http::request(
+            Method::GET,
+            format!("{}/no-gateway/v1/payment-key", sandbox.base_url()),
+        ))
+        .await,
+    );
     assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
     assert_eq!(
         body["message"],
@@ -144,13 +132,12 @@ async fn unknown_paths_and_methods_get_json_404_and_405() {
     );
 
     let (status, body) = error_of(
-        client
-            .put(format!("{}/_sandbox/transactions", sandbox.base_url()))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+        raw_http::send(raw_http::request(
+            Method::PUT,
+            format!("{}/_sandbox/transactions", sandbox.base_url()),
+        ))
+        .await,
+    );
     assert_eq!(
         (status, body["error"].as_str()),
         (405, Some("method_not_allowed"))
@@ -158,13 +145,12 @@ async fn unknown_paths_and_methods_get_json_404_and_405() {
 
     // An extra router's own paths answer 405 in the same shape.
     let (status, _) = error_of(
-        client
-            .get(format!("{}/echo/bytes", sandbox.base_url()))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+        raw_http::send(raw_http::request(
+            Method::GET,
+            format!("{}/echo/bytes", sandbox.base_url()),
+        ))
+        .await,
+    );
     assert_eq!(status, 405);
     sandbox.shutdown().await.unwrap();
 }
@@ -172,19 +158,14 @@ async fn unknown_paths_and_methods_get_json_404_and_405() {
 #[tokio::test]
 async fn malformed_query_is_400_json() {
     let sandbox = sandbox(DEFAULT_BODY_LIMIT).await;
-    let client = common::client();
     for query in ["gateway=paypal", "unknown=1", "gateway=pop&gateway=mpi"] {
         let (status, body) = error_of(
-            client
-                .get(format!(
-                    "{}/_sandbox/transactions?{query}",
-                    sandbox.base_url()
-                ))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+            raw_http::send(raw_http::request(
+                Method::GET,
+                format!("{}/_sandbox/transactions?{query}", sandbox.base_url()),
+            ))
+            .await,
+        );
         assert_eq!(status, 400, "{query}");
         assert_eq!(body["error"], "bad_request");
         assert!(!body["message"].as_str().unwrap().is_empty());
@@ -195,23 +176,17 @@ async fn malformed_query_is_400_json() {
 #[tokio::test]
 async fn a_handler_panic_is_a_500_json_and_the_server_survives() {
     let sandbox = sandbox(DEFAULT_BODY_LIMIT).await;
-    let client = common::client();
     let (status, body) = error_of(
-        client
-            .get(format!("{}/boom", sandbox.base_url()))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+        raw_http::send(raw_http::request(
+            Method::GET,
+            format!("{}/boom", sandbox.base_url()),
+        ))
+        .await,
+    );
     assert_eq!(status, 500);
     assert_eq!(body["error"], "internal_error");
-    let health = client
-        .get(format!("{}/_sandbox/health", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status(), 200);
+    let health = raw_http::get(format!("{}/_sandbox/health", sandbox.base_url())).await;
+    assert_eq!(health.status, 200);
     sandbox.shutdown().await.unwrap();
 }
 
@@ -230,11 +205,7 @@ async fn garbage_on_the_socket_does_not_take_the_server_down() {
         tcp.read_to_end(&mut answer),
     )
     .await;
-    let health = common::client()
-        .get(format!("{}/_sandbox/health", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health.status(), 200);
+    let health = raw_http::get(format!("{}/_sandbox/health", sandbox.base_url())).await;
+    assert_eq!(health.status, 200);
     sandbox.shutdown().await.unwrap();
 }

@@ -98,11 +98,7 @@ async fn consumer_chooses(redirect_url: &str, outcome: &str) -> String {
         html.contains(&format!("data-outcome=\"{outcome}\"")),
         "{html}"
     );
-    let no_redirects = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let no_redirects = common::raw_http::client_without_redirects();
     let chosen = no_redirects
         .get(format!("{redirect_url}/{outcome}"))
         .send()

@@ -139,11 +139,7 @@ fn subscribe(payment_id: &str) -> SubscribeRequest {
 
 /// The consumer approves on the dummy provider page.
 async fn approve(redirect_url: &str) {
-    let browser = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let browser = common::raw_http::client_without_redirects();
     let chosen = browser
         .get(format!("{redirect_url}/pay"))
         .send()
@@ -354,7 +350,7 @@ async fn the_sandbox_replays_a_stored_failure_for_the_same_key_payment_id_or_fep
     assert_eq!(effects(&sb, "capture", "rep-1"), ["UA-PRV-001"]);
 
     // A replay still checks the format: a broken request is refused as such.
-    let raw = reqwest::Client::builder().no_proxy().build().unwrap();
+    let raw = common::raw_http::client();
     let broken = raw
         .post(format!("{}/fep/capture", sb.base_url()))
         .bearer_auth(Credentials::DEFAULT_UNIFIED_TOKEN)
@@ -414,7 +410,7 @@ async fn an_idempotency_key_is_valid_for_24_hours_of_the_sandbox_clock() {
     assert_eq!(effects(&sb, "cancel", "day-1").len(), 1);
 
     // Over the HTTP inspection API this time.
-    let raw = reqwest::Client::builder().no_proxy().build().unwrap();
+    let raw = common::raw_http::client();
     let moved: serde_json::Value = raw
         .post(format!("{}/_sandbox/clock/advance", sb.base_url()))
         .json(&serde_json::json!({"seconds": 61}))
@@ -460,7 +456,7 @@ async fn get_transaction_result_with_the_same_key_replays_its_first_answer() {
 #[tokio::test]
 async fn the_clock_cannot_be_moved_past_its_limit() {
     let sb = common::start().await;
-    let raw = reqwest::Client::builder().no_proxy().build().unwrap();
+    let raw = common::raw_http::client();
     let refused = raw
         .post(format!("{}/_sandbox/clock/advance", sb.base_url()))
         .json(&serde_json::json!({"seconds": u64::MAX}))
@@ -489,7 +485,7 @@ async fn request_headers_bearer_token_and_key_format() {
     // be used." Result codes from "About transaction Result": UA-REQ-008 "Authentication
     // error" (401), UA-REQ-001 "Invalid message" (400).
     let sb = common::start().await;
-    let raw = reqwest::Client::builder().no_proxy().build().unwrap();
+    let raw = common::raw_http::client();
     let send = |token: Option<&str>, key: Option<String>, payment_id: &str| {
         let body = serde_json::to_vec(&pay(payment_id, 1000)).unwrap();
         let mut r = raw

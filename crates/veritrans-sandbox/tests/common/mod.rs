@@ -3,6 +3,7 @@
 // Test helpers outside #[test] functions: a failed setup should fail the test loudly.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod raw_http;
 pub mod unified;
 
 use std::collections::VecDeque;
@@ -49,16 +50,8 @@ pub async fn start() -> RunningSandbox {
     builder().start().await.expect("sandbox starts")
 }
 
-/// A client that never reuses a connection, so an aborted connection affects only the
-/// request that caused it, and that never goes through an environment proxy.
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .pool_max_idle_per_host(0)
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client builds")
-}
+#[allow(unused_imports)]
+pub use raw_http::client;
 
 /// What the merchant receiver saw.
 #[derive(Clone, Debug)]
