@@ -22,7 +22,8 @@ use anyhow::{Context, bail};
 /// Every library crate of the workspace that users depend on. A crate under
 /// `crates/` with a `src/lib.rs` and missing here is an error, so a new crate
 /// cannot go without a snapshot.
-pub const CRATES: [&str; 7] = [
+pub const CRATES: [&str; 8] = [
+    "veritrans-core",
     "veritrans-sign",
     "pop-proto",
     "unified-proto",
@@ -95,7 +96,7 @@ fn list(root: &Path, toolchain: &str, krate: &str) -> anyhow::Result<String> {
         .arg(format!("+{toolchain}"))
         .args(["public-api", "--manifest-path"])
         .arg(root.join("Cargo.toml"))
-        .args(["--package", krate, "--all-features", "--simplified"])
+        .args(["--package", krate, "--all-features", "-ss"])
         .args(["--color", "never"])
         // `cargo xtask` runs under the stable toolchain's cargo, which exports its own
         // paths; the nightly build must not inherit them.
