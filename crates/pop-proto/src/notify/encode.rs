@@ -105,7 +105,7 @@ impl Notification {
     /// });
     /// let form = sent.to_redirect_form(&key).unwrap();
     /// let body = serde_urlencoded::to_string(&form).unwrap();
-    /// let received = Redirect::verify_and_parse(body.as_bytes(), &key).unwrap();
+    /// let received = Redirect::verify_and_parse(body.as_bytes(), &key, "order-1").unwrap();
     /// assert_eq!(received.notification.result_code(), &ResultCode::RC34);
     /// assert_eq!(form.last().unwrap().0, "signature");
     /// ```
