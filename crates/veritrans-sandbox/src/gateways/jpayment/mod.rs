@@ -17,7 +17,7 @@
 //! | `/gateway/gateway_token.aspx` | user-and-card bulk registration with payment (with or without `iid`) |
 //! | `/gateway/onetouch.aspx` | one-touch charge (with or without `iid`) |
 //!
-//! Sandbox-only endpoints (never subject to fault injection), in [`console`]:
+//! Sandbox-only endpoints (never subject to fault injection), in `console`:
 //!
 //! | method and path | meaning |
 //! |---|---|
@@ -26,10 +26,10 @@
 //! | `POST /_sandbox/jpayment/items` `{"iid","am","tx","sf","jb","content"?}` | `201`: a registered item (商品登録) |
 //! | `GET /_sandbox/jpayment/payments` | every payment that reached the card company |
 //!
-//! One idea per file: [`state`] (the gateway's data and its single-use rules),
-//! [`users`] and [`payments`] (what each operation of the guide does to it), [`commands`]
-//! (the `.aspx` endpoints), [`answers`] (the answer bodies), [`notify`] (kickbacks),
-//! [`console`] (the sandbox-only endpoints); `triggers` holds the test triggers.
+//! One idea per file: `state` (the gateway's data and its single-use rules),
+//! `users` and `payments` (what each operation of the guide does to it), `commands`
+//! (the `.aspx` endpoints), `answers` (the answer bodies), `notify` (kickbacks),
+//! `console` (the sandbox-only endpoints); `triggers` holds the test triggers.
 
 mod answers;
 mod commands;

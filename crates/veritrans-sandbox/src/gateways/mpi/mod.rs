@@ -24,9 +24,9 @@
 //! command, status, code, header and parameter name comes from `mpi_proto`'s generated
 //! enums and constants.
 //!
-//! One idea per file: [`state`] (a transaction's stages and transitions), [`commands`]
-//! (the endpoints), [`answers`] (the search answer and its transactions), [`notify`]
-//! (pushes), [`pages`] (the browser pages).
+//! One idea per file: `state` (a transaction's stages and transitions), `commands`
+//! (the endpoints), `answers` (the search answer and its transactions), `notify`
+//! (pushes), `pages` (the browser pages).
 
 mod answers;
 mod commands;

@@ -24,10 +24,10 @@
 //!   `RC5C` with less than a minute left on the key.
 
 //!
-//! One idea per file: [`state`] (a payment's stages and transitions), [`commands`] (the
-//! server API), [`answers`] (its responses), [`page`] (the consumer page), [`payment`]
-//! (what a submission decides), [`notify`] (redirects and pushes), [`controls`] (the
-//! sandbox's release and expire), [`store`] (orders and keys), [`settings`] (contract
+//! One idea per file: `state` (a payment's stages and transitions), `commands` (the
+//! server API), `answers` (its responses), `page` (the consumer page), `payment`
+//! (what a submission decides), `notify` (redirects and pushes), `controls` (the
+//! sandbox's release and expire), `store` (orders and keys), `settings` (contract
 //! and MAP settings).
 
 mod answers;
