@@ -248,11 +248,19 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<T, Error> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| Error::MalformedResponse {
+    let value =
+        serde_path_to_error::deserialize(&mut *de).map_err(|e| Error::MalformedResponse {
+            what: what.to_string(),
+            path: e.path().to_string(),
+            reason: e.inner().to_string(),
+        })?;
+    // Bytes after the JSON value make the body malformed, not a value with noise ignored.
+    de.end().map_err(|e| Error::MalformedResponse {
         what: what.to_string(),
-        path: e.path().to_string(),
-        reason: e.inner().to_string(),
-    })
+        path: String::new(),
+        reason: e.to_string(),
+    })?;
+    Ok(value)
 }
 
 /// Converts a parsed JSON value to `T`, reporting the JSON path of a failure.
