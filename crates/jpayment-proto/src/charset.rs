@@ -16,6 +16,13 @@ pub enum Charset {
     Utf8,
     /// Shift_JIS as browsers and Windows use it (WHATWG `Shift_JIS`, which
     /// includes the Windows-31J extensions).
+    ///
+    /// The user-defined area (lead bytes `0xF0`–`0xF9`, "gaiji") decodes to
+    /// Private Use characters, but nothing encodes to it: an answer or kickback
+    /// the gateway sends is read whole rather than refused (a paid order's
+    /// notification is never lost to one character), while a request never
+    /// carries bytes whose glyph depends on the receiver's font table. The
+    /// guide says nothing of the area; this asymmetry is the project's choice.
     ShiftJis,
 }
 
@@ -98,4 +105,26 @@ pub struct CharsetError {
     /// The byte offset of the first invalid sequence (approximate for
     /// Shift_JIS: the decoder reports where it stopped).
     pub offset: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Charset;
+
+    /// The project's choice documented on [`Charset::ShiftJis`]: the user-defined
+    /// area is read (as Private Use characters) but never written. `F4 74` are the bytes
+    /// the fuzz regression `jpayment_charset/shift-jis-user-defined-area-f4` found.
+    #[test]
+    fn the_user_defined_area_is_read_but_never_written() {
+        let decoded = Charset::ShiftJis.decode(&[0xF4, 0x74]).ok();
+        assert_eq!(decoded.as_deref(), Some("\u{E324}"));
+        assert_eq!(Charset::ShiftJis.encode("\u{E324}"), None);
+        // Ordinary text round-trips, so the refusal above is about the area only.
+        let text = "ｶﾀｶﾅ 漢字";
+        let bytes = Charset::ShiftJis.encode(text).map(|b| b.into_owned());
+        let back = bytes
+            .as_deref()
+            .and_then(|b| Charset::ShiftJis.decode(b).ok());
+        assert_eq!(back.as_deref(), Some(text));
+    }
 }

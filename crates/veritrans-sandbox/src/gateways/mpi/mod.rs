@@ -75,6 +75,10 @@ pub(crate) fn routes() -> Router<AppState> {
 mod tests {
     use super::*;
 
+    /// The sandbox's choice for cards outside the guide's test table (labelled so in the
+    /// crate docs and `docs/conformance.md`). The code it uses is the guide's:
+    /// shared/seeds/mpi-3d-secure.en.txt, "Code List for each Scenario": "GE04=3-D Secure
+    /// execution not possible. (Error occurred in MPI library)".
     #[test]
     fn the_non_test_card_code_is_a_full_ge04() {
         let code = mpi_proto::VResultCode::parse(&non_test_card_code()).ok();
