@@ -14,10 +14,6 @@
 //!   `Status` and `ActionCode` enums, the servers and the command list.
 //! - `mod.rs`: ties them together.
 
-#[cfg(test)]
-use std::collections::BTreeMap;
-#[cfg(test)]
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -913,121 +909,119 @@ fn mod_source(spec: &Value, version: &str) -> anyhow::Result<String> {
     ))
 }
 
-// ---------------------------------------------------------------- API surface
-
-/// A plain-text listing of the public types of a generated `types.rs`
-/// (structs with their fields, enums with their variants), for snapshot review.
-#[cfg(test)]
-pub fn api_surface(source: &str) -> anyhow::Result<String> {
-    let file = syn::parse_file(source).context("parsing generated types")?;
-    let mut out = BTreeMap::new();
-    collect_items(&file.items, "", &mut out);
-    let mut text = String::new();
-    for (name, body) in out {
-        let _ = writeln!(text, "{name}{body}");
-    }
-    Ok(text)
-}
-
-#[cfg(test)]
-fn collect_items(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, String>) {
-    for item in items {
-        match item {
-            syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
-                let mut body = String::new();
-                match &s.fields {
-                    syn::Fields::Named(named) => {
-                        body.push_str(" {\n");
-                        for f in &named.named {
-                            let ty = &f.ty;
-                            let name = f
-                                .ident
-                                .as_ref()
-                                .map(ToString::to_string)
-                                .unwrap_or_default();
-                            let wire = rust::serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
-                            let _ = writeln!(
-                                body,
-                                "    {name}: {} (\"{wire}\")",
-                                tidy(&quote!(#ty).to_string())
-                            );
-                        }
-                        body.push('}');
-                    }
-                    syn::Fields::Unnamed(u) => {
-                        let tys: Vec<String> = u
-                            .unnamed
-                            .iter()
-                            .map(|f| {
-                                let ty = &f.ty;
-                                quote!(#ty).to_string()
-                            })
-                            .collect();
-                        let _ = write!(body, "({})", tys.join(", "));
-                    }
-                    syn::Fields::Unit => {}
-                }
-                out.insert(format!("struct {prefix}{}", s.ident), body);
-            }
-            syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
-                let mut body = String::from(" {\n");
-                for v in &e.variants {
-                    let wire = rust::serde_rename(&v.attrs)
-                        .or_else(|| doc_code(&v.attrs))
-                        .unwrap_or_else(|| v.ident.to_string());
-                    let _ = writeln!(body, "    {} (\"{wire}\")", v.ident);
-                }
-                body.push('}');
-                out.insert(format!("enum {prefix}{}", e.ident), body);
-            }
-            syn::Item::Mod(m) if matches!(m.vis, syn::Visibility::Public(_)) => {
-                if let Some((_, inner)) = &m.content {
-                    collect_items(inner, &format!("{prefix}{}::", m.ident), out);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// `::std::option::Option<::std::string::String>` → `Option<String>`.
-#[cfg(test)]
-fn tidy(ty: &str) -> String {
-    let compact = ty.replace(' ', "");
-    [
-        "::std::option::",
-        "::std::string::",
-        "::std::vec::",
-        "::serde_json::",
-    ]
-    .iter()
-    .fold(compact, |t, p| t.replace(p, ""))
-}
-
-/// The wire value of a generated code enum variant, from its "`CODE`: …" doc.
-#[cfg(test)]
-fn doc_code(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|a| {
-        let syn::Meta::NameValue(nv) = &a.meta else {
-            return None;
-        };
-        let syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) = &nv.value
-        else {
-            return None;
-        };
-        let text = s.value();
-        let rest = text.trim_start().strip_prefix('`')?;
-        rest.split_once('`').map(|(code, _)| code.to_string())
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+
     use super::*;
     use serde_json::json;
+
+    /// A plain-text listing of the public types of a generated `types.rs`
+    /// (structs with their fields, enums with their variants), for snapshot review.
+    fn api_surface(source: &str) -> anyhow::Result<String> {
+        let file = syn::parse_file(source).context("parsing generated types")?;
+        let mut out = BTreeMap::new();
+        collect_items(&file.items, "", &mut out);
+        let mut text = String::new();
+        for (name, body) in out {
+            let _ = writeln!(text, "{name}{body}");
+        }
+        Ok(text)
+    }
+
+    fn collect_items(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, String>) {
+        for item in items {
+            match item {
+                syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                    let mut body = String::new();
+                    match &s.fields {
+                        syn::Fields::Named(named) => {
+                            body.push_str(" {\n");
+                            for f in &named.named {
+                                let ty = &f.ty;
+                                let name = f
+                                    .ident
+                                    .as_ref()
+                                    .map(ToString::to_string)
+                                    .unwrap_or_default();
+                                let wire =
+                                    rust::serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
+                                let _ = writeln!(
+                                    body,
+                                    "    {name}: {} (\"{wire}\")",
+                                    tidy(&quote!(#ty).to_string())
+                                );
+                            }
+                            body.push('}');
+                        }
+                        syn::Fields::Unnamed(u) => {
+                            let tys: Vec<String> = u
+                                .unnamed
+                                .iter()
+                                .map(|f| {
+                                    let ty = &f.ty;
+                                    quote!(#ty).to_string()
+                                })
+                                .collect();
+                            let _ = write!(body, "({})", tys.join(", "));
+                        }
+                        syn::Fields::Unit => {}
+                    }
+                    out.insert(format!("struct {prefix}{}", s.ident), body);
+                }
+                syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+                    let mut body = String::from(" {\n");
+                    for v in &e.variants {
+                        let wire = rust::serde_rename(&v.attrs)
+                            .or_else(|| doc_code(&v.attrs))
+                            .unwrap_or_else(|| v.ident.to_string());
+                        let _ = writeln!(body, "    {} (\"{wire}\")", v.ident);
+                    }
+                    body.push('}');
+                    out.insert(format!("enum {prefix}{}", e.ident), body);
+                }
+                syn::Item::Mod(m) if matches!(m.vis, syn::Visibility::Public(_)) => {
+                    if let Some((_, inner)) = &m.content {
+                        collect_items(inner, &format!("{prefix}{}::", m.ident), out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `::std::option::Option<::std::string::String>` → `Option<String>`.
+    fn tidy(ty: &str) -> String {
+        let compact = ty.replace(' ', "");
+        [
+            "::std::option::",
+            "::std::string::",
+            "::std::vec::",
+            "::serde_json::",
+        ]
+        .iter()
+        .fold(compact, |t, p| t.replace(p, ""))
+    }
+
+    /// The wire value of a generated code enum variant, from its "`CODE`: …" doc.
+    fn doc_code(attrs: &[syn::Attribute]) -> Option<String> {
+        attrs.iter().find_map(|a| {
+            let syn::Meta::NameValue(nv) = &a.meta else {
+                return None;
+            };
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+            else {
+                return None;
+            };
+            let text = s.value();
+            let rest = text.trim_start().strip_prefix('`')?;
+            rest.split_once('`').map(|(code, _)| code.to_string())
+        })
+    }
 
     fn root() -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
