@@ -15,6 +15,8 @@ use quote::{format_ident, quote};
 use serde::Deserialize;
 
 use crate::codegen::GeneratedFile;
+use crate::core::names::screaming;
+use crate::core::tokens::{doc, opt};
 
 const SPEC: &str = "specs/jpayment/jpayment.yaml";
 const OUT: &str = "crates/jpayment-proto/src/generated/mod.rs";
@@ -353,17 +355,11 @@ fn column_format(format: &str) -> anyhow::Result<TokenStream> {
 }
 
 fn lit(n: usize) -> proc_macro2::Literal {
-    proc_macro2::Literal::usize_unsuffixed(n)
+    crate::core::tokens::lit(n as u64)
 }
 
 fn opt_usize(v: Option<usize>) -> TokenStream {
-    match v {
-        Some(n) => {
-            let n = lit(n);
-            quote!(Some(#n))
-        }
-        None => quote!(None),
-    }
+    opt(v.map(lit))
 }
 
 fn field_format(spec: &Spec, field: &FieldSpec) -> anyhow::Result<TokenStream> {
@@ -415,11 +411,6 @@ fn field_format(spec: &Spec, field: &FieldSpec) -> anyhow::Result<TokenStream> {
         }
         other => bail!("unknown field format `{other}`"),
     })
-}
-
-fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| format!(" {l}"));
-    quote!(#(#[doc = #lines])*)
 }
 
 fn rust_name(name: &str, rust: Option<&String>) -> proc_macro2::Ident {
@@ -1042,18 +1033,6 @@ fn render_names(spec: &Spec) -> TokenStream {
         /// Every operation's table, in the spec's order.
         pub const OPERATIONS: &[&OperationSpec] = &[#(#ops),*];
     }
-}
-
-/// `SourceIp` → `SOURCE_IP`.
-fn screaming(camel: &str) -> String {
-    let mut out = String::new();
-    for (i, ch) in camel.chars().enumerate() {
-        if ch.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(ch.to_ascii_uppercase());
-    }
-    out
 }
 
 fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {

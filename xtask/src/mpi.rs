@@ -25,6 +25,7 @@ use crate::core::names::pascal;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
 use crate::core::spec;
+use crate::core::tokens::opt;
 
 const SPEC: &str = "specs/mpi/openapi.yaml";
 const OUT: &str = "crates/mpi-proto/src/generated";
@@ -364,7 +365,7 @@ fn per_variant(
     rows: impl Iterator<Item = (String, TokenStream)>,
     unknown: TokenStream,
 ) -> TokenStream {
-    let (doc, name) = (crate::core::doc::doc(doc), format_ident!("{name}"));
+    let (doc, name) = (crate::core::tokens::doc(doc), format_ident!("{name}"));
     let (variants, values): (Vec<_>, Vec<_>) =
         rows.map(|(v, value)| (format_ident!("{v}"), value)).unzip();
     quote! {
@@ -393,7 +394,7 @@ fn some_of(
 fn union_enum(union: &Union) -> TokenStream {
     let name = format_ident!("{}", union.name);
     let property = &union.property;
-    let doc = crate::core::doc::doc(&union.description);
+    let doc = crate::core::tokens::doc(&union.description);
     let values: Vec<&str> = union.mapping.iter().map(|(v, _)| v.as_str()).collect();
     let variants: Vec<_> = values
         .iter()
@@ -637,7 +638,7 @@ fn constraint_table(constraints: &[Constraint]) -> anyhow::Result<TokenStream> {
         .iter()
         .map(|c| {
             let (schema, field) = (&c.schema, &c.field);
-            let (min, max) = (option(c.min), option(c.max));
+            let (min, max) = (opt(c.min), opt(c.max));
             let charset = match c.charset.as_deref() {
                 None => quote!(None),
                 Some(name) => match CHARSETS.iter().find(|(k, _)| *k == name) {
@@ -657,13 +658,6 @@ fn constraint_table(constraints: &[Constraint]) -> anyhow::Result<TokenStream> {
         /// Length and charset rules of the spec, checked on demand (never while parsing).
         pub const CONSTRAINTS: &[crate::validate::FieldConstraint] = &[ #(#rows),* ];
     })
-}
-
-fn option(n: Option<u64>) -> TokenStream {
-    match n {
-        Some(n) => quote!(Some(#n)),
-        None => quote!(None),
-    }
 }
 
 #[cfg(test)]

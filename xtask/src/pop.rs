@@ -21,11 +21,11 @@ use quote::{format_ident, quote};
 use serde_yaml::{Mapping, Value};
 
 use crate::codegen::{GeneratedFile, Generator};
-use crate::core::doc::doc as doc_attr;
 use crate::core::names::screaming;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust::{self, FieldNames};
 use crate::core::spec;
+use crate::core::tokens::{doc as doc_attr, opt};
 
 const SPEC: &str = "specs/pop/1.8.1/openapi.yaml";
 const OUT: &str = "crates/pop-proto/src/generated";
@@ -553,13 +553,7 @@ fn shapes(spec: &Spec) -> TokenStream {
         let fields = object.props.iter().map(|p| {
             let name = p.json.as_str();
             let required = p.required;
-            let code = match p.code.as_deref() {
-                Some(c) => {
-                    let c = code_ident(c);
-                    quote! { Some(#c) }
-                }
-                None => quote! { None },
-            };
+            let code = opt(p.code.as_deref().map(code_ident));
             let kind = match &p.kind {
                 PropKind::Str | PropKind::Enum => quote! { JsonKind::String },
                 PropKind::Int => quote! { JsonKind::Integer },
@@ -628,17 +622,8 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                         Some(other) => bail!("{}.{json}: unknown x-format {other}", object.name),
                         None => quote! { None },
                     };
-                    let max = match max {
-                        Some(v) => quote! { Some(#v) },
-                        None => quote! { None },
-                    };
-                    let ahead = match get_i64(s, "x-maxDaysAhead") {
-                        Some(v) => {
-                            let v = v as u32;
-                            quote! { Some(#v) }
-                        }
-                        None => quote! { None },
-                    };
+                    let max = opt(max);
+                    let ahead = opt(get_i64(s, "x-maxDaysAhead").map(|v| v as u32));
                     let rules =
                         format_ident!("TEXT_{}", screaming(&format!("{}_{json}", object.name)));
                     consts.extend(quote! {
@@ -647,14 +632,8 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                     quote! { check_text(v, &#rules, cx, &p, out); }
                 }
                 PropKind::Int => {
-                    let min = match get_i64(&p.schema, "minimum") {
-                        Some(v) => quote! { Some(#v) },
-                        None => quote! { None },
-                    };
-                    let max = match get_i64(&p.schema, "maximum") {
-                        Some(v) => quote! { Some(#v) },
-                        None => quote! { None },
-                    };
+                    let min = opt(get_i64(&p.schema, "minimum"));
+                    let max = opt(get_i64(&p.schema, "maximum"));
                     quote! { check_int(*v, #min, #max, #code, &p, out); }
                 }
                 PropKind::Bool => continue,
@@ -742,10 +721,7 @@ fn unique_check(p: &Prop, keys: TokenStream, by: Option<&str>) -> anyhow::Result
         }
         None => return Ok(TokenStream::new()),
     };
-    let by = match by {
-        Some(b) => quote! { Some(#b) },
-        None => quote! { None },
-    };
+    let by = opt(by);
     Ok(quote! { check_unique(#keys, #by, #code, &p, out); })
 }
 
@@ -972,17 +948,9 @@ fn notifications(doc: &Value, _spec: &Spec) -> anyhow::Result<String> {
         let schema = get_str(k, "schema")
             .context("kind without schema")?
             .to_string();
-        let pt = get_str(k, "payment_type");
-        let rt = get_str(k, "result_type");
+        let pt = opt(get_str(k, "payment_type"));
+        let rt = opt(get_str(k, "result_type"));
         let v = format_ident!("{}", variant);
-        let pt = match pt {
-            Some(p) => quote! { Some(#p) },
-            None => quote! { None },
-        };
-        let rt = match rt {
-            Some(r) => quote! { Some(#r) },
-            None => quote! { None },
-        };
         arms.push(quote! { (#pt, #rt) => Some(Kind::#v), });
         match variants.iter().find(|(v, _)| *v == variant) {
             Some((_, s)) if *s != schema => bail!("variant {variant} maps to two schemas"),

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 use serde_json::Value;
 
 use crate::codegen::GeneratedFile;
@@ -26,6 +26,7 @@ use crate::core::names::pascal;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
 use crate::core::spec::{self, ref_name, resolve, strings};
+use crate::core::tokens::lit;
 
 /// Spec versions, oldest last; the first is the crate's main API.
 pub const VERSIONS: &[(&str, &str)] = &[("1.1.3", "v1_1_3"), ("1.1.1-rc", "v1_1_1_rc")];
@@ -467,96 +468,83 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-fn lit(n: u64) -> proc_macro2::Literal {
-    proc_macro2::Literal::u64_unsuffixed(n)
-}
-
 fn charset_ident(c: &str) -> TokenStream {
     let c = ident(c);
     quote!(crate::validate::Charset::#c)
 }
 
-/// A field rule as a chain of `const fn` calls naming only what is set,
-/// which keeps the generated tables small.
+/// `start.name(args)…` for every call whose arguments are set: a rule as a
+/// chain of `const fn` calls naming only what is set keeps the tables small.
+fn chain<const N: usize>(
+    start: TokenStream,
+    calls: [(&str, Option<TokenStream>); N],
+) -> TokenStream {
+    let calls = calls.into_iter().filter_map(|(name, args)| {
+        let name = ident(name);
+        args.map(|args| quote!(.#name(#args)))
+    });
+    quote!(#start #(#calls)*)
+}
+
+/// A call without arguments, made when `set`.
+fn flag(set: bool) -> Option<TokenStream> {
+    set.then(TokenStream::new)
+}
+
+/// `&["a", "b"]`, when the list is not empty.
+fn strs(values: &[String]) -> Option<TokenStream> {
+    (!values.is_empty()).then(|| quote!(&[#(#values),*]))
+}
+
+fn num(n: u64) -> TokenStream {
+    lit(n).into_token_stream()
+}
+
 fn field_tokens(f: &FieldRule) -> TokenStream {
     let path = &f.path;
-    let mut t = quote!(crate::validate::FieldRule::new(#path));
-    if f.required {
-        t.extend(quote!(.required()));
-    }
-    if let Some(n) = f.max_length {
-        let n = lit(n);
-        t.extend(quote!(.max_length(#n)));
-    }
-    if let Some(c) = f.charset {
-        let c = charset_ident(c);
-        t.extend(quote!(.charset(#c)));
-    }
-    match f.url {
-        "HttpsInLive" => t.extend(quote!(.https_in_live())),
-        "PushUrl" => t.extend(quote!(.push_url())),
-        _ => {}
-    }
-    if !f.enum_values.is_empty() {
-        let v = &f.enum_values;
-        t.extend(quote!(.one_of_values(&[#(#v),*])));
-    }
-    if !f.pay_types.is_empty() {
-        let v = &f.pay_types;
-        t.extend(quote!(.pay_types(&[#(#v),*])));
-    }
-    if !f.required_for.is_empty() {
-        let v = &f.required_for;
-        t.extend(quote!(.required_for(&[#(#v),*])));
-    }
-    if f.truncated {
-        t.extend(quote!(.truncated_by_gateway()));
-    }
-    if let Some(o) = &f.only_with {
+    let only_with = f.only_with.as_ref().map(|o| {
         let (path, values, pay_types) = (&o.path, &o.values, &o.pay_types);
-        t.extend(quote!(.only_with(#path, &[#(#values),*], &[#(#pay_types),*])));
-    }
-    if let Some((min, max)) = f.window {
+        quote!(#path, &[#(#values),*], &[#(#pay_types),*])
+    });
+    let window = f.window.map(|(min, max)| {
         let (min, max) = (lit(min), lit(max));
-        t.extend(quote!(.window(#min, #max)));
-    }
-    if !f.limits.is_empty() {
-        let limits = f.limits.iter().map(|l| {
-            let pay_type = &l.pay_type;
-            let mut lt = quote!(crate::validate::PayTypeLimit::new(#pay_type));
-            if let Some(n) = l.max_digits {
-                let n = lit(n);
-                lt.extend(quote!(.max_digits(#n)));
-            }
-            if let Some(n) = l.minimum {
-                let n = lit(n);
-                lt.extend(quote!(.minimum(#n)));
-            }
-            if let Some(n) = l.maximum {
-                let n = lit(n);
-                lt.extend(quote!(.maximum(#n)));
-            }
-            if let Some(n) = l.max_length {
-                let n = lit(n);
-                lt.extend(quote!(.max_length(#n)));
-            }
-            if let Some(n) = l.max_bytes {
-                let n = lit(n);
-                lt.extend(quote!(.max_bytes(#n)));
-            }
-            if let Some(c) = l.charset {
-                let c = charset_ident(c);
-                lt.extend(quote!(.charset(#c)));
-            }
-            if !l.enum_values.is_empty() {
-                let v = &l.enum_values;
-                lt.extend(quote!(.one_of_values(&[#(#v),*])));
-            }
-            lt
-        });
-        t.extend(quote!(.limits(&[#(#limits),*])));
-    }
-    t
+        quote!(#min, #max)
+    });
+    let limits = f.limits.iter().map(|l| {
+        let pay_type = &l.pay_type;
+        chain(
+            quote!(crate::validate::PayTypeLimit::new(#pay_type)),
+            [
+                ("max_digits", l.max_digits.map(num)),
+                ("minimum", l.minimum.map(num)),
+                ("maximum", l.maximum.map(num)),
+                ("max_length", l.max_length.map(num)),
+                ("max_bytes", l.max_bytes.map(num)),
+                ("charset", l.charset.map(charset_ident)),
+                ("one_of_values", strs(&l.enum_values)),
+            ],
+        )
+    });
+    chain(
+        quote!(crate::validate::FieldRule::new(#path)),
+        [
+            ("required", flag(f.required)),
+            ("max_length", f.max_length.map(num)),
+            ("charset", f.charset.map(charset_ident)),
+            ("https_in_live", flag(f.url == "HttpsInLive")),
+            ("push_url", flag(f.url == "PushUrl")),
+            ("one_of_values", strs(&f.enum_values)),
+            ("pay_types", strs(&f.pay_types)),
+            ("required_for", strs(&f.required_for)),
+            ("truncated_by_gateway", flag(f.truncated)),
+            ("only_with", only_with),
+            ("window", window),
+            (
+                "limits",
+                (!f.limits.is_empty()).then(|| quote!(&[#(#limits),*])),
+            ),
+        ],
+    )
 }
 
 fn code_enum(

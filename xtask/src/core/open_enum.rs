@@ -9,7 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::doc::doc;
+use super::tokens::doc;
 
 /// One listed value.
 #[derive(Debug)]
