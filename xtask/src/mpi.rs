@@ -25,7 +25,7 @@ use crate::core::names::pascal;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
 use crate::core::spec;
-use crate::core::tokens::opt;
+use crate::core::tokens::{doc, opt};
 
 const SPEC: &str = "specs/mpi/openapi.yaml";
 const OUT: &str = "crates/mpi-proto/src/generated";
@@ -251,18 +251,11 @@ struct Extensions {
 
 impl Extensions {
     fn from_spec(spec: &Value) -> anyhow::Result<Self> {
-        fn list<T: for<'de> Deserialize<'de>>(spec: &Value, key: &str) -> anyhow::Result<Vec<T>> {
-            let value = spec
-                .get(key)
-                .with_context(|| format!("spec has no `{key}`"))?;
-            serde_json::from_value(value.clone()).with_context(|| format!("reading `{key}`"))
-        }
-        let push = spec.get("x-push").context("spec has no `x-push`")?;
         let extensions = Self {
-            push: serde_json::from_value(push.clone()).context("reading `x-push`")?,
-            options: list(spec, "x-serviceOptionTypes")?,
-            three_ds: list(spec, "x-threeDSecureCodes")?,
-            cards: list(spec, "x-cardCodes")?,
+            push: spec::member(spec, "/x-push")?,
+            options: spec::member(spec, "/x-serviceOptionTypes")?,
+            three_ds: spec::member(spec, "/x-threeDSecureCodes")?,
+            cards: spec::member(spec, "/x-cardCodes")?,
         };
         extensions.check()?;
         Ok(extensions)
@@ -335,47 +328,6 @@ fn push_facts(push: &PushFacts) -> TokenStream {
     }
 }
 
-/// An open enum from (variant, wire, description, note) rows.
-fn open_enum(
-    name: &str,
-    doc: &str,
-    variants: impl Iterator<Item = (String, String, Option<String>, Option<String>)>,
-) -> TokenStream {
-    OpenEnum {
-        name: name.into(),
-        doc: doc.into(),
-        variants: variants
-            .map(|(ident, wire, description, note)| Variant {
-                ident,
-                wire,
-                description,
-                note,
-            })
-            .collect(),
-    }
-    .emit()
-}
-
-/// `match self { Self::V => value, …, Self::Unknown(_) => unknown }` as a
-/// method of an open enum.
-fn per_variant(
-    doc: &str,
-    name: &str,
-    ty: TokenStream,
-    rows: impl Iterator<Item = (String, TokenStream)>,
-    unknown: TokenStream,
-) -> TokenStream {
-    let (doc, name) = (crate::core::tokens::doc(doc), format_ident!("{name}"));
-    let (variants, values): (Vec<_>, Vec<_>) =
-        rows.map(|(v, value)| (format_ident!("{v}"), value)).unzip();
-    quote! {
-        #doc
-        pub fn #name(&self) -> #ty {
-            match self { #( Self::#variants => #values, )* Self::Unknown(_) => #unknown }
-        }
-    }
-}
-
 /// `Some(crate::codes::Type::Variant)`, for a spec value among `known`.
 fn some_of(
     ty: &str,
@@ -394,7 +346,7 @@ fn some_of(
 fn union_enum(union: &Union) -> TokenStream {
     let name = format_ident!("{}", union.name);
     let property = &union.property;
-    let doc = crate::core::tokens::doc(&union.description);
+    let doc = doc(&union.description);
     let values: Vec<&str> = union.mapping.iter().map(|(v, _)| v.as_str()).collect();
     let variants: Vec<_> = values
         .iter()
@@ -464,74 +416,52 @@ fn service_options(ext: &Extensions) -> anyhow::Result<TokenStream> {
         ("complete-only", "OnlyOnCompleteAuthentication"),
         ("conditional", "AlsoOnConditionalSuccess"),
     ];
-    let variants = ext.options.iter().map(|o| {
-        let source = match o.source.as_str() {
-            "guide" => "Named with this value by the guide.",
-            _ => {
-                "Wire value from VeriTrans's public MDK documentation; \
+    let variants = ext.options.iter().map(|o| Variant {
+        ident: o.variant.clone(),
+        wire: o.value.clone(),
+        description: Some(format!("{}. {}", o.label, o.doc)),
+        note: Some(match o.source.as_str() {
+            "guide" => "Named with this value by the guide.".into(),
+            _ => "Wire value from VeriTrans's public MDK documentation; \
                  the guide names the option only in prose."
-            }
-        };
-        let description = format!("{}. {}", o.label, o.doc);
-        (
-            o.variant.clone(),
-            o.value.clone(),
-            Some(description),
-            Some(source.to_string()),
-        )
+                .into(),
+        }),
     });
-    let mut out = open_enum(
+    let e = OpenEnum::new(
         "ServiceOptionType",
         "Payment service option type (`ServiceOptionType` of the 3-D Secure request): \
          who bears the risk burden and when a payment is made.",
         variants,
     );
-    let rows = |f: &dyn Fn(&ServiceOption) -> TokenStream| {
-        ext.options
-            .iter()
-            .map(move |o| (o.variant.clone(), f(o)))
-            .collect::<Vec<_>>()
-    };
-    let policies = ext
-        .options
-        .iter()
-        .map(|o| {
-            let what = format!("payment policy of service option {}", o.value);
-            Ok((
-                o.variant.clone(),
-                some_of("PaymentPolicy", &o.pays, POLICIES, &what)?,
-            ))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let label = per_variant(
+    let policies = ext.options.iter().map(|o| {
+        let what = format!("payment policy of service option {}", o.value);
+        some_of("PaymentPolicy", &o.pays, POLICIES, &what)
+    });
+    let label = e.method(
         "The option's name in the guide.",
         "label",
         quote!(Option<&'static str>),
-        rows(&|o| {
-            let l = &o.label;
-            quote!(Some(#l))
-        })
-        .into_iter(),
+        ext.options.iter().map(|o| opt(Some(&o.label))),
         quote!(None),
     );
-    let policy = per_variant(
+    let policy = e.method(
         "When the gateway makes a card payment under this option (`None` for unknown options).",
         "payment_policy",
         quote!(Option<crate::codes::PaymentPolicy>),
-        policies.into_iter(),
+        policies.collect::<anyhow::Result<Vec<_>>>()?,
         quote!(None),
     );
-    let by_guide = per_variant(
+    let by_guide = e.method(
         "`true` when the guide itself gives the wire value (not only public MDK docs).",
         "named_by_guide",
         quote!(bool),
-        rows(&|o| {
+        ext.options.iter().map(|o| {
             let b = o.source == "guide";
             quote!(#b)
-        })
-        .into_iter(),
+        }),
         quote!(false),
     );
+    let mut out = e.emit();
     out.extend(quote!(impl ServiceOptionType { #label #policy #by_guide }));
     Ok(out)
 }
@@ -552,79 +482,62 @@ fn three_ds_codes(ext: &Extensions) -> anyhow::Result<TokenStream> {
         ("system-error", "SystemError"),
     ];
     const RISKS: &[(&str, &str)] = &[("card-company", "CardCompany"), ("merchant", "Merchant")];
-    let variants = ext.three_ds.iter().map(|c| {
-        (
-            c.code.clone(),
-            c.code.clone(),
-            Some(c.meaning.clone()),
-            None,
-        )
+    let variants = ext.three_ds.iter().map(|c| Variant {
+        ident: c.code.clone(),
+        wire: c.code.clone(),
+        description: Some(c.meaning.clone()),
+        note: None,
     });
-    let mut out = open_enum(
+    let e = OpenEnum::new(
         "ThreeDSecureCode",
         "The 3-D Secure result: the first four characters of `vresult_code`.",
         variants,
     );
-    let (mut groups, mut outcomes, mut risks) = (Vec::new(), Vec::new(), Vec::new());
-    for c in &ext.three_ds {
-        let what = |kind: &str| format!("{kind} of {}", c.code);
-        groups.push((
-            c.code.clone(),
-            some_of("CodeGroup", &c.group, GROUPS, &what("group"))?,
-        ));
-        outcomes.push((
-            c.code.clone(),
-            some_of("CodeOutcome", &c.outcome, OUTCOMES, &what("outcome"))?,
-        ));
-        let risk = match c.risk.as_deref() {
-            None => quote!(None),
-            Some(r) => some_of("RiskBearer", r, RISKS, &what("risk"))?,
-        };
-        risks.push((c.code.clone(), risk));
-    }
-    let group = per_variant(
+    let column = |ty: &str, known, what: &str, value: &dyn Fn(&ThreeDsCode) -> Option<&str>| {
+        let values = ext.three_ds.iter().map(|c| match value(c) {
+            None => Ok(quote!(None)),
+            Some(v) => some_of(ty, v, known, &format!("{what} of {}", c.code)),
+        });
+        values.collect::<anyhow::Result<Vec<_>>>()
+    };
+    let group = e.method(
         "The guide's list the code belongs to.",
         "group",
         quote!(Option<crate::codes::CodeGroup>),
-        groups.into_iter(),
+        column("CodeGroup", GROUPS, "group", &|c| Some(&c.group))?,
         quote!(None),
     );
-    let outcome = per_variant(
+    let outcome = e.method(
         "What the code means for the order (this crate's reading of the guide).",
         "outcome",
         quote!(Option<crate::codes::CodeOutcome>),
-        outcomes.into_iter(),
+        column("CodeOutcome", OUTCOMES, "outcome", &|c| Some(&c.outcome))?,
         quote!(None),
     );
-    let risk = per_variant(
+    let risk = e.method(
         "Who bears the risk burden, where a scenario-table row says so for this code.",
         "documented_risk",
         quote!(Option<crate::codes::RiskBearer>),
-        risks.into_iter(),
+        column("RiskBearer", RISKS, "risk", &|c| c.risk.as_deref())?,
         quote!(None),
     );
+    let mut out = e.emit();
     out.extend(quote!(impl ThreeDSecureCode { #group #outcome #risk }));
     Ok(out)
 }
 
 fn card_codes(ext: &Extensions) -> TokenStream {
-    let variants = ext.cards.iter().map(|c| {
-        let source = match c.source.as_str() {
-            "guide" => "Named by the guide.",
-            _ => "Seen in the guide's samples.",
-        };
-        (
-            c.variant.clone(),
-            c.code.clone(),
-            Some(c.meaning.clone()),
-            Some(source.to_string()),
-        )
+    let variants = ext.cards.iter().map(|c| Variant {
+        ident: c.variant.clone(),
+        wire: c.code.clone(),
+        description: Some(c.meaning.clone()),
+        note: Some(match c.source.as_str() {
+            "guide" => "Named by the guide.".into(),
+            _ => "Seen in the guide's samples.".into(),
+        }),
     });
-    open_enum(
-        "CardCode",
-        "The card payment result: characters 5 to 8 of `vresult_code`.",
-        variants,
-    )
+    let doc = "The card payment result: characters 5 to 8 of `vresult_code`.";
+    OpenEnum::new("CardCode", doc, variants).emit()
 }
 
 fn constraint_table(constraints: &[Constraint]) -> anyhow::Result<TokenStream> {

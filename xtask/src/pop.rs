@@ -419,45 +419,29 @@ fn enums(spec: &Spec) -> anyhow::Result<String> {
     for e in &spec.enums {
         out.extend(e.emit());
     }
-    let codes = OpenEnum {
-        name: "ResultCode".into(),
-        doc: "A four-character POP result code (`R000` is success), with the guide's description."
-            .into(),
-        variants: spec
-            .result_codes
+    let codes = OpenEnum::new(
+        "ResultCode",
+        "A four-character POP result code (`R000` is success), with the guide's description.",
+        spec.result_codes
             .iter()
             .map(|(code, _, description)| Variant {
                 ident: code.clone(),
                 wire: code.clone(),
                 description: Some(description.clone()),
                 note: None,
-            })
-            .collect(),
-    };
+            }),
+    );
+    let phase = codes.method(
+        "Where the guide lists the code: `common`, `merchant-server`\n\
+         (payment key / link / account management requests), `client`\n\
+         (POP client, reported by redirects and pushes), or both.",
+        "phase",
+        quote!(Option<&'static str>),
+        spec.result_codes.iter().map(|(_, p, _)| opt(Some(p))),
+        quote!(None),
+    );
     out.extend(codes.emit());
-    let variants: Vec<_> = spec
-        .result_codes
-        .iter()
-        .map(|(c, _, _)| format_ident!("{}", c))
-        .collect();
-    let phases: Vec<_> = spec
-        .result_codes
-        .iter()
-        .map(|(_, p, _)| p.as_str())
-        .collect();
-    out.extend(quote! {
-        impl ResultCode {
-            /// Where the guide lists the code: `common`, `merchant-server`
-            /// (payment key / link / account management requests), `client`
-            /// (POP client, reported by redirects and pushes), or both.
-            pub fn phase(&self) -> Option<&'static str> {
-                match self {
-                    #( Self::#variants => Some(#phases), )*
-                    Self::Unknown(_) => None,
-                }
-            }
-        }
-    });
+    out.extend(quote!(impl ResultCode { #phase }));
     rust::format(out)
 }
 

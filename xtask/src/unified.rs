@@ -14,11 +14,13 @@
 //!   `Status` and `ActionCode` enums, the servers and the command list.
 //! - `mod.rs`: ties them together.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, bail};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::codegen::GeneratedFile;
@@ -547,37 +549,41 @@ fn field_tokens(f: &FieldRule) -> TokenStream {
     )
 }
 
-fn code_enum(
-    name: &str,
-    doc: &str,
-    entries: &[(String, Option<String>, Option<String>)],
-) -> TokenStream {
-    OpenEnum {
-        name: name.into(),
-        doc: doc.into(),
-        variants: entries
-            .iter()
-            .map(|(wire, description, note)| Variant {
-                ident: pascal(wire),
-                wire: wire.clone(),
-                description: description.clone(),
-                note: note.clone(),
-            })
-            .collect(),
-    }
-    .emit()
+/// A row of `x-resultCodes`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ResultCodeRow {
+    http_status: u16,
+    result_code: String,
+    description: String,
+    status: String,
+    action_code: String,
 }
 
-fn code_table<'a>(spec: &'a Value, key: &str) -> anyhow::Result<&'a Vec<Value>> {
-    spec.get(key)
-        .and_then(Value::as_array)
-        .with_context(|| format!("spec has no {key}"))
+/// A row of `x-statuses` or `x-actionCodes`: a value and its description.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeRow {
+    #[serde(alias = "status", alias = "actionCode")]
+    value: String,
+    description: String,
 }
 
-fn text<'a>(v: &'a Value, key: &str) -> anyhow::Result<&'a str> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .with_context(|| format!("entry without {key}: {v}"))
+/// A `servers` entry.
+#[derive(Deserialize)]
+struct Server {
+    url: String,
+    #[serde(rename = "x-environment")]
+    environment: String,
+    #[serde(rename = "x-deprecated", default)]
+    deprecated: bool,
+}
+
+fn code_enum(name: &str, doc: &str, rows: &[CodeRow]) -> OpenEnum {
+    let variants = rows
+        .iter()
+        .map(|r| Variant::named(&r.value, Some(&r.description), None));
+    OpenEnum::new(name, doc, variants)
 }
 
 /// Action codes after which the merchant should simply wait for the outcome.
@@ -627,30 +633,25 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
     });
 
     // Servers.
-    let mut live = Vec::new();
-    let mut sandbox = Vec::new();
-    for server in spec
-        .get("servers")
-        .and_then(Value::as_array)
-        .context("no servers")?
-    {
-        let url = text(server, "url")?.to_string();
-        let deprecated = server.get("x-deprecated").and_then(Value::as_bool) == Some(true);
-        match text(server, "x-environment")? {
-            "live" => live.push((url, deprecated)),
-            "sandbox" => sandbox.push((url, deprecated)),
-            other => bail!("unknown x-environment {other}"),
-        }
-    }
-    let pick = |list: &[(String, bool)], env: &str| -> anyhow::Result<String> {
-        list.iter()
-            .find(|(_, d)| !d)
-            .map(|(u, _)| u.clone())
+    let servers: Vec<Server> = spec::member(spec, "/servers")?;
+    let current = |env: &str| {
+        servers
+            .iter()
+            .find(|s| s.environment == env && !s.deprecated)
+            .map(|s| &s.url)
             .with_context(|| format!("no current {env} server"))
     };
-    let live_url = pick(&live, "live")?;
-    let sandbox_url = pick(&sandbox, "sandbox")?;
-    let all_hosts: Vec<&String> = live.iter().chain(sandbox.iter()).map(|(u, _)| u).collect();
+    let (live_url, sandbox_url) = (current("live")?, current("sandbox")?);
+    if let Some(other) = servers
+        .iter()
+        .find(|s| !["live", "sandbox"].contains(&s.environment.as_str()))
+    {
+        bail!("unknown x-environment {}", other.environment);
+    }
+    let all_hosts = ["live", "sandbox"]
+        .iter()
+        .flat_map(|env| servers.iter().filter(move |s| s.environment == *env))
+        .map(|s| &s.url);
     tokens.extend(quote! {
         /// Base URL of the live environment.
         pub const LIVE_URL: &str = #live_url;
@@ -672,46 +673,35 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
     });
 
     // Result codes.
-    let rc = code_table(spec, "x-resultCodes")?;
-    let mut rc_entries = Vec::new();
-    let mut rc_rows = Vec::new();
-    let mut success = Vec::new();
-    let mut pending = Vec::new();
-    let mut retry = Vec::new();
-    for row in rc {
-        let code = text(row, "resultCode")?.to_string();
-        let desc = text(row, "description")?.to_string();
-        let status = text(row, "status")?.to_string();
-        let action = text(row, "actionCode")?.to_string();
-        let http = row
-            .get("httpStatus")
-            .and_then(Value::as_u64)
-            .context("httpStatus")?;
-        let http = u16::try_from(http).context("httpStatus")?;
-        let variant = ident(&pascal(&code));
-        if status == "success" && (action == "success" || action == "confirm_payment") {
-            success.push(variant.clone());
-        }
-        if PENDING_ACTIONS.contains(&action.as_str()) {
-            pending.push(variant.clone());
-        }
-        if action == "retry_request" {
-            retry.push(variant.clone());
-        }
-        rc_entries.push((
-            code.clone(),
-            Some(desc.clone()),
-            Some(format!("(HTTP {http}, {status}, {action})")),
-        ));
-        rc_rows.push(quote! {
+    let rows: Vec<ResultCodeRow> = spec::member(spec, "/x-resultCodes")?;
+    let variants_where = |pred: &dyn Fn(&ResultCodeRow) -> bool| -> Vec<Ident> {
+        let rows = rows.iter().filter(|r| pred(r));
+        rows.map(|r| ident(&pascal(&r.result_code))).collect()
+    };
+    let success = variants_where(&|r| {
+        r.status == "success" && (r.action_code == "success" || r.action_code == "confirm_payment")
+    });
+    let pending = variants_where(&|r| PENDING_ACTIONS.contains(&r.action_code.as_str()));
+    let retry = variants_where(&|r| r.action_code == "retry_request");
+    let rc_rows = rows.iter().map(|r| {
+        let (code, http, desc) = (&r.result_code, r.http_status, &r.description);
+        let (status, action) = (&r.status, &r.action_code);
+        quote! {
             crate::codes::ResultCodeInfo { result_code: #code, http_status: #http, description: #desc, status: #status, action_code: #action }
-        });
-    }
-    tokens.extend(code_enum(
-        "ResultCode",
-        "Result code (`resultCode`) of a response, webhook or redirect.",
-        &rc_entries,
-    ));
+        }
+    });
+    let codes = rows.iter().map(|r| {
+        let note = format!("(HTTP {}, {}, {})", r.http_status, r.status, r.action_code);
+        Variant::named(&r.result_code, Some(&r.description), Some(note))
+    });
+    tokens.extend(
+        OpenEnum::new(
+            "ResultCode",
+            "Result code (`resultCode`) of a response, webhook or redirect.",
+            codes,
+        )
+        .emit(),
+    );
     tokens.extend(quote! {
         /// The guide's result-code table: HTTP status, resultCode, status, actionCode.
         pub const RESULT_CODES: &[crate::codes::ResultCodeInfo] = &[#(#rc_rows),*];
@@ -736,22 +726,9 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         }
     });
 
-    let st = code_table(spec, "x-statuses")?;
-    let st_entries = st
-        .iter()
-        .map(|r| {
-            Ok((
-                text(r, "status")?.to_string(),
-                Some(text(r, "description")?.to_string()),
-                None,
-            ))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    tokens.extend(code_enum(
-        "Status",
-        "Status (`status`) of an order result.",
-        &st_entries,
-    ));
+    let statuses: Vec<CodeRow> = spec::member(spec, "/x-statuses")?;
+    let status_doc = "Status (`status`) of an order result.";
+    tokens.extend(code_enum("Status", status_doc, &statuses).emit());
     tokens.extend(quote! {
         impl Status {
             /// `success`.
@@ -759,27 +736,13 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         }
     });
 
-    let ac = code_table(spec, "x-actionCodes")?;
-    let ac_entries = ac
+    let actions: Vec<CodeRow> = spec::member(spec, "/x-actionCodes")?;
+    let pending_actions = PENDING_ACTIONS
         .iter()
-        .map(|r| {
-            Ok((
-                text(r, "actionCode")?.to_string(),
-                Some(text(r, "description")?.to_string()),
-                None,
-            ))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let pending_actions: Vec<Ident> = PENDING_ACTIONS
-        .iter()
-        .filter(|a| ac_entries.iter().any(|(c, _, _)| c == *a))
-        .map(|a| ident(&pascal(a)))
-        .collect();
-    tokens.extend(code_enum(
-        "ActionCode",
-        "Action code (`actionCode`): the merchant's recommended action.",
-        &ac_entries,
-    ));
+        .filter(|a| actions.iter().any(|r| r.value == **a))
+        .map(|a| ident(&pascal(a)));
+    let action_doc = "Action code (`actionCode`): the merchant's recommended action.";
+    tokens.extend(code_enum("ActionCode", action_doc, &actions).emit());
     tokens.extend(quote! {
         impl ActionCode {
             /// `success`.
@@ -795,18 +758,16 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
 
     // `transaction.command` of answers, webhooks and getTransactionResult: the guide's
     // own values (`update_order`), which differ from the request paths (`updateOrder`).
-    let tx_commands: Vec<_> = strings(spec.pointer("/x-webhook/commands"))
-        .into_iter()
-        .map(|c| (c, None, None))
-        .collect();
+    let tx_commands = strings(spec.pointer("/x-webhook/commands"));
     if tx_commands.is_empty() {
         bail!("x-webhook.commands lists no command");
     }
-    tokens.extend(code_enum(
+    let tx_commands = tx_commands.iter().map(|c| Variant::named(c, None, None));
+    tokens.extend(OpenEnum::new(
         "TransactionCommand",
         "`transaction.command` of an answer, webhook or getTransactionResult (the guide's Webhook section).",
-        &tx_commands,
-    ));
+        tx_commands,
+    ).emit());
     tokens.extend(header_tokens(spec)?);
 
     rust::format(tokens)
@@ -826,31 +787,42 @@ fn header_tokens(spec: &Value) -> anyhow::Result<TokenStream> {
             bare.replace('-', "_").to_ascii_uppercase()
         )))
     }
+    /// A header parameter: its name, description and the schema of its value.
+    #[derive(Deserialize)]
+    struct Header {
+        name: Option<String>,
+        #[serde(rename = "in")]
+        location: Option<String>,
+        description: String,
+        #[serde(default)]
+        schema: HeaderSchema,
+    }
+    #[derive(Deserialize, Default)]
+    #[serde(rename_all = "camelCase")]
+    struct HeaderSchema {
+        max_length: Option<u64>,
+        pattern: Option<String>,
+    }
     let mut tokens = TokenStream::new();
-    let params = spec
-        .pointer("/components/parameters")
-        .and_then(Value::as_object)
-        .context("components.parameters")?;
-    for param in params
-        .values()
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
-    {
-        let name = text(param, "name")?;
+    let params: BTreeMap<String, Header> = spec::member(spec, "/components/parameters")?;
+    for param in params.values() {
+        let (Some("header"), Some(name)) = (param.location.as_deref(), &param.name) else {
+            continue;
+        };
         let konst = const_name(name)?;
-        let doc = format!("`{name}` request header: {}", text(param, "description")?);
+        let doc = format!("`{name}` request header: {}", param.description);
         tokens.extend(quote! { #[doc = #doc] pub const #konst: &str = #name; });
-        let schema = param
-            .get("schema")
-            .context("header parameter without schema")?;
         let rule = FieldRule {
             path: name.to_string(),
             // A header that is sent must carry a value: an empty one is refused.
             required: true,
-            max_length: schema.get("maxLength").and_then(Value::as_u64),
-            charset: match schema.get("pattern").and_then(Value::as_str) {
-                Some(p) => Some(charset_of(p)?),
-                None => None,
-            },
+            max_length: param.schema.max_length,
+            charset: param
+                .schema
+                .pattern
+                .as_deref()
+                .map(charset_of)
+                .transpose()?,
             url: "None",
             ..FieldRule::default()
         };
@@ -861,13 +833,10 @@ fn header_tokens(spec: &Value) -> anyhow::Result<TokenStream> {
             quote! { #[doc = #rule_doc] pub const #rule_name: crate::validate::FieldRule = #rule; },
         );
     }
-    let webhook = spec
-        .pointer("/x-webhook/headers")
-        .and_then(Value::as_object)
-        .context("x-webhook.headers")?;
+    let webhook: BTreeMap<String, Header> = spec::member(spec, "/x-webhook/headers")?;
     for (name, header) in webhook {
-        let konst = const_name(name)?;
-        let doc = format!("`{name}` webhook header: {}", text(header, "description")?);
+        let konst = const_name(&name)?;
+        let doc = format!("`{name}` webhook header: {}", header.description);
         tokens.extend(quote! { #[doc = #doc] pub const #konst: &str = #name; });
     }
     Ok(tokens)
@@ -899,7 +868,6 @@ fn mod_source(spec: &Value, version: &str) -> anyhow::Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
     use std::fmt::Write as _;
 
     use super::*;

@@ -32,7 +32,49 @@ pub struct OpenEnum {
     pub variants: Vec<Variant>,
 }
 
+impl Variant {
+    /// A listed value whose Rust name is its wire value in PascalCase.
+    pub fn named(wire: &str, description: Option<&str>, note: Option<String>) -> Self {
+        Self {
+            ident: super::names::pascal(wire),
+            wire: wire.to_string(),
+            description: description.map(str::to_string),
+            note,
+        }
+    }
+}
+
 impl OpenEnum {
+    pub fn new(name: &str, doc: &str, variants: impl IntoIterator<Item = Variant>) -> Self {
+        Self {
+            name: name.to_string(),
+            doc: doc.to_string(),
+            variants: variants.into_iter().collect(),
+        }
+    }
+
+    /// A method of the enum answering one value per listed variant (in the
+    /// order of `variants`) and `unknown` for `Unknown`: the other columns
+    /// of a code table.
+    pub fn method(
+        &self,
+        doc: &str,
+        name: &str,
+        ty: TokenStream,
+        values: impl IntoIterator<Item = TokenStream>,
+        unknown: TokenStream,
+    ) -> TokenStream {
+        let (doc, name) = (super::tokens::doc(doc), format_ident!("{name}"));
+        let variants = self.variants.iter().map(|v| format_ident!("{}", v.ident));
+        let values = values.into_iter();
+        quote! {
+            #doc
+            pub fn #name(&self) -> #ty {
+                match self { #( Self::#variants => #values, )* Self::Unknown(_) => #unknown }
+            }
+        }
+    }
+
     /// The enum and its impls.
     pub fn emit(&self) -> TokenStream {
         let ident = format_ident!("{}", self.name);

@@ -36,6 +36,14 @@ pub fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> anyhow::Result<&'a Val
     }
 }
 
+/// The member at JSON `pointer` (`/x-resultCodes`) read into `T`.
+pub fn member<T: DeserializeOwned>(spec: &Value, pointer: &str) -> anyhow::Result<T> {
+    let value = spec
+        .pointer(pointer)
+        .with_context(|| format!("spec has no {pointer}"))?;
+    serde_json::from_value(value.clone()).with_context(|| format!("reading {pointer}"))
+}
+
 /// The strings of an array member (missing or not an array: none).
 pub fn strings(value: Option<&Value>) -> Vec<String> {
     value
