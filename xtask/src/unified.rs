@@ -186,27 +186,52 @@ pub fn charset_of(pattern: &str) -> anyhow::Result<&'static str> {
     })
 }
 
-/// One per-payType limit.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A variant of the runtime's `validate::Charset`.
+pub type CharsetName = &'static str;
+
+/// A `pattern` read as its character set ([`charset_of`]).
+fn charset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<CharsetName>, D::Error> {
+    let pattern = Option::<String>::deserialize(d)?;
+    let charset = pattern.as_deref().map(charset_of).transpose();
+    charset.map_err(serde::de::Error::custom)
+}
+
+/// One per-payType limit (`x-payTypeLimits.<payType>`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Limit {
+    #[serde(skip)]
     pub pay_type: String,
     pub max_digits: Option<u64>,
     pub minimum: Option<u64>,
     pub maximum: Option<u64>,
     pub max_length: Option<u64>,
     pub max_bytes: Option<u64>,
-    pub charset: Option<&'static str>,
+    #[serde(rename = "pattern", default, deserialize_with = "charset")]
+    pub charset: Option<CharsetName>,
+    #[serde(rename = "enum", default)]
     /// Allowed values for this payment type (`enum`).
     pub enum_values: Vec<String>,
 }
 
 /// `x-onlyWith`: the field may be set only when the field at `path` (from the
 /// body's root) has one of `values`, for `pay_types` (empty: all).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OnlyWith {
+    #[serde(rename = "field")]
     pub path: String,
     pub values: Vec<String>,
+    #[serde(default)]
     pub pay_types: Vec<String>,
+}
+
+/// `x-datetimeWindow`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Window {
+    min_minutes: u64,
+    max_minutes: u64,
 }
 
 /// Rule of one field, by JSON path (`item[].id`).
@@ -248,71 +273,39 @@ pub struct Operation {
     pub one_of: Vec<OneOf>,
 }
 
+/// An extension read into `T`; `None` when absent.
+fn ext<T: serde::de::DeserializeOwned>(value: Option<&Value>) -> anyhow::Result<Option<T>> {
+    Ok(value
+        .map(|v| serde_json::from_value(v.clone()))
+        .transpose()?)
+}
+
 fn limits_of(value: Option<&Value>) -> anyhow::Result<Vec<Limit>> {
-    let mut out = Vec::new();
-    if let Some(map) = value.and_then(Value::as_object) {
-        for (pay_type, l) in map {
-            let num = |k: &str| l.get(k).and_then(Value::as_u64);
-            out.push(Limit {
-                pay_type: pay_type.clone(),
-                max_digits: num("maxDigits"),
-                minimum: num("minimum"),
-                maximum: num("maximum"),
-                max_length: num("maxLength"),
-                max_bytes: num("maxBytes"),
-                charset: l
-                    .get("pattern")
-                    .and_then(Value::as_str)
-                    .map(charset_of)
-                    .transpose()?,
-                enum_values: strings(l.get("enum")),
-            });
-            const KNOWN: &[&str] = &[
-                "maxDigits",
-                "minimum",
-                "maximum",
-                "maxLength",
-                "maxBytes",
-                "pattern",
-                "enum",
-            ];
-            if let Some(unknown) = l
-                .as_object()
-                .and_then(|o| o.keys().find(|k| !KNOWN.contains(&k.as_str())))
-            {
-                bail!("x-payTypeLimits.{pay_type}: unknown key {unknown}");
-            }
-        }
-    }
-    Ok(out)
+    let limits: BTreeMap<String, Limit> = ext(value)?.unwrap_or_default();
+    let limits = limits
+        .into_iter()
+        .map(|(pay_type, l)| Limit { pay_type, ..l });
+    Ok(limits.collect())
 }
 
 fn only_with_of(value: Option<&Value>) -> anyhow::Result<Option<OnlyWith>> {
-    let Some(v) = value else { return Ok(None) };
-    let path = v
-        .get("field")
-        .and_then(Value::as_str)
-        .context("x-onlyWith without field")?
-        .to_string();
-    let values = strings(v.get("values"));
-    if values.is_empty() {
-        bail!("x-onlyWith {path}: no values");
+    let only_with: Option<OnlyWith> = ext(value).context("x-onlyWith")?;
+    if let Some(o) = &only_with
+        && o.values.is_empty()
+    {
+        bail!("x-onlyWith {}: no values", o.path);
     }
-    Ok(Some(OnlyWith {
-        path,
-        values,
-        pay_types: strings(v.get("payTypes")),
-    }))
+    Ok(only_with)
 }
 
 fn window_of(value: Option<&Value>) -> anyhow::Result<Option<(u64, u64)>> {
-    let Some(v) = value else { return Ok(None) };
-    let num = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_u64)
-            .with_context(|| format!("x-datetimeWindow without {k}"))
+    let Some(Window {
+        min_minutes: min,
+        max_minutes: max,
+    }) = ext(value).context("x-datetimeWindow")?
+    else {
+        return Ok(None);
     };
-    let (min, max) = (num("minMinutes")?, num("maxMinutes")?);
     if min > max {
         bail!("x-datetimeWindow: minMinutes {min} > maxMinutes {max}");
     }
@@ -1035,6 +1028,18 @@ mod tests {
             r.pointer("/components/schemas/Res/properties/k/enum")
                 .is_none()
         );
+    }
+
+    /// `x-payTypeLimits` and `x-onlyWith` are read strictly: a misspelt
+    /// key is an error, not a rule silently dropped.
+    #[test]
+    fn misspelt_extension_keys_are_refused() {
+        let err = limits_of(Some(&json!({"au": {"maxDigit": 7}}))).unwrap_err();
+        assert!(format!("{err:#}").contains("maxDigit"), "{err:#}");
+        let err = only_with_of(Some(&json!({"field": "a", "value": ["b"]}))).unwrap_err();
+        assert!(format!("{err:#}").contains("value"), "{err:#}");
+        let err = window_of(Some(&json!({"minMinutes": 5, "maxMinutes": 1}))).unwrap_err();
+        assert!(format!("{err:#}").contains("minMinutes 5"), "{err:#}");
     }
 
     #[test]
