@@ -766,27 +766,20 @@ fn request_field(field: &FieldSpec) -> anyhow::Result<RequestField> {
             }
         }
         (Some(other), _) => bail!("unknown request type {other}"),
-        (None, "amount") => RequestField {
-            parse: quote!(|v: &str| v.parse().ok()),
-            ty: quote!(u64),
-            arg: quote!(u64),
-            conv: quote!(),
-            to_wire: |v| quote!(#v.to_string()),
-        },
-        (None, "serial") => RequestField {
-            parse: quote!(|v: &str| v.parse().ok()),
-            ty: quote!(u32),
-            arg: quote!(u32),
-            conv: quote!(),
-            to_wire: |v| quote!(#v.to_string()),
-        },
-        (None, "count") => RequestField {
-            parse: quote!(|v: &str| v.parse().ok()),
-            ty: quote!(u8),
-            arg: quote!(u8),
-            conv: quote!(),
-            to_wire: |v| quote!(#v.to_string()),
-        },
+        (None, format @ ("amount" | "serial" | "count")) => {
+            let ty = match format {
+                "amount" => quote!(u64),
+                "serial" => quote!(u32),
+                _ => quote!(u8),
+            };
+            RequestField {
+                parse: quote!(|v: &str| v.parse().ok()),
+                arg: ty.clone(),
+                ty,
+                conv: quote!(),
+                to_wire: |v| quote!(#v.to_string()),
+            }
+        }
         (None, "enum") => {
             let e = format_ident!("{}", field.enumeration.as_deref().context("enum")?);
             RequestField {

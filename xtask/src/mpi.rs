@@ -133,23 +133,19 @@ fn lenient(spec: &Value) -> anyhow::Result<Lenient> {
         }
 
         if let Some(discriminator) = object.get("discriminator") {
-            let property = discriminator
-                .get("propertyName")
-                .and_then(Value::as_str)
-                .with_context(|| format!("{name}: discriminator without propertyName"))?
-                .to_owned();
-            let mapping = discriminator
-                .get("mapping")
-                .and_then(Value::as_object)
-                .with_context(|| format!("{name}: discriminator without mapping"))?
-                .iter()
-                .map(|(value, target)| {
-                    let target = target
-                        .as_str()
-                        .and_then(|t| t.strip_prefix("#/components/schemas/"))
-                        .with_context(|| format!("{name}: mapping {value} is not a local $ref"))?;
-                    Ok((value.clone(), target.to_owned()))
-                })
+            #[derive(Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Discriminator {
+                property_name: String,
+                mapping: BTreeMap<String, String>,
+            }
+            let d: Discriminator = serde_json::from_value(discriminator.clone())
+                .with_context(|| format!("{name}: discriminator"))?;
+            let property = d.property_name;
+            let mapping = d
+                .mapping
+                .into_iter()
+                .map(|(value, target)| Ok((value, spec::ref_name(&target)?.to_owned())))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             unions.push(Union {
                 name: name.clone(),
