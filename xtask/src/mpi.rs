@@ -126,7 +126,8 @@ fn lenient(spec: &Value) -> anyhow::Result<Lenient> {
             .with_context(|| format!("schema {name} is not an object"))?;
         let description = text(object.get("description"));
 
-        if let Some(open) = OpenEnum::from_schema(name, &Value::Object(object.clone()))? {
+        let typed = serde_json::from_value(Value::Object(object.clone()))?;
+        if let Some(open) = OpenEnum::from_schema(name, &typed)? {
             object.remove("x-openEnum");
             open_enums.push(open);
             continue;
