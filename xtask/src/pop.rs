@@ -22,10 +22,11 @@ use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 
 use crate::codegen::{GeneratedFile, Generator};
+use crate::core::model::{Document as Doc, Operation, Schema};
 use crate::core::names::screaming;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust::{self, FieldNames};
-use crate::core::spec::{self, Ordered, Schema};
+use crate::core::spec;
 use crate::core::tokens::{doc as doc_attr, opt};
 
 const SPEC: &str = "specs/pop/1.8.1/openapi.yaml";
@@ -67,51 +68,6 @@ fn generate_from_str(text: &str) -> anyhow::Result<Vec<GeneratedFile>> {
 }
 
 // ------------------------------------------------------------------ reading
-
-/// The parts of the POP spec this generator reads (after [`flatten_all_of`]).
-#[derive(Deserialize)]
-struct Doc {
-    servers: Vec<Server>,
-    paths: Ordered<PathItem>,
-    components: Components,
-}
-
-#[derive(Deserialize)]
-struct Server {
-    url: String,
-}
-
-#[derive(Deserialize)]
-struct Components {
-    schemas: Ordered<Schema>,
-}
-
-/// A path (POP operations are POSTs), or a callback expression.
-#[derive(Deserialize)]
-struct PathItem {
-    post: Operation,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Operation {
-    operation_id: Option<String>,
-    #[serde(default)]
-    summary: String,
-    request_body: Body,
-    #[serde(default)]
-    callbacks: Ordered<Ordered<PathItem>>,
-}
-
-#[derive(Deserialize)]
-struct Body {
-    content: Ordered<Media>,
-}
-
-#[derive(Deserialize)]
-struct Media {
-    schema: Schema,
-}
 
 /// Merges `allOf` lists of object schemas into one object schema, so typify
 /// emits flat structs and the other generators see every property directly.
@@ -240,7 +196,8 @@ impl Spec {
         let rows: Vec<Row> = all
             .get("ResultCode")
             .context("no ResultCode schema")?
-            .ext("x-resultCodes")?
+            .ext
+            .get("x-resultCodes")?
             .context("ResultCode has no x-resultCodes")?;
         let result_codes = rows
             .into_iter()
@@ -249,15 +206,17 @@ impl Spec {
 
         let mut request_roots = Vec::new();
         for (_, item) in doc.paths.iter() {
-            let body = item.post.request_body.content.get("application/json");
-            let body = body
-                .and_then(|media| media.schema.ref_name())
-                .context("every POP operation has a JSON request body schema")?;
+            let body = item
+                .post
+                .request_body
+                .as_ref()
+                .and_then(|b| b.json_schema());
+            let body = body.context("every POP operation has a JSON request body schema")?;
             request_roots.push(body.to_string());
         }
 
         let enum_names: BTreeSet<&str> = enums.iter().map(|e| e.name.as_str()).collect();
-        let schema_code = |name: &str| all.get(name)?.ext_str("x-resultCode").map(str::to_string);
+        let schema_code = |name: &str| all.get(name)?.ext.str("x-resultCode").map(str::to_string);
         let mut objects: Vec<ObjectDef> = Vec::new();
         let mut queue = request_roots.clone();
         while let Some(name) = queue.pop() {
@@ -293,7 +252,8 @@ impl Spec {
                     _ => bail!("{name}.{json}: unsupported property schema"),
                 };
                 let code = p
-                    .ext_str("x-resultCode")
+                    .ext
+                    .str("x-resultCode")
                     .map(str::to_string)
                     .or(inherited_code);
                 let needs_code = !matches!(kind, PropKind::Object(_) | PropKind::ObjectArray(_));
@@ -312,7 +272,7 @@ impl Spec {
                     schema: p.clone(),
                 });
             }
-            let rules = schema.ext("x-rules")?.unwrap_or_default();
+            let rules = schema.ext.get("x-rules")?.unwrap_or_default();
             objects.push(ObjectDef { name, props, rules });
         }
         objects.sort_by(|a, b| a.name.cmp(&b.name));
@@ -607,7 +567,7 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                                 "charset_{}",
                                 screaming(&format!("{}_{json}", object.name)).to_lowercase()
                             );
-                            let name = s.ext_str("x-charset").with_context(|| {
+                            let name = s.ext.str("x-charset").with_context(|| {
                                 format!("{}.{json}: pattern without x-charset", object.name)
                             })?;
                             consts.extend(quote! { fn #fname(c: char) -> bool { #test } });
@@ -615,7 +575,7 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                         }
                         None => quote! { None },
                     };
-                    let format = match s.ext_str("x-format") {
+                    let format = match s.ext.str("x-format") {
                         Some("url") => quote! { Some(Format::Url) },
                         Some("email") => quote! { Some(Format::Email) },
                         Some("yyyymmdd") => quote! { Some(Format::Yyyymmdd) },
@@ -624,7 +584,7 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                         None => quote! { None },
                     };
                     let max = opt(max);
-                    let ahead = opt(s.ext::<u32>("x-maxDaysAhead")?);
+                    let ahead = opt(s.ext.get::<u32>("x-maxDaysAhead")?);
                     let rules =
                         format_ident!("TEXT_{}", screaming(&format!("{}_{json}", object.name)));
                     consts.extend(quote! {
@@ -650,7 +610,7 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                     }
                 }
                 PropKind::ObjectArray(item) => {
-                    let by = p.schema.ext_str("x-uniqueBy");
+                    let by = p.schema.ext.str("x-uniqueBy");
                     let unique = match by {
                         Some(by) => {
                             let item_def = spec.object(item)?;
@@ -716,7 +676,7 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
 }
 
 fn unique_check(p: &Prop, keys: TokenStream, by: Option<&str>) -> anyhow::Result<TokenStream> {
-    let code = match p.schema.ext_str("x-uniqueResultCode") {
+    let code = match p.schema.ext.str("x-uniqueResultCode") {
         Some(c) => code_ident(c),
         None if p.schema.unique_items => {
             bail!("{}: uniqueItems without x-uniqueResultCode", p.json)
@@ -873,7 +833,9 @@ fn media_types(doc: &Doc) -> anyhow::Result<TokenStream> {
         }
     }
     fn keys(op: &Operation) -> impl Iterator<Item = &String> {
-        op.request_body.content.iter().map(|(k, _)| k)
+        op.request_body
+            .iter()
+            .flat_map(|b| b.content.iter().map(|(k, _)| k))
     }
     let (mut request, mut redirect, mut push) = Default::default();
     for (_, item) in doc.paths.iter() {
@@ -919,7 +881,8 @@ fn notifications(doc: &Doc) -> anyhow::Result<String> {
     let all = &doc.components.schemas;
     let union = all.get("Notification").context("no Notification schema")?;
     let kinds: Vec<KindRow> = union
-        .ext("x-notificationKinds")?
+        .ext
+        .get("x-notificationKinds")?
         .context("Notification has no x-notificationKinds")?;
 
     let mut variants: Vec<(String, String)> = Vec::new();

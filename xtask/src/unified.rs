@@ -24,10 +24,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::codegen::GeneratedFile;
+use crate::core::model::{Body, Document, Ordered, Schema};
 use crate::core::names::pascal;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
-use crate::core::spec::{self, ref_name, resolve, strings};
+use crate::core::spec::{self, strings};
 use crate::core::tokens::lit;
 
 /// Spec versions, oldest last; the first is the crate's main API.
@@ -313,83 +314,76 @@ fn window_of(value: Option<&Value>) -> anyhow::Result<Option<(u64, u64)>> {
 }
 
 fn walk(
-    spec: &Value,
-    schema: &Value,
+    schemas: &Ordered<Schema>,
+    schema: &Schema,
     prefix: &str,
     fields: &mut Vec<FieldRule>,
     one_of: &mut Vec<OneOf>,
 ) -> anyhow::Result<()> {
-    let resolved = resolve(spec, schema)?;
-    let required = strings(resolved.get("required"));
-    if let Some(alts) = resolved.get("oneOf").and_then(Value::as_array) {
+    let resolved = schema.resolve(schemas)?;
+    if !resolved.one_of.is_empty() {
         let mut alternatives = Vec::new();
-        for alt in alts {
-            let req = strings(alt.get("required"));
-            if req.len() != 1 {
+        for alt in &resolved.one_of {
+            let [required] = alt.required.as_slice() else {
                 bail!("{prefix}: oneOf alternatives must each require exactly one field");
-            }
-            alternatives.extend(req);
+            };
+            alternatives.push(required.clone());
         }
         one_of.push(OneOf {
             object: prefix.to_string(),
             alternatives,
         });
     }
-    let Some(props) = resolved.get("properties").and_then(Value::as_object) else {
-        return Ok(());
-    };
-    for (name, prop) in props {
+    for (name, prop) in resolved.properties.iter() {
         let path = if prefix.is_empty() {
             name.clone()
         } else {
             format!("{prefix}.{name}")
         };
-        let target = resolve(spec, prop)?;
+        let target = prop.resolve(schemas)?;
         // Extensions may sit next to a `$ref` (on the property) or on the target.
-        let ext = |k: &str| prop.get(k).or_else(|| target.get(k));
-        let url = if ext("x-pushUrl").and_then(Value::as_bool) == Some(true) {
-            "PushUrl"
-        } else if ext("x-httpsOnlyInLive").and_then(Value::as_bool) == Some(true) {
-            "HttpsInLive"
-        } else {
-            "None"
+        let ext = |k: &str| prop.ext.0.get(k).or_else(|| target.ext.0.get(k));
+        let flag = |k: &str| ext(k).and_then(Value::as_bool) == Some(true);
+        let url = match (flag("x-pushUrl"), flag("x-httpsOnlyInLive")) {
+            (true, _) => "PushUrl",
+            (false, true) => "HttpsInLive",
+            _ => "None",
         };
         // An open enum lists known values; only a closed `enum` is a rule.
-        let open = target.get("x-openEnum").and_then(Value::as_bool) == Some(true);
-        let is_enum = target.get("enum").is_some() && !open;
+        let closed = target
+            .enumeration
+            .as_ref()
+            .filter(|_| !target.ext.flag("x-openEnum"));
+        let enum_values = closed.iter().flat_map(|values| values.iter());
         fields.push(FieldRule {
             path: path.clone(),
-            required: required.contains(name),
-            max_length: if is_enum {
-                None
-            } else {
-                target.get("maxLength").and_then(Value::as_u64)
-            },
+            required: resolved.required.contains(name),
+            max_length: target
+                .max_length
+                .filter(|_| closed.is_none())
+                .map(|n| n as u64),
             charset: target
-                .get("pattern")
-                .and_then(Value::as_str)
+                .pattern
+                .as_deref()
                 .map(charset_of)
                 .transpose()
                 .with_context(|| path.clone())?,
             url,
-            enum_values: if is_enum {
-                strings(target.get("enum"))
-            } else {
-                Vec::new()
-            },
+            enum_values: enum_values
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect(),
             pay_types: strings(ext("x-payTypes")),
             required_for: strings(ext("x-requiredFor")),
-            truncated: ext("x-truncatedByGateway").and_then(Value::as_bool) == Some(true),
+            truncated: flag("x-truncatedByGateway"),
             limits: limits_of(ext("x-payTypeLimits")).with_context(|| path.clone())?,
             only_with: only_with_of(ext("x-onlyWith")).with_context(|| path.clone())?,
             window: window_of(ext("x-datetimeWindow")).with_context(|| path.clone())?,
         });
-        match target.get("type").and_then(Value::as_str) {
-            Some("object") => walk(spec, target, &path, fields, one_of)?,
-            Some("array") => {
-                if let Some(items) = target.get("items") {
-                    walk(spec, items, &format!("{path}[]"), fields, one_of)?;
-                }
+        match (target.ty.as_deref(), &target.items) {
+            (Some("object"), _) => walk(schemas, target, &path, fields, one_of)?,
+            (Some("array"), Some(items)) => {
+                walk(schemas, items, &format!("{path}[]"), fields, one_of)?
             }
             _ => {}
         }
@@ -397,37 +391,26 @@ fn walk(
     Ok(())
 }
 
-fn ref_of_json_body(v: Option<&Value>) -> anyhow::Result<String> {
-    let r = v
-        .and_then(|v| v.pointer("/content/application~1json/schema/$ref"))
-        .and_then(Value::as_str)
-        .context("body is not a $ref to a component schema")?;
-    Ok(ref_name(r)?.to_string())
-}
-
 /// Every operation of the spec with its request rules, in spec order.
 pub fn operations(spec: &Value) -> anyhow::Result<Vec<Operation>> {
+    let doc: Document = serde_json::from_value(spec.clone()).context("reading the spec")?;
+    let schemas = &doc.components.schemas;
     let mut out = Vec::new();
-    let paths = spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .context("spec has no paths")?;
-    for (path, item) in paths {
-        let op = item
-            .get("post")
-            .with_context(|| format!("{path}: no POST"))?;
-        let command = op
-            .get("x-commandName")
-            .and_then(Value::as_str)
-            .with_context(|| format!("{path}: no x-commandName"))?
-            .to_string();
-        let request = ref_of_json_body(op.get("requestBody")).with_context(|| path.clone())?;
-        let response =
-            ref_of_json_body(op.pointer("/responses/200")).with_context(|| path.clone())?;
-        let mut fields = Vec::new();
-        let mut one_of = Vec::new();
-        let root = serde_json::json!({ "$ref": format!("#/components/schemas/{request}") });
-        walk(spec, &root, "", &mut fields, &mut one_of).with_context(|| path.clone())?;
+    for (path, item) in doc.paths.iter() {
+        let op = &item.post;
+        let command = op.ext.str("x-commandName");
+        let command = command.with_context(|| format!("{path}: no x-commandName"))?;
+        let json_ref = |body: Option<&Body>| {
+            let name = body.and_then(Body::json_schema).map(String::from);
+            name.with_context(|| format!("{path}: body is not a $ref to a component schema"))
+        };
+        let request = json_ref(op.request_body.as_ref())?;
+        let response = json_ref(op.responses.get("200"))?;
+        let root = schemas
+            .get(&request)
+            .with_context(|| format!("dangling $ref {request}"))?;
+        let (mut fields, mut one_of) = (Vec::new(), Vec::new());
+        walk(schemas, root, "", &mut fields, &mut one_of).with_context(|| path.clone())?;
         for f in &fields {
             if let Some(o) = &f.only_with
                 && !fields.iter().any(|g| g.path == o.path)
@@ -440,16 +423,12 @@ pub fn operations(spec: &Value) -> anyhow::Result<Vec<Operation>> {
             }
         }
         out.push(Operation {
-            command,
+            command: command.to_string(),
             path: path.clone(),
             request,
             response,
-            pay_types: strings(op.get("x-payTypes")),
-            summary: op
-                .get("summary")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            pay_types: op.ext.get("x-payTypes")?.unwrap_or_default(),
+            summary: op.summary.clone(),
             fields,
             one_of,
         });

@@ -190,9 +190,9 @@ impl OpenEnum {
     /// `x-openEnum: true`, optional `x-enumDescriptions` and
     /// `x-enumVarnames`, one per value); `None` for any other schema (an
     /// `enum` without `x-openEnum` is a closed list a request must satisfy).
-    pub fn from_schema(name: &str, schema: &super::spec::Schema) -> anyhow::Result<Option<Self>> {
+    pub fn from_schema(name: &str, schema: &super::model::Schema) -> anyhow::Result<Option<Self>> {
         use anyhow::{Context, bail};
-        if schema.ext::<bool>("x-openEnum")? != Some(true) {
+        if schema.ext.get::<bool>("x-openEnum")? != Some(true) {
             return Ok(None);
         }
         let values = schema
@@ -200,7 +200,8 @@ impl OpenEnum {
             .as_ref()
             .with_context(|| format!("{name}: x-openEnum without an `enum` list"))?;
         let list = |key: &str| -> anyhow::Result<Option<Vec<String>>> {
-            let list: Option<Vec<String>> = schema.ext(key).with_context(|| name.to_string())?;
+            let list: Option<Vec<String>> =
+                schema.ext.get(key).with_context(|| name.to_string())?;
             match list {
                 Some(l) if l.len() != values.len() => {
                     bail!(
