@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use crate::codegen::GeneratedFile;
 use crate::core::names::screaming;
+use crate::core::spec;
 use crate::core::tokens::{doc, opt};
 
 const SPEC: &str = "specs/jpayment/jpayment.yaml";
@@ -159,35 +160,24 @@ pub struct RuleEntry {
     pub only_if: Option<Condition>,
 }
 
-#[derive(Debug)]
-pub enum RuleSpec {
+#[derive(Debug, Deserialize)]
+#[serde(try_from = "RuleEntry")]
+pub enum Rule {
     AtLeastOneOf(Vec<String>),
     RequiredIf(Condition),
     OnlyIf(Condition),
 }
 
-impl TryFrom<RuleEntry> for RuleSpec {
-    type Error = String;
-
-    fn try_from(entry: RuleEntry) -> Result<Self, String> {
-        match (entry.at_least_one_of, entry.required_if, entry.only_if) {
-            (Some(names), None, None) => Ok(RuleSpec::AtLeastOneOf(names)),
-            (None, Some(c), None) => Ok(RuleSpec::RequiredIf(c)),
-            (None, None, Some(c)) => Ok(RuleSpec::OnlyIf(c)),
-            _ => Err("a rule has exactly one of at_least_one_of, required_if, only_if".into()),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(try_from = "RuleEntry")]
-pub struct Rule(pub RuleSpec);
-
 impl TryFrom<RuleEntry> for Rule {
     type Error = String;
 
     fn try_from(entry: RuleEntry) -> Result<Self, String> {
-        RuleSpec::try_from(entry).map(Rule)
+        match (entry.at_least_one_of, entry.required_if, entry.only_if) {
+            (Some(names), None, None) => Ok(Rule::AtLeastOneOf(names)),
+            (None, Some(c), None) => Ok(Rule::RequiredIf(c)),
+            (None, None, Some(c)) => Ok(Rule::OnlyIf(c)),
+            _ => Err("a rule has exactly one of at_least_one_of, required_if, only_if".into()),
+        }
     }
 }
 
@@ -224,19 +214,10 @@ pub const GENERATOR: crate::codegen::Generator = crate::codegen::Generator {
 
 /// Every file this generator owns.
 pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
-    let path = root.join(SPEC);
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let spec = parse(&text)?;
+    let spec: Spec = spec::read(root, SPEC)?;
+    check(&spec)?;
     let body = render(&spec)?;
     Ok(vec![GeneratedFile::rust(OUT, SPEC, &body)])
-}
-
-/// Parses and cross-checks the spec.
-pub fn parse(text: &str) -> anyhow::Result<Spec> {
-    let spec: Spec = serde_yaml::from_str(text).context("parsing the J-Payment spec")?;
-    check(&spec)?;
-    Ok(spec)
 }
 
 /// Consistency checks the YAML schema cannot express.
@@ -249,11 +230,7 @@ fn check(spec: &Spec) -> anyhow::Result<()> {
                 "shape {name}: needs exactly one `{control}` column"
             );
         }
-        let unique: BTreeSet<&str> = names.iter().copied().collect();
-        ensure!(
-            unique.len() == names.len(),
-            "shape {name}: duplicate column"
-        );
+        spec::unique(&format!("shape {name}: column"), names.iter().copied())?;
         for (i, column) in shape.columns.iter().enumerate() {
             column_format(&column.format)
                 .with_context(|| format!("shape {name}, column {}", column.name))?;
@@ -285,13 +262,8 @@ fn check(spec: &Spec) -> anyhow::Result<()> {
             }
         }
     }
-    let mut op_names = BTreeSet::new();
+    spec::unique("operation", spec.operations.iter().map(|o| o.name.as_str()))?;
     for op in &spec.operations {
-        ensure!(
-            op_names.insert(op.name.as_str()),
-            "operation {} twice",
-            op.name
-        );
         let (shape, _) = op.reply.shape()?;
         ensure!(
             spec.shapes.contains_key(shape),
@@ -304,20 +276,18 @@ fn check(spec: &Spec) -> anyhow::Result<()> {
             op.name
         );
         let names: Vec<&str> = op.fields.iter().map(|f| f.name.as_str()).collect();
-        let unique: BTreeSet<&str> = names.iter().copied().collect();
-        ensure!(
-            unique.len() == names.len(),
-            "operation {}: duplicate field",
-            op.name
-        );
+        spec::unique(
+            &format!("operation {}: field", op.name),
+            names.iter().copied(),
+        )?;
         for field in &op.fields {
             field_format(spec, field)
                 .with_context(|| format!("operation {}, field {}", op.name, field.name))?;
         }
         for rule in &op.rules {
-            let mentioned: Vec<&String> = match &rule.0 {
-                RuleSpec::AtLeastOneOf(fields) => fields.iter().collect(),
-                RuleSpec::RequiredIf(c) | RuleSpec::OnlyIf(c) => vec![&c.field, &c.when],
+            let mentioned: Vec<&String> = match rule {
+                Rule::AtLeastOneOf(fields) => fields.iter().collect(),
+                Rule::RequiredIf(c) | Rule::OnlyIf(c) => vec![&c.field, &c.when],
             };
             for m in mentioned {
                 ensure!(
@@ -848,13 +818,13 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
             wire.push(quote!((#name, self.#member.as_ref().map(|v| #value))));
         }
     }
-    let rules = op.rules.iter().map(|rule| match &rule.0 {
-        RuleSpec::AtLeastOneOf(names) => quote!(CrossRule::AtLeastOneOf(&[#(#names),*])),
-        RuleSpec::RequiredIf(c) => {
+    let rules = op.rules.iter().map(|rule| match rule {
+        Rule::AtLeastOneOf(names) => quote!(CrossRule::AtLeastOneOf(&[#(#names),*])),
+        Rule::RequiredIf(c) => {
             let (f, w, e) = (&c.field, &c.when, &c.equals);
             quote!(CrossRule::RequiredIf { field: #f, when: #w, equals: #e })
         }
-        RuleSpec::OnlyIf(c) => {
+        Rule::OnlyIf(c) => {
             let (f, w, e) = (&c.field, &c.when, &c.equals);
             quote!(CrossRule::OnlyIf { field: #f, when: #w, equals: #e })
         }
@@ -1075,6 +1045,13 @@ fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parses and cross-checks a spec text, as `generate` does.
+    fn parse(text: &str) -> anyhow::Result<Spec> {
+        let spec: Spec = spec::parse(text)?;
+        check(&spec)?;
+        Ok(spec)
+    }
 
     fn root() -> std::path::PathBuf {
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -261,13 +261,13 @@ impl Extensions {
     /// Rules the Rust output relies on; a spec edit breaking one fails
     /// codegen with a message instead of producing code that does not build.
     fn check(&self) -> anyhow::Result<()> {
-        let mut seen = BTreeMap::new();
+        spec::unique(
+            "3-D Secure code",
+            self.three_ds.iter().map(|c| c.code.as_str()),
+        )?;
         for code in &self.three_ds {
             if code.code.len() != 4 || !code.code.chars().all(|c| c.is_ascii_alphanumeric()) {
                 bail!("3-D Secure code `{}` is not four alphanumerics", code.code);
-            }
-            if seen.insert(code.code.clone(), ()).is_some() {
-                bail!("3-D Secure code `{}` listed twice", code.code);
             }
             // Note *1 of the code list: GExx is failure, G0xx success.
             let failure = code.code.starts_with("GE");

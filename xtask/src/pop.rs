@@ -314,9 +314,7 @@ impl Spec {
             Ok(())
         }
         let known: BTreeSet<&str> = self.result_codes.iter().map(|c| c.0.as_str()).collect();
-        if known.len() != self.result_codes.len() {
-            bail!("ResultCode lists a code twice");
-        }
+        spec::unique("ResultCode", self.result_codes.iter().map(|c| c.0.as_str()))?;
         walk(doc, &known, "")
     }
 

@@ -26,6 +26,15 @@ pub fn ref_name(reference: &str) -> anyhow::Result<&str> {
         .with_context(|| format!("unsupported $ref {reference}"))
 }
 
+/// Fails on the first name `names` lists twice ("{what} `name` listed twice").
+pub fn unique<'a>(what: &str, names: impl IntoIterator<Item = &'a str>) -> anyhow::Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    match names.into_iter().find(|name| !seen.insert(*name)) {
+        Some(name) => anyhow::bail!("{what} `{name}` listed twice"),
+        None => Ok(()),
+    }
+}
+
 /// The member at JSON `pointer` (`/x-resultCodes`) read into `T`.
 pub fn member<T: DeserializeOwned>(spec: &Value, pointer: &str) -> anyhow::Result<T> {
     let value = spec
