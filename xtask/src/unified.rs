@@ -47,21 +47,19 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
         let rel = format!("specs/unified/{version}/openapi.yaml");
         let spec: Value = spec::read(root, &rel)?;
         let dir = format!("crates/unified-proto/src/generated/{module}");
-        files.push(GeneratedFile::rust(
-            format!("{dir}/types.rs"),
-            &rel,
-            &types_source(&spec).with_context(|| format!("types of {rel}"))?,
-        ));
-        files.push(GeneratedFile::rust(
-            format!("{dir}/tables.rs"),
-            &rel,
-            &tables_source(&spec).with_context(|| format!("tables of {rel}"))?,
-        ));
-        files.push(GeneratedFile::rust(
-            format!("{dir}/mod.rs"),
-            &rel,
-            &mod_source(&spec, version)?,
-        ));
+        let sources = [
+            ("types", types_source(&spec)),
+            ("tables", tables_source(&spec)),
+            ("mod", mod_source(&spec, version)),
+        ];
+        for (name, source) in sources {
+            let source = source.with_context(|| format!("{name} of {rel}"))?;
+            files.push(GeneratedFile::rust(
+                format!("{dir}/{name}.rs"),
+                &rel,
+                &source,
+            ));
+        }
     }
     Ok(files)
 }
@@ -102,19 +100,14 @@ pub fn relax(spec: &Value) -> Value {
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
     {
-        schemas.insert(
-            YEN_SCHEMA.into(),
-            serde_json::json!({"type": "string", "description": "An amount in integer yen."}),
-        );
-    }
-    if let Some(schemas) = spec
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    {
         for schema in schemas.values_mut() {
             let response = schema.get("x-direction").and_then(Value::as_str) == Some("response");
             relax_schema(schema, response);
         }
+        schemas.insert(
+            YEN_SCHEMA.into(),
+            serde_json::json!({"type": "string", "description": "An amount in integer yen."}),
+        );
     }
     if let Some(params) = spec
         .pointer_mut("/components/parameters")
