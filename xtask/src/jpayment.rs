@@ -461,45 +461,40 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
 fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
     let ident = format_ident!("{name}");
     let docs = doc(&format!("{} (`{}`).", e.doc, e.field));
-    let variants = e.values.iter().map(|v| {
-        let var = format_ident!("{}", v.rust);
-        let d = doc(&format!("`{}`: {} ({})", v.wire, v.doc, v.label));
-        quote!(#d #var)
-    });
-    let wire_arms = e.values.iter().map(|v| {
-        let var = format_ident!("{}", v.rust);
-        let wire = &v.wire;
-        quote!(#ident::#var => #wire)
-    });
-    let from_arms = e.values.iter().map(|v| {
-        let var = format_ident!("{}", v.rust);
-        let wire = &v.wire;
-        quote!(#wire => Some(#ident::#var))
-    });
-    let label_arms = e.values.iter().map(|v| {
-        let var = format_ident!("{}", v.rust);
-        let label = &v.label;
-        quote!(#ident::#var => #label)
-    });
+    let vars: Vec<_> = e
+        .values
+        .iter()
+        .map(|v| format_ident!("{}", v.rust))
+        .collect();
+    let var_docs = e
+        .values
+        .iter()
+        .map(|v| doc(&format!("`{}`: {} ({})", v.wire, v.doc, v.label)));
+    let wires: Vec<_> = e.values.iter().map(|v| &v.wire).collect();
+    let labels = e.values.iter().map(|v| &v.label);
+    let variants = quote!(#(#var_docs #vars),*);
+    let wire_arms = quote!(#(#ident::#vars => #wires),*);
+    let label_arms = quote!(#(#ident::#vars => #labels),*);
+    let from_arms = quote!(#(#wires => Some(#ident::#vars),)*);
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #ident { #(#variants),* }
+        pub enum #ident { #variants }
 
         impl #ident {
             /// The value on the wire.
             pub fn as_wire(self) -> &'static str {
-                match self { #(#wire_arms),* }
+                match self { #wire_arms }
             }
 
             /// The guide's Japanese label.
             pub fn label(self) -> &'static str {
-                match self { #(#label_arms),* }
+                match self { #label_arms }
             }
 
             /// The value for a wire value, if it is one of the guide's.
             pub fn from_wire(wire: &str) -> Option<Self> {
-                match wire { #(#from_arms,)* _ => None }
+                match wire { #from_arms _ => None }
             }
         }
 
@@ -513,28 +508,25 @@ fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
 
 fn render_error_codes(spec: &Spec) -> TokenStream {
     let prefix = &spec.issuer_code_prefix;
-    let variants = spec.error_codes.iter().map(|c| {
-        let var = format_ident!("{}", c.rust);
-        let d = doc(&format!(
+    let codes = &spec.error_codes;
+    let vars: Vec<_> = codes.iter().map(|c| format_ident!("{}", c.rust)).collect();
+    let consts: Vec<_> = codes
+        .iter()
+        .map(|c| format_ident!("{}", screaming(&c.rust)))
+        .collect();
+    let wires = codes.iter().map(|c| &c.code);
+    let var_docs = codes.iter().map(|c| {
+        doc(&format!(
             "`{}` {}: {} (source: {})",
             c.code, c.label, c.doc, c.source
-        ));
-        quote!(#d #var)
+        ))
     });
-    let parse_arms = spec.error_codes.iter().map(|c| {
-        let var = format_ident!("{}", c.rust);
-        let code = &c.code;
-        quote!(#code => ErrorCode::#var)
-    });
-    let str_arms = spec.error_codes.iter().map(|c| {
-        let var = format_ident!("{}", c.rust);
-        let konst = format_ident!("{}", screaming(&c.rust));
-        quote!(ErrorCode::#var => Self::#konst)
-    });
+    let variants = quote!(#(#var_docs #vars,)*);
+    let parse_arms = quote!(#(#wires => ErrorCode::#vars,)*);
+    let str_arms = quote!(#(ErrorCode::#vars => Self::#consts,)*);
     // The wire codes as constants, so servers (the sandbox) answer with the
     // spec's codes instead of spelling them again.
-    let consts = spec.error_codes.iter().map(|c| {
-        let konst = format_ident!("{}", screaming(&c.rust));
+    let const_items = codes.iter().zip(&consts).map(|(c, konst)| {
         let code = &c.code;
         let d = doc(&format!(
             "`{code}` ({}), the wire code of [`ErrorCode::{}`].",
@@ -542,11 +534,10 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
         ));
         quote!(#d pub const #konst: &'static str = #code;)
     });
-    let desc_arms = spec.error_codes.iter().map(|c| {
-        let var = format_ident!("{}", c.rust);
-        let text = format!("{} ({})", c.doc.trim_end_matches('.'), c.label);
-        quote!(ErrorCode::#var => #text)
-    });
+    let descriptions = codes
+        .iter()
+        .map(|c| format!("{} ({})", c.doc.trim_end_matches('.'), c.label));
+    let desc_arms = quote!(#(ErrorCode::#vars => #descriptions,)*);
     let issuer_doc = doc(&format!(
         "A card company code (starting with `{prefix}`): the card was refused after the gateway asked the card company."
     ));
@@ -558,7 +549,7 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
         /// never break decoding: they are kept in `Unknown`.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
-            #(#variants,)*
+            #variants
             #issuer_doc
             Issuer(String),
             /// A code this crate does not know, verbatim.
@@ -566,12 +557,12 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
         }
 
         impl ErrorCode {
-            #(#consts)*
+            #(#const_items)*
 
             /// Classifies a code as received.
             pub fn parse(code: &str) -> Self {
                 match code {
-                    #(#parse_arms,)*
+                    #parse_arms
                     c if c.len() > ISSUER_CODE_PREFIX.len() && c.starts_with(ISSUER_CODE_PREFIX) => ErrorCode::Issuer(c.to_owned()),
                     c => ErrorCode::Unknown(c.to_owned()),
                 }
@@ -580,7 +571,7 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
             /// The code as received.
             pub fn as_str(&self) -> &str {
                 match self {
-                    #(#str_arms,)*
+                    #str_arms
                     ErrorCode::Issuer(c) | ErrorCode::Unknown(c) => c,
                 }
             }
@@ -588,7 +579,7 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
             /// What the code means, as far as the guide and public sources say.
             pub fn description(&self) -> &'static str {
                 match self {
-                    #(#desc_arms,)*
+                    #desc_arms
                     ErrorCode::Issuer(_) => "refused by the card company",
                     ErrorCode::Unknown(_) => "not documented",
                 }
