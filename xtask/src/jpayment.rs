@@ -702,18 +702,17 @@ struct RequestField {
     /// `|v: &str| -> Option<ty>` reading a received wire value.
     parse: TokenStream,
     ty: TokenStream,
-    arg: TokenStream,
-    conv: TokenStream,
+    /// `new` takes `impl Into<ty>` rather than `ty`.
+    into: bool,
     to_wire: fn(TokenStream) -> TokenStream,
 }
 
 fn request_field(field: &FieldSpec) -> anyhow::Result<RequestField> {
-    let into = |ty: TokenStream| RequestField {
-        parse: quote!(|v: &str| Some(v.to_owned())),
-        arg: quote!(impl Into<#ty>),
-        conv: quote!(.into()),
+    let number = |ty: TokenStream| RequestField {
+        parse: quote!(|v: &str| v.parse().ok()),
         ty,
-        to_wire: |v| quote!(#v.clone()),
+        into: false,
+        to_wire: |v| quote!(#v.to_string()),
     };
     Ok(match (field.ty.as_deref(), field.format.as_str()) {
         (Some(t @ ("UserKey" | "Token")), _) => {
@@ -721,37 +720,29 @@ fn request_field(field: &FieldSpec) -> anyhow::Result<RequestField> {
             RequestField {
                 parse: quote!(|v: &str| Some(#ty::new(v))),
                 ty: quote!(#ty),
-                arg: quote!(impl Into<#ty>),
-                conv: quote!(.into()),
+                into: true,
                 to_wire: |v| quote!(#v.expose_secret().to_owned()),
             }
         }
         (Some(other), _) => bail!("unknown request type {other}"),
-        (None, format @ ("amount" | "serial" | "count")) => {
-            let ty = match format {
-                "amount" => quote!(u64),
-                "serial" => quote!(u32),
-                _ => quote!(u8),
-            };
-            RequestField {
-                parse: quote!(|v: &str| v.parse().ok()),
-                arg: ty.clone(),
-                ty,
-                conv: quote!(),
-                to_wire: |v| quote!(#v.to_string()),
-            }
-        }
+        (None, "amount") => number(quote!(u64)),
+        (None, "serial") => number(quote!(u32)),
+        (None, "count") => number(quote!(u8)),
         (None, "enum") => {
             let e = format_ident!("{}", field.enumeration.as_deref().context("enum")?);
             RequestField {
                 parse: quote!(#e::from_wire),
                 ty: quote!(#e),
-                arg: quote!(#e),
-                conv: quote!(),
+                into: false,
                 to_wire: |v| quote!(#v.as_wire().to_owned()),
             }
         }
-        (None, _) => into(quote!(String)),
+        (None, _) => RequestField {
+            parse: quote!(|v: &str| Some(v.to_owned())),
+            ty: quote!(String),
+            into: true,
+            to_wire: |v| quote!(#v.clone()),
+        },
     })
 }
 
@@ -792,13 +783,12 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
         let d = doc(&format!("{label} (`{name}`, {need}; guide: {guide})."));
         if required {
             fields.push(quote!(#d pub #member: #ty));
-            let arg = &rf.arg;
-            args.push(quote!(#member: #arg));
-            if rf.conv.is_empty() {
-                inits.push(quote!(#member));
+            if rf.into {
+                args.push(quote!(#member: impl Into<#ty>));
+                inits.push(quote!(#member: #member.into()));
             } else {
-                let conv = &rf.conv;
-                inits.push(quote!(#member: #member #conv));
+                args.push(quote!(#member: #ty));
+                inits.push(quote!(#member));
             }
             let value = (rf.to_wire)(quote!(self.#member));
             wire.push(quote!((#name, Some(#value))));
