@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::codegen::{GeneratedFile, Generator};
+use crate::core::model::{Ordered, Schema};
 use crate::core::names::pascal;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
@@ -106,102 +107,91 @@ struct Lenient {
 /// flattened `extra` map), and open enums / discriminated unions are
 /// replaced by types generated here.
 fn lenient(spec: &Value) -> anyhow::Result<Lenient> {
-    let mut spec = spec.clone();
-    let mut open_enums = Vec::new();
-    let mut unions = Vec::new();
-    let mut constraints = Vec::new();
-
-    if let Some(root) = spec.as_object_mut() {
-        // Our own extensions mean nothing to openapiv3/typify.
-        root.retain(|key, _| !key.starts_with("x-"));
+    /// A `discriminator`.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Discriminator {
+        property_name: String,
+        mapping: BTreeMap<String, String>,
     }
-    let schemas = spec
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-        .context("spec has no components.schemas")?;
-
-    for (name, schema) in schemas.iter_mut() {
-        let object = schema
-            .as_object_mut()
-            .with_context(|| format!("schema {name} is not an object"))?;
-        let description = text(object.get("description"));
-
-        let typed = serde_json::from_value(Value::Object(object.clone()))?;
-        if let Some(open) = OpenEnum::from_schema(name, &typed)? {
-            object.remove("x-openEnum");
+    let schemas: Ordered<Schema> = spec::member(spec, "/components/schemas")?;
+    let (mut open_enums, mut unions, mut constraints) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, schema) in schemas.iter() {
+        if let Some(open) = OpenEnum::from_schema(name, schema)? {
             open_enums.push(open);
-            continue;
-        }
-
-        if let Some(discriminator) = object.get("discriminator") {
-            #[derive(Deserialize)]
-            #[serde(rename_all = "camelCase")]
-            struct Discriminator {
-                property_name: String,
-                mapping: BTreeMap<String, String>,
-            }
-            let d: Discriminator = serde_json::from_value(discriminator.clone())
-                .with_context(|| format!("{name}: discriminator"))?;
-            let property = d.property_name;
-            let mapping = d
-                .mapping
-                .into_iter()
-                .map(|(value, target)| Ok((value, spec::ref_name(&target)?.to_owned())))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+        } else if let Some(d) = schema.ext.get::<Discriminator>("discriminator")? {
+            let mapping = d.mapping.into_iter().map(|(value, target)| {
+                let target =
+                    spec::ref_name(&target).with_context(|| format!("{name}: mapping {value}"));
+                Ok((value, target?.to_owned()))
+            });
             unions.push(Union {
                 name: name.clone(),
-                description,
-                property,
-                mapping,
+                description: schema
+                    .description
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned(),
+                property: d.property_name,
+                mapping: mapping.collect::<anyhow::Result<_>>()?,
             });
-            continue;
-        }
-
-        if object.get("type").and_then(Value::as_str) == Some("object") {
-            object
-                .entry("additionalProperties")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
-                for (field, property) in properties.iter_mut() {
-                    if let Some(rule) = take_constraint(name, field, property) {
-                        constraints.push(rule);
-                    }
+        } else if schema.ty.as_deref() == Some("object") {
+            for (field, property) in schema.properties.iter() {
+                let (min, max) = (property.min_length, property.max_length);
+                let (min, max) = (min.map(|n| n as u64), max.map(|n| n as u64));
+                let charset = property.ext.str("x-charset").map(str::to_owned);
+                if min.is_some() || max.is_some() || charset.is_some() {
+                    let (schema, field) = (name.clone(), field.clone());
+                    constraints.push(Constraint {
+                        schema,
+                        field,
+                        min,
+                        max,
+                        charset,
+                    });
                 }
             }
         }
     }
 
+    let mut spec = spec.clone();
+    if let Some(root) = spec.as_object_mut() {
+        // Our own extensions mean nothing to openapiv3/typify.
+        root.retain(|key, _| !key.starts_with("x-"));
+    }
+    let view = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut);
+    for object in view
+        .into_iter()
+        .flat_map(|s| s.values_mut())
+        .filter_map(Value::as_object_mut)
+    {
+        object.remove("x-openEnum");
+        if object.get("type").and_then(Value::as_str) != Some("object")
+            || object.contains_key("discriminator")
+        {
+            continue;
+        }
+        object
+            .entry("additionalProperties")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let properties = object.get_mut("properties").and_then(Value::as_object_mut);
+        for property in properties.into_iter().flat_map(|p| p.values_mut()) {
+            if let Some(property) = property.as_object_mut() {
+                property.retain(|k, _| {
+                    !["minLength", "maxLength", "x-charset", "pattern"].contains(&k.as_str())
+                });
+            }
+        }
+    }
     Ok(Lenient {
         spec,
         open_enums,
         unions,
         constraints,
     })
-}
-
-fn take_constraint(schema: &str, field: &str, property: &mut Value) -> Option<Constraint> {
-    let property = property.as_object_mut()?;
-    let min = property.remove("minLength").and_then(|v| v.as_u64());
-    let max = property.remove("maxLength").and_then(|v| v.as_u64());
-    let charset = property
-        .remove("x-charset")
-        .and_then(|v| v.as_str().map(str::to_owned));
-    property.remove("pattern");
-    (min.is_some() || max.is_some() || charset.is_some()).then(|| Constraint {
-        schema: schema.to_owned(),
-        field: field.to_owned(),
-        min,
-        max,
-        charset,
-    })
-}
-
-fn text(value: Option<&Value>) -> String {
-    value
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
 }
 
 // ---------------------------------------------------------------------------
