@@ -15,7 +15,7 @@ use quote::{format_ident, quote};
 use serde::Deserialize;
 
 use crate::codegen::GeneratedFile;
-use crate::core::names::screaming;
+use crate::core::names::{screaming, variant};
 use crate::core::spec;
 use crate::core::tokens::{doc, opt};
 
@@ -308,20 +308,20 @@ fn check(spec: &Spec) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn column_format(format: &str) -> anyhow::Result<TokenStream> {
-    Ok(match format {
-        "rst" => quote!(Rst),
-        "error_code" => quote!(ErrorCode),
-        "digits" => quote!(Digits),
-        "alnum" => quote!(Alnum),
-        "email" => quote!(Email),
-        "text" => quote!(Text),
-        "amount" => quote!(Amount),
-        "serial" => quote!(Serial),
-        "masked_card" => quote!(MaskedCard),
-        "yymm" => quote!(Yymm),
-        other => bail!("unknown column format `{other}`"),
-    })
+fn column_format(format: &str) -> anyhow::Result<proc_macro2::Ident> {
+    const FORMATS: &[&str] = &[
+        "rst",
+        "error_code",
+        "digits",
+        "alnum",
+        "email",
+        "text",
+        "amount",
+        "serial",
+        "masked_card",
+        "yymm",
+    ];
+    variant("column format", format, FORMATS)
 }
 
 fn lit(n: usize) -> proc_macro2::Literal {

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 
 use crate::codegen::{GeneratedFile, Generator};
 use crate::core::model::{Ordered, Schema};
-use crate::core::names::pascal;
+use crate::core::names::{pascal, variant};
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
 use crate::core::spec;
@@ -316,17 +316,9 @@ fn push_facts(push: &PushFacts) -> TokenStream {
 }
 
 /// `Some(crate::codes::Type::Variant)`, for a spec value among `known`.
-fn some_of(
-    ty: &str,
-    value: &str,
-    known: &[(&str, &str)],
-    what: &str,
-) -> anyhow::Result<TokenStream> {
-    let (ty, variant) = match known.iter().find(|(k, _)| *k == value) {
-        Some((_, v)) => (format_ident!("{ty}"), format_ident!("{v}")),
-        None => bail!("unknown {what}: `{value}`"),
-    };
-    Ok(quote!(Some(crate::codes::#ty::#variant)))
+fn some_of(ty: &str, variant: proc_macro2::Ident) -> TokenStream {
+    let ty = format_ident!("{ty}");
+    quote!(Some(crate::codes::#ty::#variant))
 }
 
 /// A discriminated union whose unknown kinds are kept whole.
@@ -422,7 +414,9 @@ fn service_options(ext: &Extensions) -> anyhow::Result<TokenStream> {
     );
     let policies = ext.options.iter().map(|o| {
         let what = format!("payment policy of service option {}", o.value);
-        some_of("PaymentPolicy", &o.pays, POLICIES, &what)
+        let known = POLICIES.iter().find(|(k, _)| *k == o.pays);
+        let (_, v) = known.with_context(|| format!("unknown {what}: `{}`", o.pays))?;
+        Ok(some_of("PaymentPolicy", format_ident!("{v}")))
     });
     let label = e.method(
         "The option's name in the guide.",
@@ -454,21 +448,21 @@ fn service_options(ext: &Extensions) -> anyhow::Result<TokenStream> {
 }
 
 fn three_ds_codes(ext: &Extensions) -> anyhow::Result<TokenStream> {
-    const GROUPS: &[(&str, &str)] = &[
-        ("success-authorize", "SuccessAuthorize"),
-        ("success-verify", "SuccessVerify"),
-        ("failure-authorize", "FailureAuthorize"),
-        ("failure-verify", "FailureVerify"),
+    const GROUPS: &[&str] = &[
+        "success-authorize",
+        "success-verify",
+        "failure-authorize",
+        "failure-verify",
     ];
-    const OUTCOMES: &[(&str, &str)] = &[
-        ("authentication-in-progress", "AuthenticationInProgress"),
-        ("success", "Success"),
-        ("conditional-success", "ConditionalSuccess"),
-        ("payment-not-allowed", "PaymentNotAllowed"),
-        ("merchant-bears-risk", "MerchantBearsRisk"),
-        ("system-error", "SystemError"),
+    const OUTCOMES: &[&str] = &[
+        "authentication-in-progress",
+        "success",
+        "conditional-success",
+        "payment-not-allowed",
+        "merchant-bears-risk",
+        "system-error",
     ];
-    const RISKS: &[(&str, &str)] = &[("card-company", "CardCompany"), ("merchant", "Merchant")];
+    const RISKS: &[&str] = &["card-company", "merchant"];
     let variants = ext.three_ds.iter().map(|c| Variant {
         ident: c.code.clone(),
         wire: c.code.clone(),
@@ -483,7 +477,10 @@ fn three_ds_codes(ext: &Extensions) -> anyhow::Result<TokenStream> {
     let column = |ty: &str, known, what: &str, value: &dyn Fn(&ThreeDsCode) -> Option<&str>| {
         let values = ext.three_ds.iter().map(|c| match value(c) {
             None => Ok(quote!(None)),
-            Some(v) => some_of(ty, v, known, &format!("{what} of {}", c.code)),
+            Some(v) => Ok(some_of(
+                ty,
+                variant(&format!("{what} of {}", c.code), v, known)?,
+            )),
         });
         values.collect::<anyhow::Result<Vec<_>>>()
     };
@@ -528,27 +525,22 @@ fn card_codes(ext: &Extensions) -> TokenStream {
 }
 
 fn constraint_table(constraints: &[Constraint]) -> anyhow::Result<TokenStream> {
-    const CHARSETS: &[(&str, &str)] = &[
-        ("ascii-printable", "AsciiPrintable"),
-        ("alnum-hyphen-underscore", "AlnumHyphenUnderscore"),
-        ("alnum", "Alnum"),
-        ("digits", "Digits"),
+    const CHARSETS: &[&str] = &[
+        "ascii-printable",
+        "alnum-hyphen-underscore",
+        "alnum",
+        "digits",
     ];
     let rows = constraints
         .iter()
         .map(|c| {
             let (schema, field) = (&c.schema, &c.field);
             let (min, max) = (opt(c.min), opt(c.max));
-            let charset = match c.charset.as_deref() {
-                None => quote!(None),
-                Some(name) => match CHARSETS.iter().find(|(k, _)| *k == name) {
-                    Some((_, v)) => {
-                        let v = format_ident!("{v}");
-                        quote!(Some(crate::validate::Charset::#v))
-                    }
-                    None => bail!("{schema}.{field}: unknown x-charset `{name}`"),
-                },
-            };
+            let charset = c.charset.as_deref().map(|name| {
+                let v = variant(&format!("{schema}.{field}: x-charset"), name, CHARSETS)?;
+                anyhow::Ok(quote!(crate::validate::Charset::#v))
+            });
+            let charset = opt(charset.transpose()?);
             Ok(quote! {
                 crate::validate::FieldConstraint { schema: #schema, field: #field, min_length: #min, max_length: #max, charset: #charset }
             })

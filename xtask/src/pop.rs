@@ -23,7 +23,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::codegen::{GeneratedFile, Generator};
 use crate::core::model::{Document as Doc, Operation, Schema};
-use crate::core::names::screaming;
+use crate::core::names::{screaming, variant};
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust::{self, FieldNames};
 use crate::core::spec;
@@ -573,14 +573,12 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                         }
                         None => quote! { None },
                     };
-                    let format = match s.ext.str("x-format") {
-                        Some("url") => quote! { Some(Format::Url) },
-                        Some("email") => quote! { Some(Format::Email) },
-                        Some("yyyymmdd") => quote! { Some(Format::Yyyymmdd) },
-                        Some("hhmm") => quote! { Some(Format::Hhmm) },
-                        Some(other) => bail!("{}.{json}: unknown x-format {other}", object.name),
-                        None => quote! { None },
-                    };
+                    const FORMATS: &[&str] = &["url", "email", "yyyymmdd", "hhmm"];
+                    let format = s.ext.str("x-format").map(|f| {
+                        let what = format!("{}.{json}: x-format", object.name);
+                        variant(&what, f, FORMATS).map(|v| quote!(Format::#v))
+                    });
+                    let format = opt(format.transpose()?);
                     let max = opt(max);
                     let ahead = opt(s.ext.get::<u32>("x-maxDaysAhead")?);
                     let rules =
