@@ -901,25 +901,17 @@ fn notifications(doc: &Doc) -> anyhow::Result<String> {
     }
 
     let mut field_consts = TokenStream::new();
-    let mut enum_variants = TokenStream::new();
-    let mut kind_variants = TokenStream::new();
-    let mut parse_arms = TokenStream::new();
-    let mut field_arms = TokenStream::new();
-    let mut kind_of_arms = TokenStream::new();
-    let mut done = BTreeSet::new();
+    let (mut vs, mut tys, mut consts, mut docs) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (variant, schema) in &variants {
         let s = all
             .get(schema.as_str())
             .with_context(|| format!("unknown schema {schema}"))?;
-        let v = format_ident!("{}", variant);
-        let ty = format_ident!("{}", schema);
         let konst = format_ident!("{}_FIELDS", screaming(schema));
-        if done.insert(schema.clone()) {
-            let mut fields = Vec::new();
-            for (name, p) in s.properties.iter() {
+        if !consts.contains(&konst) {
+            let fields = s.properties.iter().map(|(name, p)| {
                 let boolean = p.ty.as_deref() == Some("boolean");
-                fields.push(quote! { Field { name: #name, boolean: #boolean } });
-            }
+                quote! { Field { name: #name, boolean: #boolean } }
+            });
             let d = format!(
                 "The parameters `{schema}` knows; anything else is kept as an extra parameter."
             );
@@ -927,15 +919,10 @@ fn notifications(doc: &Doc) -> anyhow::Result<String> {
                 quote! { #[doc = #d] pub(crate) const #konst: &[Field] = &[ #( #fields ),* ]; },
             );
         }
-        let d = s.description.as_deref().unwrap_or_default();
-        let vd = doc_attr(d);
-        enum_variants.extend(quote! { #vd #v(types::#ty), });
-        kind_variants.extend(quote! { #vd #v, });
-        parse_arms.extend(
-            quote! { Kind::#v => Notification::#v(serde_path_to_error::deserialize(deserializer)?), },
-        );
-        field_arms.extend(quote! { Kind::#v => #konst, });
-        kind_of_arms.extend(quote! { Notification::#v(_) => Kind::#v, });
+        vs.push(format_ident!("{variant}"));
+        tys.push(format_ident!("{schema}"));
+        consts.push(konst);
+        docs.push(doc_attr(s.description.as_deref().unwrap_or_default()));
     }
 
     let out = quote! {
@@ -953,7 +940,7 @@ fn notifications(doc: &Doc) -> anyhow::Result<String> {
 
         /// Which kind of notification a `payment_type` / `result_type` pair is.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Kind { #kind_variants }
+        pub enum Kind { #( #docs #vs, )* }
 
         impl Kind {
             /// The kind selected by `payment_type` and `result_type`; `None` for a
@@ -967,24 +954,24 @@ fn notifications(doc: &Doc) -> anyhow::Result<String> {
 
             /// The parameters this kind knows.
             pub(crate) fn fields(self) -> &'static [Field] {
-                match self { #field_arms }
+                match self { #( Kind::#vs => #consts, )* }
             }
         }
 
         /// A verified notification, by payment type and phase.
         #[derive(Debug, Clone, PartialEq)]
-        pub enum Notification { #enum_variants }
+        pub enum Notification { #( #docs #vs(types::#tys), )* }
 
         impl Notification {
             /// The kind of this notification.
             pub fn kind(&self) -> Kind {
-                match self { #kind_of_arms }
+                match self { #( Notification::#vs(_) => Kind::#vs, )* }
             }
 
             /// The notification of `kind` from any serde deserializer (a verified
             /// parameter list), with the path of a failure.
             pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(kind: Kind, deserializer: D) -> Result<Self, serde_path_to_error::Error<D::Error>> {
-                Ok(match kind { #parse_arms })
+                Ok(match kind { #( Kind::#vs => Notification::#vs(serde_path_to_error::deserialize(deserializer)?), )* })
             }
         }
     };
