@@ -155,10 +155,12 @@ impl<T> Default for Ordered<T> {
 }
 
 impl<T> Ordered<T> {
+    /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&T> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    /// The entries, in the spec's order.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
         self.0.iter().map(|(k, v)| (k, v))
     }

@@ -45,6 +45,7 @@ impl Variant {
 }
 
 impl OpenEnum {
+    /// The enum `name` of `variants`, in the guide's order.
     pub fn new(name: &str, doc: &str, variants: impl IntoIterator<Item = Variant>) -> Self {
         Self {
             name: name.to_string(),
