@@ -396,17 +396,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
     let base_url = &spec.base_url;
     let other_max = lit(spec.other_data.max_bytes);
     let other_label = &spec.other_data.label;
-    let reserved: BTreeSet<&str> = spec
-        .operations
-        .iter()
-        .flat_map(|o| o.fields.iter().map(|f| f.name.as_str()))
-        .chain(
-            spec.shapes
-                .values()
-                .flat_map(|s| s.columns.iter().map(|c| c.name.as_str())),
-        )
-        .collect();
-    let reserved = reserved.into_iter();
+    let reserved = parameter_names(spec).into_iter();
     let enums = spec
         .enums
         .iter()
@@ -937,21 +927,19 @@ fn render_any_request(spec: &Spec) -> TokenStream {
     }
 }
 
+/// Every parameter and column name of the protocol, sorted.
+fn parameter_names(spec: &Spec) -> BTreeSet<&str> {
+    let fields = spec.operations.iter().flat_map(|o| &o.fields);
+    let columns = spec.shapes.values().flat_map(|s| &s.columns);
+    let names = fields.map(|f| f.name.as_str());
+    names.chain(columns.map(|c| c.name.as_str())).collect()
+}
+
 /// The protocol's names for servers (the sandbox, test servers): one
 /// constant per parameter or column name, the direct answer to `rt=0`, and
 /// every operation's table, so a renamed name in the spec breaks their build.
 fn render_names(spec: &Spec) -> TokenStream {
-    let names: BTreeSet<&str> = spec
-        .operations
-        .iter()
-        .flat_map(|o| o.fields.iter().map(|f| f.name.as_str()))
-        .chain(
-            spec.shapes
-                .values()
-                .flat_map(|s| s.columns.iter().map(|c| c.name.as_str())),
-        )
-        .collect();
-    let params = names.into_iter().map(|name| {
+    let params = parameter_names(spec).into_iter().map(|name| {
         let ident = format_ident!("{}", name.to_ascii_uppercase());
         let d = doc(&format!("`{name}`."));
         quote!(#d pub const #ident: &str = #name;)
