@@ -760,13 +760,7 @@ fn header_tokens(spec: &Value) -> anyhow::Result<TokenStream> {
         location: Option<String>,
         description: String,
         #[serde(default)]
-        schema: HeaderSchema,
-    }
-    #[derive(Deserialize, Default)]
-    #[serde(rename_all = "camelCase")]
-    struct HeaderSchema {
-        max_length: Option<u64>,
-        pattern: Option<String>,
+        schema: Schema,
     }
     let mut tokens = TokenStream::new();
     let params: BTreeMap<String, Header> = spec::member(spec, "/components/parameters")?;
@@ -781,7 +775,7 @@ fn header_tokens(spec: &Value) -> anyhow::Result<TokenStream> {
             path: name.to_string(),
             // A header that is sent must carry a value: an empty one is refused.
             required: true,
-            max_length: param.schema.max_length,
+            max_length: param.schema.max_length.map(|n| n as u64),
             charset: param
                 .schema
                 .pattern

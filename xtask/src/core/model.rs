@@ -145,7 +145,8 @@ pub struct Media {
 
 /// A map read in the order the spec writes it (a spec's order is the
 /// generated code's order).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "serde_yaml::Mapping", bound = "T: DeserializeOwned")]
 pub struct Ordered<T>(pub Vec<(String, T)>);
 
 impl<T> Default for Ordered<T> {
@@ -166,25 +167,15 @@ impl<T> Ordered<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Entries<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Entries<T> {
-            type Value = Ordered<T>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(Ordered(entries))
-            }
-        }
-        d.deserialize_map(Entries(std::marker::PhantomData))
+/// Read through `serde_yaml::Mapping`, which keeps the order of whatever
+/// map it is read from.
+impl<T: DeserializeOwned> TryFrom<serde_yaml::Mapping> for Ordered<T> {
+    type Error = serde_yaml::Error;
+
+    fn try_from(map: serde_yaml::Mapping) -> Result<Self, Self::Error> {
+        let entries = map
+            .into_iter()
+            .map(|(k, v)| Ok((serde_yaml::from_value(k)?, serde_yaml::from_value(v)?)));
+        entries.collect::<Result<_, _>>().map(Ordered)
     }
 }
