@@ -15,6 +15,9 @@ use quote::{format_ident, quote};
 use serde::Deserialize;
 
 use crate::codegen::GeneratedFile;
+use crate::core::names::{screaming, variant};
+use crate::core::spec;
+use crate::core::tokens::{doc, opt};
 
 const SPEC: &str = "specs/jpayment/jpayment.yaml";
 const OUT: &str = "crates/jpayment-proto/src/generated/mod.rs";
@@ -157,35 +160,24 @@ pub struct RuleEntry {
     pub only_if: Option<Condition>,
 }
 
-#[derive(Debug)]
-pub enum RuleSpec {
+#[derive(Debug, Deserialize)]
+#[serde(try_from = "RuleEntry")]
+pub enum Rule {
     AtLeastOneOf(Vec<String>),
     RequiredIf(Condition),
     OnlyIf(Condition),
 }
 
-impl TryFrom<RuleEntry> for RuleSpec {
-    type Error = String;
-
-    fn try_from(entry: RuleEntry) -> Result<Self, String> {
-        match (entry.at_least_one_of, entry.required_if, entry.only_if) {
-            (Some(names), None, None) => Ok(RuleSpec::AtLeastOneOf(names)),
-            (None, Some(c), None) => Ok(RuleSpec::RequiredIf(c)),
-            (None, None, Some(c)) => Ok(RuleSpec::OnlyIf(c)),
-            _ => Err("a rule has exactly one of at_least_one_of, required_if, only_if".into()),
-        }
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(try_from = "RuleEntry")]
-pub struct Rule(pub RuleSpec);
-
 impl TryFrom<RuleEntry> for Rule {
     type Error = String;
 
     fn try_from(entry: RuleEntry) -> Result<Self, String> {
-        RuleSpec::try_from(entry).map(Rule)
+        match (entry.at_least_one_of, entry.required_if, entry.only_if) {
+            (Some(names), None, None) => Ok(Rule::AtLeastOneOf(names)),
+            (None, Some(c), None) => Ok(Rule::RequiredIf(c)),
+            (None, None, Some(c)) => Ok(Rule::OnlyIf(c)),
+            _ => Err("a rule has exactly one of at_least_one_of, required_if, only_if".into()),
+        }
     }
 }
 
@@ -222,19 +214,10 @@ pub const GENERATOR: crate::codegen::Generator = crate::codegen::Generator {
 
 /// Every file this generator owns.
 pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
-    let path = root.join(SPEC);
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let spec = parse(&text)?;
+    let spec: Spec = spec::read(root, SPEC)?;
+    check(&spec)?;
     let body = render(&spec)?;
     Ok(vec![GeneratedFile::rust(OUT, SPEC, &body)])
-}
-
-/// Parses and cross-checks the spec.
-pub fn parse(text: &str) -> anyhow::Result<Spec> {
-    let spec: Spec = serde_yaml::from_str(text).context("parsing the J-Payment spec")?;
-    check(&spec)?;
-    Ok(spec)
 }
 
 /// Consistency checks the YAML schema cannot express.
@@ -247,11 +230,7 @@ fn check(spec: &Spec) -> anyhow::Result<()> {
                 "shape {name}: needs exactly one `{control}` column"
             );
         }
-        let unique: BTreeSet<&str> = names.iter().copied().collect();
-        ensure!(
-            unique.len() == names.len(),
-            "shape {name}: duplicate column"
-        );
+        spec::unique(&format!("shape {name}: column"), names.iter().copied())?;
         for (i, column) in shape.columns.iter().enumerate() {
             column_format(&column.format)
                 .with_context(|| format!("shape {name}, column {}", column.name))?;
@@ -283,13 +262,8 @@ fn check(spec: &Spec) -> anyhow::Result<()> {
             }
         }
     }
-    let mut op_names = BTreeSet::new();
+    spec::unique("operation", spec.operations.iter().map(|o| o.name.as_str()))?;
     for op in &spec.operations {
-        ensure!(
-            op_names.insert(op.name.as_str()),
-            "operation {} twice",
-            op.name
-        );
         let (shape, _) = op.reply.shape()?;
         ensure!(
             spec.shapes.contains_key(shape),
@@ -302,20 +276,18 @@ fn check(spec: &Spec) -> anyhow::Result<()> {
             op.name
         );
         let names: Vec<&str> = op.fields.iter().map(|f| f.name.as_str()).collect();
-        let unique: BTreeSet<&str> = names.iter().copied().collect();
-        ensure!(
-            unique.len() == names.len(),
-            "operation {}: duplicate field",
-            op.name
-        );
+        spec::unique(
+            &format!("operation {}: field", op.name),
+            names.iter().copied(),
+        )?;
         for field in &op.fields {
             field_format(spec, field)
                 .with_context(|| format!("operation {}, field {}", op.name, field.name))?;
         }
         for rule in &op.rules {
-            let mentioned: Vec<&String> = match &rule.0 {
-                RuleSpec::AtLeastOneOf(fields) => fields.iter().collect(),
-                RuleSpec::RequiredIf(c) | RuleSpec::OnlyIf(c) => vec![&c.field, &c.when],
+            let mentioned: Vec<&String> = match rule {
+                Rule::AtLeastOneOf(fields) => fields.iter().collect(),
+                Rule::RequiredIf(c) | Rule::OnlyIf(c) => vec![&c.field, &c.when],
             };
             for m in mentioned {
                 ensure!(
@@ -336,34 +308,28 @@ fn check(spec: &Spec) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn column_format(format: &str) -> anyhow::Result<TokenStream> {
-    Ok(match format {
-        "rst" => quote!(Rst),
-        "error_code" => quote!(ErrorCode),
-        "digits" => quote!(Digits),
-        "alnum" => quote!(Alnum),
-        "email" => quote!(Email),
-        "text" => quote!(Text),
-        "amount" => quote!(Amount),
-        "serial" => quote!(Serial),
-        "masked_card" => quote!(MaskedCard),
-        "yymm" => quote!(Yymm),
-        other => bail!("unknown column format `{other}`"),
-    })
+fn column_format(format: &str) -> anyhow::Result<proc_macro2::Ident> {
+    const FORMATS: &[&str] = &[
+        "rst",
+        "error_code",
+        "digits",
+        "alnum",
+        "email",
+        "text",
+        "amount",
+        "serial",
+        "masked_card",
+        "yymm",
+    ];
+    variant("column format", format, FORMATS)
 }
 
 fn lit(n: usize) -> proc_macro2::Literal {
-    proc_macro2::Literal::usize_unsuffixed(n)
+    crate::core::tokens::lit(n as u64)
 }
 
 fn opt_usize(v: Option<usize>) -> TokenStream {
-    match v {
-        Some(n) => {
-            let n = lit(n);
-            quote!(Some(#n))
-        }
-        None => quote!(None),
-    }
+    opt(v.map(lit))
 }
 
 fn field_format(spec: &Spec, field: &FieldSpec) -> anyhow::Result<TokenStream> {
@@ -417,11 +383,6 @@ fn field_format(spec: &Spec, field: &FieldSpec) -> anyhow::Result<TokenStream> {
     })
 }
 
-fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| format!(" {l}"));
-    quote!(#(#[doc = #lines])*)
-}
-
 fn rust_name(name: &str, rust: Option<&String>) -> proc_macro2::Ident {
     format_ident!("{}", rust.map(String::as_str).unwrap_or(name))
 }
@@ -435,17 +396,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
     let base_url = &spec.base_url;
     let other_max = lit(spec.other_data.max_bytes);
     let other_label = &spec.other_data.label;
-    let reserved: BTreeSet<&str> = spec
-        .operations
-        .iter()
-        .flat_map(|o| o.fields.iter().map(|f| f.name.as_str()))
-        .chain(
-            spec.shapes
-                .values()
-                .flat_map(|s| s.columns.iter().map(|c| c.name.as_str())),
-        )
-        .collect();
-    let reserved = reserved.into_iter();
+    let reserved = parameter_names(spec).into_iter();
     let enums = spec
         .enums
         .iter()
@@ -500,45 +451,40 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
 fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
     let ident = format_ident!("{name}");
     let docs = doc(&format!("{} (`{}`).", e.doc, e.field));
-    let variants = e.values.iter().map(|v| {
-        let var = format_ident!("{}", v.rust);
-        let d = doc(&format!("`{}`: {} ({})", v.wire, v.doc, v.label));
-        quote!(#d #var)
-    });
-    let wire_arms = e.values.iter().map(|v| {
-        let var = format_ident!("{}", v.rust);
-        let wire = &v.wire;
-        quote!(#ident::#var => #wire)
-    });
-    let from_arms = e.values.iter().map(|v| {
-        let var = format_ident!("{}", v.rust);
-        let wire = &v.wire;
-        quote!(#wire => Some(#ident::#var))
-    });
-    let label_arms = e.values.iter().map(|v| {
-        let var = format_ident!("{}", v.rust);
-        let label = &v.label;
-        quote!(#ident::#var => #label)
-    });
+    let vars: Vec<_> = e
+        .values
+        .iter()
+        .map(|v| format_ident!("{}", v.rust))
+        .collect();
+    let var_docs = e
+        .values
+        .iter()
+        .map(|v| doc(&format!("`{}`: {} ({})", v.wire, v.doc, v.label)));
+    let wires: Vec<_> = e.values.iter().map(|v| &v.wire).collect();
+    let labels = e.values.iter().map(|v| &v.label);
+    let variants = quote!(#(#var_docs #vars),*);
+    let wire_arms = quote!(#(#ident::#vars => #wires),*);
+    let label_arms = quote!(#(#ident::#vars => #labels),*);
+    let from_arms = quote!(#(#wires => Some(#ident::#vars),)*);
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #ident { #(#variants),* }
+        pub enum #ident { #variants }
 
         impl #ident {
             /// The value on the wire.
             pub fn as_wire(self) -> &'static str {
-                match self { #(#wire_arms),* }
+                match self { #wire_arms }
             }
 
             /// The guide's Japanese label.
             pub fn label(self) -> &'static str {
-                match self { #(#label_arms),* }
+                match self { #label_arms }
             }
 
             /// The value for a wire value, if it is one of the guide's.
             pub fn from_wire(wire: &str) -> Option<Self> {
-                match wire { #(#from_arms,)* _ => None }
+                match wire { #from_arms _ => None }
             }
         }
 
@@ -552,28 +498,25 @@ fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
 
 fn render_error_codes(spec: &Spec) -> TokenStream {
     let prefix = &spec.issuer_code_prefix;
-    let variants = spec.error_codes.iter().map(|c| {
-        let var = format_ident!("{}", c.rust);
-        let d = doc(&format!(
+    let codes = &spec.error_codes;
+    let vars: Vec<_> = codes.iter().map(|c| format_ident!("{}", c.rust)).collect();
+    let consts: Vec<_> = codes
+        .iter()
+        .map(|c| format_ident!("{}", screaming(&c.rust)))
+        .collect();
+    let wires = codes.iter().map(|c| &c.code);
+    let var_docs = codes.iter().map(|c| {
+        doc(&format!(
             "`{}` {}: {} (source: {})",
             c.code, c.label, c.doc, c.source
-        ));
-        quote!(#d #var)
+        ))
     });
-    let parse_arms = spec.error_codes.iter().map(|c| {
-        let var = format_ident!("{}", c.rust);
-        let code = &c.code;
-        quote!(#code => ErrorCode::#var)
-    });
-    let str_arms = spec.error_codes.iter().map(|c| {
-        let var = format_ident!("{}", c.rust);
-        let konst = format_ident!("{}", screaming(&c.rust));
-        quote!(ErrorCode::#var => Self::#konst)
-    });
+    let variants = quote!(#(#var_docs #vars,)*);
+    let parse_arms = quote!(#(#wires => ErrorCode::#vars,)*);
+    let str_arms = quote!(#(ErrorCode::#vars => Self::#consts,)*);
     // The wire codes as constants, so servers (the sandbox) answer with the
     // spec's codes instead of spelling them again.
-    let consts = spec.error_codes.iter().map(|c| {
-        let konst = format_ident!("{}", screaming(&c.rust));
+    let const_items = codes.iter().zip(&consts).map(|(c, konst)| {
         let code = &c.code;
         let d = doc(&format!(
             "`{code}` ({}), the wire code of [`ErrorCode::{}`].",
@@ -581,11 +524,10 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
         ));
         quote!(#d pub const #konst: &'static str = #code;)
     });
-    let desc_arms = spec.error_codes.iter().map(|c| {
-        let var = format_ident!("{}", c.rust);
-        let text = format!("{} ({})", c.doc.trim_end_matches('.'), c.label);
-        quote!(ErrorCode::#var => #text)
-    });
+    let descriptions = codes
+        .iter()
+        .map(|c| format!("{} ({})", c.doc.trim_end_matches('.'), c.label));
+    let desc_arms = quote!(#(ErrorCode::#vars => #descriptions,)*);
     let issuer_doc = doc(&format!(
         "A card company code (starting with `{prefix}`): the card was refused after the gateway asked the card company."
     ));
@@ -597,7 +539,7 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
         /// never break decoding: they are kept in `Unknown`.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
-            #(#variants,)*
+            #variants
             #issuer_doc
             Issuer(String),
             /// A code this crate does not know, verbatim.
@@ -605,12 +547,12 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
         }
 
         impl ErrorCode {
-            #(#consts)*
+            #(#const_items)*
 
             /// Classifies a code as received.
             pub fn parse(code: &str) -> Self {
                 match code {
-                    #(#parse_arms,)*
+                    #parse_arms
                     c if c.len() > ISSUER_CODE_PREFIX.len() && c.starts_with(ISSUER_CODE_PREFIX) => ErrorCode::Issuer(c.to_owned()),
                     c => ErrorCode::Unknown(c.to_owned()),
                 }
@@ -619,7 +561,7 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
             /// The code as received.
             pub fn as_str(&self) -> &str {
                 match self {
-                    #(#str_arms,)*
+                    #str_arms
                     ErrorCode::Issuer(c) | ErrorCode::Unknown(c) => c,
                 }
             }
@@ -627,7 +569,7 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
             /// What the code means, as far as the guide and public sources say.
             pub fn description(&self) -> &'static str {
                 match self {
-                    #(#desc_arms,)*
+                    #desc_arms
                     ErrorCode::Issuer(_) => "refused by the card company",
                     ErrorCode::Unknown(_) => "not documented",
                 }
@@ -750,18 +692,17 @@ struct RequestField {
     /// `|v: &str| -> Option<ty>` reading a received wire value.
     parse: TokenStream,
     ty: TokenStream,
-    arg: TokenStream,
-    conv: TokenStream,
+    /// `new` takes `impl Into<ty>` rather than `ty`.
+    into: bool,
     to_wire: fn(TokenStream) -> TokenStream,
 }
 
 fn request_field(field: &FieldSpec) -> anyhow::Result<RequestField> {
-    let into = |ty: TokenStream| RequestField {
-        parse: quote!(|v: &str| Some(v.to_owned())),
-        arg: quote!(impl Into<#ty>),
-        conv: quote!(.into()),
+    let number = |ty: TokenStream| RequestField {
+        parse: quote!(|v: &str| v.parse().ok()),
         ty,
-        to_wire: |v| quote!(#v.clone()),
+        into: false,
+        to_wire: |v| quote!(#v.to_string()),
     };
     Ok(match (field.ty.as_deref(), field.format.as_str()) {
         (Some(t @ ("UserKey" | "Token")), _) => {
@@ -769,44 +710,29 @@ fn request_field(field: &FieldSpec) -> anyhow::Result<RequestField> {
             RequestField {
                 parse: quote!(|v: &str| Some(#ty::new(v))),
                 ty: quote!(#ty),
-                arg: quote!(impl Into<#ty>),
-                conv: quote!(.into()),
+                into: true,
                 to_wire: |v| quote!(#v.expose_secret().to_owned()),
             }
         }
         (Some(other), _) => bail!("unknown request type {other}"),
-        (None, "amount") => RequestField {
-            parse: quote!(|v: &str| v.parse().ok()),
-            ty: quote!(u64),
-            arg: quote!(u64),
-            conv: quote!(),
-            to_wire: |v| quote!(#v.to_string()),
-        },
-        (None, "serial") => RequestField {
-            parse: quote!(|v: &str| v.parse().ok()),
-            ty: quote!(u32),
-            arg: quote!(u32),
-            conv: quote!(),
-            to_wire: |v| quote!(#v.to_string()),
-        },
-        (None, "count") => RequestField {
-            parse: quote!(|v: &str| v.parse().ok()),
-            ty: quote!(u8),
-            arg: quote!(u8),
-            conv: quote!(),
-            to_wire: |v| quote!(#v.to_string()),
-        },
+        (None, "amount") => number(quote!(u64)),
+        (None, "serial") => number(quote!(u32)),
+        (None, "count") => number(quote!(u8)),
         (None, "enum") => {
             let e = format_ident!("{}", field.enumeration.as_deref().context("enum")?);
             RequestField {
                 parse: quote!(#e::from_wire),
                 ty: quote!(#e),
-                arg: quote!(#e),
-                conv: quote!(),
+                into: false,
                 to_wire: |v| quote!(#v.as_wire().to_owned()),
             }
         }
-        (None, _) => into(quote!(String)),
+        (None, _) => RequestField {
+            parse: quote!(|v: &str| Some(v.to_owned())),
+            ty: quote!(String),
+            into: true,
+            to_wire: |v| quote!(#v.clone()),
+        },
     })
 }
 
@@ -847,13 +773,12 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
         let d = doc(&format!("{label} (`{name}`, {need}; guide: {guide})."));
         if required {
             fields.push(quote!(#d pub #member: #ty));
-            let arg = &rf.arg;
-            args.push(quote!(#member: #arg));
-            if rf.conv.is_empty() {
-                inits.push(quote!(#member));
+            if rf.into {
+                args.push(quote!(#member: impl Into<#ty>));
+                inits.push(quote!(#member: #member.into()));
             } else {
-                let conv = &rf.conv;
-                inits.push(quote!(#member: #member #conv));
+                args.push(quote!(#member: #ty));
+                inits.push(quote!(#member));
             }
             let value = (rf.to_wire)(quote!(self.#member));
             wire.push(quote!((#name, Some(#value))));
@@ -864,13 +789,13 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
             wire.push(quote!((#name, self.#member.as_ref().map(|v| #value))));
         }
     }
-    let rules = op.rules.iter().map(|rule| match &rule.0 {
-        RuleSpec::AtLeastOneOf(names) => quote!(CrossRule::AtLeastOneOf(&[#(#names),*])),
-        RuleSpec::RequiredIf(c) => {
+    let rules = op.rules.iter().map(|rule| match rule {
+        Rule::AtLeastOneOf(names) => quote!(CrossRule::AtLeastOneOf(&[#(#names),*])),
+        Rule::RequiredIf(c) => {
             let (f, w, e) = (&c.field, &c.when, &c.equals);
             quote!(CrossRule::RequiredIf { field: #f, when: #w, equals: #e })
         }
-        RuleSpec::OnlyIf(c) => {
+        Rule::OnlyIf(c) => {
             let (f, w, e) = (&c.field, &c.when, &c.equals);
             quote!(CrossRule::OnlyIf { field: #f, when: #w, equals: #e })
         }
@@ -1002,21 +927,19 @@ fn render_any_request(spec: &Spec) -> TokenStream {
     }
 }
 
+/// Every parameter and column name of the protocol, sorted.
+fn parameter_names(spec: &Spec) -> BTreeSet<&str> {
+    let fields = spec.operations.iter().flat_map(|o| &o.fields);
+    let columns = spec.shapes.values().flat_map(|s| &s.columns);
+    let names = fields.map(|f| f.name.as_str());
+    names.chain(columns.map(|c| c.name.as_str())).collect()
+}
+
 /// The protocol's names for servers (the sandbox, test servers): one
 /// constant per parameter or column name, the direct answer to `rt=0`, and
 /// every operation's table, so a renamed name in the spec breaks their build.
 fn render_names(spec: &Spec) -> TokenStream {
-    let names: BTreeSet<&str> = spec
-        .operations
-        .iter()
-        .flat_map(|o| o.fields.iter().map(|f| f.name.as_str()))
-        .chain(
-            spec.shapes
-                .values()
-                .flat_map(|s| s.columns.iter().map(|c| c.name.as_str())),
-        )
-        .collect();
-    let params = names.into_iter().map(|name| {
+    let params = parameter_names(spec).into_iter().map(|name| {
         let ident = format_ident!("{}", name.to_ascii_uppercase());
         let d = doc(&format!("`{name}`."));
         quote!(#d pub const #ident: &str = #name;)
@@ -1042,18 +965,6 @@ fn render_names(spec: &Spec) -> TokenStream {
         /// Every operation's table, in the spec's order.
         pub const OPERATIONS: &[&OperationSpec] = &[#(#ops),*];
     }
-}
-
-/// `SourceIp` → `SOURCE_IP`.
-fn screaming(camel: &str) -> String {
-    let mut out = String::new();
-    for (i, ch) in camel.chars().enumerate() {
-        if ch.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(ch.to_ascii_uppercase());
-    }
-    out
 }
 
 fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {
@@ -1103,6 +1014,13 @@ fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parses and cross-checks a spec text, as `generate` does.
+    fn parse(text: &str) -> anyhow::Result<Spec> {
+        let spec: Spec = spec::parse(text)?;
+        check(&spec)?;
+        Ok(spec)
+    }
 
     fn root() -> std::path::PathBuf {
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))

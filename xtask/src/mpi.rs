@@ -21,10 +21,12 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::codegen::{GeneratedFile, Generator};
-use crate::core::names::pascal;
+use crate::core::model::{Ordered, Schema};
+use crate::core::names::{pascal, variant};
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
 use crate::core::spec;
+use crate::core::tokens::{doc, opt};
 
 const SPEC: &str = "specs/mpi/openapi.yaml";
 const OUT: &str = "crates/mpi-proto/src/generated";
@@ -105,105 +107,91 @@ struct Lenient {
 /// flattened `extra` map), and open enums / discriminated unions are
 /// replaced by types generated here.
 fn lenient(spec: &Value) -> anyhow::Result<Lenient> {
-    let mut spec = spec.clone();
-    let mut open_enums = Vec::new();
-    let mut unions = Vec::new();
-    let mut constraints = Vec::new();
-
-    if let Some(root) = spec.as_object_mut() {
-        // Our own extensions mean nothing to openapiv3/typify.
-        root.retain(|key, _| !key.starts_with("x-"));
+    /// A `discriminator`.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Discriminator {
+        property_name: String,
+        mapping: BTreeMap<String, String>,
     }
-    let schemas = spec
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-        .context("spec has no components.schemas")?;
-
-    for (name, schema) in schemas.iter_mut() {
-        let object = schema
-            .as_object_mut()
-            .with_context(|| format!("schema {name} is not an object"))?;
-        let description = text(object.get("description"));
-
-        if let Some(open) = OpenEnum::from_schema(name, &Value::Object(object.clone()))? {
-            object.remove("x-openEnum");
+    let schemas: Ordered<Schema> = spec::member(spec, "/components/schemas")?;
+    let (mut open_enums, mut unions, mut constraints) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, schema) in schemas.iter() {
+        if let Some(open) = OpenEnum::from_schema(name, schema)? {
             open_enums.push(open);
-            continue;
-        }
-
-        if let Some(discriminator) = object.get("discriminator") {
-            let property = discriminator
-                .get("propertyName")
-                .and_then(Value::as_str)
-                .with_context(|| format!("{name}: discriminator without propertyName"))?
-                .to_owned();
-            let mapping = discriminator
-                .get("mapping")
-                .and_then(Value::as_object)
-                .with_context(|| format!("{name}: discriminator without mapping"))?
-                .iter()
-                .map(|(value, target)| {
-                    let target = target
-                        .as_str()
-                        .and_then(|t| t.strip_prefix("#/components/schemas/"))
-                        .with_context(|| format!("{name}: mapping {value} is not a local $ref"))?;
-                    Ok((value.clone(), target.to_owned()))
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
+        } else if let Some(d) = schema.ext.get::<Discriminator>("discriminator")? {
+            let mapping = d.mapping.into_iter().map(|(value, target)| {
+                let target =
+                    spec::ref_name(&target).with_context(|| format!("{name}: mapping {value}"));
+                Ok((value, target?.to_owned()))
+            });
             unions.push(Union {
                 name: name.clone(),
-                description,
-                property,
-                mapping,
+                description: schema
+                    .description
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned(),
+                property: d.property_name,
+                mapping: mapping.collect::<anyhow::Result<_>>()?,
             });
-            continue;
-        }
-
-        if object.get("type").and_then(Value::as_str) == Some("object") {
-            object
-                .entry("additionalProperties")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
-                for (field, property) in properties.iter_mut() {
-                    if let Some(rule) = take_constraint(name, field, property) {
-                        constraints.push(rule);
-                    }
+        } else if schema.ty.as_deref() == Some("object") {
+            for (field, property) in schema.properties.iter() {
+                let (min, max) = (property.min_length, property.max_length);
+                let (min, max) = (min.map(|n| n as u64), max.map(|n| n as u64));
+                let charset = property.ext.str("x-charset").map(str::to_owned);
+                if min.is_some() || max.is_some() || charset.is_some() {
+                    let (schema, field) = (name.clone(), field.clone());
+                    constraints.push(Constraint {
+                        schema,
+                        field,
+                        min,
+                        max,
+                        charset,
+                    });
                 }
             }
         }
     }
 
+    let mut spec = spec.clone();
+    if let Some(root) = spec.as_object_mut() {
+        // Our own extensions mean nothing to openapiv3/typify.
+        root.retain(|key, _| !key.starts_with("x-"));
+    }
+    let view = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut);
+    for object in view
+        .into_iter()
+        .flat_map(|s| s.values_mut())
+        .filter_map(Value::as_object_mut)
+    {
+        object.remove("x-openEnum");
+        if object.get("type").and_then(Value::as_str) != Some("object")
+            || object.contains_key("discriminator")
+        {
+            continue;
+        }
+        object
+            .entry("additionalProperties")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let properties = object.get_mut("properties").and_then(Value::as_object_mut);
+        for property in properties.into_iter().flat_map(|p| p.values_mut()) {
+            if let Some(property) = property.as_object_mut() {
+                property.retain(|k, _| {
+                    !["minLength", "maxLength", "x-charset", "pattern"].contains(&k.as_str())
+                });
+            }
+        }
+    }
     Ok(Lenient {
         spec,
         open_enums,
         unions,
         constraints,
     })
-}
-
-fn take_constraint(schema: &str, field: &str, property: &mut Value) -> Option<Constraint> {
-    let property = property.as_object_mut()?;
-    let min = property.remove("minLength").and_then(|v| v.as_u64());
-    let max = property.remove("maxLength").and_then(|v| v.as_u64());
-    let charset = property
-        .remove("x-charset")
-        .and_then(|v| v.as_str().map(str::to_owned));
-    property.remove("pattern");
-    (min.is_some() || max.is_some() || charset.is_some()).then(|| Constraint {
-        schema: schema.to_owned(),
-        field: field.to_owned(),
-        min,
-        max,
-        charset,
-    })
-}
-
-fn text(value: Option<&Value>) -> String {
-    value
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
 }
 
 // ---------------------------------------------------------------------------
@@ -250,18 +238,11 @@ struct Extensions {
 
 impl Extensions {
     fn from_spec(spec: &Value) -> anyhow::Result<Self> {
-        fn list<T: for<'de> Deserialize<'de>>(spec: &Value, key: &str) -> anyhow::Result<Vec<T>> {
-            let value = spec
-                .get(key)
-                .with_context(|| format!("spec has no `{key}`"))?;
-            serde_json::from_value(value.clone()).with_context(|| format!("reading `{key}`"))
-        }
-        let push = spec.get("x-push").context("spec has no `x-push`")?;
         let extensions = Self {
-            push: serde_json::from_value(push.clone()).context("reading `x-push`")?,
-            options: list(spec, "x-serviceOptionTypes")?,
-            three_ds: list(spec, "x-threeDSecureCodes")?,
-            cards: list(spec, "x-cardCodes")?,
+            push: spec::member(spec, "/x-push")?,
+            options: spec::member(spec, "/x-serviceOptionTypes")?,
+            three_ds: spec::member(spec, "/x-threeDSecureCodes")?,
+            cards: spec::member(spec, "/x-cardCodes")?,
         };
         extensions.check()?;
         Ok(extensions)
@@ -270,13 +251,13 @@ impl Extensions {
     /// Rules the Rust output relies on; a spec edit breaking one fails
     /// codegen with a message instead of producing code that does not build.
     fn check(&self) -> anyhow::Result<()> {
-        let mut seen = BTreeMap::new();
+        spec::unique(
+            "3-D Secure code",
+            self.three_ds.iter().map(|c| c.code.as_str()),
+        )?;
         for code in &self.three_ds {
             if code.code.len() != 4 || !code.code.chars().all(|c| c.is_ascii_alphanumeric()) {
                 bail!("3-D Secure code `{}` is not four alphanumerics", code.code);
-            }
-            if seen.insert(code.code.clone(), ()).is_some() {
-                bail!("3-D Secure code `{}` listed twice", code.code);
             }
             // Note *1 of the code list: GExx is failure, G0xx success.
             let failure = code.code.starts_with("GE");
@@ -334,66 +315,17 @@ fn push_facts(push: &PushFacts) -> TokenStream {
     }
 }
 
-/// An open enum from (variant, wire, description, note) rows.
-fn open_enum(
-    name: &str,
-    doc: &str,
-    variants: impl Iterator<Item = (String, String, Option<String>, Option<String>)>,
-) -> TokenStream {
-    OpenEnum {
-        name: name.into(),
-        doc: doc.into(),
-        variants: variants
-            .map(|(ident, wire, description, note)| Variant {
-                ident,
-                wire,
-                description,
-                note,
-            })
-            .collect(),
-    }
-    .emit()
-}
-
-/// `match self { Self::V => value, …, Self::Unknown(_) => unknown }` as a
-/// method of an open enum.
-fn per_variant(
-    doc: &str,
-    name: &str,
-    ty: TokenStream,
-    rows: impl Iterator<Item = (String, TokenStream)>,
-    unknown: TokenStream,
-) -> TokenStream {
-    let (doc, name) = (crate::core::doc::doc(doc), format_ident!("{name}"));
-    let (variants, values): (Vec<_>, Vec<_>) =
-        rows.map(|(v, value)| (format_ident!("{v}"), value)).unzip();
-    quote! {
-        #doc
-        pub fn #name(&self) -> #ty {
-            match self { #( Self::#variants => #values, )* Self::Unknown(_) => #unknown }
-        }
-    }
-}
-
 /// `Some(crate::codes::Type::Variant)`, for a spec value among `known`.
-fn some_of(
-    ty: &str,
-    value: &str,
-    known: &[(&str, &str)],
-    what: &str,
-) -> anyhow::Result<TokenStream> {
-    let (ty, variant) = match known.iter().find(|(k, _)| *k == value) {
-        Some((_, v)) => (format_ident!("{ty}"), format_ident!("{v}")),
-        None => bail!("unknown {what}: `{value}`"),
-    };
-    Ok(quote!(Some(crate::codes::#ty::#variant)))
+fn some_of(ty: &str, variant: proc_macro2::Ident) -> TokenStream {
+    let ty = format_ident!("{ty}");
+    quote!(Some(crate::codes::#ty::#variant))
 }
 
 /// A discriminated union whose unknown kinds are kept whole.
 fn union_enum(union: &Union) -> TokenStream {
     let name = format_ident!("{}", union.name);
     let property = &union.property;
-    let doc = crate::core::doc::doc(&union.description);
+    let doc = doc(&union.description);
     let values: Vec<&str> = union.mapping.iter().map(|(v, _)| v.as_str()).collect();
     let variants: Vec<_> = values
         .iter()
@@ -463,191 +395,152 @@ fn service_options(ext: &Extensions) -> anyhow::Result<TokenStream> {
         ("complete-only", "OnlyOnCompleteAuthentication"),
         ("conditional", "AlsoOnConditionalSuccess"),
     ];
-    let variants = ext.options.iter().map(|o| {
-        let source = match o.source.as_str() {
-            "guide" => "Named with this value by the guide.",
-            _ => {
-                "Wire value from VeriTrans's public MDK documentation; \
+    let variants = ext.options.iter().map(|o| Variant {
+        ident: o.variant.clone(),
+        wire: o.value.clone(),
+        description: Some(format!("{}. {}", o.label, o.doc)),
+        note: Some(match o.source.as_str() {
+            "guide" => "Named with this value by the guide.".into(),
+            _ => "Wire value from VeriTrans's public MDK documentation; \
                  the guide names the option only in prose."
-            }
-        };
-        let description = format!("{}. {}", o.label, o.doc);
-        (
-            o.variant.clone(),
-            o.value.clone(),
-            Some(description),
-            Some(source.to_string()),
-        )
+                .into(),
+        }),
     });
-    let mut out = open_enum(
+    let e = OpenEnum::new(
         "ServiceOptionType",
         "Payment service option type (`ServiceOptionType` of the 3-D Secure request): \
          who bears the risk burden and when a payment is made.",
         variants,
     );
-    let rows = |f: &dyn Fn(&ServiceOption) -> TokenStream| {
-        ext.options
-            .iter()
-            .map(move |o| (o.variant.clone(), f(o)))
-            .collect::<Vec<_>>()
-    };
-    let policies = ext
-        .options
-        .iter()
-        .map(|o| {
-            let what = format!("payment policy of service option {}", o.value);
-            Ok((
-                o.variant.clone(),
-                some_of("PaymentPolicy", &o.pays, POLICIES, &what)?,
-            ))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let label = per_variant(
+    let policies = ext.options.iter().map(|o| {
+        let what = format!("payment policy of service option {}", o.value);
+        let known = POLICIES.iter().find(|(k, _)| *k == o.pays);
+        let (_, v) = known.with_context(|| format!("unknown {what}: `{}`", o.pays))?;
+        Ok(some_of("PaymentPolicy", format_ident!("{v}")))
+    });
+    let label = e.method(
         "The option's name in the guide.",
         "label",
         quote!(Option<&'static str>),
-        rows(&|o| {
-            let l = &o.label;
-            quote!(Some(#l))
-        })
-        .into_iter(),
+        ext.options.iter().map(|o| opt(Some(&o.label))),
         quote!(None),
     );
-    let policy = per_variant(
+    let policy = e.method(
         "When the gateway makes a card payment under this option (`None` for unknown options).",
         "payment_policy",
         quote!(Option<crate::codes::PaymentPolicy>),
-        policies.into_iter(),
+        policies.collect::<anyhow::Result<Vec<_>>>()?,
         quote!(None),
     );
-    let by_guide = per_variant(
+    let by_guide = e.method(
         "`true` when the guide itself gives the wire value (not only public MDK docs).",
         "named_by_guide",
         quote!(bool),
-        rows(&|o| {
+        ext.options.iter().map(|o| {
             let b = o.source == "guide";
             quote!(#b)
-        })
-        .into_iter(),
+        }),
         quote!(false),
     );
+    let mut out = e.emit();
     out.extend(quote!(impl ServiceOptionType { #label #policy #by_guide }));
     Ok(out)
 }
 
 fn three_ds_codes(ext: &Extensions) -> anyhow::Result<TokenStream> {
-    const GROUPS: &[(&str, &str)] = &[
-        ("success-authorize", "SuccessAuthorize"),
-        ("success-verify", "SuccessVerify"),
-        ("failure-authorize", "FailureAuthorize"),
-        ("failure-verify", "FailureVerify"),
+    const GROUPS: &[&str] = &[
+        "success-authorize",
+        "success-verify",
+        "failure-authorize",
+        "failure-verify",
     ];
-    const OUTCOMES: &[(&str, &str)] = &[
-        ("authentication-in-progress", "AuthenticationInProgress"),
-        ("success", "Success"),
-        ("conditional-success", "ConditionalSuccess"),
-        ("payment-not-allowed", "PaymentNotAllowed"),
-        ("merchant-bears-risk", "MerchantBearsRisk"),
-        ("system-error", "SystemError"),
+    const OUTCOMES: &[&str] = &[
+        "authentication-in-progress",
+        "success",
+        "conditional-success",
+        "payment-not-allowed",
+        "merchant-bears-risk",
+        "system-error",
     ];
-    const RISKS: &[(&str, &str)] = &[("card-company", "CardCompany"), ("merchant", "Merchant")];
-    let variants = ext.three_ds.iter().map(|c| {
-        (
-            c.code.clone(),
-            c.code.clone(),
-            Some(c.meaning.clone()),
-            None,
-        )
+    const RISKS: &[&str] = &["card-company", "merchant"];
+    let variants = ext.three_ds.iter().map(|c| Variant {
+        ident: c.code.clone(),
+        wire: c.code.clone(),
+        description: Some(c.meaning.clone()),
+        note: None,
     });
-    let mut out = open_enum(
+    let e = OpenEnum::new(
         "ThreeDSecureCode",
         "The 3-D Secure result: the first four characters of `vresult_code`.",
         variants,
     );
-    let (mut groups, mut outcomes, mut risks) = (Vec::new(), Vec::new(), Vec::new());
-    for c in &ext.three_ds {
-        let what = |kind: &str| format!("{kind} of {}", c.code);
-        groups.push((
-            c.code.clone(),
-            some_of("CodeGroup", &c.group, GROUPS, &what("group"))?,
-        ));
-        outcomes.push((
-            c.code.clone(),
-            some_of("CodeOutcome", &c.outcome, OUTCOMES, &what("outcome"))?,
-        ));
-        let risk = match c.risk.as_deref() {
-            None => quote!(None),
-            Some(r) => some_of("RiskBearer", r, RISKS, &what("risk"))?,
-        };
-        risks.push((c.code.clone(), risk));
-    }
-    let group = per_variant(
+    let column = |ty: &str, known, what: &str, value: &dyn Fn(&ThreeDsCode) -> Option<&str>| {
+        let values = ext.three_ds.iter().map(|c| match value(c) {
+            None => Ok(quote!(None)),
+            Some(v) => Ok(some_of(
+                ty,
+                variant(&format!("{what} of {}", c.code), v, known)?,
+            )),
+        });
+        values.collect::<anyhow::Result<Vec<_>>>()
+    };
+    let group = e.method(
         "The guide's list the code belongs to.",
         "group",
         quote!(Option<crate::codes::CodeGroup>),
-        groups.into_iter(),
+        column("CodeGroup", GROUPS, "group", &|c| Some(&c.group))?,
         quote!(None),
     );
-    let outcome = per_variant(
+    let outcome = e.method(
         "What the code means for the order (this crate's reading of the guide).",
         "outcome",
         quote!(Option<crate::codes::CodeOutcome>),
-        outcomes.into_iter(),
+        column("CodeOutcome", OUTCOMES, "outcome", &|c| Some(&c.outcome))?,
         quote!(None),
     );
-    let risk = per_variant(
+    let risk = e.method(
         "Who bears the risk burden, where a scenario-table row says so for this code.",
         "documented_risk",
         quote!(Option<crate::codes::RiskBearer>),
-        risks.into_iter(),
+        column("RiskBearer", RISKS, "risk", &|c| c.risk.as_deref())?,
         quote!(None),
     );
+    let mut out = e.emit();
     out.extend(quote!(impl ThreeDSecureCode { #group #outcome #risk }));
     Ok(out)
 }
 
 fn card_codes(ext: &Extensions) -> TokenStream {
-    let variants = ext.cards.iter().map(|c| {
-        let source = match c.source.as_str() {
-            "guide" => "Named by the guide.",
-            _ => "Seen in the guide's samples.",
-        };
-        (
-            c.variant.clone(),
-            c.code.clone(),
-            Some(c.meaning.clone()),
-            Some(source.to_string()),
-        )
+    let variants = ext.cards.iter().map(|c| Variant {
+        ident: c.variant.clone(),
+        wire: c.code.clone(),
+        description: Some(c.meaning.clone()),
+        note: Some(match c.source.as_str() {
+            "guide" => "Named by the guide.".into(),
+            _ => "Seen in the guide's samples.".into(),
+        }),
     });
-    open_enum(
-        "CardCode",
-        "The card payment result: characters 5 to 8 of `vresult_code`.",
-        variants,
-    )
+    let doc = "The card payment result: characters 5 to 8 of `vresult_code`.";
+    OpenEnum::new("CardCode", doc, variants).emit()
 }
 
 fn constraint_table(constraints: &[Constraint]) -> anyhow::Result<TokenStream> {
-    const CHARSETS: &[(&str, &str)] = &[
-        ("ascii-printable", "AsciiPrintable"),
-        ("alnum-hyphen-underscore", "AlnumHyphenUnderscore"),
-        ("alnum", "Alnum"),
-        ("digits", "Digits"),
+    const CHARSETS: &[&str] = &[
+        "ascii-printable",
+        "alnum-hyphen-underscore",
+        "alnum",
+        "digits",
     ];
     let rows = constraints
         .iter()
         .map(|c| {
             let (schema, field) = (&c.schema, &c.field);
-            let (min, max) = (option(c.min), option(c.max));
-            let charset = match c.charset.as_deref() {
-                None => quote!(None),
-                Some(name) => match CHARSETS.iter().find(|(k, _)| *k == name) {
-                    Some((_, v)) => {
-                        let v = format_ident!("{v}");
-                        quote!(Some(crate::validate::Charset::#v))
-                    }
-                    None => bail!("{schema}.{field}: unknown x-charset `{name}`"),
-                },
-            };
+            let (min, max) = (opt(c.min), opt(c.max));
+            let charset = c.charset.as_deref().map(|name| {
+                let v = variant(&format!("{schema}.{field}: x-charset"), name, CHARSETS)?;
+                anyhow::Ok(quote!(crate::validate::Charset::#v))
+            });
+            let charset = opt(charset.transpose()?);
             Ok(quote! {
                 crate::validate::FieldConstraint { schema: #schema, field: #field, min_length: #min, max_length: #max, charset: #charset }
             })
@@ -657,13 +550,6 @@ fn constraint_table(constraints: &[Constraint]) -> anyhow::Result<TokenStream> {
         /// Length and charset rules of the spec, checked on demand (never while parsing).
         pub const CONSTRAINTS: &[crate::validate::FieldConstraint] = &[ #(#rows),* ];
     })
-}
-
-fn option(n: Option<u64>) -> TokenStream {
-    match n {
-        Some(n) => quote!(Some(#n)),
-        None => quote!(None),
-    }
 }
 
 #[cfg(test)]

@@ -18,14 +18,16 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
+use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 
 use crate::codegen::{GeneratedFile, Generator};
-use crate::core::doc::doc as doc_attr;
-use crate::core::names::screaming;
+use crate::core::model::{Document as Doc, Operation, Schema};
+use crate::core::names::{screaming, variant};
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust::{self, FieldNames};
 use crate::core::spec;
+use crate::core::tokens::{doc as doc_attr, opt};
 
 const SPEC: &str = "specs/pop/1.8.1/openapi.yaml";
 const OUT: &str = "crates/pop-proto/src/generated";
@@ -46,10 +48,11 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
 }
 
 fn generate_from_str(text: &str) -> anyhow::Result<Vec<GeneratedFile>> {
-    let mut doc: Value = spec::parse(text).context("parsing the POP spec")?;
-    flatten_all_of(&mut doc)?;
-    let types = types(&doc)?;
-    let spec = Spec::read(&doc, &rust::field_names(&types)?)?;
+    let mut raw: Value = spec::parse(text).context("parsing the POP spec")?;
+    flatten_all_of(&mut raw)?;
+    let doc: Doc = serde_yaml::from_value(raw.clone()).context("reading the POP spec")?;
+    let types = types(&raw, &doc)?;
+    let spec = Spec::read(&doc, &raw, &rust::field_names(&types)?)?;
     let files = vec![
         GeneratedFile::rust(format!("{OUT}/types.rs"), SPEC, &types),
         GeneratedFile::rust(format!("{OUT}/enums.rs"), SPEC, &enums(&spec)?),
@@ -57,7 +60,7 @@ fn generate_from_str(text: &str) -> anyhow::Result<Vec<GeneratedFile>> {
         GeneratedFile::rust(
             format!("{OUT}/notification.rs"),
             SPEC,
-            &notifications(&doc, &spec)?,
+            &notifications(&doc)?,
         ),
         GeneratedFile::rust(format!("{OUT}/endpoints.rs"), SPEC, &endpoints(&doc)?),
     ];
@@ -66,59 +69,33 @@ fn generate_from_str(text: &str) -> anyhow::Result<Vec<GeneratedFile>> {
 
 // ------------------------------------------------------------------ reading
 
-fn get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
-    v.as_mapping().and_then(|m| m.get(key))
-}
-
-fn get_str<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    get(v, key).and_then(Value::as_str)
-}
-
-fn get_i64(v: &Value, key: &str) -> Option<i64> {
-    get(v, key).and_then(Value::as_i64)
-}
-
-fn schemas(doc: &Value) -> anyhow::Result<&Mapping> {
-    get(doc, "components")
-        .and_then(|c| get(c, "schemas"))
-        .and_then(Value::as_mapping)
-        .context("spec has no components.schemas")
-}
-
-fn ref_name(v: &Value) -> Option<&str> {
-    get_str(v, "$ref").and_then(|r| r.strip_prefix("#/components/schemas/"))
-}
-
 /// Merges `allOf` lists of object schemas into one object schema, so typify
 /// emits flat structs and the other generators see every property directly.
 fn flatten_all_of(doc: &mut Value) -> anyhow::Result<()> {
-    let originals = schemas(doc)?.clone();
-    let Some(target) = doc
+    let schemas = doc
         .get_mut("components")
         .and_then(|c| c.get_mut("schemas"))
         .and_then(Value::as_mapping_mut)
-    else {
-        bail!("spec has no components.schemas");
-    };
-    for (_, schema) in target.iter_mut() {
-        let Some(parts) = get(schema, "allOf").and_then(Value::as_sequence).cloned() else {
+        .context("spec has no components.schemas")?;
+    let originals = schemas.clone();
+    for (_, schema) in schemas.iter_mut() {
+        let Some(parts) = schema.get("allOf").and_then(Value::as_sequence).cloned() else {
             continue;
         };
         let mut properties = Mapping::new();
         let mut required: Vec<Value> = Vec::new();
         for part in &parts {
-            let part = match ref_name(part) {
-                Some(name) => originals
-                    .get(name)
-                    .with_context(|| format!("allOf refers to unknown schema {name}"))?,
+            let part = match part.get("$ref").and_then(Value::as_str) {
+                Some(r) => originals
+                    .get(spec::ref_name(r)?)
+                    .with_context(|| format!("allOf refers to unknown schema {r}"))?,
                 None => part,
             };
-            if let Some(props) = get(part, "properties").and_then(Value::as_mapping) {
-                for (k, v) in props {
-                    properties.insert(k.clone(), v.clone());
-                }
+            if let Some(props) = part.get("properties").and_then(Value::as_mapping) {
+                properties.extend(props.clone());
             }
-            for r in get(part, "required")
+            for r in part
+                .get("required")
                 .and_then(Value::as_sequence)
                 .into_iter()
                 .flatten()
@@ -149,7 +126,7 @@ struct Prop {
     required: bool,
     kind: PropKind,
     code: Option<String>,
-    schema: Value,
+    schema: Schema,
 }
 
 #[derive(Clone)]
@@ -167,7 +144,26 @@ enum PropKind {
 struct ObjectDef {
     name: String,
     props: Vec<Prop>,
-    rules: Vec<Value>,
+    rules: Vec<CrossRule>,
+}
+
+/// An `x-rules` entry: a rule across the properties of one object.
+#[derive(Deserialize)]
+struct CrossRule {
+    rule: String,
+    #[serde(rename = "x-resultCode")]
+    code: String,
+    #[serde(default)]
+    fields: Vec<String>,
+    field: Option<String>,
+    requires: Option<String>,
+    when: Option<String>,
+    equals: Option<bool>,
+    total: Option<String>,
+    items: Option<String>,
+    plus: Option<String>,
+    price: Option<String>,
+    quantity: Option<String>,
 }
 
 struct Spec {
@@ -179,13 +175,11 @@ struct Spec {
 }
 
 impl Spec {
-    fn read(doc: &Value, names: &FieldNames) -> anyhow::Result<Self> {
-        let all = schemas(doc)?;
+    fn read(doc: &Doc, raw: &Value, names: &FieldNames) -> anyhow::Result<Self> {
+        let all = &doc.components.schemas;
         let mut enums = Vec::new();
-        for (name, schema) in all {
-            let name = name.as_str().context("schema name")?;
-            let schema = serde_json::to_value(schema)?;
-            if let Some(open) = OpenEnum::from_schema(name, &schema)? {
+        for (name, schema) in all.iter() {
+            if let Some(open) = OpenEnum::from_schema(name, schema)? {
                 if open.variants.iter().any(|v| v.description.is_none()) {
                     bail!("{name}: the guide describes every value: x-enumDescriptions");
                 }
@@ -193,38 +187,36 @@ impl Spec {
             }
         }
 
-        let codes = get(
-            all.get("ResultCode").context("no ResultCode schema")?,
-            "x-resultCodes",
-        )
-        .and_then(Value::as_sequence)
-        .context("ResultCode has no x-resultCodes")?;
-        let mut result_codes = Vec::new();
-        for c in codes {
-            let field = |k| {
-                get_str(c, k)
-                    .map(str::to_string)
-                    .with_context(|| format!("result code without {k}"))
-            };
-            result_codes.push((field("code")?, field("phase")?, field("description")?));
+        #[derive(Deserialize)]
+        struct Row {
+            code: String,
+            phase: String,
+            description: String,
         }
+        let rows: Vec<Row> = all
+            .get("ResultCode")
+            .context("no ResultCode schema")?
+            .ext
+            .get("x-resultCodes")?
+            .context("ResultCode has no x-resultCodes")?;
+        let result_codes = rows
+            .into_iter()
+            .map(|r| (r.code, r.phase, r.description))
+            .collect();
 
         let mut request_roots = Vec::new();
-        for (_, item) in get(doc, "paths")
-            .and_then(Value::as_mapping)
-            .context("no paths")?
-        {
-            let body = get(item, "post")
-                .and_then(|op| get(op, "requestBody"))
-                .and_then(|b| get(b, "content"))
-                .and_then(|c| get(c, "application/json"))
-                .and_then(|j| get(j, "schema"))
-                .and_then(ref_name)
-                .context("every POP operation has a JSON request body schema")?;
+        for (_, item) in doc.paths.iter() {
+            let body = item
+                .post
+                .request_body
+                .as_ref()
+                .and_then(|b| b.json_schema());
+            let body = body.context("every POP operation has a JSON request body schema")?;
             request_roots.push(body.to_string());
         }
 
         let enum_names: BTreeSet<&str> = enums.iter().map(|e| e.name.as_str()).collect();
+        let schema_code = |name: &str| all.get(name)?.ext.str("x-resultCode").map(str::to_string);
         let mut objects: Vec<ObjectDef> = Vec::new();
         let mut queue = request_roots.clone();
         while let Some(name) = queue.pop() {
@@ -232,21 +224,12 @@ impl Spec {
                 continue;
             }
             let schema = all
-                .get(name.as_str())
+                .get(&name)
                 .with_context(|| format!("unknown schema {name}"))?;
-            let required: Vec<&str> = get(schema, "required")
-                .and_then(Value::as_sequence)
-                .map(|r| r.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
             let mut props = Vec::new();
-            for (json, p) in get(schema, "properties")
-                .and_then(Value::as_mapping)
-                .into_iter()
-                .flatten()
-            {
-                let json = json.as_str().context("property name")?.to_string();
-                let (kind, inherited_code) = match (ref_name(p), get_str(p, "type")) {
-                    (Some(r), _) if enum_names.contains(r) => (PropKind::Enum, schema_code(all, r)),
+            for (json, p) in schema.properties.iter() {
+                let (kind, inherited_code) = match (p.ref_name(), p.ty.as_deref()) {
+                    (Some(r), _) if enum_names.contains(r) => (PropKind::Enum, schema_code(r)),
                     (Some(r), _) => {
                         queue.push(r.into());
                         (PropKind::Object(r.into()), None)
@@ -255,11 +238,12 @@ impl Spec {
                     (None, Some("integer")) => (PropKind::Int, None),
                     (None, Some("boolean")) => (PropKind::Bool, None),
                     (None, Some("array")) => {
-                        let item = get(p, "items").and_then(ref_name).with_context(|| {
+                        let item = p.items.as_ref().and_then(|i| i.ref_name());
+                        let item = item.with_context(|| {
                             format!("{name}.{json}: array items must be a $ref")
                         })?;
                         if enum_names.contains(item) {
-                            (PropKind::EnumArray, schema_code(all, item))
+                            (PropKind::EnumArray, schema_code(item))
                         } else {
                             queue.push(item.into());
                             (PropKind::ObjectArray(item.into()), None)
@@ -267,7 +251,9 @@ impl Spec {
                     }
                     _ => bail!("{name}.{json}: unsupported property schema"),
                 };
-                let code = get_str(p, "x-resultCode")
+                let code = p
+                    .ext
+                    .str("x-resultCode")
                     .map(str::to_string)
                     .or(inherited_code);
                 let needs_code = !matches!(kind, PropKind::Object(_) | PropKind::ObjectArray(_));
@@ -279,17 +265,14 @@ impl Spec {
                         .get(&(name.clone(), json.clone()))
                         .with_context(|| format!("typify made no field for {name}.{json}"))?
                         .clone(),
-                    required: required.contains(&json.as_str()),
-                    json,
+                    required: schema.required.contains(json),
+                    json: json.clone(),
                     kind,
                     code,
                     schema: p.clone(),
                 });
             }
-            let rules = get(schema, "x-rules")
-                .and_then(Value::as_sequence)
-                .cloned()
-                .unwrap_or_default();
+            let rules = schema.ext.get("x-rules")?.unwrap_or_default();
             objects.push(ObjectDef { name, props, rules });
         }
         objects.sort_by(|a, b| a.name.cmp(&b.name));
@@ -299,7 +282,7 @@ impl Spec {
             request_roots,
             result_codes,
         };
-        spec.check_codes(doc)?;
+        spec.check_codes(raw)?;
         Ok(spec)
     }
 
@@ -331,9 +314,7 @@ impl Spec {
             Ok(())
         }
         let known: BTreeSet<&str> = self.result_codes.iter().map(|c| c.0.as_str()).collect();
-        if known.len() != self.result_codes.len() {
-            bail!("ResultCode lists a code twice");
-        }
+        spec::unique("ResultCode", self.result_codes.iter().map(|c| c.0.as_str()))?;
         walk(doc, &known, "")
     }
 
@@ -343,12 +324,6 @@ impl Spec {
             .find(|o| o.name == name)
             .with_context(|| format!("unknown object {name}"))
     }
-}
-
-fn schema_code(all: &Mapping, name: &str) -> Option<String> {
-    all.get(name)
-        .and_then(|s| get_str(s, "x-resultCode"))
-        .map(str::to_string)
 }
 
 // -------------------------------------------------------------------- types
@@ -400,16 +375,16 @@ fn typify_view(doc: &Value) -> anyhow::Result<Value> {
 
 /// typify output, with every string enum (and `ResultCode`) replaced by
 /// the open enums of `enums.rs` and `Yen` by the crate's own type.
-fn types(doc: &Value) -> anyhow::Result<String> {
-    let enums = schemas(doc)?
-        .iter()
-        .filter(|(_, schema)| get(schema, "enum").is_some())
-        .filter_map(|(name, _)| name.as_str())
+fn types(raw: &Value, doc: &Doc) -> anyhow::Result<String> {
+    let enums = doc.components.schemas.iter();
+    let enums = enums
+        .filter(|(_, schema)| schema.enumeration.is_some())
+        .map(|(name, _)| name.as_str())
         .chain(["ResultCode"])
         .map(|name| (name, format!("crate::generated::enums::{name}")));
     let hand_written = HAND_WRITTEN.iter().map(|(s, p)| (*s, p.to_string()));
     let settings = rust::settings(&["PartialEq"], enums.chain(hand_written));
-    rust::types(typify_view(doc)?, &settings)
+    rust::types(typify_view(raw)?, &settings)
 }
 
 // -------------------------------------------------------------------- enums
@@ -419,45 +394,29 @@ fn enums(spec: &Spec) -> anyhow::Result<String> {
     for e in &spec.enums {
         out.extend(e.emit());
     }
-    let codes = OpenEnum {
-        name: "ResultCode".into(),
-        doc: "A four-character POP result code (`R000` is success), with the guide's description."
-            .into(),
-        variants: spec
-            .result_codes
+    let codes = OpenEnum::new(
+        "ResultCode",
+        "A four-character POP result code (`R000` is success), with the guide's description.",
+        spec.result_codes
             .iter()
             .map(|(code, _, description)| Variant {
                 ident: code.clone(),
                 wire: code.clone(),
                 description: Some(description.clone()),
                 note: None,
-            })
-            .collect(),
-    };
+            }),
+    );
+    let phase = codes.method(
+        "Where the guide lists the code: `common`, `merchant-server`\n\
+         (payment key / link / account management requests), `client`\n\
+         (POP client, reported by redirects and pushes), or both.",
+        "phase",
+        quote!(Option<&'static str>),
+        spec.result_codes.iter().map(|(_, p, _)| opt(Some(p))),
+        quote!(None),
+    );
     out.extend(codes.emit());
-    let variants: Vec<_> = spec
-        .result_codes
-        .iter()
-        .map(|(c, _, _)| format_ident!("{}", c))
-        .collect();
-    let phases: Vec<_> = spec
-        .result_codes
-        .iter()
-        .map(|(_, p, _)| p.as_str())
-        .collect();
-    out.extend(quote! {
-        impl ResultCode {
-            /// Where the guide lists the code: `common`, `merchant-server`
-            /// (payment key / link / account management requests), `client`
-            /// (POP client, reported by redirects and pushes), or both.
-            pub fn phase(&self) -> Option<&'static str> {
-                match self {
-                    #( Self::#variants => Some(#phases), )*
-                    Self::Unknown(_) => None,
-                }
-            }
-        }
-    });
+    out.extend(quote!(impl ResultCode { #phase }));
     rust::format(out)
 }
 
@@ -553,13 +512,7 @@ fn shapes(spec: &Spec) -> TokenStream {
         let fields = object.props.iter().map(|p| {
             let name = p.json.as_str();
             let required = p.required;
-            let code = match p.code.as_deref() {
-                Some(c) => {
-                    let c = code_ident(c);
-                    quote! { Some(#c) }
-                }
-                None => quote! { None },
-            };
+            let code = opt(p.code.as_deref().map(code_ident));
             let kind = match &p.kind {
                 PropKind::Str | PropKind::Enum => quote! { JsonKind::String },
                 PropKind::Int => quote! { JsonKind::Integer },
@@ -602,9 +555,9 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
             let check = match &p.kind {
                 PropKind::Str => {
                     let s = &p.schema;
-                    let mut min = get_i64(s, "minLength").unwrap_or(0) as usize;
-                    let max = get_i64(s, "maxLength").map(|v| v as usize);
-                    let charset = match get_str(s, "pattern") {
+                    let mut min = s.min_length.unwrap_or(0) as usize;
+                    let max = s.max_length.map(|v| v as usize);
+                    let charset = match s.pattern.as_deref() {
                         Some(pattern) => {
                             let (test, pmin) = compile_pattern(pattern)?;
                             min = min.max(pmin);
@@ -612,7 +565,7 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                                 "charset_{}",
                                 screaming(&format!("{}_{json}", object.name)).to_lowercase()
                             );
-                            let name = get_str(s, "x-charset").with_context(|| {
+                            let name = s.ext.str("x-charset").with_context(|| {
                                 format!("{}.{json}: pattern without x-charset", object.name)
                             })?;
                             consts.extend(quote! { fn #fname(c: char) -> bool { #test } });
@@ -620,25 +573,14 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                         }
                         None => quote! { None },
                     };
-                    let format = match get_str(s, "x-format") {
-                        Some("url") => quote! { Some(Format::Url) },
-                        Some("email") => quote! { Some(Format::Email) },
-                        Some("yyyymmdd") => quote! { Some(Format::Yyyymmdd) },
-                        Some("hhmm") => quote! { Some(Format::Hhmm) },
-                        Some(other) => bail!("{}.{json}: unknown x-format {other}", object.name),
-                        None => quote! { None },
-                    };
-                    let max = match max {
-                        Some(v) => quote! { Some(#v) },
-                        None => quote! { None },
-                    };
-                    let ahead = match get_i64(s, "x-maxDaysAhead") {
-                        Some(v) => {
-                            let v = v as u32;
-                            quote! { Some(#v) }
-                        }
-                        None => quote! { None },
-                    };
+                    const FORMATS: &[&str] = &["url", "email", "yyyymmdd", "hhmm"];
+                    let format = s.ext.str("x-format").map(|f| {
+                        let what = format!("{}.{json}: x-format", object.name);
+                        variant(&what, f, FORMATS).map(|v| quote!(Format::#v))
+                    });
+                    let format = opt(format.transpose()?);
+                    let max = opt(max);
+                    let ahead = opt(s.ext.get::<u32>("x-maxDaysAhead")?);
                     let rules =
                         format_ident!("TEXT_{}", screaming(&format!("{}_{json}", object.name)));
                     consts.extend(quote! {
@@ -647,14 +589,8 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                     quote! { check_text(v, &#rules, cx, &p, out); }
                 }
                 PropKind::Int => {
-                    let min = match get_i64(&p.schema, "minimum") {
-                        Some(v) => quote! { Some(#v) },
-                        None => quote! { None },
-                    };
-                    let max = match get_i64(&p.schema, "maximum") {
-                        Some(v) => quote! { Some(#v) },
-                        None => quote! { None },
-                    };
+                    let min = opt(p.schema.minimum);
+                    let max = opt(p.schema.maximum);
                     quote! { check_int(*v, #min, #max, #code, &p, out); }
                 }
                 PropKind::Bool => continue,
@@ -670,7 +606,7 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
                     }
                 }
                 PropKind::ObjectArray(item) => {
-                    let by = get_str(&p.schema, "x-uniqueBy");
+                    let by = p.schema.ext.str("x-uniqueBy");
                     let unique = match by {
                         Some(by) => {
                             let item_def = spec.object(item)?;
@@ -698,7 +634,8 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
             });
         }
         for rule in &object.rules {
-            body.extend(cross_rule(spec, object, rule)?);
+            let what = || format!("{} rule `{}`", object.name, rule.rule);
+            body.extend(cross_rule(spec, object, rule).with_context(what)?);
         }
         let doc = format!("The constraints of `{}`.", object.name);
         impls.extend(quote! {
@@ -735,17 +672,14 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
 }
 
 fn unique_check(p: &Prop, keys: TokenStream, by: Option<&str>) -> anyhow::Result<TokenStream> {
-    let code = match get_str(&p.schema, "x-uniqueResultCode") {
+    let code = match p.schema.ext.str("x-uniqueResultCode") {
         Some(c) => code_ident(c),
-        None if get(&p.schema, "uniqueItems").and_then(Value::as_bool) == Some(true) => {
+        None if p.schema.unique_items => {
             bail!("{}: uniqueItems without x-uniqueResultCode", p.json)
         }
         None => return Ok(TokenStream::new()),
     };
-    let by = match by {
-        Some(b) => quote! { Some(#b) },
-        None => quote! { None },
-    };
+    let by = opt(by);
     Ok(quote! { check_unique(#keys, #by, #code, &p, out); })
 }
 
@@ -767,20 +701,15 @@ fn present(p: &Prop) -> TokenStream {
     }
 }
 
-fn cross_rule(spec: &Spec, object: &ObjectDef, rule: &Value) -> anyhow::Result<TokenStream> {
-    let kind = get_str(rule, "rule").context("x-rules entry without rule")?;
-    let code =
-        code_ident(get_str(rule, "x-resultCode").context("x-rules entry without x-resultCode")?);
-    let s = |k: &str| {
-        get_str(rule, k).with_context(|| format!("{} rule `{kind}` without {k}", object.name))
-    };
+fn cross_rule(spec: &Spec, object: &ObjectDef, rule: &CrossRule) -> anyhow::Result<TokenStream> {
+    let kind = rule.rule.as_str();
+    let code = code_ident(&rule.code);
+    fn s<'a>(value: &'a Option<String>, k: &str) -> anyhow::Result<&'a str> {
+        value.as_deref().with_context(|| format!("without {k}"))
+    }
     Ok(match kind {
         "exclusive" => {
-            let fields: Vec<&str> = get(rule, "fields")
-                .and_then(Value::as_sequence)
-                .map(|f| f.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            let [a, b] = fields.as_slice() else {
+            let [a, b] = rule.fields.as_slice() else {
                 bail!("exclusive rule needs two fields")
             };
             let (pa, pb) = (present(prop(object, a)?), present(prop(object, b)?));
@@ -791,7 +720,7 @@ fn cross_rule(spec: &Spec, object: &ObjectDef, rule: &Value) -> anyhow::Result<T
             }
         }
         "requires" => {
-            let (field, requires) = (s("field")?, s("requires")?);
+            let (field, requires) = (s(&rule.field, "field")?, s(&rule.requires, "requires")?);
             let (pf, pr) = (
                 present(prop(object, field)?),
                 present(prop(object, requires)?),
@@ -803,9 +732,9 @@ fn cross_rule(spec: &Spec, object: &ObjectDef, rule: &Value) -> anyhow::Result<T
             }
         }
         "forbidden-when" => {
-            let (field, when) = (s("field")?, s("when")?);
-            let equals = get(rule, "equals")
-                .and_then(Value::as_bool)
+            let (field, when) = (s(&rule.field, "field")?, s(&rule.when, "when")?);
+            let equals = rule
+                .equals
                 .context("forbidden-when compares with a boolean")?;
             let pf = present(prop(object, field)?);
             let wp = prop(object, when)?;
@@ -823,9 +752,9 @@ fn cross_rule(spec: &Spec, object: &ObjectDef, rule: &Value) -> anyhow::Result<T
             }
         }
         "sum" => {
-            let total = prop(object, s("total")?)?;
-            let items = prop(object, s("items")?)?;
-            let plus = prop(object, s("plus")?)?;
+            let total = prop(object, s(&rule.total, "total")?)?;
+            let items = prop(object, s(&rule.items, "items")?)?;
+            let plus = prop(object, s(&rule.plus, "plus")?)?;
             let PropKind::ObjectArray(item) = &items.kind else {
                 bail!("sum items must be an array of objects")
             };
@@ -836,8 +765,8 @@ fn cross_rule(spec: &Spec, object: &ObjectDef, rule: &Value) -> anyhow::Result<T
                 format_ident!("{}", plus.rust),
             );
             let (price, quantity) = (
-                format_ident!("{}", prop(item, s("price")?)?.rust),
-                format_ident!("{}", prop(item, s("quantity")?)?.rust),
+                format_ident!("{}", prop(item, s(&rule.price, "price")?)?.rust),
+                format_ident!("{}", prop(item, s(&rule.quantity, "quantity")?)?.rust),
             );
             let tj = total.json.as_str();
             let total_v = if total.required {
@@ -866,28 +795,24 @@ fn cross_rule(spec: &Spec, object: &ObjectDef, rule: &Value) -> anyhow::Result<T
 
 /// The server URL and one path constant per operation (named after its
 /// `operationId`), so the client never spells a URL itself.
-fn endpoints(doc: &Value) -> anyhow::Result<String> {
-    let server = get(doc, "servers")
-        .and_then(Value::as_sequence)
-        .and_then(|s| s.first())
-        .and_then(|s| get_str(s, "url"))
-        .context("spec has no servers[0].url")?;
+fn endpoints(doc: &Doc) -> anyhow::Result<String> {
+    let server = &doc
+        .servers
+        .first()
+        .context("spec has no servers[0].url")?
+        .url;
     let mut out = quote! {
         /// The POP server (live and test: test requests set `dummy`).
         pub const BASE_URL: &str = #server;
     };
-    for (path, item) in get(doc, "paths")
-        .and_then(Value::as_mapping)
-        .context("no paths")?
-    {
-        let path = path.as_str().context("path")?;
-        let op = get(item, "post").context("POP operations are POSTs")?;
-        let id = get_str(op, "operationId").context("operation without operationId")?;
+    for (path, item) in doc.paths.iter() {
+        let op = &item.post;
+        let id = op
+            .operation_id
+            .as_deref()
+            .context("operation without operationId")?;
         let konst = format_ident!("{}_PATH", id.trim_start_matches("create_").to_uppercase());
-        let d = doc_attr(&format!(
-            "`POST {path}`: {}",
-            get_str(op, "summary").unwrap_or_default()
-        ));
+        let d = doc_attr(&format!("`POST {path}`: {}", op.summary));
         out.extend(quote! { #d pub const #konst: &str = #path; });
     }
     out.extend(media_types(doc)?);
@@ -896,46 +821,30 @@ fn endpoints(doc: &Value) -> anyhow::Result<String> {
 
 /// The media types of the key requests and of the two notifications (the spec's
 /// `requestBody.content` keys, each one for all operations), so no code writes them.
-fn media_types(doc: &Value) -> anyhow::Result<TokenStream> {
-    fn keys(body: Option<&Value>, into: &mut BTreeSet<String>) {
-        let content = body
-            .and_then(|b| get(b, "content"))
-            .and_then(Value::as_mapping);
-        into.extend(
-            content
-                .into_iter()
-                .flatten()
-                .filter_map(|(k, _)| k.as_str().map(String::from)),
-        );
-    }
-    fn one(set: &BTreeSet<String>, what: &str) -> anyhow::Result<String> {
+fn media_types(doc: &Doc) -> anyhow::Result<TokenStream> {
+    fn one<'a>(set: &BTreeSet<&'a String>, what: &str) -> anyhow::Result<&'a String> {
         match set.iter().collect::<Vec<_>>().as_slice() {
-            [only] => Ok((*only).clone()),
+            [only] => Ok(only),
             other => bail!("{what}: expected one media type, found {other:?}"),
         }
     }
+    fn keys(op: &Operation) -> impl Iterator<Item = &String> {
+        op.request_body
+            .iter()
+            .flat_map(|b| b.content.iter().map(|(k, _)| k))
+    }
     let (mut request, mut redirect, mut push) = Default::default();
-    for (_, item) in get(doc, "paths")
-        .and_then(Value::as_mapping)
-        .context("no paths")?
-    {
-        let op = get(item, "post").context("POP operations are POSTs")?;
-        keys(get(op, "requestBody"), &mut request);
-        for (name, callback) in get(op, "callbacks")
-            .and_then(Value::as_mapping)
-            .into_iter()
-            .flatten()
-        {
-            let into = match name.as_str() {
-                Some("redirect") => &mut redirect,
-                Some("push") => &mut push,
+    for (_, item) in doc.paths.iter() {
+        let op = &item.post;
+        BTreeSet::extend(&mut request, keys(op));
+        for (name, callback) in op.callbacks.iter() {
+            let into: &mut BTreeSet<&String> = match name.as_str() {
+                "redirect" => &mut redirect,
+                "push" => &mut push,
                 other => bail!("unknown callback {other:?}"),
             };
-            for (_, expression) in callback.as_mapping().into_iter().flatten() {
-                keys(
-                    get(expression, "post").and_then(|p| get(p, "requestBody")),
-                    into,
-                );
+            for (_, expression) in callback.iter() {
+                into.extend(keys(&expression.post));
             }
         }
     }
@@ -956,33 +865,33 @@ fn media_types(doc: &Value) -> anyhow::Result<TokenStream> {
 
 // ------------------------------------------------------------ notifications
 
-fn notifications(doc: &Value, _spec: &Spec) -> anyhow::Result<String> {
-    let all = schemas(doc)?;
+fn notifications(doc: &Doc) -> anyhow::Result<String> {
+    /// An `x-notificationKinds` row.
+    #[derive(Deserialize)]
+    struct KindRow {
+        payment_type: Option<String>,
+        result_type: Option<String>,
+        variant: String,
+        schema: String,
+    }
+    let all = &doc.components.schemas;
     let union = all.get("Notification").context("no Notification schema")?;
-    let kinds = get(union, "x-notificationKinds")
-        .and_then(Value::as_sequence)
+    let kinds: Vec<KindRow> = union
+        .ext
+        .get("x-notificationKinds")?
         .context("Notification has no x-notificationKinds")?;
 
     let mut variants: Vec<(String, String)> = Vec::new();
     let mut arms = Vec::new();
-    for k in kinds {
-        let variant = get_str(k, "variant")
-            .context("kind without variant")?
-            .to_string();
-        let schema = get_str(k, "schema")
-            .context("kind without schema")?
-            .to_string();
-        let pt = get_str(k, "payment_type");
-        let rt = get_str(k, "result_type");
+    for KindRow {
+        payment_type,
+        result_type,
+        variant,
+        schema,
+    } in kinds
+    {
+        let (pt, rt) = (opt(payment_type), opt(result_type));
         let v = format_ident!("{}", variant);
-        let pt = match pt {
-            Some(p) => quote! { Some(#p) },
-            None => quote! { None },
-        };
-        let rt = match rt {
-            Some(r) => quote! { Some(#r) },
-            None => quote! { None },
-        };
         arms.push(quote! { (#pt, #rt) => Some(Kind::#v), });
         match variants.iter().find(|(v, _)| *v == variant) {
             Some((_, s)) if *s != schema => bail!("variant {variant} maps to two schemas"),
@@ -992,30 +901,17 @@ fn notifications(doc: &Value, _spec: &Spec) -> anyhow::Result<String> {
     }
 
     let mut field_consts = TokenStream::new();
-    let mut enum_variants = TokenStream::new();
-    let mut kind_variants = TokenStream::new();
-    let mut parse_arms = TokenStream::new();
-    let mut field_arms = TokenStream::new();
-    let mut kind_of_arms = TokenStream::new();
-    let mut done = BTreeSet::new();
+    let (mut vs, mut tys, mut consts, mut docs) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (variant, schema) in &variants {
         let s = all
             .get(schema.as_str())
             .with_context(|| format!("unknown schema {schema}"))?;
-        let v = format_ident!("{}", variant);
-        let ty = format_ident!("{}", schema);
         let konst = format_ident!("{}_FIELDS", screaming(schema));
-        if done.insert(schema.clone()) {
-            let mut fields = Vec::new();
-            for (name, p) in get(s, "properties")
-                .and_then(Value::as_mapping)
-                .into_iter()
-                .flatten()
-            {
-                let name = name.as_str().context("property name")?;
-                let boolean = get_str(p, "type") == Some("boolean");
-                fields.push(quote! { Field { name: #name, boolean: #boolean } });
-            }
+        if !consts.contains(&konst) {
+            let fields = s.properties.iter().map(|(name, p)| {
+                let boolean = p.ty.as_deref() == Some("boolean");
+                quote! { Field { name: #name, boolean: #boolean } }
+            });
             let d = format!(
                 "The parameters `{schema}` knows; anything else is kept as an extra parameter."
             );
@@ -1023,15 +919,10 @@ fn notifications(doc: &Value, _spec: &Spec) -> anyhow::Result<String> {
                 quote! { #[doc = #d] pub(crate) const #konst: &[Field] = &[ #( #fields ),* ]; },
             );
         }
-        let d = get_str(s, "description").unwrap_or_default();
-        let vd = doc_attr(d);
-        enum_variants.extend(quote! { #vd #v(types::#ty), });
-        kind_variants.extend(quote! { #vd #v, });
-        parse_arms.extend(
-            quote! { Kind::#v => Notification::#v(serde_path_to_error::deserialize(deserializer)?), },
-        );
-        field_arms.extend(quote! { Kind::#v => #konst, });
-        kind_of_arms.extend(quote! { Notification::#v(_) => Kind::#v, });
+        vs.push(format_ident!("{variant}"));
+        tys.push(format_ident!("{schema}"));
+        consts.push(konst);
+        docs.push(doc_attr(s.description.as_deref().unwrap_or_default()));
     }
 
     let out = quote! {
@@ -1049,7 +940,7 @@ fn notifications(doc: &Value, _spec: &Spec) -> anyhow::Result<String> {
 
         /// Which kind of notification a `payment_type` / `result_type` pair is.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Kind { #kind_variants }
+        pub enum Kind { #( #docs #vs, )* }
 
         impl Kind {
             /// The kind selected by `payment_type` and `result_type`; `None` for a
@@ -1063,24 +954,24 @@ fn notifications(doc: &Value, _spec: &Spec) -> anyhow::Result<String> {
 
             /// The parameters this kind knows.
             pub(crate) fn fields(self) -> &'static [Field] {
-                match self { #field_arms }
+                match self { #( Kind::#vs => #consts, )* }
             }
         }
 
         /// A verified notification, by payment type and phase.
         #[derive(Debug, Clone, PartialEq)]
-        pub enum Notification { #enum_variants }
+        pub enum Notification { #( #docs #vs(types::#tys), )* }
 
         impl Notification {
             /// The kind of this notification.
             pub fn kind(&self) -> Kind {
-                match self { #kind_of_arms }
+                match self { #( Notification::#vs(_) => Kind::#vs, )* }
             }
 
             /// The notification of `kind` from any serde deserializer (a verified
             /// parameter list), with the path of a failure.
             pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(kind: Kind, deserializer: D) -> Result<Self, serde_path_to_error::Error<D::Error>> {
-                Ok(match kind { #parse_arms })
+                Ok(match kind { #( Kind::#vs => Notification::#vs(serde_path_to_error::deserialize(deserializer)?), )* })
             }
         }
     };
@@ -1098,10 +989,11 @@ mod tests {
 
     #[test]
     fn all_seventy_result_codes_are_in_the_spec() {
-        let mut doc: Value = serde_yaml::from_str(&spec_text()).unwrap();
-        flatten_all_of(&mut doc).unwrap();
-        let names = rust::field_names(&types(&doc).unwrap()).unwrap();
-        let spec = Spec::read(&doc, &names).unwrap();
+        let mut raw: Value = serde_yaml::from_str(&spec_text()).unwrap();
+        flatten_all_of(&mut raw).unwrap();
+        let doc: Doc = serde_yaml::from_value(raw.clone()).unwrap();
+        let names = rust::field_names(&types(&raw, &doc).unwrap()).unwrap();
+        let spec = Spec::read(&doc, &raw, &names).unwrap();
         assert_eq!(spec.result_codes.len(), 70);
     }
 
@@ -1148,15 +1040,11 @@ mod tests {
     fn all_of_is_flattened_with_required_merged() {
         let mut doc: Value = serde_yaml::from_str(&spec_text()).unwrap();
         flatten_all_of(&mut doc).unwrap();
-        let paid = schemas(&doc).unwrap().get("BankPaidNotification").unwrap();
-        let required: Vec<&str> = get(paid, "required")
-            .unwrap()
-            .as_sequence()
-            .unwrap()
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
-        assert!(required.contains(&"signature") && required.contains(&"transaction_datetime"));
-        assert!(get(get(paid, "properties").unwrap(), "company_code").is_some());
+        let doc: Doc = serde_yaml::from_value(doc).unwrap();
+        let paid = doc.components.schemas.get("BankPaidNotification").unwrap();
+        let required = &paid.required;
+        assert!(required.contains(&"signature".into()));
+        assert!(required.contains(&"transaction_datetime".into()));
+        assert!(paid.properties.get("company_code").is_some());
     }
 }

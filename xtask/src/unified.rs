@@ -14,22 +14,22 @@
 //!   `Status` and `ActionCode` enums, the servers and the command list.
 //! - `mod.rs`: ties them together.
 
-#[cfg(test)]
 use std::collections::BTreeMap;
-#[cfg(test)]
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, bail};
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::codegen::GeneratedFile;
+use crate::core::model::{Body, Document, Ordered, Schema};
 use crate::core::names::pascal;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
-use crate::core::spec::{self, ref_name, resolve, strings};
+use crate::core::spec::{self, strings};
+use crate::core::tokens::lit;
 
 /// Spec versions, oldest last; the first is the crate's main API.
 pub const VERSIONS: &[(&str, &str)] = &[("1.1.3", "v1_1_3"), ("1.1.1-rc", "v1_1_1_rc")];
@@ -47,21 +47,19 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
         let rel = format!("specs/unified/{version}/openapi.yaml");
         let spec: Value = spec::read(root, &rel)?;
         let dir = format!("crates/unified-proto/src/generated/{module}");
-        files.push(GeneratedFile::rust(
-            format!("{dir}/types.rs"),
-            &rel,
-            &types_source(&spec).with_context(|| format!("types of {rel}"))?,
-        ));
-        files.push(GeneratedFile::rust(
-            format!("{dir}/tables.rs"),
-            &rel,
-            &tables_source(&spec).with_context(|| format!("tables of {rel}"))?,
-        ));
-        files.push(GeneratedFile::rust(
-            format!("{dir}/mod.rs"),
-            &rel,
-            &mod_source(&spec, version)?,
-        ));
+        let sources = [
+            ("types", types_source(&spec)),
+            ("tables", tables_source(&spec)),
+            ("mod", mod_source(&spec, version)),
+        ];
+        for (name, source) in sources {
+            let source = source.with_context(|| format!("{name} of {rel}"))?;
+            files.push(GeneratedFile::rust(
+                format!("{dir}/{name}.rs"),
+                &rel,
+                &source,
+            ));
+        }
     }
     Ok(files)
 }
@@ -102,19 +100,14 @@ pub fn relax(spec: &Value) -> Value {
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
     {
-        schemas.insert(
-            YEN_SCHEMA.into(),
-            serde_json::json!({"type": "string", "description": "An amount in integer yen."}),
-        );
-    }
-    if let Some(schemas) = spec
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    {
         for schema in schemas.values_mut() {
             let response = schema.get("x-direction").and_then(Value::as_str) == Some("response");
             relax_schema(schema, response);
         }
+        schemas.insert(
+            YEN_SCHEMA.into(),
+            serde_json::json!({"type": "string", "description": "An amount in integer yen."}),
+        );
     }
     if let Some(params) = spec
         .pointer_mut("/components/parameters")
@@ -187,27 +180,52 @@ pub fn charset_of(pattern: &str) -> anyhow::Result<&'static str> {
     })
 }
 
-/// One per-payType limit.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A variant of the runtime's `validate::Charset`.
+pub type CharsetName = &'static str;
+
+/// A `pattern` read as its character set ([`charset_of`]).
+fn charset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<CharsetName>, D::Error> {
+    let pattern = Option::<String>::deserialize(d)?;
+    let charset = pattern.as_deref().map(charset_of).transpose();
+    charset.map_err(serde::de::Error::custom)
+}
+
+/// One per-payType limit (`x-payTypeLimits.<payType>`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Limit {
+    #[serde(skip)]
     pub pay_type: String,
     pub max_digits: Option<u64>,
     pub minimum: Option<u64>,
     pub maximum: Option<u64>,
     pub max_length: Option<u64>,
     pub max_bytes: Option<u64>,
-    pub charset: Option<&'static str>,
+    #[serde(rename = "pattern", default, deserialize_with = "charset")]
+    pub charset: Option<CharsetName>,
+    #[serde(rename = "enum", default)]
     /// Allowed values for this payment type (`enum`).
     pub enum_values: Vec<String>,
 }
 
 /// `x-onlyWith`: the field may be set only when the field at `path` (from the
 /// body's root) has one of `values`, for `pay_types` (empty: all).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OnlyWith {
+    #[serde(rename = "field")]
     pub path: String,
     pub values: Vec<String>,
+    #[serde(default)]
     pub pay_types: Vec<String>,
+}
+
+/// `x-datetimeWindow`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Window {
+    min_minutes: u64,
+    max_minutes: u64,
 }
 
 /// Rule of one field, by JSON path (`item[].id`).
@@ -249,71 +267,39 @@ pub struct Operation {
     pub one_of: Vec<OneOf>,
 }
 
+/// An extension read into `T`; `None` when absent.
+fn ext<T: serde::de::DeserializeOwned>(value: Option<&Value>) -> anyhow::Result<Option<T>> {
+    Ok(value
+        .map(|v| serde_json::from_value(v.clone()))
+        .transpose()?)
+}
+
 fn limits_of(value: Option<&Value>) -> anyhow::Result<Vec<Limit>> {
-    let mut out = Vec::new();
-    if let Some(map) = value.and_then(Value::as_object) {
-        for (pay_type, l) in map {
-            let num = |k: &str| l.get(k).and_then(Value::as_u64);
-            out.push(Limit {
-                pay_type: pay_type.clone(),
-                max_digits: num("maxDigits"),
-                minimum: num("minimum"),
-                maximum: num("maximum"),
-                max_length: num("maxLength"),
-                max_bytes: num("maxBytes"),
-                charset: l
-                    .get("pattern")
-                    .and_then(Value::as_str)
-                    .map(charset_of)
-                    .transpose()?,
-                enum_values: strings(l.get("enum")),
-            });
-            const KNOWN: &[&str] = &[
-                "maxDigits",
-                "minimum",
-                "maximum",
-                "maxLength",
-                "maxBytes",
-                "pattern",
-                "enum",
-            ];
-            if let Some(unknown) = l
-                .as_object()
-                .and_then(|o| o.keys().find(|k| !KNOWN.contains(&k.as_str())))
-            {
-                bail!("x-payTypeLimits.{pay_type}: unknown key {unknown}");
-            }
-        }
-    }
-    Ok(out)
+    let limits: BTreeMap<String, Limit> = ext(value)?.unwrap_or_default();
+    let limits = limits
+        .into_iter()
+        .map(|(pay_type, l)| Limit { pay_type, ..l });
+    Ok(limits.collect())
 }
 
 fn only_with_of(value: Option<&Value>) -> anyhow::Result<Option<OnlyWith>> {
-    let Some(v) = value else { return Ok(None) };
-    let path = v
-        .get("field")
-        .and_then(Value::as_str)
-        .context("x-onlyWith without field")?
-        .to_string();
-    let values = strings(v.get("values"));
-    if values.is_empty() {
-        bail!("x-onlyWith {path}: no values");
+    let only_with: Option<OnlyWith> = ext(value).context("x-onlyWith")?;
+    if let Some(o) = &only_with
+        && o.values.is_empty()
+    {
+        bail!("x-onlyWith {}: no values", o.path);
     }
-    Ok(Some(OnlyWith {
-        path,
-        values,
-        pay_types: strings(v.get("payTypes")),
-    }))
+    Ok(only_with)
 }
 
 fn window_of(value: Option<&Value>) -> anyhow::Result<Option<(u64, u64)>> {
-    let Some(v) = value else { return Ok(None) };
-    let num = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_u64)
-            .with_context(|| format!("x-datetimeWindow without {k}"))
+    let Some(Window {
+        min_minutes: min,
+        max_minutes: max,
+    }) = ext(value).context("x-datetimeWindow")?
+    else {
+        return Ok(None);
     };
-    let (min, max) = (num("minMinutes")?, num("maxMinutes")?);
     if min > max {
         bail!("x-datetimeWindow: minMinutes {min} > maxMinutes {max}");
     }
@@ -321,83 +307,76 @@ fn window_of(value: Option<&Value>) -> anyhow::Result<Option<(u64, u64)>> {
 }
 
 fn walk(
-    spec: &Value,
-    schema: &Value,
+    schemas: &Ordered<Schema>,
+    schema: &Schema,
     prefix: &str,
     fields: &mut Vec<FieldRule>,
     one_of: &mut Vec<OneOf>,
 ) -> anyhow::Result<()> {
-    let resolved = resolve(spec, schema)?;
-    let required = strings(resolved.get("required"));
-    if let Some(alts) = resolved.get("oneOf").and_then(Value::as_array) {
+    let resolved = schema.resolve(schemas)?;
+    if !resolved.one_of.is_empty() {
         let mut alternatives = Vec::new();
-        for alt in alts {
-            let req = strings(alt.get("required"));
-            if req.len() != 1 {
+        for alt in &resolved.one_of {
+            let [required] = alt.required.as_slice() else {
                 bail!("{prefix}: oneOf alternatives must each require exactly one field");
-            }
-            alternatives.extend(req);
+            };
+            alternatives.push(required.clone());
         }
         one_of.push(OneOf {
             object: prefix.to_string(),
             alternatives,
         });
     }
-    let Some(props) = resolved.get("properties").and_then(Value::as_object) else {
-        return Ok(());
-    };
-    for (name, prop) in props {
+    for (name, prop) in resolved.properties.iter() {
         let path = if prefix.is_empty() {
             name.clone()
         } else {
             format!("{prefix}.{name}")
         };
-        let target = resolve(spec, prop)?;
+        let target = prop.resolve(schemas)?;
         // Extensions may sit next to a `$ref` (on the property) or on the target.
-        let ext = |k: &str| prop.get(k).or_else(|| target.get(k));
-        let url = if ext("x-pushUrl").and_then(Value::as_bool) == Some(true) {
-            "PushUrl"
-        } else if ext("x-httpsOnlyInLive").and_then(Value::as_bool) == Some(true) {
-            "HttpsInLive"
-        } else {
-            "None"
+        let ext = |k: &str| prop.ext.0.get(k).or_else(|| target.ext.0.get(k));
+        let flag = |k: &str| ext(k).and_then(Value::as_bool) == Some(true);
+        let url = match (flag("x-pushUrl"), flag("x-httpsOnlyInLive")) {
+            (true, _) => "PushUrl",
+            (false, true) => "HttpsInLive",
+            _ => "None",
         };
         // An open enum lists known values; only a closed `enum` is a rule.
-        let open = target.get("x-openEnum").and_then(Value::as_bool) == Some(true);
-        let is_enum = target.get("enum").is_some() && !open;
+        let closed = target
+            .enumeration
+            .as_ref()
+            .filter(|_| !target.ext.flag("x-openEnum"));
+        let enum_values = closed.iter().flat_map(|values| values.iter());
         fields.push(FieldRule {
             path: path.clone(),
-            required: required.contains(name),
-            max_length: if is_enum {
-                None
-            } else {
-                target.get("maxLength").and_then(Value::as_u64)
-            },
+            required: resolved.required.contains(name),
+            max_length: target
+                .max_length
+                .filter(|_| closed.is_none())
+                .map(|n| n as u64),
             charset: target
-                .get("pattern")
-                .and_then(Value::as_str)
+                .pattern
+                .as_deref()
                 .map(charset_of)
                 .transpose()
                 .with_context(|| path.clone())?,
             url,
-            enum_values: if is_enum {
-                strings(target.get("enum"))
-            } else {
-                Vec::new()
-            },
+            enum_values: enum_values
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect(),
             pay_types: strings(ext("x-payTypes")),
             required_for: strings(ext("x-requiredFor")),
-            truncated: ext("x-truncatedByGateway").and_then(Value::as_bool) == Some(true),
+            truncated: flag("x-truncatedByGateway"),
             limits: limits_of(ext("x-payTypeLimits")).with_context(|| path.clone())?,
             only_with: only_with_of(ext("x-onlyWith")).with_context(|| path.clone())?,
             window: window_of(ext("x-datetimeWindow")).with_context(|| path.clone())?,
         });
-        match target.get("type").and_then(Value::as_str) {
-            Some("object") => walk(spec, target, &path, fields, one_of)?,
-            Some("array") => {
-                if let Some(items) = target.get("items") {
-                    walk(spec, items, &format!("{path}[]"), fields, one_of)?;
-                }
+        match (target.ty.as_deref(), &target.items) {
+            (Some("object"), _) => walk(schemas, target, &path, fields, one_of)?,
+            (Some("array"), Some(items)) => {
+                walk(schemas, items, &format!("{path}[]"), fields, one_of)?
             }
             _ => {}
         }
@@ -405,37 +384,26 @@ fn walk(
     Ok(())
 }
 
-fn ref_of_json_body(v: Option<&Value>) -> anyhow::Result<String> {
-    let r = v
-        .and_then(|v| v.pointer("/content/application~1json/schema/$ref"))
-        .and_then(Value::as_str)
-        .context("body is not a $ref to a component schema")?;
-    Ok(ref_name(r)?.to_string())
-}
-
 /// Every operation of the spec with its request rules, in spec order.
 pub fn operations(spec: &Value) -> anyhow::Result<Vec<Operation>> {
+    let doc: Document = serde_json::from_value(spec.clone()).context("reading the spec")?;
+    let schemas = &doc.components.schemas;
     let mut out = Vec::new();
-    let paths = spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .context("spec has no paths")?;
-    for (path, item) in paths {
-        let op = item
-            .get("post")
-            .with_context(|| format!("{path}: no POST"))?;
-        let command = op
-            .get("x-commandName")
-            .and_then(Value::as_str)
-            .with_context(|| format!("{path}: no x-commandName"))?
-            .to_string();
-        let request = ref_of_json_body(op.get("requestBody")).with_context(|| path.clone())?;
-        let response =
-            ref_of_json_body(op.pointer("/responses/200")).with_context(|| path.clone())?;
-        let mut fields = Vec::new();
-        let mut one_of = Vec::new();
-        let root = serde_json::json!({ "$ref": format!("#/components/schemas/{request}") });
-        walk(spec, &root, "", &mut fields, &mut one_of).with_context(|| path.clone())?;
+    for (path, item) in doc.paths.iter() {
+        let op = &item.post;
+        let command = op.ext.str("x-commandName");
+        let command = command.with_context(|| format!("{path}: no x-commandName"))?;
+        let json_ref = |body: Option<&Body>| {
+            let name = body.and_then(Body::json_schema).map(String::from);
+            name.with_context(|| format!("{path}: body is not a $ref to a component schema"))
+        };
+        let request = json_ref(op.request_body.as_ref())?;
+        let response = json_ref(op.responses.get("200"))?;
+        let root = schemas
+            .get(&request)
+            .with_context(|| format!("dangling $ref {request}"))?;
+        let (mut fields, mut one_of) = (Vec::new(), Vec::new());
+        walk(schemas, root, "", &mut fields, &mut one_of).with_context(|| path.clone())?;
         for f in &fields {
             if let Some(o) = &f.only_with
                 && !fields.iter().any(|g| g.path == o.path)
@@ -448,16 +416,12 @@ pub fn operations(spec: &Value) -> anyhow::Result<Vec<Operation>> {
             }
         }
         out.push(Operation {
-            command,
+            command: command.to_string(),
             path: path.clone(),
             request,
             response,
-            pay_types: strings(op.get("x-payTypes")),
-            summary: op
-                .get("summary")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            pay_types: op.ext.get("x-payTypes")?.unwrap_or_default(),
+            summary: op.summary.clone(),
             fields,
             one_of,
         });
@@ -471,129 +435,120 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-fn lit(n: u64) -> proc_macro2::Literal {
-    proc_macro2::Literal::u64_unsuffixed(n)
-}
-
 fn charset_ident(c: &str) -> TokenStream {
     let c = ident(c);
     quote!(crate::validate::Charset::#c)
 }
 
-/// A field rule as a chain of `const fn` calls naming only what is set,
-/// which keeps the generated tables small.
+/// `start.name(args)…` for every call whose arguments are set: a rule as a
+/// chain of `const fn` calls naming only what is set keeps the tables small.
+fn chain<const N: usize>(
+    start: TokenStream,
+    calls: [(&str, Option<TokenStream>); N],
+) -> TokenStream {
+    let calls = calls.into_iter().filter_map(|(name, args)| {
+        let name = ident(name);
+        args.map(|args| quote!(.#name(#args)))
+    });
+    quote!(#start #(#calls)*)
+}
+
+/// A call without arguments, made when `set`.
+fn flag(set: bool) -> Option<TokenStream> {
+    set.then(TokenStream::new)
+}
+
+/// `&["a", "b"]`, when the list is not empty.
+fn strs(values: &[String]) -> Option<TokenStream> {
+    (!values.is_empty()).then(|| quote!(&[#(#values),*]))
+}
+
+fn num(n: u64) -> TokenStream {
+    lit(n).into_token_stream()
+}
+
 fn field_tokens(f: &FieldRule) -> TokenStream {
     let path = &f.path;
-    let mut t = quote!(crate::validate::FieldRule::new(#path));
-    if f.required {
-        t.extend(quote!(.required()));
-    }
-    if let Some(n) = f.max_length {
-        let n = lit(n);
-        t.extend(quote!(.max_length(#n)));
-    }
-    if let Some(c) = f.charset {
-        let c = charset_ident(c);
-        t.extend(quote!(.charset(#c)));
-    }
-    match f.url {
-        "HttpsInLive" => t.extend(quote!(.https_in_live())),
-        "PushUrl" => t.extend(quote!(.push_url())),
-        _ => {}
-    }
-    if !f.enum_values.is_empty() {
-        let v = &f.enum_values;
-        t.extend(quote!(.one_of_values(&[#(#v),*])));
-    }
-    if !f.pay_types.is_empty() {
-        let v = &f.pay_types;
-        t.extend(quote!(.pay_types(&[#(#v),*])));
-    }
-    if !f.required_for.is_empty() {
-        let v = &f.required_for;
-        t.extend(quote!(.required_for(&[#(#v),*])));
-    }
-    if f.truncated {
-        t.extend(quote!(.truncated_by_gateway()));
-    }
-    if let Some(o) = &f.only_with {
+    let only_with = f.only_with.as_ref().map(|o| {
         let (path, values, pay_types) = (&o.path, &o.values, &o.pay_types);
-        t.extend(quote!(.only_with(#path, &[#(#values),*], &[#(#pay_types),*])));
-    }
-    if let Some((min, max)) = f.window {
+        quote!(#path, &[#(#values),*], &[#(#pay_types),*])
+    });
+    let window = f.window.map(|(min, max)| {
         let (min, max) = (lit(min), lit(max));
-        t.extend(quote!(.window(#min, #max)));
-    }
-    if !f.limits.is_empty() {
-        let limits = f.limits.iter().map(|l| {
-            let pay_type = &l.pay_type;
-            let mut lt = quote!(crate::validate::PayTypeLimit::new(#pay_type));
-            if let Some(n) = l.max_digits {
-                let n = lit(n);
-                lt.extend(quote!(.max_digits(#n)));
-            }
-            if let Some(n) = l.minimum {
-                let n = lit(n);
-                lt.extend(quote!(.minimum(#n)));
-            }
-            if let Some(n) = l.maximum {
-                let n = lit(n);
-                lt.extend(quote!(.maximum(#n)));
-            }
-            if let Some(n) = l.max_length {
-                let n = lit(n);
-                lt.extend(quote!(.max_length(#n)));
-            }
-            if let Some(n) = l.max_bytes {
-                let n = lit(n);
-                lt.extend(quote!(.max_bytes(#n)));
-            }
-            if let Some(c) = l.charset {
-                let c = charset_ident(c);
-                lt.extend(quote!(.charset(#c)));
-            }
-            if !l.enum_values.is_empty() {
-                let v = &l.enum_values;
-                lt.extend(quote!(.one_of_values(&[#(#v),*])));
-            }
-            lt
-        });
-        t.extend(quote!(.limits(&[#(#limits),*])));
-    }
-    t
+        quote!(#min, #max)
+    });
+    let limits = f.limits.iter().map(|l| {
+        let pay_type = &l.pay_type;
+        chain(
+            quote!(crate::validate::PayTypeLimit::new(#pay_type)),
+            [
+                ("max_digits", l.max_digits.map(num)),
+                ("minimum", l.minimum.map(num)),
+                ("maximum", l.maximum.map(num)),
+                ("max_length", l.max_length.map(num)),
+                ("max_bytes", l.max_bytes.map(num)),
+                ("charset", l.charset.map(charset_ident)),
+                ("one_of_values", strs(&l.enum_values)),
+            ],
+        )
+    });
+    chain(
+        quote!(crate::validate::FieldRule::new(#path)),
+        [
+            ("required", flag(f.required)),
+            ("max_length", f.max_length.map(num)),
+            ("charset", f.charset.map(charset_ident)),
+            ("https_in_live", flag(f.url == "HttpsInLive")),
+            ("push_url", flag(f.url == "PushUrl")),
+            ("one_of_values", strs(&f.enum_values)),
+            ("pay_types", strs(&f.pay_types)),
+            ("required_for", strs(&f.required_for)),
+            ("truncated_by_gateway", flag(f.truncated)),
+            ("only_with", only_with),
+            ("window", window),
+            (
+                "limits",
+                (!f.limits.is_empty()).then(|| quote!(&[#(#limits),*])),
+            ),
+        ],
+    )
 }
 
-fn code_enum(
-    name: &str,
-    doc: &str,
-    entries: &[(String, Option<String>, Option<String>)],
-) -> TokenStream {
-    OpenEnum {
-        name: name.into(),
-        doc: doc.into(),
-        variants: entries
-            .iter()
-            .map(|(wire, description, note)| Variant {
-                ident: pascal(wire),
-                wire: wire.clone(),
-                description: description.clone(),
-                note: note.clone(),
-            })
-            .collect(),
-    }
-    .emit()
+/// A row of `x-resultCodes`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ResultCodeRow {
+    http_status: u16,
+    result_code: String,
+    description: String,
+    status: String,
+    action_code: String,
 }
 
-fn code_table<'a>(spec: &'a Value, key: &str) -> anyhow::Result<&'a Vec<Value>> {
-    spec.get(key)
-        .and_then(Value::as_array)
-        .with_context(|| format!("spec has no {key}"))
+/// A row of `x-statuses` or `x-actionCodes`: a value and its description.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeRow {
+    #[serde(alias = "status", alias = "actionCode")]
+    value: String,
+    description: String,
 }
 
-fn text<'a>(v: &'a Value, key: &str) -> anyhow::Result<&'a str> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .with_context(|| format!("entry without {key}: {v}"))
+/// A `servers` entry.
+#[derive(Deserialize)]
+struct Server {
+    url: String,
+    #[serde(rename = "x-environment")]
+    environment: String,
+    #[serde(rename = "x-deprecated", default)]
+    deprecated: bool,
+}
+
+fn code_enum(name: &str, doc: &str, rows: &[CodeRow]) -> OpenEnum {
+    let variants = rows
+        .iter()
+        .map(|r| Variant::named(&r.value, Some(&r.description), None));
+    OpenEnum::new(name, doc, variants)
 }
 
 /// Action codes after which the merchant should simply wait for the outcome.
@@ -643,30 +598,25 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
     });
 
     // Servers.
-    let mut live = Vec::new();
-    let mut sandbox = Vec::new();
-    for server in spec
-        .get("servers")
-        .and_then(Value::as_array)
-        .context("no servers")?
-    {
-        let url = text(server, "url")?.to_string();
-        let deprecated = server.get("x-deprecated").and_then(Value::as_bool) == Some(true);
-        match text(server, "x-environment")? {
-            "live" => live.push((url, deprecated)),
-            "sandbox" => sandbox.push((url, deprecated)),
-            other => bail!("unknown x-environment {other}"),
-        }
-    }
-    let pick = |list: &[(String, bool)], env: &str| -> anyhow::Result<String> {
-        list.iter()
-            .find(|(_, d)| !d)
-            .map(|(u, _)| u.clone())
+    let servers: Vec<Server> = spec::member(spec, "/servers")?;
+    let current = |env: &str| {
+        servers
+            .iter()
+            .find(|s| s.environment == env && !s.deprecated)
+            .map(|s| &s.url)
             .with_context(|| format!("no current {env} server"))
     };
-    let live_url = pick(&live, "live")?;
-    let sandbox_url = pick(&sandbox, "sandbox")?;
-    let all_hosts: Vec<&String> = live.iter().chain(sandbox.iter()).map(|(u, _)| u).collect();
+    let (live_url, sandbox_url) = (current("live")?, current("sandbox")?);
+    if let Some(other) = servers
+        .iter()
+        .find(|s| !["live", "sandbox"].contains(&s.environment.as_str()))
+    {
+        bail!("unknown x-environment {}", other.environment);
+    }
+    let all_hosts = ["live", "sandbox"]
+        .iter()
+        .flat_map(|env| servers.iter().filter(move |s| s.environment == *env))
+        .map(|s| &s.url);
     tokens.extend(quote! {
         /// Base URL of the live environment.
         pub const LIVE_URL: &str = #live_url;
@@ -688,46 +638,35 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
     });
 
     // Result codes.
-    let rc = code_table(spec, "x-resultCodes")?;
-    let mut rc_entries = Vec::new();
-    let mut rc_rows = Vec::new();
-    let mut success = Vec::new();
-    let mut pending = Vec::new();
-    let mut retry = Vec::new();
-    for row in rc {
-        let code = text(row, "resultCode")?.to_string();
-        let desc = text(row, "description")?.to_string();
-        let status = text(row, "status")?.to_string();
-        let action = text(row, "actionCode")?.to_string();
-        let http = row
-            .get("httpStatus")
-            .and_then(Value::as_u64)
-            .context("httpStatus")?;
-        let http = u16::try_from(http).context("httpStatus")?;
-        let variant = ident(&pascal(&code));
-        if status == "success" && (action == "success" || action == "confirm_payment") {
-            success.push(variant.clone());
-        }
-        if PENDING_ACTIONS.contains(&action.as_str()) {
-            pending.push(variant.clone());
-        }
-        if action == "retry_request" {
-            retry.push(variant.clone());
-        }
-        rc_entries.push((
-            code.clone(),
-            Some(desc.clone()),
-            Some(format!("(HTTP {http}, {status}, {action})")),
-        ));
-        rc_rows.push(quote! {
+    let rows: Vec<ResultCodeRow> = spec::member(spec, "/x-resultCodes")?;
+    let variants_where = |pred: &dyn Fn(&ResultCodeRow) -> bool| -> Vec<Ident> {
+        let rows = rows.iter().filter(|r| pred(r));
+        rows.map(|r| ident(&pascal(&r.result_code))).collect()
+    };
+    let success = variants_where(&|r| {
+        r.status == "success" && (r.action_code == "success" || r.action_code == "confirm_payment")
+    });
+    let pending = variants_where(&|r| PENDING_ACTIONS.contains(&r.action_code.as_str()));
+    let retry = variants_where(&|r| r.action_code == "retry_request");
+    let rc_rows = rows.iter().map(|r| {
+        let (code, http, desc) = (&r.result_code, r.http_status, &r.description);
+        let (status, action) = (&r.status, &r.action_code);
+        quote! {
             crate::codes::ResultCodeInfo { result_code: #code, http_status: #http, description: #desc, status: #status, action_code: #action }
-        });
-    }
-    tokens.extend(code_enum(
-        "ResultCode",
-        "Result code (`resultCode`) of a response, webhook or redirect.",
-        &rc_entries,
-    ));
+        }
+    });
+    let codes = rows.iter().map(|r| {
+        let note = format!("(HTTP {}, {}, {})", r.http_status, r.status, r.action_code);
+        Variant::named(&r.result_code, Some(&r.description), Some(note))
+    });
+    tokens.extend(
+        OpenEnum::new(
+            "ResultCode",
+            "Result code (`resultCode`) of a response, webhook or redirect.",
+            codes,
+        )
+        .emit(),
+    );
     tokens.extend(quote! {
         /// The guide's result-code table: HTTP status, resultCode, status, actionCode.
         pub const RESULT_CODES: &[crate::codes::ResultCodeInfo] = &[#(#rc_rows),*];
@@ -752,22 +691,9 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         }
     });
 
-    let st = code_table(spec, "x-statuses")?;
-    let st_entries = st
-        .iter()
-        .map(|r| {
-            Ok((
-                text(r, "status")?.to_string(),
-                Some(text(r, "description")?.to_string()),
-                None,
-            ))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    tokens.extend(code_enum(
-        "Status",
-        "Status (`status`) of an order result.",
-        &st_entries,
-    ));
+    let statuses: Vec<CodeRow> = spec::member(spec, "/x-statuses")?;
+    let status_doc = "Status (`status`) of an order result.";
+    tokens.extend(code_enum("Status", status_doc, &statuses).emit());
     tokens.extend(quote! {
         impl Status {
             /// `success`.
@@ -775,27 +701,13 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         }
     });
 
-    let ac = code_table(spec, "x-actionCodes")?;
-    let ac_entries = ac
+    let actions: Vec<CodeRow> = spec::member(spec, "/x-actionCodes")?;
+    let pending_actions = PENDING_ACTIONS
         .iter()
-        .map(|r| {
-            Ok((
-                text(r, "actionCode")?.to_string(),
-                Some(text(r, "description")?.to_string()),
-                None,
-            ))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let pending_actions: Vec<Ident> = PENDING_ACTIONS
-        .iter()
-        .filter(|a| ac_entries.iter().any(|(c, _, _)| c == *a))
-        .map(|a| ident(&pascal(a)))
-        .collect();
-    tokens.extend(code_enum(
-        "ActionCode",
-        "Action code (`actionCode`): the merchant's recommended action.",
-        &ac_entries,
-    ));
+        .filter(|a| actions.iter().any(|r| r.value == **a))
+        .map(|a| ident(&pascal(a)));
+    let action_doc = "Action code (`actionCode`): the merchant's recommended action.";
+    tokens.extend(code_enum("ActionCode", action_doc, &actions).emit());
     tokens.extend(quote! {
         impl ActionCode {
             /// `success`.
@@ -811,18 +723,16 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
 
     // `transaction.command` of answers, webhooks and getTransactionResult: the guide's
     // own values (`update_order`), which differ from the request paths (`updateOrder`).
-    let tx_commands: Vec<_> = strings(spec.pointer("/x-webhook/commands"))
-        .into_iter()
-        .map(|c| (c, None, None))
-        .collect();
+    let tx_commands = strings(spec.pointer("/x-webhook/commands"));
     if tx_commands.is_empty() {
         bail!("x-webhook.commands lists no command");
     }
-    tokens.extend(code_enum(
+    let tx_commands = tx_commands.iter().map(|c| Variant::named(c, None, None));
+    tokens.extend(OpenEnum::new(
         "TransactionCommand",
         "`transaction.command` of an answer, webhook or getTransactionResult (the guide's Webhook section).",
-        &tx_commands,
-    ));
+        tx_commands,
+    ).emit());
     tokens.extend(header_tokens(spec)?);
 
     rust::format(tokens)
@@ -842,31 +752,36 @@ fn header_tokens(spec: &Value) -> anyhow::Result<TokenStream> {
             bare.replace('-', "_").to_ascii_uppercase()
         )))
     }
+    /// A header parameter: its name, description and the schema of its value.
+    #[derive(Deserialize)]
+    struct Header {
+        name: Option<String>,
+        #[serde(rename = "in")]
+        location: Option<String>,
+        description: String,
+        #[serde(default)]
+        schema: Schema,
+    }
     let mut tokens = TokenStream::new();
-    let params = spec
-        .pointer("/components/parameters")
-        .and_then(Value::as_object)
-        .context("components.parameters")?;
-    for param in params
-        .values()
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
-    {
-        let name = text(param, "name")?;
+    let params: BTreeMap<String, Header> = spec::member(spec, "/components/parameters")?;
+    for param in params.values() {
+        let (Some("header"), Some(name)) = (param.location.as_deref(), &param.name) else {
+            continue;
+        };
         let konst = const_name(name)?;
-        let doc = format!("`{name}` request header: {}", text(param, "description")?);
+        let doc = format!("`{name}` request header: {}", param.description);
         tokens.extend(quote! { #[doc = #doc] pub const #konst: &str = #name; });
-        let schema = param
-            .get("schema")
-            .context("header parameter without schema")?;
         let rule = FieldRule {
             path: name.to_string(),
             // A header that is sent must carry a value: an empty one is refused.
             required: true,
-            max_length: schema.get("maxLength").and_then(Value::as_u64),
-            charset: match schema.get("pattern").and_then(Value::as_str) {
-                Some(p) => Some(charset_of(p)?),
-                None => None,
-            },
+            max_length: param.schema.max_length.map(|n| n as u64),
+            charset: param
+                .schema
+                .pattern
+                .as_deref()
+                .map(charset_of)
+                .transpose()?,
             url: "None",
             ..FieldRule::default()
         };
@@ -877,13 +792,10 @@ fn header_tokens(spec: &Value) -> anyhow::Result<TokenStream> {
             quote! { #[doc = #rule_doc] pub const #rule_name: crate::validate::FieldRule = #rule; },
         );
     }
-    let webhook = spec
-        .pointer("/x-webhook/headers")
-        .and_then(Value::as_object)
-        .context("x-webhook.headers")?;
+    let webhook: BTreeMap<String, Header> = spec::member(spec, "/x-webhook/headers")?;
     for (name, header) in webhook {
-        let konst = const_name(name)?;
-        let doc = format!("`{name}` webhook header: {}", text(header, "description")?);
+        let konst = const_name(&name)?;
+        let doc = format!("`{name}` webhook header: {}", header.description);
         tokens.extend(quote! { #[doc = #doc] pub const #konst: &str = #name; });
     }
     Ok(tokens)
@@ -913,121 +825,118 @@ fn mod_source(spec: &Value, version: &str) -> anyhow::Result<String> {
     ))
 }
 
-// ---------------------------------------------------------------- API surface
-
-/// A plain-text listing of the public types of a generated `types.rs`
-/// (structs with their fields, enums with their variants), for snapshot review.
-#[cfg(test)]
-pub fn api_surface(source: &str) -> anyhow::Result<String> {
-    let file = syn::parse_file(source).context("parsing generated types")?;
-    let mut out = BTreeMap::new();
-    collect_items(&file.items, "", &mut out);
-    let mut text = String::new();
-    for (name, body) in out {
-        let _ = writeln!(text, "{name}{body}");
-    }
-    Ok(text)
-}
-
-#[cfg(test)]
-fn collect_items(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, String>) {
-    for item in items {
-        match item {
-            syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
-                let mut body = String::new();
-                match &s.fields {
-                    syn::Fields::Named(named) => {
-                        body.push_str(" {\n");
-                        for f in &named.named {
-                            let ty = &f.ty;
-                            let name = f
-                                .ident
-                                .as_ref()
-                                .map(ToString::to_string)
-                                .unwrap_or_default();
-                            let wire = rust::serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
-                            let _ = writeln!(
-                                body,
-                                "    {name}: {} (\"{wire}\")",
-                                tidy(&quote!(#ty).to_string())
-                            );
-                        }
-                        body.push('}');
-                    }
-                    syn::Fields::Unnamed(u) => {
-                        let tys: Vec<String> = u
-                            .unnamed
-                            .iter()
-                            .map(|f| {
-                                let ty = &f.ty;
-                                quote!(#ty).to_string()
-                            })
-                            .collect();
-                        let _ = write!(body, "({})", tys.join(", "));
-                    }
-                    syn::Fields::Unit => {}
-                }
-                out.insert(format!("struct {prefix}{}", s.ident), body);
-            }
-            syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
-                let mut body = String::from(" {\n");
-                for v in &e.variants {
-                    let wire = rust::serde_rename(&v.attrs)
-                        .or_else(|| doc_code(&v.attrs))
-                        .unwrap_or_else(|| v.ident.to_string());
-                    let _ = writeln!(body, "    {} (\"{wire}\")", v.ident);
-                }
-                body.push('}');
-                out.insert(format!("enum {prefix}{}", e.ident), body);
-            }
-            syn::Item::Mod(m) if matches!(m.vis, syn::Visibility::Public(_)) => {
-                if let Some((_, inner)) = &m.content {
-                    collect_items(inner, &format!("{prefix}{}::", m.ident), out);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// `::std::option::Option<::std::string::String>` → `Option<String>`.
-#[cfg(test)]
-fn tidy(ty: &str) -> String {
-    let compact = ty.replace(' ', "");
-    [
-        "::std::option::",
-        "::std::string::",
-        "::std::vec::",
-        "::serde_json::",
-    ]
-    .iter()
-    .fold(compact, |t, p| t.replace(p, ""))
-}
-
-/// The wire value of a generated code enum variant, from its "`CODE`: …" doc.
-#[cfg(test)]
-fn doc_code(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|a| {
-        let syn::Meta::NameValue(nv) = &a.meta else {
-            return None;
-        };
-        let syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) = &nv.value
-        else {
-            return None;
-        };
-        let text = s.value();
-        let rest = text.trim_start().strip_prefix('`')?;
-        rest.split_once('`').map(|(code, _)| code.to_string())
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use serde_json::json;
+
+    /// A plain-text listing of the public types of a generated `types.rs`
+    /// (structs with their fields, enums with their variants), for snapshot review.
+    fn api_surface(source: &str) -> anyhow::Result<String> {
+        let file = syn::parse_file(source).context("parsing generated types")?;
+        let mut out = BTreeMap::new();
+        collect_items(&file.items, "", &mut out);
+        let mut text = String::new();
+        for (name, body) in out {
+            let _ = writeln!(text, "{name}{body}");
+        }
+        Ok(text)
+    }
+
+    fn collect_items(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, String>) {
+        for item in items {
+            match item {
+                syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                    let mut body = String::new();
+                    match &s.fields {
+                        syn::Fields::Named(named) => {
+                            body.push_str(" {\n");
+                            for f in &named.named {
+                                let ty = &f.ty;
+                                let name = f
+                                    .ident
+                                    .as_ref()
+                                    .map(ToString::to_string)
+                                    .unwrap_or_default();
+                                let wire =
+                                    rust::serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
+                                let _ = writeln!(
+                                    body,
+                                    "    {name}: {} (\"{wire}\")",
+                                    tidy(&quote!(#ty).to_string())
+                                );
+                            }
+                            body.push('}');
+                        }
+                        syn::Fields::Unnamed(u) => {
+                            let tys: Vec<String> = u
+                                .unnamed
+                                .iter()
+                                .map(|f| {
+                                    let ty = &f.ty;
+                                    quote!(#ty).to_string()
+                                })
+                                .collect();
+                            let _ = write!(body, "({})", tys.join(", "));
+                        }
+                        syn::Fields::Unit => {}
+                    }
+                    out.insert(format!("struct {prefix}{}", s.ident), body);
+                }
+                syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+                    let mut body = String::from(" {\n");
+                    for v in &e.variants {
+                        let wire = rust::serde_rename(&v.attrs)
+                            .or_else(|| doc_code(&v.attrs))
+                            .unwrap_or_else(|| v.ident.to_string());
+                        let _ = writeln!(body, "    {} (\"{wire}\")", v.ident);
+                    }
+                    body.push('}');
+                    out.insert(format!("enum {prefix}{}", e.ident), body);
+                }
+                syn::Item::Mod(m) if matches!(m.vis, syn::Visibility::Public(_)) => {
+                    if let Some((_, inner)) = &m.content {
+                        collect_items(inner, &format!("{prefix}{}::", m.ident), out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `::std::option::Option<::std::string::String>` → `Option<String>`.
+    fn tidy(ty: &str) -> String {
+        let compact = ty.replace(' ', "");
+        [
+            "::std::option::",
+            "::std::string::",
+            "::std::vec::",
+            "::serde_json::",
+        ]
+        .iter()
+        .fold(compact, |t, p| t.replace(p, ""))
+    }
+
+    /// The wire value of a generated code enum variant, from its "`CODE`: …" doc.
+    fn doc_code(attrs: &[syn::Attribute]) -> Option<String> {
+        attrs.iter().find_map(|a| {
+            let syn::Meta::NameValue(nv) = &a.meta else {
+                return None;
+            };
+            let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+            else {
+                return None;
+            };
+            let text = s.value();
+            let rest = text.trim_start().strip_prefix('`')?;
+            rest.split_once('`').map(|(code, _)| code.to_string())
+        })
+    }
 
     fn root() -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -1085,6 +994,18 @@ mod tests {
             r.pointer("/components/schemas/Res/properties/k/enum")
                 .is_none()
         );
+    }
+
+    /// `x-payTypeLimits` and `x-onlyWith` are read strictly: a misspelt
+    /// key is an error, not a rule silently dropped.
+    #[test]
+    fn misspelt_extension_keys_are_refused() {
+        let err = limits_of(Some(&json!({"au": {"maxDigit": 7}}))).unwrap_err();
+        assert!(format!("{err:#}").contains("maxDigit"), "{err:#}");
+        let err = only_with_of(Some(&json!({"field": "a", "value": ["b"]}))).unwrap_err();
+        assert!(format!("{err:#}").contains("value"), "{err:#}");
+        let err = window_of(Some(&json!({"minMinutes": 5, "maxMinutes": 1}))).unwrap_err();
+        assert!(format!("{err:#}").contains("minMinutes 5"), "{err:#}");
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! The generator core every gateway module builds on, one idea per file:
-//! reading a spec ([`spec`]), names derived from the spec ([`names`]), the
-//! open-enum emitter ([`open_enum`]), docs ([`doc`]) and the typify →
+//! reading a spec ([`spec`]) into its typed model ([`model`]), names derived from the spec ([`names`]), the
+//! open-enum emitter ([`open_enum`]), docs and literals ([`tokens`]) and the typify →
 //! `prettyplease` path ([`rust`]). A gateway module keeps only what is
 //! specific to its gateway.
 
-pub mod doc;
+pub mod model;
 pub mod names;
 pub mod open_enum;
 pub mod rust;
 pub mod spec;
+pub mod tokens;

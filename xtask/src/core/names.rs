@@ -17,6 +17,14 @@ pub fn pascal(wire: &str) -> String {
         .collect()
 }
 
+/// The Rust variant a spec value among the `known` ones names: its
+/// PascalCase (`masked_card` → `MaskedCard`). Any other value is an error
+/// naming `what`, so a new value in a spec forces a deliberate change.
+pub fn variant(what: &str, value: &str, known: &[&str]) -> anyhow::Result<proc_macro2::Ident> {
+    anyhow::ensure!(known.contains(&value), "unknown {what} `{value}`");
+    Ok(quote::format_ident!("{}", pascal(value)))
+}
+
 /// `CardRequest` → `CARD_REQUEST`, `order_id` → `ORDER_ID`: a constant name
 /// for a schema or a field path (words split at lower → upper changes and
 /// at every non-alphanumeric character).

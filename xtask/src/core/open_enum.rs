@@ -9,7 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::doc::doc;
+use super::tokens::doc;
 
 /// One listed value.
 #[derive(Debug)]
@@ -32,7 +32,50 @@ pub struct OpenEnum {
     pub variants: Vec<Variant>,
 }
 
+impl Variant {
+    /// A listed value whose Rust name is its wire value in PascalCase.
+    pub fn named(wire: &str, description: Option<&str>, note: Option<String>) -> Self {
+        Self {
+            ident: super::names::pascal(wire),
+            wire: wire.to_string(),
+            description: description.map(str::to_string),
+            note,
+        }
+    }
+}
+
 impl OpenEnum {
+    /// The enum `name` of `variants`, in the guide's order.
+    pub fn new(name: &str, doc: &str, variants: impl IntoIterator<Item = Variant>) -> Self {
+        Self {
+            name: name.to_string(),
+            doc: doc.to_string(),
+            variants: variants.into_iter().collect(),
+        }
+    }
+
+    /// A method of the enum answering one value per listed variant (in the
+    /// order of `variants`) and `unknown` for `Unknown`: the other columns
+    /// of a code table.
+    pub fn method(
+        &self,
+        doc: &str,
+        name: &str,
+        ty: TokenStream,
+        values: impl IntoIterator<Item = TokenStream>,
+        unknown: TokenStream,
+    ) -> TokenStream {
+        let (doc, name) = (super::tokens::doc(doc), format_ident!("{name}"));
+        let variants = self.variants.iter().map(|v| format_ident!("{}", v.ident));
+        let values = values.into_iter();
+        quote! {
+            #doc
+            pub fn #name(&self) -> #ty {
+                match self { #( Self::#variants => #values, )* Self::Unknown(_) => #unknown }
+            }
+        }
+    }
+
     /// The enum and its impls.
     pub fn emit(&self) -> TokenStream {
         let ident = format_ident!("{}", self.name);
@@ -148,29 +191,28 @@ impl OpenEnum {
     /// `x-openEnum: true`, optional `x-enumDescriptions` and
     /// `x-enumVarnames`, one per value); `None` for any other schema (an
     /// `enum` without `x-openEnum` is a closed list a request must satisfy).
-    pub fn from_schema(name: &str, schema: &serde_json::Value) -> anyhow::Result<Option<Self>> {
+    pub fn from_schema(name: &str, schema: &super::model::Schema) -> anyhow::Result<Option<Self>> {
         use anyhow::{Context, bail};
-        if schema.get("x-openEnum").and_then(|v| v.as_bool()) != Some(true) {
+        if schema.ext.get::<bool>("x-openEnum")? != Some(true) {
             return Ok(None);
         }
         let values = schema
-            .get("enum")
-            .and_then(|v| v.as_array())
+            .enumeration
+            .as_ref()
             .with_context(|| format!("{name}: x-openEnum without an `enum` list"))?;
         let list = |key: &str| -> anyhow::Result<Option<Vec<String>>> {
-            let Some(list) = schema.get(key) else {
-                return Ok(None);
-            };
-            let list: Vec<String> = serde_json::from_value(list.clone())
-                .with_context(|| format!("{name}.{key} is a list of strings"))?;
-            if list.len() != values.len() {
-                bail!(
-                    "{name}.{key} has {} entries for {} values",
-                    list.len(),
-                    values.len()
-                );
+            let list: Option<Vec<String>> =
+                schema.ext.get(key).with_context(|| name.to_string())?;
+            match list {
+                Some(l) if l.len() != values.len() => {
+                    bail!(
+                        "{name}.{key} has {} entries for {} values",
+                        l.len(),
+                        values.len()
+                    )
+                }
+                list => Ok(list),
             }
-            Ok(Some(list))
         };
         let (descriptions, varnames) = (list("x-enumDescriptions")?, list("x-enumVarnames")?);
         let mut variants = Vec::new();
@@ -178,21 +220,14 @@ impl OpenEnum {
             let wire = value
                 .as_str()
                 .with_context(|| format!("{name}: enum value {value} is not a string"))?;
-            variants.push(Variant {
-                ident: match &varnames {
-                    Some(names) => names[i].clone(),
-                    None => super::names::pascal(wire),
-                },
-                wire: wire.to_string(),
-                description: descriptions.as_ref().map(|d| d[i].clone()),
-                note: None,
-            });
+            let mut variant = Variant::named(wire, None, None);
+            variant.description = descriptions.as_ref().map(|d| d[i].clone());
+            if let Some(names) = &varnames {
+                variant.ident = names[i].clone();
+            }
+            variants.push(variant);
         }
-        let doc = schema.get("description").and_then(|d| d.as_str());
-        Ok(Some(Self {
-            name: name.to_string(),
-            doc: doc.unwrap_or_default().trim().to_string(),
-            variants,
-        }))
+        let doc = schema.description.as_deref().unwrap_or_default().trim();
+        Ok(Some(Self::new(name, doc, variants)))
     }
 }

@@ -26,14 +26,21 @@ pub fn ref_name(reference: &str) -> anyhow::Result<&str> {
         .with_context(|| format!("unsupported $ref {reference}"))
 }
 
-/// `schema` itself, or the component schema its `$ref` points to.
-pub fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> anyhow::Result<&'a Value> {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(r) => spec
-            .pointer(&format!("/components/schemas/{}", ref_name(r)?))
-            .with_context(|| format!("dangling $ref {r}")),
-        None => Ok(schema),
+/// Fails on the first name `names` lists twice ("{what} `name` listed twice").
+pub fn unique<'a>(what: &str, names: impl IntoIterator<Item = &'a str>) -> anyhow::Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    match names.into_iter().find(|name| !seen.insert(*name)) {
+        Some(name) => anyhow::bail!("{what} `{name}` listed twice"),
+        None => Ok(()),
     }
+}
+
+/// The member at JSON `pointer` (`/x-resultCodes`) read into `T`.
+pub fn member<T: DeserializeOwned>(spec: &Value, pointer: &str) -> anyhow::Result<T> {
+    let value = spec
+        .pointer(pointer)
+        .with_context(|| format!("spec has no {pointer}"))?;
+    serde_json::from_value(value.clone()).with_context(|| format!("reading {pointer}"))
 }
 
 /// The strings of an array member (missing or not an array: none).

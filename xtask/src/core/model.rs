@@ -1,0 +1,181 @@
+//! The typed model of a spec: the parts of OpenAPI the generators read
+//! (paths, operations, bodies, schemas with their constraints), every `x-`
+//! extension kept beside them, and maps in the order the spec writes them.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::spec::ref_name;
+
+/// A schema as the specs write it: the keywords the generators read, and
+/// every other key (the `x-` extensions) in `ext`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Schema {
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub required: Vec<String>,
+    #[serde(default)]
+    pub properties: Ordered<Schema>,
+    pub items: Option<Box<Schema>>,
+    #[serde(rename = "enum")]
+    pub enumeration: Option<Vec<Value>>,
+    pub min_length: Option<i64>,
+    pub max_length: Option<i64>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub unique_items: bool,
+    #[serde(default)]
+    pub one_of: Vec<Schema>,
+    #[serde(flatten)]
+    pub ext: Ext,
+}
+
+impl Schema {
+    /// The schema name of its local `$ref`, if it is one.
+    pub fn ref_name(&self) -> Option<&str> {
+        self.reference.as_deref().and_then(|r| ref_name(r).ok())
+    }
+
+    /// The schema itself, or the component schema its `$ref` points to.
+    pub fn resolve<'a>(&'a self, schemas: &'a Ordered<Schema>) -> anyhow::Result<&'a Schema> {
+        match &self.reference {
+            Some(r) => schemas
+                .get(ref_name(r)?)
+                .with_context(|| format!("dangling $ref {r}")),
+            None => Ok(self),
+        }
+    }
+}
+
+/// The keys of a spec object this model does not name: its `x-` extensions.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Ext(pub BTreeMap<String, Value>);
+
+impl Ext {
+    /// The extension `key` read into `T`; `None` when absent.
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> anyhow::Result<Option<T>> {
+        let value = self.0.get(key).cloned();
+        value
+            .map(serde_json::from_value)
+            .transpose()
+            .with_context(|| format!("reading {key}"))
+    }
+
+    /// A string extension.
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(Value::as_str)
+    }
+
+    /// A boolean extension that is `true`.
+    pub fn flag(&self, key: &str) -> bool {
+        self.0.get(key).and_then(Value::as_bool) == Some(true)
+    }
+}
+
+/// The parts of an OpenAPI document the generators read.
+#[derive(Debug, Deserialize)]
+pub struct Document {
+    #[serde(default)]
+    pub servers: Vec<Server>,
+    pub paths: Ordered<PathItem>,
+    pub components: Components,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Server {
+    pub url: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Components {
+    pub schemas: Ordered<Schema>,
+}
+
+/// A path or a callback expression (every operation of the specs is a POST).
+#[derive(Debug, Deserialize)]
+pub struct PathItem {
+    pub post: Operation,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operation {
+    pub operation_id: Option<String>,
+    #[serde(default)]
+    pub summary: String,
+    pub request_body: Option<Body>,
+    #[serde(default)]
+    pub responses: Ordered<Body>,
+    #[serde(default)]
+    pub callbacks: Ordered<Ordered<PathItem>>,
+    #[serde(flatten)]
+    pub ext: Ext,
+}
+
+/// A request or response body.
+#[derive(Debug, Deserialize)]
+pub struct Body {
+    #[serde(default)]
+    pub content: Ordered<Media>,
+}
+
+impl Body {
+    /// The component schema of its JSON content, by name.
+    pub fn json_schema(&self) -> Option<&str> {
+        self.content.get("application/json")?.schema.ref_name()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Media {
+    pub schema: Schema,
+}
+
+/// A map read in the order the spec writes it (a spec's order is the
+/// generated code's order).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "serde_yaml::Mapping", bound = "T: DeserializeOwned")]
+pub struct Ordered<T>(pub Vec<(String, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<T> Ordered<T> {
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The entries, in the spec's order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+/// Read through `serde_yaml::Mapping`, which keeps the order of whatever
+/// map it is read from.
+impl<T: DeserializeOwned> TryFrom<serde_yaml::Mapping> for Ordered<T> {
+    type Error = serde_yaml::Error;
+
+    fn try_from(map: serde_yaml::Mapping) -> Result<Self, Self::Error> {
+        let entries = map
+            .into_iter()
+            .map(|(k, v)| Ok((serde_yaml::from_value(k)?, serde_yaml::from_value(v)?)));
+        entries.collect::<Result<_, _>>().map(Ordered)
+    }
+}
