@@ -164,6 +164,10 @@ mod error;
 mod generated;
 mod push;
 mod redirect;
+// Generated like `generated` (its own generator, `xtask/src/wire_names.rs`).
+#[rustfmt::skip]
+#[path = "generated/wire.rs"]
+pub mod wire;
 mod search;
 pub mod testing;
 pub mod validate;
