@@ -181,7 +181,7 @@ pub use decision::{Action, Decision, Outcome, Statuses};
 pub use error::{Error, VResultCodeError};
 pub use generated::tables::{
     MStatus, PUSH_CONTENT_TYPE, PUSH_SIGNATURE_HEADER, ProperTransactionInfo, ServiceTypeCode,
-    TransactionCommand,
+    TransactionCommand, attempt_authentication,
 };
 pub use generated::types::{
     CardTransactionInfo, MpiTransactionInfo, OrderInfo, ProperOrderInfo, PushData,
