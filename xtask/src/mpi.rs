@@ -670,6 +670,55 @@ fn option(n: Option<u64>) -> TokenStream {
     }
 }
 
+/// `x-attemptAuthentication` and the properties of `MpiTransactionInfo` its
+/// keys must name.
+fn attempt_values(spec: &Value) -> anyhow::Result<(BTreeMap<String, String>, Vec<String>)> {
+    let values = spec
+        .get("x-attemptAuthentication")
+        .context("spec has no `x-attemptAuthentication`")?;
+    let values: BTreeMap<String, String> =
+        serde_json::from_value(values.clone()).context("reading `x-attemptAuthentication`")?;
+    let properties = spec
+        .pointer("/components/schemas/MpiTransactionInfo/properties")
+        .and_then(Value::as_object)
+        .context("spec has no MpiTransactionInfo properties")?
+        .keys()
+        .cloned()
+        .collect();
+    Ok((values, properties))
+}
+
+/// The `mpi` transaction values of an attempted authentication, one constant
+/// per property, so the sandbox answers the spec's values and a renamed
+/// property fails codegen here.
+fn attempt_authentication(
+    (values, properties): &(BTreeMap<String, String>, Vec<String>),
+) -> anyhow::Result<TokenStream> {
+    let items = values
+        .iter()
+        .map(|(property, value)| {
+            if !properties.contains(property) {
+                bail!("x-attemptAuthentication: `{property}` is no MpiTransactionInfo property");
+            }
+            let name = format_ident!("{}", property.to_ascii_uppercase());
+            let doc = format!("`{property}` of an attempted authentication.");
+            Ok(quote! {
+                #[doc = #doc]
+                pub const #name: &str = #value;
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(quote! {
+        /// The `mpi` transaction of an attempted authentication (`G012`), from
+        /// `x-attemptAuthentication`: the 3-D Secure protocol's "attempts
+        /// processing performed" values, which the guide does not print (an
+        /// interpretation; the guide's search sample is a full authentication).
+        pub mod attempt_authentication {
+            #(#items)*
+        }
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -779,53 +828,4 @@ mod tests {
             .to_string();
         assert!(err.contains("unknown outcome"), "{err}");
     }
-}
-
-/// `x-attemptAuthentication` and the properties of `MpiTransactionInfo` its
-/// keys must name.
-fn attempt_values(spec: &Value) -> anyhow::Result<(BTreeMap<String, String>, Vec<String>)> {
-    let values = spec
-        .get("x-attemptAuthentication")
-        .context("spec has no `x-attemptAuthentication`")?;
-    let values: BTreeMap<String, String> =
-        serde_json::from_value(values.clone()).context("reading `x-attemptAuthentication`")?;
-    let properties = spec
-        .pointer("/components/schemas/MpiTransactionInfo/properties")
-        .and_then(Value::as_object)
-        .context("spec has no MpiTransactionInfo properties")?
-        .keys()
-        .cloned()
-        .collect();
-    Ok((values, properties))
-}
-
-/// The `mpi` transaction values of an attempted authentication, one constant
-/// per property, so the sandbox answers the spec's values and a renamed
-/// property fails codegen here.
-fn attempt_authentication(
-    (values, properties): &(BTreeMap<String, String>, Vec<String>),
-) -> anyhow::Result<TokenStream> {
-    let items = values
-        .iter()
-        .map(|(property, value)| {
-            if !properties.contains(property) {
-                bail!("x-attemptAuthentication: `{property}` is no MpiTransactionInfo property");
-            }
-            let name = format_ident!("{}", property.to_ascii_uppercase());
-            let doc = format!("`{property}` of an attempted authentication.");
-            Ok(quote! {
-                #[doc = #doc]
-                pub const #name: &str = #value;
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(quote! {
-        /// The `mpi` transaction of an attempted authentication (`G012`), from
-        /// `x-attemptAuthentication`: the 3-D Secure protocol's "attempts
-        /// processing performed" values, which the guide does not print (an
-        /// interpretation; the guide's search sample is a full authentication).
-        pub mod attempt_authentication {
-            #(#items)*
-        }
-    })
 }

@@ -47,7 +47,7 @@ fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
         .iter()
         .map(|(spec_path, out)| {
             let spec = spec::read(root, spec_path)?;
-            let body = emit(&spec, spec_path).with_context(|| format!("{spec_path}"))?;
+            let body = emit(&spec, spec_path).context(*spec_path)?;
             Ok(GeneratedFile::rust(*out, spec_path, &body))
         })
         .collect()
