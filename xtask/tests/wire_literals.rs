@@ -413,6 +413,46 @@ fn wire_words(literal: &str) -> Vec<String> {
     words
 }
 
+/// The files of the out-of-line test modules a file declares at its top level
+/// (`#[cfg(test)] mod tests;`): `tests.rs` or `tests/` next to a `mod.rs`,
+/// `lib.rs` or `main.rs`, or under the directory named after the file.
+fn test_module_paths(file: &Path, stream: TokenStream) -> Vec<PathBuf> {
+    let tokens: Vec<TokenTree> = stream.into_iter().collect();
+    let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+    let dir = file.parent().unwrap();
+    let dir = if ["mod", "lib", "main"].contains(&stem.as_str()) {
+        dir.to_path_buf()
+    } else {
+        dir.join(&stem)
+    };
+    let mut out = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let TokenTree::Group(g) = token else { continue };
+        let after_hash =
+            i > 0 && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '#');
+        if !(after_hash && g.delimiter() == Delimiter::Bracket && is_cfg_test(&g.stream())) {
+            continue;
+        }
+        // `#[cfg(test)]` [more attributes] [pub …] `mod` NAME `;`
+        let rest: Vec<String> = tokens[i + 1..]
+            .iter()
+            .take_while(|t| match t {
+                TokenTree::Punct(p) => p.as_char() != ';',
+                TokenTree::Group(g) => g.delimiter() != Delimiter::Brace,
+                _ => true,
+            })
+            .map(ToString::to_string)
+            .collect();
+        if let Some(at) = rest.iter().position(|t| t == "mod")
+            && at + 2 == rest.len()
+        {
+            out.push(dir.join(format!("{}.rs", rest[at + 1])));
+            out.push(dir.join(&rest[at + 1]));
+        }
+    }
+    out
+}
+
 /// Every literal of a source tree that spells a wire word. A file under
 /// `gateways/<gateway>/` is checked against its gateway's vocabulary (a
 /// J-Payment log key `"card"` is not POP's `card` object); every other file,
@@ -422,8 +462,19 @@ fn hits(dir: &Path) -> Vec<String> {
     let shared = all_vocabularies();
     let mut files = Vec::new();
     collect(dir, "rs", &mut files);
+    let mut test_only = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        test_only.extend(test_module_paths(
+            file,
+            TokenStream::from_str(&text).unwrap(),
+        ));
+    }
     let mut out = Vec::new();
     for file in files {
+        if test_only.iter().any(|t| file.starts_with(t)) {
+            continue;
+        }
         let shown = file.strip_prefix(root()).unwrap().display().to_string();
         let vocab = GATEWAYS
             .iter()
@@ -499,6 +550,21 @@ fn the_scanner_skips_comments_docs_and_tests() {
     let mut found = Vec::new();
     literals(TokenStream::from_str(source).unwrap(), &mut found);
     assert_eq!(found, ["code", "x={}&y", "attr"]);
+    let declared = "#[cfg(test)]\nmod tests;\n#[cfg(test)]\n#[allow(dead_code)]\npub(crate) mod more;\nmod kept;\n#[cfg(test)]\nfn f() {}\nmod also_kept;";
+    let skipped = test_module_paths(
+        Path::new("src/a/b.rs"),
+        TokenStream::from_str(declared).unwrap(),
+    );
+    assert_eq!(
+        skipped,
+        [
+            "src/a/b/tests.rs",
+            "src/a/b/tests",
+            "src/a/b/more.rs",
+            "src/a/b/more"
+        ]
+        .map(PathBuf::from)
+    );
     assert_eq!(wire_words("Bearer "), ["Bearer"]);
     assert_eq!(wire_words("Bearer {token}"), ["Bearer"]);
     assert_eq!(
