@@ -1,13 +1,15 @@
 //! Generator of the wire names of the OpenAPI gateways (POP, Unified API 1.1.3,
-//! MPI): every property name, every header name and the `Authorization`
-//! prefix of the spec, as `&str` constants in `<crate>/src/generated/wire.rs`.
+//! MPI): every property name and the `Authorization` prefix of the spec, as
+//! `&str` constants in `<crate>/src/generated/wire.rs`.
 //!
 //! The typed messages already spell these names (serde renames); the
-//! constants serve code that writes the wire *by name*: the sandbox's pages,
-//! its transaction log summaries, header look-ups. With them a renamed field
-//! or header in a spec breaks that code's build instead of silently leaving an
-//! old spelling behind (issue #13, "no wire literal in the sandbox's sources").
-//! Kept apart from the gateway generators so it reads each spec the same way.
+//! constants serve code that writes the wire *by name*: the sandbox's pages
+//! and its transaction log summaries. With them a renamed field in a spec
+//! breaks that code's build instead of silently leaving an old spelling
+//! behind (issue #13, "no wire literal in the sandbox's sources"). Header
+//! names are not repeated here: the gateway generators already emit them
+//! (`IDEMPOTENCY_KEY_HEADER`, `PUSH_SIGNATURE_HEADER`, …). Kept apart from
+//! the gateway generators so it reads each spec the same way.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -58,9 +60,6 @@ fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
 struct Names {
     /// Every key of a `properties` mapping.
     fields: Vec<String>,
-    /// Every `in: header` parameter name and every key of a `headers` mapping
-    /// (response headers, `x-webhook`), plus `x-push.signatureHeader`.
-    headers: Vec<String>,
     /// The `scheme` of every `type: http` security scheme.
     schemes: Vec<String>,
 }
@@ -68,27 +67,14 @@ struct Names {
 fn walk(value: &Value, parent: Option<&str>, names: &mut Names) {
     match value {
         Value::Object(map) => {
-            if map.get("in").and_then(Value::as_str) == Some("header")
-                && let Some(name) = map.get("name").and_then(Value::as_str)
-            {
-                names.headers.push(name.to_owned());
-            }
             if map.get("type").and_then(Value::as_str) == Some("http")
                 && let Some(scheme) = map.get("scheme").and_then(Value::as_str)
             {
                 names.schemes.push(scheme.to_owned());
             }
             for (key, child) in map {
-                match parent {
-                    Some("properties") => names.fields.push(key.clone()),
-                    Some("headers") => names.headers.push(key.clone()),
-                    _ => {}
-                }
-                if parent == Some("x-push")
-                    && key == "signatureHeader"
-                    && let Some(header) = child.as_str()
-                {
-                    names.headers.push(header.to_owned());
+                if parent == Some("properties") {
+                    names.fields.push(key.clone());
                 }
                 walk(child, Some(key), names);
             }
@@ -192,10 +178,9 @@ fn emit(spec: &Value, spec_path: &str) -> anyhow::Result<String> {
         bail!("no property names found");
     }
     let fields = constants(&names.fields)?;
-    let headers = constants(&names.headers)?;
     let module_doc = format!(
         " The wire names of `{spec_path}`, one constant per name, for code that \
-         writes the wire by name (pages, log summaries, header look-ups); the \
+         writes the wire by name (pages, log summaries); the \
          typed messages spell the same names in their serde attributes."
     );
     let prefix = match names.schemes.as_slice() {
@@ -218,10 +203,6 @@ fn emit(spec: &Value, spec_path: &str) -> anyhow::Result<String> {
         /// Property names of every schema (request, answer, notification).
         pub mod field {
             #fields
-        }
-        /// Header names (header parameters, response and notification headers).
-        pub mod header {
-            #headers
         }
         #prefix
     })

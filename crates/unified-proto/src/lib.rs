@@ -30,7 +30,7 @@ pub mod generated {
     #[rustfmt::skip]
     pub mod testing;
     pub mod v1_1_3;
-    /// The wire names of the 1.1.3 spec (fields, headers, the `Authorization` prefix).
+    /// The wire names of the 1.1.3 spec (field names, the `Authorization` prefix).
     #[rustfmt::skip]
     pub mod wire;
 }

@@ -8,7 +8,7 @@
     clippy::unwrap_used
 )]
 
-//! The wire names of `specs/mpi/openapi.yaml`, one constant per name, for code that writes the wire by name (pages, log summaries, header look-ups); the typed messages spell the same names in their serde attributes.
+//! The wire names of `specs/mpi/openapi.yaml`, one constant per name, for code that writes the wire by name (pages, log summaries); the typed messages spell the same names in their serde attributes.
 /// Property names of every schema (request, answer, notification).
 pub mod field {
     ///`amount`
@@ -81,10 +81,4 @@ pub mod field {
     ///`order_id`
     #[allow(non_upper_case_globals)]
     pub const order_id: &str = "order_id";
-}
-
-/// Header names (header parameters, response and notification headers).
-pub mod header {
-    ///`Authorization`
-    pub const AUTHORIZATION: &str = "Authorization";
 }

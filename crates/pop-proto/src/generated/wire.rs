@@ -8,7 +8,7 @@
     clippy::unwrap_used
 )]
 
-//! The wire names of `specs/pop/1.8.1/openapi.yaml`, one constant per name, for code that writes the wire by name (pages, log summaries, header look-ups); the typed messages spell the same names in their serde attributes.
+//! The wire names of `specs/pop/1.8.1/openapi.yaml`, one constant per name, for code that writes the wire by name (pages, log summaries); the typed messages spell the same names in their serde attributes.
 /// Property names of every schema (request, answer, notification).
 pub mod field {
     ///`account_mgmt_key`
@@ -167,7 +167,5 @@ pub mod field {
     pub const _3DS_VERSION: &str = "3ds_version";
 }
 
-/// Header names (header parameters, response and notification headers).
-pub mod header {}
 /// The `Authorization` header's value starts with this: the spec's http security scheme `basic`, spelled as its RFC does, and one space.
 pub const AUTHORIZATION_PREFIX: &str = "Basic ";

@@ -8,7 +8,7 @@
     clippy::unwrap_used
 )]
 
-//! The wire names of `specs/unified/1.1.3/openapi.yaml`, one constant per name, for code that writes the wire by name (pages, log summaries, header look-ups); the typed messages spell the same names in their serde attributes.
+//! The wire names of `specs/unified/1.1.3/openapi.yaml`, one constant per name, for code that writes the wire by name (pages, log summaries); the typed messages spell the same names in their serde attributes.
 /// Property names of every schema (request, answer, notification).
 pub mod field {
     ///`actionCode`
@@ -195,16 +195,6 @@ pub mod field {
     pub const ZIP_CODE1: &str = "zipCode1";
     ///`zipCode2`
     pub const ZIP_CODE2: &str = "zipCode2";
-}
-
-/// Header names (header parameters, response and notification headers).
-pub mod header {
-    ///`X-VT-Content-hmac`
-    pub const X_VT_CONTENT_HMAC: &str = "X-VT-Content-hmac";
-    ///`X-VT-Idempotency-Key`
-    pub const X_VT_IDEMPOTENCY_KEY: &str = "X-VT-Idempotency-Key";
-    ///`X-VT-webhook-id`
-    pub const X_VT_WEBHOOK_ID: &str = "X-VT-webhook-id";
 }
 
 /// The `Authorization` header's value starts with this: the spec's http security scheme `bearer`, spelled as its RFC does, and one space.
