@@ -50,6 +50,7 @@ pub const GENERATORS: &[Generator] = &[
     crate::unified::GENERATOR,
     crate::pop::GENERATOR,
     crate::testing::GENERATOR,
+    crate::wire_names::GENERATOR,
 ];
 
 fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {

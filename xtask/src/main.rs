@@ -15,6 +15,7 @@ mod public_api;
 mod spec_diff;
 mod testing;
 mod unified;
+mod wire_names;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

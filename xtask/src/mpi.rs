@@ -234,6 +234,8 @@ struct Extensions {
     options: Vec<ServiceOption>,
     three_ds: Vec<ThreeDsCode>,
     cards: Vec<CardCode>,
+    /// `x-attemptAuthentication`, with the `MpiTransactionInfo` properties.
+    attempt: (BTreeMap<String, String>, Vec<String>),
 }
 
 impl Extensions {
@@ -243,6 +245,7 @@ impl Extensions {
             options: spec::member(spec, "/x-serviceOptionTypes")?,
             three_ds: spec::member(spec, "/x-threeDSecureCodes")?,
             cards: spec::member(spec, "/x-cardCodes")?,
+            attempt: attempt_values(spec)?,
         };
         extensions.check()?;
         Ok(extensions)
@@ -292,6 +295,7 @@ fn tables(lenient: &Lenient, ext: &Extensions) -> anyhow::Result<String> {
     out.extend(card_codes(ext));
     out.extend(constraint_table(&lenient.constraints)?);
     out.extend(push_facts(&ext.push));
+    out.extend(attempt_authentication(&ext.attempt)?);
     rust::format(out)
 }
 
@@ -549,6 +553,51 @@ fn constraint_table(constraints: &[Constraint]) -> anyhow::Result<TokenStream> {
     Ok(quote! {
         /// Length and charset rules of the spec, checked on demand (never while parsing).
         pub const CONSTRAINTS: &[crate::validate::FieldConstraint] = &[ #(#rows),* ];
+    })
+}
+
+/// `x-attemptAuthentication` and the properties of `MpiTransactionInfo` its
+/// keys must name.
+fn attempt_values(spec: &Value) -> anyhow::Result<(BTreeMap<String, String>, Vec<String>)> {
+    let values: BTreeMap<String, String> = spec::member(spec, "/x-attemptAuthentication")?;
+    let properties = spec
+        .pointer("/components/schemas/MpiTransactionInfo/properties")
+        .and_then(Value::as_object)
+        .context("spec has no MpiTransactionInfo properties")?
+        .keys()
+        .cloned()
+        .collect();
+    Ok((values, properties))
+}
+
+/// The `mpi` transaction values of an attempted authentication, one constant
+/// per property, so the sandbox answers the spec's values and a renamed
+/// property fails codegen here.
+fn attempt_authentication(
+    (values, properties): &(BTreeMap<String, String>, Vec<String>),
+) -> anyhow::Result<TokenStream> {
+    let items = values
+        .iter()
+        .map(|(property, value)| {
+            if !properties.contains(property) {
+                bail!("x-attemptAuthentication: `{property}` is no MpiTransactionInfo property");
+            }
+            let name = format_ident!("{}", property.to_ascii_uppercase());
+            let doc = format!("`{property}` of an attempted authentication.");
+            Ok(quote! {
+                #[doc = #doc]
+                pub const #name: &str = #value;
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(quote! {
+        /// The `mpi` transaction of an attempted authentication (`G012`), from
+        /// `x-attemptAuthentication`: the 3-D Secure protocol's "attempts
+        /// processing performed" values, which the guide does not print (an
+        /// interpretation; the guide's search sample is a full authentication).
+        pub mod attempt_authentication {
+            #(#items)*
+        }
     })
 }
 

@@ -164,6 +164,10 @@ mod error;
 mod generated;
 mod push;
 mod redirect;
+// Generated like `generated` (its own generator, `xtask/src/wire_names.rs`).
+#[rustfmt::skip]
+#[path = "generated/wire.rs"]
+pub mod wire;
 mod search;
 pub mod testing;
 pub mod validate;
@@ -177,7 +181,7 @@ pub use decision::{Action, Decision, Outcome, Statuses};
 pub use error::{Error, VResultCodeError};
 pub use generated::tables::{
     MStatus, PUSH_CONTENT_TYPE, PUSH_SIGNATURE_HEADER, ProperTransactionInfo, ServiceTypeCode,
-    TransactionCommand,
+    TransactionCommand, attempt_authentication,
 };
 pub use generated::types::{
     CardTransactionInfo, MpiTransactionInfo, OrderInfo, ProperOrderInfo, PushData,

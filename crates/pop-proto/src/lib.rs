@@ -145,6 +145,8 @@ pub(crate) mod generated {
     pub mod types;
     #[rustfmt::skip]
     pub(crate) mod validate;
+    #[rustfmt::skip]
+    pub mod wire;
 }
 
 /// Request, response and notification bodies, generated from the spec.
@@ -163,6 +165,7 @@ pub use generated::enums::{
     BankSubType, CvsSubType, CvsType, GatewayStatus, NotificationPaymentType, PaymentType,
     ResultCode, ResultType, SaveCard, Status, ThreeDsVersion,
 };
+pub use generated::wire;
 pub use notify::{Notification, NotificationKind, Push, Redirect};
 pub use response::{
     AccountManagementKey, PaymentKey, PaymentLink, account_management_key, parse_jst, payment_key,

@@ -30,6 +30,9 @@ pub mod generated {
     #[rustfmt::skip]
     pub mod testing;
     pub mod v1_1_3;
+    /// The wire names of the 1.1.3 spec (field names, the `Authorization` prefix).
+    #[rustfmt::skip]
+    pub mod wire;
 }
 mod money;
 pub mod notify;
@@ -47,6 +50,7 @@ pub use errors::{Error, NextStep, Refusal};
 #[cfg(feature = "v1_1_1_rc")]
 pub use generated::v1_1_1_rc;
 pub use generated::v1_1_3;
+pub use generated::wire;
 pub use money::{Yen, parse_yen, yen};
 pub use notify::{MerchantKeys, Redirect, Webhook};
 pub use token::UnifiedToken;

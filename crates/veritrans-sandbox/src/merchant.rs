@@ -426,8 +426,13 @@ async fn jpayment_kickback(
         Ok(PaymentNotice::Onetouch(r)) => (r.payment_id, r.order_ref, r.total, None),
         Ok(PaymentNotice::Bulk(r)) => (r.payment_id, r.order_ref, r.total, None),
         Err(jpayment_proto::Error::Gateway(refused)) => (
-            refused.field("gid").unwrap_or_default().to_string(),
-            refused.field("cod").map(str::to_string),
+            refused
+                .field(jpayment_proto::param::GID)
+                .unwrap_or_default()
+                .to_string(),
+            refused
+                .field(jpayment_proto::param::COD)
+                .map(str::to_string),
             0,
             Some(refused.code.to_string()),
         ),

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use mpi_proto::testing::{SCENARIOS, Scenario, ScenarioRisk};
 use mpi_proto::{
-    Action, Decision, MStatus, MpiServerKey, Outcome, Push, RedirectParameters, RiskBearer,
-    SearchResponse, ServiceOptionType,
+    Action, Decision, MStatus, MpiServerKey, Outcome, ProperTransactionInfo, Push,
+    RedirectParameters, RiskBearer, SearchResponse, ServiceOptionType,
 };
 use serde_json::{Value, json};
 use veritrans_sandbox::{Credentials, DeliveryStatus, Gateway, RunningSandbox};
@@ -433,6 +433,39 @@ async fn completing_twice_applies_the_verify_step_once() {
         .filter(|r| r.kind == "verify")
         .count();
     assert_eq!(verifies, 1);
+    sandbox.shutdown().await.unwrap();
+}
+
+/// The `mpi` transaction of an attempted authentication: scenario 3 under mpi-company
+/// (mpi-3d-secure.en.txt, "Code List for each Scenario", No 3 "3-D Secure Success
+/// (Attempt)": Verify `G012A001`). Interpretation, not the guide
+/// (`specs/mpi/openapi.yaml`, `x-attemptAuthentication`): the guide's only search sample
+/// is a full authentication (`"res_3d_eci": "05"`, status `Y`); an attempt carries the
+/// 3-D Secure protocol's "attempts processing performed" values, ECI `06` and status `A`.
+#[tokio::test]
+async fn an_attempt_carries_the_attempt_eci_and_transaction_status() {
+    let sandbox = common::start().await;
+    let m = Merchant::start(&[]).await;
+    let push = Merchant::start(&[]).await;
+    let (request_id, _) =
+        start_and_complete(&sandbox, "ATTEMPT-1", "5555555555554444", &m, &push).await;
+    let result = search(&sandbox, &request_id).await;
+    let verify = result
+        .transactions()
+        .unwrap()
+        .iter()
+        .filter(|t| t.command.as_deref() == Some("Verify"))
+        .find_map(|t| match &t.proper_transaction_info {
+            Some(ProperTransactionInfo::Mpi(mpi)) => Some((t, mpi)),
+            _ => None,
+        });
+    let (transaction, mpi) = verify.expect("a Verify mpi transaction");
+    assert_eq!(
+        transaction.vresult_code.as_deref().map(|c| &c[..8]),
+        Some("G012A001")
+    );
+    assert_eq!(mpi.res_3d_eci.as_deref(), Some("06"));
+    assert_eq!(mpi.res_3d_transaction_status.as_deref(), Some("A"));
     sandbox.shutdown().await.unwrap();
 }
 

@@ -172,6 +172,9 @@ async fn card_success_redirects_and_pushes_signed() {
     assert!(redirect.notification.is_success());
     assert_eq!(redirect.notification.order_id(), "ORDER-CARD-1");
     assert!(redirect.notification.dummy());
+    // Interpretation (sandbox README, POP): the guide shows no success v_result_code; the
+    // sandbox answers the card code "authorised", `A001`, of the 3-D Secure guide's table.
+    assert_eq!(redirect.notification.v_result_code(), Some("A001"));
     match &redirect.notification {
         Notification::Card(card) => {
             assert_eq!(card.masked_card_number.as_deref(), Some("411111*11"))

@@ -1013,3 +1013,13 @@ pub const CONSTRAINTS: &[crate::validate::FieldConstraint] = &[
 pub const PUSH_SIGNATURE_HEADER: &str = "Authorization";
 /// The push body's content type (`x-push.contentType`).
 pub const PUSH_CONTENT_TYPE: &str = "application/json";
+/// The `mpi` transaction of an attempted authentication (`G012`), from
+/// `x-attemptAuthentication`: the 3-D Secure protocol's "attempts
+/// processing performed" values, which the guide does not print (an
+/// interpretation; the guide's search sample is a full authentication).
+pub mod attempt_authentication {
+    ///`res_3d_eci` of an attempted authentication.
+    pub const RES_3D_ECI: &str = "06";
+    ///`res_3d_transaction_status` of an attempted authentication.
+    pub const RES_3D_TRANSACTION_STATUS: &str = "A";
+}

@@ -6,7 +6,7 @@ use mpi_proto::testing::SEARCH_SAMPLE;
 use mpi_proto::{
     CardCode, CardTransactionInfo, MStatus, MpiTransactionInfo, OrderInfo, ProperTransactionInfo,
     SearchResponse, ServiceTypeCode, ThreeDSecureCode, TransactionCommand, TransactionInfo,
-    VResultCode,
+    VResultCode, attempt_authentication,
 };
 use serde_json::Map;
 
@@ -120,11 +120,13 @@ pub(super) fn verify(txn: &mut Txn, code: &str, sample: &Option<Sample>) {
     let mut mpi = match (sample, three_d_secure) {
         (Some(sample), Some(ThreeDSecureCode::G011)) => sample.mpi.clone(),
         // An attempt: the sample's values with the 3-D Secure "attempted" status
-        // (ECI 06, transaction status A: the 3-D Secure protocol's values, which the
-        // guide does not print; the sandbox's choice).
+        // (the spec's `x-attemptAuthentication`: the 3-D Secure protocol's values,
+        // which the guide does not print; an interpretation).
         (Some(sample), Some(ThreeDSecureCode::G012)) => MpiTransactionInfo {
-            res_3d_eci: Some("06".to_owned()),
-            res_3d_transaction_status: Some("A".to_owned()),
+            res_3d_eci: Some(attempt_authentication::RES_3D_ECI.to_owned()),
+            res_3d_transaction_status: Some(
+                attempt_authentication::RES_3D_TRANSACTION_STATUS.to_owned(),
+            ),
             ..sample.mpi.clone()
         },
         _ => empty_mpi_info(),

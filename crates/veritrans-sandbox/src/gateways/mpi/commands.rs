@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Json};
 use http::StatusCode;
 use mpi_proto::testing::Scenario;
+use mpi_proto::wire::field;
 use mpi_proto::{MStatus, RedirectParameters, SearchResponse, ServiceOptionType};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -139,13 +140,13 @@ pub(super) async fn charge(
         "authorize",
         request_id.clone(),
         json!({
-            "order_id": request.order_id,
-            "amount": request.amount,
+            (field::order_id): request.order_id,
+            (field::AMOUNT): request.amount,
             "card": card_masked,
             "service_option_type": option.as_str(),
             "scenario": scenario.map(|s| s.no),
-            "mstatus": status.as_str(),
-            "vresult_code": authorize_code,
+            (field::MSTATUS): status.as_str(),
+            (field::VRESULT_CODE): authorize_code,
         }),
     );
     Ok(Json(ChargeResponse {
@@ -207,9 +208,9 @@ pub(super) async fn acs_complete(
             "verify",
             txn.request_id.clone(),
             json!({
-                "order_id": txn.order_id,
-                "vresult_code": txn.verify_code,
-                "mstatus": txn.verify_code.as_deref().map(|c| note_1(c).as_str().to_owned()),
+                (field::order_id): txn.order_id,
+                (field::VRESULT_CODE): txn.verify_code,
+                (field::MSTATUS): txn.verify_code.as_deref().map(|c| note_1(c).as_str().to_owned()),
                 "push": push,
             }),
         );

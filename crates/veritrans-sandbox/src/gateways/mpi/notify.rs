@@ -4,6 +4,7 @@
 
 use http::StatusCode;
 use http::header::CONTENT_TYPE;
+use mpi_proto::wire::field;
 use mpi_proto::{
     MStatus, PUSH_CONTENT_TYPE, PUSH_SIGNATURE_HEADER, PushData, PushNotification,
     TransactionCommand,
@@ -82,8 +83,8 @@ pub(super) fn push(
         .header(PUSH_SIGNATURE_HEADER, authorization)
         .body(body);
     match state.deliver(delivery) {
-        Ok(id) => Ok(json!({"push_id": push_id, "delivery_id": id})),
+        Ok(id) => Ok(json!({(field::PUSH_ID): push_id, "delivery_id": id})),
         // The URI was checked when the transaction started; what remains is a shutdown.
-        Err(e) => Ok(json!({"push_id": push_id, "not_queued": e.to_string()})),
+        Err(e) => Ok(json!({(field::PUSH_ID): push_id, "not_queued": e.to_string()})),
     }
 }

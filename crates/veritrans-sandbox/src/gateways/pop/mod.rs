@@ -70,9 +70,12 @@ pub const MERCHANT_ID: &str = "A100000000000000000001";
 /// Default key validity in minutes (`payment_key_expiry_duration`,
 /// `account_mgmt_key_expiry_duration`), as the guide says.
 pub const DEFAULT_KEY_EXPIRY_MINUTES: i64 = 1440;
-/// `v_result_code` of an authorised test card payment: the card code for "authorised".
-/// The POP guide does not show a success `v_result_code`; this is a sandbox choice.
-pub const CARD_SUCCESS_V_RESULT_CODE: &str = "A001";
+/// `v_result_code` of an authorised test card payment: the card code for "authorised"
+/// (`A001`), from the card code table of the VeriTrans 3-D Secure guide
+/// (`specs/mpi/openapi.yaml`, `x-cardCodes`), which names the card part of a VeriTrans
+/// result code. The POP guide does not show a success `v_result_code`; reusing the
+/// card code is a sandbox choice.
+pub const CARD_SUCCESS_V_RESULT_CODE: mpi_proto::CardCode = mpi_proto::CardCode::Authorized;
 /// `auth_code` of an authorised test card payment (the guide shows none; a sandbox
 /// choice).
 pub const CARD_SUCCESS_AUTH_CODE: &str = "000000";

@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use http::StatusCode;
-use pop_proto::{CvsSubType, PaymentType, ResultCode};
+use pop_proto::{CvsSubType, PaymentType, ResultCode, wire};
 use serde::Serialize;
 
 use super::commands::to_summary;
@@ -80,7 +80,8 @@ pub(super) async fn pay_page(
 /// A hidden input naming the form's payment choice.
 fn choice(value: &str) -> String {
     format!(
-        "<input type=\"hidden\" name=\"payment_type\" value=\"{}\">",
+        "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+        wire::field::PAYMENT_TYPE,
         escape(value)
     )
 }
@@ -147,10 +148,11 @@ fn render(store: &Store, key: &str, error: Option<&str>) -> Response {
         html.push_str(&format!(
             "<form id=\"cvs\" method=\"post\" action=\"{action}\">{}\
              <h2>Convenience store</h2>\
-             <label>Store <select name=\"payment_sub_type\">{options}</select></label>\
+             <label>Store <select name=\"{sub_type}\">{options}</select></label>\
              <label>Telephone <input name=\"telephone\" inputmode=\"numeric\"></label>\
              <button type=\"submit\">Pay at a convenience store</button></form>\n",
-            choice(PaymentType::Cvs.as_str())
+            choice(PaymentType::Cvs.as_str()),
+            sub_type = wire::field::PAYMENT_SUB_TYPE,
         ));
     }
     if order.types.contains(&PaymentType::Bank) {
@@ -205,7 +207,7 @@ pub(super) async fn pay_submit(
     if order.stage != Stage::Open {
         return render(&store, &key, None);
     }
-    let choice = field("payment_type");
+    let choice = field(wire::field::PAYMENT_TYPE);
     let offered = |t: PaymentType| choice == t.as_str() && order.types.contains(&t);
     let decision: Result<Decision, String> = if now_jst() > order.expires_at {
         Ok(payment::incomplete(&order, ResultCode::RC34))
@@ -221,7 +223,7 @@ pub(super) async fn pay_submit(
         payment::cvs(
             &order,
             haraikomi_url,
-            &field("payment_sub_type"),
+            &field(wire::field::PAYMENT_SUB_TYPE),
             &field("telephone"),
         )
     } else if offered(PaymentType::Bank) {

@@ -169,7 +169,7 @@ pub(super) fn card(
         c.status = status;
         c.result_code = code;
         c.m_status = Some(m_status);
-        c.v_result_code = Some(v_code.unwrap_or(CARD_SUCCESS_V_RESULT_CODE).into());
+        c.v_result_code = Some(v_code.unwrap_or(CARD_SUCCESS_V_RESULT_CODE.as_str()).into());
         c.transaction_datetime = Some(jst_stamp(now_jst()));
         // The guide's format: first 6 and last 2 digits, one `*` between.
         c.masked_card_number = Some(format!("{}*{}", &number[..6], &number[number.len() - 2..]));

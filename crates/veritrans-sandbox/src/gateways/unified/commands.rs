@@ -6,6 +6,8 @@
 
 use http::StatusCode;
 use serde_json::json;
+use unified_proto::testing::Column;
+use unified_proto::wire::field;
 use unified_proto::{
     AuthCaptureType, AuthExtensionType, CancelRequest, CaptureRequest, ChargeRequest, ForceMode,
     GetTransactionResultRequest, GetTransactionResultResponse, PayRequest, PayType, RequestMode,
@@ -91,7 +93,7 @@ impl Store {
         let pay_type = req.order.pay_type;
         let amount = req.order.amount.get();
         let cell = self
-            .sim_cell(pay_type, "pay", amount, None)
+            .sim_cell(pay_type, Column::Pay, amount, None)
             .unwrap_or_else(|| self.success_cell(pay_type));
         self.open_order(
             app,
@@ -204,8 +206,8 @@ impl Store {
             o.command.as_str(),
             &reference,
             json!({
-                "paymentId": order.payment_id, "payType": order.pay_type,
-                "amount": order.amount, "resultCode": o.cell.result_code,
+                (field::PAYMENT_ID): order.payment_id, (field::PAY_TYPE): order.pay_type,
+                (field::AMOUNT): order.amount, (field::RESULT_CODE): o.cell.result_code,
             }),
         );
         inner.txns.insert(
@@ -256,9 +258,9 @@ impl Store {
                 }
                 // The Testing sheet splits Rakuten Pay's capture into full and partial.
                 let column = match order.pay_type {
-                    PayType::Rakuten if amount == order.amount => "captureFull",
-                    PayType::Rakuten => "capturePartial",
-                    _ => "capture",
+                    PayType::Rakuten if amount == order.amount => Column::CaptureFull,
+                    PayType::Rakuten => Column::CapturePartial,
+                    _ => Column::Capture,
                 };
                 Ok(Decision {
                     event: Event::Capture,
@@ -339,9 +341,9 @@ impl Store {
                 }
                 // The Testing sheet splits Merpay's cancel by capture.
                 let column = match (order.pay_type, order.state) {
-                    (PayType::Merpay, OrderState::Captured) => "cancelAfterCapture",
-                    (PayType::Merpay, _) => "cancelBeforeCapture",
-                    _ => "cancel",
+                    (PayType::Merpay, OrderState::Captured) => Column::CancelAfterCapture,
+                    (PayType::Merpay, _) => Column::CancelBeforeCapture,
+                    _ => Column::Cancel,
                 };
                 Ok(Decision {
                     event,
@@ -388,10 +390,10 @@ impl Store {
                 let extend = req.order.auth_extension_type == Some(AuthExtensionType::Extend);
                 // The Testing sheet splits Rakuten Pay's change by what changes.
                 let column = match (order.pay_type, extend, new_amount.is_some()) {
-                    (PayType::Rakuten, true, true) => "updateBoth",
-                    (PayType::Rakuten, true, false) => "updateExtend",
-                    (PayType::Rakuten, _, _) => "updateAmount",
-                    _ => "updateOrder",
+                    (PayType::Rakuten, true, true) => Column::UpdateBoth,
+                    (PayType::Rakuten, true, false) => Column::UpdateExtend,
+                    (PayType::Rakuten, _, _) => Column::UpdateAmount,
+                    _ => Column::UpdateOrder,
                 };
                 let trigger = new_amount.unwrap_or(order.amount);
                 Ok(Decision {
@@ -488,8 +490,8 @@ impl Store {
             command.as_str(),
             &reference,
             json!({
-                "paymentId": order.payment_id, "payType": order.pay_type,
-                "resultCode": cell.result_code, "balance": order.balance(),
+                (field::PAYMENT_ID): order.payment_id, (field::PAY_TYPE): order.pay_type,
+                (field::RESULT_CODE): cell.result_code, "balance": order.balance(),
             }),
         );
         // The guide's Notification Conditions: "All Status" for every follow-up command a
@@ -546,7 +548,12 @@ impl Store {
             .and_then(|p| p.recovery_type)
             .map(|r| r.to_string());
         let cell = self
-            .sim_cell(original.pay_type, "charge", amount, recovery.as_deref())
+            .sim_cell(
+                original.pay_type,
+                Column::Charge,
+                amount,
+                recovery.as_deref(),
+            )
             .unwrap_or_else(|| self.success_cell(original.pay_type));
         // UA-U00-001 (PayPay, recovery): the payment completes afterwards with success,
         // told by a webhook; until it is answered the result is not final.
@@ -601,8 +608,8 @@ impl Store {
             TransactionCommand::Charge.as_str(),
             &reference,
             json!({
-                "paymentId": order.payment_id, "originalPaymentId": original.payment_id,
-                "amount": amount, "resultCode": cell.result_code,
+                (field::PAYMENT_ID): order.payment_id, (field::ORIGINAL_PAYMENT_ID): original.payment_id,
+                (field::AMOUNT): amount, (field::RESULT_CODE): cell.result_code,
             }),
         );
         let mut deliveries = Vec::new();

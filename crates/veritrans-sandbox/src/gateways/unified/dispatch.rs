@@ -196,7 +196,7 @@ fn authorised(headers: &HeaderMap, token: &str) -> bool {
     let Some(given) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| v.strip_prefix(unified_proto::wire::AUTHORIZATION_PREFIX))
     else {
         return false;
     };

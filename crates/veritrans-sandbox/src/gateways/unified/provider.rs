@@ -4,6 +4,7 @@
 
 use http::StatusCode;
 use serde_json::json;
+use unified_proto::wire::field;
 use unified_proto::{ResultCode, TransactionCommand};
 
 use super::PROVIDER_PREFIX;
@@ -17,6 +18,10 @@ use crate::delivery::Delivery;
 use crate::gateways::html::escape;
 use crate::log::Gateway;
 use crate::state::AppState;
+
+/// The transaction log's record kind of a choice on the provider page: the
+/// sandbox's own inspection vocabulary (`/_sandbox/transactions`), not the wire.
+const PROVIDER_RECORD: &str = "provider";
 
 /// What the provider page does after a choice.
 pub(crate) enum Choice {
@@ -122,9 +127,9 @@ impl Store {
                 // Confirmation" page of the dummy Rakuten Pay." No result yet.
                 app.record(
                     Gateway::Unified,
-                    "provider",
+                    PROVIDER_RECORD,
                     reference,
-                    json!({ "paymentId": order.payment_id, "outcome": chosen.id }),
+                    json!({ (field::PAYMENT_ID): order.payment_id, "outcome": chosen.id }),
                 );
                 return Ok(Choice::BackToProvider(format!(
                     "{PROVIDER_PREFIX}/{reference}"
@@ -158,11 +163,11 @@ impl Store {
             }
             app.record(
                 Gateway::Unified,
-                "provider",
+                PROVIDER_RECORD,
                 reference,
                 json!({
-                    "paymentId": order.payment_id, "outcome": chosen.id,
-                    "resultCode": chosen.cell.result_code,
+                    (field::PAYMENT_ID): order.payment_id, "outcome": chosen.id,
+                    (field::RESULT_CODE): chosen.cell.result_code,
                 }),
             );
             // The guide (Webhook, Notification Conditions): for pay and subscribe "the

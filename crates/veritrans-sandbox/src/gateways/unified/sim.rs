@@ -91,14 +91,13 @@ impl PayTypeSim {
     /// (the command then behaves normally).
     pub(crate) fn lookup(
         &self,
-        column: &str,
+        column: Column,
         amount: u64,
         recovery_type: Option<&str>,
     ) -> Option<Cell> {
-        let column = Column::KNOWN.iter().find(|c| c.as_str() == column)?;
         // An unknown recoveryType was refused by validation; read it as the default.
         let recovery = recovery_type.and_then(|r| RecoveryType::from_str(r).ok());
-        table::amount_answer(self.pay_type, *column, Yen::new(amount), recovery).map(Cell::from)
+        table::amount_answer(self.pay_type, column, Yen::new(amount), recovery).map(Cell::from)
     }
 
     /// Rakuten's on-demand payment request trigger: an item named `fail`.
@@ -149,7 +148,7 @@ impl Simulation {
 mod tests {
     use super::*;
 
-    // The adapter reads the generated rows by the sandbox's column names; the reading of
+    // The adapter reads the generated rows by the generated column; the reading of
     // the tables themselves is tested in `unified_proto::testing` and xtask.
     #[test]
     fn the_generated_tables_answer_by_column_name() {
@@ -158,30 +157,35 @@ mod tests {
         // unified-api-1.1.3.en.txt, Testing › PayPay › Payment Request: "8
         // UA-PRV-001(Failure) 1GD1"; rows 1–7 continue row 0.
         assert_eq!(
-            paypay.lookup("pay", 108, None).unwrap(),
+            paypay.lookup(Column::Pay, 108, None).unwrap(),
             Cell::of(&ResultCode::UaPrv001, Some("1GD1".into()))
         );
-        assert!(paypay.lookup("pay", 105, None).unwrap().is_success());
+        assert!(paypay.lookup(Column::Pay, 105, None).unwrap().is_success());
         // Notes *1/*2: recoveryType picks the on-demand payment's cell.
         assert_eq!(
             paypay
-                .lookup("charge", 15, Some("recovery"))
+                .lookup(Column::Charge, 15, Some("recovery"))
                 .unwrap()
                 .code(),
             ResultCode::UaU00001
         );
         assert_eq!(
-            paypay.lookup("charge", 15, None).unwrap().code(),
+            paypay.lookup(Column::Charge, 15, None).unwrap().code(),
             ResultCode::UaCst001
         );
         // A column the payment type has no table for, and a `-` cell, simulate nothing.
         assert!(
             sim.of("docomo")
                 .unwrap()
-                .lookup("updateOrder", 4, None)
+                .lookup(Column::UpdateOrder, 4, None)
                 .is_none()
         );
-        assert!(sim.of("au").unwrap().lookup("capture", 5, None).is_none());
+        assert!(
+            sim.of("au")
+                .unwrap()
+                .lookup(Column::Capture, 5, None)
+                .is_none()
+        );
         // Rakuten Pay's point fraud shows `-` as its resultCode.
         let rakuten = sim.of("rakuten").unwrap();
         let fraud = rakuten

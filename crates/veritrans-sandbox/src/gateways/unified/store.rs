@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use unified_proto::testing::Column;
 use unified_proto::{PayType, ResultCode, TransactionCommand, WebhookPayload};
 
 use super::answers::Answer;
@@ -177,7 +178,7 @@ impl Store {
     pub(super) fn sim_cell(
         &self,
         pay_type: PayType,
-        column: &str,
+        column: Column,
         amount: u64,
         recovery: Option<&str>,
     ) -> Option<Cell> {
