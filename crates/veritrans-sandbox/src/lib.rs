@@ -61,6 +61,7 @@
 #![forbid(unsafe_code)]
 
 mod app;
+mod boxed_map;
 mod clock;
 mod credentials;
 mod delivery;
