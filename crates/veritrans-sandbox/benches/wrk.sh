@@ -8,6 +8,7 @@
 #   defaults: 10s 64 2 pop unified jpayment mpi
 #
 # Needs wrk (https://github.com/wg/wrk) and jq. Run from the workspace root.
+# WRK_EXAMPLES=dir runs prebuilt wrk_targets/axum_echo binaries from dir instead.
 set -euo pipefail
 
 duration=${1:-10s}
@@ -18,8 +19,13 @@ gateways=(pop unified jpayment mpi)
 if [ $# -gt 0 ]; then gateways=("$@"); fi
 
 here=$(cd "$(dirname "$0")" && pwd)
-cargo build --quiet --release -p veritrans-sandbox --example wrk_targets --example axum_echo
-examples=${CARGO_TARGET_DIR:-target}/release/examples
+# WRK_EXAMPLES=dir uses wrk_targets and axum_echo built elsewhere (another commit).
+if [ -n "${WRK_EXAMPLES:-}" ]; then
+  examples=$WRK_EXAMPLES
+else
+  cargo build --quiet --release -p veritrans-sandbox --example wrk_targets --example axum_echo
+  examples=${CARGO_TARGET_DIR:-target}/release/examples
+fi
 
 work=$(mktemp -d)
 pids=()
@@ -30,20 +36,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts an example in the background and waits for its JSON start-up line.
+# Starts an example in the background (in this shell, so cleanup can stop it) and waits
+# for its JSON start-up line in $work/NAME.out.
 start() {
   "$examples/$1" >"$work/$1.out" 2>"$work/$1.err" &
   pids+=($!)
   for _ in $(seq 100); do
-    if [ -s "$work/$1.out" ]; then head -n1 "$work/$1.out"; return; fi
+    if [ -s "$work/$1.out" ]; then return; fi
     sleep 0.1
   done
   echo "$1 did not start: $(cat "$work/$1.err")" >&2
   exit 1
 }
 
-targets=$(start wrk_targets)
-echo_url=$(start axum_echo | jq -r .base_url)
+start wrk_targets
+start axum_echo
+targets=$(head -n1 "$work/wrk_targets.out")
+echo_url=$(head -n1 "$work/axum_echo.out" | jq -r .base_url)
 sandbox_url=$(jq -r .base_url <<<"$targets")
 
 # One wrk run; prints "req/s p50_ms p99_ms".
