@@ -15,6 +15,7 @@
 //! is made, so nothing a later request needs depends on the record; only the sandbox's
 //! own redelivery (`/_sandbox/deliveries/{id}/redeliver`) reads it, and it keeps the
 //! newest ones.
+#![allow(clippy::unwrap_used)] // a test that cannot set up should fail loudly
 
 use std::time::{Duration, Instant};
 
@@ -64,7 +65,7 @@ async fn run(retention: Retention) -> (veritrans_sandbox::RunningSandbox, Option
             format!("order-{i}"),
             json!({"amount": i, "note": filler}),
         );
-        if i % DELIVERY_EVERY == 0 {
+        if i.is_multiple_of(DELIVERY_EVERY) {
             // By the delivery's own count, so each gateway gets a quarter of them.
             let sender = Gateway::ALL[(i / DELIVERY_EVERY % 4) as usize];
             state
@@ -85,7 +86,7 @@ async fn run(retention: Retention) -> (veritrans_sandbox::RunningSandbox, Option
     let mut growth = None;
     for i in warm..OPERATIONS {
         one(i);
-        if i % 50_000 == 0 {
+        if i.is_multiple_of(50_000) {
             // Let the delivery tasks run, and sample the memory.
             tokio::task::yield_now().await;
             if let (Some(now), Some(base)) = (resident_kb(), baseline) {
