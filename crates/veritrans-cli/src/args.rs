@@ -63,6 +63,12 @@ pub struct SandboxArgs {
     /// J-Payment store ID (`aid`, six digits).
     #[arg(long, default_value = veritrans_sandbox::Credentials::DEFAULT_JPAYMENT_AID)]
     pub jpayment_aid: String,
+    /// Log entries kept per gateway; older ones are evicted (bounded memory).
+    #[arg(long, default_value_t = veritrans_sandbox::Retention::DEFAULT_LOG_ENTRIES)]
+    pub retain_log_entries: usize,
+    /// Finished deliveries kept per gateway; older ones are evicted (bounded memory).
+    #[arg(long, default_value_t = veritrans_sandbox::Retention::DEFAULT_FINISHED_DELIVERIES)]
+    pub retain_deliveries: usize,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use veritrans_sandbox::{Credentials, Sandbox, Secret};
+use veritrans_sandbox::{Credentials, Retention, Sandbox, Secret};
 use veritrans_sign::{MerchantAuthKey, MpiServerKey, PopServerKey};
 
 use crate::args::SandboxArgs;
@@ -41,6 +41,10 @@ async fn run(args: SandboxArgs) -> Result<(), String> {
     let sandbox = Sandbox::builder()
         .addr(args.addr)
         .credentials(credentials)
+        .retention(Retention::new(
+            args.retain_log_entries,
+            args.retain_deliveries,
+        ))
         .start()
         .await
         .map_err(|e| e.to_string())?;

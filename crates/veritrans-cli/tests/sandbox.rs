@@ -31,6 +31,10 @@ fn prints_its_start_up_line_serves_and_stops_on_ctrl_c() {
             "127.0.0.1:0",
             "--jpayment-aid",
             "123456",
+            "--retain-log-entries",
+            "50",
+            "--retain-deliveries",
+            "7",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -54,6 +58,14 @@ fn prints_its_start_up_line_serves_and_stops_on_ctrl_c() {
 
     let health = http_get(&addr, "/_sandbox/health");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    // The retention flags reach the sandbox.
+    let body = health.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    let health_json: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        health_json["retention"],
+        serde_json::json!({"logEntries": 50, "finishedDeliveries": 7}),
+        "{health}"
+    );
 
     let interrupted = Command::new("kill")
         .args(["-INT", &child.id().to_string()])

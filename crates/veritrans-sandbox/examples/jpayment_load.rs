@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use jpayment_proto::{
     Client, Config, JobType, OnetouchCharge, PaymentReply, RegisterCard, RegisterUser, ReplyMethod,
 };
-use veritrans_sandbox::{Credentials, Sandbox};
+use veritrans_sandbox::{Credentials, Retention, Sandbox};
 
 const AID: &str = Credentials::DEFAULT_JPAYMENT_AID;
 
@@ -26,7 +26,11 @@ use support::{arg, percentile_ms};
 async fn main() -> Result<(), Box<dyn Error>> {
     let requests = arg(1, 5_000)?;
     let concurrency = arg(2, 32)?.max(1);
-    let sandbox = Sandbox::builder().start().await?;
+    let sandbox = Sandbox::builder()
+        // Every record is checked afterwards: keep them all.
+        .retention(Retention::unbounded())
+        .start()
+        .await?;
     let base = sandbox.base_url().to_owned();
     let client = Client::new(Config::production().with_base_url(format!("{base}/gateway/")))?;
 

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::post;
-use veritrans_sandbox::{AppState, Gateway, Sandbox};
+use veritrans_sandbox::{AppState, Gateway, Retention, Sandbox};
 
 async fn record(State(state): State<AppState>, Path(id): Path<String>) -> String {
     state
@@ -34,6 +34,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let requests = arg(1, 5_000)?;
     let concurrency = arg(2, 32)?.max(1);
     let sandbox = Sandbox::builder()
+        // Every record is checked afterwards: keep them all.
+        .retention(Retention::unbounded())
         .routes(Router::new().route("/load/{id}", post(record)))
         .start()
         .await?;

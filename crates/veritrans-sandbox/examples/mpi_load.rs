@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::routing::post;
 use serde_json::{Value, json};
-use veritrans_sandbox::{DeliveryStatus, Gateway, Sandbox};
+use veritrans_sandbox::{DeliveryStatus, Gateway, Retention, Sandbox};
 
 #[path = "support/load.rs"]
 mod support;
@@ -52,7 +52,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let merchant = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, receiver).await });
 
-    let sandbox = Sandbox::builder().start().await?;
+    let sandbox = Sandbox::builder()
+        // Every record is checked afterwards: keep them all.
+        .retention(Retention::unbounded())
+        .start()
+        .await?;
     let client = reqwest::Client::builder().no_proxy().build()?;
     let base = sandbox.base_url().to_owned();
 

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::routing::post;
 use serde_json::{Value, json};
-use veritrans_sandbox::{Gateway, Sandbox, TransactionFilter};
+use veritrans_sandbox::{Gateway, Retention, Sandbox, TransactionFilter};
 
 #[path = "support/load.rs"]
 mod support;
@@ -49,7 +49,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let merchant = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, receiver).await });
 
-    let sandbox = Sandbox::builder().start().await?;
+    let sandbox = Sandbox::builder()
+        // Every record is checked afterwards: keep them all.
+        .retention(Retention::unbounded())
+        .start()
+        .await?;
     let auth = veritrans_sign::pop::authorization(&sandbox.credentials().pop_server_key);
     let client = reqwest::Client::builder().no_proxy().build()?;
     let base = sandbox.base_url().to_owned();

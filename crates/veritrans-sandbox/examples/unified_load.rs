@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use unified_proto::validate::body_of;
 use unified_proto::{AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode};
-use veritrans_sandbox::{Credentials, Sandbox};
+use veritrans_sandbox::{Credentials, Retention, Sandbox};
 
 #[path = "support/load.rs"]
 mod support;
@@ -38,7 +38,11 @@ fn pay(i: usize) -> Result<Vec<u8>, unified_proto::Error> {
 async fn main() -> Result<(), Box<dyn Error>> {
     let requests = arg(1, 2_000)?;
     let concurrency = arg(2, 32)?.max(1);
-    let sandbox = Sandbox::builder().start().await?;
+    let sandbox = Sandbox::builder()
+        // Every record is checked afterwards: keep them all.
+        .retention(Retention::unbounded())
+        .start()
+        .await?;
     let client = reqwest::Client::builder().no_proxy().build()?;
     let url = format!("{}/fep/pay", sandbox.base_url());
 

@@ -9,7 +9,7 @@
 //! the other gateways' pushes use it too. J-Payment's kickbacks also need a non-empty
 //! body ([`Delivery::requires_body`]). Deliveries stop when the sandbox shuts down.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -21,6 +21,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::log::{Gateway, now_jst};
+use crate::retention::{Retention, RetentionCounts, slot};
 
 /// One notification to deliver to a merchant endpoint.
 ///
@@ -265,6 +266,11 @@ pub enum DeliveryError {
 }
 
 /// The shared log of deliveries; cloning shares the same log.
+///
+/// It keeps every pending delivery and the newest [`Retention::finished_deliveries`] of
+/// each gateway's finished ones (delivered, failed or cancelled); older finished ones are
+/// evicted, counted in [`DeliveryLog::counts`], and can no longer be inspected or
+/// redelivered.
 #[derive(Clone, Debug)]
 pub struct DeliveryLog {
     inner: Arc<Mutex<LogInner>>,
@@ -272,31 +278,84 @@ pub struct DeliveryLog {
     changes: watch::Sender<u64>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct LogInner {
-    records: Vec<DeliveryRecord>,
-    by_id: HashMap<String, usize>,
+    /// By queue number: iteration is the order the deliveries were queued in.
+    entries: BTreeMap<u64, Entry>,
+    by_id: HashMap<String, u64>,
+    next: u64,
+    /// Per gateway, (queue number, finish stamp) of deliveries in the order they
+    /// finished. An entry is stale when the delivery was redelivered since (its stamp
+    /// changed); eviction skips it.
+    finished: [VecDeque<(u64, u64)>; 4],
+    /// Counts finishes, to stamp them.
+    finishes: u64,
+    finished_count: [usize; 4],
+    evicted: [u64; 4],
+    bound: usize,
+}
+
+#[derive(Debug)]
+struct Entry {
+    record: DeliveryRecord,
+    // Kept so a settled delivery can be sent again byte for byte.
+    prepared: Arc<Prepared>,
+    /// The stamp of its latest finish (0 while it never finished).
+    finished: u64,
 }
 
 impl Default for DeliveryLog {
     fn default() -> Self {
-        Self {
-            inner: Arc::default(),
-            changes: watch::Sender::new(0),
-        }
+        Self::with_retention(Retention::DEFAULT_FINISHED_DELIVERIES)
     }
 }
 
 impl DeliveryLog {
-    /// Every delivery, in the order they were queued.
-    pub fn list(&self) -> Vec<DeliveryRecord> {
-        self.lock().records.clone()
+    /// An empty log keeping at most `per_gateway` finished deliveries of each gateway
+    /// (at least 1), besides every pending one.
+    pub fn with_retention(per_gateway: usize) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(LogInner {
+                entries: BTreeMap::new(),
+                by_id: HashMap::new(),
+                next: 0,
+                finished: Default::default(),
+                finishes: 0,
+                finished_count: [0; 4],
+                evicted: [0; 4],
+                bound: per_gateway.max(1),
+            })),
+            changes: watch::Sender::new(0),
+        }
     }
 
-    /// One delivery by ID.
+    /// Every retained delivery, in the order they were queued.
+    pub fn list(&self) -> Vec<DeliveryRecord> {
+        self.lock()
+            .entries
+            .values()
+            .map(|e| e.record.clone())
+            .collect()
+    }
+
+    /// One delivery by ID (`None` if there is none, or it was evicted).
     pub fn get(&self, id: &str) -> Option<DeliveryRecord> {
         let inner = self.lock();
-        inner.by_id.get(id).map(|&i| inner.records[i].clone())
+        inner
+            .by_id
+            .get(id)
+            .and_then(|n| inner.entries.get(n))
+            .map(|e| e.record.clone())
+    }
+
+    /// How many finished deliveries of `gateway` are held and how many were evicted.
+    pub fn counts(&self, gateway: Gateway) -> RetentionCounts {
+        let inner = self.lock();
+        let slot = slot(gateway);
+        RetentionCounts {
+            retained: inner.finished_count[slot],
+            evicted: inner.evicted[slot],
+        }
     }
 
     /// Waits until the delivery `id` is no longer [`DeliveryStatus::Pending`] or `timeout`
@@ -320,27 +379,45 @@ impl DeliveryLog {
         }
     }
 
-    fn insert(&self, record: DeliveryRecord) -> Result<(), DeliveryError> {
+    fn insert(&self, record: DeliveryRecord, prepared: Arc<Prepared>) -> Result<(), DeliveryError> {
         {
             let mut inner = self.lock();
             if inner.by_id.contains_key(&record.id) {
                 return Err(DeliveryError::DuplicateId(record.id));
             }
-            let index = inner.records.len();
-            inner.by_id.insert(record.id.clone(), index);
-            inner.records.push(record);
+            inner.next += 1;
+            let number = inner.next;
+            inner.by_id.insert(record.id.clone(), number);
+            inner.entries.insert(
+                number,
+                Entry {
+                    record,
+                    prepared,
+                    finished: 0,
+                },
+            );
         }
         self.changes.send_modify(|v| *v += 1);
         Ok(())
     }
 
+    /// The prepared request of a retained delivery.
+    fn prepared(&self, id: &str) -> Option<Arc<Prepared>> {
+        let inner = self.lock();
+        inner
+            .by_id
+            .get(id)
+            .and_then(|n| inner.entries.get(n))
+            .map(|e| e.prepared.clone())
+    }
+
     fn update(&self, id: &str, change: impl FnOnce(&mut DeliveryRecord)) {
-        {
+        let evicted = {
             let mut inner = self.lock();
-            if let Some(&i) = inner.by_id.get(id) {
-                change(&mut inner.records[i]);
-            }
-        }
+            inner.update(id, change)
+        };
+        // Freed outside the lock.
+        drop(evicted);
         self.changes.send_modify(|v| *v += 1);
     }
 
@@ -348,6 +425,50 @@ impl DeliveryLog {
     // guards consistent data.
     fn lock(&self) -> MutexGuard<'_, LogInner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl LogInner {
+    /// Applies `change` to delivery `id`, keeps the finished counts, and returns the
+    /// entries evicted because the gateway now holds more finished ones than its bound.
+    fn update(&mut self, id: &str, change: impl FnOnce(&mut DeliveryRecord)) -> Vec<Entry> {
+        let Some(&number) = self.by_id.get(id) else {
+            return Vec::new();
+        };
+        let Some(entry) = self.entries.get_mut(&number) else {
+            return Vec::new();
+        };
+        let was_pending = entry.record.status == DeliveryStatus::Pending;
+        change(&mut entry.record);
+        let is_pending = entry.record.status == DeliveryStatus::Pending;
+        let slot = slot(entry.record.gateway);
+        match (was_pending, is_pending) {
+            (true, false) => {
+                self.finishes += 1;
+                entry.finished = self.finishes;
+                self.finished[slot].push_back((number, self.finishes));
+                self.finished_count[slot] += 1;
+            }
+            (false, true) => self.finished_count[slot] -= 1,
+            _ => {}
+        }
+        let mut evicted = Vec::new();
+        while self.finished_count[slot] > self.bound {
+            let Some((oldest, stamp)) = self.finished[slot].pop_front() else {
+                break;
+            };
+            let finished = self
+                .entries
+                .get(&oldest)
+                .is_some_and(|e| e.finished == stamp && e.record.status != DeliveryStatus::Pending);
+            if let Some(entry) = finished.then(|| self.entries.remove(&oldest)).flatten() {
+                self.by_id.remove(&entry.record.id);
+                self.finished_count[slot] -= 1;
+                self.evicted[slot] += 1;
+                evicted.push(entry);
+            }
+        }
+        evicted
     }
 }
 
@@ -376,8 +497,6 @@ struct EngineInner {
     shutdown: watch::Receiver<bool>,
     runtime: tokio::runtime::Handle,
     tasks: Mutex<JoinSet<()>>,
-    // Kept so a settled delivery can be sent again byte for byte.
-    prepared: Mutex<HashMap<String, Arc<Prepared>>>,
 }
 
 impl DeliveryEngine {
@@ -401,7 +520,6 @@ impl DeliveryEngine {
                 shutdown,
                 runtime,
                 tasks: Mutex::new(JoinSet::new()),
-                prepared: Mutex::default(),
             }),
         })
     }
@@ -418,12 +536,7 @@ impl DeliveryEngine {
         let (prepared, record) = prepare(delivery)?;
         let prepared = Arc::new(prepared);
         let id = prepared.id.clone();
-        self.inner.log.insert(record)?;
-        self.inner
-            .prepared
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id.clone(), prepared.clone());
+        self.inner.log.insert(record, prepared.clone())?;
         self.spawn(prepared, 1);
         Ok(id)
     }
@@ -439,11 +552,8 @@ impl DeliveryEngine {
         }
         let prepared = self
             .inner
-            .prepared
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(id)
-            .cloned()
+            .log
+            .prepared(id)
             .ok_or_else(|| DeliveryError::UnknownId(id.to_owned()))?;
         let mut next = None;
         let mut pending = false;
@@ -685,5 +795,44 @@ mod tests {
             prepare(ok.header("x", "line\nbreak")),
             Err(DeliveryError::InvalidHeader { .. })
         ));
+    }
+
+    fn queued(log: &DeliveryLog, gateway: Gateway, id: &str) {
+        let (prepared, record) =
+            prepare(Delivery::new(gateway, id, "http://127.0.0.1:9/")).unwrap();
+        log.insert(record, Arc::new(prepared)).unwrap();
+    }
+
+    #[test]
+    fn only_finished_deliveries_are_evicted_oldest_first() {
+        let log = DeliveryLog::with_retention(2);
+        for id in ["a", "b", "c", "d"] {
+            queued(&log, Gateway::Unified, id);
+        }
+        queued(&log, Gateway::Pop, "p");
+        // Finished in the order c, a, b; d stays pending.
+        for id in ["c", "a", "b"] {
+            log.update(id, |r| r.status = DeliveryStatus::Failed);
+        }
+        let ids = |log: &DeliveryLog| log.list().into_iter().map(|r| r.id).collect::<Vec<_>>();
+        // The first to finish (c) went; the pending one and the other gateway's stay.
+        assert_eq!(ids(&log), ["a", "b", "d", "p"]);
+        assert_eq!(
+            log.counts(Gateway::Unified),
+            RetentionCounts {
+                retained: 2,
+                evicted: 1
+            }
+        );
+        assert!(log.get("c").is_none() && log.prepared("c").is_none());
+        // A redelivered one is pending again: not finished, not evictable.
+        log.update("a", |r| r.status = DeliveryStatus::Pending);
+        log.update("d", |r| r.status = DeliveryStatus::Delivered);
+        assert_eq!(ids(&log), ["a", "b", "d", "p"]);
+        log.update("a", |r| r.status = DeliveryStatus::Delivered);
+        // a finished after b and d: b is now the oldest finished.
+        assert_eq!(ids(&log), ["a", "d", "p"]);
+        assert_eq!(log.counts(Gateway::Unified).evicted, 2);
+        assert_eq!(log.counts(Gateway::Pop).evicted, 0);
     }
 }

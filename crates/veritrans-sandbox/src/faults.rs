@@ -20,6 +20,7 @@
 //! transport error ("connection closed before message completed"). The socket is closed,
 //! not reset with an RST segment: the sandbox has no portable way to force one.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -192,6 +193,9 @@ pub struct Fault {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FaultTable {
     inner: Arc<Mutex<TableInner>>,
+    /// How many rules are active, written under the lock: every request of every gateway
+    /// reads it, and when no rule is active (almost always) it need not take the lock.
+    active: Arc<AtomicUsize>,
 }
 
 #[derive(Debug, Default)]
@@ -211,6 +215,7 @@ impl FaultTable {
             rule,
         };
         inner.faults.push(fault.clone());
+        self.active.store(inner.faults.len(), Ordering::Release);
         Ok(fault)
     }
 
@@ -222,16 +227,24 @@ impl FaultTable {
         let mut inner = self.lock();
         let before = inner.faults.len();
         inner.faults.retain(|f| f.id != id);
+        self.active.store(inner.faults.len(), Ordering::Release);
         inner.faults.len() != before
     }
 
     pub(crate) fn clear(&self) {
-        self.lock().faults.clear();
+        let mut inner = self.lock();
+        inner.faults.clear();
+        self.active.store(0, Ordering::Release);
     }
 
     /// Consumes one use of the first matching rule, under one lock so concurrent
     /// requests never take more uses than `count`.
     fn take(&self, method: &Method, path: &str) -> Option<(FaultId, FaultAction)> {
+        // A rule added after this load applies from the next request on, as it would if
+        // this request had taken the lock first.
+        if self.active.load(Ordering::Acquire) == 0 {
+            return None;
+        }
         let mut inner = self.lock();
         let index = inner
             .faults
@@ -242,6 +255,7 @@ impl FaultTable {
         let taken = (fault.id, fault.rule.action.clone());
         if fault.remaining == 0 {
             inner.faults.remove(index);
+            self.active.store(inner.faults.len(), Ordering::Release);
         }
         Some(taken)
     }

@@ -2,7 +2,7 @@
 //!
 //! | method and path | answer |
 //! |---|---|
-//! | `GET /_sandbox/health` | `200 {"status": "ok", "gateways": [...]}` (the emulated gateways) |
+//! | `GET /_sandbox/health` | `200 {"status": "ok", "gateways": [...], "retention": {...}, "transactions": {...}, "deliveries": {...}}`: the emulated gateways, the [`Retention`](crate::Retention), and per gateway the log entries and finished deliveries `retained` and `evicted` |
 //! | `GET /_sandbox/transactions[?gateway=&kind=&id=&since=]` | `200 {"transactions": [TransactionRecord…]}` |
 //! | `GET /_sandbox/deliveries` | `200 {"deliveries": [DeliveryRecord…]}` |
 //! | `GET /_sandbox/deliveries/{id}` | `200 DeliveryRecord`, or `404` |
@@ -156,8 +156,21 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-async fn health() -> Json<serde_json::Value> {
-    Json(json!({"status": "ok", "gateways": gateways::EMULATED}))
+async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let mut transactions = serde_json::Map::new();
+    let mut deliveries = serde_json::Map::new();
+    for gateway in crate::log::Gateway::ALL {
+        let name = gateway.as_str().to_owned();
+        transactions.insert(name.clone(), json!(state.transactions().counts(gateway)));
+        deliveries.insert(name, json!(state.deliveries().counts(gateway)));
+    }
+    Json(json!({
+        "status": "ok",
+        "gateways": gateways::EMULATED,
+        "retention": state.retention(),
+        "transactions": transactions,
+        "deliveries": deliveries,
+    }))
 }
 
 async fn transactions(

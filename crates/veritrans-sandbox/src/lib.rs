@@ -13,6 +13,8 @@
 //! - shared state for routes ([`AppState`]): an append-only transactions/events log
 //!   ([`TransactionLog`]) and outbound notification delivery with redelivery of the same
 //!   request until the merchant answers 200 ([`Delivery`], [`DeliverySchedule`], [`DeliveryLog`]);
+//! - bounded memory: both logs keep the newest records of each gateway and evict older
+//!   ones ([`Retention`]; counts in `GET /_sandbox/health`);
 //! - inspection and fault injection over HTTP under `/_sandbox/` (see [`inspect`]) and in
 //!   Rust through [`Inspector`]: delays, aborted connections, 500/503/429 answers, and
 //!   answers dropped after the effect was applied ([`FaultAction`]);
@@ -59,6 +61,7 @@
 #![forbid(unsafe_code)]
 
 mod app;
+mod boxed_map;
 mod clock;
 mod credentials;
 mod delivery;
@@ -68,6 +71,7 @@ pub mod gateways;
 pub mod inspect;
 mod log;
 pub mod merchant;
+mod retention;
 mod server;
 mod state;
 
@@ -84,6 +88,7 @@ pub use faults::{
 };
 pub use inspect::Inspector;
 pub use log::{Gateway, TransactionFilter, TransactionLog, TransactionRecord};
+pub use retention::{Retention, RetentionCounts};
 pub use server::{RunningSandbox, Sandbox, SandboxBuilder};
 pub use state::AppState;
 pub use veritrans_sign::{MerchantAuthKey, MpiServerKey, PopServerKey};

@@ -1,9 +1,13 @@
-//! The append-only transactions/events log every gateway route writes to.
+//! The transactions/events log every gateway route writes to: append-only, with the
+//! oldest records of each gateway evicted beyond its [`Retention`].
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+
+use crate::retention::{self, Retention, RetentionCounts, slot};
 
 /// The four gateways the sandbox emulates: `veritrans-core`'s one [`Gateway`], serialised
 /// in lower case (`pop`, `unified`, `jpayment`, `mpi`).
@@ -11,7 +15,8 @@ pub use veritrans_core::Gateway;
 
 /// One entry of the transactions/events log.
 ///
-/// Records are never changed or removed once appended; a state change is a new record
+/// Records are never changed once appended (only evicted, oldest first, beyond the
+/// log's retention); a state change is a new record
 /// (for example `kind = "capture"` after `kind = "authorize"` with the same `id`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionRecord {
@@ -53,14 +58,48 @@ impl TransactionFilter {
     }
 }
 
-/// The shared, append-only transactions/events log. Cloning shares the same log.
-#[derive(Clone, Debug, Default)]
+/// The shared transactions/events log. Cloning shares the same log.
+///
+/// Append-only from the outside: records are never changed, and sequence numbers are
+/// never reused. It keeps the newest [`Retention::log_entries`] records of each gateway
+/// (the default [`Retention::DEFAULT_LOG_ENTRIES`]) and evicts older ones, counting them
+/// ([`TransactionLog::counts`]); [`TransactionLog::with_retention`] sets the bound.
+#[derive(Clone, Debug)]
 pub struct TransactionLog {
-    records: Arc<Mutex<Vec<TransactionRecord>>>,
+    inner: Arc<Mutex<LogInner>>,
+}
+
+#[derive(Debug)]
+struct LogInner {
+    /// The sequence number of the last record appended (0 before the first).
+    last_seq: u64,
+    /// Each gateway's retained records, oldest first (so in sequence order).
+    records: [VecDeque<TransactionRecord>; 4],
+    evicted: [u64; 4],
+    bound: usize,
+}
+
+impl Default for TransactionLog {
+    fn default() -> Self {
+        Self::with_retention(Retention::DEFAULT_LOG_ENTRIES)
+    }
 }
 
 impl TransactionLog {
-    /// Appends a record and returns it with its sequence number and time stamp.
+    /// An empty log keeping at most `per_gateway` records of each gateway (at least 1).
+    pub fn with_retention(per_gateway: usize) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(LogInner {
+                last_seq: 0,
+                records: Default::default(),
+                evicted: [0; 4],
+                bound: per_gateway.max(1),
+            })),
+        }
+    }
+
+    /// Appends a record and returns it with its sequence number and time stamp; evicts
+    /// the gateway's oldest record when it holds more than its retention.
     ///
     /// Sequence numbers are assigned under the same lock as the append, so concurrent
     /// callers get distinct, gap-free numbers in log order.
@@ -71,42 +110,86 @@ impl TransactionLog {
         id: impl Into<String>,
         summary: serde_json::Value,
     ) -> TransactionRecord {
-        let mut records = self.lock();
-        let record = TransactionRecord {
-            seq: records.len() as u64 + 1,
+        // Everything but the number and the time is built before the lock is taken.
+        let mut record = TransactionRecord {
+            seq: 0,
             gateway,
             kind: kind.into(),
             id: id.into(),
             summary,
-            at: now_jst(),
+            at: OffsetDateTime::UNIX_EPOCH,
         };
-        records.push(record.clone());
-        record
+        let slot = slot(gateway);
+        let mut inner = self.lock();
+        inner.last_seq += 1;
+        record.seq = inner.last_seq;
+        record.at = now_jst();
+        let returned = record.clone();
+        let bound = inner.bound;
+        let records = &mut inner.records[slot];
+        let evicted = if records.len() >= bound {
+            records.pop_front()
+        } else {
+            None
+        };
+        records.push_back(record);
+        if evicted.is_some() {
+            inner.evicted[slot] += 1;
+        }
+        drop(inner);
+        // The evicted record (if any) is freed here, outside the lock.
+        drop(evicted);
+        returned
     }
 
-    /// The records that match `filter`, oldest first.
+    /// The retained records that match `filter`, oldest first.
     pub fn list(&self, filter: &TransactionFilter) -> Vec<TransactionRecord> {
-        self.lock()
-            .iter()
-            .filter(|r| filter.matches(r))
-            .cloned()
-            .collect()
+        let inner = self.lock();
+        let mut found = Vec::new();
+        for (slot, records) in inner.records.iter().enumerate() {
+            if filter.gateway.is_some_and(|g| retention::slot(g) != slot) {
+                continue;
+            }
+            // Records are in sequence order: skip the ones at or before `since` at once.
+            let start = filter
+                .since
+                .map_or(0, |s| records.partition_point(|r| r.seq <= s));
+            found.extend(
+                records
+                    .range(start..)
+                    .filter(|r| filter.matches(r))
+                    .cloned(),
+            );
+        }
+        drop(inner);
+        found.sort_unstable_by_key(|r| r.seq);
+        found
     }
 
-    /// Number of records appended so far.
+    /// Number of records held now (appended and not evicted).
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().records.iter().map(VecDeque::len).sum()
     }
 
-    /// Whether nothing was appended yet.
+    /// Whether no record is held.
     pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
+        self.len() == 0
+    }
+
+    /// How many records of `gateway` are held and how many were evicted.
+    pub fn counts(&self, gateway: Gateway) -> RetentionCounts {
+        let inner = self.lock();
+        let slot = slot(gateway);
+        RetentionCounts {
+            retained: inner.records[slot].len(),
+            evicted: inner.evicted[slot],
+        }
     }
 
     // A panic while holding the lock cannot leave a half-appended record (push is the
     // last step), so a poisoned lock is still consistent and safe to keep using.
-    fn lock(&self) -> MutexGuard<'_, Vec<TransactionRecord>> {
-        self.records.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, LogInner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -166,5 +249,36 @@ mod tests {
         assert!(v["at"].as_str().unwrap().ends_with("+09:00"), "{v}");
         let back: TransactionRecord = serde_json::from_value(v).unwrap();
         assert_eq!(back, r);
+    }
+
+    #[test]
+    fn the_oldest_records_of_a_gateway_are_evicted_beyond_its_retention() {
+        let log = TransactionLog::with_retention(2);
+        for i in 0..5 {
+            log.append(Gateway::Pop, "payment-key", format!("o{i}"), json!(null));
+        }
+        log.append(Gateway::Mpi, "charge", "m0", json!(null));
+        // Pop keeps its newest two; MPI's one record is untouched by Pop's eviction.
+        let all = log.list(&TransactionFilter::default());
+        assert_eq!(all.iter().map(|r| r.seq).collect::<Vec<_>>(), [4, 5, 6]);
+        assert_eq!(
+            log.counts(Gateway::Pop),
+            RetentionCounts {
+                retained: 2,
+                evicted: 3
+            }
+        );
+        assert_eq!(log.counts(Gateway::Mpi).evicted, 0);
+        // Sequence numbers go on from the last one appended, never reused.
+        assert_eq!(log.append(Gateway::Pop, "x", "y", json!(null)).seq, 7);
+        let since = TransactionFilter {
+            since: Some(5),
+            ..Default::default()
+        };
+        assert_eq!(
+            log.list(&since).iter().map(|r| r.seq).collect::<Vec<_>>(),
+            [6, 7]
+        );
+        assert_eq!(log.len(), 3);
     }
 }

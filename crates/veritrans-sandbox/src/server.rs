@@ -15,6 +15,7 @@ use crate::delivery::{DeliveryEngine, DeliveryLog, DeliverySchedule};
 use crate::error::Error;
 use crate::faults::FaultTable;
 use crate::inspect::Inspector;
+use crate::retention::Retention;
 use crate::state::AppState;
 
 /// Entry point: `Sandbox::builder()…start().await`.
@@ -23,7 +24,7 @@ pub struct Sandbox;
 
 impl Sandbox {
     /// A builder with the defaults: `127.0.0.1:0`, default credentials, default retry
-    /// policy, 1 MiB body limit, 5 s shutdown grace.
+    /// policy, 1 MiB body limit, 5 s shutdown grace, [`Retention::default`].
     pub fn builder() -> SandboxBuilder {
         SandboxBuilder::default()
     }
@@ -37,6 +38,7 @@ pub struct SandboxBuilder {
     retry_policy: DeliverySchedule,
     body_limit: usize,
     shutdown_grace: Duration,
+    retention: Retention,
     routes: Vec<Router<AppState>>,
 }
 
@@ -48,6 +50,7 @@ impl Default for SandboxBuilder {
             retry_policy: DeliverySchedule::default(),
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_grace: Duration::from_secs(5),
+            retention: Retention::default(),
             routes: Vec::new(),
         }
     }
@@ -87,6 +90,15 @@ impl SandboxBuilder {
         self
     }
 
+    /// How many log entries and finished deliveries to keep per gateway; older ones are
+    /// evicted so a long-running sandbox stays within bounded memory. Default
+    /// [`Retention::default`] (10,000 of each per gateway); [`Retention::unbounded`] keeps
+    /// everything.
+    pub fn retention(mut self, retention: Retention) -> Self {
+        self.retention = retention;
+        self
+    }
+
     /// Serves extra routes next to the sandbox's own (e.g. a merchant stub, or a route a
     /// test needs). They get the same state and layers (body limit, faults). A path the
     /// sandbox already serves, or an earlier extra router serves, stays with them.
@@ -103,6 +115,7 @@ impl SandboxBuilder {
             Error::Config("the sandbox must be started inside a Tokio runtime".into())
         })?;
         self.retry_policy.check().map_err(Error::Config)?;
+        self.retention.check().map_err(Error::Config)?;
         if self.body_limit == 0 {
             return Err(Error::Config("body_limit must be at least 1 byte".into()));
         }
@@ -117,12 +130,18 @@ impl SandboxBuilder {
         let (halt, halted) = watch::channel(false);
         let engine = DeliveryEngine::new(
             self.retry_policy,
-            DeliveryLog::default(),
+            DeliveryLog::with_retention(self.retention.finished_deliveries),
             stopped.clone(),
             runtime,
         )
         .map_err(Error::DeliveryClient)?;
-        let state = AppState::new(addr, self.credentials, engine, FaultTable::default());
+        let state = AppState::new(
+            addr,
+            self.credentials,
+            engine,
+            FaultTable::default(),
+            self.retention,
+        );
         let app = app::build(state.clone(), self.routes, self.body_limit, halted);
 
         // Small request/response exchanges: don't let Nagle's algorithm add latency.

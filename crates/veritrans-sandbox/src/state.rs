@@ -8,6 +8,7 @@ use crate::credentials::Credentials;
 use crate::delivery::{Delivery, DeliveryEngine, DeliveryError, DeliveryLog};
 use crate::faults::FaultTable;
 use crate::log::{Gateway, TransactionLog, TransactionRecord};
+use crate::retention::Retention;
 
 /// Shared state of a running sandbox, handed to every route as axum state.
 ///
@@ -43,6 +44,7 @@ struct Inner {
     deliveries: DeliveryEngine,
     faults: FaultTable,
     clock: Clock,
+    retention: Retention,
 }
 
 impl AppState {
@@ -51,13 +53,15 @@ impl AppState {
         credentials: Credentials,
         deliveries: DeliveryEngine,
         faults: FaultTable,
+        retention: Retention,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 addr,
                 base_url: base_url(addr),
                 credentials,
-                transactions: TransactionLog::default(),
+                transactions: TransactionLog::with_retention(retention.log_entries),
+                retention,
                 deliveries,
                 faults,
                 clock: Clock::default(),
@@ -96,6 +100,11 @@ impl AppState {
         summary: serde_json::Value,
     ) -> TransactionRecord {
         self.inner.transactions.append(gateway, kind, id, summary)
+    }
+
+    /// How many log entries and finished deliveries are kept per gateway.
+    pub fn retention(&self) -> Retention {
+        self.inner.retention
     }
 
     /// Queues a notification for background delivery with redelivery; returns its ID.

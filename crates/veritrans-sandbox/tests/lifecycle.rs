@@ -27,10 +27,22 @@ async fn binds_loopback_on_a_free_port_by_default() {
         .json();
     // Exactly the gateways whose routes exist.
     let gateways = serde_json::to_value(veritrans_sandbox::gateways::EMULATED).unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["gateways"], gateways);
+    // The default retention, and nothing retained or evicted yet.
     assert_eq!(
-        health,
-        serde_json::json!({"status": "ok", "gateways": gateways})
+        health["retention"],
+        serde_json::json!({"logEntries": 10_000, "finishedDeliveries": 10_000})
     );
+    for gateway in ["pop", "unified", "jpayment", "mpi"] {
+        for log in ["transactions", "deliveries"] {
+            assert_eq!(
+                health[log][gateway],
+                serde_json::json!({"retained": 0, "evicted": 0}),
+                "{log} of {gateway}"
+            );
+        }
+    }
     sandbox.shutdown().await.unwrap();
 }
 

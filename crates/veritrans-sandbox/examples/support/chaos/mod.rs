@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tokio::sync::watch;
 use veritrans_sandbox::merchant::Merchant;
-use veritrans_sandbox::{DeliverySchedule, DeliveryStatus, Gateway, Sandbox};
+use veritrans_sandbox::{DeliverySchedule, DeliveryStatus, Gateway, Retention, Sandbox};
 
 use rng::Rng;
 use world::{Outcome, World};
@@ -188,6 +188,8 @@ pub async fn run(config: Config) -> Result<Report, Box<dyn Error + Send + Sync>>
     let rng = Arc::new(Rng::new(config.seed));
 
     let sandbox = Sandbox::builder()
+        // The checks reconcile every record with the merchants': keep them all.
+        .retention(Retention::unbounded())
         .retry_policy(DeliverySchedule {
             max_attempts: 12,
             initial_backoff: Duration::from_millis(50),

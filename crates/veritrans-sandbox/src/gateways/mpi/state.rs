@@ -9,6 +9,7 @@ use mpi_proto::testing::Scenario;
 use mpi_proto::{MStatus, ServiceOptionType, TransactionCommand, TransactionInfo};
 
 use super::answers::Sample;
+use crate::boxed_map::BoxedMap;
 
 /// Where a transaction stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +82,8 @@ pub(super) struct Store {
 /// The data behind the store's lock.
 #[derive(Debug, Default)]
 pub(super) struct Inner {
-    pub by_request: HashMap<String, Txn>,
+    /// Boxed: a transaction is about 240 bytes inline (see [`BoxedMap`]).
+    pub by_request: BoxedMap<Txn>,
     pub order_ids: HashMap<String, String>,
     pub next_request: u64,
     pub next_push: u64,

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use super::settings::Settings;
 use super::state::Stage;
+use crate::boxed_map::BoxedMap;
 
 /// Length of every key the sandbox issues (the guide's `string(24)`).
 pub const KEY_LEN: usize = 24;
@@ -22,7 +23,8 @@ pub(super) struct Store {
 
 #[derive(Debug, Default)]
 pub(super) struct Inner {
-    pub(super) orders: HashMap<String, Order>,
+    /// Boxed: an order is about 0.7 KB inline (see [`BoxedMap`]).
+    pub(super) orders: BoxedMap<Order>,
     /// `payment_key` → `order_id`.
     pub(super) keys: HashMap<String, String>,
     /// `account_mgmt_key` → (`paynow_account_id`, end of validity).

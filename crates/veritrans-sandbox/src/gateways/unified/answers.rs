@@ -3,10 +3,10 @@
 //! `GetTransactionResultResponse` for `getTransactionResult`), with `result` filled
 //! from the generated result-code table.
 
+use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
 use serde::Serialize;
-use serde_json::Value;
 
 use unified_proto::{
     ResponseOrder, ResponseTransaction, ResultCode, ResultInfo, TransactionCommand, WebhookPayload,
@@ -16,10 +16,14 @@ use super::sim::Cell;
 use super::store::Order;
 
 /// One HTTP answer of the gateway.
+///
+/// The body is kept as the JSON text it is sent as: an answer is also stored for 24 hours
+/// for idempotent replays, and as text it is a fraction of a `serde_json::Value` tree's
+/// size (about 1 KB instead of 5) and cloned without copying.
 #[derive(Debug, Clone)]
 pub(crate) struct Answer {
     status: StatusCode,
-    body: Option<Value>,
+    body: Option<Bytes>,
 }
 
 impl Answer {
@@ -33,10 +37,11 @@ impl Answer {
 
     /// `body` (a generated type) serialised, with `status`.
     pub(super) fn of<T: Serialize>(status: StatusCode, body: &T) -> Self {
-        match serde_json::to_value(body) {
+        // Through a `Value` (sorted keys), as the answers were always written.
+        match serde_json::to_value(body).and_then(|v| serde_json::to_vec(&v)) {
             Ok(body) => Self {
                 status,
-                body: Some(body),
+                body: Some(Bytes::from(body)),
             },
             // The generated types serialise; should one not, answer 500 with a
             // result-less body instead of panicking.
@@ -44,7 +49,7 @@ impl Answer {
                 tracing::error!(error = %e, "unified answer not serialisable");
                 Self {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
-                    body: Some(Value::Null),
+                    body: Some(Bytes::from_static(b"null")),
                 }
             }
         }
@@ -54,12 +59,7 @@ impl Answer {
 impl IntoResponse for Answer {
     fn into_response(self) -> Response {
         match self.body {
-            Some(body) => (
-                self.status,
-                [(header::CONTENT_TYPE, JSON)],
-                body.to_string(),
-            )
-                .into_response(),
+            Some(body) => (self.status, [(header::CONTENT_TYPE, JSON)], body).into_response(),
             // The guide's "404 - Page not found": a status without a result code.
             None => (self.status, "Page not found").into_response(),
         }

@@ -21,7 +21,7 @@
 //!   answer, so a merchant polling for a result uses a new key each time;
 //! - time is the sandbox's [`Clock`](crate::Clock), which tests move forward.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use super::answers::Answer;
@@ -71,19 +71,77 @@ struct Stored {
 #[derive(Debug, Default)]
 pub(super) struct Records {
     stored: HashMap<RequestId, Stored>,
+    /// Every stored request with its time, oldest first (the clock only moves forward),
+    /// so expired records are found at the front instead of by scanning them all on
+    /// every request.
+    by_age: VecDeque<(Instant, RequestId)>,
 }
 
 impl Records {
     /// The stored answer of `id`, if it was given less than 24 hours before `now`.
     /// Older records are forgotten.
     pub(super) fn replay(&mut self, id: &RequestId, now: Instant) -> Option<Answer> {
-        self.stored
-            .retain(|_, s| now.saturating_duration_since(s.at) < WINDOW);
+        while let Some((at, _)) = self.by_age.front() {
+            if now.saturating_duration_since(*at) < WINDOW {
+                break;
+            }
+            if let Some((at, old)) = self.by_age.pop_front() {
+                // Only if it was not stored again since (then a newer entry follows).
+                if self.stored.get(&old).is_some_and(|s| s.at == at) {
+                    self.stored.remove(&old);
+                }
+            }
+        }
         self.stored.get(id).map(|s| s.answer.clone())
     }
 
     /// Remembers the answer given to `id` at `now`.
     pub(super) fn store(&mut self, id: RequestId, answer: Answer, now: Instant) {
+        self.by_age.push_back((now, id.clone()));
         self.stored.insert(id, Stored { at: now, answer });
+    }
+
+    /// How many answers are remembered.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.stored.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(key: &str) -> RequestId {
+        RequestId::of(Some(key), "pay", (Some("p1"), None), |_| None).unwrap()
+    }
+
+    /// "The validity period for an Idempotency-Key is 24 hours. If a request is made
+    /// after this period with the same value, it will be processed as a new request."
+    /// (unified-api-1.1.3.en.txt, "About Idempotency")
+    #[test]
+    fn answers_are_replayed_for_24_hours_then_forgotten() {
+        let mut records = Records::default();
+        let t0 = Instant::now();
+        let answer =
+            || super::super::answers::failure(&unified_proto::ResultCode::Ua000001, String::new());
+        records.store(id("a"), answer(), t0);
+        records.store(id("b"), answer(), t0 + Duration::from_secs(3600));
+        assert!(
+            records
+                .replay(&id("a"), t0 + WINDOW - Duration::from_secs(1))
+                .is_some()
+        );
+        // a's 24 hours are over; b's are not.
+        assert!(records.replay(&id("a"), t0 + WINDOW).is_none());
+        assert!(records.replay(&id("b"), t0 + WINDOW).is_some());
+        assert_eq!(records.len(), 1);
+        // Stored again after it expired: the new answer lives its own 24 hours, and the
+        // old entry's expiry does not take it.
+        let t1 = t0 + WINDOW + Duration::from_secs(7200);
+        records.store(id("a"), answer(), t1 - Duration::from_secs(3600));
+        assert!(records.replay(&id("a"), t1).is_some());
+        assert!(records.replay(&id("b"), t1).is_none());
+        assert_eq!(records.len(), 1);
     }
 }

@@ -12,6 +12,7 @@ use super::answers::Answer;
 use super::idempotency::{Records, RequestId};
 use super::sim::{Cell, PayTypeSim, Simulation};
 use super::state::{Kind, OrderState};
+use crate::boxed_map::BoxedMap;
 use crate::delivery::Delivery;
 use crate::state::AppState;
 
@@ -61,9 +62,10 @@ pub(super) struct Txn {
 /// Everything behind the lock.
 #[derive(Debug, Default)]
 pub(super) struct Inner {
-    pub(super) orders: HashMap<String, Order>,
+    pub(super) orders: BoxedMap<Order>,
     pub(super) fep_orders: HashMap<String, String>,
-    pub(super) txns: HashMap<String, Txn>,
+    /// Boxed: a [`Txn`] holds a whole webhook payload (see [`BoxedMap`]).
+    pub(super) txns: BoxedMap<Txn>,
     idempotency: Records,
     seq: u64,
 }

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The sandbox's load table (docs/performance.md): for each gateway's main operation,
+# `wrk` against the release-built sandbox, then at once against the axum JSON echo (the
+# floor) with the same threads, connections and duration. Prints one Markdown row per
+# gateway with req/s, p50, p99, the ratio and the load average before each run.
+#
+#   crates/veritrans-sandbox/benches/wrk.sh [DURATION] [CONNECTIONS] [THREADS] [GATEWAYS…]
+#   defaults: 10s 64 2 pop unified jpayment mpi
+#
+# Needs wrk (https://github.com/wg/wrk) and jq. Run from the workspace root.
+# WRK_EXAMPLES=dir runs prebuilt wrk_targets/axum_echo binaries from dir instead.
+set -euo pipefail
+
+duration=${1:-10s}
+connections=${2:-64}
+threads=${3:-2}
+shift $(( $# < 3 ? $# : 3 ))
+gateways=(pop unified jpayment mpi)
+if [ $# -gt 0 ]; then gateways=("$@"); fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+# WRK_EXAMPLES=dir uses wrk_targets and axum_echo built elsewhere (another commit).
+if [ -n "${WRK_EXAMPLES:-}" ]; then
+  examples=$WRK_EXAMPLES
+else
+  cargo build --quiet --release -p veritrans-sandbox --example wrk_targets --example axum_echo
+  examples=${CARGO_TARGET_DIR:-target}/release/examples
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Starts an example in the background (in this shell, so cleanup can stop it) and waits
+# for its JSON start-up line in $work/NAME.out.
+start() {
+  "$examples/$1" >"$work/$1.out" 2>"$work/$1.err" &
+  pids+=($!)
+  for _ in $(seq 100); do
+    if [ -s "$work/$1.out" ]; then return; fi
+    sleep 0.1
+  done
+  echo "$1 did not start: $(cat "$work/$1.err")" >&2
+  exit 1
+}
+
+start wrk_targets
+start axum_echo
+targets=$(head -n1 "$work/wrk_targets.out")
+echo_url=$(head -n1 "$work/axum_echo.out" | jq -r .base_url)
+sandbox_url=$(jq -r .base_url <<<"$targets")
+
+# One wrk run; prints "req/s p50_ms p99_ms".
+run() { # url path headers body
+  local out
+  out=$(WRK_PATH=$2 WRK_HEADERS=$3 WRK_BODY=$4 wrk -t"$threads" -c"$connections" \
+    -d"$duration" --latency -s "$here/wrk/post.lua" "$1")
+  local line
+  line=$(grep '^WRK_RESULT' <<<"$out")
+  local requests duration_us non2xx errors p50 p99
+  eval "$(sed 's/^WRK_RESULT //' <<<"$line")"
+  if [ "$non2xx" -ne 0 ] || [ "$errors" -ne 0 ]; then
+    echo "wrk $1$2: $non2xx non-2xx answers, $errors socket errors" >&2
+    exit 1
+  fi
+  awk -v r="$requests" -v d="$duration_us" -v p50="$p50_us" -v p99="$p99_us" \
+    'BEGIN { printf "%.0f %.2f %.2f\n", r / (d / 1e6), p50 / 1000, p99 / 1000 }'
+}
+
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+
+# The echo's body: the Unified API pay body, with its placeholder.
+echo_body=$(jq -r .unified.body <<<"$targets")
+
+echo "| gateway | operation | sandbox req/s | p50 ms | p99 ms | load | echo req/s | p50 ms | p99 ms | load | ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+for gateway in "${gateways[@]}"; do
+  path=$(jq -r ".$gateway.path" <<<"$targets")
+  headers=$(jq -r ".$gateway.headers[] | \"\(.[0]): \(.[1])\"" <<<"$targets")
+  body=$(jq -r ".$gateway.body" <<<"$targets")
+  load_s=$(loadavg)
+  result=$(run "$sandbox_url" "$path" "$headers" "$body")
+  read -r rps p50 p99 <<<"$result"
+  load_e=$(loadavg)
+  result=$(run "$echo_url" /echo "Content-Type: application/json" "$echo_body")
+  read -r erps ep50 ep99 <<<"$result"
+  ratio=$(awk -v a="$rps" -v b="$erps" 'BEGIN { printf "%.2f", a / b }')
+  echo "| $gateway | POST $path | $rps | $p50 | $p99 | $load_s | $erps | $ep50 | $ep99 | $load_e | ${ratio}× |"
+done
