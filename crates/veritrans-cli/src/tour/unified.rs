@@ -54,7 +54,7 @@ pub fn paypay_pay(
 /// The id of the choice on `pay_type`'s provider page for `request` that
 /// succeeds, from the guide's Testing tables (`unified_proto::testing`).
 pub fn success_choice(pay_type: PayType, request: PageRequest) -> Result<&'static str, String> {
-    testing::page_choices(pay_type.clone(), request)
+    testing::page_choices(pay_type, request)
         .find(|c| c.redirect == RedirectTo::Success && !c.sandbox_only)
         .map(|c| c.id)
         .ok_or_else(|| format!("no success choice on the {pay_type} {request:?} page"))
