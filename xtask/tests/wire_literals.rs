@@ -1,16 +1,16 @@
-//! No wire literal in the sandbox's sources (issue #13): every field, parameter
-//! and header name, enum value and result/status/action code of the gateways
-//! is written once, in `specs/`, and reaches the sandbox through the protocol
-//! crates' generated items. A string literal of the sandbox that spells one of
-//! them restates the wire by hand, and renaming it in the spec would no longer
-//! break the sandbox's build.
+//! No wire literal in the sandbox's or the CLI's sources (issue #13): every
+//! field, parameter and header name, enum value and result/status/action code
+//! of the gateways is written once, in `specs/`, and reaches the sandbox and
+//! the `veritrans` command (its tour) through the protocol crates' generated
+//! items. A string literal that spells one of them restates the wire by hand,
+//! and renaming it in the spec would no longer break the build.
 //!
 //! The vocabulary is read from every gateway spec (the OpenAPI documents of
-//! POP, Unified API and MPI, and J-Payment's own YAML); the sandbox's non-test
-//! Rust sources are tokenised (`proc-macro2` drops comments; doc comments and
-//! `#[cfg(test)]` items are skipped: a test states the wire independently) and
-//! every string literal whose content is, or contains as a whole token, a wire
-//! word is reported.
+//! POP, Unified API and MPI, and J-Payment's own YAML); the non-test Rust
+//! sources of the sandbox and the CLI are tokenised (`proc-macro2` drops
+//! comments; doc comments and `#[cfg(test)]` items are skipped: a test states
+//! the wire independently) and every string literal whose content is, or
+//! contains as a whole token, a wire word is reported.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test over the repository's files: a panic is the report
 
 use std::collections::BTreeMap;
@@ -27,8 +27,9 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Literals that spell a wire word but are the sandbox's own vocabulary:
-/// (file, word, why). Each is one file's word, not a word everywhere.
+/// Literals that spell a wire word but are the sandbox's or the CLI's own
+/// vocabulary: (file, word, why). Each is one file's word, not a word
+/// everywhere.
 const ALLOWED: &[(&str, &str, &str)] = &[
     (
         "src/delivery.rs",
@@ -60,6 +61,18 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "provider",
         "`PROVIDER_RECORD`, the transaction log's record kind of a provider page \
          choice (`/_sandbox/transactions`), defined once",
+    ),
+    (
+        "veritrans-cli/src/tour/pop.rs",
+        "name",
+        "the HTML attribute `name` of the redirect form's `<input>`s, read as a \
+         browser reads them; not POP's `name` field",
+    ),
+    (
+        "veritrans-cli/src/tour/failures.rs",
+        "signature",
+        "prose: the tour checks that the merchant's refusal of a tampered Unified \
+         webhook names the signature as its reason; not POP's `signature` field",
     ),
 ];
 
@@ -453,8 +466,19 @@ fn test_module_paths(file: &Path, stream: TokenStream) -> Vec<PathBuf> {
     out
 }
 
-/// Every literal of a source tree that spells a wire word. A file under
-/// `gateways/<gateway>/` is checked against its gateway's vocabulary (a
+/// The gateway a source file belongs to, if any: a file under
+/// `gateways/<gateway>/` (the sandbox) or `tour/<gateway>/`, or one named
+/// `<gateway>.rs` (the CLI's `tour/pop.rs`).
+fn gateway_of(shown: &str) -> Option<&'static str> {
+    GATEWAYS.iter().copied().find(|g| {
+        shown.contains(&format!("/gateways/{g}/"))
+            || shown.contains(&format!("/tour/{g}/"))
+            || shown.ends_with(&format!("/{g}.rs"))
+    })
+}
+
+/// Every literal of a source tree that spells a wire word. A file of one
+/// gateway (`gateway_of`) is checked against its gateway's vocabulary (a
 /// J-Payment log key `"card"` is not POP's `card` object); every other file,
 /// shared by the gateways, against all of them.
 fn hits(dir: &Path) -> Vec<String> {
@@ -476,10 +500,7 @@ fn hits(dir: &Path) -> Vec<String> {
             continue;
         }
         let shown = file.strip_prefix(root()).unwrap().display().to_string();
-        let vocab = GATEWAYS
-            .iter()
-            .find(|g| shown.contains(&format!("/gateways/{g}/")))
-            .map_or(&shared, |g| &own[g]);
+        let vocab = gateway_of(&shown).map_or(&shared, |g| &own[g]);
         let text = std::fs::read_to_string(&file).unwrap();
         let stream = TokenStream::from_str(&text).unwrap();
         let mut found = Vec::new();
@@ -512,6 +533,43 @@ fn the_sandbox_writes_no_wire_literal() {
         found.len(),
         found.join("\n")
     );
+}
+
+/// The same rule for the `veritrans` command: its tour drives every gateway
+/// through the facade and checks their answers, and those checks use the
+/// generated codes, enums and names too.
+#[test]
+fn the_cli_writes_no_wire_literal() {
+    let found = hits(&root().join("crates/veritrans-cli/src"));
+    assert!(
+        found.is_empty(),
+        "{} string literals of the CLI restate the wire; use the protocol crates' \
+         generated items (or put the fact in specs/ and run `cargo xtask codegen`):\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// Which files are one gateway's: the sandbox's and the CLI's layouts.
+#[test]
+fn files_are_checked_against_their_gateways_words() {
+    assert_eq!(
+        gateway_of("crates/veritrans-sandbox/src/gateways/pop/commands.rs"),
+        Some("pop")
+    );
+    assert_eq!(
+        gateway_of("crates/veritrans-cli/src/tour/mpi.rs"),
+        Some("mpi")
+    );
+    assert_eq!(
+        gateway_of("crates/veritrans-cli/src/tour/jpayment/page.rs"),
+        Some("jpayment")
+    );
+    assert_eq!(
+        gateway_of("crates/veritrans-cli/src/tour/failures.rs"),
+        None
+    );
+    assert_eq!(gateway_of("crates/veritrans-sandbox/src/inspect.rs"), None);
 }
 
 /// The vocabulary is not empty by accident: a few words of each spec.

@@ -4,13 +4,14 @@
 //! idempotency key and applied once.
 
 use veritrans::unified::client::SendOptions;
-use veritrans::unified::{AuthCaptureType, Error, PayType};
+use veritrans::unified::wire::field;
+use veritrans::unified::{AuthCaptureType, Error, PayType, TransactionCommand};
 use veritrans_sandbox::{FaultAction, FaultRule};
 
 use super::unified::paypay_pay;
 use super::{Ctx, Tour, check, done};
 
-const GATEWAY: &str = "unified";
+const GATEWAY: &str = veritrans::Gateway::Unified.as_str();
 const RETRIED: &str = "tour-paypay-retry";
 const RETRY_KEY: &str = "tour-retry-key-1";
 
@@ -96,14 +97,18 @@ async fn lost_answer(tour: &mut Tour, ctx: &Ctx) {
             .send_with(&request, options)
             .await
             .map_err(|e| e.to_string())?;
-        check(resent.is_success(), || format!("resultCode {:?}", resent.result_code))?;
+        check(resent.is_success(), || {
+            format!("{} {:?}", field::RESULT_CODE, resent.result_code)
+        })?;
         check(resent.idempotency_key == RETRY_KEY, || "another key was sent".into())?;
         let applied = ctx
             .sandbox
             .inspect()
             .transactions()
             .into_iter()
-            .filter(|t| t.kind == "pay" && t.summary["paymentId"] == RETRIED)
+            .filter(|t| {
+                t.kind == TransactionCommand::Pay.as_str() && t.summary[field::PAYMENT_ID] == RETRIED
+            })
             .count();
         check(applied == 1, || format!("the sandbox's log holds {applied} payments"))?;
         done(

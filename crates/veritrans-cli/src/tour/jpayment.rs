@@ -3,12 +3,12 @@
 
 use veritrans::jpayment::{
     Client, Config, JobType, OnetouchCharge, PaymentReply, RegisterCard, RegisterUser, ReplyMethod,
-    UserKey,
+    UserKey, param,
 };
 
 use super::{Ctx, Tour, check, done};
 
-const GATEWAY: &str = "jpayment";
+const GATEWAY: &str = veritrans::Gateway::JPayment.as_str();
 const USER: &str = "touruser1";
 
 pub async fn run(tour: &mut Tour, ctx: &Ctx) {
@@ -81,7 +81,7 @@ async fn sandbox_token(ctx: &Ctx) -> Result<String, String> {
             ctx.sandbox.base_url()
         ))
         .json(&serde_json::json!({
-            "cn": "4111111111111111", "ed": "3012", "fn": "TARO", "ln": "YAMADA"
+            (param::CN): "4111111111111111", (param::ED): "3012", (param::FN): "TARO", (param::LN): "YAMADA"
         }))
         .send()
         .await
@@ -90,10 +90,10 @@ async fn sandbox_token(ctx: &Ctx) -> Result<String, String> {
         format!("token answered {}", answer.status())
     })?;
     let body: serde_json::Value = answer.json().await.map_err(|e| format!("token: {e}"))?;
-    body.get("tkn")
+    body.get(param::TKN)
         .and_then(|t| t.as_str())
         .map(str::to_string)
-        .ok_or_else(|| "token answer without tkn".into())
+        .ok_or_else(|| format!("token answer without {}", param::TKN))
 }
 
 async fn charge(

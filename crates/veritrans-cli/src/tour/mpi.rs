@@ -11,11 +11,14 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use veritrans::mpi::{Action, Decision, SearchResponse, ServiceOptionType};
+use veritrans::mpi::wire::field;
+use veritrans::mpi::{
+    Action, Decision, MStatus, PUSH_SIGNATURE_HEADER, SearchResponse, ServiceOptionType,
+};
 
 use super::{Ctx, Tour, check, done};
 
-const GATEWAY: &str = "mpi";
+const GATEWAY: &str = veritrans::Gateway::Mpi.as_str();
 const ORDER: &str = "tour-3ds-1";
 const DECLINED_ORDER: &str = "tour-3ds-2";
 /// The guide's scenario row 2: the password matches, the card is paid.
@@ -28,13 +31,18 @@ pub async fn run(tour: &mut Tour, ctx: &Ctx) {
     let Some((request_id, page)) = tour
         .step(GATEWAY, "start 3-D Secure with a test card", async {
             let started = start(ctx, ORDER, CARD).await?;
-            let mstatus = started.get("mstatus").and_then(Value::as_str);
-            check(mstatus == Some("success"), || format!("answer {started}"))?;
+            let mstatus = started.get(field::MSTATUS).and_then(Value::as_str);
+            check(mstatus == Some(MStatus::Success.as_str()), || {
+                format!("answer {started}")
+            })?;
             let request_id = text(&started, "request_id")?;
             let page = text(&started, "redirect_url")?;
-            let code = text(&started, "vresult_code")?;
-            let detail =
-                format!("mpi-company, card 411111******1111: {code}, RequestId {request_id}");
+            let code = text(&started, field::VRESULT_CODE)?;
+            let detail = format!(
+                "{}, card 411111******1111: {code}, {} {request_id}",
+                ServiceOptionType::MpiCompany.as_str(),
+                field::REQUEST_ID
+            );
             done((request_id, page), detail)
         })
         .await
@@ -50,9 +58,16 @@ pub async fn run(tour: &mut Tour, ctx: &Ctx) {
                 .seen(|s| s.mpi_returns.iter().find(|r| r.order_id == ORDER).cloned())
                 .ok_or("the merchant got no return")?;
             check(back.request_id == request_id, || {
-                format!("returned RequestId {}", back.request_id)
+                format!("returned {} {}", field::REQUEST_ID, back.request_id)
             })?;
-            done((), "browser returned RequestId and OrderId to the merchant")
+            done(
+                (),
+                format!(
+                    "browser returned {} and {} to the merchant",
+                    field::REQUEST_ID,
+                    field::OrderId
+                ),
+            )
         })
         .await
     else {
@@ -84,8 +99,11 @@ pub async fn run(tour: &mut Tour, ctx: &Ctx) {
         done(
             (),
             format!(
-                "Authorization valid, push_id {}, vresult_code {}",
+                "{} valid, {} {}, {} {}",
+                PUSH_SIGNATURE_HEADER,
+                field::PUSH_ID,
                 push.push_id,
+                field::VRESULT_CODE,
                 push.vresult_code.unwrap_or_default()
             ),
         )
@@ -143,8 +161,8 @@ async fn start(ctx: &Ctx, order_id: &str, card: &str) -> Result<Value, String> {
         .browser
         .post(format!("{}/mpi/mpi_charges", ctx.sandbox.base_url()))
         .json(&json!({
-            "order_id": order_id,
-            "amount": 1200,
+            (field::order_id): order_id,
+            (field::AMOUNT): 1200,
             "card_number": card,
             "service_option_type": ServiceOptionType::MpiCompany.as_str(),
             "redirection_uri": ctx.merchant.url("/mpi/return"),
@@ -190,13 +208,15 @@ async fn complete(ctx: &Ctx, page: &str) -> Result<(), String> {
         .await
         .map_err(|e| format!("ACS submit: {e}"))?;
     let action = attribute(&html, "action=\"")?;
-    let fields = [
-        (
-            "RequestId",
-            attribute(&html, "name=\"RequestId\" value=\"")?,
-        ),
-        ("OrderId", attribute(&html, "name=\"OrderId\" value=\"")?),
-    ];
+    let fields = [field::REQUEST_ID, field::OrderId]
+        .into_iter()
+        .map(|name| {
+            Ok((
+                name,
+                attribute(&html, &format!("name=\"{name}\" value=\""))?,
+            ))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let body = serde_urlencoded::to_string(fields).map_err(|e| e.to_string())?;
     let back = ctx
         .browser

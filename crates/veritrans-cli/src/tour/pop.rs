@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use veritrans::pop::PaymentType;
 use veritrans::pop::types::PaymentKeyRequest;
+use veritrans::pop::wire::field;
 
 use super::{Ctx, Tour, check, done};
 
-const GATEWAY: &str = "pop";
+const GATEWAY: &str = veritrans::Gateway::Pop.as_str();
 const ORDER: &str = "tour-pop-1";
 
 pub async fn run(tour: &mut Tour, ctx: &Ctx) {
@@ -49,7 +50,7 @@ pub async fn run(tour: &mut Tour, ctx: &Ctx) {
                 format!("POP page answered {}", shown.status())
             })?;
             let form = [
-                ("payment_type", "card"),
+                (field::PAYMENT_TYPE, PaymentType::Card.as_str()),
                 ("card_number", "4111111111111111"),
                 ("card_expire", "12/30"),
                 ("security_code", "123"),

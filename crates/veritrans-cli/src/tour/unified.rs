@@ -4,11 +4,17 @@
 
 use std::time::Duration;
 
+use veritrans::unified::testing::{self, PageRequest, RedirectTo};
+use veritrans::unified::wire::field;
 use veritrans::unified::*;
 
 use super::{Ctx, Tour, check, done};
 
-const GATEWAY: &str = "unified";
+const GATEWAY: &str = veritrans::Gateway::Unified.as_str();
+/// The code of every successful answer, redirect and webhook in the tour.
+const SUCCESS: ResultCode = ResultCode::Ua000001;
+/// The command the capture step sends, named as the tour's step.
+const CAPTURE: &TransactionCommand = &TransactionCommand::Capture;
 const PAYMENT: &str = "tour-paypay-1";
 const SUBSCRIPTION: &str = "tour-rakuten-sub-1";
 const ON_DEMAND: &str = "tour-rakuten-charge-1";
@@ -43,6 +49,15 @@ pub fn paypay_pay(
         .with_auth_capture(AuthCaptureType::Auth)
         .with_description("veritrans tour");
     PayRequest::new(order, pay_control(ctx, payment_id, push_url))
+}
+
+/// The id of the choice on `pay_type`'s provider page for `request` that
+/// succeeds, from the guide's Testing tables (`unified_proto::testing`).
+pub fn success_choice(pay_type: PayType, request: PageRequest) -> Result<&'static str, String> {
+    testing::page_choices(pay_type, request)
+        .find(|c| c.redirect == RedirectTo::Success && !c.sandbox_only)
+        .map(|c| c.id)
+        .ok_or_else(|| format!("no success choice on the {pay_type} {request:?} page"))
 }
 
 /// The consumer's browser: opens the provider page, clicks `outcome`, and
@@ -129,7 +144,11 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
                 .control
                 .and_then(|c| c.redirect_url)
                 .ok_or("no control.redirectUrl")?;
-            let detail = format!("UA-000-001, fepReferenceId {reference}");
+            let detail = format!(
+                "{}, {} {reference}",
+                SUCCESS.as_str(),
+                field::FEP_REFERENCE_ID
+            );
             done((reference, redirect_url), detail)
         })
         .await
@@ -139,15 +158,17 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
 
     let paid_redirect = tour
         .step(GATEWAY, "consumer pays on the provider page", async {
-            let location = consumer_chooses(ctx, &redirect_url, "pay").await?;
+            let choice = success_choice(PayType::Paypay, PageRequest::Pay)?;
+            let location = consumer_chooses(ctx, &redirect_url, choice).await?;
             let seen = ctx.merchant.seen(|s| s.redirects.last().cloned());
             let seen = seen.ok_or("the merchant recorded no redirect")?;
             check(seen.payment_id == PAYMENT, || {
                 format!("redirect for {}", seen.payment_id)
             })?;
-            check(seen.result_code.as_deref() == Some("UA-000-001"), || {
-                format!("redirect resultCode {:?}", seen.result_code)
-            })?;
+            check(
+                seen.result_code.as_deref() == Some(SUCCESS.as_str()),
+                || format!("redirect {} {:?}", field::RESULT_CODE, seen.result_code),
+            )?;
             check(
                 seen.fep_reference_id.as_deref() == Some(reference.as_str()),
                 || format!("redirect fepReferenceId {:?}", seen.fep_reference_id),
@@ -182,15 +203,19 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
                         .cloned()
                 })
                 .ok_or("webhook vanished")?;
-            check(hook.result_code.as_deref() == Some("UA-000-001"), || {
-                format!("webhook resultCode {:?}", hook.result_code)
-            })?;
+            check(
+                hook.result_code.as_deref() == Some(SUCCESS.as_str()),
+                || format!("webhook {} {:?}", field::RESULT_CODE, hook.result_code),
+            )?;
             check(!hook.duplicate, || {
                 "the first delivery was taken for a duplicate".into()
             })?;
             let detail = format!(
-                "X-VT-Content-hmac valid, X-VT-webhook-id {}, UA-000-001",
-                hook.id
+                "{} valid, {} {}, {}",
+                CONTENT_HMAC_HEADER,
+                WEBHOOK_ID_HEADER,
+                hook.id,
+                SUCCESS.as_str()
             );
             done(hook.id, detail)
         })
@@ -248,14 +273,14 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
                 .await
                 .map_err(|e| e.to_string())?;
             check(result.is_success(), || {
-                format!("resultCode {:?}", result.result_code)
+                format!("{} {:?}", field::RESULT_CODE, result.result_code)
             })?;
             let data = result.body.transaction_data.ok_or("no transactionData")?;
             let amount = order_amount(data.order.as_ref()).map(str::to_string);
             check(amount.as_deref() == Some("1000"), || {
-                format!("amount {amount:?}")
+                format!("{} {amount:?}", field::AMOUNT)
             })?;
-            done((), "UA-000-001, authorised 1000 yen")
+            done((), format!("{}, authorised 1000 yen", SUCCESS.as_str()))
         })
         .await
     else {
@@ -263,7 +288,7 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
     };
 
     let Some(()) = tour
-        .step(GATEWAY, "capture", async {
+        .step(GATEWAY, CAPTURE.as_str(), async {
             let captured = ctx
                 .unified
                 .send(&CaptureRequest {
@@ -277,7 +302,7 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
                 .await
                 .map_err(|e| e.to_string())?;
             check(captured.is_success(), || {
-                format!("resultCode {:?}", captured.result_code)
+                format!("{} {:?}", field::RESULT_CODE, captured.result_code)
             })?;
             let amount = order_amount(captured.body.order.as_ref()).map(str::to_string);
             check(amount.as_deref() == Some("1000"), || {
@@ -303,12 +328,12 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
                     control: None,
                     transaction: None,
                 },
-                veritrans::unified::client::SendOptions::default().pay_type("paypay"),
+                client::SendOptions::default().pay_type(PayType::Paypay.to_string()),
             )
             .await
             .map_err(|e| e.to_string())?;
         check(refunded.is_success(), || {
-            format!("resultCode {:?}", refunded.result_code)
+            format!("{} {:?}", field::RESULT_CODE, refunded.result_code)
         })?;
         // order.amount is the amount processed ("amount set at the time of request,
         // balance amount when not set", the guide's Webhook section), not what is left.
@@ -360,7 +385,7 @@ async fn rakuten(tour: &mut Tour, ctx: &Ctx) {
                 .await
                 .map_err(|e| e.to_string())?;
             check(answer.is_success(), || {
-                format!("resultCode {:?}", answer.result_code)
+                format!("{} {:?}", field::RESULT_CODE, answer.result_code)
             })?;
             let url = answer
                 .body
@@ -369,7 +394,10 @@ async fn rakuten(tour: &mut Tour, ctx: &Ctx) {
                 .ok_or("no control.redirectUrl")?;
             done(
                 url,
-                "UA-000-001, consumer sent to agree on the provider page",
+                format!(
+                    "{}, consumer sent to agree on the provider page",
+                    SUCCESS.as_str()
+                ),
             )
         })
         .await
@@ -379,7 +407,8 @@ async fn rakuten(tour: &mut Tour, ctx: &Ctx) {
 
     let Some(()) = tour
         .step(GATEWAY, "consumer agrees to the subscription", async {
-            consumer_chooses(ctx, &redirect_url, "success").await?;
+            let choice = success_choice(PayType::Rakuten, PageRequest::Subscribe)?;
+            consumer_chooses(ctx, &redirect_url, choice).await?;
             let seen = ctx
                 .merchant
                 .seen(|s| {
@@ -389,10 +418,11 @@ async fn rakuten(tour: &mut Tour, ctx: &Ctx) {
                         .cloned()
                 })
                 .ok_or("the merchant recorded no redirect")?;
-            check(seen.result_code.as_deref() == Some("UA-000-001"), || {
-                format!("redirect resultCode {:?}", seen.result_code)
-            })?;
-            done((), "redirect verified: UA-000-001")
+            check(
+                seen.result_code.as_deref() == Some(SUCCESS.as_str()),
+                || format!("redirect {} {:?}", field::RESULT_CODE, seen.result_code),
+            )?;
+            done((), format!("redirect verified: {}", SUCCESS.as_str()))
         })
         .await
     else {
@@ -419,17 +449,19 @@ async fn rakuten(tour: &mut Tour, ctx: &Ctx) {
             .await
             .map_err(|e| e.to_string())?;
         check(charged.is_success(), || {
-            format!("resultCode {:?}", charged.result_code)
+            format!("{} {:?}", field::RESULT_CODE, charged.result_code)
         })?;
         let v = charged.body.result.and_then(|r| r.v_result_code);
         let original = charged.body.order.and_then(|o| o.original_payment_id);
         check(original.as_deref() == Some(SUBSCRIPTION), || {
-            format!("originalPaymentId {original:?}")
+            format!("{} {original:?}", field::ORIGINAL_PAYMENT_ID)
         })?;
         done(
             (),
             format!(
-                "UA-000-001 (vResultCode {}) on {SUBSCRIPTION}",
+                "{} ({} {}) on {SUBSCRIPTION}",
+                SUCCESS.as_str(),
+                field::V_RESULT_CODE,
                 v.unwrap_or_default()
             ),
         )
@@ -447,10 +479,11 @@ async fn provider_failure(tour: &mut Tour, ctx: &Ctx) {
             Err(Error::GatewayRefused(r)) => r,
             Err(e) => return Err(e.to_string()),
         };
-        let code = refused.result_code.as_ref().map(ToString::to_string);
-        check(code.as_deref() == Some("UA-PRV-001"), || {
-            refused.to_string()
-        })?;
+        let provider_failed = ResultCode::UaPrv001;
+        check(
+            refused.result_code.as_ref() == Some(&provider_failed),
+            || refused.to_string(),
+        )?;
         // The answer arrived and is stored under its key: resending that key would
         // only replay it, so the client hands it over with its advice.
         check(refused.attempts == 1, || {
@@ -462,7 +495,8 @@ async fn provider_failure(tour: &mut Tour, ctx: &Ctx) {
         let v = refused
             .body
             .as_ref()
-            .and_then(|b| b.pointer("/result/vResultCode"))
+            .and_then(|b| b.get(field::RESULT))
+            .and_then(|r| r.get(field::V_RESULT_CODE))
             .and_then(|v| v.as_str())
             .unwrap_or("-")
             .to_string();
@@ -473,8 +507,11 @@ async fn provider_failure(tour: &mut Tour, ctx: &Ctx) {
         done(
             (),
             format!(
-                "HTTP {}, UA-PRV-001, vResultCode {v}, actionCode {action}; not resent: a new attempt needs a new key",
-                refused.http_status
+                "HTTP {}, {}, {} {v}, {} {action}; not resent: a new attempt needs a new key",
+                refused.http_status,
+                provider_failed.as_str(),
+                field::V_RESULT_CODE,
+                field::ACTION_CODE,
             ),
         )
     })
