@@ -523,16 +523,21 @@ fn hits(dir: &Path) -> Vec<String> {
     out
 }
 
-#[test]
-fn the_sandbox_writes_no_wire_literal() {
-    let found = hits(&root().join("crates/veritrans-sandbox/src"));
+/// Fails, listing every hit, when `dir`'s sources spell a wire word.
+fn assert_no_wire_literal(dir: &str, who: &str) {
+    let found = hits(&root().join(dir));
     assert!(
         found.is_empty(),
-        "{} string literals of the sandbox restate the wire; use the protocol crates' \
+        "{} string literals of the {who} restate the wire; use the protocol crates' \
          generated items (or put the fact in specs/ and run `cargo xtask codegen`):\n{}",
         found.len(),
         found.join("\n")
     );
+}
+
+#[test]
+fn the_sandbox_writes_no_wire_literal() {
+    assert_no_wire_literal("crates/veritrans-sandbox/src", "sandbox");
 }
 
 /// The same rule for the `veritrans` command: its tour drives every gateway
@@ -540,14 +545,7 @@ fn the_sandbox_writes_no_wire_literal() {
 /// generated codes, enums and names too.
 #[test]
 fn the_cli_writes_no_wire_literal() {
-    let found = hits(&root().join("crates/veritrans-cli/src"));
-    assert!(
-        found.is_empty(),
-        "{} string literals of the CLI restate the wire; use the protocol crates' \
-         generated items (or put the fact in specs/ and run `cargo xtask codegen`):\n{}",
-        found.len(),
-        found.join("\n")
-    );
+    assert_no_wire_literal("crates/veritrans-cli/src", "CLI");
 }
 
 /// Which files are one gateway's: the sandbox's and the CLI's layouts.

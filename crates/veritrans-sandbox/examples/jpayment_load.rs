@@ -11,9 +11,7 @@ use std::collections::BTreeSet;
 use std::error::Error;
 use std::time::{Duration, Instant};
 
-use jpayment_proto::{
-    Client, Config, JobType, OnetouchCharge, PaymentReply, RegisterCard, RegisterUser, ReplyMethod,
-};
+use jpayment_proto::{Client, Config, JobType, OnetouchCharge, PaymentReply, ReplyMethod};
 use veritrans_sandbox::{Credentials, Retention, Sandbox};
 
 const AID: &str = Credentials::DEFAULT_JPAYMENT_AID;
@@ -21,6 +19,8 @@ const AID: &str = Credentials::DEFAULT_JPAYMENT_AID;
 #[path = "support/load.rs"]
 mod support;
 use support::{arg, percentile_ms};
+#[path = "support/jpayment_user.rs"]
+mod jpayment_user;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
@@ -34,22 +34,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let base = sandbox.base_url().to_owned();
     let client = Client::new(Config::production().with_base_url(format!("{base}/gateway/")))?;
 
-    let mut user = RegisterUser::new(AID, "loaduser");
-    user.email = Some("load@example.jp".into());
-    let key = client.send(&user).await?.user_key;
-    let token: serde_json::Value = reqwest::Client::builder()
-        .no_proxy()
-        .build()?
-        .post(format!("{base}/_sandbox/jpayment/token"))
-        .json(&serde_json::json!({"cn": "4111111111111111", "ed": "3012", "fn": "LOAD", "ln": "TEST"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let tkn = token["tkn"].as_str().ok_or("no token")?.to_owned();
-    client
-        .send(&RegisterCard::new(AID, "loaduser", key.clone(), tkn))
-        .await?;
+    let key = jpayment_user::user_with_card(&client, &base, "loaduser", "LOAD").await?;
 
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();

@@ -20,10 +20,7 @@
 
 use std::error::Error;
 
-use jpayment_proto::{
-    Charset, Client, Config, JobType, OnetouchCharge, Operation, RegisterCard, RegisterUser,
-    ReplyMethod,
-};
+use jpayment_proto::{Charset, Client, Config, JobType, OnetouchCharge, Operation, ReplyMethod};
 use serde_json::json;
 use unified_proto::validate::body_of;
 use unified_proto::{
@@ -31,6 +28,9 @@ use unified_proto::{
     RequestMode,
 };
 use veritrans_sandbox::{Credentials, Sandbox};
+
+#[path = "support/jpayment_user.rs"]
+mod jpayment_user;
 
 /// Stands for a per-request unique value.
 const ID: &str = "WRKID0";
@@ -44,22 +44,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     // J-Payment's one-touch charge needs a user with a card on file.
     let client = Client::new(Config::production().with_base_url(format!("{base}/gateway/")))?;
-    let mut user = RegisterUser::new(AID, "wrkuser");
-    user.email = Some("wrk@example.jp".into());
-    let key = client.send(&user).await?.user_key;
-    let token: serde_json::Value = reqwest::Client::builder()
-        .no_proxy()
-        .build()?
-        .post(format!("{base}/_sandbox/jpayment/token"))
-        .json(&json!({"cn": "4111111111111111", "ed": "3012", "fn": "WRK", "ln": "TEST"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let tkn = token["tkn"].as_str().ok_or("no token")?.to_owned();
-    client
-        .send(&RegisterCard::new(AID, "wrkuser", key.clone(), tkn))
-        .await?;
+    let key = jpayment_user::user_with_card(&client, &base, "wrkuser", "WRK").await?;
     let charge = OnetouchCharge::new(
         AID,
         ReplyMethod::Response,
