@@ -293,7 +293,7 @@ impl Client {
         validate::validate(request, &ctx)?;
         let key = match options.idempotency_key {
             Some(key) => {
-                check_key(C::NAME, &key)?;
+                check_key(C::NAME, &key, &ctx)?;
                 key
             }
             None => uuid::Uuid::new_v4().to_string(),
@@ -347,9 +347,13 @@ impl Client {
             .header(http::header::CONTENT_TYPE, "application/json")
             .header(
                 http::header::AUTHORIZATION,
-                format!("Bearer {}", self.token.expose_secret()),
+                format!(
+                    "{}{}",
+                    crate::wire::AUTHORIZATION_PREFIX,
+                    self.token.expose_secret()
+                ),
             )
-            .header("X-VT-Idempotency-Key", key)
+            .header(crate::IDEMPOTENCY_KEY_HEADER, key)
             .body(body.to_vec())
             .send()
             .await;
@@ -376,17 +380,17 @@ impl Client {
     }
 }
 
-fn check_key(command: &'static str, key: &str) -> Result<(), Error> {
-    let ok = !key.is_empty() && key.len() <= 100 && veritrans_core::charset::is_id_chars(key);
-    if ok {
+/// Checks a caller's idempotency key against the spec's header rule
+/// (`IDEMPOTENCY_KEY_RULE`), so the client and the sandbox refuse the same keys
+/// with the same violations (too long, wrong characters, empty).
+fn check_key(command: &'static str, key: &str, ctx: &Context) -> Result<(), Error> {
+    let violations = validate::check_value(&crate::IDEMPOTENCY_KEY_RULE, Some(key), ctx);
+    if violations.is_empty() {
         Ok(())
     } else {
         Err(Error::InvalidRequest {
             command,
-            violations: vec![validate::Violation {
-                path: "X-VT-Idempotency-Key".into(),
-                rule: validate::Rule::Charset(validate::Charset::IdChars),
-            }],
+            violations,
         })
     }
 }
@@ -512,9 +516,32 @@ mod tests {
 
     #[test]
     fn idempotency_key_format_is_checked() {
-        assert!(check_key("pay", "29eb1743-b37c-d7c4-badb-7bc4056d9a98").is_ok());
-        assert!(check_key("pay", "").is_err());
-        assert!(check_key("pay", "has space").is_err());
-        assert!(check_key("pay", &"a".repeat(101)).is_err());
+        let ctx = Context::new(Mode::Sandbox);
+        let rules = |key: &str| match check_key("pay", key, &ctx) {
+            Ok(()) => vec![],
+            Err(Error::InvalidRequest { violations, .. }) => {
+                assert!(
+                    violations
+                        .iter()
+                        .all(|v| v.path == crate::IDEMPOTENCY_KEY_HEADER)
+                );
+                violations.into_iter().map(|v| v.rule).collect()
+            }
+            Err(other) => panic!("{other}"),
+        };
+        assert!(rules("29eb1743-b37c-d7c4-badb-7bc4056d9a98").is_empty());
+        assert_eq!(rules(""), vec![validate::Rule::Required]);
+        assert_eq!(
+            rules("has space"),
+            vec![validate::Rule::Charset(validate::Charset::IdChars)]
+        );
+        // Too long is reported as too long (it used to read as a charset error).
+        assert_eq!(
+            rules(&"a".repeat(101)),
+            vec![validate::Rule::MaxLength {
+                max: 100,
+                actual: 101
+            }]
+        );
     }
 }

@@ -14,8 +14,9 @@ use serde::de::value::MapDeserializer;
 use crate::errors::parse_json;
 use crate::{ActionCode, Error, RedirectQuery, ResultCode, Status, WebhookPayload, result_fields};
 
-/// Header carrying the webhook's notification ID (for de-duplication).
-pub const WEBHOOK_ID_HEADER: &str = "X-VT-webhook-id";
+/// Header carrying the webhook's notification ID (for de-duplication); the
+/// spec's name, generated.
+pub use crate::v1_1_3::WEBHOOK_ID_HEADER;
 /// Header carrying the webhook's HMAC.
 pub const WEBHOOK_HMAC_HEADER: &str = sign::WEBHOOK_HEADER;
 
