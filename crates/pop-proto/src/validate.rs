@@ -104,7 +104,7 @@ impl<T: RequestBody> Validate for T {
             ));
         };
         constraint::check_shape(T::CONSTRAINTS, object, "", &SHAPE_CODES)
-            .map_err(Violation::from)?;
+            .map_err(Violation::from_broken)?;
         // The shape matched, so this only fails on something the shape does
         // not describe; the serde message may quote values and is not kept.
         serde_path_to_error::deserialize(value)
@@ -117,7 +117,7 @@ fn run<T: RequestBody>(value: &T, today: Option<Date>) -> Result<(), ValidationE
     let out: Vec<Violation> = match serde_json::to_value(value) {
         Ok(serde_json::Value::Object(body)) => constraint::check(T::CONSTRAINTS, &body, today)
             .into_iter()
-            .map(Violation::from)
+            .map(Violation::from_broken)
             .collect(),
         // A request type serialises to an object; if one did not, it could not be sent.
         _ => vec![Violation::new(
@@ -154,8 +154,10 @@ impl Violation {
     }
 }
 
-impl From<Broken<ResultCode>> for Violation {
-    fn from(broken: Broken<ResultCode>) -> Self {
+impl Violation {
+    /// What the shared validator found, in POP's words (private: not an
+    /// API of this crate).
+    fn from_broken(broken: Broken<ResultCode>) -> Self {
         let rule = match broken.kind {
             Kind::MinLength(n) => Rule::MinLength(n),
             Kind::MaxLength(n) => Rule::MaxLength(n),
@@ -163,7 +165,7 @@ impl From<Broken<ResultCode>> for Violation {
                 name: c.name,
                 pattern: c.pattern,
             },
-            Kind::Format(f) => Rule::Format(f.into()),
+            Kind::Format(f) => Rule::Format(Format::from_shared(f)),
             Kind::Minimum(n) => Rule::Minimum(n),
             Kind::Maximum(n) => Rule::Maximum(n),
             Kind::UnknownValue => Rule::UnknownValue,
@@ -311,8 +313,8 @@ pub enum Format {
     Hhmm,
 }
 
-impl From<constraint::Format> for Format {
-    fn from(format: constraint::Format) -> Self {
+impl Format {
+    fn from_shared(format: constraint::Format) -> Self {
         match format {
             constraint::Format::Url => Format::Url,
             constraint::Format::Email => Format::Email,

@@ -280,3 +280,6 @@ pub(crate) fn join(path: &str, name: &str) -> String {
 pub(crate) fn index(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
+
+#[cfg(test)]
+mod tests;
