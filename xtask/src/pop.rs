@@ -444,19 +444,17 @@ fn compile_pattern(pattern: &str) -> anyhow::Result<(bool, Vec<(char, char)>, us
     let mut chars = Vec::new();
     let mut it = body.chars();
     while let Some(c) = it.next() {
-        let digits = match (c, c == '\\') {
-            (_, false) => {
-                chars.push(c);
+        if c != '\\' {
+            chars.push(c);
+            continue;
+        }
+        let digits = match it.next().context("dangling escape")? {
+            'x' => 2,
+            'u' => 4,
+            other => {
+                chars.push(other);
                 continue;
             }
-            (_, true) => match it.next().context("dangling escape")? {
-                'x' => 2,
-                'u' => 4,
-                other => {
-                    chars.push(other);
-                    continue;
-                }
-            },
         };
         let hex: String = it.by_ref().take(digits).collect();
         let escaped = char::from_u32(u32::from_str_radix(&hex, 16)?);
@@ -610,72 +608,73 @@ fn prop<'a>(object: &'a ObjectDef, json: &str) -> anyhow::Result<&'a Prop> {
         .with_context(|| format!("{}: no property {json}", object.name))
 }
 
+/// The property an `x-rules` entry names under `key`.
+fn named<'a>(object: &'a ObjectDef, name: Option<&String>, key: &str) -> anyhow::Result<&'a Prop> {
+    prop(object, name.with_context(|| format!("without {key}"))?)
+}
+
 /// The `CrossRule` row of an `x-rules` entry, its fields checked against the object.
 fn cross_rule(spec: &Spec, object: &ObjectDef, rule: &CrossRule) -> anyhow::Result<TokenStream> {
     let code = code_ident(&rule.code);
-    // A field the rule names, required to exist (of `kind`, when given).
-    let field = |value: Option<&String>, key: &str, kind: Option<fn(&PropKind) -> bool>| {
-        let name = value.with_context(|| format!("without {key}"))?;
-        let p = prop(object, name)?;
-        anyhow::ensure!(
-            kind.is_none_or(|k| k(&p.kind)),
-            "{key} {name} has the wrong type"
-        );
-        anyhow::Ok(name.to_string())
+    let field = |name: Option<&String>, key: &str| named(object, name, key);
+    let ints = |props: &[&Prop]| {
+        let bad = props.iter().find(|p| !matches!(p.kind, PropKind::Int));
+        bad.map_or(Ok(()), |p| bail!("{} is not an integer", p.json))
     };
-    let int: Option<fn(&PropKind) -> bool> = Some(|k| matches!(k, PropKind::Int));
     Ok(match rule.rule.as_str() {
         "exclusive" => {
             let [first, second] = rule.fields.as_slice() else {
                 bail!("exclusive rule needs two fields")
             };
             let (first, second) = (
-                field(Some(first), "fields", None)?,
-                field(Some(second), "fields", None)?,
+                &field(Some(first), "fields")?.json,
+                &field(Some(second), "fields")?.json,
             );
             quote! { CrossRule::Exclusive { first: #first, second: #second, code: #code } }
         }
         "requires" => {
-            let (f, requires) = (
-                field(rule.field.as_ref(), "field", None)?,
-                field(rule.requires.as_ref(), "requires", None)?,
-            );
+            let f = &field(rule.field.as_ref(), "field")?.json;
+            let requires = &field(rule.requires.as_ref(), "requires")?.json;
             quote! { CrossRule::Requires { field: #f, requires: #requires, code: #code } }
         }
         "forbidden-when" => {
-            let f = field(rule.field.as_ref(), "field", None)?;
-            let when = field(
-                rule.when.as_ref(),
-                "when",
-                Some(|k| matches!(k, PropKind::Bool)),
-            )?;
-            let equals = rule
-                .equals
-                .context("forbidden-when compares with a boolean")?;
+            let f = &field(rule.field.as_ref(), "field")?.json;
+            let when = field(rule.when.as_ref(), "when")?;
+            anyhow::ensure!(
+                matches!(when.kind, PropKind::Bool),
+                "{} is not a boolean",
+                when.json
+            );
+            let (when, equals) = (
+                &when.json,
+                rule.equals
+                    .context("forbidden-when compares with a boolean")?,
+            );
             quote! { CrossRule::ForbiddenWhen { field: #f, when: #when, equals: #equals, code: #code } }
         }
         "sum" => {
             let (total, plus) = (
-                field(rule.total.as_ref(), "total", int)?,
-                field(rule.plus.as_ref(), "plus", int)?,
+                field(rule.total.as_ref(), "total")?,
+                field(rule.plus.as_ref(), "plus")?,
             );
-            let items = field(rule.items.as_ref(), "items", None)?;
-            let PropKind::ObjectArray(item) = &prop(object, &items)?.kind else {
+            let items = field(rule.items.as_ref(), "items")?;
+            let PropKind::ObjectArray(item) = &items.kind else {
                 bail!("sum items must be an array of objects")
             };
             let item = spec.object(item)?;
-            let int_of_item = |value: &Option<String>, key: &str| {
-                let name = value.as_deref().with_context(|| format!("without {key}"))?;
-                let p = prop(item, name)?;
-                anyhow::ensure!(
-                    matches!(p.kind, PropKind::Int) && p.required,
-                    "{key} {name} must be a required integer"
-                );
-                anyhow::Ok(name.to_string())
-            };
-            let (price, quantity) = (
-                int_of_item(&rule.price, "price")?,
-                int_of_item(&rule.quantity, "quantity")?,
+            let price = named(item, rule.price.as_ref(), "price")?;
+            let quantity = named(item, rule.quantity.as_ref(), "quantity")?;
+            ints(&[total, plus, price, quantity])?;
+            anyhow::ensure!(
+                price.required && quantity.required,
+                "price and quantity must be required"
+            );
+            let (total, plus, items, price, quantity) = (
+                &total.json,
+                &plus.json,
+                &items.json,
+                &price.json,
+                &quantity.json,
             );
             quote! {
                 CrossRule::Sum { total: #total, items: #items, plus: #plus, price: #price, quantity: #quantity, code: #code }

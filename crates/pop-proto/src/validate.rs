@@ -14,7 +14,6 @@ use time::Date;
 use veritrans_core::constraint::{self, Broken, Kind, ShapeCodes};
 
 use crate::ResultCode;
-use crate::generated::validate::RequestBody;
 
 /// Something that can be checked against the spec before it is sent.
 ///
@@ -77,7 +76,7 @@ mod sealed {
     pub trait Sealed {}
 }
 
-impl<T: RequestBody> sealed::Sealed for T {}
+impl<T: crate::generated::validate::RequestBody> sealed::Sealed for T {}
 
 /// The codes of a missing parameter and of a wrong JSON type the guide
 /// gives no code of its own (see [`Validate::from_json`]).
@@ -86,7 +85,7 @@ const SHAPE_CODES: ShapeCodes<ResultCode> = ShapeCodes {
     untyped: ResultCode::RC43,
 };
 
-impl<T: RequestBody> Validate for T {
+impl<T: crate::generated::validate::RequestBody> Validate for T {
     fn validate(&self) -> Result<(), ValidationErrors> {
         run(self, None)
     }
@@ -113,7 +112,10 @@ impl<T: RequestBody> Validate for T {
 }
 
 /// Checks the request as the JSON it is sent as.
-fn run<T: RequestBody>(value: &T, today: Option<Date>) -> Result<(), ValidationErrors> {
+fn run<T: crate::generated::validate::RequestBody>(
+    value: &T,
+    today: Option<Date>,
+) -> Result<(), ValidationErrors> {
     let out: Vec<Violation> = match serde_json::to_value(value) {
         Ok(serde_json::Value::Object(body)) => constraint::check(T::CONSTRAINTS, &body, today)
             .into_iter()
