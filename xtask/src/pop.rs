@@ -427,10 +427,19 @@ fn enums(spec: &Spec) -> anyhow::Result<String> {
 
 // --------------------------------------------------------------- validation
 
-/// Reads a `^[class]+$` / `^[class]*$` pattern as its character ranges:
-/// whether the class is negated, the inclusive ranges, and the minimum
-/// length the quantifier implies.
-fn compile_pattern(pattern: &str) -> anyhow::Result<(bool, Vec<(char, char)>, usize)> {
+/// A pattern's one bracket class.
+#[derive(Debug, PartialEq)]
+struct Class {
+    /// `[^…]`: the ranges are the characters not allowed.
+    negated: bool,
+    /// Inclusive character ranges.
+    ranges: Vec<(char, char)>,
+    /// The minimum length the quantifier implies (`+`: 1, `*`: 0).
+    min: usize,
+}
+
+/// Reads a `^[class]+$` / `^[class]*$` pattern as its character ranges.
+fn compile_pattern(pattern: &str) -> anyhow::Result<Class> {
     let class = |q: &str| pattern.strip_prefix("^[")?.strip_suffix(q);
     let (body, min) = match (class("]+$"), class("]*$")) {
         (Some(b), _) => (b, 1),
@@ -472,7 +481,11 @@ fn compile_pattern(pattern: &str) -> anyhow::Result<(bool, Vec<(char, char)>, us
         ranges.push((chars[i], chars[i + step]));
         i += step + 1;
     }
-    Ok((negated, ranges, min))
+    Ok(Class {
+        negated,
+        ranges,
+        min,
+    })
 }
 
 fn code_ident(code: &str) -> TokenStream {
@@ -576,7 +589,11 @@ fn text(s: &Schema) -> anyhow::Result<TokenStream> {
     let mut min = s.min_length.unwrap_or(0) as usize;
     let charset = match s.pattern.as_deref() {
         Some(pattern) => {
-            let (negated, ranges, pmin) = compile_pattern(pattern)?;
+            let Class {
+                negated,
+                ranges,
+                min: pmin,
+            } = compile_pattern(pattern)?;
             min = min.max(pmin);
             let name = s
                 .ext
@@ -908,13 +925,28 @@ mod tests {
 
     #[test]
     fn patterns_compile_to_character_ranges() {
-        let (negated, ranges, min) = compile_pattern("^[0-9A-Za-z_-]+$").unwrap();
-        assert_eq!((negated, min), (false, 1));
-        let expected = [('0', '9'), ('A', 'Z'), ('a', 'z'), ('_', '_'), ('-', '-')];
-        assert_eq!(ranges, expected);
-        let (negated, ranges, min) = compile_pattern(r"^[^\x00-\x1F\x7F]*$").unwrap();
-        assert_eq!((negated, min), (true, 0));
-        assert_eq!(ranges, [('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')]);
+        let class = compile_pattern("^[0-9A-Za-z_-]+$").unwrap();
+        let ranges = vec![('0', '9'), ('A', 'Z'), ('a', 'z'), ('_', '_'), ('-', '-')];
+        let (negated, min) = (false, 1);
+        assert_eq!(
+            class,
+            Class {
+                negated,
+                ranges,
+                min
+            }
+        );
+        let class = compile_pattern(r"^[^\x00-\x1F\x7F]*$").unwrap();
+        let ranges = vec![('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')];
+        let (negated, min) = (true, 0);
+        assert_eq!(
+            class,
+            Class {
+                negated,
+                ranges,
+                min
+            }
+        );
         assert!(compile_pattern("^a+$").is_err());
     }
 

@@ -58,10 +58,8 @@ impl<C: Clone> Walk<'_, C> {
                     self.push(path.to_string(), Kind::Maximum(max), code);
                 }
             }
-            (Check::Known(known), Value::String(s), Some(code)) => {
-                if !known.contains(&s.as_str()) {
-                    self.push(path.to_string(), Kind::UnknownValue, code);
-                }
+            (Check::Known(known), Value::String(s), Some(code)) if !known.contains(&s.as_str()) => {
+                self.push(path.to_string(), Kind::UnknownValue, code);
             }
             (Check::Object(inner), Value::Object(o), _) => self.object(inner, o, path),
             (Check::KnownList { known, unique }, Value::Array(list), Some(code)) => {
@@ -149,7 +147,7 @@ impl<C: Clone> Walk<'_, C> {
                 code,
             } => {
                 if present(body, first) && present(body, second) {
-                    self.push(join(path, second), Kind::Exclusive { with: *first }, code);
+                    self.push(join(path, second), Kind::Exclusive { with: first }, code);
                 }
             }
             CrossRule::Requires {
@@ -158,7 +156,7 @@ impl<C: Clone> Walk<'_, C> {
                 code,
             } => {
                 if present(body, field) && !present(body, requires) {
-                    let kind = Kind::Requires { field: *requires };
+                    let kind = Kind::Requires { field: requires };
                     self.push(join(path, field), kind, code);
                 }
             }
@@ -170,7 +168,7 @@ impl<C: Clone> Walk<'_, C> {
             } => {
                 if present(body, field) && body.get(*when) == Some(&Value::Bool(*equals)) {
                     let kind = Kind::ForbiddenWhen {
-                        field: *when,
+                        field: when,
                         equals: *equals,
                     };
                     self.push(join(path, field), kind, code);
