@@ -8,7 +8,8 @@
 //! - `enums.rs`: every string enum of the spec with an `Unknown(String)`
 //!   catch-all, and `ResultCode` with all codes and descriptions.
 //! - `validate.rs`: the constraints and `x-rules` of every request schema as
-//!   checks that report the field path, the rule and the result code.
+//!   `const` tables of `veritrans_core::constraint` (data only; its one
+//!   validator checks them and `pop_proto::validate` words the findings).
 //! - `notification.rs`: which schema a notification's `payment_type` and
 //!   `result_type` select, and the parameter names each schema knows.
 
@@ -22,12 +23,13 @@ use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 
 use crate::codegen::{GeneratedFile, Generator};
+use crate::core::constraint;
 use crate::core::model::{Document as Doc, Operation, Schema};
-use crate::core::names::{screaming, variant};
+use crate::core::names::screaming;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
 use crate::core::spec;
-use crate::core::tokens::{doc as doc_attr, lit, opt};
+use crate::core::tokens::{doc as doc_attr, opt};
 
 const SPEC: &str = "specs/pop/1.8.1/openapi.yaml";
 const OUT: &str = "crates/pop-proto/src/generated";
@@ -427,67 +429,6 @@ fn enums(spec: &Spec) -> anyhow::Result<String> {
 
 // --------------------------------------------------------------- validation
 
-/// A pattern's one bracket class.
-#[derive(Debug, PartialEq)]
-struct Class {
-    /// `[^…]`: the ranges are the characters not allowed.
-    negated: bool,
-    /// Inclusive character ranges.
-    ranges: Vec<(char, char)>,
-    /// The minimum length the quantifier implies (`+`: 1, `*`: 0).
-    min: usize,
-}
-
-/// Reads a `^[class]+$` / `^[class]*$` pattern as its character ranges.
-fn compile_pattern(pattern: &str) -> anyhow::Result<Class> {
-    let class = |q: &str| pattern.strip_prefix("^[")?.strip_suffix(q);
-    let (body, min) = match (class("]+$"), class("]*$")) {
-        (Some(b), _) => (b, 1),
-        (_, Some(b)) => (b, 0),
-        _ => bail!("pattern `{pattern}` is not a single character class with + or *"),
-    };
-    let (negated, body) = match body.strip_prefix('^') {
-        Some(b) => (true, b),
-        None => (false, body),
-    };
-    let mut chars = Vec::new();
-    let mut it = body.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            chars.push(c);
-            continue;
-        }
-        let digits = match it.next().context("dangling escape")? {
-            'x' => 2,
-            'u' => 4,
-            other => {
-                chars.push(other);
-                continue;
-            }
-        };
-        let hex: String = it.by_ref().take(digits).collect();
-        let escaped = char::from_u32(u32::from_str_radix(&hex, 16)?);
-        chars.push(escaped.with_context(|| format!("bad escape in `{pattern}`"))?);
-    }
-    let mut ranges = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        // A '-' between two characters is a range; at either end it is literal.
-        let step = if i + 2 < chars.len() && chars[i + 1] == '-' {
-            2
-        } else {
-            0
-        };
-        ranges.push((chars[i], chars[i + step]));
-        i += step + 1;
-    }
-    Ok(Class {
-        negated,
-        ranges,
-        min,
-    })
-}
-
 fn code_ident(code: &str) -> TokenStream {
     let id = format_ident!("{}", code);
     quote! { ResultCode::#id }
@@ -521,12 +462,13 @@ fn validation(spec: &Spec) -> anyhow::Result<String> {
             const #ident: &Object<ResultCode> = &Object { name: #name, fields: &[ #(#fields),* ], rules: &[ #(#rules),* ] };
         });
     }
+    let imports = constraint::imports();
     let roots = spec.request_roots.iter().map(|r| format_ident!("{r}"));
     let tables_of = spec.request_roots.iter().map(|r| object_ident(r));
     rust::format(quote! {
         use crate::generated::enums::ResultCode;
         use crate::generated::types;
-        use veritrans_core::constraint::{Charset, Check, CrossRule, Field, Format, Object, Text};
+        #imports
 
         /// The request bodies of the operations, with their constraints.
         pub(crate) trait RequestBody: serde::Serialize + serde::de::DeserializeOwned {
@@ -547,7 +489,10 @@ fn field_row(spec: &Spec, p: &Prop) -> anyhow::Result<TokenStream> {
         None => Ok(None),
     };
     let check = match &p.kind {
-        PropKind::Str => text(s)?,
+        PropKind::Str => {
+            let text = constraint::text(s)?;
+            quote! { Check::Text(#text) }
+        }
         PropKind::Int => {
             let (min, max) = (
                 opt(s.minimum.map(Literal::i64_unsuffixed)),
@@ -582,39 +527,6 @@ fn field_row(spec: &Spec, p: &Prop) -> anyhow::Result<TokenStream> {
     };
     let (name, required, code) = (&p.json, p.required, opt(p.code.as_deref().map(code_ident)));
     Ok(quote! { Field { name: #name, required: #required, code: #code, check: #check } })
-}
-
-/// The `Check::Text` of a string property.
-fn text(s: &Schema) -> anyhow::Result<TokenStream> {
-    let mut min = s.min_length.unwrap_or(0) as usize;
-    let charset = match s.pattern.as_deref() {
-        Some(pattern) => {
-            let Class {
-                negated,
-                ranges,
-                min: pmin,
-            } = compile_pattern(pattern)?;
-            min = min.max(pmin);
-            let name = s
-                .ext
-                .str("x-charset")
-                .context("pattern without x-charset")?;
-            let ranges = ranges.iter().map(|(a, b)| quote! { (#a, #b) });
-            quote! { Some(Charset { name: #name, pattern: #pattern, negated: #negated, ranges: &[ #(#ranges),* ] }) }
-        }
-        None => quote! { None },
-    };
-    const FORMATS: &[&str] = &["url", "email", "yyyymmdd", "hhmm"];
-    let format = s
-        .ext
-        .str("x-format")
-        .map(|f| variant("x-format", f, FORMATS));
-    let format = opt(format.transpose()?.map(|v| quote!(Format::#v)));
-    let (min, max) = (lit(min as u64), opt(s.max_length.map(|v| lit(v as u64))));
-    let ahead = opt(s.ext.get::<u32>("x-maxDaysAhead")?);
-    Ok(quote! {
-        Check::Text(Text { min_len: #min, max_len: #max, charset: #charset, format: #format, max_days_ahead: #ahead })
-    })
 }
 
 fn prop<'a>(object: &'a ObjectDef, json: &str) -> anyhow::Result<&'a Prop> {
@@ -921,33 +833,6 @@ mod tests {
             format!("{err:#}").contains("without x-resultCode"),
             "{err:#}"
         );
-    }
-
-    #[test]
-    fn patterns_compile_to_character_ranges() {
-        let class = compile_pattern("^[0-9A-Za-z_-]+$").unwrap();
-        let ranges = vec![('0', '9'), ('A', 'Z'), ('a', 'z'), ('_', '_'), ('-', '-')];
-        let (negated, min) = (false, 1);
-        assert_eq!(
-            class,
-            Class {
-                negated,
-                ranges,
-                min
-            }
-        );
-        let class = compile_pattern(r"^[^\x00-\x1F\x7F]*$").unwrap();
-        let ranges = vec![('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')];
-        let (negated, min) = (true, 0);
-        assert_eq!(
-            class,
-            Class {
-                negated,
-                ranges,
-                min
-            }
-        );
-        assert!(compile_pattern("^a+$").is_err());
     }
 
     #[test]
