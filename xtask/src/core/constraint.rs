@@ -17,19 +17,10 @@ pub fn imports() -> TokenStream {
     quote! { use veritrans_core::constraint::{Charset, Check, CrossRule, Field, Format, Object, Text}; }
 }
 
-/// A pattern's one bracket class.
-#[derive(Debug, PartialEq)]
-struct Class {
-    /// `[^…]`: the ranges are the characters not allowed.
-    negated: bool,
-    /// Inclusive character ranges.
-    ranges: Vec<(char, char)>,
-    /// The minimum length the quantifier implies (`+`: 1, `*`: 0).
-    min: usize,
-}
-
-/// Reads a `^[class]+$` / `^[class]*$` pattern as its character ranges.
-fn compile_pattern(pattern: &str) -> anyhow::Result<Class> {
+/// The `Charset` row of a `^[class]+$` / `^[class]*$` pattern named `name`
+/// (the class as inclusive character ranges), and the minimum length its
+/// quantifier implies.
+fn charset(pattern: &str, name: &str) -> anyhow::Result<(TokenStream, usize)> {
     let class = |q: &str| pattern.strip_prefix("^[")?.strip_suffix(q);
     let (body, min) = match (class("]+$"), class("]*$")) {
         (Some(b), _) => (b, 1),
@@ -71,11 +62,9 @@ fn compile_pattern(pattern: &str) -> anyhow::Result<Class> {
         ranges.push((chars[i], chars[i + step]));
         i += step + 1;
     }
-    Ok(Class {
-        negated,
-        ranges,
-        min,
-    })
+    let ranges = ranges.iter().map(|(a, b)| quote! { (#a, #b) });
+    let row = quote! { Charset { name: #name, pattern: #pattern, negated: #negated, ranges: &[ #(#ranges),* ] } };
+    Ok((row, min))
 }
 
 /// The `Text` row of a string schema: `minLength`/`maxLength`, its `pattern`
@@ -84,18 +73,13 @@ pub fn text(s: &Schema) -> anyhow::Result<TokenStream> {
     let mut min = s.min_length.unwrap_or(0) as usize;
     let charset = match s.pattern.as_deref() {
         Some(pattern) => {
-            let Class {
-                negated,
-                ranges,
-                min: pmin,
-            } = compile_pattern(pattern)?;
-            min = min.max(pmin);
             let name = s
                 .ext
                 .str("x-charset")
                 .context("pattern without x-charset")?;
-            let ranges = ranges.iter().map(|(a, b)| quote! { (#a, #b) });
-            quote! { Some(Charset { name: #name, pattern: #pattern, negated: #negated, ranges: &[ #(#ranges),* ] }) }
+            let (charset, pattern_min) = charset(pattern, name)?;
+            min = min.max(pattern_min);
+            quote! { Some(#charset) }
         }
         None => quote! { None },
     };
@@ -118,28 +102,16 @@ mod tests {
 
     #[test]
     fn patterns_compile_to_character_ranges() {
-        let class = compile_pattern("^[0-9A-Za-z_-]+$").unwrap();
-        let ranges = vec![('0', '9'), ('A', 'Z'), ('a', 'z'), ('_', '_'), ('-', '-')];
-        let (negated, min) = (false, 1);
-        assert_eq!(
-            class,
-            Class {
-                negated,
-                ranges,
-                min
-            }
-        );
-        let class = compile_pattern(r"^[^\x00-\x1F\x7F]*$").unwrap();
-        let ranges = vec![('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')];
-        let (negated, min) = (true, 0);
-        assert_eq!(
-            class,
-            Class {
-                negated,
-                ranges,
-                min
-            }
-        );
-        assert!(compile_pattern("^a+$").is_err());
+        let (row, min) = charset("^[0-9A-Za-z_-]+$", "id").unwrap();
+        assert_eq!(min, 1);
+        let ranges = quote! { &[('0', '9'), ('A', 'Z'), ('a', 'z'), ('_', '_'), ('-', '-')] };
+        let expected = quote! { Charset { name: "id", pattern: "^[0-9A-Za-z_-]+$", negated: false, ranges: #ranges } };
+        assert_eq!(row.to_string(), expected.to_string());
+        let (row, min) = charset(r"^[^\x00-\x1F\x7F]*$", "text").unwrap();
+        assert_eq!(min, 0);
+        let ranges = quote! { &[('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')] };
+        assert!(row.to_string().contains("negated : true"), "{row}");
+        assert!(row.to_string().contains(&ranges.to_string()), "{row}");
+        assert!(charset("^a+$", "a").is_err());
     }
 }
