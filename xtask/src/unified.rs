@@ -860,8 +860,7 @@ mod tests {
                                     .as_ref()
                                     .map(ToString::to_string)
                                     .unwrap_or_default();
-                                let wire =
-                                    rust::serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
+                                let wire = serde_rename(&f.attrs).unwrap_or_else(|| name.clone());
                                 let _ = writeln!(
                                     body,
                                     "    {name}: {} (\"{wire}\")",
@@ -888,7 +887,7 @@ mod tests {
                 syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
                     let mut body = String::from(" {\n");
                     for v in &e.variants {
-                        let wire = rust::serde_rename(&v.attrs)
+                        let wire = serde_rename(&v.attrs)
                             .or_else(|| doc_code(&v.attrs))
                             .unwrap_or_else(|| v.ident.to_string());
                         let _ = writeln!(body, "    {} (\"{wire}\")", v.ident);
@@ -1225,5 +1224,25 @@ mod tests {
             );
             insta::assert_snapshot!(format!("api_surface_{module}"), surface);
         }
+    }
+
+    /// The `#[serde(rename = "…")]` of an item, if any.
+    pub fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+        attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde"))
+            .find_map(|attr| {
+                let mut found = None;
+                let _ = attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("rename") {
+                        let lit: syn::LitStr = meta.value()?.parse()?;
+                        found = Some(lit.value());
+                    } else if meta.input.peek(syn::Token![=]) {
+                        let _: syn::Expr = meta.value()?.parse()?;
+                    }
+                    Ok(())
+                });
+                found
+            })
     }
 }

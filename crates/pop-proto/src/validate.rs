@@ -1,15 +1,17 @@
 //! Client-side validation of request bodies.
 //!
-//! The checks are generated from the spec's constraints and `x-rules`
-//! (`generated/validate.rs`); this module holds the rule vocabulary and the
-//! few primitive checks the generated code calls. Every violation names the
+//! The constraints are tables generated from the spec's constraints and
+//! `x-rules` (`generated/validate.rs`), checked by the one validator of
+//! [`veritrans_core::constraint`]; this module words what it finds in POP's
+//! vocabulary (`Rule`, `ResultCode`). Every violation names the
 //! field path (`cvs[1].payment_expiry_date`), the rule, and the result code
 //! the POP server would return for it, so a request refused here would have
 //! been refused there with the same code.
 
 use std::fmt;
 
-use time::{Date, Month};
+use time::Date;
+use veritrans_core::constraint::{self, Broken, Kind, ShapeCodes};
 
 use crate::ResultCode;
 
@@ -76,13 +78,20 @@ mod sealed {
 
 impl<T: crate::generated::validate::RequestBody> sealed::Sealed for T {}
 
+/// The codes of a missing parameter and of a wrong JSON type the guide
+/// gives no code of its own (see [`Validate::from_json`]).
+const SHAPE_CODES: ShapeCodes<ResultCode> = ShapeCodes {
+    missing: ResultCode::RC31,
+    untyped: ResultCode::RC43,
+};
+
 impl<T: crate::generated::validate::RequestBody> Validate for T {
     fn validate(&self) -> Result<(), ValidationErrors> {
-        run(self, &Context { today: None })
+        run(self, None)
     }
 
     fn validate_on(&self, today: Date) -> Result<(), ValidationErrors> {
-        run(self, &Context { today: Some(today) })
+        run(self, Some(today))
     }
 
     fn from_json(mut value: serde_json::Value) -> Result<Self, Violation> {
@@ -93,7 +102,8 @@ impl<T: crate::generated::validate::RequestBody> Validate for T {
                 ResultCode::RC43,
             ));
         };
-        check_shape(T::SHAPE, object, "")?;
+        constraint::check_shape(T::CONSTRAINTS, object, "", &SHAPE_CODES)
+            .map_err(Violation::from_broken)?;
         // The shape matched, so this only fails on something the shape does
         // not describe; the serde message may quote values and is not kept.
         serde_path_to_error::deserialize(value)
@@ -101,9 +111,23 @@ impl<T: crate::generated::validate::RequestBody> Validate for T {
     }
 }
 
-fn run<T: Collect>(value: &T, cx: &Context) -> Result<(), ValidationErrors> {
-    let mut out = Vec::new();
-    value.collect(cx, "", &mut out);
+/// Checks the request as the JSON it is sent as.
+fn run<T: crate::generated::validate::RequestBody>(
+    value: &T,
+    today: Option<Date>,
+) -> Result<(), ValidationErrors> {
+    let out: Vec<Violation> = match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(body)) => constraint::check(T::CONSTRAINTS, &body, today)
+            .into_iter()
+            .map(Violation::from_broken)
+            .collect(),
+        // A request type serialises to an object; if one did not, it could not be sent.
+        _ => vec![Violation::new(
+            String::new(),
+            Rule::Unreadable,
+            ResultCode::RC43,
+        )],
+    };
     if out.is_empty() {
         Ok(())
     } else {
@@ -129,6 +153,38 @@ impl Violation {
             rule,
             result_code,
         }
+    }
+}
+
+impl Violation {
+    /// What the shared validator found, in POP's words (private: not an
+    /// API of this crate).
+    fn from_broken(broken: Broken<ResultCode>) -> Self {
+        let rule = match broken.kind {
+            Kind::MinLength(n) => Rule::MinLength(n),
+            Kind::MaxLength(n) => Rule::MaxLength(n),
+            Kind::Charset(c) => Rule::Charset {
+                name: c.name,
+                pattern: c.pattern,
+            },
+            Kind::Format(f) => Rule::Format(Format::from_shared(f)),
+            Kind::Minimum(n) => Rule::Minimum(n),
+            Kind::Maximum(n) => Rule::Maximum(n),
+            Kind::UnknownValue => Rule::UnknownValue,
+            Kind::Duplicate { by } => Rule::Duplicate { by },
+            Kind::Exclusive { with } => Rule::Exclusive { with },
+            Kind::Requires { field } => Rule::Requires { field },
+            Kind::ForbiddenWhen { field, equals } => Rule::ForbiddenWhen {
+                field,
+                equals: if equals { "true" } else { "false" },
+            },
+            Kind::Sum { expected } => Rule::Sum { expected },
+            Kind::MaxDaysAhead(n) => Rule::MaxDaysAhead(n),
+            Kind::Past => Rule::Past,
+            Kind::Missing => Rule::Missing,
+            Kind::JsonType { expected } => Rule::JsonType { expected },
+        };
+        Violation::new(broken.path, rule, broken.code)
     }
 }
 
@@ -259,6 +315,17 @@ pub enum Format {
     Hhmm,
 }
 
+impl Format {
+    fn from_shared(format: constraint::Format) -> Self {
+        match format {
+            constraint::Format::Url => Format::Url,
+            constraint::Format::Email => Format::Email,
+            constraint::Format::Yyyymmdd => Format::Yyyymmdd,
+            constraint::Format::Hhmm => Format::Hhmm,
+        }
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -307,297 +374,3 @@ impl fmt::Display for ValidationErrors {
 }
 
 impl std::error::Error for ValidationErrors {}
-
-// ------------------------------------------------- used by generated code
-
-/// What the checks may depend on beyond the value itself.
-pub(crate) struct Context {
-    pub(crate) today: Option<Date>,
-}
-
-/// Collects the violations of a value at `path`.
-pub(crate) trait Collect {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>);
-}
-
-/// One property of a request object as JSON: its name, JSON type, whether it
-/// is required, and the result code of a wrong type (generated from the spec).
-pub(crate) struct FieldShape {
-    pub(crate) name: &'static str,
-    pub(crate) kind: JsonKind,
-    pub(crate) required: bool,
-    pub(crate) code: Option<ResultCode>,
-}
-
-/// The JSON type of a request property.
-pub(crate) enum JsonKind {
-    String,
-    Integer,
-    Boolean,
-    Object(&'static [FieldShape]),
-    StringArray,
-    ObjectArray(&'static [FieldShape]),
-}
-
-impl JsonKind {
-    fn name(&self) -> &'static str {
-        match self {
-            JsonKind::String => "string",
-            JsonKind::Integer => "integer",
-            JsonKind::Boolean => "boolean",
-            JsonKind::Object(_) => "object",
-            JsonKind::StringArray => "array of strings",
-            JsonKind::ObjectArray(_) => "array of objects",
-        }
-    }
-}
-
-/// Checks `object` against `fields` (see [`Validate::from_json`]) and drops
-/// the `null`s of known properties, so the typed reading sees them absent.
-fn check_shape(
-    fields: &[FieldShape],
-    object: &mut serde_json::Map<String, serde_json::Value>,
-    path: &str,
-) -> Result<(), Violation> {
-    use serde_json::Value;
-    for field in fields {
-        let at = join(path, field.name);
-        if object.get(field.name).is_some_and(Value::is_null) {
-            object.remove(field.name);
-        }
-        let Some(value) = object.get_mut(field.name) else {
-            if field.required {
-                return Err(Violation::new(at, Rule::Missing, ResultCode::RC31));
-            }
-            continue;
-        };
-        let wrong = |at: String, kind: &JsonKind| {
-            Violation::new(
-                at,
-                Rule::JsonType {
-                    expected: kind.name(),
-                },
-                field.code.clone().unwrap_or(ResultCode::RC43),
-            )
-        };
-        match (&field.kind, value) {
-            (JsonKind::String, Value::String(_)) | (JsonKind::Boolean, Value::Bool(_)) => {}
-            (JsonKind::Integer, Value::Number(n)) if n.is_i64() => {}
-            (JsonKind::Object(inner), Value::Object(o)) => check_shape(inner, o, &at)?,
-            (JsonKind::StringArray, Value::Array(list)) => {
-                if let Some(i) = list.iter().position(|x| !x.is_string()) {
-                    return Err(wrong(index(&at, i), &JsonKind::String));
-                }
-            }
-            (JsonKind::ObjectArray(inner), Value::Array(list)) => {
-                for (i, x) in list.iter_mut().enumerate() {
-                    match x {
-                        Value::Object(o) => check_shape(inner, o, &index(&at, i))?,
-                        _ => return Err(wrong(index(&at, i), &JsonKind::Object(inner))),
-                    }
-                }
-            }
-            (kind, _) => return Err(wrong(at, kind)),
-        }
-    }
-    Ok(())
-}
-
-pub(crate) struct Charset {
-    pub(crate) name: &'static str,
-    pub(crate) pattern: &'static str,
-    pub(crate) test: fn(char) -> bool,
-}
-
-pub(crate) struct TextRules {
-    pub(crate) min_len: usize,
-    pub(crate) max_len: Option<usize>,
-    pub(crate) charset: Option<Charset>,
-    pub(crate) format: Option<Format>,
-    pub(crate) max_days_ahead: Option<u32>,
-    pub(crate) code: ResultCode,
-}
-
-pub(crate) fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
-}
-
-pub(crate) fn index(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
-}
-
-pub(crate) fn check_text(
-    value: &str,
-    rules: &TextRules,
-    cx: &Context,
-    path: &str,
-    out: &mut Vec<Violation>,
-) {
-    let push = |out: &mut Vec<Violation>, rule| {
-        out.push(Violation::new(path.to_string(), rule, rules.code.clone()))
-    };
-    let len = value.chars().count();
-    if len < rules.min_len {
-        push(out, Rule::MinLength(rules.min_len));
-    }
-    if let Some(max) = rules.max_len.filter(|max| len > *max) {
-        push(out, Rule::MaxLength(max));
-    }
-    if let Some(charset) = rules
-        .charset
-        .as_ref()
-        .filter(|c| !value.chars().all(c.test))
-    {
-        push(
-            out,
-            Rule::Charset {
-                name: charset.name,
-                pattern: charset.pattern,
-            },
-        );
-    }
-    if let Some(format) = rules.format {
-        let ok = match format {
-            Format::Url => is_url(value),
-            Format::Email => is_email(value),
-            Format::Yyyymmdd => parse_yyyymmdd(value).is_some(),
-            Format::Hhmm => is_hhmm(value),
-        };
-        if !ok {
-            push(out, Rule::Format(format));
-        } else if let (Some(days), Some(today), Some(date)) =
-            (rules.max_days_ahead, cx.today, parse_yyyymmdd(value))
-        {
-            if date < today {
-                push(out, Rule::Past);
-            } else if (date - today).whole_days() > i64::from(days) {
-                push(out, Rule::MaxDaysAhead(days));
-            }
-        }
-    }
-}
-
-pub(crate) fn check_int(
-    value: i64,
-    min: Option<i64>,
-    max: Option<i64>,
-    code: ResultCode,
-    path: &str,
-    out: &mut Vec<Violation>,
-) {
-    if let Some(min) = min.filter(|m| value < *m) {
-        out.push(Violation::new(path.to_string(), Rule::Minimum(min), code));
-    } else if let Some(max) = max.filter(|m| value > *m) {
-        out.push(Violation::new(path.to_string(), Rule::Maximum(max), code));
-    }
-}
-
-pub(crate) fn check_enum(known: bool, code: ResultCode, path: &str, out: &mut Vec<Violation>) {
-    if !known {
-        out.push(Violation::new(path.to_string(), Rule::UnknownValue, code));
-    }
-}
-
-/// Reports the second and later occurrences of a key.
-pub(crate) fn check_unique<'a>(
-    keys: impl Iterator<Item = &'a str>,
-    by: Option<&'static str>,
-    code: ResultCode,
-    path: &str,
-    out: &mut Vec<Violation>,
-) {
-    let mut seen: Vec<&str> = Vec::new();
-    for (i, key) in keys.enumerate() {
-        if seen.contains(&key) {
-            let at = match by {
-                Some(by) => join(&index(path, i), by),
-                None => index(path, i),
-            };
-            out.push(Violation::new(at, Rule::Duplicate { by }, code.clone()));
-        } else {
-            seen.push(key);
-        }
-    }
-}
-
-pub(crate) fn check_sum(
-    total: i64,
-    parts: impl Iterator<Item = (i64, i64)>,
-    plus: Option<i64>,
-    code: ResultCode,
-    path: &str,
-    out: &mut Vec<Violation>,
-) {
-    let sum = parts
-        .map(|(price, quantity)| price.checked_mul(quantity))
-        .try_fold(plus.unwrap_or(0), |acc, part| acc.checked_add(part?));
-    if sum != Some(total) {
-        out.push(Violation::new(
-            path.to_string(),
-            Rule::Sum { expected: sum },
-            code,
-        ));
-    }
-}
-
-fn is_url(value: &str) -> bool {
-    match url::Url::parse(value) {
-        Ok(u) => matches!(u.scheme(), "http" | "https") && u.host().is_some(),
-        Err(_) => false,
-    }
-}
-
-fn is_email(value: &str) -> bool {
-    let mut parts = value.split('@');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(local), Some(domain), None) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !value.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
-        _ => false,
-    }
-}
-
-/// A `YYYYMMDD` text as a calendar date.
-pub(crate) fn parse_yyyymmdd(value: &str) -> Option<Date> {
-    if value.len() != 8 || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let year: i32 = value.get(0..4)?.parse().ok()?;
-    let month: u8 = value.get(4..6)?.parse().ok()?;
-    let day: u8 = value.get(6..8)?.parse().ok()?;
-    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
-}
-
-fn is_hhmm(value: &str) -> bool {
-    value.len() == 4
-        && value.bytes().all(|b| b.is_ascii_digit())
-        && matches!((value.get(0..2).and_then(|h| h.parse::<u8>().ok()), value.get(2..4).and_then(|m| m.parse::<u8>().ok())), (Some(h), Some(m)) if h < 24 && m < 60)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats() {
-        assert!(is_url("https://example.com/success"));
-        assert!(!is_url("ftp://example.com/"));
-        assert!(!is_url("/relative"));
-        assert!(is_email("smith.john@example.com"));
-        assert!(!is_email("smith.john@@example.com"));
-        assert!(!is_email("smith john@example.com"));
-        assert!(parse_yyyymmdd("20200229").is_some());
-        assert!(parse_yyyymmdd("20210229").is_none());
-        assert!(parse_yyyymmdd("2020-4-1").is_none());
-        assert!(is_hhmm("2359") && is_hhmm("0000"));
-        assert!(!is_hhmm("2400") && !is_hhmm("1260") && !is_hhmm("959"));
-    }
-}

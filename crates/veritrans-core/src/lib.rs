@@ -7,7 +7,8 @@
 //! what kind of failure an error is ([`ErrorKind`]), how long to wait before trying again
 //! ([`Backoff`]), Japan Standard Time ([`jst`], feature `time`), card numbers ([`card`]),
 //! constant-time comparison ([`ct_eq`]), the identifier character rule ([`charset`]) and
-//! the loopback-URL rule ([`url_rules`], feature `url`). Each lives here once; each
+//! the loopback-URL rule ([`url_rules`], feature `url`), and the one constraint model of
+//! request specs with its validator ([`constraint`], feature `constraint`). Each lives here once; each
 //! protocol crate re-exports what its users need, so nobody depends on this crate
 //! directly unless they want to.
 //!
@@ -19,12 +20,15 @@
 //! - `serde`: `Serialize`/`Deserialize` for [`Yen`] (a string of digits) and [`Gateway`].
 //! - `time`: the [`jst`] module.
 //! - `url`: the [`url_rules`] module.
+//! - `constraint`: the [`constraint`] module (with `time`, `url` and `serde_json`).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod backoff;
 pub mod card;
 pub mod charset;
+#[cfg(feature = "constraint")]
+pub mod constraint;
 mod ct;
 mod error_kind;
 mod gateway;

@@ -10,1268 +10,788 @@
 
 use crate::generated::enums::ResultCode;
 use crate::generated::types;
-use crate::validate::{
-    check_enum, check_int, check_sum, check_text, check_unique, index, join, Charset,
-    Collect, Context, FieldShape, Format, JsonKind, Rule, TextRules, Violation,
-};
-/// The request bodies of the three operations, with their JSON shape.
-pub(crate) trait RequestBody: Collect + serde::de::DeserializeOwned {
-    /// The properties of the body and their JSON types.
-    const SHAPE: &'static [FieldShape];
+use veritrans_core::constraint::{Charset, Check, CrossRule, Field, Format, Object, Text};
+/// The request bodies of the operations, with their constraints.
+pub(crate) trait RequestBody: serde::Serialize + serde::de::DeserializeOwned {
+    /// The constraints of the body.
+    const CONSTRAINTS: &'static Object<ResultCode>;
 }
 
 impl RequestBody for types::PaymentKeyRequest {
-    const SHAPE: &'static [FieldShape] = SHAPE_PAYMENT_KEY_REQUEST;
+    const CONSTRAINTS: &'static Object<ResultCode> = PAYMENT_KEY_REQUEST;
 }
 
 impl RequestBody for types::PaymentLinkRequest {
-    const SHAPE: &'static [FieldShape] = SHAPE_PAYMENT_LINK_REQUEST;
+    const CONSTRAINTS: &'static Object<ResultCode> = PAYMENT_LINK_REQUEST;
 }
 
 impl RequestBody for types::AccountManagementKeyRequest {
-    const SHAPE: &'static [FieldShape] = SHAPE_ACCOUNT_MANAGEMENT_KEY_REQUEST;
+    const CONSTRAINTS: &'static Object<ResultCode> = ACCOUNT_MANAGEMENT_KEY_REQUEST;
 }
 
-///The JSON shape of `AccountManagementKeyRequest`.
-const SHAPE_ACCOUNT_MANAGEMENT_KEY_REQUEST: &[FieldShape] = &[
-    FieldShape {
-        name: "paynow_account_id",
-        kind: JsonKind::String,
-        required: true,
-        code: Some(ResultCode::RC2A),
-    },
-    FieldShape {
-        name: "dummy",
-        kind: JsonKind::Boolean,
-        required: false,
-        code: Some(ResultCode::RC26),
-    },
-    FieldShape {
-        name: "account_mgmt_key_expiry_duration",
-        kind: JsonKind::Integer,
-        required: false,
-        code: Some(ResultCode::RC2B),
-    },
-];
-///The JSON shape of `BankParameters`.
-const SHAPE_BANK_PARAMETERS: &[FieldShape] = &[
-    FieldShape {
-        name: "payment_type",
-        kind: JsonKind::ObjectArray(SHAPE_BANK_PAYMENT_TYPE),
-        required: false,
-        code: None,
-    },
-    FieldShape {
-        name: "contents",
-        kind: JsonKind::String,
-        required: true,
-        code: Some(ResultCode::RC1R),
-    },
-    FieldShape {
-        name: "contents_kana",
-        kind: JsonKind::String,
-        required: true,
-        code: Some(ResultCode::RC1S),
-    },
-];
-///The JSON shape of `BankPaymentType`.
-const SHAPE_BANK_PAYMENT_TYPE: &[FieldShape] = &[
-    FieldShape {
-        name: "payment_sub_type",
-        kind: JsonKind::String,
-        required: true,
-        code: Some(ResultCode::RC1N),
-    },
-    FieldShape {
-        name: "payment_expiry_duration",
-        kind: JsonKind::Integer,
-        required: false,
-        code: Some(ResultCode::RC1M),
-    },
-    FieldShape {
-        name: "payment_expiry_date",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC1V),
-    },
-];
-///The JSON shape of `CardParameters`.
-const SHAPE_CARD_PARAMETERS: &[FieldShape] = &[
-    FieldShape {
-        name: "mpi",
-        kind: JsonKind::Boolean,
-        required: false,
-        code: Some(ResultCode::RC28),
-    },
-    FieldShape {
-        name: "paynow_account_id",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC2A),
-    },
-    FieldShape {
-        name: "save_card",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC2D),
-    },
-    FieldShape {
-        name: "skip_card_selection",
-        kind: JsonKind::Boolean,
-        required: false,
-        code: Some(ResultCode::RC2E),
-    },
-    FieldShape {
-        name: "3ds_version",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5J),
-    },
-    FieldShape {
-        name: "cardholderEmail",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5M),
-    },
-    FieldShape {
-        name: "cardholderHomePhoneNumber",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5N),
-    },
-    FieldShape {
-        name: "cardholderHomePhoneNumberCountry",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5Q),
-    },
-    FieldShape {
-        name: "cardholderMobilePhoneNumber",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5O),
-    },
-    FieldShape {
-        name: "cardholderMobilePhoneNumberCountry",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5R),
-    },
-    FieldShape {
-        name: "cardholderWorkPhoneNumber",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5P),
-    },
-    FieldShape {
-        name: "cardholderWorkPhoneNumberCountry",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5S),
-    },
-];
-///The JSON shape of `CustomMessage`.
-const SHAPE_CUSTOM_MESSAGE: &[FieldShape] = &[
-    FieldShape {
-        name: "show_items_additional_message",
-        kind: JsonKind::Boolean,
-        required: false,
-        code: Some(ResultCode::RC5G),
-    },
-    FieldShape {
-        name: "items_additional_message",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5H),
-    },
-];
-///The JSON shape of `CvsParameters`.
-const SHAPE_CVS_PARAMETERS: &[FieldShape] = &[
-    FieldShape {
-        name: "payment_sub_type",
-        kind: JsonKind::String,
-        required: true,
-        code: Some(ResultCode::RC19),
-    },
-    FieldShape {
-        name: "payment_expiry_duration",
-        kind: JsonKind::Integer,
-        required: false,
-        code: Some(ResultCode::RC46),
-    },
-    FieldShape {
-        name: "payment_expiry_date",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5E),
-    },
-    FieldShape {
-        name: "payment_expiry_hhmm",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC1X),
-    },
-];
-///The JSON shape of `EmailParameters`.
-const SHAPE_EMAIL_PARAMETERS: &[FieldShape] = &[
-    FieldShape {
-        name: "customer_name",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5B),
-    },
-    FieldShape {
-        name: "customer_email_address",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC5A),
-    },
-];
-///The JSON shape of `Item`.
-const SHAPE_ITEM: &[FieldShape] = &[
-    FieldShape {
-        name: "id",
-        kind: JsonKind::String,
-        required: true,
-        code: Some(ResultCode::RC13),
-    },
-    FieldShape {
-        name: "name",
-        kind: JsonKind::String,
-        required: true,
-        code: Some(ResultCode::RC14),
-    },
-    FieldShape {
-        name: "price",
-        kind: JsonKind::Integer,
-        required: true,
-        code: Some(ResultCode::RC15),
-    },
-    FieldShape {
-        name: "quantity",
-        kind: JsonKind::Integer,
-        required: true,
-        code: Some(ResultCode::RC16),
-    },
-];
-///The JSON shape of `PaymentKeyRequest`.
-const SHAPE_PAYMENT_KEY_REQUEST: &[FieldShape] = &[
-    FieldShape {
-        name: "order_id",
-        kind: JsonKind::String,
-        required: true,
-        code: Some(ResultCode::RC01),
-    },
-    FieldShape {
-        name: "gross_amount",
-        kind: JsonKind::Integer,
-        required: true,
-        code: Some(ResultCode::RC03),
-    },
-    FieldShape {
-        name: "shipping_amount",
-        kind: JsonKind::Integer,
-        required: false,
-        code: Some(ResultCode::RC04),
-    },
-    FieldShape {
-        name: "dummy",
-        kind: JsonKind::Boolean,
-        required: false,
-        code: Some(ResultCode::RC26),
-    },
-    FieldShape {
-        name: "capture",
-        kind: JsonKind::Boolean,
-        required: false,
-        code: Some(ResultCode::RC27),
-    },
-    FieldShape {
-        name: "payment_key_expiry_duration",
-        kind: JsonKind::Integer,
-        required: false,
-        code: Some(ResultCode::RC12),
-    },
-    FieldShape {
-        name: "success_url",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC07),
-    },
-    FieldShape {
-        name: "failure_url",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC08),
-    },
-    FieldShape {
-        name: "incomplete_url",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC09),
-    },
-    FieldShape {
-        name: "push_url",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC10),
-    },
-    FieldShape {
-        name: "enabled_payment_types",
-        kind: JsonKind::StringArray,
-        required: false,
-        code: Some(ResultCode::RC06),
-    },
-    FieldShape {
-        name: "card",
-        kind: JsonKind::Object(SHAPE_CARD_PARAMETERS),
-        required: false,
-        code: None,
-    },
-    FieldShape {
-        name: "cvs",
-        kind: JsonKind::ObjectArray(SHAPE_CVS_PARAMETERS),
-        required: false,
-        code: None,
-    },
-    FieldShape {
-        name: "bank",
-        kind: JsonKind::Object(SHAPE_BANK_PARAMETERS),
-        required: false,
-        code: None,
-    },
-    FieldShape {
-        name: "email",
-        kind: JsonKind::Object(SHAPE_EMAIL_PARAMETERS),
-        required: false,
-        code: None,
-    },
-    FieldShape {
-        name: "items",
-        kind: JsonKind::ObjectArray(SHAPE_ITEM),
-        required: false,
-        code: Some(ResultCode::RC33),
-    },
-    FieldShape {
-        name: "custom_message",
-        kind: JsonKind::Object(SHAPE_CUSTOM_MESSAGE),
-        required: false,
-        code: None,
-    },
-];
-///The JSON shape of `PaymentLinkRequest`.
-const SHAPE_PAYMENT_LINK_REQUEST: &[FieldShape] = &[
-    FieldShape {
-        name: "order_id",
-        kind: JsonKind::String,
-        required: true,
-        code: Some(ResultCode::RC01),
-    },
-    FieldShape {
-        name: "gross_amount",
-        kind: JsonKind::Integer,
-        required: true,
-        code: Some(ResultCode::RC03),
-    },
-    FieldShape {
-        name: "shipping_amount",
-        kind: JsonKind::Integer,
-        required: false,
-        code: Some(ResultCode::RC04),
-    },
-    FieldShape {
-        name: "dummy",
-        kind: JsonKind::Boolean,
-        required: false,
-        code: Some(ResultCode::RC26),
-    },
-    FieldShape {
-        name: "capture",
-        kind: JsonKind::Boolean,
-        required: false,
-        code: Some(ResultCode::RC27),
-    },
-    FieldShape {
-        name: "payment_key_expiry_duration",
-        kind: JsonKind::Integer,
-        required: false,
-        code: Some(ResultCode::RC12),
-    },
-    FieldShape {
-        name: "push_url",
-        kind: JsonKind::String,
-        required: false,
-        code: Some(ResultCode::RC10),
-    },
-    FieldShape {
-        name: "enabled_payment_types",
-        kind: JsonKind::StringArray,
-        required: false,
-        code: Some(ResultCode::RC06),
-    },
-    FieldShape {
-        name: "card",
-        kind: JsonKind::Object(SHAPE_CARD_PARAMETERS),
-        required: false,
-        code: None,
-    },
-    FieldShape {
-        name: "cvs",
-        kind: JsonKind::ObjectArray(SHAPE_CVS_PARAMETERS),
-        required: false,
-        code: None,
-    },
-    FieldShape {
-        name: "bank",
-        kind: JsonKind::Object(SHAPE_BANK_PARAMETERS),
-        required: false,
-        code: None,
-    },
-    FieldShape {
-        name: "email",
-        kind: JsonKind::Object(SHAPE_EMAIL_PARAMETERS),
-        required: false,
-        code: None,
-    },
-    FieldShape {
-        name: "items",
-        kind: JsonKind::ObjectArray(SHAPE_ITEM),
-        required: false,
-        code: Some(ResultCode::RC33),
-    },
-    FieldShape {
-        name: "custom_message",
-        kind: JsonKind::Object(SHAPE_CUSTOM_MESSAGE),
-        required: false,
-        code: None,
-    },
-];
-const TEXT_ACCOUNT_MANAGEMENT_KEY_REQUEST_PAYNOW_ACCOUNT_ID: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(100usize),
-    charset: None,
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC2A,
-};
-const TEXT_BANK_PARAMETERS_CONTENTS: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(12usize),
-    charset: None,
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC1R,
-};
-fn charset_bank_parameters_contents_kana(c: char) -> bool {
-    matches!(c, 'ァ'..= 'ヺ' | 'ー' | '\u{3000}')
-}
-
-const TEXT_BANK_PARAMETERS_CONTENTS_KANA: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(24usize),
-    charset: Some(Charset {
-        name: "full-width katakana",
-        pattern: "^[\\u30A1-\\u30FA\\u30FC\\u3000]+$",
-        test: charset_bank_parameters_contents_kana,
-    }),
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC1S,
-};
-const TEXT_BANK_PAYMENT_TYPE_PAYMENT_EXPIRY_DATE: TextRules = TextRules {
-    min_len: 8usize,
-    max_len: Some(8usize),
-    charset: None,
-    format: Some(Format::Yyyymmdd),
-    max_days_ahead: Some(60u32),
-    code: ResultCode::RC1V,
-};
-const TEXT_CARD_PARAMETERS_PAYNOW_ACCOUNT_ID: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(100usize),
-    charset: None,
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC2A,
-};
-const TEXT_CARD_PARAMETERS_CARDHOLDER_EMAIL: TextRules = TextRules {
-    min_len: 0usize,
-    max_len: Some(254usize),
-    charset: None,
-    format: Some(Format::Email),
-    max_days_ahead: None,
-    code: ResultCode::RC5M,
-};
-fn charset_card_parameters_cardholder_home_phone_number(c: char) -> bool {
-    matches!(c, '0'..= '9')
-}
-
-const TEXT_CARD_PARAMETERS_CARDHOLDER_HOME_PHONE_NUMBER: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(15usize),
-    charset: Some(Charset {
-        name: "half-width digits",
-        pattern: "^[0-9]+$",
-        test: charset_card_parameters_cardholder_home_phone_number,
-    }),
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC5N,
-};
-fn charset_card_parameters_cardholder_home_phone_number_country(c: char) -> bool {
-    matches!(c, '0'..= '9')
-}
-
-const TEXT_CARD_PARAMETERS_CARDHOLDER_HOME_PHONE_NUMBER_COUNTRY: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(3usize),
-    charset: Some(Charset {
-        name: "half-width digits",
-        pattern: "^[0-9]+$",
-        test: charset_card_parameters_cardholder_home_phone_number_country,
-    }),
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC5Q,
-};
-fn charset_card_parameters_cardholder_mobile_phone_number(c: char) -> bool {
-    matches!(c, '0'..= '9')
-}
-
-const TEXT_CARD_PARAMETERS_CARDHOLDER_MOBILE_PHONE_NUMBER: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(15usize),
-    charset: Some(Charset {
-        name: "half-width digits",
-        pattern: "^[0-9]+$",
-        test: charset_card_parameters_cardholder_mobile_phone_number,
-    }),
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC5O,
-};
-fn charset_card_parameters_cardholder_mobile_phone_number_country(c: char) -> bool {
-    matches!(c, '0'..= '9')
-}
-
-const TEXT_CARD_PARAMETERS_CARDHOLDER_MOBILE_PHONE_NUMBER_COUNTRY: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(3usize),
-    charset: Some(Charset {
-        name: "half-width digits",
-        pattern: "^[0-9]+$",
-        test: charset_card_parameters_cardholder_mobile_phone_number_country,
-    }),
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC5R,
-};
-fn charset_card_parameters_cardholder_work_phone_number(c: char) -> bool {
-    matches!(c, '0'..= '9')
-}
-
-const TEXT_CARD_PARAMETERS_CARDHOLDER_WORK_PHONE_NUMBER: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(15usize),
-    charset: Some(Charset {
-        name: "half-width digits",
-        pattern: "^[0-9]+$",
-        test: charset_card_parameters_cardholder_work_phone_number,
-    }),
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC5P,
-};
-fn charset_card_parameters_cardholder_work_phone_number_country(c: char) -> bool {
-    matches!(c, '0'..= '9')
-}
-
-const TEXT_CARD_PARAMETERS_CARDHOLDER_WORK_PHONE_NUMBER_COUNTRY: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(3usize),
-    charset: Some(Charset {
-        name: "half-width digits",
-        pattern: "^[0-9]+$",
-        test: charset_card_parameters_cardholder_work_phone_number_country,
-    }),
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC5S,
-};
-fn charset_custom_message_items_additional_message(c: char) -> bool {
-    !matches!(c, '\0'..= '\u{1f}' | '\u{7f}')
-}
-
-const TEXT_CUSTOM_MESSAGE_ITEMS_ADDITIONAL_MESSAGE: TextRules = TextRules {
-    min_len: 0usize,
-    max_len: Some(200usize),
-    charset: Some(Charset {
-        name: "characters other than controls",
-        pattern: "^[^\\x00-\\x1F\\x7F]*$",
-        test: charset_custom_message_items_additional_message,
-    }),
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC5H,
-};
-const TEXT_CVS_PARAMETERS_PAYMENT_EXPIRY_DATE: TextRules = TextRules {
-    min_len: 8usize,
-    max_len: Some(8usize),
-    charset: None,
-    format: Some(Format::Yyyymmdd),
-    max_days_ahead: None,
-    code: ResultCode::RC5E,
-};
-const TEXT_CVS_PARAMETERS_PAYMENT_EXPIRY_HHMM: TextRules = TextRules {
-    min_len: 4usize,
-    max_len: Some(4usize),
-    charset: None,
-    format: Some(Format::Hhmm),
-    max_days_ahead: None,
-    code: ResultCode::RC1X,
-};
-const TEXT_EMAIL_PARAMETERS_CUSTOMER_NAME: TextRules = TextRules {
-    min_len: 0usize,
-    max_len: Some(256usize),
-    charset: None,
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC5B,
-};
-const TEXT_EMAIL_PARAMETERS_CUSTOMER_EMAIL_ADDRESS: TextRules = TextRules {
-    min_len: 0usize,
-    max_len: Some(256usize),
-    charset: None,
-    format: Some(Format::Email),
-    max_days_ahead: None,
-    code: ResultCode::RC5A,
-};
-const TEXT_ITEM_ID: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(20usize),
-    charset: None,
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC13,
-};
-const TEXT_ITEM_NAME: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(200usize),
-    charset: None,
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC14,
-};
-fn charset_payment_key_request_order_id(c: char) -> bool {
-    matches!(c, '0'..= '9' | 'A'..= 'Z' | 'a'..= 'z' | '_' | '-')
-}
-
-const TEXT_PAYMENT_KEY_REQUEST_ORDER_ID: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(100usize),
-    charset: Some(Charset {
-        name: "ASCII letters, digits, '-' and '_'",
-        pattern: "^[0-9A-Za-z_-]+$",
-        test: charset_payment_key_request_order_id,
-    }),
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC01,
-};
-const TEXT_PAYMENT_KEY_REQUEST_SUCCESS_URL: TextRules = TextRules {
-    min_len: 0usize,
-    max_len: Some(256usize),
-    charset: None,
-    format: Some(Format::Url),
-    max_days_ahead: None,
-    code: ResultCode::RC07,
-};
-const TEXT_PAYMENT_KEY_REQUEST_FAILURE_URL: TextRules = TextRules {
-    min_len: 0usize,
-    max_len: Some(256usize),
-    charset: None,
-    format: Some(Format::Url),
-    max_days_ahead: None,
-    code: ResultCode::RC08,
-};
-const TEXT_PAYMENT_KEY_REQUEST_INCOMPLETE_URL: TextRules = TextRules {
-    min_len: 0usize,
-    max_len: Some(256usize),
-    charset: None,
-    format: Some(Format::Url),
-    max_days_ahead: None,
-    code: ResultCode::RC09,
-};
-const TEXT_PAYMENT_KEY_REQUEST_PUSH_URL: TextRules = TextRules {
-    min_len: 0usize,
-    max_len: Some(256usize),
-    charset: None,
-    format: Some(Format::Url),
-    max_days_ahead: None,
-    code: ResultCode::RC10,
-};
-fn charset_payment_link_request_order_id(c: char) -> bool {
-    matches!(c, '0'..= '9' | 'A'..= 'Z' | 'a'..= 'z' | '_' | '-')
-}
-
-const TEXT_PAYMENT_LINK_REQUEST_ORDER_ID: TextRules = TextRules {
-    min_len: 1usize,
-    max_len: Some(100usize),
-    charset: Some(Charset {
-        name: "ASCII letters, digits, '-' and '_'",
-        pattern: "^[0-9A-Za-z_-]+$",
-        test: charset_payment_link_request_order_id,
-    }),
-    format: None,
-    max_days_ahead: None,
-    code: ResultCode::RC01,
-};
-const TEXT_PAYMENT_LINK_REQUEST_PUSH_URL: TextRules = TextRules {
-    min_len: 0usize,
-    max_len: Some(256usize),
-    charset: None,
-    format: Some(Format::Url),
-    max_days_ahead: None,
-    code: ResultCode::RC10,
-};
 ///The constraints of `AccountManagementKeyRequest`.
-impl Collect for types::AccountManagementKeyRequest {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
-        {
-            let v = &self.paynow_account_id;
-            let p = join(path, "paynow_account_id");
-            check_text(
-                v,
-                &TEXT_ACCOUNT_MANAGEMENT_KEY_REQUEST_PAYNOW_ACCOUNT_ID,
-                cx,
-                &p,
-                out,
-            );
-        }
-
-        if let Some(v) = &self.account_mgmt_key_expiry_duration {
-            let p = join(path, "account_mgmt_key_expiry_duration");
-            check_int(*v, Some(1i64), Some(129600i64), ResultCode::RC2B, &p, out);
-        }
-    }
-}
-
+const ACCOUNT_MANAGEMENT_KEY_REQUEST: &Object<ResultCode> = &Object {
+    name: "AccountManagementKeyRequest",
+    fields: &[
+        Field {
+            name: "paynow_account_id",
+            required: true,
+            code: Some(ResultCode::RC2A),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(100),
+                charset: None,
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "dummy",
+            required: false,
+            code: Some(ResultCode::RC26),
+            check: Check::Boolean,
+        },
+        Field {
+            name: "account_mgmt_key_expiry_duration",
+            required: false,
+            code: Some(ResultCode::RC2B),
+            check: Check::Integer {
+                min: Some(1),
+                max: Some(129600),
+            },
+        },
+    ],
+    rules: &[],
+};
 ///The constraints of `BankParameters`.
-impl Collect for types::BankParameters {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
-        {
-            let v = &self.payment_type;
-            let p = join(path, "payment_type");
-            for (i, x) in v.iter().enumerate() {
-                x.collect(cx, &index(&p, i), out);
-            }
-            check_unique(
-                v.iter().map(|x| x.payment_sub_type.as_str()),
-                Some("payment_sub_type"),
-                ResultCode::RC1O,
-                &p,
-                out,
-            );
-        }
-
-        {
-            let v = &self.contents;
-            let p = join(path, "contents");
-            check_text(v, &TEXT_BANK_PARAMETERS_CONTENTS, cx, &p, out);
-        }
-
-        {
-            let v = &self.contents_kana;
-            let p = join(path, "contents_kana");
-            check_text(v, &TEXT_BANK_PARAMETERS_CONTENTS_KANA, cx, &p, out);
-        }
-    }
-}
-
+const BANK_PARAMETERS: &Object<ResultCode> = &Object {
+    name: "BankParameters",
+    fields: &[
+        Field {
+            name: "payment_type",
+            required: false,
+            code: None,
+            check: Check::ObjectList {
+                item: BANK_PAYMENT_TYPE,
+                unique_by: Some(("payment_sub_type", ResultCode::RC1O)),
+            },
+        },
+        Field {
+            name: "contents",
+            required: true,
+            code: Some(ResultCode::RC1R),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(12),
+                charset: None,
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "contents_kana",
+            required: true,
+            code: Some(ResultCode::RC1S),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(24),
+                charset: Some(Charset {
+                    name: "full-width katakana",
+                    pattern: "^[\\u30A1-\\u30FA\\u30FC\\u3000]+$",
+                    negated: false,
+                    ranges: &[('ァ', 'ヺ'), ('ー', 'ー'), ('\u{3000}', '\u{3000}')],
+                }),
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+    ],
+    rules: &[],
+};
 ///The constraints of `BankPaymentType`.
-impl Collect for types::BankPaymentType {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
-        {
-            let v = &self.payment_sub_type;
-            let p = join(path, "payment_sub_type");
-            check_enum(v.is_known(), ResultCode::RC1N, &p, out);
-        }
-
-        if let Some(v) = &self.payment_expiry_duration {
-            let p = join(path, "payment_expiry_duration");
-            check_int(*v, Some(1i64), Some(60i64), ResultCode::RC1M, &p, out);
-        }
-
-        if let Some(v) = &self.payment_expiry_date {
-            let p = join(path, "payment_expiry_date");
-            check_text(v, &TEXT_BANK_PAYMENT_TYPE_PAYMENT_EXPIRY_DATE, cx, &p, out);
-        }
-
-        if self.payment_expiry_duration.is_some() && self.payment_expiry_date.is_some() {
-            out.push(
-                Violation::new(
-                    join(path, "payment_expiry_date"),
-                    Rule::Exclusive {
-                        with: "payment_expiry_duration",
-                    },
-                    ResultCode::RC1W,
-                ),
-            );
-        }
-    }
-}
-
+const BANK_PAYMENT_TYPE: &Object<ResultCode> = &Object {
+    name: "BankPaymentType",
+    fields: &[
+        Field {
+            name: "payment_sub_type",
+            required: true,
+            code: Some(ResultCode::RC1N),
+            check: Check::Known(&["atm"]),
+        },
+        Field {
+            name: "payment_expiry_duration",
+            required: false,
+            code: Some(ResultCode::RC1M),
+            check: Check::Integer {
+                min: Some(1),
+                max: Some(60),
+            },
+        },
+        Field {
+            name: "payment_expiry_date",
+            required: false,
+            code: Some(ResultCode::RC1V),
+            check: Check::Text(Text {
+                min_len: 8,
+                max_len: Some(8),
+                charset: None,
+                format: Some(Format::Yyyymmdd),
+                max_days_ahead: Some(60u32),
+            }),
+        },
+    ],
+    rules: &[
+        CrossRule::Exclusive {
+            first: "payment_expiry_duration",
+            second: "payment_expiry_date",
+            code: ResultCode::RC1W,
+        },
+    ],
+};
 ///The constraints of `CardParameters`.
-impl Collect for types::CardParameters {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
-        if let Some(v) = &self.paynow_account_id {
-            let p = join(path, "paynow_account_id");
-            check_text(v, &TEXT_CARD_PARAMETERS_PAYNOW_ACCOUNT_ID, cx, &p, out);
-        }
-
-        if let Some(v) = &self.save_card {
-            let p = join(path, "save_card");
-            check_enum(v.is_known(), ResultCode::RC2D, &p, out);
-        }
-
-        if let Some(v) = &self.x3ds_version {
-            let p = join(path, "3ds_version");
-            check_enum(v.is_known(), ResultCode::RC5J, &p, out);
-        }
-
-        if let Some(v) = &self.cardholder_email {
-            let p = join(path, "cardholderEmail");
-            check_text(v, &TEXT_CARD_PARAMETERS_CARDHOLDER_EMAIL, cx, &p, out);
-        }
-
-        if let Some(v) = &self.cardholder_home_phone_number {
-            let p = join(path, "cardholderHomePhoneNumber");
-            check_text(
-                v,
-                &TEXT_CARD_PARAMETERS_CARDHOLDER_HOME_PHONE_NUMBER,
-                cx,
-                &p,
-                out,
-            );
-        }
-
-        if let Some(v) = &self.cardholder_home_phone_number_country {
-            let p = join(path, "cardholderHomePhoneNumberCountry");
-            check_text(
-                v,
-                &TEXT_CARD_PARAMETERS_CARDHOLDER_HOME_PHONE_NUMBER_COUNTRY,
-                cx,
-                &p,
-                out,
-            );
-        }
-
-        if let Some(v) = &self.cardholder_mobile_phone_number {
-            let p = join(path, "cardholderMobilePhoneNumber");
-            check_text(
-                v,
-                &TEXT_CARD_PARAMETERS_CARDHOLDER_MOBILE_PHONE_NUMBER,
-                cx,
-                &p,
-                out,
-            );
-        }
-
-        if let Some(v) = &self.cardholder_mobile_phone_number_country {
-            let p = join(path, "cardholderMobilePhoneNumberCountry");
-            check_text(
-                v,
-                &TEXT_CARD_PARAMETERS_CARDHOLDER_MOBILE_PHONE_NUMBER_COUNTRY,
-                cx,
-                &p,
-                out,
-            );
-        }
-
-        if let Some(v) = &self.cardholder_work_phone_number {
-            let p = join(path, "cardholderWorkPhoneNumber");
-            check_text(
-                v,
-                &TEXT_CARD_PARAMETERS_CARDHOLDER_WORK_PHONE_NUMBER,
-                cx,
-                &p,
-                out,
-            );
-        }
-
-        if let Some(v) = &self.cardholder_work_phone_number_country {
-            let p = join(path, "cardholderWorkPhoneNumberCountry");
-            check_text(
-                v,
-                &TEXT_CARD_PARAMETERS_CARDHOLDER_WORK_PHONE_NUMBER_COUNTRY,
-                cx,
-                &p,
-                out,
-            );
-        }
-
-        if self.save_card.is_some() && !(self.paynow_account_id.is_some()) {
-            out.push(
-                Violation::new(
-                    join(path, "save_card"),
-                    Rule::Requires {
-                        field: "paynow_account_id",
-                    },
-                    ResultCode::RC2N,
-                ),
-            );
-        }
-
-        if self.skip_card_selection.is_some() && !(self.paynow_account_id.is_some()) {
-            out.push(
-                Violation::new(
-                    join(path, "skip_card_selection"),
-                    Rule::Requires {
-                        field: "paynow_account_id",
-                    },
-                    ResultCode::RC2N,
-                ),
-            );
-        }
-
-        if self.x3ds_version.is_some() && self.mpi == Some(false) {
-            out.push(
-                Violation::new(
-                    join(path, "3ds_version"),
-                    Rule::ForbiddenWhen {
-                        field: "mpi",
-                        equals: "false",
-                    },
-                    ResultCode::RC5J,
-                ),
-            );
-        }
-    }
-}
-
+const CARD_PARAMETERS: &Object<ResultCode> = &Object {
+    name: "CardParameters",
+    fields: &[
+        Field {
+            name: "mpi",
+            required: false,
+            code: Some(ResultCode::RC28),
+            check: Check::Boolean,
+        },
+        Field {
+            name: "paynow_account_id",
+            required: false,
+            code: Some(ResultCode::RC2A),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(100),
+                charset: None,
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "save_card",
+            required: false,
+            code: Some(ResultCode::RC2D),
+            check: Check::Known(&["always", "optional"]),
+        },
+        Field {
+            name: "skip_card_selection",
+            required: false,
+            code: Some(ResultCode::RC2E),
+            check: Check::Boolean,
+        },
+        Field {
+            name: "3ds_version",
+            required: false,
+            code: Some(ResultCode::RC5J),
+            check: Check::Known(&["1", "2"]),
+        },
+        Field {
+            name: "cardholderEmail",
+            required: false,
+            code: Some(ResultCode::RC5M),
+            check: Check::Text(Text {
+                min_len: 0,
+                max_len: Some(254),
+                charset: None,
+                format: Some(Format::Email),
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "cardholderHomePhoneNumber",
+            required: false,
+            code: Some(ResultCode::RC5N),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(15),
+                charset: Some(Charset {
+                    name: "half-width digits",
+                    pattern: "^[0-9]+$",
+                    negated: false,
+                    ranges: &[('0', '9')],
+                }),
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "cardholderHomePhoneNumberCountry",
+            required: false,
+            code: Some(ResultCode::RC5Q),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(3),
+                charset: Some(Charset {
+                    name: "half-width digits",
+                    pattern: "^[0-9]+$",
+                    negated: false,
+                    ranges: &[('0', '9')],
+                }),
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "cardholderMobilePhoneNumber",
+            required: false,
+            code: Some(ResultCode::RC5O),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(15),
+                charset: Some(Charset {
+                    name: "half-width digits",
+                    pattern: "^[0-9]+$",
+                    negated: false,
+                    ranges: &[('0', '9')],
+                }),
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "cardholderMobilePhoneNumberCountry",
+            required: false,
+            code: Some(ResultCode::RC5R),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(3),
+                charset: Some(Charset {
+                    name: "half-width digits",
+                    pattern: "^[0-9]+$",
+                    negated: false,
+                    ranges: &[('0', '9')],
+                }),
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "cardholderWorkPhoneNumber",
+            required: false,
+            code: Some(ResultCode::RC5P),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(15),
+                charset: Some(Charset {
+                    name: "half-width digits",
+                    pattern: "^[0-9]+$",
+                    negated: false,
+                    ranges: &[('0', '9')],
+                }),
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "cardholderWorkPhoneNumberCountry",
+            required: false,
+            code: Some(ResultCode::RC5S),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(3),
+                charset: Some(Charset {
+                    name: "half-width digits",
+                    pattern: "^[0-9]+$",
+                    negated: false,
+                    ranges: &[('0', '9')],
+                }),
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+    ],
+    rules: &[
+        CrossRule::Requires {
+            field: "save_card",
+            requires: "paynow_account_id",
+            code: ResultCode::RC2N,
+        },
+        CrossRule::Requires {
+            field: "skip_card_selection",
+            requires: "paynow_account_id",
+            code: ResultCode::RC2N,
+        },
+        CrossRule::ForbiddenWhen {
+            field: "3ds_version",
+            when: "mpi",
+            equals: false,
+            code: ResultCode::RC5J,
+        },
+    ],
+};
 ///The constraints of `CustomMessage`.
-impl Collect for types::CustomMessage {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
-        if let Some(v) = &self.items_additional_message {
-            let p = join(path, "items_additional_message");
-            check_text(v, &TEXT_CUSTOM_MESSAGE_ITEMS_ADDITIONAL_MESSAGE, cx, &p, out);
-        }
-    }
-}
-
+const CUSTOM_MESSAGE: &Object<ResultCode> = &Object {
+    name: "CustomMessage",
+    fields: &[
+        Field {
+            name: "show_items_additional_message",
+            required: false,
+            code: Some(ResultCode::RC5G),
+            check: Check::Boolean,
+        },
+        Field {
+            name: "items_additional_message",
+            required: false,
+            code: Some(ResultCode::RC5H),
+            check: Check::Text(Text {
+                min_len: 0,
+                max_len: Some(200),
+                charset: Some(Charset {
+                    name: "characters other than controls",
+                    pattern: "^[^\\x00-\\x1F\\x7F]*$",
+                    negated: true,
+                    ranges: &[('\0', '\u{1f}'), ('\u{7f}', '\u{7f}')],
+                }),
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+    ],
+    rules: &[],
+};
 ///The constraints of `CvsParameters`.
-impl Collect for types::CvsParameters {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
-        {
-            let v = &self.payment_sub_type;
-            let p = join(path, "payment_sub_type");
-            check_enum(v.is_known(), ResultCode::RC19, &p, out);
-        }
-
-        if let Some(v) = &self.payment_expiry_duration {
-            let p = join(path, "payment_expiry_duration");
-            check_int(*v, Some(1i64), None, ResultCode::RC46, &p, out);
-        }
-
-        if let Some(v) = &self.payment_expiry_date {
-            let p = join(path, "payment_expiry_date");
-            check_text(v, &TEXT_CVS_PARAMETERS_PAYMENT_EXPIRY_DATE, cx, &p, out);
-        }
-
-        if let Some(v) = &self.payment_expiry_hhmm {
-            let p = join(path, "payment_expiry_hhmm");
-            check_text(v, &TEXT_CVS_PARAMETERS_PAYMENT_EXPIRY_HHMM, cx, &p, out);
-        }
-
-        if self.payment_expiry_duration.is_some() && self.payment_expiry_date.is_some() {
-            out.push(
-                Violation::new(
-                    join(path, "payment_expiry_date"),
-                    Rule::Exclusive {
-                        with: "payment_expiry_duration",
-                    },
-                    ResultCode::RC5F,
-                ),
-            );
-        }
-
-        if self.payment_expiry_hhmm.is_some() && !(self.payment_expiry_date.is_some()) {
-            out.push(
-                Violation::new(
-                    join(path, "payment_expiry_hhmm"),
-                    Rule::Requires {
-                        field: "payment_expiry_date",
-                    },
-                    ResultCode::RC1X,
-                ),
-            );
-        }
-    }
-}
-
+const CVS_PARAMETERS: &Object<ResultCode> = &Object {
+    name: "CvsParameters",
+    fields: &[
+        Field {
+            name: "payment_sub_type",
+            required: true,
+            code: Some(ResultCode::RC19),
+            check: Check::Known(&["sej", "lawson", "famima", "econ", "other"]),
+        },
+        Field {
+            name: "payment_expiry_duration",
+            required: false,
+            code: Some(ResultCode::RC46),
+            check: Check::Integer {
+                min: Some(1),
+                max: None,
+            },
+        },
+        Field {
+            name: "payment_expiry_date",
+            required: false,
+            code: Some(ResultCode::RC5E),
+            check: Check::Text(Text {
+                min_len: 8,
+                max_len: Some(8),
+                charset: None,
+                format: Some(Format::Yyyymmdd),
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "payment_expiry_hhmm",
+            required: false,
+            code: Some(ResultCode::RC1X),
+            check: Check::Text(Text {
+                min_len: 4,
+                max_len: Some(4),
+                charset: None,
+                format: Some(Format::Hhmm),
+                max_days_ahead: None,
+            }),
+        },
+    ],
+    rules: &[
+        CrossRule::Exclusive {
+            first: "payment_expiry_duration",
+            second: "payment_expiry_date",
+            code: ResultCode::RC5F,
+        },
+        CrossRule::Requires {
+            field: "payment_expiry_hhmm",
+            requires: "payment_expiry_date",
+            code: ResultCode::RC1X,
+        },
+    ],
+};
 ///The constraints of `EmailParameters`.
-impl Collect for types::EmailParameters {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
-        if let Some(v) = &self.customer_name {
-            let p = join(path, "customer_name");
-            check_text(v, &TEXT_EMAIL_PARAMETERS_CUSTOMER_NAME, cx, &p, out);
-        }
-
-        if let Some(v) = &self.customer_email_address {
-            let p = join(path, "customer_email_address");
-            check_text(v, &TEXT_EMAIL_PARAMETERS_CUSTOMER_EMAIL_ADDRESS, cx, &p, out);
-        }
-    }
-}
-
+const EMAIL_PARAMETERS: &Object<ResultCode> = &Object {
+    name: "EmailParameters",
+    fields: &[
+        Field {
+            name: "customer_name",
+            required: false,
+            code: Some(ResultCode::RC5B),
+            check: Check::Text(Text {
+                min_len: 0,
+                max_len: Some(256),
+                charset: None,
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "customer_email_address",
+            required: false,
+            code: Some(ResultCode::RC5A),
+            check: Check::Text(Text {
+                min_len: 0,
+                max_len: Some(256),
+                charset: None,
+                format: Some(Format::Email),
+                max_days_ahead: None,
+            }),
+        },
+    ],
+    rules: &[],
+};
 ///The constraints of `Item`.
-impl Collect for types::Item {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
-        {
-            let v = &self.id;
-            let p = join(path, "id");
-            check_text(v, &TEXT_ITEM_ID, cx, &p, out);
-        }
-
-        {
-            let v = &self.name;
-            let p = join(path, "name");
-            check_text(v, &TEXT_ITEM_NAME, cx, &p, out);
-        }
-
-        {
-            let v = &self.price;
-            let p = join(path, "price");
-            check_int(*v, Some(0i64), Some(99999999i64), ResultCode::RC15, &p, out);
-        }
-
-        {
-            let v = &self.quantity;
-            let p = join(path, "quantity");
-            check_int(*v, Some(1i64), Some(999999999i64), ResultCode::RC16, &p, out);
-        }
-    }
-}
-
+const ITEM: &Object<ResultCode> = &Object {
+    name: "Item",
+    fields: &[
+        Field {
+            name: "id",
+            required: true,
+            code: Some(ResultCode::RC13),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(20),
+                charset: None,
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "name",
+            required: true,
+            code: Some(ResultCode::RC14),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(200),
+                charset: None,
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "price",
+            required: true,
+            code: Some(ResultCode::RC15),
+            check: Check::Integer {
+                min: Some(0),
+                max: Some(99999999),
+            },
+        },
+        Field {
+            name: "quantity",
+            required: true,
+            code: Some(ResultCode::RC16),
+            check: Check::Integer {
+                min: Some(1),
+                max: Some(999999999),
+            },
+        },
+    ],
+    rules: &[],
+};
 ///The constraints of `PaymentKeyRequest`.
-impl Collect for types::PaymentKeyRequest {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
-        {
-            let v = &self.order_id;
-            let p = join(path, "order_id");
-            check_text(v, &TEXT_PAYMENT_KEY_REQUEST_ORDER_ID, cx, &p, out);
-        }
-
-        {
-            let v = &self.gross_amount;
-            let p = join(path, "gross_amount");
-            check_int(*v, Some(1i64), Some(9999999999i64), ResultCode::RC03, &p, out);
-        }
-
-        if let Some(v) = &self.shipping_amount {
-            let p = join(path, "shipping_amount");
-            check_int(*v, Some(0i64), Some(99999999i64), ResultCode::RC04, &p, out);
-        }
-
-        if let Some(v) = &self.payment_key_expiry_duration {
-            let p = join(path, "payment_key_expiry_duration");
-            check_int(*v, Some(1i64), Some(129600i64), ResultCode::RC12, &p, out);
-        }
-
-        if let Some(v) = &self.success_url {
-            let p = join(path, "success_url");
-            check_text(v, &TEXT_PAYMENT_KEY_REQUEST_SUCCESS_URL, cx, &p, out);
-        }
-
-        if let Some(v) = &self.failure_url {
-            let p = join(path, "failure_url");
-            check_text(v, &TEXT_PAYMENT_KEY_REQUEST_FAILURE_URL, cx, &p, out);
-        }
-
-        if let Some(v) = &self.incomplete_url {
-            let p = join(path, "incomplete_url");
-            check_text(v, &TEXT_PAYMENT_KEY_REQUEST_INCOMPLETE_URL, cx, &p, out);
-        }
-
-        if let Some(v) = &self.push_url {
-            let p = join(path, "push_url");
-            check_text(v, &TEXT_PAYMENT_KEY_REQUEST_PUSH_URL, cx, &p, out);
-        }
-
-        {
-            let v = &self.enabled_payment_types;
-            let p = join(path, "enabled_payment_types");
-            for (i, x) in v.iter().enumerate() {
-                check_enum(x.is_known(), ResultCode::RC06, &index(&p, i), out);
-            }
-            check_unique(v.iter().map(|x| x.as_str()), None, ResultCode::RC29, &p, out);
-        }
-
-        if let Some(v) = &self.card {
-            let p = join(path, "card");
-            v.collect(cx, &p, out);
-        }
-
-        {
-            let v = &self.cvs;
-            let p = join(path, "cvs");
-            for (i, x) in v.iter().enumerate() {
-                x.collect(cx, &index(&p, i), out);
-            }
-            check_unique(
-                v.iter().map(|x| x.payment_sub_type.as_str()),
-                Some("payment_sub_type"),
-                ResultCode::RC51,
-                &p,
-                out,
-            );
-        }
-
-        if let Some(v) = &self.bank {
-            let p = join(path, "bank");
-            v.collect(cx, &p, out);
-        }
-
-        if let Some(v) = &self.email {
-            let p = join(path, "email");
-            v.collect(cx, &p, out);
-        }
-
-        {
-            let v = &self.items;
-            let p = join(path, "items");
-            for (i, x) in v.iter().enumerate() {
-                x.collect(cx, &index(&p, i), out);
-            }
-            check_unique(
-                v.iter().map(|x| x.id.as_str()),
-                Some("id"),
-                ResultCode::RC13,
-                &p,
-                out,
-            );
-        }
-
-        if let Some(v) = &self.custom_message {
-            let p = join(path, "custom_message");
-            v.collect(cx, &p, out);
-        }
-
-        if !self.items.is_empty() {
-            if let Some(total) = Some(self.gross_amount) {
-                check_sum(
-                    total,
-                    self.items.iter().map(|x| (x.price, x.quantity)),
-                    self.shipping_amount,
-                    ResultCode::RC03,
-                    &join(path, "gross_amount"),
-                    out,
-                );
-            }
-        }
-    }
-}
-
+const PAYMENT_KEY_REQUEST: &Object<ResultCode> = &Object {
+    name: "PaymentKeyRequest",
+    fields: &[
+        Field {
+            name: "order_id",
+            required: true,
+            code: Some(ResultCode::RC01),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(100),
+                charset: Some(Charset {
+                    name: "ASCII letters, digits, '-' and '_'",
+                    pattern: "^[0-9A-Za-z_-]+$",
+                    negated: false,
+                    ranges: &[('0', '9'), ('A', 'Z'), ('a', 'z'), ('_', '_'), ('-', '-')],
+                }),
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "gross_amount",
+            required: true,
+            code: Some(ResultCode::RC03),
+            check: Check::Integer {
+                min: Some(1),
+                max: Some(9999999999),
+            },
+        },
+        Field {
+            name: "shipping_amount",
+            required: false,
+            code: Some(ResultCode::RC04),
+            check: Check::Integer {
+                min: Some(0),
+                max: Some(99999999),
+            },
+        },
+        Field {
+            name: "dummy",
+            required: false,
+            code: Some(ResultCode::RC26),
+            check: Check::Boolean,
+        },
+        Field {
+            name: "capture",
+            required: false,
+            code: Some(ResultCode::RC27),
+            check: Check::Boolean,
+        },
+        Field {
+            name: "payment_key_expiry_duration",
+            required: false,
+            code: Some(ResultCode::RC12),
+            check: Check::Integer {
+                min: Some(1),
+                max: Some(129600),
+            },
+        },
+        Field {
+            name: "success_url",
+            required: false,
+            code: Some(ResultCode::RC07),
+            check: Check::Text(Text {
+                min_len: 0,
+                max_len: Some(256),
+                charset: None,
+                format: Some(Format::Url),
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "failure_url",
+            required: false,
+            code: Some(ResultCode::RC08),
+            check: Check::Text(Text {
+                min_len: 0,
+                max_len: Some(256),
+                charset: None,
+                format: Some(Format::Url),
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "incomplete_url",
+            required: false,
+            code: Some(ResultCode::RC09),
+            check: Check::Text(Text {
+                min_len: 0,
+                max_len: Some(256),
+                charset: None,
+                format: Some(Format::Url),
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "push_url",
+            required: false,
+            code: Some(ResultCode::RC10),
+            check: Check::Text(Text {
+                min_len: 0,
+                max_len: Some(256),
+                charset: None,
+                format: Some(Format::Url),
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "enabled_payment_types",
+            required: false,
+            code: Some(ResultCode::RC06),
+            check: Check::KnownList {
+                known: &["card", "cvs", "bank"],
+                unique: Some(ResultCode::RC29),
+            },
+        },
+        Field {
+            name: "card",
+            required: false,
+            code: None,
+            check: Check::Object(CARD_PARAMETERS),
+        },
+        Field {
+            name: "cvs",
+            required: false,
+            code: None,
+            check: Check::ObjectList {
+                item: CVS_PARAMETERS,
+                unique_by: Some(("payment_sub_type", ResultCode::RC51)),
+            },
+        },
+        Field {
+            name: "bank",
+            required: false,
+            code: None,
+            check: Check::Object(BANK_PARAMETERS),
+        },
+        Field {
+            name: "email",
+            required: false,
+            code: None,
+            check: Check::Object(EMAIL_PARAMETERS),
+        },
+        Field {
+            name: "items",
+            required: false,
+            code: Some(ResultCode::RC33),
+            check: Check::ObjectList {
+                item: ITEM,
+                unique_by: Some(("id", ResultCode::RC13)),
+            },
+        },
+        Field {
+            name: "custom_message",
+            required: false,
+            code: None,
+            check: Check::Object(CUSTOM_MESSAGE),
+        },
+    ],
+    rules: &[
+        CrossRule::Sum {
+            total: "gross_amount",
+            items: "items",
+            plus: "shipping_amount",
+            price: "price",
+            quantity: "quantity",
+            code: ResultCode::RC03,
+        },
+    ],
+};
 ///The constraints of `PaymentLinkRequest`.
-impl Collect for types::PaymentLinkRequest {
-    fn collect(&self, cx: &Context, path: &str, out: &mut Vec<Violation>) {
-        {
-            let v = &self.order_id;
-            let p = join(path, "order_id");
-            check_text(v, &TEXT_PAYMENT_LINK_REQUEST_ORDER_ID, cx, &p, out);
-        }
-
-        {
-            let v = &self.gross_amount;
-            let p = join(path, "gross_amount");
-            check_int(*v, Some(1i64), Some(9999999999i64), ResultCode::RC03, &p, out);
-        }
-
-        if let Some(v) = &self.shipping_amount {
-            let p = join(path, "shipping_amount");
-            check_int(*v, Some(0i64), Some(99999999i64), ResultCode::RC04, &p, out);
-        }
-
-        if let Some(v) = &self.payment_key_expiry_duration {
-            let p = join(path, "payment_key_expiry_duration");
-            check_int(*v, Some(1i64), Some(129600i64), ResultCode::RC12, &p, out);
-        }
-
-        if let Some(v) = &self.push_url {
-            let p = join(path, "push_url");
-            check_text(v, &TEXT_PAYMENT_LINK_REQUEST_PUSH_URL, cx, &p, out);
-        }
-
-        {
-            let v = &self.enabled_payment_types;
-            let p = join(path, "enabled_payment_types");
-            for (i, x) in v.iter().enumerate() {
-                check_enum(x.is_known(), ResultCode::RC06, &index(&p, i), out);
-            }
-            check_unique(v.iter().map(|x| x.as_str()), None, ResultCode::RC29, &p, out);
-        }
-
-        if let Some(v) = &self.card {
-            let p = join(path, "card");
-            v.collect(cx, &p, out);
-        }
-
-        {
-            let v = &self.cvs;
-            let p = join(path, "cvs");
-            for (i, x) in v.iter().enumerate() {
-                x.collect(cx, &index(&p, i), out);
-            }
-            check_unique(
-                v.iter().map(|x| x.payment_sub_type.as_str()),
-                Some("payment_sub_type"),
-                ResultCode::RC51,
-                &p,
-                out,
-            );
-        }
-
-        if let Some(v) = &self.bank {
-            let p = join(path, "bank");
-            v.collect(cx, &p, out);
-        }
-
-        if let Some(v) = &self.email {
-            let p = join(path, "email");
-            v.collect(cx, &p, out);
-        }
-
-        {
-            let v = &self.items;
-            let p = join(path, "items");
-            for (i, x) in v.iter().enumerate() {
-                x.collect(cx, &index(&p, i), out);
-            }
-            check_unique(
-                v.iter().map(|x| x.id.as_str()),
-                Some("id"),
-                ResultCode::RC13,
-                &p,
-                out,
-            );
-        }
-
-        if let Some(v) = &self.custom_message {
-            let p = join(path, "custom_message");
-            v.collect(cx, &p, out);
-        }
-
-        if !self.items.is_empty() {
-            if let Some(total) = Some(self.gross_amount) {
-                check_sum(
-                    total,
-                    self.items.iter().map(|x| (x.price, x.quantity)),
-                    self.shipping_amount,
-                    ResultCode::RC03,
-                    &join(path, "gross_amount"),
-                    out,
-                );
-            }
-        }
-    }
-}
+const PAYMENT_LINK_REQUEST: &Object<ResultCode> = &Object {
+    name: "PaymentLinkRequest",
+    fields: &[
+        Field {
+            name: "order_id",
+            required: true,
+            code: Some(ResultCode::RC01),
+            check: Check::Text(Text {
+                min_len: 1,
+                max_len: Some(100),
+                charset: Some(Charset {
+                    name: "ASCII letters, digits, '-' and '_'",
+                    pattern: "^[0-9A-Za-z_-]+$",
+                    negated: false,
+                    ranges: &[('0', '9'), ('A', 'Z'), ('a', 'z'), ('_', '_'), ('-', '-')],
+                }),
+                format: None,
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "gross_amount",
+            required: true,
+            code: Some(ResultCode::RC03),
+            check: Check::Integer {
+                min: Some(1),
+                max: Some(9999999999),
+            },
+        },
+        Field {
+            name: "shipping_amount",
+            required: false,
+            code: Some(ResultCode::RC04),
+            check: Check::Integer {
+                min: Some(0),
+                max: Some(99999999),
+            },
+        },
+        Field {
+            name: "dummy",
+            required: false,
+            code: Some(ResultCode::RC26),
+            check: Check::Boolean,
+        },
+        Field {
+            name: "capture",
+            required: false,
+            code: Some(ResultCode::RC27),
+            check: Check::Boolean,
+        },
+        Field {
+            name: "payment_key_expiry_duration",
+            required: false,
+            code: Some(ResultCode::RC12),
+            check: Check::Integer {
+                min: Some(1),
+                max: Some(129600),
+            },
+        },
+        Field {
+            name: "push_url",
+            required: false,
+            code: Some(ResultCode::RC10),
+            check: Check::Text(Text {
+                min_len: 0,
+                max_len: Some(256),
+                charset: None,
+                format: Some(Format::Url),
+                max_days_ahead: None,
+            }),
+        },
+        Field {
+            name: "enabled_payment_types",
+            required: false,
+            code: Some(ResultCode::RC06),
+            check: Check::KnownList {
+                known: &["card", "cvs", "bank"],
+                unique: Some(ResultCode::RC29),
+            },
+        },
+        Field {
+            name: "card",
+            required: false,
+            code: None,
+            check: Check::Object(CARD_PARAMETERS),
+        },
+        Field {
+            name: "cvs",
+            required: false,
+            code: None,
+            check: Check::ObjectList {
+                item: CVS_PARAMETERS,
+                unique_by: Some(("payment_sub_type", ResultCode::RC51)),
+            },
+        },
+        Field {
+            name: "bank",
+            required: false,
+            code: None,
+            check: Check::Object(BANK_PARAMETERS),
+        },
+        Field {
+            name: "email",
+            required: false,
+            code: None,
+            check: Check::Object(EMAIL_PARAMETERS),
+        },
+        Field {
+            name: "items",
+            required: false,
+            code: Some(ResultCode::RC33),
+            check: Check::ObjectList {
+                item: ITEM,
+                unique_by: Some(("id", ResultCode::RC13)),
+            },
+        },
+        Field {
+            name: "custom_message",
+            required: false,
+            code: None,
+            check: Check::Object(CUSTOM_MESSAGE),
+        },
+    ],
+    rules: &[
+        CrossRule::Sum {
+            total: "gross_amount",
+            items: "items",
+            plus: "shipping_amount",
+            price: "price",
+            quantity: "quantity",
+            code: ResultCode::RC03,
+        },
+    ],
+};

@@ -1,0 +1,84 @@
+//! The JSON shape of a body: required properties present, every value of
+//! the JSON type its table row gives it, before the body is read as a type.
+
+use serde_json::{Map, Value};
+
+use super::{Broken, Check, Kind, Object, index, join};
+
+/// The codes of the two shape failures no table row names.
+#[derive(Debug, Clone)]
+pub struct ShapeCodes<C> {
+    /// A required property is absent or `null`.
+    pub missing: C,
+    /// A value of the wrong JSON type where the row has no code of its own.
+    pub untyped: C,
+}
+
+/// The first shape failure of `body`, in table order (nested objects and
+/// lists in place): a required property absent or `null`
+/// ([`Kind::Missing`], `codes.missing`), or a value of another JSON type
+/// ([`Kind::JsonType`], the row's code or `codes.untyped`). The `null`s of
+/// the properties the table knows are removed, so a typed reading sees them
+/// absent; properties it does not know are left alone.
+pub fn check_shape<C: Clone>(
+    object: &Object<C>,
+    body: &mut Map<String, Value>,
+    path: &str,
+    codes: &ShapeCodes<C>,
+) -> Result<(), Broken<C>> {
+    for field in object.fields {
+        let at = join(path, field.name);
+        if body.get(field.name).is_some_and(Value::is_null) {
+            body.remove(field.name);
+        }
+        let Some(value) = body.get_mut(field.name) else {
+            if field.required {
+                let code = codes.missing.clone();
+                return Err(Broken {
+                    path: at,
+                    kind: Kind::Missing,
+                    code,
+                });
+            }
+            continue;
+        };
+        let wrong = |path: String, expected: &'static str| Broken {
+            path,
+            kind: Kind::JsonType { expected },
+            code: field.code.clone().unwrap_or_else(|| codes.untyped.clone()),
+        };
+        match (&field.check, value) {
+            (Check::Text(_) | Check::Known(_), Value::String(_))
+            | (Check::Boolean, Value::Bool(_)) => {}
+            (Check::Integer { .. }, Value::Number(n)) if n.is_i64() => {}
+            (Check::Object(inner), Value::Object(o)) => check_shape(inner, o, &at, codes)?,
+            (Check::KnownList { .. }, Value::Array(list)) => {
+                if let Some(i) = list.iter().position(|x| !x.is_string()) {
+                    return Err(wrong(index(&at, i), "string"));
+                }
+            }
+            (Check::ObjectList { item, .. }, Value::Array(list)) => {
+                for (i, x) in list.iter_mut().enumerate() {
+                    match x {
+                        Value::Object(o) => check_shape(item, o, &index(&at, i), codes)?,
+                        _ => return Err(wrong(index(&at, i), "object")),
+                    }
+                }
+            }
+            (check, _) => return Err(wrong(at, json_type(check))),
+        }
+    }
+    Ok(())
+}
+
+/// The JSON type of a row, as messages name it.
+fn json_type<C>(check: &Check<C>) -> &'static str {
+    match check {
+        Check::Text(_) | Check::Known(_) => "string",
+        Check::Integer { .. } => "integer",
+        Check::Boolean => "boolean",
+        Check::Object(_) => "object",
+        Check::KnownList { .. } => "array of strings",
+        Check::ObjectList { .. } => "array of objects",
+    }
+}
