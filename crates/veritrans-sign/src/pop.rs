@@ -68,25 +68,6 @@ pub fn auth_string(key: &PopServerKey) -> String {
 /// than this go to the heap.
 const STACK_PARAMS: usize = 48;
 
-/// A pair with the first eight bytes of its name as a big-endian number (zero-padded),
-/// so most comparisons while sorting are one integer comparison instead of a byte-string
-/// comparison. Zero is the smallest byte, so a smaller key always means a smaller name in
-/// byte order; equal keys fall back to comparing the whole names.
-type Keyed<'a> = (u64, &'a str, &'a str);
-
-fn keyed<'a>(name: &'a str, value: &'a str) -> Keyed<'a> {
-    let bytes = name.as_bytes();
-    let mut prefix = [0u8; 8];
-    let n = bytes.len().min(8);
-    prefix[..n].copy_from_slice(&bytes[..n]);
-    (u64::from_be_bytes(prefix), name, value)
-}
-
-fn by_name(a: &Keyed<'_>, b: &Keyed<'_>) -> std::cmp::Ordering {
-    a.0.cmp(&b.0)
-        .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
-}
-
 /// Calls `f` with `params` as `(name, value)` string slices sorted by name in byte order
 /// (stable, so duplicate names keep their given order), without allocating for up to
 /// [`STACK_PARAMS`] parameters.
@@ -94,23 +75,19 @@ fn with_sorted<K: AsRef<str>, V: AsRef<str>, R>(
     params: &[(K, V)],
     f: impl FnOnce(&[(&str, &str)]) -> R,
 ) -> R {
-    let pairs = params.iter().map(|(k, v)| keyed(k.as_ref(), v.as_ref()));
+    let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
+    let by_name = |a: &(&str, &str), b: &(&str, &str)| a.0.as_bytes().cmp(b.0.as_bytes());
     if params.len() <= STACK_PARAMS {
-        let mut stack: [Keyed<'_>; STACK_PARAMS] = [(0, "", ""); STACK_PARAMS];
+        let mut stack = [("", ""); STACK_PARAMS];
         for (slot, pair) in stack.iter_mut().zip(pairs) {
             *slot = pair;
         }
         let sorted = &mut stack[..params.len()];
         sorted.sort_by(by_name);
-        let mut out = [("", ""); STACK_PARAMS];
-        for (slot, (_, k, v)) in out.iter_mut().zip(sorted.iter()) {
-            *slot = (k, v);
-        }
-        f(&out[..params.len()])
+        f(sorted)
     } else {
-        let mut heap: Vec<Keyed<'_>> = pairs.collect();
+        let mut heap: Vec<(&str, &str)> = pairs.collect();
         heap.sort_by(by_name);
-        let heap: Vec<(&str, &str)> = heap.into_iter().map(|(_, k, v)| (k, v)).collect();
         f(&heap)
     }
 }
