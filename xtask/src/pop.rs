@@ -791,8 +791,15 @@ fn notifications(doc: &Doc) -> anyhow::Result<String> {
             }
 
             /// The notification of `kind` from any serde deserializer (a verified
-            /// parameter list), with the path of a failure.
-            pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(kind: Kind, deserializer: D) -> Result<Self, serde_path_to_error::Error<D::Error>> {
+            /// parameter list), without tracking where a failure happened: the
+            /// fast path, for input that is almost always well formed.
+            pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(kind: Kind, deserializer: D) -> Result<Self, D::Error> {
+                Ok(match kind { #( Kind::#vs => Notification::#vs(serde::Deserialize::deserialize(deserializer)?), )* })
+            }
+
+            /// As [`Notification::deserialize`], with the path of a failure (the
+            /// same input fails the same way, now saying where).
+            pub(crate) fn deserialize_tracked<'de, D: serde::Deserializer<'de>>(kind: Kind, deserializer: D) -> Result<Self, serde_path_to_error::Error<D::Error>> {
                 Ok(match kind { #( Kind::#vs => Notification::#vs(serde_path_to_error::deserialize(deserializer)?), )* })
             }
         }

@@ -146,6 +146,16 @@ impl Error {
 
     /// Parses JSON into `T`, naming the path of the first mismatch.
     pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Self> {
+        // The path is tracked only once there is a failure: untracked first
+        // (`serde_path_to_error` copies every member name it passes), and
+        // only when that fails parsed again, tracked, for the same error with
+        // its path.
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        if let Ok(value) = T::deserialize(&mut deserializer)
+            && deserializer.end().is_ok()
+        {
+            return Ok(value);
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         let value =
             serde_path_to_error::deserialize(&mut deserializer).map_err(|err| Error::Json {

@@ -9,17 +9,18 @@
 //! guide does not list are kept in `extra`, in the order received.
 
 mod encode;
+mod scalar;
 
 use std::borrow::Cow;
 
 use serde::de::value::MapDeserializer;
-use serde_json::Value;
 use veritrans_sign::PopServerKey;
 use veritrans_sign::pop::JsonScalar;
 
 use crate::generated::notification::Kind;
 pub use crate::generated::notification::{Kind as NotificationKind, Notification};
 use crate::{Error, ResultCode, Status};
+use scalar::Scalar;
 
 /// The parameter that carries the signature; the decoder requires it, the
 /// encoder computes it.
@@ -45,9 +46,10 @@ pub struct Push {
     pub extra: Vec<(String, String)>,
 }
 
-/// The parameters a kind knows, each with its JSON value, ready to be
-/// deserialized; a notification has about twenty.
-type Known = Vec<(&'static str, Value)>;
+/// The parameters a kind knows, each with its value as received (borrowed
+/// from the body where it needed no decoding), ready to be deserialized; a
+/// notification has about twenty.
+type Known<'a> = Vec<(&'static str, Scalar<'a>)>;
 
 impl Redirect {
     /// Verifies the signature of an `application/x-www-form-urlencoded` body,
@@ -94,9 +96,9 @@ impl Redirect {
                             });
                         }
                     };
-                    known.push((field.name, Value::Bool(flag)));
+                    known.push((field.name, Scalar::Bool(flag)));
                 }
-                Some(field) => known.push((field.name, Value::String(value.into_owned()))),
+                Some(field) => known.push((field.name, Scalar::Str(value))),
                 None => extra.push((name.into_owned(), value.into_owned())),
             }
         }
@@ -134,12 +136,13 @@ impl Push {
     }
 }
 
-/// A member's JSON value, as `serde_json` would have parsed it.
-fn json_value(name: &str, scalar: JsonScalar<'_>) -> Result<Value, Error> {
+/// A member's JSON value, as `serde_json` would have parsed it (strings stay
+/// borrowed from the body).
+fn json_value<'a>(name: &str, scalar: JsonScalar<'a>) -> Result<Scalar<'a>, Error> {
     Ok(match scalar {
-        JsonScalar::String(s) => Value::String(s.into_owned()),
-        JsonScalar::Bool(b) => Value::Bool(b),
-        JsonScalar::Number(n) => Value::Number(n.parse().map_err(|e: serde_json::Error| {
+        JsonScalar::String(s) => Scalar::Str(s),
+        JsonScalar::Bool(b) => Scalar::Bool(b),
+        JsonScalar::Number(n) => Scalar::Number(n.parse().map_err(|e: serde_json::Error| {
             Error::MalformedNotification {
                 path: name.to_string(),
                 detail: e.to_string(),
@@ -183,12 +186,18 @@ fn kind<V: AsRef<str>>(params: &[(Cow<'_, str>, V)]) -> Result<Kind, Error> {
 /// Deserializes the known parameters into the kind's type, straight from
 /// the list (no intermediate JSON object). They are taken in name order, as
 /// from a JSON object, so the first of several faults reported is the same.
-fn typed(kind: Kind, mut known: Known) -> Result<Notification, Error> {
+///
+/// The path of a fault is tracked only once there is one: the list is read
+/// untracked first, and only when that fails read again with
+/// `serde_path_to_error` (the same input fails the same way), so a valid
+/// notification does not pay for a path it never reports.
+fn typed(kind: Kind, mut known: Known<'_>) -> Result<Notification, Error> {
     known.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let parsed = Notification::deserialize(
-        kind,
-        MapDeserializer::<_, serde_json::Error>::new(known.into_iter()),
-    );
+    let map = || MapDeserializer::<_, serde_json::Error>::new(known.iter().map(|(k, v)| (*k, v)));
+    if let Ok(parsed) = Notification::deserialize(kind, map()) {
+        return Ok(parsed);
+    }
+    let parsed = Notification::deserialize_tracked(kind, map());
     parsed.map_err(|e| {
         let path = e.path().to_string();
         Error::MalformedNotification {

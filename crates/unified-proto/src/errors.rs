@@ -243,10 +243,21 @@ impl Error {
 }
 
 /// Parses `bytes` as `T`, reporting the JSON path of a failure.
+///
+/// The path is tracked only once there is a failure: `bytes` are parsed
+/// untracked first (`serde_path_to_error` copies every member name it passes),
+/// and only when that fails parsed again, tracked, for the same error with its
+/// path.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     what: &str,
     bytes: &[u8],
 ) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    if let Ok(value) = T::deserialize(&mut *de)
+        && de.end().is_ok()
+    {
+        return Ok(value);
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value =
         serde_path_to_error::deserialize(&mut *de).map_err(|e| Error::MalformedResponse {

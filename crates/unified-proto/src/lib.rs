@@ -39,6 +39,7 @@ pub mod notify;
 mod requests;
 mod resend;
 pub mod testing;
+mod text;
 mod token;
 mod typed;
 pub mod validate;

@@ -12,6 +12,7 @@ use veritrans_sign::unified as sign;
 use serde::de::value::MapDeserializer;
 
 use crate::errors::parse_json;
+use crate::text::Text;
 use crate::{ActionCode, Error, RedirectQuery, ResultCode, Status, WebhookPayload, result_fields};
 
 /// Header carrying the webhook's notification ID (for de-duplication); the
@@ -232,21 +233,26 @@ impl Redirect {
         let result_code = first("resultCode").map(ResultCode::from);
         let status = first("status").map(Status::from);
         let action_code = first("actionCode").map(ActionCode::from);
-        let unique = params.iter().enumerate().filter_map(|(i, (name, value))| {
-            let repeated = params[..i].iter().any(|(n, _)| n == name);
-            // A JSON string value (moved into the field, not copied again): serde's plain
-            // string deserializer cannot fill an `Option`.
-            (!repeated).then(|| (name.as_str(), Value::String(value.clone())))
-        });
+        let unique = || {
+            params.iter().enumerate().filter_map(|(i, (name, value))| {
+                let repeated = params[..i].iter().any(|(n, _)| n == name);
+                (!repeated).then_some((name.as_str(), Text(value)))
+            })
+        };
         // Straight from the decoded pairs into the typed query: no JSON object
-        // in between.
-        let query =
-            serde_path_to_error::deserialize(MapDeserializer::<_, serde_json::Error>::new(unique))
-                .map_err(|e| Error::MalformedResponse {
+        // in between, no copy of a value before the one the field keeps. The
+        // path of a fault is tracked only when there is one (read again).
+        let map = || MapDeserializer::<_, serde_json::Error>::new(unique());
+        let query = match serde::Deserialize::deserialize(map()) {
+            Ok(query) => query,
+            Err(_) => {
+                serde_path_to_error::deserialize(map()).map_err(|e| Error::MalformedResponse {
                     what: "redirect".into(),
                     path: e.path().to_string(),
                     reason: e.inner().to_string(),
-                })?;
+                })?
+            }
+        };
         Ok(Self {
             query,
             params,
@@ -258,8 +264,12 @@ impl Redirect {
 }
 
 /// `T` read from an already parsed body, with the JSON path of a failure
-/// (as `errors::from_value`, without taking the tree).
+/// (as `errors::from_value`, without taking the tree). The path is tracked
+/// only when the untracked read fails (the same tree fails the same way).
 fn typed<T: serde::de::DeserializeOwned>(what: &str, raw: &Value) -> Result<T, Error> {
+    if let Ok(value) = T::deserialize(raw) {
+        return Ok(value);
+    }
     serde_path_to_error::deserialize(raw).map_err(|e| Error::MalformedResponse {
         what: what.to_string(),
         path: e.path().to_string(),

@@ -499,8 +499,50 @@ impl Notification {
     }
 
     /// The notification of `kind` from any serde deserializer (a verified
-    /// parameter list), with the path of a failure.
+    /// parameter list), without tracking where a failure happened: the
+    /// fast path, for input that is almost always well formed.
     pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        kind: Kind,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match kind {
+                Kind::Unspecified => {
+                    Notification::Unspecified(
+                        serde::Deserialize::deserialize(deserializer)?,
+                    )
+                }
+                Kind::Card => {
+                    Notification::Card(serde::Deserialize::deserialize(deserializer)?)
+                }
+                Kind::Mpi => {
+                    Notification::Mpi(serde::Deserialize::deserialize(deserializer)?)
+                }
+                Kind::CvsApplied => {
+                    Notification::CvsApplied(
+                        serde::Deserialize::deserialize(deserializer)?,
+                    )
+                }
+                Kind::CvsPaid => {
+                    Notification::CvsPaid(serde::Deserialize::deserialize(deserializer)?)
+                }
+                Kind::BankApplied => {
+                    Notification::BankApplied(
+                        serde::Deserialize::deserialize(deserializer)?,
+                    )
+                }
+                Kind::BankPaid => {
+                    Notification::BankPaid(
+                        serde::Deserialize::deserialize(deserializer)?,
+                    )
+                }
+            },
+        )
+    }
+
+    /// As [`Notification::deserialize`], with the path of a failure (the
+    /// same input fails the same way, now saying where).
+    pub(crate) fn deserialize_tracked<'de, D: serde::Deserializer<'de>>(
         kind: Kind,
         deserializer: D,
     ) -> Result<Self, serde_path_to_error::Error<D::Error>> {
