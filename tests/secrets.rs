@@ -7,7 +7,7 @@
 //! `source()` chain, the keys' and clients' own `Debug`, the sandbox's
 //! answers, ledger and delivery log, the merchant server's refusal reasons,
 //! and every `tracing` line (a subscriber at TRACE writing to a buffer).
-//! The CLI's turn is `crates/veritrans-cli/tests/secrets.rs`. Finally every
+//! The CLI's turn is `crates/veritrans-cli/tests/integration/secrets.rs`. Finally every
 //! `**/snapshots/*.snap` in the repository is searched for these keys and for
 //! the sandbox's default secret values.
 //!

@@ -12,7 +12,7 @@
 pub mod browser;
 pub mod gateways;
 /// The sandbox tests' one raw-HTTP helper, shared with `veritrans-sandbox`'s own tests.
-#[path = "../../crates/veritrans-sandbox/tests/common/raw_http.rs"]
+#[path = "../../crates/veritrans-sandbox/tests/integration/common/raw_http.rs"]
 pub mod raw_http;
 pub mod webdriver;
 

@@ -1,0 +1,10 @@
+//! The `veritrans` command's integration tests in one test binary: one module per former
+//! `tests/*.rs` file, named after it, so a test is still `veritrans-cli::<file>::<test>`.
+//! One binary per crate rather than one per file: each test binary is compiled and
+//! linked against the whole dependency tree on its own (issue #15, item 4; the figures
+//! are in `docs/performance.md`).
+
+mod cli;
+mod sandbox;
+mod secrets;
+mod tour;
