@@ -2,7 +2,7 @@
 //! ([`Stage::after_authorize`], [`Stage::on_browser_return`]) and checked against the
 //! guide's process flow by the table in this file's tests.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use mpi_proto::testing::Scenario;
@@ -84,7 +84,7 @@ pub(super) struct Store {
 pub(super) struct Inner {
     /// Boxed: a transaction is about 240 bytes inline (see [`BoxedMap`]).
     pub by_request: BoxedMap<Txn>,
-    pub order_ids: HashMap<String, String>,
+    pub order_ids: BTreeMap<String, String>,
     pub next_request: u64,
     pub next_push: u64,
 }

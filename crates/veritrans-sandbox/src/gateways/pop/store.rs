@@ -1,7 +1,7 @@
 //! The POP gateway's state in one sandbox: orders by `order_id`, payment keys and
 //! account management keys, the contract settings; and the keys it issues.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -26,7 +26,7 @@ pub(super) struct Inner {
     /// Boxed: an order is about 0.7 KB inline (see [`BoxedMap`]).
     pub(super) orders: BoxedMap<Order>,
     /// `payment_key` → `order_id`.
-    pub(super) keys: HashMap<String, String>,
+    pub(super) keys: BTreeMap<String, String>,
     /// `account_mgmt_key` → (`paynow_account_id`, end of validity).
     pub(super) account_keys: HashMap<String, (String, OffsetDateTime)>,
     pub(super) next: u64,

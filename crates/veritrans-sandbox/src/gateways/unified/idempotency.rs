@@ -21,7 +21,7 @@
 //!   answer, so a merchant polling for a result uses a new key each time;
 //! - time is the sandbox's [`Clock`](crate::Clock), which tests move forward.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use super::answers::Answer;
@@ -31,7 +31,7 @@ use super::answers::Answer;
 pub(super) const WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// What makes two requests "the same": key, API and paymentId.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct RequestId {
     key: String,
     command: String,
@@ -70,7 +70,7 @@ struct Stored {
 /// The stored answers, by request.
 #[derive(Debug, Default)]
 pub(super) struct Records {
-    stored: HashMap<RequestId, Stored>,
+    stored: BTreeMap<RequestId, Stored>,
     /// Every stored request with its time, oldest first (the clock only moves forward),
     /// so expired records are found at the front instead of by scanning them all on
     /// every request.

@@ -2,7 +2,7 @@
 //! records, behind one lock. A command's idempotency check, effect and stored answer
 //! happen under that lock together, so concurrent duplicates apply once.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use unified_proto::testing::Column;
@@ -63,7 +63,7 @@ pub(super) struct Txn {
 #[derive(Debug, Default)]
 pub(super) struct Inner {
     pub(super) orders: BoxedMap<Order>,
-    pub(super) fep_orders: HashMap<String, String>,
+    pub(super) fep_orders: BTreeMap<String, String>,
     /// Boxed: a [`Txn`] holds a whole webhook payload (see [`BoxedMap`]).
     pub(super) txns: BoxedMap<Txn>,
     idempotency: Records,
