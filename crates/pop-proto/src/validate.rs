@@ -167,7 +167,7 @@ impl Violation {
                 name: c.name,
                 pattern: c.pattern,
             },
-            Kind::Format(f) => Rule::Format(Format::from_shared(f)),
+            Kind::Format(f) => Rule::Format(f),
             Kind::Minimum(n) => Rule::Minimum(n),
             Kind::Maximum(n) => Rule::Maximum(n),
             Kind::UnknownValue => Rule::UnknownValue,
@@ -302,40 +302,9 @@ impl fmt::Display for Rule {
     }
 }
 
-/// Text formats the spec names with `x-format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// An absolute `http` or `https` URL.
-    Url,
-    /// An email address (one `@`, non-empty local part and domain, no spaces).
-    Email,
-    /// A calendar date written `YYYYMMDD`.
-    Yyyymmdd,
-    /// A time of day written `hhmm`, 0000 to 2359.
-    Hhmm,
-}
-
-impl Format {
-    fn from_shared(format: constraint::Format) -> Self {
-        match format {
-            constraint::Format::Url => Format::Url,
-            constraint::Format::Email => Format::Email,
-            constraint::Format::Yyyymmdd => Format::Yyyymmdd,
-            constraint::Format::Hhmm => Format::Hhmm,
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Format::Url => "an absolute http(s) URL",
-            Format::Email => "an email address",
-            Format::Yyyymmdd => "a date (YYYYMMDD)",
-            Format::Hhmm => "a time (hhmm)",
-        })
-    }
-}
+/// Text formats the spec names with `x-format`: the shared model's, one type
+/// for the concept across the workspace.
+pub use veritrans_core::constraint::Format;
 
 /// Every violation of a request, in field order.
 #[derive(Debug, Clone, PartialEq, Eq)]

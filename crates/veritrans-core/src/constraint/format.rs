@@ -16,6 +16,18 @@ pub enum Format {
     Hhmm,
 }
 
+/// How a violation message names the format ("not an email address").
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::Url => "an absolute http(s) URL",
+            Format::Email => "an email address",
+            Format::Yyyymmdd => "a date (YYYYMMDD)",
+            Format::Hhmm => "a time (hhmm)",
+        })
+    }
+}
+
 impl Format {
     /// Whether `value` has the format.
     pub fn accepts(self, value: &str) -> bool {
