@@ -68,37 +68,66 @@ pub fn auth_string(key: &PopServerKey) -> String {
 /// than this go to the heap.
 const STACK_PARAMS: usize = 48;
 
-/// Calls `f` with `params` as `(name, value)` string slices sorted by name in byte order
-/// (stable, so duplicate names keep their given order), without allocating for up to
-/// [`STACK_PARAMS`] parameters.
-fn with_sorted<K: AsRef<str>, V: AsRef<str>, R>(
-    params: &[(K, V)],
-    f: impl FnOnce(&[(&str, &str)]) -> R,
-) -> R {
-    let pairs = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
-    let by_name = |a: &(&str, &str), b: &(&str, &str)| a.0.as_bytes().cmp(b.0.as_bytes());
+/// The first eight bytes of a name, big-endian and zero-padded: ordering these orders
+/// the names in byte order wherever they differ, so most comparisons of a sort are one
+/// integer comparison (equal prefixes fall back to the whole names).
+fn prefix(name: &str) -> u64 {
+    let mut word = [0u8; 8];
+    let bytes = name.as_bytes();
+    let n = bytes.len().min(8);
+    word[..n].copy_from_slice(&bytes[..n]);
+    u64::from_be_bytes(word)
+}
+
+/// Calls `f` with the order of `params` sorted by name in byte order (stable, so
+/// duplicate names keep their given order), without allocating for up to
+/// [`STACK_PARAMS`] parameters. Sorts `(prefix, index)` pairs rather than the pairs
+/// themselves: a notification's names are almost all told apart by their prefixes.
+fn with_order<K: AsRef<str>, V, R>(params: &[(K, V)], f: impl FnOnce(&[Slot]) -> R) -> R {
+    let name = |i: usize| params[i].0.as_ref().as_bytes();
+    let by_name = |a: &Slot, b: &Slot| a.0.cmp(&b.0).then_with(|| name(a.1).cmp(name(b.1)));
+    let keyed = params
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (prefix(k.as_ref()), i));
     if params.len() <= STACK_PARAMS {
-        let mut stack = [("", ""); STACK_PARAMS];
-        for (slot, pair) in stack.iter_mut().zip(pairs) {
-            *slot = pair;
+        let mut stack = [(0, 0); STACK_PARAMS];
+        for (slot, key) in stack.iter_mut().zip(keyed) {
+            *slot = key;
         }
         let sorted = &mut stack[..params.len()];
         sorted.sort_by(by_name);
         f(sorted)
     } else {
-        let mut heap: Vec<(&str, &str)> = pairs.collect();
+        let mut heap: Vec<Slot> = keyed.collect();
         heap.sort_by(by_name);
         f(&heap)
     }
 }
 
+/// A parameter's place in the sort: its name's [`prefix`] and its index.
+type Slot = (u64, usize);
+
+/// `params` as `(name, value)` string slices in `order`.
+fn in_order<'a, K: AsRef<str>, V: AsRef<str>>(
+    params: &'a [(K, V)],
+    order: &'a [Slot],
+) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    order
+        .iter()
+        .map(|&(_, i)| (params[i].0.as_ref(), params[i].1.as_ref()))
+}
+
 /// SHA-512 of `name1=value1&…&nameN=valueN:key` over sorted pairs, `signature` skipped,
 /// fed to the hasher piece by piece (the signed string is never built).
-fn digest_sorted(sorted: &[(&str, &str)], key: &PopServerKey) -> [u8; SHA512_LEN] {
+fn digest_sorted<'a>(
+    sorted: impl Iterator<Item = (&'a str, &'a str)>,
+    key: &PopServerKey,
+) -> [u8; SHA512_LEN] {
     let mut h = hash::Sha512Writer::new();
     let mut first = true;
     for (k, v) in sorted {
-        if *k == SIGNATURE_PARAM {
+        if k == SIGNATURE_PARAM {
             continue;
         }
         if !first {
@@ -129,7 +158,9 @@ fn digest_sorted(sorted: &[(&str, &str)], key: &PopServerKey) -> [u8; SHA512_LEN
 /// assert_eq!(sig, pop::sign(&[("dummy", "true"), ("order_id", "ORDER-0001")], &key));
 /// ```
 pub fn sign<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)], key: &PopServerKey) -> String {
-    hex::encode(&with_sorted(params, |sorted| digest_sorted(sorted, key)))
+    hex::encode(&with_order(params, |order| {
+        digest_sorted(in_order(params, order), key)
+    }))
 }
 
 /// Verifies a received notification: `params` are **all** received parameters, including
@@ -168,23 +199,24 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
             max: MAX_INPUT_LEN,
         });
     }
-    with_sorted(params, |sorted| {
+    with_order(params, |order| {
         // Sorted, a repeated name sits next to itself: the first such pair in name order
-        // is the one reported.
-        if let Some(w) = sorted.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(Error::DuplicateParameter {
-                name: w[0].0.to_string(),
-            });
+        // is the one reported. One pass finds it and the signature.
+        let (mut previous, mut signature) = (None, None);
+        for (name, value) in in_order(params, order) {
+            if previous == Some(name) {
+                return Err(Error::DuplicateParameter { name: name.into() });
+            }
+            if name == SIGNATURE_PARAM {
+                signature = Some(value);
+            }
+            previous = Some(name);
         }
-        let received = sorted
-            .iter()
-            .find(|(k, _)| *k == SIGNATURE_PARAM)
-            .map(|(_, v)| *v)
-            .ok_or_else(|| Error::MissingParameter {
-                name: SIGNATURE_PARAM.into(),
-            })?;
+        let received = signature.ok_or_else(|| Error::MissingParameter {
+            name: SIGNATURE_PARAM.into(),
+        })?;
         let received = hex::decode_digest::<SHA512_LEN>(received, WHAT)?;
-        if hash::ct_eq(&digest_sorted(sorted, key), &received) {
+        if hash::ct_eq(&digest_sorted(in_order(params, order), key), &received) {
             Ok(())
         } else {
             Err(Error::SignatureMismatch { what: WHAT })
