@@ -153,7 +153,8 @@ impl Store {
     /// through the validator's own opt-in (`Context::local_push_url`): the real sandbox
     /// requires https on port 443, this one serves local tests.
     fn read<C: Command + DeserializeOwned + Addressed>(&self, value: &Value) -> Result<C, String> {
-        let typed = serde_json::from_value::<C>(value.clone());
+        // Read from the borrowed value: `from_value` would need an owned copy of the body.
+        let typed = C::deserialize(value);
         let mut ctx = Context::new(Mode::Sandbox);
         ctx.local_push_url = true;
         if let Ok(request) = &typed {
