@@ -1,9 +1,12 @@
-//! The row type of the generated result-code tables.
+//! The row type of the generated result-code tables, and the methods of the
+//! code enums.
 //!
 //! The typed enums (`ResultCode`, `Status`, `ActionCode`) are generated per
 //! spec version from its `x-resultCodes`, `x-statuses` and `x-actionCodes`;
 //! each has an `Unknown(String)` variant so a code added by a later guide
-//! never breaks parsing.
+//! never breaks parsing. The generator writes data only; what a code means
+//! (`ResultCode::is_success`, `is_pending`, `should_retry`, `info`) is written
+//! here once for every version and read off its `RESULT_CODES` rows.
 
 /// One row of the guide's result-code table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
