@@ -113,12 +113,17 @@ mod tests {
         known.map(|c| c.info().unwrap().result_code).collect()
     }
 
-    /// The guide's result-code table (1.1.3, "Result code list") read through
-    /// its `status` and `actionCode` columns: success is `status` success with
-    /// `actionCode` success or confirm_payment; pending is user_paying,
-    /// provider_processing or confirm_pending_status; retry is retry_request.
-    /// The lists are those the generator wrote as `matches!` arms before the
-    /// methods were read off the table.
+    /// The guide (1.1.3, About transaction Result → Result Code and Action code)
+    /// lists each code with its `status` and `actionCode` ("200 UA-U00-001 Awaiting
+    /// consumer's payment user_paying", "502 UA-PRV-001 Provider error retry_request")
+    /// and says per action: user_paying "Please check the order status after some
+    /// time", provider_processing "Please check the order status after some time",
+    /// confirm_pending_status "After a certain period of time(*1), please check the
+    /// order status in MAP", retry_request "Please wait for a while and then attempt
+    /// the payment again". So pending is those three actions, retry is
+    /// retry_request, success is `status` success with success or confirm_payment
+    /// (UA-000-002 "Success (Confirmation Required)"). The lists are those the
+    /// generator wrote as `matches!` arms before the methods were read off the table.
     #[test]
     fn code_predicates_follow_the_table_columns() {
         assert_eq!(
