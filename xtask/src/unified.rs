@@ -8,16 +8,19 @@
 //!   schemas keep plain strings for codes, and the `paymentId`/`fepOrderId`
 //!   one-of becomes two optional fields. The constraints are not lost: they
 //!   go into `tables.rs`.
-//! - `tables.rs`: validation rules per command (field path, required,
-//!   maxLength, character set, URL rules, per-payType applicability and
-//!   limits, one-of groups), the result-code table with typed `ResultCode`,
-//!   `Status` and `ActionCode` enums, the servers and the command list.
+//! - `tables.rs`: data only: validation rules per command (field path,
+//!   required, maxLength, character set, URL rules, per-payType applicability
+//!   and limits, one-of groups), the result-code table with the open enums
+//!   `ResultCode`, `Status`, `ActionCode` and `TransactionCommand`, the
+//!   servers, the command list and the headers. The methods over the code
+//!   tables (`ResultCode::is_success`, …) are hand-written once for every
+//!   version in `unified_proto::codes`.
 //! - `mod.rs`: ties them together.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, bail, ensure};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 use serde::Deserialize;
@@ -25,10 +28,10 @@ use serde_json::Value;
 
 use crate::codegen::GeneratedFile;
 use crate::core::model::{Body, Document, Ordered, Schema};
-use crate::core::names::pascal;
+use crate::core::names::screaming;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
-use crate::core::spec::{self, strings};
+use crate::core::spec;
 use crate::core::tokens::lit;
 
 /// Spec versions, oldest last; the first is the crate's main API.
@@ -194,8 +197,6 @@ fn charset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<CharsetName>
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Limit {
-    #[serde(skip)]
-    pub pay_type: String,
     pub max_digits: Option<u64>,
     pub minimum: Option<u64>,
     pub maximum: Option<u64>,
@@ -203,8 +204,8 @@ pub struct Limit {
     pub max_bytes: Option<u64>,
     #[serde(rename = "pattern", default, deserialize_with = "charset")]
     pub charset: Option<CharsetName>,
-    #[serde(rename = "enum", default)]
     /// Allowed values for this payment type (`enum`).
+    #[serde(rename = "enum", default)]
     pub enum_values: Vec<String>,
 }
 
@@ -220,12 +221,59 @@ pub struct OnlyWith {
     pub pay_types: Vec<String>,
 }
 
-/// `x-datetimeWindow`.
-#[derive(Deserialize)]
+/// `x-datetimeWindow`: minutes after the request time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Window {
-    min_minutes: u64,
-    max_minutes: u64,
+pub struct Window {
+    pub min_minutes: u64,
+    pub max_minutes: u64,
+}
+
+/// The `x-` extensions of a request field (`specs/README.md`), read once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct FieldExt {
+    #[serde(rename = "x-payTypes", default)]
+    pub pay_types: Vec<String>,
+    #[serde(rename = "x-requiredFor", default)]
+    pub required_for: Vec<String>,
+    #[serde(rename = "x-truncatedByGateway", default)]
+    pub truncated: bool,
+    #[serde(rename = "x-httpsOnlyInLive", default)]
+    pub https_in_live: bool,
+    /// Wins over `https_in_live`: a webhook URL has the stricter rule.
+    #[serde(rename = "x-pushUrl", default)]
+    pub push_url: bool,
+    /// By payment type, in name order.
+    #[serde(rename = "x-payTypeLimits", default)]
+    pub limits: BTreeMap<String, Limit>,
+    #[serde(rename = "x-onlyWith")]
+    pub only_with: Option<OnlyWith>,
+    #[serde(rename = "x-datetimeWindow")]
+    pub window: Option<Window>,
+}
+
+impl FieldExt {
+    /// The extensions of a property over those of the schema its `$ref`
+    /// names (extensions may sit on either; the property's win).
+    pub fn read(prop: &Schema, target: &Schema) -> anyhow::Result<Self> {
+        let map = target.ext.0.iter().chain(&prop.ext.0);
+        let map = map.map(|(k, v)| (k.clone(), v.clone())).collect();
+        let ext: Self = serde_json::from_value(Value::Object(map))?;
+        if let Some(o) = &ext.only_with {
+            ensure!(!o.values.is_empty(), "x-onlyWith {}: no values", o.path);
+        }
+        if let Some(Window {
+            min_minutes: min,
+            max_minutes: max,
+        }) = ext.window
+        {
+            ensure!(
+                min <= max,
+                "x-datetimeWindow: minMinutes {min} > maxMinutes {max}"
+            );
+        }
+        Ok(ext)
+    }
 }
 
 /// Rule of one field, by JSON path (`item[].id`).
@@ -234,17 +282,10 @@ pub struct FieldRule {
     pub path: String,
     pub required: bool,
     pub max_length: Option<u64>,
-    pub charset: Option<&'static str>,
-    /// `None`, `HttpsInLive` or `PushUrl`.
-    pub url: &'static str,
+    pub charset: Option<CharsetName>,
+    /// A closed `enum` (an `x-openEnum` only lists known values).
     pub enum_values: Vec<String>,
-    pub pay_types: Vec<String>,
-    pub required_for: Vec<String>,
-    pub truncated: bool,
-    pub limits: Vec<Limit>,
-    pub only_with: Option<OnlyWith>,
-    /// `x-datetimeWindow`: (minMinutes, maxMinutes) after the request time.
-    pub window: Option<(u64, u64)>,
+    pub ext: FieldExt,
 }
 
 /// Exactly one of `alternatives` inside the object at `object`.
@@ -265,45 +306,6 @@ pub struct Operation {
     pub summary: String,
     pub fields: Vec<FieldRule>,
     pub one_of: Vec<OneOf>,
-}
-
-/// An extension read into `T`; `None` when absent.
-fn ext<T: serde::de::DeserializeOwned>(value: Option<&Value>) -> anyhow::Result<Option<T>> {
-    Ok(value
-        .map(|v| serde_json::from_value(v.clone()))
-        .transpose()?)
-}
-
-fn limits_of(value: Option<&Value>) -> anyhow::Result<Vec<Limit>> {
-    let limits: BTreeMap<String, Limit> = ext(value)?.unwrap_or_default();
-    let limits = limits
-        .into_iter()
-        .map(|(pay_type, l)| Limit { pay_type, ..l });
-    Ok(limits.collect())
-}
-
-fn only_with_of(value: Option<&Value>) -> anyhow::Result<Option<OnlyWith>> {
-    let only_with: Option<OnlyWith> = ext(value).context("x-onlyWith")?;
-    if let Some(o) = &only_with
-        && o.values.is_empty()
-    {
-        bail!("x-onlyWith {}: no values", o.path);
-    }
-    Ok(only_with)
-}
-
-fn window_of(value: Option<&Value>) -> anyhow::Result<Option<(u64, u64)>> {
-    let Some(Window {
-        min_minutes: min,
-        max_minutes: max,
-    }) = ext(value).context("x-datetimeWindow")?
-    else {
-        return Ok(None);
-    };
-    if min > max {
-        bail!("x-datetimeWindow: minMinutes {min} > maxMinutes {max}");
-    }
-    Ok(Some((min, max)))
 }
 
 fn walk(
@@ -328,26 +330,14 @@ fn walk(
         });
     }
     for (name, prop) in resolved.properties.iter() {
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}.{name}")
+        let path = match prefix {
+            "" => name.clone(),
+            _ => format!("{prefix}.{name}"),
         };
         let target = prop.resolve(schemas)?;
-        // Extensions may sit next to a `$ref` (on the property) or on the target.
-        let ext = |k: &str| prop.ext.0.get(k).or_else(|| target.ext.0.get(k));
-        let flag = |k: &str| ext(k).and_then(Value::as_bool) == Some(true);
-        let url = match (flag("x-pushUrl"), flag("x-httpsOnlyInLive")) {
-            (true, _) => "PushUrl",
-            (false, true) => "HttpsInLive",
-            _ => "None",
-        };
-        // An open enum lists known values; only a closed `enum` is a rule.
-        let closed = target
-            .enumeration
-            .as_ref()
-            .filter(|_| !target.ext.flag("x-openEnum"));
-        let enum_values = closed.iter().flat_map(|values| values.iter());
+        let closed = target.enumeration.as_ref();
+        let closed = closed.filter(|_| !target.ext.flag("x-openEnum"));
+        let charset = target.pattern.as_deref().map(charset_of).transpose();
         fields.push(FieldRule {
             path: path.clone(),
             required: resolved.required.contains(name),
@@ -355,23 +345,14 @@ fn walk(
                 .max_length
                 .filter(|_| closed.is_none())
                 .map(|n| n as u64),
-            charset: target
-                .pattern
-                .as_deref()
-                .map(charset_of)
-                .transpose()
-                .with_context(|| path.clone())?,
-            url,
-            enum_values: enum_values
+            charset: charset.with_context(|| path.clone())?,
+            enum_values: closed
+                .into_iter()
+                .flatten()
                 .filter_map(Value::as_str)
                 .map(String::from)
                 .collect(),
-            pay_types: strings(ext("x-payTypes")),
-            required_for: strings(ext("x-requiredFor")),
-            truncated: flag("x-truncatedByGateway"),
-            limits: limits_of(ext("x-payTypeLimits")).with_context(|| path.clone())?,
-            only_with: only_with_of(ext("x-onlyWith")).with_context(|| path.clone())?,
-            window: window_of(ext("x-datetimeWindow")).with_context(|| path.clone())?,
+            ext: FieldExt::read(prop, target).with_context(|| path.clone())?,
         });
         match (target.ty.as_deref(), &target.items) {
             (Some("object"), _) => walk(schemas, target, &path, fields, one_of)?,
@@ -405,7 +386,7 @@ pub fn operations(spec: &Value) -> anyhow::Result<Vec<Operation>> {
         let (mut fields, mut one_of) = (Vec::new(), Vec::new());
         walk(schemas, root, "", &mut fields, &mut one_of).with_context(|| path.clone())?;
         for f in &fields {
-            if let Some(o) = &f.only_with
+            if let Some(o) = &f.ext.only_with
                 && !fields.iter().any(|g| g.path == o.path)
             {
                 bail!(
@@ -468,17 +449,16 @@ fn num(n: u64) -> TokenStream {
 }
 
 fn field_tokens(f: &FieldRule) -> TokenStream {
-    let path = &f.path;
-    let only_with = f.only_with.as_ref().map(|o| {
+    let (path, ext) = (&f.path, &f.ext);
+    let only_with = ext.only_with.as_ref().map(|o| {
         let (path, values, pay_types) = (&o.path, &o.values, &o.pay_types);
         quote!(#path, &[#(#values),*], &[#(#pay_types),*])
     });
-    let window = f.window.map(|(min, max)| {
-        let (min, max) = (lit(min), lit(max));
+    let window = ext.window.map(|w| {
+        let (min, max) = (lit(w.min_minutes), lit(w.max_minutes));
         quote!(#min, #max)
     });
-    let limits = f.limits.iter().map(|l| {
-        let pay_type = &l.pay_type;
+    let limits = ext.limits.iter().map(|(pay_type, l)| {
         chain(
             quote!(crate::validate::PayTypeLimit::new(#pay_type)),
             [
@@ -498,17 +478,17 @@ fn field_tokens(f: &FieldRule) -> TokenStream {
             ("required", flag(f.required)),
             ("max_length", f.max_length.map(num)),
             ("charset", f.charset.map(charset_ident)),
-            ("https_in_live", flag(f.url == "HttpsInLive")),
-            ("push_url", flag(f.url == "PushUrl")),
+            ("https_in_live", flag(ext.https_in_live && !ext.push_url)),
+            ("push_url", flag(ext.push_url)),
             ("one_of_values", strs(&f.enum_values)),
-            ("pay_types", strs(&f.pay_types)),
-            ("required_for", strs(&f.required_for)),
-            ("truncated_by_gateway", flag(f.truncated)),
+            ("pay_types", strs(&ext.pay_types)),
+            ("required_for", strs(&ext.required_for)),
+            ("truncated_by_gateway", flag(ext.truncated)),
             ("only_with", only_with),
             ("window", window),
             (
                 "limits",
-                (!f.limits.is_empty()).then(|| quote!(&[#(#limits),*])),
+                (!ext.limits.is_empty()).then(|| quote!(&[#(#limits),*])),
             ),
         ],
     )
@@ -534,14 +514,41 @@ struct CodeRow {
     description: String,
 }
 
+/// The `x-environment` of a server (live before sandbox in `SERVERS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Environment {
+    Live,
+    Sandbox,
+}
+
 /// A `servers` entry.
 #[derive(Deserialize)]
 struct Server {
     url: String,
     #[serde(rename = "x-environment")]
-    environment: String,
+    environment: Environment,
     #[serde(rename = "x-deprecated", default)]
     deprecated: bool,
+}
+
+/// `x-webhook`: its headers and the guide's `transaction.command` values.
+#[derive(Deserialize)]
+struct Webhook {
+    headers: BTreeMap<String, Header>,
+    commands: Vec<String>,
+}
+
+/// A header parameter (`components.parameters`) or a webhook header: its
+/// name, description and the schema of its value.
+#[derive(Deserialize)]
+struct Header {
+    name: Option<String>,
+    #[serde(rename = "in")]
+    location: Option<String>,
+    description: String,
+    #[serde(default)]
+    schema: Schema,
 }
 
 fn code_enum(name: &str, doc: &str, rows: &[CodeRow]) -> OpenEnum {
@@ -550,13 +557,6 @@ fn code_enum(name: &str, doc: &str, rows: &[CodeRow]) -> OpenEnum {
         .map(|r| Variant::named(&r.value, Some(&r.description), None));
     OpenEnum::new(name, doc, variants)
 }
-
-/// Action codes after which the merchant should simply wait for the outcome.
-const PENDING_ACTIONS: &[&str] = &[
-    "user_paying",
-    "provider_processing",
-    "confirm_pending_status",
-];
 
 /// `tables.rs` of one spec.
 pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
@@ -592,69 +592,36 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         });
     }
     let names = ops.iter().map(|o| &o.command);
+
+    // Servers (stable sort: the spec's order within an environment) and
+    // security schemes.
+    let mut servers: Vec<Server> = spec::member(spec, "/servers")?;
+    servers.sort_by_key(|s| s.environment);
+    let current = |env| {
+        let mut current = servers.iter().filter(|s| s.environment == env);
+        let url = current.find(|s| !s.deprecated).map(|s| &s.url);
+        url.with_context(|| format!("no current {env:?} server"))
+    };
+    let (live_url, sandbox_url) = (current(Environment::Live)?, current(Environment::Sandbox)?);
+    let all_hosts = servers.iter().map(|s| &s.url);
+    let schemes: BTreeMap<String, serde::de::IgnoredAny> =
+        spec::member(spec, "/components/securitySchemes")?;
+    let schemes = schemes.keys();
     tokens.extend(quote! {
         /// Every command of this spec version, in spec order.
         pub const COMMANDS: &[&str] = &[#(#names),*];
-    });
-
-    // Servers.
-    let servers: Vec<Server> = spec::member(spec, "/servers")?;
-    let current = |env: &str| {
-        servers
-            .iter()
-            .find(|s| s.environment == env && !s.deprecated)
-            .map(|s| &s.url)
-            .with_context(|| format!("no current {env} server"))
-    };
-    let (live_url, sandbox_url) = (current("live")?, current("sandbox")?);
-    if let Some(other) = servers
-        .iter()
-        .find(|s| !["live", "sandbox"].contains(&s.environment.as_str()))
-    {
-        bail!("unknown x-environment {}", other.environment);
-    }
-    let all_hosts = ["live", "sandbox"]
-        .iter()
-        .flat_map(|env| servers.iter().filter(move |s| s.environment == *env))
-        .map(|s| &s.url);
-    tokens.extend(quote! {
         /// Base URL of the live environment.
         pub const LIVE_URL: &str = #live_url;
         /// Base URL of the sandbox environment.
         pub const SANDBOX_URL: &str = #sandbox_url;
         /// Every server the guide lists (including superseded domains).
         pub const SERVERS: &[&str] = &[#(#all_hosts),*];
-    });
-
-    // Security schemes.
-    let schemes: Vec<String> = spec
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default();
-    tokens.extend(quote! {
         /// Request authentication schemes this version accepts.
         pub const SECURITY_SCHEMES: &[&str] = &[#(#schemes),*];
     });
 
-    // Result codes.
+    // Code tables: rows and open enums; `unified_proto::codes` reads them.
     let rows: Vec<ResultCodeRow> = spec::member(spec, "/x-resultCodes")?;
-    let variants_where = |pred: &dyn Fn(&ResultCodeRow) -> bool| -> Vec<Ident> {
-        let rows = rows.iter().filter(|r| pred(r));
-        rows.map(|r| ident(&pascal(&r.result_code))).collect()
-    };
-    let success = variants_where(&|r| {
-        r.status == "success" && (r.action_code == "success" || r.action_code == "confirm_payment")
-    });
-    let pending = variants_where(&|r| PENDING_ACTIONS.contains(&r.action_code.as_str()));
-    let retry = variants_where(&|r| r.action_code == "retry_request");
-    let rc_rows = rows.iter().map(|r| {
-        let (code, http, desc) = (&r.result_code, r.http_status, &r.description);
-        let (status, action) = (&r.status, &r.action_code);
-        quote! {
-            crate::codes::ResultCodeInfo { result_code: #code, http_status: #http, description: #desc, status: #status, action_code: #action }
-        }
-    });
     let codes = rows.iter().map(|r| {
         let note = format!("(HTTP {}, {}, {})", r.http_status, r.status, r.action_code);
         Variant::named(&r.result_code, Some(&r.description), Some(note))
@@ -667,111 +634,68 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
         )
         .emit(),
     );
+    let rc_rows = rows.iter().map(|r| {
+        let (code, http, desc) = (&r.result_code, r.http_status, &r.description);
+        let (status, action) = (&r.status, &r.action_code);
+        quote! {
+            crate::codes::ResultCodeInfo { result_code: #code, http_status: #http, description: #desc, status: #status, action_code: #action }
+        }
+    });
     tokens.extend(quote! {
         /// The guide's result-code table: HTTP status, resultCode, status, actionCode.
         pub const RESULT_CODES: &[crate::codes::ResultCodeInfo] = &[#(#rc_rows),*];
-        impl ResultCode {
-            /// The table row of this code; `None` for `Unknown`.
-            pub fn info(&self) -> Option<&'static crate::codes::ResultCodeInfo> {
-                RESULT_CODES.iter().find(|row| row.result_code == self.as_str())
-            }
-            /// The order succeeded (`UA-000-001`, or `UA-000-002` which also asks the
-            /// merchant to confirm the payment in MAP).
-            pub fn is_success(&self) -> bool {
-                matches!(self, #(Self::#success)|*)
-            }
-            /// The outcome is not settled yet: wait and check the order status.
-            pub fn is_pending(&self) -> bool {
-                matches!(self, #(Self::#pending)|*)
-            }
-            /// The guide's action for this code is `retry_request`.
-            pub fn should_retry(&self) -> bool {
-                matches!(self, #(Self::#retry)|*)
-            }
-        }
     });
-
     let statuses: Vec<CodeRow> = spec::member(spec, "/x-statuses")?;
     let status_doc = "Status (`status`) of an order result.";
     tokens.extend(code_enum("Status", status_doc, &statuses).emit());
-    tokens.extend(quote! {
-        impl Status {
-            /// `success`.
-            pub fn is_success(&self) -> bool { matches!(self, Self::Success) }
-        }
-    });
-
     let actions: Vec<CodeRow> = spec::member(spec, "/x-actionCodes")?;
-    let pending_actions = PENDING_ACTIONS
-        .iter()
-        .filter(|a| actions.iter().any(|r| r.value == **a))
-        .map(|a| ident(&pascal(a)));
     let action_doc = "Action code (`actionCode`): the merchant's recommended action.";
     tokens.extend(code_enum("ActionCode", action_doc, &actions).emit());
-    tokens.extend(quote! {
-        impl ActionCode {
-            /// `success`.
-            pub fn is_success(&self) -> bool { matches!(self, Self::Success) }
-            /// Wait, then check the order status.
-            pub fn is_pending(&self) -> bool { matches!(self, #(Self::#pending_actions)|*) }
-            /// `retry_request` ("wait for a while and then attempt the payment
-            /// again"). What a new attempt means, and which key it needs, is the
-            /// `client` module's rule: see its "Retries" docs.
-            pub fn should_retry(&self) -> bool { matches!(self, Self::RetryRequest) }
-        }
-    });
 
     // `transaction.command` of answers, webhooks and getTransactionResult: the guide's
     // own values (`update_order`), which differ from the request paths (`updateOrder`).
-    let tx_commands = strings(spec.pointer("/x-webhook/commands"));
-    if tx_commands.is_empty() {
-        bail!("x-webhook.commands lists no command");
-    }
-    let tx_commands = tx_commands.iter().map(|c| Variant::named(c, None, None));
+    let webhook: Webhook = spec::member(spec, "/x-webhook")?;
+    ensure!(
+        !webhook.commands.is_empty(),
+        "x-webhook.commands lists no command"
+    );
+    let tx_commands = webhook
+        .commands
+        .iter()
+        .map(|c| Variant::named(c, None, None));
     tokens.extend(OpenEnum::new(
         "TransactionCommand",
         "`transaction.command` of an answer, webhook or getTransactionResult (the guide's Webhook section).",
         tx_commands,
     ).emit());
-    tokens.extend(header_tokens(spec)?);
+    tokens.extend(header_tokens(spec, &webhook)?);
 
     rust::format(tokens)
 }
 
-/// The header names of the spec as constants (`X-VT-Idempotency-Key` →
-/// `IDEMPOTENCY_KEY_HEADER`, from `components.parameters` in the header and the
-/// `x-webhook.headers`), and the idempotency key's rule as a `FieldRule`, so the
-/// sandbox and the client name and check headers through generated code.
-fn header_tokens(spec: &Value) -> anyhow::Result<TokenStream> {
-    fn const_name(header: &str) -> anyhow::Result<Ident> {
-        let bare = header
-            .strip_prefix("X-VT-")
-            .with_context(|| format!("header {header:?} does not start with X-VT-"))?;
-        Ok(ident(&format!(
-            "{}_HEADER",
-            bare.replace('-', "_").to_ascii_uppercase()
-        )))
-    }
-    /// A header parameter: its name, description and the schema of its value.
-    #[derive(Deserialize)]
-    struct Header {
-        name: Option<String>,
-        #[serde(rename = "in")]
-        location: Option<String>,
-        description: String,
-        #[serde(default)]
-        schema: Schema,
-    }
+/// `X-VT-Idempotency-Key` → `IDEMPOTENCY_KEY_HEADER`.
+fn header_const(header: &str) -> anyhow::Result<Ident> {
+    let bare = header.strip_prefix("X-VT-");
+    let bare = bare.with_context(|| format!("header {header:?} does not start with X-VT-"))?;
+    Ok(ident(&format!("{}_HEADER", screaming(bare))))
+}
+
+/// The header names of the spec as constants (from `components.parameters`
+/// in the header and the `x-webhook.headers`), and each request header's rule
+/// as a `FieldRule`, so the sandbox and the client name and check headers
+/// through generated code.
+fn header_tokens(spec: &Value, webhook: &Webhook) -> anyhow::Result<TokenStream> {
     let mut tokens = TokenStream::new();
     let params: BTreeMap<String, Header> = spec::member(spec, "/components/parameters")?;
     for param in params.values() {
         let (Some("header"), Some(name)) = (param.location.as_deref(), &param.name) else {
             continue;
         };
-        let konst = const_name(name)?;
+        let konst = header_const(name)?;
         let doc = format!("`{name}` request header: {}", param.description);
-        tokens.extend(quote! { #[doc = #doc] pub const #konst: &str = #name; });
-        let rule = FieldRule {
+        let rule_name = ident(&konst.to_string().replace("_HEADER", "_RULE"));
+        let rule_doc = format!("The rule of a `{name}` header that is sent (its `schema`).");
+        let rule = field_tokens(&FieldRule {
             path: name.to_string(),
             // A header that is sent must carry a value: an empty one is refused.
             required: true,
@@ -782,19 +706,15 @@ fn header_tokens(spec: &Value) -> anyhow::Result<TokenStream> {
                 .as_deref()
                 .map(charset_of)
                 .transpose()?,
-            url: "None",
             ..FieldRule::default()
-        };
-        let rule_name = ident(&konst.to_string().replace("_HEADER", "_RULE"));
-        let rule_doc = format!("The rule of a `{name}` header that is sent (its `schema`).");
-        let rule = field_tokens(&rule);
-        tokens.extend(
-            quote! { #[doc = #rule_doc] pub const #rule_name: crate::validate::FieldRule = #rule; },
-        );
+        });
+        tokens.extend(quote! {
+            #[doc = #doc] pub const #konst: &str = #name;
+            #[doc = #rule_doc] pub const #rule_name: crate::validate::FieldRule = #rule;
+        });
     }
-    let webhook: BTreeMap<String, Header> = spec::member(spec, "/x-webhook/headers")?;
-    for (name, header) in webhook {
-        let konst = const_name(&name)?;
+    for (name, header) in &webhook.headers {
+        let konst = header_const(name)?;
         let doc = format!("`{name}` webhook header: {}", header.description);
         tokens.extend(quote! { #[doc = #doc] pub const #konst: &str = #name; });
     }
@@ -999,12 +919,31 @@ mod tests {
     /// key is an error, not a rule silently dropped.
     #[test]
     fn misspelt_extension_keys_are_refused() {
-        let err = limits_of(Some(&json!({"au": {"maxDigit": 7}}))).unwrap_err();
+        let read = |ext: Value| {
+            let prop: Schema = serde_json::from_value(ext).unwrap();
+            FieldExt::read(&prop, &Schema::default()).unwrap_err()
+        };
+        let err = read(json!({"x-payTypeLimits": {"au": {"maxDigit": 7}}}));
         assert!(format!("{err:#}").contains("maxDigit"), "{err:#}");
-        let err = only_with_of(Some(&json!({"field": "a", "value": ["b"]}))).unwrap_err();
+        let err = read(json!({"x-onlyWith": {"field": "a", "value": ["b"]}}));
         assert!(format!("{err:#}").contains("value"), "{err:#}");
-        let err = window_of(Some(&json!({"minMinutes": 5, "maxMinutes": 1}))).unwrap_err();
+        let err = read(json!({"x-onlyWith": {"field": "a", "values": []}}));
+        assert!(format!("{err:#}").contains("no values"), "{err:#}");
+        let err = read(json!({"x-datetimeWindow": {"minMinutes": 5, "maxMinutes": 1}}));
         assert!(format!("{err:#}").contains("minMinutes 5"), "{err:#}");
+    }
+
+    /// Extensions next to a `$ref` win over those of the schema it names.
+    #[test]
+    fn property_extensions_win_over_the_target_ones() {
+        let prop: Schema = serde_json::from_value(json!({"x-payTypes": ["au"]})).unwrap();
+        let target: Schema =
+            serde_json::from_value(json!({"x-payTypes": ["paypay"], "x-pushUrl": true})).unwrap();
+        let ext = FieldExt::read(&prop, &target).unwrap();
+        assert_eq!(
+            (ext.pay_types, ext.push_url),
+            (vec!["au".to_string()], true)
+        );
     }
 
     #[test]
@@ -1038,8 +977,7 @@ mod tests {
         assert!(amount.required);
         assert_eq!(amount.max_length, Some(12));
         assert_eq!(amount.charset, Some("Digits"));
-        let au = amount.limits.iter().find(|l| l.pay_type == "au").unwrap();
-        assert_eq!(au.max_digits, Some(7));
+        assert_eq!(amount.ext.limits["au"].max_digits, Some(7));
         let capture = ops.iter().find(|o| o.command == "capture").unwrap();
         assert_eq!(
             capture.one_of[0].alternatives,
@@ -1050,9 +988,9 @@ mod tests {
             .iter()
             .find(|f| f.path == "control.pushUrl")
             .unwrap();
-        assert_eq!(push.url, "PushUrl");
+        assert!(push.ext.push_url);
         let item_id = pay.fields.iter().find(|f| f.path == "item[].id").unwrap();
-        assert_eq!(item_id.limits.len(), 4);
+        assert_eq!(item_id.ext.limits.len(), 4);
 
         let old = operations(&spec("1.1.1-rc")).unwrap();
         let old_pay = old.iter().find(|o| o.command == "pay").unwrap();
@@ -1061,12 +999,7 @@ mod tests {
             .iter()
             .find(|f| f.path == "order.amount")
             .unwrap();
-        let old_au = old_amount
-            .limits
-            .iter()
-            .find(|l| l.pay_type == "au")
-            .unwrap();
-        assert_eq!(old_au.max_digits, Some(12));
+        assert_eq!(old_amount.ext.limits["au"].max_digits, Some(12));
     }
 
     /// Every `description` string of a spec (info, schemas, fields, code tables).
@@ -1160,12 +1093,17 @@ mod tests {
             let charge = ops.iter().find(|o| o.command == "charge").unwrap();
             let field = |p: &str| charge.fields.iter().find(|f| f.path == p).unwrap();
             let auth = field("order.authCaptureType");
-            assert_eq!(auth.required_for, vec!["paypay"], "{version}");
-            let paypay = auth.limits.iter().find(|l| l.pay_type == "paypay").unwrap();
+            assert_eq!(auth.ext.required_for, vec!["paypay"], "{version}");
+            let paypay = &auth.ext.limits["paypay"];
             assert_eq!(paypay.enum_values, vec!["auth_with_capture"], "{version}");
             let expiry = field("control.protocol.recoveryExpiredDatetime");
-            assert_eq!(expiry.window, Some((10, 48 * 60)), "{version}");
-            let only = expiry.only_with.as_ref().unwrap();
+            let window = expiry.ext.window.unwrap();
+            assert_eq!(
+                (window.min_minutes, window.max_minutes),
+                (10, 48 * 60),
+                "{version}"
+            );
+            let only = expiry.ext.only_with.as_ref().unwrap();
             assert_eq!(only.path, "control.protocol.recoveryType");
             assert_eq!(only.values, vec!["recovery"]);
             let pay = ops.iter().find(|o| o.command == "pay").unwrap();
@@ -1174,14 +1112,7 @@ mod tests {
                 .iter()
                 .find(|f| f.path == "order.amount")
                 .unwrap();
-            let limit = |pt: &str| {
-                amount
-                    .limits
-                    .iter()
-                    .find(|l| l.pay_type == pt)
-                    .unwrap()
-                    .clone()
-            };
+            let limit = |pt: &str| amount.ext.limits[pt].clone();
             assert_eq!(limit("rakuten").minimum, Some(2), "{version}");
             assert_eq!(
                 (limit("merpay").minimum, limit("merpay").maximum),
@@ -1192,7 +1123,7 @@ mod tests {
         let pay = ops.iter().find(|o| o.command == "pay").unwrap();
         for path in ["merchant.storeId", "merchant.terminalId"] {
             let f = pay.fields.iter().find(|f| f.path == path).unwrap();
-            let only = f.only_with.as_ref().unwrap();
+            let only = f.ext.only_with.as_ref().unwrap();
             assert_eq!(only.path, "paymentInstrument.au.paymentAuthenticationType");
             assert_eq!(
                 (only.values.clone(), only.pay_types.clone()),

@@ -43,19 +43,6 @@ pub fn member<T: DeserializeOwned>(spec: &Value, pointer: &str) -> anyhow::Resul
     serde_json::from_value(value.clone()).with_context(|| format!("reading {pointer}"))
 }
 
-/// The strings of an array member (missing or not an array: none).
-pub fn strings(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     /// Every extension key a spec uses (`x-name:`) is documented in

@@ -1250,32 +1250,6 @@ pub const RESULT_CODES: &[crate::codes::ResultCodeInfo] = &[
         action_code: "retry_request",
     },
 ];
-impl ResultCode {
-    /// The table row of this code; `None` for `Unknown`.
-    pub fn info(&self) -> Option<&'static crate::codes::ResultCodeInfo> {
-        RESULT_CODES.iter().find(|row| row.result_code == self.as_str())
-    }
-
-    /// The order succeeded (`UA-000-001`, or `UA-000-002` which also asks the
-    /// merchant to confirm the payment in MAP).
-    pub fn is_success(&self) -> bool {
-        matches!(self, Self::Ua000001 | Self::Ua000002)
-    }
-
-    /// The outcome is not settled yet: wait and check the order status.
-    pub fn is_pending(&self) -> bool {
-        matches!(self, Self::UaU00001 | Self::UaP00001 | Self::UaPnd001 | Self::UaPnd002)
-    }
-
-    /// The guide's action for this code is `retry_request`.
-    pub fn should_retry(&self) -> bool {
-        matches!(
-            self, Self::UaReq005 | Self::UaPrv001 | Self::UaLmt001 | Self::UaSys003 |
-            Self::UaSys004
-        )
-    }
-}
-
 /// Status (`status`) of an order result.
 ///
 /// Values the guide does not list are kept in `Unknown`.
@@ -1368,13 +1342,6 @@ impl<'de> serde::Deserialize<'de> for Status {
             str,
         > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(text.as_ref()))
-    }
-}
-
-impl Status {
-    /// `success`.
-    pub fn is_success(&self) -> bool {
-        matches!(self, Self::Success)
     }
 }
 
@@ -1578,28 +1545,6 @@ impl<'de> serde::Deserialize<'de> for ActionCode {
             str,
         > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(text.as_ref()))
-    }
-}
-
-impl ActionCode {
-    /// `success`.
-    pub fn is_success(&self) -> bool {
-        matches!(self, Self::Success)
-    }
-
-    /// Wait, then check the order status.
-    pub fn is_pending(&self) -> bool {
-        matches!(
-            self, Self::UserPaying | Self::ProviderProcessing |
-            Self::ConfirmPendingStatus
-        )
-    }
-
-    /// `retry_request` ("wait for a while and then attempt the payment
-    /// again"). What a new attempt means, and which key it needs, is the
-    /// `client` module's rule: see its "Retries" docs.
-    pub fn should_retry(&self) -> bool {
-        matches!(self, Self::RetryRequest)
     }
 }
 
