@@ -157,7 +157,13 @@ impl Store {
         let typed = C::deserialize(value);
         let mut ctx = Context::new(Mode::Sandbox);
         ctx.local_push_url = true;
-        if let Ok(request) = &typed {
+        // The validator takes a body's own `order.payType` over the context's, so the
+        // store (and its lock, which every request contends for) is consulted only for a
+        // request that names none: a follow-up command, or a payment that left it out.
+        let names_pay_type = value
+            .pointer("/order/payType")
+            .is_some_and(Value::is_string);
+        if let Some(request) = typed.as_ref().ok().filter(|_| !names_pay_type) {
             let (payment_id, fep_order_id) = request.pay_type_source();
             ctx.pay_type = self
                 .lock()

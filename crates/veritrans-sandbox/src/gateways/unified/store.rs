@@ -68,18 +68,33 @@ pub(super) struct Inner {
     pub(super) txns: BoxedMap<Txn>,
     idempotency: Records,
     seq: u64,
+    /// The random part of IDs: a SplitMix64 state seeded once from the OS (see
+    /// [`Inner::next_id`]).
+    rng: u64,
 }
 
 impl Inner {
-    /// A fresh ID for a fepOrderId suffix or a fepReferenceId.
+    /// A fresh ID for a fepOrderId suffix or a fepReferenceId: 26 characters like the
+    /// guide's examples, a sequence then 20 random hex digits.
+    ///
+    /// The random digits only keep IDs of different sandbox runs apart (the sequence makes
+    /// them unique within one), so they come from SplitMix64 seeded once from the OS
+    /// instead of a random UUID per ID: a `getrandom` call per request was ≈ 4 % of a
+    /// payment's CPU time under load (`perf`, docs/performance.md).
     pub(super) fn next_id(&mut self) -> String {
         self.seq += 1;
-        let random = uuid::Uuid::new_v4()
-            .simple()
-            .to_string()
-            .to_ascii_uppercase();
-        // 26 characters like the guide's examples: a sequence then random digits.
-        format!("{:06}{}", self.seq % 1_000_000, &random[..20])
+        if self.rng == 0 {
+            self.rng = uuid::Uuid::new_v4().as_u64_pair().0 | 1;
+        }
+        let mut next = || {
+            self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.rng;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        let (high, low) = (next(), next() >> 48);
+        format!("{:06}{high:016X}{low:04X}", self.seq % 1_000_000)
     }
 
     /// The guide (1.1.1 RC, "IDs of an order"): a paymentId may be sent again until its
