@@ -6,6 +6,7 @@ use anyhow::Context;
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 pub use progenitor_impl::GenerationSettings;
+use quote::ToTokens;
 
 /// Lints the generated code cannot satisfy and nobody may fix by hand.
 const GENERATED_ALLOWS: &str = "#![allow(\n    missing_docs,\n    unused_imports,\n    clippy::all,\n    clippy::unwrap_used\n)]\n\n";
@@ -43,8 +44,34 @@ pub fn types(spec: impl serde::Serialize, settings: &GenerationSettings) -> anyh
 /// generated code needs.
 pub fn format(tokens: TokenStream) -> anyhow::Result<String> {
     let file: syn::File = syn::parse2(tokens).context("generated code is not valid Rust")?;
-    let pretty = prettyplease::unparse(&file);
+    let header = syn::File {
+        items: Vec::new(),
+        ..file.clone()
+    };
+    let pretty =
+        prettyplease::unparse(&header) + &file.items.into_iter().map(unparse).collect::<String>();
     let spaced =
         progenitor_impl::space_out_items(pretty).map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
     Ok(format!("{GENERATED_ALLOWS}{spaced}"))
+}
+
+/// One item formatted; the body of an item-like macro invocation
+/// (`veritrans_core::open_enum! { pub enum … }`) is formatted as the item it
+/// reads as, which `prettyplease` leaves as one run of tokens.
+fn unparse(item: syn::Item) -> String {
+    if let syn::Item::Macro(m) = &item
+        && let Ok(body) = syn::parse2::<syn::Item>(m.mac.tokens.clone())
+    {
+        let path = m.mac.path.to_token_stream().to_string().replace(' ', "");
+        let body = unparse(body);
+        let indented = body
+            .lines()
+            .map(|l| format!("    {l}\n").replace("    \n", "\n"));
+        return format!("{path}! {{\n{}}}\n", indented.collect::<String>());
+    }
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    })
 }
