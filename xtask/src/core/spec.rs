@@ -45,15 +45,8 @@ pub fn member<T: DeserializeOwned>(spec: &Value, pointer: &str) -> anyhow::Resul
 
 /// The strings of an array member (missing or not an array: none).
 pub fn strings(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default()
+    let items = value.and_then(Value::as_array).into_iter().flatten();
+    items.filter_map(Value::as_str).map(String::from).collect()
 }
 
 #[cfg(test)]
