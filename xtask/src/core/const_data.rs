@@ -17,8 +17,10 @@
 //! out.extend(const_data::table("The guide's table.", "RESULT_CODES", "crate::codes::ResultCodeInfo", &rows)?);
 //! ```
 //!
-//! First users: the gateway generators' code tables (left to their owners; the
-//! constraint rows of [`super::constraint`] are the obvious next one).
+//! First use: POP's testing tables (`ERROR_EXPIRY_DATES` from the spec reader's own
+//! row struct, in `xtask/src/testing.rs`). Next: the gateway generators' code tables
+//! and the constraint rows of [`super::constraint`], left to their owners. Field names
+//! are written as they serialize, so a raw identifier (`r#type`) is not supported.
 
 use anyhow::Result;
 use proc_macro2::{Delimiter, Group, Literal, TokenStream};

@@ -43,13 +43,10 @@ pub fn types(spec: impl serde::Serialize, settings: &GenerationSettings) -> anyh
 /// Formats generated tokens deterministically, with the lint allowances
 /// generated code needs.
 pub fn format(tokens: TokenStream) -> anyhow::Result<String> {
-    let file: syn::File = syn::parse2(tokens).context("generated code is not valid Rust")?;
-    let header = syn::File {
-        items: Vec::new(),
-        ..file.clone()
-    };
-    let pretty =
-        prettyplease::unparse(&header) + &file.items.into_iter().map(unparse).collect::<String>();
+    let mut file: syn::File = syn::parse2(tokens).context("generated code is not valid Rust")?;
+    // The file's inner attributes and docs, then its items one by one.
+    let items = std::mem::take(&mut file.items);
+    let pretty = prettyplease::unparse(&file) + &items.into_iter().map(unparse).collect::<String>();
     let spaced =
         progenitor_impl::space_out_items(pretty).map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
     Ok(format!("{GENERATED_ALLOWS}{spaced}"))
