@@ -56,7 +56,10 @@ pub fn format(tokens: TokenStream) -> anyhow::Result<String> {
 /// (`veritrans_core::open_enum! { pub enum … }`) is formatted as the item it
 /// reads as, which `prettyplease` leaves as one run of tokens.
 fn unparse(item: syn::Item) -> String {
+    // Only a bare `path! { … }`: attributes or another delimiter would be lost.
     if let syn::Item::Macro(m) = &item
+        && (m.attrs.is_empty() && m.ident.is_none())
+        && matches!(m.mac.delimiter, syn::MacroDelimiter::Brace(_))
         && let Ok(body) = syn::parse2::<syn::Item>(m.mac.tokens.clone())
     {
         let path = m.mac.path.to_token_stream().to_string().replace(' ', "");
@@ -71,4 +74,29 @@ fn unparse(item: syn::Item) -> String {
         attrs: Vec::new(),
         items: vec![item],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// An item-like macro body is laid out as the item; anything else
+    /// (attributes on the invocation, a non-item body) stays as prettyplease
+    /// prints it, so nothing is dropped.
+    #[test]
+    fn item_like_macro_bodies_are_formatted_as_items() {
+        let out = super::format(quote! {
+            m::open_enum! { #[doc = " An enum."] pub enum E { #[doc = " `a`."] A = ("a", None), } }
+            #[cfg(test)] m::open_enum! { pub enum F { B = ("b", None), } }
+            m::other! { 1 + 1 }
+        })
+        .unwrap();
+        let expected = "m::open_enum! {\n    /// An enum.\n    pub enum E {\n        /// `a`.\n        A = (\"a\", None),\n    }\n}\n";
+        assert!(out.contains(expected), "{out}");
+        assert!(
+            out.contains("#[cfg(test)]\nm::open_enum! {\n    pub enum F { B = (\"b\", None), }\n}"),
+            "{out}"
+        );
+        assert!(out.contains("m::other! {\n    1 + 1\n}"), "{out}");
+    }
 }
