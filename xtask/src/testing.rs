@@ -547,6 +547,8 @@ mod unified {
 mod pop {
     use super::*;
 
+    use crate::core::const_data;
+
     const SPEC: &str = "specs/pop/1.8.1/testing.yaml";
     const OUT: &str = "crates/pop-proto/src/generated/testing.rs";
 
@@ -593,8 +595,9 @@ mod pop {
         digits: Vec<usize>,
     }
 
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    /// Read from the spec, and written as the generated `ErrorExpiry` it mirrors.
+    #[derive(Deserialize, serde::Serialize)]
+    #[serde(rename_all(deserialize = "camelCase"), deny_unknown_fields)]
     struct ErrorExpiry {
         expiry: String,
         v_result_code: String,
@@ -660,23 +663,21 @@ mod pop {
                 pub const #name: &str = #v;
             }
         });
-        let digits = spec
-            .security_code
-            .digits
-            .iter()
-            .map(|d| proc_macro2::Literal::usize_unsuffixed(*d));
+        let digits = const_data::to_tokens(&spec.security_code.digits)?;
         let digits_doc = format!(
             "Security codes may be any value of this many digits. Source: {}.",
             source.cite(&spec.security_code.cite)
         );
-        let expiries = spec.error_expiry_dates.rows.iter().map(|e| {
-            let (expiry, v) = (&e.expiry, &e.v_result_code);
-            quote!(ErrorExpiry { expiry: #expiry, v_result_code: #v })
-        });
         let expiry_doc = format!(
             "The guide's expiry date → `v_result_code` table. Source: {}.",
             source.cite(&spec.error_expiry_dates.cite)
         );
+        let expiries = const_data::table(
+            &expiry_doc,
+            "ERROR_EXPIRY_DATES",
+            "ErrorExpiry",
+            &spec.error_expiry_dates.rows,
+        )?;
         let cvs = &spec.convenience_store;
         let cvs_ok = &cvs.success_phone_prefixes.values;
         let cvs_ok_doc = format!(
@@ -704,11 +705,7 @@ mod pop {
         if spec.bank.success_last_digits.iter().any(|d| *d > 9) {
             bail!("{SPEC}: a bank success last digit is not a digit");
         }
-        let bank = spec
-            .bank
-            .success_last_digits
-            .iter()
-            .map(|d| proc_macro2::Literal::u8_unsuffixed(*d));
+        let bank = const_data::to_tokens(&spec.bank.success_last_digits)?;
         let bank_doc = format!(
             "Bank: the last digits of `gross_amount` for which a dummy bank payment \
              succeeds; any other last digit fails. Source: {}.",
@@ -751,7 +748,7 @@ mod pop {
             #(#codes)*
 
             #[doc = #digits_doc]
-            pub const SECURITY_CODE_DIGITS: &[usize] = &[#(#digits),*];
+            pub const SECURITY_CODE_DIGITS: &[usize] = #digits;
 
             /// An expiry date (`MM/YY`) that makes a test card fail, and the
             /// `v_result_code` it yields.
@@ -763,8 +760,7 @@ mod pop {
                 pub v_result_code: &'static str,
             }
 
-            #[doc = #expiry_doc]
-            pub const ERROR_EXPIRY_DATES: &[ErrorExpiry] = &[#(#expiries),*];
+            #expiries
 
             #[doc = #cvs_ok_doc]
             pub const CVS_SUCCESS_PHONE_PREFIXES: &[&str] = &[#(#cvs_ok),*];
@@ -773,7 +769,7 @@ mod pop {
             pub const CVS_FAILURE_PHONE_PREFIXES: &[&str] = &[#(#cvs_ko),*];
 
             #[doc = #bank_doc]
-            pub const BANK_SUCCESS_LAST_DIGITS: &[u8] = &[#(#bank),*];
+            pub const BANK_SUCCESS_LAST_DIGITS: &[u8] = #bank;
         };
         format(tokens)
     }

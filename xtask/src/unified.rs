@@ -815,6 +815,14 @@ mod tests {
                     body.push('}');
                     out.insert(format!("enum {prefix}{}", e.ident), body);
                 }
+                // `veritrans_core::open_enum! { pub enum … }`: the enum it declares,
+                // with the `Unknown` variant the macro adds.
+                syn::Item::Macro(m) => {
+                    if let Ok(mut e) = m.mac.parse_body::<syn::ItemEnum>() {
+                        e.variants.push(syn::parse_quote!(Unknown));
+                        collect_items(&[syn::Item::Enum(e)], prefix, out);
+                    }
+                }
                 syn::Item::Mod(m) if matches!(m.vis, syn::Visibility::Public(_)) => {
                     if let Some((_, inner)) = &m.content {
                         collect_items(inner, &format!("{prefix}{}::", m.ident), out);

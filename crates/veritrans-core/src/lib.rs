@@ -3,7 +3,8 @@
 //! The four protocol crates (`pop-proto`, `unified-proto`, `jpayment-proto`, `mpi-proto`),
 //! the signature crate (`veritrans-sign`), the facade (`veritrans`) and the sandbox all
 //! speak of the same things: an amount of [`Yen`], a secret that must never be printed
-//! ([`Secret`] and the [`secret_type!`] family), the [`Gateway`] something comes from,
+//! ([`Secret`] and the [`secret_type!`] family), the open enum of a guide's listed values
+//! ([`open_enum!`], feature `serde`), the [`Gateway`] something comes from,
 //! what kind of failure an error is ([`ErrorKind`]), how long to wait before trying again
 //! ([`Backoff`]), Japan Standard Time ([`jst`], feature `time`), card numbers ([`card`]),
 //! constant-time comparison ([`ct_eq`]), the identifier character rule ([`charset`]) and
@@ -17,7 +18,8 @@
 //! vocabulary changes for other reasons than the signature schemes do.
 //!
 //! # Features
-//! - `serde`: `Serialize`/`Deserialize` for [`Yen`] (a string of digits) and [`Gateway`].
+//! - `serde`: `Serialize`/`Deserialize` for [`Yen`] (a string of digits) and [`Gateway`],
+//!   and the [`open_enum!`] macro (the open enums of the protocol crates).
 //! - `time`: the [`jst`] module.
 //! - `url`: the [`url_rules`] module.
 //! - `constraint`: the [`constraint`] module (with `time`, `url` and `serde_json`).
@@ -35,6 +37,8 @@ mod gateway;
 #[cfg(feature = "time")]
 pub mod jst;
 mod money;
+#[cfg(feature = "serde")]
+mod open_enum;
 mod secret;
 #[cfg(feature = "url")]
 pub mod url_rules;
@@ -48,6 +52,8 @@ pub use secret::{REDACTED, Secret};
 
 #[doc(hidden)]
 pub mod __private {
-    //! What [`secret_type!`](crate::secret_type) expands to; not a public API.
+    //! What [`secret_type!`](crate::secret_type) and `open_enum!` expand to; not a public API.
     pub use crate::secret::fmt_redacted;
+    #[cfg(feature = "serde")]
+    pub use serde;
 }

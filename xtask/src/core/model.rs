@@ -14,16 +14,14 @@ use super::spec::ref_name;
 /// A schema as the specs write it: the keywords the generators read, and
 /// every other key (the `x-` extensions) in `ext`.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct Schema {
     #[serde(rename = "$ref")]
     pub reference: Option<String>,
     #[serde(rename = "type")]
     pub ty: Option<String>,
     pub description: Option<String>,
-    #[serde(default)]
     pub required: Vec<String>,
-    #[serde(default)]
     pub properties: Ordered<Schema>,
     pub items: Option<Box<Schema>>,
     #[serde(rename = "enum")]
@@ -33,9 +31,7 @@ pub struct Schema {
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
     pub pattern: Option<String>,
-    #[serde(default)]
     pub unique_items: bool,
-    #[serde(default)]
     pub one_of: Vec<Schema>,
     #[serde(flatten)]
     pub ext: Ext,
@@ -104,28 +100,25 @@ pub struct Components {
 }
 
 /// A path or a callback expression (every operation of the specs is a POST).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct PathItem {
     pub post: Operation,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Operation {
     pub operation_id: Option<String>,
-    #[serde(default)]
     pub summary: String,
     pub request_body: Option<Body>,
-    #[serde(default)]
     pub responses: Ordered<Body>,
-    #[serde(default)]
     pub callbacks: Ordered<Ordered<PathItem>>,
     #[serde(flatten)]
     pub ext: Ext,
 }
 
 /// A request or response body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct Body {
     #[serde(default)]
     pub content: Ordered<Media>,
@@ -138,22 +131,16 @@ impl Body {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct Media {
     pub schema: Schema,
 }
 
 /// A map read in the order the spec writes it (a spec's order is the
 /// generated code's order).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(try_from = "serde_yaml::Mapping", bound = "T: DeserializeOwned")]
 pub struct Ordered<T>(pub Vec<(String, T)>);
-
-impl<T> Default for Ordered<T> {
-    fn default() -> Self {
-        Self(Vec::new())
-    }
-}
 
 impl<T> Ordered<T> {
     /// The value of `key`.

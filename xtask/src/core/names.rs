@@ -4,16 +4,12 @@
 /// `RetryRequest`: every non-alphanumeric character separates words, each
 /// word keeps its first character upper-cased and the rest lower-cased.
 pub fn pascal(wire: &str) -> String {
-    wire.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .flat_map(|w| {
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase())
-                .into_iter()
-                .chain(chars.map(|c| c.to_ascii_lowercase()))
-        })
+    // Every word is ASCII alphanumerics only, so its first byte is a character.
+    let words = wire
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty());
+    words
+        .map(|w| w[..1].to_ascii_uppercase() + &w[1..].to_ascii_lowercase())
         .collect()
 }
 
@@ -29,23 +25,20 @@ pub fn variant(what: &str, value: &str, known: &[&str]) -> anyhow::Result<proc_m
 /// for a schema or a field path (words split at lower → upper changes and
 /// at every non-alphanumeric character).
 pub fn screaming(name: &str) -> String {
-    let mut out = String::new();
-    let mut prev_lower = false;
+    let (mut out, mut prev_lower) = (String::new(), false);
     for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !out.is_empty() && !out.ends_with('_') {
-                out.push('_');
-            }
-            prev_lower = false;
-            continue;
-        }
         if c.is_ascii_uppercase() && prev_lower {
             out.push('_');
         }
-        out.push(c.to_ascii_uppercase());
+        out.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_uppercase()
+        } else {
+            '_'
+        });
         prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
     }
-    out.trim_end_matches('_').to_string()
+    let words: Vec<&str> = out.split('_').filter(|w| !w.is_empty()).collect();
+    words.join("_")
 }
 
 #[cfg(test)]
@@ -62,5 +55,7 @@ mod tests {
         assert_eq!(screaming("SourceIp"), "SOURCE_IP");
         assert_eq!(screaming("card.order_id"), "CARD_ORDER_ID");
         assert_eq!(screaming("3ds_version"), "3DS_VERSION");
+        assert_eq!(screaming("-a..bC-"), "A_B_C");
+        assert_eq!(pascal("--x--Yz"), "XYz");
     }
 }

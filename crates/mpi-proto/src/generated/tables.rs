@@ -9,256 +9,40 @@
 )]
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-/// Process result status. Per the code list's note *1 it is `failure`
-/// when the 3-D Secure part of `vresult_code` is `GExx` and `success`
-/// when it is `G0xx`; the push's `card_mstatus` may also be `pending`.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MStatus {
-    /// `success`.
-    Success,
-    /// `failure`.
-    Failure,
-    /// `pending`.
-    Pending,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl MStatus {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Success, Self::Failure, Self::Pending];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Pending => "pending",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Success => None,
-            Self::Failure => None,
-            Self::Pending => None,
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
+veritrans_core::open_enum! {
+    /// Process result status. Per the code list's note *1 it is `failure`
+    /// when the 3-D Secure part of `vresult_code` is `GExx` and `success`
+    /// when it is `G0xx`; the push's `card_mstatus` may also be `pending`.
+    pub enum MStatus {
+        /// `success`.
+        Success = ("success", None),
+        /// `failure`.
+        Failure = ("failure", None),
+        /// `pending`.
+        Pending = ("pending", None),
     }
 }
 
-impl From<&str> for MStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
+veritrans_core::open_enum! {
+    /// The order's `service_type_code` (sample `mpi`).
+    pub enum ServiceTypeCode {
+        /// `mpi`.
+        Mpi = ("mpi", None),
     }
 }
 
-impl std::str::FromStr for MStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for MStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// The order's `service_type_code` (sample `mpi`).
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServiceTypeCode {
-    /// `mpi`.
-    Mpi,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl ServiceTypeCode {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Mpi];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mpi => "mpi",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Mpi => None,
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for ServiceTypeCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "mpi" => Self::Mpi,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for ServiceTypeCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ServiceTypeCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ServiceTypeCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ServiceTypeCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// A transaction's command (`command` of a search transaction,
-/// `last_success_command`, the push's `transaction_type`). `Verify` is
-/// the guide's ("\"Verify\":Result verification", and the search
-/// sample); `Authorize` is this project's reading of the scenario
-/// table's "MPI Authorize /mpi_charges" step, whose command value the
-/// guide does not print.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TransactionCommand {
-    /// `Authorize`.
-    Authorize,
-    /// `Verify`.
-    Verify,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl TransactionCommand {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Authorize, Self::Verify];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Authorize => "Authorize",
-            Self::Verify => "Verify",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Authorize => None,
-            Self::Verify => None,
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for TransactionCommand {
-    fn from(value: &str) -> Self {
-        match value {
-            "Authorize" => Self::Authorize,
-            "Verify" => Self::Verify,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for TransactionCommand {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for TransactionCommand {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for TransactionCommand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TransactionCommand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
+veritrans_core::open_enum! {
+    /// A transaction's command (`command` of a search transaction,
+    /// `last_success_command`, the push's `transaction_type`). `Verify` is
+    /// the guide's ("\"Verify\":Result verification", and the search
+    /// sample); `Authorize` is this project's reading of the scenario
+    /// table's "MPI Authorize /mpi_charges" step, whose command value the
+    /// guide does not print.
+    pub enum TransactionCommand {
+        /// `Authorize`.
+        Authorize = ("Authorize", None),
+        /// `Verify`.
+        Verify = ("Verify", None),
     }
 }
 
@@ -354,116 +138,35 @@ impl Serialize for ProperTransactionInfo {
     }
 }
 
-/// Payment service option type (`ServiceOptionType` of the 3-D Secure request): who bears the risk burden and when a payment is made.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ServiceOptionType {
-    /// `mpi-none`: No Payment. 3-D Secure authentication only; no card payment is made. Wire value from VeriTrans's public MDK documentation; the guide names the option only in prose.
-    MpiNone,
-    /// `mpi-complete`: Complete Authentication. Make a payment only when passwords perfectly match. Brands not supporting 3-D Secure are not paid. Named with this value by the guide.
-    MpiComplete,
-    /// `mpi-company`: Normal Authentication (Card Company bears risk burden). Make a payment only when the card company bears the risk burden. Brands not supporting 3-D Secure are paid and the merchant bears the risk burden. Named with this value by the guide.
-    MpiCompany,
-    /// `mpi-merchant`: Normal Authentication (Card Company or Merchant bears risk burden). Named by the guide's code list only; its payment rules are not documented there. Wire value from VeriTrans's public MDK documentation; the guide names the option only in prose.
-    MpiMerchant,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl ServiceOptionType {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::MpiNone,
-        Self::MpiComplete,
-        Self::MpiCompany,
-        Self::MpiMerchant,
-    ];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MpiNone => "mpi-none",
-            Self::MpiComplete => "mpi-complete",
-            Self::MpiCompany => "mpi-company",
-            Self::MpiMerchant => "mpi-merchant",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::MpiNone => {
-                Some(
-                    "No Payment. 3-D Secure authentication only; no card payment is made.",
-                )
-            }
-            Self::MpiComplete => {
-                Some(
-                    "Complete Authentication. Make a payment only when passwords perfectly match. Brands not supporting 3-D Secure are not paid.",
-                )
-            }
-            Self::MpiCompany => {
-                Some(
-                    "Normal Authentication (Card Company bears risk burden). Make a payment only when the card company bears the risk burden. Brands not supporting 3-D Secure are paid and the merchant bears the risk burden.",
-                )
-            }
-            Self::MpiMerchant => {
-                Some(
-                    "Normal Authentication (Card Company or Merchant bears risk burden). Named by the guide's code list only; its payment rules are not documented there.",
-                )
-            }
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for ServiceOptionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "mpi-none" => Self::MpiNone,
-            "mpi-complete" => Self::MpiComplete,
-            "mpi-company" => Self::MpiCompany,
-            "mpi-merchant" => Self::MpiMerchant,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for ServiceOptionType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ServiceOptionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ServiceOptionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ServiceOptionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
+veritrans_core::open_enum! {
+    /// Payment service option type (`ServiceOptionType` of the 3-D Secure request): who bears the risk burden and when a payment is made.
+    pub enum ServiceOptionType {
+        /// `mpi-none`: No Payment. 3-D Secure authentication only; no card payment is made. Wire value from VeriTrans's public MDK documentation; the guide names the option only in prose.
+        MpiNone = (
+            "mpi-none",
+            Some("No Payment. 3-D Secure authentication only; no card payment is made."),
+        ),
+        /// `mpi-complete`: Complete Authentication. Make a payment only when passwords perfectly match. Brands not supporting 3-D Secure are not paid. Named with this value by the guide.
+        MpiComplete = (
+            "mpi-complete",
+            Some(
+                "Complete Authentication. Make a payment only when passwords perfectly match. Brands not supporting 3-D Secure are not paid.",
+            ),
+        ),
+        /// `mpi-company`: Normal Authentication (Card Company bears risk burden). Make a payment only when the card company bears the risk burden. Brands not supporting 3-D Secure are paid and the merchant bears the risk burden. Named with this value by the guide.
+        MpiCompany = (
+            "mpi-company",
+            Some(
+                "Normal Authentication (Card Company bears risk burden). Make a payment only when the card company bears the risk burden. Brands not supporting 3-D Secure are paid and the merchant bears the risk burden.",
+            ),
+        ),
+        /// `mpi-merchant`: Normal Authentication (Card Company or Merchant bears risk burden). Named by the guide's code list only; its payment rules are not documented there. Wire value from VeriTrans's public MDK documentation; the guide names the option only in prose.
+        MpiMerchant = (
+            "mpi-merchant",
+            Some(
+                "Normal Authentication (Card Company or Merchant bears risk burden). Named by the guide's code list only; its payment rules are not documented there.",
+            ),
+        ),
     }
 }
 
@@ -514,245 +217,92 @@ impl ServiceOptionType {
     }
 }
 
-/// The 3-D Secure result: the first four characters of `vresult_code`.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum ThreeDSecureCode {
-    /// `G001`: 3-D Secure execution possible.
-    G001,
-    /// `G002`: Payment execution possible. (Conditional success)
-    G002,
-    /// `G003`: Payment execution possible. (Conditional success)
-    G003,
-    /// `G004`: Payment execution possible. (Conditional success)
-    G004,
-    /// `G005`: Payment execution possible. (Conditional success)
-    G005,
-    /// `G006`: Payment execution possible. (Conditional success)
-    G006,
-    /// `G011`: Success in 3-D Secure.
-    G011,
-    /// `G012`: Success in 3-D Secure. (Conditional success)
-    G012,
-    /// `G013`: Success in 3-D Secure. (Conditional success)
-    G013,
-    /// `G014`: Success in 3-D Secure. (Conditional Success)
-    G014,
-    /// `GE01`: 3-D Secure execution not possible. (Issuer not enrolled in MPI cache)
-    GE01,
-    /// `GE02`: 3-D Secure execution not possible. (Issuer or member is not enrolled)
-    GE02,
-    /// `GE03`: 3-D Secure execution not possible. (Unsupported device (Mobile/Unsupported browser) or ACS failure)
-    GE03,
-    /// `GE04`: 3-D Secure execution not possible. (Error occurred in MPI library)
-    GE04,
-    /// `GE05`: 3-D Secure execution not possible. (Center connection notification error occurred ({0}))
-    GE05,
-    /// `GE06`: 3-D Secure execution not possible. (Issuer or member is not enrolled)
-    GE06,
-    /// `GE11`: Failure in 3-D Secure. (Password error, cancel)
-    GE11,
-    /// `GE12`: Tentatively considered as an authentication success. (Payment not possible)
-    GE12,
-    /// `GE13`: Failure in 3-D Secure. (Incorrect PAReq, Other technical factors)
-    GE13,
-    /// `GE14`: Failure in 3-D Secure. (Error occurred in MPI library)
-    GE14,
-    /// `GE15`: Failure in 3-D Secure. (Center connection notification error occurred({0}))
-    GE15,
-    /// `GE16`: Failure in 3-D Secure. (PARes signature verification failure)
-    GE16,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl ThreeDSecureCode {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::G001,
-        Self::G002,
-        Self::G003,
-        Self::G004,
-        Self::G005,
-        Self::G006,
-        Self::G011,
-        Self::G012,
-        Self::G013,
-        Self::G014,
-        Self::GE01,
-        Self::GE02,
-        Self::GE03,
-        Self::GE04,
-        Self::GE05,
-        Self::GE06,
-        Self::GE11,
-        Self::GE12,
-        Self::GE13,
-        Self::GE14,
-        Self::GE15,
-        Self::GE16,
-    ];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::G001 => "G001",
-            Self::G002 => "G002",
-            Self::G003 => "G003",
-            Self::G004 => "G004",
-            Self::G005 => "G005",
-            Self::G006 => "G006",
-            Self::G011 => "G011",
-            Self::G012 => "G012",
-            Self::G013 => "G013",
-            Self::G014 => "G014",
-            Self::GE01 => "GE01",
-            Self::GE02 => "GE02",
-            Self::GE03 => "GE03",
-            Self::GE04 => "GE04",
-            Self::GE05 => "GE05",
-            Self::GE06 => "GE06",
-            Self::GE11 => "GE11",
-            Self::GE12 => "GE12",
-            Self::GE13 => "GE13",
-            Self::GE14 => "GE14",
-            Self::GE15 => "GE15",
-            Self::GE16 => "GE16",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::G001 => Some("3-D Secure execution possible."),
-            Self::G002 => Some("Payment execution possible. (Conditional success)"),
-            Self::G003 => Some("Payment execution possible. (Conditional success)"),
-            Self::G004 => Some("Payment execution possible. (Conditional success)"),
-            Self::G005 => Some("Payment execution possible. (Conditional success)"),
-            Self::G006 => Some("Payment execution possible. (Conditional success)"),
-            Self::G011 => Some("Success in 3-D Secure."),
-            Self::G012 => Some("Success in 3-D Secure. (Conditional success)"),
-            Self::G013 => Some("Success in 3-D Secure. (Conditional success)"),
-            Self::G014 => Some("Success in 3-D Secure. (Conditional Success)"),
-            Self::GE01 => {
-                Some(
-                    "3-D Secure execution not possible. (Issuer not enrolled in MPI cache)",
-                )
-            }
-            Self::GE02 => {
-                Some(
-                    "3-D Secure execution not possible. (Issuer or member is not enrolled)",
-                )
-            }
-            Self::GE03 => {
-                Some(
-                    "3-D Secure execution not possible. (Unsupported device (Mobile/Unsupported browser) or ACS failure)",
-                )
-            }
-            Self::GE04 => {
-                Some(
-                    "3-D Secure execution not possible. (Error occurred in MPI library)",
-                )
-            }
-            Self::GE05 => {
-                Some(
-                    "3-D Secure execution not possible. (Center connection notification error occurred ({0}))",
-                )
-            }
-            Self::GE06 => {
-                Some(
-                    "3-D Secure execution not possible. (Issuer or member is not enrolled)",
-                )
-            }
-            Self::GE11 => Some("Failure in 3-D Secure. (Password error, cancel)"),
-            Self::GE12 => {
-                Some(
-                    "Tentatively considered as an authentication success. (Payment not possible)",
-                )
-            }
-            Self::GE13 => {
-                Some("Failure in 3-D Secure. (Incorrect PAReq, Other technical factors)")
-            }
-            Self::GE14 => Some("Failure in 3-D Secure. (Error occurred in MPI library)"),
-            Self::GE15 => {
-                Some(
-                    "Failure in 3-D Secure. (Center connection notification error occurred({0}))",
-                )
-            }
-            Self::GE16 => {
-                Some("Failure in 3-D Secure. (PARes signature verification failure)")
-            }
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for ThreeDSecureCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "G001" => Self::G001,
-            "G002" => Self::G002,
-            "G003" => Self::G003,
-            "G004" => Self::G004,
-            "G005" => Self::G005,
-            "G006" => Self::G006,
-            "G011" => Self::G011,
-            "G012" => Self::G012,
-            "G013" => Self::G013,
-            "G014" => Self::G014,
-            "GE01" => Self::GE01,
-            "GE02" => Self::GE02,
-            "GE03" => Self::GE03,
-            "GE04" => Self::GE04,
-            "GE05" => Self::GE05,
-            "GE06" => Self::GE06,
-            "GE11" => Self::GE11,
-            "GE12" => Self::GE12,
-            "GE13" => Self::GE13,
-            "GE14" => Self::GE14,
-            "GE15" => Self::GE15,
-            "GE16" => Self::GE16,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for ThreeDSecureCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ThreeDSecureCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ThreeDSecureCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThreeDSecureCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
+veritrans_core::open_enum! {
+    /// The 3-D Secure result: the first four characters of `vresult_code`.
+    #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+    pub enum ThreeDSecureCode {
+        /// `G001`: 3-D Secure execution possible.
+        G001 = ("G001", Some("3-D Secure execution possible.")),
+        /// `G002`: Payment execution possible. (Conditional success)
+        G002 = ("G002", Some("Payment execution possible. (Conditional success)")),
+        /// `G003`: Payment execution possible. (Conditional success)
+        G003 = ("G003", Some("Payment execution possible. (Conditional success)")),
+        /// `G004`: Payment execution possible. (Conditional success)
+        G004 = ("G004", Some("Payment execution possible. (Conditional success)")),
+        /// `G005`: Payment execution possible. (Conditional success)
+        G005 = ("G005", Some("Payment execution possible. (Conditional success)")),
+        /// `G006`: Payment execution possible. (Conditional success)
+        G006 = ("G006", Some("Payment execution possible. (Conditional success)")),
+        /// `G011`: Success in 3-D Secure.
+        G011 = ("G011", Some("Success in 3-D Secure.")),
+        /// `G012`: Success in 3-D Secure. (Conditional success)
+        G012 = ("G012", Some("Success in 3-D Secure. (Conditional success)")),
+        /// `G013`: Success in 3-D Secure. (Conditional success)
+        G013 = ("G013", Some("Success in 3-D Secure. (Conditional success)")),
+        /// `G014`: Success in 3-D Secure. (Conditional Success)
+        G014 = ("G014", Some("Success in 3-D Secure. (Conditional Success)")),
+        /// `GE01`: 3-D Secure execution not possible. (Issuer not enrolled in MPI cache)
+        GE01 = (
+            "GE01",
+            Some("3-D Secure execution not possible. (Issuer not enrolled in MPI cache)"),
+        ),
+        /// `GE02`: 3-D Secure execution not possible. (Issuer or member is not enrolled)
+        GE02 = (
+            "GE02",
+            Some("3-D Secure execution not possible. (Issuer or member is not enrolled)"),
+        ),
+        /// `GE03`: 3-D Secure execution not possible. (Unsupported device (Mobile/Unsupported browser) or ACS failure)
+        GE03 = (
+            "GE03",
+            Some(
+                "3-D Secure execution not possible. (Unsupported device (Mobile/Unsupported browser) or ACS failure)",
+            ),
+        ),
+        /// `GE04`: 3-D Secure execution not possible. (Error occurred in MPI library)
+        GE04 = (
+            "GE04",
+            Some("3-D Secure execution not possible. (Error occurred in MPI library)"),
+        ),
+        /// `GE05`: 3-D Secure execution not possible. (Center connection notification error occurred ({0}))
+        GE05 = (
+            "GE05",
+            Some(
+                "3-D Secure execution not possible. (Center connection notification error occurred ({0}))",
+            ),
+        ),
+        /// `GE06`: 3-D Secure execution not possible. (Issuer or member is not enrolled)
+        GE06 = (
+            "GE06",
+            Some("3-D Secure execution not possible. (Issuer or member is not enrolled)"),
+        ),
+        /// `GE11`: Failure in 3-D Secure. (Password error, cancel)
+        GE11 = ("GE11", Some("Failure in 3-D Secure. (Password error, cancel)")),
+        /// `GE12`: Tentatively considered as an authentication success. (Payment not possible)
+        GE12 = (
+            "GE12",
+            Some(
+                "Tentatively considered as an authentication success. (Payment not possible)",
+            ),
+        ),
+        /// `GE13`: Failure in 3-D Secure. (Incorrect PAReq, Other technical factors)
+        GE13 = (
+            "GE13",
+            Some("Failure in 3-D Secure. (Incorrect PAReq, Other technical factors)"),
+        ),
+        /// `GE14`: Failure in 3-D Secure. (Error occurred in MPI library)
+        GE14 = ("GE14", Some("Failure in 3-D Secure. (Error occurred in MPI library)")),
+        /// `GE15`: Failure in 3-D Secure. (Center connection notification error occurred({0}))
+        GE15 = (
+            "GE15",
+            Some(
+                "Failure in 3-D Secure. (Center connection notification error occurred({0}))",
+            ),
+        ),
+        /// `GE16`: Failure in 3-D Secure. (PARes signature verification failure)
+        GE16 = (
+            "GE16",
+            Some("Failure in 3-D Secure. (PARes signature verification failure)"),
+        ),
     }
 }
 
@@ -845,87 +395,13 @@ impl ThreeDSecureCode {
     }
 }
 
-/// The card payment result: characters 5 to 8 of `vresult_code`.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CardCode {
-    /// `A001`: The credit card payment succeeded. Named by the guide.
-    Authorized,
-    /// `0000`: No card payment result (the card payment has not run). Seen in the guide's samples.
-    NotRun,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl CardCode {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Authorized, Self::NotRun];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Authorized => "A001",
-            Self::NotRun => "0000",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Authorized => Some("The credit card payment succeeded."),
-            Self::NotRun => {
-                Some("No card payment result (the card payment has not run).")
-            }
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for CardCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "A001" => Self::Authorized,
-            "0000" => Self::NotRun,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for CardCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for CardCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CardCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CardCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
+veritrans_core::open_enum! {
+    /// The card payment result: characters 5 to 8 of `vresult_code`.
+    pub enum CardCode {
+        /// `A001`: The credit card payment succeeded. Named by the guide.
+        Authorized = ("A001", Some("The credit card payment succeeded.")),
+        /// `0000`: No card payment result (the card payment has not run). Seen in the guide's samples.
+        NotRun = ("0000", Some("No card payment result (the card payment has not run).")),
     }
 }
 

@@ -8,1437 +8,334 @@
     clippy::unwrap_used
 )]
 
-/// A payment type of the request.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PaymentType {
-    /// `card`: Card payments
-    Card,
-    /// `cvs`: Convenience store payments
-    Cvs,
-    /// `bank`: Bank payments
-    Bank,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl PaymentType {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Card, Self::Cvs, Self::Bank];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::Cvs => "cvs",
-            Self::Bank => "bank",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Card => Some("Card payments"),
-            Self::Cvs => Some("Convenience store payments"),
-            Self::Bank => Some("Bank payments"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for PaymentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "cvs" => Self::Cvs,
-            "bank" => Self::Bank,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for PaymentType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for PaymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PaymentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// The store (or group of stores) where the customer pays.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CvsSubType {
-    /// `sej`: 7-Eleven
-    Sej,
-    /// `lawson`: Any of Lawson, MINISTOP or Seicomart
-    Lawson,
-    /// `famima`: FamilyMart
-    Famima,
-    /// `econ`: Any of Lawson, FamilyMart, Seicomart or MINISTOP
-    Econ,
-    /// `other`: Daily YAMAZAKI
-    Other,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl CvsSubType {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Sej,
-        Self::Lawson,
-        Self::Famima,
-        Self::Econ,
-        Self::Other,
-    ];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sej => "sej",
-            Self::Lawson => "lawson",
-            Self::Famima => "famima",
-            Self::Econ => "econ",
-            Self::Other => "other",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Sej => Some("7-Eleven"),
-            Self::Lawson => Some("Any of Lawson, MINISTOP or Seicomart"),
-            Self::Famima => Some("FamilyMart"),
-            Self::Econ => Some("Any of Lawson, FamilyMart, Seicomart or MINISTOP"),
-            Self::Other => Some("Daily YAMAZAKI"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for CvsSubType {
-    fn from(value: &str) -> Self {
-        match value {
-            "sej" => Self::Sej,
-            "lawson" => Self::Lawson,
-            "famima" => Self::Famima,
-            "econ" => Self::Econ,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for CvsSubType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for CvsSubType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CvsSubType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CvsSubType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// The bank settlement method.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BankSubType {
-    /// `atm`: ATM (Pay-easy)
-    Atm,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl BankSubType {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Atm];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Atm => "atm",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Atm => Some("ATM (Pay-easy)"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for BankSubType {
-    fn from(value: &str) -> Self {
-        match value {
-            "atm" => Self::Atm,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for BankSubType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for BankSubType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BankSubType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BankSubType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// Whether the customer chooses if a new card is saved. Only with paynow_account_id. Default always.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SaveCard {
-    /// `always`: Any new card is always saved; the customer does not choose.
-    Always,
-    /// `optional`: Saving a new card is optional for the customer.
-    Optional,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl SaveCard {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Always, Self::Optional];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Always => "always",
-            Self::Optional => "optional",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Always => {
-                Some("Any new card is always saved; the customer does not choose.")
-            }
-            Self::Optional => Some("Saving a new card is optional for the customer."),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for SaveCard {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => Self::Always,
-            "optional" => Self::Optional,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for SaveCard {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for SaveCard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SaveCard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SaveCard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// 3-D Secure version when mpi is true (default from the MAP settings). string(1).
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum ThreeDsVersion {
-    /// `1`: 3-D Secure 1.0
-    V1,
-    /// `2`: 3-D Secure 2.0
-    V2,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl ThreeDsVersion {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::V1, Self::V2];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "1",
-            Self::V2 => "2",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::V1 => Some("3-D Secure 1.0"),
-            Self::V2 => Some("3-D Secure 2.0"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for ThreeDsVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "1" => Self::V1,
-            "2" => Self::V2,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for ThreeDsVersion {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ThreeDsVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ThreeDsVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ThreeDsVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// Status of a request, a transaction or a PayNowID operation.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Status {
-    /// `success`: Success
-    Success,
-    /// `failure`: Failure
-    Failure,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl Status {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Success, Self::Failure];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Success => Some("Success"),
-            Self::Failure => Some("Failure"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for Status {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// Transaction status from the payment gateway (m_status).
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GatewayStatus {
-    /// `success`: Success
-    Success,
-    /// `failure`: Failure
-    Failure,
-    /// `pending`: Pending
-    Pending,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl GatewayStatus {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Success, Self::Failure, Self::Pending];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Pending => "pending",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Success => Some("Success"),
-            Self::Failure => Some("Failure"),
-            Self::Pending => Some("Pending"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for GatewayStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for GatewayStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for GatewayStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GatewayStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GatewayStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// Payment type chosen by the customer, as reported in notifications.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NotificationPaymentType {
-    /// `card`: Card
-    Card,
-    /// `mpi`: Card with 3-D Secure
-    Mpi,
-    /// `cvs`: Convenience store
-    Cvs,
-    /// `bank`: Bank (Pay-easy ATM)
-    Bank,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl NotificationPaymentType {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Card, Self::Mpi, Self::Cvs, Self::Bank];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::Mpi => "mpi",
-            Self::Cvs => "cvs",
-            Self::Bank => "bank",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Card => Some("Card"),
-            Self::Mpi => Some("Card with 3-D Secure"),
-            Self::Cvs => Some("Convenience store"),
-            Self::Bank => Some("Bank (Pay-easy ATM)"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for NotificationPaymentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "mpi" => Self::Mpi,
-            "cvs" => Self::Cvs,
-            "bank" => Self::Bank,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for NotificationPaymentType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for NotificationPaymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for NotificationPaymentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NotificationPaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// Phase of a two-step (CVS, bank) payment reported by a notification.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ResultType {
-    /// `applied`: The transaction has been initiated; the customer's payment is awaited.
-    Applied,
-    /// `paid`: The customer has completed the payment.
-    Paid,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl ResultType {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Applied, Self::Paid];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Applied => "applied",
-            Self::Paid => "paid",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Applied => {
-                Some(
-                    "The transaction has been initiated; the customer's payment is awaited.",
-                )
-            }
-            Self::Paid => Some("The customer has completed the payment."),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for ResultType {
-    fn from(value: &str) -> Self {
-        match value {
-            "applied" => Self::Applied,
-            "paid" => Self::Paid,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for ResultType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ResultType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ResultType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ResultType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// Store type where a CVS payment was made.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CvsType {
-    /// `sej`: 7-Eleven
-    Sej,
-    /// `econ-lw`: Lawson
-    EconLw,
-    /// `econ-fm`: FamilyMart
-    EconFm,
-    /// `econ-mini`: MINISTOP
-    EconMini,
-    /// `econ-other`: Seicomart
-    EconOther,
-    /// `other`: Other (Daily YAMAZAKI)
-    Other,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl CvsType {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Sej,
-        Self::EconLw,
-        Self::EconFm,
-        Self::EconMini,
-        Self::EconOther,
-        Self::Other,
-    ];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sej => "sej",
-            Self::EconLw => "econ-lw",
-            Self::EconFm => "econ-fm",
-            Self::EconMini => "econ-mini",
-            Self::EconOther => "econ-other",
-            Self::Other => "other",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Sej => Some("7-Eleven"),
-            Self::EconLw => Some("Lawson"),
-            Self::EconFm => Some("FamilyMart"),
-            Self::EconMini => Some("MINISTOP"),
-            Self::EconOther => Some("Seicomart"),
-            Self::Other => Some("Other (Daily YAMAZAKI)"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for CvsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "sej" => Self::Sej,
-            "econ-lw" => Self::EconLw,
-            "econ-fm" => Self::EconFm,
-            "econ-mini" => Self::EconMini,
-            "econ-other" => Self::EconOther,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for CvsType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for CvsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CvsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CvsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// A four-character POP result code (`R000` is success), with the guide's description.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum ResultCode {
-    /// `R000`: Successful transaction
-    R000,
-    /// `RA01`: Application Error - if any unknown error has occurred on VeriTrans side
-    RA01,
-    /// `RD01`: Database Error - if there is a severe error in VeriTrans Database
-    RD01,
-    /// `RC01`: Invalid “Order ID”
-    RC01,
-    /// `RC03`: Invalid “Gross Amount”
-    RC03,
-    /// `RC04`: Invalid value for “Shipping Amount”
-    RC04,
-    /// `RC06`: Invalid value for “Enabled Payment Types”
-    RC06,
-    /// `RC07`: Invalid value for “Success URL”
-    RC07,
-    /// `RC08`: Invalid value for “Failure URL”
-    RC08,
-    /// `RC09`: Invalid value for “Incomplete URL”
-    RC09,
-    /// `RC10`: Invalid value for “Push URL”
-    RC10,
-    /// `RC12`: Invalid value for “Payment Key Expiry Duration”
-    RC12,
-    /// `RC13`: Invalid value for “Item - ID”
-    RC13,
-    /// `RC14`: Invalid value for “Item - Name”
-    RC14,
-    /// `RC15`: Invalid value for “Item - Price”
-    RC15,
-    /// `RC16`: Invalid value for “Item - Quantity”
-    RC16,
-    /// `RC17`: Authentication failed - Merchant authentication has failed (server integration) or invalid POP_CLIENT_KEY (client integration)
-    RC17,
-    /// `RC19`: Invalid value for “CVS - Payment Sub Type”
-    RC19,
-    /// `RC20`: Order already exists
-    RC20,
-    /// `RC21`: “Payment Type” is not in contract
-    RC21,
-    /// `RC22`: MPI cannot be used because there is no contract
-    RC22,
-    /// `RC26`: Invalid value for “Dummy”
-    RC26,
-    /// `RC27`: Invalid value for “Capture”
-    RC27,
-    /// `RC28`: Invalid value for “Card - MPI”
-    RC28,
-    /// `RC29`: Duplicate “Enabled Payment Types”
-    RC29,
-    /// `RC30`: “Media Type” is not supported
-    RC30,
-    /// `RC31`: Required parameter(s) not present
-    RC31,
-    /// `RC32`: GET method is not supported
-    RC32,
-    /// `RC33`: Invalid “Order Items List”
-    RC33,
-    /// `RC43`: Invalid JSON string
-    RC43,
-    /// `RC44`: “Dummy” should be “true” for test merchant
-    RC44,
-    /// `RC46`: Invalid value for “CVS - Payment Expiry Duration”
-    RC46,
-    /// `RC50`: “CVS - Payment Sub Type” is not in contract
-    RC50,
-    /// `RC51`: Duplicate “CVS - Payment Sub Type”
-    RC51,
-    /// `RC5E`: Invalid value for “CVS - Payment Expiry Date”
-    RC5E,
-    /// `RC5F`: “CVS - Payment Expiry Duration” and “CVS - Payment Expiry Date” both can’t be sent together
-    RC5F,
-    /// `RC0Y`: Invalid value for “Enable Fraud Detection”
-    RC0Y,
-    /// `RC2A`: Invalid “PayNow Account ID”
-    RC2A,
-    /// `RC2B`: Invalid value for “Account Management Key Expiry Duration”
-    RC2B,
-    /// `RC2D`: Invalid value for “Save Card”
-    RC2D,
-    /// `RC2E`: Invalid value for “Skip Card Selection”
-    RC2E,
-    /// `RC2N`: “PayNow Account ID” is required if “Save Card” or “Skip Card Selection” is present
-    RC2N,
-    /// `RC5A`: Invalid value for “Customer Email Address”
-    RC5A,
-    /// `RC5B`: Invalid value for “Customer Name”
-    RC5B,
-    /// `RC1L`: “Bank - Payment Subtype” is not in contract
-    RC1L,
-    /// `RC1M`: Invalid value for “Bank - Payment Expiry Duration”
-    RC1M,
-    /// `RC1N`: Invalid value for “Bank - Payment Subtype”
-    RC1N,
-    /// `RC1O`: Duplicate “Bank - Payment Subtype”
-    RC1O,
-    /// `RC1R`: Invalid value for “Bank - Contents”
-    RC1R,
-    /// `RC1S`: Invalid value for “Bank - Kana contents”
-    RC1S,
-    /// `RC1V`: Invalid value for “Bank - Payment Expiry Date”
-    RC1V,
-    /// `RC1W`: “Bank - Payment Expiry Duration” and “Bank - Payment Expiry Date” both can’t be sent together
-    RC1W,
-    /// `RC1X`: Invalid value for “CVS - Payment Expiry HHMM”
-    RC1X,
-    /// `RC5G`: Invalid value for “Custom Message - Show Items Additional Message”
-    RC5G,
-    /// `RC5H`: Invalid value for “Custom Message - Items Additional Message”
-    RC5H,
-    /// `RC5J`: Invalid value for “Card - 3D Secure Version”
-    RC5J,
-    /// `RC5M`: Invalid value for “Cardholder Email Address”
-    RC5M,
-    /// `RC5N`: Invalid value for “Cardholder Home Phone Number”
-    RC5N,
-    /// `RC5O`: Invalid value for “Cardholder Mobile Phone Number”
-    RC5O,
-    /// `RC5P`: Invalid value for “Cardholder Work Phone Number”
-    RC5P,
-    /// `RC5Q`: Invalid value for “Cardholder Home Phone Number Country Code”
-    RC5Q,
-    /// `RC5R`: Invalid value for “Cardholder Mobile Phone Number Country Code”
-    RC5R,
-    /// `RC5S`: Invalid value for “Cardholder Work Phone Number Country Code”
-    RC5S,
-    /// `RC18`: Invalid “Payment Key”
-    RC18,
-    /// `RC25`: Invalid “Payment Key” status - this will happen if there is a POP Client request that does not match the current status of the order
-    RC25,
-    /// `RC34`: “Payment Key” has expired
-    RC34,
-    /// `RC5C`: It occurs when not enough time to do 3D Secure Authentication. This will happen when 3D Secure Authentication is enabled and the ‘payment_key’ expiry duration is valid for less than a minute, at the time of sending the payment details by POP JS
-    RC5C,
-    /// `RT01`: Failed to get credit card token
-    RT01,
-    /// `RM01`: Gateway error - Error at the Payment Gateway
-    RM01,
-    /// `RM03`: MDK error - Error while sending request from POP to Payment Gateway.
-    RM03,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl ResultCode {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::R000,
-        Self::RA01,
-        Self::RD01,
-        Self::RC01,
-        Self::RC03,
-        Self::RC04,
-        Self::RC06,
-        Self::RC07,
-        Self::RC08,
-        Self::RC09,
-        Self::RC10,
-        Self::RC12,
-        Self::RC13,
-        Self::RC14,
-        Self::RC15,
-        Self::RC16,
-        Self::RC17,
-        Self::RC19,
-        Self::RC20,
-        Self::RC21,
-        Self::RC22,
-        Self::RC26,
-        Self::RC27,
-        Self::RC28,
-        Self::RC29,
-        Self::RC30,
-        Self::RC31,
-        Self::RC32,
-        Self::RC33,
-        Self::RC43,
-        Self::RC44,
-        Self::RC46,
-        Self::RC50,
-        Self::RC51,
-        Self::RC5E,
-        Self::RC5F,
-        Self::RC0Y,
-        Self::RC2A,
-        Self::RC2B,
-        Self::RC2D,
-        Self::RC2E,
-        Self::RC2N,
-        Self::RC5A,
-        Self::RC5B,
-        Self::RC1L,
-        Self::RC1M,
-        Self::RC1N,
-        Self::RC1O,
-        Self::RC1R,
-        Self::RC1S,
-        Self::RC1V,
-        Self::RC1W,
-        Self::RC1X,
-        Self::RC5G,
-        Self::RC5H,
-        Self::RC5J,
-        Self::RC5M,
-        Self::RC5N,
-        Self::RC5O,
-        Self::RC5P,
-        Self::RC5Q,
-        Self::RC5R,
-        Self::RC5S,
-        Self::RC18,
-        Self::RC25,
-        Self::RC34,
-        Self::RC5C,
-        Self::RT01,
-        Self::RM01,
-        Self::RM03,
-    ];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::R000 => "R000",
-            Self::RA01 => "RA01",
-            Self::RD01 => "RD01",
-            Self::RC01 => "RC01",
-            Self::RC03 => "RC03",
-            Self::RC04 => "RC04",
-            Self::RC06 => "RC06",
-            Self::RC07 => "RC07",
-            Self::RC08 => "RC08",
-            Self::RC09 => "RC09",
-            Self::RC10 => "RC10",
-            Self::RC12 => "RC12",
-            Self::RC13 => "RC13",
-            Self::RC14 => "RC14",
-            Self::RC15 => "RC15",
-            Self::RC16 => "RC16",
-            Self::RC17 => "RC17",
-            Self::RC19 => "RC19",
-            Self::RC20 => "RC20",
-            Self::RC21 => "RC21",
-            Self::RC22 => "RC22",
-            Self::RC26 => "RC26",
-            Self::RC27 => "RC27",
-            Self::RC28 => "RC28",
-            Self::RC29 => "RC29",
-            Self::RC30 => "RC30",
-            Self::RC31 => "RC31",
-            Self::RC32 => "RC32",
-            Self::RC33 => "RC33",
-            Self::RC43 => "RC43",
-            Self::RC44 => "RC44",
-            Self::RC46 => "RC46",
-            Self::RC50 => "RC50",
-            Self::RC51 => "RC51",
-            Self::RC5E => "RC5E",
-            Self::RC5F => "RC5F",
-            Self::RC0Y => "RC0Y",
-            Self::RC2A => "RC2A",
-            Self::RC2B => "RC2B",
-            Self::RC2D => "RC2D",
-            Self::RC2E => "RC2E",
-            Self::RC2N => "RC2N",
-            Self::RC5A => "RC5A",
-            Self::RC5B => "RC5B",
-            Self::RC1L => "RC1L",
-            Self::RC1M => "RC1M",
-            Self::RC1N => "RC1N",
-            Self::RC1O => "RC1O",
-            Self::RC1R => "RC1R",
-            Self::RC1S => "RC1S",
-            Self::RC1V => "RC1V",
-            Self::RC1W => "RC1W",
-            Self::RC1X => "RC1X",
-            Self::RC5G => "RC5G",
-            Self::RC5H => "RC5H",
-            Self::RC5J => "RC5J",
-            Self::RC5M => "RC5M",
-            Self::RC5N => "RC5N",
-            Self::RC5O => "RC5O",
-            Self::RC5P => "RC5P",
-            Self::RC5Q => "RC5Q",
-            Self::RC5R => "RC5R",
-            Self::RC5S => "RC5S",
-            Self::RC18 => "RC18",
-            Self::RC25 => "RC25",
-            Self::RC34 => "RC34",
-            Self::RC5C => "RC5C",
-            Self::RT01 => "RT01",
-            Self::RM01 => "RM01",
-            Self::RM03 => "RM03",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::R000 => Some("Successful transaction"),
-            Self::RA01 => {
-                Some(
-                    "Application Error - if any unknown error has occurred on VeriTrans side",
-                )
-            }
-            Self::RD01 => {
-                Some("Database Error - if there is a severe error in VeriTrans Database")
-            }
-            Self::RC01 => Some("Invalid “Order ID”"),
-            Self::RC03 => Some("Invalid “Gross Amount”"),
-            Self::RC04 => Some("Invalid value for “Shipping Amount”"),
-            Self::RC06 => Some("Invalid value for “Enabled Payment Types”"),
-            Self::RC07 => Some("Invalid value for “Success URL”"),
-            Self::RC08 => Some("Invalid value for “Failure URL”"),
-            Self::RC09 => Some("Invalid value for “Incomplete URL”"),
-            Self::RC10 => Some("Invalid value for “Push URL”"),
-            Self::RC12 => Some("Invalid value for “Payment Key Expiry Duration”"),
-            Self::RC13 => Some("Invalid value for “Item - ID”"),
-            Self::RC14 => Some("Invalid value for “Item - Name”"),
-            Self::RC15 => Some("Invalid value for “Item - Price”"),
-            Self::RC16 => Some("Invalid value for “Item - Quantity”"),
-            Self::RC17 => {
-                Some(
-                    "Authentication failed - Merchant authentication has failed (server integration) or invalid POP_CLIENT_KEY (client integration)",
-                )
-            }
-            Self::RC19 => Some("Invalid value for “CVS - Payment Sub Type”"),
-            Self::RC20 => Some("Order already exists"),
-            Self::RC21 => Some("“Payment Type” is not in contract"),
-            Self::RC22 => Some("MPI cannot be used because there is no contract"),
-            Self::RC26 => Some("Invalid value for “Dummy”"),
-            Self::RC27 => Some("Invalid value for “Capture”"),
-            Self::RC28 => Some("Invalid value for “Card - MPI”"),
-            Self::RC29 => Some("Duplicate “Enabled Payment Types”"),
-            Self::RC30 => Some("“Media Type” is not supported"),
-            Self::RC31 => Some("Required parameter(s) not present"),
-            Self::RC32 => Some("GET method is not supported"),
-            Self::RC33 => Some("Invalid “Order Items List”"),
-            Self::RC43 => Some("Invalid JSON string"),
-            Self::RC44 => Some("“Dummy” should be “true” for test merchant"),
-            Self::RC46 => Some("Invalid value for “CVS - Payment Expiry Duration”"),
-            Self::RC50 => Some("“CVS - Payment Sub Type” is not in contract"),
-            Self::RC51 => Some("Duplicate “CVS - Payment Sub Type”"),
-            Self::RC5E => Some("Invalid value for “CVS - Payment Expiry Date”"),
-            Self::RC5F => {
-                Some(
-                    "“CVS - Payment Expiry Duration” and “CVS - Payment Expiry Date” both can’t be sent together",
-                )
-            }
-            Self::RC0Y => Some("Invalid value for “Enable Fraud Detection”"),
-            Self::RC2A => Some("Invalid “PayNow Account ID”"),
-            Self::RC2B => {
-                Some("Invalid value for “Account Management Key Expiry Duration”")
-            }
-            Self::RC2D => Some("Invalid value for “Save Card”"),
-            Self::RC2E => Some("Invalid value for “Skip Card Selection”"),
-            Self::RC2N => {
-                Some(
-                    "“PayNow Account ID” is required if “Save Card” or “Skip Card Selection” is present",
-                )
-            }
-            Self::RC5A => Some("Invalid value for “Customer Email Address”"),
-            Self::RC5B => Some("Invalid value for “Customer Name”"),
-            Self::RC1L => Some("“Bank - Payment Subtype” is not in contract"),
-            Self::RC1M => Some("Invalid value for “Bank - Payment Expiry Duration”"),
-            Self::RC1N => Some("Invalid value for “Bank - Payment Subtype”"),
-            Self::RC1O => Some("Duplicate “Bank - Payment Subtype”"),
-            Self::RC1R => Some("Invalid value for “Bank - Contents”"),
-            Self::RC1S => Some("Invalid value for “Bank - Kana contents”"),
-            Self::RC1V => Some("Invalid value for “Bank - Payment Expiry Date”"),
-            Self::RC1W => {
-                Some(
-                    "“Bank - Payment Expiry Duration” and “Bank - Payment Expiry Date” both can’t be sent together",
-                )
-            }
-            Self::RC1X => Some("Invalid value for “CVS - Payment Expiry HHMM”"),
-            Self::RC5G => {
-                Some(
-                    "Invalid value for “Custom Message - Show Items Additional Message”",
-                )
-            }
-            Self::RC5H => {
-                Some("Invalid value for “Custom Message - Items Additional Message”")
-            }
-            Self::RC5J => Some("Invalid value for “Card - 3D Secure Version”"),
-            Self::RC5M => Some("Invalid value for “Cardholder Email Address”"),
-            Self::RC5N => Some("Invalid value for “Cardholder Home Phone Number”"),
-            Self::RC5O => Some("Invalid value for “Cardholder Mobile Phone Number”"),
-            Self::RC5P => Some("Invalid value for “Cardholder Work Phone Number”"),
-            Self::RC5Q => {
-                Some("Invalid value for “Cardholder Home Phone Number Country Code”")
-            }
-            Self::RC5R => {
-                Some(
-                    "Invalid value for “Cardholder Mobile Phone Number Country Code”",
-                )
-            }
-            Self::RC5S => {
-                Some("Invalid value for “Cardholder Work Phone Number Country Code”")
-            }
-            Self::RC18 => Some("Invalid “Payment Key”"),
-            Self::RC25 => {
-                Some(
-                    "Invalid “Payment Key” status - this will happen if there is a POP Client request that does not match the current status of the order",
-                )
-            }
-            Self::RC34 => Some("“Payment Key” has expired"),
-            Self::RC5C => {
-                Some(
-                    "It occurs when not enough time to do 3D Secure Authentication. This will happen when 3D Secure Authentication is enabled and the ‘payment_key’ expiry duration is valid for less than a minute, at the time of sending the payment details by POP JS",
-                )
-            }
-            Self::RT01 => Some("Failed to get credit card token"),
-            Self::RM01 => Some("Gateway error - Error at the Payment Gateway"),
-            Self::RM03 => {
-                Some(
-                    "MDK error - Error while sending request from POP to Payment Gateway.",
-                )
-            }
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for ResultCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "R000" => Self::R000,
-            "RA01" => Self::RA01,
-            "RD01" => Self::RD01,
-            "RC01" => Self::RC01,
-            "RC03" => Self::RC03,
-            "RC04" => Self::RC04,
-            "RC06" => Self::RC06,
-            "RC07" => Self::RC07,
-            "RC08" => Self::RC08,
-            "RC09" => Self::RC09,
-            "RC10" => Self::RC10,
-            "RC12" => Self::RC12,
-            "RC13" => Self::RC13,
-            "RC14" => Self::RC14,
-            "RC15" => Self::RC15,
-            "RC16" => Self::RC16,
-            "RC17" => Self::RC17,
-            "RC19" => Self::RC19,
-            "RC20" => Self::RC20,
-            "RC21" => Self::RC21,
-            "RC22" => Self::RC22,
-            "RC26" => Self::RC26,
-            "RC27" => Self::RC27,
-            "RC28" => Self::RC28,
-            "RC29" => Self::RC29,
-            "RC30" => Self::RC30,
-            "RC31" => Self::RC31,
-            "RC32" => Self::RC32,
-            "RC33" => Self::RC33,
-            "RC43" => Self::RC43,
-            "RC44" => Self::RC44,
-            "RC46" => Self::RC46,
-            "RC50" => Self::RC50,
-            "RC51" => Self::RC51,
-            "RC5E" => Self::RC5E,
-            "RC5F" => Self::RC5F,
-            "RC0Y" => Self::RC0Y,
-            "RC2A" => Self::RC2A,
-            "RC2B" => Self::RC2B,
-            "RC2D" => Self::RC2D,
-            "RC2E" => Self::RC2E,
-            "RC2N" => Self::RC2N,
-            "RC5A" => Self::RC5A,
-            "RC5B" => Self::RC5B,
-            "RC1L" => Self::RC1L,
-            "RC1M" => Self::RC1M,
-            "RC1N" => Self::RC1N,
-            "RC1O" => Self::RC1O,
-            "RC1R" => Self::RC1R,
-            "RC1S" => Self::RC1S,
-            "RC1V" => Self::RC1V,
-            "RC1W" => Self::RC1W,
-            "RC1X" => Self::RC1X,
-            "RC5G" => Self::RC5G,
-            "RC5H" => Self::RC5H,
-            "RC5J" => Self::RC5J,
-            "RC5M" => Self::RC5M,
-            "RC5N" => Self::RC5N,
-            "RC5O" => Self::RC5O,
-            "RC5P" => Self::RC5P,
-            "RC5Q" => Self::RC5Q,
-            "RC5R" => Self::RC5R,
-            "RC5S" => Self::RC5S,
-            "RC18" => Self::RC18,
-            "RC25" => Self::RC25,
-            "RC34" => Self::RC34,
-            "RC5C" => Self::RC5C,
-            "RT01" => Self::RT01,
-            "RM01" => Self::RM01,
-            "RM03" => Self::RM03,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for ResultCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ResultCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ResultCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ResultCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
+veritrans_core::open_enum! {
+    /// A payment type of the request.
+    pub enum PaymentType {
+        /// `card`: Card payments
+        Card = ("card", Some("Card payments")),
+        /// `cvs`: Convenience store payments
+        Cvs = ("cvs", Some("Convenience store payments")),
+        /// `bank`: Bank payments
+        Bank = ("bank", Some("Bank payments")),
+    }
+}
+
+veritrans_core::open_enum! {
+    /// The store (or group of stores) where the customer pays.
+    pub enum CvsSubType {
+        /// `sej`: 7-Eleven
+        Sej = ("sej", Some("7-Eleven")),
+        /// `lawson`: Any of Lawson, MINISTOP or Seicomart
+        Lawson = ("lawson", Some("Any of Lawson, MINISTOP or Seicomart")),
+        /// `famima`: FamilyMart
+        Famima = ("famima", Some("FamilyMart")),
+        /// `econ`: Any of Lawson, FamilyMart, Seicomart or MINISTOP
+        Econ = ("econ", Some("Any of Lawson, FamilyMart, Seicomart or MINISTOP")),
+        /// `other`: Daily YAMAZAKI
+        Other = ("other", Some("Daily YAMAZAKI")),
+    }
+}
+
+veritrans_core::open_enum! {
+    /// The bank settlement method.
+    pub enum BankSubType {
+        /// `atm`: ATM (Pay-easy)
+        Atm = ("atm", Some("ATM (Pay-easy)")),
+    }
+}
+
+veritrans_core::open_enum! {
+    /// Whether the customer chooses if a new card is saved. Only with paynow_account_id. Default always.
+    pub enum SaveCard {
+        /// `always`: Any new card is always saved; the customer does not choose.
+        Always = (
+            "always",
+            Some("Any new card is always saved; the customer does not choose."),
+        ),
+        /// `optional`: Saving a new card is optional for the customer.
+        Optional = ("optional", Some("Saving a new card is optional for the customer.")),
+    }
+}
+
+veritrans_core::open_enum! {
+    /// 3-D Secure version when mpi is true (default from the MAP settings). string(1).
+    #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+    pub enum ThreeDsVersion {
+        /// `1`: 3-D Secure 1.0
+        V1 = ("1", Some("3-D Secure 1.0")),
+        /// `2`: 3-D Secure 2.0
+        V2 = ("2", Some("3-D Secure 2.0")),
+    }
+}
+
+veritrans_core::open_enum! {
+    /// Status of a request, a transaction or a PayNowID operation.
+    pub enum Status {
+        /// `success`: Success
+        Success = ("success", Some("Success")),
+        /// `failure`: Failure
+        Failure = ("failure", Some("Failure")),
+    }
+}
+
+veritrans_core::open_enum! {
+    /// Transaction status from the payment gateway (m_status).
+    pub enum GatewayStatus {
+        /// `success`: Success
+        Success = ("success", Some("Success")),
+        /// `failure`: Failure
+        Failure = ("failure", Some("Failure")),
+        /// `pending`: Pending
+        Pending = ("pending", Some("Pending")),
+    }
+}
+
+veritrans_core::open_enum! {
+    /// Payment type chosen by the customer, as reported in notifications.
+    pub enum NotificationPaymentType {
+        /// `card`: Card
+        Card = ("card", Some("Card")),
+        /// `mpi`: Card with 3-D Secure
+        Mpi = ("mpi", Some("Card with 3-D Secure")),
+        /// `cvs`: Convenience store
+        Cvs = ("cvs", Some("Convenience store")),
+        /// `bank`: Bank (Pay-easy ATM)
+        Bank = ("bank", Some("Bank (Pay-easy ATM)")),
+    }
+}
+
+veritrans_core::open_enum! {
+    /// Phase of a two-step (CVS, bank) payment reported by a notification.
+    pub enum ResultType {
+        /// `applied`: The transaction has been initiated; the customer's payment is awaited.
+        Applied = (
+            "applied",
+            Some("The transaction has been initiated; the customer's payment is awaited."),
+        ),
+        /// `paid`: The customer has completed the payment.
+        Paid = ("paid", Some("The customer has completed the payment.")),
+    }
+}
+
+veritrans_core::open_enum! {
+    /// Store type where a CVS payment was made.
+    pub enum CvsType {
+        /// `sej`: 7-Eleven
+        Sej = ("sej", Some("7-Eleven")),
+        /// `econ-lw`: Lawson
+        EconLw = ("econ-lw", Some("Lawson")),
+        /// `econ-fm`: FamilyMart
+        EconFm = ("econ-fm", Some("FamilyMart")),
+        /// `econ-mini`: MINISTOP
+        EconMini = ("econ-mini", Some("MINISTOP")),
+        /// `econ-other`: Seicomart
+        EconOther = ("econ-other", Some("Seicomart")),
+        /// `other`: Other (Daily YAMAZAKI)
+        Other = ("other", Some("Other (Daily YAMAZAKI)")),
+    }
+}
+
+veritrans_core::open_enum! {
+    /// A four-character POP result code (`R000` is success), with the guide's description.
+    #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+    pub enum ResultCode {
+        /// `R000`: Successful transaction
+        R000 = ("R000", Some("Successful transaction")),
+        /// `RA01`: Application Error - if any unknown error has occurred on VeriTrans side
+        RA01 = (
+            "RA01",
+            Some("Application Error - if any unknown error has occurred on VeriTrans side"),
+        ),
+        /// `RD01`: Database Error - if there is a severe error in VeriTrans Database
+        RD01 = (
+            "RD01",
+            Some("Database Error - if there is a severe error in VeriTrans Database"),
+        ),
+        /// `RC01`: Invalid “Order ID”
+        RC01 = ("RC01", Some("Invalid “Order ID”")),
+        /// `RC03`: Invalid “Gross Amount”
+        RC03 = ("RC03", Some("Invalid “Gross Amount”")),
+        /// `RC04`: Invalid value for “Shipping Amount”
+        RC04 = ("RC04", Some("Invalid value for “Shipping Amount”")),
+        /// `RC06`: Invalid value for “Enabled Payment Types”
+        RC06 = ("RC06", Some("Invalid value for “Enabled Payment Types”")),
+        /// `RC07`: Invalid value for “Success URL”
+        RC07 = ("RC07", Some("Invalid value for “Success URL”")),
+        /// `RC08`: Invalid value for “Failure URL”
+        RC08 = ("RC08", Some("Invalid value for “Failure URL”")),
+        /// `RC09`: Invalid value for “Incomplete URL”
+        RC09 = ("RC09", Some("Invalid value for “Incomplete URL”")),
+        /// `RC10`: Invalid value for “Push URL”
+        RC10 = ("RC10", Some("Invalid value for “Push URL”")),
+        /// `RC12`: Invalid value for “Payment Key Expiry Duration”
+        RC12 = ("RC12", Some("Invalid value for “Payment Key Expiry Duration”")),
+        /// `RC13`: Invalid value for “Item - ID”
+        RC13 = ("RC13", Some("Invalid value for “Item - ID”")),
+        /// `RC14`: Invalid value for “Item - Name”
+        RC14 = ("RC14", Some("Invalid value for “Item - Name”")),
+        /// `RC15`: Invalid value for “Item - Price”
+        RC15 = ("RC15", Some("Invalid value for “Item - Price”")),
+        /// `RC16`: Invalid value for “Item - Quantity”
+        RC16 = ("RC16", Some("Invalid value for “Item - Quantity”")),
+        /// `RC17`: Authentication failed - Merchant authentication has failed (server integration) or invalid POP_CLIENT_KEY (client integration)
+        RC17 = (
+            "RC17",
+            Some(
+                "Authentication failed - Merchant authentication has failed (server integration) or invalid POP_CLIENT_KEY (client integration)",
+            ),
+        ),
+        /// `RC19`: Invalid value for “CVS - Payment Sub Type”
+        RC19 = ("RC19", Some("Invalid value for “CVS - Payment Sub Type”")),
+        /// `RC20`: Order already exists
+        RC20 = ("RC20", Some("Order already exists")),
+        /// `RC21`: “Payment Type” is not in contract
+        RC21 = ("RC21", Some("“Payment Type” is not in contract")),
+        /// `RC22`: MPI cannot be used because there is no contract
+        RC22 = ("RC22", Some("MPI cannot be used because there is no contract")),
+        /// `RC26`: Invalid value for “Dummy”
+        RC26 = ("RC26", Some("Invalid value for “Dummy”")),
+        /// `RC27`: Invalid value for “Capture”
+        RC27 = ("RC27", Some("Invalid value for “Capture”")),
+        /// `RC28`: Invalid value for “Card - MPI”
+        RC28 = ("RC28", Some("Invalid value for “Card - MPI”")),
+        /// `RC29`: Duplicate “Enabled Payment Types”
+        RC29 = ("RC29", Some("Duplicate “Enabled Payment Types”")),
+        /// `RC30`: “Media Type” is not supported
+        RC30 = ("RC30", Some("“Media Type” is not supported")),
+        /// `RC31`: Required parameter(s) not present
+        RC31 = ("RC31", Some("Required parameter(s) not present")),
+        /// `RC32`: GET method is not supported
+        RC32 = ("RC32", Some("GET method is not supported")),
+        /// `RC33`: Invalid “Order Items List”
+        RC33 = ("RC33", Some("Invalid “Order Items List”")),
+        /// `RC43`: Invalid JSON string
+        RC43 = ("RC43", Some("Invalid JSON string")),
+        /// `RC44`: “Dummy” should be “true” for test merchant
+        RC44 = ("RC44", Some("“Dummy” should be “true” for test merchant")),
+        /// `RC46`: Invalid value for “CVS - Payment Expiry Duration”
+        RC46 = ("RC46", Some("Invalid value for “CVS - Payment Expiry Duration”")),
+        /// `RC50`: “CVS - Payment Sub Type” is not in contract
+        RC50 = ("RC50", Some("“CVS - Payment Sub Type” is not in contract")),
+        /// `RC51`: Duplicate “CVS - Payment Sub Type”
+        RC51 = ("RC51", Some("Duplicate “CVS - Payment Sub Type”")),
+        /// `RC5E`: Invalid value for “CVS - Payment Expiry Date”
+        RC5E = ("RC5E", Some("Invalid value for “CVS - Payment Expiry Date”")),
+        /// `RC5F`: “CVS - Payment Expiry Duration” and “CVS - Payment Expiry Date” both can’t be sent together
+        RC5F = (
+            "RC5F",
+            Some(
+                "“CVS - Payment Expiry Duration” and “CVS - Payment Expiry Date” both can’t be sent together",
+            ),
+        ),
+        /// `RC0Y`: Invalid value for “Enable Fraud Detection”
+        RC0Y = ("RC0Y", Some("Invalid value for “Enable Fraud Detection”")),
+        /// `RC2A`: Invalid “PayNow Account ID”
+        RC2A = ("RC2A", Some("Invalid “PayNow Account ID”")),
+        /// `RC2B`: Invalid value for “Account Management Key Expiry Duration”
+        RC2B = (
+            "RC2B",
+            Some("Invalid value for “Account Management Key Expiry Duration”"),
+        ),
+        /// `RC2D`: Invalid value for “Save Card”
+        RC2D = ("RC2D", Some("Invalid value for “Save Card”")),
+        /// `RC2E`: Invalid value for “Skip Card Selection”
+        RC2E = ("RC2E", Some("Invalid value for “Skip Card Selection”")),
+        /// `RC2N`: “PayNow Account ID” is required if “Save Card” or “Skip Card Selection” is present
+        RC2N = (
+            "RC2N",
+            Some(
+                "“PayNow Account ID” is required if “Save Card” or “Skip Card Selection” is present",
+            ),
+        ),
+        /// `RC5A`: Invalid value for “Customer Email Address”
+        RC5A = ("RC5A", Some("Invalid value for “Customer Email Address”")),
+        /// `RC5B`: Invalid value for “Customer Name”
+        RC5B = ("RC5B", Some("Invalid value for “Customer Name”")),
+        /// `RC1L`: “Bank - Payment Subtype” is not in contract
+        RC1L = ("RC1L", Some("“Bank - Payment Subtype” is not in contract")),
+        /// `RC1M`: Invalid value for “Bank - Payment Expiry Duration”
+        RC1M = ("RC1M", Some("Invalid value for “Bank - Payment Expiry Duration”")),
+        /// `RC1N`: Invalid value for “Bank - Payment Subtype”
+        RC1N = ("RC1N", Some("Invalid value for “Bank - Payment Subtype”")),
+        /// `RC1O`: Duplicate “Bank - Payment Subtype”
+        RC1O = ("RC1O", Some("Duplicate “Bank - Payment Subtype”")),
+        /// `RC1R`: Invalid value for “Bank - Contents”
+        RC1R = ("RC1R", Some("Invalid value for “Bank - Contents”")),
+        /// `RC1S`: Invalid value for “Bank - Kana contents”
+        RC1S = ("RC1S", Some("Invalid value for “Bank - Kana contents”")),
+        /// `RC1V`: Invalid value for “Bank - Payment Expiry Date”
+        RC1V = ("RC1V", Some("Invalid value for “Bank - Payment Expiry Date”")),
+        /// `RC1W`: “Bank - Payment Expiry Duration” and “Bank - Payment Expiry Date” both can’t be sent together
+        RC1W = (
+            "RC1W",
+            Some(
+                "“Bank - Payment Expiry Duration” and “Bank - Payment Expiry Date” both can’t be sent together",
+            ),
+        ),
+        /// `RC1X`: Invalid value for “CVS - Payment Expiry HHMM”
+        RC1X = ("RC1X", Some("Invalid value for “CVS - Payment Expiry HHMM”")),
+        /// `RC5G`: Invalid value for “Custom Message - Show Items Additional Message”
+        RC5G = (
+            "RC5G",
+            Some("Invalid value for “Custom Message - Show Items Additional Message”"),
+        ),
+        /// `RC5H`: Invalid value for “Custom Message - Items Additional Message”
+        RC5H = (
+            "RC5H",
+            Some("Invalid value for “Custom Message - Items Additional Message”"),
+        ),
+        /// `RC5J`: Invalid value for “Card - 3D Secure Version”
+        RC5J = ("RC5J", Some("Invalid value for “Card - 3D Secure Version”")),
+        /// `RC5M`: Invalid value for “Cardholder Email Address”
+        RC5M = ("RC5M", Some("Invalid value for “Cardholder Email Address”")),
+        /// `RC5N`: Invalid value for “Cardholder Home Phone Number”
+        RC5N = ("RC5N", Some("Invalid value for “Cardholder Home Phone Number”")),
+        /// `RC5O`: Invalid value for “Cardholder Mobile Phone Number”
+        RC5O = ("RC5O", Some("Invalid value for “Cardholder Mobile Phone Number”")),
+        /// `RC5P`: Invalid value for “Cardholder Work Phone Number”
+        RC5P = ("RC5P", Some("Invalid value for “Cardholder Work Phone Number”")),
+        /// `RC5Q`: Invalid value for “Cardholder Home Phone Number Country Code”
+        RC5Q = (
+            "RC5Q",
+            Some("Invalid value for “Cardholder Home Phone Number Country Code”"),
+        ),
+        /// `RC5R`: Invalid value for “Cardholder Mobile Phone Number Country Code”
+        RC5R = (
+            "RC5R",
+            Some("Invalid value for “Cardholder Mobile Phone Number Country Code”"),
+        ),
+        /// `RC5S`: Invalid value for “Cardholder Work Phone Number Country Code”
+        RC5S = (
+            "RC5S",
+            Some("Invalid value for “Cardholder Work Phone Number Country Code”"),
+        ),
+        /// `RC18`: Invalid “Payment Key”
+        RC18 = ("RC18", Some("Invalid “Payment Key”")),
+        /// `RC25`: Invalid “Payment Key” status - this will happen if there is a POP Client request that does not match the current status of the order
+        RC25 = (
+            "RC25",
+            Some(
+                "Invalid “Payment Key” status - this will happen if there is a POP Client request that does not match the current status of the order",
+            ),
+        ),
+        /// `RC34`: “Payment Key” has expired
+        RC34 = ("RC34", Some("“Payment Key” has expired")),
+        /// `RC5C`: It occurs when not enough time to do 3D Secure Authentication. This will happen when 3D Secure Authentication is enabled and the ‘payment_key’ expiry duration is valid for less than a minute, at the time of sending the payment details by POP JS
+        RC5C = (
+            "RC5C",
+            Some(
+                "It occurs when not enough time to do 3D Secure Authentication. This will happen when 3D Secure Authentication is enabled and the ‘payment_key’ expiry duration is valid for less than a minute, at the time of sending the payment details by POP JS",
+            ),
+        ),
+        /// `RT01`: Failed to get credit card token
+        RT01 = ("RT01", Some("Failed to get credit card token")),
+        /// `RM01`: Gateway error - Error at the Payment Gateway
+        RM01 = ("RM01", Some("Gateway error - Error at the Payment Gateway")),
+        /// `RM03`: MDK error - Error while sending request from POP to Payment Gateway.
+        RM03 = (
+            "RM03",
+            Some("MDK error - Error while sending request from POP to Payment Gateway."),
+        ),
     }
 }
 

@@ -77,7 +77,7 @@ pub struct ErrorExpiry {
     /// The `v_result_code` returned.
     pub v_result_code: &'static str,
 }
-///The guide's expiry date → `v_result_code` table. Source: pop-api-v1.8.1.en.txt, Testing POP › Credit Card › Card › Expiration Date.
+/// The guide's expiry date → `v_result_code` table. Source: pop-api-v1.8.1.en.txt, Testing POP › Credit Card › Card › Expiration Date.
 pub const ERROR_EXPIRY_DATES: &[ErrorExpiry] = &[
     ErrorExpiry {
         expiry: "01/99",

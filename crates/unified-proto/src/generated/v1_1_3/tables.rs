@@ -759,274 +759,88 @@ pub const SERVERS: &[&str] = &[
 ];
 /// Request authentication schemes this version accepts.
 pub const SECURITY_SCHEMES: &[&str] = &["bearerAuth"];
-/// Result code (`resultCode`) of a response, webhook or redirect.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ResultCode {
-    /// `UA-000-001`: Success (HTTP 200, success, success)
-    Ua000001,
-    /// `UA-000-002`: Success (Confirmation Required) (HTTP 200, success, confirm_payment)
-    Ua000002,
-    /// `UA-U00-001`: Awaiting consumer's payment (HTTP 200, success, user_paying)
-    UaU00001,
-    /// `UA-P00-001`: Provider processing in progress (HTTP 200, success, provider_processing)
-    UaP00001,
-    /// `UA-REQ-001`: Invalid message (HTTP 400, failure, confirm_request)
-    UaReq001,
-    /// `UA-REQ-002`: Fraudulent parameter (HTTP 400, failure, confirm_request)
-    UaReq002,
-    /// `UA-REQ-003`: Order duplication (HTTP 409, failure, confirm_request)
-    UaReq003,
-    /// `UA-REQ-004`: No execution permission (HTTP 401, failure, confirm_merchant_info)
-    UaReq004,
-    /// `UA-REQ-005`: In process (HTTP 406, failure, retry_request)
-    UaReq005,
-    /// `UA-REQ-006`: Request time limit exceeded (capture deadline, cancellation deadline, etc.) (HTTP 400, failure, alternate_payment)
-    UaReq006,
-    /// `UA-REQ-007`: API cannot be executed (internal status invalid) (HTTP 400, failure, confirm_payment_status)
-    UaReq007,
-    /// `UA-REQ-008`: Authentication error (HTTP 401, failure, confirm_token)
-    UaReq008,
-    /// `UA-REQ-900`: Invalid request content (no applicable merchant or order found) (HTTP 404, failure, confirm_request)
-    UaReq900,
-    /// `UA-PRV-001`: Provider error (HTTP 502, failure, retry_request)
-    UaPrv001,
-    /// `UA-PRV-002`: API cannot be executed (external status is invalid) (HTTP 502, failure, confirm_payment_status)
-    UaPrv002,
-    /// `UA-PRV-003`: API cannot be executed (merchant registration and contract issues) (HTTP 502, failure, confirm_merchant_info)
-    UaPrv003,
-    /// `UA-PRV-004`: Provider error (incorrect amount) (HTTP 502, failure, confirm_request)
-    UaPrv004,
-    /// `UA-PRV-999`: Under Maintenance (HTTP 503, failure, maintenance)
-    UaPrv999,
-    /// `UA-CST-001`: Consumer-related error (HTTP 502, failure, confirm_consumer)
-    UaCst001,
-    /// `UA-CST-002`: Consumer cancellation (HTTP 502, failure, retry_payment)
-    UaCst002,
-    /// `UA-CST-003`: Consumer authentication error (HTTP 502, failure, retry_payment)
-    UaCst003,
-    /// `UA-CST-004`: Consumer payment process period is exceeded (HTTP 502, failure, retry_payment)
-    UaCst004,
-    /// `UA-LMT-001`: Exceeded number of concurrent connections (HTTP 429, failure, retry_request)
-    UaLmt001,
-    /// `UA-LMT-002`: Incorrect request source IP address (HTTP 403, failure, confirm_merchant_info)
-    UaLmt002,
-    /// `UA-PND-001`: Payment status unsettled (internal communication error) (HTTP 500, failure, confirm_pending_status)
-    UaPnd001,
-    /// `UA-PND-002`: Payment status unsettled (pending) (HTTP 500, failure, confirm_pending_status)
-    UaPnd002,
-    /// `UA-PND-003`: Payment status unknown (pending) (HTTP 500, failure, inquiry_support)
-    UaPnd003,
-    /// `UA-SYS-001`: System error (HTTP 500, error, inquiry_support)
-    UaSys001,
-    /// `UA-SYS-002`: Application error (HTTP 500, error, inquiry_support)
-    UaSys002,
-    /// `UA-SYS-003`: Internal communication error (HTTP 500, error, retry_request)
-    UaSys003,
-    /// `UA-SYS-004`: External communication error (HTTP 500, error, retry_request)
-    UaSys004,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl ResultCode {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Ua000001,
-        Self::Ua000002,
-        Self::UaU00001,
-        Self::UaP00001,
-        Self::UaReq001,
-        Self::UaReq002,
-        Self::UaReq003,
-        Self::UaReq004,
-        Self::UaReq005,
-        Self::UaReq006,
-        Self::UaReq007,
-        Self::UaReq008,
-        Self::UaReq900,
-        Self::UaPrv001,
-        Self::UaPrv002,
-        Self::UaPrv003,
-        Self::UaPrv004,
-        Self::UaPrv999,
-        Self::UaCst001,
-        Self::UaCst002,
-        Self::UaCst003,
-        Self::UaCst004,
-        Self::UaLmt001,
-        Self::UaLmt002,
-        Self::UaPnd001,
-        Self::UaPnd002,
-        Self::UaPnd003,
-        Self::UaSys001,
-        Self::UaSys002,
-        Self::UaSys003,
-        Self::UaSys004,
-    ];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ua000001 => "UA-000-001",
-            Self::Ua000002 => "UA-000-002",
-            Self::UaU00001 => "UA-U00-001",
-            Self::UaP00001 => "UA-P00-001",
-            Self::UaReq001 => "UA-REQ-001",
-            Self::UaReq002 => "UA-REQ-002",
-            Self::UaReq003 => "UA-REQ-003",
-            Self::UaReq004 => "UA-REQ-004",
-            Self::UaReq005 => "UA-REQ-005",
-            Self::UaReq006 => "UA-REQ-006",
-            Self::UaReq007 => "UA-REQ-007",
-            Self::UaReq008 => "UA-REQ-008",
-            Self::UaReq900 => "UA-REQ-900",
-            Self::UaPrv001 => "UA-PRV-001",
-            Self::UaPrv002 => "UA-PRV-002",
-            Self::UaPrv003 => "UA-PRV-003",
-            Self::UaPrv004 => "UA-PRV-004",
-            Self::UaPrv999 => "UA-PRV-999",
-            Self::UaCst001 => "UA-CST-001",
-            Self::UaCst002 => "UA-CST-002",
-            Self::UaCst003 => "UA-CST-003",
-            Self::UaCst004 => "UA-CST-004",
-            Self::UaLmt001 => "UA-LMT-001",
-            Self::UaLmt002 => "UA-LMT-002",
-            Self::UaPnd001 => "UA-PND-001",
-            Self::UaPnd002 => "UA-PND-002",
-            Self::UaPnd003 => "UA-PND-003",
-            Self::UaSys001 => "UA-SYS-001",
-            Self::UaSys002 => "UA-SYS-002",
-            Self::UaSys003 => "UA-SYS-003",
-            Self::UaSys004 => "UA-SYS-004",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Ua000001 => Some("Success"),
-            Self::Ua000002 => Some("Success (Confirmation Required)"),
-            Self::UaU00001 => Some("Awaiting consumer's payment"),
-            Self::UaP00001 => Some("Provider processing in progress"),
-            Self::UaReq001 => Some("Invalid message"),
-            Self::UaReq002 => Some("Fraudulent parameter"),
-            Self::UaReq003 => Some("Order duplication"),
-            Self::UaReq004 => Some("No execution permission"),
-            Self::UaReq005 => Some("In process"),
-            Self::UaReq006 => {
-                Some(
-                    "Request time limit exceeded (capture deadline, cancellation deadline, etc.)",
-                )
-            }
-            Self::UaReq007 => Some("API cannot be executed (internal status invalid)"),
-            Self::UaReq008 => Some("Authentication error"),
-            Self::UaReq900 => {
-                Some("Invalid request content (no applicable merchant or order found)")
-            }
-            Self::UaPrv001 => Some("Provider error"),
-            Self::UaPrv002 => Some("API cannot be executed (external status is invalid)"),
-            Self::UaPrv003 => {
-                Some(
-                    "API cannot be executed (merchant registration and contract issues)",
-                )
-            }
-            Self::UaPrv004 => Some("Provider error (incorrect amount)"),
-            Self::UaPrv999 => Some("Under Maintenance"),
-            Self::UaCst001 => Some("Consumer-related error"),
-            Self::UaCst002 => Some("Consumer cancellation"),
-            Self::UaCst003 => Some("Consumer authentication error"),
-            Self::UaCst004 => Some("Consumer payment process period is exceeded"),
-            Self::UaLmt001 => Some("Exceeded number of concurrent connections"),
-            Self::UaLmt002 => Some("Incorrect request source IP address"),
-            Self::UaPnd001 => {
-                Some("Payment status unsettled (internal communication error)")
-            }
-            Self::UaPnd002 => Some("Payment status unsettled (pending)"),
-            Self::UaPnd003 => Some("Payment status unknown (pending)"),
-            Self::UaSys001 => Some("System error"),
-            Self::UaSys002 => Some("Application error"),
-            Self::UaSys003 => Some("Internal communication error"),
-            Self::UaSys004 => Some("External communication error"),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for ResultCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "UA-000-001" => Self::Ua000001,
-            "UA-000-002" => Self::Ua000002,
-            "UA-U00-001" => Self::UaU00001,
-            "UA-P00-001" => Self::UaP00001,
-            "UA-REQ-001" => Self::UaReq001,
-            "UA-REQ-002" => Self::UaReq002,
-            "UA-REQ-003" => Self::UaReq003,
-            "UA-REQ-004" => Self::UaReq004,
-            "UA-REQ-005" => Self::UaReq005,
-            "UA-REQ-006" => Self::UaReq006,
-            "UA-REQ-007" => Self::UaReq007,
-            "UA-REQ-008" => Self::UaReq008,
-            "UA-REQ-900" => Self::UaReq900,
-            "UA-PRV-001" => Self::UaPrv001,
-            "UA-PRV-002" => Self::UaPrv002,
-            "UA-PRV-003" => Self::UaPrv003,
-            "UA-PRV-004" => Self::UaPrv004,
-            "UA-PRV-999" => Self::UaPrv999,
-            "UA-CST-001" => Self::UaCst001,
-            "UA-CST-002" => Self::UaCst002,
-            "UA-CST-003" => Self::UaCst003,
-            "UA-CST-004" => Self::UaCst004,
-            "UA-LMT-001" => Self::UaLmt001,
-            "UA-LMT-002" => Self::UaLmt002,
-            "UA-PND-001" => Self::UaPnd001,
-            "UA-PND-002" => Self::UaPnd002,
-            "UA-PND-003" => Self::UaPnd003,
-            "UA-SYS-001" => Self::UaSys001,
-            "UA-SYS-002" => Self::UaSys002,
-            "UA-SYS-003" => Self::UaSys003,
-            "UA-SYS-004" => Self::UaSys004,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for ResultCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ResultCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ResultCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ResultCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
+veritrans_core::open_enum! {
+    /// Result code (`resultCode`) of a response, webhook or redirect.
+    pub enum ResultCode {
+        /// `UA-000-001`: Success (HTTP 200, success, success)
+        Ua000001 = ("UA-000-001", Some("Success")),
+        /// `UA-000-002`: Success (Confirmation Required) (HTTP 200, success, confirm_payment)
+        Ua000002 = ("UA-000-002", Some("Success (Confirmation Required)")),
+        /// `UA-U00-001`: Awaiting consumer's payment (HTTP 200, success, user_paying)
+        UaU00001 = ("UA-U00-001", Some("Awaiting consumer's payment")),
+        /// `UA-P00-001`: Provider processing in progress (HTTP 200, success, provider_processing)
+        UaP00001 = ("UA-P00-001", Some("Provider processing in progress")),
+        /// `UA-REQ-001`: Invalid message (HTTP 400, failure, confirm_request)
+        UaReq001 = ("UA-REQ-001", Some("Invalid message")),
+        /// `UA-REQ-002`: Fraudulent parameter (HTTP 400, failure, confirm_request)
+        UaReq002 = ("UA-REQ-002", Some("Fraudulent parameter")),
+        /// `UA-REQ-003`: Order duplication (HTTP 409, failure, confirm_request)
+        UaReq003 = ("UA-REQ-003", Some("Order duplication")),
+        /// `UA-REQ-004`: No execution permission (HTTP 401, failure, confirm_merchant_info)
+        UaReq004 = ("UA-REQ-004", Some("No execution permission")),
+        /// `UA-REQ-005`: In process (HTTP 406, failure, retry_request)
+        UaReq005 = ("UA-REQ-005", Some("In process")),
+        /// `UA-REQ-006`: Request time limit exceeded (capture deadline, cancellation deadline, etc.) (HTTP 400, failure, alternate_payment)
+        UaReq006 = (
+            "UA-REQ-006",
+            Some(
+                "Request time limit exceeded (capture deadline, cancellation deadline, etc.)",
+            ),
+        ),
+        /// `UA-REQ-007`: API cannot be executed (internal status invalid) (HTTP 400, failure, confirm_payment_status)
+        UaReq007 = ("UA-REQ-007", Some("API cannot be executed (internal status invalid)")),
+        /// `UA-REQ-008`: Authentication error (HTTP 401, failure, confirm_token)
+        UaReq008 = ("UA-REQ-008", Some("Authentication error")),
+        /// `UA-REQ-900`: Invalid request content (no applicable merchant or order found) (HTTP 404, failure, confirm_request)
+        UaReq900 = (
+            "UA-REQ-900",
+            Some("Invalid request content (no applicable merchant or order found)"),
+        ),
+        /// `UA-PRV-001`: Provider error (HTTP 502, failure, retry_request)
+        UaPrv001 = ("UA-PRV-001", Some("Provider error")),
+        /// `UA-PRV-002`: API cannot be executed (external status is invalid) (HTTP 502, failure, confirm_payment_status)
+        UaPrv002 = (
+            "UA-PRV-002",
+            Some("API cannot be executed (external status is invalid)"),
+        ),
+        /// `UA-PRV-003`: API cannot be executed (merchant registration and contract issues) (HTTP 502, failure, confirm_merchant_info)
+        UaPrv003 = (
+            "UA-PRV-003",
+            Some("API cannot be executed (merchant registration and contract issues)"),
+        ),
+        /// `UA-PRV-004`: Provider error (incorrect amount) (HTTP 502, failure, confirm_request)
+        UaPrv004 = ("UA-PRV-004", Some("Provider error (incorrect amount)")),
+        /// `UA-PRV-999`: Under Maintenance (HTTP 503, failure, maintenance)
+        UaPrv999 = ("UA-PRV-999", Some("Under Maintenance")),
+        /// `UA-CST-001`: Consumer-related error (HTTP 502, failure, confirm_consumer)
+        UaCst001 = ("UA-CST-001", Some("Consumer-related error")),
+        /// `UA-CST-002`: Consumer cancellation (HTTP 502, failure, retry_payment)
+        UaCst002 = ("UA-CST-002", Some("Consumer cancellation")),
+        /// `UA-CST-003`: Consumer authentication error (HTTP 502, failure, retry_payment)
+        UaCst003 = ("UA-CST-003", Some("Consumer authentication error")),
+        /// `UA-CST-004`: Consumer payment process period is exceeded (HTTP 502, failure, retry_payment)
+        UaCst004 = ("UA-CST-004", Some("Consumer payment process period is exceeded")),
+        /// `UA-LMT-001`: Exceeded number of concurrent connections (HTTP 429, failure, retry_request)
+        UaLmt001 = ("UA-LMT-001", Some("Exceeded number of concurrent connections")),
+        /// `UA-LMT-002`: Incorrect request source IP address (HTTP 403, failure, confirm_merchant_info)
+        UaLmt002 = ("UA-LMT-002", Some("Incorrect request source IP address")),
+        /// `UA-PND-001`: Payment status unsettled (internal communication error) (HTTP 500, failure, confirm_pending_status)
+        UaPnd001 = (
+            "UA-PND-001",
+            Some("Payment status unsettled (internal communication error)"),
+        ),
+        /// `UA-PND-002`: Payment status unsettled (pending) (HTTP 500, failure, confirm_pending_status)
+        UaPnd002 = ("UA-PND-002", Some("Payment status unsettled (pending)")),
+        /// `UA-PND-003`: Payment status unknown (pending) (HTTP 500, failure, inquiry_support)
+        UaPnd003 = ("UA-PND-003", Some("Payment status unknown (pending)")),
+        /// `UA-SYS-001`: System error (HTTP 500, error, inquiry_support)
+        UaSys001 = ("UA-SYS-001", Some("System error")),
+        /// `UA-SYS-002`: Application error (HTTP 500, error, inquiry_support)
+        UaSys002 = ("UA-SYS-002", Some("Application error")),
+        /// `UA-SYS-003`: Internal communication error (HTTP 500, error, retry_request)
+        UaSys003 = ("UA-SYS-003", Some("Internal communication error")),
+        /// `UA-SYS-004`: External communication error (HTTP 500, error, retry_request)
+        UaSys004 = ("UA-SYS-004", Some("External communication error")),
     }
 }
 
@@ -1250,422 +1064,126 @@ pub const RESULT_CODES: &[crate::codes::ResultCodeInfo] = &[
         action_code: "retry_request",
     },
 ];
-/// Status (`status`) of an order result.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Status {
-    /// `success`: Success
-    Success,
-    /// `failure`: Order failure (invalid request, consumer eligibility check, payment provider judgment, etc.)
-    Failure,
-    /// `error`: System error (issues with the Unified API or the payment provider's server, etc.)
-    Error,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl Status {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[Self::Success, Self::Failure, Self::Error];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Error => "error",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Success => Some("Success"),
-            Self::Failure => {
-                Some(
-                    "Order failure (invalid request, consumer eligibility check, payment provider judgment, etc.)",
-                )
-            }
-            Self::Error => {
-                Some(
-                    "System error (issues with the Unified API or the payment provider's server, etc.)",
-                )
-            }
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
+veritrans_core::open_enum! {
+    /// Status (`status`) of an order result.
+    pub enum Status {
+        /// `success`: Success
+        Success = ("success", Some("Success")),
+        /// `failure`: Order failure (invalid request, consumer eligibility check, payment provider judgment, etc.)
+        Failure = (
+            "failure",
+            Some(
+                "Order failure (invalid request, consumer eligibility check, payment provider judgment, etc.)",
+            ),
+        ),
+        /// `error`: System error (issues with the Unified API or the payment provider's server, etc.)
+        Error = (
+            "error",
+            Some(
+                "System error (issues with the Unified API or the payment provider's server, etc.)",
+            ),
+        ),
     }
 }
 
-impl From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_string()),
-        }
+veritrans_core::open_enum! {
+    /// Action code (`actionCode`): the merchant's recommended action.
+    pub enum ActionCode {
+        /// `success`: The request succeeded (not in the guide's action table; used with UA-000-001).
+        Success = (
+            "success",
+            Some(
+                "The request succeeded (not in the guide's action table; used with UA-000-001).",
+            ),
+        ),
+        /// `inquiry_support`: Contact Technical Support.
+        InquirySupport = ("inquiry_support", Some("Contact Technical Support.")),
+        /// `maintenance`: Check the maintenance period and try again.
+        Maintenance = ("maintenance", Some("Check the maintenance period and try again.")),
+        /// `confirm_payment`: Possible double order or invalid transaction status: verify the transaction in MAP.
+        ConfirmPayment = (
+            "confirm_payment",
+            Some(
+                "Possible double order or invalid transaction status: verify the transaction in MAP.",
+            ),
+        ),
+        /// `confirm_payment_status`: Ensure APIs are not called for transactions whose status does not allow them.
+        ConfirmPaymentStatus = (
+            "confirm_payment_status",
+            Some(
+                "Ensure APIs are not called for transactions whose status does not allow them.",
+            ),
+        ),
+        /// `confirm_request`: Check the parameter values using the error message.
+        ConfirmRequest = (
+            "confirm_request",
+            Some("Check the parameter values using the error message."),
+        ),
+        /// `confirm_merchant_info`: Verify the merchant's registration status using the error message.
+        ConfirmMerchantInfo = (
+            "confirm_merchant_info",
+            Some("Verify the merchant's registration status using the error message."),
+        ),
+        /// `alternate_payment`: Verify the transaction status and resend, or use another payment method.
+        AlternatePayment = (
+            "alternate_payment",
+            Some("Verify the transaction status and resend, or use another payment method."),
+        ),
+        /// `retry_request`: Wait a while and send the request again; if it persists, contact Technical Support.
+        RetryRequest = (
+            "retry_request",
+            Some(
+                "Wait a while and send the request again; if it persists, contact Technical Support.",
+            ),
+        ),
+        /// `retry_payment`: Retry the payment request from the start.
+        RetryPayment = ("retry_payment", Some("Retry the payment request from the start.")),
+        /// `confirm_consumer`: The error may be caused by the consumer: check the consumer's status.
+        ConfirmConsumer = (
+            "confirm_consumer",
+            Some("The error may be caused by the consumer: check the consumer's status."),
+        ),
+        /// `confirm_token`: Verify the authentication token.
+        ConfirmToken = ("confirm_token", Some("Verify the authentication token.")),
+        /// `user_paying`: Payment in progress: check the order status after some time.
+        UserPaying = (
+            "user_paying",
+            Some("Payment in progress: check the order status after some time."),
+        ),
+        /// `provider_processing`: Awaiting the payment provider: check the order status after some time.
+        ProviderProcessing = (
+            "provider_processing",
+            Some("Awaiting the payment provider: check the order status after some time."),
+        ),
+        /// `confirm_pending_status`: The payment may have succeeded or failed: after a while check the order in MAP; if unchanged contact Technical Support. UA-PND-001: usually reflected in MAP within minutes; UA-PND-002: within about 2 to 3 hours.
+        ConfirmPendingStatus = (
+            "confirm_pending_status",
+            Some(
+                "The payment may have succeeded or failed: after a while check the order in MAP; if unchanged contact Technical Support. UA-PND-001: usually reflected in MAP within minutes; UA-PND-002: within about 2 to 3 hours.",
+            ),
+        ),
     }
 }
 
-impl std::str::FromStr for Status {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// Action code (`actionCode`): the merchant's recommended action.
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ActionCode {
-    /// `success`: The request succeeded (not in the guide's action table; used with UA-000-001).
-    Success,
-    /// `inquiry_support`: Contact Technical Support.
-    InquirySupport,
-    /// `maintenance`: Check the maintenance period and try again.
-    Maintenance,
-    /// `confirm_payment`: Possible double order or invalid transaction status: verify the transaction in MAP.
-    ConfirmPayment,
-    /// `confirm_payment_status`: Ensure APIs are not called for transactions whose status does not allow them.
-    ConfirmPaymentStatus,
-    /// `confirm_request`: Check the parameter values using the error message.
-    ConfirmRequest,
-    /// `confirm_merchant_info`: Verify the merchant's registration status using the error message.
-    ConfirmMerchantInfo,
-    /// `alternate_payment`: Verify the transaction status and resend, or use another payment method.
-    AlternatePayment,
-    /// `retry_request`: Wait a while and send the request again; if it persists, contact Technical Support.
-    RetryRequest,
-    /// `retry_payment`: Retry the payment request from the start.
-    RetryPayment,
-    /// `confirm_consumer`: The error may be caused by the consumer: check the consumer's status.
-    ConfirmConsumer,
-    /// `confirm_token`: Verify the authentication token.
-    ConfirmToken,
-    /// `user_paying`: Payment in progress: check the order status after some time.
-    UserPaying,
-    /// `provider_processing`: Awaiting the payment provider: check the order status after some time.
-    ProviderProcessing,
-    /// `confirm_pending_status`: The payment may have succeeded or failed: after a while check the order in MAP; if unchanged contact Technical Support. UA-PND-001: usually reflected in MAP within minutes; UA-PND-002: within about 2 to 3 hours.
-    ConfirmPendingStatus,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl ActionCode {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Success,
-        Self::InquirySupport,
-        Self::Maintenance,
-        Self::ConfirmPayment,
-        Self::ConfirmPaymentStatus,
-        Self::ConfirmRequest,
-        Self::ConfirmMerchantInfo,
-        Self::AlternatePayment,
-        Self::RetryRequest,
-        Self::RetryPayment,
-        Self::ConfirmConsumer,
-        Self::ConfirmToken,
-        Self::UserPaying,
-        Self::ProviderProcessing,
-        Self::ConfirmPendingStatus,
-    ];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::InquirySupport => "inquiry_support",
-            Self::Maintenance => "maintenance",
-            Self::ConfirmPayment => "confirm_payment",
-            Self::ConfirmPaymentStatus => "confirm_payment_status",
-            Self::ConfirmRequest => "confirm_request",
-            Self::ConfirmMerchantInfo => "confirm_merchant_info",
-            Self::AlternatePayment => "alternate_payment",
-            Self::RetryRequest => "retry_request",
-            Self::RetryPayment => "retry_payment",
-            Self::ConfirmConsumer => "confirm_consumer",
-            Self::ConfirmToken => "confirm_token",
-            Self::UserPaying => "user_paying",
-            Self::ProviderProcessing => "provider_processing",
-            Self::ConfirmPendingStatus => "confirm_pending_status",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Success => {
-                Some(
-                    "The request succeeded (not in the guide's action table; used with UA-000-001).",
-                )
-            }
-            Self::InquirySupport => Some("Contact Technical Support."),
-            Self::Maintenance => Some("Check the maintenance period and try again."),
-            Self::ConfirmPayment => {
-                Some(
-                    "Possible double order or invalid transaction status: verify the transaction in MAP.",
-                )
-            }
-            Self::ConfirmPaymentStatus => {
-                Some(
-                    "Ensure APIs are not called for transactions whose status does not allow them.",
-                )
-            }
-            Self::ConfirmRequest => {
-                Some("Check the parameter values using the error message.")
-            }
-            Self::ConfirmMerchantInfo => {
-                Some(
-                    "Verify the merchant's registration status using the error message.",
-                )
-            }
-            Self::AlternatePayment => {
-                Some(
-                    "Verify the transaction status and resend, or use another payment method.",
-                )
-            }
-            Self::RetryRequest => {
-                Some(
-                    "Wait a while and send the request again; if it persists, contact Technical Support.",
-                )
-            }
-            Self::RetryPayment => Some("Retry the payment request from the start."),
-            Self::ConfirmConsumer => {
-                Some(
-                    "The error may be caused by the consumer: check the consumer's status.",
-                )
-            }
-            Self::ConfirmToken => Some("Verify the authentication token."),
-            Self::UserPaying => {
-                Some("Payment in progress: check the order status after some time.")
-            }
-            Self::ProviderProcessing => {
-                Some(
-                    "Awaiting the payment provider: check the order status after some time.",
-                )
-            }
-            Self::ConfirmPendingStatus => {
-                Some(
-                    "The payment may have succeeded or failed: after a while check the order in MAP; if unchanged contact Technical Support. UA-PND-001: usually reflected in MAP within minutes; UA-PND-002: within about 2 to 3 hours.",
-                )
-            }
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for ActionCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "inquiry_support" => Self::InquirySupport,
-            "maintenance" => Self::Maintenance,
-            "confirm_payment" => Self::ConfirmPayment,
-            "confirm_payment_status" => Self::ConfirmPaymentStatus,
-            "confirm_request" => Self::ConfirmRequest,
-            "confirm_merchant_info" => Self::ConfirmMerchantInfo,
-            "alternate_payment" => Self::AlternatePayment,
-            "retry_request" => Self::RetryRequest,
-            "retry_payment" => Self::RetryPayment,
-            "confirm_consumer" => Self::ConfirmConsumer,
-            "confirm_token" => Self::ConfirmToken,
-            "user_paying" => Self::UserPaying,
-            "provider_processing" => Self::ProviderProcessing,
-            "confirm_pending_status" => Self::ConfirmPendingStatus,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for ActionCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ActionCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ActionCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ActionCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
-    }
-}
-
-/// `transaction.command` of an answer, webhook or getTransactionResult (the guide's Webhook section).
-///
-/// Values the guide does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TransactionCommand {
-    /// `pay`.
-    Pay,
-    /// `subscribe`.
-    Subscribe,
-    /// `update_order`.
-    UpdateOrder,
-    /// `capture`.
-    Capture,
-    /// `cancel`.
-    Cancel,
-    /// `charge`.
-    Charge,
-    /// `terminate`.
-    Terminate,
-    /// `deregistration`.
-    Deregistration,
-    /// A value the guide does not list, kept as received.
-    Unknown(String),
-}
-
-impl TransactionCommand {
-    /// Every value the guide lists, in the guide's order.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Pay,
-        Self::Subscribe,
-        Self::UpdateOrder,
-        Self::Capture,
-        Self::Cancel,
-        Self::Charge,
-        Self::Terminate,
-        Self::Deregistration,
-    ];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pay => "pay",
-            Self::Subscribe => "subscribe",
-            Self::UpdateOrder => "update_order",
-            Self::Capture => "capture",
-            Self::Cancel => "cancel",
-            Self::Charge => "charge",
-            Self::Terminate => "terminate",
-            Self::Deregistration => "deregistration",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    /// The guide's description; `None` for an unknown value or
-    /// one the guide does not describe.
-    pub fn description(&self) -> Option<&'static str> {
-        match self {
-            Self::Pay => None,
-            Self::Subscribe => None,
-            Self::UpdateOrder => None,
-            Self::Capture => None,
-            Self::Cancel => None,
-            Self::Charge => None,
-            Self::Terminate => None,
-            Self::Deregistration => None,
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Whether the guide lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for TransactionCommand {
-    fn from(value: &str) -> Self {
-        match value {
-            "pay" => Self::Pay,
-            "subscribe" => Self::Subscribe,
-            "update_order" => Self::UpdateOrder,
-            "capture" => Self::Capture,
-            "cancel" => Self::Cancel,
-            "charge" => Self::Charge,
-            "terminate" => Self::Terminate,
-            "deregistration" => Self::Deregistration,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::str::FromStr for TransactionCommand {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for TransactionCommand {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for TransactionCommand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TransactionCommand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
+veritrans_core::open_enum! {
+    /// `transaction.command` of an answer, webhook or getTransactionResult (the guide's Webhook section).
+    pub enum TransactionCommand {
+        /// `pay`.
+        Pay = ("pay", None),
+        /// `subscribe`.
+        Subscribe = ("subscribe", None),
+        /// `update_order`.
+        UpdateOrder = ("update_order", None),
+        /// `capture`.
+        Capture = ("capture", None),
+        /// `cancel`.
+        Cancel = ("cancel", None),
+        /// `charge`.
+        Charge = ("charge", None),
+        /// `terminate`.
+        Terminate = ("terminate", None),
+        /// `deregistration`.
+        Deregistration = ("deregistration", None),
     }
 }
 
