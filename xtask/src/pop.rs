@@ -245,7 +245,7 @@ fn validation(doc: &Doc) -> anyhow::Result<String> {
     rust::format(quote! {
         use crate::generated::enums::ResultCode;
         use crate::generated::types;
-        use crate::validate::RequestBody;
+        pub(crate) use crate::validate::RequestBody;
         #imports
 
         #( impl RequestBody for types::#roots { const CONSTRAINTS: &'static Object<ResultCode> = #tables_of; } )*

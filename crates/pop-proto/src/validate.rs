@@ -17,7 +17,8 @@ use crate::ResultCode;
 
 /// A request body of an operation, with its constraints: the generated
 /// `validate.rs` implements it for each operation's body with the table the
-/// spec's constraints and `x-rules` give.
+/// spec's constraints and `x-rules` give, and re-exports it: the impls below
+/// name it by that path, so the public API listing reads as it did.
 pub(crate) trait RequestBody: serde::Serialize + serde::de::DeserializeOwned {
     /// The constraints of the body.
     const CONSTRAINTS: &'static Object<ResultCode>;
@@ -84,7 +85,7 @@ mod sealed {
     pub trait Sealed {}
 }
 
-impl<T: RequestBody> sealed::Sealed for T {}
+impl<T: crate::generated::validate::RequestBody> sealed::Sealed for T {}
 
 /// The codes of a missing parameter and of a wrong JSON type the guide
 /// gives no code of its own (see [`Validate::from_json`]).
@@ -93,7 +94,7 @@ const SHAPE_CODES: ShapeCodes<ResultCode> = ShapeCodes {
     untyped: ResultCode::RC43,
 };
 
-impl<T: RequestBody> Validate for T {
+impl<T: crate::generated::validate::RequestBody> Validate for T {
     fn validate(&self) -> Result<(), ValidationErrors> {
         run(self, None)
     }
@@ -120,7 +121,10 @@ impl<T: RequestBody> Validate for T {
 }
 
 /// Checks the request as the JSON it is sent as.
-fn run<T: RequestBody>(value: &T, today: Option<Date>) -> Result<(), ValidationErrors> {
+fn run<T: crate::generated::validate::RequestBody>(
+    value: &T,
+    today: Option<Date>,
+) -> Result<(), ValidationErrors> {
     let out: Vec<Violation> = match serde_json::to_value(value) {
         Ok(serde_json::Value::Object(body)) => constraint::check(T::CONSTRAINTS, &body, today)
             .into_iter()

@@ -10,7 +10,7 @@
 
 use crate::generated::enums::ResultCode;
 use crate::generated::types;
-use crate::validate::RequestBody;
+pub(crate) use crate::validate::RequestBody;
 use veritrans_core::constraint::{Charset, Check, CrossRule, Field, Format, Object, Text};
 impl RequestBody for types::PaymentKeyRequest {
     const CONSTRAINTS: &'static Object<ResultCode> = PAYMENT_KEY_REQUEST;
