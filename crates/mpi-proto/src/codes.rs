@@ -4,11 +4,60 @@
 //!
 //! The codes themselves ([`ThreeDSecureCode`], [`CardCode`]) and the
 //! service option types ([`ServiceOptionType`]) are generated from
-//! `specs/mpi/openapi.yaml`; this module holds only the words they map to.
+//! `specs/mpi/openapi.yaml`, with the other columns of the guide's lists as
+//! `const` rows; this module holds the words they map to and reads the rows.
 
 use serde::Serialize;
 
 pub use crate::generated::tables::{CardCode, ServiceOptionType, ThreeDSecureCode};
+use crate::generated::tables::{SERVICE_OPTIONS, THREE_D_SECURE_CODES};
+
+impl ServiceOptionType {
+    /// This option's row of `x-serviceOptionTypes` (`None` for an unknown option).
+    fn row(&self) -> Option<&'static (ServiceOptionType, &'static str, PaymentPolicy, bool)> {
+        SERVICE_OPTIONS.iter().find(|row| row.0 == *self)
+    }
+
+    /// The option's name in the guide.
+    pub fn label(&self) -> Option<&'static str> {
+        self.row().map(|row| row.1)
+    }
+
+    /// When the gateway makes a card payment under this option (`None` for unknown options).
+    pub fn payment_policy(&self) -> Option<PaymentPolicy> {
+        self.row().map(|row| row.2)
+    }
+
+    /// `true` when the guide itself gives the wire value (not only public MDK docs).
+    pub fn named_by_guide(&self) -> bool {
+        self.row().is_some_and(|row| row.3)
+    }
+}
+
+/// A row of `x-threeDSecureCodes` after the code and its meaning.
+type CodeRow = (ThreeDSecureCode, CodeGroup, CodeOutcome, Option<RiskBearer>);
+
+impl ThreeDSecureCode {
+    /// This code's row of `x-threeDSecureCodes` (`None` for an unknown code).
+    fn row(&self) -> Option<&'static CodeRow> {
+        THREE_D_SECURE_CODES.iter().find(|row| row.0 == *self)
+    }
+
+    /// The guide's list the code belongs to.
+    pub fn group(&self) -> Option<CodeGroup> {
+        self.row().map(|row| row.1)
+    }
+
+    /// What the code means for the order (this crate's reading of the guide).
+    pub fn outcome(&self) -> Option<CodeOutcome> {
+        self.row().map(|row| row.2)
+    }
+
+    /// Who bears the risk burden, where a scenario-table row says so for this code.
+    pub fn documented_risk(&self) -> Option<RiskBearer> {
+        self.row().and_then(|row| row.3)
+    }
+}
 
 /// The four lists of the guide's code list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -72,4 +121,48 @@ pub enum PaymentPolicy {
     OnlyOnCompleteAuthentication,
     /// `mpi-company`, `mpi-merchant`: also on conditional success.
     AlsoOnConditionalSuccess,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_answer_for_listed_values_only() {
+        let option = ServiceOptionType::MpiComplete;
+        assert_eq!(option.label(), Some("Complete Authentication"));
+        assert_eq!(
+            option.payment_policy(),
+            Some(PaymentPolicy::OnlyOnCompleteAuthentication)
+        );
+        assert!(option.named_by_guide());
+        assert!(!ServiceOptionType::MpiNone.named_by_guide());
+        // A value spelled like a listed one but built as unknown stays unknown.
+        let unknown = ServiceOptionType::Unknown("mpi-complete".into());
+        assert_eq!((unknown.label(), unknown.payment_policy()), (None, None));
+        assert!(!unknown.named_by_guide());
+
+        let code = ThreeDSecureCode::G011;
+        assert_eq!(code.group(), Some(CodeGroup::SuccessVerify));
+        assert_eq!(code.outcome(), Some(CodeOutcome::Success));
+        assert_eq!(code.documented_risk(), Some(RiskBearer::CardCompany));
+        assert_eq!(ThreeDSecureCode::G004.documented_risk(), None);
+        let unknown = ThreeDSecureCode::Unknown("G011".into());
+        assert_eq!((unknown.group(), unknown.outcome()), (None, None));
+    }
+
+    #[test]
+    fn every_listed_value_has_its_row() {
+        for option in ServiceOptionType::KNOWN {
+            assert!(option.label().is_some() && option.payment_policy().is_some());
+        }
+        for code in ThreeDSecureCode::KNOWN {
+            assert!(code.group().is_some() && code.outcome().is_some(), "{code}");
+        }
+        // The card part of `vresult_code` is four characters (characters 5 to 8).
+        for code in CardCode::KNOWN {
+            assert_eq!(code.as_str().len(), 4, "{code}");
+        }
+    }
 }

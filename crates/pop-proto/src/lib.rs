@@ -127,6 +127,7 @@ mod error;
 pub mod notify;
 mod request;
 mod response;
+mod result_code;
 pub mod testing;
 pub mod validate;
 

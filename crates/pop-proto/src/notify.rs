@@ -9,6 +9,7 @@
 //! guide does not list are kept in `extra`, in the order received.
 
 mod encode;
+pub(crate) mod kinds;
 mod scalar;
 
 use std::borrow::Cow;

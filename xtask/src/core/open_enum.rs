@@ -56,28 +56,6 @@ impl OpenEnum {
         }
     }
 
-    /// A method of the enum answering one value per listed variant (in the
-    /// order of `variants`) and `unknown` for `Unknown`: the other columns
-    /// of a code table.
-    pub fn method(
-        &self,
-        doc: &str,
-        name: &str,
-        ty: TokenStream,
-        values: impl IntoIterator<Item = TokenStream>,
-        unknown: TokenStream,
-    ) -> TokenStream {
-        let (doc, name) = (super::tokens::doc(doc), format_ident!("{name}"));
-        let variants = self.variants.iter().map(|v| format_ident!("{}", v.ident));
-        let values = values.into_iter();
-        quote! {
-            #doc
-            pub fn #name(&self) -> #ty {
-                match self { #( Self::#variants => #values, )* Self::Unknown(_) => #unknown }
-            }
-        }
-    }
-
     /// The invocation of `veritrans_core::open_enum!` that declares the enum
     /// and its impls (the behaviour is the macro's, written once there).
     pub fn emit(&self) -> TokenStream {

@@ -8,27 +8,14 @@
     clippy::unwrap_used
 )]
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-veritrans_core::open_enum! {
-    /// Process result status. Per the code list's note *1 it is `failure`
-    /// when the 3-D Secure part of `vresult_code` is `GExx` and `success`
-    /// when it is `G0xx`; the push's `card_mstatus` may also be `pending`.
-    pub enum MStatus {
-        /// `success`.
-        Success = ("success", None),
-        /// `failure`.
-        Failure = ("failure", None),
-        /// `pending`.
-        Pending = ("pending", None),
-    }
-}
-
-veritrans_core::open_enum! {
-    /// The order's `service_type_code` (sample `mpi`).
-    pub enum ServiceTypeCode {
-        /// `mpi`.
-        Mpi = ("mpi", None),
-    }
+use crate::codes::{CodeGroup, CodeOutcome, PaymentPolicy, RiskBearer};
+use crate::validate::{Charset, FieldConstraint};
+crate::union::open_union! {
+    #[doc = " Details specific to the kind of transaction, told apart by"] #[doc =
+    " `transaction_kind`. Kinds other than the two the guide shows are kept"] #[doc =
+    " whole as an unknown variant."] ProperTransactionInfo by "transaction_kind" { "card"
+    => Card(super::types::CardTransactionInfo), "mpi" =>
+    Mpi(super::types::MpiTransactionInfo) }
 }
 
 veritrans_core::open_enum! {
@@ -46,95 +33,25 @@ veritrans_core::open_enum! {
     }
 }
 
-/// Details specific to the kind of transaction, told apart by
-/// `transaction_kind`. Kinds other than the two the guide shows are kept
-/// whole as an unknown variant.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ProperTransactionInfo {
-    /// `transaction_kind` = `card`.
-    Card(super::types::CardTransactionInfo),
-    /// `transaction_kind` = `mpi`.
-    Mpi(super::types::MpiTransactionInfo),
-    /// Any other (or no) `transaction_kind`: every member kept as received.
-    Unknown(::serde_json::Map<String, ::serde_json::Value>),
-}
-
-impl ProperTransactionInfo {
-    /// The name of the discriminating member.
-    pub const DISCRIMINATOR: &'static str = "transaction_kind";
-    /// The `transaction_kind` value (`None` when an unknown object has none).
-    pub fn kind(&self) -> Option<&str> {
-        match self {
-            ProperTransactionInfo::Card(_) => Some("card"),
-            ProperTransactionInfo::Mpi(_) => Some("mpi"),
-            ProperTransactionInfo::Unknown(fields) => {
-                fields.get("transaction_kind").and_then(::serde_json::Value::as_str)
-            }
-        }
+veritrans_core::open_enum! {
+    /// The order's `service_type_code` (sample `mpi`).
+    pub enum ServiceTypeCode {
+        /// `mpi`.
+        Mpi = ("mpi", None),
     }
 }
 
-impl<'de> Deserialize<'de> for ProperTransactionInfo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = ::serde_json::Map::<
-            String,
-            ::serde_json::Value,
-        >::deserialize(deserializer)?;
-        let kind = fields
-            .get("transaction_kind")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned);
-        match kind.as_deref() {
-            Some("card") => {
-                fields.remove("transaction_kind");
-                ::serde_json::from_value(::serde_json::Value::Object(fields))
-                    .map(ProperTransactionInfo::Card)
-                    .map_err(|e| <D::Error as ::serde::de::Error>::custom(
-                        format_args!("transaction_kind `card`: {e}"),
-                    ))
-            }
-            Some("mpi") => {
-                fields.remove("transaction_kind");
-                ::serde_json::from_value(::serde_json::Value::Object(fields))
-                    .map(ProperTransactionInfo::Mpi)
-                    .map_err(|e| <D::Error as ::serde::de::Error>::custom(
-                        format_args!("transaction_kind `mpi`: {e}"),
-                    ))
-            }
-            _ => Ok(ProperTransactionInfo::Unknown(fields)),
-        }
-    }
-}
-
-impl Serialize for ProperTransactionInfo {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (kind, value) = match self {
-            ProperTransactionInfo::Card(inner) => {
-                (
-                    "card",
-                    ::serde_json::to_value(inner)
-                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
-                )
-            }
-            ProperTransactionInfo::Mpi(inner) => {
-                (
-                    "mpi",
-                    ::serde_json::to_value(inner)
-                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
-                )
-            }
-            ProperTransactionInfo::Unknown(fields) => return fields.serialize(serializer),
-        };
-        let mut fields = match value {
-            ::serde_json::Value::Object(fields) => fields,
-            _ => ::serde_json::Map::new(),
-        };
-        fields
-            .insert(
-                "transaction_kind".to_owned(),
-                ::serde_json::Value::String(kind.to_owned()),
-            );
-        fields.serialize(serializer)
+veritrans_core::open_enum! {
+    /// Process result status. Per the code list's note *1 it is `failure`
+    /// when the 3-D Secure part of `vresult_code` is `GExx` and `success`
+    /// when it is `G0xx`; the push's `card_mstatus` may also be `pending`.
+    pub enum MStatus {
+        /// `success`.
+        Success = ("success", None),
+        /// `failure`.
+        Failure = ("failure", None),
+        /// `pending`.
+        Pending = ("pending", None),
     }
 }
 
@@ -167,53 +84,6 @@ veritrans_core::open_enum! {
                 "Normal Authentication (Card Company or Merchant bears risk burden). Named by the guide's code list only; its payment rules are not documented there.",
             ),
         ),
-    }
-}
-
-impl ServiceOptionType {
-    /// The option's name in the guide.
-    pub fn label(&self) -> Option<&'static str> {
-        match self {
-            Self::MpiNone => Some("No Payment"),
-            Self::MpiComplete => Some("Complete Authentication"),
-            Self::MpiCompany => {
-                Some("Normal Authentication (Card Company bears risk burden)")
-            }
-            Self::MpiMerchant => {
-                Some(
-                    "Normal Authentication (Card Company or Merchant bears risk burden)",
-                )
-            }
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// When the gateway makes a card payment under this option (`None` for unknown options).
-    pub fn payment_policy(&self) -> Option<crate::codes::PaymentPolicy> {
-        match self {
-            Self::MpiNone => Some(crate::codes::PaymentPolicy::Never),
-            Self::MpiComplete => {
-                Some(crate::codes::PaymentPolicy::OnlyOnCompleteAuthentication)
-            }
-            Self::MpiCompany => {
-                Some(crate::codes::PaymentPolicy::AlsoOnConditionalSuccess)
-            }
-            Self::MpiMerchant => {
-                Some(crate::codes::PaymentPolicy::AlsoOnConditionalSuccess)
-            }
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// `true` when the guide itself gives the wire value (not only public MDK docs).
-    pub fn named_by_guide(&self) -> bool {
-        match self {
-            Self::MpiNone => false,
-            Self::MpiComplete => true,
-            Self::MpiCompany => true,
-            Self::MpiMerchant => false,
-            Self::Unknown(_) => false,
-        }
     }
 }
 
@@ -306,95 +176,6 @@ veritrans_core::open_enum! {
     }
 }
 
-impl ThreeDSecureCode {
-    /// The guide's list the code belongs to.
-    pub fn group(&self) -> Option<crate::codes::CodeGroup> {
-        match self {
-            Self::G001 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            Self::G002 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            Self::G003 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            Self::G004 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            Self::G005 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            Self::G006 => Some(crate::codes::CodeGroup::SuccessAuthorize),
-            Self::G011 => Some(crate::codes::CodeGroup::SuccessVerify),
-            Self::G012 => Some(crate::codes::CodeGroup::SuccessVerify),
-            Self::G013 => Some(crate::codes::CodeGroup::SuccessVerify),
-            Self::G014 => Some(crate::codes::CodeGroup::SuccessVerify),
-            Self::GE01 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            Self::GE02 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            Self::GE03 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            Self::GE04 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            Self::GE05 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            Self::GE06 => Some(crate::codes::CodeGroup::FailureAuthorize),
-            Self::GE11 => Some(crate::codes::CodeGroup::FailureVerify),
-            Self::GE12 => Some(crate::codes::CodeGroup::FailureVerify),
-            Self::GE13 => Some(crate::codes::CodeGroup::FailureVerify),
-            Self::GE14 => Some(crate::codes::CodeGroup::FailureVerify),
-            Self::GE15 => Some(crate::codes::CodeGroup::FailureVerify),
-            Self::GE16 => Some(crate::codes::CodeGroup::FailureVerify),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// What the code means for the order (this crate's reading of the guide).
-    pub fn outcome(&self) -> Option<crate::codes::CodeOutcome> {
-        match self {
-            Self::G001 => Some(crate::codes::CodeOutcome::AuthenticationInProgress),
-            Self::G002 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            Self::G003 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            Self::G004 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            Self::G005 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            Self::G006 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            Self::G011 => Some(crate::codes::CodeOutcome::Success),
-            Self::G012 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            Self::G013 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            Self::G014 => Some(crate::codes::CodeOutcome::ConditionalSuccess),
-            Self::GE01 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            Self::GE02 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            Self::GE03 => Some(crate::codes::CodeOutcome::MerchantBearsRisk),
-            Self::GE04 => Some(crate::codes::CodeOutcome::SystemError),
-            Self::GE05 => Some(crate::codes::CodeOutcome::SystemError),
-            Self::GE06 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            Self::GE11 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            Self::GE12 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            Self::GE13 => Some(crate::codes::CodeOutcome::MerchantBearsRisk),
-            Self::GE14 => Some(crate::codes::CodeOutcome::SystemError),
-            Self::GE15 => Some(crate::codes::CodeOutcome::SystemError),
-            Self::GE16 => Some(crate::codes::CodeOutcome::PaymentNotAllowed),
-            Self::Unknown(_) => None,
-        }
-    }
-
-    /// Who bears the risk burden, where a scenario-table row says so for this code.
-    pub fn documented_risk(&self) -> Option<crate::codes::RiskBearer> {
-        match self {
-            Self::G001 => None,
-            Self::G002 => Some(crate::codes::RiskBearer::CardCompany),
-            Self::G003 => Some(crate::codes::RiskBearer::CardCompany),
-            Self::G004 => None,
-            Self::G005 => None,
-            Self::G006 => None,
-            Self::G011 => Some(crate::codes::RiskBearer::CardCompany),
-            Self::G012 => Some(crate::codes::RiskBearer::CardCompany),
-            Self::G013 => None,
-            Self::G014 => None,
-            Self::GE01 => None,
-            Self::GE02 => None,
-            Self::GE03 => None,
-            Self::GE04 => None,
-            Self::GE05 => None,
-            Self::GE06 => None,
-            Self::GE11 => None,
-            Self::GE12 => None,
-            Self::GE13 => None,
-            Self::GE14 => None,
-            Self::GE15 => None,
-            Self::GE16 => None,
-            Self::Unknown(_) => None,
-        }
-    }
-}
-
 veritrans_core::open_enum! {
     /// The card payment result: characters 5 to 8 of `vresult_code`.
     pub enum CardCode {
@@ -405,84 +186,237 @@ veritrans_core::open_enum! {
     }
 }
 
+/// `x-serviceOptionTypes`: each option's label, payment policy and
+/// whether the guide itself names its wire value.
+pub(crate) const SERVICE_OPTIONS: &[(ServiceOptionType, &str, PaymentPolicy, bool)] = &[
+    (ServiceOptionType::MpiNone, "No Payment", PaymentPolicy::Never, false),
+    (
+        ServiceOptionType::MpiComplete,
+        "Complete Authentication",
+        PaymentPolicy::OnlyOnCompleteAuthentication,
+        true,
+    ),
+    (
+        ServiceOptionType::MpiCompany,
+        "Normal Authentication (Card Company bears risk burden)",
+        PaymentPolicy::AlsoOnConditionalSuccess,
+        true,
+    ),
+    (
+        ServiceOptionType::MpiMerchant,
+        "Normal Authentication (Card Company or Merchant bears risk burden)",
+        PaymentPolicy::AlsoOnConditionalSuccess,
+        false,
+    ),
+];
+/// `x-threeDSecureCodes`: each code's list, outcome and documented risk bearer.
+pub(crate) const THREE_D_SECURE_CODES: &[(
+    ThreeDSecureCode,
+    CodeGroup,
+    CodeOutcome,
+    Option<RiskBearer>,
+)] = &[
+    (
+        ThreeDSecureCode::G001,
+        CodeGroup::SuccessAuthorize,
+        CodeOutcome::AuthenticationInProgress,
+        None,
+    ),
+    (
+        ThreeDSecureCode::G002,
+        CodeGroup::SuccessAuthorize,
+        CodeOutcome::ConditionalSuccess,
+        Some(RiskBearer::CardCompany),
+    ),
+    (
+        ThreeDSecureCode::G003,
+        CodeGroup::SuccessAuthorize,
+        CodeOutcome::ConditionalSuccess,
+        Some(RiskBearer::CardCompany),
+    ),
+    (
+        ThreeDSecureCode::G004,
+        CodeGroup::SuccessAuthorize,
+        CodeOutcome::ConditionalSuccess,
+        None,
+    ),
+    (
+        ThreeDSecureCode::G005,
+        CodeGroup::SuccessAuthorize,
+        CodeOutcome::ConditionalSuccess,
+        None,
+    ),
+    (
+        ThreeDSecureCode::G006,
+        CodeGroup::SuccessAuthorize,
+        CodeOutcome::ConditionalSuccess,
+        None,
+    ),
+    (
+        ThreeDSecureCode::G011,
+        CodeGroup::SuccessVerify,
+        CodeOutcome::Success,
+        Some(RiskBearer::CardCompany),
+    ),
+    (
+        ThreeDSecureCode::G012,
+        CodeGroup::SuccessVerify,
+        CodeOutcome::ConditionalSuccess,
+        Some(RiskBearer::CardCompany),
+    ),
+    (
+        ThreeDSecureCode::G013,
+        CodeGroup::SuccessVerify,
+        CodeOutcome::ConditionalSuccess,
+        None,
+    ),
+    (
+        ThreeDSecureCode::G014,
+        CodeGroup::SuccessVerify,
+        CodeOutcome::ConditionalSuccess,
+        None,
+    ),
+    (
+        ThreeDSecureCode::GE01,
+        CodeGroup::FailureAuthorize,
+        CodeOutcome::PaymentNotAllowed,
+        None,
+    ),
+    (
+        ThreeDSecureCode::GE02,
+        CodeGroup::FailureAuthorize,
+        CodeOutcome::PaymentNotAllowed,
+        None,
+    ),
+    (
+        ThreeDSecureCode::GE03,
+        CodeGroup::FailureAuthorize,
+        CodeOutcome::MerchantBearsRisk,
+        None,
+    ),
+    (
+        ThreeDSecureCode::GE04,
+        CodeGroup::FailureAuthorize,
+        CodeOutcome::SystemError,
+        None,
+    ),
+    (
+        ThreeDSecureCode::GE05,
+        CodeGroup::FailureAuthorize,
+        CodeOutcome::SystemError,
+        None,
+    ),
+    (
+        ThreeDSecureCode::GE06,
+        CodeGroup::FailureAuthorize,
+        CodeOutcome::PaymentNotAllowed,
+        None,
+    ),
+    (
+        ThreeDSecureCode::GE11,
+        CodeGroup::FailureVerify,
+        CodeOutcome::PaymentNotAllowed,
+        None,
+    ),
+    (
+        ThreeDSecureCode::GE12,
+        CodeGroup::FailureVerify,
+        CodeOutcome::PaymentNotAllowed,
+        None,
+    ),
+    (
+        ThreeDSecureCode::GE13,
+        CodeGroup::FailureVerify,
+        CodeOutcome::MerchantBearsRisk,
+        None,
+    ),
+    (ThreeDSecureCode::GE14, CodeGroup::FailureVerify, CodeOutcome::SystemError, None),
+    (ThreeDSecureCode::GE15, CodeGroup::FailureVerify, CodeOutcome::SystemError, None),
+    (
+        ThreeDSecureCode::GE16,
+        CodeGroup::FailureVerify,
+        CodeOutcome::PaymentNotAllowed,
+        None,
+    ),
+];
 /// Length and charset rules of the spec, checked on demand (never while parsing).
-pub const CONSTRAINTS: &[crate::validate::FieldConstraint] = &[
-    crate::validate::FieldConstraint {
-        schema: "OrderInfo",
-        field: "order_id",
-        min_length: None,
-        max_length: Some(100u64),
-        charset: Some(crate::validate::Charset::AlnumHyphenUnderscore),
-    },
-    crate::validate::FieldConstraint {
-        schema: "PushData",
-        field: "card_mstatus",
-        min_length: None,
-        max_length: Some(8u64),
-        charset: Some(crate::validate::Charset::Alnum),
-    },
-    crate::validate::FieldConstraint {
-        schema: "PushData",
-        field: "mpi_mstatus",
-        min_length: None,
-        max_length: Some(32u64),
-        charset: Some(crate::validate::Charset::Alnum),
-    },
-    crate::validate::FieldConstraint {
-        schema: "PushData",
-        field: "order_id",
-        min_length: None,
-        max_length: Some(100u64),
-        charset: Some(crate::validate::Charset::AlnumHyphenUnderscore),
-    },
-    crate::validate::FieldConstraint {
-        schema: "PushData",
-        field: "transaction_type",
-        min_length: None,
-        max_length: Some(32u64),
-        charset: Some(crate::validate::Charset::Alnum),
-    },
-    crate::validate::FieldConstraint {
-        schema: "PushData",
-        field: "vresult_code",
-        min_length: Some(16u64),
-        max_length: Some(16u64),
-        charset: Some(crate::validate::Charset::Alnum),
-    },
-    crate::validate::FieldConstraint {
-        schema: "PushNotification",
-        field: "push_id",
-        min_length: Some(8u64),
-        max_length: Some(8u64),
-        charset: Some(crate::validate::Charset::Digits),
-    },
-    crate::validate::FieldConstraint {
-        schema: "RedirectParameters",
-        field: "OrderId",
-        min_length: Some(1u64),
-        max_length: Some(100u64),
-        charset: Some(crate::validate::Charset::AlnumHyphenUnderscore),
-    },
-    crate::validate::FieldConstraint {
+pub const CONSTRAINTS: &[FieldConstraint] = &[
+    FieldConstraint {
         schema: "RedirectParameters",
         field: "RequestId",
         min_length: Some(1u64),
         max_length: Some(128u64),
-        charset: Some(crate::validate::Charset::AsciiPrintable),
+        charset: Some(Charset::AsciiPrintable),
     },
-    crate::validate::FieldConstraint {
+    FieldConstraint {
+        schema: "RedirectParameters",
+        field: "OrderId",
+        min_length: Some(1u64),
+        max_length: Some(100u64),
+        charset: Some(Charset::AlnumHyphenUnderscore),
+    },
+    FieldConstraint {
         schema: "SearchResponse",
         field: "vresult_code",
         min_length: Some(16u64),
         max_length: Some(16u64),
-        charset: Some(crate::validate::Charset::Alnum),
+        charset: Some(Charset::Alnum),
     },
-    crate::validate::FieldConstraint {
+    FieldConstraint {
+        schema: "OrderInfo",
+        field: "order_id",
+        min_length: None,
+        max_length: Some(100u64),
+        charset: Some(Charset::AlnumHyphenUnderscore),
+    },
+    FieldConstraint {
         schema: "TransactionInfo",
         field: "vresult_code",
         min_length: Some(16u64),
         max_length: Some(16u64),
-        charset: Some(crate::validate::Charset::Alnum),
+        charset: Some(Charset::Alnum),
+    },
+    FieldConstraint {
+        schema: "PushNotification",
+        field: "push_id",
+        min_length: Some(8u64),
+        max_length: Some(8u64),
+        charset: Some(Charset::Digits),
+    },
+    FieldConstraint {
+        schema: "PushData",
+        field: "order_id",
+        min_length: None,
+        max_length: Some(100u64),
+        charset: Some(Charset::AlnumHyphenUnderscore),
+    },
+    FieldConstraint {
+        schema: "PushData",
+        field: "vresult_code",
+        min_length: Some(16u64),
+        max_length: Some(16u64),
+        charset: Some(Charset::Alnum),
+    },
+    FieldConstraint {
+        schema: "PushData",
+        field: "transaction_type",
+        min_length: None,
+        max_length: Some(32u64),
+        charset: Some(Charset::Alnum),
+    },
+    FieldConstraint {
+        schema: "PushData",
+        field: "mpi_mstatus",
+        min_length: None,
+        max_length: Some(32u64),
+        charset: Some(Charset::Alnum),
+    },
+    FieldConstraint {
+        schema: "PushData",
+        field: "card_mstatus",
+        min_length: None,
+        max_length: Some(8u64),
+        charset: Some(Charset::Alnum),
     },
 ];
 /// The push's signature header (`x-push.signatureHeader`).

@@ -8,15 +8,7 @@
     clippy::unwrap_used
 )]
 
-use crate::generated::types;
-/// A parameter a notification schema knows.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Field {
-    pub(crate) name: &'static str,
-    /// Sent as `true`/`false`: a boolean in a push, text in a redirect.
-    pub(crate) boolean: bool,
-}
-
+use crate::notify::kinds::{Field, notification_kinds};
 ///The parameters `UnspecifiedNotification` knows; anything else is kept as an extra parameter.
 pub(crate) const UNSPECIFIED_NOTIFICATION_FIELDS: &[Field] = &[
     Field {
@@ -411,175 +403,33 @@ pub(crate) const BANK_PAID_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
 ];
-/// Which kind of notification a `payment_type` / `result_type` pair is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// A notification without payment_type (an error before a payment type was chosen or the gateway was reached).
-    Unspecified,
-    /// Card (`card`) or card with 3-D Secure (`mpi`) notification, with the PayNowID parameters when an account was used.
-    Card,
-    /// Card (`card`) or card with 3-D Secure (`mpi`) notification, with the PayNowID parameters when an account was used.
-    Mpi,
-    /// Convenience store payment initiated; the customer's payment at the store is awaited.
-    CvsApplied,
-    /// Convenience store payment completed by the customer (push only).
-    CvsPaid,
-    /// Bank (Pay-easy ATM) payment initiated; the customer's payment at an ATM is awaited.
-    BankApplied,
-    /// Bank (Pay-easy ATM) payment completed at an ATM (push only).
-    BankPaid,
-}
-
-impl Kind {
-    /// The kind selected by `payment_type` and `result_type`; `None` for a
-    /// combination the guide does not describe.
-    pub fn select(
-        payment_type: Option<&str>,
-        result_type: Option<&str>,
-    ) -> Option<Self> {
-        match (payment_type, result_type) {
-            (None, None) => Some(Kind::Unspecified),
-            (Some("card"), None) => Some(Kind::Card),
-            (Some("mpi"), None) => Some(Kind::Mpi),
-            (Some("cvs"), None) => Some(Kind::CvsApplied),
-            (Some("cvs"), Some("applied")) => Some(Kind::CvsApplied),
-            (Some("cvs"), Some("paid")) => Some(Kind::CvsPaid),
-            (Some("bank"), None) => Some(Kind::BankApplied),
-            (Some("bank"), Some("applied")) => Some(Kind::BankApplied),
-            (Some("bank"), Some("paid")) => Some(Kind::BankPaid),
-            _ => None,
-        }
-    }
-
-    /// The parameters this kind knows.
-    pub(crate) fn fields(self) -> &'static [Field] {
-        match self {
-            Kind::Unspecified => UNSPECIFIED_NOTIFICATION_FIELDS,
-            Kind::Card => CARD_NOTIFICATION_FIELDS,
-            Kind::Mpi => CARD_NOTIFICATION_FIELDS,
-            Kind::CvsApplied => CVS_APPLIED_NOTIFICATION_FIELDS,
-            Kind::CvsPaid => CVS_PAID_NOTIFICATION_FIELDS,
-            Kind::BankApplied => BANK_APPLIED_NOTIFICATION_FIELDS,
-            Kind::BankPaid => BANK_PAID_NOTIFICATION_FIELDS,
-        }
-    }
-}
-
-/// A verified notification, by payment type and phase.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Notification {
-    /// A notification without payment_type (an error before a payment type was chosen or the gateway was reached).
-    Unspecified(types::UnspecifiedNotification),
-    /// Card (`card`) or card with 3-D Secure (`mpi`) notification, with the PayNowID parameters when an account was used.
-    Card(types::CardNotification),
-    /// Card (`card`) or card with 3-D Secure (`mpi`) notification, with the PayNowID parameters when an account was used.
-    Mpi(types::CardNotification),
-    /// Convenience store payment initiated; the customer's payment at the store is awaited.
-    CvsApplied(types::CvsAppliedNotification),
-    /// Convenience store payment completed by the customer (push only).
-    CvsPaid(types::CvsPaidNotification),
-    /// Bank (Pay-easy ATM) payment initiated; the customer's payment at an ATM is awaited.
-    BankApplied(types::BankAppliedNotification),
-    /// Bank (Pay-easy ATM) payment completed at an ATM (push only).
-    BankPaid(types::BankPaidNotification),
-}
-
-impl Notification {
-    /// The kind of this notification.
-    pub fn kind(&self) -> Kind {
-        match self {
-            Notification::Unspecified(_) => Kind::Unspecified,
-            Notification::Card(_) => Kind::Card,
-            Notification::Mpi(_) => Kind::Mpi,
-            Notification::CvsApplied(_) => Kind::CvsApplied,
-            Notification::CvsPaid(_) => Kind::CvsPaid,
-            Notification::BankApplied(_) => Kind::BankApplied,
-            Notification::BankPaid(_) => Kind::BankPaid,
-        }
-    }
-
-    /// The notification of `kind` from any serde deserializer (a verified
-    /// parameter list), without tracking where a failure happened: the
-    /// fast path, for input that is almost always well formed.
-    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
-        kind: Kind,
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        Ok(
-            match kind {
-                Kind::Unspecified => {
-                    Notification::Unspecified(
-                        serde::Deserialize::deserialize(deserializer)?,
-                    )
-                }
-                Kind::Card => {
-                    Notification::Card(serde::Deserialize::deserialize(deserializer)?)
-                }
-                Kind::Mpi => {
-                    Notification::Mpi(serde::Deserialize::deserialize(deserializer)?)
-                }
-                Kind::CvsApplied => {
-                    Notification::CvsApplied(
-                        serde::Deserialize::deserialize(deserializer)?,
-                    )
-                }
-                Kind::CvsPaid => {
-                    Notification::CvsPaid(serde::Deserialize::deserialize(deserializer)?)
-                }
-                Kind::BankApplied => {
-                    Notification::BankApplied(
-                        serde::Deserialize::deserialize(deserializer)?,
-                    )
-                }
-                Kind::BankPaid => {
-                    Notification::BankPaid(
-                        serde::Deserialize::deserialize(deserializer)?,
-                    )
-                }
-            },
-        )
-    }
-
-    /// As [`Notification::deserialize`], with the path of a failure (the
-    /// same input fails the same way, now saying where).
-    pub(crate) fn deserialize_tracked<'de, D: serde::Deserializer<'de>>(
-        kind: Kind,
-        deserializer: D,
-    ) -> Result<Self, serde_path_to_error::Error<D::Error>> {
-        Ok(
-            match kind {
-                Kind::Unspecified => {
-                    Notification::Unspecified(
-                        serde_path_to_error::deserialize(deserializer)?,
-                    )
-                }
-                Kind::Card => {
-                    Notification::Card(serde_path_to_error::deserialize(deserializer)?)
-                }
-                Kind::Mpi => {
-                    Notification::Mpi(serde_path_to_error::deserialize(deserializer)?)
-                }
-                Kind::CvsApplied => {
-                    Notification::CvsApplied(
-                        serde_path_to_error::deserialize(deserializer)?,
-                    )
-                }
-                Kind::CvsPaid => {
-                    Notification::CvsPaid(
-                        serde_path_to_error::deserialize(deserializer)?,
-                    )
-                }
-                Kind::BankApplied => {
-                    Notification::BankApplied(
-                        serde_path_to_error::deserialize(deserializer)?,
-                    )
-                }
-                Kind::BankPaid => {
-                    Notification::BankPaid(
-                        serde_path_to_error::deserialize(deserializer)?,
-                    )
-                }
-            },
-        )
-    }
+/// `x-notificationKinds`: the kind each `payment_type` / `result_type`
+/// pair selects (`None`: the parameter is absent).
+pub(crate) const KINDS: &[(Option<&str>, Option<&str>, Kind)] = &[
+    (None, None, Kind::Unspecified),
+    (Some("card"), None, Kind::Card),
+    (Some("mpi"), None, Kind::Mpi),
+    (Some("cvs"), None, Kind::CvsApplied),
+    (Some("cvs"), Some("applied"), Kind::CvsApplied),
+    (Some("cvs"), Some("paid"), Kind::CvsPaid),
+    (Some("bank"), None, Kind::BankApplied),
+    (Some("bank"), Some("applied"), Kind::BankApplied),
+    (Some("bank"), Some("paid"), Kind::BankPaid),
+];
+notification_kinds! {
+    #[doc =
+    " A notification without payment_type (an error before a payment type was chosen or the gateway was reached)."]
+    Unspecified(UnspecifiedNotification) knows UNSPECIFIED_NOTIFICATION_FIELDS, #[doc =
+    " Card (`card`) or card with 3-D Secure (`mpi`) notification, with the PayNowID parameters when an account was used."]
+    Card(CardNotification) knows CARD_NOTIFICATION_FIELDS, #[doc =
+    " Card (`card`) or card with 3-D Secure (`mpi`) notification, with the PayNowID parameters when an account was used."]
+    Mpi(CardNotification) knows CARD_NOTIFICATION_FIELDS, #[doc =
+    " Convenience store payment initiated; the customer's payment at the store is awaited."]
+    CvsApplied(CvsAppliedNotification) knows CVS_APPLIED_NOTIFICATION_FIELDS, #[doc =
+    " Convenience store payment completed by the customer (push only)."]
+    CvsPaid(CvsPaidNotification) knows CVS_PAID_NOTIFICATION_FIELDS, #[doc =
+    " Bank (Pay-easy ATM) payment initiated; the customer's payment at an ATM is awaited."]
+    BankApplied(BankAppliedNotification) knows BANK_APPLIED_NOTIFICATION_FIELDS, #[doc =
+    " Bank (Pay-easy ATM) payment completed at an ATM (push only)."]
+    BankPaid(BankPaidNotification) knows BANK_PAID_NOTIFICATION_FIELDS
 }

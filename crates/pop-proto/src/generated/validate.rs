@@ -10,13 +10,8 @@
 
 use crate::generated::enums::ResultCode;
 use crate::generated::types;
+pub(crate) use crate::validate::RequestBody;
 use veritrans_core::constraint::{Charset, Check, CrossRule, Field, Format, Object, Text};
-/// The request bodies of the operations, with their constraints.
-pub(crate) trait RequestBody: serde::Serialize + serde::de::DeserializeOwned {
-    /// The constraints of the body.
-    const CONSTRAINTS: &'static Object<ResultCode>;
-}
-
 impl RequestBody for types::PaymentKeyRequest {
     const CONSTRAINTS: &'static Object<ResultCode> = PAYMENT_KEY_REQUEST;
 }
@@ -315,9 +310,9 @@ const CARD_PARAMETERS: &Object<ResultCode> = &Object {
             code: ResultCode::RC2N,
         },
         CrossRule::ForbiddenWhen {
+            equals: false,
             field: "3ds_version",
             when: "mpi",
-            equals: false,
             code: ResultCode::RC5J,
         },
     ],
@@ -651,11 +646,11 @@ const PAYMENT_KEY_REQUEST: &Object<ResultCode> = &Object {
     ],
     rules: &[
         CrossRule::Sum {
-            total: "gross_amount",
             items: "items",
             plus: "shipping_amount",
             price: "price",
             quantity: "quantity",
+            total: "gross_amount",
             code: ResultCode::RC03,
         },
     ],
@@ -786,11 +781,11 @@ const PAYMENT_LINK_REQUEST: &Object<ResultCode> = &Object {
     ],
     rules: &[
         CrossRule::Sum {
-            total: "gross_amount",
             items: "items",
             plus: "shipping_amount",
             price: "price",
             quantity: "quantity",
+            total: "gross_amount",
             code: ResultCode::RC03,
         },
     ],

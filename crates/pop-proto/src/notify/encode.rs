@@ -13,7 +13,8 @@ use serde_json::Value;
 use veritrans_sign::PopServerKey;
 
 use super::SIGNATURE;
-use crate::generated::notification::{Field, Kind};
+use crate::generated::notification::Kind;
+use crate::notify::kinds::Field;
 use crate::{Error, Notification};
 
 /// Serialises one notification struct into a JSON value.

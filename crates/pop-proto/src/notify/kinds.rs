@@ -1,0 +1,119 @@
+//! The kinds of notification, written once: the spec's
+//! `x-notificationKinds` says which schema a `payment_type` / `result_type`
+//! pair selects; the generated `notification.rs` holds those rows
+//! (`KINDS`), the parameter names of each schema, and invokes
+//! [`notification_kinds!`] with the kinds and their schemas only. What the
+//! kinds do is written here.
+
+use crate::generated::notification::{KINDS, Kind};
+
+/// A parameter a notification schema knows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Field {
+    /// The parameter name.
+    pub(crate) name: &'static str,
+    /// Sent as `true`/`false`: a boolean in a push, text in a redirect.
+    pub(crate) boolean: bool,
+}
+
+impl Kind {
+    /// The kind selected by `payment_type` and `result_type`; `None` for a
+    /// combination the guide does not describe.
+    pub fn select(payment_type: Option<&str>, result_type: Option<&str>) -> Option<Self> {
+        let row = KINDS
+            .iter()
+            .find(|(p, r, _)| *p == payment_type && *r == result_type);
+        row.map(|(_, _, kind)| *kind)
+    }
+}
+
+/// Declares `Kind` and `Notification` with one variant per
+/// `Variant(Schema) knows FIELDS` (the schema's generated struct and the
+/// table of its parameter names), and the matches between them.
+macro_rules! notification_kinds {
+    ($( $(#[doc = $doc:literal])* $variant:ident($ty:ident) knows $fields:ident ),* $(,)?) => {
+        /// Which kind of notification a `payment_type` / `result_type` pair is.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Kind { $( $(#[doc = $doc])* $variant, )* }
+
+        impl Kind {
+            /// The parameters this kind knows.
+            pub(crate) fn fields(self) -> &'static [Field] {
+                match self { $( Kind::$variant => $fields, )* }
+            }
+        }
+
+        /// A verified notification, by payment type and phase.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Notification { $( $(#[doc = $doc])* $variant(crate::generated::types::$ty), )* }
+
+        impl Notification {
+            /// The kind of this notification.
+            pub fn kind(&self) -> Kind {
+                match self { $( Notification::$variant(_) => Kind::$variant, )* }
+            }
+
+            /// The notification of `kind` from any serde deserializer (a verified
+            /// parameter list), without tracking where a failure happened: the
+            /// fast path, for input that is almost always well formed.
+            pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+                kind: Kind,
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                Ok(match kind {
+                    $( Kind::$variant => Notification::$variant(serde::Deserialize::deserialize(deserializer)?), )*
+                })
+            }
+
+            /// As [`Notification::deserialize`], with the path of a failure (the
+            /// same input fails the same way, now saying where).
+            pub(crate) fn deserialize_tracked<'de, D: serde::Deserializer<'de>>(
+                kind: Kind,
+                deserializer: D,
+            ) -> Result<Self, serde_path_to_error::Error<D::Error>> {
+                Ok(match kind {
+                    $( Kind::$variant => Notification::$variant(serde_path_to_error::deserialize(deserializer)?), )*
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use notification_kinds;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The guide's notification parameter tables: `payment_type` picks the
+    /// payment method and `result_type` (CVS and bank only) the phase; a
+    /// missing `result_type` is the applied phase.
+    #[test]
+    fn select_reads_the_kind_rows() {
+        assert_eq!(Kind::select(None, None), Some(Kind::Unspecified));
+        assert_eq!(Kind::select(Some("mpi"), None), Some(Kind::Mpi));
+        assert_eq!(Kind::select(Some("cvs"), None), Some(Kind::CvsApplied));
+        assert_eq!(Kind::select(Some("cvs"), Some("paid")), Some(Kind::CvsPaid));
+        assert_eq!(
+            Kind::select(Some("bank"), Some("applied")),
+            Some(Kind::BankApplied)
+        );
+        assert_eq!(Kind::select(Some("card"), Some("paid")), None);
+        assert_eq!(Kind::select(Some("paypay"), None), None);
+        assert_eq!(Kind::select(None, Some("paid")), None);
+    }
+
+    #[test]
+    fn card_and_mpi_share_the_card_parameters() {
+        let names = |kind: Kind| kind.fields().iter().map(|f| f.name).collect::<Vec<_>>();
+        assert_eq!(names(Kind::Card), names(Kind::Mpi));
+        assert!(
+            Kind::Card
+                .fields()
+                .iter()
+                .any(|f| f.name == "dummy" && f.boolean)
+        );
+        assert!(names(Kind::Card).contains(&"masked_card_number"));
+        assert!(!names(Kind::CvsApplied).contains(&"masked_card_number"));
+    }
+}
