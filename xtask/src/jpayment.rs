@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, bail, ensure};
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde::Deserialize;
 
@@ -147,18 +147,19 @@ pub struct OperationSpec {
     /// The answer's shape; an operation with an `rt` field is a payment,
     /// whose answer depends on it.
     pub reply: String,
-    pub sample: Option<String>,
-    pub printed_sample: Option<String>,
-    pub kickback_sample: Option<String>,
-    pub printed_kickback_sample: Option<String>,
+    /// The guide's sample answers by kind: as corrected (`csv`, `kickback`)
+    /// or exactly as printed where that differs from the guide's own table
+    /// (`printed_csv`, `printed_kickback`). A kind names its decoder in the
+    /// crate's tests (`declare::sample`), so an unknown one does not compile.
+    #[serde(default)]
+    pub samples: BTreeMap<String, String>,
 }
 
 /// The HTTP methods the guide accepts (serde refuses any other).
 #[derive(Debug, Deserialize)]
+#[allow(clippy::upper_case_acronyms)]
 pub enum Method {
-    #[allow(clippy::upper_case_acronyms)]
     GET,
-    #[allow(clippy::upper_case_acronyms)]
     POST,
 }
 
@@ -182,22 +183,22 @@ pub struct Condition {
 impl Rule {
     /// The rule's row of the table, once every field it names is one of `names`.
     fn render(&self, names: &[&str]) -> anyhow::Result<TokenStream> {
-        let condition = |kind: &str, c: &Condition| {
-            let (kind, f, w, e) = (format_ident!("{kind}"), &c.field, &c.when, &c.equals);
-            quote!(CrossRule::#kind { field: #f, when: #w, equals: #e })
-        };
         let (row, named) = match self {
-            Rule::AtLeastOneOf(f) => (
-                quote!(CrossRule::AtLeastOneOf(&[#(#f),*])),
-                f.iter().collect(),
-            ),
-            Rule::RequiredIf(c) => (condition("RequiredIf", c), vec![&c.field, &c.when]),
-            Rule::OnlyIf(c) => (condition("OnlyIf", c), vec![&c.field, &c.when]),
+            Rule::AtLeastOneOf(f) => (quote!(AtLeastOneOf(&[#(#f),*])), f.iter().collect()),
+            Rule::RequiredIf(c) => (quote!(RequiredIf #c), vec![&c.field, &c.when]),
+            Rule::OnlyIf(c) => (quote!(OnlyIf #c), vec![&c.field, &c.when]),
         };
-        match named.into_iter().find(|m| !names.contains(&m.as_str())) {
-            Some(m) => bail!("rule names unknown field {m}"),
-            None => Ok(row),
+        if let Some(m) = named.into_iter().find(|m| !names.contains(&m.as_str())) {
+            bail!("rule names unknown field {m}");
         }
+        Ok(quote!(CrossRule::#row))
+    }
+}
+
+impl quote::ToTokens for Condition {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let (f, w, e) = (&self.field, &self.when, &self.equals);
+        tokens.extend(quote!({ field: #f, when: #w, equals: #e }));
     }
 }
 
@@ -230,38 +231,28 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
     let other_max = lit(spec.other_data.max_bytes);
     let enums = spec.enums.iter().map(|(name, e)| render_enum(name, e));
     let error_codes = render_error_codes(spec);
-    let shapes = spec
-        .shapes
-        .iter()
-        .map(|(name, shape)| render_shape(name, shape).with_context(|| format!("shape {name}")));
-    let shapes = shapes.collect::<anyhow::Result<Vec<_>>>()?;
-    spec::unique("operation", spec.operations.iter().map(|o| o.name.as_str()))?;
-    let ops = spec
-        .operations
-        .iter()
-        .map(|op| render_operation(spec, op).with_context(|| format!("operation {}", op.name)));
-    let ops = ops.collect::<anyhow::Result<Vec<_>>>()?;
-    let any = spec.operations.iter().map(|op| {
-        let d = doc(&format!("{} (`{}`).", op.title, op.name));
-        let ident = format_ident!("{}", op.rust);
-        quote!(#d #ident,)
-    });
-    let names = parameter_names(spec).into_iter().map(|name| {
+    let (ops, mut shapes, mut operations) = (&spec.operations, Vec::new(), Vec::new());
+    for (name, shape) in &spec.shapes {
+        shapes.push(render_shape(name, shape).context(format!("shape {name}"))?);
+    }
+    spec::unique("operation", ops.iter().map(|o| o.name.as_str()))?;
+    let (mut any, mut samples) = (Vec::new(), Vec::new());
+    for op in ops {
+        let (name, title, ident) = (&op.name, &op.title, format_ident!("{}", op.rust));
+        operations.push(render_operation(spec, op).context(format!("operation {name}"))?);
+        any.push(quote!(#title #name #ident,));
+        for (kind, text) in &op.samples {
+            let (kind, shape): (Ident, _) = (syn::parse_str(kind)?, format_ident!("{}", op.reply));
+            samples.push(quote!(#name #kind #text #shape;));
+        }
+    }
+    let fields = ops.iter().flat_map(|o| &o.fields).map(|f| &f.name);
+    let columns = spec.shapes.values().flat_map(|s| &s.columns);
+    // Every parameter and column name of the protocol, sorted.
+    let names: BTreeSet<&String> = fields.chain(columns.map(|c| &c.name)).collect();
+    let names = names.into_iter().map(|name| {
         let konst = format_ident!("{}", name.to_ascii_uppercase());
         quote!(#konst = #name,)
-    });
-    let samples = spec.operations.iter().flat_map(|op| {
-        let (name, shape) = (&op.name, format_ident!("{}", op.reply));
-        let kinds = [
-            ("csv", &op.sample, "csv"),
-            ("printed_csv", &op.printed_sample, "csv"),
-            ("kickback", &op.kickback_sample, "kickback"),
-            ("printed_kickback", &op.printed_kickback_sample, "kickback"),
-        ];
-        kinds.into_iter().filter_map(move |(kind, text, how)| {
-            let (text, how) = (text.as_ref()?, format_ident!("{how}"));
-            Some(quote!(#name, #kind, #text, #shape, #how;))
-        })
     });
     let tokens = quote! {
         #![doc = #header]
@@ -286,7 +277,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
         #(#enums)*
         #error_codes
         #(#shapes)*
-        #(#ops)*
+        #(#operations)*
         any_request! { #(#any)* }
         samples! { #(#samples)* }
     };
@@ -306,30 +297,24 @@ fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
 fn render_error_codes(spec: &Spec) -> TokenStream {
     let prefix = &spec.issuer_code_prefix;
     let codes = spec.error_codes.iter().map(|c| {
-        let (code, label, description) = (&c.code, &c.label, c.doc.trim_end_matches('.'));
-        let (var, konst) = (
-            format_ident!("{}", c.rust),
-            format_ident!("{}", screaming(&c.rust)),
-        );
-        let source = &c.source;
+        let (code, label, source) = (&c.code, &c.label, &c.source);
+        let description = c.doc.trim_end_matches('.');
+        let var = format_ident!("{}", c.rust);
+        let konst = format_ident!("{}", screaming(&c.rust));
         quote!(#var = #code, #konst, #label, #description, #source;)
     });
     quote!(error_codes! { issuer: #prefix; #(#codes)* })
 }
 
-/// Each column format and the Rust type of its column (a column's `type`
-/// replaces it with a secret type).
-const COLUMN_FORMATS: &[(&str, &str)] = &[
-    ("rst", "String"),
-    ("error_code", "String"),
-    ("digits", "String"),
-    ("alnum", "String"),
-    ("email", "String"),
-    ("text", "String"),
+/// The column formats, separated by spaces. A column is text (`String`)
+/// unless its format is one of `COLUMN_TYPES`' or its `type` names a secret
+/// type.
+const COLUMN_FORMATS: &str =
+    "rst error_code digits alnum email text amount serial masked_card yymm";
+const COLUMN_TYPES: &[(&str, &str)] = &[
     ("amount", "u64"),
     ("serial", "u32"),
     ("masked_card", "MaskedCardNumber"),
-    ("yymm", "String"),
 ];
 
 fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
@@ -338,26 +323,19 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
     let index = |n: &str| order.iter().position(|c| *c == n);
     let rst = index("rst").context("needs an `rst` column")?;
     let ec = index("ec").context("needs an `ec` column")?;
-    let docs = doc(&format!(
-        "{}\n\nColumns in order: `{}`, then the echoed other data.",
-        shape.doc,
-        order.join(",")
-    ));
+    let (docs, order) = (doc(&shape.doc), order.join(","));
     let mut columns = Vec::new();
     let mut fields = Vec::new();
     for (i, column) in shape.columns.iter().enumerate() {
-        let (cname, label) = (&column.name, &column.label);
-        let (format, ty) = COLUMN_FORMATS
-            .iter()
-            .find(|(f, _)| *f == column.format)
-            .with_context(|| format!("unknown column format `{}`", column.format))?;
-        let (format, ty) = (
-            format_ident!("{}", pascal(format)),
-            column.ty.as_deref().unwrap_or(ty),
-        );
+        let (cname, label, format) = (&column.name, &column.label, &column.format);
+        let known = COLUMN_FORMATS.split(' ').any(|f| f == format);
+        ensure!(known, "unknown column format `{format}`");
+        let by_format = COLUMN_TYPES.iter().find(|(f, _)| f == format);
+        let ty = column.ty.as_deref().or(by_format.map(|t| t.1));
+        let format = format_ident!("{}", pascal(format));
         // Secrets and card data are never shown in errors.
         let sensitive = column.ty.is_some() || column.format == "masked_card";
-        let ty = format_ident!("{ty}");
+        let ty = format_ident!("{}", ty.unwrap_or("String"));
         let (optional, may_be_absent) = (column.optional, column.may_be_absent);
         let kickback_omit_empty = column.kickback_omit_empty;
         ensure!(
@@ -395,7 +373,7 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
     let table_name = format_ident!("{}", screaming(name));
     Ok(quote! {
         const #table_name: ShapeSpec = ShapeSpec { name: #name, columns: &[#(#columns),*], rst: #rst, ec: #ec };
-        record! { #docs #ident = &#table_name; #(#fields)* }
+        record! { #docs #ident = &#table_name, #order; #(#fields)* }
     })
 }
 
@@ -404,7 +382,7 @@ fn field_format(spec: &Spec, field: &FieldSpec) -> anyhow::Result<TokenStream> {
     let max = opt(field.max.map(lit));
     Ok(match field.format.as_str() {
         "constant" => {
-            let value = field.value.as_deref().context("a constant needs `value`")?;
+            let value = field.value.as_deref().context("needs `value`")?;
             quote!(FieldFormat::Constant(#value))
         }
         "digits" => {
@@ -414,32 +392,24 @@ fn field_format(spec: &Spec, field: &FieldSpec) -> anyhow::Result<TokenStream> {
         "alnum" => quote!(FieldFormat::Alnum { max: #max }),
         "ascii" => quote!(FieldFormat::Ascii),
         "email" => {
-            let max = lit(field.max.context("an e-mail field needs `max`")?);
+            let max = lit(field.max.context("needs `max`")?);
             quote!(FieldFormat::Email { max: #max })
         }
         "text" => {
-            let max = lit(field.max_bytes.context("a text field needs `max_bytes`")?);
+            let max = lit(field.max_bytes.context("needs `max_bytes`")?);
             quote!(FieldFormat::Text { max_bytes: #max })
         }
         "amount" => quote!(FieldFormat::Amount),
         "serial" => quote!(FieldFormat::Serial),
         "enum" => {
-            let name = field
-                .enumeration
-                .as_deref()
-                .context("an enum field needs `enum`")?;
+            let name = field.enumeration.as_deref().context("needs `enum`")?;
             ensure!(spec.enums.contains_key(name), "unknown enum {name}");
             let ident = format_ident!("{name}");
             quote!(FieldFormat::Enum(#ident::WIRES))
         }
         "count" => {
-            let allowed = field
-                .allowed
-                .as_ref()
-                .context("a count field needs `allowed`")?;
-            let allowed = allowed
-                .iter()
-                .map(|n| proc_macro2::Literal::u8_unsuffixed(*n));
+            let allowed = field.allowed.as_ref().context("needs `allowed`")?;
+            let allowed = allowed.iter().map(|n| Literal::u8_unsuffixed(*n));
             quote!(FieldFormat::Count(&[#(#allowed),*]))
         }
         other => bail!("unknown field format `{other}`"),
@@ -473,8 +443,7 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
         let into = (required && matches!(ty, "String" | "UserKey" | "Token")).then(|| quote!(into));
         let ty = format_ident!("{ty}");
         let member = rust_name(name, field.rust.as_ref());
-        let need = if required { "required" } else { "optional" };
-        let how = format_ident!("{need}");
+        let how = format_ident!("{}", if required { "required" } else { "optional" });
         fields.push(quote!(#label #guide #name #member: #ty = #how #into,));
     }
     let rules = op.rules.iter().map(|r| r.render(&names));
@@ -482,15 +451,12 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
     let (name, title, endpoint, shape) = (&op.name, &op.title, &op.endpoint, &op.reply);
     let methods: Vec<String> = op.methods.iter().map(|m| format!("{m:?}")).collect();
     let payment = names.contains(&"rt");
+    let kickback = payment.then_some(" (`rt=1`) or `OK` and a kickback (`rt=0`)");
     let docs = doc(&format!(
         "{title}: {}\n\n`{endpoint}` ({}), answered with [`{shape}`]{}.",
         op.doc,
         methods.join(" or "),
-        if payment {
-            " (`rt=1`) or `OK` and a kickback (`rt=0`)"
-        } else {
-            ""
-        }
+        kickback.unwrap_or_default()
     ));
     let (ident, shape) = (format_ident!("{}", op.rust), format_ident!("{shape}"));
     let decode = format_ident!("{}", if payment { "payment" } else { "csv" });
@@ -508,17 +474,6 @@ fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStre
         };
         operation! { #docs #ident: #shape #decode = &#table_name; #(#fields)* }
     })
-}
-
-/// Every parameter and column name of the protocol, sorted.
-fn parameter_names(spec: &Spec) -> BTreeSet<&str> {
-    let fields = spec
-        .operations
-        .iter()
-        .flat_map(|o| &o.fields)
-        .map(|f| f.name.as_str());
-    let columns = spec.shapes.values().flat_map(|s| &s.columns);
-    fields.chain(columns.map(|c| c.name.as_str())).collect()
 }
 
 #[cfg(test)]

@@ -255,17 +255,20 @@ macro_rules! error_codes {
 }
 pub(crate) use error_codes;
 
-/// A result shape: its table and, for each column but `rst`/`ec`, a field
+/// A result shape: its table, its column names in order (for the docs)
+/// and, for each column but `rst`/`ec`, a field
 /// `"label" "name" position "limit" field: Type = index get|opt` (`opt`: an
 /// optional column, held as `Option<Type>`; the limit is documentation).
 macro_rules! record {
     (@ty get $ty:ty) => { $ty };
     (@ty opt $ty:ty) => { Option<$ty> };
     (
-        $(#[$doc:meta])* $name:ident = $shape:expr;
+        $(#[$doc:meta])* $name:ident = $shape:expr, $order:literal;
         $($label:literal $column:literal $position:literal $limit:literal $field:ident: $ty:ty = $index:literal $how:ident,)*
     ) => {
         $(#[$doc])*
+        #[doc = ""]
+        #[doc = concat!("Columns in order: `", $order, "`, then the echoed other data.")]
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name {
             $(
@@ -387,14 +390,14 @@ macro_rules! operation {
 pub(crate) use operation;
 
 /// `AnyRequest` over every operation and `OPERATIONS`, their tables in the
-/// spec's order; each operation `Type` after its docs.
+/// spec's order; each operation `"title" "name" Type,`.
 macro_rules! any_request {
-    ($($(#[$doc:meta])* $op:ident,)*) => {
+    ($($title:literal $name:literal $op:ident,)*) => {
         /// Any request of the guide, as a server (a test server, the
         /// sandbox) receives it.
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum AnyRequest {
-            $($(#[$doc])* $op($op),)*
+            $(#[doc = concat!($title, " (`", $name, "`).")] $op($op),)*
         }
 
         impl AnyRequest {
@@ -439,9 +442,11 @@ macro_rules! names {
 pub(crate) use names;
 
 /// The guide's sample answers (`SAMPLES`, for the crate's tests): each
-/// `"operation", "kind", "text", Shape, csv|kickback;`.
+/// `"operation" kind "text" Shape;`, the kind one of [`sample`]'s decoders
+/// (`csv`, `kickback` as corrected; `printed_csv`, `printed_kickback` as
+/// printed where that differs from the guide's own table).
 macro_rules! samples {
-    ($($op:literal, $kind:literal, $text:literal, $shape:ident, $how:ident;)*) => {
+    ($($op:literal $kind:ident $text:literal $shape:ident;)*) => {
         /// A sample answer printed in the guide (or its corrected form).
         #[cfg(test)]
         pub(crate) struct GuideSample {
@@ -456,22 +461,24 @@ macro_rules! samples {
         pub(crate) const SAMPLES: &[GuideSample] = &[$(
             GuideSample {
                 operation: $op,
-                kind: $kind,
+                kind: stringify!($kind),
                 text: $text,
-                decode: $crate::declare::sample::$how::<$shape>,
+                decode: $crate::declare::sample::$kind::<$shape>,
             },
         )*];
     };
 }
 pub(crate) use samples;
 
-/// A sample decoded as a comma-separated answer or as a kickback, shown
-/// with `{:#?}`.
+/// A sample decoded, by its kind, as a comma-separated answer or as a
+/// kickback, shown with `{:#?}`.
 #[cfg(test)]
 pub(crate) mod sample {
     use crate::charset::Charset;
     use crate::error::Error;
     use crate::response::Record;
+
+    pub(crate) use self::{csv as printed_csv, kickback as printed_kickback};
 
     pub(crate) fn csv<R: Record + std::fmt::Debug>(body: &[u8]) -> Result<String, Error> {
         crate::response::decode_csv::<R>(body, Charset::Utf8, false).map(|v| format!("{v:#?}"))

@@ -226,11 +226,10 @@ const BULK_PAYMENT_RESULT: ShapeSpec = ShapeSpec {
     ec: 3,
 };
 record! {
-    #[doc = " The result of a user-and-card bulk registration with payment."] #[doc =
-    " "] #[doc =
-    " Columns in order: `gid,rst,ap,ec,god,cod,am,tx,sf,ta,id,ps,uid,key,num`, then the echoed other data."]
-    BulkPaymentResult = & BULK_PAYMENT_RESULT; "決済番号" "gid" 1 "" payment_id :
-    String = 0 get, "カード会社承認番号" "ap" 3
+    #[doc = " The result of a user-and-card bulk registration with payment."]
+    BulkPaymentResult = & BULK_PAYMENT_RESULT,
+    "gid,rst,ap,ec,god,cod,am,tx,sf,ta,id,ps,uid,key,num"; "決済番号" "gid" 1 ""
+    payment_id : String = 0 get, "カード会社承認番号" "ap" 3
     "; the guide says at most 7 characters" approval : String = 2 opt,
     "オーダーコード" "god" 5 "" order_code : String = 4 get,
     "店舗オーダー番号" "cod" 6 "; the guide says at most 50 bytes" order_ref :
@@ -343,11 +342,9 @@ const CARD_DETAILS: ShapeSpec = ShapeSpec {
 };
 record! {
     #[doc = " A card of a user as returned by card reference; the number comes masked."]
-    #[doc = " "] #[doc =
-    " Columns in order: `rst,ec,uid,key,num,cn,ed,fn,ln`, then the echoed other data."]
-    CardDetails = & CARD_DETAILS; "ユーザーID" "uid" 3
-    "; the guide says at most 50 characters" user_id : String = 2 get, "キー" "key" 4
-    "; the guide says at most 10 characters" user_key : UserKey = 3 get,
+    CardDetails = & CARD_DETAILS, "rst,ec,uid,key,num,cn,ed,fn,ln"; "ユーザーID"
+    "uid" 3 "; the guide says at most 50 characters" user_id : String = 2 get, "キー"
+    "key" 4 "; the guide says at most 10 characters" user_key : UserKey = 3 get,
     "カード情報連番" "num" 5 "" card_seq : u32 = 4 get, "カード番号" "cn" 6
     "" card_number : MaskedCardNumber = 5 get, "有効期限" "ed" 7 "" expiry : String =
     6 get, "カード名義(名)" "fn" 8 "" first_name : String = 7 opt,
@@ -412,9 +409,8 @@ const CARD_RECORD: ShapeSpec = ShapeSpec {
     ec: 1,
 };
 record! {
-    #[doc = " A card of a user as returned by card register, update and delete."] #[doc =
-    " "] #[doc = " Columns in order: `rst,ec,uid,key,num`, then the echoed other data."]
-    CardRecord = & CARD_RECORD; "ユーザーID" "uid" 3
+    #[doc = " A card of a user as returned by card register, update and delete."]
+    CardRecord = & CARD_RECORD, "rst,ec,uid,key,num"; "ユーザーID" "uid" 3
     "; the guide says at most 50 characters" user_id : String = 2 get, "キー" "key" 4
     "; the guide says at most 10 characters" user_key : UserKey = 3 get,
     "カード情報連番" "num" 5 "" card_seq : u32 = 4 get,
@@ -548,18 +544,17 @@ const ONETOUCH_RESULT: ShapeSpec = ShapeSpec {
     ec: 3,
 };
 record! {
-    #[doc = " The result of a one-touch charge."] #[doc = " "] #[doc =
-    " Columns in order: `gid,rst,ap,ec,god,cod,am,tx,sf,ta,id,ps`, then the echoed other data."]
-    OnetouchResult = & ONETOUCH_RESULT; "決済番号" "gid" 1 "" payment_id : String = 0
-    get, "カード会社承認番号" "ap" 3 "; the guide says at most 7 characters"
-    approval : String = 2 opt, "オーダーコード" "god" 5 "" order_code : String = 4
-    get, "店舗オーダー番号" "cod" 6 "; the guide says at most 50 bytes" order_ref
-    : String = 5 opt, "決済金額" "am" 7 "" amount : u64 = 6 get, "税金額" "tx" 8
-    "" tax : u64 = 7 get, "送料" "sf" 9 "" shipping : u64 = 8 get, "合計金額" "ta"
-    10 "" total : u64 = 9 get, "発行ID" "id" 11
-    "; the guide says at most 50 characters" issued_id : String = 10 opt,
-    "発行パスワード" "ps" 12 "; the guide says at most 50 characters"
-    issued_password : Secret = 11 opt,
+    #[doc = " The result of a one-touch charge."] OnetouchResult = & ONETOUCH_RESULT,
+    "gid,rst,ap,ec,god,cod,am,tx,sf,ta,id,ps"; "決済番号" "gid" 1 "" payment_id :
+    String = 0 get, "カード会社承認番号" "ap" 3
+    "; the guide says at most 7 characters" approval : String = 2 opt,
+    "オーダーコード" "god" 5 "" order_code : String = 4 get,
+    "店舗オーダー番号" "cod" 6 "; the guide says at most 50 bytes" order_ref :
+    String = 5 opt, "決済金額" "am" 7 "" amount : u64 = 6 get, "税金額" "tx" 8 ""
+    tax : u64 = 7 get, "送料" "sf" 9 "" shipping : u64 = 8 get, "合計金額" "ta" 10
+    "" total : u64 = 9 get, "発行ID" "id" 11 "; the guide says at most 50 characters"
+    issued_id : String = 10 opt, "発行パスワード" "ps" 12
+    "; the guide says at most 50 characters" issued_password : Secret = 11 opt,
 }
 
 const USER_DETAILS: ShapeSpec = ShapeSpec {
@@ -632,13 +627,12 @@ const USER_DETAILS: ShapeSpec = ShapeSpec {
 record! {
     #[doc =
     " A user as returned by reference, with the e-mail address and phone number on file."]
-    #[doc = " "] #[doc =
-    " Columns in order: `rst,ec,uid,key,em,pn`, then the echoed other data."] UserDetails
-    = & USER_DETAILS; "ユーザーID" "uid" 3 "; the guide says at most 50 characters"
-    user_id : String = 2 get, "キー" "key" 4 "; the guide says at most 10 characters"
-    user_key : UserKey = 3 get, "メールアドレス" "em" 5
-    "; the guide says at most 254 characters" email : String = 4 opt, "電話番号" "pn"
-    6 "; the guide says at most 15 characters" phone : String = 5 opt,
+    UserDetails = & USER_DETAILS, "rst,ec,uid,key,em,pn"; "ユーザーID" "uid" 3
+    "; the guide says at most 50 characters" user_id : String = 2 get, "キー" "key" 4
+    "; the guide says at most 10 characters" user_key : UserKey = 3 get,
+    "メールアドレス" "em" 5 "; the guide says at most 254 characters" email :
+    String = 4 opt, "電話番号" "pn" 6 "; the guide says at most 15 characters" phone
+    : String = 5 opt,
 }
 
 const USER_RECORD: ShapeSpec = ShapeSpec {
@@ -690,11 +684,9 @@ const USER_RECORD: ShapeSpec = ShapeSpec {
 };
 record! {
     #[doc = " A user as returned by register, update and delete (rst, ec, uid, key)."]
-    #[doc = " "] #[doc =
-    " Columns in order: `rst,ec,uid,key`, then the echoed other data."] UserRecord = &
-    USER_RECORD; "ユーザーID" "uid" 3 "; the guide says at most 50 characters"
-    user_id : String = 2 get, "キー" "key" 4 "; the guide says at most 10 characters"
-    user_key : UserKey = 3 get,
+    UserRecord = & USER_RECORD, "rst,ec,uid,key"; "ユーザーID" "uid" 3
+    "; the guide says at most 50 characters" user_id : String = 2 get, "キー" "key" 4
+    "; the guide says at most 10 characters" user_key : UserKey = 3 get,
 }
 
 const REGISTER_USER: OperationSpec = OperationSpec {
@@ -1699,47 +1691,43 @@ operation! {
 }
 
 any_request! {
-    #[doc = " ユーザー登録 (`register_user`)."] RegisterUser, #[doc =
-    " ユーザー参照 (`reference_user`)."] ReferenceUser, #[doc =
-    " ユーザー更新 (`update_user`)."] UpdateUser, #[doc =
-    " ユーザー削除 (`delete_user`)."] DeleteUser, #[doc =
-    " カード情報登録 (`register_card`)."] RegisterCard, #[doc =
-    " カード情報参照 (`reference_card`)."] ReferenceCard, #[doc =
-    " カード情報更新 (`update_card`)."] UpdateCard, #[doc =
-    " カード情報削除 (`delete_card`)."] DeleteCard, #[doc =
-    " ユーザー・カード情報一括登録決済(商品登録なし) (`bulk_register_and_pay`)."]
-    BulkRegisterAndPay, #[doc =
-    " ユーザー・カード情報一括登録決済(商品登録あり) (`bulk_register_and_pay_item`)."]
-    BulkRegisterAndPayItem, #[doc =
-    " ワンタッチ課金(商品登録なし) (`onetouch_charge`)."] OnetouchCharge,
-    #[doc = " ワンタッチ課金(商品登録あり) (`onetouch_charge_item`)."]
+    "ユーザー登録" "register_user" RegisterUser, "ユーザー参照"
+    "reference_user" ReferenceUser, "ユーザー更新" "update_user" UpdateUser,
+    "ユーザー削除" "delete_user" DeleteUser, "カード情報登録"
+    "register_card" RegisterCard, "カード情報参照" "reference_card" ReferenceCard,
+    "カード情報更新" "update_card" UpdateCard, "カード情報削除"
+    "delete_card" DeleteCard,
+    "ユーザー・カード情報一括登録決済(商品登録なし)"
+    "bulk_register_and_pay" BulkRegisterAndPay,
+    "ユーザー・カード情報一括登録決済(商品登録あり)"
+    "bulk_register_and_pay_item" BulkRegisterAndPayItem,
+    "ワンタッチ課金(商品登録なし)" "onetouch_charge" OnetouchCharge,
+    "ワンタッチ課金(商品登録あり)" "onetouch_charge_item"
     OnetouchChargeItem,
 }
 
 samples! {
-    "register_user", "csv", "1,,012345,vnjpBycDO5", UserRecord, csv; "reference_user",
-    "csv", "1,,012345,vnjpBycDO5,sample@sample.jp,09011111111", UserDetails, csv;
-    "update_user", "csv", "1,,012345,vnjpBycDO5", UserRecord, csv; "delete_user", "csv",
-    "1,,012345,vnjpBycDO5", UserRecord, csv; "register_card", "csv",
-    "1,,012345,vnjpBycDO5,1", CardRecord, csv; "reference_card", "csv",
-    "1,,012345,vnjpBycDO5,1,*****9999,2512,sample,sample", CardDetails, csv;
-    "reference_card", "printed_csv",
-    "1,012345,vnjpBycDO5,1,*****9999,2512,sample,sample", CardDetails, csv;
-    "update_card", "csv", "1,,012345,vnjpBycDO5,1", CardRecord, csv; "delete_card",
-    "csv", "1,,012345,vnjpBycDO5,1", CardRecord, csv; "bulk_register_and_pay", "csv",
-    "1095729,1,TestMod,,205685,,1000,2,4,1006,,,012345,vnpjBycDO5,1", BulkPaymentResult,
-    csv; "bulk_register_and_pay", "printed_csv",
-    "1095729,1,TestMod,,205685,,1000,2,4,1006,,012345,vnpjBycDO5,1", BulkPaymentResult,
-    csv; "bulk_register_and_pay", "kickback",
-    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test&am=1000&tx=80&sf=500&ta=1580&uid=012345&key=vnpjBycDO5&num=1",
-    BulkPaymentResult, kickback; "bulk_register_and_pay", "printed_kickback",
-    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test &am=1000&tx=80&sf=500&ta=1580&uid= 012345\n&key=vnpjBycDO5&num=1",
-    BulkPaymentResult, kickback; "onetouch_charge", "csv",
-    "1095729,1,TestMod,,205685,,1000,2,4,1006,,", OnetouchResult, csv; "onetouch_charge",
-    "printed_csv", "1095729,1,TestMod,,205685,,1000,2,4,1006,..", OnetouchResult, csv;
-    "onetouch_charge", "kickback",
-    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test&am=1000&tx=80&sf=500&ta=1580",
-    OnetouchResult, kickback; "onetouch_charge", "printed_kickback",
-    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test &am=1000&tx=80&sf=500&ta=1580",
-    OnetouchResult, kickback;
+    "register_user" csv "1,,012345,vnjpBycDO5" UserRecord; "reference_user" csv
+    "1,,012345,vnjpBycDO5,sample@sample.jp,09011111111" UserDetails; "update_user" csv
+    "1,,012345,vnjpBycDO5" UserRecord; "delete_user" csv "1,,012345,vnjpBycDO5"
+    UserRecord; "register_card" csv "1,,012345,vnjpBycDO5,1" CardRecord; "reference_card"
+    csv "1,,012345,vnjpBycDO5,1,*****9999,2512,sample,sample" CardDetails;
+    "reference_card" printed_csv "1,012345,vnjpBycDO5,1,*****9999,2512,sample,sample"
+    CardDetails; "update_card" csv "1,,012345,vnjpBycDO5,1" CardRecord; "delete_card" csv
+    "1,,012345,vnjpBycDO5,1" CardRecord; "bulk_register_and_pay" csv
+    "1095729,1,TestMod,,205685,,1000,2,4,1006,,,012345,vnpjBycDO5,1" BulkPaymentResult;
+    "bulk_register_and_pay" kickback
+    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test&am=1000&tx=80&sf=500&ta=1580&uid=012345&key=vnpjBycDO5&num=1"
+    BulkPaymentResult; "bulk_register_and_pay" printed_csv
+    "1095729,1,TestMod,,205685,,1000,2,4,1006,,012345,vnpjBycDO5,1" BulkPaymentResult;
+    "bulk_register_and_pay" printed_kickback
+    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test &am=1000&tx=80&sf=500&ta=1580&uid= 012345\n&key=vnpjBycDO5&num=1"
+    BulkPaymentResult; "onetouch_charge" csv "1095729,1,TestMod,,205685,,1000,2,4,1006,,"
+    OnetouchResult; "onetouch_charge" kickback
+    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test&am=1000&tx=80&sf=500&ta=1580"
+    OnetouchResult; "onetouch_charge" printed_csv
+    "1095729,1,TestMod,,205685,,1000,2,4,1006,.." OnetouchResult; "onetouch_charge"
+    printed_kickback
+    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test &am=1000&tx=80&sf=500&ta=1580"
+    OnetouchResult;
 }
