@@ -701,7 +701,7 @@ operations:
             "rules: [{ at_least_one_of: [n], only_if: { field: n, when: fl, equals: \"1\" } }]",
         );
         let err = parse(&two).unwrap_err();
-        assert!(format!("{err:#}").contains("rules"), "{err:#}");
+        assert!(format!("{err:#}").contains("a single key"), "{err:#}");
     }
 
     #[test]
