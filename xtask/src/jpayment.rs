@@ -2,22 +2,23 @@
 //! query-string requests and positional comma-separated answers, documented
 //! in `specs/jpayment/README.md`) → `crates/jpayment-proto/src/generated/mod.rs`.
 //!
-//! The generated module holds the request and result types, their tables
-//! (which the crate's hand-written validator and decoder interpret) and the
-//! conversions between typed fields and wire values.
+//! The generator emits data only: each operation's and shape's table, and
+//! one invocation per spec entry of the crate's hand-written declaration
+//! macros (`crates/jpayment-proto/src/declare.rs`), which declare the types
+//! and wire them to the crate's table-driven validator and decoder.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, bail, ensure};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde::Deserialize;
 
 use crate::codegen::GeneratedFile;
-use crate::core::names::{screaming, variant};
+use crate::core::names::{pascal, screaming};
 use crate::core::spec;
-use crate::core::tokens::{doc, opt};
+use crate::core::tokens::{doc, lit, opt};
 
 const SPEC: &str = "specs/jpayment/jpayment.yaml";
 const OUT: &str = "crates/jpayment-proto/src/generated/mod.rs";
@@ -74,7 +75,7 @@ pub struct ErrorCodeSpec {
 #[serde(deny_unknown_fields)]
 pub struct OtherDataSpec {
     pub label: String,
-    pub max_bytes: usize,
+    pub max_bytes: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,8 +92,8 @@ pub struct ColumnSpec {
     pub rust: Option<String>,
     pub label: String,
     pub format: String,
-    pub max: Option<usize>,
-    pub max_bytes: Option<usize>,
+    pub max: Option<u64>,
+    pub max_bytes: Option<u64>,
     #[serde(default)]
     pub optional: bool,
     /// The comma-separated answer may end before this column (it then reads
@@ -119,9 +120,9 @@ pub struct FieldSpec {
     #[serde(default)]
     pub required: bool,
     pub format: String,
-    pub len: Option<usize>,
-    pub max: Option<usize>,
-    pub max_bytes: Option<usize>,
+    pub len: Option<u64>,
+    pub max: Option<u64>,
+    pub max_bytes: Option<u64>,
     #[serde(rename = "type")]
     pub ty: Option<String>,
     #[serde(rename = "enum")]
@@ -139,46 +140,36 @@ pub struct OperationSpec {
     pub title: String,
     pub doc: String,
     pub endpoint: String,
-    pub methods: Vec<String>,
+    pub methods: Vec<Method>,
     pub fields: Vec<FieldSpec>,
-    #[serde(default)]
+    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
     pub rules: Vec<Rule>,
-    pub reply: ReplySpec,
-    pub sample: Option<String>,
-    pub printed_sample: Option<String>,
-    pub kickback_sample: Option<String>,
-    pub printed_kickback_sample: Option<String>,
+    /// The answer's shape; an operation with an `rt` field is a payment,
+    /// whose answer depends on it.
+    pub reply: String,
+    /// The guide's sample answers by kind: as corrected (`csv`, `kickback`)
+    /// or exactly as printed where that differs from the guide's own table
+    /// (`printed_csv`, `printed_kickback`). A kind names its decoder in the
+    /// crate's tests (`declare::sample`), so an unknown one does not compile.
+    #[serde(default)]
+    pub samples: BTreeMap<String, String>,
 }
 
-/// One rule: exactly one of its keys is set (serde_yaml would want YAML
-/// tags for an enum, which read worse in a spec).
+/// The HTTP methods the guide accepts (serde refuses any other).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleEntry {
-    pub at_least_one_of: Option<Vec<String>>,
-    pub required_if: Option<Condition>,
-    pub only_if: Option<Condition>,
+#[allow(clippy::upper_case_acronyms)]
+pub enum Method {
+    GET,
+    POST,
 }
 
+/// One rule, written as a map of one key (`{at_least_one_of: [em, pn]}`).
 #[derive(Debug, Deserialize)]
-#[serde(try_from = "RuleEntry")]
+#[serde(rename_all = "snake_case")]
 pub enum Rule {
     AtLeastOneOf(Vec<String>),
     RequiredIf(Condition),
     OnlyIf(Condition),
-}
-
-impl TryFrom<RuleEntry> for Rule {
-    type Error = String;
-
-    fn try_from(entry: RuleEntry) -> Result<Self, String> {
-        match (entry.at_least_one_of, entry.required_if, entry.only_if) {
-            (Some(names), None, None) => Ok(Rule::AtLeastOneOf(names)),
-            (None, Some(c), None) => Ok(Rule::RequiredIf(c)),
-            (None, None, Some(c)) => Ok(Rule::OnlyIf(c)),
-            _ => Err("a rule has exactly one of at_least_one_of, required_if, only_if".into()),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,20 +180,25 @@ pub struct Condition {
     pub equals: String,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReplySpec {
-    pub csv: Option<String>,
-    pub payment: Option<String>,
+impl Rule {
+    /// The rule's row of the table, once every field it names is one of `names`.
+    fn render(&self, names: &[&str]) -> anyhow::Result<TokenStream> {
+        let (row, named) = match self {
+            Rule::AtLeastOneOf(f) => (quote!(AtLeastOneOf(&[#(#f),*])), f.iter().collect()),
+            Rule::RequiredIf(c) => (quote!(RequiredIf #c), vec![&c.field, &c.when]),
+            Rule::OnlyIf(c) => (quote!(OnlyIf #c), vec![&c.field, &c.when]),
+        };
+        if let Some(m) = named.into_iter().find(|m| !names.contains(&m.as_str())) {
+            bail!("rule names unknown field {m}");
+        }
+        Ok(quote!(CrossRule::#row))
+    }
 }
 
-impl ReplySpec {
-    fn shape(&self) -> anyhow::Result<(&str, bool)> {
-        match (&self.csv, &self.payment) {
-            (Some(s), None) => Ok((s, false)),
-            (None, Some(s)) => Ok((s, true)),
-            _ => bail!("reply needs exactly one of `csv` and `payment`"),
-        }
+impl quote::ToTokens for Condition {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let (f, w, e) = (&self.field, &self.when, &self.equals);
+        tokens.extend(quote!({ field: #f, when: #w, equals: #e }));
     }
 }
 
@@ -215,218 +211,55 @@ pub const GENERATOR: crate::codegen::Generator = crate::codegen::Generator {
 /// Every file this generator owns.
 pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let spec: Spec = spec::read(root, SPEC)?;
-    check(&spec)?;
-    let body = render(&spec)?;
-    Ok(vec![GeneratedFile::rust(OUT, SPEC, &body)])
+    Ok(vec![GeneratedFile::rust(OUT, SPEC, &render(&spec)?)])
 }
 
-/// Consistency checks the YAML schema cannot express.
-fn check(spec: &Spec) -> anyhow::Result<()> {
-    for (name, shape) in &spec.shapes {
-        let names: Vec<&str> = shape.columns.iter().map(|c| c.name.as_str()).collect();
-        for control in ["rst", "ec"] {
-            ensure!(
-                names.iter().filter(|n| **n == control).count() == 1,
-                "shape {name}: needs exactly one `{control}` column"
-            );
-        }
-        spec::unique(&format!("shape {name}: column"), names.iter().copied())?;
-        for (i, column) in shape.columns.iter().enumerate() {
-            column_format(&column.format)
-                .with_context(|| format!("shape {name}, column {}", column.name))?;
-            ensure!(
-                !column.kickback_omit_empty || column.optional,
-                "shape {name}: column {} may be left out of a kickback only if it is optional",
-                column.name
-            );
-            if column.may_be_absent {
-                ensure!(
-                    column.optional,
-                    "shape {name}: column {} may be absent only if it is optional",
-                    column.name
-                );
-                // A column in the middle cannot be absent from a positional
-                // line without shifting the ones after it.
-                ensure!(
-                    shape.columns[i..].iter().all(|c| c.may_be_absent),
-                    "shape {name}: column {} may be absent, so every column after it must be too",
-                    column.name
-                );
-            }
-            for part in &column.sum_of {
-                ensure!(
-                    names.contains(&part.as_str()),
-                    "shape {name}: {} sums unknown column {part}",
-                    column.name
-                );
-            }
-        }
-    }
-    spec::unique("operation", spec.operations.iter().map(|o| o.name.as_str()))?;
-    for op in &spec.operations {
-        let (shape, _) = op.reply.shape()?;
-        ensure!(
-            spec.shapes.contains_key(shape),
-            "operation {}: unknown shape {shape}",
-            op.name
-        );
-        ensure!(
-            op.methods.iter().all(|m| m == "GET" || m == "POST"),
-            "operation {}: methods are GET and POST",
-            op.name
-        );
-        let names: Vec<&str> = op.fields.iter().map(|f| f.name.as_str()).collect();
-        spec::unique(
-            &format!("operation {}: field", op.name),
-            names.iter().copied(),
-        )?;
-        for field in &op.fields {
-            field_format(spec, field)
-                .with_context(|| format!("operation {}, field {}", op.name, field.name))?;
-        }
-        for rule in &op.rules {
-            let mentioned: Vec<&String> = match rule {
-                Rule::AtLeastOneOf(fields) => fields.iter().collect(),
-                Rule::RequiredIf(c) | Rule::OnlyIf(c) => vec![&c.field, &c.when],
-            };
-            for m in mentioned {
-                ensure!(
-                    names.contains(&m.as_str()),
-                    "operation {}: rule names unknown field {m}",
-                    op.name
-                );
-            }
-        }
-        if op.reply.payment.is_some() {
-            ensure!(
-                names.contains(&"rt"),
-                "operation {}: a payment needs `rt`",
-                op.name
-            );
-        }
-    }
-    Ok(())
+fn rust_name(name: &str, rust: Option<&String>) -> Ident {
+    format_ident!("{}", rust.map_or(name, String::as_str))
 }
 
-fn column_format(format: &str) -> anyhow::Result<proc_macro2::Ident> {
-    const FORMATS: &[&str] = &[
-        "rst",
-        "error_code",
-        "digits",
-        "alnum",
-        "email",
-        "text",
-        "amount",
-        "serial",
-        "masked_card",
-        "yymm",
-    ];
-    variant("column format", format, FORMATS)
-}
-
-fn lit(n: usize) -> proc_macro2::Literal {
-    crate::core::tokens::lit(n as u64)
-}
-
-fn opt_usize(v: Option<usize>) -> TokenStream {
-    opt(v.map(lit))
-}
-
-fn field_format(spec: &Spec, field: &FieldSpec) -> anyhow::Result<TokenStream> {
-    Ok(match field.format.as_str() {
-        "constant" => {
-            let value = field.value.as_deref().context("a constant needs `value`")?;
-            quote!(FieldFormat::Constant(#value))
-        }
-        "digits" => {
-            let len = opt_usize(field.len);
-            let max = opt_usize(field.max);
-            quote!(FieldFormat::Digits { len: #len, max: #max })
-        }
-        "alnum" => {
-            let max = opt_usize(field.max);
-            quote!(FieldFormat::Alnum { max: #max })
-        }
-        "ascii" => quote!(FieldFormat::Ascii),
-        "email" => {
-            let max = lit(field.max.context("an e-mail field needs `max`")?);
-            quote!(FieldFormat::Email { max: #max })
-        }
-        "text" => {
-            let max = lit(field.max_bytes.context("a text field needs `max_bytes`")?);
-            quote!(FieldFormat::Text { max_bytes: #max })
-        }
-        "amount" => quote!(FieldFormat::Amount),
-        "serial" => quote!(FieldFormat::Serial),
-        "enum" => {
-            let name = field
-                .enumeration
-                .as_deref()
-                .context("an enum field needs `enum`")?;
-            let e = spec
-                .enums
-                .get(name)
-                .with_context(|| format!("unknown enum {name}"))?;
-            let wires = e.values.iter().map(|v| &v.wire);
-            quote!(FieldFormat::Enum(&[#(#wires),*]))
-        }
-        "count" => {
-            let allowed = field
-                .allowed
-                .as_ref()
-                .context("a count field needs `allowed`")?
-                .iter()
-                .map(|n| proc_macro2::Literal::u8_unsuffixed(*n));
-            quote!(FieldFormat::Count(&[#(#allowed),*]))
-        }
-        other => bail!("unknown field format `{other}`"),
-    })
-}
-
-fn rust_name(name: &str, rust: Option<&String>) -> proc_macro2::Ident {
-    format_ident!("{}", rust.map(String::as_str).unwrap_or(name))
-}
-
-/// The whole generated module.
+/// The whole generated module. Besides what serde and the compiler of the
+/// generated code refuse, it refuses names that only the runtime tables
+/// mention (rules, sums) and column flags that would misread an answer.
 pub fn render(spec: &Spec) -> anyhow::Result<String> {
     let header = format!(
         " Generated from `{SPEC}` ({}, written from `{}`): request and result types, their tables and wire conversions.",
         spec.gateway, spec.source
     );
-    let base_url = &spec.base_url;
+    let (base_url, accepted) = (&spec.base_url, &spec.accepted_answer);
+    let (media, other_label) = (&spec.answer_media_type, &spec.other_data.label);
     let other_max = lit(spec.other_data.max_bytes);
-    let other_label = &spec.other_data.label;
-    let reserved = parameter_names(spec).into_iter();
-    let enums = spec
-        .enums
-        .iter()
-        .map(|(name, e)| render_enum(name, e))
-        .collect::<Vec<_>>();
-    let error_code = render_error_codes(spec);
-    let shapes = spec
-        .shapes
-        .iter()
-        .map(|(name, shape)| render_shape(name, shape))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let ops = spec
-        .operations
-        .iter()
-        .map(|op| render_operation(spec, op))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let samples = render_samples(spec)?;
-    let any = render_any_request(spec);
-    let names = render_names(spec);
+    let enums = spec.enums.iter().map(|(name, e)| render_enum(name, e));
+    let error_codes = render_error_codes(spec);
+    let (ops, mut shapes, mut operations) = (&spec.operations, Vec::new(), Vec::new());
+    for (name, shape) in &spec.shapes {
+        shapes.push(render_shape(name, shape).context(format!("shape {name}"))?);
+    }
+    spec::unique("operation", ops.iter().map(|o| o.name.as_str()))?;
+    let (mut any, mut samples) = (Vec::new(), Vec::new());
+    for op in ops {
+        let (name, title, ident) = (&op.name, &op.title, format_ident!("{}", op.rust));
+        operations.push(render_operation(spec, op).context(format!("operation {name}"))?);
+        any.push(quote!(#title #name #ident,));
+        for (kind, text) in &op.samples {
+            let (kind, shape): (Ident, _) = (syn::parse_str(kind)?, format_ident!("{}", op.reply));
+            samples.push(quote!(#name #kind #text #shape;));
+        }
+    }
+    let fields = ops.iter().flat_map(|o| &o.fields).map(|f| &f.name);
+    let columns = spec.shapes.values().flat_map(|s| &s.columns);
+    // Every parameter and column name of the protocol, sorted.
+    let names: BTreeSet<&String> = fields.chain(columns.map(|c| &c.name)).collect();
+    let names = names.into_iter().map(|name| {
+        let konst = format_ident!("{}", name.to_ascii_uppercase());
+        quote!(#konst = #name,)
+    });
     let tokens = quote! {
         #![doc = #header]
-        use std::fmt;
-
-        use crate::charset::Charset;
-        use crate::error::{Error, MalformedResponse};
-        use crate::error::ValidationError;
-        use crate::request::{Operation, Received};
-        use crate::response::{PaymentReply, Record, Row, ToColumn};
+        use crate::declare::{any_request, closed_enum, error_codes, names, operation, record, samples};
+        use crate::response::Record;
         use crate::tables::{ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec};
-        use crate::values::{Echo, MaskedCardNumber, OtherData, Secret, Token, UserKey};
+        use crate::values::{MaskedCardNumber, Secret, Token, UserKey};
 
         /// The production gateway; every endpoint is relative to it.
         pub const BASE_URL: &str = #base_url;
@@ -434,16 +267,19 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
         #[doc = concat!("Limit of the free other data (", #other_label, "), in bytes as sent.")]
         pub const OTHER_DATA_MAX_BYTES: usize = #other_max;
 
-        /// Every parameter name of the protocol; none may be used as other data.
-        pub const RESERVED_NAMES: &[&str] = &[#(#reserved),*];
+        /// The whole direct answer to a payment sent with `rt=0`.
+        pub const ACCEPTED_ANSWER: &str = #accepted;
 
+        /// The media type of every answer (the guide's "HTML出力"), without its charset.
+        pub const ANSWER_MEDIA_TYPE: &str = #media;
+
+        names! { #(#names)* }
         #(#enums)*
-        #error_code
+        #error_codes
         #(#shapes)*
-        #(#ops)*
-        #any
-        #names
-        #samples
+        #(#operations)*
+        any_request! { #(#any)* }
+        samples! { #(#samples)* }
     };
     crate::core::rust::format(tokens)
 }
@@ -451,563 +287,192 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
 fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
     let ident = format_ident!("{name}");
     let docs = doc(&format!("{} (`{}`).", e.doc, e.field));
-    let vars: Vec<_> = e
-        .values
-        .iter()
-        .map(|v| format_ident!("{}", v.rust))
-        .collect();
-    let var_docs = e
-        .values
-        .iter()
-        .map(|v| doc(&format!("`{}`: {} ({})", v.wire, v.doc, v.label)));
-    let wires: Vec<_> = e.values.iter().map(|v| &v.wire).collect();
-    let labels = e.values.iter().map(|v| &v.label);
-    let variants = quote!(#(#var_docs #vars),*);
-    let wire_arms = quote!(#(#ident::#vars => #wires),*);
-    let label_arms = quote!(#(#ident::#vars => #labels),*);
-    let from_arms = quote!(#(#wires => Some(#ident::#vars),)*);
-    quote! {
-        #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #ident { #variants }
-
-        impl #ident {
-            /// The value on the wire.
-            pub fn as_wire(self) -> &'static str {
-                match self { #wire_arms }
-            }
-
-            /// The guide's Japanese label.
-            pub fn label(self) -> &'static str {
-                match self { #label_arms }
-            }
-
-            /// The value for a wire value, if it is one of the guide's.
-            pub fn from_wire(wire: &str) -> Option<Self> {
-                match wire { #from_arms _ => None }
-            }
-        }
-
-        impl fmt::Display for #ident {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_wire())
-            }
-        }
-    }
+    let values = e.values.iter().map(|v| {
+        let (var, wire, label, doc) = (format_ident!("{}", v.rust), &v.wire, &v.label, &v.doc);
+        quote!(#var = #wire, #label, #doc;)
+    });
+    quote!(closed_enum! { #docs #ident { #(#values)* } })
 }
 
 fn render_error_codes(spec: &Spec) -> TokenStream {
     let prefix = &spec.issuer_code_prefix;
-    let codes = &spec.error_codes;
-    let vars: Vec<_> = codes.iter().map(|c| format_ident!("{}", c.rust)).collect();
-    let consts: Vec<_> = codes
-        .iter()
-        .map(|c| format_ident!("{}", screaming(&c.rust)))
-        .collect();
-    let wires = codes.iter().map(|c| &c.code);
-    let var_docs = codes.iter().map(|c| {
-        doc(&format!(
-            "`{}` {}: {} (source: {})",
-            c.code, c.label, c.doc, c.source
-        ))
+    let codes = spec.error_codes.iter().map(|c| {
+        let (code, label, source) = (&c.code, &c.label, &c.source);
+        let description = c.doc.trim_end_matches('.');
+        let var = format_ident!("{}", c.rust);
+        let konst = format_ident!("{}", screaming(&c.rust));
+        quote!(#var = #code, #konst, #label, #description, #source;)
     });
-    let variants = quote!(#(#var_docs #vars,)*);
-    let parse_arms = quote!(#(#wires => ErrorCode::#vars,)*);
-    let str_arms = quote!(#(ErrorCode::#vars => Self::#consts,)*);
-    // The wire codes as constants, so servers (the sandbox) answer with the
-    // spec's codes instead of spelling them again.
-    let const_items = codes.iter().zip(&consts).map(|(c, konst)| {
-        let code = &c.code;
-        let d = doc(&format!(
-            "`{code}` ({}), the wire code of [`ErrorCode::{}`].",
-            c.label, c.rust
-        ));
-        quote!(#d pub const #konst: &'static str = #code;)
-    });
-    let descriptions = codes
-        .iter()
-        .map(|c| format!("{} ({})", c.doc.trim_end_matches('.'), c.label));
-    let desc_arms = quote!(#(ErrorCode::#vars => #descriptions,)*);
-    let issuer_doc = doc(&format!(
-        "A card company code (starting with `{prefix}`): the card was refused after the gateway asked the card company."
-    ));
-    quote! {
-        /// Card company codes start with this.
-        pub const ISSUER_CODE_PREFIX: &str = #prefix;
-
-        /// An error code of the gateway (`ec`, or a bare answer). New codes
-        /// never break decoding: they are kept in `Unknown`.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum ErrorCode {
-            #variants
-            #issuer_doc
-            Issuer(String),
-            /// A code this crate does not know, verbatim.
-            Unknown(String),
-        }
-
-        impl ErrorCode {
-            #(#const_items)*
-
-            /// Classifies a code as received.
-            pub fn parse(code: &str) -> Self {
-                match code {
-                    #parse_arms
-                    c if c.len() > ISSUER_CODE_PREFIX.len() && c.starts_with(ISSUER_CODE_PREFIX) => ErrorCode::Issuer(c.to_owned()),
-                    c => ErrorCode::Unknown(c.to_owned()),
-                }
-            }
-
-            /// The code as received.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #str_arms
-                    ErrorCode::Issuer(c) | ErrorCode::Unknown(c) => c,
-                }
-            }
-
-            /// What the code means, as far as the guide and public sources say.
-            pub fn description(&self) -> &'static str {
-                match self {
-                    #desc_arms
-                    ErrorCode::Issuer(_) => "refused by the card company",
-                    ErrorCode::Unknown(_) => "not documented",
-                }
-            }
-        }
-
-        impl fmt::Display for ErrorCode {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    }
+    quote!(error_codes! { issuer: #prefix; #(#codes)* })
 }
 
-/// The Rust type of a result column, and whether it is sensitive.
-fn column_type(column: &ColumnSpec) -> (TokenStream, bool) {
-    match (column.ty.as_deref(), column.format.as_str()) {
-        (Some("UserKey"), _) => (quote!(UserKey), true),
-        (Some("Secret"), _) => (quote!(Secret), true),
-        (_, "masked_card") => (quote!(MaskedCardNumber), true),
-        (_, "amount") => (quote!(u64), false),
-        (_, "serial") => (quote!(u32), false),
-        _ => (quote!(String), false),
-    }
-}
+/// The column formats, separated by spaces. A column is text (`String`)
+/// unless its format is one of `COLUMN_TYPES`' or its `type` names a secret
+/// type.
+const COLUMN_FORMATS: &str =
+    "rst error_code digits alnum email text amount serial masked_card yymm";
+const COLUMN_TYPES: &[(&str, &str)] = &[
+    ("amount", "u64"),
+    ("serial", "u32"),
+    ("masked_card", "MaskedCardNumber"),
+];
 
 fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
-    let ident = format_ident!("{name}");
-    let index = |n: &str| shape.columns.iter().position(|c| c.name == n);
-    let rst = index("rst").context("no rst")?;
-    let ec = index("ec").context("no ec")?;
     let order: Vec<&str> = shape.columns.iter().map(|c| c.name.as_str()).collect();
-    let docs = doc(&format!(
-        "{}\n\nColumns in order: `{}`, then the echoed other data.",
-        shape.doc,
-        order.join(",")
-    ));
-    let mut fields = Vec::new();
-    let mut inits = Vec::new();
+    spec::unique("column", order.iter().copied())?;
+    let index = |n: &str| order.iter().position(|c| *c == n);
+    let rst = index("rst").context("needs an `rst` column")?;
+    let ec = index("ec").context("needs an `ec` column")?;
+    let (docs, order) = (doc(&shape.doc), order.join(","));
     let mut columns = Vec::new();
-    let mut wire = Vec::new();
+    let mut fields = Vec::new();
     for (i, column) in shape.columns.iter().enumerate() {
-        let cname = &column.name;
-        let label = &column.label;
-        let format = column_format(&column.format)?;
-        let optional = column.optional;
-        let may_be_absent = column.may_be_absent;
+        let (cname, label, format) = (&column.name, &column.label, &column.format);
+        let known = COLUMN_FORMATS.split(' ').any(|f| f == format);
+        ensure!(known, "unknown column format `{format}`");
+        let by_format = COLUMN_TYPES.iter().find(|(f, _)| f == format);
+        let ty = column.ty.as_deref().or(by_format.map(|t| t.1));
+        let format = format_ident!("{}", pascal(format));
+        // Secrets and card data are never shown in errors.
+        let sensitive = column.ty.is_some() || column.format == "masked_card";
+        let ty = format_ident!("{}", ty.unwrap_or("String"));
+        let (optional, may_be_absent) = (column.optional, column.may_be_absent);
         let kickback_omit_empty = column.kickback_omit_empty;
-        let (ty, sensitive) = column_type(column);
-        let sums = column
-            .sum_of
-            .iter()
-            .map(|s| index(s).map(lit).context("unknown sum column"))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        ensure!(
+            optional || !(may_be_absent || kickback_omit_empty),
+            "column {cname} may be absent or left out of a kickback only if it is optional"
+        );
+        // A column in the middle cannot be absent from a positional line
+        // without shifting the ones after it.
+        ensure!(
+            !may_be_absent || shape.columns[i..].iter().all(|c| c.may_be_absent),
+            "column {cname} may be absent, so every column after it must be too"
+        );
+        let sums = column.sum_of.iter().map(|s| {
+            let i = index(s).with_context(|| format!("column {cname} sums unknown column {s}"));
+            i.map(|i| lit(i as u64))
+        });
+        let sums = sums.collect::<anyhow::Result<Vec<_>>>()?;
         columns.push(quote! {
             ColumnSpec { name: #cname, label: #label, format: ColumnFormat::#format, optional: #optional, may_be_absent: #may_be_absent, kickback_omit_empty: #kickback_omit_empty, sensitive: #sensitive, sum_of: &[#(#sums),*] }
         });
-        if i == rst {
-            wire.push(quote!("1".to_owned()));
+        if i == rst || i == ec {
             continue;
         }
-        if i == ec {
-            wire.push(quote!(String::new()));
-            continue;
-        }
-        let field = rust_name(cname, column.rust.as_ref());
-        let position = i + 1;
-        let i = lit(i);
         let limit = match (column.max, column.max_bytes) {
             (Some(n), _) => format!("; the guide says at most {n} characters"),
             (None, Some(n)) => format!("; the guide says at most {n} bytes"),
             (None, None) => String::new(),
         };
-        let d = doc(&format!("{label} (`{cname}`, column {position}{limit})."));
-        if optional {
-            fields.push(quote!(#d pub #field: Option<#ty>));
-            inits.push(quote!(#field: row.opt(#i)?));
-            wire.push(quote!(self.#field.as_ref().map(ToColumn::to_column).unwrap_or_default()));
-        } else {
-            wire.push(quote!(self.#field.to_column()));
-            fields.push(quote!(#d pub #field: #ty));
-            inits.push(quote!(#field: row.get(#i)?));
-        }
+        let (position, i) = (lit(i as u64 + 1), lit(i as u64));
+        let field = rust_name(cname, column.rust.as_ref());
+        let how = format_ident!("{}", if optional { "opt" } else { "get" });
+        fields.push(quote!(#label #cname #position #limit #field: #ty = #i #how,));
     }
-    let (rst_lit, ec_lit) = (lit(rst), lit(ec));
+    let (ident, rst, ec) = (format_ident!("{name}"), lit(rst as u64), lit(ec as u64));
+    let table_name = format_ident!("{}", screaming(name));
     Ok(quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct #ident {
-            #(#fields,)*
-            /// The other data echoed back (その他データ).
-            pub echo: Echo,
-        }
-
-        impl Record for #ident {
-            const SHAPE: &'static ShapeSpec = &ShapeSpec {
-                name: #name,
-                columns: &[#(#columns),*],
-                rst: #rst_lit,
-                ec: #ec_lit,
-            };
-
-            fn from_row(row: &Row) -> Result<Self, MalformedResponse> {
-                Ok(Self { #(#inits,)* echo: row.echo() })
-            }
-
-            fn to_columns(&self) -> Vec<String> {
-                vec![#(#wire),*]
-            }
-
-            fn echo(&self) -> &Echo {
-                &self.echo
-            }
-        }
+        const #table_name: ShapeSpec = ShapeSpec { name: #name, columns: &[#(#columns),*], rst: #rst, ec: #ec };
+        record! { #docs #ident = &#table_name, #order; #(#fields)* }
     })
 }
 
-/// How a request field is held and turned into its wire value.
-struct RequestField {
-    /// `|v: &str| -> Option<ty>` reading a received wire value.
-    parse: TokenStream,
-    ty: TokenStream,
-    /// `new` takes `impl Into<ty>` rather than `ty`.
-    into: bool,
-    to_wire: fn(TokenStream) -> TokenStream,
-}
-
-fn request_field(field: &FieldSpec) -> anyhow::Result<RequestField> {
-    let number = |ty: TokenStream| RequestField {
-        parse: quote!(|v: &str| v.parse().ok()),
-        ty,
-        into: false,
-        to_wire: |v| quote!(#v.to_string()),
-    };
-    Ok(match (field.ty.as_deref(), field.format.as_str()) {
-        (Some(t @ ("UserKey" | "Token")), _) => {
-            let ty = format_ident!("{t}");
-            RequestField {
-                parse: quote!(|v: &str| Some(#ty::new(v))),
-                ty: quote!(#ty),
-                into: true,
-                to_wire: |v| quote!(#v.expose_secret().to_owned()),
-            }
+/// A request field's row format (`FieldFormat::…`).
+fn field_format(spec: &Spec, field: &FieldSpec) -> anyhow::Result<TokenStream> {
+    let max = opt(field.max.map(lit));
+    Ok(match field.format.as_str() {
+        "constant" => {
+            let value = field.value.as_deref().context("needs `value`")?;
+            quote!(FieldFormat::Constant(#value))
         }
-        (Some(other), _) => bail!("unknown request type {other}"),
-        (None, "amount") => number(quote!(u64)),
-        (None, "serial") => number(quote!(u32)),
-        (None, "count") => number(quote!(u8)),
-        (None, "enum") => {
-            let e = format_ident!("{}", field.enumeration.as_deref().context("enum")?);
-            RequestField {
-                parse: quote!(#e::from_wire),
-                ty: quote!(#e),
-                into: false,
-                to_wire: |v| quote!(#v.as_wire().to_owned()),
-            }
+        "digits" => {
+            let len = opt(field.len.map(lit));
+            quote!(FieldFormat::Digits { len: #len, max: #max })
         }
-        (None, _) => RequestField {
-            parse: quote!(|v: &str| Some(v.to_owned())),
-            ty: quote!(String),
-            into: true,
-            to_wire: |v| quote!(#v.clone()),
-        },
+        "alnum" => quote!(FieldFormat::Alnum { max: #max }),
+        "ascii" => quote!(FieldFormat::Ascii),
+        "email" => {
+            let max = lit(field.max.context("needs `max`")?);
+            quote!(FieldFormat::Email { max: #max })
+        }
+        "text" => {
+            let max = lit(field.max_bytes.context("needs `max_bytes`")?);
+            quote!(FieldFormat::Text { max_bytes: #max })
+        }
+        "amount" => quote!(FieldFormat::Amount),
+        "serial" => quote!(FieldFormat::Serial),
+        "enum" => {
+            let name = field.enumeration.as_deref().context("needs `enum`")?;
+            ensure!(spec.enums.contains_key(name), "unknown enum {name}");
+            let ident = format_ident!("{name}");
+            quote!(FieldFormat::Enum(#ident::WIRES))
+        }
+        "count" => {
+            let allowed = field.allowed.as_ref().context("needs `allowed`")?;
+            let allowed = allowed.iter().map(|n| Literal::u8_unsuffixed(*n));
+            quote!(FieldFormat::Count(&[#(#allowed),*]))
+        }
+        other => bail!("unknown field format `{other}`"),
     })
 }
+
+/// The Rust type of a request field by format; text otherwise, and an
+/// `enum` field is held as its enumeration, a field with a `type` as that
+/// (secret) type.
+const FIELD_TYPES: &[(&str, &str)] = &[("amount", "u64"), ("serial", "u32"), ("count", "u8")];
 
 fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStream> {
-    let ident = format_ident!("{}", op.rust);
-    let (shape, payment) = op.reply.shape()?;
-    let shape_ident = format_ident!("{shape}");
+    let names: Vec<&str> = op.fields.iter().map(|f| f.name.as_str()).collect();
+    spec::unique("field", names.iter().copied())?;
     let mut table = Vec::new();
     let mut fields = Vec::new();
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    let mut wire = Vec::new();
-    let mut received = Vec::new();
     for field in &op.fields {
-        let name = &field.name;
-        let label = &field.label;
-        let required = field.required;
-        let format = field_format(spec, field)?;
-        let guide = field.guide.clone().unwrap_or_default();
+        let (name, label, required) = (&field.name, &field.label, field.required);
+        let format = field_format(spec, field).with_context(|| format!("field {name}"))?;
+        let guide = field.guide.as_deref().unwrap_or_default();
         table.push(quote! {
             FieldSpec { name: #name, label: #label, required: #required, format: #format, guide: #guide }
         });
         if field.format == "constant" {
-            let value = field.value.as_deref().context("constant")?;
-            wire.push(quote!((#name, Some(#value.to_owned()))));
             continue;
         }
-        let rf = request_field(field)?;
+        let by_format = FIELD_TYPES.iter().find(|(f, _)| *f == field.format);
+        let ty = (field.ty.as_deref().or(field.enumeration.as_deref()))
+            .unwrap_or(by_format.map_or("String", |(_, ty)| ty));
+        // Text and secrets: `new` takes `impl Into` of them.
+        let into = (required && matches!(ty, "String" | "UserKey" | "Token")).then(|| quote!(into));
+        let ty = format_ident!("{ty}");
         let member = rust_name(name, field.rust.as_ref());
-        let parse = &rf.parse;
-        if required {
-            received.push(quote!(#member: received.required(#name, #parse)?));
-        } else {
-            received.push(quote!(#member: received.optional(#name, #parse)?));
-        }
-        let ty = &rf.ty;
-        let need = if required { "required" } else { "optional" };
-        let d = doc(&format!("{label} (`{name}`, {need}; guide: {guide})."));
-        if required {
-            fields.push(quote!(#d pub #member: #ty));
-            if rf.into {
-                args.push(quote!(#member: impl Into<#ty>));
-                inits.push(quote!(#member: #member.into()));
-            } else {
-                args.push(quote!(#member: #ty));
-                inits.push(quote!(#member));
-            }
-            let value = (rf.to_wire)(quote!(self.#member));
-            wire.push(quote!((#name, Some(#value))));
-        } else {
-            fields.push(quote!(#d pub #member: Option<#ty>));
-            inits.push(quote!(#member: None));
-            let value = (rf.to_wire)(quote!(v));
-            wire.push(quote!((#name, self.#member.as_ref().map(|v| #value))));
-        }
+        let how = format_ident!("{}", if required { "required" } else { "optional" });
+        fields.push(quote!(#label #guide #name #member: #ty = #how #into,));
     }
-    let rules = op.rules.iter().map(|rule| match rule {
-        Rule::AtLeastOneOf(names) => quote!(CrossRule::AtLeastOneOf(&[#(#names),*])),
-        Rule::RequiredIf(c) => {
-            let (f, w, e) = (&c.field, &c.when, &c.equals);
-            quote!(CrossRule::RequiredIf { field: #f, when: #w, equals: #e })
-        }
-        Rule::OnlyIf(c) => {
-            let (f, w, e) = (&c.field, &c.when, &c.equals);
-            quote!(CrossRule::OnlyIf { field: #f, when: #w, equals: #e })
-        }
-    });
-    let name = &op.name;
-    let title = &op.title;
-    let endpoint = &op.endpoint;
-    let methods = &op.methods;
+    let rules = op.rules.iter().map(|r| r.render(&names));
+    let rules = rules.collect::<anyhow::Result<Vec<_>>>()?;
+    let (name, title, endpoint, shape) = (&op.name, &op.title, &op.endpoint, &op.reply);
+    let methods: Vec<String> = op.methods.iter().map(|m| format!("{m:?}")).collect();
+    let payment = names.contains(&"rt");
+    let kickback = payment.then_some(" (`rt=1`) or `OK` and a kickback (`rt=0`)");
     let docs = doc(&format!(
-        "{title}: {}\n\n`{}` ({}), answered with [`{shape}`]{}.",
+        "{title}: {}\n\n`{endpoint}` ({}), answered with [`{shape}`]{}.",
         op.doc,
-        op.endpoint,
-        op.methods.join(" or "),
-        if payment {
-            " (`rt=1`) or `OK` and a kickback (`rt=0`)"
-        } else {
-            ""
-        }
+        methods.join(" or "),
+        kickback.unwrap_or_default()
     ));
-    let (reply_ty, decode) = if payment {
-        (
-            quote!(PaymentReply<#shape_ident>),
-            quote!(crate::response::decode_payment(
-                body,
-                charset,
-                self.reply == ReplyMethod::Kickback,
-                !self.other.is_empty()
-            )),
-        )
-    } else {
-        (
-            quote!(#shape_ident),
-            quote!(crate::response::decode_csv(
-                body,
-                charset,
-                !self.other.is_empty()
-            )),
-        )
-    };
+    let (ident, shape) = (format_ident!("{}", op.rust), format_ident!("{shape}"));
+    let decode = format_ident!("{}", if payment { "payment" } else { "csv" });
+    let table_name = format_ident!("{}", screaming(&op.rust));
     Ok(quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct #ident {
-            #(#fields,)*
-            /// Free `key=value` parameters (その他データ), echoed back.
-            pub other: OtherData,
-        }
-
-        impl #ident {
-            /// The request with its required fields; optional ones are `None`.
-            #[allow(clippy::too_many_arguments)]
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* other: OtherData::new() }
-            }
-
-            /// Reads the request as the gateway receives it (for test
-            /// servers and the sandbox): every parameter of the table by
-            /// name, the rest as other data; then validates it.
-            pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-                let received = Received::new(Self::SPEC, pairs)?;
-                let value = Self { #(#received,)* other: received.other() };
-                value.validate()?;
-                Ok(value)
-            }
-        }
-
-        impl Operation for #ident {
-            type Reply = #reply_ty;
-
-            const SPEC: &'static OperationSpec = &OperationSpec {
-                name: #name,
-                title: #title,
-                endpoint: #endpoint,
-                methods: &[#(#methods),*],
-                fields: &[#(#table),*],
-                rules: &[#(#rules),*],
-                reply: #shape_ident::SHAPE,
-                payment: #payment,
-            };
-
-            fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-                vec![#(#wire),*]
-            }
-
-            fn other_data(&self) -> &OtherData {
-                &self.other
-            }
-
-            fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-                #decode
-            }
-        }
-    })
-}
-
-fn render_any_request(spec: &Spec) -> TokenStream {
-    let variants = spec.operations.iter().map(|op| {
-        let ident = format_ident!("{}", op.rust);
-        let d = doc(&format!("{} (`{}`).", op.title, op.name));
-        quote!(#d #ident(#ident))
-    });
-    let tries = spec.operations.iter().map(|op| {
-        let ident = format_ident!("{}", op.rust);
-        let endpoint = &op.endpoint;
-        quote! {
-            if endpoint == #endpoint {
-                found.push(#ident::from_pairs(pairs).map(AnyRequest::#ident));
-            }
-        }
-    });
-    quote! {
-        /// Any request of the guide, as a server (a test server, the
-        /// sandbox) receives it.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum AnyRequest { #(#variants),* }
-
-        impl AnyRequest {
-            /// Reads a request sent to `endpoint` (`carduser.aspx`, …):
-            /// the operation is the one of that endpoint whose table
-            /// accepts the parameters (`cmd`, and which of `num`, `jb`,
-            /// `iid` are present, tell them apart). `None` for an unknown
-            /// endpoint; otherwise the request, or the most telling error.
-            pub fn from_pairs(endpoint: &str, pairs: &[(String, String)]) -> Option<Result<Self, ValidationError>> {
-                let mut found = Vec::new();
-                #(#tries)*
-                crate::request::pick(found)
-            }
-        }
-    }
-}
-
-/// Every parameter and column name of the protocol, sorted.
-fn parameter_names(spec: &Spec) -> BTreeSet<&str> {
-    let fields = spec.operations.iter().flat_map(|o| &o.fields);
-    let columns = spec.shapes.values().flat_map(|s| &s.columns);
-    let names = fields.map(|f| f.name.as_str());
-    names.chain(columns.map(|c| c.name.as_str())).collect()
-}
-
-/// The protocol's names for servers (the sandbox, test servers): one
-/// constant per parameter or column name, the direct answer to `rt=0`, and
-/// every operation's table, so a renamed name in the spec breaks their build.
-fn render_names(spec: &Spec) -> TokenStream {
-    let params = parameter_names(spec).into_iter().map(|name| {
-        let ident = format_ident!("{}", name.to_ascii_uppercase());
-        let d = doc(&format!("`{name}`."));
-        quote!(#d pub const #ident: &str = #name;)
-    });
-    let ops = spec.operations.iter().map(|op| {
-        let ident = format_ident!("{}", op.rust);
-        quote!(<#ident as Operation>::SPEC)
-    });
-    let accepted = &spec.accepted_answer;
-    let media = &spec.answer_media_type;
-    quote! {
-        /// Parameter and column names, one constant each.
-        pub mod param {
-            #(#params)*
-        }
-
-        /// The whole direct answer to a payment sent with `rt=0`.
-        pub const ACCEPTED_ANSWER: &str = #accepted;
-
-        /// The media type of every answer (the guide's "HTML出力"), without its charset.
-        pub const ANSWER_MEDIA_TYPE: &str = #media;
-
-        /// Every operation's table, in the spec's order.
-        pub const OPERATIONS: &[&OperationSpec] = &[#(#ops),*];
-    }
-}
-
-fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {
-    let mut samples = Vec::new();
-    for op in &spec.operations {
-        let (shape, _) = op.reply.shape()?;
-        let shape = format_ident!("{shape}");
-        let name = &op.name;
-        let kinds = [
-            ("csv", &op.sample, false),
-            ("printed_csv", &op.printed_sample, false),
-            ("kickback", &op.kickback_sample, true),
-            ("printed_kickback", &op.printed_kickback_sample, true),
-        ];
-        for (kind, text, kickback) in kinds {
-            let Some(text) = text else { continue };
-            let decode = if kickback {
-                quote!(
-                    |b| crate::response::decode_kickback::<#shape>(b, Charset::Utf8).map(|v| format!("{v:#?}"))
-                )
-            } else {
-                quote!(
-                    |b| crate::response::decode_csv::<#shape>(b, Charset::Utf8, false).map(|v| format!("{v:#?}"))
-                )
-            };
-            samples.push(quote! {
-                GuideSample { operation: #name, kind: #kind, text: #text, decode: #decode }
-            });
-        }
-    }
-    Ok(quote! {
-        /// A sample answer printed in the guide (or its corrected form).
-        #[cfg(test)]
-        pub(crate) struct GuideSample {
-            pub operation: &'static str,
-            pub kind: &'static str,
-            pub text: &'static str,
-            pub decode: fn(&[u8]) -> Result<String, Error>,
-        }
-
-        /// Every sample of the spec, decoded by its operation's shape.
-        #[cfg(test)]
-        pub(crate) const SAMPLES: &[GuideSample] = &[#(#samples),*];
+        const #table_name: OperationSpec = OperationSpec {
+            name: #name,
+            title: #title,
+            endpoint: #endpoint,
+            methods: &[#(#methods),*],
+            fields: &[#(#table),*],
+            rules: &[#(#rules),*],
+            reply: #shape::SHAPE,
+            payment: #payment,
+        };
+        operation! { #docs #ident: #shape #decode = &#table_name; #(#fields)* }
     })
 }
 
@@ -1015,10 +480,10 @@ fn render_samples(spec: &Spec) -> anyhow::Result<TokenStream> {
 mod tests {
     use super::*;
 
-    /// Parses and cross-checks a spec text, as `generate` does.
+    /// Parses and renders a spec text, as `generate` does.
     fn parse(text: &str) -> anyhow::Result<Spec> {
         let spec: Spec = spec::parse(text)?;
-        check(&spec)?;
+        render(&spec)?;
         Ok(spec)
     }
 
@@ -1183,8 +648,14 @@ operations:
       - { name: fl, rust: flag, label: F, required: true, format: enum, enum: Flag }
       - { name: n, rust: count, label: N, format: count, allowed: [2, 4] }
     rules: [{ required_if: { field: n, when: fl, equals: "1" } }]
-    reply: { csv: Thing }
+    reply: Thing
 "#;
+
+    /// The code without whitespace: macro bodies are laid out by
+    /// prettyplease's token filling, which moves line breaks around.
+    fn flat(code: &str) -> String {
+        code.split_whitespace().collect()
+    }
 
     #[test]
     fn a_tiny_spec_renders_every_construct() {
@@ -1192,42 +663,52 @@ operations:
         let code = render(&spec).unwrap();
         syn::parse_file(&code).unwrap();
         for expected in [
-            "pub enum Flag",
-            "Flag::On => \"1\"",
-            "\"ER001\" => ErrorCode::First",
-            "pub struct Thing",
-            "pub total: u64",
+            r#"Flag { Off = "0", "オフ", "Off."; On = "1", "オン", "On."; }"#,
+            r#"First = "ER001", FIRST, "一", "The first", "guide";"#,
+            "const THING: ShapeSpec",
+            r#""T" "t" 5 "" total: u64 = 4 get"#,
             "sum_of: &[2, 3]",
-            "pub struct MakeThing",
-            "pub fn new(flag: Flag) -> Self",
-            "(\"cmd\", Some(\"9\".to_owned()))",
+            "MakeThing: Thing csv = &MAKE_THING;",
+            r#""F" "" "fl" flag: Flag = required,"#,
+            r#""N" "" "n" count: u8 = optional,"#,
+            r#"FieldFormat::Constant("9")"#,
             "FieldFormat::Count(&[2, 4])",
             "CrossRule::RequiredIf",
+            "payment: false",
             "pub const OTHER_DATA_MAX_BYTES: usize = 16;",
-            "&[\"a\", \"b\", \"cmd\", \"ec\", \"fl\", \"n\", \"rst\", \"t\"]",
+            r#"names! { A = "a", B = "b", CMD = "cmd", EC = "ec", FL = "fl", N = "n", RST = "rst", T = "t", }"#,
         ] {
-            assert!(code.contains(expected), "missing {expected:?} in\n{code}");
+            assert!(
+                flat(&code).contains(&flat(expected)),
+                "missing {expected:?} in\n{code}"
+            );
         }
     }
 
     #[test]
-    fn a_payment_needs_rt_and_a_rule_needs_one_key() {
-        let no_rt = TINY.replace("reply: { csv: Thing }", "reply: { payment: Thing }");
-        let err = parse(&no_rt).unwrap_err();
-        assert!(format!("{err:#}").contains("needs `rt`"), "{err:#}");
+    fn an_operation_with_rt_is_a_payment_and_a_rule_has_one_key() {
+        let rt = "      - { name: rt, rust: reply, label: R, required: true, format: enum, enum: Flag }\n";
+        let with_rt = TINY.replace("    rules:", &format!("{rt}    rules:"));
+        let code = render(&parse(&with_rt).unwrap()).unwrap();
+        for expected in ["MakeThing: Thing payment = &MAKE_THING;", "payment: true"] {
+            assert!(
+                flat(&code).contains(&flat(expected)),
+                "missing {expected:?} in\n{code}"
+            );
+        }
         let two = TINY.replace(
             "rules: [{ required_if: { field: n, when: fl, equals: \"1\" } }]",
             "rules: [{ at_least_one_of: [n], only_if: { field: n, when: fl, equals: \"1\" } }]",
         );
         let err = parse(&two).unwrap_err();
-        assert!(format!("{err:#}").contains("exactly one of"), "{err:#}");
+        assert!(format!("{err:#}").contains("a single key"), "{err:#}");
     }
 
     #[test]
     fn generated_code_carries_the_tables() {
         let files = generate(&root()).unwrap();
         let code = &files[0].contents;
-        assert!(code.contains("pub struct OnetouchCharge"));
+        assert!(flat(code).contains("OnetouchCharge:OnetouchResultpayment=&ONETOUCH_CHARGE;"));
         assert!(code.contains("endpoint: \"onetouch.aspx\""));
         assert!(code.contains("FieldFormat::Count(&[3, 5, 6, 10, 12, 15, 18, 20, 24])"));
         assert!(

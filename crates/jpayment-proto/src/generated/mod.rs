@@ -9,3304 +9,1725 @@
 )]
 
 //! Generated from `specs/jpayment/jpayment.yaml` (J-Payment, written from `jpayment-card-token-3ds2-onetouch.ja.txt`): request and result types, their tables and wire conversions.
-use std::fmt;
-use crate::charset::Charset;
-use crate::error::{Error, MalformedResponse};
-use crate::error::ValidationError;
-use crate::request::{Operation, Received};
-use crate::response::{PaymentReply, Record, Row, ToColumn};
+use crate::declare::{
+    any_request, closed_enum, error_codes, names, operation, record, samples,
+};
+use crate::response::Record;
 use crate::tables::{
     ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec,
 };
-use crate::values::{Echo, MaskedCardNumber, OtherData, Secret, Token, UserKey};
+use crate::values::{MaskedCardNumber, Secret, Token, UserKey};
 /// The production gateway; every endpoint is relative to it.
 pub const BASE_URL: &str = "https://credit.j-payment.co.jp/gateway/";
 #[doc = concat!(
     "Limit of the free other data (", "その他データ", "), in bytes as sent."
 )]
 pub const OTHER_DATA_MAX_BYTES: usize = 1024;
-/// Every parameter name of the protocol; none may be used as other data.
-pub const RESERVED_NAMES: &[&str] = &[
-    "aid",
-    "am",
-    "ap",
-    "cmd",
-    "cn",
-    "cod",
-    "ec",
-    "ed",
-    "em",
-    "fn",
-    "gid",
-    "god",
-    "id",
-    "iid",
-    "jb",
-    "key",
-    "ln",
-    "md",
-    "num",
-    "pn",
-    "ps",
-    "pt",
-    "rst",
-    "rt",
-    "sf",
-    "ta",
-    "tkn",
-    "tx",
-    "uid",
-];
-/// How the charge is captured (ジョブタイプ). (`jb`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum JobType {
-    /// `AUTH`: Authorise only; capture within 90 days or the customer is never billed. (仮売上)
-    Auth,
-    /// `CAPTURE`: Authorise and capture at once. (仮実同時売上)
-    Capture,
-}
-
-impl JobType {
-    /// The value on the wire.
-    pub fn as_wire(self) -> &'static str {
-        match self {
-            JobType::Auth => "AUTH",
-            JobType::Capture => "CAPTURE",
-        }
-    }
-
-    /// The guide's Japanese label.
-    pub fn label(self) -> &'static str {
-        match self {
-            JobType::Auth => "仮売上",
-            JobType::Capture => "仮実同時売上",
-        }
-    }
-
-    /// The value for a wire value, if it is one of the guide's.
-    pub fn from_wire(wire: &str) -> Option<Self> {
-        match wire {
-            "AUTH" => Some(JobType::Auth),
-            "CAPTURE" => Some(JobType::Capture),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for JobType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_wire())
-    }
-}
-
-/// How the customer pays (支払方法); unspecified means a lump sum. (`md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentMethod {
-    /// `10`: One payment. (一括払い)
-    Lump,
-    /// `61`: Installments; `pt` gives their number. Only if the contract allows it. (分割払い)
-    Installments,
-    /// `80`: Revolving credit. Only if the contract allows it. (リボ払い)
-    Revolving,
-}
-
-impl PaymentMethod {
-    /// The value on the wire.
-    pub fn as_wire(self) -> &'static str {
-        match self {
-            PaymentMethod::Lump => "10",
-            PaymentMethod::Installments => "61",
-            PaymentMethod::Revolving => "80",
-        }
-    }
-
-    /// The guide's Japanese label.
-    pub fn label(self) -> &'static str {
-        match self {
-            PaymentMethod::Lump => "一括払い",
-            PaymentMethod::Installments => "分割払い",
-            PaymentMethod::Revolving => "リボ払い",
-        }
-    }
-
-    /// The value for a wire value, if it is one of the guide's.
-    pub fn from_wire(wire: &str) -> Option<Self> {
-        match wire {
-            "10" => Some(PaymentMethod::Lump),
-            "61" => Some(PaymentMethod::Installments),
-            "80" => Some(PaymentMethod::Revolving),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for PaymentMethod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_wire())
-    }
-}
-
-/// How the gateway returns the payment result (決済結果返信方法). (`rt`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReplyMethod {
-    /// `0`: The result arrives as a kickback to the URL configured in the merchant console (the guide). That the direct answer is only `OK` or an error code comes from public sources (decision 27). (キックバック)
-    Kickback,
-    /// `1`: The result is the comma-separated response body. (レスポンス)
-    Response,
-}
-
-impl ReplyMethod {
-    /// The value on the wire.
-    pub fn as_wire(self) -> &'static str {
-        match self {
-            ReplyMethod::Kickback => "0",
-            ReplyMethod::Response => "1",
-        }
-    }
-
-    /// The guide's Japanese label.
-    pub fn label(self) -> &'static str {
-        match self {
-            ReplyMethod::Kickback => "キックバック",
-            ReplyMethod::Response => "レスポンス",
-        }
-    }
-
-    /// The value for a wire value, if it is one of the guide's.
-    pub fn from_wire(wire: &str) -> Option<Self> {
-        match wire {
-            "0" => Some(ReplyMethod::Kickback),
-            "1" => Some(ReplyMethod::Response),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for ReplyMethod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_wire())
-    }
-}
-
-/// Card company codes start with this.
-pub const ISSUER_CODE_PREFIX: &str = "G";
-/// An error code of the gateway (`ec`, or a bare answer). New codes
-/// never break decoding: they are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    /// `ER003` 送信元IPエラー: The request did not come from the merchant's registered server IP address. (source: guide)
-    SourceIp,
-    /// `ER010` 混雑: The gateway is busy. (source: public)
-    Busy,
-    /// `ER999` メンテナンス: The gateway is under maintenance. (source: public)
-    Maintenance,
-    /// A card company code (starting with `G`): the card was refused after the gateway asked the card company.
-    Issuer(String),
-    /// A code this crate does not know, verbatim.
-    Unknown(String),
-}
-
-impl ErrorCode {
-    /// `ER003` (送信元IPエラー), the wire code of [`ErrorCode::SourceIp`].
-    pub const SOURCE_IP: &'static str = "ER003";
-    /// `ER010` (混雑), the wire code of [`ErrorCode::Busy`].
-    pub const BUSY: &'static str = "ER010";
-    /// `ER999` (メンテナンス), the wire code of [`ErrorCode::Maintenance`].
-    pub const MAINTENANCE: &'static str = "ER999";
-    /// Classifies a code as received.
-    pub fn parse(code: &str) -> Self {
-        match code {
-            "ER003" => ErrorCode::SourceIp,
-            "ER010" => ErrorCode::Busy,
-            "ER999" => ErrorCode::Maintenance,
-            c if c.len() > ISSUER_CODE_PREFIX.len()
-                && c.starts_with(ISSUER_CODE_PREFIX) => ErrorCode::Issuer(c.to_owned()),
-            c => ErrorCode::Unknown(c.to_owned()),
-        }
-    }
-
-    /// The code as received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ErrorCode::SourceIp => Self::SOURCE_IP,
-            ErrorCode::Busy => Self::BUSY,
-            ErrorCode::Maintenance => Self::MAINTENANCE,
-            ErrorCode::Issuer(c) | ErrorCode::Unknown(c) => c,
-        }
-    }
-
-    /// What the code means, as far as the guide and public sources say.
-    pub fn description(&self) -> &'static str {
-        match self {
-            ErrorCode::SourceIp => {
-                "The request did not come from the merchant's registered server IP address (送信元IPエラー)"
-            }
-            ErrorCode::Busy => "The gateway is busy (混雑)",
-            ErrorCode::Maintenance => {
-                "The gateway is under maintenance (メンテナンス)"
-            }
-            ErrorCode::Issuer(_) => "refused by the card company",
-            ErrorCode::Unknown(_) => "not documented",
-        }
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The result of a user-and-card bulk registration with payment.
-///
-/// Columns in order: `gid,rst,ap,ec,god,cod,am,tx,sf,ta,id,ps,uid,key,num`, then the echoed other data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BulkPaymentResult {
-    /// 決済番号 (`gid`, column 1).
-    pub payment_id: String,
-    /// カード会社承認番号 (`ap`, column 3; the guide says at most 7 characters).
-    pub approval: Option<String>,
-    /// オーダーコード (`god`, column 5).
-    pub order_code: String,
-    /// 店舗オーダー番号 (`cod`, column 6; the guide says at most 50 bytes).
-    pub order_ref: Option<String>,
-    /// 決済金額 (`am`, column 7).
-    pub amount: u64,
-    /// 税金額 (`tx`, column 8).
-    pub tax: u64,
-    /// 送料 (`sf`, column 9).
-    pub shipping: u64,
-    /// 合計金額 (`ta`, column 10).
-    pub total: u64,
-    /// 発行ID (`id`, column 11; the guide says at most 50 characters).
-    pub issued_id: Option<String>,
-    /// 発行パスワード (`ps`, column 12; the guide says at most 50 characters).
-    pub issued_password: Option<Secret>,
-    /// ユーザーID (`uid`, column 13; the guide says at most 50 characters).
-    pub user_id: String,
-    /// キー (`key`, column 14; the guide says at most 10 characters).
-    pub user_key: UserKey,
-    /// カード情報連番 (`num`, column 15).
-    pub card_seq: u32,
-    /// The other data echoed back (その他データ).
-    pub echo: Echo,
-}
-
-impl Record for BulkPaymentResult {
-    const SHAPE: &'static ShapeSpec = &ShapeSpec {
-        name: "BulkPaymentResult",
-        columns: &[
-            ColumnSpec {
-                name: "gid",
-                label: "決済番号",
-                format: ColumnFormat::Digits,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "rst",
-                label: "決済結果",
-                format: ColumnFormat::Rst,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ap",
-                label: "カード会社承認番号",
-                format: ColumnFormat::Alnum,
-                optional: true,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ec",
-                label: "エラーコード",
-                format: ColumnFormat::ErrorCode,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "god",
-                label: "オーダーコード",
-                format: ColumnFormat::Digits,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "cod",
-                label: "店舗オーダー番号",
-                format: ColumnFormat::Text,
-                optional: true,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "am",
-                label: "決済金額",
-                format: ColumnFormat::Amount,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "tx",
-                label: "税金額",
-                format: ColumnFormat::Amount,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "sf",
-                label: "送料",
-                format: ColumnFormat::Amount,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ta",
-                label: "合計金額",
-                format: ColumnFormat::Amount,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[6, 7, 8],
-            },
-            ColumnSpec {
-                name: "id",
-                label: "発行ID",
-                format: ColumnFormat::Alnum,
-                optional: true,
-                may_be_absent: false,
-                kickback_omit_empty: true,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ps",
-                label: "発行パスワード",
-                format: ColumnFormat::Alnum,
-                optional: true,
-                may_be_absent: false,
-                kickback_omit_empty: true,
-                sensitive: true,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "uid",
-                label: "ユーザーID",
-                format: ColumnFormat::Alnum,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "key",
-                label: "キー",
-                format: ColumnFormat::Alnum,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: true,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "num",
-                label: "カード情報連番",
-                format: ColumnFormat::Serial,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-        ],
-        rst: 1,
-        ec: 3,
-    };
-    fn from_row(row: &Row) -> Result<Self, MalformedResponse> {
-        Ok(Self {
-            payment_id: row.get(0)?,
-            approval: row.opt(2)?,
-            order_code: row.get(4)?,
-            order_ref: row.opt(5)?,
-            amount: row.get(6)?,
-            tax: row.get(7)?,
-            shipping: row.get(8)?,
-            total: row.get(9)?,
-            issued_id: row.opt(10)?,
-            issued_password: row.opt(11)?,
-            user_id: row.get(12)?,
-            user_key: row.get(13)?,
-            card_seq: row.get(14)?,
-            echo: row.echo(),
-        })
-    }
-
-    fn to_columns(&self) -> Vec<String> {
-        vec![
-            self.payment_id.to_column(), "1".to_owned(), self.approval.as_ref()
-            .map(ToColumn::to_column).unwrap_or_default(), String::new(), self.order_code
-            .to_column(), self.order_ref.as_ref().map(ToColumn::to_column)
-            .unwrap_or_default(), self.amount.to_column(), self.tax.to_column(), self
-            .shipping.to_column(), self.total.to_column(), self.issued_id.as_ref()
-            .map(ToColumn::to_column).unwrap_or_default(), self.issued_password.as_ref()
-            .map(ToColumn::to_column).unwrap_or_default(), self.user_id.to_column(), self
-            .user_key.to_column(), self.card_seq.to_column()
-        ]
-    }
-
-    fn echo(&self) -> &Echo {
-        &self.echo
-    }
-}
-
-/// A card of a user as returned by card reference; the number comes masked.
-///
-/// Columns in order: `rst,ec,uid,key,num,cn,ed,fn,ln`, then the echoed other data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CardDetails {
-    /// ユーザーID (`uid`, column 3; the guide says at most 50 characters).
-    pub user_id: String,
-    /// キー (`key`, column 4; the guide says at most 10 characters).
-    pub user_key: UserKey,
-    /// カード情報連番 (`num`, column 5).
-    pub card_seq: u32,
-    /// カード番号 (`cn`, column 6).
-    pub card_number: MaskedCardNumber,
-    /// 有効期限 (`ed`, column 7).
-    pub expiry: String,
-    /// カード名義(名) (`fn`, column 8).
-    pub first_name: Option<String>,
-    /// カード名義(姓) (`ln`, column 9).
-    pub last_name: Option<String>,
-    /// The other data echoed back (その他データ).
-    pub echo: Echo,
-}
-
-impl Record for CardDetails {
-    const SHAPE: &'static ShapeSpec = &ShapeSpec {
-        name: "CardDetails",
-        columns: &[
-            ColumnSpec {
-                name: "rst",
-                label: "結果",
-                format: ColumnFormat::Rst,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ec",
-                label: "エラーコード",
-                format: ColumnFormat::ErrorCode,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "uid",
-                label: "ユーザーID",
-                format: ColumnFormat::Alnum,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "key",
-                label: "キー",
-                format: ColumnFormat::Alnum,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: true,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "num",
-                label: "カード情報連番",
-                format: ColumnFormat::Serial,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "cn",
-                label: "カード番号",
-                format: ColumnFormat::MaskedCard,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: true,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ed",
-                label: "有効期限",
-                format: ColumnFormat::Yymm,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "fn",
-                label: "カード名義(名)",
-                format: ColumnFormat::Text,
-                optional: true,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ln",
-                label: "カード名義(姓)",
-                format: ColumnFormat::Text,
-                optional: true,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-        ],
-        rst: 0,
-        ec: 1,
-    };
-    fn from_row(row: &Row) -> Result<Self, MalformedResponse> {
-        Ok(Self {
-            user_id: row.get(2)?,
-            user_key: row.get(3)?,
-            card_seq: row.get(4)?,
-            card_number: row.get(5)?,
-            expiry: row.get(6)?,
-            first_name: row.opt(7)?,
-            last_name: row.opt(8)?,
-            echo: row.echo(),
-        })
-    }
-
-    fn to_columns(&self) -> Vec<String> {
-        vec![
-            "1".to_owned(), String::new(), self.user_id.to_column(), self.user_key
-            .to_column(), self.card_seq.to_column(), self.card_number.to_column(), self
-            .expiry.to_column(), self.first_name.as_ref().map(ToColumn::to_column)
-            .unwrap_or_default(), self.last_name.as_ref().map(ToColumn::to_column)
-            .unwrap_or_default()
-        ]
-    }
-
-    fn echo(&self) -> &Echo {
-        &self.echo
-    }
-}
-
-/// A card of a user as returned by card register, update and delete.
-///
-/// Columns in order: `rst,ec,uid,key,num`, then the echoed other data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CardRecord {
-    /// ユーザーID (`uid`, column 3; the guide says at most 50 characters).
-    pub user_id: String,
-    /// キー (`key`, column 4; the guide says at most 10 characters).
-    pub user_key: UserKey,
-    /// カード情報連番 (`num`, column 5).
-    pub card_seq: u32,
-    /// The other data echoed back (その他データ).
-    pub echo: Echo,
-}
-
-impl Record for CardRecord {
-    const SHAPE: &'static ShapeSpec = &ShapeSpec {
-        name: "CardRecord",
-        columns: &[
-            ColumnSpec {
-                name: "rst",
-                label: "結果",
-                format: ColumnFormat::Rst,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ec",
-                label: "エラーコード",
-                format: ColumnFormat::ErrorCode,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "uid",
-                label: "ユーザーID",
-                format: ColumnFormat::Alnum,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "key",
-                label: "キー",
-                format: ColumnFormat::Alnum,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: true,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "num",
-                label: "カード情報連番",
-                format: ColumnFormat::Serial,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-        ],
-        rst: 0,
-        ec: 1,
-    };
-    fn from_row(row: &Row) -> Result<Self, MalformedResponse> {
-        Ok(Self {
-            user_id: row.get(2)?,
-            user_key: row.get(3)?,
-            card_seq: row.get(4)?,
-            echo: row.echo(),
-        })
-    }
-
-    fn to_columns(&self) -> Vec<String> {
-        vec![
-            "1".to_owned(), String::new(), self.user_id.to_column(), self.user_key
-            .to_column(), self.card_seq.to_column()
-        ]
-    }
-
-    fn echo(&self) -> &Echo {
-        &self.echo
-    }
-}
-
-/// The result of a one-touch charge.
-///
-/// Columns in order: `gid,rst,ap,ec,god,cod,am,tx,sf,ta,id,ps`, then the echoed other data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OnetouchResult {
-    /// 決済番号 (`gid`, column 1).
-    pub payment_id: String,
-    /// カード会社承認番号 (`ap`, column 3; the guide says at most 7 characters).
-    pub approval: Option<String>,
-    /// オーダーコード (`god`, column 5).
-    pub order_code: String,
-    /// 店舗オーダー番号 (`cod`, column 6; the guide says at most 50 bytes).
-    pub order_ref: Option<String>,
-    /// 決済金額 (`am`, column 7).
-    pub amount: u64,
-    /// 税金額 (`tx`, column 8).
-    pub tax: u64,
-    /// 送料 (`sf`, column 9).
-    pub shipping: u64,
-    /// 合計金額 (`ta`, column 10).
-    pub total: u64,
-    /// 発行ID (`id`, column 11; the guide says at most 50 characters).
-    pub issued_id: Option<String>,
-    /// 発行パスワード (`ps`, column 12; the guide says at most 50 characters).
-    pub issued_password: Option<Secret>,
-    /// The other data echoed back (その他データ).
-    pub echo: Echo,
-}
-
-impl Record for OnetouchResult {
-    const SHAPE: &'static ShapeSpec = &ShapeSpec {
-        name: "OnetouchResult",
-        columns: &[
-            ColumnSpec {
-                name: "gid",
-                label: "決済番号",
-                format: ColumnFormat::Digits,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "rst",
-                label: "決済結果",
-                format: ColumnFormat::Rst,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ap",
-                label: "カード会社承認番号",
-                format: ColumnFormat::Alnum,
-                optional: true,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ec",
-                label: "エラーコード",
-                format: ColumnFormat::ErrorCode,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "god",
-                label: "オーダーコード",
-                format: ColumnFormat::Digits,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "cod",
-                label: "店舗オーダー番号",
-                format: ColumnFormat::Text,
-                optional: true,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "am",
-                label: "決済金額",
-                format: ColumnFormat::Amount,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "tx",
-                label: "税金額",
-                format: ColumnFormat::Amount,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "sf",
-                label: "送料",
-                format: ColumnFormat::Amount,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ta",
-                label: "合計金額",
-                format: ColumnFormat::Amount,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[6, 7, 8],
-            },
-            ColumnSpec {
-                name: "id",
-                label: "発行ID",
-                format: ColumnFormat::Alnum,
-                optional: true,
-                may_be_absent: true,
-                kickback_omit_empty: true,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ps",
-                label: "発行パスワード",
-                format: ColumnFormat::Alnum,
-                optional: true,
-                may_be_absent: true,
-                kickback_omit_empty: true,
-                sensitive: true,
-                sum_of: &[],
-            },
-        ],
-        rst: 1,
-        ec: 3,
-    };
-    fn from_row(row: &Row) -> Result<Self, MalformedResponse> {
-        Ok(Self {
-            payment_id: row.get(0)?,
-            approval: row.opt(2)?,
-            order_code: row.get(4)?,
-            order_ref: row.opt(5)?,
-            amount: row.get(6)?,
-            tax: row.get(7)?,
-            shipping: row.get(8)?,
-            total: row.get(9)?,
-            issued_id: row.opt(10)?,
-            issued_password: row.opt(11)?,
-            echo: row.echo(),
-        })
-    }
-
-    fn to_columns(&self) -> Vec<String> {
-        vec![
-            self.payment_id.to_column(), "1".to_owned(), self.approval.as_ref()
-            .map(ToColumn::to_column).unwrap_or_default(), String::new(), self.order_code
-            .to_column(), self.order_ref.as_ref().map(ToColumn::to_column)
-            .unwrap_or_default(), self.amount.to_column(), self.tax.to_column(), self
-            .shipping.to_column(), self.total.to_column(), self.issued_id.as_ref()
-            .map(ToColumn::to_column).unwrap_or_default(), self.issued_password.as_ref()
-            .map(ToColumn::to_column).unwrap_or_default()
-        ]
-    }
-
-    fn echo(&self) -> &Echo {
-        &self.echo
-    }
-}
-
-/// A user as returned by reference, with the e-mail address and phone number on file.
-///
-/// Columns in order: `rst,ec,uid,key,em,pn`, then the echoed other data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserDetails {
-    /// ユーザーID (`uid`, column 3; the guide says at most 50 characters).
-    pub user_id: String,
-    /// キー (`key`, column 4; the guide says at most 10 characters).
-    pub user_key: UserKey,
-    /// メールアドレス (`em`, column 5; the guide says at most 254 characters).
-    pub email: Option<String>,
-    /// 電話番号 (`pn`, column 6; the guide says at most 15 characters).
-    pub phone: Option<String>,
-    /// The other data echoed back (その他データ).
-    pub echo: Echo,
-}
-
-impl Record for UserDetails {
-    const SHAPE: &'static ShapeSpec = &ShapeSpec {
-        name: "UserDetails",
-        columns: &[
-            ColumnSpec {
-                name: "rst",
-                label: "結果",
-                format: ColumnFormat::Rst,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ec",
-                label: "エラーコード",
-                format: ColumnFormat::ErrorCode,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "uid",
-                label: "ユーザーID",
-                format: ColumnFormat::Alnum,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "key",
-                label: "キー",
-                format: ColumnFormat::Alnum,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: true,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "em",
-                label: "メールアドレス",
-                format: ColumnFormat::Email,
-                optional: true,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "pn",
-                label: "電話番号",
-                format: ColumnFormat::Digits,
-                optional: true,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-        ],
-        rst: 0,
-        ec: 1,
-    };
-    fn from_row(row: &Row) -> Result<Self, MalformedResponse> {
-        Ok(Self {
-            user_id: row.get(2)?,
-            user_key: row.get(3)?,
-            email: row.opt(4)?,
-            phone: row.opt(5)?,
-            echo: row.echo(),
-        })
-    }
-
-    fn to_columns(&self) -> Vec<String> {
-        vec![
-            "1".to_owned(), String::new(), self.user_id.to_column(), self.user_key
-            .to_column(), self.email.as_ref().map(ToColumn::to_column)
-            .unwrap_or_default(), self.phone.as_ref().map(ToColumn::to_column)
-            .unwrap_or_default()
-        ]
-    }
-
-    fn echo(&self) -> &Echo {
-        &self.echo
-    }
-}
-
-/// A user as returned by register, update and delete (rst, ec, uid, key).
-///
-/// Columns in order: `rst,ec,uid,key`, then the echoed other data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserRecord {
-    /// ユーザーID (`uid`, column 3; the guide says at most 50 characters).
-    pub user_id: String,
-    /// キー (`key`, column 4; the guide says at most 10 characters).
-    pub user_key: UserKey,
-    /// The other data echoed back (その他データ).
-    pub echo: Echo,
-}
-
-impl Record for UserRecord {
-    const SHAPE: &'static ShapeSpec = &ShapeSpec {
-        name: "UserRecord",
-        columns: &[
-            ColumnSpec {
-                name: "rst",
-                label: "結果",
-                format: ColumnFormat::Rst,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "ec",
-                label: "エラーコード",
-                format: ColumnFormat::ErrorCode,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "uid",
-                label: "ユーザーID",
-                format: ColumnFormat::Alnum,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: false,
-                sum_of: &[],
-            },
-            ColumnSpec {
-                name: "key",
-                label: "キー",
-                format: ColumnFormat::Alnum,
-                optional: false,
-                may_be_absent: false,
-                kickback_omit_empty: false,
-                sensitive: true,
-                sum_of: &[],
-            },
-        ],
-        rst: 0,
-        ec: 1,
-    };
-    fn from_row(row: &Row) -> Result<Self, MalformedResponse> {
-        Ok(Self {
-            user_id: row.get(2)?,
-            user_key: row.get(3)?,
-            echo: row.echo(),
-        })
-    }
-
-    fn to_columns(&self) -> Vec<String> {
-        vec![
-            "1".to_owned(), String::new(), self.user_id.to_column(), self.user_key
-            .to_column()
-        ]
-    }
-
-    fn echo(&self) -> &Echo {
-        &self.echo
-    }
-}
-
-/// ユーザー登録: Registers a user (cmd=0). The answer carries the user's key, needed by every later call.
-///
-/// `carduser.aspx` (GET or POST), answered with [`UserRecord`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegisterUser {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// メールアドレス (`em`, optional; guide: 半角英数(254)).
-    pub email: Option<String>,
-    /// 電話番号 (`pn`, optional; guide: 半角数字(15)).
-    pub phone: Option<String>,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl RegisterUser {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(shop_id: impl Into<String>, user_id: impl Into<String>) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            user_id: user_id.into(),
-            email: None,
-            phone: None,
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
-            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for RegisterUser {
-    type Reply = UserRecord;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "register_user",
-        title: "ユーザー登録",
-        endpoint: "carduser.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "cmd",
-                label: "変更タイプ",
-                required: false,
-                format: FieldFormat::Constant("0"),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "em",
-                label: "メールアドレス",
-                required: false,
-                format: FieldFormat::Email { max: 254 },
-                guide: "半角英数(254)",
-            },
-            FieldSpec {
-                name: "pn",
-                label: "電話番号",
-                required: false,
-                format: FieldFormat::Digits {
-                    len: None,
-                    max: Some(15),
-                },
-                guide: "半角数字(15)",
-            },
-        ],
-        rules: &[CrossRule::AtLeastOneOf(&["em", "pn"])],
-        reply: UserRecord::SHAPE,
-        payment: false,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("cmd", Some("0".to_owned())), ("uid",
-            Some(self.user_id.clone())), ("em", self.email.as_ref().map(| v | v
-            .clone())), ("pn", self.phone.as_ref().map(| v | v.clone()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset, !self.other.is_empty())
-    }
-}
-
-/// ユーザー参照: Reads a user's e-mail address and phone number (cmd=3).
-///
-/// `carduser.aspx` (GET or POST), answered with [`UserDetails`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReferenceUser {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl ReferenceUser {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(shop_id: impl Into<String>, user_id: impl Into<String>) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            user_id: user_id.into(),
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for ReferenceUser {
-    type Reply = UserDetails;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "reference_user",
-        title: "ユーザー参照",
-        endpoint: "carduser.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "cmd",
-                label: "変更タイプ",
-                required: false,
-                format: FieldFormat::Constant("3"),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-        ],
-        rules: &[],
-        reply: UserDetails::SHAPE,
-        payment: false,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("cmd", Some("3".to_owned())), ("uid",
-            Some(self.user_id.clone()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset, !self.other.is_empty())
-    }
-}
-
-/// ユーザー更新: Updates a user's e-mail address or phone number (cmd=1). The guide requires one of them unless the user already has one on file; the gateway checks that.
-///
-/// `carduser.aspx` (GET or POST), answered with [`UserRecord`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdateUser {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// キー (`key`, required; guide: 半角英数(100)).
-    pub user_key: UserKey,
-    /// メールアドレス (`em`, optional; guide: 半角英数(254)).
-    pub email: Option<String>,
-    /// 電話番号 (`pn`, optional; guide: 半角数字(15)).
-    pub phone: Option<String>,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl UpdateUser {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        shop_id: impl Into<String>,
-        user_id: impl Into<String>,
-        user_key: impl Into<UserKey>,
-    ) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            user_id: user_id.into(),
-            user_key: user_key.into(),
-            email: None,
-            phone: None,
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
-            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
-            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for UpdateUser {
-    type Reply = UserRecord;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "update_user",
-        title: "ユーザー更新",
-        endpoint: "carduser.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "cmd",
-                label: "変更タイプ",
-                required: false,
-                format: FieldFormat::Constant("1"),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "key",
-                label: "キー",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(100),
-                },
-                guide: "半角英数(100)",
-            },
-            FieldSpec {
-                name: "em",
-                label: "メールアドレス",
-                required: false,
-                format: FieldFormat::Email { max: 254 },
-                guide: "半角英数(254)",
-            },
-            FieldSpec {
-                name: "pn",
-                label: "電話番号",
-                required: false,
-                format: FieldFormat::Digits {
-                    len: None,
-                    max: Some(15),
-                },
-                guide: "半角数字(15)",
-            },
-        ],
-        rules: &[],
-        reply: UserRecord::SHAPE,
-        payment: false,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("cmd", Some("1".to_owned())), ("uid",
-            Some(self.user_id.clone())), ("key", Some(self.user_key.expose_secret()
-            .to_owned())), ("em", self.email.as_ref().map(| v | v.clone())), ("pn", self
-            .phone.as_ref().map(| v | v.clone()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset, !self.other.is_empty())
-    }
-}
-
-/// ユーザー削除: Deletes a user (cmd=2).
-///
-/// `carduser.aspx` (GET or POST), answered with [`UserRecord`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteUser {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// キー (`key`, required; guide: 半角英数(100)).
-    pub user_key: UserKey,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl DeleteUser {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        shop_id: impl Into<String>,
-        user_id: impl Into<String>,
-        user_key: impl Into<UserKey>,
-    ) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            user_id: user_id.into(),
-            user_key: user_key.into(),
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for DeleteUser {
-    type Reply = UserRecord;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "delete_user",
-        title: "ユーザー削除",
-        endpoint: "carduser.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "cmd",
-                label: "変更タイプ",
-                required: false,
-                format: FieldFormat::Constant("2"),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "key",
-                label: "キー",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(100),
-                },
-                guide: "半角英数(100)",
-            },
-        ],
-        rules: &[],
-        reply: UserRecord::SHAPE,
-        payment: false,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("cmd", Some("2".to_owned())), ("uid",
-            Some(self.user_id.clone())), ("key", Some(self.user_key.expose_secret()
-            .to_owned()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset, !self.other.is_empty())
-    }
-}
-
-/// カード情報登録: Adds a card to a user (cmd=4 without `num`) from a token made in the browser with CPToken.js after 3-D Secure 2.0 (EMV3DSAdapter.js). The user must have an e-mail address or phone number on file.
-///
-/// `carduser_token.aspx` (GET or POST), answered with [`CardRecord`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegisterCard {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// キー (`key`, required; guide: 半角英数(10)).
-    pub user_key: UserKey,
-    /// トークン情報 (`tkn`, required; guide: 半角英数記号).
-    pub token: Token,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl RegisterCard {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        shop_id: impl Into<String>,
-        user_id: impl Into<String>,
-        user_key: impl Into<UserKey>,
-        token: impl Into<Token>,
-    ) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            user_id: user_id.into(),
-            user_key: user_key.into(),
-            token: token.into(),
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
-            token: received.required("tkn", |v: &str| Some(Token::new(v)))?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for RegisterCard {
-    type Reply = CardRecord;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "register_card",
-        title: "カード情報登録",
-        endpoint: "carduser_token.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "cmd",
-                label: "変更タイプ",
-                required: false,
-                format: FieldFormat::Constant("4"),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "key",
-                label: "キー",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(10),
-                },
-                guide: "半角英数(10)",
-            },
-            FieldSpec {
-                name: "tkn",
-                label: "トークン情報",
-                required: true,
-                format: FieldFormat::Ascii,
-                guide: "半角英数記号",
-            },
-        ],
-        rules: &[],
-        reply: CardRecord::SHAPE,
-        payment: false,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("cmd", Some("4".to_owned())), ("uid",
-            Some(self.user_id.clone())), ("key", Some(self.user_key.expose_secret()
-            .to_owned())), ("tkn", Some(self.token.expose_secret().to_owned()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset, !self.other.is_empty())
-    }
-}
-
-/// カード情報参照: Reads one card of a user (cmd=6); the number comes back masked but for its last four digits.
-///
-/// `carduser.aspx` (GET or POST), answered with [`CardDetails`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReferenceCard {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// キー (`key`, required; guide: 半角英数(10)).
-    pub user_key: UserKey,
-    /// カード情報連番 (`num`, required; guide: 半角数字).
-    pub card_seq: u32,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl ReferenceCard {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        shop_id: impl Into<String>,
-        user_id: impl Into<String>,
-        user_key: impl Into<UserKey>,
-        card_seq: u32,
-    ) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            user_id: user_id.into(),
-            user_key: user_key.into(),
-            card_seq,
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
-            card_seq: received.required("num", |v: &str| v.parse().ok())?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for ReferenceCard {
-    type Reply = CardDetails;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "reference_card",
-        title: "カード情報参照",
-        endpoint: "carduser.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "cmd",
-                label: "変更タイプ",
-                required: false,
-                format: FieldFormat::Constant("6"),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "key",
-                label: "キー",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(10),
-                },
-                guide: "半角英数(10)",
-            },
-            FieldSpec {
-                name: "num",
-                label: "カード情報連番",
-                required: true,
-                format: FieldFormat::Serial,
-                guide: "半角数字",
-            },
-        ],
-        rules: &[],
-        reply: CardDetails::SHAPE,
-        payment: false,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("cmd", Some("6".to_owned())), ("uid",
-            Some(self.user_id.clone())), ("key", Some(self.user_key.expose_secret()
-            .to_owned())), ("num", Some(self.card_seq.to_string()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset, !self.other.is_empty())
-    }
-}
-
-/// カード情報更新: Replaces card `num` of a user (cmd=4 with `num`) from a new token made after 3-D Secure 2.0.
-///
-/// `carduser_token.aspx` (GET or POST), answered with [`CardRecord`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdateCard {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// キー (`key`, required; guide: 半角英数(10)).
-    pub user_key: UserKey,
-    /// カード情報連番 (`num`, required; guide: 半角数字).
-    pub card_seq: u32,
-    /// トークン情報 (`tkn`, required; guide: 半角英数記号).
-    pub token: Token,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl UpdateCard {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        shop_id: impl Into<String>,
-        user_id: impl Into<String>,
-        user_key: impl Into<UserKey>,
-        card_seq: u32,
-        token: impl Into<Token>,
-    ) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            user_id: user_id.into(),
-            user_key: user_key.into(),
-            card_seq,
-            token: token.into(),
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
-            card_seq: received.required("num", |v: &str| v.parse().ok())?,
-            token: received.required("tkn", |v: &str| Some(Token::new(v)))?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for UpdateCard {
-    type Reply = CardRecord;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "update_card",
-        title: "カード情報更新",
-        endpoint: "carduser_token.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "cmd",
-                label: "変更タイプ",
-                required: false,
-                format: FieldFormat::Constant("4"),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "key",
-                label: "キー",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(10),
-                },
-                guide: "半角英数(10)",
-            },
-            FieldSpec {
-                name: "num",
-                label: "カード情報連番",
-                required: true,
-                format: FieldFormat::Serial,
-                guide: "半角数字",
-            },
-            FieldSpec {
-                name: "tkn",
-                label: "トークン情報",
-                required: true,
-                format: FieldFormat::Ascii,
-                guide: "半角英数記号",
-            },
-        ],
-        rules: &[],
-        reply: CardRecord::SHAPE,
-        payment: false,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("cmd", Some("4".to_owned())), ("uid",
-            Some(self.user_id.clone())), ("key", Some(self.user_key.expose_secret()
-            .to_owned())), ("num", Some(self.card_seq.to_string())), ("tkn", Some(self
-            .token.expose_secret().to_owned()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset, !self.other.is_empty())
-    }
-}
-
-/// カード情報削除: Deletes card `num` of a user (cmd=5).
-///
-/// `carduser.aspx` (GET or POST), answered with [`CardRecord`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeleteCard {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// キー (`key`, required; guide: 半角英数(10)).
-    pub user_key: UserKey,
-    /// カード情報連番 (`num`, required; guide: 半角数字).
-    pub card_seq: u32,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl DeleteCard {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        shop_id: impl Into<String>,
-        user_id: impl Into<String>,
-        user_key: impl Into<UserKey>,
-        card_seq: u32,
-    ) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            user_id: user_id.into(),
-            user_key: user_key.into(),
-            card_seq,
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
-            card_seq: received.required("num", |v: &str| v.parse().ok())?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for DeleteCard {
-    type Reply = CardRecord;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "delete_card",
-        title: "カード情報削除",
-        endpoint: "carduser.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "cmd",
-                label: "変更タイプ",
-                required: false,
-                format: FieldFormat::Constant("5"),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "key",
-                label: "キー",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(10),
-                },
-                guide: "半角英数(10)",
-            },
-            FieldSpec {
-                name: "num",
-                label: "カード情報連番",
-                required: true,
-                format: FieldFormat::Serial,
-                guide: "半角数字",
-            },
-        ],
-        rules: &[],
-        reply: CardRecord::SHAPE,
-        payment: false,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("cmd", Some("5".to_owned())), ("uid",
-            Some(self.user_id.clone())), ("key", Some(self.user_key.expose_secret()
-            .to_owned())), ("num", Some(self.card_seq.to_string()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_csv(body, charset, !self.other.is_empty())
-    }
-}
-
-/// ユーザー・カード情報一括登録決済(商品登録なし): Registers a user and a card from a token and charges it in one call, for an amount given here (am + tx + sf is charged).
-///
-/// `gateway_token.aspx` (GET or POST), answered with [`BulkPaymentResult`] (`rt=1`) or `OK` and a kickback (`rt=0`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BulkRegisterAndPay {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// ジョブタイプ (`jb`, required; guide: 半角英字).
-    pub job: JobType,
-    /// 決済結果返信方法 (`rt`, required; guide: 半角数字(1)).
-    pub reply: ReplyMethod,
-    /// 店舗オーダー番号 (`cod`, optional; guide: 50バイト以内).
-    pub order_ref: Option<String>,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// トークン情報 (`tkn`, required; guide: 半角英数記号).
-    pub token: Token,
-    /// メールアドレス (`em`, optional; guide: 半角英数(254)).
-    pub email: Option<String>,
-    /// 電話番号 (`pn`, optional; guide: 半角数字(15)).
-    pub phone: Option<String>,
-    /// 商品金額 (`am`, required; guide: 半角数字).
-    pub amount: u64,
-    /// 税金額 (`tx`, required; guide: 半角数字).
-    pub tax: u64,
-    /// 送料 (`sf`, required; guide: 半角数字).
-    pub shipping: u64,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl BulkRegisterAndPay {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        shop_id: impl Into<String>,
-        job: JobType,
-        reply: ReplyMethod,
-        user_id: impl Into<String>,
-        token: impl Into<Token>,
-        amount: u64,
-        tax: u64,
-        shipping: u64,
-    ) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            job,
-            reply,
-            order_ref: None,
-            user_id: user_id.into(),
-            token: token.into(),
-            email: None,
-            phone: None,
-            amount,
-            tax,
-            shipping,
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            job: received.required("jb", JobType::from_wire)?,
-            reply: received.required("rt", ReplyMethod::from_wire)?,
-            order_ref: received.optional("cod", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            token: received.required("tkn", |v: &str| Some(Token::new(v)))?,
-            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
-            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
-            amount: received.required("am", |v: &str| v.parse().ok())?,
-            tax: received.required("tx", |v: &str| v.parse().ok())?,
-            shipping: received.required("sf", |v: &str| v.parse().ok())?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for BulkRegisterAndPay {
-    type Reply = PaymentReply<BulkPaymentResult>;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "bulk_register_and_pay",
-        title: "ユーザー・カード情報一括登録決済(商品登録なし)",
-        endpoint: "gateway_token.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "jb",
-                label: "ジョブタイプ",
-                required: true,
-                format: FieldFormat::Enum(&["AUTH", "CAPTURE"]),
-                guide: "半角英字",
-            },
-            FieldSpec {
-                name: "rt",
-                label: "決済結果返信方法",
-                required: true,
-                format: FieldFormat::Enum(&["0", "1"]),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "cod",
-                label: "店舗オーダー番号",
-                required: false,
-                format: FieldFormat::Text { max_bytes: 50 },
-                guide: "50バイト以内",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "tkn",
-                label: "トークン情報",
-                required: true,
-                format: FieldFormat::Ascii,
-                guide: "半角英数記号",
-            },
-            FieldSpec {
-                name: "em",
-                label: "メールアドレス",
-                required: false,
-                format: FieldFormat::Email { max: 254 },
-                guide: "半角英数(254)",
-            },
-            FieldSpec {
-                name: "pn",
-                label: "電話番号",
-                required: false,
-                format: FieldFormat::Digits {
-                    len: None,
-                    max: Some(15),
-                },
-                guide: "半角数字(15)",
-            },
-            FieldSpec {
-                name: "am",
-                label: "商品金額",
-                required: true,
-                format: FieldFormat::Amount,
-                guide: "半角数字",
-            },
-            FieldSpec {
-                name: "tx",
-                label: "税金額",
-                required: true,
-                format: FieldFormat::Amount,
-                guide: "半角数字",
-            },
-            FieldSpec {
-                name: "sf",
-                label: "送料",
-                required: true,
-                format: FieldFormat::Amount,
-                guide: "半角数字",
-            },
-        ],
-        rules: &[CrossRule::AtLeastOneOf(&["em", "pn"])],
-        reply: BulkPaymentResult::SHAPE,
-        payment: true,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("jb", Some(self.job.as_wire()
-            .to_owned())), ("rt", Some(self.reply.as_wire().to_owned())), ("cod", self
-            .order_ref.as_ref().map(| v | v.clone())), ("uid", Some(self.user_id
-            .clone())), ("tkn", Some(self.token.expose_secret().to_owned())), ("em", self
-            .email.as_ref().map(| v | v.clone())), ("pn", self.phone.as_ref().map(| v | v
-            .clone())), ("am", Some(self.amount.to_string())), ("tx", Some(self.tax
-            .to_string())), ("sf", Some(self.shipping.to_string()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_payment(
-            body,
-            charset,
-            self.reply == ReplyMethod::Kickback,
-            !self.other.is_empty(),
-        )
-    }
-}
-
-/// ユーザー・カード情報一括登録決済(商品登録あり): Registers a user and a card from a token and charges a product registered in the merchant console.
-///
-/// `gateway_token.aspx` (GET or POST), answered with [`BulkPaymentResult`] (`rt=1`) or `OK` and a kickback (`rt=0`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BulkRegisterAndPayItem {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// 決済結果返信方法 (`rt`, required; guide: 半角数字(1)).
-    pub reply: ReplyMethod,
-    /// 店舗オーダー番号 (`cod`, optional; guide: 50バイト以内).
-    pub order_ref: Option<String>,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// トークン情報 (`tkn`, required; guide: 半角英数記号).
-    pub token: Token,
-    /// メールアドレス (`em`, optional; guide: 半角英数(254)).
-    pub email: Option<String>,
-    /// 電話番号 (`pn`, optional; guide: 半角数字(15)).
-    pub phone: Option<String>,
-    /// 商品コード (`iid`, required; guide: 半角英数(50)).
-    pub item_code: String,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl BulkRegisterAndPayItem {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        shop_id: impl Into<String>,
-        reply: ReplyMethod,
-        user_id: impl Into<String>,
-        token: impl Into<Token>,
-        item_code: impl Into<String>,
-    ) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            reply,
-            order_ref: None,
-            user_id: user_id.into(),
-            token: token.into(),
-            email: None,
-            phone: None,
-            item_code: item_code.into(),
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            reply: received.required("rt", ReplyMethod::from_wire)?,
-            order_ref: received.optional("cod", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            token: received.required("tkn", |v: &str| Some(Token::new(v)))?,
-            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
-            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
-            item_code: received.required("iid", |v: &str| Some(v.to_owned()))?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for BulkRegisterAndPayItem {
-    type Reply = PaymentReply<BulkPaymentResult>;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "bulk_register_and_pay_item",
-        title: "ユーザー・カード情報一括登録決済(商品登録あり)",
-        endpoint: "gateway_token.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "rt",
-                label: "決済結果返信方法",
-                required: true,
-                format: FieldFormat::Enum(&["0", "1"]),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "cod",
-                label: "店舗オーダー番号",
-                required: false,
-                format: FieldFormat::Text { max_bytes: 50 },
-                guide: "50バイト以内",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "tkn",
-                label: "トークン情報",
-                required: true,
-                format: FieldFormat::Ascii,
-                guide: "半角英数記号",
-            },
-            FieldSpec {
-                name: "em",
-                label: "メールアドレス",
-                required: false,
-                format: FieldFormat::Email { max: 254 },
-                guide: "半角英数(254)",
-            },
-            FieldSpec {
-                name: "pn",
-                label: "電話番号",
-                required: false,
-                format: FieldFormat::Digits {
-                    len: None,
-                    max: Some(15),
-                },
-                guide: "半角数字(15)",
-            },
-            FieldSpec {
-                name: "iid",
-                label: "商品コード",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-        ],
-        rules: &[CrossRule::AtLeastOneOf(&["em", "pn"])],
-        reply: BulkPaymentResult::SHAPE,
-        payment: true,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("rt", Some(self.reply.as_wire()
-            .to_owned())), ("cod", self.order_ref.as_ref().map(| v | v.clone())), ("uid",
-            Some(self.user_id.clone())), ("tkn", Some(self.token.expose_secret()
-            .to_owned())), ("em", self.email.as_ref().map(| v | v.clone())), ("pn", self
-            .phone.as_ref().map(| v | v.clone())), ("iid", Some(self.item_code.clone()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_payment(
-            body,
-            charset,
-            self.reply == ReplyMethod::Kickback,
-            !self.other.is_empty(),
-        )
-    }
-}
-
-/// ワンタッチ課金(商品登録なし): Charges a registered card of a registered user (cmd=4), for an amount given here. `em`/`pn`, when given, update the user.
-///
-/// `onetouch.aspx` (GET or POST), answered with [`OnetouchResult`] (`rt=1`) or `OK` and a kickback (`rt=0`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OnetouchCharge {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// 決済結果返信方法 (`rt`, required; guide: 半角数字(1)).
-    pub reply: ReplyMethod,
-    /// 店舗オーダー番号 (`cod`, optional; guide: 50バイト以内).
-    pub order_ref: Option<String>,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// キー (`key`, required; guide: 半角英数(10)).
-    pub user_key: UserKey,
-    /// カード情報連番 (`num`, required; guide: 半角数字).
-    pub card_seq: u32,
-    /// ジョブタイプ (`jb`, required; guide: 半角英字).
-    pub job: JobType,
-    /// 商品金額 (`am`, required; guide: 半角数字).
-    pub amount: u64,
-    /// 税金額 (`tx`, required; guide: 半角数字).
-    pub tax: u64,
-    /// 送料 (`sf`, required; guide: 半角数字).
-    pub shipping: u64,
-    /// メールアドレス (`em`, optional; guide: 半角英数(254)).
-    pub email: Option<String>,
-    /// 電話番号 (`pn`, optional; guide: 半角数字(15)).
-    pub phone: Option<String>,
-    /// 支払方法 (`md`, optional; guide: 半角数字(2)).
-    pub method: Option<PaymentMethod>,
-    /// 分割回数 (`pt`, optional; guide: 半角数字).
-    pub installments: Option<u8>,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl OnetouchCharge {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        shop_id: impl Into<String>,
-        reply: ReplyMethod,
-        user_id: impl Into<String>,
-        user_key: impl Into<UserKey>,
-        card_seq: u32,
-        job: JobType,
-        amount: u64,
-        tax: u64,
-        shipping: u64,
-    ) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            reply,
-            order_ref: None,
-            user_id: user_id.into(),
-            user_key: user_key.into(),
-            card_seq,
-            job,
-            amount,
-            tax,
-            shipping,
-            email: None,
-            phone: None,
-            method: None,
-            installments: None,
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            reply: received.required("rt", ReplyMethod::from_wire)?,
-            order_ref: received.optional("cod", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
-            card_seq: received.required("num", |v: &str| v.parse().ok())?,
-            job: received.required("jb", JobType::from_wire)?,
-            amount: received.required("am", |v: &str| v.parse().ok())?,
-            tax: received.required("tx", |v: &str| v.parse().ok())?,
-            shipping: received.required("sf", |v: &str| v.parse().ok())?,
-            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
-            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
-            method: received.optional("md", PaymentMethod::from_wire)?,
-            installments: received.optional("pt", |v: &str| v.parse().ok())?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for OnetouchCharge {
-    type Reply = PaymentReply<OnetouchResult>;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "onetouch_charge",
-        title: "ワンタッチ課金(商品登録なし)",
-        endpoint: "onetouch.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "rt",
-                label: "決済結果返信方法",
-                required: true,
-                format: FieldFormat::Enum(&["0", "1"]),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "cmd",
-                label: "処理タイプ",
-                required: false,
-                format: FieldFormat::Constant("4"),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "cod",
-                label: "店舗オーダー番号",
-                required: false,
-                format: FieldFormat::Text { max_bytes: 50 },
-                guide: "50バイト以内",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "key",
-                label: "キー",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(10),
-                },
-                guide: "半角英数(10)",
-            },
-            FieldSpec {
-                name: "num",
-                label: "カード情報連番",
-                required: true,
-                format: FieldFormat::Serial,
-                guide: "半角数字",
-            },
-            FieldSpec {
-                name: "jb",
-                label: "ジョブタイプ",
-                required: true,
-                format: FieldFormat::Enum(&["AUTH", "CAPTURE"]),
-                guide: "半角英字",
-            },
-            FieldSpec {
-                name: "am",
-                label: "商品金額",
-                required: true,
-                format: FieldFormat::Amount,
-                guide: "半角数字",
-            },
-            FieldSpec {
-                name: "tx",
-                label: "税金額",
-                required: true,
-                format: FieldFormat::Amount,
-                guide: "半角数字",
-            },
-            FieldSpec {
-                name: "sf",
-                label: "送料",
-                required: true,
-                format: FieldFormat::Amount,
-                guide: "半角数字",
-            },
-            FieldSpec {
-                name: "em",
-                label: "メールアドレス",
-                required: false,
-                format: FieldFormat::Email { max: 254 },
-                guide: "半角英数(254)",
-            },
-            FieldSpec {
-                name: "pn",
-                label: "電話番号",
-                required: false,
-                format: FieldFormat::Digits {
-                    len: None,
-                    max: Some(15),
-                },
-                guide: "半角数字(15)",
-            },
-            FieldSpec {
-                name: "md",
-                label: "支払方法",
-                required: false,
-                format: FieldFormat::Enum(&["10", "61", "80"]),
-                guide: "半角数字(2)",
-            },
-            FieldSpec {
-                name: "pt",
-                label: "分割回数",
-                required: false,
-                format: FieldFormat::Count(&[3, 5, 6, 10, 12, 15, 18, 20, 24]),
-                guide: "半角数字",
-            },
-        ],
-        rules: &[
-            CrossRule::RequiredIf {
-                field: "pt",
-                when: "md",
-                equals: "61",
-            },
-            CrossRule::OnlyIf {
-                field: "pt",
-                when: "md",
-                equals: "61",
-            },
-        ],
-        reply: OnetouchResult::SHAPE,
-        payment: true,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("rt", Some(self.reply.as_wire()
-            .to_owned())), ("cmd", Some("4".to_owned())), ("cod", self.order_ref.as_ref()
-            .map(| v | v.clone())), ("uid", Some(self.user_id.clone())), ("key",
-            Some(self.user_key.expose_secret().to_owned())), ("num", Some(self.card_seq
-            .to_string())), ("jb", Some(self.job.as_wire().to_owned())), ("am", Some(self
-            .amount.to_string())), ("tx", Some(self.tax.to_string())), ("sf", Some(self
-            .shipping.to_string())), ("em", self.email.as_ref().map(| v | v.clone())),
-            ("pn", self.phone.as_ref().map(| v | v.clone())), ("md", self.method.as_ref()
-            .map(| v | v.as_wire().to_owned())), ("pt", self.installments.as_ref().map(|
-            v | v.to_string()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_payment(
-            body,
-            charset,
-            self.reply == ReplyMethod::Kickback,
-            !self.other.is_empty(),
-        )
-    }
-}
-
-/// ワンタッチ課金(商品登録あり): Charges a registered card of a registered user for a product registered in the merchant console (cmd=4).
-///
-/// `onetouch.aspx` (GET or POST), answered with [`OnetouchResult`] (`rt=1`) or `OK` and a kickback (`rt=0`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OnetouchChargeItem {
-    /// 店舗ID (`aid`, required; guide: 半角数字(6)).
-    pub shop_id: String,
-    /// 決済結果返信方法 (`rt`, required; guide: 半角数字(1)).
-    pub reply: ReplyMethod,
-    /// 店舗オーダー番号 (`cod`, optional; guide: 50バイト以内).
-    pub order_ref: Option<String>,
-    /// ユーザーID (`uid`, required; guide: 半角英数(50)).
-    pub user_id: String,
-    /// キー (`key`, required; guide: 半角英数(10)).
-    pub user_key: UserKey,
-    /// カード情報連番 (`num`, required; guide: 半角数字).
-    pub card_seq: u32,
-    /// 商品コード (`iid`, required; guide: 半角英数(50)).
-    pub item_code: String,
-    /// メールアドレス (`em`, optional; guide: 半角英数(254)).
-    pub email: Option<String>,
-    /// 電話番号 (`pn`, optional; guide: 半角数字(15)).
-    pub phone: Option<String>,
-    /// 支払方法 (`md`, optional; guide: 半角数字(2)).
-    pub method: Option<PaymentMethod>,
-    /// 分割回数 (`pt`, optional; guide: 半角数字).
-    pub installments: Option<u8>,
-    /// Free `key=value` parameters (その他データ), echoed back.
-    pub other: OtherData,
-}
-
-impl OnetouchChargeItem {
-    /// The request with its required fields; optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        shop_id: impl Into<String>,
-        reply: ReplyMethod,
-        user_id: impl Into<String>,
-        user_key: impl Into<UserKey>,
-        card_seq: u32,
-        item_code: impl Into<String>,
-    ) -> Self {
-        Self {
-            shop_id: shop_id.into(),
-            reply,
-            order_ref: None,
-            user_id: user_id.into(),
-            user_key: user_key.into(),
-            card_seq,
-            item_code: item_code.into(),
-            email: None,
-            phone: None,
-            method: None,
-            installments: None,
-            other: OtherData::new(),
-        }
-    }
-
-    /// Reads the request as the gateway receives it (for test
-    /// servers and the sandbox): every parameter of the table by
-    /// name, the rest as other data; then validates it.
-    pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, ValidationError> {
-        let received = Received::new(Self::SPEC, pairs)?;
-        let value = Self {
-            shop_id: received.required("aid", |v: &str| Some(v.to_owned()))?,
-            reply: received.required("rt", ReplyMethod::from_wire)?,
-            order_ref: received.optional("cod", |v: &str| Some(v.to_owned()))?,
-            user_id: received.required("uid", |v: &str| Some(v.to_owned()))?,
-            user_key: received.required("key", |v: &str| Some(UserKey::new(v)))?,
-            card_seq: received.required("num", |v: &str| v.parse().ok())?,
-            item_code: received.required("iid", |v: &str| Some(v.to_owned()))?,
-            email: received.optional("em", |v: &str| Some(v.to_owned()))?,
-            phone: received.optional("pn", |v: &str| Some(v.to_owned()))?,
-            method: received.optional("md", PaymentMethod::from_wire)?,
-            installments: received.optional("pt", |v: &str| v.parse().ok())?,
-            other: received.other(),
-        };
-        value.validate()?;
-        Ok(value)
-    }
-}
-
-impl Operation for OnetouchChargeItem {
-    type Reply = PaymentReply<OnetouchResult>;
-    const SPEC: &'static OperationSpec = &OperationSpec {
-        name: "onetouch_charge_item",
-        title: "ワンタッチ課金(商品登録あり)",
-        endpoint: "onetouch.aspx",
-        methods: &["GET", "POST"],
-        fields: &[
-            FieldSpec {
-                name: "aid",
-                label: "店舗ID",
-                required: true,
-                format: FieldFormat::Digits {
-                    len: Some(6),
-                    max: None,
-                },
-                guide: "半角数字(6)",
-            },
-            FieldSpec {
-                name: "rt",
-                label: "決済結果返信方法",
-                required: true,
-                format: FieldFormat::Enum(&["0", "1"]),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "cmd",
-                label: "処理タイプ",
-                required: false,
-                format: FieldFormat::Constant("4"),
-                guide: "半角数字(1)",
-            },
-            FieldSpec {
-                name: "cod",
-                label: "店舗オーダー番号",
-                required: false,
-                format: FieldFormat::Text { max_bytes: 50 },
-                guide: "50バイト以内",
-            },
-            FieldSpec {
-                name: "uid",
-                label: "ユーザーID",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "key",
-                label: "キー",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(10),
-                },
-                guide: "半角英数(10)",
-            },
-            FieldSpec {
-                name: "num",
-                label: "カード情報連番",
-                required: true,
-                format: FieldFormat::Serial,
-                guide: "半角数字",
-            },
-            FieldSpec {
-                name: "iid",
-                label: "商品コード",
-                required: true,
-                format: FieldFormat::Alnum {
-                    max: Some(50),
-                },
-                guide: "半角英数(50)",
-            },
-            FieldSpec {
-                name: "em",
-                label: "メールアドレス",
-                required: false,
-                format: FieldFormat::Email { max: 254 },
-                guide: "半角英数(254)",
-            },
-            FieldSpec {
-                name: "pn",
-                label: "電話番号",
-                required: false,
-                format: FieldFormat::Digits {
-                    len: None,
-                    max: Some(15),
-                },
-                guide: "半角数字(15)",
-            },
-            FieldSpec {
-                name: "md",
-                label: "支払方法",
-                required: false,
-                format: FieldFormat::Enum(&["10", "61", "80"]),
-                guide: "半角数字(2)",
-            },
-            FieldSpec {
-                name: "pt",
-                label: "分割回数",
-                required: false,
-                format: FieldFormat::Count(&[3, 5, 6, 10, 12, 15, 18, 20, 24]),
-                guide: "半角数字",
-            },
-        ],
-        rules: &[
-            CrossRule::RequiredIf {
-                field: "pt",
-                when: "md",
-                equals: "61",
-            },
-            CrossRule::OnlyIf {
-                field: "pt",
-                when: "md",
-                equals: "61",
-            },
-        ],
-        reply: OnetouchResult::SHAPE,
-        payment: true,
-    };
-    fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("aid", Some(self.shop_id.clone())), ("rt", Some(self.reply.as_wire()
-            .to_owned())), ("cmd", Some("4".to_owned())), ("cod", self.order_ref.as_ref()
-            .map(| v | v.clone())), ("uid", Some(self.user_id.clone())), ("key",
-            Some(self.user_key.expose_secret().to_owned())), ("num", Some(self.card_seq
-            .to_string())), ("iid", Some(self.item_code.clone())), ("em", self.email
-            .as_ref().map(| v | v.clone())), ("pn", self.phone.as_ref().map(| v | v
-            .clone())), ("md", self.method.as_ref().map(| v | v.as_wire().to_owned())),
-            ("pt", self.installments.as_ref().map(| v | v.to_string()))
-        ]
-    }
-
-    fn other_data(&self) -> &OtherData {
-        &self.other
-    }
-
-    fn decode_reply(&self, body: &[u8], charset: Charset) -> Result<Self::Reply, Error> {
-        crate::response::decode_payment(
-            body,
-            charset,
-            self.reply == ReplyMethod::Kickback,
-            !self.other.is_empty(),
-        )
-    }
-}
-
-/// Any request of the guide, as a server (a test server, the
-/// sandbox) receives it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AnyRequest {
-    /// ユーザー登録 (`register_user`).
-    RegisterUser(RegisterUser),
-    /// ユーザー参照 (`reference_user`).
-    ReferenceUser(ReferenceUser),
-    /// ユーザー更新 (`update_user`).
-    UpdateUser(UpdateUser),
-    /// ユーザー削除 (`delete_user`).
-    DeleteUser(DeleteUser),
-    /// カード情報登録 (`register_card`).
-    RegisterCard(RegisterCard),
-    /// カード情報参照 (`reference_card`).
-    ReferenceCard(ReferenceCard),
-    /// カード情報更新 (`update_card`).
-    UpdateCard(UpdateCard),
-    /// カード情報削除 (`delete_card`).
-    DeleteCard(DeleteCard),
-    /// ユーザー・カード情報一括登録決済(商品登録なし) (`bulk_register_and_pay`).
-    BulkRegisterAndPay(BulkRegisterAndPay),
-    /// ユーザー・カード情報一括登録決済(商品登録あり) (`bulk_register_and_pay_item`).
-    BulkRegisterAndPayItem(BulkRegisterAndPayItem),
-    /// ワンタッチ課金(商品登録なし) (`onetouch_charge`).
-    OnetouchCharge(OnetouchCharge),
-    /// ワンタッチ課金(商品登録あり) (`onetouch_charge_item`).
-    OnetouchChargeItem(OnetouchChargeItem),
-}
-
-impl AnyRequest {
-    /// Reads a request sent to `endpoint` (`carduser.aspx`, …):
-    /// the operation is the one of that endpoint whose table
-    /// accepts the parameters (`cmd`, and which of `num`, `jb`,
-    /// `iid` are present, tell them apart). `None` for an unknown
-    /// endpoint; otherwise the request, or the most telling error.
-    pub fn from_pairs(
-        endpoint: &str,
-        pairs: &[(String, String)],
-    ) -> Option<Result<Self, ValidationError>> {
-        let mut found = Vec::new();
-        if endpoint == "carduser.aspx" {
-            found.push(RegisterUser::from_pairs(pairs).map(AnyRequest::RegisterUser));
-        }
-
-        if endpoint == "carduser.aspx" {
-            found.push(ReferenceUser::from_pairs(pairs).map(AnyRequest::ReferenceUser));
-        }
-
-        if endpoint == "carduser.aspx" {
-            found.push(UpdateUser::from_pairs(pairs).map(AnyRequest::UpdateUser));
-        }
-
-        if endpoint == "carduser.aspx" {
-            found.push(DeleteUser::from_pairs(pairs).map(AnyRequest::DeleteUser));
-        }
-
-        if endpoint == "carduser_token.aspx" {
-            found.push(RegisterCard::from_pairs(pairs).map(AnyRequest::RegisterCard));
-        }
-
-        if endpoint == "carduser.aspx" {
-            found.push(ReferenceCard::from_pairs(pairs).map(AnyRequest::ReferenceCard));
-        }
-
-        if endpoint == "carduser_token.aspx" {
-            found.push(UpdateCard::from_pairs(pairs).map(AnyRequest::UpdateCard));
-        }
-
-        if endpoint == "carduser.aspx" {
-            found.push(DeleteCard::from_pairs(pairs).map(AnyRequest::DeleteCard));
-        }
-
-        if endpoint == "gateway_token.aspx" {
-            found
-                .push(
-                    BulkRegisterAndPay::from_pairs(pairs)
-                        .map(AnyRequest::BulkRegisterAndPay),
-                );
-        }
-
-        if endpoint == "gateway_token.aspx" {
-            found
-                .push(
-                    BulkRegisterAndPayItem::from_pairs(pairs)
-                        .map(AnyRequest::BulkRegisterAndPayItem),
-                );
-        }
-
-        if endpoint == "onetouch.aspx" {
-            found
-                .push(OnetouchCharge::from_pairs(pairs).map(AnyRequest::OnetouchCharge));
-        }
-
-        if endpoint == "onetouch.aspx" {
-            found
-                .push(
-                    OnetouchChargeItem::from_pairs(pairs)
-                        .map(AnyRequest::OnetouchChargeItem),
-                );
-        }
-
-        crate::request::pick(found)
-    }
-}
-
-/// Parameter and column names, one constant each.
-pub mod param {
-    /// `aid`.
-    pub const AID: &str = "aid";
-    /// `am`.
-    pub const AM: &str = "am";
-    /// `ap`.
-    pub const AP: &str = "ap";
-    /// `cmd`.
-    pub const CMD: &str = "cmd";
-    /// `cn`.
-    pub const CN: &str = "cn";
-    /// `cod`.
-    pub const COD: &str = "cod";
-    /// `ec`.
-    pub const EC: &str = "ec";
-    /// `ed`.
-    pub const ED: &str = "ed";
-    /// `em`.
-    pub const EM: &str = "em";
-    /// `fn`.
-    pub const FN: &str = "fn";
-    /// `gid`.
-    pub const GID: &str = "gid";
-    /// `god`.
-    pub const GOD: &str = "god";
-    /// `id`.
-    pub const ID: &str = "id";
-    /// `iid`.
-    pub const IID: &str = "iid";
-    /// `jb`.
-    pub const JB: &str = "jb";
-    /// `key`.
-    pub const KEY: &str = "key";
-    /// `ln`.
-    pub const LN: &str = "ln";
-    /// `md`.
-    pub const MD: &str = "md";
-    /// `num`.
-    pub const NUM: &str = "num";
-    /// `pn`.
-    pub const PN: &str = "pn";
-    /// `ps`.
-    pub const PS: &str = "ps";
-    /// `pt`.
-    pub const PT: &str = "pt";
-    /// `rst`.
-    pub const RST: &str = "rst";
-    /// `rt`.
-    pub const RT: &str = "rt";
-    /// `sf`.
-    pub const SF: &str = "sf";
-    /// `ta`.
-    pub const TA: &str = "ta";
-    /// `tkn`.
-    pub const TKN: &str = "tkn";
-    /// `tx`.
-    pub const TX: &str = "tx";
-    /// `uid`.
-    pub const UID: &str = "uid";
-}
-
 /// The whole direct answer to a payment sent with `rt=0`.
 pub const ACCEPTED_ANSWER: &str = "OK";
 /// The media type of every answer (the guide's "HTML出力"), without its charset.
 pub const ANSWER_MEDIA_TYPE: &str = "text/html";
-/// Every operation's table, in the spec's order.
-pub const OPERATIONS: &[&OperationSpec] = &[
-    <RegisterUser as Operation>::SPEC,
-    <ReferenceUser as Operation>::SPEC,
-    <UpdateUser as Operation>::SPEC,
-    <DeleteUser as Operation>::SPEC,
-    <RegisterCard as Operation>::SPEC,
-    <ReferenceCard as Operation>::SPEC,
-    <UpdateCard as Operation>::SPEC,
-    <DeleteCard as Operation>::SPEC,
-    <BulkRegisterAndPay as Operation>::SPEC,
-    <BulkRegisterAndPayItem as Operation>::SPEC,
-    <OnetouchCharge as Operation>::SPEC,
-    <OnetouchChargeItem as Operation>::SPEC,
-];
-/// A sample answer printed in the guide (or its corrected form).
-#[cfg(test)]
-pub(crate) struct GuideSample {
-    pub operation: &'static str,
-    pub kind: &'static str,
-    pub text: &'static str,
-    pub decode: fn(&[u8]) -> Result<String, Error>,
+names! {
+    AID = "aid", AM = "am", AP = "ap", CMD = "cmd", CN = "cn", COD = "cod", EC = "ec", ED
+    = "ed", EM = "em", FN = "fn", GID = "gid", GOD = "god", ID = "id", IID = "iid", JB =
+    "jb", KEY = "key", LN = "ln", MD = "md", NUM = "num", PN = "pn", PS = "ps", PT =
+    "pt", RST = "rst", RT = "rt", SF = "sf", TA = "ta", TKN = "tkn", TX = "tx", UID =
+    "uid",
 }
 
-/// Every sample of the spec, decoded by its operation's shape.
-#[cfg(test)]
-pub(crate) const SAMPLES: &[GuideSample] = &[
-    GuideSample {
-        operation: "register_user",
-        kind: "csv",
-        text: "1,,012345,vnjpBycDO5",
-        decode: |b| {
-            crate::response::decode_csv::<UserRecord>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+closed_enum! {
+    #[doc = " How the charge is captured (ジョブタイプ). (`jb`)."] JobType { Auth =
+    "AUTH", "仮売上",
+    "Authorise only; capture within 90 days or the customer is never billed."; Capture =
+    "CAPTURE", "仮実同時売上", "Authorise and capture at once."; }
+}
+
+closed_enum! {
+    #[doc =
+    " How the customer pays (支払方法); unspecified means a lump sum. (`md`)."]
+    PaymentMethod { Lump = "10", "一括払い", "One payment."; Installments = "61",
+    "分割払い",
+    "Installments; `pt` gives their number. Only if the contract allows it."; Revolving =
+    "80", "リボ払い", "Revolving credit. Only if the contract allows it."; }
+}
+
+closed_enum! {
+    #[doc =
+    " How the gateway returns the payment result (決済結果返信方法). (`rt`)."]
+    ReplyMethod { Kickback = "0", "キックバック",
+    "The result arrives as a kickback to the URL configured in the merchant console (the guide). That the direct answer is only `OK` or an error code comes from public sources (decision 27).";
+    Response = "1", "レスポンス",
+    "The result is the comma-separated response body."; }
+}
+
+error_codes! {
+    issuer : "G"; SourceIp = "ER003", SOURCE_IP, "送信元IPエラー",
+    "The request did not come from the merchant's registered server IP address", "guide";
+    Busy = "ER010", BUSY, "混雑", "The gateway is busy", "public"; Maintenance =
+    "ER999", MAINTENANCE, "メンテナンス", "The gateway is under maintenance",
+    "public";
+}
+
+const BULK_PAYMENT_RESULT: ShapeSpec = ShapeSpec {
+    name: "BulkPaymentResult",
+    columns: &[
+        ColumnSpec {
+            name: "gid",
+            label: "決済番号",
+            format: ColumnFormat::Digits,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "reference_user",
-        kind: "csv",
-        text: "1,,012345,vnjpBycDO5,sample@sample.jp,09011111111",
-        decode: |b| {
-            crate::response::decode_csv::<UserDetails>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "rst",
+            label: "決済結果",
+            format: ColumnFormat::Rst,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "update_user",
-        kind: "csv",
-        text: "1,,012345,vnjpBycDO5",
-        decode: |b| {
-            crate::response::decode_csv::<UserRecord>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "ap",
+            label: "カード会社承認番号",
+            format: ColumnFormat::Alnum,
+            optional: true,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "delete_user",
-        kind: "csv",
-        text: "1,,012345,vnjpBycDO5",
-        decode: |b| {
-            crate::response::decode_csv::<UserRecord>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "ec",
+            label: "エラーコード",
+            format: ColumnFormat::ErrorCode,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "register_card",
-        kind: "csv",
-        text: "1,,012345,vnjpBycDO5,1",
-        decode: |b| {
-            crate::response::decode_csv::<CardRecord>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "god",
+            label: "オーダーコード",
+            format: ColumnFormat::Digits,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "reference_card",
-        kind: "csv",
-        text: "1,,012345,vnjpBycDO5,1,*****9999,2512,sample,sample",
-        decode: |b| {
-            crate::response::decode_csv::<CardDetails>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "cod",
+            label: "店舗オーダー番号",
+            format: ColumnFormat::Text,
+            optional: true,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "reference_card",
-        kind: "printed_csv",
-        text: "1,012345,vnjpBycDO5,1,*****9999,2512,sample,sample",
-        decode: |b| {
-            crate::response::decode_csv::<CardDetails>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "am",
+            label: "決済金額",
+            format: ColumnFormat::Amount,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "update_card",
-        kind: "csv",
-        text: "1,,012345,vnjpBycDO5,1",
-        decode: |b| {
-            crate::response::decode_csv::<CardRecord>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "tx",
+            label: "税金額",
+            format: ColumnFormat::Amount,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "delete_card",
-        kind: "csv",
-        text: "1,,012345,vnjpBycDO5,1",
-        decode: |b| {
-            crate::response::decode_csv::<CardRecord>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "sf",
+            label: "送料",
+            format: ColumnFormat::Amount,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "bulk_register_and_pay",
-        kind: "csv",
-        text: "1095729,1,TestMod,,205685,,1000,2,4,1006,,,012345,vnpjBycDO5,1",
-        decode: |b| {
-            crate::response::decode_csv::<BulkPaymentResult>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "ta",
+            label: "合計金額",
+            format: ColumnFormat::Amount,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[6, 7, 8],
         },
-    },
-    GuideSample {
-        operation: "bulk_register_and_pay",
-        kind: "printed_csv",
-        text: "1095729,1,TestMod,,205685,,1000,2,4,1006,,012345,vnpjBycDO5,1",
-        decode: |b| {
-            crate::response::decode_csv::<BulkPaymentResult>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "id",
+            label: "発行ID",
+            format: ColumnFormat::Alnum,
+            optional: true,
+            may_be_absent: false,
+            kickback_omit_empty: true,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "bulk_register_and_pay",
-        kind: "kickback",
-        text: "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test&am=1000&tx=80&sf=500&ta=1580&uid=012345&key=vnpjBycDO5&num=1",
-        decode: |b| {
-            crate::response::decode_kickback::<BulkPaymentResult>(b, Charset::Utf8)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "ps",
+            label: "発行パスワード",
+            format: ColumnFormat::Alnum,
+            optional: true,
+            may_be_absent: false,
+            kickback_omit_empty: true,
+            sensitive: true,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "bulk_register_and_pay",
-        kind: "printed_kickback",
-        text: "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test &am=1000&tx=80&sf=500&ta=1580&uid= 012345\n&key=vnpjBycDO5&num=1",
-        decode: |b| {
-            crate::response::decode_kickback::<BulkPaymentResult>(b, Charset::Utf8)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "uid",
+            label: "ユーザーID",
+            format: ColumnFormat::Alnum,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "onetouch_charge",
-        kind: "csv",
-        text: "1095729,1,TestMod,,205685,,1000,2,4,1006,,",
-        decode: |b| {
-            crate::response::decode_csv::<OnetouchResult>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "key",
+            label: "キー",
+            format: ColumnFormat::Alnum,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: true,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "onetouch_charge",
-        kind: "printed_csv",
-        text: "1095729,1,TestMod,,205685,,1000,2,4,1006,..",
-        decode: |b| {
-            crate::response::decode_csv::<OnetouchResult>(b, Charset::Utf8, false)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "num",
+            label: "カード情報連番",
+            format: ColumnFormat::Serial,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "onetouch_charge",
-        kind: "kickback",
-        text: "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test&am=1000&tx=80&sf=500&ta=1580",
-        decode: |b| {
-            crate::response::decode_kickback::<OnetouchResult>(b, Charset::Utf8)
-                .map(|v| format!("{v:#?}"))
+    ],
+    rst: 1,
+    ec: 3,
+};
+record! {
+    #[doc = " The result of a user-and-card bulk registration with payment."]
+    BulkPaymentResult = & BULK_PAYMENT_RESULT,
+    "gid,rst,ap,ec,god,cod,am,tx,sf,ta,id,ps,uid,key,num"; "決済番号" "gid" 1 ""
+    payment_id : String = 0 get, "カード会社承認番号" "ap" 3
+    "; the guide says at most 7 characters" approval : String = 2 opt,
+    "オーダーコード" "god" 5 "" order_code : String = 4 get,
+    "店舗オーダー番号" "cod" 6 "; the guide says at most 50 bytes" order_ref :
+    String = 5 opt, "決済金額" "am" 7 "" amount : u64 = 6 get, "税金額" "tx" 8 ""
+    tax : u64 = 7 get, "送料" "sf" 9 "" shipping : u64 = 8 get, "合計金額" "ta" 10
+    "" total : u64 = 9 get, "発行ID" "id" 11 "; the guide says at most 50 characters"
+    issued_id : String = 10 opt, "発行パスワード" "ps" 12
+    "; the guide says at most 50 characters" issued_password : Secret = 11 opt,
+    "ユーザーID" "uid" 13 "; the guide says at most 50 characters" user_id : String =
+    12 get, "キー" "key" 14 "; the guide says at most 10 characters" user_key : UserKey
+    = 13 get, "カード情報連番" "num" 15 "" card_seq : u32 = 14 get,
+}
+
+const CARD_DETAILS: ShapeSpec = ShapeSpec {
+    name: "CardDetails",
+    columns: &[
+        ColumnSpec {
+            name: "rst",
+            label: "結果",
+            format: ColumnFormat::Rst,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-    GuideSample {
-        operation: "onetouch_charge",
-        kind: "printed_kickback",
-        text: "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test &am=1000&tx=80&sf=500&ta=1580",
-        decode: |b| {
-            crate::response::decode_kickback::<OnetouchResult>(b, Charset::Utf8)
-                .map(|v| format!("{v:#?}"))
+        ColumnSpec {
+            name: "ec",
+            label: "エラーコード",
+            format: ColumnFormat::ErrorCode,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
         },
-    },
-];
+        ColumnSpec {
+            name: "uid",
+            label: "ユーザーID",
+            format: ColumnFormat::Alnum,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "key",
+            label: "キー",
+            format: ColumnFormat::Alnum,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: true,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "num",
+            label: "カード情報連番",
+            format: ColumnFormat::Serial,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "cn",
+            label: "カード番号",
+            format: ColumnFormat::MaskedCard,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: true,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "ed",
+            label: "有効期限",
+            format: ColumnFormat::Yymm,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "fn",
+            label: "カード名義(名)",
+            format: ColumnFormat::Text,
+            optional: true,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "ln",
+            label: "カード名義(姓)",
+            format: ColumnFormat::Text,
+            optional: true,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+    ],
+    rst: 0,
+    ec: 1,
+};
+record! {
+    #[doc = " A card of a user as returned by card reference; the number comes masked."]
+    CardDetails = & CARD_DETAILS, "rst,ec,uid,key,num,cn,ed,fn,ln"; "ユーザーID"
+    "uid" 3 "; the guide says at most 50 characters" user_id : String = 2 get, "キー"
+    "key" 4 "; the guide says at most 10 characters" user_key : UserKey = 3 get,
+    "カード情報連番" "num" 5 "" card_seq : u32 = 4 get, "カード番号" "cn" 6
+    "" card_number : MaskedCardNumber = 5 get, "有効期限" "ed" 7 "" expiry : String =
+    6 get, "カード名義(名)" "fn" 8 "" first_name : String = 7 opt,
+    "カード名義(姓)" "ln" 9 "" last_name : String = 8 opt,
+}
+
+const CARD_RECORD: ShapeSpec = ShapeSpec {
+    name: "CardRecord",
+    columns: &[
+        ColumnSpec {
+            name: "rst",
+            label: "結果",
+            format: ColumnFormat::Rst,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "ec",
+            label: "エラーコード",
+            format: ColumnFormat::ErrorCode,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "uid",
+            label: "ユーザーID",
+            format: ColumnFormat::Alnum,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "key",
+            label: "キー",
+            format: ColumnFormat::Alnum,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: true,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "num",
+            label: "カード情報連番",
+            format: ColumnFormat::Serial,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+    ],
+    rst: 0,
+    ec: 1,
+};
+record! {
+    #[doc = " A card of a user as returned by card register, update and delete."]
+    CardRecord = & CARD_RECORD, "rst,ec,uid,key,num"; "ユーザーID" "uid" 3
+    "; the guide says at most 50 characters" user_id : String = 2 get, "キー" "key" 4
+    "; the guide says at most 10 characters" user_key : UserKey = 3 get,
+    "カード情報連番" "num" 5 "" card_seq : u32 = 4 get,
+}
+
+const ONETOUCH_RESULT: ShapeSpec = ShapeSpec {
+    name: "OnetouchResult",
+    columns: &[
+        ColumnSpec {
+            name: "gid",
+            label: "決済番号",
+            format: ColumnFormat::Digits,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "rst",
+            label: "決済結果",
+            format: ColumnFormat::Rst,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "ap",
+            label: "カード会社承認番号",
+            format: ColumnFormat::Alnum,
+            optional: true,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "ec",
+            label: "エラーコード",
+            format: ColumnFormat::ErrorCode,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "god",
+            label: "オーダーコード",
+            format: ColumnFormat::Digits,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "cod",
+            label: "店舗オーダー番号",
+            format: ColumnFormat::Text,
+            optional: true,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "am",
+            label: "決済金額",
+            format: ColumnFormat::Amount,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "tx",
+            label: "税金額",
+            format: ColumnFormat::Amount,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "sf",
+            label: "送料",
+            format: ColumnFormat::Amount,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "ta",
+            label: "合計金額",
+            format: ColumnFormat::Amount,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[6, 7, 8],
+        },
+        ColumnSpec {
+            name: "id",
+            label: "発行ID",
+            format: ColumnFormat::Alnum,
+            optional: true,
+            may_be_absent: true,
+            kickback_omit_empty: true,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "ps",
+            label: "発行パスワード",
+            format: ColumnFormat::Alnum,
+            optional: true,
+            may_be_absent: true,
+            kickback_omit_empty: true,
+            sensitive: true,
+            sum_of: &[],
+        },
+    ],
+    rst: 1,
+    ec: 3,
+};
+record! {
+    #[doc = " The result of a one-touch charge."] OnetouchResult = & ONETOUCH_RESULT,
+    "gid,rst,ap,ec,god,cod,am,tx,sf,ta,id,ps"; "決済番号" "gid" 1 "" payment_id :
+    String = 0 get, "カード会社承認番号" "ap" 3
+    "; the guide says at most 7 characters" approval : String = 2 opt,
+    "オーダーコード" "god" 5 "" order_code : String = 4 get,
+    "店舗オーダー番号" "cod" 6 "; the guide says at most 50 bytes" order_ref :
+    String = 5 opt, "決済金額" "am" 7 "" amount : u64 = 6 get, "税金額" "tx" 8 ""
+    tax : u64 = 7 get, "送料" "sf" 9 "" shipping : u64 = 8 get, "合計金額" "ta" 10
+    "" total : u64 = 9 get, "発行ID" "id" 11 "; the guide says at most 50 characters"
+    issued_id : String = 10 opt, "発行パスワード" "ps" 12
+    "; the guide says at most 50 characters" issued_password : Secret = 11 opt,
+}
+
+const USER_DETAILS: ShapeSpec = ShapeSpec {
+    name: "UserDetails",
+    columns: &[
+        ColumnSpec {
+            name: "rst",
+            label: "結果",
+            format: ColumnFormat::Rst,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "ec",
+            label: "エラーコード",
+            format: ColumnFormat::ErrorCode,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "uid",
+            label: "ユーザーID",
+            format: ColumnFormat::Alnum,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "key",
+            label: "キー",
+            format: ColumnFormat::Alnum,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: true,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "em",
+            label: "メールアドレス",
+            format: ColumnFormat::Email,
+            optional: true,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "pn",
+            label: "電話番号",
+            format: ColumnFormat::Digits,
+            optional: true,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+    ],
+    rst: 0,
+    ec: 1,
+};
+record! {
+    #[doc =
+    " A user as returned by reference, with the e-mail address and phone number on file."]
+    UserDetails = & USER_DETAILS, "rst,ec,uid,key,em,pn"; "ユーザーID" "uid" 3
+    "; the guide says at most 50 characters" user_id : String = 2 get, "キー" "key" 4
+    "; the guide says at most 10 characters" user_key : UserKey = 3 get,
+    "メールアドレス" "em" 5 "; the guide says at most 254 characters" email :
+    String = 4 opt, "電話番号" "pn" 6 "; the guide says at most 15 characters" phone
+    : String = 5 opt,
+}
+
+const USER_RECORD: ShapeSpec = ShapeSpec {
+    name: "UserRecord",
+    columns: &[
+        ColumnSpec {
+            name: "rst",
+            label: "結果",
+            format: ColumnFormat::Rst,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "ec",
+            label: "エラーコード",
+            format: ColumnFormat::ErrorCode,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "uid",
+            label: "ユーザーID",
+            format: ColumnFormat::Alnum,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: false,
+            sum_of: &[],
+        },
+        ColumnSpec {
+            name: "key",
+            label: "キー",
+            format: ColumnFormat::Alnum,
+            optional: false,
+            may_be_absent: false,
+            kickback_omit_empty: false,
+            sensitive: true,
+            sum_of: &[],
+        },
+    ],
+    rst: 0,
+    ec: 1,
+};
+record! {
+    #[doc = " A user as returned by register, update and delete (rst, ec, uid, key)."]
+    UserRecord = & USER_RECORD, "rst,ec,uid,key"; "ユーザーID" "uid" 3
+    "; the guide says at most 50 characters" user_id : String = 2 get, "キー" "key" 4
+    "; the guide says at most 10 characters" user_key : UserKey = 3 get,
+}
+
+const REGISTER_USER: OperationSpec = OperationSpec {
+    name: "register_user",
+    title: "ユーザー登録",
+    endpoint: "carduser.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "cmd",
+            label: "変更タイプ",
+            required: false,
+            format: FieldFormat::Constant("0"),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "em",
+            label: "メールアドレス",
+            required: false,
+            format: FieldFormat::Email { max: 254 },
+            guide: "半角英数(254)",
+        },
+        FieldSpec {
+            name: "pn",
+            label: "電話番号",
+            required: false,
+            format: FieldFormat::Digits {
+                len: None,
+                max: Some(15),
+            },
+            guide: "半角数字(15)",
+        },
+    ],
+    rules: &[CrossRule::AtLeastOneOf(&["em", "pn"])],
+    reply: UserRecord::SHAPE,
+    payment: false,
+};
+operation! {
+    #[doc =
+    " ユーザー登録: Registers a user (cmd=0). The answer carries the user's key, needed by every later call."]
+    #[doc = " "] #[doc = " `carduser.aspx` (GET or POST), answered with [`UserRecord`]."]
+    RegisterUser : UserRecord csv = & REGISTER_USER; "店舗ID" "半角数字(6)" "aid"
+    shop_id : String = required into, "ユーザーID" "半角英数(50)" "uid" user_id :
+    String = required into, "メールアドレス" "半角英数(254)" "em" email :
+    String = optional, "電話番号" "半角数字(15)" "pn" phone : String = optional,
+}
+
+const REFERENCE_USER: OperationSpec = OperationSpec {
+    name: "reference_user",
+    title: "ユーザー参照",
+    endpoint: "carduser.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "cmd",
+            label: "変更タイプ",
+            required: false,
+            format: FieldFormat::Constant("3"),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+    ],
+    rules: &[],
+    reply: UserDetails::SHAPE,
+    payment: false,
+};
+operation! {
+    #[doc =
+    " ユーザー参照: Reads a user's e-mail address and phone number (cmd=3)."] #[doc
+    = " "] #[doc = " `carduser.aspx` (GET or POST), answered with [`UserDetails`]."]
+    ReferenceUser : UserDetails csv = & REFERENCE_USER; "店舗ID" "半角数字(6)"
+    "aid" shop_id : String = required into, "ユーザーID" "半角英数(50)" "uid"
+    user_id : String = required into,
+}
+
+const UPDATE_USER: OperationSpec = OperationSpec {
+    name: "update_user",
+    title: "ユーザー更新",
+    endpoint: "carduser.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "cmd",
+            label: "変更タイプ",
+            required: false,
+            format: FieldFormat::Constant("1"),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "key",
+            label: "キー",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(100),
+            },
+            guide: "半角英数(100)",
+        },
+        FieldSpec {
+            name: "em",
+            label: "メールアドレス",
+            required: false,
+            format: FieldFormat::Email { max: 254 },
+            guide: "半角英数(254)",
+        },
+        FieldSpec {
+            name: "pn",
+            label: "電話番号",
+            required: false,
+            format: FieldFormat::Digits {
+                len: None,
+                max: Some(15),
+            },
+            guide: "半角数字(15)",
+        },
+    ],
+    rules: &[],
+    reply: UserRecord::SHAPE,
+    payment: false,
+};
+operation! {
+    #[doc =
+    " ユーザー更新: Updates a user's e-mail address or phone number (cmd=1). The guide requires one of them unless the user already has one on file; the gateway checks that."]
+    #[doc = " "] #[doc = " `carduser.aspx` (GET or POST), answered with [`UserRecord`]."]
+    UpdateUser : UserRecord csv = & UPDATE_USER; "店舗ID" "半角数字(6)" "aid"
+    shop_id : String = required into, "ユーザーID" "半角英数(50)" "uid" user_id :
+    String = required into, "キー" "半角英数(100)" "key" user_key : UserKey =
+    required into, "メールアドレス" "半角英数(254)" "em" email : String =
+    optional, "電話番号" "半角数字(15)" "pn" phone : String = optional,
+}
+
+const DELETE_USER: OperationSpec = OperationSpec {
+    name: "delete_user",
+    title: "ユーザー削除",
+    endpoint: "carduser.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "cmd",
+            label: "変更タイプ",
+            required: false,
+            format: FieldFormat::Constant("2"),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "key",
+            label: "キー",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(100),
+            },
+            guide: "半角英数(100)",
+        },
+    ],
+    rules: &[],
+    reply: UserRecord::SHAPE,
+    payment: false,
+};
+operation! {
+    #[doc = " ユーザー削除: Deletes a user (cmd=2)."] #[doc = " "] #[doc =
+    " `carduser.aspx` (GET or POST), answered with [`UserRecord`]."] DeleteUser :
+    UserRecord csv = & DELETE_USER; "店舗ID" "半角数字(6)" "aid" shop_id : String =
+    required into, "ユーザーID" "半角英数(50)" "uid" user_id : String = required
+    into, "キー" "半角英数(100)" "key" user_key : UserKey = required into,
+}
+
+const REGISTER_CARD: OperationSpec = OperationSpec {
+    name: "register_card",
+    title: "カード情報登録",
+    endpoint: "carduser_token.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "cmd",
+            label: "変更タイプ",
+            required: false,
+            format: FieldFormat::Constant("4"),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "key",
+            label: "キー",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(10),
+            },
+            guide: "半角英数(10)",
+        },
+        FieldSpec {
+            name: "tkn",
+            label: "トークン情報",
+            required: true,
+            format: FieldFormat::Ascii,
+            guide: "半角英数記号",
+        },
+    ],
+    rules: &[],
+    reply: CardRecord::SHAPE,
+    payment: false,
+};
+operation! {
+    #[doc =
+    " カード情報登録: Adds a card to a user (cmd=4 without `num`) from a token made in the browser with CPToken.js after 3-D Secure 2.0 (EMV3DSAdapter.js). The user must have an e-mail address or phone number on file."]
+    #[doc = " "] #[doc =
+    " `carduser_token.aspx` (GET or POST), answered with [`CardRecord`]."] RegisterCard :
+    CardRecord csv = & REGISTER_CARD; "店舗ID" "半角数字(6)" "aid" shop_id : String
+    = required into, "ユーザーID" "半角英数(50)" "uid" user_id : String =
+    required into, "キー" "半角英数(10)" "key" user_key : UserKey = required into,
+    "トークン情報" "半角英数記号" "tkn" token : Token = required into,
+}
+
+const REFERENCE_CARD: OperationSpec = OperationSpec {
+    name: "reference_card",
+    title: "カード情報参照",
+    endpoint: "carduser.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "cmd",
+            label: "変更タイプ",
+            required: false,
+            format: FieldFormat::Constant("6"),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "key",
+            label: "キー",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(10),
+            },
+            guide: "半角英数(10)",
+        },
+        FieldSpec {
+            name: "num",
+            label: "カード情報連番",
+            required: true,
+            format: FieldFormat::Serial,
+            guide: "半角数字",
+        },
+    ],
+    rules: &[],
+    reply: CardDetails::SHAPE,
+    payment: false,
+};
+operation! {
+    #[doc =
+    " カード情報参照: Reads one card of a user (cmd=6); the number comes back masked but for its last four digits."]
+    #[doc = " "] #[doc =
+    " `carduser.aspx` (GET or POST), answered with [`CardDetails`]."] ReferenceCard :
+    CardDetails csv = & REFERENCE_CARD; "店舗ID" "半角数字(6)" "aid" shop_id :
+    String = required into, "ユーザーID" "半角英数(50)" "uid" user_id : String =
+    required into, "キー" "半角英数(10)" "key" user_key : UserKey = required into,
+    "カード情報連番" "半角数字" "num" card_seq : u32 = required,
+}
+
+const UPDATE_CARD: OperationSpec = OperationSpec {
+    name: "update_card",
+    title: "カード情報更新",
+    endpoint: "carduser_token.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "cmd",
+            label: "変更タイプ",
+            required: false,
+            format: FieldFormat::Constant("4"),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "key",
+            label: "キー",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(10),
+            },
+            guide: "半角英数(10)",
+        },
+        FieldSpec {
+            name: "num",
+            label: "カード情報連番",
+            required: true,
+            format: FieldFormat::Serial,
+            guide: "半角数字",
+        },
+        FieldSpec {
+            name: "tkn",
+            label: "トークン情報",
+            required: true,
+            format: FieldFormat::Ascii,
+            guide: "半角英数記号",
+        },
+    ],
+    rules: &[],
+    reply: CardRecord::SHAPE,
+    payment: false,
+};
+operation! {
+    #[doc =
+    " カード情報更新: Replaces card `num` of a user (cmd=4 with `num`) from a new token made after 3-D Secure 2.0."]
+    #[doc = " "] #[doc =
+    " `carduser_token.aspx` (GET or POST), answered with [`CardRecord`]."] UpdateCard :
+    CardRecord csv = & UPDATE_CARD; "店舗ID" "半角数字(6)" "aid" shop_id : String =
+    required into, "ユーザーID" "半角英数(50)" "uid" user_id : String = required
+    into, "キー" "半角英数(10)" "key" user_key : UserKey = required into,
+    "カード情報連番" "半角数字" "num" card_seq : u32 = required,
+    "トークン情報" "半角英数記号" "tkn" token : Token = required into,
+}
+
+const DELETE_CARD: OperationSpec = OperationSpec {
+    name: "delete_card",
+    title: "カード情報削除",
+    endpoint: "carduser.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "cmd",
+            label: "変更タイプ",
+            required: false,
+            format: FieldFormat::Constant("5"),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "key",
+            label: "キー",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(10),
+            },
+            guide: "半角英数(10)",
+        },
+        FieldSpec {
+            name: "num",
+            label: "カード情報連番",
+            required: true,
+            format: FieldFormat::Serial,
+            guide: "半角数字",
+        },
+    ],
+    rules: &[],
+    reply: CardRecord::SHAPE,
+    payment: false,
+};
+operation! {
+    #[doc = " カード情報削除: Deletes card `num` of a user (cmd=5)."] #[doc = " "]
+    #[doc = " `carduser.aspx` (GET or POST), answered with [`CardRecord`]."] DeleteCard :
+    CardRecord csv = & DELETE_CARD; "店舗ID" "半角数字(6)" "aid" shop_id : String =
+    required into, "ユーザーID" "半角英数(50)" "uid" user_id : String = required
+    into, "キー" "半角英数(10)" "key" user_key : UserKey = required into,
+    "カード情報連番" "半角数字" "num" card_seq : u32 = required,
+}
+
+const BULK_REGISTER_AND_PAY: OperationSpec = OperationSpec {
+    name: "bulk_register_and_pay",
+    title: "ユーザー・カード情報一括登録決済(商品登録なし)",
+    endpoint: "gateway_token.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "jb",
+            label: "ジョブタイプ",
+            required: true,
+            format: FieldFormat::Enum(JobType::WIRES),
+            guide: "半角英字",
+        },
+        FieldSpec {
+            name: "rt",
+            label: "決済結果返信方法",
+            required: true,
+            format: FieldFormat::Enum(ReplyMethod::WIRES),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "cod",
+            label: "店舗オーダー番号",
+            required: false,
+            format: FieldFormat::Text { max_bytes: 50 },
+            guide: "50バイト以内",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "tkn",
+            label: "トークン情報",
+            required: true,
+            format: FieldFormat::Ascii,
+            guide: "半角英数記号",
+        },
+        FieldSpec {
+            name: "em",
+            label: "メールアドレス",
+            required: false,
+            format: FieldFormat::Email { max: 254 },
+            guide: "半角英数(254)",
+        },
+        FieldSpec {
+            name: "pn",
+            label: "電話番号",
+            required: false,
+            format: FieldFormat::Digits {
+                len: None,
+                max: Some(15),
+            },
+            guide: "半角数字(15)",
+        },
+        FieldSpec {
+            name: "am",
+            label: "商品金額",
+            required: true,
+            format: FieldFormat::Amount,
+            guide: "半角数字",
+        },
+        FieldSpec {
+            name: "tx",
+            label: "税金額",
+            required: true,
+            format: FieldFormat::Amount,
+            guide: "半角数字",
+        },
+        FieldSpec {
+            name: "sf",
+            label: "送料",
+            required: true,
+            format: FieldFormat::Amount,
+            guide: "半角数字",
+        },
+    ],
+    rules: &[CrossRule::AtLeastOneOf(&["em", "pn"])],
+    reply: BulkPaymentResult::SHAPE,
+    payment: true,
+};
+operation! {
+    #[doc =
+    " ユーザー・カード情報一括登録決済(商品登録なし): Registers a user and a card from a token and charges it in one call, for an amount given here (am + tx + sf is charged)."]
+    #[doc = " "] #[doc =
+    " `gateway_token.aspx` (GET or POST), answered with [`BulkPaymentResult`] (`rt=1`) or `OK` and a kickback (`rt=0`)."]
+    BulkRegisterAndPay : BulkPaymentResult payment = & BULK_REGISTER_AND_PAY; "店舗ID"
+    "半角数字(6)" "aid" shop_id : String = required into, "ジョブタイプ"
+    "半角英字" "jb" job : JobType = required, "決済結果返信方法"
+    "半角数字(1)" "rt" reply : ReplyMethod = required, "店舗オーダー番号"
+    "50バイト以内" "cod" order_ref : String = optional, "ユーザーID"
+    "半角英数(50)" "uid" user_id : String = required into, "トークン情報"
+    "半角英数記号" "tkn" token : Token = required into, "メールアドレス"
+    "半角英数(254)" "em" email : String = optional, "電話番号" "半角数字(15)"
+    "pn" phone : String = optional, "商品金額" "半角数字" "am" amount : u64 =
+    required, "税金額" "半角数字" "tx" tax : u64 = required, "送料"
+    "半角数字" "sf" shipping : u64 = required,
+}
+
+const BULK_REGISTER_AND_PAY_ITEM: OperationSpec = OperationSpec {
+    name: "bulk_register_and_pay_item",
+    title: "ユーザー・カード情報一括登録決済(商品登録あり)",
+    endpoint: "gateway_token.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "rt",
+            label: "決済結果返信方法",
+            required: true,
+            format: FieldFormat::Enum(ReplyMethod::WIRES),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "cod",
+            label: "店舗オーダー番号",
+            required: false,
+            format: FieldFormat::Text { max_bytes: 50 },
+            guide: "50バイト以内",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "tkn",
+            label: "トークン情報",
+            required: true,
+            format: FieldFormat::Ascii,
+            guide: "半角英数記号",
+        },
+        FieldSpec {
+            name: "em",
+            label: "メールアドレス",
+            required: false,
+            format: FieldFormat::Email { max: 254 },
+            guide: "半角英数(254)",
+        },
+        FieldSpec {
+            name: "pn",
+            label: "電話番号",
+            required: false,
+            format: FieldFormat::Digits {
+                len: None,
+                max: Some(15),
+            },
+            guide: "半角数字(15)",
+        },
+        FieldSpec {
+            name: "iid",
+            label: "商品コード",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+    ],
+    rules: &[CrossRule::AtLeastOneOf(&["em", "pn"])],
+    reply: BulkPaymentResult::SHAPE,
+    payment: true,
+};
+operation! {
+    #[doc =
+    " ユーザー・カード情報一括登録決済(商品登録あり): Registers a user and a card from a token and charges a product registered in the merchant console."]
+    #[doc = " "] #[doc =
+    " `gateway_token.aspx` (GET or POST), answered with [`BulkPaymentResult`] (`rt=1`) or `OK` and a kickback (`rt=0`)."]
+    BulkRegisterAndPayItem : BulkPaymentResult payment = & BULK_REGISTER_AND_PAY_ITEM;
+    "店舗ID" "半角数字(6)" "aid" shop_id : String = required into,
+    "決済結果返信方法" "半角数字(1)" "rt" reply : ReplyMethod = required,
+    "店舗オーダー番号" "50バイト以内" "cod" order_ref : String = optional,
+    "ユーザーID" "半角英数(50)" "uid" user_id : String = required into,
+    "トークン情報" "半角英数記号" "tkn" token : Token = required into,
+    "メールアドレス" "半角英数(254)" "em" email : String = optional,
+    "電話番号" "半角数字(15)" "pn" phone : String = optional, "商品コード"
+    "半角英数(50)" "iid" item_code : String = required into,
+}
+
+const ONETOUCH_CHARGE: OperationSpec = OperationSpec {
+    name: "onetouch_charge",
+    title: "ワンタッチ課金(商品登録なし)",
+    endpoint: "onetouch.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "rt",
+            label: "決済結果返信方法",
+            required: true,
+            format: FieldFormat::Enum(ReplyMethod::WIRES),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "cmd",
+            label: "処理タイプ",
+            required: false,
+            format: FieldFormat::Constant("4"),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "cod",
+            label: "店舗オーダー番号",
+            required: false,
+            format: FieldFormat::Text { max_bytes: 50 },
+            guide: "50バイト以内",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "key",
+            label: "キー",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(10),
+            },
+            guide: "半角英数(10)",
+        },
+        FieldSpec {
+            name: "num",
+            label: "カード情報連番",
+            required: true,
+            format: FieldFormat::Serial,
+            guide: "半角数字",
+        },
+        FieldSpec {
+            name: "jb",
+            label: "ジョブタイプ",
+            required: true,
+            format: FieldFormat::Enum(JobType::WIRES),
+            guide: "半角英字",
+        },
+        FieldSpec {
+            name: "am",
+            label: "商品金額",
+            required: true,
+            format: FieldFormat::Amount,
+            guide: "半角数字",
+        },
+        FieldSpec {
+            name: "tx",
+            label: "税金額",
+            required: true,
+            format: FieldFormat::Amount,
+            guide: "半角数字",
+        },
+        FieldSpec {
+            name: "sf",
+            label: "送料",
+            required: true,
+            format: FieldFormat::Amount,
+            guide: "半角数字",
+        },
+        FieldSpec {
+            name: "em",
+            label: "メールアドレス",
+            required: false,
+            format: FieldFormat::Email { max: 254 },
+            guide: "半角英数(254)",
+        },
+        FieldSpec {
+            name: "pn",
+            label: "電話番号",
+            required: false,
+            format: FieldFormat::Digits {
+                len: None,
+                max: Some(15),
+            },
+            guide: "半角数字(15)",
+        },
+        FieldSpec {
+            name: "md",
+            label: "支払方法",
+            required: false,
+            format: FieldFormat::Enum(PaymentMethod::WIRES),
+            guide: "半角数字(2)",
+        },
+        FieldSpec {
+            name: "pt",
+            label: "分割回数",
+            required: false,
+            format: FieldFormat::Count(&[3, 5, 6, 10, 12, 15, 18, 20, 24]),
+            guide: "半角数字",
+        },
+    ],
+    rules: &[
+        CrossRule::RequiredIf {
+            field: "pt",
+            when: "md",
+            equals: "61",
+        },
+        CrossRule::OnlyIf {
+            field: "pt",
+            when: "md",
+            equals: "61",
+        },
+    ],
+    reply: OnetouchResult::SHAPE,
+    payment: true,
+};
+operation! {
+    #[doc =
+    " ワンタッチ課金(商品登録なし): Charges a registered card of a registered user (cmd=4), for an amount given here. `em`/`pn`, when given, update the user."]
+    #[doc = " "] #[doc =
+    " `onetouch.aspx` (GET or POST), answered with [`OnetouchResult`] (`rt=1`) or `OK` and a kickback (`rt=0`)."]
+    OnetouchCharge : OnetouchResult payment = & ONETOUCH_CHARGE; "店舗ID"
+    "半角数字(6)" "aid" shop_id : String = required into, "決済結果返信方法"
+    "半角数字(1)" "rt" reply : ReplyMethod = required, "店舗オーダー番号"
+    "50バイト以内" "cod" order_ref : String = optional, "ユーザーID"
+    "半角英数(50)" "uid" user_id : String = required into, "キー"
+    "半角英数(10)" "key" user_key : UserKey = required into, "カード情報連番"
+    "半角数字" "num" card_seq : u32 = required, "ジョブタイプ" "半角英字"
+    "jb" job : JobType = required, "商品金額" "半角数字" "am" amount : u64 =
+    required, "税金額" "半角数字" "tx" tax : u64 = required, "送料"
+    "半角数字" "sf" shipping : u64 = required, "メールアドレス"
+    "半角英数(254)" "em" email : String = optional, "電話番号" "半角数字(15)"
+    "pn" phone : String = optional, "支払方法" "半角数字(2)" "md" method :
+    PaymentMethod = optional, "分割回数" "半角数字" "pt" installments : u8 =
+    optional,
+}
+
+const ONETOUCH_CHARGE_ITEM: OperationSpec = OperationSpec {
+    name: "onetouch_charge_item",
+    title: "ワンタッチ課金(商品登録あり)",
+    endpoint: "onetouch.aspx",
+    methods: &["GET", "POST"],
+    fields: &[
+        FieldSpec {
+            name: "aid",
+            label: "店舗ID",
+            required: true,
+            format: FieldFormat::Digits {
+                len: Some(6),
+                max: None,
+            },
+            guide: "半角数字(6)",
+        },
+        FieldSpec {
+            name: "rt",
+            label: "決済結果返信方法",
+            required: true,
+            format: FieldFormat::Enum(ReplyMethod::WIRES),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "cmd",
+            label: "処理タイプ",
+            required: false,
+            format: FieldFormat::Constant("4"),
+            guide: "半角数字(1)",
+        },
+        FieldSpec {
+            name: "cod",
+            label: "店舗オーダー番号",
+            required: false,
+            format: FieldFormat::Text { max_bytes: 50 },
+            guide: "50バイト以内",
+        },
+        FieldSpec {
+            name: "uid",
+            label: "ユーザーID",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "key",
+            label: "キー",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(10),
+            },
+            guide: "半角英数(10)",
+        },
+        FieldSpec {
+            name: "num",
+            label: "カード情報連番",
+            required: true,
+            format: FieldFormat::Serial,
+            guide: "半角数字",
+        },
+        FieldSpec {
+            name: "iid",
+            label: "商品コード",
+            required: true,
+            format: FieldFormat::Alnum {
+                max: Some(50),
+            },
+            guide: "半角英数(50)",
+        },
+        FieldSpec {
+            name: "em",
+            label: "メールアドレス",
+            required: false,
+            format: FieldFormat::Email { max: 254 },
+            guide: "半角英数(254)",
+        },
+        FieldSpec {
+            name: "pn",
+            label: "電話番号",
+            required: false,
+            format: FieldFormat::Digits {
+                len: None,
+                max: Some(15),
+            },
+            guide: "半角数字(15)",
+        },
+        FieldSpec {
+            name: "md",
+            label: "支払方法",
+            required: false,
+            format: FieldFormat::Enum(PaymentMethod::WIRES),
+            guide: "半角数字(2)",
+        },
+        FieldSpec {
+            name: "pt",
+            label: "分割回数",
+            required: false,
+            format: FieldFormat::Count(&[3, 5, 6, 10, 12, 15, 18, 20, 24]),
+            guide: "半角数字",
+        },
+    ],
+    rules: &[
+        CrossRule::RequiredIf {
+            field: "pt",
+            when: "md",
+            equals: "61",
+        },
+        CrossRule::OnlyIf {
+            field: "pt",
+            when: "md",
+            equals: "61",
+        },
+    ],
+    reply: OnetouchResult::SHAPE,
+    payment: true,
+};
+operation! {
+    #[doc =
+    " ワンタッチ課金(商品登録あり): Charges a registered card of a registered user for a product registered in the merchant console (cmd=4)."]
+    #[doc = " "] #[doc =
+    " `onetouch.aspx` (GET or POST), answered with [`OnetouchResult`] (`rt=1`) or `OK` and a kickback (`rt=0`)."]
+    OnetouchChargeItem : OnetouchResult payment = & ONETOUCH_CHARGE_ITEM; "店舗ID"
+    "半角数字(6)" "aid" shop_id : String = required into, "決済結果返信方法"
+    "半角数字(1)" "rt" reply : ReplyMethod = required, "店舗オーダー番号"
+    "50バイト以内" "cod" order_ref : String = optional, "ユーザーID"
+    "半角英数(50)" "uid" user_id : String = required into, "キー"
+    "半角英数(10)" "key" user_key : UserKey = required into, "カード情報連番"
+    "半角数字" "num" card_seq : u32 = required, "商品コード" "半角英数(50)"
+    "iid" item_code : String = required into, "メールアドレス" "半角英数(254)"
+    "em" email : String = optional, "電話番号" "半角数字(15)" "pn" phone : String
+    = optional, "支払方法" "半角数字(2)" "md" method : PaymentMethod = optional,
+    "分割回数" "半角数字" "pt" installments : u8 = optional,
+}
+
+any_request! {
+    "ユーザー登録" "register_user" RegisterUser, "ユーザー参照"
+    "reference_user" ReferenceUser, "ユーザー更新" "update_user" UpdateUser,
+    "ユーザー削除" "delete_user" DeleteUser, "カード情報登録"
+    "register_card" RegisterCard, "カード情報参照" "reference_card" ReferenceCard,
+    "カード情報更新" "update_card" UpdateCard, "カード情報削除"
+    "delete_card" DeleteCard,
+    "ユーザー・カード情報一括登録決済(商品登録なし)"
+    "bulk_register_and_pay" BulkRegisterAndPay,
+    "ユーザー・カード情報一括登録決済(商品登録あり)"
+    "bulk_register_and_pay_item" BulkRegisterAndPayItem,
+    "ワンタッチ課金(商品登録なし)" "onetouch_charge" OnetouchCharge,
+    "ワンタッチ課金(商品登録あり)" "onetouch_charge_item"
+    OnetouchChargeItem,
+}
+
+samples! {
+    "register_user" csv "1,,012345,vnjpBycDO5" UserRecord; "reference_user" csv
+    "1,,012345,vnjpBycDO5,sample@sample.jp,09011111111" UserDetails; "update_user" csv
+    "1,,012345,vnjpBycDO5" UserRecord; "delete_user" csv "1,,012345,vnjpBycDO5"
+    UserRecord; "register_card" csv "1,,012345,vnjpBycDO5,1" CardRecord; "reference_card"
+    csv "1,,012345,vnjpBycDO5,1,*****9999,2512,sample,sample" CardDetails;
+    "reference_card" printed_csv "1,012345,vnjpBycDO5,1,*****9999,2512,sample,sample"
+    CardDetails; "update_card" csv "1,,012345,vnjpBycDO5,1" CardRecord; "delete_card" csv
+    "1,,012345,vnjpBycDO5,1" CardRecord; "bulk_register_and_pay" csv
+    "1095729,1,TestMod,,205685,,1000,2,4,1006,,,012345,vnpjBycDO5,1" BulkPaymentResult;
+    "bulk_register_and_pay" kickback
+    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test&am=1000&tx=80&sf=500&ta=1580&uid=012345&key=vnpjBycDO5&num=1"
+    BulkPaymentResult; "bulk_register_and_pay" printed_csv
+    "1095729,1,TestMod,,205685,,1000,2,4,1006,,012345,vnpjBycDO5,1" BulkPaymentResult;
+    "bulk_register_and_pay" printed_kickback
+    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test &am=1000&tx=80&sf=500&ta=1580&uid= 012345\n&key=vnpjBycDO5&num=1"
+    BulkPaymentResult; "onetouch_charge" csv "1095729,1,TestMod,,205685,,1000,2,4,1006,,"
+    OnetouchResult; "onetouch_charge" kickback
+    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test&am=1000&tx=80&sf=500&ta=1580"
+    OnetouchResult; "onetouch_charge" printed_csv
+    "1095729,1,TestMod,,205685,,1000,2,4,1006,.." OnetouchResult; "onetouch_charge"
+    printed_kickback
+    "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=test &am=1000&tx=80&sf=500&ta=1580"
+    OnetouchResult;
+}
