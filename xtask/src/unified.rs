@@ -95,13 +95,12 @@ const VIEW: View = View {
     open_enums_as_strings: true,
     bare_refs: true,
     lenient_responses: true,
-    open_objects: false,
     replace: &[Replace {
         marker: "x-yen",
         schema: "Yen",
         description: "An amount in integer yen.",
     }],
-    drop: &[],
+    ..View::BASE
 };
 
 // ---------------------------------------------------------------- rules

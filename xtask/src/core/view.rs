@@ -16,7 +16,7 @@ use serde_yaml::{Mapping, Value};
 /// Keys are removed from every mapping of the document except a
 /// `properties` map (whose keys are field names); every `x-` extension goes
 /// too, after the rules below that read one have been applied.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct View<'a> {
     /// Keys removed besides the `x-` extensions (constraints, defaults…).
     pub strip: &'a [&'a str],
@@ -50,6 +50,20 @@ pub struct Replace<'a> {
     pub description: &'a str,
 }
 
+impl View<'static> {
+    /// The view that only drops the `x-` extensions; a gateway's view is this
+    /// with its own rules (`View { strip: …, ..View::BASE }`).
+    pub const BASE: Self = Self {
+        strip: &[],
+        open_enums_as_strings: false,
+        bare_refs: false,
+        lenient_responses: false,
+        open_objects: false,
+        replace: &[],
+        drop: &[],
+    };
+}
+
 impl View<'_> {
     /// The view of `spec`, in the order `spec` serialises its maps.
     pub fn apply(&self, spec: impl Serialize) -> anyhow::Result<Value> {
@@ -68,17 +82,17 @@ impl View<'_> {
         for object in schemas.values_mut().filter_map(Value::as_mapping_mut) {
             let is_object = object.get("type").and_then(Value::as_str) == Some("object");
             if self.open_objects && is_object && !object.contains_key("discriminator") {
-                let open = Value::Mapping(Mapping::new());
-                object.entry("additionalProperties".into()).or_insert(open);
+                object
+                    .entry("additionalProperties".into())
+                    .or_insert(mapping([]).into());
             }
         }
         for r in self.replace {
-            let schema = [("type", "string"), ("description", r.description)];
-            let schema = schema.map(|(k, v)| (Value::from(k), Value::from(v)));
-            schemas.insert(
-                r.schema.into(),
-                Value::Mapping(schema.into_iter().collect()),
-            );
+            let schema = mapping([
+                ("type", "string".into()),
+                ("description", r.description.into()),
+            ]);
+            schemas.insert(r.schema.into(), schema.into());
         }
         Ok(view)
     }
@@ -94,24 +108,12 @@ impl View<'_> {
                     map.retain(|k, _| k.as_str() == Some("$ref"));
                     return;
                 }
-                if let Some(r) = self
-                    .replace
-                    .iter()
-                    .find(|r| !response && map.get(r.marker) == Some(&true.into()))
-                {
+                let marked = |r: &&Replace| map.get(r.marker) == Some(&true.into());
+                if let Some(r) = self.replace.iter().find(marked).filter(|_| !response) {
                     let reference = format!("#/components/schemas/{}", r.schema);
-                    let mut field = Mapping::new();
-                    field.insert(
-                        "allOf".into(),
-                        vec![Value::Mapping(
-                            [("$ref".into(), reference.into())].into_iter().collect(),
-                        )]
-                        .into(),
-                    );
-                    if let Some(description) = map.remove("description") {
-                        field.insert("description".into(), description);
-                    }
-                    *map = field;
+                    let all_of = vec![Value::from(mapping([("$ref", reference.into())]))];
+                    let description = map.remove("description").map(|d| ("description", d));
+                    *map = mapping(std::iter::once(("allOf", all_of.into())).chain(description));
                     return;
                 }
                 if self.open_enums_as_strings && map.get("x-openEnum") == Some(&true.into()) {
@@ -139,5 +141,89 @@ impl View<'_> {
             Value::Sequence(items) => items.iter_mut().for_each(|v| self.walk(v, false, response)),
             _ => {}
         }
+    }
+}
+
+/// A YAML mapping of `entries`, in their order.
+fn mapping<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Mapping {
+    entries.into_iter().map(|(k, v)| (k.into(), v)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The views POP and MPI would use, checked against what their own
+    //! transforms produce from their real specs, so the lead can switch
+    //! `pop.rs`'s `typify_view` and `mpi.rs`'s `lenient` copy to them.
+
+    use super::View;
+    use crate::core::model::{Ordered, Schema};
+    use crate::core::{rust, spec};
+
+    /// POP: no constraints (enforced by the generated validation on requests
+    /// only), no defaults (an unset optional stays unsent), no callbacks,
+    /// no notification union.
+    const POP: View = View {
+        strip: &[
+            "maxLength",
+            "minLength",
+            "pattern",
+            "minimum",
+            "maximum",
+            "uniqueItems",
+            "minItems",
+            "maxItems",
+            "default",
+            "callbacks",
+        ],
+        drop: &["Notification", "NotificationCommon"],
+        ..View::BASE
+    };
+
+    /// MPI: length rules go to the constraint table (`x-charset` is an
+    /// extension), and every object keeps the members it does not name.
+    const MPI: View = View {
+        strip: &["minLength", "maxLength", "pattern"],
+        open_objects: true,
+        ..View::BASE
+    };
+
+    /// The same document, in the same order (`serde_yaml::Value`'s equality
+    /// ignores the order of a mapping; the generated fields do not).
+    fn text(value: &impl serde::Serialize) -> String {
+        serde_json::to_string_pretty(value).unwrap()
+    }
+
+    #[test]
+    fn pops_view_is_its_typify_view_in_spec_order() {
+        let root = crate::workspace_root().unwrap();
+        let raw: serde_yaml::Value = spec::read(&root, "specs/pop/1.8.1/openapi.yaml").unwrap();
+        let theirs = crate::pop::typify_view(&raw).unwrap();
+        assert_eq!(text(&POP.apply(&raw).unwrap()), text(&theirs));
+    }
+
+    /// `mpi.rs`'s `lenient` is private to it, so this compares what typify
+    /// makes of each copy: the view's types against the generator's
+    /// `types.rs`, with the same replacements (open enums and the
+    /// discriminated union, generated into `tables.rs`).
+    #[test]
+    fn mpis_view_gives_its_generated_types() {
+        const SPEC: &str = "specs/mpi/openapi.yaml";
+        let root = crate::workspace_root().unwrap();
+        let raw: serde_json::Value = spec::read(&root, SPEC).unwrap();
+        let schemas: Ordered<Schema> = spec::member(&raw, "/components/schemas").unwrap();
+        let replaced = schemas
+            .iter()
+            .filter(|(_, s)| s.ext.flag("x-openEnum") || s.ext.0.contains_key("discriminator"));
+        let replaced =
+            replaced.map(|(name, _)| (name.as_str(), format!("crate::generated::tables::{name}")));
+        let settings = rust::settings(&["PartialEq"], replaced);
+        let ours = rust::types(MPI.apply(&raw).unwrap(), &settings).unwrap();
+        let generated = (crate::mpi::GENERATOR.run)(&root).unwrap();
+        let theirs = generated
+            .iter()
+            .find(|f| f.path.ends_with("types.rs"))
+            .unwrap();
+        let ours = crate::codegen::GeneratedFile::rust(&theirs.path, SPEC, &ours);
+        assert_eq!(ours.contents, theirs.contents);
     }
 }
