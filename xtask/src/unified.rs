@@ -3,7 +3,7 @@
 //!
 //! Per spec version it writes three files:
 //! - `types.rs`: request/response types from typify (through progenitor),
-//!   generated from a *relaxed* copy of the spec: string constraints are
+//!   generated from a *relaxed* copy of the spec (its [`VIEW`]): string constraints are
 //!   dropped (so a surprising gateway value never fails to parse), response
 //!   schemas keep plain strings for codes, and the `paymentId`/`fepOrderId`
 //!   one-of becomes two optional fields. The constraints are not lost: they

@@ -201,6 +201,71 @@ mod tests {
         assert_eq!(text(&POP.apply(&raw).unwrap()), text(&theirs));
     }
 
+    fn yaml(text: &str) -> serde_yaml::Value {
+        serde_yaml::from_str(text).unwrap()
+    }
+
+    /// A marked request field becomes a reference to the added schema and
+    /// keeps its description; a response field with the marker does not;
+    /// an open enum's values are dropped, a closed one's kept.
+    #[test]
+    fn replacements_and_open_enums() {
+        const VIEW: View = View {
+            open_enums_as_strings: true,
+            lenient_responses: true,
+            replace: &[super::Replace {
+                marker: "x-yen",
+                schema: "Yen",
+                description: "Yen.",
+            }],
+            ..View::BASE
+        };
+        let spec = yaml(
+            r#"
+components:
+  schemas:
+    Req:
+      properties:
+        amount: {type: string, maxLength: 12, description: d, x-yen: true}
+        kind: {type: string, enum: [a], x-openEnum: true}
+        mode: {type: string, enum: [b]}
+    Res:
+      x-direction: response
+      properties:
+        amount: {type: string, x-yen: true}
+"#,
+        );
+        let expected = yaml(
+            r#"
+components:
+  schemas:
+    Req:
+      properties:
+        amount: {allOf: [{$ref: '#/components/schemas/Yen'}], description: d}
+        kind: {type: string}
+        mode: {type: string, enum: [b]}
+    Res:
+      properties:
+        amount: {type: string}
+    Yen: {type: string, description: Yen.}
+"#,
+        );
+        assert_eq!(text(&VIEW.apply(&spec).unwrap()), text(&expected));
+    }
+
+    /// The properties keep the order of the document the view is made from
+    /// (a sorted copy would put `a` first).
+    #[test]
+    fn the_order_is_the_documents() {
+        let spec = yaml("properties: {z: {maxLength: 1}, a: {}}");
+        let view = View {
+            strip: &["maxLength"],
+            ..View::BASE
+        };
+        let expected = yaml("properties: {z: {}, a: {}}");
+        assert_eq!(text(&view.apply(&spec).unwrap()), text(&expected));
+    }
+
     /// `mpi.rs`'s `lenient` is private to it, so this compares what typify
     /// makes of each copy: the view's types against the generator's
     /// `types.rs`, with the same replacements (open enums and the
