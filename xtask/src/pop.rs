@@ -338,7 +338,7 @@ impl Spec {
 /// The document typify sees: no constraints (they are enforced by the
 /// generated validation on requests only), no defaults (an unset optional
 /// stays unsent), no extensions, no callbacks, no notification union.
-pub(crate) fn typify_view(doc: &Value) -> anyhow::Result<Value> {
+fn typify_view(doc: &Value) -> anyhow::Result<Value> {
     const STRIP: &[&str] = &[
         "maxLength",
         "minLength",

@@ -1,6 +1,6 @@
 //! The generator core every gateway module builds on, one idea per file:
 //! the constraint model's rows ([`constraint`]), reading a spec ([`spec`]) into its typed model ([`model`]), names derived from the spec ([`names`]), the
-//! open-enum emitter ([`open_enum`]), the copy of a spec typify sees ([`view`]), docs and literals ([`tokens`]) and the typify →
+//! open-enum emitter ([`open_enum`]), docs and literals ([`tokens`]) and the typify →
 //! `prettyplease` path ([`rust`]). A gateway module keeps only what is
 //! specific to its gateway.
 
