@@ -79,7 +79,7 @@ pub fn types_source(spec: &Value) -> anyhow::Result<String> {
 }
 
 /// What typify sees: no request constraints (`tables.rs` enforces them), no
-/// extensions, bare `$ref`s, open enums as strings, lenient responses, and
+/// extensions, open enums as strings, lenient responses, and
 /// `x-yen` request fields a reference to one `Yen` schema (`crate::Yen`).
 const VIEW: View = View {
     strip: &[
@@ -93,7 +93,6 @@ const VIEW: View = View {
         "not",
     ],
     open_enums_as_strings: true,
-    bare_refs: true,
     lenient_responses: true,
     replace: &[Replace {
         marker: "x-yen",
@@ -831,9 +830,11 @@ mod tests {
             r.pointer("/components/schemas/Req/required").unwrap(),
             &json!(["a"])
         );
+        // A reference keeps its description (OpenAPI 3.0, and so typify,
+        // ignores the siblings of a `$ref`).
         assert_eq!(
             r.pointer("/components/schemas/Req/properties/e").unwrap(),
-            &json!({"$ref": "#/components/schemas/E"})
+            &json!({"$ref": "#/components/schemas/E", "description": "d"})
         );
         assert_eq!(
             r.pointer("/components/schemas/Res/properties/n").unwrap(),

@@ -23,9 +23,6 @@ pub struct View<'a> {
     /// A schema marked `x-openEnum: true` loses its `enum`: its values are
     /// known values, not a rule, so the field stays a string.
     pub open_enums_as_strings: bool,
-    /// A mapping with a `$ref` keeps nothing else (OpenAPI 3.0 ignores the
-    /// siblings of a reference).
-    pub bare_refs: bool,
     /// A schema marked `x-direction: response`, and everything below it, is
     /// parsed leniently: no `enum`, integers as any JSON value (a gateway that
     /// sends `"3"` instead of `3` must not break parsing), arrays nullable.
@@ -56,7 +53,6 @@ impl View<'static> {
     pub const BASE: Self = Self {
         strip: &[],
         open_enums_as_strings: false,
-        bare_refs: false,
         lenient_responses: false,
         open_objects: false,
         replace: &[],
@@ -104,10 +100,6 @@ impl View<'_> {
             Value::Mapping(map) if !properties => {
                 response |=
                     self.lenient_responses && map.get("x-direction") == Some(&"response".into());
-                if self.bare_refs && map.contains_key("$ref") {
-                    map.retain(|k, _| k.as_str() == Some("$ref"));
-                    return;
-                }
                 let marked = |r: &&Replace| map.get(r.marker) == Some(&true.into());
                 if let Some(r) = self.replace.iter().find(marked).filter(|_| !response) {
                     let reference = format!("#/components/schemas/{}", r.schema);
