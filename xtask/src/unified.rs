@@ -3,7 +3,7 @@
 //!
 //! Per spec version it writes three files:
 //! - `types.rs`: request/response types from typify (through progenitor),
-//!   generated from a *relaxed* copy of the spec: string constraints are
+//!   generated from a *relaxed* copy of the spec (its [`VIEW`]): string constraints are
 //!   dropped (so a surprising gateway value never fails to parse), response
 //!   schemas keep plain strings for codes, and the `paymentId`/`fepOrderId`
 //!   one-of becomes two optional fields. The constraints are not lost: they
@@ -33,6 +33,7 @@ use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
 use crate::core::spec;
 use crate::core::tokens::lit;
+use crate::core::view::{Replace, View};
 
 /// Spec versions, oldest last; the first is the crate's main API.
 pub const VERSIONS: &[(&str, &str)] = &[("1.1.3", "v1_1_3"), ("1.1.1-rc", "v1_1_1_rc")];
@@ -71,102 +72,35 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
 
 /// Typify output for the relaxed spec.
 pub fn types_source(spec: &Value) -> anyhow::Result<String> {
-    let relaxed = relax(spec);
     // Request amounts are integer yen in Rust and digit strings on the wire:
     // the hand-written `unified_proto::Yen` does both.
-    let settings = rust::settings(&[], [(YEN_SCHEMA, "crate::Yen".to_string())]);
-    rust::types(relaxed, &settings)
+    let settings = rust::settings(&[], [("Yen", "crate::Yen".to_string())]);
+    rust::types(VIEW.apply(spec)?, &settings)
 }
 
-/// The schema a relaxed spec gives every `x-yen` request field.
-const YEN_SCHEMA: &str = "Yen";
-
-/// Keys that carry request constraints; enforced by `tables.rs` instead.
-const CONSTRAINT_KEYS: &[&str] = &[
-    "maxLength",
-    "minLength",
-    "pattern",
-    "format",
-    "minimum",
-    "maximum",
-    "oneOf",
-    "not",
-];
-
-/// A copy of the spec fit for typify: constraints dropped, `x-` extensions
-/// dropped, `$ref` siblings dropped, response integers as any JSON value,
-/// response arrays nullable, and `x-yen` request fields a `$ref` to one `Yen`
-/// schema (replaced by `crate::Yen`).
-pub fn relax(spec: &Value) -> Value {
-    let mut spec = spec.clone();
-    if let Some(schemas) = spec
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    {
-        for schema in schemas.values_mut() {
-            let response = schema.get("x-direction").and_then(Value::as_str) == Some("response");
-            relax_schema(schema, response);
-        }
-        schemas.insert(
-            YEN_SCHEMA.into(),
-            serde_json::json!({"type": "string", "description": "An amount in integer yen."}),
-        );
-    }
-    if let Some(params) = spec
-        .pointer_mut("/components/parameters")
-        .and_then(Value::as_object_mut)
-    {
-        for param in params.values_mut() {
-            if let Some(schema) = param.get_mut("schema") {
-                relax_schema(schema, false);
-            }
-        }
-    }
-    spec
-}
-
-fn relax_schema(schema: &mut Value, response: bool) {
-    let Some(map) = schema.as_object_mut() else {
-        return;
-    };
-    if map.contains_key("$ref") {
-        map.retain(|k, _| k == "$ref");
-        return;
-    }
-    if !response && map.get("x-yen") == Some(&Value::Bool(true)) {
-        // `allOf` keeps the field's description next to the reference.
-        let yen = serde_json::json!({ "$ref": format!("#/components/schemas/{YEN_SCHEMA}") });
-        let mut field = serde_json::json!({ "allOf": [yen] });
-        if let Some(description) = map.get("description") {
-            field["description"] = description.clone();
-        }
-        *schema = field;
-        return;
-    }
-    if map.get("x-openEnum") == Some(&Value::Bool(true)) {
-        // Known values, not a rule: the field stays a string.
-        map.remove("enum");
-    }
-    map.retain(|k, _| !k.starts_with("x-") && !CONSTRAINT_KEYS.contains(&k.as_str()));
-    if response {
-        map.remove("enum");
-        if map.get("type").and_then(Value::as_str) == Some("integer") {
-            // A gateway that sends "3" instead of 3 must not break parsing.
-            map.remove("type");
-        }
-        if map.get("type").and_then(Value::as_str) == Some("array") {
-            map.insert("nullable".into(), Value::Bool(true));
-        }
-    }
-    if let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) {
-        for prop in props.values_mut() {
-            relax_schema(prop, response);
-        }
-    }
-    if let Some(items) = map.get_mut("items") {
-        relax_schema(items, response);
-    }
-}
+/// What typify sees: no request constraints (`tables.rs` enforces them), no
+/// extensions, open enums as strings, lenient responses, and
+/// `x-yen` request fields a reference to one `Yen` schema (`crate::Yen`).
+const VIEW: View = View {
+    strip: &[
+        "maxLength",
+        "minLength",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "oneOf",
+        "not",
+    ],
+    open_enums_as_strings: true,
+    lenient_responses: true,
+    replace: &[Replace {
+        marker: "x-yen",
+        schema: "Yen",
+        description: "An amount in integer yen.",
+    }],
+    ..View::BASE
+};
 
 // ---------------------------------------------------------------- rules
 
@@ -886,7 +820,7 @@ mod tests {
     }
 
     #[test]
-    fn relax_drops_request_constraints_and_response_enums() {
+    fn the_view_drops_request_constraints_and_response_enums() {
         let v = json!({"components": {"schemas": {
             "Req": {"type": "object", "required": ["a"], "oneOf": [{"required": ["a"]}],
                     "properties": {"a": {"type": "string", "maxLength": 3, "pattern": "^[0-9]*$", "x-payTypes": ["paypay"]},
@@ -894,7 +828,7 @@ mod tests {
             "Res": {"type": "object", "x-direction": "response",
                     "properties": {"n": {"type": "integer"}, "l": {"type": "array", "items": {"type": "string", "maxLength": 1}},
                                    "k": {"type": "string", "enum": ["x"]}}}}}});
-        let r = relax(&v);
+        let r = serde_json::to_value(VIEW.apply(&v).unwrap()).unwrap();
         assert_eq!(
             r.pointer("/components/schemas/Req/properties/a").unwrap(),
             &json!({"type": "string"})
@@ -904,9 +838,11 @@ mod tests {
             r.pointer("/components/schemas/Req/required").unwrap(),
             &json!(["a"])
         );
+        // A reference keeps its description (OpenAPI 3.0, and so typify,
+        // ignores the siblings of a `$ref`).
         assert_eq!(
             r.pointer("/components/schemas/Req/properties/e").unwrap(),
-            &json!({"$ref": "#/components/schemas/E"})
+            &json!({"$ref": "#/components/schemas/E", "description": "d"})
         );
         assert_eq!(
             r.pointer("/components/schemas/Res/properties/n").unwrap(),

@@ -13,3 +13,4 @@ pub mod open_enum;
 pub mod rust;
 pub mod spec;
 pub mod tokens;
+pub mod view;
