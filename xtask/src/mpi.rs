@@ -3,7 +3,7 @@
 //! Input: `specs/mpi/openapi.yaml`. Output, under
 //! `crates/mpi-proto/src/generated/`:
 //! - `types.rs`: the inbound JSON types, through the shared typify pipeline,
-//!   from a *lenient* copy of the spec (see [`lenient`]);
+//!   from a *lenient* copy of the spec (see [`LENIENT`]);
 //! - `tables.rs`: what typify cannot express and what the guide states as
 //!   lists, as data: open enums (`Unknown(String)`), the
 //!   `properTransactionInfo` union (an `open_union!` invocation), the
@@ -24,7 +24,7 @@ use anyhow::Context;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::codegen::{GeneratedFile, Generator};
 use crate::core::model::{Components, Ordered, Schema};
@@ -33,6 +33,7 @@ use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
 use crate::core::spec;
 use crate::core::tokens::opt;
+use crate::core::view::View;
 
 const SPEC: &str = "specs/mpi/openapi.yaml";
 const OUT: &str = "crates/mpi-proto/src/generated";
@@ -130,7 +131,7 @@ fn generate_from(raw: &Value, spec: &Mpi) -> anyhow::Result<Vec<GeneratedFile>> 
         &["PartialEq"],
         (open_enums.iter()).map(|n| (*n, format!("crate::generated::tables::{n}"))),
     );
-    let types = rust::types(lenient(raw.clone()), &settings)?;
+    let types = rust::types(LENIENT.apply(raw)?, &settings)?;
     tables.extend(code_lists(spec));
     tables.extend(constraints(schemas));
     tables.extend(constants(spec)?);
@@ -154,37 +155,11 @@ fn generate_from(raw: &Value, spec: &Mpi) -> anyhow::Result<Vec<GeneratedFile>> 
 /// while parsing), every object keeps unknown members
 /// (`additionalProperties: {}` gives a flattened `extra` map), and our own
 /// extensions, which mean nothing to openapiv3/typify, go.
-fn lenient(mut spec: Value) -> Value {
-    const RULES: &[&str] = &["minLength", "maxLength", "x-charset", "pattern"];
-    if let Some(root) = spec.as_object_mut() {
-        root.retain(|key, _| !key.starts_with("x-"));
-    }
-    let schemas = spec
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut);
-    for object in schemas
-        .into_iter()
-        .flat_map(|s| s.values_mut())
-        .filter_map(Value::as_object_mut)
-    {
-        object.remove("x-openEnum");
-        if object.get("type") != Some(&json!("object")) || object.contains_key("discriminator") {
-            continue;
-        }
-        object
-            .entry("additionalProperties")
-            .or_insert_with(|| json!({}));
-        let properties = object.get_mut("properties").and_then(Value::as_object_mut);
-        for property in properties
-            .into_iter()
-            .flat_map(|p| p.values_mut())
-            .filter_map(Value::as_object_mut)
-        {
-            property.retain(|k, _| !RULES.contains(&k.as_str()));
-        }
-    }
-    spec
-}
+const LENIENT: View = View {
+    strip: &["minLength", "maxLength", "pattern"],
+    open_objects: true,
+    ..View::BASE
+};
 
 /// A discriminated union whose unknown kinds are kept whole (the
 /// `open_union!` of `mpi_proto`).
@@ -368,7 +343,8 @@ mod tests {
         keys(&original, &mut before);
         assert!(before.iter().any(|k| k == "maxLength"));
         let mut after = Vec::new();
-        keys(&lenient(original), &mut after);
+        let view = serde_json::to_value(LENIENT.apply(&original).unwrap()).unwrap();
+        keys(&view, &mut after);
         for rule in [
             "maxLength",
             "minLength",

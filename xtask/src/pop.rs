@@ -37,6 +37,7 @@ use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
 use crate::core::spec;
 use crate::core::tokens::{doc as doc_attr, opt};
+use crate::core::view::View;
 
 const SPEC: &str = "specs/pop/1.8.1/openapi.yaml";
 const OUT: &str = "crates/pop-proto/src/generated";
@@ -121,42 +122,29 @@ fn flatten_all_of(doc: &mut Value) -> anyhow::Result<()> {
 /// unset optional stays unsent), extensions, callbacks or the notification
 /// union; every string enum (and `ResultCode`) replaced by the open enums of
 /// `enums.rs` and `Yen` by the crate's own type.
-fn types(mut view: Value, doc: &Doc) -> anyhow::Result<String> {
-    const STRIP: &[&str] = &[
-        "maxLength",
-        "minLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "uniqueItems",
-        "minItems",
-        "maxItems",
-        "default",
-        "callbacks",
-    ];
-    fn strip(v: &mut Value, in_properties: bool) {
-        if let Value::Sequence(s) = v {
-            s.iter_mut().for_each(|v| strip(v, false));
-        }
-        let Value::Mapping(m) = v else { return };
-        if !in_properties {
-            let keep = |k: &str| !k.starts_with("x-") && !STRIP.contains(&k);
-            m.retain(|k, _| k.as_str().is_none_or(keep));
-        }
-        for (k, v) in m.iter_mut() {
-            strip(v, !in_properties && k.as_str() == Some("properties"));
-        }
-    }
-    strip(&mut view, false);
-    let schemas = schemas(&mut view)?;
-    schemas.remove("Notification");
-    schemas.remove("NotificationCommon");
+fn types(view: Value, doc: &Doc) -> anyhow::Result<String> {
+    const VIEW: View = View {
+        strip: &[
+            "maxLength",
+            "minLength",
+            "pattern",
+            "minimum",
+            "maximum",
+            "uniqueItems",
+            "minItems",
+            "maxItems",
+            "default",
+            "callbacks",
+        ],
+        drop: &["Notification", "NotificationCommon"],
+        ..View::BASE
+    };
     let schemas = doc.components.schemas.iter();
     let enums = schemas.filter(|(_, schema)| schema.enumeration.is_some());
     let enums = enums.map(|(name, _)| name.as_str()).chain(["ResultCode"]);
     let enums = enums.map(|name| (name, format!("crate::generated::enums::{name}")));
     let settings = rust::settings(&["PartialEq"], enums.chain([("Yen", "crate::Yen".into())]));
-    rust::types(view, &settings)
+    rust::types(VIEW.apply(view)?, &settings)
 }
 
 /// The open enums, and `ResultCode` from `x-resultCodes` with the phase of

@@ -143,61 +143,16 @@ fn mapping<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Mapping {
 
 #[cfg(test)]
 mod tests {
-    //! The views POP and MPI would use, checked against what their own
-    //! transforms produce from their real specs, so `pop.rs`'s and `mpi.rs`'s
-    //! hand-written copies can be switched to them (then these two tests go:
-    //! `codegen --check` guards the switch).
+    //! The rules, each on a small document. The gateways' own views (in
+    //! `pop.rs`, `mpi.rs`, `unified.rs`) are guarded by `codegen --check`:
+    //! a view that changes what typify sees changes the generated types.
 
     use super::View;
-    use crate::core::model::{Ordered, Schema};
-    use crate::core::{rust, spec};
-
-    /// POP: no constraints (enforced by the generated validation on requests
-    /// only), no defaults (an unset optional stays unsent), no callbacks,
-    /// no notification union.
-    const POP: View = View {
-        strip: &[
-            "maxLength",
-            "minLength",
-            "pattern",
-            "minimum",
-            "maximum",
-            "uniqueItems",
-            "minItems",
-            "maxItems",
-            "default",
-            "callbacks",
-        ],
-        drop: &["Notification", "NotificationCommon"],
-        ..View::BASE
-    };
-
-    /// MPI: length rules go to the constraint table (`x-charset` is an
-    /// extension), and every object keeps the members it does not name.
-    const MPI: View = View {
-        strip: &["minLength", "maxLength", "pattern"],
-        open_objects: true,
-        ..View::BASE
-    };
 
     /// The same document, in the same order (`serde_yaml::Value`'s equality
     /// ignores the order of a mapping; the generated fields do not).
     fn text(value: &impl serde::Serialize) -> String {
         serde_json::to_string_pretty(value).unwrap()
-    }
-
-    /// `tests/fixtures/pop-typify-view.json` is what `pop.rs`'s own typify
-    /// copy (its `typify_view`, inlined into `types` since) made of the POP
-    /// spec as read (before `flatten_all_of`), written once with
-    /// `serde_json::to_string_pretty`. A spec edit outside the `x-`
-    /// extensions makes it stale: switch `pop.rs` to [`POP`] and delete this
-    /// test and the fixture rather than refresh it.
-    #[test]
-    fn pops_view_is_its_typify_copy_in_spec_order() {
-        let root = crate::workspace_root().unwrap();
-        let raw: serde_yaml::Value = spec::read(&root, "specs/pop/1.8.1/openapi.yaml").unwrap();
-        let fixture = include_str!("../../tests/fixtures/pop-typify-view.json");
-        assert_eq!(format!("{}\n", text(&POP.apply(&raw).unwrap())), fixture);
     }
 
     fn yaml(text: &str) -> serde_yaml::Value {
@@ -263,31 +218,5 @@ components:
         };
         let expected = yaml("properties: {z: {}, a: {}}");
         assert_eq!(text(&view.apply(&spec).unwrap()), text(&expected));
-    }
-
-    /// `mpi.rs`'s `lenient` is private to it, so this compares what typify
-    /// makes of each copy: the view's types against the generator's
-    /// `types.rs`, with the same replacements (open enums and the
-    /// discriminated union, generated into `tables.rs`).
-    #[test]
-    fn mpis_view_gives_its_generated_types() {
-        const SPEC: &str = "specs/mpi/openapi.yaml";
-        let root = crate::workspace_root().unwrap();
-        let raw: serde_json::Value = spec::read(&root, SPEC).unwrap();
-        let schemas: Ordered<Schema> = spec::member(&raw, "/components/schemas").unwrap();
-        let replaced = schemas
-            .iter()
-            .filter(|(_, s)| s.ext.flag("x-openEnum") || s.ext.0.contains_key("discriminator"));
-        let replaced =
-            replaced.map(|(name, _)| (name.as_str(), format!("crate::generated::tables::{name}")));
-        let settings = rust::settings(&["PartialEq"], replaced);
-        let ours = rust::types(MPI.apply(&raw).unwrap(), &settings).unwrap();
-        let generated = (crate::mpi::GENERATOR.run)(&root).unwrap();
-        let theirs = generated
-            .iter()
-            .find(|f| f.path.ends_with("types.rs"))
-            .unwrap();
-        let ours = crate::codegen::GeneratedFile::rust(&theirs.path, SPEC, &ours);
-        assert_eq!(ours.contents, theirs.contents);
     }
 }
