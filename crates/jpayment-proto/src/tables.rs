@@ -145,7 +145,7 @@ pub struct ColumnSpec {
     pub optional: bool,
     /// Whether a comma-separated answer may end before this column, which
     /// then reads as empty. Only ever set on a trailing run of optional
-    /// columns (the generator checks it), so no column is ever shifted.
+    /// columns (checked at compile time), so no column is ever shifted.
     pub may_be_absent: bool,
     /// Whether a kickback leaves the parameter out when it is empty: the
     /// guide returns the column only in some cases (`id`, `ps`: 「…場合のみ
@@ -176,6 +176,26 @@ impl ShapeSpec {
         self.columns.iter().position(|c| c.name == name)
     }
 
+    /// Whether the column flags read every answer without misreading it: a
+    /// column may be absent or left out of a kickback only if it is
+    /// optional, and only the shape's last run of columns may be absent (a
+    /// missing column in the middle would shift the ones after it). Every
+    /// generated shape is checked at compile time (`declare::record!`).
+    pub(crate) const fn flags_are_consistent(&self) -> bool {
+        let (mut i, mut absent) = (0, false);
+        while i < self.columns.len() {
+            let c = &self.columns[i];
+            if ((c.may_be_absent || c.kickback_omit_empty) && !c.optional)
+                || (absent && !c.may_be_absent)
+            {
+                return false;
+            }
+            absent |= c.may_be_absent;
+            i += 1;
+        }
+        true
+    }
+
     /// How many columns a successful comma-separated answer has at least:
     /// all of them but the trailing ones that may be absent.
     pub fn min_columns(&self) -> usize {
@@ -183,5 +203,47 @@ impl ShapeSpec {
             .iter()
             .rposition(|c| !c.may_be_absent)
             .map_or(0, |i| i + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn column(optional: bool, may_be_absent: bool, kickback_omit_empty: bool) -> ColumnSpec {
+        ColumnSpec {
+            name: "c",
+            label: "C",
+            format: ColumnFormat::Text,
+            optional,
+            may_be_absent,
+            kickback_omit_empty,
+            sensitive: false,
+            sum_of: &[],
+        }
+    }
+
+    fn consistent<const N: usize>(columns: [ColumnSpec; N]) -> bool {
+        // A table of the test's own, leaked: the generated ones are `'static`.
+        let columns = Vec::from(columns).leak();
+        let shape = ShapeSpec {
+            name: "S",
+            columns,
+            rst: 0,
+            ec: 0,
+        };
+        shape.flags_are_consistent()
+    }
+
+    #[test]
+    fn only_a_trailing_run_of_optional_columns_may_be_absent() {
+        let (plain, absent) = (column(false, false, false), column(true, true, false));
+        assert!(consistent([plain, absent, absent]));
+        assert!(consistent([plain, column(true, false, true)]));
+        // Not optional: an empty column would be read as a value.
+        assert!(!consistent([plain, column(false, true, false)]));
+        assert!(!consistent([plain, column(false, false, true)]));
+        // In the middle of the line: the columns after it would shift.
+        assert!(!consistent([plain, absent, plain]));
     }
 }

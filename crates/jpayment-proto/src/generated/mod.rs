@@ -9,24 +9,12 @@
 )]
 
 //! Generated from `specs/jpayment/jpayment.yaml` (J-Payment, written from `jpayment-card-token-3ds2-onetouch.ja.txt`): request and result types, their tables and wire conversions.
-use crate::declare::{
-    any_request, closed_enum, error_codes, names, operation, record, samples,
-};
-use crate::response::Record;
-use crate::tables::{
-    ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec,
-};
-use crate::values::{MaskedCardNumber, Secret, Token, UserKey};
-/// The production gateway; every endpoint is relative to it.
-pub const BASE_URL: &str = "https://credit.j-payment.co.jp/gateway/";
-#[doc = concat!(
-    "Limit of the free other data (", "その他データ", "), in bytes as sent."
-)]
-pub const OTHER_DATA_MAX_BYTES: usize = 1024;
-/// The whole direct answer to a payment sent with `rt=0`.
-pub const ACCEPTED_ANSWER: &str = "OK";
-/// The media type of every answer (the guide's "HTML出力"), without its charset.
-pub const ANSWER_MEDIA_TYPE: &str = "text/html";
+use crate::declare::prelude::*;
+gateway! {
+    base_url : "https://credit.j-payment.co.jp/gateway/", other_data :
+    "その他データ" 1024, accepted_answer : "OK", answer_media_type : "text/html",
+}
+
 names! {
     AID = "aid", AM = "am", AP = "ap", CMD = "cmd", CN = "cn", COD = "cod", EC = "ec", ED
     = "ed", EM = "em", FN = "fn", GID = "gid", GOD = "god", ID = "id", IID = "iid", JB =
