@@ -364,11 +364,13 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
     let fields = spec
         .operations
         .iter()
-        .flat_map(|o| &o.fields)
-        .map(|f| &f.name);
-    let columns = spec.shapes.values().flat_map(|s| &s.columns);
+        .flat_map(|o| o.fields.iter().map(|f| &f.name));
+    let columns = spec
+        .shapes
+        .values()
+        .flat_map(|s| s.columns.iter().map(|c| &c.name));
     // Every parameter and column name of the protocol, sorted.
-    let names: BTreeSet<&String> = fields.chain(columns.map(|c| &c.name)).collect();
+    let names: BTreeSet<&String> = fields.chain(columns).collect();
     let names = names.into_iter().map(|name| {
         let konst = format_ident!("{}", name.to_ascii_uppercase());
         quote!(#konst = #name,)
@@ -416,34 +418,33 @@ fn render_error_codes(spec: &Spec) -> TokenStream {
 /// A shape's table and its record: a field for each column but `rst`/`ec`,
 /// text (`String`) unless its format or its (secret) `type` says otherwise.
 fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
-    let (ident, table_name) = (
-        format_ident!("{name}"),
-        format_ident!("{}", screaming(name)),
-    );
+    let ident = format_ident!("{name}");
+    let table_name = format_ident!("{}", screaming(name));
     let (docs, table) = (doc(&shape.doc), const_data::to_tokens(shape)?);
     let order: Vec<&str> = shape.columns.iter().map(|c| c.name.as_str()).collect();
     let order = order.join(",");
-    let columns = shape.columns.iter().enumerate();
-    let fields = columns
-        .filter(|(i, _)| ![shape.rst, shape.ec].contains(i))
-        .map(|(i, c)| {
-            let limit = match (c.max, c.max_bytes) {
-                (Some(n), _) => format!("; the guide says at most {n} characters"),
-                (None, Some(n)) => format!("; the guide says at most {n} bytes"),
-                (None, None) => String::new(),
-            };
-            let ty = c.ty.as_deref().unwrap_or(match c.format {
-                ColumnFormat::Amount => "u64",
-                ColumnFormat::Serial => "u32",
-                ColumnFormat::MaskedCard => "MaskedCardNumber",
-                _ => "String",
-            });
-            let (label, cname, ty) = (&c.label, &c.name, format_ident!("{ty}"));
-            let (position, i) = (lit(i as u64 + 1), lit(i as u64));
-            let field = rust_name(cname, c.rust.as_ref());
-            let how = format_ident!("{}", if c.optional { "opt" } else { "get" });
-            quote!(#label #cname #position #limit #field: #ty = #i #how,)
+    let mut fields = Vec::new();
+    for (i, c) in shape.columns.iter().enumerate() {
+        if [shape.rst, shape.ec].contains(&i) {
+            continue;
+        }
+        let limit = match (c.max, c.max_bytes) {
+            (Some(n), _) => format!("; the guide says at most {n} characters"),
+            (None, Some(n)) => format!("; the guide says at most {n} bytes"),
+            (None, None) => String::new(),
+        };
+        let ty = c.ty.as_deref().unwrap_or(match c.format {
+            ColumnFormat::Amount => "u64",
+            ColumnFormat::Serial => "u32",
+            ColumnFormat::MaskedCard => "MaskedCardNumber",
+            _ => "String",
         });
+        let (label, cname, ty) = (&c.label, &c.name, format_ident!("{ty}"));
+        let (position, i) = (lit(i as u64 + 1), lit(i as u64));
+        let field = rust_name(cname, c.rust.as_ref());
+        let how = format_ident!("{}", if c.optional { "opt" } else { "get" });
+        fields.push(quote!(#label #cname #position #limit #field: #ty = #i #how,));
+    }
     Ok(quote! {
         const #table_name: ShapeSpec = #table;
         record! { #docs #ident = &#table_name, #order; #(#fields)* }
@@ -464,8 +465,8 @@ fn render_operation(op: &OperationSpec) -> anyhow::Result<TokenStream> {
             _ => "String",
         };
         let ty = field.ty.as_deref().unwrap_or(by_format);
-        let (name, label, guide, required) =
-            (&field.name, &field.label, &field.guide, field.required);
+        let (name, label, guide) = (&field.name, &field.label, &field.guide);
+        let required = field.required;
         // Text and secrets: `new` takes `impl Into` of them.
         let into = (required && matches!(ty, "String" | "UserKey" | "Token")).then(|| quote!(into));
         let ty = format_ident!("{ty}");
@@ -475,21 +476,19 @@ fn render_operation(op: &OperationSpec) -> anyhow::Result<TokenStream> {
     }
     let (title, endpoint, shape) = (&op.title, &op.endpoint, &op.reply);
     let methods: Vec<String> = op.methods.iter().map(|m| format!("{m:?}")).collect();
-    let kickback = op
-        .payment
-        .then_some(" (`rt=1`) or `OK` and a kickback (`rt=0`)");
-    let docs = doc(&format!(
-        "{title}: {}\n\n`{endpoint}` ({}), answered with [`{shape}`]{}.",
-        op.doc,
-        methods.join(" or "),
-        kickback.unwrap_or_default()
-    ));
+    let (methods, doc_text) = (methods.join(" or "), &op.doc);
+    let kickback = if op.payment {
+        " (`rt=1`) or `OK` and a kickback (`rt=0`)"
+    } else {
+        ""
+    };
+    let docs = format!(
+        "{title}: {doc_text}\n\n`{endpoint}` ({methods}), answered with [`{shape}`]{kickback}."
+    );
     let (ident, shape) = (format_ident!("{}", op.rust), format_ident!("{shape}"));
     let decode = format_ident!("{}", if op.payment { "payment" } else { "csv" });
-    let (table_name, table) = (
-        format_ident!("{}", screaming(&op.rust)),
-        const_data::to_tokens(op)?,
-    );
+    let (docs, table) = (doc(&docs), const_data::to_tokens(op)?);
+    let table_name = format_ident!("{}", screaming(&op.rust));
     Ok(quote! {
         const #table_name: OperationSpec = #table;
         operation! { #docs #ident: #shape #decode = &#table_name; #(#fields)* }
