@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde::{Deserialize, Serialize, Serializer};
@@ -254,18 +254,6 @@ pub enum CrossRule {
     },
 }
 
-impl CrossRule {
-    /// The fields the rule names.
-    fn names(&self) -> Vec<&String> {
-        match self {
-            CrossRule::AtLeastOneOf(fields) => fields.iter().collect(),
-            CrossRule::RequiredIf { field, when, .. } | CrossRule::OnlyIf { field, when, .. } => {
-                vec![field, when]
-            }
-        }
-    }
-}
-
 /// The methods by name, as the table lists them.
 fn method_names<S: Serializer>(methods: &[Method], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(methods.iter().map(|m| format!("{m:?}")))
@@ -296,8 +284,9 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
 
 /// Fills in what the tables hold but the spec derives (indices, flags).
 /// Besides what serde and the compiler of the generated code refuse (column
-/// flags that would misread an answer among them: `record!` asserts them),
-/// it refuses names that only the tables mention (rules, sums).
+/// flags that would misread an answer, rules naming an unknown field: the
+/// declaration macros assert them), it refuses duplicate names and sums of
+/// unknown columns.
 pub fn resolve(spec: &mut Spec) -> anyhow::Result<()> {
     for (name, shape) in &mut spec.shapes {
         resolve_shape(name, shape).with_context(|| format!("shape {name}"))?;
@@ -307,10 +296,6 @@ pub fn resolve(spec: &mut Spec) -> anyhow::Result<()> {
         let names: Vec<&str> = op.fields.iter().map(|f| f.name.as_str()).collect();
         let context = || format!("operation {}", op.name);
         spec::unique("field", names.iter().copied()).with_context(context)?;
-        let rules = op.rules.iter().flat_map(CrossRule::names);
-        if let Some(m) = rules.into_iter().find(|m| !names.contains(&m.as_str())) {
-            bail!("{}: rule names unknown field {m}", context());
-        }
         op.payment = names.contains(&"rt");
     }
     Ok(())
@@ -578,13 +563,6 @@ mod tests {
         assert!(format!("{err:#}").contains("alphanumeric"), "{err:#}");
         let typo = spec_text().replacen("optional: true", "optinal: true", 1);
         assert!(parse(&typo).is_err());
-    }
-
-    #[test]
-    fn rejects_rules_on_unknown_fields() {
-        let bad = spec_text().replacen("at_least_one_of: [em, pn]", "at_least_one_of: [em, pm]", 1);
-        let err = parse(&bad).unwrap_err();
-        assert!(format!("{err:#}").contains("pm"), "{err:#}");
     }
 
     #[test]

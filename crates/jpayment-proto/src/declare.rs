@@ -364,6 +364,11 @@ macro_rules! operation {
             pub other: $crate::values::OtherData,
         }
 
+        const _: () = assert!(
+            ($spec).rules_name_its_fields(),
+            concat!("operation ", stringify!($name), ": a rule names a field the operation does not have"),
+        );
+
         impl $name {
             $crate::declare::operation!(@new [] []; $($how $($into)? $field: $ty,)*);
 

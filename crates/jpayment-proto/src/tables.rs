@@ -170,6 +170,55 @@ pub struct ShapeSpec {
     pub ec: usize,
 }
 
+impl OperationSpec {
+    /// Whether every field a rule names is one of the operation's. Every
+    /// generated operation is checked at compile time (`declare::operation!`).
+    pub(crate) const fn rules_name_its_fields(&self) -> bool {
+        let mut i = 0;
+        while i < self.rules.len() {
+            let named = match self.rules[i] {
+                CrossRule::AtLeastOneOf(names) => self.has_fields(names),
+                CrossRule::RequiredIf { field, when, .. }
+                | CrossRule::OnlyIf { field, when, .. } => self.has_fields(&[field, when]),
+            };
+            if !named {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// Whether each of `names` is a field of the operation.
+    const fn has_fields(&self, names: &[&str]) -> bool {
+        let mut i = 0;
+        while i < names.len() {
+            let mut j = 0;
+            while j < self.fields.len() && !same(self.fields[j].name, names[i]) {
+                j += 1;
+            }
+            if j == self.fields.len() {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+}
+
+/// `a == b` for a const context, where `str`'s `==` is not available.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() && a[i] == b[i] {
+        i += 1;
+    }
+    i == a.len()
+}
+
 impl ShapeSpec {
     /// The index of the column named `name`.
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -233,6 +282,54 @@ mod tests {
             ec: 0,
         };
         shape.flags_are_consistent()
+    }
+
+    fn operation<const N: usize>(rules: [CrossRule; N]) -> OperationSpec {
+        const FIELD: FieldSpec = FieldSpec {
+            name: "md",
+            label: "M",
+            required: false,
+            format: FieldFormat::Amount,
+            guide: "",
+        };
+        const SHAPE: ShapeSpec = ShapeSpec {
+            name: "S",
+            columns: &[],
+            rst: 0,
+            ec: 0,
+        };
+        OperationSpec {
+            name: "op",
+            title: "T",
+            endpoint: "e",
+            methods: &["GET"],
+            fields: &[
+                FIELD,
+                FieldSpec {
+                    name: "pt",
+                    ..FIELD
+                },
+            ],
+            // The test's own rules, leaked: the generated ones are `'static`.
+            rules: Vec::from(rules).leak(),
+            reply: &SHAPE,
+            payment: false,
+        }
+    }
+
+    #[test]
+    fn a_rule_may_name_only_the_operations_fields() {
+        let only_if = |field, when| CrossRule::OnlyIf {
+            field,
+            when,
+            equals: "61",
+        };
+        assert!(operation([]).rules_name_its_fields());
+        assert!(operation([CrossRule::AtLeastOneOf(&["md", "pt"])]).rules_name_its_fields());
+        assert!(operation([only_if("pt", "md")]).rules_name_its_fields());
+        assert!(!operation([CrossRule::AtLeastOneOf(&["md", "pm"])]).rules_name_its_fields());
+        assert!(!operation([only_if("pt", "m")]).rules_name_its_fields());
+        assert!(!operation([only_if("ptx", "md")]).rules_name_its_fields());
     }
 
     #[test]
