@@ -206,7 +206,6 @@ pub struct OperationSpec {
     #[serde(skip_serializing)]
     pub doc: String,
     pub endpoint: String,
-    #[serde(serialize_with = "method_names")]
     pub methods: Vec<Method>,
     pub fields: Vec<FieldSpec>,
     #[serde(
@@ -228,8 +227,10 @@ pub struct OperationSpec {
     pub samples: BTreeMap<String, String>,
 }
 
-/// The HTTP methods the guide accepts (serde refuses any other).
-#[derive(Debug, Deserialize)]
+/// The HTTP methods the guide accepts (serde refuses any other); in the
+/// table, the crate's constant of each (`declare::method::GET`).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename = "crate::declare::method")]
 #[allow(clippy::upper_case_acronyms)]
 pub enum Method {
     GET,
@@ -252,11 +253,6 @@ pub enum CrossRule {
         when: String,
         equals: String,
     },
-}
-
-/// The methods by name, as the table lists them.
-fn method_names<S: Serializer>(methods: &[Method], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(methods.iter().map(|m| format!("{m:?}")))
 }
 
 /// `Enum::WIRES`, the enumeration's wire values.
@@ -316,10 +312,6 @@ fn resolve_shape(name: &str, shape: &mut ShapeSpec) -> anyhow::Result<()> {
         c.sums = sums.collect::<anyhow::Result<_>>()?;
     }
     Ok(())
-}
-
-fn rust_name(name: &str, rust: Option<&String>) -> Ident {
-    format_ident!("{}", rust.map_or(name, String::as_str))
 }
 
 /// The whole generated module of a resolved spec.
@@ -426,7 +418,7 @@ fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
         });
         let (label, cname, ty) = (&c.label, &c.name, format_ident!("{ty}"));
         let (position, i) = (lit(i as u64 + 1), lit(i as u64));
-        let field = rust_name(cname, c.rust.as_ref());
+        let field = format_ident!("{}", c.rust.as_ref().unwrap_or(cname));
         let how = format_ident!("{}", if c.optional { "opt" } else { "get" });
         fields.push(quote!(#label #cname #position #limit #field: #ty = #i #how,));
     }
@@ -455,7 +447,7 @@ fn render_operation(op: &OperationSpec) -> anyhow::Result<TokenStream> {
         // Text and secrets: `new` takes `impl Into` of them.
         let into = (required && matches!(ty, "String" | "UserKey" | "Token")).then(|| quote!(into));
         let ty = format_ident!("{ty}");
-        let member = rust_name(name, field.rust.as_ref());
+        let member = format_ident!("{}", field.rust.as_ref().unwrap_or(name));
         let how = format_ident!("{}", if required { "required" } else { "optional" });
         fields.push(quote!(#label #guide #name #member: #ty = #how #into,));
     }

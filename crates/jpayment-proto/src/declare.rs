@@ -25,6 +25,14 @@ pub(crate) mod prelude {
     pub(crate) use crate::values::{MaskedCardNumber, Secret, Token, UserKey};
 }
 
+/// The HTTP methods by name, as the operation tables list them.
+pub(crate) mod method {
+    /// `GET`.
+    pub(crate) const GET: &str = "GET";
+    /// `POST`.
+    pub(crate) const POST: &str = "POST";
+}
+
 /// The gateway's constants: its base URL, the limit of the other data (with
 /// the guide's label), the direct answer to `rt=0` and the answers' media type.
 macro_rules! gateway {

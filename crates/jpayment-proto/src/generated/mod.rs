@@ -681,7 +681,7 @@ const REGISTER_USER: OperationSpec = OperationSpec {
     name: "register_user",
     title: "ユーザー登録",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -745,7 +745,7 @@ const REFERENCE_USER: OperationSpec = OperationSpec {
     name: "reference_user",
     title: "ユーザー参照",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -791,7 +791,7 @@ const UPDATE_USER: OperationSpec = OperationSpec {
     name: "update_user",
     title: "ユーザー更新",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -865,7 +865,7 @@ const DELETE_USER: OperationSpec = OperationSpec {
     name: "delete_user",
     title: "ユーザー削除",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -919,7 +919,7 @@ const REGISTER_CARD: OperationSpec = OperationSpec {
     name: "register_card",
     title: "カード情報登録",
     endpoint: "carduser_token.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -983,7 +983,7 @@ const REFERENCE_CARD: OperationSpec = OperationSpec {
     name: "reference_card",
     title: "カード情報参照",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1047,7 +1047,7 @@ const UPDATE_CARD: OperationSpec = OperationSpec {
     name: "update_card",
     title: "カード情報更新",
     endpoint: "carduser_token.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1119,7 +1119,7 @@ const DELETE_CARD: OperationSpec = OperationSpec {
     name: "delete_card",
     title: "カード情報削除",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1181,7 +1181,7 @@ const BULK_REGISTER_AND_PAY: OperationSpec = OperationSpec {
     name: "bulk_register_and_pay",
     title: "ユーザー・カード情報一括登録決済(商品登録なし)",
     endpoint: "gateway_token.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1295,7 +1295,7 @@ const BULK_REGISTER_AND_PAY_ITEM: OperationSpec = OperationSpec {
     name: "bulk_register_and_pay_item",
     title: "ユーザー・カード情報一括登録決済(商品登録あり)",
     endpoint: "gateway_token.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1388,7 +1388,7 @@ const ONETOUCH_CHARGE: OperationSpec = OperationSpec {
     name: "onetouch_charge",
     title: "ワンタッチ課金(商品登録なし)",
     endpoint: "onetouch.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1546,7 +1546,7 @@ const ONETOUCH_CHARGE_ITEM: OperationSpec = OperationSpec {
     name: "onetouch_charge_item",
     title: "ワンタッチ課金(商品登録あり)",
     endpoint: "onetouch.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
