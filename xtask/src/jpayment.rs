@@ -10,15 +10,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::{Context, bail, ensure};
-use proc_macro2::{Ident, Literal, TokenStream};
+use anyhow::Context;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::codegen::GeneratedFile;
-use crate::core::names::{pascal, screaming};
+use crate::core::const_data::{self, Path as ConstPath};
+use crate::core::names::screaming;
 use crate::core::spec;
-use crate::core::tokens::{doc, lit, opt};
+use crate::core::tokens::{doc, lit};
 
 const SPEC: &str = "specs/jpayment/jpayment.yaml";
 const OUT: &str = "crates/jpayment-proto/src/generated/mod.rs";
@@ -34,7 +35,7 @@ pub struct Spec {
     /// The media type of every answer (the guide's "HTML出力").
     pub answer_media_type: String,
     pub enums: BTreeMap<String, EnumSpec>,
-    pub error_codes: Vec<ErrorCodeSpec>,
+    pub result_codes: Vec<ResultCodeSpec>,
     pub issuer_code_prefix: String,
     pub shapes: BTreeMap<String, ShapeSpec>,
     /// Only a home for YAML anchors; operations list their fields.
@@ -56,18 +57,18 @@ pub struct EnumSpec {
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     pub wire: String,
-    pub rust: String,
+    pub variant: String,
     pub label: String,
-    pub doc: String,
+    pub description: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ErrorCodeSpec {
+pub struct ResultCodeSpec {
     pub code: String,
-    pub rust: String,
+    pub variant: String,
     pub label: String,
-    pub doc: String,
+    pub description: String,
     pub source: String,
 }
 
@@ -78,21 +79,37 @@ pub struct OtherDataSpec {
     pub max_bytes: u64,
 }
 
-#[derive(Debug, Deserialize)]
+// The spec's rows below are also the generated tables: each serialises (with
+// `const_data`) as the literal of the crate's `tables::` type of its name,
+// leaving out what only the generator reads and carrying what `resolve` derives.
+
+/// A result shape (`tables::ShapeSpec`).
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShapeSpec {
+    #[serde(skip_serializing)]
     pub doc: String,
+    #[serde(skip_deserializing)]
+    name: String,
     pub columns: Vec<ColumnSpec>,
+    #[serde(skip_deserializing)]
+    rst: usize,
+    #[serde(skip_deserializing)]
+    ec: usize,
 }
 
-#[derive(Debug, Deserialize)]
+/// One column of a shape (`tables::ColumnSpec`).
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnSpec {
     pub name: String,
+    #[serde(skip_serializing)]
     pub rust: Option<String>,
     pub label: String,
-    pub format: String,
+    pub format: ColumnFormat,
+    #[serde(skip_serializing)]
     pub max: Option<u64>,
+    #[serde(skip_serializing)]
     pub max_bytes: Option<u64>,
     #[serde(default)]
     pub optional: bool,
@@ -105,101 +122,147 @@ pub struct ColumnSpec {
     /// is not written into a kickback; only for optional columns.
     #[serde(default)]
     pub kickback_omit_empty: bool,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", skip_serializing)]
     pub ty: Option<String>,
-    #[serde(default)]
+    /// Secrets and card data are never shown in errors (from `type`, `format`).
+    #[serde(skip_deserializing)]
+    sensitive: bool,
+    #[serde(default, skip_serializing)]
     pub sum_of: Vec<String>,
+    /// `sum_of` as column indices, as the table holds it.
+    #[serde(rename(serialize = "sum_of"), skip_deserializing)]
+    sums: Vec<usize>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `tables::ColumnFormat`, written in snake case in the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "snake_case"))]
+pub enum ColumnFormat {
+    Rst,
+    ErrorCode,
+    Digits,
+    Alnum,
+    Email,
+    Text,
+    Amount,
+    Serial,
+    MaskedCard,
+    Yymm,
+}
+
+/// A request parameter (`tables::FieldSpec`).
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     pub name: String,
+    #[serde(skip_serializing)]
     pub rust: Option<String>,
     pub label: String,
     #[serde(default)]
     pub required: bool,
-    pub format: String,
-    pub len: Option<u64>,
-    pub max: Option<u64>,
-    pub max_bytes: Option<u64>,
-    #[serde(rename = "type")]
+    #[serde(deserialize_with = "serde_yaml::with::singleton_map::deserialize")]
+    pub format: FieldFormat,
+    #[serde(rename = "type", skip_serializing)]
     pub ty: Option<String>,
-    #[serde(rename = "enum")]
-    pub enumeration: Option<String>,
-    pub allowed: Option<Vec<u8>>,
-    pub value: Option<String>,
-    pub guide: Option<String>,
+    #[serde(default)]
+    pub guide: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// `tables::FieldFormat`, written `ascii` or as a map of one key
+/// (`{digits: {len: 6}}`, `{enum: JobType}`) in the spec.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "snake_case"), deny_unknown_fields)]
+pub enum FieldFormat {
+    Constant(String),
+    Digits {
+        len: Option<u64>,
+        max: Option<u64>,
+    },
+    Alnum {
+        max: Option<u64>,
+    },
+    Ascii,
+    Email {
+        max: u64,
+    },
+    Text {
+        max_bytes: u64,
+    },
+    Amount,
+    Serial,
+    /// The enumeration's name; its wire values in the table.
+    Enum(#[serde(serialize_with = "wires")] String),
+    Count(Vec<u8>),
+}
+
+/// An operation (`tables::OperationSpec`).
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationSpec {
     pub name: String,
+    #[serde(skip_serializing)]
     pub rust: String,
     pub title: String,
+    #[serde(skip_serializing)]
     pub doc: String,
     pub endpoint: String,
     pub methods: Vec<Method>,
     pub fields: Vec<FieldSpec>,
-    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
-    pub rules: Vec<Rule>,
+    #[serde(
+        default,
+        deserialize_with = "serde_yaml::with::singleton_map_recursive::deserialize"
+    )]
+    pub rules: Vec<CrossRule>,
     /// The answer's shape; an operation with an `rt` field is a payment,
     /// whose answer depends on it.
+    #[serde(serialize_with = "shape_table")]
     pub reply: String,
+    #[serde(skip_deserializing)]
+    payment: bool,
     /// The guide's sample answers by kind: as corrected (`csv`, `kickback`)
     /// or exactly as printed where that differs from the guide's own table
     /// (`printed_csv`, `printed_kickback`). A kind names its decoder in the
     /// crate's tests (`declare::sample`), so an unknown one does not compile.
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub samples: BTreeMap<String, String>,
 }
 
-/// The HTTP methods the guide accepts (serde refuses any other).
-#[derive(Debug, Deserialize)]
+/// The HTTP methods the guide accepts (serde refuses any other); in the
+/// table, the crate's constant of each (`declare::method::GET`).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename = "crate::declare::method")]
 #[allow(clippy::upper_case_acronyms)]
 pub enum Method {
     GET,
     POST,
 }
 
-/// One rule, written as a map of one key (`{at_least_one_of: [em, pn]}`).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rule {
+/// One rule (`tables::CrossRule`), written as a map of one key
+/// (`{at_least_one_of: [em, pn]}`).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "snake_case"), deny_unknown_fields)]
+pub enum CrossRule {
     AtLeastOneOf(Vec<String>),
-    RequiredIf(Condition),
-    OnlyIf(Condition),
+    RequiredIf {
+        field: String,
+        when: String,
+        equals: String,
+    },
+    OnlyIf {
+        field: String,
+        when: String,
+        equals: String,
+    },
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Condition {
-    pub field: String,
-    pub when: String,
-    pub equals: String,
+/// `Enum::WIRES`, the enumeration's wire values.
+fn wires<S: Serializer>(name: &str, s: S) -> Result<S::Ok, S::Error> {
+    ConstPath(format!("{name}::WIRES")).serialize(s)
 }
 
-impl Rule {
-    /// The rule's row of the table, once every field it names is one of `names`.
-    fn render(&self, names: &[&str]) -> anyhow::Result<TokenStream> {
-        let (row, named) = match self {
-            Rule::AtLeastOneOf(f) => (quote!(AtLeastOneOf(&[#(#f),*])), f.iter().collect()),
-            Rule::RequiredIf(c) => (quote!(RequiredIf #c), vec![&c.field, &c.when]),
-            Rule::OnlyIf(c) => (quote!(OnlyIf #c), vec![&c.field, &c.when]),
-        };
-        if let Some(m) = named.into_iter().find(|m| !names.contains(&m.as_str())) {
-            bail!("rule names unknown field {m}");
-        }
-        Ok(quote!(CrossRule::#row))
-    }
-}
-
-impl quote::ToTokens for Condition {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        let (f, w, e) = (&self.field, &self.when, &self.equals);
-        tokens.extend(quote!({ field: #f, when: #w, equals: #e }));
-    }
+/// `Shape::SHAPE`, the shape's table as its record type holds it.
+fn shape_table<S: Serializer>(shape: &str, s: S) -> Result<S::Ok, S::Error> {
+    ConstPath(format!("{shape}::SHAPE")).serialize(s)
 }
 
 /// The generator's entry in `GENERATORS`.
@@ -210,17 +273,48 @@ pub const GENERATOR: crate::codegen::Generator = crate::codegen::Generator {
 
 /// Every file this generator owns.
 pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
-    let spec: Spec = spec::read(root, SPEC)?;
+    let mut spec: Spec = spec::read(root, SPEC)?;
+    resolve(&mut spec)?;
     Ok(vec![GeneratedFile::rust(OUT, SPEC, &render(&spec)?)])
 }
 
-fn rust_name(name: &str, rust: Option<&String>) -> Ident {
-    format_ident!("{}", rust.map_or(name, String::as_str))
+/// Fills in what the tables hold but the spec derives (indices, flags).
+/// Besides what serde and the compiler of the generated code refuse (column
+/// flags that would misread an answer, rules naming an unknown field: the
+/// declaration macros assert them), it refuses duplicate names and sums of
+/// unknown columns.
+pub fn resolve(spec: &mut Spec) -> anyhow::Result<()> {
+    for (name, shape) in &mut spec.shapes {
+        resolve_shape(name, shape).with_context(|| format!("shape {name}"))?;
+    }
+    spec::unique("operation", spec.operations.iter().map(|o| o.name.as_str()))?;
+    for op in &mut spec.operations {
+        let names: Vec<&str> = op.fields.iter().map(|f| f.name.as_str()).collect();
+        let context = || format!("operation {}", op.name);
+        spec::unique("field", names.iter().copied()).with_context(context)?;
+        op.payment = names.contains(&"rt");
+    }
+    Ok(())
 }
 
-/// The whole generated module. Besides what serde and the compiler of the
-/// generated code refuse, it refuses names that only the runtime tables
-/// mention (rules, sums) and column flags that would misread an answer.
+fn resolve_shape(name: &str, shape: &mut ShapeSpec) -> anyhow::Result<()> {
+    let order: Vec<String> = shape.columns.iter().map(|c| c.name.clone()).collect();
+    spec::unique("column", order.iter().map(String::as_str))?;
+    let index = |n: &str| order.iter().position(|c| c == n);
+    shape.name = name.to_owned();
+    shape.rst = index("rst").context("needs an `rst` column")?;
+    shape.ec = index("ec").context("needs an `ec` column")?;
+    for c in &mut shape.columns {
+        c.sensitive = c.ty.is_some() || c.format == ColumnFormat::MaskedCard;
+        let sums = c.sum_of.iter().map(|s| {
+            index(s).with_context(|| format!("column {} sums unknown column {s}", c.name))
+        });
+        c.sums = sums.collect::<anyhow::Result<_>>()?;
+    }
+    Ok(())
+}
+
+/// The whole generated module of a resolved spec.
 pub fn render(spec: &Spec) -> anyhow::Result<String> {
     let header = format!(
         " Generated from `{SPEC}` ({}, written from `{}`): request and result types, their tables and wire conversions.",
@@ -231,48 +325,40 @@ pub fn render(spec: &Spec) -> anyhow::Result<String> {
     let other_max = lit(spec.other_data.max_bytes);
     let enums = spec.enums.iter().map(|(name, e)| render_enum(name, e));
     let error_codes = render_error_codes(spec);
-    let (ops, mut shapes, mut operations) = (&spec.operations, Vec::new(), Vec::new());
-    for (name, shape) in &spec.shapes {
-        shapes.push(render_shape(name, shape).context(format!("shape {name}"))?);
-    }
-    spec::unique("operation", ops.iter().map(|o| o.name.as_str()))?;
+    let shapes = spec.shapes.iter().map(|(name, s)| render_shape(name, s));
+    let shapes = shapes.collect::<anyhow::Result<Vec<_>>>()?;
+    let operations = spec.operations.iter().map(render_operation);
+    let operations = operations.collect::<anyhow::Result<Vec<_>>>()?;
     let (mut any, mut samples) = (Vec::new(), Vec::new());
-    for op in ops {
+    for op in &spec.operations {
         let (name, title, ident) = (&op.name, &op.title, format_ident!("{}", op.rust));
-        operations.push(render_operation(spec, op).context(format!("operation {name}"))?);
         any.push(quote!(#title #name #ident,));
         for (kind, text) in &op.samples {
             let (kind, shape): (Ident, _) = (syn::parse_str(kind)?, format_ident!("{}", op.reply));
             samples.push(quote!(#name #kind #text #shape;));
         }
     }
-    let fields = ops.iter().flat_map(|o| &o.fields).map(|f| &f.name);
-    let columns = spec.shapes.values().flat_map(|s| &s.columns);
+    let fields = spec
+        .operations
+        .iter()
+        .flat_map(|o| o.fields.iter().map(|f| &f.name));
+    let columns = spec
+        .shapes
+        .values()
+        .flat_map(|s| s.columns.iter().map(|c| &c.name));
     // Every parameter and column name of the protocol, sorted.
-    let names: BTreeSet<&String> = fields.chain(columns.map(|c| &c.name)).collect();
+    let names: BTreeSet<&String> = fields.chain(columns).collect();
     let names = names.into_iter().map(|name| {
         let konst = format_ident!("{}", name.to_ascii_uppercase());
         quote!(#konst = #name,)
     });
     let tokens = quote! {
         #![doc = #header]
-        use crate::declare::{any_request, closed_enum, error_codes, names, operation, record, samples};
-        use crate::response::Record;
-        use crate::tables::{ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec};
-        use crate::values::{MaskedCardNumber, Secret, Token, UserKey};
-
-        /// The production gateway; every endpoint is relative to it.
-        pub const BASE_URL: &str = #base_url;
-
-        #[doc = concat!("Limit of the free other data (", #other_label, "), in bytes as sent.")]
-        pub const OTHER_DATA_MAX_BYTES: usize = #other_max;
-
-        /// The whole direct answer to a payment sent with `rt=0`.
-        pub const ACCEPTED_ANSWER: &str = #accepted;
-
-        /// The media type of every answer (the guide's "HTML出力"), without its charset.
-        pub const ANSWER_MEDIA_TYPE: &str = #media;
-
+        use crate::declare::prelude::*;
+        gateway! {
+            base_url: #base_url, other_data: #other_label #other_max,
+            accepted_answer: #accepted, answer_media_type: #media,
+        }
         names! { #(#names)* }
         #(#enums)*
         #error_codes
@@ -288,7 +374,8 @@ fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
     let ident = format_ident!("{name}");
     let docs = doc(&format!("{} (`{}`).", e.doc, e.field));
     let values = e.values.iter().map(|v| {
-        let (var, wire, label, doc) = (format_ident!("{}", v.rust), &v.wire, &v.label, &v.doc);
+        let (var, wire, label) = (format_ident!("{}", v.variant), &v.wire, &v.label);
+        let doc = &v.description;
         quote!(#var = #wire, #label, #doc;)
     });
     quote!(closed_enum! { #docs #ident { #(#values)* } })
@@ -296,182 +383,91 @@ fn render_enum(name: &str, e: &EnumSpec) -> TokenStream {
 
 fn render_error_codes(spec: &Spec) -> TokenStream {
     let prefix = &spec.issuer_code_prefix;
-    let codes = spec.error_codes.iter().map(|c| {
-        let (code, label, source) = (&c.code, &c.label, &c.source);
-        let description = c.doc.trim_end_matches('.');
-        let var = format_ident!("{}", c.rust);
-        let konst = format_ident!("{}", screaming(&c.rust));
+    let codes = spec.result_codes.iter().map(|c| {
+        let (code, label, source, description) = (&c.code, &c.label, &c.source, &c.description);
+        let var = format_ident!("{}", c.variant);
+        let konst = format_ident!("{}", screaming(&c.variant));
         quote!(#var = #code, #konst, #label, #description, #source;)
     });
     quote!(error_codes! { issuer: #prefix; #(#codes)* })
 }
 
-/// The column formats, separated by spaces. A column is text (`String`)
-/// unless its format is one of `COLUMN_TYPES`' or its `type` names a secret
-/// type.
-const COLUMN_FORMATS: &str =
-    "rst error_code digits alnum email text amount serial masked_card yymm";
-const COLUMN_TYPES: &[(&str, &str)] = &[
-    ("amount", "u64"),
-    ("serial", "u32"),
-    ("masked_card", "MaskedCardNumber"),
-];
-
+/// A shape's table and its record: a field for each column but `rst`/`ec`,
+/// text (`String`) unless its format or its (secret) `type` says otherwise.
 fn render_shape(name: &str, shape: &ShapeSpec) -> anyhow::Result<TokenStream> {
+    let ident = format_ident!("{name}");
+    let table_name = format_ident!("{}", screaming(name));
+    let (docs, table) = (doc(&shape.doc), const_data::to_tokens(shape)?);
     let order: Vec<&str> = shape.columns.iter().map(|c| c.name.as_str()).collect();
-    spec::unique("column", order.iter().copied())?;
-    let index = |n: &str| order.iter().position(|c| *c == n);
-    let rst = index("rst").context("needs an `rst` column")?;
-    let ec = index("ec").context("needs an `ec` column")?;
-    let (docs, order) = (doc(&shape.doc), order.join(","));
-    let mut columns = Vec::new();
+    let order = order.join(",");
     let mut fields = Vec::new();
-    for (i, column) in shape.columns.iter().enumerate() {
-        let (cname, label, format) = (&column.name, &column.label, &column.format);
-        let known = COLUMN_FORMATS.split(' ').any(|f| f == format);
-        ensure!(known, "unknown column format `{format}`");
-        let by_format = COLUMN_TYPES.iter().find(|(f, _)| f == format);
-        let ty = column.ty.as_deref().or(by_format.map(|t| t.1));
-        let format = format_ident!("{}", pascal(format));
-        // Secrets and card data are never shown in errors.
-        let sensitive = column.ty.is_some() || column.format == "masked_card";
-        let ty = format_ident!("{}", ty.unwrap_or("String"));
-        let (optional, may_be_absent) = (column.optional, column.may_be_absent);
-        let kickback_omit_empty = column.kickback_omit_empty;
-        ensure!(
-            optional || !(may_be_absent || kickback_omit_empty),
-            "column {cname} may be absent or left out of a kickback only if it is optional"
-        );
-        // A column in the middle cannot be absent from a positional line
-        // without shifting the ones after it.
-        ensure!(
-            !may_be_absent || shape.columns[i..].iter().all(|c| c.may_be_absent),
-            "column {cname} may be absent, so every column after it must be too"
-        );
-        let sums = column.sum_of.iter().map(|s| {
-            let i = index(s).with_context(|| format!("column {cname} sums unknown column {s}"));
-            i.map(|i| lit(i as u64))
-        });
-        let sums = sums.collect::<anyhow::Result<Vec<_>>>()?;
-        columns.push(quote! {
-            ColumnSpec { name: #cname, label: #label, format: ColumnFormat::#format, optional: #optional, may_be_absent: #may_be_absent, kickback_omit_empty: #kickback_omit_empty, sensitive: #sensitive, sum_of: &[#(#sums),*] }
-        });
-        if i == rst || i == ec {
+    for (i, c) in shape.columns.iter().enumerate() {
+        if [shape.rst, shape.ec].contains(&i) {
             continue;
         }
-        let limit = match (column.max, column.max_bytes) {
+        let limit = match (c.max, c.max_bytes) {
             (Some(n), _) => format!("; the guide says at most {n} characters"),
             (None, Some(n)) => format!("; the guide says at most {n} bytes"),
             (None, None) => String::new(),
         };
+        let ty = c.ty.as_deref().unwrap_or(match c.format {
+            ColumnFormat::Amount => "u64",
+            ColumnFormat::Serial => "u32",
+            ColumnFormat::MaskedCard => "MaskedCardNumber",
+            _ => "String",
+        });
+        let (label, cname, ty) = (&c.label, &c.name, format_ident!("{ty}"));
         let (position, i) = (lit(i as u64 + 1), lit(i as u64));
-        let field = rust_name(cname, column.rust.as_ref());
-        let how = format_ident!("{}", if optional { "opt" } else { "get" });
+        let field = format_ident!("{}", c.rust.as_ref().unwrap_or(cname));
+        let how = format_ident!("{}", if c.optional { "opt" } else { "get" });
         fields.push(quote!(#label #cname #position #limit #field: #ty = #i #how,));
     }
-    let (ident, rst, ec) = (format_ident!("{name}"), lit(rst as u64), lit(ec as u64));
-    let table_name = format_ident!("{}", screaming(name));
     Ok(quote! {
-        const #table_name: ShapeSpec = ShapeSpec { name: #name, columns: &[#(#columns),*], rst: #rst, ec: #ec };
+        const #table_name: ShapeSpec = #table;
         record! { #docs #ident = &#table_name, #order; #(#fields)* }
     })
 }
 
-/// A request field's row format (`FieldFormat::…`).
-fn field_format(spec: &Spec, field: &FieldSpec) -> anyhow::Result<TokenStream> {
-    let max = opt(field.max.map(lit));
-    Ok(match field.format.as_str() {
-        "constant" => {
-            let value = field.value.as_deref().context("needs `value`")?;
-            quote!(FieldFormat::Constant(#value))
-        }
-        "digits" => {
-            let len = opt(field.len.map(lit));
-            quote!(FieldFormat::Digits { len: #len, max: #max })
-        }
-        "alnum" => quote!(FieldFormat::Alnum { max: #max }),
-        "ascii" => quote!(FieldFormat::Ascii),
-        "email" => {
-            let max = lit(field.max.context("needs `max`")?);
-            quote!(FieldFormat::Email { max: #max })
-        }
-        "text" => {
-            let max = lit(field.max_bytes.context("needs `max_bytes`")?);
-            quote!(FieldFormat::Text { max_bytes: #max })
-        }
-        "amount" => quote!(FieldFormat::Amount),
-        "serial" => quote!(FieldFormat::Serial),
-        "enum" => {
-            let name = field.enumeration.as_deref().context("needs `enum`")?;
-            ensure!(spec.enums.contains_key(name), "unknown enum {name}");
-            let ident = format_ident!("{name}");
-            quote!(FieldFormat::Enum(#ident::WIRES))
-        }
-        "count" => {
-            let allowed = field.allowed.as_ref().context("needs `allowed`")?;
-            let allowed = allowed.iter().map(|n| Literal::u8_unsuffixed(*n));
-            quote!(FieldFormat::Count(&[#(#allowed),*]))
-        }
-        other => bail!("unknown field format `{other}`"),
-    })
-}
-
-/// The Rust type of a request field by format; text otherwise, and an
-/// `enum` field is held as its enumeration, a field with a `type` as that
-/// (secret) type.
-const FIELD_TYPES: &[(&str, &str)] = &[("amount", "u64"), ("serial", "u32"), ("count", "u8")];
-
-fn render_operation(spec: &Spec, op: &OperationSpec) -> anyhow::Result<TokenStream> {
-    let names: Vec<&str> = op.fields.iter().map(|f| f.name.as_str()).collect();
-    spec::unique("field", names.iter().copied())?;
-    let mut table = Vec::new();
+/// An operation's table and its request: a field for each parameter but
+/// constants, held as its enumeration, its (secret) `type`, or by format.
+fn render_operation(op: &OperationSpec) -> anyhow::Result<TokenStream> {
     let mut fields = Vec::new();
     for field in &op.fields {
-        let (name, label, required) = (&field.name, &field.label, field.required);
-        let format = field_format(spec, field).with_context(|| format!("field {name}"))?;
-        let guide = field.guide.as_deref().unwrap_or_default();
-        table.push(quote! {
-            FieldSpec { name: #name, label: #label, required: #required, format: #format, guide: #guide }
-        });
-        if field.format == "constant" {
-            continue;
-        }
-        let by_format = FIELD_TYPES.iter().find(|(f, _)| *f == field.format);
-        let ty = (field.ty.as_deref().or(field.enumeration.as_deref()))
-            .unwrap_or(by_format.map_or("String", |(_, ty)| ty));
+        let by_format = match &field.format {
+            FieldFormat::Constant(_) => continue,
+            FieldFormat::Amount => "u64",
+            FieldFormat::Serial => "u32",
+            FieldFormat::Count(_) => "u8",
+            FieldFormat::Enum(name) => name,
+            _ => "String",
+        };
+        let ty = field.ty.as_deref().unwrap_or(by_format);
+        let (name, label, guide) = (&field.name, &field.label, &field.guide);
+        let required = field.required;
         // Text and secrets: `new` takes `impl Into` of them.
         let into = (required && matches!(ty, "String" | "UserKey" | "Token")).then(|| quote!(into));
         let ty = format_ident!("{ty}");
-        let member = rust_name(name, field.rust.as_ref());
+        let member = format_ident!("{}", field.rust.as_ref().unwrap_or(name));
         let how = format_ident!("{}", if required { "required" } else { "optional" });
         fields.push(quote!(#label #guide #name #member: #ty = #how #into,));
     }
-    let rules = op.rules.iter().map(|r| r.render(&names));
-    let rules = rules.collect::<anyhow::Result<Vec<_>>>()?;
-    let (name, title, endpoint, shape) = (&op.name, &op.title, &op.endpoint, &op.reply);
+    let (title, endpoint, shape) = (&op.title, &op.endpoint, &op.reply);
     let methods: Vec<String> = op.methods.iter().map(|m| format!("{m:?}")).collect();
-    let payment = names.contains(&"rt");
-    let kickback = payment.then_some(" (`rt=1`) or `OK` and a kickback (`rt=0`)");
-    let docs = doc(&format!(
-        "{title}: {}\n\n`{endpoint}` ({}), answered with [`{shape}`]{}.",
-        op.doc,
-        methods.join(" or "),
-        kickback.unwrap_or_default()
-    ));
+    let (methods, doc_text) = (methods.join(" or "), &op.doc);
+    let kickback = if op.payment {
+        " (`rt=1`) or `OK` and a kickback (`rt=0`)"
+    } else {
+        ""
+    };
+    let docs = format!(
+        "{title}: {doc_text}\n\n`{endpoint}` ({methods}), answered with [`{shape}`]{kickback}."
+    );
     let (ident, shape) = (format_ident!("{}", op.rust), format_ident!("{shape}"));
-    let decode = format_ident!("{}", if payment { "payment" } else { "csv" });
+    let decode = format_ident!("{}", if op.payment { "payment" } else { "csv" });
+    let (docs, table) = (doc(&docs), const_data::to_tokens(op)?);
     let table_name = format_ident!("{}", screaming(&op.rust));
     Ok(quote! {
-        const #table_name: OperationSpec = OperationSpec {
-            name: #name,
-            title: #title,
-            endpoint: #endpoint,
-            methods: &[#(#methods),*],
-            fields: &[#(#table),*],
-            rules: &[#(#rules),*],
-            reply: #shape::SHAPE,
-            payment: #payment,
-        };
+        const #table_name: OperationSpec = #table;
         operation! { #docs #ident: #shape #decode = &#table_name; #(#fields)* }
     })
 }
@@ -482,7 +478,8 @@ mod tests {
 
     /// Parses and renders a spec text, as `generate` does.
     fn parse(text: &str) -> anyhow::Result<Spec> {
-        let spec: Spec = spec::parse(text)?;
+        let mut spec: Spec = spec::parse(text)?;
+        resolve(&mut spec)?;
         render(&spec)?;
         Ok(spec)
     }
@@ -512,7 +509,10 @@ mod tests {
                 .iter()
                 .find(|o| o.name == name)
                 .and_then(|o| o.fields.iter().find(|f| f.name == "cmd"))
-                .and_then(|f| f.value.clone())
+                .and_then(|f| match &f.format {
+                    FieldFormat::Constant(value) => Some(value.clone()),
+                    _ => None,
+                })
         };
         assert_eq!(cmd("register_user").as_deref(), Some("0"));
         assert_eq!(cmd("update_user").as_deref(), Some("1"));
@@ -558,13 +558,6 @@ mod tests {
     }
 
     #[test]
-    fn rejects_rules_on_unknown_fields() {
-        let bad = spec_text().replacen("at_least_one_of: [em, pn]", "at_least_one_of: [em, pm]", 1);
-        let err = parse(&bad).unwrap_err();
-        assert!(format!("{err:#}").contains("pm"), "{err:#}");
-    }
-
-    #[test]
     fn rejects_a_shape_without_ec() {
         let bad = spec_text().replacen(
             "      - { name: ec, label: エラーコード, format: error_code }\n",
@@ -576,7 +569,7 @@ mod tests {
     }
 
     #[test]
-    fn may_be_absent_only_for_a_trailing_run_of_optional_columns() {
+    fn may_be_absent_marks_the_trailing_issued_columns() {
         let spec = parse(&spec_text()).unwrap();
         let absent: Vec<&str> = spec.shapes["OnetouchResult"]
             .columns
@@ -587,26 +580,8 @@ mod tests {
         assert_eq!(absent, ["id", "ps"]);
         let code = render(&spec).unwrap();
         assert!(code.contains("may_be_absent: true"));
-        // Not optional: refused.
-        let required = TINY.replace(
-            "{ name: t, rust: total, label: T, format: amount, sum_of: [a, b] }",
-            "{ name: t, rust: total, label: T, format: amount, sum_of: [a, b], may_be_absent: true }",
-        );
-        let err = parse(&required).unwrap_err();
-        assert!(
-            format!("{err:#}").contains("only if it is optional"),
-            "{err:#}"
-        );
-        // In the middle of the line: refused.
-        let middle = TINY.replace(
-            "{ name: a, rust: alpha, label: A, format: amount }",
-            "{ name: a, rust: alpha, label: A, format: amount, optional: true, may_be_absent: true }",
-        );
-        let err = parse(&middle).unwrap_err();
-        assert!(
-            format!("{err:#}").contains("every column after it"),
-            "{err:#}"
-        );
+        // Misplaced flags are refused when the generated code compiles
+        // (`jpayment_proto::tables::ShapeSpec::flags_are_consistent`).
     }
 
     const TINY: &str = r#"
@@ -620,10 +595,10 @@ enums:
     field: fl
     doc: A flag.
     values:
-      - { wire: "0", rust: Off, label: オフ, doc: Off. }
-      - { wire: "1", rust: On, label: オン, doc: On. }
-error_codes:
-  - { code: ER001, rust: First, label: 一, doc: The first., source: guide }
+      - { wire: "0", variant: Off, label: オフ, description: Off. }
+      - { wire: "1", variant: On, label: オン, description: On. }
+result_codes:
+  - { code: ER001, variant: First, label: 一, description: The first, source: guide }
 issuer_code_prefix: G
 shapes:
   Thing:
@@ -644,9 +619,9 @@ operations:
     endpoint: thing.aspx
     methods: [POST]
     fields:
-      - { name: cmd, label: C, format: constant, value: "9" }
-      - { name: fl, rust: flag, label: F, required: true, format: enum, enum: Flag }
-      - { name: n, rust: count, label: N, format: count, allowed: [2, 4] }
+      - { name: cmd, label: C, format: { constant: "9" } }
+      - { name: fl, rust: flag, label: F, required: true, format: { enum: Flag } }
+      - { name: n, rust: count, label: N, format: { count: [2, 4] } }
     rules: [{ required_if: { field: n, when: fl, equals: "1" } }]
     reply: Thing
 "#;
@@ -675,7 +650,7 @@ operations:
             "FieldFormat::Count(&[2, 4])",
             "CrossRule::RequiredIf",
             "payment: false",
-            "pub const OTHER_DATA_MAX_BYTES: usize = 16;",
+            r#"other_data: "その他" 16,"#,
             r#"names! { A = "a", B = "b", CMD = "cmd", EC = "ec", FL = "fl", N = "n", RST = "rst", T = "t", }"#,
         ] {
             assert!(
@@ -687,7 +662,8 @@ operations:
 
     #[test]
     fn an_operation_with_rt_is_a_payment_and_a_rule_has_one_key() {
-        let rt = "      - { name: rt, rust: reply, label: R, required: true, format: enum, enum: Flag }\n";
+        let rt =
+            "      - { name: rt, rust: reply, label: R, required: true, format: { enum: Flag } }\n";
         let with_rt = TINY.replace("    rules:", &format!("{rt}    rules:"));
         let code = render(&parse(&with_rt).unwrap()).unwrap();
         for expected in ["MakeThing: Thing payment = &MAKE_THING;", "payment: true"] {
@@ -711,8 +687,7 @@ operations:
         assert!(flat(code).contains("OnetouchCharge:OnetouchResultpayment=&ONETOUCH_CHARGE;"));
         assert!(code.contains("endpoint: \"onetouch.aspx\""));
         assert!(code.contains("FieldFormat::Count(&[3, 5, 6, 10, 12, 15, 18, 20, 24])"));
-        assert!(
-            code.contains("pub const BASE_URL: &str = \"https://credit.j-payment.co.jp/gateway/\"")
-        );
+        let base_url = r#"base_url: "https://credit.j-payment.co.jp/gateway/""#;
+        assert!(flat(code).contains(&flat(base_url)));
     }
 }

@@ -837,14 +837,14 @@ mod jpayment {
     /// The part of the gateway's spec this generator reads.
     #[derive(Deserialize)]
     struct Codes {
-        error_codes: Vec<Code>,
+        result_codes: Vec<Code>,
         issuer_code_prefix: String,
     }
 
     #[derive(Deserialize)]
     struct Code {
         code: String,
-        rust: String,
+        variant: String,
     }
 
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
@@ -867,11 +867,11 @@ mod jpayment {
         };
         let variant = |code: &str| -> anyhow::Result<Ident> {
             codes
-                .error_codes
+                .result_codes
                 .iter()
                 .find(|c| c.code == code)
-                .map(|c| format_ident!("{}", c.rust))
-                .with_context(|| format!("{SPEC}: {code} is not in {CODES_SPEC}'s error_codes"))
+                .map(|c| format_ident!("{}", c.variant))
+                .with_context(|| format!("{SPEC}: {code} is not in {CODES_SPEC}'s result_codes"))
         };
         let issuer = |code: &str| -> anyhow::Result<()> {
             if !code.starts_with(&codes.issuer_code_prefix) {
@@ -892,7 +892,7 @@ mod jpayment {
             .sandbox_codes
             .iter()
             .map(|c| {
-                if codes.error_codes.iter().any(|g| g.code == c.code) || seen.contains(&&c.code) {
+                if codes.result_codes.iter().any(|g| g.code == c.code) || seen.contains(&&c.code) {
                     bail!("{SPEC}: {} is a gateway code or listed twice", c.code);
                 }
                 seen.push(&c.code);

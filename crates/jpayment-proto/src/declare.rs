@@ -13,6 +13,48 @@ use crate::request::Operation;
 use crate::response::{PaymentReply, Record};
 use crate::values::{OtherData, Token, UserKey};
 
+/// What the generated module uses: the declaration macros and the table types.
+pub(crate) mod prelude {
+    pub(crate) use super::{
+        any_request, closed_enum, error_codes, gateway, names, operation, record, samples,
+    };
+    pub(crate) use crate::response::Record;
+    pub(crate) use crate::tables::{
+        ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec,
+    };
+    pub(crate) use crate::values::{MaskedCardNumber, Secret, Token, UserKey};
+}
+
+/// The HTTP methods by name, as the operation tables list them.
+pub(crate) mod method {
+    /// `GET`.
+    pub(crate) const GET: &str = "GET";
+    /// `POST`.
+    pub(crate) const POST: &str = "POST";
+}
+
+/// The gateway's constants: its base URL, the limit of the other data (with
+/// the guide's label), the direct answer to `rt=0` and the answers' media type.
+macro_rules! gateway {
+    (
+        base_url: $base:literal, other_data: $label:literal $max:literal,
+        accepted_answer: $ok:literal, answer_media_type: $media:literal,
+    ) => {
+        /// The production gateway; every endpoint is relative to it.
+        pub const BASE_URL: &str = $base;
+
+        #[doc = concat!("Limit of the free other data (", $label, "), in bytes as sent.")]
+        pub const OTHER_DATA_MAX_BYTES: usize = $max;
+
+        /// The whole direct answer to a payment sent with `rt=0`.
+        pub const ACCEPTED_ANSWER: &str = $ok;
+
+        /// The media type of every answer (the guide's "HTML出力"), without its charset.
+        pub const ANSWER_MEDIA_TYPE: &str = $media;
+    };
+}
+pub(crate) use gateway;
+
 /// A request field's value as read from and written to its parameter.
 pub(crate) trait WireValue: Sized {
     /// The value of a received parameter already checked against its
@@ -279,6 +321,11 @@ macro_rules! record {
             pub echo: $crate::values::Echo,
         }
 
+        const _: () = assert!(
+            $shape.flags_are_consistent(),
+            concat!("shape ", stringify!($name), ": a column may be absent (or left out of a kickback) only if it is optional and every column after it may be absent too"),
+        );
+
         impl $crate::response::Record for $name {
             const SHAPE: &'static $crate::tables::ShapeSpec = $shape;
 
@@ -324,6 +371,11 @@ macro_rules! operation {
             /// Free `key=value` parameters (その他データ), echoed back.
             pub other: $crate::values::OtherData,
         }
+
+        const _: () = assert!(
+            ($spec).rules_name_its_fields(),
+            concat!("operation ", stringify!($name), ": a rule names a field the operation does not have"),
+        );
 
         impl $name {
             $crate::declare::operation!(@new [] []; $($how $($into)? $field: $ty,)*);

@@ -145,7 +145,7 @@ pub struct ColumnSpec {
     pub optional: bool,
     /// Whether a comma-separated answer may end before this column, which
     /// then reads as empty. Only ever set on a trailing run of optional
-    /// columns (the generator checks it), so no column is ever shifted.
+    /// columns (checked at compile time), so no column is ever shifted.
     pub may_be_absent: bool,
     /// Whether a kickback leaves the parameter out when it is empty: the
     /// guide returns the column only in some cases (`id`, `ps`: 「…場合のみ
@@ -170,10 +170,79 @@ pub struct ShapeSpec {
     pub ec: usize,
 }
 
+impl OperationSpec {
+    /// Whether every field a rule names is one of the operation's. Every
+    /// generated operation is checked at compile time (`declare::operation!`).
+    pub(crate) const fn rules_name_its_fields(&self) -> bool {
+        let mut i = 0;
+        while i < self.rules.len() {
+            let named = match self.rules[i] {
+                CrossRule::AtLeastOneOf(names) => self.has_fields(names),
+                CrossRule::RequiredIf { field, when, .. }
+                | CrossRule::OnlyIf { field, when, .. } => self.has_fields(&[field, when]),
+            };
+            if !named {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+
+    /// Whether each of `names` is a field of the operation.
+    const fn has_fields(&self, names: &[&str]) -> bool {
+        let mut i = 0;
+        while i < names.len() {
+            let mut j = 0;
+            while j < self.fields.len() && !same(self.fields[j].name, names[i]) {
+                j += 1;
+            }
+            if j == self.fields.len() {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+}
+
+/// `a == b` for a const context, where `str`'s `==` is not available.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() && a[i] == b[i] {
+        i += 1;
+    }
+    i == a.len()
+}
+
 impl ShapeSpec {
     /// The index of the column named `name`.
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// Whether the column flags read every answer without misreading it: a
+    /// column may be absent or left out of a kickback only if it is
+    /// optional, and only the shape's last run of columns may be absent (a
+    /// missing column in the middle would shift the ones after it). Every
+    /// generated shape is checked at compile time (`declare::record!`).
+    pub(crate) const fn flags_are_consistent(&self) -> bool {
+        let (mut i, mut absent) = (0, false);
+        while i < self.columns.len() {
+            let c = &self.columns[i];
+            if ((c.may_be_absent || c.kickback_omit_empty) && !c.optional)
+                || (absent && !c.may_be_absent)
+            {
+                return false;
+            }
+            absent |= c.may_be_absent;
+            i += 1;
+        }
+        true
     }
 
     /// How many columns a successful comma-separated answer has at least:
@@ -183,5 +252,95 @@ impl ShapeSpec {
             .iter()
             .rposition(|c| !c.may_be_absent)
             .map_or(0, |i| i + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn column(optional: bool, may_be_absent: bool, kickback_omit_empty: bool) -> ColumnSpec {
+        ColumnSpec {
+            name: "c",
+            label: "C",
+            format: ColumnFormat::Text,
+            optional,
+            may_be_absent,
+            kickback_omit_empty,
+            sensitive: false,
+            sum_of: &[],
+        }
+    }
+
+    fn consistent<const N: usize>(columns: [ColumnSpec; N]) -> bool {
+        // A table of the test's own, leaked: the generated ones are `'static`.
+        let columns = Vec::from(columns).leak();
+        let shape = ShapeSpec {
+            name: "S",
+            columns,
+            rst: 0,
+            ec: 0,
+        };
+        shape.flags_are_consistent()
+    }
+
+    fn operation<const N: usize>(rules: [CrossRule; N]) -> OperationSpec {
+        const FIELD: FieldSpec = FieldSpec {
+            name: "md",
+            label: "M",
+            required: false,
+            format: FieldFormat::Amount,
+            guide: "",
+        };
+        const SHAPE: ShapeSpec = ShapeSpec {
+            name: "S",
+            columns: &[],
+            rst: 0,
+            ec: 0,
+        };
+        OperationSpec {
+            name: "op",
+            title: "T",
+            endpoint: "e",
+            methods: &["GET"],
+            fields: &[
+                FIELD,
+                FieldSpec {
+                    name: "pt",
+                    ..FIELD
+                },
+            ],
+            // The test's own rules, leaked: the generated ones are `'static`.
+            rules: Vec::from(rules).leak(),
+            reply: &SHAPE,
+            payment: false,
+        }
+    }
+
+    #[test]
+    fn a_rule_may_name_only_the_operations_fields() {
+        let only_if = |field, when| CrossRule::OnlyIf {
+            field,
+            when,
+            equals: "61",
+        };
+        assert!(operation([]).rules_name_its_fields());
+        assert!(operation([CrossRule::AtLeastOneOf(&["md", "pt"])]).rules_name_its_fields());
+        assert!(operation([only_if("pt", "md")]).rules_name_its_fields());
+        assert!(!operation([CrossRule::AtLeastOneOf(&["md", "pm"])]).rules_name_its_fields());
+        assert!(!operation([only_if("pt", "m")]).rules_name_its_fields());
+        assert!(!operation([only_if("ptx", "md")]).rules_name_its_fields());
+    }
+
+    #[test]
+    fn only_a_trailing_run_of_optional_columns_may_be_absent() {
+        let (plain, absent) = (column(false, false, false), column(true, true, false));
+        assert!(consistent([plain, absent, absent]));
+        assert!(consistent([plain, column(true, false, true)]));
+        // Not optional: an empty column would be read as a value.
+        assert!(!consistent([plain, column(false, true, false)]));
+        assert!(!consistent([plain, column(false, false, true)]));
+        // In the middle of the line: the columns after it would shift.
+        assert!(!consistent([plain, absent, plain]));
     }
 }

@@ -6,7 +6,8 @@
 //! `#[serde(rename = "crate::codes::Row")]`, is the path written), a sequence `&[..]`,
 //! a tuple `(..)`, `Some(..)` / `None`, string, number (unsuffixed: its type is the
 //! field's), char and bool literals, a unit variant `Type::Variant`, a newtype or tuple
-//! variant `Type::Variant(..)`, a struct variant `Type::Variant { .. }`. Maps and
+//! variant `Type::Variant(..)`, a struct variant `Type::Variant { .. }`, a [`Path`]
+//! as the path it holds (another constant the table refers to). Maps and
 //! 128-bit integers have no constant form here and are errors.
 //!
 //! ```ignore
@@ -43,6 +44,11 @@ pub fn table<T: Serialize>(doc: &str, name: &str, ty: &str, rows: &[T]) -> Resul
     let (ty, rows) = (path(ty)?, rows.serialize(Emit)?);
     Ok(quote!(#doc pub const #name: &[#ty] = #rows;))
 }
+
+/// A constant a table refers to (`JobType::WIRES`), written as its path.
+#[derive(serde::Serialize)]
+#[serde(rename = "$const_data::Path")]
+pub struct Path(pub String);
 
 /// A type name (a derive's name or its `rename`) read as a path.
 fn path(name: &str) -> Res {
@@ -114,6 +120,10 @@ impl ser::Serializer for Emit {
         variant(name, v)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: Name, value: &T) -> Res {
+        if name == "$const_data::Path" {
+            let text: syn::LitStr = syn::parse2(value.serialize(Emit)?).map_err(Error::custom)?;
+            return path(&text.value());
+        }
         call(path(name)?, value)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -273,6 +283,14 @@ mod tests {
             panic!("not &[..]")
         };
         assert_eq!(rows.elems.len(), 2);
+    }
+
+    #[test]
+    fn a_path_is_written_as_it_is() {
+        let value = (Path("JobType::WIRES".into()), Some(Path("crate::X".into())));
+        let text = to_tokens(&value).unwrap().to_string().replace(' ', "");
+        assert_eq!(text, "(JobType::WIRES,Some(crate::X))");
+        assert!(to_tokens(&Path("not a path".into())).is_err());
     }
 
     #[test]

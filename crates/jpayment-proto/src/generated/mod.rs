@@ -9,24 +9,12 @@
 )]
 
 //! Generated from `specs/jpayment/jpayment.yaml` (J-Payment, written from `jpayment-card-token-3ds2-onetouch.ja.txt`): request and result types, their tables and wire conversions.
-use crate::declare::{
-    any_request, closed_enum, error_codes, names, operation, record, samples,
-};
-use crate::response::Record;
-use crate::tables::{
-    ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec,
-};
-use crate::values::{MaskedCardNumber, Secret, Token, UserKey};
-/// The production gateway; every endpoint is relative to it.
-pub const BASE_URL: &str = "https://credit.j-payment.co.jp/gateway/";
-#[doc = concat!(
-    "Limit of the free other data (", "その他データ", "), in bytes as sent."
-)]
-pub const OTHER_DATA_MAX_BYTES: usize = 1024;
-/// The whole direct answer to a payment sent with `rt=0`.
-pub const ACCEPTED_ANSWER: &str = "OK";
-/// The media type of every answer (the guide's "HTML出力"), without its charset.
-pub const ANSWER_MEDIA_TYPE: &str = "text/html";
+use crate::declare::prelude::*;
+gateway! {
+    base_url : "https://credit.j-payment.co.jp/gateway/", other_data :
+    "その他データ" 1024, accepted_answer : "OK", answer_media_type : "text/html",
+}
+
 names! {
     AID = "aid", AM = "am", AP = "ap", CMD = "cmd", CN = "cn", COD = "cod", EC = "ec", ED
     = "ed", EM = "em", FN = "fn", GID = "gid", GOD = "god", ID = "id", IID = "iid", JB =
@@ -693,7 +681,7 @@ const REGISTER_USER: OperationSpec = OperationSpec {
     name: "register_user",
     title: "ユーザー登録",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -757,7 +745,7 @@ const REFERENCE_USER: OperationSpec = OperationSpec {
     name: "reference_user",
     title: "ユーザー参照",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -803,7 +791,7 @@ const UPDATE_USER: OperationSpec = OperationSpec {
     name: "update_user",
     title: "ユーザー更新",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -877,7 +865,7 @@ const DELETE_USER: OperationSpec = OperationSpec {
     name: "delete_user",
     title: "ユーザー削除",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -931,7 +919,7 @@ const REGISTER_CARD: OperationSpec = OperationSpec {
     name: "register_card",
     title: "カード情報登録",
     endpoint: "carduser_token.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -995,7 +983,7 @@ const REFERENCE_CARD: OperationSpec = OperationSpec {
     name: "reference_card",
     title: "カード情報参照",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1059,7 +1047,7 @@ const UPDATE_CARD: OperationSpec = OperationSpec {
     name: "update_card",
     title: "カード情報更新",
     endpoint: "carduser_token.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1131,7 +1119,7 @@ const DELETE_CARD: OperationSpec = OperationSpec {
     name: "delete_card",
     title: "カード情報削除",
     endpoint: "carduser.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1193,7 +1181,7 @@ const BULK_REGISTER_AND_PAY: OperationSpec = OperationSpec {
     name: "bulk_register_and_pay",
     title: "ユーザー・カード情報一括登録決済(商品登録なし)",
     endpoint: "gateway_token.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1307,7 +1295,7 @@ const BULK_REGISTER_AND_PAY_ITEM: OperationSpec = OperationSpec {
     name: "bulk_register_and_pay_item",
     title: "ユーザー・カード情報一括登録決済(商品登録あり)",
     endpoint: "gateway_token.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1400,7 +1388,7 @@ const ONETOUCH_CHARGE: OperationSpec = OperationSpec {
     name: "onetouch_charge",
     title: "ワンタッチ課金(商品登録なし)",
     endpoint: "onetouch.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
@@ -1558,7 +1546,7 @@ const ONETOUCH_CHARGE_ITEM: OperationSpec = OperationSpec {
     name: "onetouch_charge_item",
     title: "ワンタッチ課金(商品登録あり)",
     endpoint: "onetouch.aspx",
-    methods: &["GET", "POST"],
+    methods: &[crate::declare::method::GET, crate::declare::method::POST],
     fields: &[
         FieldSpec {
             name: "aid",
