@@ -29,12 +29,12 @@ use anyhow::{Context, anyhow, bail, ensure};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde::de::IgnoredAny;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::codegen::GeneratedFile;
 use crate::core::const_data;
-use crate::core::model::{self, Body, Ordered, PathItem, Schema};
+use crate::core::model::{self, Body, Ext, Ordered, PathItem, Schema};
 use crate::core::names::screaming;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
@@ -320,15 +320,6 @@ struct Limit {
     enum_values: Vec<String>,
 }
 
-/// `x-payTypeLimits`: the limits by payment type, in name order.
-fn limits<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Limit>, D::Error> {
-    let map = BTreeMap::<String, Limit>::deserialize(d)?;
-    Ok(map
-        .into_iter()
-        .map(|(pay_type, l)| Limit { pay_type, ..l })
-        .collect())
-}
-
 /// `x-onlyWith`, as a `validate::OnlyWith`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all(deserialize = "camelCase"), deny_unknown_fields)]
@@ -350,68 +341,56 @@ struct Window {
     max_minutes: u64,
 }
 
-/// The rule of one field, by JSON path (`item[].id`), as a
-/// `validate::FieldRule`: serde reads the field's `x-` extensions
-/// (`specs/README.md`); [`FieldRule::read`] fills the rest from its schema.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename(serialize = "crate::validate::FieldRule"))]
+/// The rule of one field, by JSON path (`item[].id`), as a `validate::FieldRule`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename = "crate::validate::FieldRule")]
 struct FieldRule {
-    #[serde(skip_deserializing)]
     path: String,
-    #[serde(skip_deserializing)]
     required: bool,
-    #[serde(skip_deserializing)]
     max_length: Option<u64>,
-    #[serde(skip_deserializing)]
     charset: Option<Charset>,
-    #[serde(skip_deserializing)]
     url: UrlRule,
     /// A closed `enum` (an `x-openEnum` only lists known values).
-    #[serde(skip_deserializing)]
     enum_values: Vec<String>,
-    #[serde(rename(deserialize = "x-payTypes"), default)]
     pay_types: Vec<String>,
-    #[serde(rename(deserialize = "x-requiredFor"), default)]
     required_for: Vec<String>,
-    #[serde(rename(deserialize = "x-truncatedByGateway"), default)]
     truncated_by_gateway: bool,
-    #[serde(rename(deserialize = "x-payTypeLimits"), default)]
-    #[serde(deserialize_with = "limits")]
+    /// By payment type, in name order.
     limits: Vec<Limit>,
-    #[serde(rename(deserialize = "x-onlyWith"))]
     only_with: Option<OnlyWith>,
-    #[serde(rename(deserialize = "x-datetimeWindow"))]
     window: Option<Window>,
-    #[serde(rename = "x-httpsOnlyInLive", default, skip_serializing)]
-    https_in_live: bool,
-    /// Wins over `https_in_live`: a webhook URL has the stricter rule.
-    #[serde(rename = "x-pushUrl", default, skip_serializing)]
-    push_url: bool,
 }
 
 impl FieldRule {
     /// The rule of the property `prop` at `path` (`target`: the schema its
-    /// `$ref` names, or itself). Extensions may sit on either; the property's win.
+    /// `$ref` names, or itself) from its schema and its `x-` extensions
+    /// (`specs/README.md`), which may sit on either; the property's win.
     fn read(path: &str, required: bool, prop: &Schema, target: &Schema) -> anyhow::Result<Self> {
         let ext = target.ext.0.iter().chain(&prop.ext.0);
-        let ext = ext.map(|(k, v)| (k.clone(), v.clone())).collect();
-        let rule: Self = serde_json::from_value(Value::Object(ext))?;
-        if let Some(o) = &rule.only_with {
+        let ext = Ext(ext.map(|(k, v)| (k.clone(), v.clone())).collect());
+        let flag = |key| anyhow::Ok(ext.get::<bool>(key)?.unwrap_or_default());
+        let only_with: Option<OnlyWith> = ext.get("x-onlyWith")?;
+        if let Some(o) = &only_with {
             ensure!(!o.values.is_empty(), "x-onlyWith {}: no values", o.path);
         }
+        let window: Option<Window> = ext.get("x-datetimeWindow")?;
         if let Some(Window {
-            min_minutes,
-            max_minutes,
-        }) = rule.window
+            min_minutes: min,
+            max_minutes: max,
+        }) = window
         {
             ensure!(
-                min_minutes <= max_minutes,
-                "x-datetimeWindow: minMinutes {min_minutes} > maxMinutes {max_minutes}"
+                min <= max,
+                "x-datetimeWindow: minMinutes {min} > maxMinutes {max}"
             );
         }
+        let limits: BTreeMap<String, Limit> = ext.get("x-payTypeLimits")?.unwrap_or_default();
         let closed = target.enumeration.as_ref();
         let closed = closed.filter(|_| !target.ext.flag("x-openEnum"));
-        let url = match (rule.push_url, rule.https_in_live) {
+        let max_length = target.max_length.filter(|_| closed.is_none());
+        let values = closed.into_iter().flatten().filter_map(Value::as_str);
+        // A webhook URL's rule is the stricter one.
+        let url = match (flag("x-pushUrl")?, flag("x-httpsOnlyInLive")?) {
             (true, _) => UrlRule::PushUrl,
             (false, true) => UrlRule::HttpsInLive,
             (false, false) => UrlRule::None,
@@ -419,19 +398,19 @@ impl FieldRule {
         Ok(Self {
             path: path.to_string(),
             required,
-            max_length: target
-                .max_length
-                .filter(|_| closed.is_none())
-                .map(|n| n as u64),
+            max_length: max_length.map(|n| n as u64),
             charset: charset(target.pattern.as_ref())?,
             url,
-            enum_values: closed
+            enum_values: values.map(String::from).collect(),
+            pay_types: ext.get("x-payTypes")?.unwrap_or_default(),
+            required_for: ext.get("x-requiredFor")?.unwrap_or_default(),
+            truncated_by_gateway: flag("x-truncatedByGateway")?,
+            limits: limits
                 .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(String::from)
+                .map(|(pay_type, l)| Limit { pay_type, ..l })
                 .collect(),
-            ..rule
+            only_with,
+            window,
         })
     }
 }
@@ -565,10 +544,8 @@ pub fn tables_source(spec: &Spec) -> anyhow::Result<String> {
 
     // Commands and their rules.
     for op in &ops {
-        let (request, response) = (
-            format_ident!("{}", op.request),
-            format_ident!("{}", op.response),
-        );
+        let request = format_ident!("{}", op.request);
+        let response = format_ident!("{}", op.response);
         let (command, path, pay_types) = (&op.command, &op.path, &op.pay_types);
         let rules = const_data::to_tokens(&op.rules)?;
         let doc = format!("`{command}` ({}): `POST {path}`.", op.summary);
@@ -619,12 +596,8 @@ pub fn tables_source(spec: &Spec) -> anyhow::Result<String> {
     tokens.extend(OpenEnum::new("ResultCode", doc, codes).emit());
     let doc = "The guide's result-code table: HTTP status, resultCode, status, actionCode.";
     let ty = "crate::codes::ResultCodeInfo";
-    tokens.extend(const_data::table(
-        doc,
-        "RESULT_CODES",
-        ty,
-        &spec.result_codes,
-    )?);
+    let rows = &spec.result_codes;
+    tokens.extend(const_data::table(doc, "RESULT_CODES", ty, rows)?);
     let status_doc = "Status (`status`) of an order result.";
     tokens.extend(code_enum("Status", status_doc, &spec.statuses).emit());
     let action_doc = "Action code (`actionCode`): the merchant's recommended action.";
@@ -922,8 +895,8 @@ mod tests {
             serde_json::from_value(json!({"x-payTypes": ["paypay"], "x-pushUrl": true})).unwrap();
         let ext = FieldRule::read("f", false, &prop, &target).unwrap();
         assert_eq!(
-            (ext.pay_types, ext.push_url),
-            (vec!["au".to_string()], true)
+            (ext.pay_types, ext.url),
+            (vec!["au".to_string()], UrlRule::PushUrl)
         );
     }
 
@@ -972,7 +945,7 @@ mod tests {
             .iter()
             .find(|f| f.path == "control.pushUrl")
             .unwrap();
-        assert!(push.url == UrlRule::PushUrl);
+        assert_eq!(push.url, UrlRule::PushUrl);
         let item_id = pay
             .rules
             .fields
