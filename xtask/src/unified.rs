@@ -55,7 +55,7 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     for (version, module) in VERSIONS {
         let rel = format!("specs/unified/{version}/openapi.yaml");
         let value: Value = spec::read(root, &rel)?;
-        let spec: Spec = spec::member(&value, "")?;
+        let spec: Spec = spec::member(&value, "").context(rel.clone())?;
         let dir = format!("crates/unified-proto/src/generated/{module}");
         let sources = [
             ("types", types_source(&value)),
