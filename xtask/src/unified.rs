@@ -16,23 +16,29 @@
 //!   tables (`ResultCode::is_success`, …) are hand-written once for every
 //!   version in `unified_proto::codes`.
 //! - `mod.rs`: ties them together.
+//!
+//! The spec is read once into [`Spec`]; the rows of the tables are structs
+//! mirroring the runtime types of `unified_proto::validate` and
+//! `unified_proto::codes` (read from the spec's extensions by serde, written by
+//! [`const_data`]), so the rules' meaning lives in the crate, not here.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, bail, ensure};
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{ToTokens, quote};
-use serde::Deserialize;
+use anyhow::{Context, anyhow, bail, ensure};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::codegen::GeneratedFile;
-use crate::core::model::{Body, Document, Ordered, Schema};
+use crate::core::const_data;
+use crate::core::model::{self, Body, Ext, Ordered, PathItem, Schema};
 use crate::core::names::screaming;
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
 use crate::core::spec;
-use crate::core::tokens::lit;
 use crate::core::view::{Replace, View};
 
 /// Spec versions, oldest last; the first is the crate's main API.
@@ -49,12 +55,13 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();
     for (version, module) in VERSIONS {
         let rel = format!("specs/unified/{version}/openapi.yaml");
-        let spec: Value = spec::read(root, &rel)?;
+        let value: Value = spec::read(root, &rel)?;
+        let spec: Spec = spec::member(&value, "").context(rel.clone())?;
         let dir = format!("crates/unified-proto/src/generated/{module}");
         let sources = [
-            ("types", types_source(&spec)),
+            ("types", types_source(&value)),
             ("tables", tables_source(&spec)),
-            ("mod", mod_source(&spec, version)),
+            ("mod", Ok(mod_source(&spec, version))),
         ];
         for (name, source) in sources {
             let source = source.with_context(|| format!("{name} of {rel}"))?;
@@ -102,338 +109,45 @@ const VIEW: View = View {
     ..View::BASE
 };
 
-// ---------------------------------------------------------------- rules
+// ---------------------------------------------------------------- the spec
 
-/// Character sets the specs use as `pattern`; any other pattern is an error,
-/// so a new rule in a guide forces a deliberate generator change.
-pub fn charset_of(pattern: &str) -> anyhow::Result<&'static str> {
-    Ok(match pattern {
-        "^[A-Za-z0-9_-]*$" => "IdChars",
-        "^[0-9]*$" => "Digits",
-        "^[A-Za-z0-9]*$" => "Alnum",
-        "^[0-9]{14}$" => "Datetime14",
-        "^[A-Za-z0-9*_@ .-]*$" => "PaypayItemId",
-        other => bail!("pattern {other:?} has no character-set mapping in xtask/src/unified.rs"),
-    })
-}
-
-/// A variant of the runtime's `validate::Charset`.
-pub type CharsetName = &'static str;
-
-/// A `pattern` read as its character set ([`charset_of`]).
-fn charset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<CharsetName>, D::Error> {
-    let pattern = Option::<String>::deserialize(d)?;
-    let charset = pattern.as_deref().map(charset_of).transpose();
-    charset.map_err(serde::de::Error::custom)
-}
-
-/// One per-payType limit (`x-payTypeLimits.<payType>`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Limit {
-    pub max_digits: Option<u64>,
-    pub minimum: Option<u64>,
-    pub maximum: Option<u64>,
-    pub max_length: Option<u64>,
-    pub max_bytes: Option<u64>,
-    #[serde(rename = "pattern", default, deserialize_with = "charset")]
-    pub charset: Option<CharsetName>,
-    /// Allowed values for this payment type (`enum`).
-    #[serde(rename = "enum", default)]
-    pub enum_values: Vec<String>,
-}
-
-/// `x-onlyWith`: the field may be set only when the field at `path` (from the
-/// body's root) has one of `values`, for `pay_types` (empty: all).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct OnlyWith {
-    #[serde(rename = "field")]
-    pub path: String,
-    pub values: Vec<String>,
-    #[serde(default)]
-    pub pay_types: Vec<String>,
-}
-
-/// `x-datetimeWindow`: minutes after the request time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Window {
-    pub min_minutes: u64,
-    pub max_minutes: u64,
-}
-
-/// The `x-` extensions of a request field (`specs/README.md`), read once.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct FieldExt {
-    #[serde(rename = "x-payTypes", default)]
-    pub pay_types: Vec<String>,
-    #[serde(rename = "x-requiredFor", default)]
-    pub required_for: Vec<String>,
-    #[serde(rename = "x-truncatedByGateway", default)]
-    pub truncated: bool,
-    #[serde(rename = "x-httpsOnlyInLive", default)]
-    pub https_in_live: bool,
-    /// Wins over `https_in_live`: a webhook URL has the stricter rule.
-    #[serde(rename = "x-pushUrl", default)]
-    pub push_url: bool,
-    /// By payment type, in name order.
-    #[serde(rename = "x-payTypeLimits", default)]
-    pub limits: BTreeMap<String, Limit>,
-    #[serde(rename = "x-onlyWith")]
-    pub only_with: Option<OnlyWith>,
-    #[serde(rename = "x-datetimeWindow")]
-    pub window: Option<Window>,
-}
-
-impl FieldExt {
-    /// The extensions of a property over those of the schema its `$ref`
-    /// names (extensions may sit on either; the property's win).
-    pub fn read(prop: &Schema, target: &Schema) -> anyhow::Result<Self> {
-        let map = target.ext.0.iter().chain(&prop.ext.0);
-        let map = map.map(|(k, v)| (k.clone(), v.clone())).collect();
-        let ext: Self = serde_json::from_value(Value::Object(map))?;
-        if let Some(o) = &ext.only_with {
-            ensure!(!o.values.is_empty(), "x-onlyWith {}: no values", o.path);
-        }
-        if let Some(Window {
-            min_minutes: min,
-            max_minutes: max,
-        }) = ext.window
-        {
-            ensure!(
-                min <= max,
-                "x-datetimeWindow: minMinutes {min} > maxMinutes {max}"
-            );
-        }
-        Ok(ext)
-    }
-}
-
-/// Rule of one field, by JSON path (`item[].id`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldRule {
-    pub path: String,
-    pub required: bool,
-    pub max_length: Option<u64>,
-    pub charset: Option<CharsetName>,
-    /// A closed `enum` (an `x-openEnum` only lists known values).
-    pub enum_values: Vec<String>,
-    pub ext: FieldExt,
-}
-
-/// Exactly one of `alternatives` inside the object at `object`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OneOf {
-    pub object: String,
-    pub alternatives: Vec<String>,
-}
-
-/// A command as the spec describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Operation {
-    pub command: String,
-    pub path: String,
-    pub request: String,
-    pub response: String,
-    pub pay_types: Vec<String>,
-    pub summary: String,
-    pub fields: Vec<FieldRule>,
-    pub one_of: Vec<OneOf>,
-}
-
-fn walk(
-    schemas: &Ordered<Schema>,
-    schema: &Schema,
-    prefix: &str,
-    fields: &mut Vec<FieldRule>,
-    one_of: &mut Vec<OneOf>,
-) -> anyhow::Result<()> {
-    let resolved = schema.resolve(schemas)?;
-    if !resolved.one_of.is_empty() {
-        let mut alternatives = Vec::new();
-        for alt in &resolved.one_of {
-            let [required] = alt.required.as_slice() else {
-                bail!("{prefix}: oneOf alternatives must each require exactly one field");
-            };
-            alternatives.push(required.clone());
-        }
-        one_of.push(OneOf {
-            object: prefix.to_string(),
-            alternatives,
-        });
-    }
-    for (name, prop) in resolved.properties.iter() {
-        let path = match prefix {
-            "" => name.clone(),
-            _ => format!("{prefix}.{name}"),
-        };
-        let target = prop.resolve(schemas)?;
-        let closed = target.enumeration.as_ref();
-        let closed = closed.filter(|_| !target.ext.flag("x-openEnum"));
-        let charset = target.pattern.as_deref().map(charset_of).transpose();
-        fields.push(FieldRule {
-            path: path.clone(),
-            required: resolved.required.contains(name),
-            max_length: target
-                .max_length
-                .filter(|_| closed.is_none())
-                .map(|n| n as u64),
-            charset: charset.with_context(|| path.clone())?,
-            enum_values: closed
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect(),
-            ext: FieldExt::read(prop, target).with_context(|| path.clone())?,
-        });
-        match (target.ty.as_deref(), &target.items) {
-            (Some("object"), _) => walk(schemas, target, &path, fields, one_of)?,
-            (Some("array"), Some(items)) => {
-                walk(schemas, items, &format!("{path}[]"), fields, one_of)?
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// Every operation of the spec with its request rules, in spec order.
-pub fn operations(spec: &Value) -> anyhow::Result<Vec<Operation>> {
-    let doc: Document = serde_json::from_value(spec.clone()).context("reading the spec")?;
-    let schemas = &doc.components.schemas;
-    let mut out = Vec::new();
-    for (path, item) in doc.paths.iter() {
-        let op = &item.post;
-        let command = op.ext.str("x-commandName");
-        let command = command.with_context(|| format!("{path}: no x-commandName"))?;
-        let json_ref = |body: Option<&Body>| {
-            let name = body.and_then(Body::json_schema).map(String::from);
-            name.with_context(|| format!("{path}: body is not a $ref to a component schema"))
-        };
-        let request = json_ref(op.request_body.as_ref())?;
-        let response = json_ref(op.responses.get("200"))?;
-        let root = schemas
-            .get(&request)
-            .with_context(|| format!("dangling $ref {request}"))?;
-        let (mut fields, mut one_of) = (Vec::new(), Vec::new());
-        walk(schemas, root, "", &mut fields, &mut one_of).with_context(|| path.clone())?;
-        for f in &fields {
-            if let Some(o) = &f.ext.only_with
-                && !fields.iter().any(|g| g.path == o.path)
-            {
-                bail!(
-                    "{path}: {}: x-onlyWith names {}, not a field of the request",
-                    f.path,
-                    o.path
-                );
-            }
-        }
-        out.push(Operation {
-            command: command.to_string(),
-            path: path.clone(),
-            request,
-            response,
-            pay_types: op.ext.get("x-payTypes")?.unwrap_or_default(),
-            summary: op.summary.clone(),
-            fields,
-            one_of,
-        });
-    }
-    Ok(out)
-}
-
-// ---------------------------------------------------------------- tables
-
-fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
-fn charset_ident(c: &str) -> TokenStream {
-    let c = ident(c);
-    quote!(crate::validate::Charset::#c)
-}
-
-/// `start.name(args)…` for every call whose arguments are set: a rule as a
-/// chain of `const fn` calls naming only what is set keeps the tables small.
-fn chain<const N: usize>(
-    start: TokenStream,
-    calls: [(&str, Option<TokenStream>); N],
-) -> TokenStream {
-    let calls = calls.into_iter().filter_map(|(name, args)| {
-        let name = ident(name);
-        args.map(|args| quote!(.#name(#args)))
-    });
-    quote!(#start #(#calls)*)
-}
-
-/// A call without arguments, made when `set`.
-fn flag(set: bool) -> Option<TokenStream> {
-    set.then(TokenStream::new)
-}
-
-/// `&["a", "b"]`, when the list is not empty.
-fn strs(values: &[String]) -> Option<TokenStream> {
-    (!values.is_empty()).then(|| quote!(&[#(#values),*]))
-}
-
-fn num(n: u64) -> TokenStream {
-    lit(n).into_token_stream()
-}
-
-fn field_tokens(f: &FieldRule) -> TokenStream {
-    let (path, ext) = (&f.path, &f.ext);
-    let only_with = ext.only_with.as_ref().map(|o| {
-        let (path, values, pay_types) = (&o.path, &o.values, &o.pay_types);
-        quote!(#path, &[#(#values),*], &[#(#pay_types),*])
-    });
-    let window = ext.window.map(|w| {
-        let (min, max) = (lit(w.min_minutes), lit(w.max_minutes));
-        quote!(#min, #max)
-    });
-    let limits = ext.limits.iter().map(|(pay_type, l)| {
-        chain(
-            quote!(crate::validate::PayTypeLimit::new(#pay_type)),
-            [
-                ("max_digits", l.max_digits.map(num)),
-                ("minimum", l.minimum.map(num)),
-                ("maximum", l.maximum.map(num)),
-                ("max_length", l.max_length.map(num)),
-                ("max_bytes", l.max_bytes.map(num)),
-                ("charset", l.charset.map(charset_ident)),
-                ("one_of_values", strs(&l.enum_values)),
-            ],
-        )
-    });
-    chain(
-        quote!(crate::validate::FieldRule::new(#path)),
-        [
-            ("required", flag(f.required)),
-            ("max_length", f.max_length.map(num)),
-            ("charset", f.charset.map(charset_ident)),
-            ("https_in_live", flag(ext.https_in_live && !ext.push_url)),
-            ("push_url", flag(ext.push_url)),
-            ("one_of_values", strs(&f.enum_values)),
-            ("pay_types", strs(&ext.pay_types)),
-            ("required_for", strs(&ext.required_for)),
-            ("truncated_by_gateway", flag(ext.truncated)),
-            ("only_with", only_with),
-            ("window", window),
-            (
-                "limits",
-                (!ext.limits.is_empty()).then(|| quote!(&[#(#limits),*])),
-            ),
-        ],
-    )
-}
-
-/// A row of `x-resultCodes`.
+/// The parts of a Unified spec the tables come from, read in one pass.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Spec {
+    info: Info,
+    servers: Vec<Server>,
+    paths: Ordered<PathItem>,
+    components: Components,
+    #[serde(rename = "x-resultCodes")]
+    result_codes: Vec<ResultCodeRow>,
+    #[serde(rename = "x-statuses")]
+    statuses: Vec<CodeRow>,
+    #[serde(rename = "x-actionCodes")]
+    action_codes: Vec<CodeRow>,
+    #[serde(rename = "x-webhook")]
+    webhook: Webhook,
+}
+
+#[derive(Deserialize)]
+struct Info {
+    version: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Components {
+    schemas: Ordered<Schema>,
+    parameters: BTreeMap<String, Header>,
+    security_schemes: BTreeMap<String, IgnoredAny>,
+}
+
+/// A row of `x-resultCodes`, written as a `codes::ResultCodeInfo`.
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "camelCase"), deny_unknown_fields)]
+#[serde(rename(serialize = "crate::codes::ResultCodeInfo"))]
 struct ResultCodeRow {
-    http_status: u16,
     result_code: String,
+    http_status: u16,
     description: String,
     status: String,
     action_code: String,
@@ -485,6 +199,271 @@ struct Header {
     schema: Schema,
 }
 
+// ---------------------------------------------------------------- rules
+
+/// A `pattern` of the specs, as the `validate::Charset` it means; any other
+/// pattern is refused, so a new rule in a guide forces a deliberate change here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename(serialize = "crate::validate::Charset"))]
+enum Charset {
+    #[serde(rename(deserialize = "^[A-Za-z0-9_-]*$"))]
+    IdChars,
+    #[serde(rename(deserialize = "^[0-9]*$"))]
+    Digits,
+    #[serde(rename(deserialize = "^[A-Za-z0-9]*$"))]
+    Alnum,
+    #[serde(rename(deserialize = "^[0-9]{14}$"))]
+    Datetime14,
+    #[serde(rename(deserialize = "^[A-Za-z0-9*_@ .-]*$"))]
+    PaypayItemId,
+}
+
+/// The character set of a schema's `pattern`.
+fn charset(pattern: Option<&String>) -> anyhow::Result<Option<Charset>> {
+    let charset = pattern.map(|p| serde_json::from_value(p.as_str().into()));
+    Ok(charset.transpose()?)
+}
+
+/// `validate::UrlRule`, from `x-httpsOnlyInLive` and `x-pushUrl`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename = "crate::validate::UrlRule")]
+enum UrlRule {
+    #[default]
+    None,
+    HttpsInLive,
+    PushUrl,
+}
+
+/// One per-payType limit (`x-payTypeLimits.<payType>`), as a `validate::PayTypeLimit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "camelCase"), deny_unknown_fields)]
+#[serde(rename(serialize = "crate::validate::PayTypeLimit"))]
+struct Limit {
+    /// The key of the limit in `x-payTypeLimits`.
+    #[serde(skip_deserializing)]
+    pay_type: String,
+    max_digits: Option<u64>,
+    minimum: Option<u64>,
+    maximum: Option<u64>,
+    max_length: Option<u64>,
+    max_bytes: Option<u64>,
+    #[serde(rename(deserialize = "pattern"), default)]
+    charset: Option<Charset>,
+    /// Allowed values for this payment type (`enum`).
+    #[serde(rename(deserialize = "enum"), default)]
+    enum_values: Vec<String>,
+}
+
+/// `x-onlyWith`, as a `validate::OnlyWith`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "camelCase"), deny_unknown_fields)]
+#[serde(rename(serialize = "crate::validate::OnlyWith"))]
+struct OnlyWith {
+    #[serde(rename(deserialize = "field"))]
+    path: String,
+    values: Vec<String>,
+    #[serde(default)]
+    pay_types: Vec<String>,
+}
+
+/// `x-datetimeWindow`, as a `validate::DatetimeWindow`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "camelCase"), deny_unknown_fields)]
+#[serde(rename(serialize = "crate::validate::DatetimeWindow"))]
+struct Window {
+    min_minutes: u64,
+    max_minutes: u64,
+}
+
+/// The rule of one field, by JSON path (`item[].id`), as a `validate::FieldRule`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename = "crate::validate::FieldRule")]
+struct FieldRule {
+    path: String,
+    required: bool,
+    max_length: Option<u64>,
+    charset: Option<Charset>,
+    url: UrlRule,
+    /// A closed `enum` (an `x-openEnum` only lists known values).
+    enum_values: Vec<String>,
+    pay_types: Vec<String>,
+    required_for: Vec<String>,
+    truncated_by_gateway: bool,
+    /// By payment type, in name order.
+    limits: Vec<Limit>,
+    only_with: Option<OnlyWith>,
+    window: Option<Window>,
+}
+
+impl FieldRule {
+    /// The rule of the property `prop` at `path` (`target`: the schema its
+    /// `$ref` names, or itself) from its schema and its `x-` extensions
+    /// (`specs/README.md`), which may sit on either; the property's win.
+    fn read(path: &str, required: bool, prop: &Schema, target: &Schema) -> anyhow::Result<Self> {
+        let ext = target.ext.0.iter().chain(&prop.ext.0);
+        let ext = Ext(ext.map(|(k, v)| (k.clone(), v.clone())).collect());
+        let flag = |key| anyhow::Ok(ext.get::<bool>(key)?.unwrap_or_default());
+        let only_with: Option<OnlyWith> = ext.get("x-onlyWith")?;
+        if let Some(o) = &only_with {
+            ensure!(!o.values.is_empty(), "x-onlyWith {}: no values", o.path);
+        }
+        let window: Option<Window> = ext.get("x-datetimeWindow")?;
+        if let Some(Window {
+            min_minutes: min,
+            max_minutes: max,
+        }) = window
+        {
+            ensure!(
+                min <= max,
+                "x-datetimeWindow: minMinutes {min} > maxMinutes {max}"
+            );
+        }
+        let limits: BTreeMap<String, Limit> = ext.get("x-payTypeLimits")?.unwrap_or_default();
+        let closed = target.enumeration.as_ref();
+        let closed = closed.filter(|_| !target.ext.flag("x-openEnum"));
+        let max_length = target.max_length.filter(|_| closed.is_none());
+        let values = closed.into_iter().flatten().filter_map(Value::as_str);
+        // A webhook URL's rule is the stricter one.
+        let url = match (flag("x-pushUrl")?, flag("x-httpsOnlyInLive")?) {
+            (true, _) => UrlRule::PushUrl,
+            (false, true) => UrlRule::HttpsInLive,
+            (false, false) => UrlRule::None,
+        };
+        Ok(Self {
+            path: path.to_string(),
+            required,
+            max_length: max_length.map(|n| n as u64),
+            charset: charset(target.pattern.as_ref())?,
+            url,
+            enum_values: values.map(String::from).collect(),
+            pay_types: ext.get("x-payTypes")?.unwrap_or_default(),
+            required_for: ext.get("x-requiredFor")?.unwrap_or_default(),
+            truncated_by_gateway: flag("x-truncatedByGateway")?,
+            limits: limits
+                .into_iter()
+                .map(|(pay_type, l)| Limit { pay_type, ..l })
+                .collect(),
+            only_with,
+            window,
+        })
+    }
+}
+
+/// Exactly one of `alternatives` inside the object at `object`, as a `validate::OneOfRule`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename = "crate::validate::OneOfRule")]
+struct OneOf {
+    object: String,
+    alternatives: Vec<String>,
+}
+
+/// All rules of one command, as a `validate::Rules`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename = "crate::validate::Rules")]
+struct Rules {
+    fields: Vec<FieldRule>,
+    one_of: Vec<OneOf>,
+}
+
+/// A command as the spec describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Command {
+    command: String,
+    path: String,
+    request: String,
+    response: String,
+    pay_types: Vec<String>,
+    summary: String,
+    rules: Rules,
+}
+
+/// The rules of `schema` and of the objects under it, at `prefix`.
+fn walk(
+    schemas: &Ordered<Schema>,
+    schema: &Schema,
+    prefix: &str,
+    rules: &mut Rules,
+) -> anyhow::Result<()> {
+    let resolved = schema.resolve(schemas)?;
+    if !resolved.one_of.is_empty() {
+        let alternatives = resolved
+            .one_of
+            .iter()
+            .map(|alt| match alt.required.as_slice() {
+                [required] => Ok(required.clone()),
+                _ => Err(anyhow!(
+                    "{prefix}: oneOf alternatives must each require exactly one field"
+                )),
+            });
+        let alternatives = alternatives.collect::<anyhow::Result<_>>()?;
+        rules.one_of.push(OneOf {
+            object: prefix.to_string(),
+            alternatives,
+        });
+    }
+    for (name, prop) in resolved.properties.iter() {
+        let path = match prefix {
+            "" => name.clone(),
+            _ => format!("{prefix}.{name}"),
+        };
+        let target = prop.resolve(schemas)?;
+        let required = resolved.required.contains(name);
+        let rule = FieldRule::read(&path, required, prop, target);
+        rules.fields.push(rule.with_context(|| path.clone())?);
+        match (target.ty.as_deref(), &target.items) {
+            (Some("object"), _) => walk(schemas, target, &path, rules)?,
+            (Some("array"), Some(items)) => walk(schemas, items, &format!("{path}[]"), rules)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Every operation of the spec with its request rules, in spec order.
+fn operations(spec: &Spec) -> anyhow::Result<Vec<Command>> {
+    let schemas = &spec.components.schemas;
+    let read = |path: &String, op: &model::Operation| {
+        let command = op.ext.str("x-commandName").context("no x-commandName")?;
+        let json_ref = |body: Option<&Body>| {
+            let name = body.and_then(Body::json_schema).map(String::from);
+            name.context("body is not a $ref to a component schema")
+        };
+        let request = json_ref(op.request_body.as_ref())?;
+        let response = json_ref(op.responses.get("200"))?;
+        let root = schemas.get(&request);
+        let root = root.with_context(|| format!("dangling $ref {request}"))?;
+        let mut rules = Rules::default();
+        walk(schemas, root, "", &mut rules)?;
+        for f in &rules.fields {
+            if let Some(o) = &f.only_with
+                && !rules.fields.iter().any(|g| g.path == o.path)
+            {
+                bail!(
+                    "{}: x-onlyWith names {}, not a field of the request",
+                    f.path,
+                    o.path
+                );
+            }
+        }
+        anyhow::Ok(Command {
+            command: command.to_string(),
+            path: path.clone(),
+            request,
+            response,
+            pay_types: op.ext.get("x-payTypes")?.unwrap_or_default(),
+            summary: op.summary.clone(),
+            rules,
+        })
+    };
+    let ops = spec
+        .paths
+        .iter()
+        .map(|(path, item)| read(path, &item.post).context(path.clone()));
+    ops.collect()
+}
+
+// ---------------------------------------------------------------- tables
+
 fn code_enum(name: &str, doc: &str, rows: &[CodeRow]) -> OpenEnum {
     let variants = rows
         .iter()
@@ -493,23 +472,16 @@ fn code_enum(name: &str, doc: &str, rows: &[CodeRow]) -> OpenEnum {
 }
 
 /// `tables.rs` of one spec.
-pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
+pub fn tables_source(spec: &Spec) -> anyhow::Result<String> {
     let ops = operations(spec)?;
     let mut tokens = TokenStream::new();
 
     // Commands and their rules.
     for op in &ops {
-        let request = ident(&op.request);
-        let response = ident(&op.response);
-        let command = &op.command;
-        let path = &op.path;
-        let pay_types = &op.pay_types;
-        let fields = op.fields.iter().map(field_tokens);
-        let one_of = op.one_of.iter().map(|o| {
-            let object = &o.object;
-            let alts = &o.alternatives;
-            quote!(crate::validate::OneOfRule { object: #object, alternatives: &[#(#alts),*] })
-        });
+        let request = format_ident!("{}", op.request);
+        let response = format_ident!("{}", op.response);
+        let (command, path, pay_types) = (&op.command, &op.path, &op.pay_types);
+        let rules = const_data::to_tokens(&op.rules)?;
         let doc = format!("`{command}` ({}): `POST {path}`.", op.summary);
         tokens.extend(quote! {
             #[doc = #doc]
@@ -517,10 +489,7 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
                 const NAME: &'static str = #command;
                 const PATH: &'static str = #path;
                 const PAY_TYPES: &'static [&'static str] = &[#(#pay_types),*];
-                const RULES: &'static crate::validate::Rules = &crate::validate::Rules {
-                    fields: &[#(#fields),*],
-                    one_of: &[#(#one_of),*],
-                };
+                const RULES: &'static crate::validate::Rules = &#rules;
                 type Response = super::types::#response;
             }
         });
@@ -529,7 +498,7 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
 
     // Servers (stable sort: the spec's order within an environment) and
     // security schemes.
-    let mut servers: Vec<Server> = spec::member(spec, "/servers")?;
+    let mut servers: Vec<&Server> = spec.servers.iter().collect();
     servers.sort_by_key(|s| s.environment);
     let current = |env| {
         let mut current = servers.iter().filter(|s| s.environment == env);
@@ -538,9 +507,7 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
     };
     let (live_url, sandbox_url) = (current(Environment::Live)?, current(Environment::Sandbox)?);
     let all_hosts = servers.iter().map(|s| &s.url);
-    let schemes: BTreeMap<String, serde::de::IgnoredAny> =
-        spec::member(spec, "/components/securitySchemes")?;
-    let schemes = schemes.keys();
+    let schemes = spec.components.security_schemes.keys();
     tokens.extend(quote! {
         /// Every command of this spec version, in spec order.
         pub const COMMANDS: &[&str] = &[#(#names),*];
@@ -555,114 +522,80 @@ pub fn tables_source(spec: &Value) -> anyhow::Result<String> {
     });
 
     // Code tables: rows and open enums; `unified_proto::codes` reads them.
-    let rows: Vec<ResultCodeRow> = spec::member(spec, "/x-resultCodes")?;
-    let codes = rows.iter().map(|r| {
+    let codes = spec.result_codes.iter().map(|r| {
         let note = format!("(HTTP {}, {}, {})", r.http_status, r.status, r.action_code);
         Variant::named(&r.result_code, Some(&r.description), Some(note))
     });
-    tokens.extend(
-        OpenEnum::new(
-            "ResultCode",
-            "Result code (`resultCode`) of a response, webhook or redirect.",
-            codes,
-        )
-        .emit(),
-    );
-    let rc_rows = rows.iter().map(|r| {
-        let (code, http, desc) = (&r.result_code, r.http_status, &r.description);
-        let (status, action) = (&r.status, &r.action_code);
-        quote! {
-            crate::codes::ResultCodeInfo { result_code: #code, http_status: #http, description: #desc, status: #status, action_code: #action }
-        }
-    });
-    tokens.extend(quote! {
-        /// The guide's result-code table: HTTP status, resultCode, status, actionCode.
-        pub const RESULT_CODES: &[crate::codes::ResultCodeInfo] = &[#(#rc_rows),*];
-    });
-    let statuses: Vec<CodeRow> = spec::member(spec, "/x-statuses")?;
+    let doc = "Result code (`resultCode`) of a response, webhook or redirect.";
+    tokens.extend(OpenEnum::new("ResultCode", doc, codes).emit());
+    let doc = "The guide's result-code table: HTTP status, resultCode, status, actionCode.";
+    let ty = "crate::codes::ResultCodeInfo";
+    let rows = &spec.result_codes;
+    tokens.extend(const_data::table(doc, "RESULT_CODES", ty, rows)?);
     let status_doc = "Status (`status`) of an order result.";
-    tokens.extend(code_enum("Status", status_doc, &statuses).emit());
-    let actions: Vec<CodeRow> = spec::member(spec, "/x-actionCodes")?;
+    tokens.extend(code_enum("Status", status_doc, &spec.statuses).emit());
     let action_doc = "Action code (`actionCode`): the merchant's recommended action.";
-    tokens.extend(code_enum("ActionCode", action_doc, &actions).emit());
+    tokens.extend(code_enum("ActionCode", action_doc, &spec.action_codes).emit());
 
     // `transaction.command` of answers, webhooks and getTransactionResult: the guide's
     // own values (`update_order`), which differ from the request paths (`updateOrder`).
-    let webhook: Webhook = spec::member(spec, "/x-webhook")?;
-    ensure!(
-        !webhook.commands.is_empty(),
-        "x-webhook.commands lists no command"
-    );
-    let tx_commands = webhook
-        .commands
-        .iter()
-        .map(|c| Variant::named(c, None, None));
-    tokens.extend(OpenEnum::new(
-        "TransactionCommand",
-        "`transaction.command` of an answer, webhook or getTransactionResult (the guide's Webhook section).",
-        tx_commands,
-    ).emit());
-    tokens.extend(header_tokens(spec, &webhook)?);
+    let commands = &spec.webhook.commands;
+    ensure!(!commands.is_empty(), "x-webhook.commands lists no command");
+    let tx_commands = commands.iter().map(|c| Variant::named(c, None, None));
+    let doc = "`transaction.command` of an answer, webhook or getTransactionResult (the guide's Webhook section).";
+    tokens.extend(OpenEnum::new("TransactionCommand", doc, tx_commands).emit());
+    tokens.extend(header_tokens(spec)?);
 
     rust::format(tokens)
 }
 
-/// `X-VT-Idempotency-Key` → `IDEMPOTENCY_KEY_HEADER`.
-fn header_const(header: &str) -> anyhow::Result<Ident> {
+/// `X-VT-Idempotency-Key` → `IDEMPOTENCY_KEY`, the stem of its constants.
+fn header_stem(header: &str) -> anyhow::Result<String> {
     let bare = header.strip_prefix("X-VT-");
     let bare = bare.with_context(|| format!("header {header:?} does not start with X-VT-"))?;
-    Ok(ident(&format!("{}_HEADER", screaming(bare))))
+    Ok(screaming(bare))
 }
 
-/// The header names of the spec as constants (from `components.parameters`
-/// in the header and the `x-webhook.headers`), and each request header's rule
-/// as a `FieldRule`, so the sandbox and the client name and check headers
-/// through generated code.
-fn header_tokens(spec: &Value, webhook: &Webhook) -> anyhow::Result<TokenStream> {
+/// The header names of the spec as constants (`IDEMPOTENCY_KEY_HEADER`, from
+/// `components.parameters` in the header and the `x-webhook.headers`), and
+/// each request header's rule as a `FieldRule` (`IDEMPOTENCY_KEY_RULE`), so
+/// the sandbox and the client name and check headers through generated code.
+fn header_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
     let mut tokens = TokenStream::new();
-    let params: BTreeMap<String, Header> = spec::member(spec, "/components/parameters")?;
-    for param in params.values() {
+    for param in spec.components.parameters.values() {
         let (Some("header"), Some(name)) = (param.location.as_deref(), &param.name) else {
             continue;
         };
-        let konst = header_const(name)?;
+        let stem = header_stem(name)?;
+        let (konst, rule_name) = (format_ident!("{stem}_HEADER"), format_ident!("{stem}_RULE"));
         let doc = format!("`{name}` request header: {}", param.description);
-        let rule_name = ident(&konst.to_string().replace("_HEADER", "_RULE"));
         let rule_doc = format!("The rule of a `{name}` header that is sent (its `schema`).");
-        let rule = field_tokens(&FieldRule {
+        let rule = const_data::to_tokens(&FieldRule {
             path: name.to_string(),
             // A header that is sent must carry a value: an empty one is refused.
             required: true,
             max_length: param.schema.max_length.map(|n| n as u64),
-            charset: param
-                .schema
-                .pattern
-                .as_deref()
-                .map(charset_of)
-                .transpose()?,
+            charset: charset(param.schema.pattern.as_ref())?,
             ..FieldRule::default()
-        });
+        })?;
         tokens.extend(quote! {
             #[doc = #doc] pub const #konst: &str = #name;
             #[doc = #rule_doc] pub const #rule_name: crate::validate::FieldRule = #rule;
         });
     }
-    for (name, header) in &webhook.headers {
-        let konst = header_const(name)?;
+    for (name, header) in &spec.webhook.headers {
+        let konst = format_ident!("{}_HEADER", header_stem(name)?);
         let doc = format!("`{name}` webhook header: {}", header.description);
         tokens.extend(quote! { #[doc = #doc] pub const #konst: &str = #name; });
     }
     Ok(tokens)
 }
 
-fn mod_source(spec: &Value, version: &str) -> anyhow::Result<String> {
-    let title = spec
-        .pointer("/info/version")
-        .and_then(Value::as_str)
-        .context("info.version")?;
+fn mod_source(spec: &Spec, version: &str) -> String {
+    let title = &spec.info.version;
     // Written as text already in rustfmt's style, so `cargo fmt` leaves it
     // alone; the two modules below are `rustfmt::skip`.
-    Ok(format!(
+    format!(
         "//! The VeriTrans4G Unified API {title} (`specs/unified/{version}/openapi.yaml`): types,\n\
          //! validation tables and codes.\n\
          \n\
@@ -676,7 +609,7 @@ fn mod_source(spec: &Value, version: &str) -> anyhow::Result<String> {
          \n\
          /// Version of the guide this module was generated from.\n\
          pub const SPEC_VERSION: &str = {title:?};\n"
-    ))
+    )
 }
 
 #[cfg(test)]
@@ -810,6 +743,19 @@ mod tests {
         spec::read(&root(), &format!("specs/unified/{version}/openapi.yaml")).unwrap()
     }
 
+    fn typed(version: &str) -> Spec {
+        serde_json::from_value(spec(version)).unwrap()
+    }
+
+    /// The limit of `field` for `pay_type`.
+    fn limit<'a>(field: &'a FieldRule, pay_type: &str) -> &'a Limit {
+        field
+            .limits
+            .iter()
+            .find(|l| l.pay_type == pay_type)
+            .unwrap()
+    }
+
     #[test]
     fn specs_are_plain_openapi_3_0_3() {
         for (version, _) in VERSIONS {
@@ -865,7 +811,7 @@ mod tests {
     fn misspelt_extension_keys_are_refused() {
         let read = |ext: Value| {
             let prop: Schema = serde_json::from_value(ext).unwrap();
-            FieldExt::read(&prop, &Schema::default()).unwrap_err()
+            FieldRule::read("f", false, &prop, &Schema::default()).unwrap_err()
         };
         let err = read(json!({"x-payTypeLimits": {"au": {"maxDigit": 7}}}));
         assert!(format!("{err:#}").contains("maxDigit"), "{err:#}");
@@ -883,22 +829,23 @@ mod tests {
         let prop: Schema = serde_json::from_value(json!({"x-payTypes": ["au"]})).unwrap();
         let target: Schema =
             serde_json::from_value(json!({"x-payTypes": ["paypay"], "x-pushUrl": true})).unwrap();
-        let ext = FieldExt::read(&prop, &target).unwrap();
+        let ext = FieldRule::read("f", false, &prop, &target).unwrap();
         assert_eq!(
-            (ext.pay_types, ext.push_url),
-            (vec!["au".to_string()], true)
+            (ext.pay_types, ext.url),
+            (vec!["au".to_string()], UrlRule::PushUrl)
         );
     }
 
     #[test]
     fn unknown_patterns_are_refused() {
-        assert_eq!(charset_of("^[0-9]*$").unwrap(), "Digits");
-        assert!(charset_of("^[a-z]+$").is_err());
+        let read = |p: &str| charset(Some(&p.to_string()));
+        assert_eq!(read("^[0-9]*$").unwrap(), Some(Charset::Digits));
+        assert!(format!("{:#}", read("^[a-z]+$").unwrap_err()).contains("^[a-z]+$"));
     }
 
     #[test]
     fn rules_carry_per_pay_type_limits_and_one_of() {
-        let ops = operations(&spec("1.1.3")).unwrap();
+        let ops = operations(&typed("1.1.3")).unwrap();
         let names: Vec<&str> = ops.iter().map(|o| o.command.as_str()).collect();
         for c in [
             "pay",
@@ -914,36 +861,44 @@ mod tests {
         }
         let pay = ops.iter().find(|o| o.command == "pay").unwrap();
         let amount = pay
+            .rules
             .fields
             .iter()
             .find(|f| f.path == "order.amount")
             .unwrap();
         assert!(amount.required);
         assert_eq!(amount.max_length, Some(12));
-        assert_eq!(amount.charset, Some("Digits"));
-        assert_eq!(amount.ext.limits["au"].max_digits, Some(7));
+        assert_eq!(amount.charset, Some(Charset::Digits));
+        assert_eq!(limit(amount, "au").max_digits, Some(7));
         let capture = ops.iter().find(|o| o.command == "capture").unwrap();
         assert_eq!(
-            capture.one_of[0].alternatives,
+            capture.rules.one_of[0].alternatives,
             vec!["paymentId", "fepOrderId"]
         );
         let push = pay
+            .rules
             .fields
             .iter()
             .find(|f| f.path == "control.pushUrl")
             .unwrap();
-        assert!(push.ext.push_url);
-        let item_id = pay.fields.iter().find(|f| f.path == "item[].id").unwrap();
-        assert_eq!(item_id.ext.limits.len(), 4);
+        assert_eq!(push.url, UrlRule::PushUrl);
+        let item_id = pay
+            .rules
+            .fields
+            .iter()
+            .find(|f| f.path == "item[].id")
+            .unwrap();
+        assert_eq!(item_id.limits.len(), 4);
 
-        let old = operations(&spec("1.1.1-rc")).unwrap();
+        let old = operations(&typed("1.1.1-rc")).unwrap();
         let old_pay = old.iter().find(|o| o.command == "pay").unwrap();
         let old_amount = old_pay
+            .rules
             .fields
             .iter()
             .find(|f| f.path == "order.amount")
             .unwrap();
-        assert_eq!(old_amount.ext.limits["au"].max_digits, Some(12));
+        assert_eq!(limit(old_amount, "au").max_digits, Some(12));
     }
 
     /// Every `description` string of a spec (info, schemas, fields, code tables).
@@ -1033,41 +988,42 @@ mod tests {
     #[test]
     fn description_rules_reach_the_tables() {
         for (version, _) in VERSIONS {
-            let ops = operations(&spec(version)).unwrap();
+            let ops = operations(&typed(version)).unwrap();
             let charge = ops.iter().find(|o| o.command == "charge").unwrap();
-            let field = |p: &str| charge.fields.iter().find(|f| f.path == p).unwrap();
+            let field = |p: &str| charge.rules.fields.iter().find(|f| f.path == p).unwrap();
             let auth = field("order.authCaptureType");
-            assert_eq!(auth.ext.required_for, vec!["paypay"], "{version}");
-            let paypay = &auth.ext.limits["paypay"];
+            assert_eq!(auth.required_for, vec!["paypay"], "{version}");
+            let paypay = limit(auth, "paypay");
             assert_eq!(paypay.enum_values, vec!["auth_with_capture"], "{version}");
             let expiry = field("control.protocol.recoveryExpiredDatetime");
-            let window = expiry.ext.window.unwrap();
+            let window = expiry.window.unwrap();
             assert_eq!(
                 (window.min_minutes, window.max_minutes),
                 (10, 48 * 60),
                 "{version}"
             );
-            let only = expiry.ext.only_with.as_ref().unwrap();
+            let only = expiry.only_with.as_ref().unwrap();
             assert_eq!(only.path, "control.protocol.recoveryType");
             assert_eq!(only.values, vec!["recovery"]);
             let pay = ops.iter().find(|o| o.command == "pay").unwrap();
             let amount = pay
+                .rules
                 .fields
                 .iter()
                 .find(|f| f.path == "order.amount")
                 .unwrap();
-            let limit = |pt: &str| amount.ext.limits[pt].clone();
+            let limit = |pt: &str| limit(amount, pt).clone();
             assert_eq!(limit("rakuten").minimum, Some(2), "{version}");
             assert_eq!(
                 (limit("merpay").minimum, limit("merpay").maximum),
                 (Some(1), Some(1_000_000))
             );
         }
-        let ops = operations(&spec("1.1.3")).unwrap();
+        let ops = operations(&typed("1.1.3")).unwrap();
         let pay = ops.iter().find(|o| o.command == "pay").unwrap();
         for path in ["merchant.storeId", "merchant.terminalId"] {
-            let f = pay.fields.iter().find(|f| f.path == path).unwrap();
-            let only = f.ext.only_with.as_ref().unwrap();
+            let f = pay.rules.fields.iter().find(|f| f.path == path).unwrap();
+            let only = f.only_with.as_ref().unwrap();
             assert_eq!(only.path, "paymentInstrument.au.paymentAuthenticationType");
             assert_eq!(
                 (only.values.clone(), only.pay_types.clone()),
@@ -1081,7 +1037,7 @@ mod tests {
         let mut s = spec("1.1.3");
         s["components"]["schemas"]["ChargeProtocol"]["properties"]["recoveryExpiredDatetime"]["x-onlyWith"]
             ["field"] = json!("control.protocol.recoveryKind");
-        let err = operations(&s).unwrap_err();
+        let err = operations(&serde_json::from_value(s).unwrap()).unwrap_err();
         assert!(format!("{err:#}").contains("recoveryKind"), "{err:#}");
     }
 
@@ -1091,7 +1047,7 @@ mod tests {
     fn generated_api_surface() {
         for (version, module) in VERSIONS {
             let types = types_source(&spec(version)).unwrap();
-            let tables = tables_source(&spec(version)).unwrap();
+            let tables = tables_source(&typed(version)).unwrap();
             let surface = format!(
                 "{}\n--- tables ---\n{}",
                 api_surface(&types).unwrap(),

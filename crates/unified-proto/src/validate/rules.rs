@@ -1,5 +1,6 @@
 //! The rule tables `cargo xtask codegen` emits for every command (`FieldRule`,
-//! `Rules`, …): plain data with `const` builders, interpreted by the checker.
+//! `Rules`, …): plain data, written by the generator as struct literals
+//! (`xtask/src/core/const_data.rs`) and interpreted by the checker.
 
 /// Character sets used by the specs' `pattern`s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,57 +74,6 @@ pub struct PayTypeLimit {
     pub enum_values: &'static [&'static str],
 }
 
-impl PayTypeLimit {
-    /// A limit with nothing set yet.
-    pub const fn new(pay_type: &'static str) -> Self {
-        Self {
-            pay_type,
-            max_digits: None,
-            minimum: None,
-            maximum: None,
-            max_length: None,
-            max_bytes: None,
-            charset: None,
-            enum_values: &[],
-        }
-    }
-    /// Sets `enum_values`.
-    pub const fn one_of_values(mut self, v: &'static [&'static str]) -> Self {
-        self.enum_values = v;
-        self
-    }
-    /// Sets `max_digits`.
-    pub const fn max_digits(mut self, n: u64) -> Self {
-        self.max_digits = Some(n);
-        self
-    }
-    /// Sets `minimum`.
-    pub const fn minimum(mut self, n: u64) -> Self {
-        self.minimum = Some(n);
-        self
-    }
-    /// Sets `maximum`.
-    pub const fn maximum(mut self, n: u64) -> Self {
-        self.maximum = Some(n);
-        self
-    }
-    /// Sets `max_length`.
-    pub const fn max_length(mut self, n: u64) -> Self {
-        self.max_length = Some(n);
-        self
-    }
-    /// Sets `max_bytes`.
-    pub const fn max_bytes(mut self, n: u64) -> Self {
-        self.max_bytes = Some(n);
-        self
-    }
-    /// Sets `charset`.
-    pub const fn charset(mut self, c: Charset) -> Self {
-        self.charset = Some(c);
-        self
-    }
-}
-
 /// The rule of one request field, addressed by its wire path; `[]` marks
 /// every element of an array (`item[].id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,98 +126,6 @@ pub struct DatetimeWindow {
     pub min_minutes: u64,
     /// Latest allowed value, in minutes after the request time.
     pub max_minutes: u64,
-}
-
-impl FieldRule {
-    /// A rule with nothing set yet.
-    pub const fn new(path: &'static str) -> Self {
-        Self {
-            path,
-            required: false,
-            max_length: None,
-            charset: None,
-            url: UrlRule::None,
-            enum_values: &[],
-            pay_types: &[],
-            required_for: &[],
-            truncated_by_gateway: false,
-            limits: &[],
-            only_with: None,
-            window: None,
-        }
-    }
-    /// Sets the `x-onlyWith` condition.
-    pub const fn only_with(
-        mut self,
-        path: &'static str,
-        values: &'static [&'static str],
-        pay_types: &'static [&'static str],
-    ) -> Self {
-        self.only_with = Some(OnlyWith {
-            path,
-            values,
-            pay_types,
-        });
-        self
-    }
-    /// Sets the `x-datetimeWindow`.
-    pub const fn window(mut self, min_minutes: u64, max_minutes: u64) -> Self {
-        self.window = Some(DatetimeWindow {
-            min_minutes,
-            max_minutes,
-        });
-        self
-    }
-    /// Marks the field required.
-    pub const fn required(mut self) -> Self {
-        self.required = true;
-        self
-    }
-    /// Sets `max_length`.
-    pub const fn max_length(mut self, n: u64) -> Self {
-        self.max_length = Some(n);
-        self
-    }
-    /// Sets `charset`.
-    pub const fn charset(mut self, c: Charset) -> Self {
-        self.charset = Some(c);
-        self
-    }
-    /// https only in live mode.
-    pub const fn https_in_live(mut self) -> Self {
-        self.url = UrlRule::HttpsInLive;
-        self
-    }
-    /// Webhook URL rules.
-    pub const fn push_url(mut self) -> Self {
-        self.url = UrlRule::PushUrl;
-        self
-    }
-    /// Sets the allowed values.
-    pub const fn one_of_values(mut self, v: &'static [&'static str]) -> Self {
-        self.enum_values = v;
-        self
-    }
-    /// Sets the applicable payment types.
-    pub const fn pay_types(mut self, v: &'static [&'static str]) -> Self {
-        self.pay_types = v;
-        self
-    }
-    /// Sets the payment types requiring the field.
-    pub const fn required_for(mut self, v: &'static [&'static str]) -> Self {
-        self.required_for = v;
-        self
-    }
-    /// Marks the field as truncated by the gateway.
-    pub const fn truncated_by_gateway(mut self) -> Self {
-        self.truncated_by_gateway = true;
-        self
-    }
-    /// Sets the per-payment-type limits.
-    pub const fn limits(mut self, v: &'static [PayTypeLimit]) -> Self {
-        self.limits = v;
-        self
-    }
 }
 
 /// Exactly one of `alternatives` must be present in the object at `object`.
