@@ -6,20 +6,19 @@
 //! where every table or row carries `cite` (the place in the guide). The generated rows
 //! keep that citation as data (`cite` fields), so a merchant's test, the sandbox and a
 //! reader of the generated file all see where a row comes from. Nothing parses YAML at
-//! run time: the tables are Rust constants.
-//!
-//! This module has its own small typed loader on purpose: it is one file with one call
-//! site in `codegen.rs`, so it moves as a unit when the generators share a core.
+//! run time: the tables are Rust constants, each written by [`const_data`] from a row
+//! struct that mirrors the generated type (often the spec reader's own struct).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::Ident;
 use quote::{format_ident, quote};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::codegen::{GeneratedFile, Generator};
+use crate::core::{const_data::to_tokens, rust::format, spec::read};
 
 /// The testing tables' entry of `codegen::GENERATORS`.
 pub const GENERATOR: Generator = Generator {
@@ -37,22 +36,11 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     ])
 }
 
-/// Reads and parses one testing spec.
-fn load<T: for<'de> Deserialize<'de>>(root: &Path, spec: &str) -> anyhow::Result<T> {
-    let text =
-        std::fs::read_to_string(root.join(spec)).with_context(|| format!("reading {spec}"))?;
-    serde_yaml::from_str(&text).with_context(|| format!("parsing {spec}"))
-}
-
-/// Formats generated tokens as a Rust file body.
-fn format(tokens: TokenStream) -> anyhow::Result<String> {
-    let file: syn::File = syn::parse2(tokens).context("generated testing code does not parse")?;
-    Ok(prettyplease::unparse(&file))
-}
-
 /// `UA-000-001` → `Ua000001`, `not_recovery` → `NotRecovery`, `captureFull` →
-/// `CaptureFull`: the variant names of the crates' generated enums. A mismatch with the
-/// enum does not go unnoticed: the generated module then fails to compile.
+/// `CaptureFull`: the variant names of the crates' generated enums. Unlike
+/// `core::names::pascal` it keeps a camelCase word's humps, as the Unified spec's
+/// column names (`cancelAfterCapture`) need. A mismatch with the enum does not go
+/// unnoticed: the generated module then fails to compile.
 fn pascal(text: &str) -> String {
     let mut out = String::new();
     for part in text.split(['-', '_', ' ']).filter(|p| !p.is_empty()) {
@@ -75,15 +63,36 @@ fn ident(text: &str) -> Ident {
     format_ident!("{}", pascal(text))
 }
 
+/// `Type::Variant` of a generated enum whose variant only the spec names, written by
+/// `const_data` as any unit variant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Variant(&'static str, String);
+
+/// The variant of `ty` that the spec value `text` names ([`pascal`]).
+fn variant(ty: &'static str, text: &str) -> Variant {
+    Variant(ty, pascal(text))
+}
+
+impl Serialize for Variant {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // serde takes a variant name as `&'static str`; codegen runs once and exits,
+        // so leaking the few names it writes costs nothing.
+        s.serialize_unit_variant(self.0, 0, Box::leak(self.1.clone().into_boxed_str()))
+    }
+}
+
 /// The common outer shape of every testing file.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Source {
     guide: String,
     section: String,
 }
 
 impl Source {
+    fn new(guide: &str, section: &str) -> Self {
+        let (guide, section) = (guide.to_owned(), section.to_owned());
+        Self { guide, section }
+    }
+
     fn cite(&self, rest: &str) -> String {
         format!("{}, {} › {rest}", self.guide, self.section)
     }
@@ -127,9 +136,20 @@ mod unified {
         id: String,
         label: String,
         cell: String,
-        redirect: String,
+        redirect: RedirectTo,
         #[serde(default)]
         sandbox_only: bool,
+    }
+
+    /// Read from the spec, and written as the generated `RedirectTo` it mirrors.
+    #[derive(Deserialize, Serialize, Clone, Copy)]
+    #[serde(rename_all(deserialize = "lowercase"))]
+    enum RedirectTo {
+        Success,
+        Cancel,
+        Error,
+        None,
+        Provider,
     }
 
     #[derive(Deserialize)]
@@ -151,10 +171,11 @@ mod unified {
         subscribe_outcomes: Vec<Outcome>,
     }
 
-    /// One cell: `resultCode` (`None` for `-`) and `vResultCode` (`None` for `-`).
-    #[derive(Clone, Debug, PartialEq, Eq)]
+    /// One cell, as the generated `Cell`: `resultCode` (`None` for `-`) and
+    /// `vResultCode` (`None` for `-`).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
     pub(super) struct Cell {
-        pub(super) result_code: Option<String>,
+        pub(super) result_code: Option<Variant>,
         pub(super) v_result_code: Option<String>,
     }
 
@@ -165,16 +186,17 @@ mod unified {
         };
         let dash = |s: &str| (s != "-").then(|| s.to_string());
         Ok(Cell {
-            result_code: dash(code),
+            result_code: dash(code).map(|c| variant("ResultCode", &c)),
             v_result_code: dash(v),
         })
     }
 
-    /// What a column gives for one last digit.
-    #[derive(Clone, Debug, PartialEq, Eq)]
+    /// What a column gives for one last digit, as the generated `Simulated`.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename = "Simulated")]
     pub(super) enum Entry {
         Cell(Cell),
-        ByRecoveryType(Vec<(String, Cell)>),
+        ByRecoveryType(Vec<(Variant, Cell)>),
     }
 
     /// Applies the merged-cell reading (the spec file's header): an empty row repeats
@@ -183,10 +205,10 @@ mod unified {
     /// explicitly, and the columns it leaves out repeat the row above. Returns, per
     /// column and last digit, the entry (`None` for `- -`: nothing simulated).
     pub(super) fn read_table(table: &Table) -> anyhow::Result<Vec<(String, u8, Option<Entry>)>> {
-        let by_recovery: Vec<(String, Cell)> = table
+        let by_recovery: Vec<(Variant, Cell)> = table
             .by_recovery_type
             .iter()
-            .map(|(k, v)| Ok((k.clone(), cell(v)?)))
+            .map(|(k, v)| Ok((variant("RecoveryType", k), cell(v)?)))
             .collect::<anyhow::Result<_>>()?;
         let entry = |text: &str| -> anyhow::Result<Option<Entry>> {
             if text == BY_RECOVERY_TYPE {
@@ -267,49 +289,53 @@ mod unified {
         Ok(out)
     }
 
-    fn cell_tokens(c: &Cell) -> TokenStream {
-        let code = match &c.result_code {
-            Some(code) => {
-                let v = ident(code);
-                quote!(Some(ResultCode::#v))
-            }
-            None => quote!(None),
-        };
-        let v = match &c.v_result_code {
-            Some(v) => quote!(Some(#v)),
-            None => quote!(None),
-        };
-        quote!(Cell { result_code: #code, v_result_code: #v })
+    /// The generated `AmountRow`.
+    #[derive(Serialize)]
+    struct AmountRow {
+        pay_type: Variant,
+        column: Variant,
+        last_digit: u8,
+        answer: Option<Entry>,
+        cite: String,
     }
 
-    fn redirect(text: &str) -> anyhow::Result<Ident> {
-        match text {
-            "success" | "cancel" | "error" | "none" | "provider" => Ok(ident(text)),
-            other => bail!("redirect {other:?} is not success/cancel/error/none/provider"),
-        }
+    /// The generated `PageChoice`.
+    #[derive(Serialize)]
+    struct PageChoice {
+        pay_type: Variant,
+        request: Variant,
+        id: String,
+        label: String,
+        cell: Cell,
+        redirect: RedirectTo,
+        sandbox_only: bool,
+        cite: String,
+    }
+
+    /// The generated `ItemNameTrigger`.
+    #[derive(Serialize)]
+    struct ItemNameTrigger {
+        pay_type: Variant,
+        item_name: String,
+        cell: Cell,
+        cite: String,
     }
 
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
-        let spec: Spec = load(root, SPEC)?;
+        let spec: Spec = read(root, SPEC)?;
         let body = emit(&spec)?;
         Ok(GeneratedFile::rust(OUT, SPEC, &body))
     }
 
     fn emit(spec: &Spec) -> anyhow::Result<String> {
-        let source = Source {
-            guide: spec.guide.clone(),
-            section: spec.section.clone(),
-        };
+        let source = Source::new(&spec.guide, &spec.section);
         let mut columns: Vec<String> = Vec::new();
-        let mut rows = Vec::new();
-        let mut choices = Vec::new();
-        let mut triggers = Vec::new();
+        let (mut rows, mut choices, mut triggers) = (Vec::new(), Vec::new(), Vec::new());
         for (name, pt) in &spec.pay_types {
             let name = name.as_str().context("a payType key is not text")?;
             let pt: PayType = serde_yaml::from_value(pt.clone())
                 .with_context(|| format!("{SPEC}: payTypes.{name}"))?;
-            let pt = &pt;
-            let pay_type = ident(name);
+            let pay_type = || variant("PayType", name);
             for table in [&pt.pay, &pt.other].into_iter().flatten() {
                 for column in &table.columns {
                     if !columns.contains(column) {
@@ -317,70 +343,36 @@ mod unified {
                     }
                 }
                 let read = read_table(table).with_context(|| format!("{SPEC}: {name}"))?;
-                for (column, digit, entry) in read {
+                for (column, last_digit, answer) in read {
                     let cite = source.cite(&format!(
-                        "{} › {}: last digit {digit}, column {column}",
+                        "{} › {}: last digit {last_digit}, column {column}",
                         pt.title, table.cite
                     ));
-                    let col = ident(&column);
-                    let digit = proc_macro2::Literal::u8_unsuffixed(digit);
-                    let answer = match entry {
-                        None => quote!(None),
-                        Some(Entry::Cell(c)) => {
-                            let c = cell_tokens(&c);
-                            quote!(Some(Simulated::Cell(#c)))
-                        }
-                        Some(Entry::ByRecoveryType(by)) => {
-                            let pairs = by.iter().map(|(k, c)| {
-                                let k = ident(k);
-                                let c = cell_tokens(c);
-                                quote!((RecoveryType::#k, #c))
-                            });
-                            quote!(Some(Simulated::ByRecoveryType(&[#(#pairs),*])))
-                        }
-                    };
-                    rows.push(quote! {
-                        AmountRow {
-                            pay_type: PayType::#pay_type,
-                            column: Column::#col,
-                            last_digit: #digit,
-                            answer: #answer,
-                            cite: #cite,
-                        }
-                    });
+                    let column = variant("Column", &column);
+                    let pay_type = pay_type();
+                    rows.push(AmountRow { pay_type, column, last_digit, answer, cite });
                 }
             }
             for (request, cite, outcomes) in [
-                (quote!(Pay), &pt.outcomes_cite, &pt.outcomes),
-                (
-                    quote!(Subscribe),
-                    &pt.subscribe_outcomes_cite,
-                    &pt.subscribe_outcomes,
-                ),
+                ("pay", &pt.outcomes_cite, &pt.outcomes),
+                ("subscribe", &pt.subscribe_outcomes_cite, &pt.subscribe_outcomes),
             ] {
                 for o in outcomes {
-                    let c = cell_tokens(&cell(&o.cell).with_context(|| format!("{SPEC}: {name}"))?);
-                    let to = redirect(&o.redirect).with_context(|| format!("{SPEC}: {name}"))?;
-                    let (id, label, sandbox_only) = (&o.id, &o.label, o.sandbox_only);
-                    let cite = if sandbox_only {
-                        format!(
-                            "the sandbox's own choice, not in the guide ({})",
-                            source.cite(&format!("{} › {cite}", pt.title))
-                        )
+                    let cite = if o.sandbox_only {
+                        let place = source.cite(&format!("{} › {cite}", pt.title));
+                        format!("the sandbox's own choice, not in the guide ({place})")
                     } else {
-                        source.cite(&format!("{} › {cite}: {label}", pt.title))
+                        source.cite(&format!("{} › {cite}: {}", pt.title, o.label))
                     };
-                    choices.push(quote! {
-                        PageChoice {
-                            pay_type: PayType::#pay_type,
-                            request: PageRequest::#request,
-                            id: #id,
-                            label: #label,
-                            cell: #c,
-                            redirect: RedirectTo::#to,
-                            sandbox_only: #sandbox_only,
-                            cite: #cite,
-                        }
+                    choices.push(PageChoice {
+                        pay_type: pay_type(),
+                        request: variant("PageRequest", request),
+                        id: o.id.clone(),
+                        label: o.label.clone(),
+                        cell: cell(&o.cell).with_context(|| format!("{SPEC}: {name}"))?,
+                        redirect: o.redirect,
+                        sandbox_only: o.sandbox_only,
+                        cite,
                     });
                 }
             }
@@ -389,13 +381,12 @@ mod unified {
                 &pt.subscribe_fail,
                 &pt.subscribe_fail_cite,
             ) {
-                (Some(item), Some(fail), Some(cite)) => {
-                    let c = cell_tokens(&cell(fail)?);
-                    let cite = source.cite(&format!("{} › {cite}: {item}", pt.title));
-                    triggers.push(quote! {
-                        ItemNameTrigger { pay_type: PayType::#pay_type, item_name: #item, cell: #c, cite: #cite }
-                    });
-                }
+                (Some(item), Some(fail), Some(cite)) => triggers.push(ItemNameTrigger {
+                    pay_type: pay_type(),
+                    item_name: item.clone(),
+                    cell: cell(fail)?,
+                    cite: source.cite(&format!("{} › {cite}: {item}", pt.title)),
+                }),
                 (None, None, None) => {}
                 _ => bail!(
                     "{SPEC}: {name}: subscribeFailName, subscribeFail and subscribeFailCite go together"
@@ -407,6 +398,8 @@ mod unified {
             .iter()
             .map(|c| format!("`{c}` in the spec's tables."));
         let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
+        let (rows, choices) = (to_tokens(&rows)?, to_tokens(&choices)?);
+        let triggers = to_tokens(&triggers)?;
         let tokens = quote! {
             use crate::v1_1_3::{PayType, RecoveryType, ResultCode};
 
@@ -472,7 +465,7 @@ mod unified {
             /// Every payment type's amount tables, merged cells read out (ten rows per
             /// column). The reading of the flattened tables is the project's
             /// interpretation, explained in the spec file's header.
-            pub const AMOUNT_ROWS: &[AmountRow] = &[#(#rows),*];
+            pub const AMOUNT_ROWS: &[AmountRow] = #rows;
 
             /// Which request's dummy provider page a choice is on.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -520,7 +513,7 @@ mod unified {
             }
 
             /// Every dummy provider page's choices, the success choice first.
-            pub const PAGE_CHOICES: &[PageChoice] = &[#(#choices),*];
+            pub const PAGE_CHOICES: &[PageChoice] = #choices;
 
             /// An on-demand payment request item name that makes the request fail.
             #[derive(Clone, Debug, PartialEq, Eq)]
@@ -536,7 +529,7 @@ mod unified {
             }
 
             /// The item-name triggers of the on-demand payment request.
-            pub const ITEM_NAME_TRIGGERS: &[ItemNameTrigger] = &[#(#triggers),*];
+            pub const ITEM_NAME_TRIGGERS: &[ItemNameTrigger] = #triggers;
         };
         format(tokens)
     }
@@ -579,6 +572,14 @@ mod pop {
         number: String,
     }
 
+    /// The generated `TestCard`.
+    #[derive(Serialize)]
+    #[serde(rename = "TestCard")]
+    struct CardRow<'a> {
+        brand: Variant,
+        number: &'a str,
+    }
+
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
     struct Code {
@@ -596,7 +597,7 @@ mod pop {
     }
 
     /// Read from the spec, and written as the generated `ErrorExpiry` it mirrors.
-    #[derive(Deserialize, serde::Serialize)]
+    #[derive(Deserialize, Serialize)]
     #[serde(rename_all(deserialize = "camelCase"), deny_unknown_fields)]
     struct ErrorExpiry {
         expiry: String,
@@ -626,15 +627,12 @@ mod pop {
     }
 
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
-        let spec: Spec = load(root, SPEC)?;
+        let spec: Spec = read(root, SPEC)?;
         Ok(GeneratedFile::rust(OUT, SPEC, &emit(&spec)?))
     }
 
     fn emit(spec: &Spec) -> anyhow::Result<String> {
-        let source = Source {
-            guide: spec.guide.clone(),
-            section: spec.section.clone(),
-        };
+        let source = Source::new(&spec.guide, &spec.section);
         let mut brands: Vec<&str> = Vec::new();
         for card in &spec.test_cards.rows {
             if !card.number.bytes().all(|b| b.is_ascii_digit()) {
@@ -645,10 +643,10 @@ mod pop {
             }
         }
         let brand_variants: Vec<Ident> = brands.iter().map(|b| ident(b)).collect();
-        let cards = spec.test_cards.rows.iter().map(|c| {
-            let (brand, number) = (ident(&c.brand), &c.number);
-            quote!(TestCard { brand: CardBrand::#brand, number: #number })
-        });
+        let cards: Vec<CardRow> = (spec.test_cards.rows.iter())
+            .map(|c| CardRow { brand: variant("CardBrand", &c.brand), number: &c.number })
+            .collect();
+        let cards = to_tokens(&cards)?;
         let cards_doc = format!(
             "The guide's test cards (not for 3-D Secure, which has its own list in the 3DS2.0 \
              supplementary material). Source: {}.",
@@ -663,7 +661,7 @@ mod pop {
                 pub const #name: &str = #v;
             }
         });
-        let digits = const_data::to_tokens(&spec.security_code.digits)?;
+        let digits = to_tokens(&spec.security_code.digits)?;
         let digits_doc = format!(
             "Security codes may be any value of this many digits. Source: {}.",
             source.cite(&spec.security_code.cite)
@@ -679,33 +677,26 @@ mod pop {
             &spec.error_expiry_dates.rows,
         )?;
         let cvs = &spec.convenience_store;
-        let cvs_ok = &cvs.success_phone_prefixes.values;
-        let cvs_ok_doc = format!(
-            "Convenience store: first two digits of the telephone number that succeed. \
-             Source: {}.",
-            source.cite(&format!(
-                "{} › {}",
-                cvs.cite, cvs.success_phone_prefixes.cite
-            ))
-        );
-        let cvs_ko = &cvs.failure_phone_prefixes.values;
-        let cvs_ko_doc = format!(
-            "Convenience store: first two digits of the telephone number that fail. \
-             Source: {}.",
-            source.cite(&format!(
-                "{} › {}",
-                cvs.cite, cvs.failure_phone_prefixes.cite
-            ))
-        );
-        for p in cvs_ok.iter().chain(cvs_ko) {
-            if p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()) {
+        let prefix_doc = |values: &Values, outcome: &str| -> anyhow::Result<String> {
+            if let Some(p) = (values.values.iter())
+                .find(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+            {
                 bail!("{SPEC}: telephone prefix {p:?} is not two digits");
             }
-        }
+            Ok(format!(
+                "Convenience store: first two digits of the telephone number that {outcome}. \
+                 Source: {}.",
+                source.cite(&format!("{} › {}", cvs.cite, values.cite))
+            ))
+        };
+        let cvs_ok_doc = prefix_doc(&cvs.success_phone_prefixes, "succeed")?;
+        let cvs_ko_doc = prefix_doc(&cvs.failure_phone_prefixes, "fail")?;
+        let cvs_ok = to_tokens(&cvs.success_phone_prefixes.values)?;
+        let cvs_ko = to_tokens(&cvs.failure_phone_prefixes.values)?;
         if spec.bank.success_last_digits.iter().any(|d| *d > 9) {
             bail!("{SPEC}: a bank success last digit is not a digit");
         }
-        let bank = const_data::to_tokens(&spec.bank.success_last_digits)?;
+        let bank = to_tokens(&spec.bank.success_last_digits)?;
         let bank_doc = format!(
             "Bank: the last digits of `gross_amount` for which a dummy bank payment \
              succeeds; any other last digit fails. Source: {}.",
@@ -743,7 +734,7 @@ mod pop {
             }
 
             #[doc = #cards_doc]
-            pub const TEST_CARDS: &[TestCard] = &[#(#cards),*];
+            pub const TEST_CARDS: &[TestCard] = #cards;
 
             #(#codes)*
 
@@ -763,10 +754,10 @@ mod pop {
             #expiries
 
             #[doc = #cvs_ok_doc]
-            pub const CVS_SUCCESS_PHONE_PREFIXES: &[&str] = &[#(#cvs_ok),*];
+            pub const CVS_SUCCESS_PHONE_PREFIXES: &[&str] = #cvs_ok;
 
             #[doc = #cvs_ko_doc]
-            pub const CVS_FAILURE_PHONE_PREFIXES: &[&str] = &[#(#cvs_ko),*];
+            pub const CVS_FAILURE_PHONE_PREFIXES: &[&str] = #cvs_ko;
 
             #[doc = #bank_doc]
             pub const BANK_SUCCESS_LAST_DIGITS: &[u8] = #bank;
@@ -825,12 +816,30 @@ mod jpayment {
         cite: String,
     }
 
-    #[derive(Deserialize)]
+    /// The generated `AmountTrigger`.
+    #[derive(Serialize)]
+    #[serde(rename = "AmountTrigger")]
+    struct TriggerRow {
+        total: u64,
+        answer: TriggerAnswer,
+        note: String,
+    }
+
+    /// The generated `TriggerAnswer`.
+    #[derive(Serialize)]
+    enum TriggerAnswer {
+        Gateway(Variant),
+        Issuer(String),
+    }
+
+    /// Read from the spec, and written as the generated `RefusedCard` it mirrors.
+    #[derive(Deserialize, Serialize)]
     #[serde(deny_unknown_fields)]
     struct RefusedCard {
         number: String,
         code: String,
         meaning: String,
+        #[serde(skip_serializing)]
         source: String,
     }
 
@@ -848,8 +857,8 @@ mod jpayment {
     }
 
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
-        let spec: Spec = load(root, SPEC)?;
-        let codes: Codes = load(root, CODES_SPEC)?;
+        let spec: Spec = read(root, SPEC)?;
+        let codes: Codes = read(root, CODES_SPEC)?;
         Ok(GeneratedFile::rust(OUT, SPEC, &emit(&spec, &codes)?))
     }
 
@@ -861,16 +870,10 @@ mod jpayment {
     }
 
     fn emit(spec: &Spec, codes: &Codes) -> anyhow::Result<String> {
-        let source = Source {
-            guide: spec.guide.clone(),
-            section: spec.section.clone(),
-        };
-        let variant = |code: &str| -> anyhow::Result<Ident> {
-            codes
-                .error_codes
-                .iter()
+        let error_code = |code: &str| -> anyhow::Result<&str> {
+            (codes.error_codes.iter())
                 .find(|c| c.code == code)
-                .map(|c| format_ident!("{}", c.rust))
+                .map(|c| c.rust.as_str())
                 .with_context(|| format!("{SPEC}: {code} is not in {CODES_SPEC}'s error_codes"))
         };
         let issuer = |code: &str| -> anyhow::Result<()> {
@@ -881,7 +884,7 @@ mod jpayment {
         };
         let ip = &spec.source_ip;
         sandbox_only(&ip.source, "sourceIp")?;
-        let ip_variant = variant(&ip.code)?;
+        let ip_variant = format_ident!("{}", error_code(&ip.code)?);
         let ip_doc = format!(
             "`{}` (the guide's code). The sandbox answers it when {} (the sandbox's reading). \
              Source: {}, {}.",
@@ -909,37 +912,28 @@ mod jpayment {
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let (sandbox_consts, sandbox_names): (Vec<_>, Vec<_>) = sandbox_codes.into_iter().unzip();
-        let triggers = spec
-            .amount_triggers
-            .iter()
+        let triggers = (spec.amount_triggers.iter())
             .map(|t| {
                 sandbox_only(&t.source, &format!("amount trigger {}", t.total))?;
                 let answer = if t.issuer {
                     issuer(&t.code)?;
-                    let code = &t.code;
-                    quote!(TriggerAnswer::Issuer(#code))
+                    TriggerAnswer::Issuer(t.code.clone())
                 } else {
-                    let v = variant(&t.code)?;
-                    quote!(TriggerAnswer::Gateway(ErrorCode::#v))
+                    TriggerAnswer::Gateway(Variant("ErrorCode", error_code(&t.code)?.into()))
                 };
-                let (total, cite) = (t.total, &t.cite);
-                Ok(quote!(AmountTrigger { total: #total, answer: #answer, note: #cite }))
+                let (total, note) = (t.total, t.cite.clone());
+                Ok(TriggerRow { total, answer, note })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let cards = spec
-            .refused_cards
-            .iter()
-            .map(|c| {
-                sandbox_only(&c.source, &format!("refused card {}", c.number))?;
-                issuer(&c.code)?;
-                if !c.number.bytes().all(|b| b.is_ascii_digit()) {
-                    bail!("{SPEC}: {:?} is not a card number", c.number);
-                }
-                let (number, code, meaning) = (&c.number, &c.code, &c.meaning);
-                Ok(quote!(RefusedCard { number: #number, code: #code, meaning: #meaning }))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let guide = format!("{}; {}", spec.guide, source.section);
+        for c in &spec.refused_cards {
+            sandbox_only(&c.source, &format!("refused card {}", c.number))?;
+            issuer(&c.code)?;
+            if !c.number.bytes().all(|b| b.is_ascii_digit()) {
+                bail!("{SPEC}: {:?} is not a card number", c.number);
+            }
+        }
+        let (triggers, cards) = (to_tokens(&triggers)?, to_tokens(&spec.refused_cards)?);
+        let guide = format!("{}; {}", spec.guide, spec.section);
         let tokens = quote! {
             use crate::ErrorCode;
 
@@ -988,7 +982,7 @@ mod jpayment {
             }
 
             /// The sandbox's trigger amounts (its own: the guide lists none).
-            pub const AMOUNT_TRIGGERS: &[AmountTrigger] = &[#(#triggers),*];
+            pub const AMOUNT_TRIGGERS: &[AmountTrigger] = #triggers;
 
             /// A test card whose charges the sandbox's card company refuses.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1004,7 +998,7 @@ mod jpayment {
             /// The sandbox's refused cards (its own: the guide lists none; the codes
             /// follow the card networks' common `G` codes). Any other Luhn-valid number
             /// is approved.
-            pub const REFUSED_CARDS: &[RefusedCard] = &[#(#cards),*];
+            pub const REFUSED_CARDS: &[RefusedCard] = #cards;
         };
         format(tokens)
     }
@@ -1034,25 +1028,50 @@ mod mpi {
         pub(super) rows: Vec<Scenario>,
     }
 
-    #[derive(Deserialize)]
+    /// Read from the spec, and written as the generated `Scenario` it mirrors.
+    #[derive(Deserialize, Serialize)]
     #[serde(deny_unknown_fields)]
     pub(super) struct Scenario {
         no: String,
-        scenario: String,
-        risk: String,
+        #[serde(rename(deserialize = "scenario"))]
+        title: String,
+        risk: ScenarioRisk,
         cards: Vec<String>,
         pub(super) authorize: Step,
         verify: Step,
+        /// Where in the guide the row is: written by the generator, not read.
+        #[serde(skip_deserializing)]
+        cite: String,
     }
 
-    #[derive(Deserialize)]
+    /// The generated `ScenarioRisk`.
+    #[derive(Deserialize, Serialize)]
+    #[serde(rename_all(deserialize = "kebab-case"))]
+    enum ScenarioRisk {
+        PaymentNotPossible,
+        CardCompany,
+        Merchant,
+    }
+
+    /// The generated `MStatusCell`.
+    #[derive(Deserialize, Serialize)]
+    #[serde(rename_all(deserialize = "lowercase"))]
+    enum MStatusCell {
+        Success,
+        Failure,
+        #[serde(rename(deserialize = "failure or success"))]
+        FailureOrSuccess,
+    }
+
+    /// The generated `Step`.
+    #[derive(Deserialize, Serialize)]
     #[serde(deny_unknown_fields)]
     pub(super) struct Step {
-        mstatus: Option<String>,
-        #[serde(rename = "mpi-complete")]
-        pub(super) complete: Vec<String>,
-        #[serde(rename = "mpi-company")]
-        company: Vec<String>,
+        mstatus: Option<MStatusCell>,
+        #[serde(rename(deserialize = "mpi-complete"))]
+        pub(super) mpi_complete: Vec<String>,
+        #[serde(rename(deserialize = "mpi-company"))]
+        mpi_company: Vec<String>,
     }
 
     /// The part of the gateway's spec this generator reads.
@@ -1068,9 +1087,9 @@ mod mpi {
     }
 
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
-        let spec: Spec = load(root, SPEC)?;
-        let codes: Codes = load(root, CODES_SPEC)?;
-        Ok(GeneratedFile::rust(OUT, SPEC, &emit(&spec, &codes)?))
+        let spec: Spec = read(root, SPEC)?;
+        let codes: Codes = read(root, CODES_SPEC)?;
+        Ok(GeneratedFile::rust(OUT, SPEC, &emit(spec, &codes)?))
     }
 
     /// Rules the generated rows rely on: cells of eight characters from the code list,
@@ -1079,7 +1098,7 @@ mod mpi {
         for s in &spec.scenarios.rows {
             for code in [&s.authorize, &s.verify]
                 .into_iter()
-                .flat_map(|step| step.complete.iter().chain(&step.company))
+                .flat_map(|step| step.mpi_complete.iter().chain(&step.mpi_company))
             {
                 if code.len() != 8 {
                     bail!("scenario {}: cell `{code}` is not 8 characters", s.no);
@@ -1097,52 +1116,13 @@ mod mpi {
         Ok(())
     }
 
-    fn step(step: &Step, no: &str) -> anyhow::Result<TokenStream> {
-        let mstatus = match step.mstatus.as_deref() {
-            None => quote!(None),
-            Some("success") => quote!(Some(MStatusCell::Success)),
-            Some("failure") => quote!(Some(MStatusCell::Failure)),
-            Some("failure or success") => quote!(Some(MStatusCell::FailureOrSuccess)),
-            Some(other) => bail!("scenario {no}: unknown mstatus cell `{other}`"),
-        };
-        let (complete, company) = (&step.complete, &step.company);
-        Ok(quote! {
-            Step { mstatus: #mstatus, mpi_complete: &[#(#complete),*], mpi_company: &[#(#company),*] }
-        })
-    }
-
-    fn emit(spec: &Spec, codes: &Codes) -> anyhow::Result<String> {
-        check(spec, codes).context(SPEC)?;
-        let source = Source {
-            guide: spec.guide.clone(),
-            section: spec.section.clone(),
-        };
-        let rows = spec
-            .scenarios
-            .rows
-            .iter()
-            .map(|s| {
-                let risk = match s.risk.as_str() {
-                    "payment-not-possible" | "card-company" | "merchant" => ident(&s.risk),
-                    other => bail!("scenario {}: unknown risk `{other}`", s.no),
-                };
-                let (no, title, cards) = (&s.no, &s.scenario, &s.cards);
-                let cite = source.cite(&format!("{}: No {no}", spec.scenarios.cite));
-                let authorize = step(&s.authorize, no)?;
-                let verify = step(&s.verify, no)?;
-                Ok(quote! {
-                    Scenario {
-                        no: #no,
-                        title: #title,
-                        risk: ScenarioRisk::#risk,
-                        cards: &[#(#cards),*],
-                        authorize: #authorize,
-                        verify: #verify,
-                        cite: #cite,
-                    }
-                })
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+    fn emit(mut spec: Spec, codes: &Codes) -> anyhow::Result<String> {
+        check(&spec, codes).context(SPEC)?;
+        let source = Source::new(&spec.guide, &spec.section);
+        for s in &mut spec.scenarios.rows {
+            s.cite = source.cite(&format!("{}: No {}", spec.scenarios.cite, s.no));
+        }
+        let rows = to_tokens(&spec.scenarios.rows)?;
         let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
         let tokens = quote! {
             /// The guide the table is transcribed from.
@@ -1202,7 +1182,7 @@ mod mpi {
             }
 
             /// The guide's "Code List for each Scenario", row by row.
-            pub const SCENARIOS: &[Scenario] = &[#(#rows),*];
+            pub const SCENARIOS: &[Scenario] = #rows;
         };
         format(tokens)
     }
@@ -1281,10 +1261,10 @@ mod tests {
     #[test]
     fn mpi_cells_must_come_from_the_code_list() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let codes: mpi::Codes = load(&root, "specs/mpi/openapi.yaml").unwrap();
-        let mut spec: mpi::Spec = load(&root, mpi::SPEC).unwrap();
+        let codes: mpi::Codes = read(&root, "specs/mpi/openapi.yaml").unwrap();
+        let mut spec: mpi::Spec = read(&root, mpi::SPEC).unwrap();
         mpi::check(&spec, &codes).unwrap();
-        spec.scenarios.rows[0].authorize.complete = vec!["GX990000".into()];
+        spec.scenarios.rows[0].authorize.mpi_complete = vec!["GX990000".into()];
         let err = mpi::check(&spec, &codes).unwrap_err().to_string();
         assert!(err.contains("not in the code list"), "{err}");
     }
