@@ -406,15 +406,7 @@ mod unified {
             /// The guide the tables are transcribed from.
             pub const GUIDE: &str = #guide;
 
-            /// One answer of the tables: `resultCode` and `vResultCode`.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct Cell {
-                /// `resultCode`; `None` where the guide shows `-` (Rakuten Pay's point
-                /// fraud, which answers nothing and returns to the dummy page).
-                pub result_code: Option<ResultCode>,
-                /// `vResultCode`; `None` where the guide shows `-` or nothing.
-                pub v_result_code: Option<&'static str>,
-            }
+            crate::testing::table_types!();
 
             /// A column of the "last digit of the amount" tables: the request whose amount
             /// picks the answer. Rakuten Pay and Merpay split capture, cancel and
@@ -436,97 +428,13 @@ mod unified {
                 }
             }
 
-            /// What a column gives for one last digit.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub enum Simulated {
-                /// This answer.
-                Cell(Cell),
-                /// The answer depends on the request's `control.protocol.recoveryType`
-                /// (PayPay's on-demand payment, notes *1 and *2).
-                ByRecoveryType(&'static [(RecoveryType, Cell)]),
-            }
-
-            /// One row of a "last digit of the amount" table, for one column.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct AmountRow {
-                /// The payment type whose table it is.
-                pub pay_type: PayType,
-                /// The request.
-                pub column: Column,
-                /// The amount's last digit.
-                pub last_digit: u8,
-                /// The answer; `None` where the guide shows `-`: nothing is simulated
-                /// and the request behaves normally.
-                pub answer: Option<Simulated>,
-                /// Where in the guide the row is.
-                pub cite: &'static str,
-            }
-
             /// Every payment type's amount tables, merged cells read out (ten rows per
             /// column). The reading of the flattened tables is the project's
             /// interpretation, explained in the spec file's header.
             pub const AMOUNT_ROWS: &[AmountRow] = #rows;
 
-            /// Which request's dummy provider page a choice is on.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-            pub enum PageRequest {
-                /// The single payment request (`pay`).
-                Pay,
-                /// The on-demand payment request (`subscribe`).
-                Subscribe,
-            }
-
-            /// Where the dummy provider page sends the browser.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-            pub enum RedirectTo {
-                /// The merchant's `successUrl`.
-                Success,
-                /// The merchant's `cancelUrl`.
-                Cancel,
-                /// The merchant's `errorUrl`.
-                Error,
-                /// The guide's "redirect fails" cases: the page shows a notice and stops.
-                None,
-                /// Back to the dummy page itself, with no result (Rakuten Pay's point fraud).
-                Provider,
-            }
-
-            /// A choice on a dummy provider page and the answer it produces.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct PageChoice {
-                /// The payment type.
-                pub pay_type: PayType,
-                /// The request whose page it is.
-                pub request: PageRequest,
-                /// A short stable name of the choice.
-                pub id: &'static str,
-                /// The choice as the guide names it.
-                pub label: &'static str,
-                /// The result it produces.
-                pub cell: Cell,
-                /// Where the browser goes.
-                pub redirect: RedirectTo,
-                /// `true` for a choice the guide does not list (the sandbox's own).
-                pub sandbox_only: bool,
-                /// Where in the guide the choice is.
-                pub cite: &'static str,
-            }
-
             /// Every dummy provider page's choices, the success choice first.
             pub const PAGE_CHOICES: &[PageChoice] = #choices;
-
-            /// An on-demand payment request item name that makes the request fail.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct ItemNameTrigger {
-                /// The payment type.
-                pub pay_type: PayType,
-                /// `item[].name`.
-                pub item_name: &'static str,
-                /// The answer.
-                pub cell: Cell,
-                /// Where in the guide the row is.
-                pub cite: &'static str,
-            }
 
             /// The item-name triggers of the on-demand payment request.
             pub const ITEM_NAME_TRIGGERS: &[ItemNameTrigger] = #triggers;
@@ -704,6 +612,8 @@ mod pop {
         );
         let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
         let tokens = quote! {
+            use crate::testing::{ErrorExpiry, TestCard};
+
             /// The guide the test data is transcribed from.
             pub const GUIDE: &str = #guide;
 
@@ -722,17 +632,6 @@ mod pop {
                 }
             }
 
-            /// A test card number that succeeds with any expiry date (except those in
-            /// [`ERROR_EXPIRY_DATES`]) and any security code of [`SECURITY_CODE_DIGITS`]
-            /// digits.
-            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-            pub struct TestCard {
-                /// Card brand.
-                pub brand: CardBrand,
-                /// Card number (test data published by the guide, not a real card).
-                pub number: &'static str,
-            }
-
             #[doc = #cards_doc]
             pub const TEST_CARDS: &[TestCard] = #cards;
 
@@ -740,16 +639,6 @@ mod pop {
 
             #[doc = #digits_doc]
             pub const SECURITY_CODE_DIGITS: &[usize] = #digits;
-
-            /// An expiry date (`MM/YY`) that makes a test card fail, and the
-            /// `v_result_code` it yields.
-            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-            pub struct ErrorExpiry {
-                /// Expiry date as entered, `MM/YY`.
-                pub expiry: &'static str,
-                /// The `v_result_code` returned.
-                pub v_result_code: &'static str,
-            }
 
             #expiries
 
@@ -935,6 +824,8 @@ mod jpayment {
         let (triggers, cards) = (to_tokens(&triggers)?, to_tokens(&spec.refused_cards)?);
         let guide = format!("{}; {}", spec.guide, spec.section);
         let tokens = quote! {
+            use super::{AmountTrigger, RefusedCard, SandboxCode, TriggerAnswer};
+
             use crate::ErrorCode;
 
             /// The guide the data refers to. It has no testing section: everything here
@@ -944,56 +835,13 @@ mod jpayment {
             #[doc = #ip_doc]
             pub const SOURCE_IP: ErrorCode = ErrorCode::#ip_variant;
 
-            /// A code the project's sandbox answers for a refusal whose real code is not
-            /// public. It is **not** the gateway's: [`ErrorCode::parse`] reads it as
-            /// `Unknown`, as it would an undocumented code of the real gateway.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct SandboxCode {
-                /// The code as the sandbox sends it.
-                pub code: &'static str,
-                /// When the sandbox sends it.
-                pub meaning: &'static str,
-            }
-
             #(#sandbox_consts)*
 
             /// Every code of the sandbox's own.
             pub const SANDBOX_CODES: &[SandboxCode] = &[#(#sandbox_names),*];
 
-            /// What a trigger amount answers.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub enum TriggerAnswer {
-                /// The gateway refuses before any payment exists: a bare code.
-                Gateway(ErrorCode),
-                /// The card company refuses: a failed payment with an ID.
-                Issuer(&'static str),
-            }
-
-            /// A charge total (`am + tx + sf`, or the item's) that the sandbox answers
-            /// with a refusal before any card is asked. The sandbox's own trigger.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct AmountTrigger {
-                /// The total in yen.
-                pub total: u64,
-                /// The answer.
-                pub answer: TriggerAnswer,
-                /// Where the code comes from.
-                pub note: &'static str,
-            }
-
             /// The sandbox's trigger amounts (its own: the guide lists none).
             pub const AMOUNT_TRIGGERS: &[AmountTrigger] = #triggers;
-
-            /// A test card whose charges the sandbox's card company refuses.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct RefusedCard {
-                /// The full test number (not a real card).
-                pub number: &'static str,
-                /// The card-company code the charge fails with.
-                pub code: &'static str,
-                /// What it means.
-                pub meaning: &'static str,
-            }
 
             /// The sandbox's refused cards (its own: the guide lists none; the codes
             /// follow the card networks' common `G` codes). Any other Luhn-valid number
@@ -1125,61 +973,10 @@ mod mpi {
         let rows = to_tokens(&spec.scenarios.rows)?;
         let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
         let tokens = quote! {
+            use super::{MStatusCell, Scenario, ScenarioRisk, Step};
+
             /// The guide the table is transcribed from.
             pub const GUIDE: &str = #guide;
-
-            /// The risk-burden column of the scenario table.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub enum ScenarioRisk {
-                /// "(Payment not possible)".
-                PaymentNotPossible,
-                /// "Card Company".
-                CardCompany,
-                /// "Merchant".
-                Merchant,
-            }
-
-            /// An `mstatus` cell of the scenario table.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub enum MStatusCell {
-                /// "success".
-                Success,
-                /// "failure".
-                Failure,
-                /// "failure or success": depends on the option; note *1 decides per code.
-                FailureOrSuccess,
-            }
-
-            /// One step of a scenario: "MPI Authorize (/mpi_charges)" or "Verify
-            /// (VeriTrans internal process)".
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct Step {
-                /// The `mstatus` cell; `None` where the flattened guide has none.
-                pub mstatus: Option<MStatusCell>,
-                /// Codes (first eight characters) under `mpi-complete`.
-                pub mpi_complete: &'static [&'static str],
-                /// Codes (first eight characters) under `mpi-company`.
-                pub mpi_company: &'static [&'static str],
-            }
-
-            /// One row of the scenario table.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct Scenario {
-                /// "No" column (`"1"`, `"5-1"`, …).
-                pub no: &'static str,
-                /// Scenario column.
-                pub title: &'static str,
-                /// Risk-burden column.
-                pub risk: ScenarioRisk,
-                /// Test card numbers (test data published by the guide, not real cards).
-                pub cards: &'static [&'static str],
-                /// "MPI Authorize (/mpi_charges)".
-                pub authorize: Step,
-                /// "Verify (VeriTrans internal process)".
-                pub verify: Step,
-                /// Where in the guide the row is.
-                pub cite: &'static str,
-            }
 
             /// The guide's "Code List for each Scenario", row by row.
             pub const SCENARIOS: &[Scenario] = #rows;

@@ -8,23 +8,13 @@
     clippy::unwrap_used
 )]
 
+use super::{AmountTrigger, RefusedCard, SandboxCode, TriggerAnswer};
 use crate::ErrorCode;
 /// The guide the data refers to. It has no testing section: everything here
 /// but `ER003` is the project's sandbox's own behaviour.
 pub const GUIDE: &str = "jpayment-card-token-3ds2-onetouch.ja.txt; (none: the guide lists no test data)";
 ///`ER003` (the guide's code). The sandbox answers it when the request's `aid` is not the shop ID the sandbox is configured with (the sandbox has no addresses: a shop the caller is not registered for stands for a foreign address) (the sandbox's reading). Source: jpayment-card-token-3ds2-onetouch.ja.txt, ユーザー、カード情報仕様, note on every operation: "エンドユーザー様のブラウザからリクエストした場合ER003(送信元IPエラー)が発生します。".
 pub const SOURCE_IP: ErrorCode = ErrorCode::SourceIp;
-/// A code the project's sandbox answers for a refusal whose real code is not
-/// public. It is **not** the gateway's: [`ErrorCode::parse`] reads it as
-/// `Unknown`, as it would an undocumented code of the real gateway.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SandboxCode {
-    /// The code as the sandbox sends it.
-    pub code: &'static str,
-    /// When the sandbox sends it.
-    pub meaning: &'static str,
-}
-
 ///`ER100`, the sandbox's own code (not the gateway's): the request breaks the guide's table (a required parameter missing, a value in the wrong format, a rule such as "e-mail or phone" broken).
 pub const INVALID_REQUEST: SandboxCode = SandboxCode {
     code: "ER100",
@@ -70,27 +60,6 @@ pub const SANDBOX_CODES: &[SandboxCode] = &[
     BAD_TOKEN,
     NO_ITEM,
 ];
-/// What a trigger amount answers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TriggerAnswer {
-    /// The gateway refuses before any payment exists: a bare code.
-    Gateway(ErrorCode),
-    /// The card company refuses: a failed payment with an ID.
-    Issuer(&'static str),
-}
-
-/// A charge total (`am + tx + sf`, or the item's) that the sandbox answers
-/// with a refusal before any card is asked. The sandbox's own trigger.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AmountTrigger {
-    /// The total in yen.
-    pub total: u64,
-    /// The answer.
-    pub answer: TriggerAnswer,
-    /// Where the code comes from.
-    pub note: &'static str,
-}
-
 /// The sandbox's trigger amounts (its own: the guide lists none).
 pub const AMOUNT_TRIGGERS: &[AmountTrigger] = &[
     AmountTrigger {
@@ -109,17 +78,6 @@ pub const AMOUNT_TRIGGERS: &[AmountTrigger] = &[
         note: "the guide lists no card-company codes; G55 follows the card networks' common codes",
     },
 ];
-/// A test card whose charges the sandbox's card company refuses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RefusedCard {
-    /// The full test number (not a real card).
-    pub number: &'static str,
-    /// The card-company code the charge fails with.
-    pub code: &'static str,
-    /// What it means.
-    pub meaning: &'static str,
-}
-
 /// The sandbox's refused cards (its own: the guide lists none; the codes
 /// follow the card networks' common `G` codes). Any other Luhn-valid number
 /// is approved.

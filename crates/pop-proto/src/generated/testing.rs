@@ -8,6 +8,7 @@
     clippy::unwrap_used
 )]
 
+use crate::testing::{ErrorExpiry, TestCard};
 /// The guide the test data is transcribed from.
 pub const GUIDE: &str = "pop-api-v1.8.1.en.txt, section \"Testing POP\"";
 /// A card brand of the guide's test cards.
@@ -36,17 +37,6 @@ impl CardBrand {
             CardBrand::Diners => "Diners",
         }
     }
-}
-
-/// A test card number that succeeds with any expiry date (except those in
-/// [`ERROR_EXPIRY_DATES`]) and any security code of [`SECURITY_CODE_DIGITS`]
-/// digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TestCard {
-    /// Card brand.
-    pub brand: CardBrand,
-    /// Card number (test data published by the guide, not a real card).
-    pub number: &'static str,
 }
 
 ///The guide's test cards (not for 3-D Secure, which has its own list in the 3DS2.0 supplementary material). Source: pop-api-v1.8.1.en.txt, Testing POP › Credit Card › Card › Card Number.
@@ -78,16 +68,6 @@ pub const NON_TEST_CARD_V_RESULT_CODE: &str = "AC09";
 pub const UNLISTED_3DS_CARD_V_RESULT_CODE: &str = "NH02";
 ///Security codes may be any value of this many digits. Source: pop-api-v1.8.1.en.txt, Testing POP › Credit Card › Card › Security Code: "It is possible to set any 3 or 4 digits value.".
 pub const SECURITY_CODE_DIGITS: &[usize] = &[3, 4];
-/// An expiry date (`MM/YY`) that makes a test card fail, and the
-/// `v_result_code` it yields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ErrorExpiry {
-    /// Expiry date as entered, `MM/YY`.
-    pub expiry: &'static str,
-    /// The `v_result_code` returned.
-    pub v_result_code: &'static str,
-}
-
 /// The guide's expiry date → `v_result_code` table. Source: pop-api-v1.8.1.en.txt, Testing POP › Credit Card › Card › Expiration Date.
 pub const ERROR_EXPIRY_DATES: &[ErrorExpiry] = &[
     ErrorExpiry {
