@@ -65,7 +65,7 @@ fn ident(text: &str) -> Ident {
 
 /// `Type::Variant` of a generated enum whose variant only the spec names, written by
 /// `const_data` as any unit variant.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Variant(&'static str, String);
 
 /// The variant of `ty` that the spec value `text` names ([`pascal`]).
@@ -79,6 +79,14 @@ impl Serialize for Variant {
         // so leaking the few names it writes costs nothing.
         s.serialize_unit_variant(self.0, 0, Box::leak(self.1.clone().into_boxed_str()))
     }
+}
+
+/// A list of rows and the place in the guide it comes from.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cited<T> {
+    cite: String,
+    rows: Vec<T>,
 }
 
 /// The common outer shape of every testing file.
@@ -130,15 +138,36 @@ mod unified {
         pub(super) by_recovery_type: BTreeMap<String, String>,
     }
 
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase", deny_unknown_fields)]
-    struct Outcome {
+    /// A choice of a dummy provider page, read from the spec (but for the fields the
+    /// generator fills) and written as the generated `PageChoice` it mirrors.
+    #[derive(Deserialize, Serialize)]
+    #[serde(rename_all(deserialize = "camelCase"), deny_unknown_fields)]
+    struct PageChoice {
+        #[serde(skip_deserializing)]
+        pay_type: Variant,
+        #[serde(skip_deserializing)]
+        request: Variant,
         id: String,
         label: String,
-        cell: String,
+        cell: Cell,
         redirect: RedirectTo,
         #[serde(default)]
         sandbox_only: bool,
+        #[serde(skip_deserializing)]
+        cite: String,
+    }
+
+    /// The on-demand request's failing item name, read from the spec and written as
+    /// the generated `ItemNameTrigger` it mirrors.
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    struct ItemNameTrigger {
+        #[serde(skip_deserializing)]
+        pay_type: Variant,
+        #[serde(rename(deserialize = "name"))]
+        item_name: String,
+        cell: Cell,
+        cite: String,
     }
 
     /// Read from the spec, and written as the generated `RedirectTo` it mirrors.
@@ -158,25 +187,25 @@ mod unified {
         title: String,
         pay: Option<Table>,
         other: Option<Table>,
-        subscribe_fail_cite: Option<String>,
-        subscribe_fail_name: Option<String>,
-        subscribe_fail: Option<String>,
-        #[serde(default)]
-        outcomes_cite: String,
-        #[serde(default)]
-        outcomes: Vec<Outcome>,
-        #[serde(default)]
-        subscribe_outcomes_cite: String,
-        #[serde(default)]
-        subscribe_outcomes: Vec<Outcome>,
+        subscribe_fail: Option<ItemNameTrigger>,
+        outcomes: Option<Cited<PageChoice>>,
+        subscribe_outcomes: Option<Cited<PageChoice>>,
     }
 
     /// One cell, as the generated `Cell`: `resultCode` (`None` for `-`) and
     /// `vResultCode` (`None` for `-`).
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+    #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+    #[serde(try_from = "String")]
     pub(super) struct Cell {
         pub(super) result_code: Option<Variant>,
         pub(super) v_result_code: Option<String>,
+    }
+
+    impl TryFrom<String> for Cell {
+        type Error = anyhow::Error;
+        fn try_from(text: String) -> anyhow::Result<Cell> {
+            cell(&text)
+        }
     }
 
     pub(super) fn cell(text: &str) -> anyhow::Result<Cell> {
@@ -299,28 +328,6 @@ mod unified {
         cite: String,
     }
 
-    /// The generated `PageChoice`.
-    #[derive(Serialize)]
-    struct PageChoice {
-        pay_type: Variant,
-        request: Variant,
-        id: String,
-        label: String,
-        cell: Cell,
-        redirect: RedirectTo,
-        sandbox_only: bool,
-        cite: String,
-    }
-
-    /// The generated `ItemNameTrigger`.
-    #[derive(Serialize)]
-    struct ItemNameTrigger {
-        pay_type: Variant,
-        item_name: String,
-        cell: Cell,
-        cite: String,
-    }
-
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
         let spec: Spec = read(root, SPEC)?;
         let body = emit(&spec)?;
@@ -353,44 +360,26 @@ mod unified {
                     rows.push(AmountRow { pay_type, column, last_digit, answer, cite });
                 }
             }
-            for (request, cite, outcomes) in [
-                ("pay", &pt.outcomes_cite, &pt.outcomes),
-                ("subscribe", &pt.subscribe_outcomes_cite, &pt.subscribe_outcomes),
-            ] {
-                for o in outcomes {
-                    let cite = if o.sandbox_only {
+            for (request, outcomes) in [("pay", pt.outcomes), ("subscribe", pt.subscribe_outcomes)] {
+                let Some(Cited { cite, rows }) = outcomes else {
+                    continue;
+                };
+                for mut choice in rows {
+                    choice.cite = if choice.sandbox_only {
                         let place = source.cite(&format!("{} › {cite}", pt.title));
                         format!("the sandbox's own choice, not in the guide ({place})")
                     } else {
-                        source.cite(&format!("{} › {cite}: {}", pt.title, o.label))
+                        source.cite(&format!("{} › {cite}: {}", pt.title, choice.label))
                     };
-                    choices.push(PageChoice {
-                        pay_type: pay_type(),
-                        request: variant("PageRequest", request),
-                        id: o.id.clone(),
-                        label: o.label.clone(),
-                        cell: cell(&o.cell).with_context(|| format!("{SPEC}: {name}"))?,
-                        redirect: o.redirect,
-                        sandbox_only: o.sandbox_only,
-                        cite,
-                    });
+                    (choice.pay_type, choice.request) = (pay_type(), variant("PageRequest", request));
+                    choices.push(choice);
                 }
             }
-            match (
-                &pt.subscribe_fail_name,
-                &pt.subscribe_fail,
-                &pt.subscribe_fail_cite,
-            ) {
-                (Some(item), Some(fail), Some(cite)) => triggers.push(ItemNameTrigger {
-                    pay_type: pay_type(),
-                    item_name: item.clone(),
-                    cell: cell(fail)?,
-                    cite: source.cite(&format!("{} › {cite}: {item}", pt.title)),
-                }),
-                (None, None, None) => {}
-                _ => bail!(
-                    "{SPEC}: {name}: subscribeFailName, subscribeFail and subscribeFailCite go together"
-                ),
+            if let Some(mut trigger) = pt.subscribe_fail {
+                let (cite, item) = (&trigger.cite, &trigger.item_name);
+                trigger.cite = source.cite(&format!("{} › {cite}: {item}", pt.title));
+                trigger.pay_type = pay_type();
+                triggers.push(trigger);
             }
         }
         let variants: Vec<Ident> = columns.iter().map(|c| ident(c)).collect();
@@ -464,13 +453,6 @@ mod pop {
         error_expiry_dates: Cited<ErrorExpiry>,
         convenience_store: ConvenienceStore,
         bank: Bank,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Cited<T> {
-        cite: String,
-        rows: Vec<T>,
     }
 
     #[derive(Deserialize)]
