@@ -357,10 +357,17 @@ mod unified {
                     ));
                     let column = variant("Column", &column);
                     let pay_type = pay_type();
-                    rows.push(AmountRow { pay_type, column, last_digit, answer, cite });
+                    rows.push(AmountRow {
+                        pay_type,
+                        column,
+                        last_digit,
+                        answer,
+                        cite,
+                    });
                 }
             }
-            for (request, outcomes) in [("pay", pt.outcomes), ("subscribe", pt.subscribe_outcomes)] {
+            for (request, outcomes) in [("pay", pt.outcomes), ("subscribe", pt.subscribe_outcomes)]
+            {
                 let Some(Cited { cite, rows }) = outcomes else {
                     continue;
                 };
@@ -371,7 +378,8 @@ mod unified {
                     } else {
                         source.cite(&format!("{} › {cite}: {}", pt.title, choice.label))
                     };
-                    (choice.pay_type, choice.request) = (pay_type(), variant("PageRequest", request));
+                    (choice.pay_type, choice.request) =
+                        (pay_type(), variant("PageRequest", request));
                     choices.push(choice);
                 }
             }
@@ -534,7 +542,10 @@ mod pop {
         }
         let brand_variants: Vec<Ident> = brands.iter().map(|b| ident(b)).collect();
         let cards: Vec<CardRow> = (spec.test_cards.rows.iter())
-            .map(|c| CardRow { brand: variant("CardBrand", &c.brand), number: &c.number })
+            .map(|c| CardRow {
+                brand: variant("CardBrand", &c.brand),
+                number: &c.number,
+            })
             .collect();
         let cards = to_tokens(&cards)?;
         let cards_doc = format!(
@@ -793,7 +804,11 @@ mod jpayment {
                     TriggerAnswer::Gateway(Variant("ErrorCode", error_code(&t.code)?.into()))
                 };
                 let (total, note) = (t.total, t.cite.clone());
-                Ok(TriggerRow { total, answer, note })
+                Ok(TriggerRow {
+                    total,
+                    answer,
+                    note,
+                })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         for c in &spec.refused_cards {

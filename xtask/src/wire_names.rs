@@ -104,7 +104,11 @@ fn constants(words: &[String]) -> anyhow::Result<TokenStream> {
             if verbatim && wire.contains('-') {
                 bail!("`{wire}` collides with another spelling and is no identifier");
             }
-            let name = if verbatim { wire.to_owned() } else { name.clone() };
+            let name = if verbatim {
+                wire.to_owned()
+            } else {
+                name.clone()
+            };
             items.insert(name, (wire, verbatim));
         }
     }
