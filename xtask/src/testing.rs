@@ -18,7 +18,7 @@ use quote::{format_ident, quote};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::codegen::{GeneratedFile, Generator};
-use crate::core::{const_data::to_tokens, rust::format, spec::read};
+use crate::core::{const_data::to_tokens, rust::format, spec, spec::read};
 
 /// The testing tables' entry of `codegen::GENERATORS`.
 pub const GENERATOR: Generator = Generator {
@@ -89,21 +89,9 @@ struct Cited<T> {
     rows: Vec<T>,
 }
 
-/// The common outer shape of every testing file.
-struct Source {
-    guide: String,
-    section: String,
-}
-
-impl Source {
-    fn new(guide: &str, section: &str) -> Self {
-        let (guide, section) = (guide.to_owned(), section.to_owned());
-        Self { guide, section }
-    }
-
-    fn cite(&self, rest: &str) -> String {
-        format!("{}, {} › {rest}", self.guide, self.section)
-    }
+/// `guide, section ›`: how every `cite` of a testing file starts.
+fn origin(guide: &str, section: &str) -> String {
+    format!("{guide}, {section} ›")
 }
 
 /// The Unified API's tables: amount's last digit per command, the dummy provider
@@ -335,7 +323,7 @@ mod unified {
     }
 
     fn emit(spec: &Spec) -> anyhow::Result<String> {
-        let source = Source::new(&spec.guide, &spec.section);
+        let at = origin(&spec.guide, &spec.section);
         let mut columns: Vec<String> = Vec::new();
         let (mut rows, mut choices, mut triggers) = (Vec::new(), Vec::new(), Vec::new());
         for (name, pt) in &spec.pay_types {
@@ -351,10 +339,10 @@ mod unified {
                 }
                 let read = read_table(table).with_context(|| format!("{SPEC}: {name}"))?;
                 for (column, last_digit, answer) in read {
-                    let cite = source.cite(&format!(
-                        "{} › {}: last digit {last_digit}, column {column}",
+                    let cite = format!(
+                        "{at} {} › {}: last digit {last_digit}, column {column}",
                         pt.title, table.cite
-                    ));
+                    );
                     let column = variant("Column", &column);
                     let pay_type = pay_type();
                     rows.push(AmountRow {
@@ -373,10 +361,10 @@ mod unified {
                 };
                 for mut choice in rows {
                     choice.cite = if choice.sandbox_only {
-                        let place = source.cite(&format!("{} › {cite}", pt.title));
+                        let place = format!("{at} {} › {cite}", pt.title);
                         format!("the sandbox's own choice, not in the guide ({place})")
                     } else {
-                        source.cite(&format!("{} › {cite}: {}", pt.title, choice.label))
+                        format!("{at} {} › {cite}: {}", pt.title, choice.label)
                     };
                     (choice.pay_type, choice.request) =
                         (pay_type(), variant("PageRequest", request));
@@ -385,7 +373,7 @@ mod unified {
             }
             if let Some(mut trigger) = pt.subscribe_fail {
                 let (cite, item) = (&trigger.cite, &trigger.item_name);
-                trigger.cite = source.cite(&format!("{} › {cite}: {item}", pt.title));
+                trigger.cite = format!("{at} {} › {cite}: {item}", pt.title);
                 trigger.pay_type = pay_type();
                 triggers.push(trigger);
             }
@@ -530,7 +518,7 @@ mod pop {
     }
 
     fn emit(spec: &Spec) -> anyhow::Result<String> {
-        let source = Source::new(&spec.guide, &spec.section);
+        let at = origin(&spec.guide, &spec.section);
         let mut brands: Vec<&str> = Vec::new();
         for card in &spec.test_cards.rows {
             if !card.number.bytes().all(|b| b.is_ascii_digit()) {
@@ -550,12 +538,12 @@ mod pop {
         let cards = to_tokens(&cards)?;
         let cards_doc = format!(
             "The guide's test cards (not for 3-D Secure, which has its own list in the 3DS2.0 \
-             supplementary material). Source: {}.",
-            source.cite(&spec.test_cards.cite)
+             supplementary material). Source: {at} {}.",
+            spec.test_cards.cite
         );
         let codes = spec.codes.iter().map(|c| {
             let name = format_ident!("{}", c.name);
-            let doc = format!("{} Source: {}.", c.doc, source.cite(&c.cite));
+            let doc = format!("{} Source: {at} {}.", c.doc, c.cite);
             let v = &c.v_result_code;
             quote! {
                 #[doc = #doc]
@@ -564,12 +552,12 @@ mod pop {
         });
         let digits = to_tokens(&spec.security_code.digits)?;
         let digits_doc = format!(
-            "Security codes may be any value of this many digits. Source: {}.",
-            source.cite(&spec.security_code.cite)
+            "Security codes may be any value of this many digits. Source: {at} {}.",
+            spec.security_code.cite
         );
         let expiry_doc = format!(
-            "The guide's expiry date → `v_result_code` table. Source: {}.",
-            source.cite(&spec.error_expiry_dates.cite)
+            "The guide's expiry date → `v_result_code` table. Source: {at} {}.",
+            spec.error_expiry_dates.cite
         );
         let expiries = const_data::table(
             &expiry_doc,
@@ -586,8 +574,8 @@ mod pop {
             }
             Ok(format!(
                 "Convenience store: first two digits of the telephone number that {outcome}. \
-                 Source: {}.",
-                source.cite(&format!("{} › {}", cvs.cite, values.cite))
+                 Source: {at} {} › {}.",
+                cvs.cite, values.cite
             ))
         };
         let cvs_ok_doc = prefix_doc(&cvs.success_phone_prefixes, "succeed")?;
@@ -600,8 +588,8 @@ mod pop {
         let bank = to_tokens(&spec.bank.success_last_digits)?;
         let bank_doc = format!(
             "Bank: the last digits of `gross_amount` for which a dummy bank payment \
-             succeeds; any other last digit fails. Source: {}.",
-            source.cite(&spec.bank.cite)
+             succeeds; any other last digit fails. Source: {at} {}.",
+            spec.bank.cite
         );
         let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
         let tokens = quote! {
@@ -657,7 +645,14 @@ mod jpayment {
     /// The gateway's codes and their variant names.
     const CODES_SPEC: &str = "specs/jpayment/jpayment.yaml";
     const OUT: &str = "crates/jpayment-proto/src/generated/testing.rs";
-    const SANDBOX: &str = "sandbox";
+
+    /// Where a row comes from: the guide lists no test data, so only `sandbox` (the
+    /// project's own) is accepted.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Provenance {
+        Sandbox,
+    }
 
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -676,7 +671,8 @@ mod jpayment {
         code: String,
         cite: String,
         when: String,
-        source: String,
+        #[serde(rename = "source")]
+        _source: Provenance,
     }
 
     #[derive(Deserialize)]
@@ -694,7 +690,8 @@ mod jpayment {
         code: String,
         #[serde(default)]
         issuer: bool,
-        source: String,
+        #[serde(rename = "source")]
+        _source: Provenance,
         cite: String,
     }
 
@@ -721,8 +718,8 @@ mod jpayment {
         number: String,
         code: String,
         meaning: String,
-        #[serde(skip_serializing)]
-        source: String,
+        #[serde(rename = "source", skip_serializing)]
+        _source: Provenance,
     }
 
     /// The part of the gateway's spec this generator reads.
@@ -744,13 +741,6 @@ mod jpayment {
         Ok(GeneratedFile::rust(OUT, SPEC, &emit(&spec, &codes)?))
     }
 
-    fn sandbox_only(source: &str, what: &str) -> anyhow::Result<()> {
-        if source != SANDBOX {
-            bail!("{SPEC}: {what}: the guide lists no test data, so `source` must be `{SANDBOX}`");
-        }
-        Ok(())
-    }
-
     fn emit(spec: &Spec, codes: &Codes) -> anyhow::Result<String> {
         let error_code = |code: &str| -> anyhow::Result<&str> {
             (codes.error_codes.iter())
@@ -765,22 +755,23 @@ mod jpayment {
             Ok(())
         };
         let ip = &spec.source_ip;
-        sandbox_only(&ip.source, "sourceIp")?;
         let ip_variant = format_ident!("{}", error_code(&ip.code)?);
         let ip_doc = format!(
             "`{}` (the guide's code). The sandbox answers it when {} (the sandbox's reading). \
              Source: {}, {}.",
             ip.code, ip.when, spec.guide, ip.cite
         );
-        let mut seen = Vec::new();
+        spec::unique(
+            "sandbox code",
+            spec.sandbox_codes.iter().map(|c| c.code.as_str()),
+        )?;
         let sandbox_codes = spec
             .sandbox_codes
             .iter()
             .map(|c| {
-                if codes.error_codes.iter().any(|g| g.code == c.code) || seen.contains(&&c.code) {
-                    bail!("{SPEC}: {} is a gateway code or listed twice", c.code);
+                if codes.error_codes.iter().any(|g| g.code == c.code) {
+                    bail!("{SPEC}: {} is a gateway code", c.code);
                 }
-                seen.push(&c.code);
                 let name = format_ident!("{}", c.name);
                 let (code, meaning) = (&c.code, &c.meaning);
                 let doc = format!("`{code}`, the sandbox's own code (not the gateway's): {meaning}.");
@@ -796,7 +787,6 @@ mod jpayment {
         let (sandbox_consts, sandbox_names): (Vec<_>, Vec<_>) = sandbox_codes.into_iter().unzip();
         let triggers = (spec.amount_triggers.iter())
             .map(|t| {
-                sandbox_only(&t.source, &format!("amount trigger {}", t.total))?;
                 let answer = if t.issuer {
                     issuer(&t.code)?;
                     TriggerAnswer::Issuer(t.code.clone())
@@ -812,7 +802,6 @@ mod jpayment {
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         for c in &spec.refused_cards {
-            sandbox_only(&c.source, &format!("refused card {}", c.number))?;
             issuer(&c.code)?;
             if !c.number.bytes().all(|b| b.is_ascii_digit()) {
                 bail!("{SPEC}: {:?} is not a card number", c.number);
@@ -963,9 +952,9 @@ mod mpi {
 
     fn emit(mut spec: Spec, codes: &Codes) -> anyhow::Result<String> {
         check(&spec, codes).context(SPEC)?;
-        let source = Source::new(&spec.guide, &spec.section);
+        let at = origin(&spec.guide, &spec.section);
         for s in &mut spec.scenarios.rows {
-            s.cite = source.cite(&format!("{}: No {}", spec.scenarios.cite, s.no));
+            s.cite = format!("{at} {}: No {}", spec.scenarios.cite, s.no);
         }
         let rows = to_tokens(&spec.scenarios.rows)?;
         let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
