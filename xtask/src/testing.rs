@@ -6,20 +6,19 @@
 //! where every table or row carries `cite` (the place in the guide). The generated rows
 //! keep that citation as data (`cite` fields), so a merchant's test, the sandbox and a
 //! reader of the generated file all see where a row comes from. Nothing parses YAML at
-//! run time: the tables are Rust constants.
-//!
-//! This module has its own small typed loader on purpose: it is one file with one call
-//! site in `codegen.rs`, so it moves as a unit when the generators share a core.
+//! run time: the tables are Rust constants, each written by [`const_data`] from a row
+//! struct that mirrors the generated type (often the spec reader's own struct).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::Ident;
 use quote::{format_ident, quote};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::codegen::{GeneratedFile, Generator};
+use crate::core::{const_data::to_tokens, rust::format, spec, spec::read};
 
 /// The testing tables' entry of `codegen::GENERATORS`.
 pub const GENERATOR: Generator = Generator {
@@ -37,22 +36,11 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     ])
 }
 
-/// Reads and parses one testing spec.
-fn load<T: for<'de> Deserialize<'de>>(root: &Path, spec: &str) -> anyhow::Result<T> {
-    let text =
-        std::fs::read_to_string(root.join(spec)).with_context(|| format!("reading {spec}"))?;
-    serde_yaml::from_str(&text).with_context(|| format!("parsing {spec}"))
-}
-
-/// Formats generated tokens as a Rust file body.
-fn format(tokens: TokenStream) -> anyhow::Result<String> {
-    let file: syn::File = syn::parse2(tokens).context("generated testing code does not parse")?;
-    Ok(prettyplease::unparse(&file))
-}
-
 /// `UA-000-001` → `Ua000001`, `not_recovery` → `NotRecovery`, `captureFull` →
-/// `CaptureFull`: the variant names of the crates' generated enums. A mismatch with the
-/// enum does not go unnoticed: the generated module then fails to compile.
+/// `CaptureFull`: the variant names of the crates' generated enums. Unlike
+/// `core::names::pascal` it keeps a camelCase word's humps, as the Unified spec's
+/// column names (`cancelAfterCapture`) need. A mismatch with the enum does not go
+/// unnoticed: the generated module then fails to compile.
 fn pascal(text: &str) -> String {
     let mut out = String::new();
     for part in text.split(['-', '_', ' ']).filter(|p| !p.is_empty()) {
@@ -75,18 +63,35 @@ fn ident(text: &str) -> Ident {
     format_ident!("{}", pascal(text))
 }
 
-/// The common outer shape of every testing file.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Source {
-    guide: String,
-    section: String,
+/// `Type::Variant` of a generated enum whose variant only the spec names, written by
+/// `const_data` as any unit variant.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Variant(&'static str, String);
+
+/// The variant of `ty` that the spec value `text` names ([`pascal`]).
+fn variant(ty: &'static str, text: &str) -> Variant {
+    Variant(ty, pascal(text))
 }
 
-impl Source {
-    fn cite(&self, rest: &str) -> String {
-        format!("{}, {} › {rest}", self.guide, self.section)
+impl Serialize for Variant {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // serde takes a variant name as `&'static str`; codegen runs once and exits,
+        // so leaking the few names it writes costs nothing.
+        s.serialize_unit_variant(self.0, 0, Box::leak(self.1.clone().into_boxed_str()))
     }
+}
+
+/// A list of rows and the place in the guide it comes from.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cited<T> {
+    cite: String,
+    rows: Vec<T>,
+}
+
+/// `guide, section ›`: how every `cite` of a testing file starts.
+fn origin(guide: &str, section: &str) -> String {
+    format!("{guide}, {section} ›")
 }
 
 /// The Unified API's tables: amount's last digit per command, the dummy provider
@@ -121,15 +126,47 @@ mod unified {
         pub(super) by_recovery_type: BTreeMap<String, String>,
     }
 
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase", deny_unknown_fields)]
-    struct Outcome {
+    /// A choice of a dummy provider page, read from the spec (but for the fields the
+    /// generator fills) and written as the generated `PageChoice` it mirrors.
+    #[derive(Deserialize, Serialize)]
+    #[serde(rename_all(deserialize = "camelCase"), deny_unknown_fields)]
+    struct PageChoice {
+        #[serde(skip_deserializing)]
+        pay_type: Variant,
+        #[serde(skip_deserializing)]
+        request: Variant,
         id: String,
         label: String,
-        cell: String,
-        redirect: String,
+        cell: Cell,
+        redirect: RedirectTo,
         #[serde(default)]
         sandbox_only: bool,
+        #[serde(skip_deserializing)]
+        cite: String,
+    }
+
+    /// The on-demand request's failing item name, read from the spec and written as
+    /// the generated `ItemNameTrigger` it mirrors.
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    struct ItemNameTrigger {
+        #[serde(skip_deserializing)]
+        pay_type: Variant,
+        #[serde(rename(deserialize = "name"))]
+        item_name: String,
+        cell: Cell,
+        cite: String,
+    }
+
+    /// Read from the spec, and written as the generated `RedirectTo` it mirrors.
+    #[derive(Deserialize, Serialize, Clone, Copy)]
+    #[serde(rename_all(deserialize = "lowercase"))]
+    enum RedirectTo {
+        Success,
+        Cancel,
+        Error,
+        None,
+        Provider,
     }
 
     #[derive(Deserialize)]
@@ -138,24 +175,25 @@ mod unified {
         title: String,
         pay: Option<Table>,
         other: Option<Table>,
-        subscribe_fail_cite: Option<String>,
-        subscribe_fail_name: Option<String>,
-        subscribe_fail: Option<String>,
-        #[serde(default)]
-        outcomes_cite: String,
-        #[serde(default)]
-        outcomes: Vec<Outcome>,
-        #[serde(default)]
-        subscribe_outcomes_cite: String,
-        #[serde(default)]
-        subscribe_outcomes: Vec<Outcome>,
+        subscribe_fail: Option<ItemNameTrigger>,
+        outcomes: Option<Cited<PageChoice>>,
+        subscribe_outcomes: Option<Cited<PageChoice>>,
     }
 
-    /// One cell: `resultCode` (`None` for `-`) and `vResultCode` (`None` for `-`).
-    #[derive(Clone, Debug, PartialEq, Eq)]
+    /// One cell, as the generated `Cell`: `resultCode` (`None` for `-`) and
+    /// `vResultCode` (`None` for `-`).
+    #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+    #[serde(try_from = "String")]
     pub(super) struct Cell {
-        pub(super) result_code: Option<String>,
+        pub(super) result_code: Option<Variant>,
         pub(super) v_result_code: Option<String>,
+    }
+
+    impl TryFrom<String> for Cell {
+        type Error = anyhow::Error;
+        fn try_from(text: String) -> anyhow::Result<Cell> {
+            cell(&text)
+        }
     }
 
     pub(super) fn cell(text: &str) -> anyhow::Result<Cell> {
@@ -165,16 +203,17 @@ mod unified {
         };
         let dash = |s: &str| (s != "-").then(|| s.to_string());
         Ok(Cell {
-            result_code: dash(code),
+            result_code: dash(code).map(|c| variant("ResultCode", &c)),
             v_result_code: dash(v),
         })
     }
 
-    /// What a column gives for one last digit.
-    #[derive(Clone, Debug, PartialEq, Eq)]
+    /// What a column gives for one last digit, as the generated `Simulated`.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+    #[serde(rename = "Simulated")]
     pub(super) enum Entry {
         Cell(Cell),
-        ByRecoveryType(Vec<(String, Cell)>),
+        ByRecoveryType(Vec<(Variant, Cell)>),
     }
 
     /// Applies the merged-cell reading (the spec file's header): an empty row repeats
@@ -183,10 +222,10 @@ mod unified {
     /// explicitly, and the columns it leaves out repeat the row above. Returns, per
     /// column and last digit, the entry (`None` for `- -`: nothing simulated).
     pub(super) fn read_table(table: &Table) -> anyhow::Result<Vec<(String, u8, Option<Entry>)>> {
-        let by_recovery: Vec<(String, Cell)> = table
+        let by_recovery: Vec<(Variant, Cell)> = table
             .by_recovery_type
             .iter()
-            .map(|(k, v)| Ok((k.clone(), cell(v)?)))
+            .map(|(k, v)| Ok((variant("RecoveryType", k), cell(v)?)))
             .collect::<anyhow::Result<_>>()?;
         let entry = |text: &str| -> anyhow::Result<Option<Entry>> {
             if text == BY_RECOVERY_TYPE {
@@ -267,49 +306,31 @@ mod unified {
         Ok(out)
     }
 
-    fn cell_tokens(c: &Cell) -> TokenStream {
-        let code = match &c.result_code {
-            Some(code) => {
-                let v = ident(code);
-                quote!(Some(ResultCode::#v))
-            }
-            None => quote!(None),
-        };
-        let v = match &c.v_result_code {
-            Some(v) => quote!(Some(#v)),
-            None => quote!(None),
-        };
-        quote!(Cell { result_code: #code, v_result_code: #v })
-    }
-
-    fn redirect(text: &str) -> anyhow::Result<Ident> {
-        match text {
-            "success" | "cancel" | "error" | "none" | "provider" => Ok(ident(text)),
-            other => bail!("redirect {other:?} is not success/cancel/error/none/provider"),
-        }
+    /// The generated `AmountRow`.
+    #[derive(Serialize)]
+    struct AmountRow {
+        pay_type: Variant,
+        column: Variant,
+        last_digit: u8,
+        answer: Option<Entry>,
+        cite: String,
     }
 
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
-        let spec: Spec = load(root, SPEC)?;
+        let spec: Spec = read(root, SPEC)?;
         let body = emit(&spec)?;
         Ok(GeneratedFile::rust(OUT, SPEC, &body))
     }
 
     fn emit(spec: &Spec) -> anyhow::Result<String> {
-        let source = Source {
-            guide: spec.guide.clone(),
-            section: spec.section.clone(),
-        };
+        let at = origin(&spec.guide, &spec.section);
         let mut columns: Vec<String> = Vec::new();
-        let mut rows = Vec::new();
-        let mut choices = Vec::new();
-        let mut triggers = Vec::new();
+        let (mut rows, mut choices, mut triggers) = (Vec::new(), Vec::new(), Vec::new());
         for (name, pt) in &spec.pay_types {
             let name = name.as_str().context("a payType key is not text")?;
             let pt: PayType = serde_yaml::from_value(pt.clone())
                 .with_context(|| format!("{SPEC}: payTypes.{name}"))?;
-            let pt = &pt;
-            let pay_type = ident(name);
+            let pay_type = || variant("PayType", name);
             for table in [&pt.pay, &pt.other].into_iter().flatten() {
                 for column in &table.columns {
                     if !columns.contains(column) {
@@ -317,89 +338,44 @@ mod unified {
                     }
                 }
                 let read = read_table(table).with_context(|| format!("{SPEC}: {name}"))?;
-                for (column, digit, entry) in read {
-                    let cite = source.cite(&format!(
-                        "{} › {}: last digit {digit}, column {column}",
+                for (column, last_digit, answer) in read {
+                    let cite = format!(
+                        "{at} {} › {}: last digit {last_digit}, column {column}",
                         pt.title, table.cite
-                    ));
-                    let col = ident(&column);
-                    let digit = proc_macro2::Literal::u8_unsuffixed(digit);
-                    let answer = match entry {
-                        None => quote!(None),
-                        Some(Entry::Cell(c)) => {
-                            let c = cell_tokens(&c);
-                            quote!(Some(Simulated::Cell(#c)))
-                        }
-                        Some(Entry::ByRecoveryType(by)) => {
-                            let pairs = by.iter().map(|(k, c)| {
-                                let k = ident(k);
-                                let c = cell_tokens(c);
-                                quote!((RecoveryType::#k, #c))
-                            });
-                            quote!(Some(Simulated::ByRecoveryType(&[#(#pairs),*])))
-                        }
-                    };
-                    rows.push(quote! {
-                        AmountRow {
-                            pay_type: PayType::#pay_type,
-                            column: Column::#col,
-                            last_digit: #digit,
-                            answer: #answer,
-                            cite: #cite,
-                        }
+                    );
+                    let column = variant("Column", &column);
+                    let pay_type = pay_type();
+                    rows.push(AmountRow {
+                        pay_type,
+                        column,
+                        last_digit,
+                        answer,
+                        cite,
                     });
                 }
             }
-            for (request, cite, outcomes) in [
-                (quote!(Pay), &pt.outcomes_cite, &pt.outcomes),
-                (
-                    quote!(Subscribe),
-                    &pt.subscribe_outcomes_cite,
-                    &pt.subscribe_outcomes,
-                ),
-            ] {
-                for o in outcomes {
-                    let c = cell_tokens(&cell(&o.cell).with_context(|| format!("{SPEC}: {name}"))?);
-                    let to = redirect(&o.redirect).with_context(|| format!("{SPEC}: {name}"))?;
-                    let (id, label, sandbox_only) = (&o.id, &o.label, o.sandbox_only);
-                    let cite = if sandbox_only {
-                        format!(
-                            "the sandbox's own choice, not in the guide ({})",
-                            source.cite(&format!("{} › {cite}", pt.title))
-                        )
+            for (request, outcomes) in [("pay", pt.outcomes), ("subscribe", pt.subscribe_outcomes)]
+            {
+                let Some(Cited { cite, rows }) = outcomes else {
+                    continue;
+                };
+                for mut choice in rows {
+                    choice.cite = if choice.sandbox_only {
+                        let place = format!("{at} {} › {cite}", pt.title);
+                        format!("the sandbox's own choice, not in the guide ({place})")
                     } else {
-                        source.cite(&format!("{} › {cite}: {label}", pt.title))
+                        format!("{at} {} › {cite}: {}", pt.title, choice.label)
                     };
-                    choices.push(quote! {
-                        PageChoice {
-                            pay_type: PayType::#pay_type,
-                            request: PageRequest::#request,
-                            id: #id,
-                            label: #label,
-                            cell: #c,
-                            redirect: RedirectTo::#to,
-                            sandbox_only: #sandbox_only,
-                            cite: #cite,
-                        }
-                    });
+                    (choice.pay_type, choice.request) =
+                        (pay_type(), variant("PageRequest", request));
+                    choices.push(choice);
                 }
             }
-            match (
-                &pt.subscribe_fail_name,
-                &pt.subscribe_fail,
-                &pt.subscribe_fail_cite,
-            ) {
-                (Some(item), Some(fail), Some(cite)) => {
-                    let c = cell_tokens(&cell(fail)?);
-                    let cite = source.cite(&format!("{} › {cite}: {item}", pt.title));
-                    triggers.push(quote! {
-                        ItemNameTrigger { pay_type: PayType::#pay_type, item_name: #item, cell: #c, cite: #cite }
-                    });
-                }
-                (None, None, None) => {}
-                _ => bail!(
-                    "{SPEC}: {name}: subscribeFailName, subscribeFail and subscribeFailCite go together"
-                ),
+            if let Some(mut trigger) = pt.subscribe_fail {
+                let (cite, item) = (&trigger.cite, &trigger.item_name);
+                trigger.cite = format!("{at} {} › {cite}: {item}", pt.title);
+                trigger.pay_type = pay_type();
+                triggers.push(trigger);
             }
         }
         let variants: Vec<Ident> = columns.iter().map(|c| ident(c)).collect();
@@ -407,21 +383,15 @@ mod unified {
             .iter()
             .map(|c| format!("`{c}` in the spec's tables."));
         let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
+        let (rows, choices) = (to_tokens(&rows)?, to_tokens(&choices)?);
+        let triggers = to_tokens(&triggers)?;
         let tokens = quote! {
             use crate::v1_1_3::{PayType, RecoveryType, ResultCode};
 
             /// The guide the tables are transcribed from.
             pub const GUIDE: &str = #guide;
 
-            /// One answer of the tables: `resultCode` and `vResultCode`.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct Cell {
-                /// `resultCode`; `None` where the guide shows `-` (Rakuten Pay's point
-                /// fraud, which answers nothing and returns to the dummy page).
-                pub result_code: Option<ResultCode>,
-                /// `vResultCode`; `None` where the guide shows `-` or nothing.
-                pub v_result_code: Option<&'static str>,
-            }
+            crate::testing::table_types!();
 
             /// A column of the "last digit of the amount" tables: the request whose amount
             /// picks the answer. Rakuten Pay and Merpay split capture, cancel and
@@ -443,100 +413,16 @@ mod unified {
                 }
             }
 
-            /// What a column gives for one last digit.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub enum Simulated {
-                /// This answer.
-                Cell(Cell),
-                /// The answer depends on the request's `control.protocol.recoveryType`
-                /// (PayPay's on-demand payment, notes *1 and *2).
-                ByRecoveryType(&'static [(RecoveryType, Cell)]),
-            }
-
-            /// One row of a "last digit of the amount" table, for one column.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct AmountRow {
-                /// The payment type whose table it is.
-                pub pay_type: PayType,
-                /// The request.
-                pub column: Column,
-                /// The amount's last digit.
-                pub last_digit: u8,
-                /// The answer; `None` where the guide shows `-`: nothing is simulated
-                /// and the request behaves normally.
-                pub answer: Option<Simulated>,
-                /// Where in the guide the row is.
-                pub cite: &'static str,
-            }
-
             /// Every payment type's amount tables, merged cells read out (ten rows per
             /// column). The reading of the flattened tables is the project's
             /// interpretation, explained in the spec file's header.
-            pub const AMOUNT_ROWS: &[AmountRow] = &[#(#rows),*];
-
-            /// Which request's dummy provider page a choice is on.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-            pub enum PageRequest {
-                /// The single payment request (`pay`).
-                Pay,
-                /// The on-demand payment request (`subscribe`).
-                Subscribe,
-            }
-
-            /// Where the dummy provider page sends the browser.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-            pub enum RedirectTo {
-                /// The merchant's `successUrl`.
-                Success,
-                /// The merchant's `cancelUrl`.
-                Cancel,
-                /// The merchant's `errorUrl`.
-                Error,
-                /// The guide's "redirect fails" cases: the page shows a notice and stops.
-                None,
-                /// Back to the dummy page itself, with no result (Rakuten Pay's point fraud).
-                Provider,
-            }
-
-            /// A choice on a dummy provider page and the answer it produces.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct PageChoice {
-                /// The payment type.
-                pub pay_type: PayType,
-                /// The request whose page it is.
-                pub request: PageRequest,
-                /// A short stable name of the choice.
-                pub id: &'static str,
-                /// The choice as the guide names it.
-                pub label: &'static str,
-                /// The result it produces.
-                pub cell: Cell,
-                /// Where the browser goes.
-                pub redirect: RedirectTo,
-                /// `true` for a choice the guide does not list (the sandbox's own).
-                pub sandbox_only: bool,
-                /// Where in the guide the choice is.
-                pub cite: &'static str,
-            }
+            pub const AMOUNT_ROWS: &[AmountRow] = #rows;
 
             /// Every dummy provider page's choices, the success choice first.
-            pub const PAGE_CHOICES: &[PageChoice] = &[#(#choices),*];
-
-            /// An on-demand payment request item name that makes the request fail.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct ItemNameTrigger {
-                /// The payment type.
-                pub pay_type: PayType,
-                /// `item[].name`.
-                pub item_name: &'static str,
-                /// The answer.
-                pub cell: Cell,
-                /// Where in the guide the row is.
-                pub cite: &'static str,
-            }
+            pub const PAGE_CHOICES: &[PageChoice] = #choices;
 
             /// The item-name triggers of the on-demand payment request.
-            pub const ITEM_NAME_TRIGGERS: &[ItemNameTrigger] = &[#(#triggers),*];
+            pub const ITEM_NAME_TRIGGERS: &[ItemNameTrigger] = #triggers;
         };
         format(tokens)
     }
@@ -567,16 +453,17 @@ mod pop {
 
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
-    struct Cited<T> {
-        cite: String,
-        rows: Vec<T>,
-    }
-
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
     struct TestCard {
         brand: String,
         number: String,
+    }
+
+    /// The generated `TestCard`.
+    #[derive(Serialize)]
+    #[serde(rename = "TestCard")]
+    struct CardRow<'a> {
+        brand: Variant,
+        number: &'a str,
     }
 
     #[derive(Deserialize)]
@@ -596,7 +483,7 @@ mod pop {
     }
 
     /// Read from the spec, and written as the generated `ErrorExpiry` it mirrors.
-    #[derive(Deserialize, serde::Serialize)]
+    #[derive(Deserialize, Serialize)]
     #[serde(rename_all(deserialize = "camelCase"), deny_unknown_fields)]
     struct ErrorExpiry {
         expiry: String,
@@ -626,15 +513,12 @@ mod pop {
     }
 
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
-        let spec: Spec = load(root, SPEC)?;
+        let spec: Spec = read(root, SPEC)?;
         Ok(GeneratedFile::rust(OUT, SPEC, &emit(&spec)?))
     }
 
     fn emit(spec: &Spec) -> anyhow::Result<String> {
-        let source = Source {
-            guide: spec.guide.clone(),
-            section: spec.section.clone(),
-        };
+        let at = origin(&spec.guide, &spec.section);
         let mut brands: Vec<&str> = Vec::new();
         for card in &spec.test_cards.rows {
             if !card.number.bytes().all(|b| b.is_ascii_digit()) {
@@ -645,32 +529,35 @@ mod pop {
             }
         }
         let brand_variants: Vec<Ident> = brands.iter().map(|b| ident(b)).collect();
-        let cards = spec.test_cards.rows.iter().map(|c| {
-            let (brand, number) = (ident(&c.brand), &c.number);
-            quote!(TestCard { brand: CardBrand::#brand, number: #number })
-        });
+        let cards: Vec<CardRow> = (spec.test_cards.rows.iter())
+            .map(|c| CardRow {
+                brand: variant("CardBrand", &c.brand),
+                number: &c.number,
+            })
+            .collect();
+        let cards = to_tokens(&cards)?;
         let cards_doc = format!(
             "The guide's test cards (not for 3-D Secure, which has its own list in the 3DS2.0 \
-             supplementary material). Source: {}.",
-            source.cite(&spec.test_cards.cite)
+             supplementary material). Source: {at} {}.",
+            spec.test_cards.cite
         );
         let codes = spec.codes.iter().map(|c| {
             let name = format_ident!("{}", c.name);
-            let doc = format!("{} Source: {}.", c.doc, source.cite(&c.cite));
+            let doc = format!("{} Source: {at} {}.", c.doc, c.cite);
             let v = &c.v_result_code;
             quote! {
                 #[doc = #doc]
                 pub const #name: &str = #v;
             }
         });
-        let digits = const_data::to_tokens(&spec.security_code.digits)?;
+        let digits = to_tokens(&spec.security_code.digits)?;
         let digits_doc = format!(
-            "Security codes may be any value of this many digits. Source: {}.",
-            source.cite(&spec.security_code.cite)
+            "Security codes may be any value of this many digits. Source: {at} {}.",
+            spec.security_code.cite
         );
         let expiry_doc = format!(
-            "The guide's expiry date → `v_result_code` table. Source: {}.",
-            source.cite(&spec.error_expiry_dates.cite)
+            "The guide's expiry date → `v_result_code` table. Source: {at} {}.",
+            spec.error_expiry_dates.cite
         );
         let expiries = const_data::table(
             &expiry_doc,
@@ -679,40 +566,35 @@ mod pop {
             &spec.error_expiry_dates.rows,
         )?;
         let cvs = &spec.convenience_store;
-        let cvs_ok = &cvs.success_phone_prefixes.values;
-        let cvs_ok_doc = format!(
-            "Convenience store: first two digits of the telephone number that succeed. \
-             Source: {}.",
-            source.cite(&format!(
-                "{} › {}",
-                cvs.cite, cvs.success_phone_prefixes.cite
-            ))
-        );
-        let cvs_ko = &cvs.failure_phone_prefixes.values;
-        let cvs_ko_doc = format!(
-            "Convenience store: first two digits of the telephone number that fail. \
-             Source: {}.",
-            source.cite(&format!(
-                "{} › {}",
-                cvs.cite, cvs.failure_phone_prefixes.cite
-            ))
-        );
-        for p in cvs_ok.iter().chain(cvs_ko) {
-            if p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()) {
+        let prefix_doc = |values: &Values, outcome: &str| -> anyhow::Result<String> {
+            if let Some(p) = (values.values.iter())
+                .find(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+            {
                 bail!("{SPEC}: telephone prefix {p:?} is not two digits");
             }
-        }
+            Ok(format!(
+                "Convenience store: first two digits of the telephone number that {outcome}. \
+                 Source: {at} {} › {}.",
+                cvs.cite, values.cite
+            ))
+        };
+        let cvs_ok_doc = prefix_doc(&cvs.success_phone_prefixes, "succeed")?;
+        let cvs_ko_doc = prefix_doc(&cvs.failure_phone_prefixes, "fail")?;
+        let cvs_ok = to_tokens(&cvs.success_phone_prefixes.values)?;
+        let cvs_ko = to_tokens(&cvs.failure_phone_prefixes.values)?;
         if spec.bank.success_last_digits.iter().any(|d| *d > 9) {
             bail!("{SPEC}: a bank success last digit is not a digit");
         }
-        let bank = const_data::to_tokens(&spec.bank.success_last_digits)?;
+        let bank = to_tokens(&spec.bank.success_last_digits)?;
         let bank_doc = format!(
             "Bank: the last digits of `gross_amount` for which a dummy bank payment \
-             succeeds; any other last digit fails. Source: {}.",
-            source.cite(&spec.bank.cite)
+             succeeds; any other last digit fails. Source: {at} {}.",
+            spec.bank.cite
         );
         let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
         let tokens = quote! {
+            use crate::testing::{ErrorExpiry, TestCard};
+
             /// The guide the test data is transcribed from.
             pub const GUIDE: &str = #guide;
 
@@ -731,42 +613,21 @@ mod pop {
                 }
             }
 
-            /// A test card number that succeeds with any expiry date (except those in
-            /// [`ERROR_EXPIRY_DATES`]) and any security code of [`SECURITY_CODE_DIGITS`]
-            /// digits.
-            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-            pub struct TestCard {
-                /// Card brand.
-                pub brand: CardBrand,
-                /// Card number (test data published by the guide, not a real card).
-                pub number: &'static str,
-            }
-
             #[doc = #cards_doc]
-            pub const TEST_CARDS: &[TestCard] = &[#(#cards),*];
+            pub const TEST_CARDS: &[TestCard] = #cards;
 
             #(#codes)*
 
             #[doc = #digits_doc]
             pub const SECURITY_CODE_DIGITS: &[usize] = #digits;
 
-            /// An expiry date (`MM/YY`) that makes a test card fail, and the
-            /// `v_result_code` it yields.
-            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-            pub struct ErrorExpiry {
-                /// Expiry date as entered, `MM/YY`.
-                pub expiry: &'static str,
-                /// The `v_result_code` returned.
-                pub v_result_code: &'static str,
-            }
-
             #expiries
 
             #[doc = #cvs_ok_doc]
-            pub const CVS_SUCCESS_PHONE_PREFIXES: &[&str] = &[#(#cvs_ok),*];
+            pub const CVS_SUCCESS_PHONE_PREFIXES: &[&str] = #cvs_ok;
 
             #[doc = #cvs_ko_doc]
-            pub const CVS_FAILURE_PHONE_PREFIXES: &[&str] = &[#(#cvs_ko),*];
+            pub const CVS_FAILURE_PHONE_PREFIXES: &[&str] = #cvs_ko;
 
             #[doc = #bank_doc]
             pub const BANK_SUCCESS_LAST_DIGITS: &[u8] = #bank;
@@ -784,7 +645,14 @@ mod jpayment {
     /// The gateway's codes and their variant names.
     const CODES_SPEC: &str = "specs/jpayment/jpayment.yaml";
     const OUT: &str = "crates/jpayment-proto/src/generated/testing.rs";
-    const SANDBOX: &str = "sandbox";
+
+    /// Where a row comes from: the guide lists no test data, so only `sandbox` (the
+    /// project's own) is accepted.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Provenance {
+        Sandbox,
+    }
 
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -803,7 +671,8 @@ mod jpayment {
         code: String,
         cite: String,
         when: String,
-        source: String,
+        #[serde(rename = "source")]
+        _source: Provenance,
     }
 
     #[derive(Deserialize)]
@@ -821,17 +690,36 @@ mod jpayment {
         code: String,
         #[serde(default)]
         issuer: bool,
-        source: String,
+        #[serde(rename = "source")]
+        _source: Provenance,
         cite: String,
     }
 
-    #[derive(Deserialize)]
+    /// The generated `AmountTrigger`.
+    #[derive(Serialize)]
+    #[serde(rename = "AmountTrigger")]
+    struct TriggerRow {
+        total: u64,
+        answer: TriggerAnswer,
+        note: String,
+    }
+
+    /// The generated `TriggerAnswer`.
+    #[derive(Serialize)]
+    enum TriggerAnswer {
+        Gateway(Variant),
+        Issuer(String),
+    }
+
+    /// Read from the spec, and written as the generated `RefusedCard` it mirrors.
+    #[derive(Deserialize, Serialize)]
     #[serde(deny_unknown_fields)]
     struct RefusedCard {
         number: String,
         code: String,
         meaning: String,
-        source: String,
+        #[serde(rename = "source", skip_serializing)]
+        _source: Provenance,
     }
 
     /// The part of the gateway's spec this generator reads.
@@ -848,29 +736,16 @@ mod jpayment {
     }
 
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
-        let spec: Spec = load(root, SPEC)?;
-        let codes: Codes = load(root, CODES_SPEC)?;
+        let spec: Spec = read(root, SPEC)?;
+        let codes: Codes = read(root, CODES_SPEC)?;
         Ok(GeneratedFile::rust(OUT, SPEC, &emit(&spec, &codes)?))
     }
 
-    fn sandbox_only(source: &str, what: &str) -> anyhow::Result<()> {
-        if source != SANDBOX {
-            bail!("{SPEC}: {what}: the guide lists no test data, so `source` must be `{SANDBOX}`");
-        }
-        Ok(())
-    }
-
     fn emit(spec: &Spec, codes: &Codes) -> anyhow::Result<String> {
-        let source = Source {
-            guide: spec.guide.clone(),
-            section: spec.section.clone(),
-        };
-        let variant = |code: &str| -> anyhow::Result<Ident> {
-            codes
-                .result_codes
-                .iter()
+        let error_code = |code: &str| -> anyhow::Result<&str> {
+            (codes.result_codes.iter())
                 .find(|c| c.code == code)
-                .map(|c| format_ident!("{}", c.variant))
+                .map(|c| c.variant.as_str())
                 .with_context(|| format!("{SPEC}: {code} is not in {CODES_SPEC}'s result_codes"))
         };
         let issuer = |code: &str| -> anyhow::Result<()> {
@@ -880,22 +755,23 @@ mod jpayment {
             Ok(())
         };
         let ip = &spec.source_ip;
-        sandbox_only(&ip.source, "sourceIp")?;
-        let ip_variant = variant(&ip.code)?;
+        let ip_variant = format_ident!("{}", error_code(&ip.code)?);
         let ip_doc = format!(
             "`{}` (the guide's code). The sandbox answers it when {} (the sandbox's reading). \
              Source: {}, {}.",
             ip.code, ip.when, spec.guide, ip.cite
         );
-        let mut seen = Vec::new();
+        spec::unique(
+            "sandbox code",
+            spec.sandbox_codes.iter().map(|c| c.code.as_str()),
+        )?;
         let sandbox_codes = spec
             .sandbox_codes
             .iter()
             .map(|c| {
-                if codes.result_codes.iter().any(|g| g.code == c.code) || seen.contains(&&c.code) {
-                    bail!("{SPEC}: {} is a gateway code or listed twice", c.code);
+                if codes.result_codes.iter().any(|g| g.code == c.code) {
+                    bail!("{SPEC}: {} is a gateway code", c.code);
                 }
-                seen.push(&c.code);
                 let name = format_ident!("{}", c.name);
                 let (code, meaning) = (&c.code, &c.meaning);
                 let doc = format!("`{code}`, the sandbox's own code (not the gateway's): {meaning}.");
@@ -909,38 +785,33 @@ mod jpayment {
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let (sandbox_consts, sandbox_names): (Vec<_>, Vec<_>) = sandbox_codes.into_iter().unzip();
-        let triggers = spec
-            .amount_triggers
-            .iter()
+        let triggers = (spec.amount_triggers.iter())
             .map(|t| {
-                sandbox_only(&t.source, &format!("amount trigger {}", t.total))?;
                 let answer = if t.issuer {
                     issuer(&t.code)?;
-                    let code = &t.code;
-                    quote!(TriggerAnswer::Issuer(#code))
+                    TriggerAnswer::Issuer(t.code.clone())
                 } else {
-                    let v = variant(&t.code)?;
-                    quote!(TriggerAnswer::Gateway(ErrorCode::#v))
+                    TriggerAnswer::Gateway(Variant("ErrorCode", error_code(&t.code)?.into()))
                 };
-                let (total, cite) = (t.total, &t.cite);
-                Ok(quote!(AmountTrigger { total: #total, answer: #answer, note: #cite }))
+                let (total, note) = (t.total, t.cite.clone());
+                Ok(TriggerRow {
+                    total,
+                    answer,
+                    note,
+                })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let cards = spec
-            .refused_cards
-            .iter()
-            .map(|c| {
-                sandbox_only(&c.source, &format!("refused card {}", c.number))?;
-                issuer(&c.code)?;
-                if !c.number.bytes().all(|b| b.is_ascii_digit()) {
-                    bail!("{SPEC}: {:?} is not a card number", c.number);
-                }
-                let (number, code, meaning) = (&c.number, &c.code, &c.meaning);
-                Ok(quote!(RefusedCard { number: #number, code: #code, meaning: #meaning }))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let guide = format!("{}; {}", spec.guide, source.section);
+        for c in &spec.refused_cards {
+            issuer(&c.code)?;
+            if !c.number.bytes().all(|b| b.is_ascii_digit()) {
+                bail!("{SPEC}: {:?} is not a card number", c.number);
+            }
+        }
+        let (triggers, cards) = (to_tokens(&triggers)?, to_tokens(&spec.refused_cards)?);
+        let guide = format!("{}; {}", spec.guide, spec.section);
         let tokens = quote! {
+            use super::{AmountTrigger, RefusedCard, SandboxCode, TriggerAnswer};
+
             use crate::ErrorCode;
 
             /// The guide the data refers to. It has no testing section: everything here
@@ -950,61 +821,18 @@ mod jpayment {
             #[doc = #ip_doc]
             pub const SOURCE_IP: ErrorCode = ErrorCode::#ip_variant;
 
-            /// A code the project's sandbox answers for a refusal whose real code is not
-            /// public. It is **not** the gateway's: [`ErrorCode::parse`] reads it as
-            /// `Unknown`, as it would an undocumented code of the real gateway.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct SandboxCode {
-                /// The code as the sandbox sends it.
-                pub code: &'static str,
-                /// When the sandbox sends it.
-                pub meaning: &'static str,
-            }
-
             #(#sandbox_consts)*
 
             /// Every code of the sandbox's own.
             pub const SANDBOX_CODES: &[SandboxCode] = &[#(#sandbox_names),*];
 
-            /// What a trigger amount answers.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub enum TriggerAnswer {
-                /// The gateway refuses before any payment exists: a bare code.
-                Gateway(ErrorCode),
-                /// The card company refuses: a failed payment with an ID.
-                Issuer(&'static str),
-            }
-
-            /// A charge total (`am + tx + sf`, or the item's) that the sandbox answers
-            /// with a refusal before any card is asked. The sandbox's own trigger.
-            #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct AmountTrigger {
-                /// The total in yen.
-                pub total: u64,
-                /// The answer.
-                pub answer: TriggerAnswer,
-                /// Where the code comes from.
-                pub note: &'static str,
-            }
-
             /// The sandbox's trigger amounts (its own: the guide lists none).
-            pub const AMOUNT_TRIGGERS: &[AmountTrigger] = &[#(#triggers),*];
-
-            /// A test card whose charges the sandbox's card company refuses.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct RefusedCard {
-                /// The full test number (not a real card).
-                pub number: &'static str,
-                /// The card-company code the charge fails with.
-                pub code: &'static str,
-                /// What it means.
-                pub meaning: &'static str,
-            }
+            pub const AMOUNT_TRIGGERS: &[AmountTrigger] = #triggers;
 
             /// The sandbox's refused cards (its own: the guide lists none; the codes
             /// follow the card networks' common `G` codes). Any other Luhn-valid number
             /// is approved.
-            pub const REFUSED_CARDS: &[RefusedCard] = &[#(#cards),*];
+            pub const REFUSED_CARDS: &[RefusedCard] = #cards;
         };
         format(tokens)
     }
@@ -1034,25 +862,50 @@ mod mpi {
         pub(super) rows: Vec<Scenario>,
     }
 
-    #[derive(Deserialize)]
+    /// Read from the spec, and written as the generated `Scenario` it mirrors.
+    #[derive(Deserialize, Serialize)]
     #[serde(deny_unknown_fields)]
     pub(super) struct Scenario {
         no: String,
-        scenario: String,
-        risk: String,
+        #[serde(rename(deserialize = "scenario"))]
+        title: String,
+        risk: ScenarioRisk,
         cards: Vec<String>,
         pub(super) authorize: Step,
         verify: Step,
+        /// Where in the guide the row is: written by the generator, not read.
+        #[serde(skip_deserializing)]
+        cite: String,
     }
 
-    #[derive(Deserialize)]
+    /// The generated `ScenarioRisk`.
+    #[derive(Deserialize, Serialize)]
+    #[serde(rename_all(deserialize = "kebab-case"))]
+    enum ScenarioRisk {
+        PaymentNotPossible,
+        CardCompany,
+        Merchant,
+    }
+
+    /// The generated `MStatusCell`.
+    #[derive(Deserialize, Serialize)]
+    #[serde(rename_all(deserialize = "lowercase"))]
+    enum MStatusCell {
+        Success,
+        Failure,
+        #[serde(rename(deserialize = "failure or success"))]
+        FailureOrSuccess,
+    }
+
+    /// The generated `Step`.
+    #[derive(Deserialize, Serialize)]
     #[serde(deny_unknown_fields)]
     pub(super) struct Step {
-        mstatus: Option<String>,
-        #[serde(rename = "mpi-complete")]
-        pub(super) complete: Vec<String>,
-        #[serde(rename = "mpi-company")]
-        company: Vec<String>,
+        mstatus: Option<MStatusCell>,
+        #[serde(rename(deserialize = "mpi-complete"))]
+        pub(super) mpi_complete: Vec<String>,
+        #[serde(rename(deserialize = "mpi-company"))]
+        mpi_company: Vec<String>,
     }
 
     /// The part of the gateway's spec this generator reads.
@@ -1068,9 +921,9 @@ mod mpi {
     }
 
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
-        let spec: Spec = load(root, SPEC)?;
-        let codes: Codes = load(root, CODES_SPEC)?;
-        Ok(GeneratedFile::rust(OUT, SPEC, &emit(&spec, &codes)?))
+        let spec: Spec = read(root, SPEC)?;
+        let codes: Codes = read(root, CODES_SPEC)?;
+        Ok(GeneratedFile::rust(OUT, SPEC, &emit(spec, &codes)?))
     }
 
     /// Rules the generated rows rely on: cells of eight characters from the code list,
@@ -1079,7 +932,7 @@ mod mpi {
         for s in &spec.scenarios.rows {
             for code in [&s.authorize, &s.verify]
                 .into_iter()
-                .flat_map(|step| step.complete.iter().chain(&step.company))
+                .flat_map(|step| step.mpi_complete.iter().chain(&step.mpi_company))
             {
                 if code.len() != 8 {
                     bail!("scenario {}: cell `{code}` is not 8 characters", s.no);
@@ -1097,112 +950,22 @@ mod mpi {
         Ok(())
     }
 
-    fn step(step: &Step, no: &str) -> anyhow::Result<TokenStream> {
-        let mstatus = match step.mstatus.as_deref() {
-            None => quote!(None),
-            Some("success") => quote!(Some(MStatusCell::Success)),
-            Some("failure") => quote!(Some(MStatusCell::Failure)),
-            Some("failure or success") => quote!(Some(MStatusCell::FailureOrSuccess)),
-            Some(other) => bail!("scenario {no}: unknown mstatus cell `{other}`"),
-        };
-        let (complete, company) = (&step.complete, &step.company);
-        Ok(quote! {
-            Step { mstatus: #mstatus, mpi_complete: &[#(#complete),*], mpi_company: &[#(#company),*] }
-        })
-    }
-
-    fn emit(spec: &Spec, codes: &Codes) -> anyhow::Result<String> {
-        check(spec, codes).context(SPEC)?;
-        let source = Source {
-            guide: spec.guide.clone(),
-            section: spec.section.clone(),
-        };
-        let rows = spec
-            .scenarios
-            .rows
-            .iter()
-            .map(|s| {
-                let risk = match s.risk.as_str() {
-                    "payment-not-possible" | "card-company" | "merchant" => ident(&s.risk),
-                    other => bail!("scenario {}: unknown risk `{other}`", s.no),
-                };
-                let (no, title, cards) = (&s.no, &s.scenario, &s.cards);
-                let cite = source.cite(&format!("{}: No {no}", spec.scenarios.cite));
-                let authorize = step(&s.authorize, no)?;
-                let verify = step(&s.verify, no)?;
-                Ok(quote! {
-                    Scenario {
-                        no: #no,
-                        title: #title,
-                        risk: ScenarioRisk::#risk,
-                        cards: &[#(#cards),*],
-                        authorize: #authorize,
-                        verify: #verify,
-                        cite: #cite,
-                    }
-                })
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+    fn emit(mut spec: Spec, codes: &Codes) -> anyhow::Result<String> {
+        check(&spec, codes).context(SPEC)?;
+        let at = origin(&spec.guide, &spec.section);
+        for s in &mut spec.scenarios.rows {
+            s.cite = format!("{at} {}: No {}", spec.scenarios.cite, s.no);
+        }
+        let rows = to_tokens(&spec.scenarios.rows)?;
         let guide = format!("{}, section \"{}\"", spec.guide, spec.section);
         let tokens = quote! {
+            use super::{MStatusCell, Scenario, ScenarioRisk, Step};
+
             /// The guide the table is transcribed from.
             pub const GUIDE: &str = #guide;
 
-            /// The risk-burden column of the scenario table.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub enum ScenarioRisk {
-                /// "(Payment not possible)".
-                PaymentNotPossible,
-                /// "Card Company".
-                CardCompany,
-                /// "Merchant".
-                Merchant,
-            }
-
-            /// An `mstatus` cell of the scenario table.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub enum MStatusCell {
-                /// "success".
-                Success,
-                /// "failure".
-                Failure,
-                /// "failure or success": depends on the option; note *1 decides per code.
-                FailureOrSuccess,
-            }
-
-            /// One step of a scenario: "MPI Authorize (/mpi_charges)" or "Verify
-            /// (VeriTrans internal process)".
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct Step {
-                /// The `mstatus` cell; `None` where the flattened guide has none.
-                pub mstatus: Option<MStatusCell>,
-                /// Codes (first eight characters) under `mpi-complete`.
-                pub mpi_complete: &'static [&'static str],
-                /// Codes (first eight characters) under `mpi-company`.
-                pub mpi_company: &'static [&'static str],
-            }
-
-            /// One row of the scenario table.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-            pub struct Scenario {
-                /// "No" column (`"1"`, `"5-1"`, …).
-                pub no: &'static str,
-                /// Scenario column.
-                pub title: &'static str,
-                /// Risk-burden column.
-                pub risk: ScenarioRisk,
-                /// Test card numbers (test data published by the guide, not real cards).
-                pub cards: &'static [&'static str],
-                /// "MPI Authorize (/mpi_charges)".
-                pub authorize: Step,
-                /// "Verify (VeriTrans internal process)".
-                pub verify: Step,
-                /// Where in the guide the row is.
-                pub cite: &'static str,
-            }
-
             /// The guide's "Code List for each Scenario", row by row.
-            pub const SCENARIOS: &[Scenario] = &[#(#rows),*];
+            pub const SCENARIOS: &[Scenario] = #rows;
         };
         format(tokens)
     }
@@ -1281,10 +1044,10 @@ mod tests {
     #[test]
     fn mpi_cells_must_come_from_the_code_list() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let codes: mpi::Codes = load(&root, "specs/mpi/openapi.yaml").unwrap();
-        let mut spec: mpi::Spec = load(&root, mpi::SPEC).unwrap();
+        let codes: mpi::Codes = read(&root, "specs/mpi/openapi.yaml").unwrap();
+        let mut spec: mpi::Spec = read(&root, mpi::SPEC).unwrap();
         mpi::check(&spec, &codes).unwrap();
-        spec.scenarios.rows[0].authorize.complete = vec!["GX990000".into()];
+        spec.scenarios.rows[0].authorize.mpi_complete = vec!["GX990000".into()];
         let err = mpi::check(&spec, &codes).unwrap_err().to_string();
         assert!(err.contains("not in the code list"), "{err}");
     }

@@ -11,7 +11,7 @@
 //! (`IDEMPOTENCY_KEY_HEADER`, `PUSH_SIGNATURE_HEADER`, …). Kept apart from
 //! the gateway generators so it reads each spec the same way.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -20,7 +20,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::codegen::{GeneratedFile, Generator};
-use crate::core::{rust, spec};
+use crate::core::{names, rust, spec};
 
 /// The entry listed in `codegen::GENERATORS`.
 pub const GENERATOR: Generator = Generator {
@@ -28,31 +28,21 @@ pub const GENERATOR: Generator = Generator {
     run: generate,
 };
 
-/// (spec, generated file) of every OpenAPI gateway whose wire names are emitted.
+/// (spec directory, crate) of every OpenAPI gateway whose wire names are emitted.
 const SPECS: &[(&str, &str)] = &[
-    (
-        "specs/pop/1.8.1/openapi.yaml",
-        "crates/pop-proto/src/generated/wire.rs",
-    ),
-    (
-        "specs/unified/1.1.3/openapi.yaml",
-        "crates/unified-proto/src/generated/wire.rs",
-    ),
-    (
-        "specs/mpi/openapi.yaml",
-        "crates/mpi-proto/src/generated/wire.rs",
-    ),
+    ("pop/1.8.1", "pop-proto"),
+    ("unified/1.1.3", "unified-proto"),
+    ("mpi", "mpi-proto"),
 ];
 
 fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
-    SPECS
-        .iter()
-        .map(|(spec_path, out)| {
-            let spec = spec::read(root, spec_path)?;
-            let body = emit(&spec, spec_path).context(*spec_path)?;
-            Ok(GeneratedFile::rust(*out, spec_path, &body))
-        })
-        .collect()
+    let file = |(dir, krate): &(&str, &str)| {
+        let spec_path = format!("specs/{dir}/openapi.yaml");
+        let body = emit(&spec::read(root, &spec_path)?, &spec_path).context(spec_path.clone())?;
+        let out = format!("crates/{krate}/src/generated/wire.rs");
+        Ok(GeneratedFile::rust(out, &spec_path, &body))
+    };
+    SPECS.iter().map(file).collect()
 }
 
 /// The words of one spec, gathered by walking the whole document.
@@ -85,39 +75,17 @@ fn walk(value: &Value, parent: Option<&str>, names: &mut Names) {
 }
 
 /// `paymentId` → `PAYMENT_ID`, `order_id` → `ORDER_ID`,
-/// `X-VT-Idempotency-Key` → `X_VT_IDEMPOTENCY_KEY`, `3ds_version` →
-/// `_3DS_VERSION`.
+/// `X-VT-Idempotency-Key` → `X_VT_IDEMPOTENCY_KEY` (the core's
+/// [`names::screaming`]), `3ds_version` → `_3DS_VERSION`.
 fn const_name(wire: &str) -> anyhow::Result<String> {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in wire.chars() {
-        match c {
-            'a'..='z' | '0'..='9' => {
-                out.push(c.to_ascii_uppercase());
-                previous_lower = true;
-            }
-            'A'..='Z' => {
-                if previous_lower {
-                    out.push('_');
-                }
-                out.push(c);
-                previous_lower = false;
-            }
-            '_' | '-' => {
-                out.push('_');
-                previous_lower = false;
-            }
-            _ => bail!("`{wire}` cannot be a Rust constant name"),
-        }
-    }
-    if out.is_empty() {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if wire.is_empty() || !wire.chars().all(word) {
         bail!("`{wire}` cannot be a Rust constant name");
     }
+    let name = names::screaming(wire);
     // An identifier cannot start with a digit (`3ds_version`).
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    Ok(out)
+    let digit = name.starts_with(|c: char| c.is_ascii_digit());
+    Ok(if digit { format!("_{name}") } else { name })
 }
 
 /// One `pub const NAME: &str = "wire";` per distinct wire name, sorted by
@@ -125,24 +93,23 @@ fn const_name(wire: &str) -> anyhow::Result<String> {
 /// and its JSON `order_id`) both keep their wire spelling as the constant's
 /// name instead, so neither takes the plain name by an arbitrary preference.
 fn constants(words: &[String]) -> anyhow::Result<TokenStream> {
-    let mut by_name: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut by_name: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for word in words {
-        let spellings = by_name.entry(const_name(word)?).or_default();
-        if !spellings.contains(&word.as_str()) {
-            spellings.push(word);
-        }
+        by_name.entry(const_name(word)?).or_default().insert(word);
     }
     let mut items = BTreeMap::new();
     for (name, spellings) in by_name {
-        if let [wire] = spellings.as_slice() {
-            items.insert(name, (*wire, false));
-        } else {
-            for wire in spellings {
-                if wire.contains('-') {
-                    bail!("`{wire}` collides with another spelling and is no identifier");
-                }
-                items.insert(wire.to_owned(), (wire, true));
+        let verbatim = spellings.len() > 1;
+        for wire in spellings {
+            if verbatim && wire.contains('-') {
+                bail!("`{wire}` collides with another spelling and is no identifier");
             }
+            let name = if verbatim {
+                wire.to_owned()
+            } else {
+                name.clone()
+            };
+            items.insert(name, (wire, verbatim));
         }
     }
     let items = items.iter().map(|(name, (wire, verbatim))| {
@@ -174,9 +141,6 @@ fn authorization_prefix(scheme: &str) -> anyhow::Result<&'static str> {
 fn emit(spec: &Value, spec_path: &str) -> anyhow::Result<String> {
     let mut names = Names::default();
     walk(spec, None, &mut names);
-    if names.fields.is_empty() {
-        bail!("no property names found");
-    }
     let fields = constants(&names.fields)?;
     let module_doc = format!(
         " The wire names of `{spec_path}`, one constant per name, for code that \

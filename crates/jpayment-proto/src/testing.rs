@@ -38,6 +38,51 @@ mod generated;
 
 pub use generated::*;
 
+use crate::ErrorCode;
+
+/// A code the project's sandbox answers for a refusal whose real code is not
+/// public. It is **not** the gateway's: [`ErrorCode::parse`] reads it as
+/// `Unknown`, as it would an undocumented code of the real gateway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SandboxCode {
+    /// The code as the sandbox sends it.
+    pub code: &'static str,
+    /// When the sandbox sends it.
+    pub meaning: &'static str,
+}
+
+/// What a trigger amount answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TriggerAnswer {
+    /// The gateway refuses before any payment exists: a bare code.
+    Gateway(ErrorCode),
+    /// The card company refuses: a failed payment with an ID.
+    Issuer(&'static str),
+}
+
+/// A charge total (`am + tx + sf`, or the item's) that the sandbox answers
+/// with a refusal before any card is asked. The sandbox's own trigger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AmountTrigger {
+    /// The total in yen.
+    pub total: u64,
+    /// The answer.
+    pub answer: TriggerAnswer,
+    /// Where the code comes from.
+    pub note: &'static str,
+}
+
+/// A test card whose charges the sandbox's card company refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RefusedCard {
+    /// The full test number (not a real card).
+    pub number: &'static str,
+    /// The card-company code the charge fails with.
+    pub code: &'static str,
+    /// What it means.
+    pub meaning: &'static str,
+}
+
 /// What a charge of this total (`am + tx + sf`, or the item's) triggers in the sandbox
 /// before any card is asked; `None` for an ordinary amount.
 pub fn amount_trigger(total: u64) -> Option<&'static TriggerAnswer> {

@@ -46,6 +46,59 @@ mod generated;
 
 pub use generated::*;
 
+/// The risk-burden column of the scenario table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScenarioRisk {
+    /// "(Payment not possible)".
+    PaymentNotPossible,
+    /// "Card Company".
+    CardCompany,
+    /// "Merchant".
+    Merchant,
+}
+
+/// An `mstatus` cell of the scenario table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MStatusCell {
+    /// "success".
+    Success,
+    /// "failure".
+    Failure,
+    /// "failure or success": depends on the option; note *1 decides per code.
+    FailureOrSuccess,
+}
+
+/// One step of a scenario: "MPI Authorize (/mpi_charges)" or "Verify
+/// (VeriTrans internal process)".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The `mstatus` cell; `None` where the flattened guide has none.
+    pub mstatus: Option<MStatusCell>,
+    /// Codes (first eight characters) under `mpi-complete`.
+    pub mpi_complete: &'static [&'static str],
+    /// Codes (first eight characters) under `mpi-company`.
+    pub mpi_company: &'static [&'static str],
+}
+
+/// One row of the scenario table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    /// "No" column (`"1"`, `"5-1"`, …).
+    pub no: &'static str,
+    /// Scenario column.
+    pub title: &'static str,
+    /// Risk-burden column.
+    pub risk: ScenarioRisk,
+    /// Test card numbers (test data published by the guide, not real cards).
+    pub cards: &'static [&'static str],
+    /// "MPI Authorize (/mpi_charges)".
+    pub authorize: Step,
+    /// "Verify (VeriTrans internal process)".
+    pub verify: Step,
+    /// Where in the guide the row is.
+    pub cite: &'static str,
+}
+
 impl Step {
     /// The codes for `option`; `None` for options the table has no column
     /// for (`mpi-none`, `mpi-merchant`, unknown ones).

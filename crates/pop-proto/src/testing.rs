@@ -21,6 +21,27 @@
 
 pub use crate::generated::testing::*;
 
+/// A test card number that succeeds with any expiry date (except those in
+/// [`ERROR_EXPIRY_DATES`]) and any security code of [`SECURITY_CODE_DIGITS`]
+/// digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TestCard {
+    /// Card brand.
+    pub brand: CardBrand,
+    /// Card number (test data published by the guide, not a real card).
+    pub number: &'static str,
+}
+
+/// An expiry date (`MM/YY`) that makes a test card fail, and the
+/// `v_result_code` it yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorExpiry {
+    /// Expiry date as entered, `MM/YY`.
+    pub expiry: &'static str,
+    /// The `v_result_code` returned.
+    pub v_result_code: &'static str,
+}
+
 /// The `v_result_code` a test card yields with this expiry date (`MM/YY`);
 /// `None` means the guide's "arbitrary expiration date" success.
 ///

@@ -26,6 +26,109 @@ use crate::Yen;
 pub use crate::generated::testing::*;
 use crate::v1_1_3::{PayType, RecoveryType, ResultCode};
 
+/// Declares the types of the generated tables where the generated file invokes it
+/// (`generated::testing`, so their paths are that module's). Written by hand: nothing
+/// in them comes from the spec; only [`Column`]'s variants do, and the generated file
+/// declares that enum itself.
+macro_rules! table_types {
+    () => {
+        /// One answer of the tables: `resultCode` and `vResultCode`.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct Cell {
+            /// `resultCode`; `None` where the guide shows `-` (Rakuten Pay's point
+            /// fraud, which answers nothing and returns to the dummy page).
+            pub result_code: Option<ResultCode>,
+            /// `vResultCode`; `None` where the guide shows `-` or nothing.
+            pub v_result_code: Option<&'static str>,
+        }
+
+        /// What a column gives for one last digit.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Simulated {
+            /// This answer.
+            Cell(Cell),
+            /// The answer depends on the request's `control.protocol.recoveryType`
+            /// (PayPay's on-demand payment, notes *1 and *2).
+            ByRecoveryType(&'static [(RecoveryType, Cell)]),
+        }
+
+        /// One row of a "last digit of the amount" table, for one column.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct AmountRow {
+            /// The payment type whose table it is.
+            pub pay_type: PayType,
+            /// The request.
+            pub column: Column,
+            /// The amount's last digit.
+            pub last_digit: u8,
+            /// The answer; `None` where the guide shows `-`: nothing is simulated
+            /// and the request behaves normally.
+            pub answer: Option<Simulated>,
+            /// Where in the guide the row is.
+            pub cite: &'static str,
+        }
+
+        /// Which request's dummy provider page a choice is on.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum PageRequest {
+            /// The single payment request (`pay`).
+            Pay,
+            /// The on-demand payment request (`subscribe`).
+            Subscribe,
+        }
+
+        /// Where the dummy provider page sends the browser.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum RedirectTo {
+            /// The merchant's `successUrl`.
+            Success,
+            /// The merchant's `cancelUrl`.
+            Cancel,
+            /// The merchant's `errorUrl`.
+            Error,
+            /// The guide's "redirect fails" cases: the page shows a notice and stops.
+            None,
+            /// Back to the dummy page itself, with no result (Rakuten Pay's point fraud).
+            Provider,
+        }
+
+        /// A choice on a dummy provider page and the answer it produces.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct PageChoice {
+            /// The payment type.
+            pub pay_type: PayType,
+            /// The request whose page it is.
+            pub request: PageRequest,
+            /// A short stable name of the choice.
+            pub id: &'static str,
+            /// The choice as the guide names it.
+            pub label: &'static str,
+            /// The result it produces.
+            pub cell: Cell,
+            /// Where the browser goes.
+            pub redirect: RedirectTo,
+            /// `true` for a choice the guide does not list (the sandbox's own).
+            pub sandbox_only: bool,
+            /// Where in the guide the choice is.
+            pub cite: &'static str,
+        }
+
+        /// An on-demand payment request item name that makes the request fail.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct ItemNameTrigger {
+            /// The payment type.
+            pub pay_type: PayType,
+            /// `item[].name`.
+            pub item_name: &'static str,
+            /// The answer.
+            pub cell: Cell,
+            /// Where in the guide the row is.
+            pub cite: &'static str,
+        }
+    };
+}
+pub(crate) use table_types;
+
 impl Cell {
     /// `UA-000-001`: the request succeeded.
     pub fn is_success(&self) -> bool {
