@@ -6,7 +6,7 @@
 //! where every table or row carries `cite` (the place in the guide). The generated rows
 //! keep that citation as data (`cite` fields), so a merchant's test, the sandbox and a
 //! reader of the generated file all see where a row comes from. Nothing parses YAML at
-//! run time: the tables are Rust constants, each written by [`const_data`] from a row
+//! run time: the tables are Rust constants, each written by [`crate::core::const_data`] from a row
 //! struct that mirrors the generated type (often the spec reader's own struct).
 
 use std::collections::BTreeMap;

@@ -14,7 +14,7 @@
 //! #[derive(Serialize)]
 //! #[serde(rename = "crate::codes::ResultCodeInfo")]
 //! struct Row<'a> { result_code: &'a str, http_status: u16, status: Status }
-//! let rows: Vec<Row> = …;
+//! let rows: Vec<Row> = read_rows(&spec)?;
 //! out.extend(const_data::table("The guide's table.", "RESULT_CODES", "crate::codes::ResultCodeInfo", &rows)?);
 //! ```
 //!

@@ -6,7 +6,8 @@
 //! `description`, `is_known`, `From<&str>`, `FromStr`, `Display` and serde
 //! as a JSON string, all written once in `veritrans_core::open_enum!`; this
 //! emitter writes only the macro's invocation (rows of variant, wire value,
-//! description and doc) and the extra columns of a code table ([`OpenEnum::method`]).
+//! description and doc); a code table's extra columns are const rows read by
+//! hand-written methods in the crates.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
