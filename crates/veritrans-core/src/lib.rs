@@ -23,10 +23,13 @@
 //! - `time`: the [`jst`] module.
 //! - `url`: the [`url_rules`] module.
 //! - `constraint`: the [`constraint`] module (with `time`, `url` and `serde_json`).
+//! - `blocking`: the [`blocking`] module, the runtime behind every blocking client.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod backoff;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod card;
 pub mod charset;
 #[cfg(feature = "constraint")]

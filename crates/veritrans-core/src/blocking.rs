@@ -1,0 +1,104 @@
+//! The one way the protocol crates' blocking clients run their async client
+//! (feature `blocking`): a private single-threaded Tokio runtime per client.
+//!
+//! Batch jobs and back-office scripts call a gateway from plain `fn main`.
+//! Each crate's `blocking::Client` owns a [`Runtime`] and answers every method
+//! with `runtime.block_on(async_client.method(..))`, so both clients share one
+//! implementation (validation, resends, tracing) and cannot drift apart.
+//!
+//! Blocking inside an async task would stall that task's executor thread (and
+//! Tokio refuses to start a runtime inside another): [`Runtime::block_on`]
+//! returns [`InsideAsyncRuntime`] there instead of panicking.
+//!
+//! ```
+//! let runtime = veritrans_core::blocking::Runtime::new()?;
+//! let answer = runtime.block_on(async { 40 + 2 })?;
+//! assert_eq!(answer, 42);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::future::Future;
+use std::sync::Arc;
+
+/// A single-threaded Tokio runtime with I/O and timers, shared by the clones
+/// of one blocking client.
+#[derive(Clone)]
+pub struct Runtime(Arc<tokio::runtime::Runtime>);
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Runtime(current_thread)")
+    }
+}
+
+/// A blocking call was made from inside an async runtime.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let runtime = veritrans_core::blocking::Runtime::new().unwrap();
+/// let err = runtime.block_on(async {}).unwrap_err();
+/// assert!(err.to_string().contains("async client"));
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InsideAsyncRuntime;
+
+impl std::fmt::Display for InsideAsyncRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "a blocking client was called from inside an async runtime; use the async client there",
+        )
+    }
+}
+
+impl std::error::Error for InsideAsyncRuntime {}
+
+impl Runtime {
+    /// A new runtime (one per blocking client; its clones share it).
+    ///
+    /// # Errors
+    /// The operating system refused what the runtime needs (threads, an
+    /// event queue).
+    pub fn new() -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        Ok(Self(Arc::new(runtime)))
+    }
+
+    /// Runs `future` to completion on this thread.
+    ///
+    /// # Errors
+    /// [`InsideAsyncRuntime`] when called from inside an async runtime.
+    pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, InsideAsyncRuntime> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(InsideAsyncRuntime);
+        }
+        Ok(self.0.block_on(future))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_a_future_with_timers() {
+        let runtime = Runtime::new().unwrap();
+        let slept = runtime.block_on(async {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            "slept"
+        });
+        assert_eq!(slept, Ok("slept"));
+    }
+
+    #[test]
+    fn refuses_inside_an_async_runtime() {
+        let outer = Runtime::new().unwrap();
+        let inner = Runtime::new().unwrap();
+        let nested = outer.block_on(async { inner.block_on(async { 1 }) });
+        assert_eq!(nested, Ok(Err(InsideAsyncRuntime)));
+    }
+}
