@@ -23,7 +23,20 @@ use std::sync::Arc;
 /// A single-threaded Tokio runtime with I/O and timers, shared by the clones
 /// of one blocking client.
 #[derive(Clone)]
-pub struct Runtime(Arc<tokio::runtime::Runtime>);
+pub struct Runtime(Arc<Owned>);
+
+/// The runtime, shut down without waiting when the last clone goes: a
+/// blocking client dropped inside an async task must not panic there (Tokio
+/// refuses to wait for a runtime's shutdown in an async context).
+struct Owned(Option<tokio::runtime::Runtime>);
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -65,7 +78,7 @@ impl Runtime {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        Ok(Self(Arc::new(runtime)))
+        Ok(Self(Arc::new(Owned(Some(runtime)))))
     }
 
     /// Runs `future` to completion on this thread.
@@ -76,7 +89,11 @@ impl Runtime {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(InsideAsyncRuntime);
         }
-        Ok(self.0.block_on(future))
+        match &self.0.0 {
+            Some(runtime) => Ok(runtime.block_on(future)),
+            // Only `Drop` takes the runtime, and it runs after the last use.
+            None => Err(InsideAsyncRuntime),
+        }
     }
 }
 
@@ -100,5 +117,12 @@ mod tests {
         let inner = Runtime::new().unwrap();
         let nested = outer.block_on(async { inner.block_on(async { 1 }) });
         assert_eq!(nested, Ok(Err(InsideAsyncRuntime)));
+    }
+
+    #[test]
+    fn can_be_dropped_inside_an_async_runtime() {
+        let outer = Runtime::new().unwrap();
+        let inner = Runtime::new().unwrap();
+        outer.block_on(async move { drop(inner) }).unwrap();
     }
 }
