@@ -11,25 +11,32 @@
 //! returns [`InsideAsyncRuntime`] there instead of panicking.
 //!
 //! ```
+//! # #[cfg(feature = "blocking")] {
 //! let runtime = veritrans_core::blocking::Runtime::new()?;
 //! let answer = runtime.block_on(async { 40 + 2 })?;
 //! assert_eq!(answer, 42);
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "blocking")]
 use std::future::Future;
+#[cfg(feature = "blocking")]
 use std::sync::Arc;
 
 /// A single-threaded Tokio runtime with I/O and timers, shared by the clones
 /// of one blocking client.
+#[cfg(feature = "blocking")]
 #[derive(Clone)]
 pub struct Runtime(Arc<Owned>);
 
 /// The runtime, shut down without waiting when the last clone goes: a
 /// blocking client dropped inside an async task must not panic there (Tokio
 /// refuses to wait for a runtime's shutdown in an async context).
+#[cfg(feature = "blocking")]
 struct Owned(Option<tokio::runtime::Runtime>);
 
+#[cfg(feature = "blocking")]
 impl Drop for Owned {
     fn drop(&mut self) {
         if let Some(runtime) = self.0.take() {
@@ -38,6 +45,7 @@ impl Drop for Owned {
     }
 }
 
+#[cfg(feature = "blocking")]
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Runtime(current_thread)")
@@ -46,13 +54,19 @@ impl std::fmt::Debug for Runtime {
 
 /// A blocking call was made from inside an async runtime.
 ///
+/// Always present (not only with the feature), so each protocol crate's
+/// `Error` has the same variants whatever its features; its kind is
+/// [`ErrorKind::Config`](crate::ErrorKind::Config).
+///
 /// ```
+/// # #[cfg(feature = "blocking")]
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// let runtime = veritrans_core::blocking::Runtime::new().unwrap();
 /// let err = runtime.block_on(async {}).unwrap_err();
 /// assert!(err.to_string().contains("async client"));
 /// # }
+/// # #[cfg(not(feature = "blocking"))] fn main() {}
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -68,6 +82,7 @@ impl std::fmt::Display for InsideAsyncRuntime {
 
 impl std::error::Error for InsideAsyncRuntime {}
 
+#[cfg(feature = "blocking")]
 impl Runtime {
     /// A new runtime (one per blocking client; its clones share it).
     ///
@@ -97,7 +112,7 @@ impl Runtime {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "blocking"))]
 mod tests {
     use super::*;
 

@@ -23,12 +23,13 @@
 //! - `time`: the [`jst`] module.
 //! - `url`: the [`url_rules`] module.
 //! - `constraint`: the [`constraint`] module (with `time`, `url` and `serde_json`).
-//! - `blocking`: the [`blocking`] module, the runtime behind every blocking client.
+//! - `blocking`: [`blocking::Runtime`], the runtime behind every blocking client.
+//! - `tracing`: the [`trace`] module, the one shape of every client's and verifier's
+//!   `tracing` output.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 mod backoff;
-#[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod card;
 pub mod charset;
@@ -39,10 +40,13 @@ mod error_kind;
 mod gateway;
 #[cfg(feature = "time")]
 pub mod jst;
+mod mode;
 mod money;
 #[cfg(feature = "serde")]
 mod open_enum;
 mod secret;
+#[cfg(feature = "tracing")]
+pub mod trace;
 #[cfg(feature = "url")]
 pub mod url_rules;
 
@@ -50,6 +54,7 @@ pub use backoff::Backoff;
 pub use ct::ct_eq;
 pub use error_kind::ErrorKind;
 pub use gateway::Gateway;
+pub use mode::Mode;
 pub use money::{Yen, YenParseError, yen};
 pub use secret::{REDACTED, Secret};
 

@@ -1,0 +1,244 @@
+//! The one shape of every client's and verifier's `tracing` output (feature
+//! `tracing`), so a merchant filters and reads all four gateways the same way.
+//!
+//! - **Requests**: each client call runs in one [`RequestSpan`]: span
+//!   `veritrans.request`, target [`REQUEST_TARGET`], fields `gateway`,
+//!   `operation`, `order_id`, `idempotency_key`, `attempt`, `http_status`,
+//!   `result_code`, `latency_ms`. Its events say what happened to each
+//!   attempt: `sending` (debug), `answered` (info), `transport failed` and
+//!   `resending` (warn), `refused before sending` (warn).
+//! - **Verifications**: each notification or redirect check emits one event,
+//!   target [`VERIFY_TARGET`], fields `gateway`, `kind`, `outcome`
+//!   (`verified`, debug; `refused`, warn) and, when refused, `reason`.
+//!
+//! What never appears: keys, tokens, card numbers, whole requests, answers
+//! or notifications. These functions take only what may be logged (IDs,
+//! codes, statuses, durations) and an error's `Display`, which every crate
+//! keeps free of secrets (checked by `tests/secrets.rs`).
+//!
+//! ```
+//! use std::time::Duration;
+//! use veritrans_core::{Gateway, trace::RequestSpan};
+//!
+//! let span = RequestSpan::new(Gateway::Unified, "pay")
+//!     .with_order_id("order-1")
+//!     .with_idempotency_key("6f1c…");
+//! span.sending(1);
+//! span.answered(200, Some("UA-REQ-000"), Duration::from_millis(42));
+//! veritrans_core::trace::verified(Gateway::Unified, "webhook");
+//! ```
+
+use std::fmt::Display;
+use std::time::Duration;
+
+use tracing::field::Empty;
+
+use crate::Gateway;
+
+/// The target of every request span and its events.
+pub const REQUEST_TARGET: &str = "veritrans::request";
+/// The target of every verification event.
+pub const VERIFY_TARGET: &str = "veritrans::verify";
+
+/// The span of one client call (all its attempts). Enter it around the
+/// call's future with `tracing::Instrument::instrument(fut, span.span().clone())`
+/// so that the HTTP stack's own events nest under it.
+#[derive(Debug, Clone)]
+pub struct RequestSpan {
+    span: tracing::Span,
+}
+
+impl RequestSpan {
+    /// The span of one call of `operation` (the guide's name: `pay`,
+    /// `payment_key`, `onetouch_payment`) to `gateway`.
+    pub fn new(gateway: Gateway, operation: &str) -> Self {
+        let span = tracing::info_span!(
+            target: "veritrans::request",
+            "veritrans.request",
+            gateway = gateway.as_str(),
+            operation,
+            order_id = Empty,
+            idempotency_key = Empty,
+            attempt = Empty,
+            http_status = Empty,
+            result_code = Empty,
+            latency_ms = Empty,
+        );
+        Self { span }
+    }
+
+    /// Records the merchant's order or payment ID.
+    pub fn with_order_id(self, order_id: &str) -> Self {
+        self.span.record("order_id", order_id);
+        self
+    }
+
+    /// Records the idempotency key (not a secret: it only replays an answer
+    /// to the merchant who sent it).
+    pub fn with_idempotency_key(self, key: &str) -> Self {
+        self.span.record("idempotency_key", key);
+        self
+    }
+
+    /// The span, to instrument the call's future with.
+    pub fn span(&self) -> &tracing::Span {
+        &self.span
+    }
+
+    /// Attempt number `attempt` (1 for the first) is about to be sent.
+    pub fn sending(&self, attempt: u32) {
+        self.span.record("attempt", attempt);
+        tracing::debug!(target: "veritrans::request", parent: &self.span, attempt, "sending");
+    }
+
+    /// An answer arrived: its HTTP status, the gateway's result code where
+    /// the answer has one, and how long the attempt took.
+    pub fn answered(&self, http_status: u16, result_code: Option<&str>, latency: Duration) {
+        let latency_ms = millis(latency);
+        self.span.record("http_status", http_status);
+        self.span.record("latency_ms", latency_ms);
+        if let Some(code) = result_code {
+            self.span.record("result_code", code);
+        }
+        tracing::info!(
+            target: "veritrans::request",
+            parent: &self.span,
+            http_status,
+            result_code,
+            latency_ms,
+            "answered"
+        );
+    }
+
+    /// No usable answer arrived (connection, timeout, an error status
+    /// without the gateway's body): `reason` is the error's `Display`.
+    pub fn transport_failed(&self, reason: &dyn Display, latency: Duration) {
+        let latency_ms = millis(latency);
+        self.span.record("latency_ms", latency_ms);
+        tracing::warn!(
+            target: "veritrans::request",
+            parent: &self.span,
+            reason = %reason,
+            latency_ms,
+            "transport failed"
+        );
+    }
+
+    /// The client resends after `delay` because of `reason`.
+    pub fn resending(&self, reason: &dyn Display, delay: Duration) {
+        let delay_ms = millis(delay);
+        tracing::warn!(
+            target: "veritrans::request",
+            parent: &self.span,
+            reason = %reason,
+            delay_ms,
+            "resending"
+        );
+    }
+
+    /// The request was refused by the crate's own checks; nothing was sent.
+    pub fn refused_before_sending(&self, reason: &dyn Display) {
+        tracing::warn!(
+            target: "veritrans::request",
+            parent: &self.span,
+            reason = %reason,
+            "refused before sending"
+        );
+    }
+}
+
+/// A notification or redirect of `kind` (`push`, `webhook`, `redirect`, …)
+/// verified: its signature (or digest) matched.
+pub fn verified(gateway: Gateway, kind: &str) {
+    tracing::debug!(
+        target: "veritrans::verify",
+        gateway = gateway.as_str(),
+        kind,
+        outcome = "verified",
+        "notification verified"
+    );
+}
+
+/// A notification or redirect of `kind` did not verify: `reason` is the
+/// error's `Display` (never the notification itself).
+pub fn refused(gateway: Gateway, kind: &str, reason: &dyn Display) {
+    tracing::warn!(
+        target: "veritrans::verify",
+        gateway = gateway.as_str(),
+        kind,
+        outcome = "refused",
+        reason = %reason,
+        "notification refused"
+    );
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn capture(run: impl FnOnce()) -> String {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, run);
+        let bytes = buffer.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn a_request_span_carries_its_fields_into_every_event() {
+        let out = capture(|| {
+            let span = RequestSpan::new(Gateway::Pop, "payment_key")
+                .with_order_id("order-7")
+                .with_idempotency_key("key-1");
+            span.sending(2);
+            span.answered(200, Some("R000"), Duration::from_millis(15));
+        });
+        assert!(out.contains("veritrans.request"), "{out}");
+        for field in [
+            "gateway=\"pop\"",
+            "operation=\"payment_key\"",
+            "order_id=\"order-7\"",
+            "idempotency_key=\"key-1\"",
+            "attempt=2",
+            "http_status=200",
+            "result_code=\"R000\"",
+            "latency_ms=15",
+        ] {
+            assert!(out.contains(field), "{field} missing in {out}");
+        }
+    }
+
+    #[test]
+    fn a_refused_verification_says_why_at_warn() {
+        let out = capture(|| refused(Gateway::Mpi, "push", &"signature mismatch"));
+        assert!(out.contains("WARN"), "{out}");
+        assert!(out.contains("outcome=\"refused\""), "{out}");
+        assert!(out.contains("reason=signature mismatch"), "{out}");
+        assert!(out.contains("gateway=\"mpi\""), "{out}");
+    }
+}
