@@ -27,11 +27,11 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
 
 use crate::codegen::{GeneratedFile, Generator};
 use crate::core::constraint;
-use crate::core::model::{Document as Doc, Operation, Ordered, Schema};
+use crate::core::model::{self, Document as Doc, Operation, Ordered, Schema};
 use crate::core::names::{pascal, screaming};
 use crate::core::open_enum::{OpenEnum, Variant};
 use crate::core::rust;
@@ -53,7 +53,7 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
 }
 
 fn generate_from(mut raw: Value) -> anyhow::Result<Vec<GeneratedFile>> {
-    flatten_all_of(&mut raw)?;
+    model::flatten_all_of(&mut raw)?;
     let doc: Doc = serde_yaml::from_value(raw.clone()).context("reading the POP spec")?;
     let file = |name: &str, contents: String| {
         GeneratedFile::rust(format!("{OUT}/{name}.rs"), SPEC, &contents)
@@ -65,56 +65,6 @@ fn generate_from(mut raw: Value) -> anyhow::Result<Vec<GeneratedFile>> {
         file("notification", notifications(&doc.components.schemas)?),
         file("endpoints", endpoints(&doc)?),
     ])
-}
-
-/// The component schemas of a raw spec.
-fn schemas(doc: &mut Value) -> anyhow::Result<&mut Mapping> {
-    let schemas = doc.get_mut("components").and_then(|c| c.get_mut("schemas"));
-    let schemas = schemas.and_then(Value::as_mapping_mut);
-    schemas.context("no components.schemas")
-}
-
-/// Merges `allOf` lists of object schemas into one object schema, so typify
-/// emits flat structs and the other generators see every property directly.
-fn flatten_all_of(doc: &mut Value) -> anyhow::Result<()> {
-    /// A part of an `allOf`, or the schema its `$ref` names.
-    #[derive(serde::Deserialize)]
-    struct Part {
-        #[serde(rename = "$ref")]
-        reference: Option<String>,
-        #[serde(default)]
-        properties: Mapping,
-        #[serde(default)]
-        required: Vec<Value>,
-    }
-    let schemas = schemas(doc)?;
-    let originals = schemas.clone();
-    for (_, schema) in schemas.iter_mut() {
-        let Some(parts) = schema.get("allOf").cloned() else {
-            continue;
-        };
-        let (mut properties, mut required) = (Mapping::new(), Vec::new());
-        for mut part in serde_yaml::from_value::<Vec<Part>>(parts)? {
-            if let Some(r) = &part.reference {
-                let target = originals.get(spec::ref_name(r)?);
-                part = serde_yaml::from_value(target.context("allOf: unknown $ref")?.clone())?;
-            }
-            properties.extend(part.properties);
-            for name in part.required {
-                if !required.contains(&name) {
-                    required.push(name);
-                }
-            }
-        }
-        let map = schema.as_mapping_mut().context("allOf in a non-mapping")?;
-        map.remove("allOf");
-        map.insert("type".into(), "object".into());
-        if !required.is_empty() {
-            map.insert("required".into(), Value::Sequence(required));
-        }
-        map.insert("properties".into(), Value::Mapping(properties));
-    }
-    Ok(())
 }
 
 /// typify output from a view of the spec without constraints (they are
@@ -520,7 +470,7 @@ mod tests {
     #[test]
     fn all_of_is_flattened_with_required_merged() {
         let mut doc: Value = serde_yaml::from_str(&spec_text()).unwrap();
-        flatten_all_of(&mut doc).unwrap();
+        model::flatten_all_of(&mut doc).unwrap();
         let doc: Doc = serde_yaml::from_value(doc).unwrap();
         let paid = doc.components.schemas.get("BankPaidNotification").unwrap();
         let required = &paid.required;

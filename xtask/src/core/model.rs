@@ -166,3 +166,51 @@ impl<T: DeserializeOwned> TryFrom<serde_yaml::Mapping> for Ordered<T> {
         entries.collect::<Result<_, _>>().map(Ordered)
     }
 }
+
+/// Resolves `allOf` in the component schemas of a raw spec: a schema made of
+/// parts (inline, or a `$ref` to another component schema) becomes one
+/// object schema with the parts' properties in order and their `required`
+/// names without repeats, so typify emits flat structs and the model sees
+/// every property directly.
+pub fn flatten_all_of(doc: &mut serde_yaml::Value) -> anyhow::Result<()> {
+    use serde_yaml::{Mapping, Value, from_value};
+    /// A part of an `allOf`, or the schema its `$ref` names.
+    #[derive(Deserialize)]
+    struct Part {
+        #[serde(rename = "$ref")]
+        reference: Option<String>,
+        #[serde(default)]
+        properties: Mapping,
+        #[serde(default)]
+        required: Vec<Value>,
+    }
+    let schemas = doc.get_mut("components").and_then(|c| c.get_mut("schemas"));
+    let schemas = schemas
+        .and_then(Value::as_mapping_mut)
+        .context("no components.schemas")?;
+    let originals = schemas.clone();
+    for schema in schemas.values_mut().filter_map(Value::as_mapping_mut) {
+        let Some(parts) = schema.remove("allOf") else {
+            continue;
+        };
+        let (mut properties, mut required) = (Mapping::new(), Vec::new());
+        for mut part in from_value::<Vec<Part>>(parts)? {
+            if let Some(r) = &part.reference {
+                let target = originals.get(ref_name(r)?).context("allOf: unknown $ref")?;
+                part = from_value(target.clone())?;
+            }
+            properties.extend(part.properties);
+            for name in part.required {
+                if !required.contains(&name) {
+                    required.push(name);
+                }
+            }
+        }
+        schema.insert("type".into(), "object".into());
+        if !required.is_empty() {
+            schema.insert("required".into(), Value::Sequence(required));
+        }
+        schema.insert("properties".into(), Value::Mapping(properties));
+    }
+    Ok(())
+}
