@@ -214,3 +214,39 @@ pub fn flatten_all_of(doc: &mut serde_yaml::Value) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    /// A `$ref` part and an inline part merge into one object: properties in
+    /// the parts' order, `required` without repeats, other keys kept.
+    #[test]
+    fn all_of_parts_merge_into_one_object() {
+        let mut doc: serde_yaml::Value = serde_yaml::from_str(
+            r#"
+components:
+  schemas:
+    Base: {required: [a], properties: {a: {type: string}}}
+    Both:
+      description: d
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - {required: [a, b], properties: {b: {type: integer}}}
+"#,
+        )
+        .unwrap();
+        super::flatten_all_of(&mut doc).unwrap();
+        let expected: serde_yaml::Value = serde_yaml::from_str(
+            "{description: d, type: object, required: [a, b], properties: {a: {type: string}, b: {type: integer}}}",
+        )
+        .unwrap();
+        let both = &doc["components"]["schemas"]["Both"];
+        let text = |v: &serde_yaml::Value| serde_json::to_string(v).unwrap();
+        assert_eq!(text(both), text(&expected));
+        let mut dangling: serde_yaml::Value = serde_yaml::from_str(
+            "components: {schemas: {X: {allOf: [{$ref: '#/components/schemas/Y'}]}}}",
+        )
+        .unwrap();
+        let err = super::flatten_all_of(&mut dangling).unwrap_err();
+        assert!(err.to_string().contains("unknown $ref"), "{err}");
+    }
+}
