@@ -365,16 +365,14 @@ struct Rules {
     one_of: Vec<OneOf>,
 }
 
-/// A command as the spec describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A command of the spec: its name and its `impl crate::Command` for the
+/// request type (with the request rules, kept as read for the tests).
+#[derive(Debug)]
 struct Command {
     command: String,
-    path: String,
-    request: String,
-    response: String,
-    pay_types: Vec<String>,
-    summary: String,
+    #[cfg(test)]
     rules: Rules,
+    item: TokenStream,
 }
 
 /// The rules of `schema` and of the objects under it, at `prefix`.
@@ -419,7 +417,7 @@ fn walk(
     Ok(())
 }
 
-/// Every operation of the spec with its request rules, in spec order.
+/// Every operation of the spec with its request rules and its `impl`, in spec order.
 fn operations(spec: &Spec) -> anyhow::Result<Vec<Command>> {
     let schemas = &spec.components.schemas;
     let read = |path: &String, op: &model::Operation| {
@@ -445,14 +443,25 @@ fn operations(spec: &Spec) -> anyhow::Result<Vec<Command>> {
                 );
             }
         }
+        let (request, response) = (format_ident!("{request}"), format_ident!("{response}"));
+        let pay_types: Vec<String> = op.ext.get("x-payTypes")?.unwrap_or_default();
+        let doc = format!("`{command}` ({}): `POST {path}`.", op.summary);
+        let table = const_data::to_tokens(&rules)?;
+        let item = quote! {
+            #[doc = #doc]
+            impl crate::Command for super::types::#request {
+                const NAME: &'static str = #command;
+                const PATH: &'static str = #path;
+                const PAY_TYPES: &'static [&'static str] = &[#(#pay_types),*];
+                const RULES: &'static crate::validate::Rules = &#table;
+                type Response = super::types::#response;
+            }
+        };
         anyhow::Ok(Command {
             command: command.to_string(),
-            path: path.clone(),
-            request,
-            response,
-            pay_types: op.ext.get("x-payTypes")?.unwrap_or_default(),
-            summary: op.summary.clone(),
+            #[cfg(test)]
             rules,
+            item,
         })
     };
     let ops = spec
@@ -477,23 +486,7 @@ pub fn tables_source(spec: &Spec) -> anyhow::Result<String> {
     let mut tokens = TokenStream::new();
 
     // Commands and their rules.
-    for op in &ops {
-        let request = format_ident!("{}", op.request);
-        let response = format_ident!("{}", op.response);
-        let (command, path, pay_types) = (&op.command, &op.path, &op.pay_types);
-        let rules = const_data::to_tokens(&op.rules)?;
-        let doc = format!("`{command}` ({}): `POST {path}`.", op.summary);
-        tokens.extend(quote! {
-            #[doc = #doc]
-            impl crate::Command for super::types::#request {
-                const NAME: &'static str = #command;
-                const PATH: &'static str = #path;
-                const PAY_TYPES: &'static [&'static str] = &[#(#pay_types),*];
-                const RULES: &'static crate::validate::Rules = &#rules;
-                type Response = super::types::#response;
-            }
-        });
-    }
+    tokens.extend(ops.iter().map(|op| op.item.clone()));
     let names = ops.iter().map(|o| &o.command);
 
     // Servers (stable sort: the spec's order within an environment) and
