@@ -375,7 +375,7 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         unified::client::Client::builder(
             unified::client::Environment::Custom {
                 base_url: url.to_string(),
-                mode: unified::validate::Mode::Sandbox,
+                mode: unified::validate::Mode::Test,
             },
             UnifiedToken::new(token),
         )
@@ -388,7 +388,6 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     let pay = unified::PayRequest::new(
         unified::PayOrder::new(unified::PayType::Paypay, "secrets-u-1", 1000),
         unified::PayControl::returning_to(merchant.url("/unified/return/secrets-u-1"))
-            .with_request_mode(unified::RequestMode::Sandbox)
             .with_push_url(merchant.url("/unified/webhook")),
     );
     let answer = good.send(&pay).await.unwrap();

@@ -143,7 +143,6 @@ async fn unified_webhook_from_the_sandbox_is_verified_and_deduplicated() {
         PayOrder::new(PayType::Paypay, "merchant-server-paypay-1", 1000)
             .with_auth_capture(AuthCaptureType::Auth),
         PayControl::returning_to(back)
-            .with_request_mode(RequestMode::Sandbox)
             .with_push_url(hook_url.clone()),
     );
     // The webhook goes to this test's loopback server, which the client allows
@@ -151,7 +150,7 @@ async fn unified_webhook_from_the_sandbox_is_verified_and_deduplicated() {
     let client = Client::builder(
         Environment::Custom {
             base_url: sandbox.base_url().to_string(),
-            mode: Mode::Sandbox,
+            mode: Mode::Test,
         },
         UnifiedToken::new(sandbox.credentials().unified_token.expose_secret()),
     )

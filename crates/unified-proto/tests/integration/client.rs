@@ -108,7 +108,7 @@ async fn server_with(replies: Vec<Reply>, policy: ResendPolicy) -> (Client, Scri
     let client = Client::builder(
         Environment::Custom {
             base_url: format!("http://{addr}"),
-            mode: Mode::Sandbox,
+            mode: Mode::Test,
         },
         UnifiedToken::new("test-token"),
     )
@@ -383,7 +383,7 @@ async fn malformed_success_bodies_name_the_json_path() {
     insta::assert_snapshot!(messages.join("\n"), @r"
     malformed capture response at `.`: empty body
     malformed capture response at `.`: not a JSON object
-    malformed capture response at `order.amount`: invalid type: integer `1000`, expected a string
+    malformed capture response at `order.amount`: invalid type: integer `1000`, expected a string of half-width digits (integer yen)
     malformed capture response at `.`: not a JSON object
     ");
 }

@@ -79,7 +79,7 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
     let unified = Client::builder(
         Environment::Custom {
             base_url: sandbox.base_url().to_string(),
-            mode: Mode::Sandbox,
+            mode: Mode::Test,
         },
         UnifiedToken::new(credentials.unified_token.expose_secret()),
     )
