@@ -245,3 +245,44 @@ async fn a_tampered_webhook_is_refused_and_not_processed() {
     });
     assert!(!forged_seen);
 }
+
+/// A batch job's view: the blocking client (feature `blocking`) against the sandbox,
+/// which runs on its own thread and runtime, from a plain (not async) test. The same
+/// flow as the async client: pay, read the order back, capture.
+#[test]
+fn the_blocking_client_pays_and_captures_against_the_sandbox() {
+    let (started, listening) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let (sandbox, merchant) = start().await;
+            let async_client = unified_client(&sandbox, ResendPolicy::none());
+            started.send((async_client, merchant)).unwrap();
+            let _ = stopped.await;
+        });
+    });
+    let (async_client, merchant) = listening.recv().unwrap();
+    let client = veritrans::unified::blocking::Client::from_async(async_client).unwrap();
+
+    let paid = client
+        .pay(&pay(&merchant, PayType::Paypay, "e2e-blocking-1", 2500))
+        .unwrap();
+    assert!(paid.is_success(), "{:?}", paid.result_code);
+    let reference = paid.fep_reference_id().unwrap();
+    let query = GetTransactionResultRequest::for_reference(reference);
+    let result = client.get_transaction_result(&query).unwrap();
+    // Before the consumer approves, the guide (unified-api-1.1.3.en.txt, Get
+    // Transaction Result): "the transaction is not yet complete or finalized. In such
+    // cases, executing Get Transaction Result will not return transaction details and
+    // will result in (resultCode: UA-U00-001)".
+    assert_eq!(result.result_code, Some(ResultCode::UaU00001));
+    let capture = CaptureRequest::for_payment("e2e-blocking-1");
+    let Err(UnifiedError::GatewayRefused(not_yet)) = client.capture(&capture) else {
+        panic!("an unapproved payment was captured");
+    };
+    assert_eq!(not_yet.attempts, 1);
+
+    stop.send(()).unwrap();
+    server.join().unwrap();
+}
