@@ -49,7 +49,10 @@ async fn run() -> Result<(), Box<dyn Error>> {
             // The embedded sandbox stands for the gateway's sandbox (Mode::Test):
             // the client sends `requestMode: sandbox` and applies the same rules.
             let base_url = sandbox.base_url().to_string();
-            let environment = Environment::Custom { base_url, mode: Mode::Test };
+            let environment = Environment::Custom {
+                base_url,
+                mode: Mode::Test,
+            };
             let token = UnifiedToken::new(sandbox.credentials().unified_token.expose_secret());
             (environment, token, Some(sandbox))
         }
@@ -69,7 +72,9 @@ async fn run() -> Result<(), Box<dyn Error>> {
     // (`Error::next_step`).
     let paid = client.pay(&request).await?;
     let code = paid.result_code.as_ref().map(ToString::to_string);
-    let redirect_url = paid.redirect_url().ok_or("the answer has no control.redirectUrl")?;
+    let redirect_url = paid
+        .redirect_url()
+        .ok_or("the answer has no control.redirectUrl")?;
     println!("pay {payment_id}: {}", code.unwrap_or_default());
     // Store paymentId with the customer's session, then answer their browser
     // with a 303 to redirectUrl: PayPay's page. They come back to successUrl,

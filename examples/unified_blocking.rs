@@ -48,8 +48,13 @@ fn run() -> Result<(), Box<dyn Error>> {
         PayControl::returning_to(format!("https://shop.example/unified/return/{payment_id}")),
     );
     let paid = client.pay(&request)?; // blocks until the answer (and any resends)
-    let reference = paid.fep_reference_id().ok_or("no transaction.fepReferenceId")?;
-    println!("pay {payment_id}: {}, fepReferenceId {reference}", code(&paid.result_code));
+    let reference = paid
+        .fep_reference_id()
+        .ok_or("no transaction.fepReferenceId")?;
+    println!(
+        "pay {payment_id}: {}, fepReferenceId {reference}",
+        code(&paid.result_code)
+    );
 
     let query = GetTransactionResultRequest::for_reference(reference);
     let result = client.get_transaction_result(&query)?;
@@ -68,7 +73,8 @@ fn run() -> Result<(), Box<dyn Error>> {
 }
 
 fn code(code: &Option<ResultCode>) -> String {
-    code.as_ref().map_or_else(|| "-".into(), ToString::to_string)
+    code.as_ref()
+        .map_or_else(|| "-".into(), ToString::to_string)
 }
 
 /// Starts the embedded sandbox on a thread with its own runtime (this
@@ -84,7 +90,11 @@ fn sandbox_on_its_own_thread() -> Result<(Environment, UnifiedToken), Box<dyn Er
         runtime.block_on(async move {
             match start_sandbox().await {
                 Ok(sandbox) => {
-                    let token = sandbox.credentials().unified_token.expose_secret().to_string();
+                    let token = sandbox
+                        .credentials()
+                        .unified_token
+                        .expose_secret()
+                        .to_string();
                     let _ = started.send(Ok((sandbox.base_url().to_string(), token)));
                     // Serve until the program ends.
                     std::future::pending::<()>().await;

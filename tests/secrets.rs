@@ -512,7 +512,11 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     // Card numbers appear only masked: none of the test cards the sandbox accepts,
     // whole, in any line (the POP payment above sent one).
     for card in pop::testing::TEST_CARDS {
-        assert!(!lines.contains(card.number), "card {:?} in the logs", card.brand);
+        assert!(
+            !lines.contains(card.number),
+            "card {:?} in the logs",
+            card.brand
+        );
     }
 }
 
@@ -537,11 +541,7 @@ fn unified_tracing_is_there(lines: &str) {
     ] {
         assert!(pay.contains(field), "{field} missing in {pay}");
     }
-    let has = |needles: &[&str]| {
-        lines
-            .lines()
-            .any(|l| needles.iter().all(|n| l.contains(n)))
-    };
+    let has = |needles: &[&str]| lines.lines().any(|l| needles.iter().all(|n| l.contains(n)));
     let gateway = "gateway=\"unified\"";
     let unified: Vec<&str> = lines.lines().filter(|l| l.contains(gateway)).collect();
     for expected in [
@@ -549,10 +549,19 @@ fn unified_tracing_is_there(lines: &str) {
         &[gateway, "transport failed"],
         &[gateway, "resending", "delay_ms="],
         &[gateway, "kind=\"webhook\"", "outcome=\"verified\""],
-        &[gateway, "kind=\"webhook\"", "outcome=\"refused\"", "reason="],
+        &[
+            gateway,
+            "kind=\"webhook\"",
+            "outcome=\"refused\"",
+            "reason=",
+        ],
         &[gateway, "kind=\"redirect\"", "outcome=\"verified\""],
     ] {
-        assert!(has(expected), "no line with {expected:?} in:\n{}", unified.join("\n"));
+        assert!(
+            has(expected),
+            "no line with {expected:?} in:\n{}",
+            unified.join("\n")
+        );
     }
 }
 

@@ -175,8 +175,7 @@ async fn unified_paypay_payment_in_a_real_browser() {
         PayOrder::new(PayType::Paypay, PAYMENT, 1200)
             .with_auth_capture(AuthCaptureType::Auth)
             .with_description("browser test"),
-        PayControl::returning_to(back.clone())
-            .with_push_url(merchant.url("/unified/webhook")),
+        PayControl::returning_to(back.clone()).with_push_url(merchant.url("/unified/webhook")),
     );
     let paid = unified_client(&sandbox, ResendPolicy::none())
         .send_with(

@@ -33,8 +33,7 @@ fn pay(merchant: &Merchant, pay_type: PayType, payment_id: &str, amount: u64) ->
         PayOrder::new(pay_type, payment_id, amount)
             .with_auth_capture(AuthCaptureType::Auth)
             .with_description("e2e order"),
-        PayControl::returning_to(back)
-            .with_push_url(merchant.url("/unified/webhook")),
+        PayControl::returning_to(back).with_push_url(merchant.url("/unified/webhook")),
     )
 }
 
@@ -125,7 +124,8 @@ async fn merpay_payment_from_approval_to_refund() {
     // processed (amount set at the time of request, balance amount when not set)".
     assert_eq!(partly.amount(), Some(yen(400)));
     // No more can be refunded than is left.
-    let Err(UnifiedError::GatewayRefused(too_much)) = client.send_with(&refund(700), merpay()).await
+    let Err(UnifiedError::GatewayRefused(too_much)) =
+        client.send_with(&refund(700), merpay()).await
     else {
         panic!("refunding 700 of 600 was accepted");
     };
@@ -154,7 +154,8 @@ async fn lost_answers_are_resent_with_the_same_idempotency_key_and_charged_once(
     inspect
         .add_fault(FaultRule::new("/fep/pay", outage).method("POST"))
         .unwrap();
-    let Err(UnifiedError::GatewayRefused(refused)) = client.send_with(&request, options.clone()).await
+    let Err(UnifiedError::GatewayRefused(refused)) =
+        client.send_with(&request, options.clone()).await
     else {
         panic!("the outage did not reach the merchant");
     };

@@ -676,7 +676,10 @@ mod tests {
         fill_request_mode::<crate::PayRequest>(&mut body, Mode::Test);
         assert_eq!(body["control"]["requestMode"], "sandbox");
         let explicit = crate::PayRequest {
-            control: pay.control.clone().with_request_mode(crate::RequestMode::Live),
+            control: pay
+                .control
+                .clone()
+                .with_request_mode(crate::RequestMode::Live),
             ..pay
         };
         let mut body = validate::value_of(&explicit).unwrap();

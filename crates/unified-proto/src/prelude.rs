@@ -21,5 +21,6 @@ pub use crate::{
     ActionCode, Answer, AuthCaptureType, CancelRequest, CaptureRequest, ChargeRequest, Environment,
     Error as UnifiedError, GetTransactionResultRequest, MerchantAuthKey, MerchantKeys, Mode,
     NextStep, PayControl, PayOrder, PayRequest, PayType, Redirect, Refusal, ResultCode, Status,
-    SubscribeControl, SubscribeItem, SubscribeOrder, SubscribeRequest, TerminateRequest, UnifiedToken, UpdateOrderRequest, Webhook, Yen, yen,
+    SubscribeControl, SubscribeItem, SubscribeOrder, SubscribeRequest, TerminateRequest,
+    UnifiedToken, UpdateOrderRequest, Webhook, Yen, yen,
 };

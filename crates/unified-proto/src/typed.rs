@@ -138,11 +138,17 @@ mod tests {
         assert_eq!(result.result_code, Some(ResultCode::from("UA-NEW-999")));
         assert!(!result.result_code.unwrap().is_known());
         assert_eq!(result.status, Some(Status::Failure));
-        assert!(result.action_code.as_ref().is_some_and(ActionCode::is_pending));
+        assert!(
+            result
+                .action_code
+                .as_ref()
+                .is_some_and(ActionCode::is_pending)
+        );
         assert_eq!(parsed.order.unwrap().amount, Some(crate::yen(1500)));
 
         let bad = br#"{"order":{"amount":"15.00"}}"#;
-        let err = crate::errors::parse_json::<CaptureResponse>("capture response", bad).unwrap_err();
+        let err =
+            crate::errors::parse_json::<CaptureResponse>("capture response", bad).unwrap_err();
         assert!(err.to_string().contains("order.amount"), "{err}");
     }
 }

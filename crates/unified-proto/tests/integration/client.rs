@@ -523,7 +523,10 @@ async fn request_mode_comes_from_the_environment_and_a_contradiction_is_never_se
     request.control.request_mode = None;
     let paid = client.pay(&request).await.unwrap();
     assert!(paid.is_success());
-    assert_eq!(paid.redirect_url(), Some("https://api.sandbox.unified.veritrans.jp/redirect/abc"));
+    assert_eq!(
+        paid.redirect_url(),
+        Some("https://api.sandbox.unified.veritrans.jp/redirect/abc")
+    );
     let seen = script.seen.lock().unwrap().clone();
     assert_eq!(seen[0].body, pay_json(), "requestMode: sandbox was filled");
 
@@ -532,7 +535,11 @@ async fn request_mode_comes_from_the_environment_and_a_contradiction_is_never_se
     assert_eq!(err.violations().len(), 1, "{err}");
     assert_eq!(err.violations()[0].path, "control.requestMode");
     assert!(err.to_string().contains("must be sandbox"), "{err}");
-    assert_eq!(script.seen.lock().unwrap().len(), 1, "nothing more was sent");
+    assert_eq!(
+        script.seen.lock().unwrap().len(),
+        1,
+        "nothing more was sent"
+    );
 }
 
 /// `SendOptions::pay_type` takes the typed payment type and enables its limits for a
@@ -543,7 +550,10 @@ async fn send_options_pay_type_enables_the_limits_of_that_type() {
     let refund = CancelRequest::for_payment("order-0001").with_amount(yen(12_345_678));
     let au = SendOptions::default().pay_type(PayType::Au);
     let err = client.send_with(&refund, au).await.unwrap_err();
-    assert!(err.to_string().contains("payType au: at most 7 digits"), "{err}");
+    assert!(
+        err.to_string().contains("payType au: at most 7 digits"),
+        "{err}"
+    );
     assert!(script.seen.lock().unwrap().is_empty());
 }
 
@@ -553,8 +563,7 @@ async fn send_options_pay_type_enables_the_limits_of_that_type() {
 #[test]
 fn the_blocking_client_has_the_same_methods_and_refuses_inside_a_runtime() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (client, script) =
-        runtime.block_on(server(vec![reply(200, fixture("pay_response.json"))]));
+    let (client, script) = runtime.block_on(server(vec![reply(200, fixture("pay_response.json"))]));
     let blocking = unified_proto::blocking::Client::from_async(client).unwrap();
     let answer = blocking.pay(&pay()).unwrap();
     assert!(answer.is_success());

@@ -20,9 +20,7 @@ use std::future::Future;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use veritrans::unified::UnifiedToken;
-use veritrans::unified::client::{Client, Environment, ResendPolicy};
-use veritrans::unified::validate::Mode;
+use veritrans::unified::prelude::{Client, Environment, Mode, ResendPolicy, UnifiedToken};
 use veritrans_sandbox::{RunningSandbox, Sandbox};
 
 use narrate::{Outcome, Started, StepRecord};

@@ -131,7 +131,9 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
             check(paid.is_success(), || {
                 format!("pay answered {:?}", paid.result_code)
             })?;
-            let reference = paid.fep_reference_id().ok_or("no transaction.fepReferenceId")?;
+            let reference = paid
+                .fep_reference_id()
+                .ok_or("no transaction.fepReferenceId")?;
             let redirect_url = paid.redirect_url().ok_or("no control.redirectUrl")?;
             let detail = format!(
                 "{}, {} {reference}",
@@ -395,7 +397,7 @@ async fn provider_failure(tour: &mut Tour, ctx: &Ctx) {
         // The guide's PayPay Testing table: an amount ending in 8 makes the
         // provider fail the payment.
         let request = paypay_pay(ctx, "tour-paypay-fail", 1008, None);
-        let refused = match ctx.unified.send(&request).await {
+        let refused = match ctx.unified.pay(&request).await {
             Ok(r) => return Err(format!("expected a refusal, got {:?}", r.result_code)),
             Err(UnifiedError::GatewayRefused(r)) => r,
             Err(e) => return Err(e.to_string()),

@@ -216,12 +216,18 @@ async fn paypay_pay_redirect_webhook_result_capture_partial_cancel() {
 
     // Capture the whole amount (unspecified = full), then refund part of it.
     let captured = client.send(&capture("order-1", None)).await.unwrap();
-    assert_eq!(captured.body.order.unwrap().amount, Some(unified_proto::yen(1000)));
+    assert_eq!(
+        captured.body.order.unwrap().amount,
+        Some(unified_proto::yen(1000))
+    );
     let again = refusal(client.send(&capture("order-1", None)).await.unwrap_err());
     assert_eq!(again.result_code.unwrap().as_str(), "UA-REQ-007");
     // order.amount: "amount set at the time of request, balance amount when not set".
     let part = client.send(&cancel("order-1", Some(300))).await.unwrap();
-    assert_eq!(part.body.order.unwrap().amount, Some(unified_proto::yen(300)));
+    assert_eq!(
+        part.body.order.unwrap().amount,
+        Some(unified_proto::yen(300))
+    );
     let too_much = refusal(
         client
             .send(&cancel("order-1", Some(800)))
@@ -233,7 +239,10 @@ async fn paypay_pay_redirect_webhook_result_capture_partial_cancel() {
         (502, "UA-PRV-004")
     );
     let rest = client.send(&cancel("order-1", None)).await.unwrap();
-    assert_eq!(rest.body.order.unwrap().amount, Some(unified_proto::yen(700)));
+    assert_eq!(
+        rest.body.order.unwrap().amount,
+        Some(unified_proto::yen(700))
+    );
     let after = refusal(client.send(&cancel("order-1", None)).await.unwrap_err());
     assert_eq!(after.result_code.unwrap().as_str(), "UA-REQ-007");
     sb.shutdown().await.unwrap();
@@ -612,7 +621,10 @@ async fn idempotent_retry_after_a_dropped_answer_applies_once() {
         )
         .await
         .unwrap();
-    assert_eq!(other.body.order.unwrap().amount, Some(unified_proto::yen(100)));
+    assert_eq!(
+        other.body.order.unwrap().amount,
+        Some(unified_proto::yen(100))
+    );
     assert_eq!(captures("cancel"), 2);
     sb.shutdown().await.unwrap();
 }
@@ -770,7 +782,10 @@ async fn follow_up_commands_send_a_webhook_to_their_push_url() {
         push_url: Some(merchant.url("/hook")),
     });
     let captured = send_keyed(&sb, &partial, "cap-rk-1").await.unwrap();
-    assert_eq!(captured.body.order.unwrap().amount, Some(unified_proto::yen(3000)));
+    assert_eq!(
+        captured.body.order.unwrap().amount,
+        Some(unified_proto::yen(3000))
+    );
     let delivery = sb.inspect().deliveries().into_iter().next().unwrap();
     sb.inspect()
         .wait_delivery_settled(&delivery.id, Duration::from_secs(5))
@@ -780,19 +795,16 @@ async fn follow_up_commands_send_a_webhook_to_their_push_url() {
     let hook = Webhook::verify_and_parse(&received.headers, &received.body, &keys(&sb)).unwrap();
     let transaction = hook.payload.transaction.unwrap();
     assert_eq!(transaction.command.as_deref(), Some("capture"));
-    assert_eq!(hook.payload.order.unwrap().amount, Some(unified_proto::yen(3000)));
+    assert_eq!(
+        hook.payload.order.unwrap().amount,
+        Some(unified_proto::yen(3000))
+    );
     // The webhook's fepReferenceId answers getTransactionResult like the webhook.
     let result = transaction_result(&client, &transaction.fep_reference_id.unwrap())
         .await
         .unwrap();
     assert_eq!(
-        result
-            .body
-            .transaction_data
-            .unwrap()
-            .order
-            .unwrap()
-            .amount,
+        result.body.transaction_data.unwrap().order.unwrap().amount,
         Some(unified_proto::yen(3000))
     );
     sb.shutdown().await.unwrap();

@@ -308,8 +308,7 @@ async fn unified_flow(world: &World, m: usize, n: u64, pid: &str) -> Result<Outc
     let back = world.merchants[m].url(&format!("/unified/return/{pid}"));
     let request = PayRequest::new(
         PayOrder::new(pay_type, pid, amount).with_auth_capture(AuthCaptureType::Auth),
-        PayControl::returning_to(back)
-            .with_push_url(world.notify_url(m, "/unified/webhook")),
+        PayControl::returning_to(back).with_push_url(world.notify_url(m, "/unified/webhook")),
     );
     let paid = keyed(world, &request, pid, "pay", None).await?;
     if !paid.is_pending() && !paid.is_success() {
