@@ -237,6 +237,23 @@ impl ClientBuilder {
 }
 
 /// The Unified API client. Cheap to clone; share one per process.
+///
+/// One method per command (`pay`, `subscribe`, `update_order`, `capture`,
+/// `cancel`, `charge`, `terminate`, `get_transaction_result`), each
+/// [`send`](Self::send) for its request type; [`send_with`](Self::send_with)
+/// takes [`SendOptions`] (a chosen idempotency key, the payment type).
+///
+/// ```no_run
+/// use unified_proto::prelude::*;
+///
+/// # async fn demo() -> Result<(), UnifiedError> {
+/// let client = Client::builder(Environment::Sandbox, UnifiedToken::new("token")).build()?;
+/// let answer = client.get_transaction_result(&GetTransactionResultRequest::for_reference("ref-1")).await?;
+/// let amount: Option<Yen> = answer.amount();
+/// let capture = CaptureRequest::for_payment("order-1");
+/// client.send_with(&capture, SendOptions::default().idempotency_key("order-1-capture")).await?;
+/// # let _ = amount; Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
