@@ -194,7 +194,7 @@ async fn unified_paypay_payment_in_a_real_browser() {
     // The consumer: the provider page, "Pay" clicked; the sandbox sends the
     // browser back to the merchant with a signed query.
     browser
-        .goto(&provider_page)
+        .goto(provider_page)
         .await
         .expect("provider page opens");
     browser

@@ -61,7 +61,7 @@ async fn pay_and_approve(
     let provider_page = answer.redirect_url().unwrap();
 
     let browser = Browser::new();
-    let page = browser.open(&provider_page).await;
+    let page = browser.open(provider_page).await;
     let back = browser.click_outcome(&page, "pay").await;
     assert_eq!(back.url.path(), format!("/unified/return/{payment_id}"));
     assert_eq!(
