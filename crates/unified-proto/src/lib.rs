@@ -18,7 +18,7 @@
 //!   rustls with aws-lc-rs; `rustls-ring`: the same over ring (with
 //!   `default-features = false`); `http-client`: the client without a crypto
 //!   provider (one of the two chooses it).
-//! - `blocking`: [`blocking::Client`], the same methods without an async
+//! - `blocking`: `blocking::Client`, the same methods without an async
 //!   runtime in the caller's code (for batch jobs and scripts).
 //! - `v1_1_1_rc`: the previous guide as `unified_proto::v1_1_1_rc`.
 //!
