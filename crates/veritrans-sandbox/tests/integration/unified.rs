@@ -50,8 +50,9 @@ fn pay_request(
 ) -> PayRequest {
     let order =
         PayOrder::new(pay_type, payment_id, amount).with_auth_capture(AuthCaptureType::Auth);
+    // requestMode: the client fills `sandbox` from its environment.
     let control = PayControl {
-        request_mode: Some(RequestMode::Sandbox),
+        request_mode: None,
         success_url: "http://127.0.0.1:9/done".into(),
         cancel_url: "http://127.0.0.1:9/cancel".into(),
         error_url: "http://127.0.0.1:9/error".into(),
@@ -61,32 +62,20 @@ fn pay_request(
 }
 
 fn subscribe_request(pay_type: PayType, payment_id: &str, item_name: &str) -> SubscribeRequest {
-    SubscribeRequest {
-        order: SubscribeOrder {
-            pay_type,
-            payment_id: payment_id.into(),
-            commodity_type: None,
-            description: None,
-            order_name: Some("monthly".into()),
-        },
-        control: SubscribeControl {
-            request_mode: Some(RequestMode::Sandbox),
+    SubscribeRequest::new(
+        SubscribeOrder::new(pay_type, payment_id).with_order_name("monthly"),
+        SubscribeControl {
             success_url: "http://127.0.0.1:9/done".into(),
             cancel_url: "http://127.0.0.1:9/cancel".into(),
             error_url: "http://127.0.0.1:9/error".into(),
-            push_url: None,
-            deregistration_push_url: None,
+            ..SubscribeControl::returning_to("")
         },
-        customer: None,
-        item: vec![SubscribeItem {
-            id: Some("item1".into()),
-            name: Some(item_name.into()),
-            category_id: None,
-        }],
-        merchant: None,
-        payment_instrument: None,
-        transaction: None,
-    }
+    )
+    .with_item(SubscribeItem {
+        id: Some("item1".into()),
+        name: Some(item_name.into()),
+        category_id: None,
+    })
 }
 
 /// Opens the provider page, picks `outcome`, returns the `Location` the browser is sent to.
@@ -112,13 +101,8 @@ async fn transaction_result(
     client: &Client,
     reference: &str,
 ) -> Result<unified_proto::Response<GetTransactionResultResponse>, Error> {
-    client
-        .send(&GetTransactionResultRequest {
-            transaction: TransactionResultQuery {
-                fep_reference_id: reference.into(),
-            },
-        })
-        .await
+    let query = GetTransactionResultRequest::for_reference(reference);
+    client.get_transaction_result(&query).await
 }
 
 fn refusal(e: Error) -> Refusal {
@@ -633,7 +617,10 @@ async fn idempotent_retry_after_a_dropped_answer_applies_once() {
 async fn bad_requests_get_the_gateways_codes() {
     let sb = common::start().await;
     let url = |c: &str| format!("{}/fep/{c}", sb.base_url());
-    let body = serde_json::to_vec(&pay_request(PayType::Paypay, "bad-1", 1000, None)).unwrap();
+    // Straight to the sandbox, without the client that fills requestMode.
+    let mut pay = pay_request(PayType::Paypay, "bad-1", 1000, None);
+    pay.control.request_mode = Some(RequestMode::Sandbox);
+    let body = serde_json::to_vec(&pay).unwrap();
     let post = |u: String, token: Option<&str>, body: Vec<u8>| {
         let mut r = http()
             .post(u)
