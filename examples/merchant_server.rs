@@ -47,7 +47,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use clap::Parser;
 use veritrans::pop::Push;
-use veritrans::unified::{MerchantKeys, Webhook};
+use veritrans::unified::{Answer as _, MerchantKeys, Webhook};
 use veritrans::{ErrorKind, MerchantAuthKey, PopServerKey};
 use veritrans_sandbox::Credentials;
 
@@ -213,11 +213,10 @@ async fn unified_webhook(State(state): State<AppState>, headers: HeaderMap, body
         tracing::info!(webhook_id = %hook.id, "webhook already handled: skipped");
         return (StatusCode::OK, "duplicate");
     }
-    let order = hook.payload.order.as_ref();
     // Your business logic: update the payment by its paymentId.
     tracing::info!(
         webhook_id = %hook.id,
-        payment_id = order.and_then(|o| o.payment_id.as_deref()).unwrap_or("-"),
+        payment_id = hook.payment_id().unwrap_or("-"),
         result_code = hook.result_code.as_ref().map(ToString::to_string).as_deref().unwrap_or("-"),
         "webhook handled"
     );

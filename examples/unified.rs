@@ -11,8 +11,10 @@
 //! - With `VERITRANS_UNIFIED_TOKEN` (the access token from MAP's API
 //!   configuration) it calls the gateway's own sandbox,
 //!   `Environment::Sandbox` = `https://api.sandbox.unified.veritrans.jp`,
-//!   with `requestMode: sandbox`: nobody is charged. Production is
-//!   `Environment::Live`; this example never uses it.
+//!   with `requestMode: sandbox` (filled by the client): nobody is charged.
+//!   Production is `Environment::Live`; this example never uses it.
+//! - `RUST_LOG` filters the client's `tracing` output on standard error
+//!   (default `veritrans=info`; `veritrans=debug` shows every attempt).
 //!
 //! The token is never printed. Exit status 1 with the client's error on
 //! failure (a refusal carries the gateway's `resultCode` and message).
@@ -21,16 +23,20 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use veritrans::UnifiedToken;
-use veritrans::unified::client::{Client, Environment};
-use veritrans::unified::validate::Mode;
-use veritrans::unified::{
-    AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode, yen,
-};
+use veritrans::unified::prelude::*;
 use veritrans_examples::{real_credentials, start_sandbox};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // What the client sent, resent and refused, as `tracing` events: one
+    // `veritrans.request` span per call. `RUST_LOG=veritrans=debug` shows each attempt.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "veritrans=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     veritrans_examples::exit(run().await)
 }
 
@@ -40,11 +46,12 @@ async fn run() -> Result<(), Box<dyn Error>> {
         Some([token]) => (Environment::Sandbox, UnifiedToken::new(token), None),
         None => {
             let sandbox = start_sandbox().await?;
+            // The embedded sandbox stands for the gateway's sandbox (Mode::Test):
+            // the client sends `requestMode: sandbox` and applies the same rules.
+            let base_url = sandbox.base_url().to_string();
             let environment = Environment::Custom {
-                base_url: sandbox.base_url().to_string(),
-                // The embedded sandbox stands for the gateway's sandbox:
-                // validation applies the same rules (requestMode: sandbox).
-                mode: Mode::Sandbox,
+                base_url,
+                mode: Mode::Test,
             };
             let token = UnifiedToken::new(sandbox.credentials().unified_token.expose_secret());
             (environment, token, Some(sandbox))
@@ -56,31 +63,24 @@ async fn run() -> Result<(), Box<dyn Error>> {
 
     // paymentId is yours: one per payment attempt (the gateway refuses a
     // second `pay` for a paymentId whose payment went through).
-    let payment_id = format!(
-        "example-{}",
-        SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis()
-    );
+    let millis = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis();
+    let payment_id = format!("example-{millis}");
     let mut request = paypay(&payment_id, 1000);
-    // The client validates, sends with a fresh X-VT-Idempotency-Key, and
-    // resends by itself, with that same key, a request whose answer was lost;
-    // an answer that arrived is yours to act on (`Error::next_step`).
-    let paid = client.send(&request).await?;
-    let code = paid
-        .result_code
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    // The client fills `requestMode` from its environment, validates, sends with a
+    // fresh X-VT-Idempotency-Key, and resends by itself, with that same key, a
+    // request whose answer was lost; an answer that arrived is yours to act on
+    // (`Error::next_step`).
+    let paid = client.pay(&request).await?;
+    let code = paid.result_code.as_ref().map(ToString::to_string);
     let redirect_url = paid
-        .body
-        .control
-        .and_then(|c| c.redirect_url)
+        .redirect_url()
         .ok_or("the answer has no control.redirectUrl")?;
-    println!("pay {payment_id}: {code}");
+    println!("pay {payment_id}: {}", code.unwrap_or_default());
     // Store paymentId with the customer's session, then answer their browser
     // with a 303 to redirectUrl: PayPay's page. They come back to successUrl,
     // cancelUrl or errorUrl with signed parameters: check them with
-    // `veritrans::unified::Redirect::verify` (bound to this paymentId) before
-    // showing a result. The payment is final only after the webhook (see the
+    // `Redirect::verify_and_parse` (bound to this paymentId) before showing a
+    // result. The payment is final only after the webhook (see the
     // merchant_server example) or `getTransactionResult` says so.
     println!("send the customer's browser to: {redirect_url}");
 
@@ -88,8 +88,8 @@ async fn run() -> Result<(), Box<dyn Error>> {
     // the guide says): the client names the field and sends nothing.
     request.order.payment_id = format!("{payment_id}-2");
     request.order.amount = yen(12_345_678);
-    match client.send(&request).await {
-        Err(refused @ veritrans::unified::Error::InvalidRequest { .. }) => {
+    match client.pay(&request).await {
+        Err(refused @ UnifiedError::InvalidRequest { .. }) => {
             println!("refused before sending: {refused}");
         }
         Err(other) => return Err(other.into()),
@@ -109,10 +109,8 @@ fn paypay(payment_id: &str, amount: u64) -> PayRequest {
         PayOrder::new(PayType::Paypay, payment_id, amount)
             .with_auth_capture(AuthCaptureType::Auth)
             .with_description("veritrans-examples"),
-        PayControl::returning_to(back)
-            .with_request_mode(RequestMode::Sandbox)
-            // Where the gateway POSTs the signed webhook: an https URL on
-            // port 443 of a public host (the client checks that rule).
-            .with_push_url("https://shop.example/unified/webhook"),
+        // Where the gateway POSTs the signed webhook: an https URL on port 443
+        // of a public host (the client checks that rule).
+        PayControl::returning_to(back).with_push_url("https://shop.example/unified/webhook"),
     )
 }

@@ -375,7 +375,7 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         unified::client::Client::builder(
             unified::client::Environment::Custom {
                 base_url: url.to_string(),
-                mode: unified::validate::Mode::Sandbox,
+                mode: unified::validate::Mode::Test,
             },
             UnifiedToken::new(token),
         )
@@ -388,11 +388,10 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     let pay = unified::PayRequest::new(
         unified::PayOrder::new(unified::PayType::Paypay, "secrets-u-1", 1000),
         unified::PayControl::returning_to(merchant.url("/unified/return/secrets-u-1"))
-            .with_request_mode(unified::RequestMode::Sandbox)
             .with_push_url(merchant.url("/unified/webhook")),
     );
-    let answer = good.send(&pay).await.unwrap();
-    let page = answer.body.control.unwrap().redirect_url.unwrap();
+    let answer = good.pay(&pay).await.unwrap();
+    let page = unified::Answer::redirect_url(&answer).unwrap();
     let chosen = raw_http::send(raw_http::request(Method::GET, format!("{page}/pay"))).await;
     audit.text("provider page", &chosen.text());
     let e = unified_client(WRONG_KEY, &base)
@@ -406,7 +405,7 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         unified_client(TOKEN, "http://127.0.0.1:9").send(&pay).await,
     );
     let mut invalid = pay.clone();
-    invalid.order.amount = unified::yen(0);
+    invalid.order.amount = unified::yen(12_345_678); // PayPay: at most 7 digits
     audit.result("unified, invalid", good.send(&invalid).await);
 
     // J-Payment: refused and unreachable.
@@ -509,6 +508,61 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     audit.text("tracing output", &lines);
     assert!(audit.looked_at > 30, "{}", audit.looked_at);
     assert_eq!(audit.leaks, Vec::<String>::new());
+    unified_tracing_is_there(&lines);
+    // Card numbers appear only masked: none of the test cards the sandbox accepts,
+    // whole, in any line (the POP payment above sent one).
+    for card in pop::testing::TEST_CARDS {
+        assert!(
+            !lines.contains(card.number),
+            "card {:?} in the logs",
+            card.brand
+        );
+    }
+}
+
+/// The Unified client and verifiers did emit what `veritrans_core::trace` promises
+/// (so the search above searched real output): the pay's span with every field, the
+/// refusal before sending, the lost answers resent, and the webhook and redirect
+/// checks at the merchant server, verified and refused.
+fn unified_tracing_is_there(lines: &str) {
+    let pay = lines
+        .lines()
+        .find(|l| l.contains("answered") && l.contains("order_id=\"secrets-u-1\""))
+        .unwrap_or_else(|| panic!("no answered pay in:\n{lines}"));
+    for field in [
+        "veritrans.request{",
+        "gateway=\"unified\"",
+        "operation=\"pay\"",
+        "idempotency_key=\"",
+        "attempt=1",
+        "http_status=200",
+        "result_code=\"UA-000-001\"",
+        "latency_ms=",
+    ] {
+        assert!(pay.contains(field), "{field} missing in {pay}");
+    }
+    let has = |needles: &[&str]| lines.lines().any(|l| needles.iter().all(|n| l.contains(n)));
+    let gateway = "gateway=\"unified\"";
+    let unified: Vec<&str> = lines.lines().filter(|l| l.contains(gateway)).collect();
+    for expected in [
+        &[gateway, "refused before sending", "order.amount"][..],
+        &[gateway, "transport failed"],
+        &[gateway, "resending", "delay_ms="],
+        &[gateway, "kind=\"webhook\"", "outcome=\"verified\""],
+        &[
+            gateway,
+            "kind=\"webhook\"",
+            "outcome=\"refused\"",
+            "reason=",
+        ],
+        &[gateway, "kind=\"redirect\"", "outcome=\"verified\""],
+    ] {
+        assert!(
+            has(expected),
+            "no line with {expected:?} in:\n{}",
+            unified.join("\n")
+        );
+    }
 }
 
 fn snapshots(dir: &Path, found: &mut Vec<std::path::PathBuf>) {

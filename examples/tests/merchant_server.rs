@@ -16,12 +16,7 @@ use std::time::Duration;
 use merchant_server::{Keys, app};
 use veritrans::pop::PaymentType;
 use veritrans::pop::types::PaymentKeyRequest;
-use veritrans::unified::client::{Client, Environment};
-use veritrans::unified::validate::Mode;
-use veritrans::unified::{
-    AuthCaptureType, MerchantKeys, PayControl, PayOrder, PayRequest, PayType, RequestMode,
-    UnifiedToken,
-};
+use veritrans::unified::prelude::*;
 use veritrans_sandbox::{
     DeliveryRecord, DeliverySchedule, DeliveryStatus, RunningSandbox, Sandbox,
 };
@@ -142,24 +137,22 @@ async fn unified_webhook_from_the_sandbox_is_verified_and_deduplicated() {
     let request = PayRequest::new(
         PayOrder::new(PayType::Paypay, "merchant-server-paypay-1", 1000)
             .with_auth_capture(AuthCaptureType::Auth),
-        PayControl::returning_to(back)
-            .with_request_mode(RequestMode::Sandbox)
-            .with_push_url(hook_url.clone()),
+        PayControl::returning_to(back).with_push_url(hook_url.clone()),
     );
     // The webhook goes to this test's loopback server, which the client allows
     // only when told to (a real gateway needs a public https pushUrl).
     let client = Client::builder(
         Environment::Custom {
             base_url: sandbox.base_url().to_string(),
-            mode: Mode::Sandbox,
+            mode: Mode::Test,
         },
         UnifiedToken::new(sandbox.credentials().unified_token.expose_secret()),
     )
     .allow_local_push_url()
     .build()
     .unwrap();
-    let answer = client.send(&request).await.unwrap();
-    let page = answer.body.control.unwrap().redirect_url.unwrap();
+    let answer = client.pay(&request).await.unwrap();
+    let page = answer.redirect_url().unwrap();
     // The customer picks "pay" on the sandbox's provider page.
     let chosen = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -26,8 +26,7 @@ use e2e::webdriver::{Browser, INSTALL_HINT, Installation};
 use veritrans::pop::ResultCode;
 use veritrans::pop::testing::TEST_CARDS;
 use veritrans::pop::types::PaymentKeyRequest;
-use veritrans::unified::client::{ResendPolicy, SendOptions};
-use veritrans::unified::{AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode};
+use veritrans::unified::prelude::*;
 use veritrans_sandbox::RunningSandbox;
 use veritrans_sandbox::merchant::{Merchant, Seen};
 
@@ -176,9 +175,7 @@ async fn unified_paypay_payment_in_a_real_browser() {
         PayOrder::new(PayType::Paypay, PAYMENT, 1200)
             .with_auth_capture(AuthCaptureType::Auth)
             .with_description("browser test"),
-        PayControl::returning_to(back.clone())
-            .with_request_mode(RequestMode::Sandbox)
-            .with_push_url(merchant.url("/unified/webhook")),
+        PayControl::returning_to(back.clone()).with_push_url(merchant.url("/unified/webhook")),
     );
     let paid = unified_client(&sandbox, ResendPolicy::none())
         .send_with(
@@ -189,20 +186,15 @@ async fn unified_paypay_payment_in_a_real_browser() {
         .expect("pay accepted");
     assert!(paid.is_success(), "pay answered {:?}", paid.result_code);
     let reference = paid
-        .body
-        .transaction
-        .and_then(|t| t.fep_reference_id)
-        .expect("transaction.fepReferenceId");
-    let provider_page = paid
-        .body
-        .control
-        .and_then(|c| c.redirect_url)
-        .expect("control.redirectUrl");
+        .fep_reference_id()
+        .expect("transaction.fepReferenceId")
+        .to_string();
+    let provider_page = paid.redirect_url().expect("control.redirectUrl");
 
     // The consumer: the provider page, "Pay" clicked; the sandbox sends the
     // browser back to the merchant with a signed query.
     browser
-        .goto(&provider_page)
+        .goto(provider_page)
         .await
         .expect("provider page opens");
     browser

@@ -20,8 +20,8 @@ use e2e::browser::Browser;
 use e2e::gateways::unified_client;
 use e2e::{at_least, deliver_again, raw_http, start};
 use reqwest::Method;
-use veritrans::unified::client::{ResendPolicy, SendOptions};
-use veritrans::unified::*;
+use veritrans::unified::prelude::*;
+use veritrans::unified::{ResultCode, Status};
 use veritrans_sandbox::merchant::{Merchant, Seen, WebhookSeen};
 use veritrans_sandbox::{FaultAction, FaultRule, RunningSandbox};
 
@@ -33,9 +33,7 @@ fn pay(merchant: &Merchant, pay_type: PayType, payment_id: &str, amount: u64) ->
         PayOrder::new(pay_type, payment_id, amount)
             .with_auth_capture(AuthCaptureType::Auth)
             .with_description("e2e order"),
-        PayControl::returning_to(back)
-            .with_request_mode(RequestMode::Sandbox)
-            .with_push_url(merchant.url("/unified/webhook")),
+        PayControl::returning_to(back).with_push_url(merchant.url("/unified/webhook")),
     )
 }
 
@@ -56,11 +54,14 @@ async fn pay_and_approve(
         .await
         .unwrap();
     assert!(answer.is_success(), "{:?}", answer.result_code);
-    let reference = answer.body.transaction.unwrap().fep_reference_id.unwrap();
-    let provider_page = answer.body.control.unwrap().redirect_url.unwrap();
+    // The client filled `control.requestMode` from its environment (the guide, pay:
+    // "Make sure to set this according to the environment you are connecting to"):
+    // the sandbox, which refuses a live request, took the payment.
+    let reference = answer.fep_reference_id().unwrap().to_string();
+    let provider_page = answer.redirect_url().unwrap();
 
     let browser = Browser::new();
-    let page = browser.open(&provider_page).await;
+    let page = browser.open(provider_page).await;
     let back = browser.click_outcome(&page, "pay").await;
     assert_eq!(back.url.path(), format!("/unified/return/{payment_id}"));
     assert_eq!(
@@ -104,55 +105,31 @@ async fn merpay_payment_from_approval_to_refund() {
     assert_eq!(both[1].id, first[0].id);
     assert!(both[1].duplicate, "the redelivery was processed again");
 
-    let result = client
-        .send(&GetTransactionResultRequest {
-            transaction: TransactionResultQuery {
-                fep_reference_id: reference.clone(),
-            },
-        })
-        .await
-        .unwrap();
+    let query = GetTransactionResultRequest::for_reference(reference);
+    let result = client.get_transaction_result(&query).await.unwrap();
     assert!(result.is_success(), "{:?}", result.result_code);
-    let order = result.body.transaction_data.unwrap().order.unwrap();
-    assert_eq!(order.amount.as_deref(), Some("1000"));
+    assert_eq!(result.amount(), Some(yen(1000)));
+    let status = result.body.result.and_then(|r| r.status);
+    assert_eq!(status, Some(Status::Success));
 
-    let merpay = || SendOptions::default().pay_type("merpay");
-    let captured = client
-        .send_with(
-            &CaptureRequest {
-                order: CaptureOrder {
-                    payment_id: Some("e2e-merpay-1".into()),
-                    ..Default::default()
-                },
-                control: None,
-                transaction: None,
-            },
-            merpay(),
-        )
-        .await
-        .unwrap();
+    let merpay = || SendOptions::default().pay_type(PayType::Merpay);
+    let capture = CaptureRequest::for_payment("e2e-merpay-1");
+    let captured = client.send_with(&capture, merpay()).await.unwrap();
     assert!(captured.is_success(), "{:?}", captured.result_code);
-    assert_eq!(captured.body.order.unwrap().amount.as_deref(), Some("1000"));
+    assert_eq!(captured.amount(), Some(yen(1000)));
 
-    let refund = |amount| CancelRequest {
-        order: CancelOrder {
-            payment_id: Some("e2e-merpay-1".into()),
-            amount: Some(yen(amount)),
-            ..Default::default()
-        },
-        control: None,
-        transaction: None,
-    };
+    let refund = |amount| CancelRequest::for_payment("e2e-merpay-1").with_amount(yen(amount));
     let partly = client.send_with(&refund(400), merpay()).await.unwrap();
     // order.amount is the amount processed: the guide's Webhook section, "Amount to be
     // processed (amount set at the time of request, balance amount when not set)".
-    assert_eq!(partly.body.order.unwrap().amount.as_deref(), Some("400"));
+    assert_eq!(partly.amount(), Some(yen(400)));
     // No more can be refunded than is left.
-    let Err(Error::GatewayRefused(too_much)) = client.send_with(&refund(700), merpay()).await
+    let Err(UnifiedError::GatewayRefused(too_much)) =
+        client.send_with(&refund(700), merpay()).await
     else {
         panic!("refunding 700 of 600 was accepted");
     };
-    assert_eq!(too_much.result_code.unwrap().to_string(), "UA-PRV-004");
+    assert_eq!(too_much.result_code, Some(ResultCode::UaPrv004));
 }
 
 #[tokio::test]
@@ -177,7 +154,8 @@ async fn lost_answers_are_resent_with_the_same_idempotency_key_and_charged_once(
     inspect
         .add_fault(FaultRule::new("/fep/pay", outage).method("POST"))
         .unwrap();
-    let Err(Error::GatewayRefused(refused)) = client.send_with(&request, options.clone()).await
+    let Err(UnifiedError::GatewayRefused(refused)) =
+        client.send_with(&request, options.clone()).await
     else {
         panic!("the outage did not reach the merchant");
     };
@@ -189,7 +167,7 @@ async fn lost_answers_are_resent_with_the_same_idempotency_key_and_charged_once(
     // The gateway applies the payment, and the answer is lost on the way.
     let lost = FaultRule::new("/fep/pay", FaultAction::DropResponse).method("POST");
     inspect.add_fault(lost).unwrap();
-    let Err(Error::Transport {
+    let Err(UnifiedError::Transport {
         idempotency_key, ..
     }) = client.send_with(&request, options.clone()).await
     else {
@@ -226,10 +204,10 @@ async fn lost_answers_are_resent_with_the_same_idempotency_key_and_charged_once(
     assert_eq!(pays(), 1, "charged twice");
 
     // A new key is a new request: the order exists, so it is refused.
-    let Err(Error::GatewayRefused(twice)) = client.send(&request).await else {
+    let Err(UnifiedError::GatewayRefused(twice)) = client.send(&request).await else {
         panic!("a second payment for the order was accepted");
     };
-    assert_eq!(twice.result_code.unwrap().to_string(), "UA-REQ-003");
+    assert_eq!(twice.result_code, Some(ResultCode::UaReq003));
     assert_eq!(pays(), 1);
 }
 
@@ -267,4 +245,45 @@ async fn a_tampered_webhook_is_refused_and_not_processed() {
             .any(|w| w.payment_id.as_deref() == Some("e2e-au-2"))
     });
     assert!(!forged_seen);
+}
+
+/// A batch job's view: the blocking client (feature `blocking`) against the sandbox,
+/// which runs on its own thread and runtime, from a plain (not async) test. The same
+/// flow as the async client: pay, read the order back, capture.
+#[test]
+fn the_blocking_client_pays_and_captures_against_the_sandbox() {
+    let (started, listening) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let (sandbox, merchant) = start().await;
+            let async_client = unified_client(&sandbox, ResendPolicy::none());
+            started.send((async_client, merchant)).unwrap();
+            let _ = stopped.await;
+        });
+    });
+    let (async_client, merchant) = listening.recv().unwrap();
+    let client = veritrans::unified::blocking::Client::from_async(async_client).unwrap();
+
+    let paid = client
+        .pay(&pay(&merchant, PayType::Paypay, "e2e-blocking-1", 2500))
+        .unwrap();
+    assert!(paid.is_success(), "{:?}", paid.result_code);
+    let reference = paid.fep_reference_id().unwrap();
+    let query = GetTransactionResultRequest::for_reference(reference);
+    let result = client.get_transaction_result(&query).unwrap();
+    // Before the consumer approves, the guide (unified-api-1.1.3.en.txt, Get
+    // Transaction Result): "the transaction is not yet complete or finalized. In such
+    // cases, executing Get Transaction Result will not return transaction details and
+    // will result in (resultCode: UA-U00-001)".
+    assert_eq!(result.result_code, Some(ResultCode::UaU00001));
+    let capture = CaptureRequest::for_payment("e2e-blocking-1");
+    let Err(UnifiedError::GatewayRefused(not_yet)) = client.capture(&capture) else {
+        panic!("an unapproved payment was captured");
+    };
+    assert_eq!(not_yet.attempts, 1);
+
+    stop.send(()).unwrap();
+    server.join().unwrap();
 }

@@ -33,7 +33,7 @@ pub fn unified_client(sandbox: &RunningSandbox, retry: ResendPolicy) -> Client {
     Client::builder(
         Environment::Custom {
             base_url: sandbox.base_url().to_string(),
-            mode: Mode::Sandbox,
+            mode: Mode::Test,
         },
         UnifiedToken::new(token),
     )

@@ -79,15 +79,19 @@ pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
 
 /// Typify output for the relaxed spec.
 pub fn types_source(spec: &Value) -> anyhow::Result<String> {
-    // Request amounts are integer yen in Rust and digit strings on the wire:
-    // the hand-written `unified_proto::Yen` does both.
-    let settings = rust::settings(&[], [("Yen", "crate::Yen".to_string())]);
+    // Amounts are integer yen in Rust and digit strings on the wire: the
+    // hand-written `unified_proto::Yen` does both. Codes are the open enums of
+    // the version's own tables (`super::ResultCode`, …), so an answer is read
+    // one way and an unknown code still parses.
+    let codes = ["ResultCode", "Status", "ActionCode"].map(|n| (n, format!("super::{n}")));
+    let settings = rust::settings(&[], codes.into_iter().chain([("Yen", "crate::Yen".into())]));
     rust::types(VIEW.apply(spec)?, &settings)
 }
 
 /// What typify sees: no request constraints (`tables.rs` enforces them), no
 /// extensions, open enums as strings, lenient responses, and
-/// `x-yen` request fields a reference to one `Yen` schema (`crate::Yen`).
+/// `x-yen` fields (requests and responses) a reference to one `Yen` schema
+/// (`crate::Yen`).
 const VIEW: View = View {
     strip: &[
         "maxLength",

@@ -1,8 +1,17 @@
 //! The HTTP client (feature `client`).
 //!
 //! - **Environment**: live, sandbox, or a custom base URL (tests, proxies)
-//!   with the mode it stands for; the mode drives validation (`requestMode`,
-//!   https-only URLs in live).
+//!   with the mode it stands for, chosen when the client is built
+//!   ([`Environment`], no default). The client fills every request's
+//!   `control.requestMode` from it and refuses a request whose explicit
+//!   `requestMode` says otherwise; the mode also drives validation (https-only
+//!   URLs in live).
+//! - **One method per command** ([`Client::pay`], [`Client::capture`], …)
+//!   beside the generic [`Client::send`] / [`Client::send_with`].
+//! - **Tracing**: every call runs in one `veritrans.request` span
+//!   (`veritrans_core::trace::RequestSpan`: command, paymentId, idempotency
+//!   key, attempt, HTTP status, result code, latency) with an event per
+//!   attempt, resend and refusal; never the token or the body.
 //! - **Authentication**: `Authorization: Bearer {token}` ([`UnifiedToken`]).
 //! - **Idempotency**: every logical request gets one `X-VT-Idempotency-Key`
 //!   (UUIDv4, or the caller's via [`SendOptions::idempotency_key`]) before
@@ -52,48 +61,18 @@
 //! `getTransactionResult`, so within the guide's 24-hour key validity it
 //! cannot apply a money-moving command twice.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use tracing::Instrument;
+use veritrans_core::Gateway;
+use veritrans_core::trace::RequestSpan;
+
+pub use crate::Environment;
 use crate::validate::{self, Context, Mode};
 use crate::{
-    Command, Error, GetTransactionResultRequest, NextStep, Refusal, Response, UnifiedToken,
-    result_fields,
+    Command, Error, GetTransactionResultRequest, NextStep, PayType, Refusal, Response,
+    UnifiedToken, result_fields,
 };
-
-/// Where requests go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Environment {
-    /// `LIVE_URL` of the spec.
-    Live,
-    /// `SANDBOX_URL` of the spec.
-    Sandbox,
-    /// Any base URL (a local test server, a proxy) standing for `mode`.
-    Custom {
-        /// Base URL without the `/fep/...` path.
-        base_url: String,
-        /// The mode this URL stands for.
-        mode: Mode,
-    },
-}
-
-impl Environment {
-    /// The base URL.
-    pub fn base_url(&self) -> &str {
-        match self {
-            Self::Live => crate::LIVE_URL,
-            Self::Sandbox => crate::SANDBOX_URL,
-            Self::Custom { base_url, .. } => base_url,
-        }
-    }
-    /// The mode.
-    pub fn mode(&self) -> Mode {
-        match self {
-            Self::Live => Mode::Live,
-            Self::Sandbox => Mode::Sandbox,
-            Self::Custom { mode, .. } => *mode,
-        }
-    }
-}
 
 /// How often and how patiently the client *resends one request with the same
 /// idempotency key* (see the [module docs](self) for *which* answers it resends;
@@ -142,10 +121,18 @@ impl ResendPolicy {
 }
 
 /// Per-request options.
+///
+/// ```
+/// use unified_proto::PayType;
+/// use unified_proto::client::SendOptions;
+///
+/// let options = SendOptions::default().idempotency_key("order-1-cancel-1").pay_type(PayType::Paypay);
+/// # let _ = options;
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SendOptions {
     idempotency_key: Option<String>,
-    pay_type: Option<String>,
+    pay_type: Option<PayType>,
 }
 
 impl SendOptions {
@@ -157,8 +144,8 @@ impl SendOptions {
     }
     /// The order's payment type for commands whose body does not carry it
     /// (capture, cancel, …), enabling the per-payment-type limits.
-    pub fn pay_type(mut self, pay_type: impl Into<String>) -> Self {
-        self.pay_type = Some(pay_type.into());
+    pub fn pay_type(mut self, pay_type: PayType) -> Self {
+        self.pay_type = Some(pay_type);
         self
     }
 }
@@ -199,11 +186,9 @@ impl ClientBuilder {
     /// [`build`]: ClientBuilder::build
     ///
     /// ```
-    /// use unified_proto::UnifiedToken;
-    /// use unified_proto::client::{Client, Environment};
-    /// use unified_proto::validate::Mode;
+    /// use unified_proto::prelude::*;
     ///
-    /// let local = Environment::Custom { base_url: "http://127.0.0.1:8765".into(), mode: Mode::Sandbox };
+    /// let local = Environment::Custom { base_url: "http://127.0.0.1:8765".into(), mode: Mode::Test };
     /// let client = Client::builder(local, UnifiedToken::new("token")).allow_local_push_url().build();
     /// assert!(client.is_ok());
     ///
@@ -215,6 +200,10 @@ impl ClientBuilder {
         self
     }
     /// The client.
+    ///
+    /// # Errors
+    /// [`Error::Config`]: an unparsable base URL, a live one without https,
+    /// [`allow_local_push_url`](Self::allow_local_push_url) in live.
     pub fn build(self) -> Result<Client, Error> {
         let base = url::Url::parse(self.environment.base_url())
             .map_err(|e| Error::Config(format!("base URL: {e}")))?;
@@ -248,6 +237,23 @@ impl ClientBuilder {
 }
 
 /// The Unified API client. Cheap to clone; share one per process.
+///
+/// One method per command (`pay`, `subscribe`, `update_order`, `capture`,
+/// `cancel`, `charge`, `terminate`, `get_transaction_result`), each
+/// [`send`](Self::send) for its request type; [`send_with`](Self::send_with)
+/// takes [`SendOptions`] (a chosen idempotency key, the payment type).
+///
+/// ```no_run
+/// use unified_proto::prelude::*;
+///
+/// # async fn demo() -> Result<(), UnifiedError> {
+/// let client = Client::builder(Environment::Sandbox, UnifiedToken::new("token")).build()?;
+/// let answer = client.get_transaction_result(&GetTransactionResultRequest::for_reference("ref-1")).await?;
+/// let amount: Option<Yen> = answer.amount();
+/// let capture = CaptureRequest::for_payment("order-1");
+/// client.send_with(&capture, SendOptions::default().idempotency_key("order-1-capture")).await?;
+/// # let _ = amount; Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -277,20 +283,64 @@ impl Client {
     }
 
     /// Validates and sends `request` with a fresh idempotency key.
+    ///
+    /// # Errors
+    /// See [`Error`]: `InvalidRequest` before sending, `Transport` when every
+    /// attempt lost its answer, `GatewayRefused`, `MalformedResponse`.
     pub async fn send<C: Command>(&self, request: &C) -> Result<Response<C::Response>, Error> {
         self.send_with(request, SendOptions::default()).await
     }
 
-    /// Validates and sends `request` with `options`.
+    /// Validates and sends `request` with `options`: fills
+    /// `control.requestMode` from the environment where the command has one,
+    /// refuses a conflicting explicit value, then sends and resends as the
+    /// [module docs](self) say, in one `veritrans.request` span.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send).
     pub async fn send_with<C: Command>(
         &self,
         request: &C,
         options: SendOptions,
     ) -> Result<Response<C::Response>, Error> {
+        let span = RequestSpan::new(Gateway::Unified, C::NAME);
+        let sent = self.prepare(request, options, &span);
+        let (body, key) = match sent {
+            Ok(prepared) => prepared,
+            Err(e) => {
+                span.refused_before_sending(&e);
+                return Err(e);
+            }
+        };
+        let traced = span.span().clone();
+        self.resend_loop::<C>(body, key, span)
+            .instrument(traced)
+            .await
+    }
+
+    /// The body exactly as it will be sent (with `requestMode` filled) and the
+    /// key, or the violations that keep it from being sent.
+    fn prepare<C: Command>(
+        &self,
+        request: &C,
+        options: SendOptions,
+        span: &RequestSpan,
+    ) -> Result<(Vec<u8>, String), Error> {
         let mut ctx = Context::new(self.mode);
         ctx.pay_type = options.pay_type;
         ctx.local_push_url = self.local_push_url;
-        validate::validate(request, &ctx)?;
+        let mut body = validate::value_of(request)?;
+        fill_request_mode::<C>(&mut body, self.mode);
+        if let Some(id) = order_id(&body) {
+            span.clone().with_order_id(id);
+        }
+        let violations = validate::check(C::RULES, C::PAY_TYPES, &body, &ctx);
+        if !violations.is_empty() {
+            return Err(Error::InvalidRequest {
+                command: C::NAME,
+                violations,
+            });
+        }
         let key = match options.idempotency_key {
             Some(key) => {
                 check_key(C::NAME, &key, &ctx)?;
@@ -298,15 +348,34 @@ impl Client {
             }
             None => uuid::Uuid::new_v4().to_string(),
         };
-        let body = validate::body_of(request)?;
+        let bytes = serde_json::to_vec(&body).map_err(|_| Error::InvalidRequest {
+            command: C::NAME,
+            violations: vec![validate::Violation {
+                path: String::new(),
+                rule: validate::Rule::Type("serialisable"),
+            }],
+        })?;
+        Ok((bytes, key))
+    }
+
+    /// Sends `body` under `key`, resending what the module docs say.
+    async fn resend_loop<C: Command>(
+        &self,
+        body: Vec<u8>,
+        mut key: String,
+        mut span: RequestSpan,
+    ) -> Result<Response<C::Response>, Error> {
         let url = format!("{}{}", self.base_url, C::PATH);
         // Only the read-only command may be tried under a second key.
         let read_only = C::NAME == GetTransactionResultRequest::NAME;
-        let mut key = key;
         let mut attempt = 0;
         loop {
             attempt += 1;
+            span = span.with_idempotency_key(&key);
+            span.sending(attempt);
+            let started = Instant::now();
             let (outcome, retry_after) = self.attempt::<C>(&url, &key, &body, attempt).await;
+            trace_outcome(&span, &outcome, started.elapsed());
             let next = match &outcome {
                 Ok(_) => None,
                 Err(Error::Transport { .. }) => Some(NextStep::ResendSameKey),
@@ -326,6 +395,9 @@ impl Client {
                 Some(wait) => wait,
                 None => self.retry.delay(attempt - 1),
             };
+            if let Err(e) = &outcome {
+                span.resending(e, wait);
+            }
             tokio::time::sleep(wait).await;
             if next == NextStep::NewKeyAfterCheck {
                 key = uuid::Uuid::new_v4().to_string();
@@ -377,6 +449,77 @@ impl Client {
             r.attempts = attempt;
         }
         (outcome, retry_after)
+    }
+}
+
+/// The async method of each command (`client.pay(&request)`), beside
+/// the generic [`Client::send`]; the list is [`crate::commands!`]'s.
+macro_rules! async_methods {
+    ($($method:ident: $request:ident,)*) => {
+        impl Client {
+            $(
+                #[doc = concat!(
+                    "Validates and sends a [`", stringify!($request), "`](crate::", stringify!($request),
+                    ") with a fresh idempotency key: `send` for that command.\n\n",
+                    "# Errors\nAs [`send`](Self::send)."
+                )]
+                pub async fn $method(
+                    &self,
+                    request: &crate::$request,
+                ) -> Result<Response<<crate::$request as Command>::Response>, Error> {
+                    self.send(request).await
+                }
+            )*
+        }
+    };
+}
+crate::commands!(async_methods);
+
+/// Sets `control.requestMode` to the environment's value when the command has
+/// the field and the request left it out; an explicit value is kept, so that
+/// validation refuses one that contradicts the environment.
+fn fill_request_mode<C: Command>(body: &mut serde_json::Value, mode: Mode) {
+    use crate::wire::field::{CONTROL, REQUEST_MODE};
+    let path = format!("{CONTROL}.{REQUEST_MODE}");
+    let has_field = C::RULES.fields.iter().any(|f| f.path == path);
+    let control = body
+        .get_mut(CONTROL)
+        .and_then(serde_json::Value::as_object_mut);
+    if let (true, Some(control)) = (has_field, control)
+        && !control.contains_key(REQUEST_MODE)
+        && let Ok(value) = serde_json::to_value(validate::request_mode(mode))
+    {
+        control.insert(REQUEST_MODE.to_string(), value);
+    }
+}
+
+/// The merchant's ID of the order a body names, for the span: `paymentId`,
+/// else `fepOrderId`, else the `fepReferenceId` of `getTransactionResult`.
+fn order_id(body: &serde_json::Value) -> Option<&str> {
+    use crate::wire::field::{FEP_ORDER_ID, FEP_REFERENCE_ID, ORDER, PAYMENT_ID, TRANSACTION};
+    [
+        (ORDER, PAYMENT_ID),
+        (ORDER, FEP_ORDER_ID),
+        (TRANSACTION, FEP_REFERENCE_ID),
+    ]
+    .iter()
+    .find_map(|(block, field)| body.get(block)?.get(field)?.as_str())
+}
+
+/// The span's record of one attempt: an answer (with its code) or a lost one.
+fn trace_outcome<T>(span: &RequestSpan, outcome: &Result<Response<T>, Error>, latency: Duration) {
+    match outcome {
+        Ok(answer) => span.answered(
+            answer.http_status,
+            answer.result_code.as_ref().map(|c| c.as_str()),
+            latency,
+        ),
+        Err(Error::GatewayRefused(r)) => span.answered(
+            r.http_status,
+            r.result_code.as_ref().map(|c| c.as_str()),
+            latency,
+        ),
+        Err(e) => span.transport_failed(e, latency),
     }
 }
 
@@ -514,9 +657,69 @@ mod tests {
         }
     }
 
+    /// The client has one method per command of the spec, named after it.
+    #[test]
+    fn one_method_per_command_of_the_spec() {
+        macro_rules! names {
+            ($($method:ident: $request:ident,)*) => {
+                vec![$((stringify!($method), <crate::$request as Command>::NAME)),*]
+            };
+        }
+        let listed: Vec<(&str, &str)> = crate::commands!(names);
+        let mut commands: Vec<&str> = listed.iter().map(|(_, name)| *name).collect();
+        commands.sort_unstable();
+        assert_eq!(commands, crate::COMMANDS);
+        for (method, name) in listed {
+            let snake: String = name
+                .chars()
+                .flat_map(|c| {
+                    let lower = c.to_ascii_lowercase();
+                    (c.is_ascii_uppercase().then_some('_').into_iter()).chain([lower])
+                })
+                .collect();
+            assert_eq!(method, snake);
+        }
+    }
+
+    /// `requestMode` is filled from the environment where the command has it,
+    /// and an explicit one is kept (validation refuses a conflicting one).
+    #[test]
+    fn request_mode_is_filled_from_the_environment() {
+        let pay = crate::PayRequest::new(
+            crate::PayOrder::new(PayType::Paypay, "p1", 100),
+            crate::PayControl::returning_to("https://shop.example/r"),
+        );
+        let mut body = validate::value_of(&pay).unwrap();
+        fill_request_mode::<crate::PayRequest>(&mut body, Mode::Test);
+        assert_eq!(body["control"]["requestMode"], "sandbox");
+        let explicit = crate::PayRequest {
+            control: pay
+                .control
+                .clone()
+                .with_request_mode(crate::RequestMode::Live),
+            ..pay
+        };
+        let mut body = validate::value_of(&explicit).unwrap();
+        fill_request_mode::<crate::PayRequest>(&mut body, Mode::Test);
+        assert_eq!(body["control"]["requestMode"], "live");
+        let violations = validate::check(
+            crate::PayRequest::RULES,
+            crate::PayRequest::PAY_TYPES,
+            &body,
+            &Context::new(Mode::Test),
+        );
+        assert_eq!(violations.len(), 1, "{violations:?}");
+        assert_eq!(violations[0].path, "control.requestMode");
+        // A command without requestMode gets none.
+        let capture = crate::CaptureRequest::for_payment("p1");
+        let mut body = validate::value_of(&capture).unwrap();
+        fill_request_mode::<crate::CaptureRequest>(&mut body, Mode::Test);
+        assert!(body.pointer("/control/requestMode").is_none());
+    }
+
     #[test]
     fn idempotency_key_format_is_checked() {
-        let ctx = Context::new(Mode::Sandbox);
+        let ctx = Context::new(Mode::Test);
         let rules = |key: &str| match check_key("pay", key, &ctx) {
             Ok(()) => vec![],
             Err(Error::InvalidRequest { violations, .. }) => {

@@ -75,6 +75,10 @@ pub enum Error {
     /// A client option could not be used (e.g. an unparsable base URL).
     #[error("client configuration: {0}")]
     Config(String),
+    /// A blocking client was called from inside an async runtime (use the
+    /// async client there); nothing was sent.
+    #[error(transparent)]
+    InsideAsyncRuntime(#[from] veritrans_core::blocking::InsideAsyncRuntime),
 }
 
 /// What the gateway said when it refused a request. The codes are `None`
@@ -201,7 +205,7 @@ impl Error {
             Self::MalformedResponse { .. } => ErrorKind::Malformed,
             // A notification missing what verification needs cannot be trusted either.
             Self::Signature { .. } | Self::InvalidNotification { .. } => ErrorKind::Unverified,
-            Self::Config(_) => ErrorKind::Config,
+            Self::Config(_) | Self::InsideAsyncRuntime(_) => ErrorKind::Config,
         }
     }
 

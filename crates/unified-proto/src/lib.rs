@@ -13,13 +13,30 @@
 //! `v1_1_1_rc` so code written against it keeps compiling during a
 //! migration; `docs/unified-spec-diff-1.1.1-rc-to-1.1.3.md` lists what changed.
 //!
+//! # Cargo features
+//! - `client` (default): the async HTTP client ([`client::Client`]) over
+//!   rustls with aws-lc-rs; `rustls-ring`: the same over ring (with
+//!   `default-features = false`); `http-client`: the client without a crypto
+//!   provider (one of the two chooses it).
+//! - `blocking`: `blocking::Client`, the same methods without an async
+//!   runtime in the caller's code (for batch jobs and scripts).
+//! - `v1_1_1_rc`: the previous guide as `unified_proto::v1_1_1_rc`.
+//!
+//! Tracing is always on (the `tracing` crate, which records nothing without a
+//! subscriber): every client call runs in a `veritrans.request` span and
+//! every webhook or redirect check emits one `veritrans::verify` event; keys,
+//! tokens and bodies never appear. See `veritrans_core::trace`.
+//!
 //! The README below shows a merchant how to pay, capture, cancel, verify a
 //! webhook and verify a redirect, and lists every decision taken where the
 //! guides are silent.
 #![forbid(unsafe_code)]
 #![doc = include_str!("../README.md")]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod codes;
+mod environment;
 mod errors;
 /// Code generated from `specs/unified/` by `cargo xtask codegen`; never
 /// edited by hand.
@@ -36,17 +53,20 @@ pub mod generated {
 }
 mod money;
 pub mod notify;
+pub mod prelude;
 mod requests;
 mod resend;
 pub mod testing;
 mod text;
 mod token;
 mod typed;
+pub use typed::Answer;
 pub mod validate;
 
 #[cfg(feature = "http-client")]
 pub mod client;
 
+pub use environment::Environment;
 pub use errors::{Error, NextStep, Refusal};
 #[cfg(feature = "v1_1_1_rc")]
 pub use generated::v1_1_1_rc;
@@ -56,10 +76,31 @@ pub use money::{Yen, parse_yen, yen};
 pub use notify::{MerchantKeys, Redirect, Webhook};
 pub use token::UnifiedToken;
 pub use v1_1_3::*;
-pub use veritrans_core::{ErrorKind, Gateway};
+pub use veritrans_core::{ErrorKind, Gateway, Mode};
 /// The merchant authentication key (re-exported from `veritrans-sign`): a
 /// `unified-proto` user needs no direct dependency on it.
 pub use veritrans_sign::MerchantAuthKey;
+
+/// Calls `$mac!` with every command of the latest spec as
+/// `method: RequestType,` (the method name is the guide's command name in
+/// snake case): the one list behind the clients' per-command methods,
+/// checked against the spec's `COMMANDS` by a test.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! commands {
+    ($mac:ident) => {
+        $mac! {
+            cancel: CancelRequest,
+            capture: CaptureRequest,
+            charge: ChargeRequest,
+            get_transaction_result: GetTransactionResultRequest,
+            pay: PayRequest,
+            subscribe: SubscribeRequest,
+            terminate: TerminateRequest,
+            update_order: UpdateOrderRequest,
+        }
+    };
+}
 
 /// A command of the Unified API: the request body type knows where it goes,
 /// which rules it must satisfy and what answers it. Implemented by the

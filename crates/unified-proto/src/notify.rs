@@ -108,6 +108,14 @@ impl Webhook {
         raw_body: &[u8],
         keys: &MerchantKeys,
     ) -> Result<Self, Error> {
+        traced("webhook", Self::verify_untraced(headers, raw_body, keys))
+    }
+
+    fn verify_untraced(
+        headers: &http::HeaderMap,
+        raw_body: &[u8],
+        keys: &MerchantKeys,
+    ) -> Result<Self, Error> {
         let hmac = header(headers, WEBHOOK_HMAC_HEADER)?;
         sign::verify_webhook(&keys.ccid, &keys.auth_key, hmac, raw_body).map_err(|source| {
             Error::Signature {
@@ -216,6 +224,17 @@ impl Redirect {
         keys: &MerchantKeys,
         expected_payment_id: &str,
     ) -> Result<Self, Error> {
+        traced(
+            "redirect",
+            Self::verify_untraced(query, keys, expected_payment_id),
+        )
+    }
+
+    fn verify_untraced(
+        query: &str,
+        keys: &MerchantKeys,
+        expected_payment_id: &str,
+    ) -> Result<Self, Error> {
         let signature = |source| Error::Signature {
             what: "redirect",
             source,
@@ -275,4 +294,14 @@ fn typed<T: serde::de::DeserializeOwned>(what: &str, raw: &Value) -> Result<T, E
         path: e.path().to_string(),
         reason: e.inner().to_string(),
     })
+}
+
+/// Emits the one `veritrans::verify` event of a check of `kind`: verified, or
+/// refused with the error's `Display` (which never holds the key or the body).
+fn traced<T>(kind: &str, outcome: Result<T, Error>) -> Result<T, Error> {
+    match &outcome {
+        Ok(_) => veritrans_core::trace::verified(veritrans_core::Gateway::Unified, kind),
+        Err(e) => veritrans_core::trace::refused(veritrans_core::Gateway::Unified, kind, e),
+    }
+    outcome
 }

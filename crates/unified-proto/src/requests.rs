@@ -1,22 +1,28 @@
-//! Constructors for the request a merchant sends most, `pay`: the generated
-//! types mirror the spec field for field, so a literal names every optional
-//! member; these name only what a payment needs.
+//! Constructors for the requests a merchant sends most (`pay`, `subscribe`,
+//! `charge`, `capture`, `cancel`, `getTransactionResult`): the generated types mirror the spec
+//! field for field, so a literal names every optional member; these name only
+//! what the request needs. `requestMode` is left out: the client fills it
+//! from its environment.
 //!
 //! ```
-//! use unified_proto::{AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode};
+//! use unified_proto::prelude::*;
 //!
 //! let request = PayRequest::new(
 //!     PayOrder::new(PayType::Paypay, "order-1", 1000).with_auth_capture(AuthCaptureType::Auth),
 //!     PayControl::returning_to("https://shop.example/return/order-1")
-//!         .with_push_url("https://shop.example/webhook")
-//!         .with_request_mode(RequestMode::Sandbox),
+//!         .with_push_url("https://shop.example/webhook"),
 //! );
 //! assert_eq!(request.order.amount.get(), 1000);
 //! assert_eq!(request.control.cancel_url, "https://shop.example/return/order-1");
 //! assert!(request.item.is_empty() && request.customer.is_none());
 //! ```
 
-use crate::{AuthCaptureType, PayControl, PayOrder, PayRequest, PayType, RequestMode, yen};
+use crate::{
+    AuthCaptureType, CancelOrder, CancelRequest, CaptureOrder, CaptureRequest, ChargeOrder,
+    ChargeRequest, GetTransactionResultRequest, PayControl, PayOrder, PayRequest, PayType,
+    RequestMode, SubscribeControl, SubscribeItem, SubscribeOrder, SubscribeRequest,
+    TransactionResultQuery, Yen, yen,
+};
 
 impl PayRequest {
     /// A `pay` with `order` and `control` only: no customer, items, merchant,
@@ -79,9 +85,192 @@ impl PayControl {
         self.push_url = Some(push_url.into());
         self
     }
-    /// `requestMode`; the client checks it against its environment.
+    /// `requestMode`. Rarely needed: the client fills it from its environment
+    /// and refuses a request whose value contradicts it.
     pub fn with_request_mode(mut self, request_mode: RequestMode) -> Self {
         self.request_mode = Some(request_mode);
+        self
+    }
+}
+
+impl CaptureRequest {
+    /// Capture the whole authorised amount of the order with the merchant's
+    /// `payment_id`.
+    ///
+    /// ```
+    /// use unified_proto::{CaptureRequest, yen};
+    ///
+    /// let capture = CaptureRequest::for_payment("order-1").with_amount(yen(800));
+    /// assert_eq!(capture.order.payment_id.as_deref(), Some("order-1"));
+    /// assert_eq!(capture.order.amount, Some(yen(800)));
+    /// ```
+    pub fn for_payment(payment_id: impl Into<String>) -> Self {
+        Self {
+            order: CaptureOrder {
+                payment_id: Some(payment_id.into()),
+                ..CaptureOrder::default()
+            },
+            control: None,
+            transaction: None,
+        }
+    }
+    /// Capture `amount` yen instead of the whole authorised amount.
+    pub fn with_amount(mut self, amount: Yen) -> Self {
+        self.order.amount = Some(amount);
+        self
+    }
+}
+
+impl CancelRequest {
+    /// Cancel (or refund) the whole order with the merchant's `payment_id`.
+    ///
+    /// ```
+    /// use unified_proto::{CancelRequest, yen};
+    ///
+    /// let refund = CancelRequest::for_payment("order-1").with_amount(yen(300));
+    /// assert_eq!(refund.order.amount, Some(yen(300)));
+    /// assert!(refund.control.is_none());
+    /// ```
+    pub fn for_payment(payment_id: impl Into<String>) -> Self {
+        Self {
+            order: CancelOrder {
+                payment_id: Some(payment_id.into()),
+                ..CancelOrder::default()
+            },
+            control: None,
+            transaction: None,
+        }
+    }
+    /// Cancel `amount` yen of it (a partial cancel or refund).
+    pub fn with_amount(mut self, amount: Yen) -> Self {
+        self.order.amount = Some(amount);
+        self
+    }
+}
+
+impl GetTransactionResultRequest {
+    /// The result of the request whose answer (or redirect) carried
+    /// `fep_reference_id`.
+    ///
+    /// ```
+    /// use unified_proto::GetTransactionResultRequest;
+    ///
+    /// let query = GetTransactionResultRequest::for_reference("fep-ref-1");
+    /// assert_eq!(query.transaction.fep_reference_id, "fep-ref-1");
+    /// ```
+    pub fn for_reference(fep_reference_id: impl Into<String>) -> Self {
+        Self {
+            transaction: TransactionResultQuery {
+                fep_reference_id: fep_reference_id.into(),
+            },
+        }
+    }
+}
+
+impl SubscribeRequest {
+    /// A `subscribe` (consent to on-demand payments) with `order`, `control`
+    /// and the items the consumer agrees to; nothing else.
+    ///
+    /// ```
+    /// use unified_proto::{PayType, SubscribeControl, SubscribeItem, SubscribeOrder, SubscribeRequest};
+    ///
+    /// let request = SubscribeRequest::new(
+    ///     SubscribeOrder::new(PayType::Rakuten, "sub-1").with_order_name("monthly plan"),
+    ///     SubscribeControl::returning_to("https://shop.example/return/sub-1"),
+    /// )
+    /// .with_item(SubscribeItem { id: Some("plan1".into()), name: Some("plan".into()), category_id: None });
+    /// assert_eq!(request.item.len(), 1);
+    /// assert!(request.control.request_mode.is_none()); // the client fills it
+    /// ```
+    pub fn new(order: SubscribeOrder, control: SubscribeControl) -> Self {
+        Self {
+            order,
+            control,
+            customer: None,
+            item: Vec::new(),
+            merchant: None,
+            payment_instrument: None,
+            transaction: None,
+        }
+    }
+    /// One more item.
+    pub fn with_item(mut self, item: SubscribeItem) -> Self {
+        self.item.push(item);
+        self
+    }
+}
+
+impl SubscribeOrder {
+    /// A subscription with `pay_type` under the merchant's `payment_id`.
+    pub fn new(pay_type: PayType, payment_id: impl Into<String>) -> Self {
+        Self {
+            pay_type,
+            payment_id: payment_id.into(),
+            commodity_type: None,
+            description: None,
+            order_name: None,
+        }
+    }
+    /// The name of the subscription shown to the consumer.
+    pub fn with_order_name(mut self, order_name: impl Into<String>) -> Self {
+        self.order_name = Some(order_name.into());
+        self
+    }
+}
+
+impl SubscribeControl {
+    /// The consumer comes back to `return_url` whatever happened; no webhooks.
+    pub fn returning_to(return_url: impl Into<String>) -> Self {
+        let url = return_url.into();
+        Self {
+            success_url: url.clone(),
+            cancel_url: url.clone(),
+            error_url: url,
+            push_url: None,
+            deregistration_push_url: None,
+            request_mode: None,
+        }
+    }
+    /// Where the gateway POSTs the signed webhook.
+    pub fn with_push_url(mut self, push_url: impl Into<String>) -> Self {
+        self.push_url = Some(push_url.into());
+        self
+    }
+}
+
+impl ChargeRequest {
+    /// An on-demand `charge` of `amount` under the merchant's new `payment_id`,
+    /// on the subscription whose `paymentId` was `original_payment_id`.
+    ///
+    /// ```
+    /// use unified_proto::{ChargeRequest, yen};
+    ///
+    /// let charge = ChargeRequest::on_subscription("sub-1", "charge-1", yen(500));
+    /// assert_eq!(charge.order.original_payment_id.as_deref(), Some("sub-1"));
+    /// ```
+    pub fn on_subscription(
+        original_payment_id: impl Into<String>,
+        payment_id: impl Into<String>,
+        amount: Yen,
+    ) -> Self {
+        Self {
+            order: ChargeOrder {
+                amount,
+                payment_id: payment_id.into(),
+                original_payment_id: Some(original_payment_id.into()),
+                original_fep_order_id: None,
+                auth_capture_type: None,
+                description: None,
+            },
+            control: None,
+            item: Vec::new(),
+            merchant: None,
+            transaction: None,
+        }
+    }
+    /// Authorise only or capture at once (PayPay requires `auth_with_capture`).
+    pub fn with_auth_capture(mut self, auth_capture_type: AuthCaptureType) -> Self {
+        self.order.auth_capture_type = Some(auth_capture_type);
         self
     }
 }

@@ -33,28 +33,30 @@ mod url_policy;
 
 use std::time::SystemTime;
 
-pub use checker::{Rule, Violation, body_of, check, check_value, validate};
+pub use checker::{Rule, Violation, body_of, check, check_value, validate, value_of};
 pub use rules::{
     Charset, DatetimeWindow, FieldRule, OneOfRule, OnlyWith, PayTypeLimit, Rules, UrlRule,
 };
 
-/// `live` or `sandbox`: the environment a request is sent to, which fixes the
-/// `requestMode` the request must carry and whether http URLs are allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// Live environment (real payments).
-    Live,
-    /// Sandbox environment (simulated providers).
-    Sandbox,
-}
+/// Live money or test: the one [`veritrans_core::Mode`] every client of the
+/// workspace is built with. For the Unified API it fixes the `requestMode` a
+/// request carries ([`request_mode`]) and whether http URLs are allowed.
+pub use veritrans_core::Mode;
 
-impl Mode {
-    /// The `requestMode` wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Live => "live",
-            Self::Sandbox => "sandbox",
-        }
+/// The `requestMode` a request sent in `mode` carries, as the spec spells it:
+/// [`Mode::Live`] is `live`, [`Mode::Test`] is the guide's `sandbox`.
+///
+/// ```
+/// use unified_proto::RequestMode;
+/// use unified_proto::validate::{Mode, request_mode};
+///
+/// assert_eq!(request_mode(Mode::Test), RequestMode::Sandbox);
+/// assert_eq!(request_mode(Mode::Live).to_string(), "live");
+/// ```
+pub fn request_mode(mode: Mode) -> crate::RequestMode {
+    match mode {
+        Mode::Live => crate::RequestMode::Live,
+        Mode::Test => crate::RequestMode::Sandbox,
     }
 }
 
@@ -66,7 +68,7 @@ pub struct Context {
     /// The order's payment type, when the body does not say it (capture,
     /// cancel, …): enables the per-payment-type limits. When the body has
     /// `order.payType`, that value wins.
-    pub pay_type: Option<String>,
+    pub pay_type: Option<crate::PayType>,
     /// Accept a `pushUrl` on this machine's loopback (`127.0.0.0/8`, `::1`,
     /// `localhost`), over http and on any port: for a merchant server under test
     /// receiving webhooks from a local emulator. Never in [`Mode::Live`]; every other
@@ -93,8 +95,8 @@ impl Context {
         self
     }
     /// The same context with a payment type.
-    pub fn with_pay_type(mut self, pay_type: impl Into<String>) -> Self {
-        self.pay_type = Some(pay_type.into());
+    pub fn with_pay_type(mut self, pay_type: crate::PayType) -> Self {
+        self.pay_type = Some(pay_type);
         self
     }
 }

@@ -13,6 +13,11 @@
 //! and the gateway features you need). With a client gateway (`pop`,
 //! `unified`, `jpayment`) and neither, the build stops with a message saying so.
 //!
+//! Feature `blocking` adds each enabled client's blocking twin
+//! (`unified::blocking::Client`): the same methods, no async runtime in the
+//! caller's code. Each gateway module has a `prelude` (e.g.
+//! `use veritrans::unified::prelude::*;`).
+//!
 //! [`sign`] (the signature schemes) is always available. A service that
 //! speaks to one gateway only can depend on that protocol crate directly; this
 //! crate adds no code path of its own, only one vocabulary over them:
@@ -30,7 +35,7 @@
 //! | gateway | live | test | a local sandbox |
 //! |---|---|---|---|
 //! | POP | `pay3.veritrans.co.jp` | the same endpoint, `dummy: true` in each request | `Client::builder(key).base_url(url)` |
-//! | Unified API | `Environment::Live` | `Environment::Sandbox` (its own domain, `requestMode` checked against it) | `Environment::Custom { base_url, mode }` |
+//! | Unified API | `Environment::Live` | `Environment::Sandbox` (its own domain; the client fills `requestMode` from it) | `Environment::Custom { base_url, mode: Mode::Test }` |
 //! | J-Payment | `Config::production()` | the same endpoint with a test account | `Config::production().with_base_url(url)` |
 //! | MPI | no client: the guide documents results, searches' answers and pushes | | |
 //!

@@ -30,14 +30,15 @@ pub struct View<'a> {
     /// Every object schema of `components.schemas` without a discriminator
     /// keeps the members it does not name (`additionalProperties: {}`).
     pub open_objects: bool,
-    /// Request fields marked with an extension become a reference to a
-    /// string schema added to `components.schemas` (for a replacement type).
+    /// Fields marked with an extension (in requests and responses) become a
+    /// reference to a string schema added to `components.schemas` (for a
+    /// replacement type).
     pub replace: &'a [Replace<'a>],
     /// Schemas removed from `components.schemas`.
     pub drop: &'a [&'a str],
 }
 
-/// Request fields marked `marker: true` become `allOf: [$ref: schema]`
+/// Fields marked `marker: true` become `allOf: [$ref: schema]`
 /// (keeping their description); `schema` is a string schema documented by
 /// `description`.
 #[derive(Debug, Clone, Copy)]
@@ -101,7 +102,7 @@ impl View<'_> {
                 response |=
                     self.lenient_responses && map.get("x-direction") == Some(&"response".into());
                 let marked = |r: &&Replace| map.get(r.marker) == Some(&true.into());
-                if let Some(r) = self.replace.iter().find(marked).filter(|_| !response) {
+                if let Some(r) = self.replace.iter().find(marked) {
                     let reference = format!("#/components/schemas/{}", r.schema);
                     let all_of = vec![Value::from(mapping([("$ref", reference.into())]))];
                     let description = map.remove("description").map(|d| ("description", d));
@@ -159,9 +160,9 @@ mod tests {
         serde_yaml::from_str(text).unwrap()
     }
 
-    /// A marked request field becomes a reference to the added schema and
-    /// keeps its description; a response field with the marker does not;
-    /// an open enum's values are dropped, a closed one's kept.
+    /// A marked field, in a request or a response, becomes a reference to the
+    /// added schema and keeps its description; an open enum's values are
+    /// dropped, a closed one's kept.
     #[test]
     fn replacements_and_open_enums() {
         const VIEW: View = View {
@@ -200,7 +201,7 @@ components:
         mode: {type: string, enum: [b]}
     Res:
       properties:
-        amount: {type: string}
+        amount: {allOf: [{$ref: '#/components/schemas/Yen'}]}
     Yen: {type: string, description: Yen.}
 "#,
         );

@@ -55,8 +55,8 @@ pub enum Rule {
     PushUrlPrivate,
     /// `requestMode` does not match the environment.
     RequestMode {
-        /// The environment's mode.
-        expected: &'static str,
+        /// The `requestMode` of the client's environment.
+        expected: crate::RequestMode,
         /// What the request says (absent means live).
         actual: String,
     },
@@ -153,17 +153,7 @@ impl fmt::Display for Violation {
 /// Validates `request` for `ctx`; `Err(Error::InvalidRequest)` lists every
 /// violation.
 pub fn validate<C: Command>(request: &C, ctx: &Context) -> Result<(), Error> {
-    let body = serde_json::to_value(request).map_err(|e| Error::InvalidRequest {
-        command: C::NAME,
-        violations: vec![Violation {
-            path: String::new(),
-            rule: Rule::Type(if e.is_data() {
-                "serialisable"
-            } else {
-                "a JSON object"
-            }),
-        }],
-    })?;
+    let body = value_of(request)?;
     let violations = check(C::RULES, C::PAY_TYPES, &body, ctx);
     if violations.is_empty() {
         Ok(())
@@ -187,7 +177,7 @@ pub fn check(
         .pointer("/order/payType")
         .and_then(Value::as_str)
         .map(String::from)
-        .or_else(|| ctx.pay_type.clone());
+        .or_else(|| ctx.pay_type.map(|pt| pt.to_string()));
     if let Some(pt) = &pay_type
         && !command_pay_types.is_empty()
         && !command_pay_types.contains(&pt.as_str())
@@ -242,15 +232,16 @@ pub fn check(
     if rules.fields.iter().any(|f| f.path == "control.requestMode")
         && let Some(control) = body.get("control").filter(|v| v.is_object())
     {
+        let expected = crate::validate::request_mode(ctx.mode);
         let actual = control
             .get("requestMode")
             .and_then(Value::as_str)
             .unwrap_or("live");
-        if actual != ctx.mode.as_str() {
+        if actual != expected.to_string() {
             out.push(Violation {
                 path: "control.requestMode".into(),
                 rule: Rule::RequestMode {
-                    expected: ctx.mode.as_str(),
+                    expected,
                     actual: if control.get("requestMode").is_some() {
                         actual.to_string()
                     } else {
@@ -267,10 +258,11 @@ pub fn check(
 /// `value` is `None` when it is absent. The violations name `rule.path`.
 pub fn check_value(rule: &FieldRule, value: Option<&str>, ctx: &Context) -> Vec<Violation> {
     let body = Value::Null;
+    let pay_type = ctx.pay_type.map(|pt| pt.to_string());
     let at = At {
         path: rule.path,
         body: &body,
-        pay_type: ctx.pay_type.as_deref(),
+        pay_type: pay_type.as_deref(),
     };
     let value = value.map(|v| Value::String(v.to_string()));
     let mut out = Vec::new();
@@ -467,7 +459,24 @@ fn check_field(
 fn jst_datetime_to_unix(text: &str) -> Option<i64> {
     veritrans_core::jst::parse_compact(text).map(|t| t.unix_timestamp())
 }
-/// Serialises `request` as the exact JSON the client sends.
+/// The JSON tree of `request` (what [`check`] reads and the client sends),
+/// or a violation naming why it cannot be serialised.
+pub fn value_of<C: Command>(request: &C) -> Result<Value, Error> {
+    serde_json::to_value(request).map_err(|e| Error::InvalidRequest {
+        command: C::NAME,
+        violations: vec![Violation {
+            path: String::new(),
+            rule: Rule::Type(if e.is_data() {
+                "serialisable"
+            } else {
+                "a JSON object"
+            }),
+        }],
+    })
+}
+
+/// Serialises `request` as JSON (the client sends the same members, with
+/// `control.requestMode` filled from its environment).
 pub fn body_of<C: Command + Serialize>(request: &C) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(request).map_err(|_| Error::InvalidRequest {
         command: C::NAME,
@@ -488,7 +497,7 @@ mod tests {
     /// header schema, generated as `IDEMPOTENCY_KEY_RULE`.
     #[test]
     fn the_idempotency_key_header_is_checked_with_its_generated_rule() {
-        let ctx = Context::new(Mode::Sandbox);
+        let ctx = Context::new(Mode::Test);
         let rule = &crate::IDEMPOTENCY_KEY_RULE;
         assert_eq!(rule.path, crate::IDEMPOTENCY_KEY_HEADER);
         let rules_of = |key: &str| -> Vec<Rule> {

@@ -108,7 +108,7 @@ async fn server_with(replies: Vec<Reply>, policy: ResendPolicy) -> (Client, Scri
     let client = Client::builder(
         Environment::Custom {
             base_url: format!("http://{addr}"),
-            mode: Mode::Sandbox,
+            mode: Mode::Test,
         },
         UnifiedToken::new("test-token"),
     )
@@ -383,7 +383,7 @@ async fn malformed_success_bodies_name_the_json_path() {
     insta::assert_snapshot!(messages.join("\n"), @r"
     malformed capture response at `.`: empty body
     malformed capture response at `.`: not a JSON object
-    malformed capture response at `order.amount`: invalid type: integer `1000`, expected a string
+    malformed capture response at `order.amount`: invalid type: integer `1000`, expected a string of half-width digits (integer yen)
     malformed capture response at `.`: not a JSON object
     ");
 }
@@ -507,4 +507,73 @@ fn live_clients_need_https() {
         Environment::Sandbox.base_url(),
         "https://api.sandbox.unified.veritrans.jp"
     );
+}
+
+/// The guide, Payment Request, `requestMode`: "When not specified, it will be a live
+/// mode request. [...] Make sure to set this according to the environment you are
+/// connecting to. If 'sandbox' is set for the live environment or 'live' is set for
+/// the sandbox environment, a check error will occur." (unified-api-1.1.3.en.txt).
+/// The client sends its environment's value when the request has none, through the
+/// per-command method as through `send`, and refuses a contradicting one unsent.
+#[tokio::test]
+async fn request_mode_comes_from_the_environment_and_a_contradiction_is_never_sent() {
+    let answer = || reply(200, fixture("pay_response.json"));
+    let (client, script) = server(vec![answer()]).await;
+    let mut request = pay();
+    request.control.request_mode = None;
+    let paid = client.pay(&request).await.unwrap();
+    assert!(paid.is_success());
+    assert_eq!(
+        paid.redirect_url(),
+        Some("https://api.sandbox.unified.veritrans.jp/redirect/abc")
+    );
+    let seen = script.seen.lock().unwrap().clone();
+    assert_eq!(seen[0].body, pay_json(), "requestMode: sandbox was filled");
+
+    request.control.request_mode = Some(RequestMode::Live);
+    let err = client.pay(&request).await.unwrap_err();
+    assert_eq!(err.violations().len(), 1, "{err}");
+    assert_eq!(err.violations()[0].path, "control.requestMode");
+    assert!(err.to_string().contains("must be sandbox"), "{err}");
+    assert_eq!(
+        script.seen.lock().unwrap().len(),
+        1,
+        "nothing more was sent"
+    );
+}
+
+/// `SendOptions::pay_type` takes the typed payment type and enables its limits for a
+/// body that does not name one (the guide's per-payment-type amount digits).
+#[tokio::test]
+async fn send_options_pay_type_enables_the_limits_of_that_type() {
+    let (client, script) = server(vec![]).await;
+    let refund = CancelRequest::for_payment("order-0001").with_amount(yen(12_345_678));
+    let au = SendOptions::default().pay_type(PayType::Au);
+    let err = client.send_with(&refund, au).await.unwrap_err();
+    assert!(
+        err.to_string().contains("payType au: at most 7 digits"),
+        "{err}"
+    );
+    assert!(script.seen.lock().unwrap().is_empty());
+}
+
+/// The blocking client: the same methods, answered without an async runtime in the
+/// caller's code; inside one it refuses (nothing sent) instead of blocking it.
+#[cfg(feature = "blocking")]
+#[test]
+fn the_blocking_client_has_the_same_methods_and_refuses_inside_a_runtime() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (client, script) = runtime.block_on(server(vec![reply(200, fixture("pay_response.json"))]));
+    let blocking = unified_proto::blocking::Client::from_async(client).unwrap();
+    let answer = blocking.pay(&pay()).unwrap();
+    assert!(answer.is_success());
+    assert_eq!(script.seen.lock().unwrap()[0].command, "pay");
+
+    let inside = runtime.block_on(async { blocking.capture(&capture()) });
+    assert!(
+        matches!(inside, Err(Error::InsideAsyncRuntime(_))),
+        "{inside:?}"
+    );
+    assert_eq!(inside.unwrap_err().kind(), ErrorKind::Config);
+    assert_eq!(script.seen.lock().unwrap().len(), 1);
 }

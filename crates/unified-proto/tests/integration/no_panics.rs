@@ -33,7 +33,7 @@ proptest! {
             "control": {"successUrl": url, "cancelUrl": number, "errorUrl": null, "pushUrl": url, "requestMode": id},
             "transaction": [],
         });
-        for mode in [Mode::Live, Mode::Sandbox] {
+        for mode in [Mode::Live, Mode::Test] {
             let violations = check(PayRequest::RULES, PayRequest::PAY_TYPES, &body, &Context::new(mode));
             prop_assert!(
                 violations.iter().any(|v| v.path == "control.cancelUrl"),

@@ -190,7 +190,7 @@ fn request_time() -> std::time::SystemTime {
 }
 
 fn sandbox() -> Context {
-    Context::new(Mode::Sandbox).at(request_time())
+    Context::new(Mode::Test).at(request_time())
 }
 
 /// The guide's one full request sample, in "Webhook" → "About X-VT-Content-hmac"
@@ -349,11 +349,11 @@ fn request_bodies_of_every_command() {
 fn representative_requests_are_valid() {
     validate(&pay(), &sandbox()).unwrap();
     validate(&subscribe(), &sandbox()).unwrap();
-    validate(&update_order(), &sandbox().with_pay_type("rakuten")).unwrap();
-    validate(&capture(), &sandbox().with_pay_type("paypay")).unwrap();
-    validate(&cancel(), &sandbox().with_pay_type("docomo")).unwrap();
-    validate(&charge(), &sandbox().with_pay_type("paypay")).unwrap();
-    validate(&terminate(), &sandbox().with_pay_type("paypay")).unwrap();
+    validate(&update_order(), &sandbox().with_pay_type(PayType::Rakuten)).unwrap();
+    validate(&capture(), &sandbox().with_pay_type(PayType::Paypay)).unwrap();
+    validate(&cancel(), &sandbox().with_pay_type(PayType::Docomo)).unwrap();
+    validate(&charge(), &sandbox().with_pay_type(PayType::Paypay)).unwrap();
+    validate(&terminate(), &sandbox().with_pay_type(PayType::Paypay)).unwrap();
     validate(&get_result(), &sandbox()).unwrap();
 }
 
@@ -516,14 +516,14 @@ fn validation_errors_table() {
     let r = update_order();
     row(
         "updateOrder for paypay",
-        validate(&r, &sandbox().with_pay_type("paypay")),
+        validate(&r, &sandbox().with_pay_type(PayType::Paypay)),
     );
 
     let mut r = cancel();
     r.order.amount = Some(yen(100_000_000));
     row(
         "docomo cancel of 9 digits",
-        validate(&r, &sandbox().with_pay_type("docomo")),
+        validate(&r, &sandbox().with_pay_type(PayType::Docomo)),
     );
 
     let mut r = charge();
@@ -607,7 +607,7 @@ fn rules_from_the_guides_descriptions_are_checked() {
             "{what}: {err}"
         );
     }
-    let paypay = || sandbox().with_pay_type("paypay");
+    let paypay = || sandbox().with_pay_type(PayType::Paypay);
     let with_recovery = |kind: Option<RecoveryType>, at: &str| {
         let mut r = charge();
         r.control = Some(ChargeControl {
@@ -638,7 +638,7 @@ fn rules_from_the_guides_descriptions_are_checked() {
         "payType paypay: only auth_with_capture",
     );
     assert!(
-        validate(&r, &sandbox().with_pay_type("rakuten")).is_ok(),
+        validate(&r, &sandbox().with_pay_type(PayType::Rakuten)).is_ok(),
         "rakuten may charge with auth"
     );
     r.order.auth_capture_type = Some(AuthCaptureType::AuthWithCapture);
@@ -727,14 +727,14 @@ fn rules_from_the_guides_descriptions_are_checked() {
     r.order.amount = yen(1);
     expect(
         "rakuten charge of 1 yen",
-        validate(&r, &sandbox().with_pay_type("rakuten")),
+        validate(&r, &sandbox().with_pay_type(PayType::Rakuten)),
         "order.amount",
         "payType rakuten: at least 2",
     );
     r.order.amount = yen(1_000_001);
     expect(
         "merpay charge of 1000001",
-        validate(&r, &sandbox().with_pay_type("merpay")),
+        validate(&r, &sandbox().with_pay_type(PayType::Merpay)),
         "order.amount",
         "payType merpay: at most 1000000",
     );
@@ -742,7 +742,7 @@ fn rules_from_the_guides_descriptions_are_checked() {
     r.order.amount = Some(yen(1));
     expect(
         "rakuten updateOrder to 1 yen",
-        validate(&r, &sandbox().with_pay_type("rakuten")),
+        validate(&r, &sandbox().with_pay_type(PayType::Rakuten)),
         "order.amount",
         "payType rakuten: at least 2",
     );

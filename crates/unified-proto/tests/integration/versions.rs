@@ -18,7 +18,7 @@ fn pay<T: serde::de::DeserializeOwned>(pay_type: &str, amount: &str) -> T {
 
 #[test]
 fn au_and_docomo_amount_limits_changed_in_1_1_2_rc() {
-    let ctx = Context::new(Mode::Sandbox);
+    let ctx = Context::new(Mode::Test);
     let old: v1_1_1_rc::PayRequest = pay("au", "100000000");
     validate(&old, &ctx).unwrap();
     let new: v1_1_3::PayRequest = pay("au", "100000000");

@@ -3,9 +3,9 @@
 //! named, and a request whose answer was lost, resent with the same
 //! idempotency key and applied once.
 
-use veritrans::unified::client::SendOptions;
+use veritrans::unified::TransactionCommand;
+use veritrans::unified::prelude::*;
 use veritrans::unified::wire::field;
-use veritrans::unified::{AuthCaptureType, Error, PayType, TransactionCommand};
 use veritrans_sandbox::{FaultAction, FaultRule};
 
 use super::unified::paypay_pay;
@@ -67,9 +67,9 @@ async fn validation_error(tour: &mut Tour, ctx: &Ctx) {
         let mut request = paypay_pay(ctx, "tour-au-too-much", 12_345_678, None);
         request.order.pay_type = PayType::Au;
         request.order.auth_capture_type = Some(AuthCaptureType::Auth);
-        let refused = match ctx.unified.send(&request).await {
+        let refused = match ctx.unified.pay(&request).await {
             Ok(r) => return Err(format!("sent and answered {:?}", r.result_code)),
-            Err(e @ Error::InvalidRequest { .. }) => e.to_string(),
+            Err(e @ UnifiedError::InvalidRequest { .. }) => e.to_string(),
             Err(e) => return Err(format!("expected a validation error, got: {e}")),
         };
         check(refused.contains("order.amount"), || {
@@ -92,11 +92,8 @@ async fn lost_answer(tour: &mut Tour, ctx: &Ctx) {
             .inspect()
             .add_fault(FaultRule::new("/fep/pay", FaultAction::DropResponse).method("POST"))
             .map_err(|e| format!("fault: {e}"))?;
-        let resent = ctx
-            .unified
-            .send_with(&request, options)
-            .await
-            .map_err(|e| e.to_string())?;
+        let resent = ctx.unified.send_with(&request, options).await;
+        let resent = resent.map_err(|e| e.to_string())?;
         check(resent.is_success(), || {
             format!("{} {:?}", field::RESULT_CODE, resent.result_code)
         })?;

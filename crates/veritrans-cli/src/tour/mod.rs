@@ -20,9 +20,7 @@ use std::future::Future;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use veritrans::unified::UnifiedToken;
-use veritrans::unified::client::{Client, Environment, ResendPolicy};
-use veritrans::unified::validate::Mode;
+use veritrans::unified::prelude::{Client, Environment, Mode, ResendPolicy, UnifiedToken};
 use veritrans_sandbox::{RunningSandbox, Sandbox};
 
 use narrate::{Outcome, Started, StepRecord};
@@ -79,7 +77,7 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
     let unified = Client::builder(
         Environment::Custom {
             base_url: sandbox.base_url().to_string(),
-            mode: Mode::Sandbox,
+            mode: Mode::Test,
         },
         UnifiedToken::new(credentials.unified_token.expose_secret()),
     )

@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
+use veritrans::unified::prelude::*;
 use veritrans::unified::testing::{self, PageRequest, RedirectTo};
 use veritrans::unified::wire::field;
-use veritrans::unified::*;
+use veritrans::unified::{CONTENT_HMAC_HEADER, TransactionCommand, WEBHOOK_ID_HEADER};
 
 use super::{Ctx, Tour, check, done};
 
@@ -32,7 +33,7 @@ pub async fn run(tour: &mut Tour, ctx: &Ctx) {
 /// path is the merchant's session: the redirect must carry that paymentId.
 fn pay_control(ctx: &Ctx, payment_id: &str, push_url: Option<String>) -> PayControl {
     let back = ctx.merchant.url(&format!("/unified/return/{payment_id}"));
-    let control = PayControl::returning_to(back).with_request_mode(RequestMode::Sandbox);
+    let control = PayControl::returning_to(back);
     match push_url {
         Some(url) => control.with_push_url(url),
         None => control,
@@ -116,16 +117,12 @@ pub async fn consumer_chooses(
     Ok(location)
 }
 
-fn order_amount(order: Option<&ResponseOrder>) -> Option<&str> {
-    order.and_then(|o| o.amount.as_deref())
-}
-
 async fn paypay(tour: &mut Tour, ctx: &Ctx) {
     let push_url = ctx.merchant.url("/unified/webhook");
     let Some((reference, redirect_url)) = tour
         .step(GATEWAY, "PayPay pay 1000 yen", async {
             let request = paypay_pay(ctx, PAYMENT, 1000, Some(push_url));
-            let options = client::SendOptions::default().idempotency_key("tour-pay-1");
+            let options = SendOptions::default().idempotency_key("tour-pay-1");
             let paid = ctx
                 .unified
                 .send_with(&request, options)
@@ -135,21 +132,15 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
                 format!("pay answered {:?}", paid.result_code)
             })?;
             let reference = paid
-                .body
-                .transaction
-                .and_then(|t| t.fep_reference_id)
+                .fep_reference_id()
                 .ok_or("no transaction.fepReferenceId")?;
-            let redirect_url = paid
-                .body
-                .control
-                .and_then(|c| c.redirect_url)
-                .ok_or("no control.redirectUrl")?;
+            let redirect_url = paid.redirect_url().ok_or("no control.redirectUrl")?;
             let detail = format!(
                 "{}, {} {reference}",
                 SUCCESS.as_str(),
                 field::FEP_REFERENCE_ID
             );
-            done((reference, redirect_url), detail)
+            done((reference.to_string(), redirect_url.to_string()), detail)
         })
         .await
     else {
@@ -263,21 +254,14 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
 
     let Some(()) = tour
         .step(GATEWAY, "getTransactionResult", async {
-            let result = ctx
-                .unified
-                .send(&GetTransactionResultRequest {
-                    transaction: TransactionResultQuery {
-                        fep_reference_id: reference.clone(),
-                    },
-                })
-                .await
-                .map_err(|e| e.to_string())?;
+            let query = GetTransactionResultRequest::for_reference(reference.clone());
+            let result = ctx.unified.get_transaction_result(&query).await;
+            let result = result.map_err(|e| e.to_string())?;
             check(result.is_success(), || {
                 format!("{} {:?}", field::RESULT_CODE, result.result_code)
             })?;
-            let data = result.body.transaction_data.ok_or("no transactionData")?;
-            let amount = order_amount(data.order.as_ref()).map(str::to_string);
-            check(amount.as_deref() == Some("1000"), || {
+            let amount = result.amount();
+            check(amount == Some(yen(1000)), || {
                 format!("{} {amount:?}", field::AMOUNT)
             })?;
             done((), format!("{}, authorised 1000 yen", SUCCESS.as_str()))
@@ -289,25 +273,14 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
 
     let Some(()) = tour
         .step(GATEWAY, CAPTURE.as_str(), async {
-            let captured = ctx
-                .unified
-                .send(&CaptureRequest {
-                    order: CaptureOrder {
-                        payment_id: Some(PAYMENT.into()),
-                        ..Default::default()
-                    },
-                    control: None,
-                    transaction: None,
-                })
-                .await
-                .map_err(|e| e.to_string())?;
+            let capture = CaptureRequest::for_payment(PAYMENT);
+            let captured = ctx.unified.capture(&capture).await;
+            let captured = captured.map_err(|e| e.to_string())?;
             check(captured.is_success(), || {
                 format!("{} {:?}", field::RESULT_CODE, captured.result_code)
             })?;
-            let amount = order_amount(captured.body.order.as_ref()).map(str::to_string);
-            check(amount.as_deref() == Some("1000"), || {
-                format!("captured {amount:?}")
-            })?;
+            let amount = captured.amount();
+            check(amount == Some(yen(1000)), || format!("captured {amount:?}"))?;
             done((), "captured 1000 yen")
         })
         .await
@@ -316,29 +289,17 @@ async fn paypay(tour: &mut Tour, ctx: &Ctx) {
     };
 
     tour.step(GATEWAY, "partial refund 300 yen", async {
-        let refunded = ctx
-            .unified
-            .send_with(
-                &CancelRequest {
-                    order: CancelOrder {
-                        payment_id: Some(PAYMENT.into()),
-                        amount: Some(yen(300)),
-                        ..Default::default()
-                    },
-                    control: None,
-                    transaction: None,
-                },
-                client::SendOptions::default().pay_type(PayType::Paypay.to_string()),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+        let refund = CancelRequest::for_payment(PAYMENT).with_amount(yen(300));
+        let paypay = SendOptions::default().pay_type(PayType::Paypay);
+        let refunded = ctx.unified.send_with(&refund, paypay).await;
+        let refunded = refunded.map_err(|e| e.to_string())?;
         check(refunded.is_success(), || {
             format!("{} {:?}", field::RESULT_CODE, refunded.result_code)
         })?;
         // order.amount is the amount processed ("amount set at the time of request,
         // balance amount when not set", the guide's Webhook section), not what is left.
-        let refunded_amount = order_amount(refunded.body.order.as_ref()).map(str::to_string);
-        check(refunded_amount.as_deref() == Some("300"), || {
+        let refunded_amount = refunded.amount();
+        check(refunded_amount == Some(yen(300)), || {
             format!("order.amount {refunded_amount:?}, expected the 300 refunded")
         })?;
         done(
@@ -353,47 +314,24 @@ async fn rakuten(tour: &mut Tour, ctx: &Ctx) {
     let Some(redirect_url) = tour
         .step(GATEWAY, "Rakuten Pay subscribe", async {
             let back = ctx.merchant.url(&format!("/unified/return/{SUBSCRIPTION}"));
-            let request = SubscribeRequest {
-                order: SubscribeOrder {
-                    pay_type: PayType::Rakuten,
-                    payment_id: SUBSCRIPTION.into(),
-                    commodity_type: None,
-                    description: None,
-                    order_name: Some("monthly plan".into()),
-                },
-                control: SubscribeControl {
-                    request_mode: Some(RequestMode::Sandbox),
-                    success_url: back.clone(),
-                    cancel_url: back.clone(),
-                    error_url: back,
-                    push_url: None,
-                    deregistration_push_url: None,
-                },
-                customer: None,
-                item: vec![SubscribeItem {
-                    id: Some("plan1".into()),
-                    name: Some("plan".into()),
-                    category_id: None,
-                }],
-                merchant: None,
-                payment_instrument: None,
-                transaction: None,
-            };
-            let answer = ctx
-                .unified
-                .send(&request)
-                .await
-                .map_err(|e| e.to_string())?;
+            let order = SubscribeOrder::new(PayType::Rakuten, SUBSCRIPTION);
+            let request = SubscribeRequest::new(
+                order.with_order_name("monthly plan"),
+                SubscribeControl::returning_to(back),
+            )
+            .with_item(SubscribeItem {
+                id: Some("plan1".into()),
+                name: Some("plan".into()),
+                category_id: None,
+            });
+            let answer = ctx.unified.subscribe(&request).await;
+            let answer = answer.map_err(|e| e.to_string())?;
             check(answer.is_success(), || {
                 format!("{} {:?}", field::RESULT_CODE, answer.result_code)
             })?;
-            let url = answer
-                .body
-                .control
-                .and_then(|c| c.redirect_url)
-                .ok_or("no control.redirectUrl")?;
+            let url = answer.redirect_url().ok_or("no control.redirectUrl")?;
             done(
-                url,
+                url.to_string(),
                 format!(
                     "{}, consumer sent to agree on the provider page",
                     SUCCESS.as_str()
@@ -430,24 +368,9 @@ async fn rakuten(tour: &mut Tour, ctx: &Ctx) {
     };
 
     tour.step(GATEWAY, "on-demand charge 500 yen", async {
-        let charged = ctx
-            .unified
-            .send(&ChargeRequest {
-                order: ChargeOrder {
-                    amount: yen(500),
-                    auth_capture_type: None,
-                    description: None,
-                    original_fep_order_id: None,
-                    original_payment_id: Some(SUBSCRIPTION.into()),
-                    payment_id: ON_DEMAND.into(),
-                },
-                control: None,
-                item: vec![],
-                merchant: None,
-                transaction: None,
-            })
-            .await
-            .map_err(|e| e.to_string())?;
+        let charge = ChargeRequest::on_subscription(SUBSCRIPTION, ON_DEMAND, yen(500));
+        let charged = ctx.unified.charge(&charge).await;
+        let charged = charged.map_err(|e| e.to_string())?;
         check(charged.is_success(), || {
             format!("{} {:?}", field::RESULT_CODE, charged.result_code)
         })?;
@@ -474,9 +397,9 @@ async fn provider_failure(tour: &mut Tour, ctx: &Ctx) {
         // The guide's PayPay Testing table: an amount ending in 8 makes the
         // provider fail the payment.
         let request = paypay_pay(ctx, "tour-paypay-fail", 1008, None);
-        let refused = match ctx.unified.send(&request).await {
+        let refused = match ctx.unified.pay(&request).await {
             Ok(r) => return Err(format!("expected a refusal, got {:?}", r.result_code)),
-            Err(Error::GatewayRefused(r)) => r,
+            Err(UnifiedError::GatewayRefused(r)) => r,
             Err(e) => return Err(e.to_string()),
         };
         let provider_failed = ResultCode::UaPrv001;

@@ -22,7 +22,7 @@ fn merchant_client(sb: &RunningSandbox) -> Client {
     Client::builder(
         Environment::Custom {
             base_url: sb.base_url().to_string(),
-            mode: Mode::Sandbox,
+            mode: Mode::Test,
         },
         UnifiedToken::new(Credentials::DEFAULT_UNIFIED_TOKEN),
     )
@@ -50,8 +50,9 @@ fn pay_request(
 ) -> PayRequest {
     let order =
         PayOrder::new(pay_type, payment_id, amount).with_auth_capture(AuthCaptureType::Auth);
+    // requestMode: the client fills `sandbox` from its environment.
     let control = PayControl {
-        request_mode: Some(RequestMode::Sandbox),
+        request_mode: None,
         success_url: "http://127.0.0.1:9/done".into(),
         cancel_url: "http://127.0.0.1:9/cancel".into(),
         error_url: "http://127.0.0.1:9/error".into(),
@@ -61,32 +62,20 @@ fn pay_request(
 }
 
 fn subscribe_request(pay_type: PayType, payment_id: &str, item_name: &str) -> SubscribeRequest {
-    SubscribeRequest {
-        order: SubscribeOrder {
-            pay_type,
-            payment_id: payment_id.into(),
-            commodity_type: None,
-            description: None,
-            order_name: Some("monthly".into()),
-        },
-        control: SubscribeControl {
-            request_mode: Some(RequestMode::Sandbox),
+    SubscribeRequest::new(
+        SubscribeOrder::new(pay_type, payment_id).with_order_name("monthly"),
+        SubscribeControl {
             success_url: "http://127.0.0.1:9/done".into(),
             cancel_url: "http://127.0.0.1:9/cancel".into(),
             error_url: "http://127.0.0.1:9/error".into(),
-            push_url: None,
-            deregistration_push_url: None,
+            ..SubscribeControl::returning_to("")
         },
-        customer: None,
-        item: vec![SubscribeItem {
-            id: Some("item1".into()),
-            name: Some(item_name.into()),
-            category_id: None,
-        }],
-        merchant: None,
-        payment_instrument: None,
-        transaction: None,
-    }
+    )
+    .with_item(SubscribeItem {
+        id: Some("item1".into()),
+        name: Some(item_name.into()),
+        category_id: None,
+    })
 }
 
 /// Opens the provider page, picks `outcome`, returns the `Location` the browser is sent to.
@@ -112,13 +101,8 @@ async fn transaction_result(
     client: &Client,
     reference: &str,
 ) -> Result<unified_proto::Response<GetTransactionResultResponse>, Error> {
-    client
-        .send(&GetTransactionResultRequest {
-            transaction: TransactionResultQuery {
-                fep_reference_id: reference.into(),
-            },
-        })
-        .await
+    let query = GetTransactionResultRequest::for_reference(reference);
+    client.get_transaction_result(&query).await
 }
 
 fn refusal(e: Error) -> Refusal {
@@ -212,16 +196,22 @@ async fn paypay_pay_redirect_webhook_result_capture_partial_cancel() {
     let settled = transaction_result(&client, &reference).await.unwrap();
     assert!(settled.is_success());
     let data = settled.body.transaction_data.unwrap();
-    assert_eq!(data.order.unwrap().amount.as_deref(), Some("1000"));
+    assert_eq!(data.order.unwrap().amount, Some(unified_proto::yen(1000)));
 
     // Capture the whole amount (unspecified = full), then refund part of it.
     let captured = client.send(&capture("order-1", None)).await.unwrap();
-    assert_eq!(captured.body.order.unwrap().amount.as_deref(), Some("1000"));
+    assert_eq!(
+        captured.body.order.unwrap().amount,
+        Some(unified_proto::yen(1000))
+    );
     let again = refusal(client.send(&capture("order-1", None)).await.unwrap_err());
     assert_eq!(again.result_code.unwrap().as_str(), "UA-REQ-007");
     // order.amount: "amount set at the time of request, balance amount when not set".
     let part = client.send(&cancel("order-1", Some(300))).await.unwrap();
-    assert_eq!(part.body.order.unwrap().amount.as_deref(), Some("300"));
+    assert_eq!(
+        part.body.order.unwrap().amount,
+        Some(unified_proto::yen(300))
+    );
     let too_much = refusal(
         client
             .send(&cancel("order-1", Some(800)))
@@ -233,7 +223,10 @@ async fn paypay_pay_redirect_webhook_result_capture_partial_cancel() {
         (502, "UA-PRV-004")
     );
     let rest = client.send(&cancel("order-1", None)).await.unwrap();
-    assert_eq!(rest.body.order.unwrap().amount.as_deref(), Some("700"));
+    assert_eq!(
+        rest.body.order.unwrap().amount,
+        Some(unified_proto::yen(700))
+    );
     let after = refusal(client.send(&cancel("order-1", None)).await.unwrap_err());
     assert_eq!(after.result_code.unwrap().as_str(), "UA-REQ-007");
     sb.shutdown().await.unwrap();
@@ -612,7 +605,10 @@ async fn idempotent_retry_after_a_dropped_answer_applies_once() {
         )
         .await
         .unwrap();
-    assert_eq!(other.body.order.unwrap().amount.as_deref(), Some("100"));
+    assert_eq!(
+        other.body.order.unwrap().amount,
+        Some(unified_proto::yen(100))
+    );
     assert_eq!(captures("cancel"), 2);
     sb.shutdown().await.unwrap();
 }
@@ -621,7 +617,10 @@ async fn idempotent_retry_after_a_dropped_answer_applies_once() {
 async fn bad_requests_get_the_gateways_codes() {
     let sb = common::start().await;
     let url = |c: &str| format!("{}/fep/{c}", sb.base_url());
-    let body = serde_json::to_vec(&pay_request(PayType::Paypay, "bad-1", 1000, None)).unwrap();
+    // Straight to the sandbox, without the client that fills requestMode.
+    let mut pay = pay_request(PayType::Paypay, "bad-1", 1000, None);
+    pay.control.request_mode = Some(RequestMode::Sandbox);
+    let body = serde_json::to_vec(&pay).unwrap();
     let post = |u: String, token: Option<&str>, body: Vec<u8>| {
         let mut r = http()
             .post(u)
@@ -770,7 +769,10 @@ async fn follow_up_commands_send_a_webhook_to_their_push_url() {
         push_url: Some(merchant.url("/hook")),
     });
     let captured = send_keyed(&sb, &partial, "cap-rk-1").await.unwrap();
-    assert_eq!(captured.body.order.unwrap().amount.as_deref(), Some("3000"));
+    assert_eq!(
+        captured.body.order.unwrap().amount,
+        Some(unified_proto::yen(3000))
+    );
     let delivery = sb.inspect().deliveries().into_iter().next().unwrap();
     sb.inspect()
         .wait_delivery_settled(&delivery.id, Duration::from_secs(5))
@@ -780,21 +782,17 @@ async fn follow_up_commands_send_a_webhook_to_their_push_url() {
     let hook = Webhook::verify_and_parse(&received.headers, &received.body, &keys(&sb)).unwrap();
     let transaction = hook.payload.transaction.unwrap();
     assert_eq!(transaction.command.as_deref(), Some("capture"));
-    assert_eq!(hook.payload.order.unwrap().amount.as_deref(), Some("3000"));
+    assert_eq!(
+        hook.payload.order.unwrap().amount,
+        Some(unified_proto::yen(3000))
+    );
     // The webhook's fepReferenceId answers getTransactionResult like the webhook.
     let result = transaction_result(&client, &transaction.fep_reference_id.unwrap())
         .await
         .unwrap();
     assert_eq!(
-        result
-            .body
-            .transaction_data
-            .unwrap()
-            .order
-            .unwrap()
-            .amount
-            .as_deref(),
-        Some("3000")
+        result.body.transaction_data.unwrap().order.unwrap().amount,
+        Some(unified_proto::yen(3000))
     );
     sb.shutdown().await.unwrap();
 }

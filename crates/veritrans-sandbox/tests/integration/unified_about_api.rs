@@ -19,7 +19,7 @@ fn client_with(sb: &RunningSandbox, retry: ResendPolicy) -> Client {
     Client::builder(
         Environment::Custom {
             base_url: sb.base_url().to_string(),
-            mode: Mode::Sandbox,
+            mode: Mode::Test,
         },
         UnifiedToken::new(Credentials::DEFAULT_UNIFIED_TOKEN),
     )
@@ -232,8 +232,8 @@ async fn a_lost_answer_is_resent_by_the_client_with_the_same_key_and_applied_onc
     let cancelled = client.send(&cancel("lost-1", 1000)).await.unwrap();
     // `order.amount`: "Amount to be processed (amount set at the time of request ...)".
     assert_eq!(
-        cancelled.body.order.unwrap().amount.as_deref(),
-        Some("1000")
+        cancelled.body.order.unwrap().amount,
+        Some(unified_proto::yen(1000))
     );
     assert_eq!(effects(&sb, "cancel", "lost-1"), ["UA-000-001"]);
     sb.shutdown().await.unwrap();
@@ -397,7 +397,10 @@ async fn an_idempotency_key_is_valid_for_24_hours_of_the_sandbox_clock() {
         .send_with(&cancel("day-1", 100), keyed("day-key"))
         .await
         .unwrap();
-    assert_eq!(first.body.order.unwrap().amount.as_deref(), Some("100"));
+    assert_eq!(
+        first.body.order.unwrap().amount,
+        Some(unified_proto::yen(100))
+    );
 
     sb.inspect()
         .advance_clock(DAY - Duration::from_secs(60))
@@ -425,7 +428,10 @@ async fn an_idempotency_key_is_valid_for_24_hours_of_the_sandbox_clock() {
         .send_with(&cancel("day-1", 100), keyed("day-key"))
         .await
         .unwrap();
-    assert_eq!(after.body.order.unwrap().amount.as_deref(), Some("100"));
+    assert_eq!(
+        after.body.order.unwrap().amount,
+        Some(unified_proto::yen(100))
+    );
     assert_eq!(effects(&sb, "cancel", "day-1").len(), 2);
     sb.shutdown().await.unwrap();
 }

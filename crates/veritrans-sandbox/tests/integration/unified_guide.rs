@@ -19,7 +19,7 @@ fn merchant_client(sb: &RunningSandbox) -> Client {
     Client::builder(
         Environment::Custom {
             base_url: sb.base_url().to_string(),
-            mode: Mode::Sandbox,
+            mode: Mode::Test,
         },
         UnifiedToken::new(Credentials::DEFAULT_UNIFIED_TOKEN),
     )

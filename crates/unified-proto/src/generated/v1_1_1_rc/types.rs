@@ -1003,7 +1003,7 @@ pub struct RedirectQuery {
         rename = "actionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub action_code: ::std::option::Option<::std::string::String>,
+    pub action_code: ::std::option::Option<super::ActionCode>,
     ///Base64 of the comma-separated parameter names in the order used for vAuthInfo; the order is not fixed.
     #[serde(
         rename = "authParams",
@@ -1048,10 +1048,10 @@ pub struct RedirectQuery {
         rename = "resultCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub result_code: ::std::option::Option<::std::string::String>,
+    pub result_code: ::std::option::Option<super::ResultCode>,
     ///Status of the order result.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<super::Status>,
     ///SHA-512 (hex) over merchant CCID + the values in authParams order (no names, no delimiters) + merchant authentication key, UTF-8.
     #[serde(
         rename = "vAuthInfo",
@@ -1232,7 +1232,7 @@ pub struct ResponseCustomer {
 pub struct ResponseOrder {
     ///Amount processed (the requested amount, or the balance when none was requested). Absent after a cancel with forceMode=refund and no amount.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<::std::string::String>,
+    pub amount: ::std::option::Option<crate::Yen>,
     ///Deadline for cancellation (yyyyMMddHHmmss, JST).
     #[serde(
         rename = "cancelExpirationDatetime",
@@ -1289,7 +1289,7 @@ pub struct ResponseOrder {
         rename = "usedPoint",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub used_point: ::std::option::Option<::std::string::String>,
+    pub used_point: ::std::option::Option<crate::Yen>,
 }
 
 ///`ResponsePaymentInstrument`
@@ -1398,7 +1398,7 @@ pub struct ResultInfo {
         rename = "actionCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub action_code: ::std::option::Option<::std::string::String>,
+    pub action_code: ::std::option::Option<super::ActionCode>,
     ///Result code description in English (no other language).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
@@ -1407,10 +1407,10 @@ pub struct ResultInfo {
         rename = "resultCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub result_code: ::std::option::Option<::std::string::String>,
+    pub result_code: ::std::option::Option<super::ResultCode>,
     ///Status of the order result (success, failure, error); see x-statuses.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<super::Status>,
     ///Detailed process result code of the payment server.
     #[serde(
         rename = "vResultCode",

@@ -229,7 +229,7 @@ async fn keyed<C: unified_proto::Command>(
     request: &C,
     pid: &str,
     kind: &'static str,
-    pay_type: Option<&str>,
+    pay_type: Option<unified_proto::PayType>,
 ) -> Result<unified_proto::Response<C::Response>, String> {
     use unified_proto::Error;
     use unified_proto::client::SendOptions;
@@ -298,35 +298,30 @@ pub async fn unified(world: &World, m: usize, n: u64) {
 
 async fn unified_flow(world: &World, m: usize, n: u64, pid: &str) -> Result<Outcome, String> {
     use unified_proto::*;
-    let (pay_type, wire) = if n.is_multiple_of(2) {
-        (PayType::Paypay, "paypay")
+    let pay_type = if n.is_multiple_of(2) {
+        PayType::Paypay
     } else {
-        (PayType::Merpay, "merpay")
+        PayType::Merpay
     };
     // Amounts ending in 0: the guide's Testing tables simulate no failure for them.
     let amount = 1000 + 20 * (n % 50);
     let back = world.merchants[m].url(&format!("/unified/return/{pid}"));
     let request = PayRequest::new(
         PayOrder::new(pay_type, pid, amount).with_auth_capture(AuthCaptureType::Auth),
-        PayControl::returning_to(back)
-            .with_request_mode(RequestMode::Sandbox)
-            .with_push_url(world.notify_url(m, "/unified/webhook")),
+        PayControl::returning_to(back).with_push_url(world.notify_url(m, "/unified/webhook")),
     );
     let paid = keyed(world, &request, pid, "pay", None).await?;
     if !paid.is_pending() && !paid.is_success() {
         return Err(format!("pay for {pid}: {:?}", paid.result_code));
     }
     let reference = paid
-        .body
-        .transaction
-        .as_ref()
-        .and_then(|t| t.fep_reference_id.clone())
-        .ok_or_else(|| format!("pay for {pid}: no fepReferenceId"))?;
+        .fep_reference_id()
+        .ok_or_else(|| format!("pay for {pid}: no fepReferenceId"))?
+        .to_string();
     let page = paid
-        .body
-        .control
-        .and_then(|c| c.redirect_url)
-        .ok_or_else(|| format!("pay for {pid}: no redirectUrl"))?;
+        .redirect_url()
+        .ok_or_else(|| format!("pay for {pid}: no redirectUrl"))?
+        .to_string();
 
     let (status, _, _) = http_until(world, (Gateway::Unified, "page", pid), || {
         world.http.get(&page)
@@ -374,28 +369,13 @@ async fn unified_flow(world: &World, m: usize, n: u64, pid: &str) -> Result<Outc
         return Ok(Outcome::Failed(format!("not approved ({code:?})")));
     }
 
-    let capture = CaptureRequest {
-        order: CaptureOrder {
-            payment_id: Some(pid.to_owned()),
-            ..Default::default()
-        },
-        control: None,
-        transaction: None,
-    };
-    let captured = keyed(world, &capture, pid, "capture", Some(wire)).await?;
+    let capture = CaptureRequest::for_payment(pid);
+    let captured = keyed(world, &capture, pid, "capture", Some(pay_type)).await?;
     if !captured.is_success() {
         return Err(format!("capture for {pid}: {:?}", captured.result_code));
     }
-    let refund = CancelRequest {
-        order: CancelOrder {
-            payment_id: Some(pid.to_owned()),
-            amount: Some(yen(amount / 2)),
-            ..Default::default()
-        },
-        control: None,
-        transaction: None,
-    };
-    let refunded = keyed(world, &refund, pid, "cancel", Some(wire)).await?;
+    let refund = CancelRequest::for_payment(pid).with_amount(yen(amount / 2));
+    let refunded = keyed(world, &refund, pid, "cancel", Some(pay_type)).await?;
     if !refunded.is_success() {
         return Err(format!("refund for {pid}: {:?}", refunded.result_code));
     }

@@ -230,7 +230,7 @@ pub async fn run(config: Config) -> Result<Report, Box<dyn Error + Send + Sync>>
     let unified = unified_proto::client::Client::builder(
         unified_proto::client::Environment::Custom {
             base_url: sandbox.base_url().to_owned(),
-            mode: unified_proto::validate::Mode::Sandbox,
+            mode: unified_proto::validate::Mode::Test,
         },
         unified_proto::UnifiedToken::new(credentials.unified_token.expose_secret()),
     )

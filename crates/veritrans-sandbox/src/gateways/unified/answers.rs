@@ -9,7 +9,8 @@ use http::{StatusCode, header};
 use serde::Serialize;
 
 use unified_proto::{
-    ResponseOrder, ResponseTransaction, ResultCode, ResultInfo, TransactionCommand, WebhookPayload,
+    ActionCode, ResponseOrder, ResponseTransaction, ResultCode, ResultInfo, Status,
+    TransactionCommand, WebhookPayload, yen,
 };
 
 use super::sim::Cell;
@@ -79,9 +80,9 @@ pub(super) fn result_info(cell: &Cell, message: Option<String>) -> (StatusCode, 
     (
         status,
         ResultInfo {
-            result_code: Some(cell.result_code.clone()),
-            status: info.map(|i| i.status.to_string()),
-            action_code: info.map(|i| i.action_code.to_string()),
+            result_code: Some(cell.code()),
+            status: info.map(|i| Status::from(i.status)),
+            action_code: info.map(|i| ActionCode::from(i.action_code)),
             message: message.or_else(|| info.map(|i| i.description.to_string())),
             v_result_code: cell.v_result_code.clone(),
         },
@@ -141,7 +142,7 @@ pub(super) fn response(
             payment_id: Some(order.payment_id.clone()),
             fep_order_id: Some(order.fep_order_id.clone()),
             pay_type: Some(order.pay_type.to_string()),
-            amount: amount.map(|a| a.to_string()),
+            amount: amount.map(yen),
             ..Default::default()
         }),
         transaction: Some(ResponseTransaction {

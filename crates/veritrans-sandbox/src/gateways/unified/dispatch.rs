@@ -155,7 +155,7 @@ impl Store {
     fn read<C: Command + DeserializeOwned + Addressed>(&self, value: &Value) -> Result<C, String> {
         // Read from the borrowed value: `from_value` would need an owned copy of the body.
         let typed = C::deserialize(value);
-        let mut ctx = Context::new(Mode::Sandbox);
+        let mut ctx = Context::new(Mode::Test);
         ctx.local_push_url = true;
         // The validator takes a body's own `order.payType` over the context's, so the
         // store (and its lock, which every request contends for) is consulted only for a
@@ -168,7 +168,7 @@ impl Store {
             ctx.pay_type = self
                 .lock()
                 .find(payment_id, fep_order_id)
-                .map(|o| o.pay_type.to_string());
+                .map(|o| o.pay_type);
         }
         let violations: Vec<String> = validate::check(C::RULES, C::PAY_TYPES, value, &ctx)
             .iter()
@@ -188,7 +188,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Answer> {
         return Ok(None);
     };
     let key = String::from_utf8_lossy(value.as_bytes()).into_owned();
-    let ctx = Context::new(Mode::Sandbox);
+    let ctx = Context::new(Mode::Test);
     let violations = validate::check_value(&IDEMPOTENCY_KEY_RULE, Some(&key), &ctx);
     if violations.is_empty() {
         Ok(Some(key))

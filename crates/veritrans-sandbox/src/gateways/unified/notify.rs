@@ -108,9 +108,9 @@ pub(super) fn signed_redirect(
 ) -> String {
     let result = payload.result.clone().unwrap_or_default();
     let mut query = RedirectQuery {
-        status: Some(result.status.unwrap_or_default()),
-        action_code: Some(result.action_code.unwrap_or_default()),
-        result_code: Some(result.result_code.unwrap_or_default()),
+        status: result.status,
+        action_code: result.action_code,
+        result_code: result.result_code,
         command: Some(command.as_str().to_string()),
         payment_id: Some(order.payment_id.clone()),
         fep_order_id: Some(order.fep_order_id.clone()),
