@@ -50,11 +50,14 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
             ExitCode::FAILURE
         }),
         ["public-api", rest @ ..] => public_api::run(&root, rest),
-        ["spec-diff", old, new] => {
-            print!(
-                "{}",
-                spec_diff::diff_dirs(&root.join(old), &root.join(new), old, new)?
-            );
+        ["spec-diff", old, new, rest @ ..] => {
+            let format = match rest {
+                [] | ["--format", "markdown"] => spec_diff::Format::Markdown,
+                ["--format", "json"] => spec_diff::Format::Json,
+                _ => bail!("usage: cargo xtask spec-diff OLD_DIR NEW_DIR [--format markdown|json]"),
+            };
+            let report = spec_diff::diff_dirs(&root.join(old), &root.join(new), old, new)?;
+            print!("{}", report.render(format)?);
             Ok(ExitCode::SUCCESS)
         }
         ["new-version", gateway, new, "--from", old] => {
@@ -63,7 +66,7 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
         }
         _ => bail!(
             "usage: cargo xtask codegen [--check] | cargo xtask spec-diff OLD_DIR NEW_DIR \
-             | cargo xtask new-version GATEWAY NEW --from OLD \
+             [--format markdown|json] | cargo xtask new-version GATEWAY NEW --from OLD \
              | cargo xtask public-api [--check]"
         ),
     }
