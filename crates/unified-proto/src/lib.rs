@@ -41,9 +41,10 @@ pub mod validate;
 pub mod client;
 
 pub use errors::{Error, NextStep, Refusal};
-// Every version module (and `wire`) by name; then the latest guide's items.
-pub use generated::latest::*;
-pub use generated::*;
+// Every version module by name (`v1_1_3`, …) and the latest guide's items,
+// as the generated wiring lists them.
+generated::root_exports!();
+pub use generated::wire;
 pub use money::{Yen, parse_yen, yen};
 pub use notify::{MerchantKeys, Redirect, Webhook};
 pub use token::UnifiedToken;

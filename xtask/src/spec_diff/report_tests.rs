@@ -185,3 +185,18 @@ fn committed_doc_is_current() {
         "{DOC} is stale: run `cargo xtask spec-diff {OLD} {NEW} > {DOC}`"
     );
 }
+
+/// `docs/upgrading.md` walks through this report: the counts it quotes per
+/// class are the report's.
+#[test]
+fn upgrading_doc_quotes_the_report() {
+    let report = diff_dirs(&root().join(OLD), &root().join(NEW), OLD, NEW).unwrap();
+    let doc = std::fs::read_to_string(root().join("docs/upgrading.md")).unwrap();
+    for class in super::Class::ALL {
+        let quoted = format!("**{} ({})**", class.title(), report.of(class).count());
+        assert!(
+            doc.contains(&quoted),
+            "docs/upgrading.md does not say {quoted}"
+        );
+    }
+}

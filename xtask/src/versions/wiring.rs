@@ -2,9 +2,10 @@
 //! `crates/<krate>/src/generated/mod.rs` declares every version's module
 //! (the latest always compiled, every other behind its cargo feature), the
 //! crate's other generated modules, and `latest`, which the crate root
-//! re-exports. The hand-written `lib.rs` only says `mod generated;` and
-//! `pub use generated::*; pub use generated::latest::*;`, so a new version
-//! folder needs no edit of it.
+//! re-exports for the crate's own code, and the macro `root_exports!` with the
+//! crate root's re-exports (every version module by name, the latest's
+//! items). The hand-written `lib.rs` only says `mod generated;` and
+//! `generated::root_exports!();`, so a new version folder needs no edit of it.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -86,8 +87,29 @@ fn wiring(root: &Path, gateway: &Gateway, krate: &str) -> anyhow::Result<Generat
     }
     let _ = write!(
         body,
-        "\n/// The latest guide version ({}), whose items the crate root re-exports.\n\
+        "\n/// The latest guide version ({}), named for the crate's own code.\n\
          pub(crate) use {} as latest;\n",
+        latest.name(),
+        latest.module()
+    );
+    // The crate root's re-exports, as a macro `lib.rs` invokes once: a
+    // module cannot add items to its parent, and a glob re-export of this
+    // module would also re-export `testing` (which the root defines itself).
+    let mut exports = String::new();
+    for (i, version) in versions.iter().enumerate() {
+        let module = version.module();
+        if i > 0 {
+            let _ = writeln!(exports, "        #[cfg(feature = \"{module}\")]");
+        }
+        let _ = writeln!(exports, "        pub use crate::generated::{module};");
+    }
+    let _ = write!(
+        body,
+        "\n/// The crate root's re-exports (invoked once, in `lib.rs`): every version\n\
+         /// module by name, and the items of the latest ({}).\n\
+         macro_rules! root_exports {{\n    () => {{\n{exports}        \
+         pub use crate::generated::{}::*;\n    }};\n}}\n\
+         pub(crate) use root_exports;\n",
         latest.name(),
         latest.module()
     );

@@ -17,5 +17,17 @@ pub mod v1_1_3;
 #[rustfmt::skip]
 pub mod wire;
 
-/// The latest guide version (1.1.3), whose items the crate root re-exports.
+/// The latest guide version (1.1.3), named for the crate's own code.
 pub(crate) use v1_1_3 as latest;
+
+/// The crate root's re-exports (invoked once, in `lib.rs`): every version
+/// module by name, and the items of the latest (1.1.3).
+macro_rules! root_exports {
+    () => {
+        pub use crate::generated::v1_1_3;
+        #[cfg(feature = "v1_1_1_rc")]
+        pub use crate::generated::v1_1_1_rc;
+        pub use crate::generated::v1_1_3::*;
+    };
+}
+pub(crate) use root_exports;
