@@ -1,9 +1,9 @@
 //! One change between two specs and its class: what it means for a merchant.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a change means for a merchant, most urgent first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {
     /// Code or requests that worked against the old spec may stop compiling

@@ -167,6 +167,10 @@ pub fn leaf(leaf: &Leaf, ctx: &Context) -> Class {
     let row = leaf.path.last().is_some_and(|s| s.starts_with('['));
     match &leaf.kind {
         Kind::Added(v) if only_new_pay_types(leaf, v, ctx) => Class::Additive,
+        // A row of a list of rules (`x-rules`, J-Payment's `rules`): a new
+        // rule restricts, a removed one loosens.
+        Kind::Added(_) if row && is(RULES, key) => Class::BreakingForCallers,
+        Kind::Removed(_) if row && is(RULES, key) => Class::Additive,
         Kind::Added(v) if row => {
             // A new row: a new required J-Payment field demands more.
             if v.get("required") == Some(&Value::Bool(true)) {
@@ -329,6 +333,9 @@ mod tests {
             class(&["[code=ER1]"], Kind::Added(json!({}))),
             Class::Additive
         );
+        let rule = |kind| class(&["x-rules", "[0]"], kind);
+        assert_eq!(rule(Kind::Added(json!({}))), Class::BreakingForCallers);
+        assert_eq!(rule(Kind::Removed(json!({}))), Class::Additive);
         assert_eq!(
             class(&["[name=x]"], Kind::Added(json!({"required": true}))),
             Class::BreakingForCallers

@@ -207,7 +207,8 @@ pub fn json(r: &Report) -> anyhow::Result<String> {
         "new": side(&r.new),
         "summary": summary,
         "notes": r.notes,
-        "changes": r.changes,
+        // Breaking first, as in the Markdown (stable: section order within a class).
+        "changes": Class::ALL.iter().flat_map(|c| r.of(*c)).collect::<Vec<_>>(),
         "actions": actions(r),
     });
     Ok(format!("{}\n", serde_json::to_string_pretty(&value)?))

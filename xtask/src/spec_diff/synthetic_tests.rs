@@ -70,9 +70,13 @@ fn assert_shape(report: &Report) {
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     let json: Value = serde_json::from_str(&report.render(Format::Json).unwrap()).unwrap();
-    assert_eq!(
-        json["changes"].as_array().unwrap().len(),
-        report.changes.len()
+    let changes = json["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), report.changes.len());
+    let class = |c: &Value| serde_json::from_value::<Class>(c["class"].clone()).unwrap();
+    let classes: Vec<Class> = changes.iter().map(class).collect();
+    assert!(
+        classes.windows(2).all(|w| w[0] <= w[1]),
+        "JSON lists breaking changes first"
     );
     for class in Class::ALL {
         let key = serde_json::to_value(class).unwrap();
