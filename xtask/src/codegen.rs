@@ -51,9 +51,10 @@ pub const GENERATORS: &[Generator] = &[
     crate::pop::GENERATOR,
     crate::testing::GENERATOR,
     crate::wire_names::GENERATOR,
+    crate::versions::wiring::GENERATOR,
 ];
 
-fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
+pub fn generate_all(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();
     for generator in GENERATORS {
         let generated = (generator.run)(root)

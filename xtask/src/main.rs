@@ -3,7 +3,10 @@
 //! ```text
 //! cargo xtask codegen           regenerate every checked-in generated file from specs/
 //! cargo xtask codegen --check   exit 1 (and print a diff) when a checked-in file drifted
-//! cargo xtask spec-diff OLD NEW  Markdown report of the changes between two spec directories
+//! cargo xtask spec-diff OLD NEW [--format json]
+//!                               the changes between two spec directories, breaking ones first
+//! cargo xtask new-version GATEWAY NEW --from OLD
+//!                               copy specs/GATEWAY/OLD/ to NEW/ and print the review steps
 //! ```
 
 mod codegen;
@@ -15,6 +18,7 @@ mod public_api;
 mod spec_diff;
 mod testing;
 mod unified;
+mod versions;
 mod wire_names;
 
 use std::path::PathBuf;
@@ -46,14 +50,25 @@ fn run(args: Vec<String>) -> anyhow::Result<ExitCode> {
             ExitCode::FAILURE
         }),
         ["public-api", rest @ ..] => public_api::run(&root, rest),
-        ["spec-diff", old, new] => {
-            print!(
-                "{}",
-                spec_diff::diff_dirs(&root.join(old), &root.join(new), old, new)?
-            );
+        ["spec-diff", old, new, rest @ ..] => {
+            let format = match rest {
+                [] | ["--format", "markdown"] => spec_diff::Format::Markdown,
+                ["--format", "json"] => spec_diff::Format::Json,
+                _ => bail!("usage: cargo xtask spec-diff OLD_DIR NEW_DIR [--format markdown|json]"),
+            };
+            let report = spec_diff::diff_dirs(&root.join(old), &root.join(new), old, new)?;
+            print!("{}", report.render(format)?);
             Ok(ExitCode::SUCCESS)
         }
-        _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask spec-diff OLD_DIR NEW_DIR"),
+        ["new-version", gateway, new, "--from", old] => {
+            print!("{}", versions::new_version::run(&root, gateway, new, old)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => bail!(
+            "usage: cargo xtask codegen [--check] | cargo xtask spec-diff OLD_DIR NEW_DIR \
+             [--format markdown|json] | cargo xtask new-version GATEWAY NEW --from OLD \
+             | cargo xtask public-api [--check]"
+        ),
     }
 }
 

@@ -99,7 +99,8 @@ fn origin(guide: &str, section: &str) -> String {
 mod unified {
     use super::*;
 
-    const SPEC: &str = "specs/unified/1.1.3/testing.yaml";
+    /// The latest version's tables (`specs/unified/<latest>/testing.yaml`).
+    const FILE: &str = "testing.yaml";
     const OUT: &str = "crates/unified-proto/src/generated/testing.rs";
     /// The table cell that stands for the `byRecoveryType` choice.
     const BY_RECOVERY_TYPE: &str = "byRecoveryType";
@@ -317,9 +318,10 @@ mod unified {
     }
 
     pub(super) fn generate(root: &Path) -> anyhow::Result<GeneratedFile> {
-        let spec: Spec = read(root, SPEC)?;
-        let body = emit(&spec)?;
-        Ok(GeneratedFile::rust(OUT, SPEC, &body))
+        let path = crate::versions::latest_file(root, "unified", FILE)?;
+        let spec: Spec = read(root, &path)?;
+        let body = emit(&spec).context(path.clone())?;
+        Ok(GeneratedFile::rust(OUT, &path, &body))
     }
 
     fn emit(spec: &Spec) -> anyhow::Result<String> {
@@ -328,8 +330,8 @@ mod unified {
         let (mut rows, mut choices, mut triggers) = (Vec::new(), Vec::new(), Vec::new());
         for (name, pt) in &spec.pay_types {
             let name = name.as_str().context("a payType key is not text")?;
-            let pt: PayType = serde_yaml::from_value(pt.clone())
-                .with_context(|| format!("{SPEC}: payTypes.{name}"))?;
+            let pt: PayType =
+                serde_yaml::from_value(pt.clone()).with_context(|| format!("payTypes.{name}"))?;
             let pay_type = || variant("PayType", name);
             for table in [&pt.pay, &pt.other].into_iter().flatten() {
                 for column in &table.columns {
@@ -337,7 +339,7 @@ mod unified {
                         columns.push(column.clone());
                     }
                 }
-                let read = read_table(table).with_context(|| format!("{SPEC}: {name}"))?;
+                let read = read_table(table).with_context(|| name.to_string())?;
                 for (column, last_digit, answer) in read {
                     let cite = format!(
                         "{at} {} › {}: last digit {last_digit}, column {column}",
@@ -386,7 +388,7 @@ mod unified {
         let (rows, choices) = (to_tokens(&rows)?, to_tokens(&choices)?);
         let triggers = to_tokens(&triggers)?;
         let tokens = quote! {
-            use crate::v1_1_3::{PayType, RecoveryType, ResultCode};
+            use crate::generated::latest::{PayType, RecoveryType, ResultCode};
 
             /// The guide the tables are transcribed from.
             pub const GUIDE: &str = #guide;

@@ -41,8 +41,9 @@ use crate::core::rust;
 use crate::core::spec;
 use crate::core::view::{Replace, View};
 
-/// Spec versions, oldest last; the first is the crate's main API.
-pub const VERSIONS: &[(&str, &str)] = &[("1.1.3", "v1_1_3"), ("1.1.1-rc", "v1_1_1_rc")];
+/// The folder of the specs (`specs/unified/<version>/`): every version folder
+/// is discovered (`crate::versions`) and generated into its own module.
+pub const SPECS: &str = "unified";
 
 /// The Unified entry of `codegen::GENERATORS`.
 pub const GENERATOR: crate::codegen::Generator = crate::codegen::Generator {
@@ -53,15 +54,16 @@ pub const GENERATOR: crate::codegen::Generator = crate::codegen::Generator {
 /// Every file of every spec version.
 pub fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let mut files = Vec::new();
-    for (version, module) in VERSIONS {
-        let rel = format!("specs/unified/{version}/openapi.yaml");
+    for version in crate::versions::discover(root, SPECS)? {
+        let module = version.module();
+        let rel = format!("specs/unified/{}/openapi.yaml", version.name());
         let value: Value = spec::read(root, &rel)?;
         let spec: Spec = spec::member(&value, "").context(rel.clone())?;
         let dir = format!("crates/unified-proto/src/generated/{module}");
         let sources = [
             ("types", types_source(&value)),
             ("tables", tables_source(&spec)),
-            ("mod", Ok(mod_source(&spec, version))),
+            ("mod", Ok(mod_source(&spec, &version))),
         ];
         for (name, source) in sources {
             let source = source.with_context(|| format!("{name} of {rel}"))?;
@@ -588,8 +590,9 @@ fn header_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
     Ok(tokens)
 }
 
-fn mod_source(spec: &Spec, version: &str) -> String {
+fn mod_source(spec: &Spec, version: &crate::versions::Version) -> String {
     let title = &spec.info.version;
+    let (version, module) = (version.name(), version.module());
     // Written as text already in rustfmt's style, so `cargo fmt` leaves it
     // alone; the two modules below are `rustfmt::skip`.
     format!(
@@ -603,6 +606,9 @@ fn mod_source(spec: &Spec, version: &str) -> String {
          \n\
          pub use tables::*;\n\
          pub use types::*;\n\
+         \n\
+         // The methods of the code enums, written once for every version.\n\
+         crate::codes::code_methods!({module});\n\
          \n\
          /// Version of the guide this module was generated from.\n\
          pub const SPEC_VERSION: &str = {title:?};\n"
@@ -736,6 +742,15 @@ mod tests {
             .to_path_buf()
     }
 
+    /// Every version folder of `specs/unified/`, as (name, module).
+    fn versions() -> Vec<(String, String)> {
+        let found = crate::versions::discover(&root(), SPECS).unwrap();
+        found
+            .iter()
+            .map(|v| (v.name().into(), v.module()))
+            .collect()
+    }
+
     fn spec(version: &str) -> Value {
         spec::read(&root(), &format!("specs/unified/{version}/openapi.yaml")).unwrap()
     }
@@ -755,7 +770,7 @@ mod tests {
 
     #[test]
     fn specs_are_plain_openapi_3_0_3() {
-        for (version, _) in VERSIONS {
+        for (version, _) in &versions() {
             let v = spec(version);
             assert_eq!(v["openapi"], "3.0.3");
             let _: openapiv3::OpenAPI = serde_json::from_value(v).unwrap();
@@ -933,7 +948,7 @@ mod tests {
     /// the provenance sentence of `info.description`).
     #[test]
     fn descriptions_cite_only_facts_of_their_own_version() {
-        for (version, _) in VERSIONS {
+        for (version, _) in &versions() {
             let s = spec(version);
             let known: Vec<&str> = s["x-resultCodes"]
                 .as_array()
@@ -984,7 +999,7 @@ mod tests {
     /// `x-onlyWith`, `x-datetimeWindow` and `x-payTypeLimits.enum`.
     #[test]
     fn description_rules_reach_the_tables() {
-        for (version, _) in VERSIONS {
+        for (version, _) in &versions() {
             let ops = operations(&typed(version)).unwrap();
             let charge = ops.iter().find(|o| o.command == "charge").unwrap();
             let field = |p: &str| charge.rules.fields.iter().find(|f| f.path == p).unwrap();
@@ -1042,7 +1057,7 @@ mod tests {
     /// up as a reviewable diff.
     #[test]
     fn generated_api_surface() {
-        for (version, module) in VERSIONS {
+        for (version, module) in &versions() {
             let types = types_source(&spec(version)).unwrap();
             let tables = tables_source(&typed(version)).unwrap();
             let surface = format!(

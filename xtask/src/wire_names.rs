@@ -28,16 +28,20 @@ pub const GENERATOR: Generator = Generator {
     run: generate,
 };
 
-/// (spec directory, crate) of every OpenAPI gateway whose wire names are emitted.
+/// (spec directory, crate) of every OpenAPI gateway whose wire names are emitted;
+/// `unified` stands for its latest version folder.
 const SPECS: &[(&str, &str)] = &[
     ("pop/1.8.1", "pop-proto"),
-    ("unified/1.1.3", "unified-proto"),
+    ("unified", "unified-proto"),
     ("mpi", "mpi-proto"),
 ];
 
 fn generate(root: &Path) -> anyhow::Result<Vec<GeneratedFile>> {
     let file = |(dir, krate): &(&str, &str)| {
-        let spec_path = format!("specs/{dir}/openapi.yaml");
+        let spec_path = match *dir {
+            "unified" => crate::versions::latest_file(root, dir, "openapi.yaml")?,
+            _ => format!("specs/{dir}/openapi.yaml"),
+        };
         let body = emit(&spec::read(root, &spec_path)?, &spec_path).context(spec_path.clone())?;
         let out = format!("crates/{krate}/src/generated/wire.rs");
         Ok(GeneratedFile::rust(out, &spec_path, &body))

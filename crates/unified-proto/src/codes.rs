@@ -34,7 +34,7 @@ macro_rules! code_methods {
 
             impl ResultCode {
                 /// The table row of this code; `None` for `Unknown`.
-                pub fn info(&self) -> Option<&'static ResultCodeInfo> {
+                pub fn info(&self) -> Option<&'static $crate::codes::ResultCodeInfo> {
                     RESULT_CODES
                         .iter()
                         .find(|row| row.result_code == self.as_str())
@@ -99,9 +99,8 @@ macro_rules! code_methods {
     };
 }
 
-code_methods!(v1_1_3);
-#[cfg(feature = "v1_1_1_rc")]
-code_methods!(v1_1_1_rc);
+// Invoked by every generated version module (`crate::generated::<version>`).
+pub(crate) use code_methods;
 
 #[cfg(test)]
 mod tests {

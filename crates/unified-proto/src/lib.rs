@@ -8,10 +8,13 @@
 //! a small hand-written layer.
 //!
 //! # Versions
-//! The crate root re-exports the latest guide (1.1.3, module [`v1_1_3`]).
-//! With the cargo feature `v1_1_1_rc`, the previous guide is available as
-//! `v1_1_1_rc` so code written against it keeps compiling during a
-//! migration; `docs/unified-spec-diff-1.1.1-rc-to-1.1.3.md` lists what changed.
+//! Every folder of `specs/unified/` is a guide version and a module of
+//! [`generated`] (wired by `cargo xtask codegen`). The crate root re-exports
+//! the latest guide (1.1.3, module [`v1_1_3`]). Every other version is
+//! compiled with the cargo feature of its module's name: with `v1_1_1_rc`,
+//! the previous guide is available as `v1_1_1_rc` so code written against
+//! it keeps compiling during a migration;
+//! `docs/unified-spec-diff-1.1.1-rc-to-1.1.3.md` lists what changed.
 //!
 //! # Cargo features
 //! - `client` (default): the async HTTP client ([`client::Client`]) over
@@ -38,19 +41,9 @@ pub mod blocking;
 pub mod codes;
 mod environment;
 mod errors;
-/// Code generated from `specs/unified/` by `cargo xtask codegen`; never
-/// edited by hand.
-pub mod generated {
-    #[cfg(feature = "v1_1_1_rc")]
-    pub mod v1_1_1_rc;
-    /// The guide's Testing tables (`specs/unified/1.1.3/testing.yaml`); see [`crate::testing`].
-    #[rustfmt::skip]
-    pub mod testing;
-    pub mod v1_1_3;
-    /// The wire names of the 1.1.3 spec (field names, the `Authorization` prefix).
-    #[rustfmt::skip]
-    pub mod wire;
-}
+// Its `mod.rs` is generated too: one module per folder of `specs/unified/`.
+#[rustfmt::skip]
+pub mod generated;
 mod money;
 pub mod notify;
 pub mod prelude;
@@ -68,14 +61,13 @@ pub mod client;
 
 pub use environment::Environment;
 pub use errors::{Error, NextStep, Refusal};
-#[cfg(feature = "v1_1_1_rc")]
-pub use generated::v1_1_1_rc;
-pub use generated::v1_1_3;
+// Every version module by name (`v1_1_3`, …) and the latest guide's items,
+// as the generated wiring lists them.
+generated::root_exports!();
 pub use generated::wire;
 pub use money::{Yen, parse_yen, yen};
 pub use notify::{MerchantKeys, Redirect, Webhook};
 pub use token::UnifiedToken;
-pub use v1_1_3::*;
 pub use veritrans_core::{ErrorKind, Gateway, Mode};
 /// The merchant authentication key (re-exported from `veritrans-sign`): a
 /// `unified-proto` user needs no direct dependency on it.

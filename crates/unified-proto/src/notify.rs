@@ -17,7 +17,7 @@ use crate::{ActionCode, Error, RedirectQuery, ResultCode, Status, WebhookPayload
 
 /// Header carrying the webhook's notification ID (for de-duplication); the
 /// spec's name, generated.
-pub use crate::v1_1_3::WEBHOOK_ID_HEADER;
+pub use crate::generated::latest::WEBHOOK_ID_HEADER;
 /// Header carrying the webhook's HMAC.
 pub const WEBHOOK_HMAC_HEADER: &str = sign::WEBHOOK_HEADER;
 

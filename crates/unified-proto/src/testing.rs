@@ -23,8 +23,8 @@
 //! ```
 
 use crate::Yen;
+use crate::generated::latest::{PayType, RecoveryType, ResultCode};
 pub use crate::generated::testing::*;
-use crate::v1_1_3::{PayType, RecoveryType, ResultCode};
 
 /// Declares the types of the generated tables where the generated file invokes it
 /// (`generated::testing`, so their paths are that module's). Written by hand: nothing

@@ -8,7 +8,7 @@
     clippy::unwrap_used
 )]
 
-use crate::v1_1_3::{PayType, RecoveryType, ResultCode};
+use crate::generated::latest::{PayType, RecoveryType, ResultCode};
 /// The guide the tables are transcribed from.
 pub const GUIDE: &str = "unified-api-1.1.3.en.txt, section \"Testing\"";
 crate::testing::table_types!();

@@ -12,5 +12,8 @@ pub mod types;
 pub use tables::*;
 pub use types::*;
 
+// The methods of the code enums, written once for every version.
+crate::codes::code_methods!(v1_1_3);
+
 /// Version of the guide this module was generated from.
 pub const SPEC_VERSION: &str = "1.1.3";
