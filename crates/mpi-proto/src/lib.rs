@@ -170,6 +170,7 @@ mod redirect;
 pub mod wire;
 mod search;
 pub mod testing;
+mod trace;
 mod union;
 pub mod validate;
 mod vresult;
