@@ -4,6 +4,7 @@
 use std::fmt;
 
 use veritrans_core::ErrorKind;
+use veritrans_core::blocking::InsideAsyncRuntime;
 
 use crate::charset::CharsetError;
 use crate::generated::ErrorCode;
@@ -38,6 +39,10 @@ pub enum Error {
     /// The client could not be built (bad base URL, TLS setup).
     #[error("client configuration: {0}")]
     Config(String),
+    /// A blocking client was called from inside an async runtime; nothing
+    /// was sent (use the async client there).
+    #[error(transparent)]
+    InsideAsyncRuntime(#[from] InsideAsyncRuntime),
 }
 
 impl From<GatewayError> for Error {
@@ -60,7 +65,7 @@ impl Error {
             Self::Malformed(_) => ErrorKind::Malformed,
             // An HTTP error status carries no J-Payment answer: the outcome is unknown.
             Self::Transport(_) | Self::Status { .. } => ErrorKind::Transport,
-            Self::Config(_) => ErrorKind::Config,
+            Self::Config(_) | Self::InsideAsyncRuntime(_) => ErrorKind::Config,
         }
     }
 
