@@ -22,9 +22,9 @@ pub use crate::environment::Environment;
 pub use crate::error::{GatewayError, MalformedResponse, Rule, ValidationError};
 pub use crate::generated::{
     BulkPaymentResult, BulkRegisterAndPay, BulkRegisterAndPayItem, CardDetails, CardRecord,
-    DeleteCard, DeleteUser, ErrorCode, JobType, OnetouchCharge, OnetouchChargeItem,
-    OnetouchResult, PaymentMethod, ReferenceCard, ReferenceUser, RegisterCard, RegisterUser,
-    ReplyMethod, UpdateCard, UpdateUser, UserDetails, UserRecord,
+    DeleteCard, DeleteUser, ErrorCode, JobType, OnetouchCharge, OnetouchChargeItem, OnetouchResult,
+    PaymentMethod, ReferenceCard, ReferenceUser, RegisterCard, RegisterUser, ReplyMethod,
+    UpdateCard, UpdateUser, UserDetails, UserRecord,
 };
 pub use crate::request::Operation;
 pub use crate::response::PaymentReply;

@@ -61,13 +61,19 @@ mod tests {
             assert!(Push::verify_and_parse(body, &header, &key).is_ok());
         });
         assert!(out.contains("DEBUG"), "{out}");
-        assert!(out.contains(r#"gateway="mpi" kind="push" outcome="verified""#), "{out}");
+        assert!(
+            out.contains(r#"gateway="mpi" kind="push" outcome="verified""#),
+            "{out}"
+        );
 
         let out = capture(|| {
             assert!(Push::verify_and_parse(b"{\"push_id\":\"1\"}", &header, &key).is_err());
         });
         assert!(out.contains("WARN"), "{out}");
-        assert!(out.contains(r#"kind="push" outcome="refused" reason="#), "{out}");
+        assert!(
+            out.contains(r#"kind="push" outcome="refused" reason="#),
+            "{out}"
+        );
         assert!(!out.contains("trace-test-key"), "{out}");
         assert!(!out.contains(&header), "{out}");
     }
@@ -79,8 +85,17 @@ mod tests {
             assert!(RedirectParameters::verify_and_parse(body, "TESTB001").is_ok());
             assert!(RedirectParameters::verify_and_parse(body, "TESTB002").is_err());
         });
-        assert!(out.contains(r#"kind="redirect" outcome="verified""#), "{out}");
-        assert!(out.contains(r#"kind="redirect" outcome="refused" reason="#), "{out}");
-        assert!(out.contains("TESTB002"), "the reason names the expected order: {out}");
+        assert!(
+            out.contains(r#"kind="redirect" outcome="verified""#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"kind="redirect" outcome="refused" reason="#),
+            "{out}"
+        );
+        assert!(
+            out.contains("TESTB002"),
+            "the reason names the expected order: {out}"
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::error::Error;
 use std::time::{Duration, Instant};
 
-use jpayment_proto::{Client, Config, JobType, OnetouchCharge, PaymentReply, ReplyMethod};
+use jpayment_proto::{Client, JobType, OnetouchCharge, PaymentReply, ReplyMethod};
 use veritrans_sandbox::{Credentials, Retention, Sandbox};
 
 const AID: &str = Credentials::DEFAULT_JPAYMENT_AID;
@@ -32,7 +32,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .start()
         .await?;
     let base = sandbox.base_url().to_owned();
-    let client = Client::new(Config::production().with_base_url(format!("{base}/gateway/")))?;
+    let client = Client::new(sandbox.jpayment_environment())?;
 
     let key = jpayment_user::user_with_card(&client, &base, "loaduser", "LOAD").await?;
 

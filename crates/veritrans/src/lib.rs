@@ -31,7 +31,7 @@
 //! |---|---|---|---|
 //! | POP | `pay3.veritrans.co.jp` | the same endpoint, `dummy: true` in each request | `Client::builder(key).base_url(url)` |
 //! | Unified API | `Environment::Live` | `Environment::Sandbox` (its own domain, `requestMode` checked against it) | `Environment::Custom { base_url, mode }` |
-//! | J-Payment | `Config::production()` | the same endpoint with a test account | `Config::production().with_base_url(url)` |
+//! | J-Payment | `Environment::Live` (the guide's one host) | the same endpoint with a test account: the guide has no test switch | `Environment::Custom { base_url, mode }` |
 //! | MPI | no client: the guide documents results, searches' answers and pushes | | |
 //!
 //! # Example

@@ -23,7 +23,8 @@ fn fake(answer: &'static str) -> SocketAddr {
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             sender.send(listener.local_addr().unwrap()).unwrap();
-            let router = Router::new().route("/gateway/{*rest}", any(move || async move { answer }));
+            let router =
+                Router::new().route("/gateway/{*rest}", any(move || async move { answer }));
             axum::serve(listener, router).await.unwrap();
         });
     });
@@ -61,7 +62,10 @@ fn the_same_send_without_an_async_runtime() {
     let PaymentReply::Completed(result) = client.send(&charge()).unwrap() else {
         panic!("rt=1 answers with the result")
     };
-    assert_eq!((result.payment_id.as_str(), result.total), ("1095729", 1580));
+    assert_eq!(
+        (result.payment_id.as_str(), result.total),
+        ("1095729", 1580)
+    );
     // A clone shares the runtime and still works.
     let again = client.clone().send(&charge()).unwrap();
     assert!(matches!(again, PaymentReply::Completed(_)));

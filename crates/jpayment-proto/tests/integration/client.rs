@@ -17,8 +17,9 @@ use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use jpayment_proto::kickback::{self, PaymentNotice};
 use jpayment_proto::{
-    Charset, Client, ClientBuilder, Echo, Environment, Error, ErrorCode, JobType, MalformedResponse, Method, Mode,
-    OnetouchCharge, OtherData, PaymentReply, ReferenceUser, RegisterUser, ReplyMethod,
+    Charset, Client, ClientBuilder, Echo, Environment, Error, ErrorCode, JobType,
+    MalformedResponse, Method, Mode, OnetouchCharge, OtherData, PaymentReply, ReferenceUser,
+    RegisterUser, ReplyMethod,
 };
 
 #[derive(Debug, Clone)]
@@ -312,7 +313,10 @@ fn the_live_environment_is_the_guides_host() {
         "https://credit.j-payment.co.jp/gateway/"
     );
     assert_eq!(client.mode(), Mode::Live);
-    assert_eq!((client.charset(), client.method()), (Charset::Utf8, Method::Post));
+    assert_eq!(
+        (client.charset(), client.method()),
+        (Charset::Utf8, Method::Post)
+    );
 }
 
 /// What a merchant's handler records.

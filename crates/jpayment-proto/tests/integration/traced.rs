@@ -40,7 +40,10 @@ impl Buffer {
 async fn fake(status: StatusCode, answer: &'static str) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let router = Router::new().route("/gateway/{*rest}", any(move || async move { (status, answer) }));
+    let router = Router::new().route(
+        "/gateway/{*rest}",
+        any(move || async move { (status, answer) }),
+    );
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     addr
 }
@@ -86,7 +89,11 @@ async fn traced<F: std::future::Future<Output = ()>>(calls: F) -> String {
 
 #[tokio::test]
 async fn a_charge_runs_in_one_span_with_its_order_status_and_latency() {
-    let addr = fake(StatusCode::OK, "1095729,1,TestMod,,205685,,1000,80,500,1580,,\r\n").await;
+    let addr = fake(
+        StatusCode::OK,
+        "1095729,1,TestMod,,205685,,1000,80,500,1580,,\r\n",
+    )
+    .await;
     let out = traced(async {
         client(addr).send(&charge()).await.unwrap();
     })
@@ -105,7 +112,10 @@ async fn a_charge_runs_in_one_span_with_its_order_status_and_latency() {
         assert!(out.contains(field), "{field} missing in {out}");
     }
     // The answer's body (its approval number, its payment ID) is not logged.
-    assert!(!out.contains("TestMod") && !out.contains("1095729"), "{out}");
+    assert!(
+        !out.contains("TestMod") && !out.contains("1095729"),
+        "{out}"
+    );
     assert!(!out.contains(USER_KEY), "{out}");
 }
 
@@ -131,7 +141,10 @@ async fn a_request_refused_before_sending_says_why_and_sends_nothing() {
     .await;
     assert!(out.contains("refused before sending"), "{out}");
     assert!(out.contains("operation=\"register_card\""), "{out}");
-    assert!(!out.contains(": sending") && !out.contains(": answered"), "{out}");
+    assert!(
+        !out.contains(": sending") && !out.contains(": answered"),
+        "{out}"
+    );
     assert!(!out.contains(USER_KEY), "{out}");
 }
 

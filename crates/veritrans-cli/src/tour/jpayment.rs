@@ -2,7 +2,7 @@
 //! charge, with `jpayment-proto`'s client.
 
 use veritrans::jpayment::{
-    Client, Config, JobType, OnetouchCharge, PaymentReply, RegisterCard, RegisterUser, ReplyMethod,
+    Client, JobType, OnetouchCharge, PaymentReply, RegisterCard, RegisterUser, ReplyMethod,
     UserKey, param,
 };
 
@@ -14,9 +14,7 @@ const USER: &str = "touruser1";
 pub async fn run(tour: &mut Tour, ctx: &Ctx) {
     tour.section("J-Payment: card on file, one-touch charge");
     let aid = ctx.sandbox.credentials().jpayment_aid.clone();
-    let client = match Client::new(
-        Config::production().with_base_url(format!("{}/gateway/", ctx.sandbox.base_url())),
-    ) {
+    let client = match Client::new(ctx.sandbox.jpayment_environment()) {
         Ok(client) => client,
         Err(e) => {
             tour.step(GATEWAY, "J-Payment client", async {

@@ -13,8 +13,8 @@ use axum::Router;
 use axum::extract::{RawQuery, State};
 use jpayment_proto::kickback::{self, PaymentNotice};
 use jpayment_proto::{
-    BulkRegisterAndPay, BulkRegisterAndPayItem, Charset, Client, Config, DeleteCard, DeleteUser,
-    Error, ErrorCode, JobType, Method, OnetouchCharge, OnetouchChargeItem, OtherData, PaymentReply,
+    BulkRegisterAndPay, BulkRegisterAndPayItem, Charset, Client, DeleteCard, DeleteUser, Error,
+    ErrorCode, JobType, Method, OnetouchCharge, OnetouchChargeItem, OtherData, PaymentReply,
     ReferenceCard, ReferenceUser, RegisterCard, RegisterUser, ReplyMethod, UpdateCard, UpdateUser,
     UserKey,
 };
@@ -33,13 +33,11 @@ async fn start() -> RunningSandbox {
 }
 
 fn client(sandbox: &RunningSandbox, charset: Charset, method: Method) -> Client {
-    Client::new(
-        Config::production()
-            .with_base_url(format!("{}/gateway/", sandbox.base_url()))
-            .with_charset(charset)
-            .with_method(method),
-    )
-    .unwrap()
+    Client::builder(sandbox.jpayment_environment())
+        .charset(charset)
+        .method(method)
+        .build()
+        .unwrap()
 }
 
 async fn admin(sandbox: &RunningSandbox, method: &str, path: &str, body: Value) -> (u16, Value) {
