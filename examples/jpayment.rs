@@ -100,9 +100,9 @@ async fn run() -> Result<(), Box<dyn Error>> {
         user_key,
         card.card_seq,
         JobType::Auth,
-        1000, // amount
-        80,   // tax
-        0,    // shipping
+        yen(1000), // amount
+        yen(80),   // tax
+        yen(0),    // shipping
     );
     charge.order_ref = Some("example-order-1".into());
     match client.send(&charge).await? {

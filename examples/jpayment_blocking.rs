@@ -65,9 +65,9 @@ fn run() -> Result<(), Box<dyn Error>> {
         user_key,
         card.card_seq,
         JobType::Auth,
-        1000, // amount
-        80,   // tax
-        0,    // shipping
+        yen(1000), // amount
+        yen(80),   // tax
+        yen(0),    // shipping
     );
     charge.order_ref = Some("batch-order-1".into());
     match client.send(&charge)? {

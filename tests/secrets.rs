@@ -491,9 +491,9 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         user_key,
         card.card_seq,
         jpayment::JobType::Capture,
-        1000,
-        0,
-        0,
+        jpayment::yen(1000),
+        jpayment::yen(0),
+        jpayment::yen(0),
     );
     paid.order_ref = Some("secrets-jp-1".into());
     jp.send(&paid).await.unwrap();
@@ -505,9 +505,9 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         paid.user_key.clone(),
         9,
         jpayment::JobType::Capture,
-        1000,
-        0,
-        0,
+        jpayment::yen(1000),
+        jpayment::yen(0),
+        jpayment::yen(0),
     );
     audit.result("jpayment, no such card", jp.send(&no_card).await);
     let charge = jpayment::OnetouchCharge::new(
@@ -517,9 +517,9 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         UserKey::new(USER_KEY),
         1,
         jpayment::JobType::Capture,
-        1000,
-        0,
-        0,
+        jpayment::yen(1000),
+        jpayment::yen(0),
+        jpayment::yen(0),
     );
     audit.text("onetouch request", &format!("{charge:?}"));
     audit.result("jpayment, refused", jp.send(&charge).await);

@@ -58,7 +58,7 @@
 //!
 //! let mut charge = OnetouchCharge::new(
 //!     "123456", ReplyMethod::Response, "customer42", key, 1,
-//!     JobType::Capture, 1000, 80, 0, // amount, tax, shipping: 1080 yen is charged
+//!     JobType::Capture, yen(1000), yen(80), yen(0), // amount, tax, shipping: 1080 yen is charged
 //! );
 //! charge.order_ref = Some("order-17".into());
 //! match client.send(&charge).await {
@@ -83,10 +83,10 @@
 //! (feature `client` off), which is also how the wire format is tested:
 //!
 //! ```
-//! use jpayment_proto::{Charset, OnetouchCharge, Operation, JobType, ReplyMethod, PaymentReply};
+//! use jpayment_proto::{Charset, OnetouchCharge, Operation, JobType, ReplyMethod, PaymentReply, yen};
 //!
 //! let charge = OnetouchCharge::new("123456", ReplyMethod::Response, "customer42",
-//!     "vnjpBycDO5", 1, JobType::Auth, 1000, 2, 4);
+//!     "vnjpBycDO5", 1, JobType::Auth, yen(1000), yen(2), yen(4));
 //! let query = charge.encode(Charset::Utf8)?;
 //! assert_eq!(query, "aid=123456&rt=1&cmd=4&uid=customer42&key=vnjpBycDO5&num=1&jb=AUTH&am=1000&tx=2&sf=4");
 //!
@@ -94,7 +94,7 @@
 //! let PaymentReply::Completed(result) = charge.decode_reply(answer, Charset::Utf8)? else {
 //!     unreachable!()
 //! };
-//! assert_eq!((result.payment_id.as_str(), result.total), ("1095729", 1006));
+//! assert_eq!((result.payment_id.as_str(), result.total), ("1095729", yen(1006)));
 //! # Ok::<(), jpayment_proto::Error>(())
 //! ```
 //!
@@ -171,7 +171,7 @@ pub use generated::*;
 pub use request::Operation;
 pub use response::{PaymentReply, Record};
 pub use values::{Echo, MaskedCardNumber, OtherData, Secret, Token, UserKey};
-pub use veritrans_core::{ErrorKind, Gateway, Mode};
+pub use veritrans_core::{ErrorKind, Gateway, Mode, Yen, yen};
 
 /// The README's quick start, compiled and run as a doctest.
 #[cfg(doctest)]

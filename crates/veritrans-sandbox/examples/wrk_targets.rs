@@ -20,7 +20,7 @@
 
 use std::error::Error;
 
-use jpayment_proto::{Charset, Client, JobType, OnetouchCharge, Operation, ReplyMethod};
+use jpayment_proto::{Charset, Client, JobType, OnetouchCharge, Operation, ReplyMethod, yen};
 use serde_json::json;
 use unified_proto::validate::body_of;
 use unified_proto::{
@@ -52,9 +52,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         key,
         1,
         JobType::Capture,
-        1000,
-        0,
-        0,
+        yen(1000),
+        yen(0),
+        yen(0),
     );
     let jpayment_body = charge.encode(Charset::default())?;
     let jpayment_path = format!(

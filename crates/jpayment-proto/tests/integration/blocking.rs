@@ -46,9 +46,9 @@ fn charge() -> OnetouchCharge {
         UserKey::new("vnjpBycDO5"),
         1,
         JobType::Capture,
-        1000,
-        80,
-        500,
+        yen(1000),
+        yen(80),
+        yen(500),
     )
 }
 
@@ -64,7 +64,7 @@ fn the_same_send_without_an_async_runtime() {
     };
     assert_eq!(
         (result.payment_id.as_str(), result.total),
-        ("1095729", 1580)
+        ("1095729", yen(1580))
     );
     // A clone shares the runtime and still works.
     let again = client.clone().send(&charge()).unwrap();

@@ -21,6 +21,8 @@ use jpayment_proto::{
     MalformedResponse, Method, Mode, OnetouchCharge, OtherData, PaymentReply, ReferenceUser,
     RegisterUser, ReplyMethod,
 };
+#[allow(unused_imports)]
+use jpayment_proto::{Yen, yen};
 
 #[derive(Debug, Clone)]
 struct Seen {
@@ -159,9 +161,9 @@ fn charge(reply: ReplyMethod) -> OnetouchCharge {
         "vnjpBycDO5",
         1,
         JobType::Capture,
-        1000,
-        80,
-        500,
+        yen(1000),
+        yen(80),
+        yen(500),
     )
 }
 
@@ -179,7 +181,7 @@ async fn onetouch_in_shift_jis_with_echoed_other_data() {
         panic!("rt=1 answers with the result")
     };
     assert_eq!(result.payment_id, "1095729");
-    assert_eq!(result.total, 1580);
+    assert_eq!(result.total, yen(1580));
     assert_eq!(result.echo, Echo::Line("memo=ﾃｽﾄ".into()));
     let body = seen.lock().unwrap()[0].body.clone();
     assert!(
@@ -359,7 +361,7 @@ async fn kickback_handler_answers_a_non_empty_body() {
         assert!(!body.is_empty());
     }
     let notices = notices.lock().unwrap();
-    assert!(matches!(&notices[0], Ok(PaymentNotice::Onetouch(r)) if r.total == 1580));
+    assert!(matches!(&notices[0], Ok(PaymentNotice::Onetouch(r)) if r.total == yen(1580)));
     assert!(
         matches!(&notices[1], Err(e) if e.contains("G55")),
         "{:?}",

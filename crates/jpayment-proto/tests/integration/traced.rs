@@ -64,9 +64,9 @@ fn charge() -> OnetouchCharge {
         UserKey::new(USER_KEY),
         1,
         JobType::Capture,
-        1000,
-        80,
-        500,
+        yen(1000),
+        yen(80),
+        yen(500),
     );
     charge.order_ref = Some("order-17".into());
     charge

@@ -3,7 +3,7 @@
 
 use veritrans::jpayment::{
     Client, JobType, OnetouchCharge, PaymentReply, RegisterCard, RegisterUser, ReplyMethod,
-    UserKey, param,
+    UserKey, param, yen,
 };
 
 use super::{Ctx, Tour, check, done};
@@ -107,14 +107,16 @@ async fn charge(
         key,
         card_seq,
         JobType::Capture,
-        1000,
-        80,
-        0,
+        yen(1000),
+        yen(80),
+        yen(0),
     );
     charge.order_ref = Some("tour-order-1".into());
     match client.send(&charge).await.map_err(|e| e.to_string())? {
         PaymentReply::Completed(result) => {
-            check(result.total == 1080, || format!("total {}", result.total))?;
+            check(result.total == yen(1080), || {
+                format!("total {}", result.total)
+            })?;
             done(
                 (),
                 format!("paid: payment ID {}, 1080 yen charged", result.payment_id),
