@@ -12,6 +12,8 @@
 //! (ring: no C/CMake build of aws-lc-sys; use with `default-features = false`
 //! and the gateway features you need). With a client gateway (`pop`,
 //! `unified`, `jpayment`) and neither, the build stops with a message saying so.
+//! Feature `blocking` adds each client crate's `blocking::Client` (the same
+//! methods, no async runtime in the caller's code): `jpayment::blocking::Client`.
 //!
 //! [`sign`] (the signature schemes) is always available. A service that
 //! speaks to one gateway only can depend on that protocol crate directly; this
