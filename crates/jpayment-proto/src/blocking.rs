@@ -5,7 +5,7 @@
 //! The same methods with the same arguments as the async client; each one is
 //! the async method run to completion, so validation, tracing and decoding
 //! are shared. Called from inside an async runtime, a method returns
-//! [`Error::InsideAsyncRuntime`](crate::Error::InsideAsyncRuntime) instead of
+//! [`Error::InsideAsyncRuntime`] instead of
 //! blocking that runtime's thread.
 //!
 //! ```no_run

@@ -1,7 +1,7 @@
 //! Where the client sends its requests, chosen explicitly when it is built.
 //!
 //! The guide names one host for every operation ("・接続先
-//! https://credit.j-payment.co.jp/gateway/carduser.aspx", and the same host for
+//! `https://credit.j-payment.co.jp/gateway/carduser.aspx`", and the same host for
 //! `carduser_token.aspx`, `gateway_token.aspx` and `onetouch.aspx`) and no test
 //! host or test switch: whether a shop ID (`aid`) is a test shop is a matter of
 //! the merchant's contract, not of the wire. So there is no `Test` environment

@@ -103,7 +103,7 @@
 //! - [`Environment`]: the guide names one host and no test switch, so a
 //!   client is built for [`Environment::Live`] (the guide's host) or
 //!   [`Environment::Custom`] (the sandbox, a proxy), always by name.
-//! - [`blocking::Client`] (feature `blocking`): the same `send` without an
+//! - `blocking::Client` (feature `blocking`): the same `send` without an
 //!   async runtime in the caller's code.
 //! - Every request runs in a `veritrans.request` span and emits its events
 //!   through [`veritrans_core::trace`] (target `veritrans::request`): install
@@ -117,7 +117,7 @@
 //! | `client` | yes | [`Client`] over rustls with aws-lc-rs, with its `tracing` spans |
 //! | `rustls-ring` | no | the same client over rustls with ring (use with `default-features = false`) |
 //! | `http-client` | (via the two above) | the client's code without a crypto provider |
-//! | `blocking` | no | [`blocking::Client`] (needs `client` or `rustls-ring` too) |
+//! | `blocking` | no | `blocking::Client` (needs `client` or `rustls-ring` too) |
 //!
 //! Without a client feature the crate encodes, validates and decodes only.
 //!
