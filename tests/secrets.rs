@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use e2e::raw_http;
 use reqwest::Method;
 use serde_json::json;
-use veritrans::jpayment::{self, Charset, UserKey};
+use veritrans::jpayment::{self, Charset, Operation as _, UserKey};
 use veritrans::mpi;
 use veritrans::pop;
 use veritrans::sign::{self, MerchantAuthKey, MpiServerKey, PopServerKey};
@@ -622,6 +622,17 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     );
     audit.text("tracing output", &lines);
     audit.no_card_numbers("tracing output", &lines);
+    // No whole request or notification either: not the charge as sent (its
+    // parameters), not the push's JSON body.
+    let sent = paid.encode(Charset::Utf8).unwrap();
+    for whole in [
+        sent.as_str(),
+        "uid=secretsuser",
+        "\"push_time\"",
+        "\"vresult_code\"",
+    ] {
+        assert!(!lines.contains(whole), "the tracing output holds {whole}");
+    }
     let no_card_code = format!("result_code=\"{}\"", jpayment::testing::NO_CARD.code);
     assert_traced(
         &lines,

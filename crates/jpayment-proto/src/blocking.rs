@@ -100,7 +100,7 @@ impl ClientBuilder {
 }
 
 impl Client {
-    /// A builder for `environment`.
+    /// A builder for `environment` (see [`ClientBuilder`]).
     pub fn builder(environment: Environment) -> ClientBuilder {
         ClientBuilder(client::Client::builder(environment))
     }
@@ -135,6 +135,18 @@ impl Client {
 
     /// Validates, sends and decodes one request, blocking until done. Never
     /// retried. See [`Client::send`](crate::Client::send).
+    ///
+    /// ```
+    /// use jpayment_proto::blocking::Client;
+    /// use jpayment_proto::prelude::*;
+    ///
+    /// let nowhere = Environment::Custom { base_url: "http://127.0.0.1:9/gateway/".into(), mode: Mode::Test };
+    /// let client = Client::new(nowhere)?;
+    /// // Refused before sending: user registration needs an e-mail address or a phone number.
+    /// let err = client.send(&RegisterUser::new("123456", "customer42")).unwrap_err();
+    /// assert!(matches!(err, jpayment_proto::Error::Invalid(_)), "{err}");
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As the async `send`, and [`Error::InsideAsyncRuntime`] when called

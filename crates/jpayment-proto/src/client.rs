@@ -165,6 +165,14 @@ pub struct Client {
 
 impl Client {
     /// A builder for `environment`, to set the charset, method or timeouts.
+    ///
+    /// ```
+    /// use jpayment_proto::{Client, Environment, Method};
+    ///
+    /// let client = Client::builder(Environment::Live).method(Method::Get).build()?;
+    /// assert_eq!(client.method(), Method::Get);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn builder(environment: Environment) -> ClientBuilder {
         ClientBuilder {
             environment,
@@ -194,6 +202,15 @@ impl Client {
     }
 
     /// The environment the client was built for.
+    ///
+    /// ```
+    /// use jpayment_proto::{Charset, Client, Environment, Method, Mode};
+    ///
+    /// let client = Client::new(Environment::Live)?;
+    /// assert_eq!(client.environment(), &Environment::Live);
+    /// assert_eq!((client.mode(), client.charset(), client.method()), (Mode::Live, Charset::Utf8, Method::Post));
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn environment(&self) -> &Environment {
         &self.environment
     }
@@ -214,6 +231,23 @@ impl Client {
     }
 
     /// Validates, sends and decodes one request. Never retried.
+    ///
+    /// A request that breaks a rule of the guide is refused before anything
+    /// is sent, naming the field:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), jpayment_proto::Error> {
+    /// use jpayment_proto::prelude::*;
+    ///
+    /// let nowhere = Environment::Custom { base_url: "http://127.0.0.1:9/gateway/".into(), mode: Mode::Test };
+    /// let client = Client::new(nowhere)?;
+    /// // User registration needs an e-mail address or a phone number.
+    /// let err = client.send(&RegisterUser::new("123456", "customer42")).await.unwrap_err();
+    /// assert!(matches!(err, jpayment_proto::Error::Invalid(_)), "{err}");
+    /// assert!(err.to_string().contains("em"), "{err}");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Invalid`] before sending (naming the field),

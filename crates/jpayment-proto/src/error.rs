@@ -40,7 +40,23 @@ pub enum Error {
     #[error("client configuration: {0}")]
     Config(String),
     /// A blocking client was called from inside an async runtime; nothing
-    /// was sent (use the async client there).
+    /// was sent (use the async client there). Its kind is
+    /// [`ErrorKind::Config`].
+    ///
+    /// ```
+    /// # #[cfg(feature = "blocking")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), jpayment_proto::Error> {
+    /// use jpayment_proto::prelude::*;
+    ///
+    /// let client = jpayment_proto::blocking::Client::new(Environment::Live)?;
+    /// // Inside an async runtime: refused, nothing sent.
+    /// let err = client.send(&RegisterUser::new("123456", "customer42")).unwrap_err();
+    /// assert!(matches!(err, jpayment_proto::Error::InsideAsyncRuntime(_)));
+    /// assert_eq!(err.kind(), ErrorKind::Config);
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "blocking"))] fn main() {}
+    /// ```
     #[error(transparent)]
     InsideAsyncRuntime(#[from] InsideAsyncRuntime),
 }
