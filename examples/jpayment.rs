@@ -7,7 +7,7 @@
 //!
 //! - Without `JPAYMENT_AID` and `JPAYMENT_CARD_TOKEN` (or with `--sandbox`) it
 //!   starts the sandbox in this process (store ID `100000`).
-//! - With both it talks to the real gateway (`Config::production()`,
+//! - With both it talks to the real gateway (`Environment::Live`,
 //!   `https://credit.j-payment.co.jp/gateway/`): `JPAYMENT_AID` is your store
 //!   ID (店舗ID), `JPAYMENT_CARD_TOKEN` a card token made in a browser by
 //!   J-Payment's `CPToken.js` (tokens are single-use). The charge is an
@@ -22,17 +22,16 @@
 //! the real gateway, which is why real mode needs `JPAYMENT_CARD_TOKEN`.
 //!
 //! The user key (the password of the card on file) is never printed; card
-//! numbers only masked. Exit status 1 with the client's error on failure.
+//! numbers only masked. `RUST_LOG=veritrans=debug` shows each request's span
+//! (operation, order number, HTTP status, latency; never keys or tokens).
+//! Exit status 1 with the client's error on failure.
 
 use std::error::Error;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use veritrans::jpayment::{
-    Client, Config, JobType, OnetouchCharge, PaymentReply, ReferenceCard, RegisterCard,
-    RegisterUser, ReplyMethod,
-};
-use veritrans_examples::{mask_card, real_credentials, start_sandbox};
+use veritrans::jpayment::prelude::*;
+use veritrans_examples::{mask_card, real_credentials, start_sandbox, trace_requests};
 use veritrans_sandbox::RunningSandbox;
 
 /// A test card the sandbox approves (sandbox mode only).
@@ -44,21 +43,19 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
+    trace_requests();
     // The sandbox must outlive the requests: keep it bound until the end.
-    let (config, aid, token, _sandbox) =
+    let (environment, aid, token, _sandbox) =
         match real_credentials(["JPAYMENT_AID", "JPAYMENT_CARD_TOKEN"])? {
-            Some([aid, token]) => (Config::production(), aid, token, None),
+            Some([aid, token]) => (Environment::Live, aid, token, None),
             None => {
                 let sandbox = start_sandbox().await?;
-                // The production base URL ends in /gateway/; so does the sandbox's.
-                let config =
-                    Config::production().with_base_url(format!("{}/gateway/", sandbox.base_url()));
                 let aid = sandbox.credentials().jpayment_aid.clone();
                 let token = sandbox_token(&sandbox).await?;
-                (config, aid, token, Some(sandbox))
+                (sandbox.jpayment_environment(), aid, token, Some(sandbox))
             }
         };
-    let client = Client::new(config)?;
+    let client = Client::new(environment)?;
 
     // Once, when the customer signs up: a user ID of yours (alphanumerics),
     // and the gateway's key for it, to keep server-side like a password.
@@ -103,9 +100,9 @@ async fn run() -> Result<(), Box<dyn Error>> {
         user_key,
         card.card_seq,
         JobType::Auth,
-        1000, // amount
-        80,   // tax
-        0,    // shipping
+        yen(1000), // amount
+        yen(80),   // tax
+        yen(0),    // shipping
     );
     charge.order_ref = Some("example-order-1".into());
     match client.send(&charge).await? {

@@ -22,14 +22,16 @@
 //!   decides on that file, offline. `OPTION` is the `ServiceOptionType` you
 //!   sent for that order (default `mpi-company`).
 //!
-//! Card numbers are printed masked. Exit status 1 with the reason on failure.
+//! Card numbers are printed masked. `RUST_LOG=veritrans::verify=debug` shows
+//! each push and redirect verification (`mpi_proto::Push::verify_and_parse`,
+//! `RedirectParameters::verify_and_parse`) in your own server's log. Exit status 1 with the reason on failure.
 
 use std::error::Error;
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
 use veritrans::mpi::{Action, Decision, SearchResponse, ServiceOptionType};
-use veritrans_examples::{mask_card, start_sandbox};
+use veritrans_examples::{mask_card, start_sandbox, trace_requests};
 use veritrans_sandbox::RunningSandbox;
 
 #[tokio::main]
@@ -38,6 +40,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
+    trace_requests();
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--sandbox")

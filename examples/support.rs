@@ -73,6 +73,93 @@ pub async fn start_sandbox() -> Result<RunningSandbox, Box<dyn Error>> {
     Ok(sandbox)
 }
 
+/// An embedded sandbox running on a thread of its own, with its own Tokio runtime,
+/// for the blocking examples: their `main` is plain `fn main`, with no runtime to
+/// run a sandbox on. Dropping it stops the sandbox and joins the thread.
+pub struct SandboxThread {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SandboxThread {
+    /// Starts the sandbox ([`start_sandbox`]) on a new thread, runs `setup` there
+    /// against it (what only the sandbox's own runtime can do: its base URL, a
+    /// sandbox-only token) and returns the sandbox with what `setup` returned.
+    ///
+    /// # Errors
+    /// The thread, the runtime or the sandbox could not start, or `setup` failed.
+    pub fn start<T, F>(setup: F) -> Result<(Self, T), Box<dyn Error>>
+    where
+        T: Send + 'static,
+        F: for<'a> AsyncFnOnce(&'a RunningSandbox) -> Result<T, Box<dyn Error>> + Send + 'static,
+    {
+        let (ready, started) = std::sync::mpsc::channel::<Result<T, String>>();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("sandbox".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = ready.send(Err(format!("sandbox runtime: {e}")));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let sandbox = match start_sandbox().await {
+                        Ok(sandbox) => sandbox,
+                        Err(e) => {
+                            let _ = ready.send(Err(e.to_string()));
+                            return;
+                        }
+                    };
+                    let _ = ready.send(setup(&sandbox).await.map_err(|e| e.to_string()));
+                    // Serve until the example is done: the channel closes or says stop.
+                    let _ = tokio::task::spawn_blocking(move || stopped.recv()).await;
+                    let _ = sandbox.shutdown().await;
+                });
+            })?;
+        let value = started
+            .recv()
+            .map_err(|_| "the sandbox thread ended before the sandbox started")??;
+        Ok((
+            Self {
+                stop: Some(stop),
+                thread: Some(thread),
+            },
+            value,
+        ))
+    }
+}
+
+impl Drop for SandboxThread {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Shows the clients' `tracing` output on standard error: each request's
+/// `veritrans.request` span and each verification's event (never keys, tokens or
+/// card numbers). Filtered by `RUST_LOG` (for example `RUST_LOG=veritrans=debug`),
+/// warnings only when it is unset. Call once, first.
+pub fn trace_requests() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // `Err`: a subscriber is installed already (a test harness): keep it.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 /// Ends an example: success, or the error's message (and its causes) on
 /// standard error and exit status 1. `main` returning the error would print
 /// its `Debug` form instead, which is meant for developers, not for reading.

@@ -13,6 +13,12 @@
 //!
 //! The README's rule under test: "Keys live in types whose `Debug` and
 //! `Display` print `[redacted]`; errors never contain them".
+//!
+//! The tracing output is also checked the other way round (issue #16, item 5):
+//! the spans and events each client and verifier must emit are *there*
+//! ([`assert_traced`]; a capture that saw no tracing at all would prove
+//! nothing), and no test card number of the sandbox appears in it unmasked
+//! ([`test_card_numbers`]).
 #![allow(clippy::unwrap_used)]
 
 use std::error::Error as StdError;
@@ -23,7 +29,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use e2e::raw_http;
 use reqwest::Method;
 use serde_json::json;
-use veritrans::jpayment::{self, Charset, UserKey};
+use veritrans::jpayment::{self, Charset, Operation as _, UserKey};
 use veritrans::mpi;
 use veritrans::pop;
 use veritrans::sign::{self, MerchantAuthKey, MpiServerKey, PopServerKey};
@@ -81,6 +87,43 @@ impl Write for Sink {
     }
 }
 
+/// Every test card number the sandbox knows, unmasked: POP's, the MPI
+/// scenario table's and J-Payment's refused cards. None may appear in the
+/// tracing output (a masked `411111******1111` may).
+fn test_card_numbers() -> Vec<&'static str> {
+    let mut cards: Vec<&'static str> = pop::testing::TEST_CARDS
+        .iter()
+        .map(|card| card.number)
+        .collect();
+    cards.extend(
+        mpi::testing::SCENARIOS
+            .iter()
+            .flat_map(|s| s.cards.iter().copied()),
+    );
+    cards.extend(
+        jpayment::testing::REFUSED_CARDS
+            .iter()
+            .map(|card| card.number),
+    );
+    cards.sort_unstable();
+    cards.dedup();
+    cards
+}
+
+/// Fails unless every line of `expected` (spans and events of one gateway,
+/// each a set of `field=value` fragments of one line) appears in `lines`.
+fn assert_traced(lines: &str, gateway: &str, expected: &[&[&str]]) {
+    for fragments in expected {
+        let found = lines
+            .lines()
+            .any(|line| fragments.iter().all(|fragment| line.contains(fragment)));
+        assert!(
+            found,
+            "{gateway}: no tracing line holds all of {fragments:?}"
+        );
+    }
+}
+
 /// Collects what was looked at, so the test can also say how much it checked.
 #[derive(Default)]
 struct Audit {
@@ -115,6 +158,16 @@ impl Audit {
                 .leaks
                 .push(format!("{what}: expected an error, got Ok")),
             Err(e) => self.error(what, &e),
+        }
+    }
+
+    /// No test card number, unmasked.
+    fn no_card_numbers(&mut self, what: &str, text: &str) {
+        self.looked_at += 1;
+        for card in test_card_numbers() {
+            if text.contains(card) {
+                self.leaks.push(format!("{what} shows card number {card}"));
+            }
         }
     }
 
@@ -408,11 +461,54 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     invalid.order.amount = unified::yen(12_345_678); // PayPay: at most 7 digits
     audit.result("unified, invalid", good.send(&invalid).await);
 
-    // J-Payment: refused and unreachable.
-    let jp = jpayment::Client::new(
-        jpayment::Config::production().with_base_url(format!("{base}/gateway/")),
+    // J-Payment: a user with a card (token from a test card) charged, then
+    // refused and unreachable.
+    let jp = jpayment::Client::new(sandbox.jpayment_environment()).unwrap();
+    let aid = sandbox.credentials().jpayment_aid.clone();
+    let token: serde_json::Value = raw_http::send(
+        raw_http::request(Method::POST, format!("{base}/_sandbox/jpayment/token"))
+            .json(&json!({ "cn": "4111111111111111", "ed": "3012", "fn": "TARO", "ln": "YAMADA" })),
     )
-    .unwrap();
+    .await
+    .json();
+    let mut user = jpayment::RegisterUser::new(aid.as_str(), "secretsuser");
+    user.email = Some("taro@example.jp".into());
+    let user_key = jp.send(&user).await.unwrap().user_key;
+    let card = jp
+        .send(&jpayment::RegisterCard::new(
+            aid.as_str(),
+            "secretsuser",
+            user_key.clone(),
+            token["tkn"].as_str().unwrap(),
+        ))
+        .await
+        .unwrap();
+    let mut paid = jpayment::OnetouchCharge::new(
+        aid.as_str(),
+        jpayment::ReplyMethod::Response,
+        "secretsuser",
+        user_key,
+        card.card_seq,
+        jpayment::JobType::Capture,
+        jpayment::yen(1000),
+        jpayment::yen(0),
+        jpayment::yen(0),
+    );
+    paid.order_ref = Some("secrets-jp-1".into());
+    jp.send(&paid).await.unwrap();
+    // A card slot the user does not have: the gateway refuses with its code.
+    let no_card = jpayment::OnetouchCharge::new(
+        aid.as_str(),
+        jpayment::ReplyMethod::Response,
+        "secretsuser",
+        paid.user_key.clone(),
+        9,
+        jpayment::JobType::Capture,
+        jpayment::yen(1000),
+        jpayment::yen(0),
+        jpayment::yen(0),
+    );
+    audit.result("jpayment, no such card", jp.send(&no_card).await);
     let charge = jpayment::OnetouchCharge::new(
         "999999",
         jpayment::ReplyMethod::Response,
@@ -420,17 +516,20 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         UserKey::new(USER_KEY),
         1,
         jpayment::JobType::Capture,
-        1000,
-        0,
-        0,
+        jpayment::yen(1000),
+        jpayment::yen(0),
+        jpayment::yen(0),
     );
     audit.text("onetouch request", &format!("{charge:?}"));
     audit.result("jpayment, refused", jp.send(&charge).await);
-    let dead = jpayment::Client::new(
-        jpayment::Config::production().with_base_url("http://127.0.0.1:9/gateway/"),
-    )
+    let dead = jpayment::Client::new(jpayment::Environment::Custom {
+        base_url: "http://127.0.0.1:9/gateway/".into(),
+        mode: jpayment::Mode::Test,
+    })
     .unwrap();
     audit.result("jpayment, transport", dead.send(&charge).await);
+    // (`charge` is refused before sending: its key is longer than the guide's 10.)
+    audit.result("jpayment, transport (sent)", dead.send(&paid).await);
 
     // MPI: a signed push to the merchant.
     let started: serde_json::Value = raw_http::send(
@@ -445,6 +544,21 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     let acs = started["redirect_url"].as_str().unwrap();
     let done = raw_http::send(raw_http::request(Method::POST, acs).body("")).await;
     audit.text("acs", &done.text());
+    // The merchant's own checks of a push and a redirect, verified and refused.
+    let mpi_key = MpiServerKey::new(MPI_KEY);
+    let push = mpi::testing::PUSH_SAMPLE.as_bytes();
+    let signed = mpi::testing::push_authorization(push, &mpi_key);
+    mpi::Push::verify_and_parse(push, &signed, &mpi_key).unwrap();
+    audit.result(
+        "mpi push, other key",
+        mpi::Push::verify_and_parse(push, &signed, &MpiServerKey::new(WRONG_KEY)),
+    );
+    let back = b"RequestId=r-1&OrderId=secrets-3ds-1";
+    mpi::RedirectParameters::verify_and_parse(back, "secrets-3ds-1").unwrap();
+    audit.result(
+        "mpi redirect, other order",
+        mpi::RedirectParameters::verify_and_parse(back, "secrets-3ds-2"),
+    );
 
     // Requests with the wrong keys straight at the sandbox: its answers.
     for (path, auth) in [
@@ -506,6 +620,89 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         "the log capture saw nothing"
     );
     audit.text("tracing output", &lines);
+    audit.no_card_numbers("tracing output", &lines);
+    // No whole request or notification either: not the charge as sent (its
+    // parameters), not the push's JSON body.
+    let sent = paid.encode(Charset::Utf8).unwrap();
+    for whole in [
+        sent.as_str(),
+        "uid=secretsuser",
+        "\"push_time\"",
+        "\"vresult_code\"",
+    ] {
+        assert!(!lines.contains(whole), "the tracing output holds {whole}");
+    }
+    let no_card_code = format!("result_code=\"{}\"", jpayment::testing::NO_CARD.code);
+    assert_traced(
+        &lines,
+        "J-Payment",
+        &[
+            // A paid charge: its span with the order number, the attempt and the answer.
+            &[
+                "veritrans.request{",
+                "gateway=\"jpayment\"",
+                "operation=\"onetouch_charge\"",
+                "order_id=\"secrets-jp-1\"",
+                "attempt=1",
+                "http_status=200",
+                "latency_ms=",
+                "answered",
+            ],
+            &[
+                "gateway=\"jpayment\"",
+                "operation=\"register_card\"",
+                "answered",
+            ],
+            // Refused by the gateway (no card in that slot): its code.
+            &[
+                "gateway=\"jpayment\"",
+                "operation=\"onetouch_charge\"",
+                &no_card_code,
+                "answered",
+            ],
+            // Refused before sending (a user key longer than the guide's 10).
+            &[
+                "gateway=\"jpayment\"",
+                "refused before sending",
+                "reason=invalid request",
+            ],
+            // Unreachable: a transport failure with the reason, not the URL.
+            &[
+                "gateway=\"jpayment\"",
+                "transport failed",
+                "reason=transport",
+            ],
+        ],
+    );
+    assert_traced(
+        &lines,
+        "MPI",
+        &[
+            &[
+                "veritrans::verify",
+                "gateway=\"mpi\"",
+                "kind=\"push\"",
+                "outcome=\"verified\"",
+            ],
+            &[
+                "gateway=\"mpi\"",
+                "kind=\"push\"",
+                "outcome=\"refused\"",
+                "reason=",
+            ],
+            &[
+                "gateway=\"mpi\"",
+                "kind=\"redirect\"",
+                "outcome=\"verified\"",
+            ],
+            &[
+                "gateway=\"mpi\"",
+                "kind=\"redirect\"",
+                "outcome=\"refused\"",
+                "secrets-3ds-2",
+            ],
+        ],
+    );
     assert!(audit.looked_at > 30, "{}", audit.looked_at);
     assert_eq!(audit.leaks, Vec::<String>::new());
     unified_tracing_is_there(&lines);
@@ -635,4 +832,26 @@ fn the_audit_finds_a_planted_key() {
         .iter()
         .any(|l| l.starts_with("planted (source)"));
     assert!(in_source, "{:?}", audit.leaks);
+}
+
+/// The card-number check itself: an unmasked test card is found, a masked one
+/// is not, and the list holds every gateway's cards.
+#[test]
+fn the_audit_finds_an_unmasked_card_number() {
+    let cards = test_card_numbers();
+    assert!(cards.contains(&"4111111111111111"), "{cards:?}");
+    assert!(cards.contains(&"4000000000000002"), "{cards:?}");
+    let mut audit = Audit::default();
+    audit.no_card_numbers("masked", "card 411111******1111 paid");
+    assert_eq!(audit.leaks, Vec::<String>::new());
+    audit.no_card_numbers("planted", "card 4111111111111111 paid");
+    assert_eq!(audit.leaks.len(), 1, "{:?}", audit.leaks);
+}
+
+/// The presence check itself: every fragment must be on one line.
+#[test]
+#[should_panic(expected = "no tracing line holds all of")]
+fn the_tracing_check_fails_when_a_span_is_missing() {
+    let lines = "gateway=\"jpayment\" sending\nanswered http_status=200\n";
+    assert_traced(lines, "J-Payment", &[&["gateway=\"jpayment\"", "answered"]]);
 }

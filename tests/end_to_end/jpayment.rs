@@ -20,7 +20,7 @@ use e2e::gateways::{
 use e2e::{at_least, start};
 use veritrans::jpayment::{
     BulkRegisterAndPay, Client, Error, ErrorCode, JobType, OnetouchCharge, PaymentReply,
-    RegisterCard, ReplyMethod, UserKey,
+    RegisterCard, ReplyMethod, UserKey, yen,
 };
 use veritrans_sandbox::RunningSandbox;
 use veritrans_sandbox::merchant::{KickbackSeen, Merchant};
@@ -41,9 +41,9 @@ async fn register(sandbox: &RunningSandbox, client: &Client, user_id: &'static s
         ReplyMethod::Response,
         user_id,
         token,
-        1000,
-        80,
-        0,
+        yen(1000),
+        yen(80),
+        yen(0),
     );
     first.email = Some("taro@example.jp".into());
     first.order_ref = Some(format!("{user_id}-first"));
@@ -51,7 +51,7 @@ async fn register(sandbox: &RunningSandbox, client: &Client, user_id: &'static s
         panic!("rt=1 answered without the result");
     };
     assert_eq!((paid.user_id.as_str(), paid.card_seq), (user_id, 1));
-    assert_eq!(paid.total, 1080);
+    assert_eq!(paid.total, yen(1080));
     Customer {
         user_id,
         key: paid.user_key,
@@ -75,9 +75,9 @@ fn charge(
         customer.key.clone(),
         card_seq,
         JobType::Capture,
-        amount,
-        tax,
-        0,
+        yen(amount),
+        yen(tax),
+        yen(0),
     );
     charge.order_ref = Some(order_ref.into());
     charge

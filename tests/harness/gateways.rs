@@ -46,9 +46,7 @@ pub fn unified_client(sandbox: &RunningSandbox, retry: ResendPolicy) -> Client {
 
 /// `jpayment-proto`'s client pointed at the sandbox's `/gateway/` paths.
 pub fn jpayment_client(sandbox: &RunningSandbox) -> jpayment::Client {
-    let config =
-        jpayment::Config::production().with_base_url(format!("{}/gateway/", sandbox.base_url()));
-    jpayment::Client::new(config).expect("the J-Payment client builds")
+    jpayment::Client::new(sandbox.jpayment_environment()).expect("the J-Payment client builds")
 }
 
 /// The merchant console's kickback URL setting (`PUT /_sandbox/jpayment/settings`).

@@ -23,6 +23,7 @@ pub(crate) mod prelude {
         ColumnFormat, ColumnSpec, CrossRule, FieldFormat, FieldSpec, OperationSpec, ShapeSpec,
     };
     pub(crate) use crate::values::{MaskedCardNumber, Secret, Token, UserKey};
+    pub(crate) use veritrans_core::Yen;
 }
 
 /// The HTTP methods by name, as the operation tables list them.
@@ -87,6 +88,16 @@ macro_rules! number_wire_value {
     )*};
 }
 number_wire_value!(u8, u32, u64);
+
+/// Money: integer yen, decimal on the wire.
+impl WireValue for veritrans_core::Yen {
+    fn read(wire: &str) -> Option<Self> {
+        wire.parse().ok().map(veritrans_core::Yen)
+    }
+    fn write(&self) -> String {
+        self.get().to_string()
+    }
+}
 
 /// Secrets: the value itself, in the clear only on the wire.
 macro_rules! secret_wire_value {
@@ -545,6 +556,7 @@ pub(crate) mod sample {
 mod tests {
     use super::*;
     use crate::generated::{JobType, OnetouchCharge, OnetouchResult, ReplyMethod};
+    use crate::yen;
 
     #[test]
     fn constants_take_their_place_in_the_table_order() {
@@ -557,9 +569,9 @@ mod tests {
             "k1",
             1,
             JobType::Auth,
-            1,
-            0,
-            0,
+            yen(1),
+            yen(0),
+            yen(0),
         );
         let names: Vec<&str> = charge.wire_values().iter().map(|(n, _)| *n).collect();
         assert_eq!(names[..4], ["aid", "rt", "cmd", "cod"]);

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use veritrans_core::ErrorKind;
+use veritrans_core::blocking::InsideAsyncRuntime;
 
 use crate::charset::CharsetError;
 use crate::generated::ErrorCode;
@@ -38,6 +39,26 @@ pub enum Error {
     /// The client could not be built (bad base URL, TLS setup).
     #[error("client configuration: {0}")]
     Config(String),
+    /// A blocking client was called from inside an async runtime; nothing
+    /// was sent (use the async client there). Its kind is
+    /// [`ErrorKind::Config`].
+    ///
+    /// ```
+    /// # #[cfg(feature = "blocking")]
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), jpayment_proto::Error> {
+    /// use jpayment_proto::prelude::*;
+    ///
+    /// let client = jpayment_proto::blocking::Client::new(Environment::Live)?;
+    /// // Inside an async runtime: refused, nothing sent.
+    /// let err = client.send(&RegisterUser::new("123456", "customer42")).unwrap_err();
+    /// assert!(matches!(err, jpayment_proto::Error::InsideAsyncRuntime(_)));
+    /// assert_eq!(err.kind(), ErrorKind::Config);
+    /// # Ok(()) }
+    /// # #[cfg(not(feature = "blocking"))] fn main() {}
+    /// ```
+    #[error(transparent)]
+    InsideAsyncRuntime(#[from] InsideAsyncRuntime),
 }
 
 impl From<GatewayError> for Error {
@@ -60,7 +81,7 @@ impl Error {
             Self::Malformed(_) => ErrorKind::Malformed,
             // An HTTP error status carries no J-Payment answer: the outcome is unknown.
             Self::Transport(_) | Self::Status { .. } => ErrorKind::Transport,
-            Self::Config(_) => ErrorKind::Config,
+            Self::Config(_) | Self::InsideAsyncRuntime(_) => ErrorKind::Config,
         }
     }
 

@@ -22,7 +22,7 @@
 //! match kickback::parse(query.as_bytes(), Charset::Utf8) {
 //!     Ok(PaymentNotice::Onetouch(result)) => {
 //!         assert_eq!(result.order_ref.as_deref(), Some("order-17"));
-//!         assert_eq!(result.total, 1580);
+//!         assert_eq!(result.total, jpayment_proto::yen(1580));
 //!         // … match against the order, mark it paid …
 //!     }
 //!     Ok(PaymentNotice::Bulk(result)) => { /* a user and card were registered too */ }

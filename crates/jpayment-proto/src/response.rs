@@ -186,6 +186,12 @@ impl ToColumn for u64 {
     }
 }
 
+impl ToColumn for veritrans_core::Yen {
+    fn to_column(&self) -> String {
+        self.get().to_string()
+    }
+}
+
 impl ToColumn for u32 {
     fn to_column(&self) -> String {
         self.to_string()
@@ -254,6 +260,12 @@ impl FromColumn for String {
 impl FromColumn for u64 {
     fn from_column(value: &str) -> Option<Self> {
         value.parse().ok()
+    }
+}
+
+impl FromColumn for veritrans_core::Yen {
+    fn from_column(value: &str) -> Option<Self> {
+        value.parse().ok().map(veritrans_core::Yen)
     }
 }
 

@@ -67,6 +67,16 @@
 //! - both paths lead to the same decision function, so the order ends in
 //!   one state whichever arrives first.
 //!
+//! # Tracing, and cargo features
+//!
+//! [`Push::verify_and_parse`] and [`RedirectParameters::verify_and_parse`]
+//! each emit one event through [`veritrans_core::trace`] (target
+//! `veritrans::verify`, gateway `mpi`, kind `push` or `redirect`, outcome
+//! `verified` or `refused` with the error's message): a merchant sees refused
+//! notifications, and why, in their own log. Never the body or the key. The
+//! crate has no cargo features: no HTTP client (the guide documents no
+//! request), and the events are always emitted.
+//!
 //! # Decisions
 //!
 //! The gateway applies the option type when it builds the code (row 3 of
@@ -170,6 +180,7 @@ mod redirect;
 pub mod wire;
 mod search;
 pub mod testing;
+mod trace;
 mod union;
 pub mod validate;
 mod vresult;
@@ -192,3 +203,8 @@ pub use push::Push;
 pub use veritrans_core::{ErrorKind, Gateway};
 pub use veritrans_sign::MpiServerKey;
 pub use vresult::VResultCode;
+
+/// The README's quick start, compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

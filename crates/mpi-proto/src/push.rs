@@ -69,6 +69,18 @@ impl Push {
         authorization_header: &str,
         server_key: &MpiServerKey,
     ) -> Result<Self, Error> {
+        // One `veritrans::verify` event per push (kind `push`): `verified`,
+        // or `refused` with the error's message (never the body or the key).
+        let checked = Self::verify_then_parse(raw_body, authorization_header, server_key);
+        crate::trace::outcome("push", &checked);
+        checked
+    }
+
+    fn verify_then_parse(
+        raw_body: &[u8],
+        authorization_header: &str,
+        server_key: &MpiServerKey,
+    ) -> Result<Self, Error> {
         veritrans_sign::mpi::verify(raw_body, authorization_header, server_key)?;
         let notification: PushNotification = Error::parse_json(raw_body)?;
         let push_id = notification

@@ -46,14 +46,19 @@ impl RedirectParameters {
     /// assert!(matches!(err, Error::OrderMismatch { .. }));
     /// ```
     pub fn verify_and_parse(body: &[u8], expected_order_id: &str) -> Result<Self, Error> {
-        let parsed = Self::from_form(body)?;
-        if parsed.order_id != expected_order_id {
-            return Err(Error::OrderMismatch {
-                expected: expected_order_id.to_owned(),
-                actual: Some(parsed.order_id),
-            });
-        }
-        Ok(parsed)
+        // One `veritrans::verify` event per redirect (kind `redirect`).
+        let checked = Self::from_form(body).and_then(|parsed| {
+            if parsed.order_id == expected_order_id {
+                Ok(parsed)
+            } else {
+                Err(Error::OrderMismatch {
+                    expected: expected_order_id.to_owned(),
+                    actual: Some(parsed.order_id),
+                })
+            }
+        });
+        crate::trace::outcome("redirect", &checked);
+        checked
     }
 
     /// Checks `RequestId` and `OrderId` against the spec's rules.

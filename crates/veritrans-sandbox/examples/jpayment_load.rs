@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::error::Error;
 use std::time::{Duration, Instant};
 
-use jpayment_proto::{Client, Config, JobType, OnetouchCharge, PaymentReply, ReplyMethod};
+use jpayment_proto::{Client, JobType, OnetouchCharge, PaymentReply, ReplyMethod, yen};
 use veritrans_sandbox::{Credentials, Retention, Sandbox};
 
 const AID: &str = Credentials::DEFAULT_JPAYMENT_AID;
@@ -32,7 +32,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .start()
         .await?;
     let base = sandbox.base_url().to_owned();
-    let client = Client::new(Config::production().with_base_url(format!("{base}/gateway/")))?;
+    let client = Client::new(sandbox.jpayment_environment())?;
 
     let key = jpayment_user::user_with_card(&client, &base, "loaduser", "LOAD").await?;
 
@@ -62,9 +62,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
                     key.clone(),
                     1,
                     JobType::Capture,
-                    amounts[i],
-                    0,
-                    0,
+                    yen(amounts[i]),
+                    yen(0),
+                    yen(0),
                 );
                 let sent = Instant::now();
                 let reply = client.send(&charge).await.map_err(|e| e.to_string())?;
@@ -84,7 +84,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         for (latency, gid, total) in result?? {
             latencies.push(latency);
             gids.insert(gid);
-            sum += total;
+            sum += total.get();
         }
     }
     let elapsed = started.elapsed();

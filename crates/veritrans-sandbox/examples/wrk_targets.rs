@@ -20,7 +20,7 @@
 
 use std::error::Error;
 
-use jpayment_proto::{Charset, Client, Config, JobType, OnetouchCharge, Operation, ReplyMethod};
+use jpayment_proto::{Charset, Client, JobType, OnetouchCharge, Operation, ReplyMethod, yen};
 use serde_json::json;
 use unified_proto::validate::body_of;
 use unified_proto::{
@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let base = sandbox.base_url().to_owned();
 
     // J-Payment's one-touch charge needs a user with a card on file.
-    let client = Client::new(Config::production().with_base_url(format!("{base}/gateway/")))?;
+    let client = Client::new(sandbox.jpayment_environment())?;
     let key = jpayment_user::user_with_card(&client, &base, "wrkuser", "WRK").await?;
     let charge = OnetouchCharge::new(
         AID,
@@ -52,9 +52,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         key,
         1,
         JobType::Capture,
-        1000,
-        0,
-        0,
+        yen(1000),
+        yen(0),
+        yen(0),
     );
     let jpayment_body = charge.encode(Charset::default())?;
     let jpayment_path = format!(

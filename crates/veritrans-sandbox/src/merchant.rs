@@ -423,8 +423,8 @@ async fn jpayment_kickback(
 ) -> (StatusCode, &'static str) {
     let query = query.unwrap_or_default();
     let seen = match kickback::parse(query.as_bytes(), state.charset) {
-        Ok(PaymentNotice::Onetouch(r)) => (r.payment_id, r.order_ref, r.total, None),
-        Ok(PaymentNotice::Bulk(r)) => (r.payment_id, r.order_ref, r.total, None),
+        Ok(PaymentNotice::Onetouch(r)) => (r.payment_id, r.order_ref, r.total.get(), None),
+        Ok(PaymentNotice::Bulk(r)) => (r.payment_id, r.order_ref, r.total.get(), None),
         Err(jpayment_proto::Error::Gateway(refused)) => (
             refused
                 .field(jpayment_proto::param::GID)

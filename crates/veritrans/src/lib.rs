@@ -12,6 +12,8 @@
 //! (ring: no C/CMake build of aws-lc-sys; use with `default-features = false`
 //! and the gateway features you need). With a client gateway (`pop`,
 //! `unified`, `jpayment`) and neither, the build stops with a message saying so.
+//! Feature `blocking` adds each client crate's `blocking::Client` (the same
+//! methods, no async runtime in the caller's code): `jpayment::blocking::Client`.
 //!
 //! Feature `blocking` adds each enabled client's blocking twin
 //! (`unified::blocking::Client`): the same methods, no async runtime in the
@@ -36,7 +38,7 @@
 //! |---|---|---|---|
 //! | POP | `pay3.veritrans.co.jp` | the same endpoint, `dummy: true` in each request | `Client::builder(key).base_url(url)` |
 //! | Unified API | `Environment::Live` | `Environment::Sandbox` (its own domain; the client fills `requestMode` from it) | `Environment::Custom { base_url, mode: Mode::Test }` |
-//! | J-Payment | `Config::production()` | the same endpoint with a test account | `Config::production().with_base_url(url)` |
+//! | J-Payment | `Environment::Live` (the guide's one host) | the same endpoint with a test account: the guide has no test switch | `Environment::Custom { base_url, mode }` |
 //! | MPI | no client: the guide documents results, searches' answers and pushes | | |
 //!
 //! # Example

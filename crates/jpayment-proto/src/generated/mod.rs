@@ -126,7 +126,7 @@ const BULK_PAYMENT_RESULT: ShapeSpec = ShapeSpec {
             optional: false,
             may_be_absent: false,
             kickback_omit_empty: false,
-            sensitive: false,
+            sensitive: true,
             sum_of: &[],
         },
         ColumnSpec {
@@ -136,7 +136,7 @@ const BULK_PAYMENT_RESULT: ShapeSpec = ShapeSpec {
             optional: false,
             may_be_absent: false,
             kickback_omit_empty: false,
-            sensitive: false,
+            sensitive: true,
             sum_of: &[],
         },
         ColumnSpec {
@@ -146,7 +146,7 @@ const BULK_PAYMENT_RESULT: ShapeSpec = ShapeSpec {
             optional: false,
             may_be_absent: false,
             kickback_omit_empty: false,
-            sensitive: false,
+            sensitive: true,
             sum_of: &[],
         },
         ColumnSpec {
@@ -156,7 +156,7 @@ const BULK_PAYMENT_RESULT: ShapeSpec = ShapeSpec {
             optional: false,
             may_be_absent: false,
             kickback_omit_empty: false,
-            sensitive: false,
+            sensitive: true,
             sum_of: &[6, 7, 8],
         },
         ColumnSpec {
@@ -221,9 +221,9 @@ record! {
     "; the guide says at most 7 characters" approval : String = 2 opt,
     "オーダーコード" "god" 5 "" order_code : String = 4 get,
     "店舗オーダー番号" "cod" 6 "; the guide says at most 50 bytes" order_ref :
-    String = 5 opt, "決済金額" "am" 7 "" amount : u64 = 6 get, "税金額" "tx" 8 ""
-    tax : u64 = 7 get, "送料" "sf" 9 "" shipping : u64 = 8 get, "合計金額" "ta" 10
-    "" total : u64 = 9 get, "発行ID" "id" 11 "; the guide says at most 50 characters"
+    String = 5 opt, "決済金額" "am" 7 "" amount : Yen = 6 get, "税金額" "tx" 8 ""
+    tax : Yen = 7 get, "送料" "sf" 9 "" shipping : Yen = 8 get, "合計金額" "ta" 10
+    "" total : Yen = 9 get, "発行ID" "id" 11 "; the guide says at most 50 characters"
     issued_id : String = 10 opt, "発行パスワード" "ps" 12
     "; the guide says at most 50 characters" issued_password : Secret = 11 opt,
     "ユーザーID" "uid" 13 "; the guide says at most 50 characters" user_id : String =
@@ -474,7 +474,7 @@ const ONETOUCH_RESULT: ShapeSpec = ShapeSpec {
             optional: false,
             may_be_absent: false,
             kickback_omit_empty: false,
-            sensitive: false,
+            sensitive: true,
             sum_of: &[],
         },
         ColumnSpec {
@@ -484,7 +484,7 @@ const ONETOUCH_RESULT: ShapeSpec = ShapeSpec {
             optional: false,
             may_be_absent: false,
             kickback_omit_empty: false,
-            sensitive: false,
+            sensitive: true,
             sum_of: &[],
         },
         ColumnSpec {
@@ -494,7 +494,7 @@ const ONETOUCH_RESULT: ShapeSpec = ShapeSpec {
             optional: false,
             may_be_absent: false,
             kickback_omit_empty: false,
-            sensitive: false,
+            sensitive: true,
             sum_of: &[],
         },
         ColumnSpec {
@@ -504,7 +504,7 @@ const ONETOUCH_RESULT: ShapeSpec = ShapeSpec {
             optional: false,
             may_be_absent: false,
             kickback_omit_empty: false,
-            sensitive: false,
+            sensitive: true,
             sum_of: &[6, 7, 8],
         },
         ColumnSpec {
@@ -538,9 +538,9 @@ record! {
     "; the guide says at most 7 characters" approval : String = 2 opt,
     "オーダーコード" "god" 5 "" order_code : String = 4 get,
     "店舗オーダー番号" "cod" 6 "; the guide says at most 50 bytes" order_ref :
-    String = 5 opt, "決済金額" "am" 7 "" amount : u64 = 6 get, "税金額" "tx" 8 ""
-    tax : u64 = 7 get, "送料" "sf" 9 "" shipping : u64 = 8 get, "合計金額" "ta" 10
-    "" total : u64 = 9 get, "発行ID" "id" 11 "; the guide says at most 50 characters"
+    String = 5 opt, "決済金額" "am" 7 "" amount : Yen = 6 get, "税金額" "tx" 8 ""
+    tax : Yen = 7 get, "送料" "sf" 9 "" shipping : Yen = 8 get, "合計金額" "ta" 10
+    "" total : Yen = 9 get, "発行ID" "id" 11 "; the guide says at most 50 characters"
     issued_id : String = 10 opt, "発行パスワード" "ps" 12
     "; the guide says at most 50 characters" issued_password : Secret = 11 opt,
 }
@@ -1286,9 +1286,9 @@ operation! {
     "半角英数(50)" "uid" user_id : String = required into, "トークン情報"
     "半角英数記号" "tkn" token : Token = required into, "メールアドレス"
     "半角英数(254)" "em" email : String = optional, "電話番号" "半角数字(15)"
-    "pn" phone : String = optional, "商品金額" "半角数字" "am" amount : u64 =
-    required, "税金額" "半角数字" "tx" tax : u64 = required, "送料"
-    "半角数字" "sf" shipping : u64 = required,
+    "pn" phone : String = optional, "商品金額" "半角数字" "am" amount : Yen =
+    required, "税金額" "半角数字" "tx" tax : Yen = required, "送料"
+    "半角数字" "sf" shipping : Yen = required,
 }
 
 const BULK_REGISTER_AND_PAY_ITEM: OperationSpec = OperationSpec {
@@ -1533,9 +1533,9 @@ operation! {
     "半角英数(50)" "uid" user_id : String = required into, "キー"
     "半角英数(10)" "key" user_key : UserKey = required into, "カード情報連番"
     "半角数字" "num" card_seq : u32 = required, "ジョブタイプ" "半角英字"
-    "jb" job : JobType = required, "商品金額" "半角数字" "am" amount : u64 =
-    required, "税金額" "半角数字" "tx" tax : u64 = required, "送料"
-    "半角数字" "sf" shipping : u64 = required, "メールアドレス"
+    "jb" job : JobType = required, "商品金額" "半角数字" "am" amount : Yen =
+    required, "税金額" "半角数字" "tx" tax : Yen = required, "送料"
+    "半角数字" "sf" shipping : Yen = required, "メールアドレス"
     "半角英数(254)" "em" email : String = optional, "電話番号" "半角数字(15)"
     "pn" phone : String = optional, "支払方法" "半角数字(2)" "md" method :
     PaymentMethod = optional, "分割回数" "半角数字" "pt" installments : u8 =

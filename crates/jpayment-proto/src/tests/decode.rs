@@ -11,6 +11,7 @@ use crate::response::{
     PaymentReply, Record, decode_csv, decode_direct, decode_kickback, decode_payment,
 };
 use crate::values::Echo;
+use crate::yen;
 
 fn user(body: &str) -> Result<UserRecord, Error> {
     decode_csv(body.as_bytes(), Charset::Utf8, false)
@@ -317,7 +318,7 @@ fn the_public_rt1_example_decodes_into_named_fields() {
     assert_eq!(ok.order_ref, None);
     assert_eq!(
         (ok.amount, ok.tax, ok.shipping, ok.total),
-        (1000, 0, 0, 1000)
+        (yen(1000), yen(0), yen(0), yen(1000))
     );
     assert_eq!(ok.issued_id, None);
     assert!(ok.issued_password.is_none());

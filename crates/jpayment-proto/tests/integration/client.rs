@@ -17,9 +17,12 @@ use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use jpayment_proto::kickback::{self, PaymentNotice};
 use jpayment_proto::{
-    Charset, Client, Config, Echo, Error, ErrorCode, JobType, MalformedResponse, Method,
-    OnetouchCharge, OtherData, PaymentReply, ReferenceUser, RegisterUser, ReplyMethod,
+    Charset, Client, ClientBuilder, Echo, Environment, Error, ErrorCode, JobType,
+    MalformedResponse, Method, Mode, OnetouchCharge, OtherData, PaymentReply, ReferenceUser,
+    RegisterUser, ReplyMethod,
 };
+#[allow(unused_imports)]
+use jpayment_proto::{Yen, yen};
 
 #[derive(Debug, Clone)]
 struct Seen {
@@ -88,9 +91,18 @@ async fn fake(
     (addr, seen)
 }
 
-fn client(addr: SocketAddr, config: Config) -> Client {
+/// A builder for the fake gateway at `addr`.
+fn at(addr: SocketAddr) -> ClientBuilder {
     // No trailing slash on purpose: the client adds it.
-    Client::new(config.with_base_url(format!("http://{addr}/gateway"))).unwrap()
+    Client::builder(Environment::Custom {
+        base_url: format!("http://{addr}/gateway"),
+        mode: Mode::Test,
+    })
+}
+
+/// A client with the defaults for the fake gateway at `addr`.
+fn client(addr: SocketAddr) -> Client {
+    at(addr).build().unwrap()
 }
 
 #[tokio::test]
@@ -98,7 +110,7 @@ async fn register_user_over_post() {
     let (addr, seen) = fake(StatusCode::OK, b"1,,012345,vnjpBycDO5\r\n", Duration::ZERO).await;
     let mut op = RegisterUser::new("123456", "012345");
     op.email = Some("sample@sample.jp".into());
-    let user = client(addr, Config::production()).send(&op).await.unwrap();
+    let user = client(addr).send(&op).await.unwrap();
     assert_eq!(user.user_id, "012345");
     assert_eq!(user.user_key.expose_secret(), "vnjpBycDO5");
     let seen = seen.lock().unwrap();
@@ -124,8 +136,10 @@ async fn reference_user_over_get() {
         Duration::ZERO,
     )
     .await;
-    let config = Config::production().with_method(Method::Get);
-    let details = client(addr, config)
+    let details = at(addr)
+        .method(Method::Get)
+        .build()
+        .unwrap()
         .send(&ReferenceUser::new("123456", "012345"))
         .await
         .unwrap();
@@ -147,9 +161,9 @@ fn charge(reply: ReplyMethod) -> OnetouchCharge {
         "vnjpBycDO5",
         1,
         JobType::Capture,
-        1000,
-        80,
-        500,
+        yen(1000),
+        yen(80),
+        yen(500),
     )
 }
 
@@ -161,13 +175,13 @@ async fn onetouch_in_shift_jis_with_echoed_other_data() {
     let (addr, seen) = fake(StatusCode::OK, &answer, Duration::ZERO).await;
     let mut op = charge(ReplyMethod::Response);
     op.other = OtherData::new().with("memo", "ﾃｽﾄ");
-    let config = Config::production().with_charset(Charset::ShiftJis);
-    let reply = client(addr, config).send(&op).await.unwrap();
+    let client = at(addr).charset(Charset::ShiftJis).build().unwrap();
+    let reply = client.send(&op).await.unwrap();
     let PaymentReply::Completed(result) = reply else {
         panic!("rt=1 answers with the result")
     };
     assert_eq!(result.payment_id, "1095729");
-    assert_eq!(result.total, 1580);
+    assert_eq!(result.total, yen(1580));
     assert_eq!(result.echo, Echo::Line("memo=ﾃｽﾄ".into()));
     let body = seen.lock().unwrap()[0].body.clone();
     assert!(
@@ -180,7 +194,7 @@ async fn onetouch_in_shift_jis_with_echoed_other_data() {
 #[tokio::test]
 async fn onetouch_with_kickback_is_accepted() {
     let (addr, _) = fake(StatusCode::OK, b"OK", Duration::ZERO).await;
-    let reply = client(addr, Config::production())
+    let reply = client(addr)
         .send(&charge(ReplyMethod::Kickback))
         .await
         .unwrap();
@@ -190,7 +204,7 @@ async fn onetouch_with_kickback_is_accepted() {
 #[tokio::test]
 async fn source_ip_error() {
     let (addr, _) = fake(StatusCode::OK, b"ER003", Duration::ZERO).await;
-    let err = client(addr, Config::production())
+    let err = client(addr)
         .send(&charge(ReplyMethod::Response))
         .await
         .unwrap_err();
@@ -201,7 +215,7 @@ async fn source_ip_error() {
 async fn http_errors_and_html_pages() {
     let page = b"<html><body>Server Error</body></html>";
     let (addr, _) = fake(StatusCode::INTERNAL_SERVER_ERROR, page, Duration::ZERO).await;
-    let err = client(addr, Config::production())
+    let err = client(addr)
         .send(&ReferenceUser::new("123456", "u1"))
         .await
         .unwrap_err();
@@ -216,7 +230,7 @@ async fn http_errors_and_html_pages() {
         "{err:?}"
     );
     let (addr, _) = fake(StatusCode::OK, page, Duration::ZERO).await;
-    let err = client(addr, Config::production())
+    let err = client(addr)
         .send(&ReferenceUser::new("123456", "u1"))
         .await
         .unwrap_err();
@@ -229,9 +243,11 @@ async fn http_errors_and_html_pages() {
 #[tokio::test]
 async fn a_timed_out_charge_is_never_retried() {
     let (addr, seen) = fake(StatusCode::OK, b"OK", Duration::from_secs(2)).await;
-    let config =
-        Config::production().with_timeouts(Duration::from_millis(300), Duration::from_millis(300));
-    let err = client(addr, config)
+    let err = at(addr)
+        .timeout(Duration::from_millis(300))
+        .connect_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap()
         .send(&charge(ReplyMethod::Kickback))
         .await
         .unwrap_err();
@@ -243,10 +259,12 @@ async fn a_timed_out_charge_is_never_retried() {
 #[tokio::test]
 async fn transport_errors_do_not_carry_the_url_with_its_secrets() {
     let (addr, _) = fake(StatusCode::OK, b"OK", Duration::from_secs(2)).await;
-    let config = Config::production()
-        .with_method(Method::Get)
-        .with_timeouts(Duration::from_millis(200), Duration::from_millis(200));
-    let err = client(addr, config)
+    let err = at(addr)
+        .method(Method::Get)
+        .timeout(Duration::from_millis(200))
+        .connect_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap()
         .send(&charge(ReplyMethod::Kickback))
         .await
         .unwrap_err();
@@ -261,7 +279,7 @@ async fn transport_errors_do_not_carry_the_url_with_its_secrets() {
 #[tokio::test]
 async fn an_invalid_request_is_never_sent() {
     let (addr, seen) = fake(StatusCode::OK, b"OK", Duration::ZERO).await;
-    let err = client(addr, Config::production())
+    let err = client(addr)
         .send(&RegisterUser::new("123456", "u1"))
         .await
         .unwrap_err();
@@ -271,11 +289,35 @@ async fn an_invalid_request_is_never_sent() {
 
 #[test]
 fn bad_base_urls_are_refused() {
-    assert!(Client::new(Config::production().with_base_url("not a url")).is_err());
-    assert!(Client::new(Config::production().with_base_url("ftp://example.invalid/")).is_err());
+    let custom = |base_url: &str, mode| Environment::Custom {
+        base_url: base_url.into(),
+        mode,
+    };
+    assert!(Client::new(custom("not a url", Mode::Test)).is_err());
+    assert!(Client::new(custom("ftp://example.invalid/", Mode::Test)).is_err());
+    // A live endpoint carries user keys and tokens: https only (the guide's
+    // host is https; the rule is the project's).
+    let err = Client::new(custom("http://pay.example/gateway/", Mode::Live)).unwrap_err();
+    assert!(err.to_string().contains("https"), "{err}");
+    assert!(Client::new(custom("https://pay.example/gateway/", Mode::Live)).is_ok());
+}
+
+/// The guide names one host and no test switch ("・接続先
+/// https://credit.j-payment.co.jp/gateway/carduser.aspx", every page the
+/// same host; jpayment-card-token-3ds2-onetouch.ja.txt, ユーザー、カード情報仕様):
+/// `Environment::Live` is that host, and a client is never built without
+/// naming its environment.
+#[test]
+fn the_live_environment_is_the_guides_host() {
+    let client = Client::new(Environment::Live).unwrap();
     assert_eq!(
-        Config::default().base_url,
+        client.environment().base_url(),
         "https://credit.j-payment.co.jp/gateway/"
+    );
+    assert_eq!(client.mode(), Mode::Live);
+    assert_eq!(
+        (client.charset(), client.method()),
+        (Charset::Utf8, Method::Post)
     );
 }
 
@@ -319,7 +361,7 @@ async fn kickback_handler_answers_a_non_empty_body() {
         assert!(!body.is_empty());
     }
     let notices = notices.lock().unwrap();
-    assert!(matches!(&notices[0], Ok(PaymentNotice::Onetouch(r)) if r.total == 1580));
+    assert!(matches!(&notices[0], Ok(PaymentNotice::Onetouch(r)) if r.total == yen(1580)));
     assert!(
         matches!(&notices[1], Err(e) if e.contains("G55")),
         "{:?}",

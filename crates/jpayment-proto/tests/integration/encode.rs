@@ -12,6 +12,8 @@ use jpayment_proto::{
     ReferenceUser, RegisterCard, RegisterUser, ReplyMethod, Rule, UpdateCard, UpdateUser,
     ValidationError,
 };
+#[allow(unused_imports)]
+use jpayment_proto::{Yen, yen};
 
 const AID: &str = "123456";
 const KEY: &str = "vnjpBycDO5";
@@ -115,9 +117,9 @@ fn bulk_register_and_pay() {
         ReplyMethod::Response,
         "012345",
         TOKEN,
-        1000,
-        80,
-        500,
+        yen(1000),
+        yen(80),
+        yen(500),
     );
     op.order_ref = Some("order-17".into());
     op.email = Some("sample@sample.jp".into());
@@ -139,9 +141,9 @@ fn onetouch() -> OnetouchCharge {
         KEY,
         1,
         JobType::Auth,
-        1000,
-        0,
-        0,
+        yen(1000),
+        yen(0),
+        yen(0),
     );
     op.order_ref = Some("注文-17".into());
     op.method = Some(PaymentMethod::Installments);
@@ -237,9 +239,9 @@ fn email_or_phone_where_the_guide_requires_one() {
         ReplyMethod::Response,
         "u1",
         TOKEN,
-        1,
-        0,
-        0,
+        yen(1),
+        yen(0),
+        yen(0),
     );
     assert!(matches!(rule(&bulk), ("em", Rule::AtLeastOneOf(_))));
     // One-touch: e-mail and phone are optional (they update the user).
@@ -250,9 +252,9 @@ fn email_or_phone_where_the_guide_requires_one() {
         KEY,
         1,
         JobType::Auth,
-        1,
-        0,
-        0,
+        yen(1),
+        yen(0),
+        yen(0),
     );
     assert!(op.validate().is_ok());
 }
@@ -450,9 +452,9 @@ fn every_request_is_read_back_as_itself() {
         ReplyMethod::Kickback,
         "012345",
         TOKEN,
-        1000,
-        80,
-        500,
+        yen(1000),
+        yen(80),
+        yen(500),
     );
     bulk.phone = Some("09011111111".into());
     let mut bulk_item =

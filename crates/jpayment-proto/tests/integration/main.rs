@@ -4,6 +4,8 @@
 //! linked against the whole dependency tree on its own (issue #15, item 4; the figures
 //! are in `docs/performance.md`).
 
+mod blocking;
 mod client;
 mod encode;
 mod roundtrip;
+mod traced;

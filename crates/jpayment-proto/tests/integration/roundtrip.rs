@@ -11,6 +11,8 @@ use jpayment_proto::{
     BulkPaymentResult, CardDetails, Charset, Echo, Error, JobType, MaskedCardNumber,
     OnetouchCharge, OnetouchResult, Operation, OtherData, ReplyMethod, Secret, UserKey, UserRecord,
 };
+#[allow(unused_imports)]
+use jpayment_proto::{Yen, yen};
 use proptest::prelude::*;
 
 /// Arbitrary bytes, and bytes shaped like an answer line or a kickback query (so
@@ -76,10 +78,10 @@ fn bulk_result() -> impl Strategy<Value = BulkPaymentResult> {
                 approval: ap,
                 order_code: god.to_string(),
                 order_ref: cod,
-                amount: am,
-                tax: tx,
-                shipping: sf,
-                total: am + tx + sf,
+                amount: yen(am),
+                tax: yen(tx),
+                shipping: yen(sf),
+                total: yen(am + tx + sf),
                 issued_id: id,
                 issued_password: ps.map(Secret::new),
                 user_id: uid,
@@ -140,7 +142,7 @@ proptest! {
         pairs in proptest::collection::vec(("[a-z][a-z0-9_]{0,7}", text()), 0..5),
         charset in charset(),
     ) {
-        let mut op = OnetouchCharge::new("123456", ReplyMethod::Response, "u1", "k1", 1, JobType::Auth, 1, 0, 0);
+        let mut op = OnetouchCharge::new("123456", ReplyMethod::Response, "u1", "k1", 1, JobType::Auth, yen(1), yen(0), yen(0));
         let mut other = OtherData::new();
         for (name, value) in &pairs {
             other.push(format!("x{name}"), value.clone());
@@ -208,7 +210,7 @@ proptest! {
         let full = columns.join(",");
         let result: OnetouchResult = decode_csv(full.as_bytes(), Charset::Utf8, false).unwrap();
         prop_assert_eq!(result.payment_id, gid.to_string());
-        prop_assert_eq!((result.amount, result.tax, result.shipping, result.total), (am, tx, sf, ta));
+        prop_assert_eq!((result.amount, result.tax, result.shipping, result.total), (yen(am), yen(tx), yen(sf), yen(ta)));
         prop_assert_eq!(result.order_ref.unwrap_or_default(), cod);
         // Drop any one column: never a success, except the empty trailing
         // `id`/`ps`, which the live gateway leaves out (spec decision 16):

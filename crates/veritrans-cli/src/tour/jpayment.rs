@@ -2,8 +2,8 @@
 //! charge, with `jpayment-proto`'s client.
 
 use veritrans::jpayment::{
-    Client, Config, JobType, OnetouchCharge, PaymentReply, RegisterCard, RegisterUser, ReplyMethod,
-    UserKey, param,
+    Client, JobType, OnetouchCharge, PaymentReply, RegisterCard, RegisterUser, ReplyMethod,
+    UserKey, param, yen,
 };
 
 use super::{Ctx, Tour, check, done};
@@ -14,9 +14,7 @@ const USER: &str = "touruser1";
 pub async fn run(tour: &mut Tour, ctx: &Ctx) {
     tour.section("J-Payment: card on file, one-touch charge");
     let aid = ctx.sandbox.credentials().jpayment_aid.clone();
-    let client = match Client::new(
-        Config::production().with_base_url(format!("{}/gateway/", ctx.sandbox.base_url())),
-    ) {
+    let client = match Client::new(ctx.sandbox.jpayment_environment()) {
         Ok(client) => client,
         Err(e) => {
             tour.step(GATEWAY, "J-Payment client", async {
@@ -109,14 +107,16 @@ async fn charge(
         key,
         card_seq,
         JobType::Capture,
-        1000,
-        80,
-        0,
+        yen(1000),
+        yen(80),
+        yen(0),
     );
     charge.order_ref = Some("tour-order-1".into());
     match client.send(&charge).await.map_err(|e| e.to_string())? {
         PaymentReply::Completed(result) => {
-            check(result.total == 1080, || format!("total {}", result.total))?;
+            check(result.total == yen(1080), || {
+                format!("total {}", result.total)
+            })?;
             done(
                 (),
                 format!("paid: payment ID {}, 1080 yen charged", result.payment_id),

@@ -13,10 +13,10 @@ use axum::Router;
 use axum::extract::{RawQuery, State};
 use jpayment_proto::kickback::{self, PaymentNotice};
 use jpayment_proto::{
-    BulkRegisterAndPay, BulkRegisterAndPayItem, Charset, Client, Config, DeleteCard, DeleteUser,
-    Error, ErrorCode, JobType, Method, OnetouchCharge, OnetouchChargeItem, OtherData, PaymentReply,
+    BulkRegisterAndPay, BulkRegisterAndPayItem, Charset, Client, DeleteCard, DeleteUser, Error,
+    ErrorCode, JobType, Method, OnetouchCharge, OnetouchChargeItem, OtherData, PaymentReply,
     ReferenceCard, ReferenceUser, RegisterCard, RegisterUser, ReplyMethod, UpdateCard, UpdateUser,
-    UserKey,
+    UserKey, yen,
 };
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -33,13 +33,11 @@ async fn start() -> RunningSandbox {
 }
 
 fn client(sandbox: &RunningSandbox, charset: Charset, method: Method) -> Client {
-    Client::new(
-        Config::production()
-            .with_base_url(format!("{}/gateway/", sandbox.base_url()))
-            .with_charset(charset)
-            .with_method(method),
-    )
-    .unwrap()
+    Client::builder(sandbox.jpayment_environment())
+        .charset(charset)
+        .method(method)
+        .build()
+        .unwrap()
 }
 
 async fn admin(sandbox: &RunningSandbox, method: &str, path: &str, body: Value) -> (u16, Value) {
@@ -290,9 +288,9 @@ async fn bulk_registration_with_payment_then_one_touch() {
         ReplyMethod::Response,
         "user03",
         tkn,
-        1000,
-        80,
-        20,
+        yen(1000),
+        yen(80),
+        yen(20),
     );
     bulk.email = Some("user03@example.jp".into());
     bulk.order_ref = Some("order-1".into());
@@ -301,7 +299,7 @@ async fn bulk_registration_with_payment_then_one_touch() {
     };
     assert_eq!(
         (paid.amount, paid.tax, paid.shipping, paid.total),
-        (1000, 80, 20, 1100)
+        (yen(1000), yen(80), yen(20), yen(1100))
     );
     assert_eq!(paid.order_ref.as_deref(), Some("order-1"));
     assert_eq!((paid.user_id.as_str(), paid.card_seq), ("user03", 1));
@@ -315,15 +313,15 @@ async fn bulk_registration_with_payment_then_one_touch() {
         paid.user_key.clone(),
         1,
         JobType::Auth,
-        500,
-        0,
-        0,
+        yen(500),
+        yen(0),
+        yen(0),
     );
     let PaymentReply::Completed(second) = client.send(&charge).await.unwrap() else {
         panic!()
     };
     assert_ne!(second.payment_id, paid.payment_id);
-    assert_eq!(second.total, 500);
+    assert_eq!(second.total, yen(500));
 
     // The same user ID again: refused before any payment, as a bare code.
     let dup = BulkRegisterAndPay::new(
@@ -332,9 +330,9 @@ async fn bulk_registration_with_payment_then_one_touch() {
         ReplyMethod::Response,
         "user03",
         token(&sandbox, "4111111111111111").await,
-        1,
-        0,
-        0,
+        yen(1),
+        yen(0),
+        yen(0),
     );
     let mut dup = dup;
     dup.phone = Some("0311112222".into());
@@ -360,7 +358,7 @@ async fn bulk_registration_with_payment_then_one_touch() {
     let PaymentReply::Completed(bought) = client.send(&item).await.unwrap() else {
         panic!()
     };
-    assert_eq!(bought.total, 1320);
+    assert_eq!(bought.total, yen(1320));
     assert!(bought.issued_id.as_deref().unwrap().starts_with("ID"));
     assert!(bought.issued_password.is_some());
     let mut unknown_item = BulkRegisterAndPayItem::new(
@@ -385,7 +383,7 @@ async fn bulk_registration_with_payment_then_one_touch() {
     let PaymentReply::Completed(again) = client.send(&charge).await.unwrap() else {
         panic!()
     };
-    assert_eq!(again.total, 1320);
+    assert_eq!(again.total, yen(1320));
     assert!(again.issued_id.is_some());
 
     let (_, payments) = admin(&sandbox, "GET", "payments", Value::Null).await;
@@ -426,16 +424,16 @@ async fn one_touch_with_rt1_answers_the_live_line_and_echoes_other_data() {
         key,
         1,
         JobType::Capture,
-        1000,
-        80,
-        0,
+        yen(1000),
+        yen(80),
+        yen(0),
     );
     charge.order_ref = Some("order-2".into());
     charge.other = OtherData::new().with("memo", "gift wrap");
     let PaymentReply::Completed(result) = client.send(&charge).await.unwrap() else {
         panic!()
     };
-    assert_eq!(result.total, 1080);
+    assert_eq!(result.total, yen(1080));
     assert_eq!(result.order_ref.as_deref(), Some("order-2"));
     assert_eq!(
         result.echo,
@@ -466,9 +464,9 @@ async fn rt0_answers_ok_and_delivers_kickbacks() {
         key.clone(),
         1,
         JobType::Capture,
-        1000,
-        80,
-        500,
+        yen(1000),
+        yen(80),
+        yen(500),
     );
     charge.order_ref = Some("order-3".into());
     assert_eq!(client.send(&charge).await.unwrap(), PaymentReply::Accepted);
@@ -477,7 +475,7 @@ async fn rt0_answers_ok_and_delivers_kickbacks() {
     else {
         panic!("{query}")
     };
-    assert_eq!(result.total, 1580);
+    assert_eq!(result.total, yen(1580));
     assert_eq!(result.order_ref.as_deref(), Some("order-3"));
 
     // A refused payment: OK now, rst=2 with the card company's code in the kickback.
@@ -489,9 +487,9 @@ async fn rt0_answers_ok_and_delivers_kickbacks() {
         refused,
         1,
         JobType::Auth,
-        100,
-        0,
-        0,
+        yen(100),
+        yen(0),
+        yen(0),
     );
     assert_eq!(client.send(&charge).await.unwrap(), PaymentReply::Accepted);
     let query = receiver.next().await;
@@ -505,9 +503,9 @@ async fn rt0_answers_ok_and_delivers_kickbacks() {
         ReplyMethod::Kickback,
         "user09",
         token(&sandbox, "4111111111111111").await,
-        300,
-        0,
-        0,
+        yen(300),
+        yen(0),
+        yen(0),
     );
     bulk.email = Some("user09@example.jp".into());
     assert_eq!(client.send(&bulk).await.unwrap(), PaymentReply::Accepted);
@@ -518,7 +516,7 @@ async fn rt0_answers_ok_and_delivers_kickbacks() {
     };
     assert_eq!(
         (result.user_id.as_str(), result.card_seq, result.total),
-        ("user09", 1, 300)
+        ("user09", 1, yen(300))
     );
 
     // Each kickback is a delivered GET in the deliveries log.
@@ -558,9 +556,9 @@ async fn shift_jis_requests_answers_and_kickbacks() {
         key.clone(),
         1,
         JobType::Capture,
-        100,
-        0,
-        0,
+        yen(100),
+        yen(0),
+        yen(0),
     );
     charge.order_ref = Some(order.into());
     charge.other = OtherData::new().with("memo", "ｶﾀｶﾅ");
@@ -613,9 +611,9 @@ async fn every_error_trigger() {
             key.clone(),
             1,
             JobType::Auth,
-            am,
-            0,
-            0,
+            yen(am),
+            yen(0),
+            yen(0),
         )
     };
 
@@ -662,9 +660,9 @@ async fn every_error_trigger() {
             key,
             1,
             JobType::Auth,
-            100,
-            0,
-            0,
+            yen(100),
+            yen(0),
+            yen(0),
         );
         assert_eq!(
             code(client.send(&charge).await),
@@ -777,15 +775,15 @@ async fn concurrent_one_touch_charges_are_each_applied_once() {
                 key,
                 1,
                 JobType::Capture,
-                100 + i as u64,
-                0,
-                0,
+                yen(100 + i as u64),
+                yen(0),
+                yen(0),
             );
             charge.order_ref = Some(format!("order-{i}"));
             let PaymentReply::Completed(result) = client.send(&charge).await.unwrap() else {
                 panic!()
             };
-            assert_eq!(result.total, 100 + i as u64);
+            assert_eq!(result.total, yen(100 + i as u64));
             gids.lock().unwrap().push(result.payment_id);
         });
     }
@@ -836,9 +834,9 @@ async fn a_dropped_answer_still_charged_and_bodies_are_limited() {
         key,
         1,
         JobType::Capture,
-        700,
-        0,
-        0,
+        yen(700),
+        yen(0),
+        yen(0),
     );
     assert!(matches!(
         client.send(&charge).await,
@@ -949,9 +947,9 @@ async fn kickbacks_carry_the_guide_samples_parameters() {
         key.clone(),
         1,
         JobType::Capture,
-        1000,
-        80,
-        500,
+        yen(1000),
+        yen(80),
+        yen(500),
     );
     charge.order_ref = Some("test".into());
     assert_eq!(client.send(&charge).await.unwrap(), PaymentReply::Accepted);
@@ -967,9 +965,9 @@ async fn kickbacks_carry_the_guide_samples_parameters() {
         refused,
         1,
         JobType::Auth,
-        100,
-        0,
-        0,
+        yen(100),
+        yen(0),
+        yen(0),
     );
     assert_eq!(client.send(&charge).await.unwrap(), PaymentReply::Accepted);
     let query = receiver.next().await;
@@ -986,9 +984,9 @@ async fn kickbacks_carry_the_guide_samples_parameters() {
         ReplyMethod::Kickback,
         "kb03",
         token(&sandbox, "4111111111111111").await,
-        1000,
-        80,
-        500,
+        yen(1000),
+        yen(80),
+        yen(500),
     );
     bulk.email = Some("kb03@example.jp".into());
     assert_eq!(client.send(&bulk).await.unwrap(), PaymentReply::Accepted);
@@ -1047,9 +1045,9 @@ async fn a_kickback_answered_without_a_body_is_not_delivered() {
         key,
         1,
         JobType::Capture,
-        100,
-        0,
-        0,
+        yen(100),
+        yen(0),
+        yen(0),
     );
     assert_eq!(client.send(&charge).await.unwrap(), PaymentReply::Accepted);
     let deliveries = sandbox.inspect().deliveries();

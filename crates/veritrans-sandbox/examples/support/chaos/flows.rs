@@ -516,7 +516,7 @@ async fn jpayment_charge(
     key: jpayment_proto::UserKey,
     card_seq: u32,
 ) -> Result<Outcome, String> {
-    use jpayment_proto::{Error, JobType, OnetouchCharge, ReplyMethod};
+    use jpayment_proto::{Error, JobType, OnetouchCharge, ReplyMethod, yen};
     let mut charge = OnetouchCharge::new(
         aid,
         ReplyMethod::Kickback,
@@ -524,9 +524,9 @@ async fn jpayment_charge(
         key,
         card_seq,
         JobType::Capture,
-        1000 + 10 * (n % 50),
-        80,
-        0,
+        yen(1000 + 10 * (n % 50)),
+        yen(80),
+        yen(0),
     );
     charge.order_ref = Some(order_ref.to_owned());
     let mut applied = false;

@@ -239,11 +239,10 @@ pub async fn run(config: Config) -> Result<Report, Box<dyn Error + Send + Sync>>
     .allow_local_push_url()
     .timeout(CLIENT_TIMEOUT)
     .build()?;
-    let jpayment = jpayment_proto::Client::new(
-        jpayment_proto::Config::production()
-            .with_base_url(format!("{}/gateway/", sandbox.base_url()))
-            .with_timeouts(CLIENT_TIMEOUT, CLIENT_TIMEOUT),
-    )?;
+    let jpayment = jpayment_proto::Client::builder(sandbox.jpayment_environment())
+        .timeout(CLIENT_TIMEOUT)
+        .connect_timeout(CLIENT_TIMEOUT)
+        .build()?;
     let world = Arc::new(World::new(
         sandbox,
         merchants,

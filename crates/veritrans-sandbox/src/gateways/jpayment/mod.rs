@@ -59,6 +59,28 @@ pub fn path_prefix() -> String {
         .unwrap_or_else(|_| "/".to_owned())
 }
 
+impl crate::RunningSandbox {
+    /// Where a J-Payment client reaches this sandbox: its base URL with the gateway's
+    /// path (`/gateway/`), as [`Environment::Custom`](jpayment_proto::Environment::Custom)
+    /// in test mode (nothing here moves money).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = veritrans_sandbox::Sandbox::builder().start().await?;
+    /// let client = jpayment_proto::Client::new(sandbox.jpayment_environment())?;
+    /// assert!(client.mode().is_test());
+    /// assert!(client.environment().base_url().ends_with("/gateway/"));
+    /// # Ok(()) }
+    /// ```
+    pub fn jpayment_environment(&self) -> jpayment_proto::Environment {
+        jpayment_proto::Environment::Custom {
+            base_url: format!("{}{}", self.base_url(), path_prefix()),
+            mode: jpayment_proto::Mode::Test,
+        }
+    }
+}
+
 /// Header carrying the sandbox's explanation of a refusal (the gateway itself only
 /// answers a code); never holds secrets. The sandbox's own header, not the gateway's.
 pub const REASON_HEADER: &str = "x-sandbox-reason";

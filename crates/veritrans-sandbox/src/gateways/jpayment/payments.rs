@@ -12,6 +12,8 @@ use jpayment_proto::{
 use serde_json::json;
 
 use super::answers::{Outcome, echo_of};
+use jpayment_proto::Yen;
+
 use super::state::{Card, Holder, Payment, Refused, Store, User, refused};
 use super::triggers::{self, AmountTrigger};
 
@@ -21,7 +23,7 @@ impl Store {
             kind: <BulkRegisterAndPay as Operation>::SPEC.name,
             reply: op.reply,
             order_ref: op.order_ref.clone(),
-            amounts: Ok((op.amount, op.tax, op.shipping, op.job)),
+            amounts: Ok((op.amount.get(), op.tax.get(), op.shipping.get(), op.job)),
             content: false,
             other: op.other.clone(),
         };
@@ -58,7 +60,7 @@ impl Store {
             kind: <OnetouchCharge as Operation>::SPEC.name,
             reply: op.reply,
             order_ref: op.order_ref.clone(),
-            amounts: Ok((op.amount, op.tax, op.shipping, op.job)),
+            amounts: Ok((op.amount.get(), op.tax.get(), op.shipping.get(), op.job)),
             content: false,
             other: op.other.clone(),
         };
@@ -185,10 +187,10 @@ impl Store {
             approval: Some(ap),
             order_code: god,
             order_ref: charge.order_ref.clone(),
-            amount: am,
-            tax: tx,
-            shipping: sf,
-            total,
+            amount: Yen(am),
+            tax: Yen(tx),
+            shipping: Yen(sf),
+            total: Yen(total),
             issued_id,
             issued_password,
             user_id: uid.to_owned(),
@@ -280,10 +282,10 @@ impl Store {
             approval: Some(ap),
             order_code: god,
             order_ref: charge.order_ref.clone(),
-            amount: am,
-            tax: tx,
-            shipping: sf,
-            total,
+            amount: Yen(am),
+            tax: Yen(tx),
+            shipping: Yen(sf),
+            total: Yen(total),
             issued_id,
             issued_password,
             echo: echo_of(&charge.other),
