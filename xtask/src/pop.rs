@@ -144,7 +144,20 @@ fn types(view: Value, doc: &Doc) -> anyhow::Result<String> {
     let enums = enums.map(|(name, _)| name.as_str()).chain(["ResultCode"]);
     let enums = enums.map(|name| (name, format!("crate::generated::enums::{name}")));
     let settings = rust::settings(&["PartialEq"], enums.chain([("Yen", "crate::Yen".into())]));
-    rust::types(VIEW.apply(view)?, &settings)
+    // Fields read like the guide: its `3ds_version` is `three_ds_version`, not typify's
+    // `x3ds_version` (typify's serde rename keeps the wire name).
+    const RUST_NAMES: &[(&str, &str)] = &[("x3ds_version", "three_ds_version")];
+    let mut file = syn::parse_file(&rust::types(VIEW.apply(view)?, &settings)?)?;
+    for item in &mut file.items {
+        let syn::Item::Struct(item) = item else { continue };
+        for ident in item.fields.iter_mut().filter_map(|field| field.ident.as_mut()) {
+            if let Some((_, name)) = RUST_NAMES.iter().find(|(typify, _)| ident == typify) {
+                *ident = format_ident!("{name}");
+            }
+        }
+    }
+    let items = file.items;
+    rust::format(quote!(#(#items)*))
 }
 
 /// The open enums, and `ResultCode` from `x-resultCodes` with the phase of

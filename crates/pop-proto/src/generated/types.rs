@@ -259,7 +259,7 @@ pub struct CardParameters {
         rename = "3ds_version",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub x3ds_version: ::std::option::Option<crate::generated::enums::ThreeDsVersion>,
+    pub three_ds_version: ::std::option::Option<crate::generated::enums::ThreeDsVersion>,
 }
 
 ///Additional message about the items (shown only when items are set).

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use pop_proto::client::Client;
 use pop_proto::types::{AccountManagementKeyRequest, PaymentKeyRequest, PaymentLinkRequest};
-use pop_proto::{Error, ResultCode};
+use pop_proto::{Environment, Error, Mode, ResultCode};
 use veritrans_sign::PopServerKey;
 
 const KEY: &str = "Test-POP-Server-Key";
@@ -123,8 +123,11 @@ async fn server() -> (String, Seen) {
 }
 
 fn client(base: &str, key: &str) -> Client {
-    Client::builder(PopServerKey::new(key))
-        .base_url(base)
+    let sandbox = Environment::Custom {
+        base_url: base.to_string(),
+        mode: Mode::Test,
+    };
+    Client::builder(PopServerKey::new(key), sandbox)
         .timeout(Duration::from_millis(1500))
         .build()
         .unwrap()
@@ -288,8 +291,11 @@ async fn account_management_key_success_and_failure() {
 
 #[test]
 fn bad_base_url_is_a_config_error() {
-    let err = Client::builder(PopServerKey::new(KEY))
-        .base_url("mailto:x@example.com")
+    let mailto = Environment::Custom {
+        base_url: "mailto:x@example.com".into(),
+        mode: Mode::Test,
+    };
+    let err = Client::builder(PopServerKey::new(KEY), mailto)
         .build()
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");

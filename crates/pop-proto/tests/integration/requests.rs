@@ -147,7 +147,7 @@ fn three_d_secure_card_example_is_valid_and_round_trips() {
         "cardholderWorkPhoneNumberCountry" : "81"
     });
     let card: CardParameters = serde_json::from_value(guide.clone()).unwrap();
-    assert_eq!(card.x3ds_version, Some(ThreeDsVersion::V2));
+    assert_eq!(card.three_ds_version, Some(ThreeDsVersion::V2));
     assert_eq!(serde_json::to_value(&card).unwrap(), guide);
     let mut request = PaymentKeyRequest::new("ORDER-0001", 10000);
     request.card = Some(card);
@@ -251,12 +251,12 @@ fn table() -> Vec<(&'static str, PaymentKeyRequest)> {
     add("3ds_version 3", &|r| {
         if let Some(c) = r.card.as_mut() {
             c.mpi = None;
-            c.x3ds_version = Some(ThreeDsVersion::Unknown("3".into()));
+            c.three_ds_version = Some(ThreeDsVersion::Unknown("3".into()));
         }
     });
     add("3ds_version with mpi false", &|r| {
         if let Some(c) = r.card.as_mut() {
-            c.x3ds_version = Some(ThreeDsVersion::V2);
+            c.three_ds_version = Some(ThreeDsVersion::V2);
         }
     });
     add(
