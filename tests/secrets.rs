@@ -338,13 +338,13 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
 
     // POP: the right key pays (so the ledger and a signed push exist), a wrong
     // key is refused, and a dead address is a transport error.
-    let client = pop::client::Client::builder(PopServerKey::new(POP_KEY))
-        .base_url(&base)
-        .build()
-        .unwrap();
+    let pop_env = |base_url: &str| pop::Environment::Custom {
+        base_url: base_url.to_string(),
+        mode: pop::Mode::Test,
+    };
+    let client = pop::client::Client::new(PopServerKey::new(POP_KEY), pop_env(&base)).unwrap();
     audit.text("pop client", &format!("{client:?}"));
     let mut request = pop::types::PaymentKeyRequest::new("secrets-1", 1000);
-    request.dummy = Some(true);
     request.push_url = Some(merchant.url("/pop/push"));
     request.success_url = Some(merchant.url("/pop/return/success/secrets-1"));
     let key = client.payment_key(&request).await.unwrap();
@@ -355,20 +355,18 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         )
         ).await;
     audit.text("pop page", &paid.text());
-    let wrong = pop::client::Client::builder(PopServerKey::new(WRONG_KEY))
-        .base_url(&base)
-        .build()
-        .unwrap();
+    let wrong = pop::client::Client::new(PopServerKey::new(WRONG_KEY), pop_env(&base)).unwrap();
     let mut other = request.clone();
     other.order_id = "secrets-2".into();
     let e = wrong.payment_key(&other).await.unwrap_err();
     audit.error("pop, wrong key", &e);
     audit.error("facade pop, wrong key", &veritrans::Error::from(e));
-    let dead = pop::client::Client::builder(PopServerKey::new(POP_KEY))
-        .base_url("http://127.0.0.1:9")
-        .build()
+    let dead = pop::client::Client::new(PopServerKey::new(POP_KEY), pop_env("http://127.0.0.1:9"))
         .unwrap();
     audit.result("pop, transport", dead.payment_key(&other).await);
+    let mut live = other.clone();
+    live.dummy = Some(false);
+    audit.result("pop, dummy conflict", client.payment_key(&live).await);
 
     // Unified: a wrong token, an invalid request, a transport error.
     let unified_client = |token: &str, url: &str| {
@@ -507,8 +505,60 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
         "the log capture saw nothing"
     );
     audit.text("tracing output", &lines);
+    pop_is_traced_without_card_numbers(&lines);
     assert!(audit.looked_at > 30, "{}", audit.looked_at);
     assert_eq!(audit.leaks, Vec::<String>::new());
+}
+
+/// The POP client's request spans and the push verifications are in the log
+/// (a capture without them would prove nothing about what they record), and no
+/// test card number of the guide shows unmasked anywhere in it.
+fn pop_is_traced_without_card_numbers(lines: &str) {
+    let line_with = |parts: &[&str]| lines.lines().any(|l| parts.iter().all(|p| l.contains(p)));
+    let request = [
+        r#"veritrans.request{gateway="pop""#,
+        r#"operation="payment_key""#,
+    ];
+    for event in [
+        &[r#"order_id="secrets-1""#, "sending", "attempt=1"][..],
+        &[
+            r#"order_id="secrets-1""#,
+            "answered",
+            "http_status=201",
+            r#"result_code="R000""#,
+        ],
+        &[
+            r#"order_id="secrets-2""#,
+            "answered",
+            "http_status=401",
+            r#"result_code="RC17""#,
+        ],
+        &[r#"order_id="secrets-2""#, "transport failed", "latency_ms="],
+        &[
+            r#"order_id="secrets-2""#,
+            "refused before sending",
+            "dummy = false",
+        ],
+    ] {
+        let parts: Vec<&str> = request.iter().chain(event).copied().collect();
+        assert!(line_with(&parts), "no tracing line with {parts:?}");
+    }
+    for outcome in [r#"outcome="verified""#, r#"outcome="refused""#] {
+        let parts = [
+            "veritrans::verify",
+            r#"gateway="pop""#,
+            r#"kind="push""#,
+            outcome,
+        ];
+        assert!(line_with(&parts), "no tracing line with {parts:?}");
+    }
+    for card in pop::testing::TEST_CARDS {
+        assert!(
+            !lines.contains(card.number),
+            "card {} in the log",
+            card.number
+        );
+    }
 }
 
 fn snapshots(dir: &Path, found: &mut Vec<std::path::PathBuf>) {

@@ -96,7 +96,6 @@ async fn pop_card_payment_in_a_real_browser() {
     // offered, the consumer coming back to the merchant.
     let pop = pop_client(&sandbox);
     let mut request = PaymentKeyRequest::new(ORDER, 2500);
-    request.dummy = Some(true);
     request.success_url = Some(merchant.url(&format!("/pop/return/success/{ORDER}")));
     request.failure_url = Some(merchant.url(&format!("/pop/return/error/{ORDER}")));
     request.incomplete_url = Some(merchant.url(&format!("/pop/return/incomplete/{ORDER}")));

@@ -149,8 +149,14 @@ fn types(view: Value, doc: &Doc) -> anyhow::Result<String> {
     const RUST_NAMES: &[(&str, &str)] = &[("x3ds_version", "three_ds_version")];
     let mut file = syn::parse_file(&rust::types(VIEW.apply(view)?, &settings)?)?;
     for item in &mut file.items {
-        let syn::Item::Struct(item) = item else { continue };
-        for ident in item.fields.iter_mut().filter_map(|field| field.ident.as_mut()) {
+        let syn::Item::Struct(item) = item else {
+            continue;
+        };
+        for ident in item
+            .fields
+            .iter_mut()
+            .filter_map(|field| field.ident.as_mut())
+        {
             if let Some((_, name)) = RUST_NAMES.iter().find(|(typify, _)| ident == typify) {
                 *ident = format_ident!("{name}");
             }

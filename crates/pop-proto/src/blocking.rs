@@ -88,7 +88,8 @@ impl Client {
     /// # Ok::<(), pop_proto::Error>(())
     /// ```
     pub fn from_async(inner: client::Client) -> Result<Self, Error> {
-        let runtime = Runtime::new().map_err(|e| Error::Config(format!("blocking runtime: {e}")))?;
+        let runtime =
+            Runtime::new().map_err(|e| Error::Config(format!("blocking runtime: {e}")))?;
         Ok(Self { inner, runtime })
     }
 

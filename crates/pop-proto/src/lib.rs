@@ -235,8 +235,8 @@ pub mod prelude {
     #[cfg(feature = "http-client")]
     pub use crate::client::{Client as PopClient, ClientBuilder as PopClientBuilder};
     pub use crate::types::{
-        AccountManagementKeyRequest, BankParameters, CardParameters, CustomMessage,
-        CvsParameters, EmailParameters, Item, PaymentKeyRequest, PaymentLinkRequest,
+        AccountManagementKeyRequest, BankParameters, CardParameters, CustomMessage, CvsParameters,
+        EmailParameters, Item, PaymentKeyRequest, PaymentLinkRequest,
     };
     pub use crate::{
         BankSubType, CvsSubType, Environment, Error as PopError, ErrorKind, Mode, Notification,

@@ -10,7 +10,9 @@
 //! The HTTP clients run on rustls (never OpenSSL) with one crypto provider,
 //! chosen by feature: `rustls-aws-lc` (default, aws-lc-rs) or `rustls-ring`
 //! (ring: no C/CMake build of aws-lc-sys; use with `default-features = false`
-//! and the gateway features you need). With a client gateway (`pop`,
+//! and the gateway features you need). Feature `blocking` adds each client
+//! gateway's blocking client (`pop::blocking::Client`: the async client's
+//! methods from plain `fn`). With a client gateway (`pop`,
 //! `unified`, `jpayment`) and neither, the build stops with a message saying so.
 //!
 //! [`sign`] (the signature schemes) is always available. A service that
@@ -29,7 +31,7 @@
 //!
 //! | gateway | live | test | a local sandbox |
 //! |---|---|---|---|
-//! | POP | `pay3.veritrans.co.jp` | the same endpoint, `dummy: true` in each request | `Client::builder(key).base_url(url)` |
+//! | POP | `Environment::Live` (`pay3.veritrans.co.jp`, `dummy` never set) | `Environment::Dummy`: the same endpoint, the client sets `dummy: true` on every request | `Environment::Custom { base_url, mode }` |
 //! | Unified API | `Environment::Live` | `Environment::Sandbox` (its own domain, `requestMode` checked against it) | `Environment::Custom { base_url, mode }` |
 //! | J-Payment | `Config::production()` | the same endpoint with a test account | `Config::production().with_base_url(url)` |
 //! | MPI | no client: the guide documents results, searches' answers and pushes | | |

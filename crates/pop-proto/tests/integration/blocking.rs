@@ -34,7 +34,10 @@ fn stand_in() -> (String, Bodies) {
 #[test]
 fn the_blocking_client_has_the_async_methods_and_sets_dummy() {
     let (base_url, bodies) = stand_in();
-    let environment = Environment::Custom { base_url, mode: Mode::Test };
+    let environment = Environment::Custom {
+        base_url,
+        mode: Mode::Test,
+    };
     let client = Client::new(PopServerKey::new("key"), environment).unwrap();
     let key = client
         .payment_key(&PaymentKeyRequest::new("ORDER-0001", 1000))
@@ -43,12 +46,20 @@ fn the_blocking_client_has_the_async_methods_and_sets_dummy() {
     let link = client
         .payment_link(&PaymentLinkRequest::new("ORDER-0002", 1000))
         .unwrap();
-    assert!(link.url.contains("payment_key=28GTzdVOZNeImaHMDeQF1319"), "{}", link.url);
+    assert!(
+        link.url.contains("payment_key=28GTzdVOZNeImaHMDeQF1319"),
+        "{}",
+        link.url
+    );
     let account = client
         .account_management_key(&AccountManagementKeyRequest::new("TEST-ACCOUNT-101"))
         .unwrap();
     assert_eq!(account.key, "uxhn7T0eWt22XHycTNr11702");
-    let sent: Vec<_> = bodies.taken().into_iter().map(|b| b["dummy"].clone()).collect();
+    let sent: Vec<_> = bodies
+        .taken()
+        .into_iter()
+        .map(|b| b["dummy"].clone())
+        .collect();
     assert_eq!(sent, vec![Value::Bool(true); 3]);
 
     // The same refusal as the async client, before sending.
@@ -62,7 +73,10 @@ fn the_blocking_client_has_the_async_methods_and_sets_dummy() {
 #[tokio::test]
 async fn inside_an_async_runtime_it_refuses_instead_of_panicking() {
     let (base_url, bodies) = stand_in();
-    let environment = Environment::Custom { base_url, mode: Mode::Test };
+    let environment = Environment::Custom {
+        base_url,
+        mode: Mode::Test,
+    };
     let client = Client::new(PopServerKey::new("key"), environment).unwrap();
     let err = client
         .payment_key(&PaymentKeyRequest::new("ORDER-0001", 1000))

@@ -40,7 +40,11 @@ impl Bodies {
 /// guide's success sample.
 pub(crate) fn app(bodies: Bodies) -> Router {
     async fn answer(State(bodies): State<Bodies>, body: String) -> Response {
-        bodies.0.lock().unwrap().push(serde_json::from_str(&body).unwrap());
+        bodies
+            .0
+            .lock()
+            .unwrap()
+            .push(serde_json::from_str(&body).unwrap());
         (
             StatusCode::CREATED,
             [(header::CONTENT_TYPE, "application/json")],
@@ -62,7 +66,10 @@ async fn stand_in(mode: Mode) -> (Client, Bodies) {
     let app = app(bodies.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let environment = Environment::Custom { base_url, mode };
-    (Client::new(PopServerKey::new("key"), environment).unwrap(), bodies)
+    (
+        Client::new(PopServerKey::new("key"), environment).unwrap(),
+        bodies,
+    )
 }
 
 /// The three operations with `dummy` as given.
@@ -81,7 +88,11 @@ async fn all_three(client: &Client, dummy: Option<bool>) -> Vec<Result<(), Error
 }
 
 fn dummies(bodies: &Bodies) -> Vec<Option<Value>> {
-    bodies.taken().into_iter().map(|b| b.get("dummy").cloned()).collect()
+    bodies
+        .taken()
+        .into_iter()
+        .map(|b| b.get("dummy").cloned())
+        .collect()
 }
 
 #[tokio::test]
@@ -92,7 +103,11 @@ async fn a_test_client_sends_dummy_true_on_every_request() {
         for answer in all_three(&client, dummy).await {
             answer.unwrap();
         }
-        assert_eq!(dummies(&bodies), vec![Some(Value::Bool(true)); 3], "{dummy:?}");
+        assert_eq!(
+            dummies(&bodies),
+            vec![Some(Value::Bool(true)); 3],
+            "{dummy:?}"
+        );
     }
     // The guide's host for test transactions is the live one ("it is not
     // necessary to change the endpoint"): only `dummy` differs.

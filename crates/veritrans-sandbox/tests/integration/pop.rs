@@ -12,7 +12,8 @@ use pop_proto::client::Client;
 use pop_proto::testing::{ERROR_EXPIRY_DATES, NON_TEST_CARD_V_RESULT_CODE, TEST_CARDS};
 use pop_proto::types::{CvsParameters, Item, PaymentKeyRequest, PaymentLinkRequest};
 use pop_proto::{
-    CvsSubType, Error, Notification, PaymentType, Push, Redirect, ResultCode, Status, Validate,
+    CvsSubType, Environment, Error, Mode, Notification, PaymentType, Push, Redirect, ResultCode,
+    Status, Validate,
 };
 use serde_json::{Value, json};
 use veritrans_sandbox::{Credentials, RunningSandbox};
@@ -22,9 +23,16 @@ fn key() -> PopServerKey {
     PopServerKey::new(Credentials::DEFAULT_POP_SERVER_KEY)
 }
 
+/// The sandbox as a test environment: the client sets `dummy: true` on every request.
+fn sandbox_env(sandbox: &RunningSandbox) -> Environment {
+    Environment::Custom {
+        base_url: sandbox.base_url().to_string(),
+        mode: Mode::Test,
+    }
+}
+
 fn pop(sandbox: &RunningSandbox) -> Client {
-    Client::builder(key())
-        .base_url(sandbox.base_url())
+    Client::builder(key(), sandbox_env(sandbox))
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap()
@@ -32,7 +40,6 @@ fn pop(sandbox: &RunningSandbox) -> Client {
 
 fn request(order_id: &str, amount: i64, merchant: Option<&Merchant>) -> PaymentKeyRequest {
     let mut r = PaymentKeyRequest::new(order_id, amount);
-    r.dummy = Some(true);
     if let Some(m) = merchant {
         r.success_url = Some(m.url("/success"));
         r.failure_url = Some(m.url("/failure"));
@@ -478,10 +485,7 @@ async fn validation_errors_match_client_side_codes() {
 #[tokio::test]
 async fn wrong_key_is_401_and_duplicate_order_rc20() {
     let sandbox = common::start().await;
-    let wrong = Client::builder(PopServerKey::new("not-the-key"))
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap();
+    let wrong = Client::new(PopServerKey::new("not-the-key"), sandbox_env(&sandbox)).unwrap();
     match wrong.payment_key(&request("ORDER-AUTH", 1000, None)).await {
         Err(Error::GatewayRefused {
             status,
@@ -515,10 +519,7 @@ async fn wrong_key_is_401_and_duplicate_order_rc20() {
 async fn payment_link_and_account_management_key() {
     let sandbox = common::start().await;
     let client_pop = pop(&sandbox);
-    let mut r = PaymentLinkRequest {
-        ..serde_json::from_value(json!({"order_id": "ORDER-LINK", "gross_amount": 1000})).unwrap()
-    };
-    r.dummy = Some(true);
+    let r = PaymentLinkRequest::new("ORDER-LINK", 1000);
     let link = client_pop.payment_link(&r).await.unwrap();
     assert!(link.url.starts_with(sandbox.base_url()), "{}", link.url);
     let page = client().get(&link.url).send().await.unwrap();

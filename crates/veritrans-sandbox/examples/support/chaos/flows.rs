@@ -146,7 +146,6 @@ async fn pop_key(
     use pop_proto::{Error, PaymentType, ResultCode};
     let merchant = &world.merchants[m];
     let mut request = PaymentKeyRequest::new(order_id, amount);
-    request.dummy = Some(true);
     request.success_url = Some(merchant.url(&format!("/pop/return/success/{order_id}")));
     request.failure_url = Some(merchant.url(&format!("/pop/return/failure/{order_id}")));
     request.incomplete_url = Some(merchant.url(&format!("/pop/return/incomplete/{order_id}")));
