@@ -47,10 +47,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let (client, sandbox) = match real_credentials(["POP_SERVER_KEY"])? {
         Some([key]) => {
             let environment = match std::env::var("POP_BASE_URL") {
-                Ok(base_url) => Environment::Custom {
-                    base_url,
-                    mode: Mode::Test,
-                },
+                Ok(base_url) => Environment::custom(base_url, Mode::Test),
                 Err(_) => Environment::Dummy,
             };
             (PopClient::new(PopServerKey::new(key), environment)?, None)
@@ -58,15 +55,8 @@ async fn run() -> Result<(), Box<dyn Error>> {
         None => {
             let sandbox = start_sandbox().await?;
             let key = sandbox.credentials().pop_server_key.clone();
-            let base_url = sandbox.base_url().to_string();
-            let client = PopClient::new(
-                key,
-                Environment::Custom {
-                    base_url,
-                    mode: Mode::Test,
-                },
-            )?;
-            (client, Some(sandbox))
+            let environment = Environment::custom(sandbox.base_url(), Mode::Test);
+            (PopClient::new(key, environment)?, Some(sandbox))
         }
     };
 

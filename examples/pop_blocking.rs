@@ -46,15 +46,8 @@ fn run() -> Result<(), Box<dyn Error>> {
         None => {
             let sandbox = servers.block_on(start_sandbox())?;
             let key = sandbox.credentials().pop_server_key.clone();
-            let base_url = sandbox.base_url().to_string();
-            let client = Client::new(
-                key,
-                Environment::Custom {
-                    base_url,
-                    mode: Mode::Test,
-                },
-            )?;
-            (client, Some(sandbox))
+            let environment = Environment::custom(sandbox.base_url(), Mode::Test);
+            (Client::new(key, environment)?, Some(sandbox))
         }
     };
 

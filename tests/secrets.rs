@@ -338,10 +338,7 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
 
     // POP: the right key pays (so the ledger and a signed push exist), a wrong
     // key is refused, and a dead address is a transport error.
-    let pop_env = |base_url: &str| pop::Environment::Custom {
-        base_url: base_url.to_string(),
-        mode: pop::Mode::Test,
-    };
+    let pop_env = |base_url: &str| pop::Environment::custom(base_url, pop::Mode::Test);
     let client = pop::client::Client::new(PopServerKey::new(POP_KEY), pop_env(&base)).unwrap();
     audit.text("pop client", &format!("{client:?}"));
     let mut request = pop::types::PaymentKeyRequest::new("secrets-1", 1000);

@@ -89,10 +89,7 @@ fn assert_accepted_first_time(delivery: &DeliveryRecord) {
 async fn pop_push_from_the_sandbox_is_verified_and_deduplicated() {
     let (sandbox, merchant) = start().await;
     let push_url = format!("{merchant}/pop/push");
-    let sandbox_env = pop::Environment::Custom {
-        base_url: sandbox.base_url().to_string(),
-        mode: pop::Mode::Test,
-    };
+    let sandbox_env = pop::Environment::custom(sandbox.base_url(), pop::Mode::Test);
     let key = sandbox.credentials().pop_server_key.clone();
     let client = pop::client::Client::new(key, sandbox_env).unwrap();
     let mut request = PaymentKeyRequest::new("merchant-server-pop-1", 1500);

@@ -273,10 +273,7 @@ async fn the_client_environment_decides_dummy() {
     assert_eq!(request.dummy, None);
     pop_client(&sandbox).payment_key(&request).await.unwrap();
 
-    let live = Environment::Custom {
-        base_url: sandbox.base_url().to_string(),
-        mode: Mode::Live,
-    };
+    let live = Environment::custom(sandbox.base_url(), Mode::Live);
     let key = sandbox.credentials().pop_server_key.clone();
     let live = veritrans::pop::client::Client::new(key, live).unwrap();
     let request = order(&merchant, "pop-env-live", 1000, &[PaymentType::Card]);

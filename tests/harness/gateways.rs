@@ -31,10 +31,7 @@ pub fn pop_client(sandbox: &RunningSandbox) -> pop::client::Client {
 
 /// The sandbox as a POP test environment.
 pub fn pop_env(sandbox: &RunningSandbox) -> pop::Environment {
-    pop::Environment::Custom {
-        base_url: sandbox.base_url().to_string(),
-        mode: pop::Mode::Test,
-    }
+    pop::Environment::custom(sandbox.base_url(), pop::Mode::Test)
 }
 
 /// `unified-proto`'s client with the sandbox's access token and `retry`; its

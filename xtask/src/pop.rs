@@ -146,20 +146,18 @@ fn types(view: Value, doc: &Doc) -> anyhow::Result<String> {
     let settings = rust::settings(&["PartialEq"], enums.chain([("Yen", "crate::Yen".into())]));
     // Fields read like the guide: its `3ds_version` is `three_ds_version`, not typify's
     // `x3ds_version` (typify's serde rename keeps the wire name).
-    const RUST_NAMES: &[(&str, &str)] = &[("x3ds_version", "three_ds_version")];
     let mut file = syn::parse_file(&rust::types(VIEW.apply(view)?, &settings)?)?;
-    for item in &mut file.items {
-        let syn::Item::Struct(item) = item else {
-            continue;
-        };
-        for ident in item
-            .fields
-            .iter_mut()
-            .filter_map(|field| field.ident.as_mut())
+    let structs = file.items.iter_mut().filter_map(|item| match item {
+        syn::Item::Struct(item) => Some(item),
+        _ => None,
+    });
+    for field in structs.flat_map(|item| item.fields.iter_mut()) {
+        if field
+            .ident
+            .as_ref()
+            .is_some_and(|ident| ident == "x3ds_version")
         {
-            if let Some((_, name)) = RUST_NAMES.iter().find(|(typify, _)| ident == typify) {
-                *ident = format_ident!("{name}");
-            }
+            field.ident = Some(format_ident!("three_ds_version"));
         }
     }
     let items = file.items;

@@ -45,6 +45,21 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// [`Environment::Custom`], from any string: `Environment::custom(sandbox.base_url(), Mode::Test)`.
+    ///
+    /// ```
+    /// use pop_proto::{Environment, Mode};
+    ///
+    /// let sandbox = Environment::custom("http://127.0.0.1:8080", Mode::Test);
+    /// assert_eq!(sandbox, Environment::Custom { base_url: "http://127.0.0.1:8080".into(), mode: Mode::Test });
+    /// ```
+    pub fn custom(base_url: impl Into<String>, mode: Mode) -> Self {
+        Self::Custom {
+            base_url: base_url.into(),
+            mode,
+        }
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         match self {

@@ -72,10 +72,8 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
         .await
         .map_err(|e| format!("the merchant server cannot start on 127.0.0.1: {e}"))?;
     // A test environment: the client sets `dummy: true` on every request.
-    let pop_env = veritrans::pop::Environment::Custom {
-        base_url: sandbox.base_url().to_string(),
-        mode: veritrans::pop::Mode::Test,
-    };
+    let pop_env =
+        veritrans::pop::Environment::custom(sandbox.base_url(), veritrans::pop::Mode::Test);
     let pop = veritrans::pop::client::Client::builder(pop_key, pop_env)
         .timeout(Duration::from_secs(5))
         .build()

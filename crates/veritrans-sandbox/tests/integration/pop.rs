@@ -25,10 +25,7 @@ fn key() -> PopServerKey {
 
 /// The sandbox as a test environment: the client sets `dummy: true` on every request.
 fn sandbox_env(sandbox: &RunningSandbox) -> Environment {
-    Environment::Custom {
-        base_url: sandbox.base_url().to_string(),
-        mode: Mode::Test,
-    }
+    Environment::custom(sandbox.base_url(), Mode::Test)
 }
 
 fn pop(sandbox: &RunningSandbox) -> Client {
