@@ -8,7 +8,7 @@
 mod blocking;
 #[cfg(feature = "client")]
 mod client;
-#[cfg(feature = "client")]
+#[cfg(feature = "http-client")]
 mod environment;
 mod notify;
 mod notify_encode;
