@@ -1,4 +1,4 @@
-//! The blocking client (feature `blocking`): the async [`client::Client`](crate::client::Client)
+//! The blocking client (feature `blocking`): the async [`client::Client`]
 //! driven by a private single-threaded runtime, for batch jobs and scripts
 //! that have no async runtime of their own.
 //!
