@@ -66,7 +66,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
         "example-{}",
         SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis()
     );
-    let mut request = PaymentKeyRequest::new(order_id.as_str(), 1500);
+    let mut request = PaymentKeyRequest::new(order_id.as_str(), yen(1500));
     request.enabled_payment_types = vec![PaymentType::Card];
     // Where POP sends the browser back (a signed form POST: verify it with
     // `veritrans::pop::Redirect::verify_and_parse`) and the signed push (see

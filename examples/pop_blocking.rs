@@ -52,7 +52,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     };
 
     let stamp = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis();
-    let mut request = PaymentKeyRequest::new(format!("batch-{stamp}-1"), 1500);
+    let mut request = PaymentKeyRequest::new(format!("batch-{stamp}-1"), yen(1500));
     request.enabled_payment_types = vec![PaymentType::Card];
     let key = client.payment_key(&request)?;
     println!(
@@ -60,7 +60,10 @@ fn run() -> Result<(), Box<dyn Error>> {
         request.order_id, key.key, key.expires_at
     );
 
-    let link = client.payment_link(&PaymentLinkRequest::new(format!("batch-{stamp}-2"), 2500))?;
+    let link = client.payment_link(&PaymentLinkRequest::new(
+        format!("batch-{stamp}-2"),
+        yen(2500),
+    ))?;
     println!("batch-{stamp}-2: payment link {}", link.url);
     Ok(())
 }

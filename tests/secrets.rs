@@ -341,7 +341,7 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     let pop_env = |base_url: &str| pop::Environment::custom(base_url, pop::Mode::Test);
     let client = pop::client::Client::new(PopServerKey::new(POP_KEY), pop_env(&base)).unwrap();
     audit.text("pop client", &format!("{client:?}"));
-    let mut request = pop::types::PaymentKeyRequest::new("secrets-1", 1000);
+    let mut request = pop::types::PaymentKeyRequest::new("secrets-1", veritrans::yen(1000));
     request.push_url = Some(merchant.url("/pop/push"));
     request.success_url = Some(merchant.url("/pop/return/success/secrets-1"));
     let key = client.payment_key(&request).await.unwrap();

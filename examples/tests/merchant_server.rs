@@ -92,7 +92,7 @@ async fn pop_push_from_the_sandbox_is_verified_and_deduplicated() {
     let sandbox_env = pop::Environment::custom(sandbox.base_url(), pop::Mode::Test);
     let key = sandbox.credentials().pop_server_key.clone();
     let client = pop::client::Client::new(key, sandbox_env).unwrap();
-    let mut request = PaymentKeyRequest::new("merchant-server-pop-1", 1500);
+    let mut request = PaymentKeyRequest::new("merchant-server-pop-1", veritrans::yen(1500));
     request.enabled_payment_types = vec![PaymentType::Card];
     request.push_url = Some(push_url.clone());
     let key = client.payment_key(&request).await.unwrap().key;

@@ -30,10 +30,10 @@ use veritrans_sandbox::merchant::{Merchant, PopSeen, Seen};
 fn order(
     merchant: &Merchant,
     order_id: &str,
-    amount: i64,
+    amount: u64,
     types: &[PaymentType],
 ) -> PaymentKeyRequest {
-    let mut request = PaymentKeyRequest::new(order_id, amount);
+    let mut request = PaymentKeyRequest::new(order_id, veritrans::yen(amount));
     request.success_url = Some(merchant.url(&format!("/pop/return/success/{order_id}")));
     request.failure_url = Some(merchant.url(&format!("/pop/return/failure/{order_id}")));
     request.incomplete_url = Some(merchant.url(&format!("/pop/return/incomplete/{order_id}")));

@@ -15,7 +15,7 @@
 //! fn main() -> Result<(), pop_proto::Error> {
 //!     let key = PopServerKey::new(std::env::var("POP_SERVER_KEY").unwrap_or_default());
 //!     let client = Client::new(key, Environment::Dummy)?;
-//!     let key = client.payment_key(&PaymentKeyRequest::new("ORDER-0001", 1000))?;
+//!     let key = client.payment_key(&PaymentKeyRequest::new("ORDER-0001", yen(1000)))?;
 //!     println!("{} until {}", key.key, key.expires_at);
 //!     Ok(())
 //! }
@@ -125,7 +125,7 @@ impl Client {
     /// ```no_run
     /// # use pop_proto::prelude::*;
     /// # fn run(client: pop_proto::blocking::Client) -> Result<(), pop_proto::Error> {
-    /// let key = client.payment_key(&PaymentKeyRequest::new("ORDER-0001", 1000))?;
+    /// let key = client.payment_key(&PaymentKeyRequest::new("ORDER-0001", yen(1000)))?;
     /// # Ok(()) }
     /// ```
     pub fn payment_key(&self, request: &PaymentKeyRequest) -> Result<PaymentKey, Error> {
@@ -140,7 +140,7 @@ impl Client {
     /// ```no_run
     /// # use pop_proto::prelude::*;
     /// # fn run(client: pop_proto::blocking::Client) -> Result<(), pop_proto::Error> {
-    /// let link = client.payment_link(&PaymentLinkRequest::new("ORDER-0002", 1000))?;
+    /// let link = client.payment_link(&PaymentLinkRequest::new("ORDER-0002", yen(1000)))?;
     /// # Ok(()) }
     /// ```
     pub fn payment_link(&self, request: &PaymentLinkRequest) -> Result<PaymentLink, Error> {

@@ -192,7 +192,7 @@ impl Client {
     /// use pop_proto::prelude::*;
     ///
     /// # async fn run(client: PopClient) -> Result<(), pop_proto::Error> {
-    /// let key = client.payment_key(&PaymentKeyRequest::new("ORDER-0001", 1000)).await?;
+    /// let key = client.payment_key(&PaymentKeyRequest::new("ORDER-0001", yen(1000))).await?;
     /// println!("{} until {}", key.key, key.expires_at);
     /// # Ok(()) }
     /// ```
@@ -209,7 +209,7 @@ impl Client {
     /// use pop_proto::prelude::*;
     ///
     /// # async fn run(client: PopClient) -> Result<(), pop_proto::Error> {
-    /// let link = client.payment_link(&PaymentLinkRequest::new("ORDER-0002", 1000)).await?;
+    /// let link = client.payment_link(&PaymentLinkRequest::new("ORDER-0002", yen(1000))).await?;
     /// println!("send {} to the customer", link.url);
     /// # Ok(()) }
     /// ```

@@ -25,9 +25,9 @@
 //! // Test transactions: the client sets `dummy: true` on every request
 //! // (`Environment::Live` never sets it; there is no default).
 //! let client = PopClient::new(key, Environment::Dummy)?;
-//! let mut request = PaymentKeyRequest::new("ORDER-0001", 10050);
-//! request.shipping_amount = Some(50);
-//! request.items = vec![Item::new("ITEM-0001", "ITEM NAME", 10000, 1)];
+//! let mut request = PaymentKeyRequest::new("ORDER-0001", yen(10050));
+//! request.shipping_amount = Some(yen(50));
+//! request.items = vec![Item::new("ITEM-0001", "ITEM NAME", yen(10000), 1)];
 //! request.enabled_payment_types = vec![PaymentType::Card, PaymentType::Cvs];
 //! request.cvs = vec![CvsParameters::new(CvsSubType::Sej)];
 //! request.push_url = Some("https://shop.example/pop/push".into());
@@ -143,10 +143,15 @@
 //! - responses parse leniently on lengths; a non-JSON body (an HTML 500
 //!   page) is [`Error::MalformedResponse`]; a JSON failure is
 //!   [`Error::GatewayRefused`] with the result code;
+//! - request amounts (`gross_amount`, `shipping_amount`, an item's `price`)
+//!   are [`Yen`] in the types and JSON integers on the wire, as the guide's
+//!   "number(10)" says; a negative amount cannot be built, and read from
+//!   JSON ([`Validate::from_json`]) it answers the amount's own code;
 //! - the client never retries (a second payment-key request for the same
 //!   order is refused with RC20).
 #![forbid(unsafe_code)]
 
+mod amount;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 #[cfg(feature = "http-client")]
@@ -224,7 +229,7 @@ pub struct ReadmeDoctests;
 /// ```
 /// use pop_proto::prelude::*;
 ///
-/// let mut request = PaymentKeyRequest::new("ORDER-0001", 1000);
+/// let mut request = PaymentKeyRequest::new("ORDER-0001", yen(1000));
 /// request.enabled_payment_types = vec![PaymentType::Card];
 /// assert!(request.validate().is_ok());
 /// # #[cfg(feature = "http-client")]

@@ -6,7 +6,7 @@
 
 use pop_proto::blocking::Client;
 use pop_proto::types::{AccountManagementKeyRequest, PaymentKeyRequest, PaymentLinkRequest};
-use pop_proto::{Environment, Error, Mode, PopServerKey};
+use pop_proto::{Environment, Error, Mode, PopServerKey, yen};
 use serde_json::Value;
 
 use crate::environment::{Bodies, app};
@@ -40,11 +40,11 @@ fn the_blocking_client_has_the_async_methods_and_sets_dummy() {
     };
     let client = Client::new(PopServerKey::new("key"), environment).unwrap();
     let key = client
-        .payment_key(&PaymentKeyRequest::new("ORDER-0001", 1000))
+        .payment_key(&PaymentKeyRequest::new("ORDER-0001", yen(1000)))
         .unwrap();
     assert_eq!(key.key, "28GTzdVOZNeImaHMDeQF1319");
     let link = client
-        .payment_link(&PaymentLinkRequest::new("ORDER-0002", 1000))
+        .payment_link(&PaymentLinkRequest::new("ORDER-0002", yen(1000)))
         .unwrap();
     assert!(
         link.url.contains("payment_key=28GTzdVOZNeImaHMDeQF1319"),
@@ -63,7 +63,7 @@ fn the_blocking_client_has_the_async_methods_and_sets_dummy() {
     assert_eq!(sent, vec![Value::Bool(true); 3]);
 
     // The same refusal as the async client, before sending.
-    let mut live = PaymentKeyRequest::new("ORDER-0003", 1000);
+    let mut live = PaymentKeyRequest::new("ORDER-0003", yen(1000));
     live.dummy = Some(false);
     let err = client.payment_key(&live).unwrap_err();
     assert!(matches!(err, Error::DummyConflict { .. }), "{err:?}");
@@ -79,7 +79,7 @@ async fn inside_an_async_runtime_it_refuses_instead_of_panicking() {
     };
     let client = Client::new(PopServerKey::new("key"), environment).unwrap();
     let err = client
-        .payment_key(&PaymentKeyRequest::new("ORDER-0001", 1000))
+        .payment_key(&PaymentKeyRequest::new("ORDER-0001", yen(1000)))
         .unwrap_err();
     assert!(matches!(err, Error::InsideAsyncRuntime(_)), "{err:?}");
     assert_eq!(err.kind(), pop_proto::ErrorKind::Config);

@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use pop_proto::client::Client;
 use pop_proto::types::{AccountManagementKeyRequest, PaymentKeyRequest, PaymentLinkRequest};
-use pop_proto::{Environment, Error, ErrorKind, Mode, PopServerKey};
+use pop_proto::{Environment, Error, ErrorKind, Mode, PopServerKey, yen};
 use serde_json::Value;
 
 /// Every body the stand-in received, in order.
@@ -74,9 +74,9 @@ async fn stand_in(mode: Mode) -> (Client, Bodies) {
 
 /// The three operations with `dummy` as given.
 async fn all_three(client: &Client, dummy: Option<bool>) -> Vec<Result<(), Error>> {
-    let mut key = PaymentKeyRequest::new("ORDER-0001", 1000);
+    let mut key = PaymentKeyRequest::new("ORDER-0001", yen(1000));
     key.dummy = dummy;
-    let mut link = PaymentLinkRequest::new("ORDER-0002", 1000);
+    let mut link = PaymentLinkRequest::new("ORDER-0002", yen(1000));
     link.dummy = dummy;
     let mut account = AccountManagementKeyRequest::new("TEST-ACCOUNT-101");
     account.dummy = dummy;

@@ -13,7 +13,7 @@ use pop_proto::testing::{ERROR_EXPIRY_DATES, NON_TEST_CARD_V_RESULT_CODE, TEST_C
 use pop_proto::types::{CvsParameters, Item, PaymentKeyRequest, PaymentLinkRequest};
 use pop_proto::{
     CvsSubType, Environment, Error, Mode, Notification, PaymentType, Push, Redirect, ResultCode,
-    Status, Validate,
+    Status, Validate, yen,
 };
 use serde_json::{Value, json};
 use veritrans_sandbox::{Credentials, RunningSandbox};
@@ -35,8 +35,8 @@ fn pop(sandbox: &RunningSandbox) -> Client {
         .unwrap()
 }
 
-fn request(order_id: &str, amount: i64, merchant: Option<&Merchant>) -> PaymentKeyRequest {
-    let mut r = PaymentKeyRequest::new(order_id, amount);
+fn request(order_id: &str, amount: u64, merchant: Option<&Merchant>) -> PaymentKeyRequest {
+    let mut r = PaymentKeyRequest::new(order_id, yen(amount));
     if let Some(m) = merchant {
         r.success_url = Some(m.url("/success"));
         r.failure_url = Some(m.url("/failure"));
@@ -136,8 +136,8 @@ async fn card_success_redirects_and_pushes_signed() {
     let sandbox = common::start().await;
     let merchant = Merchant::start(&[]).await;
     let mut r = request("ORDER-CARD-1", 10050, Some(&merchant));
-    r.shipping_amount = Some(50);
-    r.items = vec![Item::new("ITEM-1", "Item", 10000, 1)];
+    r.shipping_amount = Some(yen(50));
+    r.items = vec![Item::new("ITEM-1", "Item", yen(10000), 1)];
     r.enabled_payment_types = vec![PaymentType::Card];
     let payment_key = pop(&sandbox).payment_key(&r).await.unwrap();
     assert_eq!(payment_key.key.len(), 24);
@@ -420,18 +420,18 @@ async fn raw(sandbox: &RunningSandbox, path: &str, body: &Value) -> (u16, Value)
 async fn validation_errors_match_client_side_codes() {
     let sandbox = common::start().await;
     let mut bad = Vec::new();
-    bad.push(PaymentKeyRequest::new("ORDER 0001", 1000));
-    bad.push(PaymentKeyRequest::new("ORDER-1", 0));
-    let mut r = PaymentKeyRequest::new("ORDER-2", 1000);
-    r.items = vec![Item::new("I", "n", 999, 1)];
+    bad.push(PaymentKeyRequest::new("ORDER 0001", yen(1000)));
+    bad.push(PaymentKeyRequest::new("ORDER-1", yen(0)));
+    let mut r = PaymentKeyRequest::new("ORDER-2", yen(1000));
+    r.items = vec![Item::new("I", "n", yen(999), 1)];
     bad.push(r);
-    let mut r = PaymentKeyRequest::new("ORDER-3", 1000);
+    let mut r = PaymentKeyRequest::new("ORDER-3", yen(1000));
     r.cvs = vec![
         CvsParameters::new(CvsSubType::Sej),
         CvsParameters::new(CvsSubType::Sej),
     ];
     bad.push(r);
-    let mut r = PaymentKeyRequest::new("ORDER-4", 1000);
+    let mut r = PaymentKeyRequest::new("ORDER-4", yen(1000));
     r.payment_key_expiry_duration = Some(999_999);
     bad.push(r);
     for request in bad {
@@ -516,7 +516,7 @@ async fn wrong_key_is_401_and_duplicate_order_rc20() {
 async fn payment_link_and_account_management_key() {
     let sandbox = common::start().await;
     let client_pop = pop(&sandbox);
-    let r = PaymentLinkRequest::new("ORDER-LINK", 1000);
+    let r = PaymentLinkRequest::new("ORDER-LINK", yen(1000));
     let link = client_pop.payment_link(&r).await.unwrap();
     assert!(link.url.starts_with(sandbox.base_url()), "{}", link.url);
     let page = client().get(&link.url).send().await.unwrap();
