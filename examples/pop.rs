@@ -8,26 +8,25 @@
 //! - Without `POP_SERVER_KEY` (or with `--sandbox`) it starts the sandbox in
 //!   this process and uses its public test key: no account, no network.
 //! - With `POP_SERVER_KEY` (the server key from the MAP's API settings page) it
-//!   asks the real POP server (`https://pay3.veritrans.co.jp`, the client's
-//!   default base URL; `POP_BASE_URL` overrides it, e.g. a `veritrans sandbox`
-//!   process you keep running). The request is always a test transaction
-//!   (`dummy: true`), so nobody is charged.
+//!   asks the real POP server (`Environment::Dummy`: `https://pay3.veritrans.co.jp`
+//!   with `dummy: true` on every request, so nobody is charged; `POP_BASE_URL`
+//!   points it elsewhere, e.g. a `veritrans sandbox` process you keep running).
 //! - `POP_PUSH_URL` (optional, default `https://shop.example/pop/push`): where
 //!   POP sends the signed push, e.g. `http://127.0.0.1:3000/pop/push` for the
 //!   merchant_server example next to a `veritrans sandbox` process.
+//! - `RUST_LOG` (default `veritrans=info`): the client's tracing output, e.g.
+//!   `RUST_LOG=veritrans=debug` for every attempt; keys and card numbers never appear.
 //!
 //! The key is never printed. Exit status 1 with the client's error on failure
 //! (e.g. `RC17` for a wrong key).
 
 use std::error::Error;
+use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use time::macros::{format_description, offset};
-use veritrans::PopServerKey;
-use veritrans::pop::PaymentType;
-use veritrans::pop::client::Client;
-use veritrans::pop::types::PaymentKeyRequest;
+use veritrans::pop::prelude::*;
 use veritrans_examples::{real_credentials, start_sandbox};
 
 #[tokio::main]
@@ -36,23 +35,28 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "veritrans=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
     // The sandbox must outlive the requests: keep it bound until the end.
     let (client, sandbox) = match real_credentials(["POP_SERVER_KEY"])? {
         Some([key]) => {
-            let mut builder = Client::builder(PopServerKey::new(key));
-            if let Ok(base_url) = std::env::var("POP_BASE_URL") {
-                builder = builder.base_url(base_url);
-            }
-            (builder.build()?, None)
+            let environment = match std::env::var("POP_BASE_URL") {
+                Ok(base_url) => Environment::custom(base_url, Mode::Test),
+                Err(_) => Environment::Dummy,
+            };
+            (PopClient::new(PopServerKey::new(key), environment)?, None)
         }
         None => {
             let sandbox = start_sandbox().await?;
             let key = sandbox.credentials().pop_server_key.clone();
-            let client = Client::builder(key)
-                .base_url(sandbox.base_url())
-                .timeout(Duration::from_secs(10))
-                .build()?;
-            (client, Some(sandbox))
+            let environment = Environment::custom(sandbox.base_url(), Mode::Test);
+            (PopClient::new(key, environment)?, Some(sandbox))
         }
     };
 
@@ -62,8 +66,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
         "example-{}",
         SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis()
     );
-    let mut request = PaymentKeyRequest::new(order_id.as_str(), 1500);
-    request.dummy = Some(true);
+    let mut request = PaymentKeyRequest::new(order_id.as_str(), yen(1500));
     request.enabled_payment_types = vec![PaymentType::Card];
     // Where POP sends the browser back (a signed form POST: verify it with
     // `veritrans::pop::Redirect::verify_and_parse`) and the signed push (see

@@ -14,8 +14,8 @@ mod merchant_server;
 use std::time::Duration;
 
 use merchant_server::{Keys, app};
-use veritrans::pop::PaymentType;
 use veritrans::pop::types::PaymentKeyRequest;
+use veritrans::pop::{self, PaymentType};
 use veritrans::unified::prelude::*;
 use veritrans_sandbox::{
     DeliveryRecord, DeliverySchedule, DeliveryStatus, RunningSandbox, Sandbox,
@@ -84,13 +84,10 @@ fn assert_accepted_first_time(delivery: &DeliveryRecord) {
 async fn pop_push_from_the_sandbox_is_verified_and_deduplicated() {
     let (sandbox, merchant) = start().await;
     let push_url = format!("{merchant}/pop/push");
-    let client =
-        veritrans::pop::client::Client::builder(sandbox.credentials().pop_server_key.clone())
-            .base_url(sandbox.base_url())
-            .build()
-            .unwrap();
-    let mut request = PaymentKeyRequest::new("merchant-server-pop-1", 1500);
-    request.dummy = Some(true);
+    let sandbox_env = pop::Environment::custom(sandbox.base_url(), pop::Mode::Test);
+    let key = sandbox.credentials().pop_server_key.clone();
+    let client = pop::client::Client::new(key, sandbox_env).unwrap();
+    let mut request = PaymentKeyRequest::new("merchant-server-pop-1", veritrans::yen(1500));
     request.enabled_payment_types = vec![PaymentType::Card];
     request.push_url = Some(push_url.clone());
     let key = client.payment_key(&request).await.unwrap().key;

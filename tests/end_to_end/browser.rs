@@ -94,8 +94,7 @@ async fn pop_card_payment_in_a_real_browser() {
     // The merchant's server side: a payment key for 2500 yen, every payment type
     // offered, the consumer coming back to the merchant.
     let pop = pop_client(&sandbox);
-    let mut request = PaymentKeyRequest::new(ORDER, 2500);
-    request.dummy = Some(true);
+    let mut request = PaymentKeyRequest::new(ORDER, veritrans::yen(2500));
     request.success_url = Some(merchant.url(&format!("/pop/return/success/{ORDER}")));
     request.failure_url = Some(merchant.url(&format!("/pop/return/error/{ORDER}")));
     request.incomplete_url = Some(merchant.url(&format!("/pop/return/incomplete/{ORDER}")));

@@ -16,10 +16,12 @@
 #![allow(clippy::unwrap_used)]
 
 use e2e::browser::{Browser, Page};
-use e2e::gateways::{pop_client, pop_release};
-use e2e::{at_least, start};
+use e2e::gateways::{pop_client, pop_env, pop_release};
+use e2e::{at_least, raw_http, start};
 use veritrans::pop::types::{CvsParameters, PaymentKeyRequest};
-use veritrans::pop::{CvsSubType, Error, NotificationKind, PaymentType, ResultCode};
+use veritrans::pop::{
+    CvsSubType, Environment, Error, Mode, NotificationKind, PaymentType, ResultCode,
+};
 use veritrans_sandbox::RunningSandbox;
 use veritrans_sandbox::merchant::{Merchant, PopSeen, Seen};
 
@@ -28,11 +30,10 @@ use veritrans_sandbox::merchant::{Merchant, PopSeen, Seen};
 fn order(
     merchant: &Merchant,
     order_id: &str,
-    amount: i64,
+    amount: u64,
     types: &[PaymentType],
 ) -> PaymentKeyRequest {
-    let mut request = PaymentKeyRequest::new(order_id, amount);
-    request.dummy = Some(true);
+    let mut request = PaymentKeyRequest::new(order_id, veritrans::yen(amount));
     request.success_url = Some(merchant.url(&format!("/pop/return/success/{order_id}")));
     request.failure_url = Some(merchant.url(&format!("/pop/return/failure/{order_id}")));
     request.incomplete_url = Some(merchant.url(&format!("/pop/return/incomplete/{order_id}")));
@@ -252,4 +253,51 @@ async fn an_order_id_is_used_once() {
         .await;
     assert_eq!(screen.status, 200);
     assert!(screen.html.contains("pop-dup-1"));
+}
+
+/// The environment decides `dummy`, and a test merchant's POP insists on it.
+///
+/// The guide (`pop-api-v1.8.1.en.txt`, "Going Live"): "To do test transaction, in
+/// request, set the value of dummy to true. [...] it is not necessary to change the
+/// endpoint"; its result codes: "RC44 “Dummy” should be “true” for test merchant".
+/// The requests below never set `dummy`: the test client adds it, the live one
+/// does not, and the sandbox (as a test merchant) answers each as POP would.
+#[tokio::test]
+async fn the_client_environment_decides_dummy() {
+    let (sandbox, merchant) = start().await;
+    let settings = format!("{}/_sandbox/pop/settings", sandbox.base_url());
+    let answer = raw_http::put_json(settings, &serde_json::json!({"test_merchant": true})).await;
+    assert_eq!(answer.status, 200);
+
+    let request = order(&merchant, "pop-env-test", 1000, &[PaymentType::Card]);
+    assert_eq!(request.dummy, None);
+    pop_client(&sandbox).payment_key(&request).await.unwrap();
+
+    let live = Environment::custom(sandbox.base_url(), Mode::Live);
+    let key = sandbox.credentials().pop_server_key.clone();
+    let live = veritrans::pop::client::Client::new(key, live).unwrap();
+    let request = order(&merchant, "pop-env-live", 1000, &[PaymentType::Card]);
+    match live.payment_key(&request).await {
+        Err(Error::GatewayRefused { result_code, .. }) => assert_eq!(result_code, ResultCode::RC44),
+        other => panic!("a live request to a test merchant: {other:?}"),
+    }
+}
+
+/// The blocking client from a plain `fn` (no runtime of the caller's), the
+/// sandbox and the merchant server on a runtime of their own.
+#[test]
+fn the_blocking_client_gets_a_payment_key_without_an_async_caller() {
+    let servers = tokio::runtime::Runtime::new().unwrap();
+    let (sandbox, merchant) = servers.block_on(start());
+    let key = sandbox.credentials().pop_server_key.clone();
+    let client = veritrans::pop::blocking::Client::new(key, pop_env(&sandbox)).unwrap();
+    let request = order(&merchant, "pop-blocking-1", 1000, &[PaymentType::Card]);
+    let key = client.payment_key(&request).unwrap();
+    let page = servers.block_on(Browser::new().open(&format!(
+        "{}/pop/v1/pay/{}",
+        sandbox.base_url(),
+        key.key
+    )));
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("pop-blocking-1"));
 }

@@ -17,13 +17,21 @@ use veritrans_sandbox::merchant::Merchant;
 
 use crate::raw_http;
 
-/// `pop-proto`'s client with the sandbox's server key.
+/// `pop-proto`'s client with the sandbox's server key, in test mode (`dummy:
+/// true` on every request).
 pub fn pop_client(sandbox: &RunningSandbox) -> pop::client::Client {
-    pop::client::Client::builder(sandbox.credentials().pop_server_key.clone())
-        .base_url(sandbox.base_url())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("the POP client builds")
+    pop::client::Client::builder(
+        sandbox.credentials().pop_server_key.clone(),
+        pop_env(sandbox),
+    )
+    .timeout(Duration::from_secs(10))
+    .build()
+    .expect("the POP client builds")
+}
+
+/// The sandbox as a POP test environment.
+pub fn pop_env(sandbox: &RunningSandbox) -> pop::Environment {
+    pop::Environment::custom(sandbox.base_url(), pop::Mode::Test)
 }
 
 /// `unified-proto`'s client with the sandbox's access token and `retry`; its

@@ -94,7 +94,50 @@ fn types(view: Value, doc: &Doc) -> anyhow::Result<String> {
     let enums = enums.map(|(name, _)| name.as_str()).chain(["ResultCode"]);
     let enums = enums.map(|name| (name, format!("crate::generated::enums::{name}")));
     let settings = rust::settings(&["PartialEq"], enums.chain([("Yen", "crate::Yen".into())]));
-    rust::types(VIEW.apply(view)?, &settings)
+    // `x-yen` request amounts are JSON integers on the wire and `Yen` in Rust: typify's
+    // `i64` becomes `crate::Yen` read and written as an integer (`crate::amount`).
+    let yen = |name: &str, field: &str| {
+        let schema = doc.components.schemas.get(name)?;
+        schema
+            .properties
+            .get(field)
+            .filter(|p| p.ext.flag("x-yen"))?;
+        Some(schema.required.iter().any(|r| r == field))
+    };
+    // Fields read like the guide: its `3ds_version` is `three_ds_version`, not typify's
+    // `x3ds_version` (typify's serde rename keeps the wire name).
+    let mut file = syn::parse_file(&rust::types(VIEW.apply(view)?, &settings)?)?;
+    let structs = file.items.iter_mut().filter_map(|item| match item {
+        syn::Item::Struct(item) => Some(item),
+        _ => None,
+    });
+    for item in structs {
+        let name = item.ident.to_string();
+        for field in item.fields.iter_mut() {
+            let Some(ident) = field.ident.clone() else {
+                continue;
+            };
+            if ident == "x3ds_version" {
+                field.ident = Some(format_ident!("three_ds_version"));
+            } else if let Some(required) = yen(&name, &ident.to_string()) {
+                let (ty, serde): (syn::Type, syn::Attribute) = match required {
+                    true => (
+                        syn::parse_quote!(crate::Yen),
+                        syn::parse_quote!(#[serde(with = "crate::amount")]),
+                    ),
+                    // `default`: with `with`, serde no longer treats a missing field as `None`.
+                    false => (
+                        syn::parse_quote!(::std::option::Option<crate::Yen>),
+                        syn::parse_quote!(#[serde(default, with = "crate::amount::optional")]),
+                    ),
+                };
+                field.ty = ty;
+                field.attrs.push(serde);
+            }
+        }
+    }
+    let items = file.items;
+    rust::format(quote!(#(#items)*))
 }
 
 /// The open enums, and `ResultCode` from `x-resultCodes` with the phase of

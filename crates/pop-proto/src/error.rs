@@ -1,6 +1,7 @@
 //! The crate's one error type.
 
-use veritrans_core::ErrorKind;
+use veritrans_core::blocking::InsideAsyncRuntime;
+use veritrans_core::{ErrorKind, Mode};
 
 use crate::{ResultCode, ValidationErrors};
 
@@ -14,6 +15,27 @@ pub enum Error {
     /// The request breaks the guide's constraints; nothing was sent.
     #[error("invalid request, not sent: {0}")]
     InvalidRequest(#[from] ValidationErrors),
+
+    /// The request's own `dummy` contradicts the client's environment; nothing
+    /// was sent. A test client sets `dummy: true` on every request and a live
+    /// client never sets it, so a request leaves `dummy` unset: `false` sent
+    /// by a test client would move real money, `true` sent by a live client
+    /// would silently test.
+    #[error(
+        "invalid request, not sent: dummy = {dummy} contradicts the client's {mode} environment \
+         (the client sets dummy itself: true in test, never in live; leave it unset)"
+    )]
+    DummyConflict {
+        /// The request's `dummy`.
+        dummy: bool,
+        /// The client's mode.
+        mode: Mode,
+    },
+
+    /// A blocking client was called from inside an async runtime; nothing was
+    /// sent (use the async client there).
+    #[error(transparent)]
+    InsideAsyncRuntime(#[from] InsideAsyncRuntime),
 
     /// The request could not be sent or the response not received
     /// (connection, TLS, timeout). The variant exists whatever the features, so a
@@ -105,9 +127,9 @@ impl Error {
     /// ```
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::InvalidRequest(_) => ErrorKind::InvalidRequest,
+            Self::InvalidRequest(_) | Self::DummyConflict { .. } => ErrorKind::InvalidRequest,
             Self::Transport(_) => ErrorKind::Transport,
-            Self::Config(_) => ErrorKind::Config,
+            Self::Config(_) | Self::InsideAsyncRuntime(_) => ErrorKind::Config,
             Self::GatewayRefused { .. } => ErrorKind::Refused,
             Self::MalformedResponse { .. } => ErrorKind::Malformed,
             // A notification that could not be read for verification, or did not verify,

@@ -18,17 +18,16 @@
 //!
 //! ```no_run
 //! # #[cfg(feature = "client")] mod example {
-//! use pop_proto::client::Client;
-//! use pop_proto::types::{CvsParameters, Item, PaymentKeyRequest};
-//! use pop_proto::{CvsSubType, PaymentType};
-//! use pop_proto::PopServerKey;
+//! use pop_proto::prelude::*;
 //!
-//! # async fn run() -> Result<(), pop_proto::Error> {
-//! let client = Client::new(PopServerKey::new(std::env::var("POP_SERVER_KEY").unwrap_or_default()))?;
-//! let mut request = PaymentKeyRequest::new("ORDER-0001", 10050);
-//! request.dummy = Some(true); // a test transaction
-//! request.shipping_amount = Some(50);
-//! request.items = vec![Item::new("ITEM-0001", "ITEM NAME", 10000, 1)];
+//! # async fn run() -> Result<(), PopError> {
+//! let key = PopServerKey::new(std::env::var("POP_SERVER_KEY").unwrap_or_default());
+//! // Test transactions: the client sets `dummy: true` on every request
+//! // (`Environment::Live` never sets it; there is no default).
+//! let client = PopClient::new(key, Environment::Dummy)?;
+//! let mut request = PaymentKeyRequest::new("ORDER-0001", yen(10050));
+//! request.shipping_amount = Some(yen(50));
+//! request.items = vec![Item::new("ITEM-0001", "ITEM NAME", yen(10000), 1)];
 //! request.enabled_payment_types = vec![PaymentType::Card, PaymentType::Cvs];
 //! request.cvs = vec![CvsParameters::new(CvsSubType::Sej)];
 //! request.push_url = Some("https://shop.example/pop/push".into());
@@ -90,6 +89,33 @@
 //! PayNowID: [`client::Client::account_management_key`] gives the key for
 //! `pop.accountManagement`; [`client::Client::payment_link`] a payment link URL.
 //!
+//! # Test or live: chosen when the client is built
+//!
+//! POP tests on the live host with `dummy: true` in each request. The client
+//! takes an [`Environment`] and no default: [`Environment::Dummy`] (and
+//! `Custom { mode: Mode::Test, .. }`, e.g. the sandbox) sets `dummy: true` on
+//! every request; [`Environment::Live`] never sets it. A request whose own
+//! `dummy` contradicts the environment is refused before sending
+//! ([`Error::DummyConflict`]): forgetting the flag cannot charge a real card,
+//! and a live client cannot be told to test one request.
+//!
+//! # Features
+//!
+//! - `client` (default): the async HTTP client ([`client::Client`]) over
+//!   rustls with aws-lc-rs.
+//! - `rustls-ring`: the same client over rustls with `ring` (use with
+//!   `default-features = false`).
+//! - `blocking`: `blocking::Client`, the same methods from plain `fn`
+//!   (a private single-threaded runtime drives the async client).
+//! - `http-client`: the client's code without a TLS provider (chosen by one
+//!   of the two above).
+//!
+//! Tracing is always on: each request runs in one `veritrans.request` span
+//! (gateway `pop`, operation, `order_id`, attempt, HTTP status, result code,
+//! latency) and each redirect or push check emits one `veritrans::verify`
+//! event (`verified` or `refused` with the reason); keys, card numbers and
+//! bodies are never recorded. Without a `tracing` subscriber nothing is output.
+//!
 //! # Decisions on points the guide leaves open
 //!
 //! The spec's description lists them all; in short:
@@ -117,12 +143,20 @@
 //! - responses parse leniently on lengths; a non-JSON body (an HTML 500
 //!   page) is [`Error::MalformedResponse`]; a JSON failure is
 //!   [`Error::GatewayRefused`] with the result code;
+//! - request amounts (`gross_amount`, `shipping_amount`, an item's `price`)
+//!   are [`Yen`] in the types and JSON integers on the wire, as the guide's
+//!   "number(10)" says; a negative amount cannot be built, and read from
+//!   JSON ([`Validate::from_json`]) it answers the amount's own code;
 //! - the client never retries (a second payment-key request for the same
 //!   order is refused with RC20).
 #![forbid(unsafe_code)]
 
+mod amount;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 #[cfg(feature = "http-client")]
 pub mod client;
+mod environment;
 mod error;
 pub mod notify;
 mod request;
@@ -160,6 +194,7 @@ pub mod types {
     pub use crate::generated::types::*;
 }
 
+pub use environment::{Environment, Mode};
 pub use error::Error;
 pub use generated::endpoints;
 pub use generated::enums::{
@@ -178,3 +213,38 @@ pub use veritrans_core::{ErrorKind, Gateway, Yen, yen};
 /// The POP server key (re-exported from `veritrans-sign`): a `pop-proto` user needs no
 /// direct dependency on it.
 pub use veritrans_sign::PopServerKey;
+
+/// The README's quick start, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(all(doctest, feature = "client"))]
+pub struct ReadmeDoctests;
+
+/// What a merchant's code names, in one import: `use pop_proto::prelude::*;`.
+///
+/// The client, its builder and the crate's error carry the gateway in their
+/// name (`PopClient`, `PopClientBuilder`, `PopError`), so the glob collides
+/// with neither `reqwest::Client` nor `std::error::Error`; everything else
+/// keeps the name it has at the crate root.
+///
+/// ```
+/// use pop_proto::prelude::*;
+///
+/// let mut request = PaymentKeyRequest::new("ORDER-0001", yen(1000));
+/// request.enabled_payment_types = vec![PaymentType::Card];
+/// assert!(request.validate().is_ok());
+/// # #[cfg(feature = "http-client")]
+/// let client = PopClient::new(PopServerKey::new("key"), Environment::Dummy)?;
+/// # Ok::<(), PopError>(())
+/// ```
+pub mod prelude {
+    #[cfg(feature = "http-client")]
+    pub use crate::client::{Client as PopClient, ClientBuilder as PopClientBuilder};
+    pub use crate::types::{
+        AccountManagementKeyRequest, BankParameters, CardParameters, CustomMessage, CvsParameters,
+        EmailParameters, Item, PaymentKeyRequest, PaymentLinkRequest,
+    };
+    pub use crate::{
+        BankSubType, CvsSubType, Environment, Error as PopError, ErrorKind, Mode, Notification,
+        PaymentType, PopServerKey, Push, Redirect, ResultCode, ThreeDsVersion, Validate, Yen, yen,
+    };
+}

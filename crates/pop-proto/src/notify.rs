@@ -7,6 +7,10 @@
 //! crate does not know, before anything is interpreted; only then is the
 //! notification typed by `payment_type` and `result_type`. Parameters the
 //! guide does not list are kept in `extra`, in the order received.
+//!
+//! Each check emits one `tracing` event (`veritrans_core::trace`, target
+//! `veritrans::verify`, kind `redirect` or `push`): `verified`, or `refused`
+//! with the error's message; never a parameter value.
 
 mod encode;
 pub(crate) mod kinds;
@@ -15,6 +19,7 @@ mod scalar;
 use std::borrow::Cow;
 
 use serde::de::value::MapDeserializer;
+use veritrans_core::{Gateway, trace};
 use veritrans_sign::PopServerKey;
 use veritrans_sign::pop::JsonScalar;
 
@@ -63,15 +68,19 @@ impl Redirect {
         key: &PopServerKey,
         expected_order_id: &str,
     ) -> Result<Self, Error> {
-        let redirect = Self::verify_and_parse_any_order(form_body, key)?;
-        let actual = redirect.notification.order_id();
-        if actual != expected_order_id {
-            return Err(Error::OrderMismatch {
-                expected: expected_order_id.to_owned(),
-                actual: actual.to_owned(),
-            });
-        }
-        Ok(redirect)
+        traced(
+            "redirect",
+            Self::verify_and_parse_any_order(form_body, key).and_then(|redirect| {
+                let actual = redirect.notification.order_id();
+                if actual != expected_order_id {
+                    return Err(Error::OrderMismatch {
+                        expected: expected_order_id.to_owned(),
+                        actual: actual.to_owned(),
+                    });
+                }
+                Ok(redirect)
+            }),
+        )
     }
 
     fn verify_and_parse_any_order(form_body: &[u8], key: &PopServerKey) -> Result<Self, Error> {
@@ -115,6 +124,10 @@ impl Push {
     /// checked against the guide: a number where it says string (or the
     /// reverse) is [`Error::MalformedNotification`].
     pub fn verify_and_parse(json_body: &[u8], key: &PopServerKey) -> Result<Self, Error> {
+        traced("push", Self::verify_and_parse_untraced(json_body, key))
+    }
+
+    fn verify_and_parse_untraced(json_body: &[u8], key: &PopServerKey) -> Result<Self, Error> {
         // One scan of the body gives each member's signed text and its JSON
         // type; after the signature check each value moves, typed, into the
         // notification (no second parse of the body).
@@ -135,6 +148,17 @@ impl Push {
             extra,
         })
     }
+}
+
+/// Emits the one verification event of a `kind` (`redirect`, `push`)
+/// notification, `verified` or `refused` with the error's message (which never
+/// holds the body, the key or a card number), and hands the result back.
+fn traced<T>(kind: &str, result: Result<T, Error>) -> Result<T, Error> {
+    match &result {
+        Ok(_) => trace::verified(Gateway::Pop, kind),
+        Err(e) => trace::refused(Gateway::Pop, kind, e),
+    }
+    result
 }
 
 /// A member's JSON value, as `serde_json` would have parsed it (strings stay

@@ -7,19 +7,19 @@ use crate::types::{
     AccountManagementKeyRequest, BankParameters, BankPaymentType, CvsParameters, Item,
     PaymentKeyRequest, PaymentLinkRequest,
 };
-use crate::{BankSubType, CvsSubType};
+use crate::{BankSubType, CvsSubType, Yen};
 
 impl PaymentKeyRequest {
     /// A request with only the two required fields (the guide's minimum).
     ///
     /// ```
-    /// let request = pop_proto::types::PaymentKeyRequest::new("ORDER-0001", 10000);
+    /// let request = pop_proto::types::PaymentKeyRequest::new("ORDER-0001", pop_proto::yen(10000));
     /// assert_eq!(
     ///     serde_json::to_value(&request).unwrap(),
     ///     serde_json::json!({ "order_id": "ORDER-0001", "gross_amount": 10000 })
     /// );
     /// ```
-    pub fn new(order_id: impl Into<String>, gross_amount: i64) -> Self {
+    pub fn new(order_id: impl Into<String>, gross_amount: Yen) -> Self {
         Self {
             order_id: order_id.into(),
             gross_amount,
@@ -44,7 +44,14 @@ impl PaymentKeyRequest {
 
 impl PaymentLinkRequest {
     /// A payment link request with only the two required fields.
-    pub fn new(order_id: impl Into<String>, gross_amount: i64) -> Self {
+    ///
+    /// ```
+    /// use pop_proto::{types::PaymentLinkRequest, yen};
+    ///
+    /// let request = PaymentLinkRequest::new("ORDER-0002", yen(2500));
+    /// assert_eq!(serde_json::to_value(&request).unwrap()["gross_amount"], 2500);
+    /// ```
+    pub fn new(order_id: impl Into<String>, gross_amount: Yen) -> Self {
         Self {
             order_id: order_id.into(),
             gross_amount,
@@ -133,8 +140,18 @@ impl BankPaymentType {
 }
 
 impl Item {
-    /// An item of the order.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, price: i64, quantity: i64) -> Self {
+    /// An item of the order: its price in yen (a JSON integer on the wire) and quantity.
+    ///
+    /// ```
+    /// use pop_proto::{types::Item, yen};
+    ///
+    /// let item = Item::new("ITEM-0001", "ITEM NAME", yen(10000), 1);
+    /// assert_eq!(
+    ///     serde_json::to_value(&item).unwrap(),
+    ///     serde_json::json!({"id": "ITEM-0001", "name": "ITEM NAME", "price": 10000, "quantity": 1})
+    /// );
+    /// ```
+    pub fn new(id: impl Into<String>, name: impl Into<String>, price: Yen, quantity: i64) -> Self {
         Self {
             id: id.into(),
             name: name.into(),

@@ -32,9 +32,9 @@ pub(crate) trait RequestBody: serde::Serialize + serde::de::DeserializeOwned {
 /// [`AccountManagementKeyRequest`](crate::types::AccountManagementKeyRequest).
 ///
 /// ```
-/// use pop_proto::{ResultCode, Validate, types::PaymentKeyRequest};
+/// use pop_proto::{ResultCode, Validate, types::PaymentKeyRequest, yen};
 ///
-/// let request = PaymentKeyRequest::new("ORDER 0001", 0);
+/// let request = PaymentKeyRequest::new("ORDER 0001", yen(0));
 /// let errors = request.validate().unwrap_err();
 /// let codes: Vec<_> = errors.iter().map(|v| v.result_code.clone()).collect();
 /// assert_eq!(codes, [ResultCode::RC01, ResultCode::RC03]);
@@ -58,6 +58,9 @@ pub trait Validate: sealed::Sealed {
     /// `bank.payment_type` lists) is `RC43` ("Invalid JSON string"): the
     /// project's reading. The first problem in the spec's property order is
     /// reported. Unknown parameters are ignored; `null` counts as absent.
+    /// A value of the right JSON type that the types cannot hold (a negative
+    /// amount: amounts are [`Yen`](crate::Yen)) is reported with the rule it
+    /// breaks and that rule's code (`gross_amount` -1 → `RC03`).
     ///
     /// A merchant's own code builds requests with the types and never needs
     /// this; it is what a server (the sandbox) answers for bodies the types
@@ -75,6 +78,10 @@ pub trait Validate: sealed::Sealed {
     ///     "items": [{"id": "I-1", "name": "n", "quantity": 1}]});
     /// let v = PaymentKeyRequest::from_json(missing).unwrap_err();
     /// assert_eq!((v.path.as_str(), v.result_code), ("items[0].price", ResultCode::RC31));
+    ///
+    /// let negative = json!({"order_id": "ORDER-1", "gross_amount": -1});
+    /// let v = PaymentKeyRequest::from_json(negative).unwrap_err();
+    /// assert_eq!((v.path.as_str(), v.result_code), ("gross_amount", ResultCode::RC03));
     /// ```
     fn from_json(value: serde_json::Value) -> Result<Self, Violation>
     where
@@ -113,10 +120,21 @@ impl<T: crate::generated::validate::RequestBody> Validate for T {
         };
         constraint::check_shape(T::CONSTRAINTS, object, "", &SHAPE_CODES)
             .map_err(Violation::from_broken)?;
-        // The shape matched, so this only fails on something the shape does
-        // not describe; the serde message may quote values and is not kept.
-        serde_path_to_error::deserialize(value)
-            .map_err(|e| Violation::new(e.path().to_string(), Rule::Unreadable, ResultCode::RC43))
+        // The shape matched, so this only fails on a value the types cannot
+        // hold (a negative amount: amounts are `Yen`): the rule it breaks, with
+        // the code the server answers (RC03, RC04, RC15), else RC43. The serde
+        // message may quote values and is not kept.
+        serde_path_to_error::deserialize(&value).map_err(|e| {
+            let path = e.path().to_string();
+            let serde_json::Value::Object(object) = &value else {
+                return Violation::new(path, Rule::Unreadable, ResultCode::RC43);
+            };
+            let broken = constraint::check(T::CONSTRAINTS, object, None).into_iter();
+            broken
+                .map(Violation::from_broken)
+                .find(|v| v.path == path)
+                .unwrap_or_else(|| Violation::new(path, Rule::Unreadable, ResultCode::RC43))
+        })
     }
 }
 

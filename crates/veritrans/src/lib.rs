@@ -12,11 +12,10 @@
 //! (ring: no C/CMake build of aws-lc-sys; use with `default-features = false`
 //! and the gateway features you need). With a client gateway (`pop`,
 //! `unified`, `jpayment`) and neither, the build stops with a message saying so.
-//! Feature `blocking` adds each client crate's `blocking::Client` (the same
-//! methods, no async runtime in the caller's code): `jpayment::blocking::Client`.
 //!
 //! Feature `blocking` adds each enabled client's blocking twin
-//! (`unified::blocking::Client`): the same methods, no async runtime in the
+//! (`pop::blocking::Client`, `unified::blocking::Client`,
+//! `jpayment::blocking::Client`): the same methods, no async runtime in the
 //! caller's code. Each gateway module has a `prelude` (e.g.
 //! `use veritrans::unified::prelude::*;`).
 //!
@@ -36,7 +35,7 @@
 //!
 //! | gateway | live | test | a local sandbox |
 //! |---|---|---|---|
-//! | POP | `pay3.veritrans.co.jp` | the same endpoint, `dummy: true` in each request | `Client::builder(key).base_url(url)` |
+//! | POP | `Environment::Live` (`pay3.veritrans.co.jp`, `dummy` never set) | `Environment::Dummy`: the same endpoint, the client sets `dummy: true` on every request | `Environment::Custom { base_url, mode }` |
 //! | Unified API | `Environment::Live` | `Environment::Sandbox` (its own domain; the client fills `requestMode` from it) | `Environment::Custom { base_url, mode: Mode::Test }` |
 //! | J-Payment | `Environment::Live` (the guide's one host) | the same endpoint with a test account: the guide has no test switch | `Environment::Custom { base_url, mode }` |
 //! | MPI | no client: the guide documents results, searches' answers and pushes | | |

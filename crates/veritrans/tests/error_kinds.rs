@@ -94,7 +94,8 @@ fn a_pop_request_refused_locally_carries_the_result_code_pop_would_answer() {
     // The facade's `result_code()` promises the code "when local validation maps to
     // one"; POP's validation maps each rule to one (an order_id over 100 characters
     // is RC01 in the spec's table), so the facade gives it.
-    let request = veritrans::pop::types::PaymentKeyRequest::new("o".repeat(101), 1000);
+    let request =
+        veritrans::pop::types::PaymentKeyRequest::new("o".repeat(101), veritrans::yen(1000));
     let errors = veritrans::pop::Validate::validate(&request).unwrap_err();
     let expected = errors.iter().next().map(|v| v.result_code.to_string());
     let (gateway, kind, code, _) = classify(veritrans::pop::Error::InvalidRequest(errors));

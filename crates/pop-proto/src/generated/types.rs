@@ -259,7 +259,7 @@ pub struct CardParameters {
         rename = "3ds_version",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub x3ds_version: ::std::option::Option<crate::generated::enums::ThreeDsVersion>,
+    pub three_ds_version: ::std::option::Option<crate::generated::enums::ThreeDsVersion>,
 }
 
 ///Additional message about the items (shown only when items are set).
@@ -395,7 +395,8 @@ pub struct Item {
     ///Item name; full-width or half-width. string(200).
     pub name: ::std::string::String,
     ///Unit price in yen. number(8).
-    pub price: i64,
+    #[serde(with = "crate::amount")]
+    pub price: crate::Yen,
     ///Order quantity; greater than 0. number(9).
     pub quantity: i64,
 }
@@ -427,7 +428,8 @@ pub struct PaymentKeyRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_url: ::std::option::Option<::std::string::String>,
     ///Order total in yen including the shipping charges; always greater than zero. number(10).
-    pub gross_amount: i64,
+    #[serde(with = "crate::amount")]
+    pub gross_amount: crate::Yen,
     ///Where POP redirects the customer when the transaction stays incomplete (default from the MAP settings).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub incomplete_url: ::std::option::Option<::std::string::String>,
@@ -444,7 +446,8 @@ pub struct PaymentKeyRequest {
     pub push_url: ::std::option::Option<::std::string::String>,
     ///Shipping charges levied by the merchant, in yen. number(8).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub shipping_amount: ::std::option::Option<i64>,
+    #[serde(default, with = "crate::amount::optional")]
+    pub shipping_amount: ::std::option::Option<crate::Yen>,
     ///Where POP redirects the customer after a successful transaction (default from the MAP settings).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success_url: ::std::option::Option<::std::string::String>,
@@ -489,7 +492,8 @@ pub struct PaymentLinkRequest {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub enabled_payment_types: ::std::vec::Vec<crate::generated::enums::PaymentType>,
     ///Order total in yen including the shipping charges; always greater than zero. number(10).
-    pub gross_amount: i64,
+    #[serde(with = "crate::amount")]
+    pub gross_amount: crate::Yen,
     ///Items of the order, shown in the order summary. Item IDs are unique within the order (RC13).
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub items: ::std::vec::Vec<Item>,
@@ -503,7 +507,8 @@ pub struct PaymentLinkRequest {
     pub push_url: ::std::option::Option<::std::string::String>,
     ///Shipping charges levied by the merchant, in yen. number(8).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub shipping_amount: ::std::option::Option<i64>,
+    #[serde(default, with = "crate::amount::optional")]
+    pub shipping_amount: ::std::option::Option<crate::Yen>,
 }
 
 ///Response of `POST /pop/v1/link-pay`.

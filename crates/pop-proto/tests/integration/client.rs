@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use pop_proto::client::Client;
 use pop_proto::types::{AccountManagementKeyRequest, PaymentKeyRequest, PaymentLinkRequest};
-use pop_proto::{Error, ResultCode};
+use pop_proto::{Environment, Error, Mode, ResultCode, yen};
 use veritrans_sign::PopServerKey;
 
 const KEY: &str = "Test-POP-Server-Key";
@@ -123,8 +123,11 @@ async fn server() -> (String, Seen) {
 }
 
 fn client(base: &str, key: &str) -> Client {
-    Client::builder(PopServerKey::new(key))
-        .base_url(base)
+    let sandbox = Environment::Custom {
+        base_url: base.to_string(),
+        mode: Mode::Test,
+    };
+    Client::builder(PopServerKey::new(key), sandbox)
         .timeout(Duration::from_millis(1500))
         .build()
         .unwrap()
@@ -134,7 +137,7 @@ fn client(base: &str, key: &str) -> Client {
 async fn payment_key_success_is_typed_with_jst_expiry() {
     let (base, _) = server().await;
     let key = client(&base, KEY)
-        .payment_key(&PaymentKeyRequest::new("ORDER-0001", 10000))
+        .payment_key(&PaymentKeyRequest::new("ORDER-0001", yen(10000)))
         .await
         .unwrap();
     assert_eq!(key.key, "28GTzdVOZNeImaHMDeQF1319");
@@ -146,7 +149,7 @@ async fn payment_key_success_is_typed_with_jst_expiry() {
 async fn wrong_key_is_refused_with_rc17() {
     let (base, _) = server().await;
     let err = client(&base, "wrong")
-        .payment_key(&PaymentKeyRequest::new("ORDER-0001", 10000))
+        .payment_key(&PaymentKeyRequest::new("ORDER-0001", yen(10000)))
         .await
         .unwrap_err();
     let Error::GatewayRefused {
@@ -165,7 +168,7 @@ async fn failure_responses_are_gateway_refused_with_code() {
     let (base, _) = server().await;
     let c = client(&base, KEY);
     let err = c
-        .payment_key(&PaymentKeyRequest::new("EXISTS", 10000))
+        .payment_key(&PaymentKeyRequest::new("EXISTS", yen(10000)))
         .await
         .unwrap_err();
     assert_eq!(
@@ -173,7 +176,7 @@ async fn failure_responses_are_gateway_refused_with_code() {
         "POP refused the request (HTTP 400): RC20 Order already exists"
     );
     let err = c
-        .payment_key(&PaymentKeyRequest::new("NEW-CODE", 10000))
+        .payment_key(&PaymentKeyRequest::new("NEW-CODE", yen(10000)))
         .await
         .unwrap_err();
     let Error::GatewayRefused {
@@ -190,7 +193,7 @@ async fn failure_responses_are_gateway_refused_with_code() {
 async fn html_500_page_is_a_malformed_response() {
     let (base, _) = server().await;
     let err = client(&base, KEY)
-        .payment_key(&PaymentKeyRequest::new("HTML-500", 10000))
+        .payment_key(&PaymentKeyRequest::new("HTML-500", yen(10000)))
         .await
         .unwrap_err();
     insta::assert_snapshot!("html_500", err.to_string());
@@ -202,7 +205,7 @@ async fn success_without_key_or_with_a_number_is_malformed() {
     let (base, _) = server().await;
     let c = client(&base, KEY);
     let err = c
-        .payment_key(&PaymentKeyRequest::new("NO-KEY", 10000))
+        .payment_key(&PaymentKeyRequest::new("NO-KEY", yen(10000)))
         .await
         .unwrap_err();
     assert_eq!(
@@ -210,7 +213,7 @@ async fn success_without_key_or_with_a_number_is_malformed() {
         "malformed POP response (HTTP 201): success without `payment_key`"
     );
     let err = c
-        .payment_key(&PaymentKeyRequest::new("NUMBER", 10000))
+        .payment_key(&PaymentKeyRequest::new("NUMBER", yen(10000)))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("at `payment_key`"), "{err}");
@@ -220,7 +223,7 @@ async fn success_without_key_or_with_a_number_is_malformed() {
 async fn invalid_request_is_never_sent() {
     let (base, seen) = server().await;
     let err = client(&base, KEY)
-        .payment_key(&PaymentKeyRequest::new("ORDER 1", 0))
+        .payment_key(&PaymentKeyRequest::new("ORDER 1", yen(0)))
         .await
         .unwrap_err();
     assert_eq!(
@@ -234,7 +237,7 @@ async fn invalid_request_is_never_sent() {
 async fn timeout_is_a_transport_error() {
     let (base, _) = server().await;
     let err = client(&base, KEY)
-        .payment_key(&PaymentKeyRequest::new("SLOW", 10000))
+        .payment_key(&PaymentKeyRequest::new("SLOW", yen(10000)))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
@@ -246,7 +249,7 @@ async fn connection_refused_is_a_transport_error() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let err = client(&base, KEY)
-        .payment_key(&PaymentKeyRequest::new("ORDER-0001", 10000))
+        .payment_key(&PaymentKeyRequest::new("ORDER-0001", yen(10000)))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
@@ -256,7 +259,7 @@ async fn connection_refused_is_a_transport_error() {
 async fn payment_link_has_its_url() {
     let (base, _) = server().await;
     let link = client(&base, KEY)
-        .payment_link(&PaymentLinkRequest::new("ORDER-0001", 10000))
+        .payment_link(&PaymentLinkRequest::new("ORDER-0001", yen(10000)))
         .await
         .unwrap();
     assert_eq!(
@@ -288,8 +291,11 @@ async fn account_management_key_success_and_failure() {
 
 #[test]
 fn bad_base_url_is_a_config_error() {
-    let err = Client::builder(PopServerKey::new(KEY))
-        .base_url("mailto:x@example.com")
+    let mailto = Environment::Custom {
+        base_url: "mailto:x@example.com".into(),
+        mode: Mode::Test,
+    };
+    let err = Client::builder(PopServerKey::new(KEY), mailto)
         .build()
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");

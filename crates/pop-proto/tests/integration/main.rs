@@ -4,8 +4,12 @@
 //! linked against the whole dependency tree on its own (issue #15, item 4; the figures
 //! are in `docs/performance.md`).
 
+#[cfg(feature = "blocking")]
+mod blocking;
 #[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "http-client")]
+mod environment;
 mod notify;
 mod notify_encode;
 mod properties;

@@ -7,7 +7,7 @@ use pop_proto::types::{
     CvsParameters, EmailParameters, Item, PaymentKeyRequest, PaymentLinkRequest,
 };
 use pop_proto::{
-    BankSubType, CvsSubType, PaymentType, ResultCode, SaveCard, ThreeDsVersion, Validate,
+    BankSubType, CvsSubType, PaymentType, ResultCode, SaveCard, ThreeDsVersion, Validate, yen,
 };
 use serde_json::json;
 
@@ -57,8 +57,8 @@ fn guide_all_parameters() -> serde_json::Value {
 
 /// The same request built with the crate's types.
 fn built_all_parameters() -> PaymentKeyRequest {
-    let mut r = PaymentKeyRequest::new("ORDER-0001", 10050);
-    r.shipping_amount = Some(50);
+    let mut r = PaymentKeyRequest::new("ORDER-0001", yen(10050));
+    r.shipping_amount = Some(yen(50));
     r.dummy = Some(true);
     r.capture = Some(true);
     r.payment_key_expiry_duration = Some(1440);
@@ -91,7 +91,7 @@ fn built_all_parameters() -> PaymentKeyRequest {
         customer_name: Some("スミス ジョン".into()),
         customer_email_address: Some("smith.john@example.com".into()),
     });
-    r.items = vec![Item::new("ITEM-0001", "ITEM NAME *", 10000, 1)];
+    r.items = vec![Item::new("ITEM-0001", "ITEM NAME *", yen(10000), 1)];
     r.custom_message = Some(CustomMessage {
         show_items_additional_message: Some(true),
         items_additional_message: Some("[*] サンプルメッセージ".into()),
@@ -101,7 +101,7 @@ fn built_all_parameters() -> PaymentKeyRequest {
 
 #[test]
 fn minimum_request_is_the_guides_json() {
-    let request = PaymentKeyRequest::new("ORDER-0001", 10000);
+    let request = PaymentKeyRequest::new("ORDER-0001", yen(10000));
     let value = serde_json::to_value(&request).unwrap();
     assert_eq!(
         value,
@@ -147,9 +147,9 @@ fn three_d_secure_card_example_is_valid_and_round_trips() {
         "cardholderWorkPhoneNumberCountry" : "81"
     });
     let card: CardParameters = serde_json::from_value(guide.clone()).unwrap();
-    assert_eq!(card.x3ds_version, Some(ThreeDsVersion::V2));
+    assert_eq!(card.three_ds_version, Some(ThreeDsVersion::V2));
     assert_eq!(serde_json::to_value(&card).unwrap(), guide);
-    let mut request = PaymentKeyRequest::new("ORDER-0001", 10000);
+    let mut request = PaymentKeyRequest::new("ORDER-0001", yen(10000));
     request.card = Some(card);
     assert_eq!(request.validate(), Ok(()));
 }
@@ -195,18 +195,14 @@ fn table() -> Vec<(&'static str, PaymentKeyRequest)> {
     });
     add("gross_amount zero, no items", &|r| {
         r.items.clear();
-        r.gross_amount = 0
+        r.gross_amount = yen(0)
     });
     add("gross_amount of 11 digits, no items", &|r| {
         r.items.clear();
-        r.gross_amount = 10_000_000_000
+        r.gross_amount = yen(10_000_000_000)
     });
     add("gross_amount not the items total", &|r| {
-        r.gross_amount = 10_000
-    });
-    add("shipping_amount negative", &|r| {
-        r.items.clear();
-        r.shipping_amount = Some(-1)
+        r.gross_amount = yen(10_000)
     });
     add("payment_key_expiry_duration over 90 days", &|r| {
         r.payment_key_expiry_duration = Some(129_601)
@@ -251,12 +247,12 @@ fn table() -> Vec<(&'static str, PaymentKeyRequest)> {
     add("3ds_version 3", &|r| {
         if let Some(c) = r.card.as_mut() {
             c.mpi = None;
-            c.x3ds_version = Some(ThreeDsVersion::Unknown("3".into()));
+            c.three_ds_version = Some(ThreeDsVersion::Unknown("3".into()));
         }
     });
     add("3ds_version with mpi false", &|r| {
         if let Some(c) = r.card.as_mut() {
-            c.x3ds_version = Some(ThreeDsVersion::V2);
+            c.three_ds_version = Some(ThreeDsVersion::V2);
         }
     });
     add(
@@ -318,12 +314,12 @@ fn table() -> Vec<(&'static str, PaymentKeyRequest)> {
         })
     });
     add(
-        "items: quantity 0, negative price, empty name, id too long, duplicate id",
+        "items: quantity 0, empty name, id too long, duplicate id",
         &|r| {
             r.items = vec![
-                Item::new("ITEM-0001", "A", 10000, 0),
-                Item::new("ITEM-0001", "", -1, 1),
-                Item::new("ITEM-0000000000000002", "B", 1, 1_000_000_000),
+                Item::new("ITEM-0001", "A", yen(10000), 0),
+                Item::new("ITEM-0001", "", yen(0), 1),
+                Item::new("ITEM-0000000000000002", "B", yen(1), 1_000_000_000),
             ];
         },
     );
@@ -396,7 +392,7 @@ fn every_row_reports_the_code_it_is_about() {
 
 #[test]
 fn bank_expiry_date_is_checked_against_the_validation_day() {
-    let mut r = PaymentKeyRequest::new("ORDER-0001", 10000);
+    let mut r = PaymentKeyRequest::new("ORDER-0001", yen(10000));
     let mut atm = BankPaymentType::new(BankSubType::Atm);
     atm.payment_expiry_date = Some("20260301".into());
     r.bank = Some(BankParameters {
@@ -495,6 +491,49 @@ fn from_json_gives_the_parameters_code_for_a_wrong_type_and_rc31_for_a_missing_o
     assert!(account.is_ok());
     let not_object = PaymentLinkRequest::from_json(json!([1]));
     assert_eq!(not_object.unwrap_err().result_code, ResultCode::RC43);
+}
+
+/// Amounts are `Yen`, so a request built in Rust cannot hold a negative one; a JSON
+/// body (what the sandbox reads) still can, and answers the amount's own code: guide,
+/// "Result Codes": "RC03 Invalid “Gross Amount”", "RC04 Invalid “Shipping Amount”",
+/// "RC15 Invalid value for “Item - Price”"; "Request Parameters": gross_amount "number(10)
+/// ... This amount should be always greater than zero". On the wire an amount stays a
+/// JSON integer (the request snapshots and `minimum_request_is_the_guides_json`).
+#[test]
+fn a_negative_amount_is_unrepresentable_and_read_from_json_answers_its_code() {
+    let cases = [
+        (
+            json!({"gross_amount": -1}),
+            "gross_amount",
+            ResultCode::RC03,
+        ),
+        (
+            json!({"shipping_amount": -1}),
+            "shipping_amount",
+            ResultCode::RC04,
+        ),
+        (
+            json!({"items": [{"id": "I", "name": "n", "price": -1, "quantity": 1}]}),
+            "items[0].price",
+            ResultCode::RC15,
+        ),
+    ];
+    for (extra, path, code) in cases {
+        let mut body = json!({"order_id": "ORDER-1", "gross_amount": 1000});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let v = PaymentKeyRequest::from_json(body.clone()).unwrap_err();
+        assert_eq!((v.path.as_str(), &v.result_code), (path, &code), "{body}");
+    }
+    let mut request = PaymentKeyRequest::new("ORDER-1", yen(1050));
+    request.shipping_amount = Some(yen(50));
+    request.items = vec![Item::new("I", "n", yen(1000), 1)];
+    let wire = serde_json::to_value(&request).unwrap();
+    assert_eq!(wire["gross_amount"], json!(1050));
+    assert_eq!(wire["shipping_amount"], json!(50));
+    assert_eq!(wire["items"][0]["price"], json!(1000));
+    assert_eq!(PaymentKeyRequest::from_json(wire).unwrap(), request);
 }
 
 /// Guide, "Result Codes" / "Client Integration": the descriptions are the guide's rows,

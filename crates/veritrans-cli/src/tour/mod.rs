@@ -69,8 +69,10 @@ async fn tour() -> Result<Vec<StepRecord>, String> {
     let merchant = Merchant::start(credentials)
         .await
         .map_err(|e| format!("the merchant server cannot start on 127.0.0.1: {e}"))?;
-    let pop = veritrans::pop::client::Client::builder(pop_key)
-        .base_url(sandbox.base_url())
+    // A test environment: the client sets `dummy: true` on every request.
+    let pop_env =
+        veritrans::pop::Environment::custom(sandbox.base_url(), veritrans::pop::Mode::Test);
+    let pop = veritrans::pop::client::Client::builder(pop_key, pop_env)
         .timeout(Duration::from_secs(5))
         .build()
         .map_err(|e| format!("the POP client cannot be built: {e}"))?;

@@ -17,8 +17,7 @@ pub async fn run(tour: &mut Tour, ctx: &Ctx) {
     tour.section("POP: card payment");
     let Some(payment_key) = tour
         .step(GATEWAY, "POP payment key", async {
-            let mut request = PaymentKeyRequest::new(ORDER, 1500);
-            request.dummy = Some(true);
+            let mut request = PaymentKeyRequest::new(ORDER, veritrans::yen(1500));
             request.success_url = Some(ctx.merchant.url(&format!("/pop/return/success/{ORDER}")));
             request.failure_url = Some(ctx.merchant.url(&format!("/pop/return/failure/{ORDER}")));
             request.incomplete_url =

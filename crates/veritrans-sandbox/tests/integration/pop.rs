@@ -12,7 +12,8 @@ use pop_proto::client::Client;
 use pop_proto::testing::{ERROR_EXPIRY_DATES, NON_TEST_CARD_V_RESULT_CODE, TEST_CARDS};
 use pop_proto::types::{CvsParameters, Item, PaymentKeyRequest, PaymentLinkRequest};
 use pop_proto::{
-    CvsSubType, Error, Notification, PaymentType, Push, Redirect, ResultCode, Status, Validate,
+    CvsSubType, Environment, Error, Mode, Notification, PaymentType, Push, Redirect, ResultCode,
+    Status, Validate, yen,
 };
 use serde_json::{Value, json};
 use veritrans_sandbox::{Credentials, RunningSandbox};
@@ -22,17 +23,20 @@ fn key() -> PopServerKey {
     PopServerKey::new(Credentials::DEFAULT_POP_SERVER_KEY)
 }
 
+/// The sandbox as a test environment: the client sets `dummy: true` on every request.
+fn sandbox_env(sandbox: &RunningSandbox) -> Environment {
+    Environment::custom(sandbox.base_url(), Mode::Test)
+}
+
 fn pop(sandbox: &RunningSandbox) -> Client {
-    Client::builder(key())
-        .base_url(sandbox.base_url())
+    Client::builder(key(), sandbox_env(sandbox))
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap()
 }
 
-fn request(order_id: &str, amount: i64, merchant: Option<&Merchant>) -> PaymentKeyRequest {
-    let mut r = PaymentKeyRequest::new(order_id, amount);
-    r.dummy = Some(true);
+fn request(order_id: &str, amount: u64, merchant: Option<&Merchant>) -> PaymentKeyRequest {
+    let mut r = PaymentKeyRequest::new(order_id, yen(amount));
     if let Some(m) = merchant {
         r.success_url = Some(m.url("/success"));
         r.failure_url = Some(m.url("/failure"));
@@ -132,8 +136,8 @@ async fn card_success_redirects_and_pushes_signed() {
     let sandbox = common::start().await;
     let merchant = Merchant::start(&[]).await;
     let mut r = request("ORDER-CARD-1", 10050, Some(&merchant));
-    r.shipping_amount = Some(50);
-    r.items = vec![Item::new("ITEM-1", "Item", 10000, 1)];
+    r.shipping_amount = Some(yen(50));
+    r.items = vec![Item::new("ITEM-1", "Item", yen(10000), 1)];
     r.enabled_payment_types = vec![PaymentType::Card];
     let payment_key = pop(&sandbox).payment_key(&r).await.unwrap();
     assert_eq!(payment_key.key.len(), 24);
@@ -416,18 +420,18 @@ async fn raw(sandbox: &RunningSandbox, path: &str, body: &Value) -> (u16, Value)
 async fn validation_errors_match_client_side_codes() {
     let sandbox = common::start().await;
     let mut bad = Vec::new();
-    bad.push(PaymentKeyRequest::new("ORDER 0001", 1000));
-    bad.push(PaymentKeyRequest::new("ORDER-1", 0));
-    let mut r = PaymentKeyRequest::new("ORDER-2", 1000);
-    r.items = vec![Item::new("I", "n", 999, 1)];
+    bad.push(PaymentKeyRequest::new("ORDER 0001", yen(1000)));
+    bad.push(PaymentKeyRequest::new("ORDER-1", yen(0)));
+    let mut r = PaymentKeyRequest::new("ORDER-2", yen(1000));
+    r.items = vec![Item::new("I", "n", yen(999), 1)];
     bad.push(r);
-    let mut r = PaymentKeyRequest::new("ORDER-3", 1000);
+    let mut r = PaymentKeyRequest::new("ORDER-3", yen(1000));
     r.cvs = vec![
         CvsParameters::new(CvsSubType::Sej),
         CvsParameters::new(CvsSubType::Sej),
     ];
     bad.push(r);
-    let mut r = PaymentKeyRequest::new("ORDER-4", 1000);
+    let mut r = PaymentKeyRequest::new("ORDER-4", yen(1000));
     r.payment_key_expiry_duration = Some(999_999);
     bad.push(r);
     for request in bad {
@@ -478,10 +482,7 @@ async fn validation_errors_match_client_side_codes() {
 #[tokio::test]
 async fn wrong_key_is_401_and_duplicate_order_rc20() {
     let sandbox = common::start().await;
-    let wrong = Client::builder(PopServerKey::new("not-the-key"))
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap();
+    let wrong = Client::new(PopServerKey::new("not-the-key"), sandbox_env(&sandbox)).unwrap();
     match wrong.payment_key(&request("ORDER-AUTH", 1000, None)).await {
         Err(Error::GatewayRefused {
             status,
@@ -515,10 +516,7 @@ async fn wrong_key_is_401_and_duplicate_order_rc20() {
 async fn payment_link_and_account_management_key() {
     let sandbox = common::start().await;
     let client_pop = pop(&sandbox);
-    let mut r = PaymentLinkRequest {
-        ..serde_json::from_value(json!({"order_id": "ORDER-LINK", "gross_amount": 1000})).unwrap()
-    };
-    r.dummy = Some(true);
+    let r = PaymentLinkRequest::new("ORDER-LINK", yen(1000));
     let link = client_pop.payment_link(&r).await.unwrap();
     assert!(link.url.starts_with(sandbox.base_url()), "{}", link.url);
     let page = client().get(&link.url).send().await.unwrap();

@@ -111,7 +111,7 @@ fn abandon(world: &World, gateway: Gateway, id: &str, m: usize, why: &str) {
 /// POP: payment key → the consumer pays on the POP page → the signed push.
 pub async fn pop(world: &World, m: usize, n: u64) {
     let declined = n % 8 == 7;
-    let amount = 1000 + 10 * i64::try_from(n % 50).unwrap_or(0);
+    let amount = pop_proto::yen(1000 + 10 * (n % 50));
     for round in 0..3 {
         let order_id = format!("m{m}-pop-{n}-{round}");
         match pop_key(world, m, &order_id, amount).await {
@@ -140,13 +140,12 @@ async fn pop_key(
     world: &World,
     m: usize,
     order_id: &str,
-    amount: i64,
+    amount: pop_proto::Yen,
 ) -> Result<Option<String>, String> {
     use pop_proto::types::PaymentKeyRequest;
     use pop_proto::{Error, PaymentType, ResultCode};
     let merchant = &world.merchants[m];
     let mut request = PaymentKeyRequest::new(order_id, amount);
-    request.dummy = Some(true);
     request.success_url = Some(merchant.url(&format!("/pop/return/success/{order_id}")));
     request.failure_url = Some(merchant.url(&format!("/pop/return/failure/{order_id}")));
     request.incomplete_url = Some(merchant.url(&format!("/pop/return/incomplete/{order_id}")));

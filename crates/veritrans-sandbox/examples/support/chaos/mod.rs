@@ -223,8 +223,8 @@ pub async fn run(config: Config) -> Result<Report, Box<dyn Error + Send + Sync>>
         return Err(format!("kickback setting: HTTP {}", settings.status()).into());
     }
     let credentials = sandbox.credentials();
-    let pop = pop_proto::client::Client::builder(credentials.pop_server_key.clone())
-        .base_url(sandbox.base_url())
+    let pop_env = pop_proto::Environment::custom(sandbox.base_url(), pop_proto::Mode::Test);
+    let pop = pop_proto::client::Client::builder(credentials.pop_server_key.clone(), pop_env)
         .timeout(CLIENT_TIMEOUT)
         .build()?;
     let unified = unified_proto::client::Client::builder(

@@ -111,14 +111,6 @@ struct KeyRecord<'a> {
     expires_at: &'a str,
 }
 
-/// The request's amount as yen. `Validate` has checked it ("greater than zero");
-/// a negative value cannot reach here, and is still refused with the amount's code.
-fn yen(amount: i64) -> Result<Yen, Failure> {
-    u64::try_from(amount).map(Yen).map_err(|_| {
-        Failure::bad_request(ResultCode::RC03, Some(format!("gross_amount: {amount}")))
-    })
-}
-
 /// Creates the order and its key, or answers what the contract refuses
 /// (`settings::Settings::check`) or `RC20` for an order ID already used.
 fn create_order(
@@ -205,13 +197,9 @@ pub(super) async fn payment_key(
         Ok(r) => r,
         Err(failure) => return failure.into_response(),
     };
-    let gross_amount = match yen(request.gross_amount) {
-        Ok(a) => a,
-        Err(failure) => return failure.into_response(),
-    };
     let new = NewOrder {
         order_id: request.order_id,
-        gross_amount,
+        gross_amount: request.gross_amount,
         dummy: request.dummy,
         expiry: request.payment_key_expiry_duration,
         types: request.enabled_payment_types,
@@ -240,13 +228,9 @@ pub(super) async fn payment_link(
         Ok(r) => r,
         Err(failure) => return failure.into_response(),
     };
-    let gross_amount = match yen(request.gross_amount) {
-        Ok(a) => a,
-        Err(failure) => return failure.into_response(),
-    };
     let new = NewOrder {
         order_id: request.order_id,
-        gross_amount,
+        gross_amount: request.gross_amount,
         dummy: request.dummy,
         expiry: request.payment_key_expiry_duration,
         types: request.enabled_payment_types,
