@@ -22,7 +22,7 @@
 //! the real gateway, which is why real mode needs `JPAYMENT_CARD_TOKEN`.
 //!
 //! The user key (the password of the card on file) is never printed; card
-//! numbers only masked. `RUST_LOG=veritrans=debug` shows each request's span
+//! numbers only masked. `RUST_LOG=veritrans::request=debug` shows each request's span
 //! (operation, order number, HTTP status, latency; never keys or tokens).
 //! Exit status 1 with the client's error on failure.
 

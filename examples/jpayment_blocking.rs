@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Without `JPAYMENT_AID` and `JPAYMENT_CARD_TOKEN` (or with `--sandbox`) it
-//! starts the sandbox on a thread of its own; with both it talks to the real
+//! starts the sandbox on a runtime of its own; with both it talks to the real
 //! gateway (`Environment::Live`), an authorisation only (`JobType::Auth`).
 //! The token endpoint of the sandbox is a **sandbox-only step** (see
 //! `jpayment.rs`). The user key is never printed.
@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use veritrans::jpayment::blocking::Client;
 use veritrans::jpayment::prelude::*;
-use veritrans_examples::{SandboxThread, real_credentials, trace_requests};
+use veritrans_examples::{BlockingSandbox, real_credentials, trace_requests};
 
 /// A test card the sandbox approves (sandbox mode only).
 const TEST_CARD: &str = "4111111111111111";
@@ -36,12 +36,10 @@ fn run() -> Result<(), Box<dyn Error>> {
         match real_credentials(["JPAYMENT_AID", "JPAYMENT_CARD_TOKEN"])? {
             Some([aid, token]) => (Environment::Live, aid, token, None),
             None => {
-                let (sandbox, (environment, aid, token)) = SandboxThread::start(async |sandbox| {
-                    let token = sandbox_token(sandbox.base_url()).await?;
-                    let aid = sandbox.credentials().jpayment_aid.clone();
-                    Ok((sandbox.jpayment_environment(), aid, token))
-                })?;
-                (environment, aid, token, Some(sandbox))
+                let sandbox = BlockingSandbox::start()?;
+                let token = sandbox.block_on(sandbox_token(sandbox.base_url()))?;
+                let aid = sandbox.credentials().jpayment_aid.clone();
+                (sandbox.jpayment_environment(), aid, token, Some(sandbox))
             }
         };
     let client = Client::new(environment)?;

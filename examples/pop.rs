@@ -14,20 +14,19 @@
 //! - `POP_PUSH_URL` (optional, default `https://shop.example/pop/push`): where
 //!   POP sends the signed push, e.g. `http://127.0.0.1:3000/pop/push` for the
 //!   merchant_server example next to a `veritrans sandbox` process.
-//! - `RUST_LOG` (default `veritrans=info`): the client's tracing output, e.g.
-//!   `RUST_LOG=veritrans=debug` for every attempt; keys and card numbers never appear.
+//! - `RUST_LOG` (default: each answer and verification): the client's tracing output, e.g.
+//!   `RUST_LOG=veritrans::request=debug` for every attempt; keys and card numbers never appear.
 //!
 //! The key is never printed. Exit status 1 with the client's error on failure
 //! (e.g. `RC17` for a wrong key).
 
 use std::error::Error;
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use time::macros::{format_description, offset};
 use veritrans::pop::prelude::*;
-use veritrans_examples::{real_credentials, start_sandbox};
+use veritrans_examples::{real_credentials, start_sandbox, trace_requests};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -35,14 +34,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "veritrans=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    trace_requests();
     // The sandbox must outlive the requests: keep it bound until the end.
     let (client, sandbox) = match real_credentials(["POP_SERVER_KEY"])? {
         Some([key]) => {

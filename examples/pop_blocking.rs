@@ -10,41 +10,32 @@
 //!   runtime of its own, on other threads) and uses its public test key.
 //! - With `POP_SERVER_KEY` it asks the real POP server in its test mode
 //!   (`Environment::Dummy`: `dummy: true` on every request; nobody is charged).
-//! - `RUST_LOG` (default `veritrans=info`): the client's tracing output on
+//! - `RUST_LOG` (default: each answer and verification): the client's tracing output on
 //!   standard error; keys and card numbers never appear.
 
 use std::error::Error;
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use veritrans::pop::blocking::Client;
 use veritrans::pop::prelude::*;
-use veritrans_examples::{real_credentials, start_sandbox};
+use veritrans_examples::{BlockingSandbox, real_credentials, trace_requests};
 
 fn main() -> ExitCode {
     veritrans_examples::exit(run())
 }
 
 fn run() -> Result<(), Box<dyn Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "veritrans=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    trace_requests();
     // The embedded sandbox is a server: it runs on a runtime of its own, kept
-    // (with the sandbox) until the end. The client below needs none.
-    let servers = tokio::runtime::Runtime::new()?;
+    // until the end. The client below needs none.
     let (client, _sandbox) = match real_credentials(["POP_SERVER_KEY"])? {
         Some([key]) => (
             Client::new(PopServerKey::new(key), Environment::Dummy)?,
             None,
         ),
         None => {
-            let sandbox = servers.block_on(start_sandbox())?;
+            let sandbox = BlockingSandbox::start()?;
             let key = sandbox.credentials().pop_server_key.clone();
             let environment = Environment::custom(sandbox.base_url(), Mode::Test);
             (Client::new(key, environment)?, Some(sandbox))

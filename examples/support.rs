@@ -73,90 +73,54 @@ pub async fn start_sandbox() -> Result<RunningSandbox, Box<dyn Error>> {
     Ok(sandbox)
 }
 
-/// An embedded sandbox running on a thread of its own, with its own Tokio runtime,
-/// for the blocking examples: their `main` is plain `fn main`, with no runtime to
-/// run a sandbox on. Dropping it stops the sandbox and joins the thread.
-pub struct SandboxThread {
-    stop: Option<std::sync::mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+/// The embedded sandbox for the blocking examples, whose `main` is plain `fn main`
+/// with no runtime to serve it: it runs on a multi-threaded Tokio runtime of its
+/// own, whose worker threads answer while `main` blocks in the client. Both live
+/// until this value is dropped. Derefs to the [`RunningSandbox`].
+pub struct BlockingSandbox {
+    // Declared first, so dropped first: the sandbox stops before its runtime.
+    sandbox: RunningSandbox,
+    runtime: tokio::runtime::Runtime,
 }
 
-impl SandboxThread {
-    /// Starts the sandbox ([`start_sandbox`]) on a new thread, runs `setup` there
-    /// against it (what only the sandbox's own runtime can do: its base URL, a
-    /// sandbox-only token) and returns the sandbox with what `setup` returned.
+impl BlockingSandbox {
+    /// Starts the sandbox ([`start_sandbox`]) on a runtime of its own.
     ///
     /// # Errors
-    /// The thread, the runtime or the sandbox could not start, or `setup` failed.
-    pub fn start<T, F>(setup: F) -> Result<(Self, T), Box<dyn Error>>
-    where
-        T: Send + 'static,
-        F: for<'a> AsyncFnOnce(&'a RunningSandbox) -> Result<T, Box<dyn Error>> + Send + 'static,
-    {
-        let (ready, started) = std::sync::mpsc::channel::<Result<T, String>>();
-        let (stop, stopped) = std::sync::mpsc::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("sandbox".into())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(runtime) => runtime,
-                    Err(e) => {
-                        let _ = ready.send(Err(format!("sandbox runtime: {e}")));
-                        return;
-                    }
-                };
-                runtime.block_on(async move {
-                    let sandbox = match start_sandbox().await {
-                        Ok(sandbox) => sandbox,
-                        Err(e) => {
-                            let _ = ready.send(Err(e.to_string()));
-                            return;
-                        }
-                    };
-                    let _ = ready.send(setup(&sandbox).await.map_err(|e| e.to_string()));
-                    // Serve until the example is done: the channel closes or says stop.
-                    let _ = tokio::task::spawn_blocking(move || stopped.recv()).await;
-                    let _ = sandbox.shutdown().await;
-                });
-            })?;
-        let value = started
-            .recv()
-            .map_err(|_| "the sandbox thread ended before the sandbox started")??;
-        Ok((
-            Self {
-                stop: Some(stop),
-                thread: Some(thread),
-            },
-            value,
-        ))
+    /// The runtime or the sandbox could not start.
+    pub fn start() -> Result<Self, Box<dyn Error>> {
+        let runtime = tokio::runtime::Runtime::new()?;
+        let sandbox = runtime.block_on(start_sandbox())?;
+        Ok(Self { sandbox, runtime })
+    }
+
+    /// Runs a sandbox-only setup step (one with no blocking API) to completion.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
     }
 }
 
-impl Drop for SandboxThread {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+impl std::ops::Deref for BlockingSandbox {
+    type Target = RunningSandbox;
+    fn deref(&self) -> &RunningSandbox {
+        &self.sandbox
     }
 }
 
 /// Shows the clients' `tracing` output on standard error: each request's
 /// `veritrans.request` span and each verification's event (never keys, tokens or
-/// card numbers). Filtered by `RUST_LOG` (for example `RUST_LOG=veritrans=debug`),
-/// warnings only when it is unset. Call once, first.
+/// card numbers). Filtered by `RUST_LOG` (for example
+/// `RUST_LOG=veritrans::request=debug` for every attempt); when it is unset, each
+/// request's answer and each verification (`info`) and every warning. Call once, first.
 pub fn trace_requests() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,veritrans::request=info,veritrans::verify=info")
+    });
     // `Err`: a subscriber is installed already (a test harness): keep it.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 

@@ -14,7 +14,7 @@
 //!   with `requestMode: sandbox` (filled by the client): nobody is charged.
 //!   Production is `Environment::Live`; this example never uses it.
 //! - `RUST_LOG` filters the client's `tracing` output on standard error
-//!   (default `veritrans=info`; `veritrans=debug` shows every attempt).
+//!   (default: each answer and verification; `veritrans=debug` shows every attempt).
 //!
 //! The token is never printed. Exit status 1 with the client's error on
 //! failure (a refusal carries the gateway's `resultCode` and message).
@@ -24,19 +24,13 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use veritrans::unified::prelude::*;
-use veritrans_examples::{real_credentials, start_sandbox};
+use veritrans_examples::{real_credentials, start_sandbox, trace_requests};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     // What the client sent, resent and refused, as `tracing` events: one
-    // `veritrans.request` span per call. `RUST_LOG=veritrans=debug` shows each attempt.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "veritrans=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // `veritrans.request` span per call. `RUST_LOG=veritrans::request=debug` shows each attempt.
+    trace_requests();
     veritrans_examples::exit(run().await)
 }
 

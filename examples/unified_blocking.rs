@@ -9,35 +9,37 @@
 //! ```
 //!
 //! - Without `VERITRANS_UNIFIED_TOKEN` (or with `--sandbox`) it starts the
-//!   sandbox on a thread of its own and uses its public test token.
+//!   sandbox on a runtime of its own and uses its public test token.
 //! - With `VERITRANS_UNIFIED_TOKEN` it calls the gateway's own sandbox
 //!   (`Environment::Sandbox`, `requestMode: sandbox`); never live.
-//! - `RUST_LOG` filters the client's `tracing` output (default `veritrans=info`).
+//! - `RUST_LOG` filters the client's `tracing` output (default: each answer and verification).
 
 use std::error::Error;
 use std::process::ExitCode;
-use std::sync::mpsc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use veritrans::unified::blocking::Client;
 use veritrans::unified::prelude::*;
-use veritrans_examples::{real_credentials, start_sandbox};
+use veritrans_examples::{BlockingSandbox, real_credentials, trace_requests};
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "veritrans=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    trace_requests();
     veritrans_examples::exit(run())
 }
 
 fn run() -> Result<(), Box<dyn Error>> {
-    let (environment, token) = match real_credentials(["VERITRANS_UNIFIED_TOKEN"])? {
-        Some([token]) => (Environment::Sandbox, UnifiedToken::new(token)),
-        None => sandbox_on_its_own_thread()?,
+    // The embedded sandbox (when used) must outlive the requests: kept until the end.
+    let (environment, token, _sandbox) = match real_credentials(["VERITRANS_UNIFIED_TOKEN"])? {
+        Some([token]) => (Environment::Sandbox, UnifiedToken::new(token), None),
+        None => {
+            let sandbox = BlockingSandbox::start()?;
+            let token = sandbox.credentials().unified_token.expose_secret();
+            let environment = Environment::Custom {
+                base_url: sandbox.base_url().to_string(),
+                mode: Mode::Test,
+            };
+            (environment, UnifiedToken::new(token), Some(sandbox))
+        }
     };
     let client = Client::builder(environment, token).build_blocking()?;
 
@@ -75,40 +77,4 @@ fn run() -> Result<(), Box<dyn Error>> {
 fn code(code: &Option<ResultCode>) -> String {
     code.as_ref()
         .map_or_else(|| "-".into(), ToString::to_string)
-}
-
-/// Starts the embedded sandbox on a thread with its own runtime (this
-/// program has none) and returns where it listens; it stops when the program
-/// ends.
-fn sandbox_on_its_own_thread() -> Result<(Environment, UnifiedToken), Box<dyn Error>> {
-    let (started, listening) = mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = match tokio::runtime::Runtime::new() {
-            Ok(runtime) => runtime,
-            Err(e) => return drop(started.send(Err(e.to_string()))),
-        };
-        runtime.block_on(async move {
-            match start_sandbox().await {
-                Ok(sandbox) => {
-                    let token = sandbox
-                        .credentials()
-                        .unified_token
-                        .expose_secret()
-                        .to_string();
-                    let _ = started.send(Ok((sandbox.base_url().to_string(), token)));
-                    // Serve until the program ends.
-                    std::future::pending::<()>().await;
-                }
-                Err(e) => drop(started.send(Err(e.to_string()))),
-            }
-        });
-    });
-    let (base_url, token) = listening.recv()??;
-    Ok((
-        Environment::Custom {
-            base_url,
-            mode: Mode::Test,
-        },
-        UnifiedToken::new(token),
-    ))
 }
