@@ -6,8 +6,9 @@ use http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use unified_proto::validate::{self, Context, Mode};
+use unified_proto::versions::GuideVersion;
 use unified_proto::{
-    COMMANDS, CancelRequest, CaptureRequest, ChargeRequest, Command, GetTransactionResultRequest,
+    CancelRequest, CaptureRequest, ChargeRequest, Command, GetTransactionResultRequest,
     IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_RULE, PayRequest, ResultCode, SubscribeRequest,
     TerminateRequest, UpdateOrderRequest,
 };
@@ -86,25 +87,35 @@ impl Store {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Answer {
-        if !COMMANDS.contains(&command) {
+        // The commands of the emulated guide version (a body names its command by path).
+        if self.guide.command(command).is_none() {
             return Answer::not_found();
         }
         if !authorised(headers, app.credentials().unified_token.expose_secret()) {
-            return failure(
-                &ResultCode::UaReq008,
+            return failure(self.guide, &ResultCode::UaReq008,
                 "Authentication error: Authorization must be `Bearer {token}` with the sandbox's Unified API token".into(),
             );
         }
-        let key = match idempotency_key(headers) {
+        let key = match idempotency_key(self.guide, headers) {
             Ok(key) => key,
             Err(answer) => return answer,
         };
         let value: Value = match serde_json::from_slice(body) {
             Ok(v @ Value::Object(_)) => v,
             Ok(_) => {
-                return failure(&ResultCode::UaReq001, "body: must be a JSON object".into());
+                return failure(
+                    self.guide,
+                    &ResultCode::UaReq001,
+                    "body: must be a JSON object".into(),
+                );
             }
-            Err(e) => return failure(&ResultCode::UaReq001, format!("body: not JSON ({e})")),
+            Err(e) => {
+                return failure(
+                    self.guide,
+                    &ResultCode::UaReq001,
+                    format!("body: not JSON ({e})"),
+                );
+            }
         };
         macro_rules! run {
             ($ty:ty, |$inner:ident, $req:ident| $effect:expr) => {
@@ -113,7 +124,7 @@ impl Store {
                         let $req = &$req;
                         $effect
                     }),
-                    Err(message) => failure(&ResultCode::UaReq001, message),
+                    Err(message) => failure(self.guide, &ResultCode::UaReq001, message),
                 }
             };
         }
@@ -138,7 +149,7 @@ impl Store {
             }
             GetTransactionResultRequest::NAME => {
                 run!(GetTransactionResultRequest, |inner, req| (
-                    Self::get_transaction_result(inner, req),
+                    self.get_transaction_result(inner, req),
                     vec![]
                 ))
             }
@@ -148,7 +159,7 @@ impl Store {
     }
 
     /// Reads the body into the generated request type and checks it with the generated
-    /// rules (the client's own validation). The payment type of the order the request
+    /// rules of the emulated guide version's command (the client's own validation). The payment type of the order the request
     /// names enables the per-payment-type limits. Loopback webhook URLs are allowed
     /// through the validator's own opt-in (`Context::local_push_url`): the real sandbox
     /// requires https on port 443, this one serves local tests.
@@ -170,7 +181,13 @@ impl Store {
                 .find(payment_id, fep_order_id)
                 .map(|o| o.pay_type);
         }
-        let violations: Vec<String> = validate::check(C::RULES, C::PAY_TYPES, value, &ctx)
+        // The emulated version's rules for this command; the latest's when it has no
+        // such command (not reached: `handle` answers 404 for those first).
+        let (rules, pay_types) = self
+            .guide
+            .command(C::NAME)
+            .map_or((C::RULES, C::PAY_TYPES), |c| (c.rules, c.pay_types));
+        let violations: Vec<String> = validate::check(rules, pay_types, value, &ctx)
             .iter()
             .map(ToString::to_string)
             .collect();
@@ -181,20 +198,24 @@ impl Store {
     }
 }
 
-/// The `X-VT-Idempotency-Key` header, checked with its generated rule; `None` without
-/// one.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Answer> {
+/// The `X-VT-Idempotency-Key` header, checked with its generated rule in `guide`;
+/// `None` without one.
+fn idempotency_key(guide: &GuideVersion, headers: &HeaderMap) -> Result<Option<String>, Answer> {
     let Some(value) = headers.get(IDEMPOTENCY_KEY_HEADER) else {
         return Ok(None);
     };
     let key = String::from_utf8_lossy(value.as_bytes()).into_owned();
     let ctx = Context::new(Mode::Test);
-    let violations = validate::check_value(&IDEMPOTENCY_KEY_RULE, Some(&key), &ctx);
+    // Every version names this header; were one not to, the latest's rule applies.
+    let rule = guide
+        .request_header(IDEMPOTENCY_KEY_HEADER)
+        .unwrap_or(&IDEMPOTENCY_KEY_RULE);
+    let violations = validate::check_value(rule, Some(&key), &ctx);
     if violations.is_empty() {
         Ok(Some(key))
     } else {
         let text: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        Err(failure(&ResultCode::UaReq001, text.join("; ")))
+        Err(failure(guide, &ResultCode::UaReq001, text.join("; ")))
     }
 }
 
