@@ -82,7 +82,18 @@ impl GuideVersion {
     pub fn accepts_scheme(&self, scheme: &str) -> bool {
         self.security_schemes.contains(&scheme)
     }
+
+    /// Whether this version accepts HMAC request authentication
+    /// (`X-VT-Content-hmac` on a request, the spec's [`HMAC_AUTH_SCHEME`]): 1.1.1 RC
+    /// does, 1.1.3 removed it.
+    pub fn accepts_request_hmac(&self) -> bool {
+        self.accepts_scheme(HMAC_AUTH_SCHEME)
+    }
 }
+
+/// The `securitySchemes` key the specs give HMAC request authentication (a name
+/// of the spec files, not of the wire).
+pub const HMAC_AUTH_SCHEME: &str = "hmacAuth";
 
 /// The latest guide version: the crate root's.
 pub const LATEST: &GuideVersion = &crate::GUIDE;
@@ -97,7 +108,10 @@ pub const KNOWN: &[&GuideVersion] = &[
 
 /// A version name that is not among [`KNOWN`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown Unified API guide version {given:?}: known versions are {}", known_list())]
+#[error(
+    "unknown Unified API guide version {given:?}: known versions are {}",
+    known_list()
+)]
 #[non_exhaustive]
 pub struct UnknownVersion {
     /// The name given.
@@ -144,6 +158,17 @@ mod tests {
             assert!(text.contains(v.folder), "{text}");
         }
         assert_eq!(find("1.1.3"), Ok(LATEST));
+    }
+
+    /// unified-api-1.1.3.en.txt, Revision History, 1.1.3 item 5: "Deleted the
+    /// description of HMAC authentication from 'About Authentication of Payment
+    /// Request'"; unified-api-1.1.1-rc.ja.txt, 決済リクエストの認証について: "Bearer認証
+    /// およびHMAC認証を利用しています".
+    #[cfg(feature = "v1_1_1_rc")]
+    #[test]
+    fn only_1_1_1_rc_accepts_request_hmac() {
+        assert!(!LATEST.accepts_request_hmac());
+        assert!(find("1.1.1-rc").unwrap().accepts_request_hmac());
     }
 
     /// Every folder of `specs/unified/` is a version of this list (when every
