@@ -92,10 +92,14 @@ impl Store {
             return Answer::not_found();
         }
         if !self.authenticated(app, headers, body) {
+            let bearer =
+                "Authorization must be `Bearer {token}` with the sandbox's Unified API token";
             let how = if self.guide.accepts_request_hmac() {
-                "Authorization must be `Bearer {token}` with the sandbox's Unified API token, or X-VT-Content-hmac must sign the body with the sandbox's merchant CCID and key"
+                format!(
+                    "{bearer}, or {CONTENT_HMAC_HEADER} must sign the body with the sandbox's merchant CCID and key"
+                )
             } else {
-                "Authorization must be `Bearer {token}` with the sandbox's Unified API token"
+                bearer.to_string()
             };
             return failure(
                 self.guide,
@@ -166,8 +170,8 @@ impl Store {
     }
 
     /// Reads the body into the generated request type and checks it with the generated
-    /// rules of the emulated guide version's command (the client's own validation). The payment type of the order the request
-    /// names enables the per-payment-type limits. Loopback webhook URLs are allowed
+    /// rules of the emulated guide version's command (the client's own validation). The
+    /// payment type of the order the request names enables the per-payment-type limits. Loopback webhook URLs are allowed
     /// through the validator's own opt-in (`Context::local_push_url`): the real sandbox
     /// requires https on port 443, this one serves local tests.
     fn read<C: Command + DeserializeOwned + Addressed>(&self, value: &Value) -> Result<C, String> {
