@@ -2,6 +2,7 @@
 //! tables: here what differs between 1.1.1 RC and 1.1.3 at the request's door
 //! (authentication) and in the limits, sent as raw HTTP so the client's own
 //! checks stay out of the way.
+#![allow(clippy::unwrap_used)]
 
 use unified_proto::{
     AuthCaptureType, Command, PayControl, PayOrder, PayRequest, PayType, RequestMode,
@@ -109,9 +110,9 @@ async fn amount_limits_follow_the_emulated_guide() {
     for (pay_type, digits_in_1_1_3) in [(PayType::Au, 7), (PayType::Docomo, 8)] {
         let over = 10u64.pow(digits_in_1_1_3); // one digit more than 1.1.3 allows
         let id = format!("v-limit-{pay_type}");
-        let (status, _, _) = send(&old, &bearer(), pay(pay_type.clone(), &id, over)).await;
+        let (status, _, _) = send(&old, &bearer(), pay(pay_type, &id, over)).await;
         assert_eq!(status, 200, "1.1.1 RC refused {over} for {pay_type}");
-        let answer = send(&new, &bearer(), pay(pay_type.clone(), &id, over)).await;
+        let answer = send(&new, &bearer(), pay(pay_type, &id, over)).await;
         assert_eq!(answer, invalid, "1.1.3 took {over} for {pay_type}");
         let within = over - 10; // all nines but the last digit 0: a success
         let (status, _, _) = send(&new, &bearer(), pay(pay_type, &id, within)).await;
