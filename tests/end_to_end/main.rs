@@ -8,3 +8,4 @@ mod jpayment;
 mod mpi;
 mod pop;
 mod unified;
+mod unified_versions;

@@ -19,7 +19,7 @@ pub mod webdriver;
 use std::time::Duration;
 
 use veritrans_sandbox::merchant::{Merchant, Seen};
-use veritrans_sandbox::{DeliverySchedule, RunningSandbox, Sandbox};
+use veritrans_sandbox::{DeliverySchedule, RunningSandbox, Sandbox, SandboxBuilder};
 
 /// How long a test waits for an asynchronous notification.
 pub const NOTIFICATION_TIMEOUT: Duration = Duration::from_secs(10);
@@ -27,7 +27,17 @@ pub const NOTIFICATION_TIMEOUT: Duration = Duration::from_secs(10);
 /// The sandbox, with notifications redelivered quickly, and a merchant server
 /// holding the sandbox's keys.
 pub async fn start() -> (RunningSandbox, Merchant) {
-    let sandbox = Sandbox::builder()
+    start_with(Sandbox::builder()).await
+}
+
+/// [`start`], with the sandbox emulating the Unified API guide version `unified`
+/// (`1.1.1-rc`, `1.1.3`).
+pub async fn start_unified(unified: &str) -> (RunningSandbox, Merchant) {
+    start_with(Sandbox::builder().unified_version(unified)).await
+}
+
+async fn start_with(builder: SandboxBuilder) -> (RunningSandbox, Merchant) {
+    let sandbox = builder
         .retry_policy(DeliverySchedule {
             max_attempts: 4,
             initial_backoff: Duration::from_millis(20),

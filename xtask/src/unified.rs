@@ -376,6 +376,8 @@ struct Rules {
 #[derive(Debug)]
 struct Command {
     command: String,
+    /// The request type's name (`PayRequest`).
+    request: proc_macro2::Ident,
     #[cfg(test)]
     rules: Rules,
     item: TokenStream,
@@ -465,6 +467,7 @@ fn operations(spec: &Spec) -> anyhow::Result<Vec<Command>> {
         };
         anyhow::Ok(Command {
             command: command.to_string(),
+            request: request.clone(),
             #[cfg(test)]
             rules,
             item,
@@ -494,6 +497,19 @@ pub fn tables_source(spec: &Spec) -> anyhow::Result<String> {
     // Commands and their rules.
     tokens.extend(ops.iter().map(|op| op.item.clone()));
     let names = ops.iter().map(|o| &o.command);
+    // The same, as values (`crate::versions::CommandTable`), for code that chooses a
+    // version at run time: read off each request type's `Command` constants.
+    let command_tables = ops.iter().map(|o| {
+        let request = &o.request;
+        quote! {
+            crate::versions::CommandTable {
+                name: <super::types::#request as crate::Command>::NAME,
+                path: <super::types::#request as crate::Command>::PATH,
+                pay_types: <super::types::#request as crate::Command>::PAY_TYPES,
+                rules: <super::types::#request as crate::Command>::RULES,
+            }
+        }
+    });
 
     // Servers (stable sort: the spec's order within an environment) and
     // security schemes.
@@ -510,6 +526,8 @@ pub fn tables_source(spec: &Spec) -> anyhow::Result<String> {
     tokens.extend(quote! {
         /// Every command of this spec version, in spec order.
         pub const COMMANDS: &[&str] = &[#(#names),*];
+        /// Every command of this spec version with its rules, in spec order.
+        pub const COMMAND_TABLES: &[crate::versions::CommandTable] = &[#(#command_tables),*];
         /// Base URL of the live environment.
         pub const LIVE_URL: &str = #live_url;
         /// Base URL of the sandbox environment.
@@ -561,6 +579,7 @@ fn header_stem(header: &str) -> anyhow::Result<String> {
 /// the sandbox and the client name and check headers through generated code.
 fn header_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
     let mut tokens = TokenStream::new();
+    let mut rule_names = Vec::new();
     for param in spec.components.parameters.values() {
         let (Some("header"), Some(name)) = (param.location.as_deref(), &param.name) else {
             continue;
@@ -581,7 +600,12 @@ fn header_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
             #[doc = #doc] pub const #konst: &str = #name;
             #[doc = #rule_doc] pub const #rule_name: crate::validate::FieldRule = #rule;
         });
+        rule_names.push(rule_name);
     }
+    tokens.extend(quote! {
+        /// The rule of every request header of this spec version (`path`: its name).
+        pub const REQUEST_HEADER_RULES: &[crate::validate::FieldRule] = &[#(#rule_names),*];
+    });
     for (name, header) in &spec.webhook.headers {
         let konst = format_ident!("{}_HEADER", header_stem(name)?);
         let doc = format!("`{name}` webhook header: {}", header.description);
@@ -611,7 +635,21 @@ fn mod_source(spec: &Spec, version: &crate::versions::Version) -> String {
          crate::codes::code_methods!({module});\n\
          \n\
          /// Version of the guide this module was generated from.\n\
-         pub const SPEC_VERSION: &str = {title:?};\n"
+         pub const SPEC_VERSION: &str = {title:?};\n\
+         \n\
+         /// This version's tables as one value, for code that chooses a version at run time\n\
+         /// (see [`crate::versions`]).\n\
+         pub const GUIDE: crate::versions::GuideVersion = crate::versions::GuideVersion {{\n\
+         \x20   folder: {version:?},\n\
+         \x20   title: SPEC_VERSION,\n\
+         \x20   commands: COMMAND_TABLES,\n\
+         \x20   result_codes: RESULT_CODES,\n\
+         \x20   live_url: LIVE_URL,\n\
+         \x20   sandbox_url: SANDBOX_URL,\n\
+         \x20   servers: SERVERS,\n\
+         \x20   security_schemes: SECURITY_SCHEMES,\n\
+         \x20   request_headers: REQUEST_HEADER_RULES,\n\
+         }};\n"
     )
 }
 

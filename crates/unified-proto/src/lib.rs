@@ -15,6 +15,8 @@
 //! the previous guide is available as `v1_1_1_rc` so code written against
 //! it keeps compiling during a migration;
 //! `docs/unified-spec-diff-1.1.1-rc-to-1.1.3.md` lists what changed.
+//! Each version's tables are also one value, `GUIDE`, listed in [`versions`]
+//! for code that chooses a version at run time (the sandbox).
 //!
 //! # Cargo features
 //! - `client` (default): the async HTTP client ([`client::Client`]) over
@@ -55,6 +57,7 @@ mod token;
 mod typed;
 pub use typed::Answer;
 pub mod validate;
+pub mod versions;
 
 #[cfg(feature = "http-client")]
 pub mod client;

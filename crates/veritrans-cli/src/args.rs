@@ -69,6 +69,15 @@ pub struct SandboxArgs {
     /// Finished deliveries kept per gateway; older ones are evicted (bounded memory).
     #[arg(long, default_value_t = veritrans_sandbox::Retention::DEFAULT_FINISHED_DELIVERIES)]
     pub retain_deliveries: usize,
+    /// Unified API guide version to emulate (its codes, limits and hosts); default: the
+    /// latest. The known versions are the generated ones.
+    #[arg(
+        long,
+        value_parser = clap::builder::PossibleValuesParser::new(
+            veritrans_sandbox::GuideVersions::known_unified()
+        )
+    )]
+    pub unified_version: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -38,7 +38,11 @@ async fn run(args: SandboxArgs) -> Result<(), String> {
         mpi_server_key: MpiServerKey::new(args.mpi_server_key),
         jpayment_aid: args.jpayment_aid,
     };
-    let sandbox = Sandbox::builder()
+    let mut builder = Sandbox::builder();
+    if let Some(version) = args.unified_version {
+        builder = builder.unified_version(version);
+    }
+    let sandbox = builder
         .addr(args.addr)
         .credentials(credentials)
         .retention(Retention::new(
@@ -56,6 +60,7 @@ async fn run(args: SandboxArgs) -> Result<(), String> {
         "base_url": sandbox.base_url(),
         "addr": sandbox.addr().to_string(),
         "gateways": veritrans_sandbox::gateways::EMULATED,
+        "versions": {"unified": sandbox.state().versions().unified.folder},
         "credentials": {
             "pop_server_key": c.pop_server_key.expose_secret(),
             "unified_token": c.unified_token.expose_secret(),

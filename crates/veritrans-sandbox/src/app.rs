@@ -39,7 +39,7 @@ pub(crate) fn build(
             .with_state(state.clone());
     }
     inspect::routes()
-        .merge(gateways::routes())
+        .merge(gateways::routes(&state))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback_service(rest)
         .with_state(state.clone())

@@ -26,10 +26,11 @@ pub const EMULATED: &[Gateway] = &[
 ];
 
 /// Every gateway's routes, merged. Add one `.merge(…)` line per gateway.
-pub(crate) fn routes() -> Router<AppState> {
+/// `state` carries the guide versions the sandbox emulates.
+pub(crate) fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(jpayment::routes())
         .merge(mpi::routes())
         .merge(pop::routes())
-        .merge(unified::routes())
+        .merge(unified::routes(state.versions().unified))
 }

@@ -2,7 +2,7 @@
 //!
 //! | method and path | answer |
 //! |---|---|
-//! | `GET /_sandbox/health` | `200 {"status": "ok", "gateways": [...], "retention": {...}, "transactions": {...}, "deliveries": {...}}`: the emulated gateways, the [`Retention`](crate::Retention), and per gateway the log entries and finished deliveries `retained` and `evicted` |
+//! | `GET /_sandbox/health` | `200 {"status": "ok", "gateways": [...], "versions": {"unified": {"version", "liveUrl", "sandboxUrl", ...}}, "retention": {...}, "transactions": {...}, "deliveries": {...}}`: the emulated gateways, the [`GuideVersions`](crate::GuideVersions) emulated (with the hosts each guide names), the [`Retention`](crate::Retention), and per gateway the log entries and finished deliveries `retained` and `evicted` |
 //! | `GET /_sandbox/transactions[?gateway=&kind=&id=&since=]` | `200 {"transactions": [TransactionRecord…]}` |
 //! | `GET /_sandbox/deliveries` | `200 {"deliveries": [DeliveryRecord…]}` |
 //! | `GET /_sandbox/deliveries/{id}` | `200 DeliveryRecord`, or `404` |
@@ -167,6 +167,7 @@ async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(json!({
         "status": "ok",
         "gateways": gateways::EMULATED,
+        "versions": state.versions().report(),
         "retention": state.retention(),
         "transactions": transactions,
         "deliveries": deliveries,

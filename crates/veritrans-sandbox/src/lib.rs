@@ -74,6 +74,7 @@ pub mod merchant;
 mod retention;
 mod server;
 mod state;
+pub mod versions;
 
 pub use app::DEFAULT_BODY_LIMIT;
 pub use clock::{Clock, ClockError, MAX_CLOCK_OFFSET};
@@ -92,3 +93,4 @@ pub use retention::{Retention, RetentionCounts};
 pub use server::{RunningSandbox, Sandbox, SandboxBuilder};
 pub use state::AppState;
 pub use veritrans_sign::{MerchantAuthKey, MpiServerKey, PopServerKey};
+pub use versions::GuideVersions;

@@ -17,6 +17,7 @@ use crate::faults::FaultTable;
 use crate::inspect::Inspector;
 use crate::retention::Retention;
 use crate::state::AppState;
+use crate::versions::GuideVersions;
 
 /// Entry point: `Sandbox::builder()…start().await`.
 #[derive(Debug)]
@@ -39,6 +40,7 @@ pub struct SandboxBuilder {
     body_limit: usize,
     shutdown_grace: Duration,
     retention: Retention,
+    unified_version: Option<String>,
     routes: Vec<Router<AppState>>,
 }
 
@@ -51,6 +53,7 @@ impl Default for SandboxBuilder {
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_grace: Duration::from_secs(5),
             retention: Retention::default(),
+            unified_version: None,
             routes: Vec::new(),
         }
     }
@@ -99,6 +102,15 @@ impl SandboxBuilder {
         self
     }
 
+    /// The VeriTrans4G Unified API guide version to emulate, by its spec folder's name
+    /// (`1.1.1-rc`, `1.1.3`; [`GuideVersions::known_unified`] lists them). Default: the
+    /// latest. An unknown name makes [`start`](Self::start) fail with [`Error::Config`]
+    /// naming the known ones.
+    pub fn unified_version(mut self, version: impl Into<String>) -> Self {
+        self.unified_version = Some(version.into());
+        self
+    }
+
     /// Serves extra routes next to the sandbox's own (e.g. a merchant stub, or a route a
     /// test needs). They get the same state and layers (body limit, faults). A path the
     /// sandbox already serves, or an earlier extra router serves, stays with them.
@@ -118,6 +130,12 @@ impl SandboxBuilder {
         self.retention.check().map_err(Error::Config)?;
         if self.body_limit == 0 {
             return Err(Error::Config("body_limit must be at least 1 byte".into()));
+        }
+        let mut versions = GuideVersions::default();
+        if let Some(unified) = &self.unified_version {
+            versions = versions
+                .with_unified(unified)
+                .map_err(|e| Error::Config(e.to_string()))?;
         }
         let bind_error = |source| Error::Bind {
             addr: self.addr,
@@ -141,6 +159,7 @@ impl SandboxBuilder {
             engine,
             FaultTable::default(),
             self.retention,
+            versions,
         );
         let app = app::build(state.clone(), self.routes, self.body_limit, halted);
 

@@ -9,6 +9,7 @@ use crate::delivery::{Delivery, DeliveryEngine, DeliveryError, DeliveryLog};
 use crate::faults::FaultTable;
 use crate::log::{Gateway, TransactionLog, TransactionRecord};
 use crate::retention::Retention;
+use crate::versions::GuideVersions;
 
 /// Shared state of a running sandbox, handed to every route as axum state.
 ///
@@ -45,6 +46,7 @@ struct Inner {
     faults: FaultTable,
     clock: Clock,
     retention: Retention,
+    versions: GuideVersions,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
         deliveries: DeliveryEngine,
         faults: FaultTable,
         retention: Retention,
+        versions: GuideVersions,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -65,6 +68,7 @@ impl AppState {
                 deliveries,
                 faults,
                 clock: Clock::default(),
+                versions,
             }),
         }
     }
@@ -79,6 +83,11 @@ impl AppState {
     /// of the same family instead, which a client can connect to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The guide version emulated per gateway.
+    pub fn versions(&self) -> GuideVersions {
+        self.inner.versions
     }
 
     /// The credentials the sandbox accepts.

@@ -4,8 +4,11 @@
 //! crate's other generated modules, and `latest`, which the crate root
 //! re-exports for the crate's own code, and the macro `root_exports!` with the
 //! crate root's re-exports (every version module by name, the latest's
-//! items). The hand-written `lib.rs` only says `mod generated;` and
-//! `generated::root_exports!();`, so a new version folder needs no edit of it.
+//! items), and `GUIDES`: every compiled version's `GUIDE` value (each version
+//! module's tables as one `crate::versions::GuideVersion`, for code that
+//! chooses a version at run time), oldest first. The hand-written `lib.rs` only
+//! says `mod generated;` and `generated::root_exports!();`, so a new version
+//! folder needs no edit of it.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -91,6 +94,19 @@ fn wiring(root: &Path, gateway: &Gateway, krate: &str) -> anyhow::Result<Generat
          pub(crate) use {} as latest;\n",
         latest.name(),
         latest.module()
+    );
+    let mut guides = String::new();
+    for (i, version) in versions.iter().enumerate().rev() {
+        let module = version.module();
+        if i > 0 {
+            let _ = writeln!(guides, "    #[cfg(feature = \"{module}\")]");
+        }
+        let _ = writeln!(guides, "    &{module}::GUIDE,");
+    }
+    let _ = write!(
+        body,
+        "\n/// Every guide version compiled into this build, oldest first.\n\
+         pub(crate) const GUIDES: &[&crate::versions::GuideVersion] = &[\n{guides}];\n"
     );
     // The crate root's re-exports, as a macro `lib.rs` invokes once: a
     // module cannot add items to its parent, and a glob re-export of this

@@ -20,6 +20,13 @@ pub mod wire;
 /// The latest guide version (1.1.3), named for the crate's own code.
 pub(crate) use v1_1_3 as latest;
 
+/// Every guide version compiled into this build, oldest first.
+pub(crate) const GUIDES: &[&crate::versions::GuideVersion] = &[
+    #[cfg(feature = "v1_1_1_rc")]
+    &v1_1_1_rc::GUIDE,
+    &v1_1_3::GUIDE,
+];
+
 /// The crate root's re-exports (invoked once, in `lib.rs`): every version
 /// module by name, and the items of the latest (1.1.3).
 macro_rules! root_exports {

@@ -76,6 +76,72 @@ fn prints_its_start_up_line_serves_and_stops_on_ctrl_c() {
     assert!(status.success(), "exit status after Ctrl-C: {status}");
 }
 
+/// `--unified-version` chooses the Unified API guide version the sandbox emulates; the
+/// start-up line and `/_sandbox/health` name it with the hosts its guide lists (1.1.1 RC
+/// still lists the old `.co.jp` domains: unified-api-1.1.3.en.txt, Revision History,
+/// 1.1.3 item 6 "Removed 'Notice' and modified to include only the new URL").
+#[test]
+fn unified_version_chooses_the_emulated_guide() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_veritrans"))
+        .args([
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--unified-version",
+            "1.1.1-rc",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let line: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(line["versions"]["unified"], "1.1.1-rc", "{line}");
+    let addr = line["addr"].as_str().unwrap().to_owned();
+    let health = http_get(&addr, "/_sandbox/health");
+    let body = health.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    let health: serde_json::Value = serde_json::from_str(body).unwrap();
+    let unified = &health["versions"]["unified"];
+    assert_eq!(unified["version"], "1.1.1-rc", "{health}");
+    let servers = unified["servers"].as_array().unwrap();
+    assert!(
+        servers
+            .iter()
+            .any(|s| s.as_str().unwrap().ends_with(".co.jp")),
+        "{health}"
+    );
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    assert!(child.wait().unwrap().success());
+}
+
+/// An unknown version is refused before anything starts, naming the known ones.
+#[test]
+fn an_unknown_unified_version_is_refused_naming_the_known_ones() {
+    let out = Command::new(env!("CARGO_BIN_EXE_veritrans"))
+        .args([
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--unified-version",
+            "1.1.2",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1.1.2") && stderr.contains("1.1.1-rc") && stderr.contains("1.1.3"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn an_address_in_use_is_a_one_line_error_with_exit_2() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

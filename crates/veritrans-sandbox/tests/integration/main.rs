@@ -21,3 +21,4 @@ mod robustness;
 mod unified;
 mod unified_about_api;
 mod unified_guide;
+mod unified_versions;

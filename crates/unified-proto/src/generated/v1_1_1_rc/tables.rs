@@ -2703,6 +2703,57 @@ pub const COMMANDS: &[&str] = &[
     "terminate",
     "updateOrder",
 ];
+/// Every command of this spec version with its rules, in spec order.
+pub const COMMAND_TABLES: &[crate::versions::CommandTable] = &[
+    crate::versions::CommandTable {
+        name: <super::types::CancelRequest as crate::Command>::NAME,
+        path: <super::types::CancelRequest as crate::Command>::PATH,
+        pay_types: <super::types::CancelRequest as crate::Command>::PAY_TYPES,
+        rules: <super::types::CancelRequest as crate::Command>::RULES,
+    },
+    crate::versions::CommandTable {
+        name: <super::types::CaptureRequest as crate::Command>::NAME,
+        path: <super::types::CaptureRequest as crate::Command>::PATH,
+        pay_types: <super::types::CaptureRequest as crate::Command>::PAY_TYPES,
+        rules: <super::types::CaptureRequest as crate::Command>::RULES,
+    },
+    crate::versions::CommandTable {
+        name: <super::types::ChargeRequest as crate::Command>::NAME,
+        path: <super::types::ChargeRequest as crate::Command>::PATH,
+        pay_types: <super::types::ChargeRequest as crate::Command>::PAY_TYPES,
+        rules: <super::types::ChargeRequest as crate::Command>::RULES,
+    },
+    crate::versions::CommandTable {
+        name: <super::types::GetTransactionResultRequest as crate::Command>::NAME,
+        path: <super::types::GetTransactionResultRequest as crate::Command>::PATH,
+        pay_types: <super::types::GetTransactionResultRequest as crate::Command>::PAY_TYPES,
+        rules: <super::types::GetTransactionResultRequest as crate::Command>::RULES,
+    },
+    crate::versions::CommandTable {
+        name: <super::types::PayRequest as crate::Command>::NAME,
+        path: <super::types::PayRequest as crate::Command>::PATH,
+        pay_types: <super::types::PayRequest as crate::Command>::PAY_TYPES,
+        rules: <super::types::PayRequest as crate::Command>::RULES,
+    },
+    crate::versions::CommandTable {
+        name: <super::types::SubscribeRequest as crate::Command>::NAME,
+        path: <super::types::SubscribeRequest as crate::Command>::PATH,
+        pay_types: <super::types::SubscribeRequest as crate::Command>::PAY_TYPES,
+        rules: <super::types::SubscribeRequest as crate::Command>::RULES,
+    },
+    crate::versions::CommandTable {
+        name: <super::types::TerminateRequest as crate::Command>::NAME,
+        path: <super::types::TerminateRequest as crate::Command>::PATH,
+        pay_types: <super::types::TerminateRequest as crate::Command>::PAY_TYPES,
+        rules: <super::types::TerminateRequest as crate::Command>::RULES,
+    },
+    crate::versions::CommandTable {
+        name: <super::types::UpdateOrderRequest as crate::Command>::NAME,
+        path: <super::types::UpdateOrderRequest as crate::Command>::PATH,
+        pay_types: <super::types::UpdateOrderRequest as crate::Command>::PAY_TYPES,
+        rules: <super::types::UpdateOrderRequest as crate::Command>::RULES,
+    },
+];
 /// Base URL of the live environment.
 pub const LIVE_URL: &str = "https://api.unified.veritrans.jp";
 /// Base URL of the sandbox environment.
@@ -3131,6 +3182,8 @@ pub const IDEMPOTENCY_KEY_RULE: crate::validate::FieldRule = crate::validate::Fi
     only_with: None,
     window: None,
 };
+/// The rule of every request header of this spec version (`path`: its name).
+pub const REQUEST_HEADER_RULES: &[crate::validate::FieldRule] = &[IDEMPOTENCY_KEY_RULE];
 ///`X-VT-Content-hmac` webhook header: HmacSHA512 over merchant CCID + raw body + merchant authentication key.
 pub const CONTENT_HMAC_HEADER: &str = "X-VT-Content-hmac";
 ///`X-VT-webhook-id` webhook header: Notification ID; the same notification may be delivered again, de-duplicate on this value.

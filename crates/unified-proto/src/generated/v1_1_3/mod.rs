@@ -17,3 +17,17 @@ crate::codes::code_methods!(v1_1_3);
 
 /// Version of the guide this module was generated from.
 pub const SPEC_VERSION: &str = "1.1.3";
+
+/// This version's tables as one value, for code that chooses a version at run time
+/// (see [`crate::versions`]).
+pub const GUIDE: crate::versions::GuideVersion = crate::versions::GuideVersion {
+    folder: "1.1.3",
+    title: SPEC_VERSION,
+    commands: COMMAND_TABLES,
+    result_codes: RESULT_CODES,
+    live_url: LIVE_URL,
+    sandbox_url: SANDBOX_URL,
+    servers: SERVERS,
+    security_schemes: SECURITY_SCHEMES,
+    request_headers: REQUEST_HEADER_RULES,
+};

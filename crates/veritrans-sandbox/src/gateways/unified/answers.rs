@@ -1,13 +1,14 @@
 //! What the emulated gateway answers: one HTTP answer type, and the generated bodies it
 //! carries (`WebhookPayload` for every command's answer and refusal,
 //! `GetTransactionResultResponse` for `getTransactionResult`), with `result` filled
-//! from the generated result-code table.
+//! from the result-code table of the guide version the sandbox emulates.
 
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
 use serde::Serialize;
 
+use unified_proto::versions::GuideVersion;
 use unified_proto::{
     ActionCode, ResponseOrder, ResponseTransaction, ResultCode, ResultInfo, Status,
     TransactionCommand, WebhookPayload, yen,
@@ -70,10 +71,17 @@ impl IntoResponse for Answer {
 /// The media type of every answer and webhook body (the spec's `application/json`).
 pub(super) const JSON: &str = "application/json";
 
-/// `result` of an answer: HTTP status, status, action code and message from the
-/// generated table row of the cell's result code.
-pub(super) fn result_info(cell: &Cell, message: Option<String>) -> (StatusCode, ResultInfo) {
-    let info = cell.code().info();
+/// `result` of an answer: HTTP status, status, action code and message from the row of
+/// the cell's result code in `guide`'s generated table (the version the sandbox
+/// emulates). A code that version does not list has no row: it is answered with HTTP
+/// 500 and no status or actionCode (the sandbox's Testing tables are 1.1.3's; see the
+/// README's "Guide versions").
+pub(super) fn result_info(
+    guide: &GuideVersion,
+    cell: &Cell,
+    message: Option<String>,
+) -> (StatusCode, ResultInfo) {
+    let info = guide.result_code(cell.code().as_str());
     let status = info
         .and_then(|i| StatusCode::from_u16(i.http_status).ok())
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -91,13 +99,13 @@ pub(super) fn result_info(cell: &Cell, message: Option<String>) -> (StatusCode, 
 
 /// An answer carrying only `result` (refusals before any order is touched): the
 /// generated answer body with nothing but its result block.
-pub(super) fn failure(code: &ResultCode, message: String) -> Answer {
+pub(super) fn failure(guide: &GuideVersion, code: &ResultCode, message: String) -> Answer {
     let cell = Cell::of(code, None);
-    let described = code
-        .info()
+    let described = guide
+        .result_code(code.as_str())
         .map(|i| format!("{}: {message}", i.description))
         .unwrap_or(message);
-    let (status, info) = result_info(&cell, Some(described));
+    let (status, info) = result_info(guide, &cell, Some(described));
     Answer::of(
         status,
         &WebhookPayload {
@@ -109,8 +117,13 @@ pub(super) fn failure(code: &ResultCode, message: String) -> Answer {
 
 /// `UA-REQ-007` ("API cannot be executed (internal status invalid)"): the state
 /// machine does not allow `command` for this order.
-pub(super) fn state_error(command: &TransactionCommand, order: &Order) -> Answer {
+pub(super) fn state_error(
+    guide: &GuideVersion,
+    command: &TransactionCommand,
+    order: &Order,
+) -> Answer {
     failure(
+        guide,
         &ResultCode::UaReq007,
         format!(
             "{command} is not possible for order {} in state {:?}",
@@ -129,13 +142,14 @@ fn jst_now() -> String {
 /// `amount` is `order.amount`: the guide's "Amount to be processed (amount set at the time
 /// of request, balance amount when not set)", which each command works out.
 pub(super) fn response(
+    guide: &GuideVersion,
     order: &Order,
     command: &TransactionCommand,
     reference: &str,
     cell: &Cell,
     amount: Option<u64>,
 ) -> (StatusCode, WebhookPayload) {
-    let (status, result) = result_info(cell, None);
+    let (status, result) = result_info(guide, cell, None);
     let payload = WebhookPayload {
         result: Some(result),
         order: Some(ResponseOrder {

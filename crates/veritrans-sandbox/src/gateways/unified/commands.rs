@@ -7,6 +7,7 @@
 use http::StatusCode;
 use serde_json::json;
 use unified_proto::testing::Column;
+use unified_proto::versions::GuideVersion;
 use unified_proto::wire::field;
 use unified_proto::{
     AuthCaptureType, AuthExtensionType, CancelRequest, CaptureRequest, ChargeRequest, ForceMode,
@@ -76,8 +77,9 @@ pub(super) fn approval(ok: bool, auth_with_capture: bool) -> Event {
     }
 }
 
-fn already_used(payment_id: &str) -> Answer {
+fn already_used(guide: &GuideVersion, payment_id: &str) -> Answer {
     failure(
+        guide,
         &ResultCode::UaReq003,
         format!("order.paymentId: {payment_id} was already used"),
     )
@@ -158,7 +160,7 @@ impl Store {
         o: OpenOrder<'_>,
     ) -> (Answer, Vec<Delivery>) {
         if inner.payment_id_taken(o.payment_id) {
-            return (already_used(o.payment_id), vec![]);
+            return (already_used(self.guide, o.payment_id), vec![]);
         }
         let ok = o.cell.is_success();
         let event = if ok {
@@ -169,7 +171,7 @@ impl Store {
         let Some(initial) = state::next(o.kind, OrderState::New, event) else {
             // The table opens every kind pay / subscribe create; never reached.
             return (
-                failure(&ResultCode::UaSys002, "no initial state".into()),
+                failure(self.guide, &ResultCode::UaSys002, "no initial state".into()),
                 vec![],
             );
         };
@@ -194,7 +196,8 @@ impl Store {
         // "Amount to be processed (amount set at the time of request ...)"; the guide
         // lists no amount for an on-demand payment request.
         let amount = (o.kind == Kind::Single).then_some(o.amount);
-        let (status, mut payload) = response(&order, &o.command, &reference, &o.cell, amount);
+        let (status, mut payload) =
+            response(self.guide, &order, &o.command, &reference, &o.cell, amount);
         if ok {
             payload.control = Some(ResponseControl {
                 redirect_url: Some(format!("{}{PROVIDER_PREFIX}/{reference}", app.base_url())),
@@ -243,12 +246,13 @@ impl Store {
                 // The guide (Capture): "This can only be done once and must be within the
                 // amount specified in the payment request."
                 if !state::allows(order.kind, order.state, Event::Capture) {
-                    return Err(state_error(&TransactionCommand::Capture, order));
+                    return Err(state_error(self.guide, &TransactionCommand::Capture, order));
                 }
                 // "If not specified, the full amount is captured."
                 let amount = req.order.amount.map_or(order.amount, Yen::get);
                 if amount == 0 || amount > order.amount {
                     return Err(failure(
+                        self.guide,
                         &ResultCode::UaPrv004,
                         format!(
                             "order.amount: {amount} is more than the authorised {}",
@@ -298,7 +302,7 @@ impl Store {
             |store, order| {
                 // A partial cancel is possible only where a full one is.
                 if !state::allows(order.kind, order.state, Event::FullCancel) {
-                    return Err(state_error(&TransactionCommand::Cancel, order));
+                    return Err(state_error(self.guide, &TransactionCommand::Cancel, order));
                 }
                 let balance = order.balance();
                 let requested = req.order.amount.map(Yen::get);
@@ -308,8 +312,7 @@ impl Store {
                     && order.pay_type == PayType::Docomo
                     && order.kind != Kind::Single
                 {
-                    return Err(failure(
-                        &ResultCode::UaReq001,
+                    return Err(failure(self.guide, &ResultCode::UaReq001,
                         "order.amount: d Payment takes a cancel amount only for single payments"
                             .into(),
                     ));
@@ -319,8 +322,7 @@ impl Store {
                 // "Amount exceeding the current payment amount (balance) cannot be
                 // specified."
                 if amount == 0 || amount > balance {
-                    return Err(failure(
-                        &ResultCode::UaPrv004,
+                    return Err(failure(self.guide, &ResultCode::UaPrv004,
                         format!("order.amount: {amount} is more than the balance {balance}"),
                     ));
                 }
@@ -332,8 +334,7 @@ impl Store {
                 // "Only the full amount can be specified for orders where Capture has not
                 // yet been made (Authorization only status)."
                 if !state::allows(order.kind, order.state, event) {
-                    return Err(failure(
-                        &ResultCode::UaPrv004,
+                    return Err(failure(self.guide, &ResultCode::UaPrv004,
                         format!(
                             "order.amount: {amount}: an order not yet captured is cancelled in full ({balance})"
                         ),
@@ -384,7 +385,11 @@ impl Store {
                 // successful payment request (Single Payment) orders."
                 let au_charge = order.pay_type == PayType::Au && order.kind != Kind::Single;
                 if !state::allows(order.kind, order.state, Event::UpdateOrder) || au_charge {
-                    return Err(state_error(&TransactionCommand::UpdateOrder, order));
+                    return Err(state_error(
+                        self.guide,
+                        &TransactionCommand::UpdateOrder,
+                        order,
+                    ));
                 }
                 let new_amount = req.order.amount.map(Yen::get);
                 let extend = req.order.auth_extension_type == Some(AuthExtensionType::Extend);
@@ -430,7 +435,11 @@ impl Store {
             push,
             |_, order| {
                 if !state::allows(order.kind, order.state, Event::Terminate) {
-                    return Err(state_error(&TransactionCommand::Terminate, order));
+                    return Err(state_error(
+                        self.guide,
+                        &TransactionCommand::Terminate,
+                        order,
+                    ));
                 }
                 Ok(Decision {
                     event: Event::Terminate,
@@ -459,6 +468,7 @@ impl Store {
         let Some(order) = inner.find(ids.0, ids.1).cloned() else {
             return (
                 failure(
+                    self.guide,
                     &ResultCode::UaReq900,
                     "order: no such paymentId / fepOrderId".into(),
                 ),
@@ -470,7 +480,7 @@ impl Store {
             Err(answer) => return (answer, vec![]),
         };
         let Some(to) = state::next(order.kind, order.state, decision.event) else {
-            return (state_error(&command, &order), vec![]);
+            return (state_error(self.guide, &command, &order), vec![]);
         };
         let cell = decision
             .cell
@@ -481,7 +491,14 @@ impl Store {
             order.state = to;
         }
         let reference = format!("X{}", inner.next_id());
-        let (status, mut payload) = response(&order, &command, &reference, &cell, decision.amount);
+        let (status, mut payload) = response(
+            self.guide,
+            &order,
+            &command,
+            &reference,
+            &cell,
+            decision.amount,
+        );
         if let Some(t) = payload.transaction.as_mut() {
             (t.merchant_request_key1, t.merchant_request_key2) = decision.keys;
         }
@@ -528,6 +545,7 @@ impl Store {
         else {
             return (
                 failure(
+                    self.guide,
                     &ResultCode::UaReq900,
                     "order: no such originalPaymentId / originalFepOrderId".into(),
                 ),
@@ -535,10 +553,13 @@ impl Store {
             );
         };
         if !state::allows(original.kind, original.state, Event::Charge) {
-            return (state_error(&TransactionCommand::Charge, &original), vec![]);
+            return (
+                state_error(self.guide, &TransactionCommand::Charge, &original),
+                vec![],
+            );
         }
         if inner.payment_id_taken(&req.order.payment_id) {
-            return (already_used(&req.order.payment_id), vec![]);
+            return (already_used(self.guide, &req.order.payment_id), vec![]);
         }
         let amount = req.order.amount.get();
         let recovery = req
@@ -565,7 +586,10 @@ impl Store {
             OrderState::New,
             approval(ok, auth_with_capture),
         ) else {
-            return (state_error(&TransactionCommand::Charge, &original), vec![]);
+            return (
+                state_error(self.guide, &TransactionCommand::Charge, &original),
+                vec![],
+            );
         };
         let fep_order_id = format!("{}_{}", req.order.payment_id, inner.next_id());
         let reference = format!("X{}", inner.next_id());
@@ -594,6 +618,7 @@ impl Store {
             merchant_keys: request_keys(req.transaction.as_ref()),
         };
         let (status, mut payload) = response(
+            self.guide,
             &order,
             &TransactionCommand::Charge,
             &reference,
@@ -622,6 +647,7 @@ impl Store {
             // resultCode=UA-000-001."
             let success = self.success_cell(order.pay_type);
             let (_, mut done) = response(
+                self.guide,
                 &order,
                 &TransactionCommand::Charge,
                 &reference,
@@ -657,17 +683,20 @@ impl Store {
     }
 
     pub(super) fn get_transaction_result(
+        &self,
         inner: &Inner,
         req: &GetTransactionResultRequest,
     ) -> Answer {
         let Some(txn) = inner.txns.get(&req.transaction.fep_reference_id) else {
             return failure(
+                self.guide,
                 &ResultCode::UaReq900,
                 "transaction.fepReferenceId: no such transaction".into(),
             );
         };
         if txn.pending {
-            let (status, info) = result_info(&Cell::of(&ResultCode::UaU00001, None), None);
+            let (status, info) =
+                result_info(self.guide, &Cell::of(&ResultCode::UaU00001, None), None);
             return Answer::of(
                 status,
                 &GetTransactionResultResponse {

@@ -6,10 +6,11 @@ use http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use unified_proto::validate::{self, Context, Mode};
+use unified_proto::versions::GuideVersion;
 use unified_proto::{
-    COMMANDS, CancelRequest, CaptureRequest, ChargeRequest, Command, GetTransactionResultRequest,
-    IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_RULE, PayRequest, ResultCode, SubscribeRequest,
-    TerminateRequest, UpdateOrderRequest,
+    CONTENT_HMAC_HEADER, CancelRequest, CaptureRequest, ChargeRequest, Command,
+    GetTransactionResultRequest, IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_RULE, PayRequest,
+    ResultCode, SubscribeRequest, TerminateRequest, UpdateOrderRequest,
 };
 
 use super::answers::{Answer, failure};
@@ -86,25 +87,46 @@ impl Store {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Answer {
-        if !COMMANDS.contains(&command) {
+        // The commands of the emulated guide version (a body names its command by path).
+        if self.guide.command(command).is_none() {
             return Answer::not_found();
         }
-        if !authorised(headers, app.credentials().unified_token.expose_secret()) {
+        if !self.authenticated(app, headers, body) {
+            let bearer =
+                "Authorization must be `Bearer {token}` with the sandbox's Unified API token";
+            let how = if self.guide.accepts_request_hmac() {
+                format!(
+                    "{bearer}, or {CONTENT_HMAC_HEADER} must sign the body with the sandbox's merchant CCID and key"
+                )
+            } else {
+                bearer.to_string()
+            };
             return failure(
+                self.guide,
                 &ResultCode::UaReq008,
-                "Authentication error: Authorization must be `Bearer {token}` with the sandbox's Unified API token".into(),
+                format!("Authentication error: {how}"),
             );
         }
-        let key = match idempotency_key(headers) {
+        let key = match idempotency_key(self.guide, headers) {
             Ok(key) => key,
             Err(answer) => return answer,
         };
         let value: Value = match serde_json::from_slice(body) {
             Ok(v @ Value::Object(_)) => v,
             Ok(_) => {
-                return failure(&ResultCode::UaReq001, "body: must be a JSON object".into());
+                return failure(
+                    self.guide,
+                    &ResultCode::UaReq001,
+                    "body: must be a JSON object".into(),
+                );
             }
-            Err(e) => return failure(&ResultCode::UaReq001, format!("body: not JSON ({e})")),
+            Err(e) => {
+                return failure(
+                    self.guide,
+                    &ResultCode::UaReq001,
+                    format!("body: not JSON ({e})"),
+                );
+            }
         };
         macro_rules! run {
             ($ty:ty, |$inner:ident, $req:ident| $effect:expr) => {
@@ -113,7 +135,7 @@ impl Store {
                         let $req = &$req;
                         $effect
                     }),
-                    Err(message) => failure(&ResultCode::UaReq001, message),
+                    Err(message) => failure(self.guide, &ResultCode::UaReq001, message),
                 }
             };
         }
@@ -138,7 +160,7 @@ impl Store {
             }
             GetTransactionResultRequest::NAME => {
                 run!(GetTransactionResultRequest, |inner, req| (
-                    Self::get_transaction_result(inner, req),
+                    self.get_transaction_result(inner, req),
                     vec![]
                 ))
             }
@@ -148,8 +170,8 @@ impl Store {
     }
 
     /// Reads the body into the generated request type and checks it with the generated
-    /// rules (the client's own validation). The payment type of the order the request
-    /// names enables the per-payment-type limits. Loopback webhook URLs are allowed
+    /// rules of the emulated guide version's command (the client's own validation). The
+    /// payment type of the order the request names enables the per-payment-type limits. Loopback webhook URLs are allowed
     /// through the validator's own opt-in (`Context::local_push_url`): the real sandbox
     /// requires https on port 443, this one serves local tests.
     fn read<C: Command + DeserializeOwned + Addressed>(&self, value: &Value) -> Result<C, String> {
@@ -170,7 +192,13 @@ impl Store {
                 .find(payment_id, fep_order_id)
                 .map(|o| o.pay_type);
         }
-        let violations: Vec<String> = validate::check(C::RULES, C::PAY_TYPES, value, &ctx)
+        // The emulated version's rules for this command; the latest's when it has no
+        // such command (not reached: `handle` answers 404 for those first).
+        let (rules, pay_types) = self
+            .guide
+            .command(C::NAME)
+            .map_or((C::RULES, C::PAY_TYPES), |c| (c.rules, c.pay_types));
+        let violations: Vec<String> = validate::check(rules, pay_types, value, &ctx)
             .iter()
             .map(ToString::to_string)
             .collect();
@@ -181,20 +209,52 @@ impl Store {
     }
 }
 
-/// The `X-VT-Idempotency-Key` header, checked with its generated rule; `None` without
-/// one.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Answer> {
+/// The `X-VT-Idempotency-Key` header, checked with its generated rule in `guide`;
+/// `None` without one.
+fn idempotency_key(guide: &GuideVersion, headers: &HeaderMap) -> Result<Option<String>, Answer> {
     let Some(value) = headers.get(IDEMPOTENCY_KEY_HEADER) else {
         return Ok(None);
     };
     let key = String::from_utf8_lossy(value.as_bytes()).into_owned();
     let ctx = Context::new(Mode::Test);
-    let violations = validate::check_value(&IDEMPOTENCY_KEY_RULE, Some(&key), &ctx);
+    // Every version names this header; were one not to, the latest's rule applies.
+    let rule = guide
+        .request_header(IDEMPOTENCY_KEY_HEADER)
+        .unwrap_or(&IDEMPOTENCY_KEY_RULE);
+    let violations = validate::check_value(rule, Some(&key), &ctx);
     if violations.is_empty() {
         Ok(Some(key))
     } else {
         let text: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        Err(failure(&ResultCode::UaReq001, text.join("; ")))
+        Err(failure(guide, &ResultCode::UaReq001, text.join("; ")))
+    }
+}
+
+impl Store {
+    /// Bearer in every version; in a version that also lists HMAC request
+    /// authentication (1.1.1 RC), `X-VT-Content-hmac` when no `Authorization` is sent:
+    /// unified-api-1.1.1-rc.ja.txt, 決済リクエストの認証について, "両方設定された場合には
+    /// Bearer認証として処理します" (both set: processed as Bearer), and HMAC認証について:
+    /// HmacSHA512 over the merchant CCID, the request body and the merchant
+    /// authentication key, "Webhookの場合も同様に" (as for webhooks, so checked with
+    /// the webhook verifier).
+    fn authenticated(&self, app: &AppState, headers: &HeaderMap, body: &[u8]) -> bool {
+        let credentials = app.credentials();
+        if headers.contains_key(header::AUTHORIZATION) || !self.guide.accepts_request_hmac() {
+            return authorised(headers, credentials.unified_token.expose_secret());
+        }
+        headers
+            .get(CONTENT_HMAC_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|signature| {
+                veritrans_sign::unified::verify_webhook(
+                    &credentials.merchant_ccid,
+                    &credentials.merchant_auth_key,
+                    signature,
+                    body,
+                )
+                .is_ok()
+            })
     }
 }
 

@@ -123,8 +123,13 @@ mod tests {
     fn answers_are_replayed_for_24_hours_then_forgotten() {
         let mut records = Records::default();
         let t0 = Instant::now();
-        let answer =
-            || super::super::answers::failure(&unified_proto::ResultCode::Ua000001, String::new());
+        let answer = || {
+            super::super::answers::failure(
+                unified_proto::versions::LATEST,
+                &unified_proto::ResultCode::Ua000001,
+                String::new(),
+            )
+        };
         records.store(id("a"), answer(), t0);
         records.store(id("b"), answer(), t0 + Duration::from_secs(3600));
         assert!(

@@ -6,7 +6,10 @@
 //! Requests are read with `unified-proto`'s generated types and checked with its
 //! generated validation tables (the same code the client runs); result codes, HTTP
 //! statuses and action codes come from its generated `RESULT_CODES`; answers, redirects
-//! and webhooks are its generated types, signed with `veritrans-sign`.
+//! and webhooks are its generated types, signed with `veritrans-sign`. The tables are
+//! those of the guide version the sandbox was started for (a
+//! `unified_proto::versions::GuideVersion`, default the latest); the types are the
+//! latest's, whose shapes carry both versions' bodies.
 //!
 //! One idea per file: `dispatch` (a request in), `state` (the order state machine),
 //! `store` (what is remembered, under one lock), `commands` (each command's effect),
@@ -33,6 +36,7 @@ use axum::extract::{Extension, Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use http::{HeaderMap, StatusCode, header};
+use unified_proto::versions::GuideVersion;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -42,9 +46,9 @@ pub(crate) use store::Store;
 /// Where the dummy provider pages live (outside `/fep/`, which is the gateway's).
 pub(crate) const PROVIDER_PREFIX: &str = "/unified-sandbox/provider";
 
-/// The Unified API routes, each sandbox with its own order store.
-pub(crate) fn routes() -> Router<AppState> {
-    let store = Arc::new(Store::new());
+/// The Unified API routes, each sandbox with its own order store, emulating `guide`.
+pub(crate) fn routes(guide: &'static GuideVersion) -> Router<AppState> {
+    let store = Arc::new(Store::new(guide));
     Router::new()
         .route("/fep/{command}", post(fep))
         .route(

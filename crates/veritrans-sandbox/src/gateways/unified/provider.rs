@@ -156,7 +156,14 @@ impl Store {
                 order.captured = order.amount;
             }
             let amount = (order.kind == Kind::Single).then_some(order.amount);
-            let (_, payload) = response(&order, &command, reference, &chosen.cell, amount);
+            let (_, payload) = response(
+                self.guide,
+                &order,
+                &command,
+                reference,
+                &chosen.cell,
+                amount,
+            );
             if let Some(txn) = inner.txns.get_mut(reference) {
                 txn.pending = pending;
                 txn.payload = payload.clone();

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use unified_proto::testing::Column;
+use unified_proto::versions::GuideVersion;
 use unified_proto::{PayType, ResultCode, TransactionCommand, WebhookPayload};
 
 use super::answers::Answer;
@@ -138,13 +139,16 @@ impl Inner {
 /// The Unified API emulation's state.
 #[derive(Debug)]
 pub(crate) struct Store {
+    /// The guide version this store emulates: its codes, rules and commands.
+    pub(super) guide: &'static GuideVersion,
     sim: Simulation,
     pub(super) inner: Arc<Mutex<Inner>>,
 }
 
 impl Store {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(guide: &'static GuideVersion) -> Self {
         Self {
+            guide,
             sim: Simulation::load(),
             inner: Arc::new(Mutex::new(Inner::default())),
         }
