@@ -22,9 +22,8 @@
 #![allow(clippy::unwrap_used)]
 
 use std::error::Error as StdError;
-use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use e2e::raw_http;
 use reqwest::Method;
@@ -34,6 +33,7 @@ use veritrans::mpi;
 use veritrans::pop;
 use veritrans::sign::{self, MerchantAuthKey, MpiServerKey, PopServerKey};
 use veritrans::unified::{self, MerchantKeys, UnifiedToken};
+use veritrans_core::trace::Capture;
 use veritrans_sandbox::merchant::Merchant;
 use veritrans_sandbox::{Credentials, Sandbox, Secret};
 
@@ -59,32 +59,13 @@ const SECRETS: &[&str] = &[
 ];
 
 /// Every tracing line of the test process.
-fn logs() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+fn logs() -> &'static Capture {
+    static LOGS: OnceLock<Capture> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let sink = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || Sink(sink.clone()))
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-        buffer
+        let capture = Capture::new();
+        tracing::subscriber::set_global_default(capture.subscriber()).unwrap();
+        capture
     })
-    .clone()
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Every test card number the sandbox knows, unmasked: POP's, the MPI
@@ -609,7 +590,7 @@ async fn clients_the_sandbox_and_its_logs_never_show_a_key() {
     });
     sandbox.shutdown().await.unwrap();
 
-    let lines = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    let lines = logs.text();
     assert!(
         lines.contains("sandbox listening"),
         "the log capture saw nothing"

@@ -108,7 +108,7 @@
 //! - Every request runs in a `veritrans.request` span and emits its events
 //!   through [`veritrans_core::trace`] (target `veritrans::request`): install
 //!   any `tracing` subscriber to see them, e.g.
-//!   `tracing_subscriber::fmt().with_env_filter("veritrans=debug").init()`.
+//!   `tracing_subscriber::fmt().with_env_filter("veritrans::request=debug").init()`.
 //!
 //! # Cargo features
 //!

@@ -172,41 +172,76 @@ pub fn refused(gateway: Gateway, kind: &str, reason: &dyn Display) {
     );
 }
 
+/// Captures `tracing` output as text, for tests that check what the crates
+/// log (feature `test-util`): a subscriber at `TRACE`, without colours, that
+/// writes here. A merchant's tests can use it to check their own logs too.
+///
+/// ```
+/// use veritrans_core::{Gateway, trace};
+///
+/// let text = trace::Capture::new().run(|| trace::verified(Gateway::Mpi, "push"));
+/// assert!(text.contains("outcome=\"verified\""));
+/// ```
+#[cfg(feature = "test-util")]
+#[derive(Debug, Clone, Default)]
+pub struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+#[cfg(feature = "test-util")]
+impl Capture {
+    /// An empty capture.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A subscriber writing into this capture: install it for a thread
+    /// (`tracing::subscriber::set_default`) or the process
+    /// (`set_global_default`) when [`Capture::run`] does not fit (async code).
+    pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + 'static {
+        let sink = self.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish()
+    }
+
+    /// Runs `f` with this capture as the thread's subscriber and returns
+    /// everything captured so far.
+    pub fn run(&self, f: impl FnOnce()) -> String {
+        tracing::subscriber::with_default(self.subscriber(), f);
+        self.text()
+    }
+
+    /// Everything captured so far.
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+#[cfg(feature = "test-util")]
+impl std::io::Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut buffer) = self.0.lock() {
+            buffer.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "test-util"))]
 mod tests {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-
     use super::*;
 
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     fn capture(run: impl FnOnce()) -> String {
-        let buffer = Buffer::default();
-        let writer = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::with_default(subscriber, run);
-        let bytes = buffer.0.lock().unwrap().clone();
-        String::from_utf8(bytes).unwrap()
+        Capture::new().run(run)
     }
 
     #[test]

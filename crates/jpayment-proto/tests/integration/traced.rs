@@ -5,9 +5,7 @@
 #![cfg(feature = "client")]
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -16,25 +14,6 @@ use jpayment_proto::prelude::*;
 
 const USER_KEY: &str = "TRACEKEY42";
 const TOKEN: &str = "TRACE-TOKEN-7c1e";
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Buffer {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
 
 /// A gateway answering every call with `status` and `answer`.
 async fn fake(status: StatusCode, answer: &'static str) -> SocketAddr {
@@ -75,16 +54,10 @@ fn charge() -> OnetouchCharge {
 /// Runs `calls` with a TRACE subscriber on this thread (the current-thread
 /// runtime runs the fake gateway here too) and returns what it wrote.
 async fn traced<F: std::future::Future<Output = ()>>(calls: F) -> String {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = veritrans_core::trace::Capture::new();
+    let _guard = tracing::subscriber::set_default(capture.subscriber());
     calls.await;
-    buffer.text()
+    capture.text()
 }
 
 #[tokio::test]
