@@ -83,9 +83,9 @@ macro_rules! gateway {
         /// ```
         /// use jpayment_proto::ANSWER_MEDIA_TYPE;
         ///
-        /// // A test server answers with this media type and the shop's charset.
+        /// // The guide's "HTML出力": a test server answers with this media type and the shop's charset.
         /// let content_type = format!("{ANSWER_MEDIA_TYPE}; charset=utf-8");
-        /// assert!(content_type.starts_with("text/"));
+        /// assert_eq!(content_type, "text/html; charset=utf-8");
         /// ```
         pub const ANSWER_MEDIA_TYPE: &str = $media;
     };
