@@ -67,21 +67,51 @@ pub struct ClientBuilder(client::ClientBuilder);
 
 impl ClientBuilder {
     /// See [`ClientBuilder::charset`](crate::ClientBuilder::charset).
+    ///
+    /// ```
+    /// use jpayment_proto::{Charset, Environment, blocking::Client};
+    ///
+    /// let client = Client::builder(Environment::Live).charset(Charset::ShiftJis).build()?;
+    /// assert_eq!(client.charset(), Charset::ShiftJis);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn charset(self, charset: Charset) -> Self {
         Self(self.0.charset(charset))
     }
 
     /// See [`ClientBuilder::method`](crate::ClientBuilder::method).
+    ///
+    /// ```
+    /// use jpayment_proto::{Environment, Method, blocking::Client};
+    ///
+    /// let client = Client::builder(Environment::Live).method(Method::Get).build()?;
+    /// assert_eq!(client.method(), Method::Get);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn method(self, method: Method) -> Self {
         Self(self.0.method(method))
     }
 
     /// See [`ClientBuilder::timeout`](crate::ClientBuilder::timeout).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use jpayment_proto::{Environment, blocking::Client};
+    ///
+    /// assert!(Client::builder(Environment::Live).timeout(Duration::from_secs(90)).build().is_ok());
+    /// ```
     pub fn timeout(self, timeout: Duration) -> Self {
         Self(self.0.timeout(timeout))
     }
 
     /// See [`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use jpayment_proto::{Environment, blocking::Client};
+    ///
+    /// assert!(Client::builder(Environment::Live).connect_timeout(Duration::from_secs(3)).build().is_ok());
+    /// ```
     pub fn connect_timeout(self, connect_timeout: Duration) -> Self {
         Self(self.0.connect_timeout(connect_timeout))
     }
@@ -91,6 +121,13 @@ impl ClientBuilder {
     /// # Errors
     /// As [`ClientBuilder::build`](crate::ClientBuilder::build), and
     /// [`Error::Config`] when the operating system refuses the runtime.
+    ///
+    /// ```
+    /// use jpayment_proto::{Environment, Error, Mode, blocking::Client};
+    ///
+    /// let ftp = Environment::Custom { base_url: "ftp://pay.example/".into(), mode: Mode::Test };
+    /// assert!(matches!(Client::builder(ftp).build(), Err(Error::Config(_))));
+    /// ```
     pub fn build(self) -> Result<Client, Error> {
         let inner = self.0.build()?;
         let runtime =
@@ -101,6 +138,14 @@ impl ClientBuilder {
 
 impl Client {
     /// A builder for `environment` (see [`ClientBuilder`]).
+    ///
+    /// ```
+    /// use jpayment_proto::{Environment, Mode, blocking::Client};
+    ///
+    /// let client = Client::builder(Environment::Live).build()?;
+    /// assert_eq!(client.mode(), Mode::Live);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn builder(environment: Environment) -> ClientBuilder {
         ClientBuilder(client::Client::builder(environment))
     }
@@ -109,26 +154,61 @@ impl Client {
     ///
     /// # Errors
     /// See [`ClientBuilder::build`].
+    ///
+    /// ```
+    /// use jpayment_proto::{Environment, Mode, blocking::Client};
+    ///
+    /// let sandbox = Environment::Custom { base_url: "http://127.0.0.1:8080/gateway/".into(), mode: Mode::Test };
+    /// assert!(Client::new(sandbox).is_ok());
+    /// ```
     pub fn new(environment: Environment) -> Result<Self, Error> {
         Self::builder(environment).build()
     }
 
     /// The environment the client was built for.
+    ///
+    /// ```
+    /// use jpayment_proto::{Environment, blocking::Client};
+    ///
+    /// assert_eq!(Client::new(Environment::Live)?.environment(), &Environment::Live);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn environment(&self) -> &Environment {
         self.inner.environment()
     }
 
     /// Whether requests move real money.
+    ///
+    /// ```
+    /// use jpayment_proto::{Environment, Mode, blocking::Client};
+    ///
+    /// assert!(Client::new(Environment::Live)?.mode() == Mode::Live);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn mode(&self) -> Mode {
         self.inner.mode()
     }
 
     /// The charset of requests and answers.
+    ///
+    /// ```
+    /// use jpayment_proto::{Charset, Environment, blocking::Client};
+    ///
+    /// assert_eq!(Client::new(Environment::Live)?.charset(), Charset::Utf8);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn charset(&self) -> Charset {
         self.inner.charset()
     }
 
     /// GET or POST.
+    ///
+    /// ```
+    /// use jpayment_proto::{Environment, Method, blocking::Client};
+    ///
+    /// assert_eq!(Client::new(Environment::Live)?.method(), Method::Post);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn method(&self) -> Method {
         self.inner.method()
     }

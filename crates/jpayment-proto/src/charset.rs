@@ -9,6 +9,16 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// The charset agreed with the gateway for this shop.
+///
+/// ```
+/// use jpayment_proto::Charset;
+///
+/// assert_eq!(Charset::default(), Charset::Utf8);
+/// let sjis = Charset::ShiftJis.encode("テスト").unwrap();
+/// assert_eq!(sjis.as_ref(), [0x83, 0x65, 0x83, 0x58, 0x83, 0x67]);
+/// assert_eq!(Charset::ShiftJis.decode(&sjis)?, "テスト");
+/// # Ok::<(), jpayment_proto::charset::CharsetError>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Charset {
     /// UTF-8 (a leading byte-order mark is ignored).
@@ -28,6 +38,12 @@ pub enum Charset {
 
 impl Charset {
     /// The charset's name as used in messages.
+    ///
+    /// ```
+    /// use jpayment_proto::Charset;
+    ///
+    /// assert_eq!(Charset::ShiftJis.name(), "Shift_JIS");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Charset::Utf8 => "UTF-8",
@@ -37,6 +53,14 @@ impl Charset {
 
     /// Decodes bytes strictly: an invalid sequence is an error carrying its
     /// byte offset, never a replacement character.
+    ///
+    /// ```
+    /// use jpayment_proto::Charset;
+    ///
+    /// assert_eq!(Charset::Utf8.decode("\u{feff}OK".as_bytes()).unwrap(), "OK"); // BOM ignored
+    /// let err = Charset::Utf8.decode(b"OK\xff").unwrap_err();
+    /// assert_eq!(err.offset, 2);
+    /// ```
     pub fn decode(self, bytes: &[u8]) -> Result<Cow<'_, str>, CharsetError> {
         match self {
             Charset::Utf8 => {
@@ -79,6 +103,13 @@ impl Charset {
 
     /// Encodes text; `None` when a character has no encoding in this
     /// charset.
+    ///
+    /// ```
+    /// use jpayment_proto::Charset;
+    ///
+    /// assert_eq!(Charset::Utf8.encode("OK").unwrap().as_ref(), b"OK");
+    /// assert!(Charset::ShiftJis.encode("😀").is_none()); // no Shift_JIS encoding
+    /// ```
     pub fn encode(self, text: &str) -> Option<Cow<'_, [u8]>> {
         match self {
             Charset::Utf8 => Some(Cow::Borrowed(text.as_bytes())),
@@ -97,6 +128,14 @@ impl fmt::Display for Charset {
 }
 
 /// Bytes that are not valid in the configured charset.
+///
+/// ```
+/// use jpayment_proto::Charset;
+///
+/// let err = Charset::ShiftJis.decode(b"OK\x82").unwrap_err();
+/// assert_eq!(err.charset, Charset::ShiftJis);
+/// assert!(err.to_string().contains("Shift_JIS"), "{err}");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("not valid {charset} at byte {offset}")]
 pub struct CharsetError {

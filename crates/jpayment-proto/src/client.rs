@@ -26,6 +26,15 @@ use crate::generated::param;
 use crate::request::Operation;
 
 /// How parameters are sent. The guide accepts both for every operation.
+///
+/// ```
+/// use jpayment_proto::{Client, Environment, Method};
+///
+/// assert_eq!(Method::default(), Method::Post); // keys and tokens stay out of URLs
+/// let client = Client::builder(Environment::Live).method(Method::Get).build()?;
+/// assert_eq!(client.method(), Method::Get);
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Method {
     /// A form body (`application/x-www-form-urlencoded`): keeps tokens and
@@ -76,24 +85,54 @@ impl ClientBuilder {
     /// The charset agreed with the gateway for requests and answers. The
     /// guide names none; UTF-8 is the default because the guide's own HTML
     /// samples declare it. Set Shift_JIS if the shop is configured so.
+    ///
+    /// ```
+    /// use jpayment_proto::{Charset, Client, Environment};
+    ///
+    /// let client = Client::builder(Environment::Live).charset(Charset::ShiftJis).build()?;
+    /// assert_eq!(client.charset(), Charset::ShiftJis);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn charset(mut self, charset: Charset) -> Self {
         self.charset = charset;
         self
     }
 
     /// GET or POST (the default: keys and tokens stay out of URLs).
+    ///
+    /// ```
+    /// use jpayment_proto::{Client, Environment, Method};
+    ///
+    /// let client = Client::builder(Environment::Live).method(Method::Post).build()?;
+    /// assert_eq!(client.method(), Method::Post);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn method(mut self, method: Method) -> Self {
         self.method = method;
         self
     }
 
     /// The whole exchange; a one-touch charge waits for the card company.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use jpayment_proto::{Client, Environment};
+    ///
+    /// assert!(Client::builder(Environment::Live).timeout(Duration::from_secs(90)).build().is_ok());
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// Establishing the connection.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use jpayment_proto::{Client, Environment};
+    ///
+    /// assert!(Client::builder(Environment::Live).connect_timeout(Duration::from_secs(3)).build().is_ok());
+    /// ```
     pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
         self.connect_timeout = connect_timeout;
         self
@@ -106,6 +145,14 @@ impl ClientBuilder {
     /// `http`, or is `http` in [`Mode::Live`] (the project's rule: the
     /// guide's host is `https`, and every request carries user keys or
     /// tokens), or when TLS cannot be set up.
+    ///
+    /// ```
+    /// use jpayment_proto::{Client, Environment, Error, Mode};
+    ///
+    /// let plain_http_live = Environment::Custom { base_url: "http://pay.example/gateway/".into(), mode: Mode::Live };
+    /// let err = Client::builder(plain_http_live).build().unwrap_err();
+    /// assert!(matches!(&err, Error::Config(message) if message.contains("a live environment must use https")));
+    /// ```
     pub fn build(self) -> Result<Client, Error> {
         let mut base_url = self.environment.base_url().to_owned();
         if !base_url.ends_with('/') {
@@ -216,16 +263,38 @@ impl Client {
     }
 
     /// Whether requests move real money ([`Environment::mode`]).
+    ///
+    /// ```
+    /// use jpayment_proto::{Client, Environment, Mode};
+    ///
+    /// let sandbox = Environment::Custom { base_url: "http://127.0.0.1:8080/gateway/".into(), mode: Mode::Test };
+    /// assert_eq!(Client::new(sandbox)?.mode(), Mode::Test);
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn mode(&self) -> Mode {
         self.environment.mode()
     }
 
     /// The charset of requests and answers.
+    ///
+    /// ```
+    /// use jpayment_proto::{Charset, Client, Environment};
+    ///
+    /// assert_eq!(Client::new(Environment::Live)?.charset(), Charset::Utf8); // the default
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn charset(&self) -> Charset {
         self.charset
     }
 
     /// GET or POST.
+    ///
+    /// ```
+    /// use jpayment_proto::{Client, Environment, Method};
+    ///
+    /// assert_eq!(Client::new(Environment::Live)?.method(), Method::Post); // the default
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn method(&self) -> Method {
         self.method
     }

@@ -42,15 +42,51 @@ macro_rules! gateway {
         accepted_answer: $ok:literal, answer_media_type: $media:literal,
     ) => {
         /// The production gateway; every endpoint is relative to it.
+        ///
+        /// ```
+        /// use jpayment_proto::{BASE_URL, Environment};
+        ///
+        /// assert_eq!(Environment::Live.base_url(), BASE_URL);
+        /// assert!(BASE_URL.starts_with("https://"));
+        /// ```
         pub const BASE_URL: &str = $base;
 
         #[doc = concat!("Limit of the free other data (", $label, "), in bytes as sent.")]
+        ///
+        /// ```
+        /// use jpayment_proto::{Charset, OTHER_DATA_MAX_BYTES, Operation, RegisterUser, Rule};
+        ///
+        /// let mut user = RegisterUser::new("123456", "customer42");
+        /// user.email = Some("taro@example.jp".into());
+        /// user.other.push("memo", "x".repeat(OTHER_DATA_MAX_BYTES));
+        /// // Counted as sent (`&memo=xxx…`), so on encoding.
+        /// let err = user.encode(Charset::Utf8).unwrap_err();
+        /// assert_eq!((err.field, err.rule), ("other", Rule::MaxBytes(OTHER_DATA_MAX_BYTES)));
+        /// ```
         pub const OTHER_DATA_MAX_BYTES: usize = $max;
 
         /// The whole direct answer to a payment sent with `rt=0`.
+        ///
+        /// ```
+        /// use jpayment_proto::{ACCEPTED_ANSWER, Charset, JobType, OnetouchCharge, Operation, PaymentReply, ReplyMethod, yen};
+        ///
+        /// let charge = OnetouchCharge::new("123456", ReplyMethod::Kickback, "customer42",
+        ///     "vnjpBycDO5", 1, JobType::Capture, yen(1000), yen(0), yen(0));
+        /// let reply = charge.decode_reply(ACCEPTED_ANSWER.as_bytes(), Charset::Utf8)?;
+        /// assert_eq!(reply, PaymentReply::Accepted);
+        /// # Ok::<(), jpayment_proto::Error>(())
+        /// ```
         pub const ACCEPTED_ANSWER: &str = $ok;
 
         /// The media type of every answer (the guide's "HTML出力"), without its charset.
+        ///
+        /// ```
+        /// use jpayment_proto::ANSWER_MEDIA_TYPE;
+        ///
+        /// // The guide's "HTML出力": a test server answers with this media type and the shop's charset.
+        /// let content_type = format!("{ANSWER_MEDIA_TYPE}; charset=utf-8");
+        /// assert_eq!(content_type, "text/html; charset=utf-8");
+        /// ```
         pub const ANSWER_MEDIA_TYPE: &str = $media;
     };
 }
@@ -210,16 +246,46 @@ macro_rules! closed_enum {
             pub(crate) const WIRES: &'static [&'static str] = &[$($wire),*];
 
             /// The value on the wire.
+            ///
+            /// ```
+            #[doc = concat!("use jpayment_proto::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("for value in [", $(stringify!($name), "::", stringify!($var), ", ",)* "] {")]
+            #[doc = concat!("    assert_eq!(", stringify!($name), "::from_wire(value.as_wire()), Some(value));")]
+            ///     assert!(!value.label().is_empty());
+            /// }
+            #[doc = concat!("assert_eq!(", stringify!($name), "::from_wire(\"no such value\"), None);")]
+            /// ```
             pub fn as_wire(self) -> &'static str {
                 match self { $(Self::$var => $wire,)* }
             }
 
             /// The guide's Japanese label.
+            ///
+            /// ```
+            #[doc = concat!("use jpayment_proto::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("for value in [", $(stringify!($name), "::", stringify!($var), ", ",)* "] {")]
+            #[doc = concat!("    assert_eq!(", stringify!($name), "::from_wire(value.as_wire()), Some(value));")]
+            ///     assert!(!value.label().is_empty());
+            /// }
+            #[doc = concat!("assert_eq!(", stringify!($name), "::from_wire(\"no such value\"), None);")]
+            /// ```
             pub fn label(self) -> &'static str {
                 match self { $(Self::$var => $label,)* }
             }
 
             /// The value for a wire value, if it is one of the guide's.
+            ///
+            /// ```
+            #[doc = concat!("use jpayment_proto::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("for value in [", $(stringify!($name), "::", stringify!($var), ", ",)* "] {")]
+            #[doc = concat!("    assert_eq!(", stringify!($name), "::from_wire(value.as_wire()), Some(value));")]
+            ///     assert!(!value.label().is_empty());
+            /// }
+            #[doc = concat!("assert_eq!(", stringify!($name), "::from_wire(\"no such value\"), None);")]
+            /// ```
             pub fn from_wire(wire: &str) -> Option<Self> {
                 match wire { $($wire => Some(Self::$var),)* _ => None }
             }
@@ -248,10 +314,25 @@ pub(crate) use closed_enum;
 macro_rules! error_codes {
     (issuer: $prefix:literal; $($var:ident = $code:literal, $konst:ident, $label:literal, $desc:literal, $source:literal;)*) => {
         /// Card company codes start with this.
+        ///
+        /// ```
+        /// use jpayment_proto::{ErrorCode, ISSUER_CODE_PREFIX};
+        ///
+        /// assert_eq!(ISSUER_CODE_PREFIX, "G");
+        /// assert_eq!(ErrorCode::parse("G12"), ErrorCode::Issuer("G12".into()));
+        /// ```
         pub const ISSUER_CODE_PREFIX: &str = $prefix;
 
         /// An error code of the gateway (`ec`, or a bare answer). New codes
         /// never break decoding: they are kept in `Unknown`.
+        ///
+        /// ```
+        /// use jpayment_proto::ErrorCode;
+        ///
+        /// assert_eq!(ErrorCode::parse("ER003"), ErrorCode::SourceIp);
+        /// assert_eq!(ErrorCode::parse(ErrorCode::BUSY), ErrorCode::Busy);
+        /// assert_eq!(ErrorCode::parse("ER777"), ErrorCode::Unknown("ER777".into())); // kept, never an error
+        /// ```
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
             $(
@@ -271,6 +352,13 @@ macro_rules! error_codes {
             )*
 
             /// Classifies a code as received.
+            ///
+            /// ```
+            /// use jpayment_proto::ErrorCode;
+            ///
+            /// assert!(matches!(ErrorCode::parse("G55"), ErrorCode::Issuer(code) if code == "G55"));
+            /// assert!(matches!(ErrorCode::parse("G"), ErrorCode::Unknown(_))); // the prefix alone is no code
+            /// ```
             pub fn parse(code: &str) -> Self {
                 match code {
                     $($code => Self::$var,)*
@@ -282,6 +370,13 @@ macro_rules! error_codes {
             }
 
             /// The code as received.
+            ///
+            /// ```
+            /// use jpayment_proto::ErrorCode;
+            ///
+            /// assert_eq!(ErrorCode::SourceIp.as_str(), "ER003");
+            /// assert_eq!(ErrorCode::parse("G55").as_str(), "G55");
+            /// ```
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$var => Self::$konst,)*
@@ -290,6 +385,14 @@ macro_rules! error_codes {
             }
 
             /// What the code means, as far as the guide and public sources say.
+            ///
+            /// ```
+            /// use jpayment_proto::ErrorCode;
+            ///
+            /// assert!(ErrorCode::SourceIp.description().contains("送信元IPエラー"));
+            /// assert_eq!(ErrorCode::parse("G55").description(), "refused by the card company");
+            /// assert_eq!(ErrorCode::parse("ER777").description(), "not documented");
+            /// ```
             pub fn description(&self) -> &'static str {
                 match self {
                     $(Self::$var => concat!($desc, " (", $label, ")"),)*
@@ -394,6 +497,18 @@ macro_rules! operation {
             /// Reads the request as the gateway receives it (for test
             /// servers and the sandbox): every parameter of the table by
             /// name, the rest as other data; then validates it.
+            ///
+            /// ```
+            #[doc = concat!("use jpayment_proto::", stringify!($name), ";")]
+            ///
+            /// use jpayment_proto::{Operation, Rule};
+            ///
+            /// // Nothing received: a required parameter is missing, and the error names it.
+            #[doc = concat!("let err = ", stringify!($name), "::from_pairs(&[]).unwrap_err();")]
+            #[doc = concat!("assert_eq!(err.operation, ", stringify!($name), "::SPEC.name);")]
+            /// assert_eq!(err.rule, Rule::Required);
+            /// assert!(err.field == "aid" || err.field == "cmd");
+            /// ```
             pub fn from_pairs(pairs: &[(String, String)]) -> Result<Self, $crate::error::ValidationError> {
                 use $crate::request::Operation as _;
                 let received = $crate::request::Received::new(Self::SPEC, pairs)?;
@@ -458,6 +573,17 @@ macro_rules! any_request {
     ($($title:literal $name:literal $op:ident,)*) => {
         /// Any request of the guide, as a server (a test server, the
         /// sandbox) receives it.
+        ///
+        /// ```
+        /// use jpayment_proto::{AnyRequest, RegisterUser};
+        ///
+        /// let pairs: Vec<(String, String)> = [("aid", "123456"), ("cmd", "0"), ("uid", "customer42"), ("em", "taro@example.jp")]
+        ///     .into_iter().map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+        /// let request = AnyRequest::from_pairs("carduser.aspx", &pairs).unwrap()?;
+        /// let AnyRequest::RegisterUser(user) = request else { unreachable!() };
+        /// assert_eq!(user, RegisterUser { email: Some("taro@example.jp".into()), ..RegisterUser::new("123456", "customer42") });
+        /// # Ok::<(), jpayment_proto::error::ValidationError>(())
+        /// ```
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum AnyRequest {
             $(#[doc = concat!($title, " (`", $name, "`).")] $op($op),)*
@@ -469,6 +595,17 @@ macro_rules! any_request {
             /// accepts the parameters (`cmd`, and which of `num`, `jb`,
             /// `iid` are present, tell them apart). `None` for an unknown
             /// endpoint; otherwise the request, or the most telling error.
+            ///
+            /// ```
+            /// use jpayment_proto::{AnyRequest, Rule};
+            ///
+            /// let pairs: Vec<(String, String)> = [("aid", "123456"), ("cmd", "0"), ("uid", "customer42")]
+            ///     .into_iter().map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+            /// // A user without e-mail or phone: the most telling error of the endpoint's operations.
+            /// let err = AnyRequest::from_pairs("carduser.aspx", &pairs).unwrap().unwrap_err();
+            /// assert!(matches!(err.rule, Rule::AtLeastOneOf(_)));
+            /// assert!(AnyRequest::from_pairs("nowhere.aspx", &pairs).is_none());
+            /// ```
             pub fn from_pairs(endpoint: &str, pairs: &[(String, String)]) -> Option<Result<Self, $crate::error::ValidationError>> {
                 let mut found = Vec::new();
                 $(
@@ -481,6 +618,13 @@ macro_rules! any_request {
         }
 
         /// Every operation's table, in the spec's order.
+        ///
+        /// ```
+        /// use jpayment_proto::OPERATIONS;
+        ///
+        /// assert_eq!(OPERATIONS[0].name, "register_user");
+        /// assert!(OPERATIONS.iter().all(|op| op.fields[0].name == "aid"));
+        /// ```
         pub const OPERATIONS: &[&$crate::tables::OperationSpec] = &[$(<$op as $crate::request::Operation>::SPEC),*];
     };
 }
@@ -491,6 +635,12 @@ pub(crate) use any_request;
 macro_rules! names {
     ($($konst:ident = $name:literal,)*) => {
         /// Every parameter name of the protocol; none may be used as other data.
+        ///
+        /// ```
+        /// use jpayment_proto::{RESERVED_NAMES, param};
+        ///
+        /// assert!(RESERVED_NAMES.contains(&param::UID));
+        /// ```
         pub const RESERVED_NAMES: &[&str] = &[$($name),*];
 
         /// Parameter and column names, one constant each.

@@ -10,6 +10,20 @@ use crate::charset::CharsetError;
 use crate::generated::ErrorCode;
 
 /// Everything that can go wrong.
+///
+/// ```
+/// use jpayment_proto::{Charset, Error, ErrorCode, ErrorKind, Operation, RegisterUser};
+///
+/// // Refused before sending: the guide requires an e-mail address or a phone number.
+/// let user = RegisterUser::new("123456", "customer42");
+/// let err = Error::from(user.validate().unwrap_err());
+/// assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+///
+/// // The gateway's bare error code, as it answers a call from an unregistered address.
+/// let err = user.decode_reply(b"ER003", Charset::Utf8).unwrap_err();
+/// assert!(matches!(&err, Error::Gateway(refused) if refused.code == ErrorCode::SourceIp));
+/// assert_eq!(err.kind(), ErrorKind::Refused);
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -87,11 +101,26 @@ impl Error {
 
     /// The gateway's error code when it refused (the same as
     /// [`gateway_code`](Self::gateway_code), under the name every crate uses).
+    ///
+    /// ```
+    /// use jpayment_proto::{Charset, ErrorCode, Operation, RegisterUser};
+    ///
+    /// let err = RegisterUser::new("123456", "customer42").decode_reply(b"ER010", Charset::Utf8).unwrap_err();
+    /// assert_eq!(err.result_code(), Some(&ErrorCode::Busy));
+    /// ```
     pub fn result_code(&self) -> Option<&ErrorCode> {
         self.gateway_code()
     }
 
     /// The gateway's error code, when the gateway refused.
+    ///
+    /// ```
+    /// use jpayment_proto::{Charset, ErrorCode, Operation, RegisterUser};
+    ///
+    /// let err = RegisterUser::new("123456", "customer42").decode_reply(b"ER003", Charset::Utf8).unwrap_err();
+    /// assert_eq!(err.gateway_code(), Some(&ErrorCode::SourceIp));
+    /// assert_eq!(jpayment_proto::Error::Config("x".into()).gateway_code(), None);
+    /// ```
     pub fn gateway_code(&self) -> Option<&ErrorCode> {
         match self {
             Error::Gateway(e) => Some(&e.code),
@@ -101,6 +130,14 @@ impl Error {
 }
 
 /// A request value that breaks a rule of the guide.
+///
+/// ```
+/// use jpayment_proto::{Operation, RegisterUser, Rule};
+///
+/// let err = RegisterUser::new("123456", "customer 42").validate().unwrap_err();
+/// assert_eq!((err.operation, err.field), ("register_user", "uid"));
+/// assert!(matches!(err.rule, Rule::Charset(_)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{operation}: `{field}` ({label}): {rule}")]
 pub struct ValidationError {
@@ -116,6 +153,13 @@ pub struct ValidationError {
 }
 
 /// The rule a request value broke.
+///
+/// ```
+/// use jpayment_proto::{Operation, RegisterUser, Rule};
+///
+/// let err = RegisterUser::new("123456", "customer42").validate().unwrap_err();
+/// assert!(matches!(err.rule, Rule::AtLeastOneOf(fields) if fields.contains(&"em")));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
     /// A required field is missing or empty.
@@ -202,6 +246,18 @@ impl fmt::Display for Rule {
 }
 
 /// Where in an answer something was wrong.
+///
+/// ```
+/// use jpayment_proto::error::{MalformedResponse, Place};
+/// use jpayment_proto::{Charset, Error, Operation, RegisterCard};
+///
+/// let card = RegisterCard::new("123456", "customer42", "vnjpBycDO5", "token");
+/// // `rst` must be 1 or 2.
+/// let Err(Error::Malformed(MalformedResponse::Value { place, .. })) = card.decode_reply(b"7,1", Charset::Utf8) else {
+///     unreachable!()
+/// };
+/// assert!(matches!(place, Place::Column { name: "rst", .. }));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
     /// A column of a comma-separated answer (1-based, as the guide numbers
@@ -237,6 +293,16 @@ impl fmt::Display for Place {
 }
 
 /// An answer that does not match the spec. Nothing is decoded from it.
+///
+/// ```
+/// use jpayment_proto::error::MalformedResponse;
+/// use jpayment_proto::{Charset, Error, Operation, RegisterUser};
+///
+/// let user = RegisterUser::new("123456", "customer42");
+/// let page = b"<html><body>Service Unavailable</body></html>";
+/// let err = user.decode_reply(page, Charset::Utf8).unwrap_err();
+/// assert!(matches!(err, Error::Malformed(MalformedResponse::Html { .. })));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MalformedResponse {
     /// Invalid bytes for the configured charset.
@@ -336,6 +402,18 @@ pub enum MalformedResponse {
 }
 
 /// The gateway's error answer: `rst=2` with its `ec`, or a bare error code.
+///
+/// ```
+/// use jpayment_proto::{Charset, Error, JobType, OnetouchCharge, Operation, ReplyMethod, yen};
+///
+/// let charge = OnetouchCharge::new("123456", ReplyMethod::Response, "customer42",
+///     "vnjpBycDO5", 1, JobType::Capture, yen(1000), yen(2), yen(4));
+/// // A failed payment (rst=2): it has an ID, and the card company's code.
+/// let answer = b"1095730,2,,G55,205686,order-17,1000,2,4,1006,,\r\n";
+/// let Err(Error::Gateway(refused)) = charge.decode_reply(answer, Charset::Utf8) else { unreachable!() };
+/// assert_eq!(refused.code.to_string(), "G55");
+/// assert_eq!(refused.field("gid"), Some("1095730"));
+/// ```
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("gateway error {code} ({})", code.description())]
 pub struct GatewayError {
@@ -356,6 +434,17 @@ pub struct GatewayError {
 
 impl GatewayError {
     /// The value of the column or parameter `name`, when it came.
+    ///
+    /// ```
+    /// use jpayment_proto::{Charset, Error, JobType, OnetouchCharge, Operation, ReplyMethod, yen};
+    ///
+    /// let charge = OnetouchCharge::new("123456", ReplyMethod::Response, "customer42",
+    ///     "vnjpBycDO5", 1, JobType::Capture, yen(1000), yen(2), yen(4));
+    /// let answer = b"1095730,2,,G55,205686,order-17,1000,2,4,1006,,\r\n";
+    /// let Err(Error::Gateway(refused)) = charge.decode_reply(answer, Charset::Utf8) else { unreachable!() };
+    /// assert_eq!(refused.field("cod"), Some("order-17"));
+    /// assert_eq!(refused.field("ap"), None); // empty: not kept
+    /// ```
     pub fn field(&self, name: &str) -> Option<&str> {
         self.fields
             .iter()

@@ -42,12 +42,37 @@ use crate::response::{Record, decode_kickback_pairs, query_pairs};
 
 /// The body to answer a kickback with: a non-empty body, the crate's
 /// reading of the guide's "ContentLengthが0以上" (see the module docs).
+///
+/// ```
+/// use jpayment_proto::kickback::{ACK_BODY, ACK_CONTENT_TYPE};
+///
+/// // Answer every kickback with status 200 and this body, once it is recorded.
+/// assert_eq!((ACK_BODY, ACK_CONTENT_TYPE), ("OK", "text/plain; charset=utf-8"));
+/// ```
 pub const ACK_BODY: &str = "OK";
 
 /// The content type of [`ACK_BODY`].
+///
+/// ```
+/// use jpayment_proto::kickback::ACK_CONTENT_TYPE;
+///
+/// assert!(ACK_CONTENT_TYPE.starts_with("text/plain"));
+/// ```
 pub const ACK_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
 
 /// A kickback: one URL receives the results of both kinds of payment.
+///
+/// ```
+/// use jpayment_proto::kickback::{self, PaymentNotice};
+/// use jpayment_proto::Charset;
+///
+/// // A bulk registration result carries `uid`, `key` and `num` too.
+/// let query = "gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=order-17&am=1000&tx=80&sf=500&ta=1580\
+///              &uid=customer42&key=vnjpBycDO5&num=1";
+/// let notice = kickback::parse(query.as_bytes(), Charset::Utf8)?;
+/// assert!(matches!(notice, PaymentNotice::Bulk(result) if result.user_id == "customer42"));
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaymentNotice {
     /// A user-and-card bulk registration with payment (carries `uid`,
@@ -61,12 +86,34 @@ pub enum PaymentNotice {
 /// parameters only the bulk registration result has (`uid`, `key`, `num`):
 /// all of them, or none. A failed payment (`rst=2`) is
 /// [`Error::Gateway`], with `gid`, `cod` and the rest in its fields.
+///
+/// ```
+/// use jpayment_proto::kickback;
+/// use jpayment_proto::{Charset, Error};
+///
+/// // A failed payment: rst=2, with the card company's code.
+/// let query = "gid=10000001&rst=2&ap=&ec=G55&god=10000002&cod=order-17&am=1000&tx=80&sf=500&ta=1580";
+/// let Err(Error::Gateway(refused)) = kickback::parse(query.as_bytes(), Charset::Utf8) else { unreachable!() };
+/// assert_eq!(refused.code.as_str(), "G55");
+/// assert_eq!(refused.field("cod"), Some("order-17"));
+/// ```
 pub fn parse(query: &[u8], charset: Charset) -> Result<PaymentNotice, Error> {
     let pairs = query_pairs(query, charset)?;
     parse_pairs(pairs)
 }
 
 /// [`parse`] from pairs a web framework already split and decoded.
+///
+/// ```
+/// use jpayment_proto::kickback::{self, PaymentNotice};
+///
+/// let pairs: Vec<(String, String)> = [("gid", "10000001"), ("rst", "1"), ("ap", "0001112"), ("ec", ""),
+///     ("god", "10000002"), ("cod", "order-17"), ("am", "1000"), ("tx", "80"), ("sf", "500"), ("ta", "1580")]
+///     .into_iter().map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+/// let PaymentNotice::Onetouch(result) = kickback::parse_pairs(pairs)? else { unreachable!() };
+/// assert_eq!(result.total, jpayment_proto::yen(1580));
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 pub fn parse_pairs(pairs: Vec<(String, String)>) -> Result<PaymentNotice, Error> {
     let bulk = BulkPaymentResult::SHAPE;
     let onetouch = OnetouchResult::SHAPE;

@@ -24,6 +24,19 @@ const OTHER_LABEL: &str = "その他データ";
 
 /// A request of the guide: its table, its values and how its answer is
 /// decoded. Implemented by every generated request type.
+///
+/// ```
+/// use jpayment_proto::{Charset, Operation, RegisterUser, UserRecord};
+///
+/// let mut user = RegisterUser::new("123456", "customer42");
+/// user.email = Some("taro@example.jp".into());
+/// assert_eq!(RegisterUser::SPEC.endpoint, "carduser.aspx");
+/// user.validate()?;
+/// assert_eq!(user.encode(Charset::Utf8)?, "aid=123456&cmd=0&uid=customer42&em=taro%40example.jp");
+/// let answer: UserRecord = user.decode_reply(b"1,,customer42,vnjpBycDO5", Charset::Utf8)?;
+/// assert_eq!(answer.user_id, "customer42");
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 pub trait Operation {
     /// What a successful call returns.
     type Reply;
@@ -78,6 +91,17 @@ fn value<'a>(values: &'a [(&'static str, Option<String>)], name: &str) -> Option
 }
 
 /// Checks `values` (wire values by field name) against `spec`.
+///
+/// ```
+/// use jpayment_proto::request::validate;
+/// use jpayment_proto::{OtherData, Operation, RegisterUser, Rule};
+///
+/// // The table alone, over wire values by field name (as a server has them).
+/// let values = [("aid", Some("12345".to_string())), ("cmd", Some("0".to_string())), ("uid", Some("u1".to_string())),
+///     ("em", Some("taro@example.jp".to_string()))];
+/// let err = validate(RegisterUser::SPEC, &values, &OtherData::new()).unwrap_err();
+/// assert_eq!((err.field, err.rule), ("aid", Rule::ExactLength(6)));
+/// ```
 pub fn validate(
     spec: &OperationSpec,
     values: &[(&'static str, Option<String>)],
@@ -254,6 +278,17 @@ fn escape(text: &str, charset: Charset) -> Option<String> {
 }
 
 /// Writes the query string. Expects `validate` to have passed.
+///
+/// ```
+/// use jpayment_proto::request::encode;
+/// use jpayment_proto::{Charset, OtherData, Operation, RegisterUser};
+///
+/// let values = [("aid", Some("123456".to_string())), ("cmd", Some("0".to_string())), ("uid", Some("u1".to_string())),
+///     ("em", Some("taro@example.jp".to_string())), ("pn", None)];
+/// let query = encode(RegisterUser::SPEC, &values, &OtherData::new().with("memo", "a b"), Charset::Utf8)?;
+/// assert_eq!(query, "aid=123456&cmd=0&uid=u1&em=taro%40example.jp&memo=a%20b"); // spaces as %20
+/// # Ok::<(), jpayment_proto::error::ValidationError>(())
+/// ```
 pub fn encode(
     spec: &OperationSpec,
     values: &[(&'static str, Option<String>)],

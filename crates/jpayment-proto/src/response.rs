@@ -12,6 +12,16 @@ use crate::tables::{ColumnFormat, ColumnSpec, ShapeSpec};
 use crate::values::{Echo, MaskedCardNumber, Secret, UserKey};
 
 /// A result type generated from a shape of the spec.
+///
+/// ```
+/// use jpayment_proto::{Charset, Operation, Record, RegisterUser, UserRecord};
+///
+/// let answer = RegisterUser::new("123456", "customer42").decode_reply(b"1,,customer42,vnjpBycDO5\r\n", Charset::Utf8)?;
+/// assert_eq!(answer.user_key.expose_secret(), "vnjpBycDO5");
+/// assert_eq!(UserRecord::SHAPE.columns.len(), 4); // rst, ec, uid, key
+/// assert_eq!(answer.to_columns(), ["1", "", "customer42", "vnjpBycDO5"]);
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 pub trait Record: Sized {
     /// The shape's table.
     const SHAPE: &'static ShapeSpec;
@@ -32,6 +42,16 @@ pub trait Record: Sized {
 /// Writes a successful result as the comma-separated line the gateway
 /// answers with (the echoed other data, if any, after the last column).
 /// The inverse of [`decode_csv`] for values without commas or line breaks.
+///
+/// ```
+/// use jpayment_proto::response::{decode_csv, encode_csv};
+/// use jpayment_proto::{Charset, UserRecord};
+///
+/// // What a test server answers: the inverse of decoding.
+/// let record: UserRecord = decode_csv(b"1,,customer42,vnjpBycDO5", Charset::Utf8, false)?;
+/// assert_eq!(encode_csv(&record), "1,,customer42,vnjpBycDO5");
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 pub fn encode_csv<R: Record>(record: &R) -> String {
     let mut line = record.to_columns().join(",");
     match record.echo() {
@@ -59,6 +79,16 @@ pub fn encode_csv<R: Record>(record: &R) -> String {
 /// ends with a comma. With echoed other data the full table is written, so
 /// the echo never lands in a left-out column. [`decode_csv`] reads both
 /// forms to the same value.
+///
+/// ```
+/// use jpayment_proto::response::{decode_csv, encode_csv, encode_csv_compact};
+/// use jpayment_proto::{Charset, OnetouchResult};
+///
+/// let result: OnetouchResult = decode_csv(b"30486154,1,000306,,30485311,,1000,0,0,1000,", Charset::Utf8, false)?;
+/// assert_eq!(encode_csv_compact(&result), "30486154,1,000306,,30485311,,1000,0,0,1000,");
+/// assert_eq!(encode_csv(&result), "30486154,1,000306,,30485311,,1000,0,0,1000,,");
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 pub fn encode_csv_compact<R: Record>(record: &R) -> String {
     if !record.echo().is_none() {
         return encode_csv(record);
@@ -112,6 +142,17 @@ fn failed_columns<'a>(
 /// the values of the other columns come by name from `values` (empty when
 /// not given). For test servers and the sandbox; [`decode_csv`] reads it
 /// back as [`Error::Gateway`] with those values in its fields.
+///
+/// ```
+/// use jpayment_proto::response::{decode_csv, encode_failed_csv};
+/// use jpayment_proto::{Charset, Error, OnetouchResult, Record};
+///
+/// let line = encode_failed_csv(OnetouchResult::SHAPE, "G55", &[("gid", "1095730"), ("am", "1000")]);
+/// let Err(Error::Gateway(refused)) = decode_csv::<OnetouchResult>(line.as_bytes(), Charset::Utf8, false) else {
+///     unreachable!()
+/// };
+/// assert_eq!((refused.code.as_str(), refused.field("gid")), ("G55", Some("1095730")));
+/// ```
 pub fn encode_failed_csv(shape: &'static ShapeSpec, code: &str, values: &[(&str, &str)]) -> String {
     failed_columns(shape, code, values)
         .into_iter()
@@ -122,6 +163,14 @@ pub fn encode_failed_csv(shape: &'static ShapeSpec, code: &str, values: &[(&str,
 
 /// [`encode_failed_csv`] as a kickback query string in `charset`; `None`
 /// when a value cannot be written in it.
+///
+/// ```
+/// use jpayment_proto::response::encode_failed_kickback;
+/// use jpayment_proto::{Charset, OnetouchResult, Record};
+///
+/// let query = encode_failed_kickback(OnetouchResult::SHAPE, "G12", &[("cod", "order 17")], Charset::Utf8).unwrap();
+/// assert!(query.contains("rst=2") && query.contains("ec=G12") && query.contains("cod=order%2017"));
+/// ```
 pub fn encode_failed_kickback(
     shape: &'static ShapeSpec,
     code: &str,
@@ -148,6 +197,16 @@ pub fn encode_failed_kickback(
 /// `None` when a value cannot be written in it. Columns the spec marks
 /// `kickback_omit_empty` (`id`, `ps`: returned only for a content item) are
 /// left out when empty, as in the guide's kickback samples.
+///
+/// ```
+/// use jpayment_proto::response::{decode_csv, encode_kickback};
+/// use jpayment_proto::{Charset, OnetouchResult};
+///
+/// let result: OnetouchResult = decode_csv(b"1095729,1,TestMod,,205685,,1000,2,4,1006,,", Charset::Utf8, false)?;
+/// let query = encode_kickback(&result, Charset::Utf8).unwrap();
+/// assert_eq!(query, "gid=1095729&rst=1&ap=TestMod&ec=&god=205685&cod=&am=1000&tx=2&sf=4&ta=1006");
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 pub fn encode_kickback<R: Record>(record: &R, charset: Charset) -> Option<String> {
     let escape = |text: &str| -> Option<String> {
         let bytes = charset.encode(text)?;
@@ -217,6 +276,16 @@ impl ToColumn for MaskedCardNumber {
 }
 
 /// The answer to a payment request, which depends on its `rt`.
+///
+/// ```
+/// use jpayment_proto::{Charset, JobType, OnetouchCharge, Operation, PaymentReply, ReplyMethod, yen};
+///
+/// // rt=0: the answer is only `OK`; the result arrives as a kickback.
+/// let charge = OnetouchCharge::new("123456", ReplyMethod::Kickback, "customer42",
+///     "vnjpBycDO5", 1, JobType::Capture, yen(1000), yen(0), yen(0));
+/// assert_eq!(charge.decode_reply(b"OK", Charset::Utf8)?, PaymentReply::Accepted);
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaymentReply<T> {
     /// `rt=0`: the gateway answered `OK`; the result arrives as a kickback
@@ -228,6 +297,16 @@ pub enum PaymentReply<T> {
 
 impl<T> PaymentReply<T> {
     /// The result, when it came with the answer.
+    ///
+    /// ```
+    /// use jpayment_proto::{Charset, JobType, OnetouchCharge, Operation, ReplyMethod, yen};
+    ///
+    /// let charge = OnetouchCharge::new("123456", ReplyMethod::Response, "customer42",
+    ///     "vnjpBycDO5", 1, JobType::Auth, yen(1000), yen(2), yen(4));
+    /// let reply = charge.decode_reply(b"1095729,1,TestMod,,205685,,1000,2,4,1006,,", Charset::Utf8)?;
+    /// assert_eq!(reply.completed().map(|result| result.payment_id), Some("1095729".to_string()));
+    /// # Ok::<(), jpayment_proto::Error>(())
+    /// ```
     pub fn completed(self) -> Option<T> {
         match self {
             PaymentReply::Accepted => None,
@@ -544,6 +623,19 @@ fn missing_columns(shape: &'static ShapeSpec, found: usize) -> MalformedResponse
 /// and quotes included; J-Payment does not quote values, so a `"` is
 /// data) when `other_data_sent`; otherwise they are an error, since the
 /// answer then does not have the shape the spec gives it.
+///
+/// ```
+/// use jpayment_proto::response::decode_csv;
+/// use jpayment_proto::error::MalformedResponse;
+/// use jpayment_proto::{Charset, Error, UserRecord};
+///
+/// let user: UserRecord = decode_csv(b"1,,customer42,vnjpBycDO5\r\n", Charset::Utf8, false)?;
+/// assert_eq!(user.user_id, "customer42");
+/// // A short line names the first missing column.
+/// let short = decode_csv::<UserRecord>(b"1,,customer42", Charset::Utf8, false).unwrap_err();
+/// assert!(matches!(short, Error::Malformed(MalformedResponse::MissingColumns { missing: "key", .. })));
+/// # Ok::<(), Error>(())
+/// ```
 pub fn decode_csv<R: Record>(
     body: &[u8],
     charset: Charset,
@@ -584,6 +676,15 @@ pub fn decode_csv<R: Record>(
 
 /// Decodes the direct answer to a payment sent with `rt=0`: `OK`, or an
 /// error code.
+///
+/// ```
+/// use jpayment_proto::response::decode_direct;
+/// use jpayment_proto::{Charset, Error, ErrorCode, OnetouchResult, Record};
+///
+/// assert!(decode_direct(b"OK", Charset::Utf8, OnetouchResult::SHAPE).is_ok());
+/// let busy = decode_direct(b"ER010", Charset::Utf8, OnetouchResult::SHAPE).unwrap_err();
+/// assert_eq!(busy.gateway_code(), Some(&ErrorCode::Busy));
+/// ```
 pub fn decode_direct(
     body: &[u8],
     charset: Charset,
@@ -602,6 +703,18 @@ pub fn decode_direct(
 
 /// Decodes the answer to a payment: the direct form for `rt=0`
 /// (`direct`), the comma-separated result for `rt=1`.
+///
+/// ```
+/// use jpayment_proto::response::decode_payment;
+/// use jpayment_proto::{Charset, OnetouchResult, PaymentReply, yen};
+///
+/// let direct = decode_payment::<OnetouchResult>(b"OK", Charset::Utf8, true, false)?;
+/// assert_eq!(direct, PaymentReply::Accepted);
+/// let answer = b"1095729,1,TestMod,,205685,,1000,2,4,1006,,";
+/// let result = decode_payment::<OnetouchResult>(answer, Charset::Utf8, false, false)?.completed().unwrap();
+/// assert_eq!(result.total, yen(1006));
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 pub fn decode_payment<R: Record>(
     body: &[u8],
     charset: Charset,
@@ -617,6 +730,15 @@ pub fn decode_payment<R: Record>(
 
 /// Splits and percent-decodes a query string (`+` is a space) into ordered
 /// pairs; a leading `?` is ignored.
+///
+/// ```
+/// use jpayment_proto::Charset;
+/// use jpayment_proto::response::query_pairs;
+///
+/// let pairs = query_pairs(b"?cod=order+17&note=%E3%83%86", Charset::Utf8)?;
+/// assert_eq!(pairs, [("cod".to_string(), "order 17".to_string()), ("note".to_string(), "テ".to_string())]);
+/// # Ok::<(), jpayment_proto::error::MalformedResponse>(())
+/// ```
 pub fn query_pairs(
     query: &[u8],
     charset: Charset,
@@ -653,6 +775,16 @@ pub fn query_pairs(
 /// Decodes a kickback query string into `R`, or the gateway's error for a
 /// failed payment. Parameters that are not columns of `R` are the echoed
 /// other data.
+///
+/// ```
+/// use jpayment_proto::response::decode_kickback;
+/// use jpayment_proto::{Charset, Echo, OnetouchResult};
+///
+/// let query = b"gid=10000001&rst=1&ap=0001112&ec=&god=10000002&cod=order-17&am=1000&tx=80&sf=500&ta=1580&shop_ref=A-1";
+/// let result: OnetouchResult = decode_kickback(query, Charset::Utf8)?;
+/// assert_eq!(result.echo, Echo::Params(vec![("shop_ref".into(), "A-1".into())]));
+/// # Ok::<(), jpayment_proto::Error>(())
+/// ```
 pub fn decode_kickback<R: Record>(query: &[u8], charset: Charset) -> Result<R, Error> {
     let pairs = query_pairs(query, charset)?;
     decode_kickback_pairs(pairs)
@@ -660,6 +792,17 @@ pub fn decode_kickback<R: Record>(query: &[u8], charset: Charset) -> Result<R, E
 
 /// [`decode_kickback`] from pairs already split and decoded (by a web
 /// framework, say).
+///
+/// ```
+/// use jpayment_proto::response::decode_kickback_pairs;
+/// use jpayment_proto::{Error, OnetouchResult};
+///
+/// // `ta` must be `am + tx + sf`.
+/// let pairs: Vec<(String, String)> = [("gid", "1"), ("rst", "1"), ("ap", "1"), ("ec", ""), ("god", "2"),
+///     ("cod", ""), ("am", "1000"), ("tx", "80"), ("sf", "500"), ("ta", "9999")]
+///     .into_iter().map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+/// assert!(matches!(decode_kickback_pairs::<OnetouchResult>(pairs), Err(Error::Malformed(_))));
+/// ```
 pub fn decode_kickback_pairs<R: Record>(pairs: Vec<(String, String)>) -> Result<R, Error> {
     let shape = R::SHAPE;
     let mut values: Vec<Option<String>> = vec![None; shape.columns.len()];

@@ -5,6 +5,15 @@
 //! by one implementation.
 
 /// One request parameter of an operation, as printed in the guide's table.
+///
+/// ```
+/// use jpayment_proto::tables::FieldFormat;
+/// use jpayment_proto::{Operation, RegisterUser};
+///
+/// let aid = &RegisterUser::SPEC.fields[0];
+/// assert_eq!((aid.name, aid.label, aid.required), ("aid", "店舗ID", true));
+/// assert!(matches!(aid.format, FieldFormat::Digits { len: Some(6), .. }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSpec {
     /// The parameter name on the wire (`aid`, `uid`, …).
@@ -20,6 +29,14 @@ pub struct FieldSpec {
 }
 
 /// What a request value may contain.
+///
+/// ```
+/// use jpayment_proto::tables::FieldFormat;
+/// use jpayment_proto::{OnetouchCharge, Operation};
+///
+/// let amount = OnetouchCharge::SPEC.fields.iter().find(|f| f.name == "am").unwrap();
+/// assert_eq!(amount.format, FieldFormat::Amount);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldFormat {
     /// A fixed value the operation always sends (`cmd`).
@@ -61,6 +78,14 @@ pub enum FieldFormat {
 }
 
 /// A rule spanning several fields of one operation.
+///
+/// ```
+/// use jpayment_proto::tables::CrossRule;
+/// use jpayment_proto::{Operation, RegisterUser};
+///
+/// // The guide: an e-mail address or a phone number.
+/// assert!(RegisterUser::SPEC.rules.iter().any(|r| matches!(r, CrossRule::AtLeastOneOf(f) if f.contains(&"em"))));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CrossRule {
     /// At least one of the fields must be present (e-mail or phone).
@@ -86,6 +111,14 @@ pub enum CrossRule {
 }
 
 /// An operation of the guide.
+///
+/// ```
+/// use jpayment_proto::{OPERATIONS, OnetouchCharge, Operation, RegisterUser};
+///
+/// assert_eq!((RegisterUser::SPEC.endpoint, RegisterUser::SPEC.title), ("carduser.aspx", "ユーザー登録"));
+/// assert!(OnetouchCharge::SPEC.payment && !RegisterUser::SPEC.payment);
+/// assert!(OPERATIONS.iter().any(|op| op.name == "onetouch_charge"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OperationSpec {
     /// The operation's name (`register_user`, …).
@@ -108,6 +141,14 @@ pub struct OperationSpec {
 }
 
 /// What a response column may contain.
+///
+/// ```
+/// use jpayment_proto::tables::ColumnFormat;
+/// use jpayment_proto::{OnetouchResult, Record};
+///
+/// let rst = &OnetouchResult::SHAPE.columns[OnetouchResult::SHAPE.rst];
+/// assert_eq!((rst.name, rst.format), ("rst", ColumnFormat::Rst));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnFormat {
     /// The result flag: `1` (success) or `2` (error).
@@ -133,6 +174,16 @@ pub enum ColumnFormat {
 }
 
 /// One column of a comma-separated answer (or parameter of a kickback).
+///
+/// ```
+/// use jpayment_proto::{OnetouchResult, Record};
+///
+/// let shape = OnetouchResult::SHAPE;
+/// let total = &shape.columns[shape.index_of("ta").unwrap()];
+/// assert_eq!(total.sum_of.len(), 3); // am + tx + sf
+/// let id = &shape.columns[shape.index_of("id").unwrap()];
+/// assert!(id.optional && id.may_be_absent && id.kickback_omit_empty);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ColumnSpec {
     /// The parameter name (`gid`, `rst`, …).
@@ -158,6 +209,16 @@ pub struct ColumnSpec {
 }
 
 /// The ordered columns of an answer.
+///
+/// ```
+/// use jpayment_proto::{Record, UserRecord};
+///
+/// let shape = UserRecord::SHAPE;
+/// assert_eq!(shape.name, "UserRecord");
+/// let names: Vec<&str> = shape.columns.iter().map(|c| c.name).collect();
+/// assert_eq!(names, ["rst", "ec", "uid", "key"]);
+/// assert_eq!((shape.rst, shape.ec), (0, 1));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShapeSpec {
     /// The Rust type decoded from it.
@@ -221,6 +282,13 @@ const fn same(a: &str, b: &str) -> bool {
 
 impl ShapeSpec {
     /// The index of the column named `name`.
+    ///
+    /// ```
+    /// use jpayment_proto::{OnetouchResult, Record};
+    ///
+    /// assert_eq!(OnetouchResult::SHAPE.index_of("gid"), Some(0));
+    /// assert_eq!(OnetouchResult::SHAPE.index_of("uid"), None);
+    /// ```
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
     }
@@ -247,6 +315,13 @@ impl ShapeSpec {
 
     /// How many columns a successful comma-separated answer has at least:
     /// all of them but the trailing ones that may be absent.
+    ///
+    /// ```
+    /// use jpayment_proto::{OnetouchResult, Record, UserRecord};
+    ///
+    /// assert_eq!(OnetouchResult::SHAPE.min_columns(), 10); // `id` and `ps` may be left out
+    /// assert_eq!(UserRecord::SHAPE.min_columns(), UserRecord::SHAPE.columns.len());
+    /// ```
     pub fn min_columns(&self) -> usize {
         self.columns
             .iter()

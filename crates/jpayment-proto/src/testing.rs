@@ -43,6 +43,15 @@ use crate::ErrorCode;
 /// A code the project's sandbox answers for a refusal whose real code is not
 /// public. It is **not** the gateway's: [`ErrorCode::parse`] reads it as
 /// `Unknown`, as it would an undocumented code of the real gateway.
+///
+/// ```
+/// use jpayment_proto::ErrorCode;
+/// use jpayment_proto::testing::NO_USER;
+///
+/// // The sandbox's own code: the real gateway's is not public.
+/// assert!(matches!(ErrorCode::parse(NO_USER.code), ErrorCode::Unknown(_)));
+/// assert!(!NO_USER.meaning.is_empty());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SandboxCode {
     /// The code as the sandbox sends it.
@@ -52,6 +61,14 @@ pub struct SandboxCode {
 }
 
 /// What a trigger amount answers.
+///
+/// ```
+/// use jpayment_proto::ErrorCode;
+/// use jpayment_proto::testing::{TriggerAnswer, amount_trigger};
+///
+/// assert_eq!(amount_trigger(10010), Some(&TriggerAnswer::Gateway(ErrorCode::Busy)));
+/// assert_eq!(amount_trigger(55555), Some(&TriggerAnswer::Issuer("G55")));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TriggerAnswer {
     /// The gateway refuses before any payment exists: a bare code.
@@ -62,6 +79,13 @@ pub enum TriggerAnswer {
 
 /// A charge total (`am + tx + sf`, or the item's) that the sandbox answers
 /// with a refusal before any card is asked. The sandbox's own trigger.
+///
+/// ```
+/// use jpayment_proto::testing::{AMOUNT_TRIGGERS, TriggerAnswer};
+///
+/// let issuer = AMOUNT_TRIGGERS.iter().find(|t| matches!(t.answer, TriggerAnswer::Issuer(_))).unwrap();
+/// assert_eq!(issuer.total, 55555);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AmountTrigger {
     /// The total in yen.
@@ -73,6 +97,13 @@ pub struct AmountTrigger {
 }
 
 /// A test card whose charges the sandbox's card company refuses.
+///
+/// ```
+/// use jpayment_proto::testing::REFUSED_CARDS;
+///
+/// let expired = REFUSED_CARDS.iter().find(|c| c.code == "G83").unwrap();
+/// assert_eq!(expired.number, "4000000000000036");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RefusedCard {
     /// The full test number (not a real card).
@@ -85,6 +116,13 @@ pub struct RefusedCard {
 
 /// What a charge of this total (`am + tx + sf`, or the item's) triggers in the sandbox
 /// before any card is asked; `None` for an ordinary amount.
+///
+/// ```
+/// use jpayment_proto::testing::amount_trigger;
+///
+/// assert!(amount_trigger(19999).is_some()); // maintenance
+/// assert_eq!(amount_trigger(1000), None); // an ordinary amount
+/// ```
 pub fn amount_trigger(total: u64) -> Option<&'static TriggerAnswer> {
     AMOUNT_TRIGGERS
         .iter()
@@ -93,6 +131,13 @@ pub fn amount_trigger(total: u64) -> Option<&'static TriggerAnswer> {
 }
 
 /// The sandbox's refusal of this card number, if it is one of [`REFUSED_CARDS`].
+///
+/// ```
+/// use jpayment_proto::testing::refusal_of;
+///
+/// assert_eq!(refusal_of("4000000000000044").map(|c| c.code), Some("G44"));
+/// assert_eq!(refusal_of("4111111111111111"), None); // approved
+/// ```
 pub fn refusal_of(number: &str) -> Option<&'static RefusedCard> {
     REFUSED_CARDS.iter().find(|r| r.number == number)
 }

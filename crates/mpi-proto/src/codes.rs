@@ -19,16 +19,37 @@ impl ServiceOptionType {
     }
 
     /// The option's name in the guide.
+    ///
+    /// ```
+    /// use mpi_proto::ServiceOptionType;
+    ///
+    /// assert_eq!(ServiceOptionType::MpiComplete.label(), Some("Complete Authentication"));
+    /// assert_eq!(ServiceOptionType::from("mpi-future").label(), None);
+    /// ```
     pub fn label(&self) -> Option<&'static str> {
         self.row().map(|row| row.1)
     }
 
     /// When the gateway makes a card payment under this option (`None` for unknown options).
+    ///
+    /// ```
+    /// use mpi_proto::{PaymentPolicy, ServiceOptionType};
+    ///
+    /// assert_eq!(ServiceOptionType::MpiNone.payment_policy(), Some(PaymentPolicy::Never));
+    /// assert_eq!(ServiceOptionType::MpiCompany.payment_policy(), Some(PaymentPolicy::AlsoOnConditionalSuccess));
+    /// ```
     pub fn payment_policy(&self) -> Option<PaymentPolicy> {
         self.row().map(|row| row.2)
     }
 
     /// `true` when the guide itself gives the wire value (not only public MDK docs).
+    ///
+    /// ```
+    /// use mpi_proto::ServiceOptionType;
+    ///
+    /// assert!(ServiceOptionType::MpiComplete.named_by_guide());
+    /// assert!(!ServiceOptionType::MpiNone.named_by_guide()); // from the public MDK documentation
+    /// ```
     pub fn named_by_guide(&self) -> bool {
         self.row().is_some_and(|row| row.3)
     }
@@ -44,22 +65,50 @@ impl ThreeDSecureCode {
     }
 
     /// The guide's list the code belongs to.
+    ///
+    /// ```
+    /// use mpi_proto::{CodeGroup, ThreeDSecureCode};
+    ///
+    /// assert_eq!(ThreeDSecureCode::G011.group(), Some(CodeGroup::SuccessVerify));
+    /// assert_eq!(ThreeDSecureCode::from("GE12").group(), Some(CodeGroup::FailureVerify));
+    /// ```
     pub fn group(&self) -> Option<CodeGroup> {
         self.row().map(|row| row.1)
     }
 
     /// What the code means for the order (this crate's reading of the guide).
+    ///
+    /// ```
+    /// use mpi_proto::{CodeOutcome, ThreeDSecureCode};
+    ///
+    /// assert_eq!(ThreeDSecureCode::G012.outcome(), Some(CodeOutcome::ConditionalSuccess));
+    /// assert_eq!(ThreeDSecureCode::from("GE14").outcome(), Some(CodeOutcome::SystemError));
+    /// ```
     pub fn outcome(&self) -> Option<CodeOutcome> {
         self.row().map(|row| row.2)
     }
 
     /// Who bears the risk burden, where a scenario-table row says so for this code.
+    ///
+    /// ```
+    /// use mpi_proto::{RiskBearer, ThreeDSecureCode};
+    ///
+    /// assert_eq!(ThreeDSecureCode::G002.documented_risk(), Some(RiskBearer::CardCompany));
+    /// assert_eq!(ThreeDSecureCode::G004.documented_risk(), None); // no scenario row says
+    /// ```
     pub fn documented_risk(&self) -> Option<RiskBearer> {
         self.row().and_then(|row| row.3)
     }
 }
 
 /// The four lists of the guide's code list.
+///
+/// ```
+/// use mpi_proto::{CodeGroup, ThreeDSecureCode};
+///
+/// assert_eq!(ThreeDSecureCode::G001.group(), Some(CodeGroup::SuccessAuthorize));
+/// assert!(CodeGroup::FailureAuthorize.is_failure());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum CodeGroup {
     /// "Success based authorize process" (`G001`–`G006`).
@@ -75,6 +124,13 @@ pub enum CodeGroup {
 impl CodeGroup {
     /// `true` for the failure lists: per note *1 of the code list, `mstatus`
     /// is then `failure`.
+    ///
+    /// ```
+    /// use mpi_proto::CodeGroup;
+    ///
+    /// assert!(CodeGroup::FailureVerify.is_failure());
+    /// assert!(!CodeGroup::SuccessVerify.is_failure());
+    /// ```
     pub fn is_failure(self) -> bool {
         matches!(self, CodeGroup::FailureAuthorize | CodeGroup::FailureVerify)
     }
@@ -82,6 +138,13 @@ impl CodeGroup {
 
 /// What a 3-D Secure code means for the order, before the card part and the
 /// service option type are taken into account (see [`crate::decision`]).
+///
+/// ```
+/// use mpi_proto::{CodeOutcome, ThreeDSecureCode};
+///
+/// assert_eq!(ThreeDSecureCode::G001.outcome(), Some(CodeOutcome::AuthenticationInProgress));
+/// assert_eq!(ThreeDSecureCode::from("GE13").outcome(), Some(CodeOutcome::MerchantBearsRisk));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum CodeOutcome {
     /// `G001`: 3-D Secure is possible; the customer is (or was) sent to the
@@ -104,6 +167,15 @@ pub enum CodeOutcome {
 }
 
 /// Who bears the risk burden (chargeback liability) of a payment.
+///
+/// ```
+/// use mpi_proto::{Decision, Outcome, RiskBearer, ServiceOptionType, Statuses};
+///
+/// let code = "G012A00100000000".parse()?;
+/// let paid = Decision::decide(&ServiceOptionType::MpiCompany, &code, &Statuses::default());
+/// assert_eq!(paid.outcome, Outcome::Paid { risk: Some(RiskBearer::CardCompany) });
+/// # Ok::<(), mpi_proto::VResultCodeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum RiskBearer {
     /// The card company.
@@ -113,6 +185,12 @@ pub enum RiskBearer {
 }
 
 /// When the gateway makes a card payment under a service option type.
+///
+/// ```
+/// use mpi_proto::{PaymentPolicy, ServiceOptionType};
+///
+/// assert_eq!(ServiceOptionType::MpiComplete.payment_policy(), Some(PaymentPolicy::OnlyOnCompleteAuthentication));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum PaymentPolicy {
     /// `mpi-none`: authentication only; never a card payment.

@@ -36,6 +36,15 @@ use crate::generated::types::{PushData, SearchResponse};
 use crate::{Error, VResultCode, vresult};
 
 /// What happened to the order.
+///
+/// ```
+/// use mpi_proto::{Decision, Outcome, ServiceOptionType, Statuses};
+///
+/// let decide = |code: &str| Decision::decide(&ServiceOptionType::MpiCompany, &code.parse().unwrap(), &Statuses::default());
+/// assert_eq!(decide("G001000000000000").outcome, Outcome::AuthenticationInProgress);
+/// assert_eq!(decide("GE13000000000000").outcome, Outcome::MerchantBearsRisk);
+/// assert!(matches!(decide("ZZ99000000000000").outcome, Outcome::Undetermined { .. })); // not in the guide
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum Outcome {
     /// 3-D Secure passed (fully or conditionally) and the card payment
@@ -77,6 +86,16 @@ pub enum Outcome {
 }
 
 /// What the merchant should do.
+///
+/// ```
+/// use mpi_proto::{Action, Decision, ServiceOptionType, Statuses};
+///
+/// // mpi-none: authentication only; the merchant charges the card itself.
+/// let code = "G011000000000000".parse()?;
+/// let decision = Decision::decide(&ServiceOptionType::MpiNone, &code, &Statuses::default());
+/// assert_eq!(decision.action, Action::ChargeSeparately);
+/// # Ok::<(), mpi_proto::VResultCodeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Action {
     /// Paid: ship the goods.
@@ -93,6 +112,18 @@ pub enum Action {
 }
 
 /// The statuses reported next to a code, when there are any.
+///
+/// ```
+/// use mpi_proto::{Decision, MStatus, Outcome, ServiceOptionType, Statuses};
+///
+/// // A 3-D Secure `failure` next to a success code contradicts note *1 of the code list.
+/// let contradicting = Statuses { three_d_secure: Some(MStatus::Failure), card: None };
+/// let code = "G011A00100000000".parse()?;
+/// let decision = Decision::decide(&ServiceOptionType::MpiCompany, &code, &contradicting);
+/// assert!(matches!(decision.outcome, Outcome::Undetermined { .. }));
+/// assert!(!decision.should_ship());
+/// # Ok::<(), mpi_proto::VResultCodeError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Statuses {
     /// `mstatus` of the 3-D Secure result (search: the latest transaction's
@@ -104,6 +135,16 @@ pub struct Statuses {
 }
 
 /// A decision with what it was based on.
+///
+/// ```
+/// use mpi_proto::{CardCode, Decision, SearchResponse, ServiceOptionType, ThreeDSecureCode, testing};
+///
+/// let search = SearchResponse::from_json(testing::SEARCH_SAMPLE.as_bytes())?;
+/// let decision = Decision::from_search(&ServiceOptionType::MpiCompany, &search)?;
+/// assert_eq!(decision.vresult_code.as_str(), "G011A00100000000");
+/// assert_eq!((decision.three_d_secure, decision.card), (ThreeDSecureCode::G011, CardCode::Authorized));
+/// # Ok::<(), mpi_proto::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Decision {
     /// What happened.
@@ -120,6 +161,13 @@ pub struct Decision {
 
 impl Decision {
     /// `true` only for [`Action::Ship`].
+    ///
+    /// ```
+    /// use mpi_proto::{Decision, ServiceOptionType, Statuses};
+    ///
+    /// let pending = Decision::decide(&ServiceOptionType::MpiCompany, &"G011000000000000".parse().unwrap(), &Statuses::default());
+    /// assert!(!pending.should_ship()); // authenticated, but no card payment yet
+    /// ```
     pub fn should_ship(&self) -> bool {
         self.action == Action::Ship
     }
@@ -209,6 +257,17 @@ impl Decision {
 
     /// Decides from one entry of a push's `data`. Prefer deciding from a
     /// search (see the crate docs): the push is a hint that a result exists.
+    ///
+    /// ```
+    /// use mpi_proto::{Action, Decision, MpiServerKey, Push, ServiceOptionType, testing};
+    ///
+    /// let key = MpiServerKey::new("your-mpi-server-key");
+    /// let body = testing::PUSH_SAMPLE.as_bytes();
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// let decision = Decision::from_push_data(&ServiceOptionType::MpiCompany, &push.data()[0])?;
+    /// assert_eq!(decision.action, Action::Ship); // G012A001: conditional success, paid
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn from_push_data(option: &ServiceOptionType, data: &PushData) -> Result<Self, Error> {
         let code = vresult::read(data.vresult_code.as_deref(), "data[].vresult_code")?;
         let statuses = Statuses {

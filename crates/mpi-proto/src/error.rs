@@ -4,6 +4,13 @@ use thiserror::Error;
 use veritrans_core::ErrorKind;
 
 /// Why a 16-character `vresult_code` was rejected.
+///
+/// ```
+/// use mpi_proto::{VResultCode, VResultCodeError};
+///
+/// assert_eq!(VResultCode::parse("G011"), Err(VResultCodeError::Length { len: 4 }));
+/// assert!(matches!(VResultCode::parse("g011A00100000000"), Err(VResultCodeError::Lowercase { position: 0, .. })));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum VResultCodeError {
     /// Not exactly 16 characters.
@@ -33,6 +40,14 @@ pub enum VResultCodeError {
 
 /// Everything that can go wrong in this crate. Messages name the field
 /// (JSON path or parameter name) and the rule; they never contain secrets.
+///
+/// ```
+/// use mpi_proto::{Error, ErrorKind, RedirectParameters};
+///
+/// let err = RedirectParameters::validate_order_id("order#1").unwrap_err();
+/// assert!(matches!(err, Error::Constraint { .. }));
+/// assert_eq!(err.kind(), ErrorKind::Malformed); // a value as received breaks the spec
+/// ```
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -133,6 +148,14 @@ impl Error {
     }
 
     /// The search's `code` when the search did not succeed.
+    ///
+    /// ```
+    /// use mpi_proto::SearchResponse;
+    ///
+    /// let failed = SearchResponse::from_json(br#"{"mstatus": "failure", "code": "Q001"}"#)?;
+    /// assert_eq!(failed.ensure_succeeded().unwrap_err().result_code(), Some("Q001"));
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn result_code(&self) -> Option<&str> {
         match self {
             Self::SearchFailed { code, .. } => code.as_deref(),

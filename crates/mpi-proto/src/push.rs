@@ -29,6 +29,16 @@ use crate::{Error, VResultCode, validate, vresult};
 ///
 /// The only way to get one is [`Push::verify_and_parse`]: an unverified
 /// body never becomes a typed value.
+///
+/// ```
+/// use mpi_proto::{MpiServerKey, Push, testing};
+///
+/// let key = MpiServerKey::new("your-mpi-server-key");
+/// let body = testing::PUSH_SAMPLE.as_bytes();
+/// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+/// assert_eq!(push.push_id(), "00000080");
+/// # Ok::<(), mpi_proto::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Push {
     notification: PushNotification,
@@ -96,6 +106,16 @@ impl Push {
     /// The de-duplication key: the same `push_id` may be delivered more
     /// than once. Kept as the string received (`"00000080"`: the leading
     /// zeros are part of it).
+    ///
+    /// ```
+    /// use mpi_proto::{MpiServerKey, Push, testing};
+    ///
+    /// let key = MpiServerKey::new("key");
+    /// let body = testing::PUSH_SAMPLE.as_bytes();
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// assert_eq!(push.push_id(), "00000080"); // leading zeros kept
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn push_id(&self) -> &str {
         &self.push_id
     }
@@ -103,6 +123,16 @@ impl Push {
     /// `push_time` as JST wall-clock time. The guide's field table says
     /// `YYYY/MM/DD hh:mm:ss`, its sample shows `YYYY-MM-DD hh:mm:ss`: both
     /// are accepted.
+    ///
+    /// ```
+    /// use mpi_proto::{MpiServerKey, Push, testing};
+    ///
+    /// let key = MpiServerKey::new("key");
+    /// let body = testing::PUSH_SAMPLE.as_bytes();
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// assert_eq!(push.push_time()?.to_string(), "2015-03-30 18:36:42.0"); // JST wall clock
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn push_time(&self) -> Result<PrimitiveDateTime, Error> {
         let value = self
             .notification
@@ -117,11 +147,32 @@ impl Push {
     }
 
     /// The results the push carries.
+    ///
+    /// ```
+    /// use mpi_proto::{MpiServerKey, Push, testing};
+    ///
+    /// let key = MpiServerKey::new("key");
+    /// let body = testing::PUSH_SAMPLE.as_bytes();
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// assert_eq!(push.data().len(), 1);
+    /// assert_eq!(push.data()[0].vresult_code.as_deref(), Some("G012A00100000000"));
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn data(&self) -> &[PushData] {
         &self.notification.data
     }
 
     /// The whole notification, unknown members included.
+    ///
+    /// ```
+    /// use mpi_proto::{MpiServerKey, Push, testing};
+    ///
+    /// let key = MpiServerKey::new("key");
+    /// let body = testing::PUSH_SAMPLE.as_bytes();
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// assert_eq!(push.notification().push_id.as_deref(), Some("00000080"));
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn notification(&self) -> &PushNotification {
         &self.notification
     }
@@ -131,6 +182,17 @@ impl Push {
     /// `card_mstatus`). Not applied by
     /// [`Push::verify_and_parse`]: a signed push is accepted even when a
     /// value breaks a documented rule.
+    ///
+    /// ```
+    /// use mpi_proto::{MpiServerKey, Push, testing};
+    ///
+    /// let key = MpiServerKey::new("key");
+    /// let body = br#"{"push_time": "2015-03-30 18:36:42", "push_id": "80", "data": []}"#;
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// // Signed, so accepted; but `push_id` breaks the guide's "8 digits".
+    /// assert!(push.validate().is_err());
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
         validate::check("PushNotification", "push_id", &self.push_id)?;
         for data in self.data() {
@@ -145,6 +207,18 @@ impl PushNotification {
     /// same field list [`Push::verify_and_parse`] reads): for a server
     /// sending pushes (the sandbox, test servers). Sign these exact bytes
     /// with `veritrans_sign::mpi::authorization`.
+    ///
+    /// ```
+    /// use mpi_proto::{MpiServerKey, Push, testing};
+    ///
+    /// let key = MpiServerKey::new("key");
+    /// let body = testing::PUSH_SAMPLE.as_bytes();
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// let written = push.notification().to_json()?;
+    /// let again = Push::verify_and_parse(&written, &testing::push_authorization(&written, &key), &key)?;
+    /// assert_eq!(again.notification(), push.notification());
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn to_json(&self) -> Result<Vec<u8>, Error> {
         serde_json::to_vec(self).map_err(|e| Error::Json {
             path: ".".to_owned(),
@@ -155,12 +229,32 @@ impl PushNotification {
 
 impl PushData {
     /// `vresult_code`, checked (16 uppercase half-width alphanumerics).
+    ///
+    /// ```
+    /// use mpi_proto::{MpiServerKey, Push, ThreeDSecureCode, testing};
+    ///
+    /// let key = MpiServerKey::new("key");
+    /// let body = testing::PUSH_SAMPLE.as_bytes();
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// assert_eq!(push.data()[0].vresult_code()?.three_d_secure(), ThreeDSecureCode::G012);
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn vresult_code(&self) -> Result<VResultCode, Error> {
         vresult::read(self.vresult_code.as_deref(), "data[].vresult_code")
     }
 
     /// `card_mstatus`, with the blank value the guide sends after a 3-D
     /// Secure failure read as `None`.
+    ///
+    /// ```
+    /// use mpi_proto::{MStatus, MpiServerKey, Push, testing};
+    ///
+    /// let key = MpiServerKey::new("key");
+    /// let body = testing::PUSH_SAMPLE.as_bytes();
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// assert_eq!(push.data()[0].card_status(), Some(&MStatus::Success));
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn card_status(&self) -> Option<&MStatus> {
         self.card_mstatus
             .as_ref()
@@ -168,11 +262,31 @@ impl PushData {
     }
 
     /// The decision for this result; see [`Decision::from_push_data`].
+    ///
+    /// ```
+    /// use mpi_proto::{Action, MpiServerKey, Push, ServiceOptionType, testing};
+    ///
+    /// let key = MpiServerKey::new("key");
+    /// let body = testing::PUSH_SAMPLE.as_bytes();
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// assert_eq!(push.data()[0].decide(&ServiceOptionType::MpiCompany)?.action, Action::Ship);
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn decide(&self, option: &ServiceOptionType) -> Result<Decision, Error> {
         Decision::from_push_data(option, self)
     }
 
     /// Checks the spec's length and charset rules of this entry.
+    ///
+    /// ```
+    /// use mpi_proto::{MpiServerKey, Push, testing};
+    ///
+    /// let key = MpiServerKey::new("key");
+    /// let body = testing::PUSH_SAMPLE.as_bytes();
+    /// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+    /// assert!(push.data()[0].validate().is_ok());
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
         let fields = [
             ("order_id", self.order_id.as_deref()),

@@ -62,6 +62,14 @@ impl RedirectParameters {
     }
 
     /// Checks `RequestId` and `OrderId` against the spec's rules.
+    ///
+    /// ```
+    /// use mpi_proto::RedirectParameters;
+    ///
+    /// let redirect = RedirectParameters::from_form(b"RequestId=req-0001&OrderId=TESTB001")?;
+    /// assert!(redirect.validate().is_ok());
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn validate(&self) -> Result<(), Error> {
         Self::validate_request_id(&self.request_id)?;
         Self::validate_order_id(&self.order_id)
@@ -69,12 +77,28 @@ impl RedirectParameters {
 
     /// Checks a Request ID against the spec's rule for `RequestId` (for a
     /// server issuing one, or a search request).
+    ///
+    /// ```
+    /// use mpi_proto::RedirectParameters;
+    ///
+    /// assert!(RedirectParameters::validate_request_id("req-0001").is_ok());
+    /// assert!(RedirectParameters::validate_request_id("req 0001").is_err()); // no spaces
+    /// assert!(RedirectParameters::validate_request_id(&"r".repeat(129)).is_err()); // at most 128
+    /// ```
     pub fn validate_request_id(value: &str) -> Result<(), Error> {
         validate::check("RedirectParameters", "RequestId", value)
     }
 
     /// Checks an Order ID against the spec's rule for `OrderId` (for a
     /// server accepting one at the 3-D Secure request).
+    ///
+    /// ```
+    /// use mpi_proto::RedirectParameters;
+    ///
+    /// assert!(RedirectParameters::validate_order_id("TESTB001").is_ok());
+    /// let err = RedirectParameters::validate_order_id("order#1").unwrap_err();
+    /// assert!(err.to_string().starts_with("RedirectParameters.OrderId"), "{err}");
+    /// ```
     pub fn validate_order_id(value: &str) -> Result<(), Error> {
         validate::check("RedirectParameters", "OrderId", value)
     }
@@ -82,6 +106,15 @@ impl RedirectParameters {
     /// The parameters as the browser POSTs them (name and value, in the
     /// generated type's field order, unknown members included): for a server
     /// writing the redirect form. The inverse of [`RedirectParameters::from_form`].
+    ///
+    /// ```
+    /// use mpi_proto::RedirectParameters;
+    ///
+    /// let redirect = RedirectParameters::from_form(b"RequestId=req-0001&OrderId=TESTB001")?;
+    /// let pairs = redirect.to_pairs()?;
+    /// assert!(pairs.contains(&("OrderId".to_string(), "TESTB001".to_string())));
+    /// # Ok::<(), mpi_proto::Error>(())
+    /// ```
     pub fn to_pairs(&self) -> Result<Vec<(String, String)>, Error> {
         let form = serde_urlencoded::to_string(self).map_err(|e| Error::Form(e.to_string()))?;
         serde_urlencoded::from_str(&form).map_err(|e| Error::Form(e.to_string()))

@@ -47,6 +47,13 @@ mod generated;
 pub use generated::*;
 
 /// The risk-burden column of the scenario table.
+///
+/// ```
+/// use mpi_proto::testing::{Scenario, ScenarioRisk};
+///
+/// assert_eq!(Scenario::by_no("1").unwrap().risk, ScenarioRisk::PaymentNotPossible);
+/// assert_eq!(Scenario::by_no("2").unwrap().risk, ScenarioRisk::CardCompany);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScenarioRisk {
     /// "(Payment not possible)".
@@ -58,6 +65,13 @@ pub enum ScenarioRisk {
 }
 
 /// An `mstatus` cell of the scenario table.
+///
+/// ```
+/// use mpi_proto::testing::{MStatusCell, Scenario};
+///
+/// // Row 3 (Attempt): failure under mpi-complete, success under mpi-company.
+/// assert_eq!(Scenario::by_no("3").unwrap().verify.mstatus, Some(MStatusCell::FailureOrSuccess));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MStatusCell {
     /// "success".
@@ -70,6 +84,13 @@ pub enum MStatusCell {
 
 /// One step of a scenario: "MPI Authorize (/mpi_charges)" or "Verify
 /// (VeriTrans internal process)".
+///
+/// ```
+/// use mpi_proto::testing::{MStatusCell, Scenario};
+///
+/// let authorize = Scenario::by_no("2").unwrap().authorize;
+/// assert_eq!((authorize.mstatus, authorize.mpi_company), (Some(MStatusCell::Success), &["G0010000"][..]));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Step {
     /// The `mstatus` cell; `None` where the flattened guide has none.
@@ -81,6 +102,14 @@ pub struct Step {
 }
 
 /// One row of the scenario table.
+///
+/// ```
+/// use mpi_proto::testing::Scenario;
+///
+/// let attempt = Scenario::by_card("5555555555554444").unwrap();
+/// assert_eq!((attempt.no, attempt.title), ("3", "3-D Secure Success (Attempt)"));
+/// assert!(attempt.cite.starts_with("mpi-3d-secure.en.txt"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scenario {
     /// "No" column (`"1"`, `"5-1"`, …).
@@ -102,6 +131,15 @@ pub struct Scenario {
 impl Step {
     /// The codes for `option`; `None` for options the table has no column
     /// for (`mpi-none`, `mpi-merchant`, unknown ones).
+    ///
+    /// ```
+    /// use mpi_proto::ServiceOptionType;
+    /// use mpi_proto::testing::Scenario;
+    ///
+    /// let verify = Scenario::by_no("3").unwrap().verify;
+    /// assert_eq!(verify.codes(&ServiceOptionType::MpiComplete), Some(&["GE120000"][..]));
+    /// assert_eq!(verify.codes(&ServiceOptionType::MpiNone), None); // no column for it
+    /// ```
     pub fn codes(&self, option: &ServiceOptionType) -> Option<&'static [&'static str]> {
         match option {
             ServiceOptionType::MpiComplete => Some(self.mpi_complete),
@@ -113,11 +151,25 @@ impl Step {
 
 impl Scenario {
     /// The row whose "No" is `no`.
+    ///
+    /// ```
+    /// use mpi_proto::testing::Scenario;
+    ///
+    /// assert_eq!(Scenario::by_no("2").unwrap().cards, ["4111111111111111"]);
+    /// assert!(Scenario::by_no("99").is_none());
+    /// ```
     pub fn by_no(no: &str) -> Option<&'static Scenario> {
         SCENARIOS.iter().find(|s| s.no == no)
     }
 
     /// The row a test card belongs to.
+    ///
+    /// ```
+    /// use mpi_proto::testing::Scenario;
+    ///
+    /// assert_eq!(Scenario::by_card("5555444455554442").unwrap().no, "1");
+    /// assert!(Scenario::by_card("4000000000000002").is_none());
+    /// ```
     pub fn by_card(card: &str) -> Option<&'static Scenario> {
         SCENARIOS.iter().find(|s| s.cards.contains(&card))
     }
@@ -125,6 +177,15 @@ impl Scenario {
     /// The final codes (full 16 characters) for `option`: the verify step's,
     /// or the authorize step's when there is no verify step. Empty for
     /// options the table has no column for.
+    ///
+    /// ```
+    /// use mpi_proto::ServiceOptionType;
+    /// use mpi_proto::testing::Scenario;
+    ///
+    /// let attempt = Scenario::by_no("3").unwrap();
+    /// assert_eq!(attempt.final_codes(&ServiceOptionType::MpiCompany), ["G012A00100000000"]);
+    /// assert_eq!(attempt.final_codes(&ServiceOptionType::MpiComplete), ["GE12000000000000"]);
+    /// ```
     pub fn final_codes(&self, option: &ServiceOptionType) -> Vec<String> {
         let verify = self.verify.codes(option).unwrap_or_default();
         let cells = if verify.is_empty() {
@@ -138,6 +199,14 @@ impl Scenario {
     /// The final code a sandbox should answer for `card` under `option`:
     /// with as many cards as codes (row 7-1) they pair by position,
     /// otherwise the first code.
+    ///
+    /// ```
+    /// use mpi_proto::ServiceOptionType;
+    /// use mpi_proto::testing::Scenario;
+    ///
+    /// let row = Scenario::by_card("4111111111111111").unwrap();
+    /// assert_eq!(row.codes_for_card("4111111111111111", &ServiceOptionType::MpiCompany).as_deref(), Some("G011A00100000000"));
+    /// ```
     pub fn codes_for_card(&self, card: &str, option: &ServiceOptionType) -> Option<String> {
         self.pair(card, &self.final_codes(option))
     }
@@ -145,6 +214,15 @@ impl Scenario {
     /// The authorize-step code (full 16 characters) a sandbox should answer
     /// for `card` under `option`, paired like [`Scenario::codes_for_card`].
     /// `None` for a card of another row or an option without a column.
+    ///
+    /// ```
+    /// use mpi_proto::ServiceOptionType;
+    /// use mpi_proto::testing::Scenario;
+    ///
+    /// let row = Scenario::by_no("2").unwrap();
+    /// assert_eq!(row.authorize_code_for_card("4111111111111111", &ServiceOptionType::MpiCompany).as_deref(), Some("G001000000000000"));
+    /// assert_eq!(row.authorize_code_for_card("5555555555554444", &ServiceOptionType::MpiCompany), None); // another row's card
+    /// ```
     pub fn authorize_code_for_card(
         &self,
         card: &str,
@@ -160,6 +238,14 @@ impl Scenario {
     /// The verify-step code (full 16 characters) for `card` under `option`,
     /// paired like [`Scenario::codes_for_card`]; `None` where the table has
     /// no verify step (the authorize step ended the process).
+    ///
+    /// ```
+    /// use mpi_proto::ServiceOptionType;
+    /// use mpi_proto::testing::Scenario;
+    ///
+    /// let row = Scenario::by_no("1").unwrap();
+    /// assert_eq!(row.verify_code_for_card("5555444455554442", &ServiceOptionType::MpiComplete).as_deref(), Some("GE11000000000000"));
+    /// ```
     pub fn verify_code_for_card(&self, card: &str, option: &ServiceOptionType) -> Option<String> {
         let cells = self.verify.codes(option)?;
         self.pair(
@@ -181,12 +267,24 @@ impl Scenario {
 }
 
 /// A scenario cell (first eight characters) as a full 16-character code.
+///
+/// ```
+/// assert_eq!(mpi_proto::testing::full_code("G011A001"), "G011A00100000000");
+/// ```
 pub fn full_code(cell: &str) -> String {
     format!("{cell:0<16}")
 }
 
 /// The guide's search response sample, byte for byte (with its `\u003d`
 /// escapes and its mix of `snake_case` and `properTransactionInfo`).
+///
+/// ```
+/// use mpi_proto::{SearchResponse, testing::SEARCH_SAMPLE};
+///
+/// let search = SearchResponse::from_json(SEARCH_SAMPLE.as_bytes())?;
+/// assert!(search.ensure_succeeded().is_ok());
+/// # Ok::<(), mpi_proto::Error>(())
+/// ```
 pub const SEARCH_SAMPLE: &str = r#"{
   "order_info": {
     "order_id": "TESTB001",
@@ -234,6 +332,16 @@ pub const SEARCH_SAMPLE: &str = r#"{
 }"#;
 
 /// The guide's push notification sample, byte for byte.
+///
+/// ```
+/// use mpi_proto::{MpiServerKey, Push, testing};
+///
+/// let key = MpiServerKey::new("key");
+/// let body = testing::PUSH_SAMPLE.as_bytes();
+/// let push = Push::verify_and_parse(body, &testing::push_authorization(body, &key), &key)?;
+/// assert_eq!(push.data()[0].order_id.as_deref(), Some("TESTC001"));
+/// # Ok::<(), mpi_proto::Error>(())
+/// ```
 pub const PUSH_SAMPLE: &str = r#"{
     "push_time": "2015-03-30 18:36:42",
     "push_id": "00000080",
@@ -251,6 +359,16 @@ pub const PUSH_SAMPLE: &str = r#"{
 
 /// The `Authorization` header the gateway would send with `body`: lets a
 /// merchant test a push handler end to end.
+///
+/// ```
+/// use mpi_proto::{MpiServerKey, Push, testing};
+///
+/// let key = MpiServerKey::new("key");
+/// let header = testing::push_authorization(b"{}", &key);
+/// assert!(header.starts_with("Basic "));
+/// // Another key's signature does not verify.
+/// assert!(Push::verify_and_parse(b"{}", &header, &MpiServerKey::new("other")).is_err());
+/// ```
 pub fn push_authorization(body: &[u8], key: &MpiServerKey) -> String {
     veritrans_sign::mpi::authorization(body, key)
 }

@@ -30,9 +30,26 @@ macro_rules! open_union {
 
         impl $name {
             /// The name of the discriminating member.
+            ///
+            /// ```
+            /// use mpi_proto::ProperTransactionInfo;
+            ///
+            /// assert_eq!(ProperTransactionInfo::DISCRIMINATOR, "transaction_kind");
+            /// ```
             pub const DISCRIMINATOR: &'static str = $property;
 
             #[doc = concat!(" The `", $property, "` value (`None` when an unknown object has none).")]
+            ///
+            /// ```
+            /// use mpi_proto::{SearchResponse, testing};
+            ///
+            /// let search = SearchResponse::from_json(testing::SEARCH_SAMPLE.as_bytes())?;
+            /// let kinds: Vec<_> = search.transactions()?.iter()
+            ///     .filter_map(|t| t.proper_transaction_info.as_ref()?.kind())
+            ///     .collect();
+            /// assert_eq!(kinds, ["mpi", "card"]);
+            /// # Ok::<(), mpi_proto::Error>(())
+            /// ```
             pub fn kind(&self) -> Option<&str> {
                 match self {
                     $( Self::$variant(_) => Some($value), )*

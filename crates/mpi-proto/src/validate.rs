@@ -11,6 +11,12 @@ use crate::Error;
 pub use crate::generated::tables::CONSTRAINTS;
 
 /// A character class named by the guide.
+///
+/// ```
+/// use mpi_proto::validate::{Charset, constraint};
+///
+/// assert_eq!(constraint("RedirectParameters", "OrderId").unwrap().charset, Some(Charset::AlnumHyphenUnderscore));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Charset {
     /// "Half-width alphanumeric and symbols": printable ASCII without the
@@ -27,6 +33,14 @@ pub enum Charset {
 
 impl Charset {
     /// Whether `c` belongs to the class.
+    ///
+    /// ```
+    /// use mpi_proto::validate::Charset;
+    ///
+    /// assert!(Charset::AsciiPrintable.allows('#'));
+    /// assert!(!Charset::AsciiPrintable.allows(' '));
+    /// assert!(!Charset::Digits.allows('a'));
+    /// ```
     pub fn allows(self, c: char) -> bool {
         match self {
             Charset::AsciiPrintable => c.is_ascii_graphic(),
@@ -47,6 +61,13 @@ impl Charset {
 }
 
 /// One rule of the spec for one field.
+///
+/// ```
+/// use mpi_proto::validate::constraint;
+///
+/// let request_id = constraint("RedirectParameters", "RequestId").unwrap();
+/// assert_eq!((request_id.min_length, request_id.max_length), (Some(1), Some(128)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldConstraint {
     /// Schema name in the spec.
@@ -63,6 +84,14 @@ pub struct FieldConstraint {
 
 impl FieldConstraint {
     /// Checks one value against the rule.
+    ///
+    /// ```
+    /// use mpi_proto::validate::constraint;
+    ///
+    /// let order_id = constraint("RedirectParameters", "OrderId").unwrap();
+    /// assert!(order_id.check("TESTB001").is_ok());
+    /// assert!(order_id.check("").is_err()); // at least one character
+    /// ```
     pub fn check(&self, value: &str) -> Result<(), Error> {
         let fail = |rule: String| Error::Constraint {
             schema: self.schema,
@@ -97,6 +126,13 @@ impl FieldConstraint {
 }
 
 /// The rule for `schema.field`, if the spec has one.
+///
+/// ```
+/// use mpi_proto::validate::constraint;
+///
+/// assert!(constraint("RedirectParameters", "OrderId").is_some());
+/// assert!(constraint("RedirectParameters", "NoSuchField").is_none());
+/// ```
 pub fn constraint(schema: &str, field: &str) -> Option<&'static FieldConstraint> {
     CONSTRAINTS
         .iter()
@@ -104,6 +140,14 @@ pub fn constraint(schema: &str, field: &str) -> Option<&'static FieldConstraint>
 }
 
 /// Checks `value` against the rule for `schema.field` (no rule: `Ok`).
+///
+/// ```
+/// use mpi_proto::validate::check;
+///
+/// assert!(check("RedirectParameters", "OrderId", "TESTB001").is_ok());
+/// assert!(check("RedirectParameters", "OrderId", "TEST B001").is_err());
+/// assert!(check("NoSchema", "NoField", "anything").is_ok()); // no rule
+/// ```
 pub fn check(schema: &str, field: &str, value: &str) -> Result<(), Error> {
     match constraint(schema, field) {
         Some(rule) => rule.check(value),

@@ -42,9 +42,23 @@ pub struct VResultCode(String);
 
 impl VResultCode {
     /// The number of characters of every code.
+    ///
+    /// ```
+    /// use mpi_proto::VResultCode;
+    ///
+    /// assert_eq!(VResultCode::parse("G011A00100000000")?.as_str().len(), VResultCode::LEN);
+    /// # Ok::<(), mpi_proto::VResultCodeError>(())
+    /// ```
     pub const LEN: usize = 16;
 
     /// Checks `value` and keeps it.
+    ///
+    /// ```
+    /// use mpi_proto::VResultCode;
+    ///
+    /// assert!(VResultCode::parse("G011A00100000000").is_ok());
+    /// assert!(VResultCode::parse("G011A001 0000000").is_err()); // not alphanumeric
+    /// ```
     pub fn parse(value: &str) -> Result<Self, VResultCodeError> {
         let len = value.chars().count();
         if len != Self::LEN {
@@ -62,32 +76,74 @@ impl VResultCode {
     }
 
     /// The whole code.
+    ///
+    /// ```
+    /// use mpi_proto::VResultCode;
+    ///
+    /// assert_eq!(VResultCode::parse("G012A00100000000")?.as_str(), "G012A00100000000");
+    /// # Ok::<(), mpi_proto::VResultCodeError>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     /// Characters 1–4: the 3-D Secure result.
+    ///
+    /// ```
+    /// use mpi_proto::VResultCode;
+    ///
+    /// assert_eq!(VResultCode::parse("G012A00100000000")?.three_d_secure_str(), "G012");
+    /// # Ok::<(), mpi_proto::VResultCodeError>(())
+    /// ```
     pub fn three_d_secure_str(&self) -> &str {
         // ASCII was checked, so byte offsets are character offsets.
         &self.0[0..4]
     }
 
     /// Characters 5–8: the card payment result.
+    ///
+    /// ```
+    /// use mpi_proto::VResultCode;
+    ///
+    /// assert_eq!(VResultCode::parse("G012A00100000000")?.card_str(), "A001");
+    /// # Ok::<(), mpi_proto::VResultCodeError>(())
+    /// ```
     pub fn card_str(&self) -> &str {
         &self.0[4..8]
     }
 
     /// Characters 9–16, which the guide does not explain.
+    ///
+    /// ```
+    /// use mpi_proto::VResultCode;
+    ///
+    /// assert_eq!(VResultCode::parse("G012A00112345678")?.rest(), "12345678");
+    /// # Ok::<(), mpi_proto::VResultCodeError>(())
+    /// ```
     pub fn rest(&self) -> &str {
         &self.0[8..16]
     }
 
     /// The 3-D Secure result (first four characters).
+    ///
+    /// ```
+    /// use mpi_proto::{ThreeDSecureCode, VResultCode};
+    ///
+    /// assert_eq!(VResultCode::parse("G012A00100000000")?.three_d_secure(), ThreeDSecureCode::G012);
+    /// # Ok::<(), mpi_proto::VResultCodeError>(())
+    /// ```
     pub fn three_d_secure(&self) -> ThreeDSecureCode {
         ThreeDSecureCode::from(self.three_d_secure_str())
     }
 
     /// The card payment result (characters 5–8).
+    ///
+    /// ```
+    /// use mpi_proto::{CardCode, VResultCode};
+    ///
+    /// assert_eq!(VResultCode::parse("G011000000000000")?.card(), CardCode::NotRun);
+    /// # Ok::<(), mpi_proto::VResultCodeError>(())
+    /// ```
     pub fn card(&self) -> CardCode {
         CardCode::from(self.card_str())
     }

@@ -48,6 +48,19 @@ pub struct Client {
 }
 
 /// Settings of a [`Client`]: [`Client::builder`], then [`build`](Self::build).
+///
+/// ```
+/// use std::time::Duration;
+/// use pop_proto::client::Client;
+/// use pop_proto::{Environment, Mode, PopServerKey};
+///
+/// let client = Client::builder(PopServerKey::new("server-key"), Environment::Dummy)
+///     .timeout(Duration::from_secs(10))
+///     .connect_timeout(Duration::from_secs(3))
+///     .build()?;
+/// assert_eq!(client.mode(), Mode::Test);
+/// # Ok::<(), pop_proto::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct ClientBuilder {
     key: PopServerKey,

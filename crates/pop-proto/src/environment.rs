@@ -61,6 +61,14 @@ impl Environment {
     }
 
     /// The base URL requests go to.
+    ///
+    /// ```
+    /// use pop_proto::{Environment, Mode, endpoints};
+    ///
+    /// // POP tests on the live host: the dummy flag, not the URL, makes a test.
+    /// assert_eq!(Environment::Dummy.base_url(), endpoints::BASE_URL);
+    /// assert_eq!(Environment::custom("http://127.0.0.1:8080", Mode::Test).base_url(), "http://127.0.0.1:8080");
+    /// ```
     pub fn base_url(&self) -> &str {
         match self {
             Self::Live | Self::Dummy => endpoints::BASE_URL,
@@ -69,6 +77,13 @@ impl Environment {
     }
 
     /// Whether requests move real money.
+    ///
+    /// ```
+    /// use pop_proto::{Environment, Mode};
+    ///
+    /// assert_eq!(Environment::Live.mode(), Mode::Live);
+    /// assert_eq!(Environment::Dummy.mode(), Mode::Test); // `dummy: true` on every request
+    /// ```
     pub fn mode(&self) -> Mode {
         match self {
             Self::Live => Mode::Live,

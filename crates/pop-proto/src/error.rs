@@ -9,6 +9,26 @@ use crate::{ResultCode, ValidationErrors};
 ///
 /// Messages name what was wrong (field path, rule, result code) and never
 /// contain the server key.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use pop_proto::prelude::*;
+/// use pop_proto::{ErrorKind, ResultCode};
+///
+/// let client = PopClient::new(PopServerKey::new("server-key"), Environment::Dummy).unwrap();
+/// // Caught before sending: an order ID with a space (RC01).
+/// let err = client.payment_key(&PaymentKeyRequest::new("ORDER 0001", yen(1000))).await.unwrap_err();
+/// assert!(matches!(err, PopError::InvalidRequest(_)));
+/// assert_eq!((err.kind(), err.result_code()), (ErrorKind::InvalidRequest, Some(&ResultCode::RC01)));
+///
+/// // `dummy: false` from a test client would move real money: refused, nothing sent.
+/// let mut real = PaymentKeyRequest::new("ORDER-0001", yen(1000));
+/// real.dummy = Some(false);
+/// let err = client.payment_key(&real).await.unwrap_err();
+/// assert!(matches!(err, PopError::DummyConflict { dummy: false, .. }));
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -146,6 +166,19 @@ impl Error {
 
     /// POP's result code: the one it refused with, or the one local validation maps the
     /// first broken rule to (the code POP itself would answer).
+    ///
+    /// ```
+    /// use pop_proto::{ResultCode, payment_key};
+    ///
+    /// // The guide's failure response (pop-api-v1.8.1.en.txt, Merchant Server Integration › Response).
+    /// let failure = br#"{
+    ///     "result_code" : "RC01",
+    ///     "status" : "failure",
+    ///     "message" : "Invalid \"Order ID\""
+    /// }"#;
+    /// let err = payment_key(400, Some("application/json"), failure).unwrap_err();
+    /// assert_eq!(err.result_code(), Some(&ResultCode::RC01));
+    /// ```
     pub fn result_code(&self) -> Option<&ResultCode> {
         match self {
             Self::GatewayRefused { result_code, .. } => Some(result_code),

@@ -34,6 +34,21 @@ pub(crate) const SIGNATURE: &str = "signature";
 
 /// A verified redirect: the form POSTed to `success_url`, `failure_url` or
 /// `incomplete_url` (also the result object of the `pop.pay` callbacks).
+///
+/// ```
+/// use pop_proto::{PopServerKey, Redirect, testing};
+///
+/// let key = PopServerKey::new("server-key");
+/// let body = testing::signed_redirect_body(
+///     &[("merchant_id", "M1"), ("order_id", "ORDER-0001"), ("status", "success"),
+///       ("result_code", "R000"), ("dummy", "true"), ("shop_note", "kept")],
+///     &key,
+/// );
+/// let redirect = Redirect::verify_and_parse(&body, &key, "ORDER-0001")?;
+/// assert!(redirect.notification.is_success());
+/// assert_eq!(redirect.extra, [("shop_note".to_string(), "kept".to_string())]); // unlisted, but signed
+/// # Ok::<(), pop_proto::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Redirect {
     /// The typed notification.
@@ -43,6 +58,19 @@ pub struct Redirect {
 }
 
 /// A verified push: the JSON POSTed to `push_url`.
+///
+/// ```
+/// use pop_proto::{Notification, PopServerKey, Push, Yen, testing};
+///
+/// let key = PopServerKey::new("server-key");
+/// let params = serde_json::json!({"merchant_id": "M1", "order_id": "ORDER-0001", "status": "success",
+///     "result_code": "R000", "payment_type": "cvs", "result_type": "paid", "dummy": true,
+///     "payment_sub_type": "sej", "receipt_number": "1234567890123", "cvs_type": "sej", "received_amount": "10050"});
+/// let body = testing::signed_push_body(params.as_object().unwrap(), &key)?;
+/// let push = Push::verify_and_parse(&body, &key)?;
+/// assert!(matches!(&push.notification, Notification::CvsPaid(paid) if paid.received_amount == Yen(10050)));
+/// # Ok::<(), pop_proto::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Push {
     /// The typed notification.
@@ -63,6 +91,24 @@ impl Redirect {
     /// this merchant sent the customer to pay: a genuine redirect of another order,
     /// replayed to this order's page, is [`Error::OrderMismatch`]. Every value
     /// arrives as text; `dummy` must be `true` or `false`.
+    ///
+    /// ```
+    /// use pop_proto::{Error, PopServerKey, Redirect, testing};
+    ///
+    /// let key = PopServerKey::new("server-key");
+    /// let body = testing::signed_redirect_body(
+    ///     &[("merchant_id", "M1"), ("order_id", "ORDER-0001"), ("status", "success"),
+    ///       ("result_code", "R000"), ("dummy", "true")],
+    ///     &key,
+    /// );
+    /// assert_eq!(Redirect::verify_and_parse(&body, &key, "ORDER-0001")?.notification.order_id(), "ORDER-0001");
+    /// // A genuine redirect of another order, replayed to this order's page:
+    /// assert!(matches!(Redirect::verify_and_parse(&body, &key, "ORDER-0002"), Err(Error::OrderMismatch { .. })));
+    /// // Signed with another key:
+    /// let other = PopServerKey::new("another-key");
+    /// assert!(matches!(Redirect::verify_and_parse(&body, &other, "ORDER-0001"), Err(Error::Signature(_))));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn verify_and_parse(
         form_body: &[u8],
         key: &PopServerKey,
@@ -123,6 +169,21 @@ impl Push {
     /// Verifies the signature of a JSON body, then parses it. JSON types are
     /// checked against the guide: a number where it says string (or the
     /// reverse) is [`Error::MalformedNotification`].
+    ///
+    /// ```
+    /// use pop_proto::{Error, PopServerKey, Push, testing};
+    ///
+    /// let key = PopServerKey::new("server-key");
+    /// let params = serde_json::json!({"merchant_id": "M1", "order_id": "ORDER-0001", "status": "success",
+    ///     "result_code": "R000", "payment_type": "card", "dummy": true});
+    /// let body = testing::signed_push_body(params.as_object().unwrap(), &key)?;
+    /// assert!(Push::verify_and_parse(&body, &key)?.notification.is_success());
+    ///
+    /// // One byte changed after signing: refused before anything is parsed.
+    /// let tampered = String::from_utf8(body).unwrap().replace("ORDER-0001", "ORDER-0009");
+    /// assert!(matches!(Push::verify_and_parse(tampered.as_bytes(), &key), Err(Error::Signature(_))));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn verify_and_parse(json_body: &[u8], key: &PopServerKey) -> Result<Self, Error> {
         traced("push", Self::verify_and_parse_untraced(json_body, key))
     }
@@ -252,36 +313,117 @@ macro_rules! common {
 
 impl Notification {
     /// The merchant's `order_id`.
+    ///
+    /// ```
+    /// use pop_proto::{PopServerKey, Redirect, testing};
+    ///
+    /// let key = PopServerKey::new("server-key");
+    /// let body = testing::signed_redirect_body(&[("merchant_id", "M1"), ("order_id", "ORDER-0001"),
+    ///     ("status", "success"), ("result_code", "R000"), ("dummy", "true")], &key);
+    /// let notification = Redirect::verify_and_parse(&body, &key, "ORDER-0001")?.notification;
+    /// assert_eq!(notification.order_id(), "ORDER-0001");
+    /// # Ok::<(), pop_proto::Error>(())
+    /// ```
     pub fn order_id(&self) -> &str {
         common!(self, n => &n.order_id)
     }
 
     /// `merchant_id`.
+    ///
+    /// ```
+    /// use pop_proto::{PopServerKey, Redirect, testing};
+    ///
+    /// let key = PopServerKey::new("server-key");
+    /// let body = testing::signed_redirect_body(&[("merchant_id", "A100000000000001069713"), ("order_id", "O-1"),
+    ///     ("status", "success"), ("result_code", "R000"), ("dummy", "true")], &key);
+    /// let notification = Redirect::verify_and_parse(&body, &key, "O-1")?.notification;
+    /// assert_eq!(notification.merchant_id(), "A100000000000001069713");
+    /// # Ok::<(), pop_proto::Error>(())
+    /// ```
     pub fn merchant_id(&self) -> &str {
         common!(self, n => &n.merchant_id)
     }
 
     /// `status`: success or failure of the transaction (or phase).
+    ///
+    /// ```
+    /// use pop_proto::{PopServerKey, Redirect, Status, testing};
+    ///
+    /// let key = PopServerKey::new("server-key");
+    /// let body = testing::signed_redirect_body(&[("merchant_id", "M1"), ("order_id", "O-1"),
+    ///     ("status", "failure"), ("result_code", "RC34"), ("dummy", "true")], &key);
+    /// let notification = Redirect::verify_and_parse(&body, &key, "O-1")?.notification;
+    /// assert_eq!(notification.status(), &Status::Failure);
+    /// # Ok::<(), pop_proto::Error>(())
+    /// ```
     pub fn status(&self) -> &Status {
         common!(self, n => &n.status)
     }
 
     /// `result_code`; `description()` explains it.
+    ///
+    /// ```
+    /// use pop_proto::{PopServerKey, Redirect, ResultCode, testing};
+    ///
+    /// let key = PopServerKey::new("server-key");
+    /// let body = testing::signed_redirect_body(&[("merchant_id", "M1"), ("order_id", "O-1"),
+    ///     ("status", "failure"), ("result_code", "RC34"), ("dummy", "true")], &key);
+    /// let notification = Redirect::verify_and_parse(&body, &key, "O-1")?.notification;
+    /// assert_eq!(notification.result_code(), &ResultCode::RC34);
+    /// assert!(notification.result_code().description().is_some());
+    /// # Ok::<(), pop_proto::Error>(())
+    /// ```
     pub fn result_code(&self) -> &ResultCode {
         common!(self, n => &n.result_code)
     }
 
     /// `v_result_code` from the payment gateway, when it was reached.
+    ///
+    /// ```
+    /// use pop_proto::{PopServerKey, Redirect, testing};
+    ///
+    /// let key = PopServerKey::new("server-key");
+    /// let body = testing::signed_redirect_body(&[("merchant_id", "M1"), ("order_id", "O-1"),
+    ///     ("status", "failure"), ("result_code", "R001"), ("payment_type", "card"), ("dummy", "true"),
+    ///     ("v_result_code", "AG70000000000000")], &key);
+    /// let notification = Redirect::verify_and_parse(&body, &key, "O-1")?.notification;
+    /// assert_eq!(notification.v_result_code(), Some("AG70000000000000"));
+    /// # Ok::<(), pop_proto::Error>(())
+    /// ```
     pub fn v_result_code(&self) -> Option<&str> {
         common!(self, n => n.v_result_code.as_deref())
     }
 
     /// Whether this was a dummy (test) transaction.
+    ///
+    /// ```
+    /// use pop_proto::{PopServerKey, Redirect, testing};
+    ///
+    /// let key = PopServerKey::new("server-key");
+    /// let body = testing::signed_redirect_body(&[("merchant_id", "M1"), ("order_id", "O-1"),
+    ///     ("status", "success"), ("result_code", "R000"), ("dummy", "false")], &key);
+    /// let notification = Redirect::verify_and_parse(&body, &key, "O-1")?.notification;
+    /// assert!(!notification.dummy()); // real money moved
+    /// # Ok::<(), pop_proto::Error>(())
+    /// ```
     pub fn dummy(&self) -> bool {
         common!(self, n => n.dummy)
     }
 
     /// `status` is success and `result_code` is R000.
+    ///
+    /// ```
+    /// use pop_proto::{PopServerKey, Redirect, testing};
+    ///
+    /// let key = PopServerKey::new("server-key");
+    /// let redirect = |status, code| {
+    ///     let body = testing::signed_redirect_body(&[("merchant_id", "M1"), ("order_id", "O-1"),
+    ///         ("status", status), ("result_code", code), ("dummy", "true")], &key);
+    ///     Redirect::verify_and_parse(&body, &key, "O-1").unwrap().notification
+    /// };
+    /// assert!(redirect("success", "R000").is_success());
+    /// assert!(!redirect("failure", "RC34").is_success());
+    /// ```
     pub fn is_success(&self) -> bool {
         *self.status() == Status::Success && *self.result_code() == ResultCode::R000
     }

@@ -96,6 +96,15 @@ impl From<PaymentKeyRequest> for PaymentLinkRequest {
 
 impl AccountManagementKeyRequest {
     /// A request for the account management screen of `paynow_account_id`.
+    ///
+    /// ```
+    /// use pop_proto::types::AccountManagementKeyRequest;
+    /// use pop_proto::Validate;
+    ///
+    /// let request = AccountManagementKeyRequest::new("paynow-account-1");
+    /// assert_eq!(serde_json::to_value(&request).unwrap(), serde_json::json!({"paynow_account_id": "paynow-account-1"}));
+    /// assert!(request.validate().is_ok());
+    /// ```
     pub fn new(paynow_account_id: impl Into<String>) -> Self {
         Self {
             paynow_account_id: paynow_account_id.into(),
@@ -107,6 +116,14 @@ impl AccountManagementKeyRequest {
 
 impl CvsParameters {
     /// One store (group) with the default expiry.
+    ///
+    /// ```
+    /// use pop_proto::types::CvsParameters;
+    /// use pop_proto::CvsSubType;
+    ///
+    /// let sej = CvsParameters::new(CvsSubType::Sej);
+    /// assert_eq!(serde_json::to_value(&sej).unwrap(), serde_json::json!({"payment_sub_type": "sej"}));
+    /// ```
     pub fn new(payment_sub_type: CvsSubType) -> Self {
         Self {
             payment_sub_type,
@@ -119,6 +136,15 @@ impl CvsParameters {
 
 impl BankParameters {
     /// Bank parameters with the ATM screen texts and the MAP's sub types.
+    ///
+    /// ```
+    /// use pop_proto::types::{BankParameters, BankPaymentType};
+    /// use pop_proto::BankSubType;
+    ///
+    /// let mut bank = BankParameters::new("ご請求", "ゴセイキュウ");
+    /// bank.payment_type.push(BankPaymentType::new(BankSubType::Atm));
+    /// assert_eq!(serde_json::to_value(&bank).unwrap()["payment_type"][0]["payment_sub_type"], "atm");
+    /// ```
     pub fn new(contents: impl Into<String>, contents_kana: impl Into<String>) -> Self {
         Self {
             contents: contents.into(),
@@ -130,6 +156,14 @@ impl BankParameters {
 
 impl BankPaymentType {
     /// One bank sub type with the default expiry.
+    ///
+    /// ```
+    /// use pop_proto::types::BankPaymentType;
+    /// use pop_proto::BankSubType;
+    ///
+    /// let atm = BankPaymentType::new(BankSubType::Atm);
+    /// assert!(atm.payment_expiry_date.is_none() && atm.payment_expiry_duration.is_none()); // the default expiry
+    /// ```
     pub fn new(payment_sub_type: BankSubType) -> Self {
         Self {
             payment_sub_type,

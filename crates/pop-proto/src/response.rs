@@ -12,6 +12,23 @@ use crate::types::{
 use crate::{Error, ResultCode, Status};
 
 /// A payment key for `pop.pay(payment_key, options)`.
+///
+/// ```
+/// use pop_proto::{PaymentKey, parse_jst, payment_key};
+///
+/// // The guide's success response (pop-api-v1.8.1.en.txt, Merchant Server Integration › Response).
+/// let body = br#"{
+///     "payment_key" : "28GTzdVOZNeImaHMDeQF1319",
+///     "result_code" : "R000",
+///     "status" : "success",
+///     "message" : "\"Payment Key\" has been generated successfully",
+///     "payment_key_expiry_time" : "20200401000000"
+/// }"#;
+/// let key: PaymentKey = payment_key(200, Some("application/json"), body)?;
+/// assert_eq!(key.key, "28GTzdVOZNeImaHMDeQF1319");
+/// assert_eq!(Some(key.expires_at), parse_jst("20200401000000")); // JST
+/// # Ok::<(), pop_proto::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentKey {
     /// The `payment_key`.
@@ -23,6 +40,24 @@ pub struct PaymentKey {
 }
 
 /// A payment link to send to the customer.
+///
+/// ```
+/// use pop_proto::{PaymentLink, payment_link};
+///
+/// // The guide's success response (pop-api-v1.8.1.en.txt, Payment Link › Success Response).
+/// let body = br#"{
+///     "payment_key" : "28GTzdVOZNeImaHMDeQF1319",
+///     "result_code" : "R000",
+///     "status" : "success",
+///     "message" : "\"Payment Key\" has been generated successfully",
+///     "payment_key_expiry_time" : "20200401000000",
+///     "pay_link_url" : "https://pay3.veritrans.co.jp/pop/v1/payment-link?payment_key=28GTzdVOZNeImaHMDeQF1319&client_key=client101"
+/// }"#;
+/// let link: PaymentLink = payment_link(200, Some("application/json"), body)?;
+/// assert!(link.url.starts_with("https://pay3.veritrans.co.jp/pop/v1/payment-link?"));
+/// assert_eq!(link.key, "28GTzdVOZNeImaHMDeQF1319");
+/// # Ok::<(), pop_proto::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentLink {
     /// The `payment_key` behind the link.
@@ -36,6 +71,22 @@ pub struct PaymentLink {
 }
 
 /// A key for `pop.accountManagement(account_mgmt_key, options)`.
+///
+/// ```
+/// use pop_proto::{AccountManagementKey, account_management_key};
+///
+/// // The guide's success response (pop-api-v1.8.1.en.txt, Managing PayNowID › Account Management Key › Success Response).
+/// let body = br#"{
+///     "account_mgmt_key" : "uxhn7T0eWt22XHycTNr11702",
+///     "result_code" : "R000",
+///     "status" : "success",
+///     "message" : "Success",
+///     "account_mgmt_key_expiry_time" : "20200401000000"
+/// }"#;
+/// let key: AccountManagementKey = account_management_key(200, Some("application/json"), body)?;
+/// assert_eq!((key.key.as_str(), key.message.as_str()), ("uxhn7T0eWt22XHycTNr11702", "Success"));
+/// # Ok::<(), pop_proto::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountManagementKey {
     /// The `account_mgmt_key`.
@@ -58,6 +109,22 @@ pub fn parse_jst(text: &str) -> Option<OffsetDateTime> {
 }
 
 /// Interprets a `/pop/v1/payment-key` answer.
+///
+/// ```
+/// use pop_proto::{Error, ResultCode, payment_key};
+///
+/// let ok = br#"{"payment_key":"28GTzdVOZNeImaHMDeQF1319","result_code":"R000","status":"success","message":"ok","payment_key_expiry_time":"20200401000000"}"#;
+/// assert_eq!(payment_key(200, Some("application/json"), ok)?.key, "28GTzdVOZNeImaHMDeQF1319");
+///
+/// let refused = br#"{"result_code":"RC01","status":"failure","message":"Invalid \"Order ID\""}"#;
+/// let err = payment_key(400, Some("application/json"), refused).unwrap_err();
+/// assert!(matches!(err, Error::GatewayRefused { status: 400, result_code: ResultCode::RC01, .. }));
+///
+/// // A success without its key is not a key.
+/// let keyless = br#"{"result_code":"R000","status":"success","message":"ok"}"#;
+/// assert!(matches!(payment_key(200, Some("application/json"), keyless), Err(Error::MalformedResponse { .. })));
+/// # Ok::<(), Error>(())
+/// ```
 pub fn payment_key(
     status: u16,
     content_type: Option<&str>,
@@ -73,6 +140,15 @@ pub fn payment_key(
 }
 
 /// Interprets a `/pop/v1/link-pay` answer.
+///
+/// ```
+/// use pop_proto::{Error, payment_link};
+///
+/// // A payment key answer without `pay_link_url` is not a payment link.
+/// let no_url = br#"{"payment_key":"k","result_code":"R000","status":"success","message":"ok","payment_key_expiry_time":"20200401000000"}"#;
+/// let err = payment_link(200, Some("application/json"), no_url).unwrap_err();
+/// assert!(err.to_string().contains("pay_link_url"), "{err}");
+/// ```
 pub fn payment_link(
     status: u16,
     content_type: Option<&str>,
@@ -89,6 +165,14 @@ pub fn payment_link(
 }
 
 /// Interprets a `/pop/v1/paynow-acctmgmt-key` answer.
+///
+/// ```
+/// use pop_proto::{Error, account_management_key};
+///
+/// let html = b"<html>Service Unavailable</html>";
+/// let err = account_management_key(503, Some("text/html"), html).unwrap_err();
+/// assert!(matches!(err, Error::MalformedResponse { status: 503, .. }));
+/// ```
 pub fn account_management_key(
     status: u16,
     content_type: Option<&str>,

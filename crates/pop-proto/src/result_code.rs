@@ -9,6 +9,14 @@ impl ResultCode {
     /// Where the guide lists the code: `common`, `merchant-server`
     /// (payment key / link / account management requests), `client`
     /// (POP client, reported by redirects and pushes), or both.
+    ///
+    /// ```
+    /// use pop_proto::ResultCode;
+    ///
+    /// assert_eq!(ResultCode::R000.phase(), Some("common"));
+    /// assert_eq!(ResultCode::RC01.phase(), Some("merchant-server")); // answers a payment key request
+    /// assert_eq!(ResultCode::from("RZ99").phase(), None); // a code the guide does not list
+    /// ```
     pub fn phase(&self) -> Option<&'static str> {
         let row = PHASES.iter().find(|(code, _)| code == self);
         row.map(|(_, phase)| *phase)

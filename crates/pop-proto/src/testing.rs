@@ -24,6 +24,13 @@ pub use crate::generated::testing::*;
 /// A test card number that succeeds with any expiry date (except those in
 /// [`ERROR_EXPIRY_DATES`]) and any security code of [`SECURITY_CODE_DIGITS`]
 /// digits.
+///
+/// ```
+/// use pop_proto::testing::{CardBrand, TEST_CARDS, TestCard};
+///
+/// let visa = TEST_CARDS.iter().find(|c| c.brand == CardBrand::Visa).unwrap();
+/// assert_eq!(*visa, TestCard { brand: CardBrand::Visa, number: "4111111111111111" });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TestCard {
     /// Card brand.
@@ -34,6 +41,13 @@ pub struct TestCard {
 
 /// An expiry date (`MM/YY`) that makes a test card fail, and the
 /// `v_result_code` it yields.
+///
+/// ```
+/// use pop_proto::testing::{ERROR_EXPIRY_DATES, ErrorExpiry};
+///
+/// let declined = ERROR_EXPIRY_DATES.iter().find(|e| e.expiry == "06/99").unwrap();
+/// assert_eq!(*declined, ErrorExpiry { expiry: "06/99", v_result_code: "AG70" });
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorExpiry {
     /// Expiry date as entered, `MM/YY`.
@@ -57,6 +71,13 @@ pub fn v_result_code_for_expiry(expiry: &str) -> Option<&'static str> {
 }
 
 /// What a dummy transaction does.
+///
+/// ```
+/// use pop_proto::testing::{Outcome, cvs_outcome};
+///
+/// assert_eq!(cvs_outcome("09012345678"), Some(Outcome::Success));
+/// assert_eq!(cvs_outcome("0312345678"), Some(Outcome::Failure));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// The transaction succeeds.

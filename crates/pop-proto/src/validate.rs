@@ -163,6 +163,16 @@ fn run<T: crate::generated::validate::RequestBody>(
 }
 
 /// One broken constraint.
+///
+/// ```
+/// use pop_proto::{ResultCode, Validate, types::PaymentKeyRequest, validate::Rule, yen};
+///
+/// let errors = PaymentKeyRequest::new("ORDER-0001", yen(0)).validate().unwrap_err();
+/// let violation = errors.iter().next().unwrap();
+/// assert_eq!(violation.path, "gross_amount");
+/// assert_eq!((&violation.rule, &violation.result_code), (&Rule::Minimum(1), &ResultCode::RC03));
+/// assert_eq!(violation.to_string(), "gross_amount: less than 1 (RC03)");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     /// Field path in the JSON body, e.g. `card.save_card` or `items[2].quantity`.
@@ -228,6 +238,17 @@ impl fmt::Display for Violation {
 
 /// The rules a request field can break. Values are never included: they may
 /// be personal data (phone numbers, email addresses).
+///
+/// ```
+/// use pop_proto::types::{Item, PaymentKeyRequest};
+/// use pop_proto::validate::Rule;
+/// use pop_proto::{Validate, yen};
+///
+/// let mut request = PaymentKeyRequest::new("ORDER-0001", yen(1000));
+/// request.items = vec![Item::new("ITEM-1", "coffee", yen(400), 2)]; // 800, not 1000
+/// let errors = request.validate().unwrap_err();
+/// assert!(errors.iter().any(|v| v.rule == Rule::Sum { expected: Some(800) }));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Rule {
@@ -334,16 +355,41 @@ impl fmt::Display for Rule {
 pub use veritrans_core::constraint::Format;
 
 /// Every violation of a request, in field order.
+///
+/// ```
+/// use pop_proto::{Error, Validate, types::PaymentKeyRequest, yen};
+///
+/// let errors = PaymentKeyRequest::new("ORDER 0001", yen(0)).validate().unwrap_err();
+/// assert_eq!(errors.iter().count(), 2); // order_id and gross_amount
+/// // The client returns them as `Error::InvalidRequest`, nothing sent.
+/// assert!(Error::from(errors).to_string().starts_with("invalid request, not sent: order_id"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationErrors(Vec<Violation>);
 
 impl ValidationErrors {
     /// The violations.
+    ///
+    /// ```
+    /// use pop_proto::{Validate, types::PaymentKeyRequest, yen};
+    ///
+    /// let errors = PaymentKeyRequest::new("ORDER 0001", yen(0)).validate().unwrap_err();
+    /// let paths: Vec<&str> = errors.iter().map(|v| v.path.as_str()).collect();
+    /// assert_eq!(paths, ["order_id", "gross_amount"]);
+    /// ```
     pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
         self.0.iter()
     }
 
     /// The violations, owned.
+    ///
+    /// ```
+    /// use pop_proto::{ResultCode, Validate, types::PaymentKeyRequest, yen};
+    ///
+    /// let errors = PaymentKeyRequest::new("ORDER-0001", yen(0)).validate().unwrap_err();
+    /// let owned = errors.into_vec();
+    /// assert_eq!(owned[0].result_code, ResultCode::RC03);
+    /// ```
     pub fn into_vec(self) -> Vec<Violation> {
         self.0
     }

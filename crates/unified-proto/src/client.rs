@@ -79,6 +79,16 @@ use crate::{
 /// that part is fixed so that nothing can be charged twice). Not to be confused
 /// with the sandbox's `DeliverySchedule`, how a gateway redelivers notifications;
 /// both wait with `veritrans-core`'s one [`Backoff`](veritrans_core::Backoff).
+///
+/// ```
+/// use std::time::Duration;
+/// use unified_proto::client::ResendPolicy;
+///
+/// let patient = ResendPolicy { max_attempts: 5, ..ResendPolicy::default() };
+/// assert_eq!(ResendPolicy::default().max_attempts, 3); // the first attempt and two resends
+/// assert!(patient.delay(10) <= patient.max_delay); // never waits longer than `max_delay`
+/// assert!(patient.delay(0) >= Duration::from_millis(250)); // at least half of `base_delay`
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResendPolicy {
     /// Attempts in total, the first included (1 = never resend).
@@ -102,6 +112,12 @@ impl Default for ResendPolicy {
 impl ResendPolicy {
     /// Never resend: every lost answer is returned at once as an error that
     /// carries the key (for tests and tools that show each attempt).
+    ///
+    /// ```
+    /// use unified_proto::client::ResendPolicy;
+    ///
+    /// assert_eq!(ResendPolicy::none().max_attempts, 1);
+    /// ```
     pub fn none() -> Self {
         Self {
             max_attempts: 1,
@@ -112,6 +128,16 @@ impl ResendPolicy {
     /// Backoff before retry number `retry` (0-based): half of the capped
     /// exponential delay plus a random share of the other half, so clients
     /// that failed together do not retry together.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use unified_proto::client::ResendPolicy;
+    ///
+    /// let policy = ResendPolicy { max_attempts: 4, base_delay: Duration::from_secs(1), max_delay: Duration::from_secs(3) };
+    /// // Retry 1 backs off 2 s: between 1 s and 2 s once jittered; retry 5 is capped at 3 s.
+    /// assert!((Duration::from_secs(1)..=Duration::from_secs(2)).contains(&policy.delay(1)));
+    /// assert!(policy.delay(5) <= Duration::from_secs(3));
+    /// ```
     pub fn delay(&self, retry: u32) -> Duration {
         // UUIDv4 bits are random; no extra RNG dependency needed for jitter.
         let random = (uuid::Uuid::new_v4().as_u128() % 1_000_000) as u32;
@@ -138,12 +164,39 @@ pub struct SendOptions {
 impl SendOptions {
     /// Reuse a key, e.g. to fetch the answer of a request that ended in a
     /// transport error. At most 100 characters of `A-Z a-z 0-9 - _`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use unified_proto::prelude::*;
+    ///
+    /// let local = Environment::Custom { base_url: "http://127.0.0.1:9".into(), mode: Mode::Test };
+    /// let client = Client::builder(local, UnifiedToken::new("token")).build().unwrap();
+    /// // The key is checked before sending (at most 100 of `A-Z a-z 0-9 - _`).
+    /// let options = SendOptions::default().idempotency_key("not a key!");
+    /// let err = client.send_with(&CaptureRequest::for_payment("order-1"), options).await.unwrap_err();
+    /// assert!(err.to_string().contains("X-VT-Idempotency-Key"), "{err}");
+    /// # }
+    /// ```
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
         self
     }
     /// The order's payment type for commands whose body does not carry it
     /// (capture, cancel, …), enabling the per-payment-type limits.
+    ///
+    /// ```
+    /// use unified_proto::client::SendOptions;
+    /// use unified_proto::prelude::*;
+    /// use unified_proto::validate::{Context, validate};
+    ///
+    /// // A capture body has no payType: without one, PayPay's 7-digit limit cannot apply.
+    /// let capture = CaptureRequest::for_payment("order-1").with_amount(yen(12_345_678));
+    /// assert!(validate(&capture, &Context::new(Mode::Test)).is_ok());
+    /// assert!(validate(&capture, &Context::new(Mode::Test).with_pay_type(PayType::Paypay)).is_err());
+    /// // `SendOptions::pay_type` gives the client's validation the same context.
+    /// let _options = SendOptions::default().pay_type(PayType::Paypay);
+    /// ```
     pub fn pay_type(mut self, pay_type: PayType) -> Self {
         self.pay_type = Some(pay_type);
         self
@@ -151,6 +204,19 @@ impl SendOptions {
 }
 
 /// Builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use unified_proto::prelude::*;
+///
+/// let client = Client::builder(Environment::Sandbox, UnifiedToken::new("token-from-MAP"))
+///     .timeout(Duration::from_secs(10))
+///     .connect_timeout(Duration::from_secs(3))
+///     .retry(ResendPolicy::none())
+///     .build()?;
+/// assert_eq!(client.mode(), Mode::Test);
+/// # Ok::<(), UnifiedError>(())
+/// ```
 #[derive(Debug)]
 pub struct ClientBuilder {
     environment: Environment,
@@ -163,16 +229,40 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// Per-attempt timeout (default 30 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use unified_proto::prelude::*;
+    ///
+    /// let builder = Client::builder(Environment::Sandbox, UnifiedToken::new("token"));
+    /// assert!(builder.timeout(Duration::from_secs(5)).build().is_ok());
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
     /// Connect timeout (default 10 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use unified_proto::prelude::*;
+    ///
+    /// let builder = Client::builder(Environment::Sandbox, UnifiedToken::new("token"));
+    /// assert!(builder.connect_timeout(Duration::from_secs(2)).build().is_ok());
+    /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
     /// How often and how patiently to resend (default [`ResendPolicy::default`]).
+    ///
+    /// ```
+    /// use unified_proto::prelude::*;
+    ///
+    /// let policy = ResendPolicy { max_attempts: 5, ..ResendPolicy::default() };
+    /// let builder = Client::builder(Environment::Sandbox, UnifiedToken::new("token"));
+    /// assert!(builder.retry(policy).build().is_ok());
+    /// ```
     pub fn retry(mut self, retry: ResendPolicy) -> Self {
         self.retry = retry;
         self
@@ -204,6 +294,15 @@ impl ClientBuilder {
     /// # Errors
     /// [`Error::Config`]: an unparsable base URL, a live one without https,
     /// [`allow_local_push_url`](Self::allow_local_push_url) in live.
+    ///
+    /// ```
+    /// use unified_proto::prelude::*;
+    ///
+    /// let plain_http = Environment::Custom { base_url: "http://gateway.example".into(), mode: Mode::Live };
+    /// let err = Client::builder(plain_http, UnifiedToken::new("token")).build().unwrap_err();
+    /// assert!(matches!(err, UnifiedError::Config(_)));
+    /// assert_eq!(err.to_string(), "client configuration: live base URL must be https");
+    /// ```
     pub fn build(self) -> Result<Client, Error> {
         let base = url::Url::parse(self.environment.base_url())
             .map_err(|e| Error::Config(format!("base URL: {e}")))?;
@@ -266,6 +365,14 @@ pub struct Client {
 
 impl Client {
     /// Starts a builder for `environment` authenticated with `token`.
+    ///
+    /// ```
+    /// use unified_proto::prelude::*;
+    ///
+    /// let client = Client::builder(Environment::Live, UnifiedToken::new("token-from-MAP")).build()?;
+    /// assert_eq!(client.mode(), Mode::Live);
+    /// # Ok::<(), UnifiedError>(())
+    /// ```
     pub fn builder(environment: Environment, token: UnifiedToken) -> ClientBuilder {
         ClientBuilder {
             environment,
@@ -278,6 +385,15 @@ impl Client {
     }
 
     /// The mode requests are validated for.
+    ///
+    /// ```
+    /// use unified_proto::prelude::*;
+    ///
+    /// let local = Environment::Custom { base_url: "http://127.0.0.1:8765".into(), mode: Mode::Test };
+    /// let client = Client::builder(local, UnifiedToken::new("token")).build()?;
+    /// assert_eq!(client.mode(), Mode::Test);
+    /// # Ok::<(), UnifiedError>(())
+    /// ```
     pub fn mode(&self) -> Mode {
         self.mode
     }
@@ -287,6 +403,26 @@ impl Client {
     /// # Errors
     /// See [`Error`]: `InvalidRequest` before sending, `Transport` when every
     /// attempt lost its answer, `GatewayRefused`, `MalformedResponse`.
+    ///
+    /// ```
+    /// // A stand-in for the gateway on 127.0.0.1, answering every capture with the guide's success.
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use unified_proto::prelude::*;
+    ///
+    /// const ANSWER: &str = r#"{"result":{"resultCode":"UA-000-001","status":"success","actionCode":"success"},"order":{"paymentId":"order-1","amount":"1000"}}"#;
+    /// let gateway = axum::Router::new().route("/fep/capture", axum::routing::post(|| async { ANSWER }));
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let base_url = format!("http://{}", listener.local_addr()?);
+    /// tokio::spawn(async move { axum::serve(listener, gateway).await });
+    ///
+    /// let client = Client::builder(Environment::Custom { base_url, mode: Mode::Test }, UnifiedToken::new("token")).build()?;
+    /// let answer = client.send(&CaptureRequest::for_payment("order-1")).await?;
+    /// assert!(answer.is_success());
+    /// assert_eq!(answer.amount(), Some(yen(1000)));
+    /// assert_eq!(answer.http_status, 200);
+    /// # Ok(()) }
+    /// ```
     pub async fn send<C: Command>(&self, request: &C) -> Result<Response<C::Response>, Error> {
         self.send_with(request, SendOptions::default()).await
     }
@@ -298,6 +434,22 @@ impl Client {
     ///
     /// # Errors
     /// As [`send`](Self::send).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use unified_proto::prelude::*;
+    ///
+    /// let local = Environment::Custom { base_url: "http://127.0.0.1:9".into(), mode: Mode::Test };
+    /// let client = Client::builder(local, UnifiedToken::new("token")).build().unwrap();
+    /// // A refund of 8 digits, which PayPay's limit refuses once the payment type is known:
+    /// // nothing is sent.
+    /// let refund = CancelRequest::for_payment("order-1").with_amount(yen(12_345_678));
+    /// let options = SendOptions::default().idempotency_key("order-1-refund-1").pay_type(PayType::Paypay);
+    /// let err = client.send_with(&refund, options).await.unwrap_err();
+    /// assert_eq!(err.violations()[0].path, "order.amount");
+    /// # }
+    /// ```
     pub async fn send_with<C: Command>(
         &self,
         request: &C,
@@ -559,6 +711,20 @@ fn transport(command: &'static str, key: &str, e: reqwest::Error) -> Error {
 /// Turns one HTTP answer into a typed response or error. Pure, so the
 /// odd answers the guide warns about (status only, HTML pages) are tested
 /// without a server too.
+///
+/// ```
+/// use unified_proto::client::interpret;
+/// use unified_proto::{Answer, CaptureRequest, Error, yen};
+///
+/// let ok = br#"{"result":{"resultCode":"UA-000-001","status":"success","actionCode":"success"},"order":{"amount":"1000"}}"#;
+/// let answer = interpret::<CaptureRequest>(200, ok, "key-1")?;
+/// assert_eq!((answer.is_success(), answer.body.amount()), (true, Some(yen(1000))));
+///
+/// // A 200 with an HTML page is not an answer the client can read.
+/// let page = interpret::<CaptureRequest>(200, b"<html></html>", "key-1").unwrap_err();
+/// assert!(matches!(page, Error::MalformedResponse { .. }));
+/// # Ok::<(), Error>(())
+/// ```
 pub fn interpret<C: Command>(
     http_status: u16,
     body: &[u8],

@@ -9,6 +9,14 @@
 //! here once for every version and read off its `RESULT_CODES` rows.
 
 /// One row of the guide's result-code table.
+///
+/// ```
+/// use unified_proto::{RESULT_CODES, ResultCode};
+///
+/// let row = ResultCode::UaPrv001.info().unwrap();
+/// assert_eq!((row.http_status, row.status, row.action_code), (502, "failure", "retry_request"));
+/// assert!(RESULT_CODES.iter().any(|r| r.result_code == "UA-000-001"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResultCodeInfo {
     /// `resultCode`, e.g. `UA-000-001`.
@@ -34,6 +42,13 @@ macro_rules! code_methods {
 
             impl ResultCode {
                 /// The table row of this code; `None` for `Unknown`.
+                ///
+                /// ```
+                /// use unified_proto::ResultCode;
+                ///
+                /// assert_eq!(ResultCode::UaReq001.info().unwrap().description, "Invalid message");
+                /// assert!(ResultCode::from("UA-XXX-999").info().is_none()); // a code no guide lists
+                /// ```
                 pub fn info(&self) -> Option<&'static $crate::codes::ResultCodeInfo> {
                     RESULT_CODES
                         .iter()
@@ -42,6 +57,14 @@ macro_rules! code_methods {
 
                 /// The order succeeded (`UA-000-001`, or `UA-000-002` which also asks the
                 /// merchant to confirm the payment in MAP).
+                ///
+                /// ```
+                /// use unified_proto::ResultCode;
+                ///
+                /// assert!(ResultCode::Ua000001.is_success());
+                /// assert!(ResultCode::Ua000002.is_success()); // and confirm the payment in MAP
+                /// assert!(!ResultCode::UaPrv001.is_success());
+                /// ```
                 pub fn is_success(&self) -> bool {
                     self.row(|status, action| {
                         status.is_success()
@@ -50,11 +73,25 @@ macro_rules! code_methods {
                 }
 
                 /// The outcome is not settled yet: wait and check the order status.
+                ///
+                /// ```
+                /// use unified_proto::ResultCode;
+                ///
+                /// assert!(ResultCode::UaU00001.is_pending()); // awaiting the consumer's payment
+                /// assert!(!ResultCode::Ua000001.is_pending());
+                /// ```
                 pub fn is_pending(&self) -> bool {
                     self.row(|_, action| action.is_pending())
                 }
 
                 /// The guide's action for this code is `retry_request`.
+                ///
+                /// ```
+                /// use unified_proto::ResultCode;
+                ///
+                /// assert!(ResultCode::UaPrv001.should_retry());
+                /// assert!(!ResultCode::UaReq001.should_retry()); // fix the request instead
+                /// ```
                 pub fn should_retry(&self) -> bool {
                     self.row(|_, action| action.should_retry())
                 }
@@ -69,6 +106,13 @@ macro_rules! code_methods {
 
             impl Status {
                 /// `success`.
+                ///
+                /// ```
+                /// use unified_proto::Status;
+                ///
+                /// assert!(Status::from("success").is_success());
+                /// assert!(!Status::from("failure").is_success());
+                /// ```
                 pub fn is_success(&self) -> bool {
                     matches!(self, Self::Success)
                 }
@@ -76,11 +120,25 @@ macro_rules! code_methods {
 
             impl ActionCode {
                 /// `success`.
+                ///
+                /// ```
+                /// use unified_proto::ActionCode;
+                ///
+                /// assert!(ActionCode::Success.is_success());
+                /// assert!(!ActionCode::ConfirmPayment.is_success());
+                /// ```
                 pub fn is_success(&self) -> bool {
                     matches!(self, Self::Success)
                 }
 
                 /// Wait, then check the order status.
+                ///
+                /// ```
+                /// use unified_proto::ActionCode;
+                ///
+                /// assert!(ActionCode::ProviderProcessing.is_pending());
+                /// assert!(!ActionCode::RetryRequest.is_pending());
+                /// ```
                 pub fn is_pending(&self) -> bool {
                     matches!(
                         self,
@@ -91,6 +149,13 @@ macro_rules! code_methods {
                 /// `retry_request` ("wait for a while and then attempt the payment
                 /// again"). What a new attempt means, and which key it needs, is the
                 /// `client` module's rule: see its "Retries" docs.
+                ///
+                /// ```
+                /// use unified_proto::ActionCode;
+                ///
+                /// assert!(ActionCode::from("retry_request").should_retry());
+                /// assert!(!ActionCode::UserPaying.should_retry());
+                /// ```
                 pub fn should_retry(&self) -> bool {
                     matches!(self, Self::RetryRequest)
                 }

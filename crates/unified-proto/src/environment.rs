@@ -35,6 +35,12 @@ pub enum Environment {
 
 impl Environment {
     /// The base URL.
+    ///
+    /// ```
+    /// use unified_proto::Environment;
+    ///
+    /// assert_eq!(Environment::Sandbox.base_url(), unified_proto::SANDBOX_URL);
+    /// ```
     pub fn base_url(&self) -> &str {
         match self {
             Self::Live => crate::LIVE_URL,
@@ -44,6 +50,14 @@ impl Environment {
     }
 
     /// Live or test.
+    ///
+    /// ```
+    /// use unified_proto::{Environment, Mode};
+    ///
+    /// assert_eq!(Environment::Live.mode(), Mode::Live);
+    /// let proxy = Environment::Custom { base_url: "https://proxy.shop.example".into(), mode: Mode::Live };
+    /// assert_eq!(proxy.mode(), Mode::Live);
+    /// ```
     pub fn mode(&self) -> Mode {
         match self {
             Self::Live => Mode::Live,

@@ -13,6 +13,25 @@ use crate::{ActionCode, ResultCode, Status};
 ///
 /// [`Error::next_step`] says what the caller may still do after a
 /// `Transport` or `GatewayRefused` error (see [`NextStep`]).
+///
+/// ```
+/// use unified_proto::prelude::*;
+/// use unified_proto::validate::{Context, validate};
+/// use unified_proto::{ErrorKind, RequestMode};
+///
+/// // 8 digits: more than PayPay's 7-digit limit, caught before anything is sent.
+/// let too_much = PayRequest::new(
+///     PayOrder::new(PayType::Paypay, "order-1", 12_345_678),
+///     PayControl::returning_to("https://shop.example/return/order-1").with_request_mode(RequestMode::Sandbox),
+/// );
+/// let err = validate(&too_much, &Context::new(Mode::Test)).unwrap_err();
+/// assert!(matches!(err, UnifiedError::InvalidRequest { command: "pay", .. }));
+/// assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+/// assert_eq!(err.violations().len(), 1);
+/// assert_eq!(err.violations()[0].path, "order.amount");
+/// assert!(err.to_string().starts_with("invalid pay request: order.amount: payType paypay"));
+/// assert_eq!(err.next_step(), None); // fix the request: no resend helps
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -84,6 +103,22 @@ pub enum Error {
 /// What the gateway said when it refused a request. The codes are `None`
 /// when it sent only an HTTP status (empty body, HTML error page, 404 page
 /// not found). [`Refusal::next_step`] says what the caller may do next.
+///
+/// ```
+/// # #[cfg(feature = "http-client")] {
+/// use unified_proto::client::interpret;
+/// use unified_proto::{CaptureRequest, NextStep, ResultCode};
+///
+/// // A provider error (HTTP 502, actionCode retry_request) as the gateway answers it.
+/// let body = br#"{"result":{"resultCode":"UA-PRV-001","status":"failure","actionCode":"retry_request","message":"Provider error"}}"#;
+/// let err = interpret::<CaptureRequest>(502, body, "key-1").unwrap_err();
+/// let refusal = err.refusal().expect("the gateway's refusal");
+/// assert_eq!((refusal.command, refusal.http_status), ("capture", 502));
+/// assert_eq!(refusal.result_code, Some(ResultCode::UaPrv001));
+/// assert_eq!(refusal.idempotency_key, "key-1");
+/// assert_eq!(refusal.next_step(), NextStep::NewKeyAfterCheck);
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Refusal {
@@ -116,6 +151,27 @@ pub struct Refusal {
 /// `X-VT-Idempotency-Key`, API and paymentId within 24 hours "returns the
 /// result from the previous request without actual processing"; the feature
 /// is "to allow merchants to reacquire responses they failed to receive".
+///
+/// ```
+/// # #[cfg(feature = "http-client")] {
+/// use unified_proto::client::interpret;
+/// use unified_proto::{CaptureRequest, NextStep};
+///
+/// // A bare 503 (a proxy's page, no JSON): the answer was lost, resend with the same key.
+/// let lost = interpret::<CaptureRequest>(503, b"<html>busy</html>", "key-1").unwrap_err();
+/// assert_eq!(lost.next_step(), Some(NextStep::ResendSameKey));
+///
+/// // UA-REQ-005 (in process): the same key later returns the first request's answer.
+/// let in_process = br#"{"result":{"resultCode":"UA-REQ-005","status":"failure","actionCode":"retry_request"}}"#;
+/// let err = interpret::<CaptureRequest>(406, in_process, "key-1").unwrap_err();
+/// assert_eq!(err.next_step(), Some(NextStep::ResendSameKey));
+///
+/// // UA-REQ-001 (invalid message): final, act on the actionCode.
+/// let invalid = br#"{"result":{"resultCode":"UA-REQ-001","status":"failure","actionCode":"confirm_request"}}"#;
+/// let err = interpret::<CaptureRequest>(400, invalid, "key-1").unwrap_err();
+/// assert_eq!(err.next_step(), Some(NextStep::FollowActionCode));
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NextStep {
@@ -148,6 +204,18 @@ pub enum NextStep {
 
 impl Refusal {
     /// What the caller may do next, from the answer's codes.
+    ///
+    /// ```
+    /// # #[cfg(feature = "http-client")] {
+    /// use unified_proto::client::interpret;
+    /// use unified_proto::{CancelRequest, NextStep};
+    ///
+    /// let too_busy = br#"{"result":{"resultCode":"UA-LMT-001","status":"failure","actionCode":"retry_request"}}"#;
+    /// let err = interpret::<CancelRequest>(429, too_busy, "key-1").unwrap_err();
+    /// // The answer arrived and is stored under key-1: a new attempt needs a new key.
+    /// assert_eq!(err.refusal().unwrap().next_step(), NextStep::NewKeyAfterCheck);
+    /// # }
+    /// ```
     pub fn next_step(&self) -> NextStep {
         if self.result_code.is_none() && crate::resend::is_lost(self.http_status) {
             return NextStep::ResendSameKey;
@@ -210,6 +278,18 @@ impl Error {
     }
 
     /// `result.resultCode` of the gateway's refusal, when it sent one.
+    ///
+    /// ```
+    /// # #[cfg(feature = "http-client")] {
+    /// use unified_proto::client::interpret;
+    /// use unified_proto::{CaptureRequest, Error, ResultCode};
+    ///
+    /// let body = br#"{"result":{"resultCode":"UA-REQ-001","status":"failure","actionCode":"confirm_request"}}"#;
+    /// let err = interpret::<CaptureRequest>(400, body, "key-1").unwrap_err();
+    /// assert_eq!(err.result_code(), Some(&ResultCode::UaReq001));
+    /// assert_eq!(Error::Config("no code".into()).result_code(), None);
+    /// # }
+    /// ```
     pub fn result_code(&self) -> Option<&ResultCode> {
         match self {
             Self::GatewayRefused(refusal) => refusal.result_code.as_ref(),
@@ -218,6 +298,16 @@ impl Error {
     }
 
     /// The violations of an `InvalidRequest`, else empty.
+    ///
+    /// ```
+    /// use unified_proto::validate::{Context, Mode, Rule, validate};
+    /// use unified_proto::CaptureRequest;
+    ///
+    /// // The guide's "paymentId or fepOrderId": an empty value counts as missing.
+    /// let nameless = CaptureRequest::for_payment("");
+    /// let err = validate(&nameless, &Context::new(Mode::Test)).unwrap_err();
+    /// assert!(err.violations().iter().any(|v| v.path == "order" && matches!(v.rule, Rule::OneOf(_))));
+    /// ```
     pub fn violations(&self) -> &[Violation] {
         match self {
             Self::InvalidRequest { violations, .. } => violations,
@@ -229,6 +319,13 @@ impl Error {
     /// ([`NextStep::ResendSameKey`]) or a `GatewayRefused` one
     /// ([`Refusal::next_step`]); `None` for the others, which no resend
     /// fixes.
+    ///
+    /// ```
+    /// use unified_proto::Error;
+    ///
+    /// // Only a transport error or a refusal leaves something to resend.
+    /// assert_eq!(Error::Config("base URL: empty host".into()).next_step(), None);
+    /// ```
     pub fn next_step(&self) -> Option<NextStep> {
         match self {
             Self::Transport { .. } => Some(NextStep::ResendSameKey),
@@ -238,6 +335,17 @@ impl Error {
     }
 
     /// The refusal of a `GatewayRefused`, else `None`.
+    ///
+    /// ```
+    /// use unified_proto::Error;
+    ///
+    /// assert!(Error::Config("base URL: empty host".into()).refusal().is_none());
+    /// # #[cfg(feature = "http-client")] {
+    /// let err = unified_proto::client::interpret::<unified_proto::CaptureRequest>(500, b"", "key-1").unwrap_err();
+    /// let refusal = err.refusal().unwrap();
+    /// assert_eq!((refusal.http_status, refusal.result_code.as_ref()), (500, None));
+    /// # }
+    /// ```
     pub fn refusal(&self) -> Option<&Refusal> {
         match self {
             Self::GatewayRefused(r) => Some(r),

@@ -100,6 +100,14 @@ macro_rules! commands {
 /// A command of the Unified API: the request body type knows where it goes,
 /// which rules it must satisfy and what answers it. Implemented by the
 /// generated request types of every spec version.
+///
+/// ```
+/// use unified_proto::{CaptureRequest, Command, PayRequest};
+///
+/// assert_eq!((PayRequest::NAME, PayRequest::PATH), ("pay", "/fep/pay"));
+/// assert!(CaptureRequest::PAY_TYPES.contains(&"paypay"));
+/// assert!(PayRequest::RULES.fields.iter().any(|rule| rule.path == "order.amount"));
+/// ```
 pub trait Command: serde::Serialize {
     /// Command name as the guide writes it (`pay`, `getTransactionResult`).
     const NAME: &'static str;
@@ -114,6 +122,19 @@ pub trait Command: serde::Serialize {
 }
 
 /// A parsed answer of the gateway.
+///
+/// ```
+/// # #[cfg(feature = "http-client")] {
+/// use unified_proto::client::interpret;
+/// use unified_proto::{PayRequest, Status};
+///
+/// let body = br#"{"result":{"resultCode":"UA-000-001","status":"success","actionCode":"success"},"control":{"redirectUrl":"https://provider.example/pay"},"extra":1}"#;
+/// let answer = interpret::<PayRequest>(200, body, "key-1").unwrap();
+/// assert_eq!(answer.status, Some(Status::Success));
+/// assert_eq!(answer.raw["extra"], 1); // fields this version does not know are kept
+/// assert_eq!(answer.idempotency_key, "key-1");
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     /// The typed body.
@@ -138,6 +159,15 @@ pub struct Response<T> {
 impl<T> Response<T> {
     /// `resultCode` is a success (`UA-000-001`, or `UA-000-002` which asks to
     /// confirm the payment in MAP).
+    ///
+    /// ```
+    /// # #[cfg(feature = "http-client")] {
+    /// use unified_proto::{CaptureRequest, client::interpret};
+    ///
+    /// let body = br#"{"result":{"resultCode":"UA-000-002","status":"success","actionCode":"confirm_payment"}}"#;
+    /// assert!(interpret::<CaptureRequest>(200, body, "key-1").unwrap().is_success());
+    /// # }
+    /// ```
     pub fn is_success(&self) -> bool {
         self.result_code
             .as_ref()
@@ -145,6 +175,16 @@ impl<T> Response<T> {
     }
     /// The outcome is not settled yet (consumer paying, provider processing,
     /// pending status).
+    ///
+    /// ```
+    /// # #[cfg(feature = "http-client")] {
+    /// use unified_proto::{PayRequest, client::interpret};
+    ///
+    /// let body = br#"{"result":{"resultCode":"UA-U00-001","status":"success","actionCode":"user_paying"}}"#;
+    /// let answer = interpret::<PayRequest>(200, body, "key-1").unwrap();
+    /// assert!(answer.is_pending() && !answer.is_success());
+    /// # }
+    /// ```
     pub fn is_pending(&self) -> bool {
         self.result_code
             .as_ref()

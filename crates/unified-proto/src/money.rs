@@ -6,6 +6,15 @@ use crate::Error;
 
 /// Reads a wire amount (`"1000"`) as integer yen; anything but plain digits
 /// is a [`Error::MalformedResponse`] naming `field`.
+///
+/// ```
+/// use unified_proto::{Error, parse_yen};
+///
+/// assert_eq!(parse_yen("order.amount", "1000")?, 1000);
+/// let err = parse_yen("order.amount", "1,000").unwrap_err();
+/// assert!(matches!(err, Error::MalformedResponse { ref path, .. } if path == "order.amount"));
+/// # Ok::<(), Error>(())
+/// ```
 pub fn parse_yen(field: &str, wire: &str) -> Result<u64, Error> {
     Yen::parse(wire)
         .map(Yen::get)

@@ -19,10 +19,27 @@ use crate::{ActionCode, Error, RedirectQuery, ResultCode, Status, WebhookPayload
 /// spec's name, generated.
 pub use crate::generated::latest::WEBHOOK_ID_HEADER;
 /// Header carrying the webhook's HMAC.
+///
+/// ```
+/// use unified_proto::notify::WEBHOOK_HMAC_HEADER;
+/// use unified_proto::{MerchantAuthKey, MerchantKeys, Webhook};
+///
+/// let keys = MerchantKeys::new("ccid", MerchantAuthKey::new("key"));
+/// let headers = Webhook::test_headers(&keys, "id-1", b"{}");
+/// assert!(headers[WEBHOOK_HMAC_HEADER].to_str().unwrap().starts_with("h=HmacSHA512;s=ccid;v="));
+/// ```
 pub const WEBHOOK_HMAC_HEADER: &str = sign::WEBHOOK_HEADER;
 
 /// The merchant CCID and merchant authentication key from MAP's API
 /// configuration; the key is redacted in `Debug`.
+///
+/// ```
+/// use unified_proto::{MerchantAuthKey, MerchantKeys};
+///
+/// let keys = MerchantKeys::new("your-ccid", MerchantAuthKey::new("your-merchant-auth-key"));
+/// assert_eq!(keys.ccid, "your-ccid");
+/// assert!(!format!("{keys:?}").contains("your-merchant-auth-key")); // redacted
+/// ```
 #[derive(Clone)]
 pub struct MerchantKeys {
     /// Merchant CCID (the `s=` of the webhook header; not secret).
@@ -33,6 +50,13 @@ pub struct MerchantKeys {
 
 impl MerchantKeys {
     /// Keys for `ccid`.
+    ///
+    /// ```
+    /// use unified_proto::{MerchantAuthKey, MerchantKeys};
+    ///
+    /// let keys = MerchantKeys::new(String::from("ccid"), MerchantAuthKey::new("key"));
+    /// assert_eq!(keys.ccid, "ccid");
+    /// ```
     pub fn new(ccid: impl Into<String>, auth_key: MerchantAuthKey) -> Self {
         Self {
             ccid: ccid.into(),
@@ -51,6 +75,18 @@ impl fmt::Debug for MerchantKeys {
 }
 
 /// A verified Webhook.
+///
+/// ```
+/// use unified_proto::{Answer, MerchantAuthKey, MerchantKeys, Webhook, yen};
+///
+/// let keys = MerchantKeys::new("ccid", MerchantAuthKey::new("key"));
+/// let body = br#"{"result":{"resultCode":"UA-000-001","status":"success","actionCode":"success"},"order":{"paymentId":"order-1","amount":"1000"}}"#;
+/// let headers = Webhook::test_headers(&keys, "01HG79DYJS6MJBN8BRS0HAQ38X", body);
+/// let hook = Webhook::verify_and_parse(&headers, body, &keys)?;
+/// assert_eq!(hook.id, "01HG79DYJS6MJBN8BRS0HAQ38X"); // de-duplicate on it
+/// assert_eq!((hook.payment_id(), hook.amount()), (Some("order-1"), Some(yen(1000))));
+/// # Ok::<(), unified_proto::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Webhook {
     /// `X-VT-webhook-id`: the same notification can arrive more than once;
@@ -154,6 +190,19 @@ impl Webhook {
 
     /// Headers the gateway would send with `body`, for testing a webhook
     /// handler (signed with `keys`).
+    ///
+    /// ```
+    /// use unified_proto::notify::{WEBHOOK_HMAC_HEADER, WEBHOOK_ID_HEADER};
+    /// use unified_proto::{MerchantAuthKey, MerchantKeys, Webhook};
+    ///
+    /// let keys = MerchantKeys::new("ccid", MerchantAuthKey::new("key"));
+    /// let headers = Webhook::test_headers(&keys, "hook-1", b"{}");
+    /// assert_eq!(headers[WEBHOOK_ID_HEADER], "hook-1");
+    /// // Signed with another key, the same body does not verify.
+    /// let other = MerchantKeys::new("ccid", MerchantAuthKey::new("another key"));
+    /// assert!(Webhook::verify_and_parse(&headers, b"{}", &other).is_err());
+    /// assert!(headers.contains_key(WEBHOOK_HMAC_HEADER));
+    /// ```
     pub fn test_headers(keys: &MerchantKeys, webhook_id: &str, body: &[u8]) -> http::HeaderMap {
         let mut headers = http::HeaderMap::new();
         let pairs = [
@@ -177,6 +226,23 @@ impl Webhook {
 }
 
 /// A verified Redirect of the consumer's browser to the merchant's page.
+///
+/// ```
+/// use unified_proto::{MerchantKeys, Redirect, Status};
+/// use veritrans_sign::{MerchantAuthKey, unified};
+///
+/// let keys = MerchantKeys::new("ccid", MerchantAuthKey::new("key"));
+/// let pairs = [("status", "failure"), ("paymentId", "order-1"), ("fepReferenceId", "ref-1")];
+/// let (auth_params, v_auth_info) = unified::sign_redirect(&keys.ccid, &keys.auth_key, &pairs);
+/// let query = format!(
+///     "?status=failure&paymentId=order-1&fepReferenceId=ref-1&authParams={}&vAuthInfo={v_auth_info}",
+///     auth_params.replace('=', "%3D").replace('+', "%2B"),
+/// );
+/// let redirect = Redirect::verify_and_parse(&query, &keys, "order-1")?;
+/// assert_eq!(redirect.status, Some(Status::Failure));
+/// assert_eq!(redirect.query.fep_reference_id.as_deref(), Some("ref-1"));
+/// # Ok::<(), unified_proto::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Redirect {
     /// The typed query.

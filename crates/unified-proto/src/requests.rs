@@ -27,6 +27,17 @@ use crate::{
 impl PayRequest {
     /// A `pay` with `order` and `control` only: no customer, items, merchant,
     /// payment instrument or transaction.
+    ///
+    /// ```
+    /// use unified_proto::prelude::*;
+    ///
+    /// let request = PayRequest::new(
+    ///     PayOrder::new(PayType::Rakuten, "order-1", 1500),
+    ///     PayControl::returning_to("https://shop.example/return/order-1"),
+    /// );
+    /// assert_eq!(request.order.payment_id, "order-1");
+    /// assert!(request.merchant.is_none() && request.transaction.is_none());
+    /// ```
     pub fn new(order: PayOrder, control: PayControl) -> Self {
         Self {
             order,
@@ -44,6 +55,14 @@ impl PayOrder {
     /// `amount` yen paid with `pay_type` under the merchant's `payment_id`; the
     /// capture type, commodity type and description left to the gateway's
     /// defaults.
+    ///
+    /// ```
+    /// use unified_proto::{PayOrder, PayType, yen};
+    ///
+    /// let order = PayOrder::new(PayType::Docomo, "order-1", 2000);
+    /// assert_eq!((order.pay_type, order.amount), (PayType::Docomo, yen(2000)));
+    /// assert!(order.auth_capture_type.is_none()); // the gateway's default
+    /// ```
     pub fn new(pay_type: PayType, payment_id: impl Into<String>, amount: u64) -> Self {
         Self {
             pay_type,
@@ -55,11 +74,25 @@ impl PayOrder {
         }
     }
     /// Authorise only (`auth`, captured later) or capture at once (`capture`).
+    ///
+    /// ```
+    /// use unified_proto::{AuthCaptureType, PayOrder, PayType};
+    ///
+    /// let order = PayOrder::new(PayType::Paypay, "order-1", 1000).with_auth_capture(AuthCaptureType::Auth);
+    /// assert_eq!(order.auth_capture_type, Some(AuthCaptureType::Auth));
+    /// ```
     pub fn with_auth_capture(mut self, auth_capture_type: AuthCaptureType) -> Self {
         self.auth_capture_type = Some(auth_capture_type);
         self
     }
     /// The description shown to the consumer.
+    ///
+    /// ```
+    /// use unified_proto::{PayOrder, PayType};
+    ///
+    /// let order = PayOrder::new(PayType::Paypay, "order-1", 1000).with_description("2 coffees");
+    /// assert_eq!(order.description.as_deref(), Some("2 coffees"));
+    /// ```
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
@@ -70,6 +103,14 @@ impl PayControl {
     /// The consumer comes back to `return_url` whatever happened (success,
     /// cancel, error): the signed redirect parameters say which. No webhook and
     /// no `requestMode` yet.
+    ///
+    /// ```
+    /// use unified_proto::PayControl;
+    ///
+    /// let control = PayControl::returning_to("https://shop.example/return/order-1");
+    /// assert_eq!(control.success_url, control.error_url);
+    /// assert!(control.push_url.is_none() && control.request_mode.is_none());
+    /// ```
     pub fn returning_to(return_url: impl Into<String>) -> Self {
         let url = return_url.into();
         Self {
@@ -81,12 +122,26 @@ impl PayControl {
         }
     }
     /// Where the gateway POSTs the signed webhook.
+    ///
+    /// ```
+    /// use unified_proto::PayControl;
+    ///
+    /// let control = PayControl::returning_to("https://shop.example/return").with_push_url("https://shop.example/webhook");
+    /// assert_eq!(control.push_url.as_deref(), Some("https://shop.example/webhook"));
+    /// ```
     pub fn with_push_url(mut self, push_url: impl Into<String>) -> Self {
         self.push_url = Some(push_url.into());
         self
     }
     /// `requestMode`. Rarely needed: the client fills it from its environment
     /// and refuses a request whose value contradicts it.
+    ///
+    /// ```
+    /// use unified_proto::{PayControl, RequestMode};
+    ///
+    /// let control = PayControl::returning_to("https://shop.example/return").with_request_mode(RequestMode::Sandbox);
+    /// assert_eq!(control.request_mode, Some(RequestMode::Sandbox));
+    /// ```
     pub fn with_request_mode(mut self, request_mode: RequestMode) -> Self {
         self.request_mode = Some(request_mode);
         self
@@ -115,6 +170,13 @@ impl CaptureRequest {
         }
     }
     /// Capture `amount` yen instead of the whole authorised amount.
+    ///
+    /// ```
+    /// use unified_proto::{CaptureRequest, yen};
+    ///
+    /// assert_eq!(CaptureRequest::for_payment("order-1").order.amount, None); // the whole amount
+    /// assert_eq!(CaptureRequest::for_payment("order-1").with_amount(yen(700)).order.amount, Some(yen(700)));
+    /// ```
     pub fn with_amount(mut self, amount: Yen) -> Self {
         self.order.amount = Some(amount);
         self
@@ -142,6 +204,13 @@ impl CancelRequest {
         }
     }
     /// Cancel `amount` yen of it (a partial cancel or refund).
+    ///
+    /// ```
+    /// use unified_proto::{CancelRequest, yen};
+    ///
+    /// let partial = CancelRequest::for_payment("order-1").with_amount(yen(200));
+    /// assert_eq!(partial.order.amount.map(|a| a.get()), Some(200));
+    /// ```
     pub fn with_amount(mut self, amount: Yen) -> Self {
         self.order.amount = Some(amount);
         self
@@ -194,6 +263,19 @@ impl SubscribeRequest {
         }
     }
     /// One more item.
+    ///
+    /// ```
+    /// use unified_proto::{PayType, SubscribeControl, SubscribeItem, SubscribeOrder, SubscribeRequest};
+    ///
+    /// let item = |id: &str| SubscribeItem { id: Some(id.into()), name: None, category_id: None };
+    /// let request = SubscribeRequest::new(
+    ///     SubscribeOrder::new(PayType::Paypay, "sub-1"),
+    ///     SubscribeControl::returning_to("https://shop.example/return/sub-1"),
+    /// )
+    /// .with_item(item("a"))
+    /// .with_item(item("b"));
+    /// assert_eq!(request.item[1].id.as_deref(), Some("b"));
+    /// ```
     pub fn with_item(mut self, item: SubscribeItem) -> Self {
         self.item.push(item);
         self
@@ -202,6 +284,13 @@ impl SubscribeRequest {
 
 impl SubscribeOrder {
     /// A subscription with `pay_type` under the merchant's `payment_id`.
+    ///
+    /// ```
+    /// use unified_proto::{PayType, SubscribeOrder};
+    ///
+    /// let order = SubscribeOrder::new(PayType::Au, "sub-1");
+    /// assert_eq!((order.pay_type, order.payment_id.as_str()), (PayType::Au, "sub-1"));
+    /// ```
     pub fn new(pay_type: PayType, payment_id: impl Into<String>) -> Self {
         Self {
             pay_type,
@@ -212,6 +301,13 @@ impl SubscribeOrder {
         }
     }
     /// The name of the subscription shown to the consumer.
+    ///
+    /// ```
+    /// use unified_proto::{PayType, SubscribeOrder};
+    ///
+    /// let order = SubscribeOrder::new(PayType::Rakuten, "sub-1").with_order_name("monthly plan");
+    /// assert_eq!(order.order_name.as_deref(), Some("monthly plan"));
+    /// ```
     pub fn with_order_name(mut self, order_name: impl Into<String>) -> Self {
         self.order_name = Some(order_name.into());
         self
@@ -220,6 +316,14 @@ impl SubscribeOrder {
 
 impl SubscribeControl {
     /// The consumer comes back to `return_url` whatever happened; no webhooks.
+    ///
+    /// ```
+    /// use unified_proto::SubscribeControl;
+    ///
+    /// let control = SubscribeControl::returning_to("https://shop.example/return/sub-1");
+    /// assert_eq!(control.cancel_url, "https://shop.example/return/sub-1");
+    /// assert!(control.deregistration_push_url.is_none());
+    /// ```
     pub fn returning_to(return_url: impl Into<String>) -> Self {
         let url = return_url.into();
         Self {
@@ -232,6 +336,13 @@ impl SubscribeControl {
         }
     }
     /// Where the gateway POSTs the signed webhook.
+    ///
+    /// ```
+    /// use unified_proto::SubscribeControl;
+    ///
+    /// let control = SubscribeControl::returning_to("https://shop.example/return").with_push_url("https://shop.example/webhook");
+    /// assert_eq!(control.push_url.as_deref(), Some("https://shop.example/webhook"));
+    /// ```
     pub fn with_push_url(mut self, push_url: impl Into<String>) -> Self {
         self.push_url = Some(push_url.into());
         self
@@ -269,6 +380,15 @@ impl ChargeRequest {
         }
     }
     /// Authorise only or capture at once (PayPay requires `auth_with_capture`).
+    ///
+    /// ```
+    /// use unified_proto::{AuthCaptureType, ChargeRequest, yen};
+    ///
+    /// // PayPay's charge needs auth_with_capture.
+    /// let charge = ChargeRequest::on_subscription("sub-1", "charge-1", yen(500))
+    ///     .with_auth_capture(AuthCaptureType::AuthWithCapture);
+    /// assert_eq!(charge.order.auth_capture_type, Some(AuthCaptureType::AuthWithCapture));
+    /// ```
     pub fn with_auth_capture(mut self, auth_capture_type: AuthCaptureType) -> Self {
         self.order.auth_capture_type = Some(auth_capture_type);
         self

@@ -33,6 +33,14 @@ pub use crate::generated::testing::*;
 macro_rules! table_types {
     () => {
         /// One answer of the tables: `resultCode` and `vResultCode`.
+        ///
+        /// ```
+        /// use unified_proto::testing::{self, Column};
+        /// use unified_proto::{PayType, ResultCode, yen};
+        ///
+        /// let cell = testing::amount_answer(PayType::Paypay, Column::Capture, yen(1001), None).unwrap();
+        /// assert_eq!(*cell, testing::Cell { result_code: Some(ResultCode::UaPrv001), v_result_code: Some("1GD2") });
+        /// ```
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub struct Cell {
             /// `resultCode`; `None` where the guide shows `-` (Rakuten Pay's point
@@ -43,6 +51,16 @@ macro_rules! table_types {
         }
 
         /// What a column gives for one last digit.
+        ///
+        /// ```
+        /// use unified_proto::testing::{self, Column, Simulated};
+        /// use unified_proto::{PayType, yen};
+        ///
+        /// let row = testing::amount_row(PayType::Paypay, Column::Charge, yen(15)).unwrap();
+        /// assert!(matches!(row.answer, Some(Simulated::ByRecoveryType(_))));
+        /// let row = testing::amount_row(PayType::Paypay, Column::Pay, yen(10)).unwrap();
+        /// assert!(matches!(&row.answer, Some(Simulated::Cell(cell)) if cell.is_success()));
+        /// ```
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub enum Simulated {
             /// This answer.
@@ -53,6 +71,15 @@ macro_rules! table_types {
         }
 
         /// One row of a "last digit of the amount" table, for one column.
+        ///
+        /// ```
+        /// use unified_proto::testing::{self, Column};
+        /// use unified_proto::{PayType, yen};
+        ///
+        /// let row = testing::amount_row(PayType::Paypay, Column::Capture, yen(1001)).unwrap();
+        /// assert_eq!((row.pay_type, row.column, row.last_digit), (PayType::Paypay, Column::Capture, 1));
+        /// assert!(row.cite.contains("Testing"));
+        /// ```
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub struct AmountRow {
             /// The payment type whose table it is.
@@ -69,6 +96,14 @@ macro_rules! table_types {
         }
 
         /// Which request's dummy provider page a choice is on.
+        ///
+        /// ```
+        /// use unified_proto::PayType;
+        /// use unified_proto::testing::{self, PageRequest};
+        ///
+        /// let agree = testing::page_choices(PayType::Paypay, PageRequest::Subscribe).next().unwrap();
+        /// assert_eq!((agree.request, agree.label), (PageRequest::Subscribe, "Agree"));
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum PageRequest {
             /// The single payment request (`pay`).
@@ -78,6 +113,15 @@ macro_rules! table_types {
         }
 
         /// Where the dummy provider page sends the browser.
+        ///
+        /// ```
+        /// use unified_proto::PayType;
+        /// use unified_proto::testing::{self, PageRequest, RedirectTo};
+        ///
+        /// let mut choices = testing::page_choices(PayType::Rakuten, PageRequest::Pay);
+        /// let fraud = choices.find(|c| c.id == "point-fraud").unwrap();
+        /// assert_eq!((fraud.redirect, fraud.cell.result_code.as_ref()), (RedirectTo::Provider, None));
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum RedirectTo {
             /// The merchant's `successUrl`.
@@ -93,6 +137,17 @@ macro_rules! table_types {
         }
 
         /// A choice on a dummy provider page and the answer it produces.
+        ///
+        /// ```
+        /// use unified_proto::testing::{self, PageRequest, RedirectTo};
+        /// use unified_proto::{PayType, ResultCode};
+        ///
+        /// let choices: Vec<_> = testing::page_choices(PayType::Paypay, PageRequest::Pay).collect();
+        /// assert_eq!((choices[0].id, choices[0].redirect), ("pay", RedirectTo::Success));
+        /// let cancel = choices.iter().find(|c| c.id == "cancel").unwrap();
+        /// assert_eq!(cancel.cell.result_code, Some(ResultCode::UaCst002));
+        /// assert!(cancel.sandbox_only); // the guide lists only the success choice for PayPay
+        /// ```
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub struct PageChoice {
             /// The payment type.
@@ -114,6 +169,15 @@ macro_rules! table_types {
         }
 
         /// An on-demand payment request item name that makes the request fail.
+        ///
+        /// ```
+        /// use unified_proto::testing::ITEM_NAME_TRIGGERS;
+        /// use unified_proto::{PayType, ResultCode};
+        ///
+        /// let fail = ITEM_NAME_TRIGGERS.iter().find(|t| t.item_name == "fail").unwrap();
+        /// assert_eq!(fail.pay_type, PayType::Rakuten);
+        /// assert_eq!(fail.cell.result_code, Some(ResultCode::UaPrv999));
+        /// ```
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub struct ItemNameTrigger {
             /// The payment type.
@@ -131,6 +195,15 @@ pub(crate) use table_types;
 
 impl Cell {
     /// `UA-000-001`: the request succeeded.
+    ///
+    /// ```
+    /// use unified_proto::testing::{self, Column};
+    /// use unified_proto::{PayType, yen};
+    ///
+    /// let answer = |amount| testing::amount_answer(PayType::Paypay, Column::Capture, yen(amount), None).unwrap();
+    /// assert!(answer(1000).is_success());
+    /// assert!(!answer(1001).is_success());
+    /// ```
     pub fn is_success(&self) -> bool {
         self.result_code == Some(ResultCode::Ua000001)
     }
@@ -138,6 +211,17 @@ impl Cell {
 
 /// The row of `pay_type`'s table for `column` and the last digit of `amount`; `None`
 /// when the payment type has no such table.
+///
+/// ```
+/// use unified_proto::testing::{self, Column};
+/// use unified_proto::{PayType, yen};
+///
+/// // Only the last digit counts.
+/// assert_eq!(
+///     testing::amount_row(PayType::Paypay, Column::Capture, yen(1001)),
+///     testing::amount_row(PayType::Paypay, Column::Capture, yen(91)),
+/// );
+/// ```
 pub fn amount_row(pay_type: PayType, column: Column, amount: Yen) -> Option<&'static AmountRow> {
     let digit = (amount.get() % 10) as u8;
     AMOUNT_ROWS
@@ -179,6 +263,15 @@ pub fn amount_answer(
 
 /// The choices on `pay_type`'s dummy provider page for `request`, the success choice
 /// first.
+///
+/// ```
+/// use unified_proto::testing::{self, PageRequest, RedirectTo};
+/// use unified_proto::PayType;
+///
+/// let first = testing::page_choices(PayType::Au, PageRequest::Pay).next().unwrap();
+/// assert_eq!(first.redirect, RedirectTo::Success); // the success choice first
+/// assert!(testing::page_choices(PayType::Au, PageRequest::Pay).any(|c| c.redirect == RedirectTo::None));
+/// ```
 pub fn page_choices(
     pay_type: PayType,
     request: PageRequest,

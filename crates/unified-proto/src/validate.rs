@@ -61,6 +61,18 @@ pub fn request_mode(mode: Mode) -> crate::RequestMode {
 }
 
 /// What validation needs besides the body.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use unified_proto::PayType;
+/// use unified_proto::validate::{Context, Mode};
+///
+/// let ctx = Context::new(Mode::Test)
+///     .with_pay_type(PayType::Paypay)
+///     .at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+/// assert_eq!(ctx.pay_type, Some(PayType::Paypay));
+/// assert!(ctx.now.is_some() && !ctx.local_push_url);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
     /// The environment the request goes to.
@@ -81,6 +93,13 @@ pub struct Context {
 
 impl Context {
     /// Context for `mode` without a known payment type.
+    ///
+    /// ```
+    /// use unified_proto::validate::{Context, Mode};
+    ///
+    /// let ctx = Context::new(Mode::Live);
+    /// assert_eq!((ctx.mode, ctx.pay_type, ctx.now), (Mode::Live, None, None));
+    /// ```
     pub fn new(mode: Mode) -> Self {
         Self {
             mode,
@@ -90,11 +109,29 @@ impl Context {
         }
     }
     /// The same context with a fixed request time (for tests and replays).
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use unified_proto::validate::{Context, Mode};
+    ///
+    /// let now = SystemTime::now();
+    /// assert_eq!(Context::new(Mode::Test).at(now).now, Some(now));
+    /// ```
     pub fn at(mut self, now: SystemTime) -> Self {
         self.now = Some(now);
         self
     }
     /// The same context with a payment type.
+    ///
+    /// ```
+    /// use unified_proto::validate::{Context, Mode, validate};
+    /// use unified_proto::{CaptureRequest, PayType, yen};
+    ///
+    /// // A Merpay capture amount has at most 7 digits; a capture body does not name the payment type.
+    /// let capture = CaptureRequest::for_payment("order-1").with_amount(yen(12_345_678));
+    /// let merpay = Context::new(Mode::Test).with_pay_type(PayType::Merpay);
+    /// assert!(validate(&capture, &merpay).is_err());
+    /// ```
     pub fn with_pay_type(mut self, pay_type: crate::PayType) -> Self {
         self.pay_type = Some(pay_type);
         self

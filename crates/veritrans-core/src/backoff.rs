@@ -26,12 +26,30 @@ pub struct Backoff {
 
 impl Backoff {
     /// A backoff starting at `base`, capped at `max`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use veritrans_core::Backoff;
+    ///
+    /// let backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(8));
+    /// assert_eq!(backoff.delay(0), Duration::from_millis(500));
+    /// ```
     pub const fn new(base: Duration, max: Duration) -> Self {
         Self { base, max }
     }
 
     /// The wait before retry number `retry` (0-based): `base × 2^retry`, capped at `max`.
     /// Saturates instead of overflowing, whatever `retry` is.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use veritrans_core::Backoff;
+    ///
+    /// let backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(10));
+    /// assert_eq!(backoff.delay(3), Duration::from_secs(8));
+    /// assert_eq!(backoff.delay(4), Duration::from_secs(10)); // capped
+    /// assert_eq!(backoff.delay(u32::MAX), Duration::from_secs(10)); // never overflows
+    /// ```
     pub fn delay(&self, retry: u32) -> Duration {
         self.base
             .saturating_mul(2u32.saturating_pow(retry.min(31)))

@@ -26,6 +26,13 @@ use std::sync::Arc;
 
 /// A single-threaded Tokio runtime with I/O and timers, shared by the clones
 /// of one blocking client.
+///
+/// ```
+/// let runtime = veritrans_core::blocking::Runtime::new()?;
+/// let shared = runtime.clone(); // clones share the one runtime
+/// assert_eq!(shared.block_on(async { 40 + 2 }), Ok(42));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[cfg(feature = "blocking")]
 #[derive(Clone)]
 pub struct Runtime(Arc<Owned>);
@@ -89,6 +96,12 @@ impl Runtime {
     /// # Errors
     /// The operating system refused what the runtime needs (threads, an
     /// event queue).
+    ///
+    /// ```
+    /// let runtime = veritrans_core::blocking::Runtime::new()?;
+    /// assert_eq!(runtime.block_on(async { "done" }), Ok("done"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new() -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -100,6 +113,19 @@ impl Runtime {
     ///
     /// # Errors
     /// [`InsideAsyncRuntime`] when called from inside an async runtime.
+    ///
+    /// ```
+    /// use veritrans_core::blocking::{InsideAsyncRuntime, Runtime};
+    ///
+    /// let runtime = Runtime::new().unwrap();
+    /// assert_eq!(runtime.block_on(async { 1 }), Ok(1));
+    /// // Inside another runtime it refuses instead of panicking.
+    /// let outer = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// outer.block_on(async {
+    ///     let refused: InsideAsyncRuntime = runtime.block_on(async { 1 }).unwrap_err();
+    ///     assert!(!refused.to_string().is_empty());
+    /// });
+    /// ```
     pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, InsideAsyncRuntime> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(InsideAsyncRuntime);

@@ -1,6 +1,14 @@
 //! Character rules shared by several gateways' identifiers.
 
 /// What [`is_id_chars`] accepts, for error messages.
+///
+/// ```
+/// use veritrans_core::charset::{ID_CHARS, is_id_chars};
+///
+/// assert!(!is_id_chars("order 1"));
+/// let message = format!("order.paymentId: only {ID_CHARS}");
+/// assert_eq!(message, "order.paymentId: only half-width alphanumerics, '-' and '_'");
+/// ```
 pub const ID_CHARS: &str = "half-width alphanumerics, '-' and '_'";
 
 /// Whether every byte of `value` is a half-width alphanumeric, `-` or `_`: the rule of the

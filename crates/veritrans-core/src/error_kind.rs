@@ -3,6 +3,17 @@
 /// What went wrong, in terms a merchant acts on. Every protocol crate's `Error::kind()`
 /// answers it for each of its own variants (an exhaustive match there: a new variant
 /// does not compile until it is classified), and the facade delegates to them.
+///
+/// ```
+/// use veritrans_core::ErrorKind;
+///
+/// // A merchant's one decision table for every gateway's errors.
+/// fn retry_later(kind: ErrorKind) -> bool {
+///     matches!(kind, ErrorKind::Transport)
+/// }
+/// assert!(retry_later(ErrorKind::Transport));
+/// assert!(!retry_later(ErrorKind::Unverified)); // answer 4xx and alert instead
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {

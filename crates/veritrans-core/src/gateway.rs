@@ -34,9 +34,22 @@ pub enum Gateway {
 
 impl Gateway {
     /// Every gateway, in this order.
+    ///
+    /// ```
+    /// use veritrans_core::Gateway;
+    ///
+    /// let slugs: Vec<&str> = Gateway::ALL.iter().map(|g| g.as_str()).collect();
+    /// assert_eq!(slugs, ["pop", "unified", "jpayment", "mpi"]);
+    /// ```
     pub const ALL: [Gateway; 4] = [Self::Pop, Self::Unified, Self::JPayment, Self::Mpi];
 
     /// The lower-case slug: `pop`, `unified`, `jpayment`, `mpi`.
+    ///
+    /// ```
+    /// use veritrans_core::Gateway;
+    ///
+    /// assert_eq!(Gateway::Unified.as_str(), "unified");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Pop => "pop",
@@ -47,6 +60,12 @@ impl Gateway {
     }
 
     /// The product's name, for people.
+    ///
+    /// ```
+    /// use veritrans_core::Gateway;
+    ///
+    /// assert_eq!(Gateway::Pop.name(), "VeriTrans4G POP");
+    /// ```
     pub const fn name(self) -> &'static str {
         match self {
             Self::Pop => "VeriTrans4G POP",

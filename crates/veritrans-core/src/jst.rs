@@ -9,29 +9,76 @@ use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// Japan Standard Time, UTC+9 (Japan has no daylight saving time).
+///
+/// ```
+/// use veritrans_core::jst::JST;
+///
+/// let t = time::macros::datetime!(2020-03-31 15:00:00 UTC).to_offset(JST);
+/// assert_eq!((t.day(), t.hour()), (1, 0)); // already April 1st in Japan
+/// ```
 pub const JST: UtcOffset = time::macros::offset!(+9);
 
 /// `yyyyMMddHHmmss` (POP's and the Unified API's time stamps).
+///
+/// ```
+/// use veritrans_core::jst;
+///
+/// let t = jst::parse_compact("20200401000000").unwrap();
+/// assert_eq!(jst::format(t, jst::COMPACT), "20200401000000");
+/// ```
 pub const COMPACT: &[BorrowedFormatItem<'static>] =
     format_description!("[year][month][day][hour][minute][second]");
 
 /// `YYYY/MM/DD hh:mm:ss` (MPI's push field table).
+///
+/// ```
+/// use veritrans_core::jst;
+///
+/// let t = jst::parse_wall("2015/03/30 18:36:42", &[jst::SLASHES]).unwrap();
+/// assert_eq!(t.to_string(), "2015-03-30 18:36:42.0");
+/// ```
 pub const SLASHES: &[BorrowedFormatItem<'static>] =
     format_description!("[year]/[month]/[day] [hour]:[minute]:[second]");
 
 /// `YYYY-MM-DD hh:mm:ss` (MPI's push sample).
+///
+/// ```
+/// use veritrans_core::jst;
+///
+/// assert!(jst::parse_wall("2015-03-30 18:36:42", &[jst::SLASHES, jst::DASHES]).is_some());
+/// ```
 pub const DASHES: &[BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
 
 /// `YYYY-MM-DD hh:mm:ss.SSS`, milliseconds (MPI's search sample), for writing.
+///
+/// ```
+/// use veritrans_core::jst;
+///
+/// let t = time::macros::datetime!(2015-03-11 11:05:20.277 UTC);
+/// assert_eq!(jst::format(t, jst::DASHES_MILLIS), "2015-03-11 20:05:20.277");
+/// ```
 pub const DASHES_MILLIS: &[BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond digits:3]");
 
 /// `YYYY-MM-DD hh:mm:ss.S…`, any number of fraction digits, for reading.
+///
+/// ```
+/// use veritrans_core::jst;
+///
+/// let t = jst::parse_wall("2015-03-11 20:05:20.277", &[jst::DASHES_FRACTION]).unwrap();
+/// assert_eq!(t.millisecond(), 277);
+/// ```
 pub const DASHES_FRACTION: &[BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day] [hour]:[minute]:[second].[subsecond]");
 
 /// The current time in JST.
+///
+/// ```
+/// use veritrans_core::jst;
+///
+/// assert_eq!(jst::now().offset(), jst::JST);
+/// ```
 pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc().to_offset(JST)
 }

@@ -23,11 +23,24 @@ pub enum Mode {
 
 impl Mode {
     /// `true` for [`Mode::Test`].
+    ///
+    /// ```
+    /// use veritrans_core::Mode;
+    ///
+    /// assert!(Mode::Test.is_test());
+    /// assert!(!Mode::Live.is_test());
+    /// ```
     pub const fn is_test(self) -> bool {
         matches!(self, Self::Test)
     }
 
     /// `live` or `test`.
+    ///
+    /// ```
+    /// use veritrans_core::Mode;
+    ///
+    /// assert_eq!((Mode::Live.as_str(), Mode::Test.as_str()), ("live", "test"));
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Live => "live",

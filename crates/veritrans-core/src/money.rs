@@ -21,11 +21,26 @@ use std::fmt;
 pub struct Yen(pub u64);
 
 /// An amount of yen (`yen(1000)` is the wire's `"1000"`).
+///
+/// ```
+/// use veritrans_core::{Yen, yen};
+///
+/// assert_eq!(yen(1000), Yen(1000));
+/// assert_eq!(yen(1000).to_string(), "1000");
+/// ```
 pub const fn yen(amount: u64) -> Yen {
     Yen(amount)
 }
 
 /// Why a wire amount is not a whole number of yen.
+///
+/// ```
+/// use veritrans_core::{Yen, YenParseError};
+///
+/// assert_eq!(Yen::parse("-1"), Err(YenParseError::NotDigits("-1".into())));
+/// let huge = "99999999999999999999";
+/// assert_eq!(Yen::parse(huge).unwrap_err().to_string(), format!("{huge:?} is out of range"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum YenParseError {
@@ -48,11 +63,23 @@ impl std::error::Error for YenParseError {}
 
 impl Yen {
     /// `amount` yen.
+    ///
+    /// ```
+    /// use veritrans_core::Yen;
+    ///
+    /// assert_eq!(Yen::new(500).get(), 500);
+    /// ```
     pub const fn new(amount: u64) -> Self {
         Self(amount)
     }
 
     /// The amount in yen.
+    ///
+    /// ```
+    /// use veritrans_core::yen;
+    ///
+    /// assert_eq!(yen(300).get() + yen(200).get(), 500);
+    /// ```
     pub const fn get(self) -> u64 {
         self.0
     }
@@ -61,6 +88,15 @@ impl Yen {
     ///
     /// # Errors
     /// [`YenParseError`] naming the value.
+    ///
+    /// ```
+    /// use veritrans_core::Yen;
+    ///
+    /// assert_eq!(Yen::parse("1000"), Ok(Yen(1000)));
+    /// for not_yen in ["", "1,000", "1.5", " 1", "+1"] {
+    ///     assert!(Yen::parse(not_yen).is_err(), "{not_yen}");
+    /// }
+    /// ```
     pub fn parse(wire: &str) -> Result<Self, YenParseError> {
         if wire.is_empty() || !wire.bytes().all(|b| b.is_ascii_digit()) {
             return Err(YenParseError::NotDigits(wire.to_owned()));

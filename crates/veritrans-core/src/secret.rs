@@ -4,6 +4,14 @@ use std::fmt;
 
 /// What every secret prints instead of itself, in `Display` and (inside its type name) in
 /// `Debug`: `PopServerKey([redacted])`, `[redacted]`.
+///
+/// ```
+/// use veritrans_core::{REDACTED, Secret};
+///
+/// let password = Secret::new("p@ss");
+/// assert_eq!(password.to_string(), REDACTED);
+/// assert_eq!(format!("{password:?}"), format!("Secret({REDACTED})"));
+/// ```
 pub const REDACTED: &str = "[redacted]";
 
 /// Writes `Name([redacted])`, the `Debug` form of every secret type.

@@ -36,13 +36,54 @@ use tracing::field::Empty;
 use crate::Gateway;
 
 /// The target of every request span and its events.
+///
+/// ```
+/// use veritrans_core::trace::REQUEST_TARGET;
+///
+/// // A filter for the clients' spans and events only: `veritrans::request=debug`.
+/// assert_eq!(REQUEST_TARGET, "veritrans::request");
+/// ```
 pub const REQUEST_TARGET: &str = "veritrans::request";
 /// The target of every verification event.
+///
+/// ```
+/// use veritrans_core::trace::VERIFY_TARGET;
+///
+/// assert_eq!(VERIFY_TARGET, "veritrans::verify");
+/// ```
 pub const VERIFY_TARGET: &str = "veritrans::verify";
 
 /// The span of one client call (all its attempts). Enter it around the
 /// call's future with `tracing::Instrument::instrument(fut, span.span().clone())`
 /// so that the HTTP stack's own events nest under it.
+///
+/// ```
+/// use std::time::Duration;
+/// use veritrans_core::{Gateway, trace::RequestSpan};
+/// # use std::sync::{Arc, Mutex};
+/// # #[derive(Clone, Default)]
+/// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+/// # impl std::io::Write for Buffer {
+/// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+/// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+/// # }
+/// # fn capture(run: impl FnOnce()) -> String {
+/// #     let buffer = Buffer::default();
+/// #     let writer = buffer.clone();
+/// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+/// #         .with_writer(move || writer.clone()).finish();
+/// #     tracing::subscriber::with_default(subscriber, run);
+/// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+/// # }
+///
+/// let out = capture(|| {
+///     let span = RequestSpan::new(Gateway::Pop, "payment_key").with_order_id("order-7");
+///     span.sending(1);
+///     span.answered(200, Some("R000"), Duration::from_millis(15));
+/// });
+/// assert!(out.contains("veritrans.request") && out.contains("order_id=\"order-7\""), "{out}");
+/// assert!(out.contains("result_code=\"R000\"") && out.contains("latency_ms=15"), "{out}");
+/// ```
 #[derive(Debug, Clone)]
 pub struct RequestSpan {
     span: tracing::Span,
@@ -51,6 +92,28 @@ pub struct RequestSpan {
 impl RequestSpan {
     /// The span of one call of `operation` (the guide's name: `pay`,
     /// `payment_key`, `onetouch_payment`) to `gateway`.
+    ///
+    /// ```
+    /// use veritrans_core::{Gateway, trace::RequestSpan};
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Buffer {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// # fn capture(run: impl FnOnce()) -> String {
+    /// #     let buffer = Buffer::default();
+    /// #     let writer = buffer.clone();
+    /// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+    /// #         .with_writer(move || writer.clone()).finish();
+    /// #     tracing::subscriber::with_default(subscriber, run);
+    /// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    /// # }
+    ///
+    /// let out = capture(|| RequestSpan::new(Gateway::Mpi, "search").sending(1));
+    /// assert!(out.contains("gateway=\"mpi\"") && out.contains("operation=\"search\""), "{out}");
+    /// ```
     pub fn new(gateway: Gateway, operation: &str) -> Self {
         let span = tracing::info_span!(
             target: "veritrans::request",
@@ -68,6 +131,28 @@ impl RequestSpan {
     }
 
     /// Records the merchant's order or payment ID.
+    ///
+    /// ```
+    /// use veritrans_core::{Gateway, trace::RequestSpan};
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Buffer {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// # fn capture(run: impl FnOnce()) -> String {
+    /// #     let buffer = Buffer::default();
+    /// #     let writer = buffer.clone();
+    /// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+    /// #         .with_writer(move || writer.clone()).finish();
+    /// #     tracing::subscriber::with_default(subscriber, run);
+    /// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    /// # }
+    ///
+    /// let out = capture(|| RequestSpan::new(Gateway::Unified, "pay").with_order_id("order-1").sending(1));
+    /// assert!(out.contains("order_id=\"order-1\""), "{out}");
+    /// ```
     pub fn with_order_id(self, order_id: &str) -> Self {
         self.span.record("order_id", order_id);
         self
@@ -75,17 +160,87 @@ impl RequestSpan {
 
     /// Records the idempotency key (not a secret: it only replays an answer
     /// to the merchant who sent it).
+    ///
+    /// ```
+    /// use veritrans_core::{Gateway, trace::RequestSpan};
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Buffer {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// # fn capture(run: impl FnOnce()) -> String {
+    /// #     let buffer = Buffer::default();
+    /// #     let writer = buffer.clone();
+    /// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+    /// #         .with_writer(move || writer.clone()).finish();
+    /// #     tracing::subscriber::with_default(subscriber, run);
+    /// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    /// # }
+    ///
+    /// let out = capture(|| RequestSpan::new(Gateway::Unified, "capture").with_idempotency_key("key-1").sending(1));
+    /// assert!(out.contains("idempotency_key=\"key-1\""), "{out}");
+    /// ```
     pub fn with_idempotency_key(self, key: &str) -> Self {
         self.span.record("idempotency_key", key);
         self
     }
 
     /// The span, to instrument the call's future with.
+    ///
+    /// ```
+    /// use veritrans_core::{Gateway, trace::RequestSpan};
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Buffer {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// # fn capture(run: impl FnOnce()) -> String {
+    /// #     let buffer = Buffer::default();
+    /// #     let writer = buffer.clone();
+    /// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+    /// #         .with_writer(move || writer.clone()).finish();
+    /// #     tracing::subscriber::with_default(subscriber, run);
+    /// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    /// # }
+    ///
+    /// let out = capture(|| {
+    ///     let span = RequestSpan::new(Gateway::JPayment, "register_user");
+    ///     // What the HTTP stack logs inside the call nests under the request span.
+    ///     span.span().in_scope(|| tracing::info!("connecting"));
+    /// });
+    /// assert!(out.contains("veritrans.request") && out.contains("connecting"), "{out}");
+    /// ```
     pub fn span(&self) -> &tracing::Span {
         &self.span
     }
 
     /// Attempt number `attempt` (1 for the first) is about to be sent.
+    ///
+    /// ```
+    /// use veritrans_core::{Gateway, trace::RequestSpan};
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Buffer {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// # fn capture(run: impl FnOnce()) -> String {
+    /// #     let buffer = Buffer::default();
+    /// #     let writer = buffer.clone();
+    /// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+    /// #         .with_writer(move || writer.clone()).finish();
+    /// #     tracing::subscriber::with_default(subscriber, run);
+    /// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    /// # }
+    ///
+    /// let out = capture(|| RequestSpan::new(Gateway::Pop, "payment_key").sending(2));
+    /// assert!(out.contains("DEBUG") && out.contains("sending") && out.contains("attempt=2"), "{out}");
+    /// ```
     pub fn sending(&self, attempt: u32) {
         self.span.record("attempt", attempt);
         tracing::debug!(target: "veritrans::request", parent: &self.span, attempt, "sending");
@@ -93,6 +248,29 @@ impl RequestSpan {
 
     /// An answer arrived: its HTTP status, the gateway's result code where
     /// the answer has one, and how long the attempt took.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use veritrans_core::{Gateway, trace::RequestSpan};
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Buffer {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// # fn capture(run: impl FnOnce()) -> String {
+    /// #     let buffer = Buffer::default();
+    /// #     let writer = buffer.clone();
+    /// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+    /// #         .with_writer(move || writer.clone()).finish();
+    /// #     tracing::subscriber::with_default(subscriber, run);
+    /// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    /// # }
+    ///
+    /// let out = capture(|| RequestSpan::new(Gateway::Unified, "pay").answered(400, Some("UA-REQ-001"), Duration::from_millis(7)));
+    /// assert!(out.contains("INFO") && out.contains("http_status=400") && out.contains("UA-REQ-001"), "{out}");
+    /// ```
     pub fn answered(&self, http_status: u16, result_code: Option<&str>, latency: Duration) {
         let latency_ms = millis(latency);
         self.span.record("http_status", http_status);
@@ -112,6 +290,29 @@ impl RequestSpan {
 
     /// No usable answer arrived (connection, timeout, an error status
     /// without the gateway's body): `reason` is the error's `Display`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use veritrans_core::{Gateway, trace::RequestSpan};
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Buffer {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// # fn capture(run: impl FnOnce()) -> String {
+    /// #     let buffer = Buffer::default();
+    /// #     let writer = buffer.clone();
+    /// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+    /// #         .with_writer(move || writer.clone()).finish();
+    /// #     tracing::subscriber::with_default(subscriber, run);
+    /// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    /// # }
+    ///
+    /// let out = capture(|| RequestSpan::new(Gateway::JPayment, "onetouch_charge").transport_failed(&"timeout", Duration::from_secs(60)));
+    /// assert!(out.contains("WARN") && out.contains("transport failed") && out.contains("timeout"), "{out}");
+    /// ```
     pub fn transport_failed(&self, reason: &dyn Display, latency: Duration) {
         let latency_ms = millis(latency);
         self.span.record("latency_ms", latency_ms);
@@ -125,6 +326,29 @@ impl RequestSpan {
     }
 
     /// The client resends after `delay` because of `reason`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use veritrans_core::{Gateway, trace::RequestSpan};
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Buffer {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// # fn capture(run: impl FnOnce()) -> String {
+    /// #     let buffer = Buffer::default();
+    /// #     let writer = buffer.clone();
+    /// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+    /// #         .with_writer(move || writer.clone()).finish();
+    /// #     tracing::subscriber::with_default(subscriber, run);
+    /// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    /// # }
+    ///
+    /// let out = capture(|| RequestSpan::new(Gateway::Unified, "capture").resending(&"HTTP 503", Duration::from_millis(500)));
+    /// assert!(out.contains("WARN") && out.contains("resending") && out.contains("HTTP 503"), "{out}");
+    /// ```
     pub fn resending(&self, reason: &dyn Display, delay: Duration) {
         let delay_ms = millis(delay);
         tracing::warn!(
@@ -137,6 +361,28 @@ impl RequestSpan {
     }
 
     /// The request was refused by the crate's own checks; nothing was sent.
+    ///
+    /// ```
+    /// use veritrans_core::{Gateway, trace::RequestSpan};
+    /// # use std::sync::{Arc, Mutex};
+    /// # #[derive(Clone, Default)]
+    /// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Buffer {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// # fn capture(run: impl FnOnce()) -> String {
+    /// #     let buffer = Buffer::default();
+    /// #     let writer = buffer.clone();
+    /// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+    /// #         .with_writer(move || writer.clone()).finish();
+    /// #     tracing::subscriber::with_default(subscriber, run);
+    /// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    /// # }
+    ///
+    /// let out = capture(|| RequestSpan::new(Gateway::Pop, "payment_key").refused_before_sending(&"order_id: empty (RC01)"));
+    /// assert!(out.contains("WARN") && out.contains("refused before sending") && out.contains("RC01"), "{out}");
+    /// ```
     pub fn refused_before_sending(&self, reason: &dyn Display) {
         tracing::warn!(
             target: "veritrans::request",
@@ -149,6 +395,28 @@ impl RequestSpan {
 
 /// A notification or redirect of `kind` (`push`, `webhook`, `redirect`, …)
 /// verified: its signature (or digest) matched.
+///
+/// ```
+/// use veritrans_core::{Gateway, trace};
+/// # use std::sync::{Arc, Mutex};
+/// # #[derive(Clone, Default)]
+/// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+/// # impl std::io::Write for Buffer {
+/// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+/// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+/// # }
+/// # fn capture(run: impl FnOnce()) -> String {
+/// #     let buffer = Buffer::default();
+/// #     let writer = buffer.clone();
+/// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+/// #         .with_writer(move || writer.clone()).finish();
+/// #     tracing::subscriber::with_default(subscriber, run);
+/// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+/// # }
+///
+/// let out = capture(|| trace::verified(Gateway::Unified, "webhook"));
+/// assert!(out.contains("veritrans::verify") && out.contains("outcome=\"verified\""), "{out}");
+/// ```
 pub fn verified(gateway: Gateway, kind: &str) {
     tracing::debug!(
         target: "veritrans::verify",
@@ -161,6 +429,28 @@ pub fn verified(gateway: Gateway, kind: &str) {
 
 /// A notification or redirect of `kind` did not verify: `reason` is the
 /// error's `Display` (never the notification itself).
+///
+/// ```
+/// use veritrans_core::{Gateway, trace};
+/// # use std::sync::{Arc, Mutex};
+/// # #[derive(Clone, Default)]
+/// # struct Buffer(Arc<Mutex<Vec<u8>>>);
+/// # impl std::io::Write for Buffer {
+/// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+/// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+/// # }
+/// # fn capture(run: impl FnOnce()) -> String {
+/// #     let buffer = Buffer::default();
+/// #     let writer = buffer.clone();
+/// #     let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false)
+/// #         .with_writer(move || writer.clone()).finish();
+/// #     tracing::subscriber::with_default(subscriber, run);
+/// #     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+/// # }
+///
+/// let out = capture(|| trace::refused(Gateway::Mpi, "push", &"signature mismatch"));
+/// assert!(out.contains("WARN") && out.contains("outcome=\"refused\"") && out.contains("signature mismatch"), "{out}");
+/// ```
 pub fn refused(gateway: Gateway, kind: &str, reason: &dyn Display) {
     tracing::warn!(
         target: "veritrans::verify",

@@ -47,6 +47,17 @@ pub enum Error {
 
 impl Error {
     /// The gateway the error comes from; `None` for [`Error::Sign`].
+    ///
+    /// ```
+    /// # #[cfg(all(feature = "mpi", feature = "jpayment"))] {
+    /// use veritrans::{Error, Gateway};
+    ///
+    /// let mpi: Error = veritrans::mpi::RedirectParameters::validate_order_id("order#1").unwrap_err().into();
+    /// assert_eq!(mpi.gateway(), Some(Gateway::Mpi));
+    /// let jpayment: Error = veritrans::jpayment::Error::Config("bad URL".into()).into();
+    /// assert_eq!(jpayment.gateway(), Some(Gateway::JPayment));
+    /// # }
+    /// ```
     pub fn gateway(&self) -> Option<Gateway> {
         match self {
             Self::Sign(_) => None,
@@ -64,6 +75,19 @@ impl Error {
     /// What kind of failure it is: each protocol crate's own `kind()`, which
     /// classifies every one of its variants (a new variant does not compile there
     /// until it is classified, so none silently becomes "other" here).
+    ///
+    /// ```
+    /// # #[cfg(feature = "unified")] {
+    /// use veritrans::{Error, ErrorKind};
+    /// use veritrans::unified::validate::{Context, Mode, validate};
+    ///
+    /// // 8 digits: more than PayPay's limit; nothing was sent.
+    /// let refund = veritrans::unified::CancelRequest::for_payment("order-1").with_amount(veritrans::yen(12_345_678));
+    /// let ctx = Context::new(Mode::Test).with_pay_type(veritrans::unified::PayType::Paypay);
+    /// let err: Error = validate(&refund, &ctx).unwrap_err().into();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    /// # }
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Sign(e) => sign_kind(e),
@@ -82,6 +106,22 @@ impl Error {
     /// when local validation maps to one: POP `RCxx`, Unified API `UA-…`,
     /// J-Payment `ER…`/`G…`, MPI search `code`. Each protocol crate's own
     /// `result_code()`, as text.
+    ///
+    /// ```
+    /// # #[cfg(all(feature = "jpayment", feature = "pop"))] {
+    /// use veritrans::Error;
+    /// use veritrans::jpayment::{Charset, Operation, RegisterUser};
+    ///
+    /// // J-Payment's bare answer to a call from an unregistered address.
+    /// let refused = RegisterUser::new("123456", "customer42").decode_reply(b"ER003", Charset::Utf8).unwrap_err();
+    /// assert_eq!(Error::from(refused).result_code().as_deref(), Some("ER003"));
+    ///
+    /// // POP's code for an order ID it would refuse, found before sending.
+    /// use veritrans::pop::{Validate, types::PaymentKeyRequest};
+    /// let invalid = PaymentKeyRequest::new("ORDER 0001", veritrans::yen(1000)).validate().unwrap_err();
+    /// assert_eq!(Error::from(veritrans::pop::Error::from(invalid)).result_code().as_deref(), Some("RC01"));
+    /// # }
+    /// ```
     pub fn result_code(&self) -> Option<String> {
         match self {
             Self::Sign(_) => None,

@@ -137,6 +137,30 @@ impl Notification {
     ///
     /// # Errors
     /// As [`Notification::to_redirect_form`].
+    ///
+    /// ```
+    /// use pop_proto::types::UnspecifiedNotification;
+    /// use pop_proto::{Notification, PopServerKey, Push, ResultCode, Status};
+    ///
+    /// let key = PopServerKey::new("server-key");
+    /// let sent = Notification::Unspecified(UnspecifiedNotification {
+    ///     merchant_id: "A100000000000000000001".into(),
+    ///     order_id: "order-1".into(),
+    ///     status: Status::Failure,
+    ///     result_code: ResultCode::RC34,
+    ///     dummy: true,
+    ///     m_status: None,
+    ///     payment_type: None,
+    ///     transaction_datetime: None,
+    ///     v_result_code: None,
+    ///     signature: String::new(),
+    /// });
+    /// let body = sent.to_push_body(&key)?;
+    /// let received = Push::verify_and_parse(&body, &key)?;
+    /// assert_eq!(received.notification.result_code(), &ResultCode::RC34);
+    /// assert!(String::from_utf8(body).unwrap().contains(r#""dummy":true"#));
+    /// # Ok::<(), pop_proto::Error>(())
+    /// ```
     pub fn to_push_body(&self, key: &PopServerKey) -> Result<Vec<u8>, Error> {
         let params = self.wire_params()?;
         // The signed text of a JSON member is the string unquoted and a boolean as

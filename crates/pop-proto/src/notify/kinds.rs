@@ -19,6 +19,14 @@ pub(crate) struct Field {
 impl Kind {
     /// The kind selected by `payment_type` and `result_type`; `None` for a
     /// combination the guide does not describe.
+    ///
+    /// ```
+    /// use pop_proto::NotificationKind;
+    ///
+    /// assert_eq!(NotificationKind::select(Some("cvs"), Some("paid")), Some(NotificationKind::CvsPaid));
+    /// assert_eq!(NotificationKind::select(Some("card"), None), Some(NotificationKind::Card));
+    /// assert_eq!(NotificationKind::select(Some("card"), Some("paid")), None); // not in the guide
+    /// ```
     pub fn select(payment_type: Option<&str>, result_type: Option<&str>) -> Option<Self> {
         let row = KINDS
             .iter()
@@ -33,6 +41,14 @@ impl Kind {
 macro_rules! notification_kinds {
     ($( $(#[doc = $doc:literal])* $variant:ident($ty:ident) knows $fields:ident ),* $(,)?) => {
         /// Which kind of notification a `payment_type` / `result_type` pair is.
+        ///
+        /// ```
+        /// use pop_proto::NotificationKind;
+        ///
+        /// // CVS and bank payments push twice: `applied`, then `paid`.
+        /// assert_eq!(NotificationKind::select(Some("bank"), Some("applied")), Some(NotificationKind::BankApplied));
+        /// assert_eq!(NotificationKind::select(Some("bank"), Some("paid")), Some(NotificationKind::BankPaid));
+        /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Kind { $( $(#[doc = $doc])* $variant, )* }
 
@@ -44,11 +60,36 @@ macro_rules! notification_kinds {
         }
 
         /// A verified notification, by payment type and phase.
+        ///
+        /// ```
+        /// use pop_proto::{Notification, PopServerKey, Push, testing};
+        ///
+        /// let key = PopServerKey::new("server-key");
+        /// let params = serde_json::json!({"merchant_id": "M1", "order_id": "O-1", "status": "success",
+        ///     "result_code": "R000", "payment_type": "card", "dummy": true, "masked_card_number": "411111*11"});
+        /// let push = Push::verify_and_parse(&testing::signed_push_body(params.as_object().unwrap(), &key)?, &key)?;
+        /// match &push.notification {
+        ///     Notification::Card(card) => assert_eq!(card.masked_card_number.as_deref(), Some("411111*11")),
+        ///     other => panic!("a card payment, not {:?}", other.kind()),
+        /// }
+        /// # Ok::<(), pop_proto::Error>(())
+        /// ```
         #[derive(Debug, Clone, PartialEq)]
         pub enum Notification { $( $(#[doc = $doc])* $variant(crate::generated::types::$ty), )* }
 
         impl Notification {
             /// The kind of this notification.
+            ///
+            /// ```
+            /// use pop_proto::{NotificationKind, PopServerKey, Push, testing};
+            ///
+            /// let key = PopServerKey::new("server-key");
+            /// let params = serde_json::json!({"merchant_id": "M1", "order_id": "O-1", "status": "success",
+            ///     "result_code": "R000", "payment_type": "mpi", "dummy": true});
+            /// let push = Push::verify_and_parse(&testing::signed_push_body(params.as_object().unwrap(), &key)?, &key)?;
+            /// assert_eq!(push.notification.kind(), NotificationKind::Mpi);
+            /// # Ok::<(), pop_proto::Error>(())
+            /// ```
             pub fn kind(&self) -> Kind {
                 match self { $( Notification::$variant(_) => Kind::$variant, )* }
             }

@@ -12,6 +12,21 @@ use super::{Context, url_policy};
 use crate::{Command, Error};
 
 /// Which rule a value broke.
+///
+/// ```
+/// use unified_proto::validate::{Context, Mode, Rule, Violation, validate};
+/// use unified_proto::{PayControl, PayOrder, PayRequest, PayType, RequestMode};
+///
+/// let request = PayRequest::new(
+///     PayOrder::new(PayType::Paypay, "order-1", 1000),
+///     PayControl::returning_to("https://shop.example/return")
+///         .with_push_url("https://shop.example:8443/webhook")
+///         .with_request_mode(RequestMode::Sandbox),
+/// );
+/// let err = validate(&request, &Context::new(Mode::Test)).unwrap_err();
+/// assert_eq!(err.violations(), [Violation { path: "control.pushUrl".into(), rule: Rule::PushUrlPort }]);
+/// assert_eq!(Rule::PushUrlPort.to_string(), "port 443 only");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
     /// A required field is missing, null or empty.
@@ -123,6 +138,18 @@ impl fmt::Display for Rule {
 }
 
 /// One broken rule at one wire path.
+///
+/// ```
+/// use unified_proto::validate::{Context, Mode, Rule, validate};
+/// use unified_proto::{CaptureRequest, ResultCode};
+///
+/// let err = validate(&CaptureRequest::for_payment("order 1"), &Context::new(Mode::Test)).unwrap_err();
+/// let violation = &err.violations()[0];
+/// assert_eq!(violation.path, "order.paymentId");
+/// assert!(matches!(violation.rule, Rule::Charset(_)));
+/// assert_eq!(violation.to_string(), "order.paymentId: only half-width alphanumerics, '-' and '_'");
+/// assert_eq!(violation.result_code(), ResultCode::UaReq001);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     /// Wire path (`order.amount`, `item[0].id`; empty for the whole body).
@@ -135,6 +162,14 @@ impl Violation {
     /// The result code the gateway is read to answer for this violation:
     /// `UA-REQ-001` (Invalid message). The guides do not map field errors to a
     /// code; this is the crate's reading, and the code the sandbox answers.
+    ///
+    /// ```
+    /// use unified_proto::validate::{Rule, Violation};
+    /// use unified_proto::ResultCode;
+    ///
+    /// let violation = Violation { path: "order.amount".into(), rule: Rule::Required };
+    /// assert_eq!(violation.result_code(), ResultCode::UaReq001); // the crate's reading
+    /// ```
     pub fn result_code(&self) -> crate::ResultCode {
         crate::ResultCode::UaReq001
     }
@@ -152,6 +187,20 @@ impl fmt::Display for Violation {
 }
 /// Validates `request` for `ctx`; `Err(Error::InvalidRequest)` lists every
 /// violation.
+///
+/// ```
+/// use unified_proto::validate::{Context, Mode, validate};
+/// use unified_proto::{PayControl, PayOrder, PayRequest, PayType, RequestMode};
+///
+/// // The body as the client sends it, `requestMode` filled from the environment.
+/// let request = |mode| PayRequest::new(
+///     PayOrder::new(PayType::Paypay, "order-1", 1000),
+///     PayControl::returning_to("http://shop.example/return").with_request_mode(mode),
+/// );
+/// assert!(validate(&request(RequestMode::Sandbox), &Context::new(Mode::Test)).is_ok());
+/// let err = validate(&request(RequestMode::Live), &Context::new(Mode::Live)).unwrap_err();
+/// assert!(err.to_string().contains("control.successUrl: https only in live mode"), "{err}");
+/// ```
 pub fn validate<C: Command>(request: &C, ctx: &Context) -> Result<(), Error> {
     let body = value_of(request)?;
     let violations = check(C::RULES, C::PAY_TYPES, &body, ctx);
@@ -166,6 +215,17 @@ pub fn validate<C: Command>(request: &C, ctx: &Context) -> Result<(), Error> {
 }
 
 /// Checks a JSON body against `rules`; returns every violation.
+///
+/// ```
+/// use serde_json::json;
+/// use unified_proto::validate::{Context, Mode, Rule, check};
+/// use unified_proto::{CancelRequest, Command};
+///
+/// // Both alternatives of the guide's "paymentId or fepOrderId".
+/// let body = json!({"order": {"paymentId": "order-1", "fepOrderId": "fep-1"}});
+/// let violations = check(CancelRequest::RULES, CancelRequest::PAY_TYPES, &body, &Context::new(Mode::Test));
+/// assert!(violations.iter().any(|v| matches!(v.rule, Rule::OneOf(_)) && v.path == "order"));
+/// ```
 pub fn check(
     rules: &Rules,
     command_pay_types: &[&str],
@@ -256,6 +316,18 @@ pub fn check(
 /// Checks one value outside a JSON body (a header such as `X-VT-Idempotency-Key`,
 /// whose rule the generator emits as `IDEMPOTENCY_KEY_RULE`) against `rule`;
 /// `value` is `None` when it is absent. The violations name `rule.path`.
+///
+/// ```
+/// use unified_proto::IDEMPOTENCY_KEY_RULE;
+/// use unified_proto::validate::{Context, Mode, Rule, check_value};
+///
+/// let ctx = Context::new(Mode::Test);
+/// assert!(check_value(&IDEMPOTENCY_KEY_RULE, Some("order-1-capture"), &ctx).is_empty());
+/// let missing = check_value(&IDEMPOTENCY_KEY_RULE, None, &ctx);
+/// assert_eq!((missing[0].path.as_str(), &missing[0].rule), ("X-VT-Idempotency-Key", &Rule::Required));
+/// let long = "k".repeat(101);
+/// assert!(matches!(check_value(&IDEMPOTENCY_KEY_RULE, Some(&long), &ctx)[0].rule, Rule::MaxLength { max: 100, .. }));
+/// ```
 pub fn check_value(rule: &FieldRule, value: Option<&str>, ctx: &Context) -> Vec<Violation> {
     let body = Value::Null;
     let pay_type = ctx.pay_type.map(|pt| pt.to_string());
@@ -461,6 +533,15 @@ fn jst_datetime_to_unix(text: &str) -> Option<i64> {
 }
 /// The JSON tree of `request` (what [`check`] reads and the client sends),
 /// or a violation naming why it cannot be serialised.
+///
+/// ```
+/// use unified_proto::validate::value_of;
+/// use unified_proto::{CaptureRequest, yen};
+///
+/// let tree = value_of(&CaptureRequest::for_payment("order-1").with_amount(yen(800)))?;
+/// assert_eq!(tree["order"]["amount"], "800"); // digits as a string, as on the wire
+/// # Ok::<(), unified_proto::Error>(())
+/// ```
 pub fn value_of<C: Command>(request: &C) -> Result<Value, Error> {
     serde_json::to_value(request).map_err(|e| Error::InvalidRequest {
         command: C::NAME,
@@ -477,6 +558,15 @@ pub fn value_of<C: Command>(request: &C) -> Result<Value, Error> {
 
 /// Serialises `request` as JSON (the client sends the same members, with
 /// `control.requestMode` filled from its environment).
+///
+/// ```
+/// use unified_proto::validate::body_of;
+/// use unified_proto::GetTransactionResultRequest;
+///
+/// let body = body_of(&GetTransactionResultRequest::for_reference("ref-1"))?;
+/// assert_eq!(body, br#"{"transaction":{"fepReferenceId":"ref-1"}}"#);
+/// # Ok::<(), unified_proto::Error>(())
+/// ```
 pub fn body_of<C: Command + Serialize>(request: &C) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(request).map_err(|_| Error::InvalidRequest {
         command: C::NAME,

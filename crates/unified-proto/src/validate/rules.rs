@@ -3,6 +3,14 @@
 //! (`xtask/src/core/const_data.rs`) and interpreted by the checker.
 
 /// Character sets used by the specs' `pattern`s.
+///
+/// ```
+/// use unified_proto::validate::Charset;
+/// use unified_proto::{CaptureRequest, Command};
+///
+/// let payment_id = CaptureRequest::RULES.fields.iter().find(|f| f.path == "order.paymentId").unwrap();
+/// assert_eq!(payment_id.charset, Some(Charset::IdChars));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charset {
     /// Half-width alphanumerics, `-` and `_`.
@@ -31,6 +39,12 @@ impl Charset {
     }
 
     /// Human-readable name used in error messages.
+    ///
+    /// ```
+    /// use unified_proto::validate::Charset;
+    ///
+    /// assert_eq!(Charset::Digits.describe(), "half-width digits");
+    /// ```
     pub fn describe(self) -> &'static str {
         match self {
             Self::IdChars => veritrans_core::charset::ID_CHARS,
@@ -43,6 +57,16 @@ impl Charset {
 }
 
 /// URL rules of a field.
+///
+/// ```
+/// use unified_proto::validate::UrlRule;
+/// use unified_proto::{Command, PayRequest};
+///
+/// let url_of = |path: &str| PayRequest::RULES.fields.iter().find(|f| f.path == path).unwrap().url;
+/// assert_eq!(url_of("control.pushUrl"), UrlRule::PushUrl);
+/// assert_eq!(url_of("control.successUrl"), UrlRule::HttpsInLive);
+/// assert_eq!(url_of("order.paymentId"), UrlRule::None);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UrlRule {
     /// Not a URL.
@@ -54,6 +78,14 @@ pub enum UrlRule {
 }
 
 /// A limit that applies to one payment type (`x-payTypeLimits`).
+///
+/// ```
+/// use unified_proto::{CancelRequest, Command};
+///
+/// let amount = CancelRequest::RULES.fields.iter().find(|f| f.path == "order.amount").unwrap();
+/// let docomo = amount.limits.iter().find(|l| l.pay_type == "docomo").unwrap();
+/// assert_eq!(docomo.max_digits, Some(8)); // d Payment: 8 digits
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PayTypeLimit {
     /// The payment type (`paypay`, `rakuten`, …).
@@ -76,6 +108,13 @@ pub struct PayTypeLimit {
 
 /// The rule of one request field, addressed by its wire path; `[]` marks
 /// every element of an array (`item[].id`).
+///
+/// ```
+/// use unified_proto::{Command, PayRequest};
+///
+/// let push_url = PayRequest::RULES.fields.iter().find(|f| f.path == "control.pushUrl").unwrap();
+/// assert_eq!((push_url.required, push_url.max_length), (false, Some(1024)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldRule {
     /// Wire path, e.g. `order.amount`.
@@ -109,6 +148,15 @@ pub struct FieldRule {
 /// `x-onlyWith`: the field may be set only when the field at `path` (a wire
 /// path from the body's root) holds one of `values`; when `pay_types` is not
 /// empty, only for those payment types.
+///
+/// ```
+/// use unified_proto::{ChargeRequest, Command};
+///
+/// let rule = ChargeRequest::RULES.fields.iter()
+///     .find(|f| f.path == "control.protocol.recoveryExpiredDatetime").unwrap();
+/// let only_with = rule.only_with.unwrap();
+/// assert_eq!((only_with.path, only_with.values), ("control.protocol.recoveryType", &["recovery"][..]));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OnlyWith {
     /// Wire path of the other field, e.g. `control.protocol.recoveryType`.
@@ -120,6 +168,16 @@ pub struct OnlyWith {
 }
 
 /// `x-datetimeWindow`: minutes after the request time.
+///
+/// ```
+/// use unified_proto::validate::DatetimeWindow;
+/// use unified_proto::{ChargeRequest, Command};
+///
+/// let rule = ChargeRequest::RULES.fields.iter()
+///     .find(|f| f.path == "control.protocol.recoveryExpiredDatetime").unwrap();
+/// // "10 minutes to 48 hours" after the request time.
+/// assert_eq!(rule.window, Some(DatetimeWindow { min_minutes: 10, max_minutes: 48 * 60 }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DatetimeWindow {
     /// Earliest allowed value, in minutes after the request time.
@@ -129,6 +187,13 @@ pub struct DatetimeWindow {
 }
 
 /// Exactly one of `alternatives` must be present in the object at `object`.
+///
+/// ```
+/// use unified_proto::{ChargeRequest, Command};
+///
+/// let group = &ChargeRequest::RULES.one_of[0];
+/// assert_eq!((group.object, group.alternatives), ("order", &["originalPaymentId", "originalFepOrderId"][..]));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OneOfRule {
     /// Wire path of the object (`order`).
@@ -138,6 +203,14 @@ pub struct OneOfRule {
 }
 
 /// All rules of one command.
+///
+/// ```
+/// use unified_proto::{Command, GetTransactionResultRequest};
+///
+/// let rules = GetTransactionResultRequest::RULES;
+/// assert!(rules.fields.iter().any(|f| f.path == "transaction.fepReferenceId" && f.required));
+/// assert!(rules.one_of.is_empty());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
     /// Field rules, by path.

@@ -3,6 +3,14 @@
 use time::{Date, Month};
 
 /// A format a string must have.
+///
+/// ```
+/// use veritrans_core::constraint::Format;
+///
+/// assert!(Format::Url.accepts("https://shop.example/pop/push"));
+/// assert!(!Format::Email.accepts("taro@localhost")); // no dotted domain
+/// assert_eq!(Format::Hhmm.to_string(), "a time (hhmm)"); // as messages name it
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// An absolute `http` or `https` URL with a host.
@@ -30,6 +38,14 @@ impl std::fmt::Display for Format {
 
 impl Format {
     /// Whether `value` has the format.
+    ///
+    /// ```
+    /// use veritrans_core::constraint::Format;
+    ///
+    /// assert!(Format::Yyyymmdd.accepts("20240229"));
+    /// assert!(!Format::Yyyymmdd.accepts("20230229")); // no such day
+    /// assert!(Format::Hhmm.accepts("2359") && !Format::Hhmm.accepts("2400"));
+    /// ```
     pub fn accepts(self, value: &str) -> bool {
         match self {
             Format::Url => is_url(value),
@@ -62,6 +78,13 @@ fn is_email(value: &str) -> bool {
 }
 
 /// A `YYYYMMDD` text as a calendar date (`None`: not eight digits, or no such day).
+///
+/// ```
+/// use veritrans_core::constraint::parse_yyyymmdd;
+///
+/// assert_eq!(parse_yyyymmdd("20240229").map(|d| d.ordinal()), Some(60));
+/// assert!(parse_yyyymmdd("2024-02-29").is_none());
+/// ```
 pub fn parse_yyyymmdd(value: &str) -> Option<Date> {
     if value.len() != 8 || !value.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -41,6 +41,22 @@ pub use shape::{ShapeCodes, check_shape};
 
 /// The constraints of one JSON object: its properties in the spec's order,
 /// then the rules across them.
+///
+/// ```
+/// use veritrans_core::constraint::{Check, CrossRule, Field, Kind, Object, check};
+///
+/// const CARD: &Object<&str> = &Object {
+///     name: "Card",
+///     fields: &[
+///         Field { name: "save", required: false, code: Some("RC26"), check: Check::Boolean },
+///         Field { name: "token", required: false, code: Some("RC27"), check: Check::Known(&["t1"]) },
+///     ],
+///     rules: &[CrossRule::Requires { field: "save", requires: "token", code: "RC28" }],
+/// };
+/// let body = serde_json::json!({"save": true});
+/// let broken = check(CARD, body.as_object().unwrap(), None);
+/// assert_eq!((broken[0].path.as_str(), broken[0].kind, broken[0].code), ("save", Kind::Requires { field: "token" }, "RC28"));
+/// ```
 #[derive(Debug)]
 pub struct Object<C: 'static> {
     /// The spec's schema name.
@@ -52,6 +68,18 @@ pub struct Object<C: 'static> {
 }
 
 /// One property of an object.
+///
+/// ```
+/// use veritrans_core::constraint::{Check, Field, Kind, Object, check};
+///
+/// const ITEM: &Object<&str> = &Object {
+///     name: "Item",
+///     fields: &[Field { name: "quantity", required: true, code: Some("RC33"), check: Check::Integer { min: Some(1), max: None } }],
+///     rules: &[],
+/// };
+/// let body = serde_json::json!({"quantity": 0});
+/// assert_eq!(check(ITEM, body.as_object().unwrap(), None)[0].kind, Kind::Minimum(1));
+/// ```
 #[derive(Debug)]
 pub struct Field<C: 'static> {
     /// The JSON property name.
@@ -66,6 +94,24 @@ pub struct Field<C: 'static> {
 }
 
 /// What a property's value must be: its JSON type and its own constraints.
+///
+/// ```
+/// use veritrans_core::constraint::{Check, Field, Kind, Object, check};
+///
+/// const ORDER: &Object<&str> = &Object {
+///     name: "Order",
+///     fields: &[Field {
+///         name: "types",
+///         required: false,
+///         code: Some("RC10"),
+///         check: Check::KnownList { known: &["card", "cvs"], unique: Some("RC11") },
+///     }],
+///     rules: &[],
+/// };
+/// let body = serde_json::json!({"types": ["card", "card"]});
+/// let broken = check(ORDER, body.as_object().unwrap(), None);
+/// assert_eq!((broken[0].kind, broken[0].code), (Kind::Duplicate { by: None }, "RC11"));
+/// ```
 #[derive(Debug)]
 pub enum Check<C: 'static> {
     /// A string with length, character and format rules.
@@ -100,6 +146,23 @@ pub enum Check<C: 'static> {
 }
 
 /// The rules of a string.
+///
+/// ```
+/// use veritrans_core::constraint::{Check, Field, Format, Kind, Object, Text, check};
+///
+/// const HOOK: &Object<&str> = &Object {
+///     name: "Hook",
+///     fields: &[Field {
+///         name: "push_url",
+///         required: false,
+///         code: Some("RC20"),
+///         check: Check::Text(Text { max_len: Some(256), format: Some(Format::Url), ..Text::ANY }),
+///     }],
+///     rules: &[],
+/// };
+/// let body = serde_json::json!({"push_url": "not a url"});
+/// assert_eq!(check(HOOK, body.as_object().unwrap(), None)[0].kind, Kind::Format(Format::Url));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Text {
     /// Fewest characters (Unicode scalar values).
@@ -117,6 +180,15 @@ pub struct Text {
 
 impl Text {
     /// No rule at all: the base of a table row (`..Text::ANY`).
+    ///
+    /// ```
+    /// use veritrans_core::constraint::Text;
+    ///
+    /// let anything = Text::ANY;
+    /// assert_eq!((anything.min_len, anything.max_len), (0, None));
+    /// let required_text = Text { min_len: 1, ..Text::ANY };
+    /// assert!(required_text.charset.is_none());
+    /// ```
     pub const ANY: Text = Text {
         min_len: 0,
         max_len: None,
@@ -127,6 +199,13 @@ impl Text {
 }
 
 /// A set of characters: one bracket class of a spec's `pattern`, as ranges.
+///
+/// ```
+/// use veritrans_core::constraint::Charset;
+///
+/// const DIGITS: Charset = Charset { name: "half-width digits", pattern: "^[0-9]*$", negated: false, ranges: &[('0', '9')] };
+/// assert!(DIGITS.allows('7') && !DIGITS.allows('７')); // a full-width digit is not one
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Charset {
     /// Its name as the spec gives it (`x-charset`), for messages.
@@ -141,12 +220,45 @@ pub struct Charset {
 
 impl Charset {
     /// Whether `c` is allowed.
+    ///
+    /// ```
+    /// use veritrans_core::constraint::Charset;
+    ///
+    /// // `[^,]`: anything but a comma.
+    /// const NO_COMMA: Charset = Charset { name: "no comma", pattern: "^[^,]*$", negated: true, ranges: &[(',', ',')] };
+    /// assert!(NO_COMMA.allows('a') && !NO_COMMA.allows(','));
+    /// ```
     pub fn allows(&self, c: char) -> bool {
         self.ranges.iter().any(|(a, b)| (*a..=*b).contains(&c)) != self.negated
     }
 }
 
 /// A rule across the properties of one object.
+///
+/// ```
+/// use veritrans_core::constraint::{Check, CrossRule, Field, Kind, Object, check};
+///
+/// const ORDER: &Object<&str> = &Object {
+///     name: "Order",
+///     fields: &[
+///         Field { name: "gross_amount", required: true, code: Some("RC03"), check: Check::Integer { min: Some(1), max: None } },
+///         Field { name: "shipping", required: false, code: Some("RC05"), check: Check::Integer { min: Some(0), max: None } },
+///         Field { name: "items", required: false, code: None, check: Check::ObjectList { item: ITEM, unique_by: None } },
+///     ],
+///     rules: &[CrossRule::Sum { total: "gross_amount", items: "items", plus: "shipping", price: "price", quantity: "quantity", code: "RC02" }],
+/// };
+/// const ITEM: &Object<&str> = &Object {
+///     name: "Item",
+///     fields: &[
+///         Field { name: "price", required: true, code: Some("RC31"), check: Check::Integer { min: Some(0), max: None } },
+///         Field { name: "quantity", required: true, code: Some("RC33"), check: Check::Integer { min: Some(1), max: None } },
+///     ],
+///     rules: &[],
+/// };
+/// let body = serde_json::json!({"gross_amount": 1000, "shipping": 50, "items": [{"price": 400, "quantity": 2}]});
+/// let broken = check(ORDER, body.as_object().unwrap(), None);
+/// assert_eq!((broken[0].kind, broken[0].code), (Kind::Sum { expected: Some(850) }, "RC02"));
+/// ```
 #[derive(Debug)]
 pub enum CrossRule<C: 'static> {
     /// `second` may not be sent together with `first`; reported at `second`.
@@ -197,6 +309,24 @@ pub enum CrossRule<C: 'static> {
 }
 
 /// One broken constraint: where, which rule, and the gateway's code for it.
+///
+/// ```
+/// use veritrans_core::constraint::{Check, Field, Kind, Object, check};
+///
+/// const LIST: &Object<&str> = &Object {
+///     name: "Order",
+///     fields: &[Field { name: "items", required: false, code: None, check: Check::ObjectList { item: ITEM, unique_by: Some(("id", "RC35")) } }],
+///     rules: &[],
+/// };
+/// const ITEM: &Object<&str> = &Object {
+///     name: "Item",
+///     fields: &[Field { name: "id", required: true, code: Some("RC30"), check: Check::Known(&["a", "b"]) }],
+///     rules: &[],
+/// };
+/// let body = serde_json::json!({"items": [{"id": "a"}, {"id": "c"}]});
+/// let broken = check(LIST, body.as_object().unwrap(), None);
+/// assert_eq!((broken[0].path.as_str(), broken[0].kind, broken[0].code), ("items[1].id", Kind::UnknownValue, "RC30"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken<C> {
     /// Path in the JSON body (`cvs[1].payment_expiry_date`; empty: the body).
@@ -211,6 +341,26 @@ pub struct Broken<C> {
 ///
 /// Deliberately exhaustive: a new kind must break every crate's wording of
 /// it at compile time rather than fall into a catch-all.
+///
+/// ```
+/// use veritrans_core::constraint::{Check, Field, Kind, Object, Text, Format, check};
+///
+/// const CVS: &Object<&str> = &Object {
+///     name: "Cvs",
+///     fields: &[Field {
+///         name: "expiry",
+///         required: false,
+///         code: Some("RC40"),
+///         check: Check::Text(Text { format: Some(Format::Yyyymmdd), max_days_ahead: Some(60), ..Text::ANY }),
+///     }],
+///     rules: &[],
+/// };
+/// let today = veritrans_core::constraint::parse_yyyymmdd("20240101");
+/// let body = serde_json::json!({"expiry": "20231231"});
+/// assert_eq!(check(CVS, body.as_object().unwrap(), today)[0].kind, Kind::Past);
+/// let body = serde_json::json!({"expiry": "20240401"});
+/// assert_eq!(check(CVS, body.as_object().unwrap(), today)[0].kind, Kind::MaxDaysAhead(60));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// Fewer characters than the minimum.

@@ -14,6 +14,21 @@ type Body = Map<String, Value>;
 ///
 /// A value of another JSON type than its table row is skipped here: the
 /// shape is [`check_shape`](super::check_shape)'s to report.
+///
+/// ```
+/// use veritrans_core::constraint::{Check, Field, Object, check};
+///
+/// const FLAG: &Object<&str> = &Object {
+///     name: "Request",
+///     fields: &[Field { name: "dummy", required: false, code: Some("RC26"), check: Check::Boolean }],
+///     rules: &[],
+/// };
+/// let fine = serde_json::json!({"dummy": true});
+/// assert!(check(FLAG, fine.as_object().unwrap(), None).is_empty());
+/// // A wrong JSON type is not reported here: that is `check_shape`'s.
+/// let typed_wrong = serde_json::json!({"dummy": "yes"});
+/// assert!(check(FLAG, typed_wrong.as_object().unwrap(), None).is_empty());
+/// ```
 pub fn check<C: Clone>(object: &Object<C>, body: &Body, today: Option<Date>) -> Vec<Broken<C>> {
     let mut out = Vec::new();
     Walk {

@@ -6,6 +6,20 @@ use serde_json::{Map, Value};
 use super::{Broken, Check, Kind, Object, index, join};
 
 /// The codes of the two shape failures no table row names.
+///
+/// ```
+/// use veritrans_core::constraint::{Check, Field, Kind, Object, ShapeCodes, check_shape};
+///
+/// const CARD: &Object<&str> = &Object {
+///     name: "Card",
+///     fields: &[Field { name: "number", required: true, code: None, check: Check::Known(&["x"]) }],
+///     rules: &[],
+/// };
+/// let codes = ShapeCodes { missing: "RC31", untyped: "RC43" };
+/// let mut body = serde_json::json!({"number": 4111}).as_object().unwrap().clone();
+/// let broken = check_shape(CARD, &mut body, "", &codes).unwrap_err();
+/// assert_eq!((broken.kind, broken.code), (Kind::JsonType { expected: "string" }, "RC43"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct ShapeCodes<C> {
     /// A required property is absent or `null`.
@@ -20,6 +34,28 @@ pub struct ShapeCodes<C> {
 /// ([`Kind::JsonType`], the row's code or `codes.untyped`). The `null`s of
 /// the properties the table knows are removed, so a typed reading sees them
 /// absent; properties it does not know are left alone.
+///
+/// ```
+/// use veritrans_core::constraint::{Check, Field, Kind, Object, ShapeCodes, check_shape};
+///
+/// const REQUEST: &Object<&str> = &Object {
+///     name: "Request",
+///     fields: &[
+///         Field { name: "order_id", required: true, code: Some("RC01"), check: Check::Known(&["o-1"]) },
+///         Field { name: "dummy", required: false, code: Some("RC26"), check: Check::Boolean },
+///     ],
+///     rules: &[],
+/// };
+/// let codes = ShapeCodes { missing: "RC31", untyped: "RC43" };
+/// let mut absent = serde_json::json!({"dummy": null}).as_object().unwrap().clone();
+/// let broken = check_shape(REQUEST, &mut absent, "", &codes).unwrap_err();
+/// assert_eq!((broken.path.as_str(), broken.kind, broken.code), ("order_id", Kind::Missing, "RC31"));
+/// let mut wrong = serde_json::json!({"order_id": "o-1", "dummy": "yes"}).as_object().unwrap().clone();
+/// assert_eq!(check_shape(REQUEST, &mut wrong, "", &codes).unwrap_err().code, "RC26");
+/// let mut fine = serde_json::json!({"order_id": "o-1", "dummy": null}).as_object().unwrap().clone();
+/// assert!(check_shape(REQUEST, &mut fine, "", &codes).is_ok());
+/// assert!(!fine.contains_key("dummy")); // a known `null` removed: read as absent
+/// ```
 pub fn check_shape<C: Clone>(
     object: &Object<C>,
     body: &mut Map<String, Value>,
