@@ -26,7 +26,7 @@
 //! - `blocking`: [`blocking::Runtime`], the runtime behind every blocking client.
 //! - `tracing`: the [`trace`] module, the one shape of every client's and verifier's
 //!   `tracing` output.
-//! - `test-util`: [`trace::Capture`], `tracing` output as text for tests.
+//! - `test-util`: `trace::Capture`, `tracing` output as text for tests.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
