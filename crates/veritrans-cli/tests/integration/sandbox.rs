@@ -22,20 +22,12 @@ fn http_get(addr: &str, path: &str) -> String {
     response
 }
 
-#[test]
-fn prints_its_start_up_line_serves_and_stops_on_ctrl_c() {
+/// Starts `veritrans sandbox` on a free loopback port with `extra` arguments and
+/// returns the child with its start-up line (JSON).
+fn start(extra: &[&str]) -> (std::process::Child, serde_json::Value) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_veritrans"))
-        .args([
-            "sandbox",
-            "--addr",
-            "127.0.0.1:0",
-            "--jpayment-aid",
-            "123456",
-            "--retain-log-entries",
-            "50",
-            "--retain-deliveries",
-            "7",
-        ])
+        .args(["sandbox", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -44,7 +36,20 @@ fn prints_its_start_up_line_serves_and_stops_on_ctrl_c() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
-    let line: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let line = serde_json::from_str(&first).unwrap();
+    (child, line)
+}
+
+#[test]
+fn prints_its_start_up_line_serves_and_stops_on_ctrl_c() {
+    let (mut child, line) = start(&[
+        "--jpayment-aid",
+        "123456",
+        "--retain-log-entries",
+        "50",
+        "--retain-deliveries",
+        "7",
+    ]);
 
     let addr = line["addr"].as_str().unwrap().to_owned();
     assert!(addr.starts_with("127.0.0.1:"), "{line}");
@@ -82,23 +87,7 @@ fn prints_its_start_up_line_serves_and_stops_on_ctrl_c() {
 /// 1.1.3 item 6 "Removed 'Notice' and modified to include only the new URL").
 #[test]
 fn unified_version_chooses_the_emulated_guide() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_veritrans"))
-        .args([
-            "sandbox",
-            "--addr",
-            "127.0.0.1:0",
-            "--unified-version",
-            "1.1.1-rc",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let line: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let (mut child, line) = start(&["--unified-version", "1.1.1-rc"]);
     assert_eq!(line["versions"]["unified"], "1.1.1-rc", "{line}");
     let addr = line["addr"].as_str().unwrap().to_owned();
     let health = http_get(&addr, "/_sandbox/health");
