@@ -32,10 +32,7 @@ fn digest(body: &[u8], key: &MpiServerKey) -> [u8; SHA256_LEN] {
 /// assert_eq!(value.len(), "Basic ".len() + 64);
 /// ```
 pub fn authorization(body: &[u8], key: &MpiServerKey) -> String {
-    let mut value = String::with_capacity("Basic ".len() + 2 * SHA256_LEN);
-    value.push_str("Basic ");
-    hex::encode_into(&mut value, &digest(body, key));
-    value
+    hex::encode_prefixed("Basic ", &digest(body, key))
 }
 
 /// Verifies a PUSH notification: `body` is the raw request body exactly as received,
@@ -61,6 +58,38 @@ pub fn authorization(body: &[u8], key: &MpiServerKey) -> String {
 /// );
 /// ```
 pub fn verify(body: &[u8], authorization_header: &str, key: &MpiServerKey) -> Result<(), Error> {
+    let hex_digest = match canonical_digest(authorization_header) {
+        Some(hex_digest) => hex_digest,
+        None => parse_header(authorization_header)?,
+    };
+    if let Err(body_error) = crate::check_body(body, "MPI push body") {
+        // A malformed signature is reported before a bad body, as it always was.
+        hex::decode_digest::<SHA256_LEN>(hex_digest, WHAT)?;
+        return Err(body_error);
+    }
+    if hex::matches_digest(&digest(body, key), hex_digest, WHAT)? {
+        Ok(())
+    } else {
+        Err(Error::SignatureMismatch { what: WHAT })
+    }
+}
+
+/// The digest of a value written the way [`authorization`] writes it (`Basic ` and 64
+/// characters, the scheme in any case): the usual case, read without the general parse.
+fn canonical_digest(header: &str) -> Option<&str> {
+    const SCHEME: &str = "Basic ";
+    let (scheme, rest) = header.split_at_checked(SCHEME.len())?;
+    // With a letter or digit at either end (no whitespace there), the general parse
+    // would trim nothing either.
+    let ends = rest.as_bytes().first().zip(rest.as_bytes().last());
+    let plain = rest.len() == 2 * SHA256_LEN
+        && ends.is_some_and(|(a, z)| a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric());
+    (plain && scheme.eq_ignore_ascii_case(SCHEME)).then_some(rest)
+}
+
+/// The digest of any accepted form: an optional `Authorization:` name, surrounding
+/// whitespace, the scheme `Basic` in any case, then the digest after whitespace.
+fn parse_header(authorization_header: &str) -> Result<&str, Error> {
     let malformed = |reason: &str| Error::MalformedHeader {
         header: HEADER,
         reason: reason.into(),
@@ -75,11 +104,54 @@ pub fn verify(body: &[u8], authorization_header: &str, key: &MpiServerKey) -> Re
     if !scheme.eq_ignore_ascii_case("Basic") {
         return Err(malformed("the scheme is not `Basic`"));
     }
-    let received = hex::decode_digest::<SHA256_LEN>(hex_digest.trim(), WHAT)?;
-    crate::check_body(body, "MPI push body")?;
-    if hash::ct_eq(&digest(body, key), &received) {
-        Ok(())
-    } else {
-        Err(Error::SignatureMismatch { what: WHAT })
+    Ok(hex_digest.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The verification as it was before the fast paths: the general header parse, the
+    /// received digits decoded, then compared.
+    fn reference(body: &[u8], header: &str, key: &MpiServerKey) -> Result<(), Error> {
+        let hex_digest = parse_header(header)?;
+        let received = hex::decode_digest::<SHA256_LEN>(hex_digest, WHAT)?;
+        crate::check_body(body, "MPI push body")?;
+        if hash::ct_eq(&digest(body, key), &received) {
+            Ok(())
+        } else {
+            Err(Error::SignatureMismatch { what: WHAT })
+        }
+    }
+
+    proptest! {
+        /// Any edit of a valid header (a character replaced, inserted or removed, the
+        /// case changed, whitespace or the header name around it) and an empty body give
+        /// the same result, error included, as the reference.
+        #[test]
+        fn verify_is_the_reference_for_edited_headers(
+            position in 0usize..80,
+            replacement in prop::sample::select(vec![
+                "", " ", "\t", "\u{3000}", "0", "f", "F", "g", ":", "\u{10}", "é", "Basic ", "  ",
+            ]),
+            remove in 0usize..3,
+            prefix in prop::sample::select(vec!["", "Authorization: ", " ", "basic-"]),
+            upper in any::<bool>(),
+            empty_body in any::<bool>(),
+        ) {
+            let key = MpiServerKey::new("mpi-server-key");
+            let body: &[u8] = if empty_body { b"" } else { br#"{"push_id":"00000080"}"# };
+            let valid = authorization(br#"{"push_id":"00000080"}"#, &key);
+            let valid = if upper { valid.to_uppercase() } else { valid };
+            let chars: Vec<char> = valid.chars().collect();
+            let at = position.min(chars.len());
+            let end = (at + remove).min(chars.len());
+            let edited: String = chars[..at].iter().collect::<String>()
+                + replacement
+                + &chars[end..].iter().collect::<String>();
+            let header = format!("{prefix}{edited}");
+            prop_assert_eq!(verify(body, &header, &key), reference(body, &header, &key));
+        }
     }
 }
