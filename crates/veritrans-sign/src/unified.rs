@@ -269,6 +269,30 @@ fn encode_names<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
     STANDARD.encode(&buf[..len])
 }
 
+/// Whether no name appears twice among `params`.
+fn names_distinct<K: AsRef<str>, V>(params: &[(K, V)]) -> bool {
+    params.iter().enumerate().all(|(i, (name, _))| {
+        let name = name.as_ref();
+        params
+            .get(i + 1..)
+            .is_none_or(|rest| rest.iter().all(|(other, _)| other.as_ref() != name))
+    })
+}
+
+/// The position and value of the first pair named `name`, searched from `start` to the
+/// end and then from the beginning.
+fn find_from<'a, K: AsRef<str>, V: AsRef<str>>(
+    params: &'a [(K, V)],
+    name: &str,
+    start: usize,
+) -> Option<(usize, &'a str)> {
+    let start = start.min(params.len());
+    (start..params.len()).chain(0..start).find_map(|i| {
+        let (k, v) = params.get(i)?;
+        (k.as_ref() == name).then_some((i, v.as_ref()))
+    })
+}
+
 /// The single value of `name`, or why there is not exactly one.
 fn single<'a, K: AsRef<str>, V: AsRef<str>>(
     params: &'a [(K, V)],
@@ -450,14 +474,27 @@ fn signed_payment_id<'p, K: AsRef<str>, V: AsRef<str>>(
     params: &'p [(K, V)],
 ) -> Result<&'p str, Error> {
     check_redirect_size(params)?;
-    let received = hex::decode_digest::<SHA512_LEN>(single(params, V_AUTH_INFO)?, REDIRECT_WHAT)?;
-    let raw_auth_params = single(params, AUTH_PARAMS)?;
+    // With no name received twice (the usual case: one check of every pair against the
+    // others), a lookup stops at the first match, and the listed names are looked for
+    // from where the previous one was found (the gateway sends them in order).
+    let distinct = names_distinct(params);
+    // `authParams` and `vAuthInfo` usually come last.
+    let last_two = params.len().saturating_sub(2);
+    let lookup = |name: &str| match distinct {
+        true => find_from(params, name, last_two)
+            .map(|(_, v)| v)
+            .ok_or_else(|| Error::MissingParameter { name: name.into() }),
+        false => single(params, name),
+    };
+    let received = hex::decode_digest::<SHA512_LEN>(lookup(V_AUTH_INFO)?, REDIRECT_WHAT)?;
+    let raw_auth_params = lookup(AUTH_PARAMS)?;
 
     // The usual case: plain standard Base64 of valid names, one reading, decoded on the
     // stack, each listed name found once. Anything else (other alphabets, an error to
     // report) takes the general path below, which gives the same answer for this case.
     let mut buf = [0u8; AUTH_PARAMS_STACK];
-    if let Some(names) = plain_auth_params(raw_auth_params, &mut buf)
+    if distinct
+        && let Some(names) = plain_auth_params(raw_auth_params, &mut buf)
         && let Some((matches, payment_id)) = plain_reading(ccid, key, params, names, &received)
     {
         return if matches {
@@ -553,11 +590,15 @@ fn plain_reading<'p, K: AsRef<str>, V: AsRef<str>>(
     let mut h = hash::Sha512Writer::new();
     h.update(ccid.as_bytes());
     let mut payment_id = None;
+    let mut next = 0;
     for name in names.split(',') {
         if name.is_empty() || name == AUTH_PARAMS || name == V_AUTH_INFO {
             return None;
         }
-        let value = single(params, name).ok()?;
+        // `params` holds each name once (checked by the caller): the first match is the
+        // only one.
+        let (at, value) = find_from(params, name, next)?;
+        next = at + 1;
         h.update(value.as_bytes());
         if name == PAYMENT_ID {
             payment_id = Some(value);

@@ -150,6 +150,18 @@ proptest! {
         received.push(("authParams".into(), auth_params));
         received.push(("vAuthInfo".into(), v_auth_info));
         prop_assert_eq!(unified::verify_redirect("ccid", &key, &received, &payment_id), Ok(()));
+        // In any order, and beside a name received twice that is not signed.
+        let mut moved = received.clone();
+        moved.rotate_left(at % received.len());
+        prop_assert_eq!(unified::verify_redirect("ccid", &key, &moved, &payment_id), Ok(()));
+        moved.push(("unsigned".into(), "1".into()));
+        moved.insert(which % moved.len(), ("unsigned".into(), "2".into()));
+        prop_assert_eq!(unified::verify_redirect("ccid", &key, &moved, &payment_id), Ok(()));
+        // A signed name received twice is refused, wherever the copy is.
+        let mut twice = received.clone();
+        twice.insert(which % twice.len(), ordered[0].clone());
+        prop_assert_eq!(unified::verify_redirect("ccid", &key, &twice, &payment_id),
+                        Err(Error::DuplicateParameter { name: ordered[0].0.clone() }));
 
         let i = which % (ordered.len() - 1);
         if !received[i].1.is_empty() {
