@@ -750,6 +750,7 @@ pub fn query_params(query: &str) -> Result<Vec<(String, String)>, Error> {
 /// assert!(matches!(pairs[0].1, Cow::Borrowed("success")));
 /// assert_eq!(pairs[1].1, "p_1");
 /// ```
+#[allow(clippy::type_complexity)] // spelled out, as `query_params` is: no alias to look up
 pub fn query_pairs(query: &str) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>, Error> {
     crate::form::parse_borrowed(query_text(query)?.as_bytes(), "query string")
 }
