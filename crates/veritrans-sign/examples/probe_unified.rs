@@ -12,6 +12,10 @@ use sha2::{Digest, Sha512};
 use veritrans_sign::{MerchantAuthKey, unified};
 
 fn time(name: &str, f: &mut dyn FnMut()) {
+    // `PROBE_ONLY=verify_redirect perf record …` profiles one part.
+    if std::env::var("PROBE_ONLY").is_ok_and(|only| !name.starts_with(&only)) {
+        return;
+    }
     let iters = 200_000;
     let mut best = f64::MAX;
     for _ in 0..15 {
@@ -161,6 +165,19 @@ fn main() {
             black_box(out);
         },
     );
+    let digits = [b'a'; 128];
+    time("128 hex digits to a String: from_utf8_lossy", &mut || {
+        let mut out = String::with_capacity(128);
+        out.push_str(&String::from_utf8_lossy(black_box(&digits)));
+        black_box(out);
+    });
+    time("128 hex digits to a String: from_utf8", &mut || {
+        let mut out = String::with_capacity(128);
+        if let Ok(text) = std::str::from_utf8(black_box(&digits)) {
+            out.push_str(text);
+        }
+        black_box(out);
+    });
     time(
         "hex encode of 64 bytes (stack buffer, as hex.rs)",
         &mut || {
