@@ -70,6 +70,36 @@ fn main() {
     time("sign_redirect", &mut || {
         black_box(unified::sign_redirect(ccid, &key, black_box(&rpairs)));
     });
+    let query = format!(
+        "status=success&resultCode=UA-000-001&paymentId=order-20261123-000123&fepReferenceId=X000002F368872DB9B645E69448&command=pay&authParams={}&vAuthInfo={v_auth_info}",
+        auth_params.replace('=', "%3D").replace('+', "%2B"),
+    );
+    time("query_pairs of the paired example's query", &mut || {
+        black_box(unified::query_pairs(black_box(&query)).unwrap());
+    });
+    time("query_params of the paired example's query", &mut || {
+        black_box(unified::query_params(black_box(&query)).unwrap());
+    });
+    let q = query.as_bytes();
+    time("query: count '&'", &mut || {
+        black_box(black_box(q).iter().filter(|&&b| b == b'&').count());
+    });
+    time("query: split '&' + position '='", &mut || {
+        for seg in black_box(q).split(|&b| b == b'&') {
+            black_box(seg.iter().position(|&b| b == b'='));
+        }
+    });
+    time("query: any '%'/'+' over every byte", &mut || {
+        black_box(black_box(q).iter().any(|&b| b == b'%' || b == b'+'));
+    });
+    time("query: from_utf8 of the whole", &mut || {
+        black_box(std::str::from_utf8(black_box(q)).is_ok());
+    });
+    time("query: str split('&') + find('=')", &mut || {
+        for seg in black_box(query.as_str()).split('&') {
+            black_box(seg.find('='));
+        }
+    });
     let names = "status,resultCode,paymentId,fepReferenceId,command";
     time("Base64 decode_slice of authParams", &mut || {
         let mut buf = [0u8; 512];
