@@ -283,13 +283,13 @@ fn names_distinct<K: AsRef<str>, V>(params: &[(K, V)]) -> bool {
 /// end and then from the beginning.
 fn find_from<'a, K: AsRef<str>, V: AsRef<str>>(
     params: &'a [(K, V)],
-    name: &str,
+    name: &[u8],
     start: usize,
 ) -> Option<(usize, &'a str)> {
     let start = start.min(params.len());
     (start..params.len()).chain(0..start).find_map(|i| {
         let (k, v) = params.get(i)?;
-        (k.as_ref() == name).then_some((i, v.as_ref()))
+        (k.as_ref().as_bytes() == name).then_some((i, v.as_ref()))
     })
 }
 
@@ -481,7 +481,7 @@ fn signed_payment_id<'p, K: AsRef<str>, V: AsRef<str>>(
     // `authParams` and `vAuthInfo` usually come last.
     let last_two = params.len().saturating_sub(2);
     let lookup = |name: &str| match distinct {
-        true => find_from(params, name, last_two)
+        true => find_from(params, name.as_bytes(), last_two)
             .map(|(_, v)| v)
             .ok_or_else(|| Error::MissingParameter { name: name.into() }),
         false => single(params, name),
@@ -569,11 +569,11 @@ const AUTH_PARAMS_STACK: usize = 512;
 ///
 /// A text holding any of the characters other readings map (`' '`, `*`, `-`, `_`) is
 /// not standard Base64 and fails to decode here, so it takes the general path.
-fn plain_auth_params<'b>(raw: &str, buf: &'b mut [u8; AUTH_PARAMS_STACK]) -> Option<&'b str> {
+fn plain_auth_params<'b>(raw: &str, buf: &'b mut [u8; AUTH_PARAMS_STACK]) -> Option<&'b [u8]> {
     let len = STANDARD_LENIENT
         .decode_slice(raw.trim_end_matches('=').as_bytes(), buf)
         .ok()?;
-    std::str::from_utf8(buf.get(..len)?).ok()
+    buf.get(..len)
 }
 
 /// The one reading of a plain `authParams`: whether it signs `received`, and the value of
@@ -584,15 +584,18 @@ fn plain_reading<'p, K: AsRef<str>, V: AsRef<str>>(
     ccid: &str,
     key: &MerchantAuthKey,
     params: &'p [(K, V)],
-    names: &str,
+    names: &[u8],
     received: &[u8; SHA512_LEN],
 ) -> Option<(bool, &'p str)> {
     let mut h = hash::Sha512Writer::new();
     h.update(ccid.as_bytes());
     let mut payment_id = None;
     let mut next = 0;
-    for name in names.split(',') {
-        if name.is_empty() || name == AUTH_PARAMS || name == V_AUTH_INFO {
+    // The decoded names as bytes, never checked for UTF-8 here: a name that is not UTF-8
+    // matches no received name (those are text), so it sends the redirect to the general
+    // path, which reports it (`InvalidUtf8`).
+    for name in names.split(|&b| b == b',') {
+        if name.is_empty() || name == AUTH_PARAMS.as_bytes() || name == V_AUTH_INFO.as_bytes() {
             return None;
         }
         // `params` holds each name once (checked by the caller): the first match is the
@@ -600,7 +603,7 @@ fn plain_reading<'p, K: AsRef<str>, V: AsRef<str>>(
         let (at, value) = find_from(params, name, next)?;
         next = at + 1;
         h.update(value.as_bytes());
-        if name == PAYMENT_ID {
+        if name == PAYMENT_ID.as_bytes() {
             payment_id = Some(value);
         }
     }
