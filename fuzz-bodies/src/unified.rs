@@ -72,6 +72,21 @@ pub fn webhook(data: &[u8]) {
         if let Some(order) = &hook.payload.order {
             read_order(order);
         }
+        // The payload is read straight from the bytes; where a JSON tree holds the body,
+        // the former read through the tree gives the same payload.
+        assert_eq!(
+            hook.body().as_bytes(),
+            body,
+            "the verified body is kept as received"
+        );
+        if let Ok(tree) = hook.raw() {
+            let through_tree = serde_json::from_value::<unified_proto::WebhookPayload>(tree);
+            assert_eq!(
+                through_tree.as_ref().map(|p| format!("{p:?}")).ok(),
+                Some(format!("{:?}", hook.payload)),
+                "the typed read and the read through a tree disagree"
+            );
+        }
         let _ = (hook.result_code, hook.status, hook.action_code);
     }
 }
@@ -126,6 +141,14 @@ pub fn redirect(data: &[u8]) {
         result.as_ref().err()
     );
     if let Ok(r) = result {
+        let mut sent = params.clone();
+        sent.push((sign_unified::AUTH_PARAMS.into(), auth_params));
+        sent.push((sign_unified::V_AUTH_INFO.into(), v_auth_info));
+        assert_eq!(
+            r.params().ok(),
+            Some(sent),
+            "the pairs sent, decoded on demand"
+        );
         let _ = (r.result_code, r.status, r.action_code, r.query);
     }
 }

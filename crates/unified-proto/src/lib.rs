@@ -193,7 +193,9 @@ impl<T> Response<T> {
 }
 
 /// Reads `result.{resultCode,status,actionCode,message}` from a raw body
-/// without assuming anything else about it.
+/// without assuming anything else about it (the client's; a webhook takes
+/// its codes from the typed payload).
+#[cfg(feature = "http-client")]
 pub(crate) fn result_fields(
     raw: &serde_json::Value,
 ) -> (

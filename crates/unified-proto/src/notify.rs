@@ -13,7 +13,7 @@ use serde::de::value::MapDeserializer;
 
 use crate::errors::parse_json;
 use crate::text::Text;
-use crate::{ActionCode, Error, RedirectQuery, ResultCode, Status, WebhookPayload, result_fields};
+use crate::{ActionCode, Error, RedirectQuery, ResultCode, Status, WebhookPayload};
 
 /// Header carrying the webhook's notification ID (for de-duplication); the
 /// spec's name, generated.
@@ -94,8 +94,9 @@ pub struct Webhook {
     pub id: String,
     /// The typed body.
     pub payload: WebhookPayload,
-    /// The body as received, including fields this version does not know.
-    pub raw: Value,
+    /// The verified body text, exactly as received ([`Webhook::body`],
+    /// [`Webhook::raw`]).
+    body: Box<str>,
     /// `result.resultCode`.
     pub result_code: Option<ResultCode>,
     /// `result.status`.
@@ -166,26 +167,64 @@ impl Webhook {
                 reason: format!("{WEBHOOK_ID_HEADER} is not alphanumerics, '-' and '_'"),
             });
         }
-        // The body is parsed once; the typed payload is read from that tree
-        // without copying it first.
-        let raw: Value = parse_json("webhook", raw_body)?;
-        if !raw.is_object() {
-            return Err(Error::MalformedResponse {
-                what: "webhook".into(),
-                path: ".".into(),
-                reason: "not a JSON object".into(),
-            });
-        }
-        let payload: WebhookPayload = typed("webhook", &raw)?;
-        let (result_code, status, action_code, _) = result_fields(&raw);
+        let (body, payload) = match typed_object(raw_body) {
+            Some(read) => read,
+            // Whatever the quick read refused is read as before, for the same
+            // answer: the error with its path, or (a repeated member name, which
+            // a JSON tree resolves to the last one) the same payload.
+            None => tree_read(raw_body)?,
+        };
+        let result = payload.result.as_ref();
         Ok(Self {
             id: id.to_string(),
+            result_code: result.and_then(|r| r.result_code.clone()),
+            status: result.and_then(|r| r.status.clone()),
+            action_code: result.and_then(|r| r.action_code.clone()),
             payload,
-            raw,
-            result_code,
-            status,
-            action_code,
+            body,
         })
+    }
+
+    /// The verified body, exactly as received (UTF-8: a JSON text is).
+    ///
+    /// ```
+    /// use unified_proto::{MerchantAuthKey, MerchantKeys, Webhook};
+    ///
+    /// let keys = MerchantKeys::new("ccid", MerchantAuthKey::new("key"));
+    /// let body = br#"{"order":{"paymentId":"p1"},"futureField":1}"#;
+    /// let headers = Webhook::test_headers(&keys, "id-1", body);
+    /// let hook = Webhook::verify_and_parse(&headers, body, &keys)?;
+    /// assert_eq!(hook.body().as_bytes(), body);
+    /// # Ok::<(), unified_proto::Error>(())
+    /// ```
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The body as a JSON tree, including fields this version does not know,
+    /// parsed from [`Webhook::body`] on each call (the typed [`Webhook::payload`]
+    /// is read straight from the bytes; building a tree of every webhook cost
+    /// more than the typed read itself).
+    ///
+    /// # Errors
+    /// [`Error::MalformedResponse`] when the tree cannot hold the body: a
+    /// number beyond `f64` or an unpaired surrogate escape (`\ud800`) in a field
+    /// this version does not know. The typed read skips such a field as
+    /// `serde_json` skips any unknown member (its syntax checked, its value not
+    /// converted), so the webhook itself verifies.
+    ///
+    /// ```
+    /// use unified_proto::{MerchantAuthKey, MerchantKeys, Webhook};
+    ///
+    /// let keys = MerchantKeys::new("ccid", MerchantAuthKey::new("key"));
+    /// let body = br#"{"order":{"paymentId":"p1","futureField":{"nested":true}}}"#;
+    /// let headers = Webhook::test_headers(&keys, "id-1", body);
+    /// let hook = Webhook::verify_and_parse(&headers, body, &keys)?;
+    /// assert_eq!(hook.raw()?["order"]["futureField"]["nested"], true);
+    /// # Ok::<(), unified_proto::Error>(())
+    /// ```
+    pub fn raw(&self) -> Result<Value, Error> {
+        parse_json("webhook", self.body.as_bytes())
     }
 
     /// Headers the gateway would send with `body`, for testing a webhook
@@ -247,8 +286,9 @@ impl Webhook {
 pub struct Redirect {
     /// The typed query.
     pub query: RedirectQuery,
-    /// Every decoded query pair, in order (unknown ones included).
-    pub params: Vec<(String, String)>,
+    /// The verified query string (or URL) as received: [`Redirect::params`]
+    /// decodes it again on demand.
+    received: Box<str>,
     /// `resultCode`.
     pub result_code: Option<ResultCode>,
     /// `status`.
@@ -305,31 +345,23 @@ impl Redirect {
             what: "redirect",
             source,
         };
-        let params = sign::query_params(query).map_err(signature)?;
+        // Decoded values borrow the query unless they had an escape to decode.
+        let params = sign::query_pairs(query).map_err(signature)?;
         sign::verify_redirect(&keys.ccid, &keys.auth_key, &params, expected_payment_id)
             .map_err(signature)?;
         // The first occurrence wins; signed names cannot repeat (verified above).
-        let first = |name: &str| {
-            params
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.as_str())
-        };
-        let result_code = first("resultCode").map(ResultCode::from);
-        let status = first("status").map(Status::from);
-        let action_code = first("actionCode").map(ActionCode::from);
         let unique = || {
             params.iter().enumerate().filter_map(|(i, (name, value))| {
                 let repeated = params[..i].iter().any(|(n, _)| n == name);
-                (!repeated).then_some((name.as_str(), Text(value)))
+                (!repeated).then_some((name.as_ref(), Text(value)))
             })
         };
         // Straight from the decoded pairs into the typed query: no JSON object
         // in between, no copy of a value before the one the field keeps. The
         // path of a fault is tracked only when there is one (read again).
         let map = || MapDeserializer::<_, serde_json::Error>::new(unique());
-        let query = match serde::Deserialize::deserialize(map()) {
-            Ok(query) => query,
+        let typed: RedirectQuery = match serde::Deserialize::deserialize(map()) {
+            Ok(typed) => typed,
             Err(_) => {
                 serde_path_to_error::deserialize(map()).map_err(|e| Error::MalformedResponse {
                     what: "redirect".into(),
@@ -338,14 +370,85 @@ impl Redirect {
                 })?
             }
         };
+        // The codes of the first occurrences, as the typed query read them.
         Ok(Self {
-            query,
-            params,
-            result_code,
-            status,
-            action_code,
+            result_code: typed.result_code.clone(),
+            status: typed.status.clone(),
+            action_code: typed.action_code.clone(),
+            query: typed,
+            received: query.into(),
         })
     }
+
+    /// Every decoded query pair, in order (unknown ones included), decoded
+    /// again from the verified query (or URL) as received, on each call.
+    ///
+    /// # Errors
+    /// None in practice: the same text was decoded when the redirect was
+    /// verified; the `Result` is the decoder's ([`Error::Signature`]).
+    ///
+    /// ```
+    /// use unified_proto::{MerchantKeys, Redirect};
+    /// use veritrans_sign::{MerchantAuthKey, unified};
+    ///
+    /// let keys = MerchantKeys::new("ccid", MerchantAuthKey::new("key"));
+    /// let (ap, va) = unified::sign_redirect(&keys.ccid, &keys.auth_key, &[("paymentId", "p1")]);
+    /// let query = format!("paymentId=p1&futureParam=a+b&authParams={ap}&vAuthInfo={va}")
+    ///     .replace("==", "%3D%3D");
+    /// let redirect = Redirect::verify_and_parse(&query, &keys, "p1")?;
+    /// let params = redirect.params()?;
+    /// assert_eq!(params[1], ("futureParam".to_string(), "a b".to_string()));
+    /// # Ok::<(), unified_proto::Error>(())
+    /// ```
+    pub fn params(&self) -> Result<Vec<(String, String)>, Error> {
+        sign::query_params(&self.received).map_err(|source| Error::Signature {
+            what: "redirect",
+            source,
+        })
+    }
+}
+
+/// The quick read of a verified webhook body: the typed payload straight from
+/// the bytes, when the body is a UTF-8 JSON object that reads without fault.
+/// `None` sends the body to [`tree_read`], which gives the answer for it.
+fn typed_object(raw_body: &[u8]) -> Option<(Box<str>, WebhookPayload)> {
+    let text = std::str::from_utf8(raw_body).ok()?;
+    // A derived struct also reads a JSON array (field by position): the body
+    // must be an object, as `tree_read` checks on its tree.
+    let first = text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .bytes()
+        .next();
+    if first != Some(b'{') {
+        return None;
+    }
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let payload = serde::Deserialize::deserialize(&mut *de).ok()?;
+    de.end().ok()?;
+    Some((text.into(), payload))
+}
+
+/// The body parsed into a JSON tree first, then the typed payload read from
+/// it (the former only read): the error of a body that is not JSON, not an
+/// object, or has a bad field, with its path.
+fn tree_read(raw_body: &[u8]) -> Result<(Box<str>, WebhookPayload), Error> {
+    let raw: Value = parse_json("webhook", raw_body)?;
+    if !raw.is_object() {
+        return Err(Error::MalformedResponse {
+            what: "webhook".into(),
+            path: ".".into(),
+            reason: "not a JSON object".into(),
+        });
+    }
+    let payload: WebhookPayload = typed("webhook", &raw)?;
+    // Parsed as JSON, so UTF-8 (a JSON text outside strings is ASCII, and
+    // serde_json checks the strings of a tree).
+    let text = std::str::from_utf8(raw_body).map_err(|e| Error::MalformedResponse {
+        what: "webhook".into(),
+        path: String::new(),
+        reason: e.to_string(),
+    })?;
+    Ok((text.into(), payload))
 }
 
 /// `T` read from an already parsed body, with the JSON path of a failure

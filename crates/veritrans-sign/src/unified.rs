@@ -4,6 +4,8 @@
 //! See the [crate documentation](crate#unified-api-webhook-x-vt-content-hmac) for the
 //! exact inputs and the interpretations made where the guide is silent.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
@@ -243,10 +245,52 @@ pub fn sign_redirect<K: AsRef<str>, V: AsRef<str>>(
     key: &MerchantAuthKey,
     params: &[(K, V)],
 ) -> (String, String) {
-    let names: Vec<&str> = params.iter().map(|(k, _)| k.as_ref()).collect();
-    let auth_params = STANDARD.encode(names.join(","));
     let digest = redirect_digest(ccid, key, params.iter().map(|(_, v)| v.as_ref()));
-    (auth_params, hex::encode(&digest))
+    (encode_names(params), hex::encode(&digest))
+}
+
+/// `authParams` for `params`: the comma-joined names in standard Base64, joined on the
+/// stack when they fit (the one allocation is the returned text).
+fn encode_names<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
+    let mut buf = [0u8; AUTH_PARAMS_STACK];
+    let mut len = 0;
+    for (i, (name, _)) in params.iter().enumerate() {
+        let name = name.as_ref().as_bytes();
+        let comma = usize::from(i > 0);
+        let Some(slot) = buf.get_mut(len..len + comma + name.len()) else {
+            let names: Vec<&str> = params.iter().map(|(k, _)| k.as_ref()).collect();
+            return STANDARD.encode(names.join(","));
+        };
+        let (sep, rest) = slot.split_at_mut(comma);
+        sep.fill(b',');
+        rest.copy_from_slice(name);
+        len += comma + name.len();
+    }
+    STANDARD.encode(&buf[..len])
+}
+
+/// Whether no name appears twice among `params`.
+fn names_distinct<K: AsRef<str>, V>(params: &[(K, V)]) -> bool {
+    params.iter().enumerate().all(|(i, (name, _))| {
+        let name = name.as_ref();
+        params
+            .get(i + 1..)
+            .is_none_or(|rest| rest.iter().all(|(other, _)| other.as_ref() != name))
+    })
+}
+
+/// The position and value of the first pair named `name`, searched from `start` to the
+/// end and then from the beginning.
+fn find_from<'a, K: AsRef<str>, V: AsRef<str>>(
+    params: &'a [(K, V)],
+    name: &[u8],
+    start: usize,
+) -> Option<(usize, &'a str)> {
+    let start = start.min(params.len());
+    (start..params.len()).chain(0..start).find_map(|i| {
+        let (k, v) = params.get(i)?;
+        (k.as_ref().as_bytes() == name).then_some((i, v.as_ref()))
+    })
 }
 
 /// The single value of `name`, or why there is not exactly one.
@@ -385,8 +429,7 @@ pub fn verify_redirect<K: AsRef<str>, V: AsRef<str>>(
     params: &[(K, V)],
     expected_payment_id: &str,
 ) -> Result<(), Error> {
-    verify_redirect_signature(ccid, key, params)?;
-    let payment_id = single(params, PAYMENT_ID)?;
+    let payment_id = signed_payment_id(ccid, key, params)?;
     if payment_id != expected_payment_id {
         return Err(Error::PaymentIdMismatch {
             expected: expected_payment_id.into(),
@@ -421,24 +464,61 @@ pub fn verify_redirect_signature<K: AsRef<str>, V: AsRef<str>>(
     key: &MerchantAuthKey,
     params: &[(K, V)],
 ) -> Result<(), Error> {
+    signed_payment_id(ccid, key, params).map(|_| ())
+}
+
+/// [`verify_redirect_signature`], answering the value of the signed `paymentId`.
+fn signed_payment_id<'p, K: AsRef<str>, V: AsRef<str>>(
+    ccid: &str,
+    key: &MerchantAuthKey,
+    params: &'p [(K, V)],
+) -> Result<&'p str, Error> {
     check_redirect_size(params)?;
-    let received = hex::decode_digest::<SHA512_LEN>(single(params, V_AUTH_INFO)?, REDIRECT_WHAT)?;
-    let raw_auth_params = single(params, AUTH_PARAMS)?;
+    // With no name received twice (the usual case: one check of every pair against the
+    // others), a lookup stops at the first match, and the listed names are looked for
+    // from where the previous one was found (the gateway sends them in order).
+    let distinct = names_distinct(params);
+    // `authParams` and `vAuthInfo` usually come last.
+    let last_two = params.len().saturating_sub(2);
+    let lookup = |name: &str| match distinct {
+        true => find_from(params, name.as_bytes(), last_two)
+            .map(|(_, v)| v)
+            .ok_or_else(|| Error::MissingParameter { name: name.into() }),
+        false => single(params, name),
+    };
+    let received = hex::decode_digest::<SHA512_LEN>(lookup(V_AUTH_INFO)?, REDIRECT_WHAT)?;
+    let raw_auth_params = lookup(AUTH_PARAMS)?;
 
     // The usual case: plain standard Base64 of valid names, one reading, decoded on the
-    // stack. Anything else (other alphabets, an error to report) takes the general path
-    // below, which gives the same answer for this case.
+    // stack, each listed name found once. Anything else (other alphabets, an error to
+    // report) takes the general path below, which gives the same answer for this case.
     let mut buf = [0u8; AUTH_PARAMS_STACK];
-    if let Some(names) = plain_auth_params(raw_auth_params, &mut buf) {
-        return match reading_matches(ccid, key, params, names.split(','), &received) {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(Error::SignatureMismatch {
+    if distinct
+        && let Some(names) = plain_auth_params(raw_auth_params, &mut buf)
+        && let Some((matches, payment_id)) = plain_reading(ccid, key, params, names, &received)
+    {
+        return if matches {
+            Ok(payment_id)
+        } else {
+            Err(Error::SignatureMismatch {
                 what: REDIRECT_WHAT,
-            }),
-            Err(e) => Err(e),
+            })
         };
     }
+    verify_readings(ccid, key, params, raw_auth_params, &received)?;
+    // Verified: `paymentId` is listed, so received exactly once.
+    single(params, PAYMENT_ID)
+}
 
+/// Every reading of `raw_auth_params` checked against `received`: `Ok` when one
+/// verifies, else the error that best explains the failure.
+fn verify_readings<K: AsRef<str>, V: AsRef<str>>(
+    ccid: &str,
+    key: &MerchantAuthKey,
+    params: &[(K, V)],
+    raw_auth_params: &str,
+    received: &[u8; SHA512_LEN],
+) -> Result<(), Error> {
     let readings = auth_params_readings(raw_auth_params)?;
     let mut verified = false;
     let mut hashed_any = false;
@@ -449,7 +529,7 @@ pub fn verify_redirect_signature<K: AsRef<str>, V: AsRef<str>>(
             key,
             params,
             names.iter().map(String::as_str),
-            &received,
+            received,
         ) {
             Ok(matches) => {
                 hashed_any = true;
@@ -484,20 +564,52 @@ pub fn verify_redirect_signature<K: AsRef<str>, V: AsRef<str>>(
 /// The decoded `authParams` that fits on the stack; longer lists take the general path.
 const AUTH_PARAMS_STACK: usize = 512;
 
-/// `raw` decoded into `buf` when it is plain standard Base64 (the only reading) of a
-/// list of valid names; `None` when anything needs the general path.
-fn plain_auth_params<'b>(raw: &str, buf: &'b mut [u8; AUTH_PARAMS_STACK]) -> Option<&'b str> {
-    if raw.contains([' ', '*', '-', '_']) {
-        return None;
-    }
+/// `raw` decoded into `buf` when it is plain standard Base64 (then the only reading);
+/// `None` when it needs the general path.
+///
+/// A text holding any of the characters other readings map (`' '`, `*`, `-`, `_`) is
+/// not standard Base64 and fails to decode here, so it takes the general path.
+fn plain_auth_params<'b>(raw: &str, buf: &'b mut [u8; AUTH_PARAMS_STACK]) -> Option<&'b [u8]> {
     let len = STANDARD_LENIENT
         .decode_slice(raw.trim_end_matches('=').as_bytes(), buf)
         .ok()?;
-    let names = std::str::from_utf8(&buf[..len]).ok()?;
-    let valid = names
-        .split(',')
-        .all(|n| !n.is_empty() && n != AUTH_PARAMS && n != V_AUTH_INFO);
-    valid.then_some(names)
+    buf.get(..len)
+}
+
+/// The one reading of a plain `authParams`: whether it signs `received`, and the value of
+/// the `paymentId` it lists. `None` for anything the general path must answer (a name
+/// empty, or naming `authParams`/`vAuthInfo`, not received exactly once, or no
+/// `paymentId` listed): it finds the same faults, and reports them.
+fn plain_reading<'p, K: AsRef<str>, V: AsRef<str>>(
+    ccid: &str,
+    key: &MerchantAuthKey,
+    params: &'p [(K, V)],
+    names: &[u8],
+    received: &[u8; SHA512_LEN],
+) -> Option<(bool, &'p str)> {
+    let mut h = hash::Sha512Writer::new();
+    h.update(ccid.as_bytes());
+    let mut payment_id = None;
+    let mut next = 0;
+    // The decoded names as bytes, never checked for UTF-8 here: a name that is not UTF-8
+    // matches no received name (those are text), so it sends the redirect to the general
+    // path, which reports it (`InvalidUtf8`).
+    for name in names.split(|&b| b == b',') {
+        if name.is_empty() || name == AUTH_PARAMS.as_bytes() || name == V_AUTH_INFO.as_bytes() {
+            return None;
+        }
+        // `params` holds each name once (checked by the caller): the first match is the
+        // only one.
+        let (at, value) = find_from(params, name, next)?;
+        next = at + 1;
+        h.update(value.as_bytes());
+        if name == PAYMENT_ID.as_bytes() {
+            payment_id = Some(value);
+        }
+    }
+    let payment_id = payment_id?;
+    h.update(key.expose_secret().as_bytes());
+    Some((hash::ct_eq(&h.finish(), received), payment_id))
 }
 
 /// Whether one reading of `authParams` signs `received`: the listed values are looked up
@@ -624,6 +736,42 @@ fn check_redirect_size<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Resul
 /// assert_eq!(pairs[2].1, "c3Rh dHVz");
 /// ```
 pub fn query_params(query: &str) -> Result<Vec<(String, String)>, Error> {
+    crate::form::parse(query_text(query)?.as_bytes(), "query string")
+}
+
+/// [`query_params`], every name and value borrowed from `query` unless it had an
+/// escape or a `+` to decode: what a verifier that keeps no pair needs.
+///
+/// # Errors
+/// As [`query_params`].
+///
+/// ```
+/// use std::borrow::Cow;
+/// use veritrans_sign::unified;
+///
+/// let pairs = unified::query_pairs("?status=success&paymentId=p%5F1").unwrap();
+/// assert!(matches!(pairs[0].1, Cow::Borrowed("success")));
+/// assert_eq!(pairs[1].1, "p_1");
+/// ```
+#[allow(clippy::type_complexity)] // spelled out, as `query_params` is: no alias to look up
+pub fn query_pairs(query: &str) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>, Error> {
+    crate::form::parse_borrowed(query_text(query)?.as_bytes(), "query string")
+}
+
+/// The query string [`query_params`] decodes: `query` without surrounding whitespace and
+/// its leading `?`, or, for a whole `http(s)://` URL, the part after its first `?` up to
+/// any `#`.
+///
+/// # Errors
+/// [`Error::BodyTooLarge`] over [`MAX_INPUT_LEN`].
+///
+/// ```
+/// use veritrans_sign::unified;
+///
+/// assert_eq!(unified::query_text("https://shop.example/done?a=1#top").unwrap(), "a=1");
+/// assert_eq!(unified::query_text(" ?a=1").unwrap(), "a=1");
+/// ```
+pub fn query_text(query: &str) -> Result<&str, Error> {
     if query.len() > MAX_INPUT_LEN {
         return Err(Error::BodyTooLarge {
             what: "query string",
@@ -632,14 +780,15 @@ pub fn query_params(query: &str) -> Result<Vec<(String, String)>, Error> {
         });
     }
     let mut query = query.trim();
-    let lower = query
-        .get(..8)
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
+    // The first eight bytes, when they are whole characters (as before, without the
+    // lowercase copy): a URL's scheme.
+    let url = query.get(..8).is_some_and(|head| {
+        let head = head.as_bytes();
+        head[..7].eq_ignore_ascii_case(b"http://") || head.eq_ignore_ascii_case(b"https://")
+    });
+    if url {
         query = query.split_once('?').map_or("", |(_, q)| q);
         query = query.split_once('#').map_or(query, |(q, _)| q);
     }
-    let query = query.strip_prefix('?').unwrap_or(query);
-    crate::form::parse(query.as_bytes(), "query string")
+    Ok(query.strip_prefix('?').unwrap_or(query))
 }

@@ -30,6 +30,10 @@ fn per_call(f: &mut dyn FnMut(), iters: u64) -> f64 {
 }
 
 fn paired(name: &str, floor: &mut dyn FnMut(), op: &mut dyn FnMut()) {
+    // `PAIRED_ONLY=unified::` measures only the rows whose name starts so.
+    if std::env::var("PAIRED_ONLY").is_ok_and(|only| !name.starts_with(&only)) {
+        return;
+    }
     let slice = Duration::from_millis(20);
     // Calibrate: iterations of the operation that fill one slice.
     let probe = per_call(op, 200);

@@ -175,3 +175,130 @@ fn redirect_rejections() {
         .collect();
     insta::assert_snapshot!(table);
 }
+
+/// The former read of a webhook body, written out: a JSON tree first, which must be an
+/// object, then the typed payload from the tree. `Webhook::verify_and_parse` now reads
+/// the payload straight from the bytes and falls back to this only when that read
+/// refuses; both must answer the same.
+fn read_through_a_tree(body: &[u8]) -> Result<WebhookPayload, String> {
+    let tree: serde_json::Value = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    if !tree.is_object() {
+        return Err("not a JSON object".into());
+    }
+    serde_json::from_value(tree).map_err(|e| e.to_string())
+}
+
+#[test]
+fn webhook_payload_is_what_the_tree_read_gave() {
+    let bodies: Vec<Vec<u8>> = vec![
+        fixture("webhook_capture.json"),
+        fixture("webhook_deregistration.json"),
+        // Whitespace around the object.
+        b" \r\n\t{\"order\":{\"paymentId\":\"p1\",\"amount\":\"1000\"}} \n".to_vec(),
+        // A repeated member: a tree keeps the last one, and so does the webhook.
+        br#"{"order":{"paymentId":"first"},"order":{"paymentId":"last"}}"#.to_vec(),
+        br#"{"result":{"resultCode":"UA-000-001","resultCode":"UA-PRV-001"}}"#.to_vec(),
+        // Escapes, non-ASCII text and unknown members at every level.
+        "{\"order\":{\"paymentId\":\"p\\u00e9\\n\",\"x\":[1,{\"y\":null}]},\"ünknown\":\"値\"}"
+            .as_bytes()
+            .to_vec(),
+        // Not objects, not JSON, trailing bytes, a bad field.
+        b"[]".to_vec(),
+        br#"[{"paymentId":"p1"}]"#.to_vec(),
+        br#""text""#.to_vec(),
+        b"null".to_vec(),
+        b"{} {}".to_vec(),
+        b"{\"order\":{\"paymentId\":\"\xff\"}}".to_vec(),
+        br#"{"order":{"amount":"1,000"}}"#.to_vec(),
+        br#"{"order":{"amount":900}}"#.to_vec(),
+        br#"{"result":{"status":1}}"#.to_vec(),
+    ];
+    for body in bodies {
+        let shown = String::from_utf8_lossy(&body).into_owned();
+        let headers = Webhook::test_headers(&keys(), "id-1", &body);
+        let hook = Webhook::verify_and_parse(&headers, &body, &keys());
+        match (hook, read_through_a_tree(&body)) {
+            (Ok(hook), Ok(expected)) => {
+                assert_eq!(
+                    format!("{:?}", hook.payload),
+                    format!("{expected:?}"),
+                    "{shown}"
+                );
+                let result = expected.result.unwrap_or_default();
+                assert_eq!(hook.result_code, result.result_code, "{shown}");
+                assert_eq!(hook.status, result.status, "{shown}");
+                assert_eq!(hook.action_code, result.action_code, "{shown}");
+                assert_eq!(hook.body().as_bytes(), body, "{shown}");
+            }
+            (Err(Error::MalformedResponse { .. }), Err(_)) => {}
+            (got, expected) => panic!("{shown}: {got:?} where the tree read gave {expected:?}"),
+        }
+    }
+}
+
+#[test]
+fn webhook_keeps_fields_this_version_does_not_know() {
+    let body =
+        br#"{"order":{"paymentId":"p1","futureField":{"nested":true}},"unknownTopLevel":[1,2,3]}"#;
+    let headers = Webhook::test_headers(&keys(), "id-1", body);
+    let hook = Webhook::verify_and_parse(&headers, body, &keys()).unwrap();
+    assert_eq!(hook.body().as_bytes(), body);
+    let raw = hook.raw().unwrap();
+    assert_eq!(raw["order"]["futureField"]["nested"], true);
+    assert_eq!(raw["unknownTopLevel"][2], 3);
+    assert_eq!(hook.payment_id(), Some("p1"));
+}
+
+/// What the typed read skips and a tree cannot hold: the webhook verifies (the gateway
+/// signed it; its known fields read), and `raw()` names the fault.
+#[test]
+fn webhook_raw_reports_what_a_tree_cannot_hold() {
+    for body in [
+        br#"{"order":{"paymentId":"p1"},"future":1e999}"#.as_slice(),
+        br#"{"order":{"paymentId":"p1"},"future":"\ud800"}"#.as_slice(),
+    ] {
+        let headers = Webhook::test_headers(&keys(), "id-1", body);
+        let hook = Webhook::verify_and_parse(&headers, body, &keys()).unwrap();
+        assert_eq!(hook.payment_id(), Some("p1"));
+        let err = hook.raw().unwrap_err();
+        assert!(
+            matches!(&err, Error::MalformedResponse { what, .. } if what == "webhook"),
+            "{err:?}"
+        );
+    }
+}
+
+#[test]
+fn redirect_params_are_decoded_on_demand() {
+    let mut pairs = REDIRECT.to_vec();
+    pairs.push(("futureParam", "a b+c/é"));
+    let query = signed_query(&pairs);
+    let url = format!("https://shop.example/done?{query}#top");
+    let redirect = Redirect::verify_and_parse(&url, &keys(), "order-0001").unwrap();
+    let params = redirect.params().unwrap();
+    assert_eq!(params, unified::query_params(&query).unwrap());
+    assert_eq!(params.len(), REDIRECT.len() + 3);
+    assert!(params.contains(&("futureParam".into(), "a b+c/é".into())));
+    // The codes are the typed query's.
+    assert_eq!(redirect.result_code, redirect.query.result_code);
+    assert_eq!(redirect.status, Some(Status::Success));
+    assert_eq!(redirect.action_code, Some(ActionCode::Success));
+}
+
+/// Only one leading `?` is the query's: a name that starts with `?` after it is a name,
+/// when verifying and when the pairs are decoded again.
+#[test]
+fn redirect_params_are_the_pairs_that_were_verified() {
+    let pairs = [("?odd", "1"), ("paymentId", "order-0001")];
+    let query = format!("?{}", signed_query(&pairs).replace("%3Fodd", "?odd"));
+    assert!(query.starts_with("??odd=1&"), "{query}");
+    let redirect = Redirect::verify_and_parse(&query, &keys(), "order-0001").unwrap();
+    let params = redirect.params().unwrap();
+    assert_eq!(
+        params[..2],
+        [
+            ("?odd".into(), "1".into()),
+            ("paymentId".into(), "order-0001".into())
+        ]
+    );
+}

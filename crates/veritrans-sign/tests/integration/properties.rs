@@ -26,6 +26,21 @@ fn form_encode(s: &str) -> String {
         .collect()
 }
 
+/// How `query_params` found the query before `query_text` existed (a lowercase copy of
+/// the first eight bytes, when they are whole characters, compared with the schemes).
+fn former_query_text(query: &str) -> &str {
+    let mut query = query.trim();
+    let lower = query
+        .get(..8)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        query = query.split_once('?').map_or("", |(_, q)| q);
+        query = query.split_once('#').map_or(query, |(q, _)| q);
+    }
+    query.strip_prefix('?').unwrap_or(query)
+}
+
 /// Changes one byte of `s` at `index` (mod len) to another value while keeping UTF-8.
 fn tamper(s: &str, index: usize) -> String {
     let mut chars: Vec<char> = s.chars().collect();
@@ -135,6 +150,18 @@ proptest! {
         received.push(("authParams".into(), auth_params));
         received.push(("vAuthInfo".into(), v_auth_info));
         prop_assert_eq!(unified::verify_redirect("ccid", &key, &received, &payment_id), Ok(()));
+        // In any order, and beside a name received twice that is not signed.
+        let mut moved = received.clone();
+        moved.rotate_left(at % received.len());
+        prop_assert_eq!(unified::verify_redirect("ccid", &key, &moved, &payment_id), Ok(()));
+        moved.push(("unsigned".into(), "1".into()));
+        moved.insert(which % moved.len(), ("unsigned".into(), "2".into()));
+        prop_assert_eq!(unified::verify_redirect("ccid", &key, &moved, &payment_id), Ok(()));
+        // A signed name received twice is refused, wherever the copy is.
+        let mut twice = received.clone();
+        twice.insert(which % twice.len(), ordered[0].clone());
+        prop_assert_eq!(unified::verify_redirect("ccid", &key, &twice, &payment_id),
+                        Err(Error::DuplicateParameter { name: ordered[0].0.clone() }));
 
         let i = which % (ordered.len() - 1);
         if !received[i].1.is_empty() {
@@ -142,6 +169,24 @@ proptest! {
             prop_assert_eq!(unified::verify_redirect("ccid", &key, &received, &payment_id),
                             Err(Error::SignatureMismatch { what: "vAuthInfo" }));
         }
+    }
+
+    /// `query_pairs` (borrowed) decodes exactly as `query_params` (owned), URL prefix
+    /// included, for any text: the Unified redirect verifies the former and hands out the
+    /// latter.
+    #[test]
+    fn query_pairs_decode_as_query_params(prefix in prop_oneof![
+                                              Just(""), Just("?"), Just(" http://h/p?"),
+                                              Just("HTTPS://h?"), Just("http://"), Just("https:/"),
+                                              Just("http://é?")],
+                                          rest in "[a-zA-Z0-9=&%+?#é ]{0,40}") {
+        let query = format!("{prefix}{rest}");
+        let owned = unified::query_params(&query);
+        let borrowed = unified::query_pairs(&query).map(|pairs| {
+            pairs.into_iter().map(|(k, v)| (k.into_owned(), v.into_owned())).collect::<Vec<_>>()
+        });
+        prop_assert_eq!(borrowed, owned);
+        prop_assert_eq!(unified::query_text(&query), Ok(former_query_text(&query)));
     }
 
     #[test]
