@@ -71,74 +71,101 @@ const STACK_PARAMS: usize = 48;
 /// The first eight bytes of a name, big-endian and zero-padded: ordering these orders
 /// the names in byte order wherever they differ, so most comparisons of a sort are one
 /// integer comparison (equal prefixes fall back to the whole names).
+#[inline]
 fn prefix(name: &str) -> u64 {
-    let mut word = [0u8; 8];
     let bytes = name.as_bytes();
-    let n = bytes.len().min(8);
-    word[..n].copy_from_slice(&bytes[..n]);
+    if let Some(head) = bytes.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
+    let mut word = [0u8; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
     u64::from_be_bytes(word)
+}
+
+/// A parameter's place in the sort: its name's [`prefix`] in the high 64 bits, its
+/// index in the low ones. One integer per parameter, so the sort compares and moves
+/// integers, and equal names stay in their given order (their indices decide).
+type Slot = u128;
+
+#[inline]
+fn slot(prefix: u64, index: usize) -> Slot {
+    (u128::from(prefix) << 64) | index as u128
+}
+
+/// The parameter index of a [`Slot`] (its low 64 bits, which hold a `usize`).
+#[inline]
+fn index(slot: Slot) -> usize {
+    (slot as u64) as usize
 }
 
 /// Calls `f` with the order of `params` sorted by name in byte order (stable, so
 /// duplicate names keep their given order), without allocating for up to
-/// [`STACK_PARAMS`] parameters. Sorts `(prefix, index)` pairs rather than the pairs
-/// themselves: a notification's names are almost all told apart by their prefixes.
+/// [`STACK_PARAMS`] parameters.
+///
+/// The slots are sorted as integers (prefix, then index); only a run of names sharing
+/// their first eight bytes (`result_code`, `result_type`) is then re-sorted by whole
+/// name, then index: together the byte order of the names, ties in given order.
 fn with_order<K: AsRef<str>, V, R>(params: &[(K, V)], f: impl FnOnce(&[Slot]) -> R) -> R {
-    let name = |i: usize| params[i].0.as_ref().as_bytes();
-    let by_name = |a: &Slot, b: &Slot| a.0.cmp(&b.0).then_with(|| name(a.1).cmp(name(b.1)));
-    let keyed = params
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (prefix(k.as_ref()), i));
-    if params.len() <= STACK_PARAMS {
-        let mut stack = [(0, 0); STACK_PARAMS];
-        for (slot, key) in stack.iter_mut().zip(keyed) {
-            *slot = key;
+    let fill = |slots: &mut [Slot]| {
+        for (i, (s, (k, _))) in slots.iter_mut().zip(params).enumerate() {
+            *s = slot(prefix(k.as_ref()), i);
         }
+        slots.sort_unstable();
+        let name = |s: &Slot| params[index(*s)].0.as_ref().as_bytes();
+        let mut rest = &mut slots[..];
+        while rest.len() > 1 {
+            let head = rest[0] >> 64;
+            let run = rest.iter().take_while(|s| *s >> 64 == head).count();
+            let (same, tail) = rest.split_at_mut(run);
+            if run > 1 {
+                same.sort_unstable_by(|a, b| name(a).cmp(name(b)).then(a.cmp(b)));
+            }
+            rest = tail;
+        }
+    };
+    if params.len() <= STACK_PARAMS {
+        let mut stack = [0; STACK_PARAMS];
         let sorted = &mut stack[..params.len()];
-        sorted.sort_by(by_name);
+        fill(sorted);
         f(sorted)
     } else {
-        let mut heap: Vec<Slot> = keyed.collect();
-        heap.sort_by(by_name);
+        let mut heap = vec![0; params.len()];
+        fill(&mut heap);
         f(&heap)
     }
 }
 
-/// A parameter's place in the sort: its name's [`prefix`] and its index.
-type Slot = (u64, usize);
-
-/// `params` as `(name, value)` string slices in `order`.
-fn in_order<'a, K: AsRef<str>, V: AsRef<str>>(
-    params: &'a [(K, V)],
-    order: &'a [Slot],
-) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
-    order
-        .iter()
-        .map(|&(_, i)| (params[i].0.as_ref(), params[i].1.as_ref()))
+/// Writes one signed pair after the ones before it: `&` (not before the first),
+/// `name`, `=`, `value`.
+#[inline]
+fn write_pair(h: &mut hash::Sha512Blocks, first: &mut bool, name: &str, value: &str) {
+    if !*first {
+        h.byte(b'&');
+    }
+    *first = false;
+    h.update(name.as_bytes());
+    h.byte(b'=');
+    h.update(value.as_bytes());
 }
 
-/// SHA-512 of `name1=value1&…&nameN=valueN:key` over sorted pairs, `signature` skipped,
-/// fed to the hasher piece by piece (the signed string is never built).
-fn digest_sorted<'a>(
-    sorted: impl Iterator<Item = (&'a str, &'a str)>,
+/// SHA-512 of `name1=value1&…&nameN=valueN:key` over the pairs in `order`, `signature`
+/// skipped, written piece by piece into the hasher's blocks (the signed string is
+/// never built as a `String`).
+fn digest_sorted<K: AsRef<str>, V: AsRef<str>>(
+    params: &[(K, V)],
+    order: &[Slot],
     key: &PopServerKey,
 ) -> [u8; SHA512_LEN] {
-    let mut h = hash::Sha512Writer::new();
+    let mut h = hash::Sha512Blocks::new();
     let mut first = true;
-    for (k, v) in sorted {
-        if k == SIGNATURE_PARAM {
-            continue;
+    for &s in order {
+        let (k, v) = &params[index(s)];
+        let k = k.as_ref();
+        if k != SIGNATURE_PARAM {
+            write_pair(&mut h, &mut first, k, v.as_ref());
         }
-        if !first {
-            h.update(b"&");
-        }
-        first = false;
-        h.update(k.as_bytes());
-        h.update(b"=");
-        h.update(v.as_bytes());
     }
-    h.update(b":");
+    h.byte(b':');
     h.update(key.expose_secret().as_bytes());
     h.finish()
 }
@@ -159,7 +186,7 @@ fn digest_sorted<'a>(
 /// ```
 pub fn sign<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)], key: &PopServerKey) -> String {
     hex::encode(&with_order(params, |order| {
-        digest_sorted(in_order(params, order), key)
+        digest_sorted(params, order, key)
     }))
 }
 
@@ -200,23 +227,31 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
         });
     }
     with_order(params, |order| {
-        // Sorted, a repeated name sits next to itself: the first such pair in name order
-        // is the one reported. One pass finds it and the signature.
-        let (mut previous, mut signature) = (None, None);
-        for (name, value) in in_order(params, order) {
+        // One walk over the sorted order finds a repeated name (sorted, it sits next
+        // to itself: the first such pair in name order is the one reported), the
+        // `signature` value, and writes every other pair into the hasher.
+        let mut h = hash::Sha512Blocks::new();
+        let (mut first, mut previous, mut signature) = (true, None, None);
+        for &s in order {
+            let (name, value) = &params[index(s)];
+            let (name, value) = (name.as_ref(), value.as_ref());
             if previous == Some(name) {
                 return Err(Error::DuplicateParameter { name: name.into() });
             }
+            previous = Some(name);
             if name == SIGNATURE_PARAM {
                 signature = Some(value);
+            } else {
+                write_pair(&mut h, &mut first, name, value);
             }
-            previous = Some(name);
         }
         let received = signature.ok_or_else(|| Error::MissingParameter {
             name: SIGNATURE_PARAM.into(),
         })?;
         let received = hex::decode_digest::<SHA512_LEN>(received, WHAT)?;
-        if hash::ct_eq(&digest_sorted(in_order(params, order), key), &received) {
+        h.byte(b':');
+        h.update(key.expose_secret().as_bytes());
+        if hash::ct_eq(&h.finish(), &received) {
             Ok(())
         } else {
             Err(Error::SignatureMismatch { what: WHAT })
