@@ -9,8 +9,16 @@
 )]
 
 use crate::notify::kinds::{Field, notification_kinds};
-///The parameters `UnspecifiedNotification` knows; anything else is kept as an extra parameter.
+///The parameters `UnspecifiedNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
 pub(crate) const UNSPECIFIED_NOTIFICATION_FIELDS: &[Field] = &[
+    Field {
+        name: "dummy",
+        boolean: true,
+    },
+    Field {
+        name: "m_status",
+        boolean: false,
+    },
     Field {
         name: "merchant_id",
         boolean: false,
@@ -20,7 +28,7 @@ pub(crate) const UNSPECIFIED_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "status",
+        name: "payment_type",
         boolean: false,
     },
     Field {
@@ -28,15 +36,11 @@ pub(crate) const UNSPECIFIED_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "m_status",
+        name: "signature",
         boolean: false,
     },
     Field {
-        name: "v_result_code",
-        boolean: false,
-    },
-    Field {
-        name: "payment_type",
+        name: "status",
         boolean: false,
     },
     Field {
@@ -44,56 +48,12 @@ pub(crate) const UNSPECIFIED_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "dummy",
-        boolean: true,
-    },
-    Field {
-        name: "signature",
+        name: "v_result_code",
         boolean: false,
     },
 ];
-///The parameters `CardNotification` knows; anything else is kept as an extra parameter.
+///The parameters `CardNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
 pub(crate) const CARD_NOTIFICATION_FIELDS: &[Field] = &[
-    Field {
-        name: "merchant_id",
-        boolean: false,
-    },
-    Field {
-        name: "order_id",
-        boolean: false,
-    },
-    Field {
-        name: "status",
-        boolean: false,
-    },
-    Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
-        boolean: false,
-    },
-    Field {
-        name: "v_result_code",
-        boolean: false,
-    },
-    Field {
-        name: "payment_type",
-        boolean: false,
-    },
-    Field {
-        name: "transaction_datetime",
-        boolean: false,
-    },
-    Field {
-        name: "dummy",
-        boolean: true,
-    },
-    Field {
-        name: "signature",
-        boolean: false,
-    },
     Field {
         name: "acquirer_code",
         boolean: false,
@@ -103,7 +63,31 @@ pub(crate) const CARD_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
+        name: "card_id",
+        boolean: false,
+    },
+    Field {
+        name: "dummy",
+        boolean: true,
+    },
+    Field {
+        name: "m_status",
+        boolean: false,
+    },
+    Field {
         name: "masked_card_number",
+        boolean: false,
+    },
+    Field {
+        name: "merchant_id",
+        boolean: false,
+    },
+    Field {
+        name: "order_id",
+        boolean: false,
+    },
+    Field {
+        name: "payment_type",
         boolean: false,
     },
     Field {
@@ -115,18 +99,11 @@ pub(crate) const CARD_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "card_id",
-        boolean: false,
-    },
-];
-///The parameters `CvsAppliedNotification` knows; anything else is kept as an extra parameter.
-pub(crate) const CVS_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
-    Field {
-        name: "merchant_id",
+        name: "result_code",
         boolean: false,
     },
     Field {
-        name: "order_id",
+        name: "signature",
         boolean: false,
     },
     Field {
@@ -134,43 +111,22 @@ pub(crate) const CVS_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
+        name: "transaction_datetime",
         boolean: false,
     },
     Field {
         name: "v_result_code",
         boolean: false,
     },
-    Field {
-        name: "payment_type",
-        boolean: false,
-    },
-    Field {
-        name: "transaction_datetime",
-        boolean: false,
-    },
+];
+///The parameters `CvsAppliedNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
+pub(crate) const CVS_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
     Field {
         name: "dummy",
         boolean: true,
     },
     Field {
-        name: "signature",
-        boolean: false,
-    },
-    Field {
-        name: "result_type",
-        boolean: false,
-    },
-    Field {
-        name: "payment_sub_type",
-        boolean: false,
-    },
-    Field {
-        name: "receipt_number",
+        name: "first_name",
         boolean: false,
     },
     Field {
@@ -178,20 +134,13 @@ pub(crate) const CVS_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "first_name",
-        boolean: false,
-    },
-    Field {
         name: "last_name",
         boolean: false,
     },
     Field {
-        name: "telephoneno",
+        name: "m_status",
         boolean: false,
     },
-];
-///The parameters `CvsPaidNotification` knows; anything else is kept as an extra parameter.
-pub(crate) const CVS_PAID_NOTIFICATION_FIELDS: &[Field] = &[
     Field {
         name: "merchant_id",
         boolean: false,
@@ -201,43 +150,11 @@ pub(crate) const CVS_PAID_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "status",
-        boolean: false,
-    },
-    Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
-        boolean: false,
-    },
-    Field {
-        name: "v_result_code",
+        name: "payment_sub_type",
         boolean: false,
     },
     Field {
         name: "payment_type",
-        boolean: false,
-    },
-    Field {
-        name: "transaction_datetime",
-        boolean: false,
-    },
-    Field {
-        name: "dummy",
-        boolean: true,
-    },
-    Field {
-        name: "signature",
-        boolean: false,
-    },
-    Field {
-        name: "result_type",
-        boolean: false,
-    },
-    Field {
-        name: "payment_sub_type",
         boolean: false,
     },
     Field {
@@ -245,16 +162,48 @@ pub(crate) const CVS_PAID_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
+        name: "result_code",
+        boolean: false,
+    },
+    Field {
+        name: "result_type",
+        boolean: false,
+    },
+    Field {
+        name: "signature",
+        boolean: false,
+    },
+    Field {
+        name: "status",
+        boolean: false,
+    },
+    Field {
+        name: "telephoneno",
+        boolean: false,
+    },
+    Field {
+        name: "transaction_datetime",
+        boolean: false,
+    },
+    Field {
+        name: "v_result_code",
+        boolean: false,
+    },
+];
+///The parameters `CvsPaidNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
+pub(crate) const CVS_PAID_NOTIFICATION_FIELDS: &[Field] = &[
+    Field {
         name: "cvs_type",
         boolean: false,
     },
     Field {
-        name: "received_amount",
+        name: "dummy",
+        boolean: true,
+    },
+    Field {
+        name: "m_status",
         boolean: false,
     },
-];
-///The parameters `BankAppliedNotification` knows; anything else is kept as an extra parameter.
-pub(crate) const BANK_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
     Field {
         name: "merchant_id",
         boolean: false,
@@ -264,19 +213,7 @@ pub(crate) const BANK_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "status",
-        boolean: false,
-    },
-    Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
-        boolean: false,
-    },
-    Field {
-        name: "v_result_code",
+        name: "payment_sub_type",
         boolean: false,
     },
     Field {
@@ -284,15 +221,15 @@ pub(crate) const BANK_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "transaction_datetime",
+        name: "receipt_number",
         boolean: false,
     },
     Field {
-        name: "dummy",
-        boolean: true,
+        name: "received_amount",
+        boolean: false,
     },
     Field {
-        name: "signature",
+        name: "result_code",
         boolean: false,
     },
     Field {
@@ -300,15 +237,26 @@ pub(crate) const BANK_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "payment_sub_type",
+        name: "signature",
         boolean: false,
     },
+    Field {
+        name: "status",
+        boolean: false,
+    },
+    Field {
+        name: "transaction_datetime",
+        boolean: false,
+    },
+    Field {
+        name: "v_result_code",
+        boolean: false,
+    },
+];
+///The parameters `BankAppliedNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
+pub(crate) const BANK_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
     Field {
         name: "agency_code",
-        boolean: false,
-    },
-    Field {
-        name: "customer_no",
         boolean: false,
     },
     Field {
@@ -316,11 +264,15 @@ pub(crate) const BANK_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "first_name",
+        name: "customer_no",
         boolean: false,
     },
     Field {
-        name: "last_name",
+        name: "dummy",
+        boolean: true,
+    },
+    Field {
+        name: "first_name",
         boolean: false,
     },
     Field {
@@ -328,12 +280,17 @@ pub(crate) const BANK_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
+        name: "last_name",
+        boolean: false,
+    },
+    Field {
         name: "last_name_kana",
         boolean: false,
     },
-];
-///The parameters `BankPaidNotification` knows; anything else is kept as an extra parameter.
-pub(crate) const BANK_PAID_NOTIFICATION_FIELDS: &[Field] = &[
+    Field {
+        name: "m_status",
+        boolean: false,
+    },
     Field {
         name: "merchant_id",
         boolean: false,
@@ -343,19 +300,7 @@ pub(crate) const BANK_PAID_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "status",
-        boolean: false,
-    },
-    Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
-        boolean: false,
-    },
-    Field {
-        name: "v_result_code",
+        name: "payment_sub_type",
         boolean: false,
     },
     Field {
@@ -363,15 +308,7 @@ pub(crate) const BANK_PAID_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "transaction_datetime",
-        boolean: false,
-    },
-    Field {
-        name: "dummy",
-        boolean: true,
-    },
-    Field {
-        name: "signature",
+        name: "result_code",
         boolean: false,
     },
     Field {
@@ -379,19 +316,30 @@ pub(crate) const BANK_PAID_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "payment_sub_type",
+        name: "signature",
         boolean: false,
     },
     Field {
-        name: "received_amount",
+        name: "status",
         boolean: false,
     },
+    Field {
+        name: "transaction_datetime",
+        boolean: false,
+    },
+    Field {
+        name: "v_result_code",
+        boolean: false,
+    },
+];
+///The parameters `BankPaidNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
+pub(crate) const BANK_PAID_NOTIFICATION_FIELDS: &[Field] = &[
     Field {
         name: "agency_code",
         boolean: false,
     },
     Field {
-        name: "customer_no",
+        name: "company_code",
         boolean: false,
     },
     Field {
@@ -399,7 +347,59 @@ pub(crate) const BANK_PAID_NOTIFICATION_FIELDS: &[Field] = &[
         boolean: false,
     },
     Field {
-        name: "company_code",
+        name: "customer_no",
+        boolean: false,
+    },
+    Field {
+        name: "dummy",
+        boolean: true,
+    },
+    Field {
+        name: "m_status",
+        boolean: false,
+    },
+    Field {
+        name: "merchant_id",
+        boolean: false,
+    },
+    Field {
+        name: "order_id",
+        boolean: false,
+    },
+    Field {
+        name: "payment_sub_type",
+        boolean: false,
+    },
+    Field {
+        name: "payment_type",
+        boolean: false,
+    },
+    Field {
+        name: "received_amount",
+        boolean: false,
+    },
+    Field {
+        name: "result_code",
+        boolean: false,
+    },
+    Field {
+        name: "result_type",
+        boolean: false,
+    },
+    Field {
+        name: "signature",
+        boolean: false,
+    },
+    Field {
+        name: "status",
+        boolean: false,
+    },
+    Field {
+        name: "transaction_datetime",
+        boolean: false,
+    },
+    Field {
+        name: "v_result_code",
         boolean: false,
     },
 ];

@@ -144,6 +144,17 @@ mod tests {
         assert_eq!(Kind::select(None, Some("paid")), None);
     }
 
+    /// The decoder finds a name by binary search and takes the known
+    /// parameters in table order as a JSON object's (name) order: every table
+    /// must be strictly in byte order of the names.
+    #[test]
+    fn field_tables_are_in_byte_order_of_names() {
+        for &(_, _, kind) in KINDS {
+            let names: Vec<&[u8]> = kind.fields().iter().map(|f| f.name.as_bytes()).collect();
+            assert!(names.windows(2).all(|w| w[0] < w[1]), "{kind:?}: {names:?}");
+        }
+    }
+
     #[test]
     fn card_and_mpi_share_the_card_parameters() {
         let names = |kind: Kind| kind.fields().iter().map(|f| f.name).collect::<Vec<_>>();
