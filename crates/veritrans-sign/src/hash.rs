@@ -32,9 +32,9 @@ impl Sha512Writer {
     }
 }
 
-/// Blocks [`Sha512Blocks`] holds before compressing: 1 KiB, three times a card
-/// notification's signed string.
-const STACK_BLOCKS: usize = 8;
+/// Blocks [`Sha512Blocks`] holds before compressing: 512 bytes, more than a card
+/// notification's signed string (about 300); zeroed on every `new`, so no larger.
+const STACK_BLOCKS: usize = 4;
 
 /// SHA-512 of a message written in many short pieces into its own stack blocks, which
 /// are compressed together (`sha2::block_api::compress512`) when full and at the end.
@@ -87,7 +87,7 @@ impl Sha512Blocks {
     }
 
     /// Appends `piece`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn update(&mut self, mut piece: &[u8]) {
         loop {
             let room = Self::CAP - self.len;

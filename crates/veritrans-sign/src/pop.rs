@@ -16,6 +16,9 @@
 
 use std::borrow::Cow;
 
+#[cfg(feature = "json")]
+mod flat_json;
+
 use crate::error::Error;
 use crate::hash::{self, SHA512_LEN};
 use crate::{MAX_INPUT_LEN, PopServerKey, check_body, hex};
@@ -185,7 +188,7 @@ fn digest_sorted<K: AsRef<str>, V: AsRef<str>>(
 /// assert_eq!(sig, pop::sign(&[("dummy", "true"), ("order_id", "ORDER-0001")], &key));
 /// ```
 pub fn sign<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)], key: &PopServerKey) -> String {
-    hex::encode(&with_order(params, |order| {
+    hex::encode_digest(&with_order(params, |order| {
         digest_sorted(params, order, key)
     }))
 }
@@ -248,7 +251,7 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
         let received = signature.ok_or_else(|| Error::MissingParameter {
             name: SIGNATURE_PARAM.into(),
         })?;
-        let received = hex::decode_digest::<SHA512_LEN>(received, WHAT)?;
+        let received = hex::decode_digest_fast::<SHA512_LEN>(received, WHAT)?;
         h.byte(b':');
         h.update(key.expose_secret().as_bytes());
         if hash::ct_eq(&h.finish(), &received) {
@@ -259,15 +262,18 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
     })
 }
 
-fn reject_duplicates<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), Error> {
-    let mut names: Vec<&str> = names.collect();
-    names.sort_unstable();
-    match names.windows(2).find(|w| w[0] == w[1]) {
-        Some(w) => Err(Error::DuplicateParameter {
-            name: w[0].to_string(),
-        }),
-        None => Ok(()),
-    }
+/// The first name in byte order that appears twice, as an error: sorted (the
+/// integer sort of [`with_order`]), a repeated name sits next to itself.
+fn reject_duplicates<K: AsRef<str>, V>(params: &[(K, V)]) -> Result<(), Error> {
+    with_order(params, |order| {
+        let name = |s: &Slot| params[index(*s)].0.as_ref();
+        match order.windows(2).find(|w| name(&w[0]) == name(&w[1])) {
+            Some(w) => Err(Error::DuplicateParameter {
+                name: name(&w[0]).to_string(),
+            }),
+            None => Ok(()),
+        }
+    })
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body (a redirect notification) into
@@ -316,7 +322,7 @@ pub fn form_params(body: &[u8]) -> Result<Vec<(String, String)>, Error> {
 pub fn form_params_borrowed(body: &[u8]) -> Result<BorrowedParams<'_>, Error> {
     check_body(body, "form body")?;
     let pairs = crate::form::parse_borrowed(body, "form body")?;
-    reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
+    reject_duplicates(&pairs)?;
     Ok(pairs)
 }
 
@@ -412,13 +418,27 @@ pub fn json_params_borrowed(body: &[u8]) -> Result<Vec<(Cow<'_, str>, JsonScalar
         what: "JSON body".into(),
         valid_up_to: e.valid_up_to(),
     })?;
+    // The usual body (no escapes, no `null`, nothing nested) in one scan;
+    // anything else is read by `serde_json` below, which gives the same members
+    // or the error.
+    if let Some(members) = flat_json::scan(text) {
+        reject_duplicates(&members)?;
+        return Ok(members);
+    }
+    json_members_serde(text)
+}
+
+/// [`json_params_borrowed`] by `serde_json`: every body the fast path
+/// ([`flat_json::scan`]) leaves, with the errors.
+#[cfg(feature = "json")]
+fn json_members_serde(text: &str) -> Result<Vec<(Cow<'_, str>, JsonScalar<'_>)>, Error> {
     if !text.trim_start().starts_with('{') {
         return Err(Error::NotFlatJson {
             reason: "the top level is not an object".into(),
         });
     }
     let members: json::Members<'_> = serde_json::from_str(text).map_err(json::error)?;
-    reject_duplicates(members.0.iter().map(|(k, _)| k.as_ref()))?;
+    reject_duplicates(&members.0)?;
     members
         .0
         .into_iter()
