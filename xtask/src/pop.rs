@@ -418,7 +418,7 @@ fn notifications(all: &Ordered<Schema>) -> anyhow::Result<String> {
             props.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
             let rows = props.into_iter().map(|(name, p)| {
                 let boolean = p.ty.as_deref() == Some("boolean");
-                quote! { Field { name: #name, boolean: #boolean } }
+                quote! { Field::new(#name, #boolean) }
             });
             let d = format!(
                 "The parameters `{schema}` knows, in byte order of their names; anything \

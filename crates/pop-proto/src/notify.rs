@@ -99,13 +99,17 @@ impl<'a> Known<'a> {
         Known { fields, values }
     }
 
-    /// The field `name` names, by binary search of the sorted table.
+    /// The field `name` names: a binary search of the sorted table by the
+    /// names' eight-byte prefixes (integers), then whole names compared among
+    /// the few sharing that prefix.
     fn find(&self, name: &str) -> Option<(usize, &'static Field)> {
-        let i = self
-            .fields
-            .binary_search_by(|f| f.name.as_bytes().cmp(name.as_bytes()))
-            .ok()?;
-        Some((i, &self.fields[i]))
+        let key = kinds::prefix(name);
+        let first = self.fields.partition_point(|f| f.prefix < key);
+        self.fields[first..]
+            .iter()
+            .take_while(|f| f.prefix == key)
+            .position(|f| f.name == name)
+            .map(|i| (first + i, &self.fields[first + i]))
     }
 
     /// The known parameters present, in name order (the order of a JSON object's
@@ -459,5 +463,38 @@ impl Notification {
     /// ```
     pub fn is_success(&self) -> bool {
         *self.status() == Status::Success && *self.result_code() == ResultCode::R000
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generated::notification::KINDS;
+
+    /// Every name of every kind's table is found at its index; names sharing a
+    /// field's eight-byte prefix, or equal to it once zero-padded, are not.
+    #[test]
+    fn known_finds_each_field_and_nothing_else() {
+        for &(_, _, kind) in KINDS {
+            let known = Known::new(kind);
+            for (i, field) in kind.fields().iter().enumerate() {
+                assert_eq!(known.find(field.name).map(|(j, _)| j), Some(i), "{kind:?}");
+                for near in [
+                    format!("{}\0", field.name),
+                    format!("{}x", field.name),
+                    field.name[..field.name.len() - 1].to_string(),
+                ] {
+                    assert_eq!(known.find(&near).map(|(j, _)| j), None, "{kind:?} {near:?}");
+                }
+            }
+            assert!(known.find("").is_none());
+        }
+        let cvs = Known::new(Kind::CvsPaid);
+        let sub = cvs.find("payment_sub_type").map(|(_, f)| f.name);
+        assert_eq!(sub, Some("payment_sub_type"));
+        assert_eq!(
+            cvs.find("payment_type").map(|(_, f)| f.name),
+            Some("payment_type")
+        );
     }
 }

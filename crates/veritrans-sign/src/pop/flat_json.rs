@@ -57,6 +57,21 @@ pub(super) fn scan(text: &str) -> Option<Vec<(Cow<'_, str>, JsonScalar<'_>)>> {
     (s.at == s.bytes.len()).then_some(members)
 }
 
+/// The high bit of each byte of `word` (eight bytes, little-endian) that is `"`,
+/// `\\` or below 0x20, and possibly of bytes after the first such one (a borrow
+/// can carry into them); the lowest set bit is always exact, which is all the
+/// caller uses. The usual test for a zero byte, `(x - 0x01…) & !x & 0x80…`, applied
+/// to `word ^ '"'…`, `word ^ '\\'…` and (for "below 0x20") `word - 0x20…`.
+fn stops(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+    let quote = zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word;
+    (quote | backslash | control) & HIGH
+}
+
 struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -88,6 +103,15 @@ impl<'a> Scanner<'a> {
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.at;
+        // Eight bytes at a time up to the first byte that ends the plain run.
+        while let Some(chunk) = self.bytes.get(self.at..).and_then(<[u8]>::first_chunk::<8>) {
+            let stops = stops(u64::from_le_bytes(*chunk));
+            if stops != 0 {
+                self.at += (stops.trailing_zeros() / 8) as usize;
+                break;
+            }
+            self.at += 8;
+        }
         loop {
             match self.peek()? {
                 b'"' => break,
@@ -190,6 +214,27 @@ mod tests {
             assert_eq!(scan(text), None, "{text:?}");
         }
         assert_eq!(scan(" {\t}\r\n"), Some(vec![]));
+    }
+
+    /// The first byte `stops` marks is the first `"`, `\\` or control byte, for
+    /// each byte value at each place after every other plain byte.
+    #[test]
+    fn stops_finds_the_first_special_byte() {
+        let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+        for fill in [b'a', 0x7f, 0x80, 0xff, b' ', b'!', b'#', b'[', b']'] {
+            for at in 0..8 {
+                for b in 0..=255u8 {
+                    let mut bytes = [fill; 8];
+                    bytes[at] = b;
+                    let expected = bytes.iter().position(|&c| special(c));
+                    let found = match super::stops(u64::from_le_bytes(bytes)) {
+                        0 => None,
+                        m => Some((m.trailing_zeros() / 8) as usize),
+                    };
+                    assert_eq!(found, expected, "{bytes:?}");
+                }
+            }
+        }
     }
 
     /// Pieces of JSON, valid and not, that the generated bodies are made of.
