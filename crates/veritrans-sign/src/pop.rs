@@ -18,6 +18,7 @@ use std::borrow::Cow;
 
 #[cfg(feature = "json")]
 mod flat_json;
+mod form_fast;
 
 use crate::error::Error;
 use crate::hash::{self, SHA512_LEN};
@@ -347,7 +348,11 @@ pub fn form_params(body: &[u8]) -> Result<Vec<(String, String)>, Error> {
 /// ```
 pub fn form_params_borrowed(body: &[u8]) -> Result<BorrowedParams<'_>, Error> {
     check_body(body, "form body")?;
-    let pairs = crate::form::parse_borrowed(body, "form body")?;
+    // A body with nothing to decode in one pass; anything else by the parser.
+    let pairs = match form_fast::scan(body) {
+        Some(pairs) => pairs,
+        None => crate::form::parse_borrowed(body, "form body")?,
+    };
     reject_duplicates(&pairs)?;
     Ok(pairs)
 }
