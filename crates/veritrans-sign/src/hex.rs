@@ -44,7 +44,7 @@ const PAIRS: [[u8; 2]; 256] = {
 /// One table look-up per byte, and the digits become a `String` through
 /// `str::from_utf8`, whose ASCII check is a few word comparisons: [`encode`]'s
 /// lossy conversion walked its output in chunks and took more instructions than
-/// the digits themselves (`examples/pop_counts.rs` under `cachegrind`: about 1,650
+/// the digits themselves (`crates/veritrans/examples/pop_counts.rs` under `cachegrind`: about 1,650
 /// instructions a 64-byte digest, against about 250 here).
 pub(crate) fn encode_digest<const N: usize>(bytes: &[u8; N]) -> String {
     let mut digits = [0u8; 128];
