@@ -21,7 +21,9 @@ const POP_PUSH: &[u8] = include_bytes!("../../../examples/notifications/pop-card
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let which = args.next().expect("an operation: sign, verify, push, redirect (-floor)");
+    let which = args
+        .next()
+        .expect("an operation: sign, verify, push, redirect (-floor)");
     let n: u64 = args.next().map_or(10_000, |n| n.parse().expect("a count"));
 
     let key = PopServerKey::new("Test-POP-Server-Key");
@@ -48,8 +50,11 @@ fn main() {
                 black_box(sha512(black_box(canonical.as_bytes())));
             }
             "push" => {
-                black_box(veritrans::pop::Push::verify_and_parse(black_box(POP_PUSH), &key))
-                    .unwrap();
+                black_box(veritrans::pop::Push::verify_and_parse(
+                    black_box(POP_PUSH),
+                    &key,
+                ))
+                .unwrap();
             }
             "push-floor" => {
                 let d = sha512(black_box(canonical.as_bytes()));
