@@ -1,7 +1,8 @@
 //! The digests of all three schemes, kept in one place so an algorithm change is one edit.
 //!
 //! Every digest is fed piece by piece, straight from the received bytes: no input is
-//! concatenated into a new buffer before hashing.
+//! concatenated into a new buffer before hashing (the pieces go only into the hasher's
+//! own block buffer, `Sha512`'s or [`Sha512Blocks`]'s).
 
 use hmac::Hmac;
 use hmac::digest::{Digest, Key, KeyInit, Mac};
