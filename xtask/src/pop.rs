@@ -412,12 +412,17 @@ fn notifications(all: &Ordered<Schema>) -> anyhow::Result<String> {
             .get(schema)
             .with_context(|| format!("unknown schema {schema}"))?;
         if !entries[..i].iter().any(|e| e.schema == *schema) {
-            let rows = s.properties.iter().map(|(name, p)| {
+            // In byte order of the names: the decoder finds a name by binary search,
+            // and a table index orders the parameters as a JSON object's names are.
+            let mut props: Vec<_> = s.properties.iter().collect();
+            props.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            let rows = props.into_iter().map(|(name, p)| {
                 let boolean = p.ty.as_deref() == Some("boolean");
-                quote! { Field { name: #name, boolean: #boolean } }
+                quote! { Field::new(#name, #boolean) }
             });
             let d = format!(
-                "The parameters `{schema}` knows; anything else is kept as an extra parameter."
+                "The parameters `{schema}` knows, in byte order of their names; anything \
+                 else is kept as an extra parameter."
             );
             fields.extend(
                 quote! { #[doc = #d] pub(crate) const #konst: &[Field] = &[ #(#rows),* ]; },

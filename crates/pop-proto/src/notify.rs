@@ -25,6 +25,7 @@ use veritrans_sign::pop::JsonScalar;
 
 use crate::generated::notification::Kind;
 pub use crate::generated::notification::{Kind as NotificationKind, Notification};
+use crate::notify::kinds::Field;
 use crate::{Error, ResultCode, Status};
 use scalar::Scalar;
 
@@ -80,10 +81,46 @@ pub struct Push {
     pub extra: Vec<(String, String)>,
 }
 
-/// The parameters a kind knows, each with its value as received (borrowed
-/// from the body where it needed no decoding), ready to be deserialized; a
-/// notification has about twenty.
-type Known<'a> = Vec<(&'static str, Scalar<'a>)>;
+/// The values of the parameters a kind knows, at their index in the kind's
+/// field table (`Kind::fields`, in byte order of the names), each as received
+/// (borrowed from the body where it needed no decoding), ready to be
+/// deserialized. Indexed rather than listed, so the known parameters come out
+/// in name order without a sort.
+struct Known<'a> {
+    fields: &'static [Field],
+    values: Vec<Option<Scalar<'a>>>,
+}
+
+impl<'a> Known<'a> {
+    fn new(kind: Kind) -> Self {
+        let fields = kind.fields();
+        let mut values = Vec::with_capacity(fields.len());
+        values.resize_with(fields.len(), || None);
+        Known { fields, values }
+    }
+
+    /// The field `name` names: a binary search of the sorted table by the
+    /// names' eight-byte prefixes (integers), then whole names compared among
+    /// the few sharing that prefix.
+    fn find(&self, name: &str) -> Option<(usize, &'static Field)> {
+        let key = kinds::prefix(name);
+        let first = self.fields.partition_point(|f| f.prefix < key);
+        self.fields[first..]
+            .iter()
+            .take_while(|f| f.prefix == key)
+            .position(|f| f.name == name)
+            .map(|i| (first + i, &self.fields[first + i]))
+    }
+
+    /// The known parameters present, in name order (the order of a JSON object's
+    /// members), as `(name, value)`.
+    fn in_name_order(&self) -> impl Iterator<Item = (&'static str, &Scalar<'a>)> {
+        self.fields
+            .iter()
+            .zip(&self.values)
+            .filter_map(|(f, v)| v.as_ref().map(|v| (f.name, v)))
+    }
+}
 
 impl Redirect {
     /// Verifies the signature of an `application/x-www-form-urlencoded` body,
@@ -137,11 +174,11 @@ impl Redirect {
             .map_err(Error::NotificationBody)?;
         verify(&params, key)?;
         let kind = kind(&params)?;
-        let mut known = Known::with_capacity(params.len());
+        let mut known = Known::new(kind);
         let mut extra = Vec::new();
         for (name, value) in params {
-            match kind.fields().iter().find(|f| f.name == name) {
-                Some(field) if field.boolean => {
+            match known.find(&name) {
+                Some((i, field)) if field.boolean => {
                     let flag = match value.as_ref() {
                         "true" => true,
                         "false" => false,
@@ -152,9 +189,9 @@ impl Redirect {
                             });
                         }
                     };
-                    known.push((field.name, Scalar::Bool(flag)));
+                    known.values[i] = Some(Scalar::Bool(flag));
                 }
-                Some(field) => known.push((field.name, Scalar::Str(value))),
+                Some((i, _)) => known.values[i] = Some(Scalar::Str(value)),
                 None => extra.push((name.into_owned(), value.into_owned())),
             }
         }
@@ -196,11 +233,11 @@ impl Push {
             .map_err(Error::NotificationBody)?;
         verify(&params, key)?;
         let kind = kind(&params)?;
-        let mut known = Known::with_capacity(params.len());
+        let mut known = Known::new(kind);
         let mut extra = Vec::new();
         for (name, scalar) in params {
-            match kind.fields().iter().find(|f| f.name == name) {
-                Some(field) => known.push((field.name, json_value(&name, scalar)?)),
+            match known.find(&name) {
+                Some((i, _)) => known.values[i] = Some(json_value(&name, scalar)?),
                 None => extra.push((name.into_owned(), text(scalar))),
             }
         }
@@ -271,15 +308,15 @@ fn kind<V: AsRef<str>>(params: &[(Cow<'_, str>, V)]) -> Result<Kind, Error> {
 
 /// Deserializes the known parameters into the kind's type, straight from
 /// the list (no intermediate JSON object). They are taken in name order, as
-/// from a JSON object, so the first of several faults reported is the same.
+/// from a JSON object, so the first of several faults reported is the same
+/// (the order of the field table; duplicates were refused before).
 ///
 /// The path of a fault is tracked only once there is one: the list is read
 /// untracked first, and only when that fails read again with
 /// `serde_path_to_error` (the same input fails the same way), so a valid
 /// notification does not pay for a path it never reports.
-fn typed(kind: Kind, mut known: Known<'_>) -> Result<Notification, Error> {
-    known.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let map = || MapDeserializer::<_, serde_json::Error>::new(known.iter().map(|(k, v)| (*k, v)));
+fn typed(kind: Kind, known: Known<'_>) -> Result<Notification, Error> {
+    let map = || MapDeserializer::<_, serde_json::Error>::new(known.in_name_order());
     if let Ok(parsed) = Notification::deserialize(kind, map()) {
         return Ok(parsed);
     }
@@ -426,5 +463,38 @@ impl Notification {
     /// ```
     pub fn is_success(&self) -> bool {
         *self.status() == Status::Success && *self.result_code() == ResultCode::R000
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generated::notification::KINDS;
+
+    /// Every name of every kind's table is found at its index; names sharing a
+    /// field's eight-byte prefix, or equal to it once zero-padded, are not.
+    #[test]
+    fn known_finds_each_field_and_nothing_else() {
+        for &(_, _, kind) in KINDS {
+            let known = Known::new(kind);
+            for (i, field) in kind.fields().iter().enumerate() {
+                assert_eq!(known.find(field.name).map(|(j, _)| j), Some(i), "{kind:?}");
+                for near in [
+                    format!("{}\0", field.name),
+                    format!("{}x", field.name),
+                    field.name[..field.name.len() - 1].to_string(),
+                ] {
+                    assert_eq!(known.find(&near).map(|(j, _)| j), None, "{kind:?} {near:?}");
+                }
+            }
+            assert!(known.find("").is_none());
+        }
+        let cvs = Known::new(Kind::CvsPaid);
+        let sub = cvs.find("payment_sub_type").map(|(_, f)| f.name);
+        assert_eq!(sub, Some("payment_sub_type"));
+        assert_eq!(
+            cvs.find("payment_type").map(|(_, f)| f.name),
+            Some("payment_type")
+        );
     }
 }

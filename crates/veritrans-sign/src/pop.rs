@@ -16,6 +16,10 @@
 
 use std::borrow::Cow;
 
+#[cfg(feature = "json")]
+mod flat_json;
+mod form_fast;
+
 use crate::error::Error;
 use crate::hash::{self, SHA512_LEN};
 use crate::{MAX_INPUT_LEN, PopServerKey, check_body, hex};
@@ -71,74 +75,101 @@ const STACK_PARAMS: usize = 48;
 /// The first eight bytes of a name, big-endian and zero-padded: ordering these orders
 /// the names in byte order wherever they differ, so most comparisons of a sort are one
 /// integer comparison (equal prefixes fall back to the whole names).
+#[inline]
 fn prefix(name: &str) -> u64 {
-    let mut word = [0u8; 8];
     let bytes = name.as_bytes();
-    let n = bytes.len().min(8);
-    word[..n].copy_from_slice(&bytes[..n]);
+    if let Some(head) = bytes.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
+    let mut word = [0u8; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
     u64::from_be_bytes(word)
+}
+
+/// A parameter's place in the sort: its name's [`prefix`] in the high 64 bits, its
+/// index in the low ones. One integer per parameter, so the sort compares and moves
+/// integers, and equal names stay in their given order (their indices decide).
+type Slot = u128;
+
+#[inline]
+fn slot(prefix: u64, index: usize) -> Slot {
+    (u128::from(prefix) << 64) | index as u128
+}
+
+/// The parameter index of a [`Slot`] (its low 64 bits, which hold a `usize`).
+#[inline]
+fn index(slot: Slot) -> usize {
+    (slot as u64) as usize
 }
 
 /// Calls `f` with the order of `params` sorted by name in byte order (stable, so
 /// duplicate names keep their given order), without allocating for up to
-/// [`STACK_PARAMS`] parameters. Sorts `(prefix, index)` pairs rather than the pairs
-/// themselves: a notification's names are almost all told apart by their prefixes.
+/// [`STACK_PARAMS`] parameters.
+///
+/// The slots are sorted as integers (prefix, then index); only a run of names sharing
+/// their first eight bytes (`result_code`, `result_type`) is then re-sorted by whole
+/// name, then index: together the byte order of the names, ties in given order.
 fn with_order<K: AsRef<str>, V, R>(params: &[(K, V)], f: impl FnOnce(&[Slot]) -> R) -> R {
-    let name = |i: usize| params[i].0.as_ref().as_bytes();
-    let by_name = |a: &Slot, b: &Slot| a.0.cmp(&b.0).then_with(|| name(a.1).cmp(name(b.1)));
-    let keyed = params
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (prefix(k.as_ref()), i));
-    if params.len() <= STACK_PARAMS {
-        let mut stack = [(0, 0); STACK_PARAMS];
-        for (slot, key) in stack.iter_mut().zip(keyed) {
-            *slot = key;
+    let fill = |slots: &mut [Slot]| {
+        for (i, (s, (k, _))) in slots.iter_mut().zip(params).enumerate() {
+            *s = slot(prefix(k.as_ref()), i);
         }
+        slots.sort_unstable();
+        let name = |s: &Slot| params[index(*s)].0.as_ref().as_bytes();
+        let mut rest = &mut slots[..];
+        while rest.len() > 1 {
+            let head = rest[0] >> 64;
+            let run = rest.iter().take_while(|s| *s >> 64 == head).count();
+            let (same, tail) = rest.split_at_mut(run);
+            if run > 1 {
+                same.sort_unstable_by(|a, b| name(a).cmp(name(b)).then(a.cmp(b)));
+            }
+            rest = tail;
+        }
+    };
+    if params.len() <= STACK_PARAMS {
+        let mut stack = [0; STACK_PARAMS];
         let sorted = &mut stack[..params.len()];
-        sorted.sort_by(by_name);
+        fill(sorted);
         f(sorted)
     } else {
-        let mut heap: Vec<Slot> = keyed.collect();
-        heap.sort_by(by_name);
+        let mut heap = vec![0; params.len()];
+        fill(&mut heap);
         f(&heap)
     }
 }
 
-/// A parameter's place in the sort: its name's [`prefix`] and its index.
-type Slot = (u64, usize);
-
-/// `params` as `(name, value)` string slices in `order`.
-fn in_order<'a, K: AsRef<str>, V: AsRef<str>>(
-    params: &'a [(K, V)],
-    order: &'a [Slot],
-) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
-    order
-        .iter()
-        .map(|&(_, i)| (params[i].0.as_ref(), params[i].1.as_ref()))
+/// Writes one signed pair after the ones before it: `&` (not before the first),
+/// `name`, `=`, `value`.
+#[inline(always)]
+fn write_pair(h: &mut hash::Sha512Blocks, first: &mut bool, name: &str, value: &str) {
+    if !*first {
+        h.byte(b'&');
+    }
+    *first = false;
+    h.update(name.as_bytes());
+    h.byte(b'=');
+    h.update(value.as_bytes());
 }
 
-/// SHA-512 of `name1=value1&…&nameN=valueN:key` over sorted pairs, `signature` skipped,
-/// fed to the hasher piece by piece (the signed string is never built).
-fn digest_sorted<'a>(
-    sorted: impl Iterator<Item = (&'a str, &'a str)>,
+/// SHA-512 of `name1=value1&…&nameN=valueN:key` over the pairs in `order`, `signature`
+/// skipped, written piece by piece into the hasher's blocks (the signed string is
+/// never built as a `String`).
+fn digest_sorted<K: AsRef<str>, V: AsRef<str>>(
+    params: &[(K, V)],
+    order: &[Slot],
     key: &PopServerKey,
 ) -> [u8; SHA512_LEN] {
-    let mut h = hash::Sha512Writer::new();
+    let mut h = hash::Sha512Blocks::new();
     let mut first = true;
-    for (k, v) in sorted {
-        if k == SIGNATURE_PARAM {
-            continue;
+    for &s in order {
+        let (k, v) = &params[index(s)];
+        let k = k.as_ref();
+        if k != SIGNATURE_PARAM {
+            write_pair(&mut h, &mut first, k, v.as_ref());
         }
-        if !first {
-            h.update(b"&");
-        }
-        first = false;
-        h.update(k.as_bytes());
-        h.update(b"=");
-        h.update(v.as_bytes());
     }
-    h.update(b":");
+    h.byte(b':');
     h.update(key.expose_secret().as_bytes());
     h.finish()
 }
@@ -158,8 +189,8 @@ fn digest_sorted<'a>(
 /// assert_eq!(sig, pop::sign(&[("dummy", "true"), ("order_id", "ORDER-0001")], &key));
 /// ```
 pub fn sign<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)], key: &PopServerKey) -> String {
-    hex::encode(&with_order(params, |order| {
-        digest_sorted(in_order(params, order), key)
+    hex::encode_digest(&with_order(params, |order| {
+        digest_sorted(params, order, key)
     }))
 }
 
@@ -200,23 +231,31 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
         });
     }
     with_order(params, |order| {
-        // Sorted, a repeated name sits next to itself: the first such pair in name order
-        // is the one reported. One pass finds it and the signature.
-        let (mut previous, mut signature) = (None, None);
-        for (name, value) in in_order(params, order) {
+        // One walk over the sorted order finds a repeated name (sorted, it sits next
+        // to itself: the first such pair in name order is the one reported), the
+        // `signature` value, and writes every other pair into the hasher.
+        let mut h = hash::Sha512Blocks::new();
+        let (mut first, mut previous, mut signature) = (true, None, None);
+        for &s in order {
+            let (name, value) = &params[index(s)];
+            let (name, value) = (name.as_ref(), value.as_ref());
             if previous == Some(name) {
                 return Err(Error::DuplicateParameter { name: name.into() });
             }
+            previous = Some(name);
             if name == SIGNATURE_PARAM {
                 signature = Some(value);
+            } else {
+                write_pair(&mut h, &mut first, name, value);
             }
-            previous = Some(name);
         }
         let received = signature.ok_or_else(|| Error::MissingParameter {
             name: SIGNATURE_PARAM.into(),
         })?;
-        let received = hex::decode_digest::<SHA512_LEN>(received, WHAT)?;
-        if hash::ct_eq(&digest_sorted(in_order(params, order), key), &received) {
+        let received = hex::decode_digest_fast::<SHA512_LEN>(received, WHAT)?;
+        h.byte(b':');
+        h.update(key.expose_secret().as_bytes());
+        if hash::ct_eq(&h.finish(), &received) {
             Ok(())
         } else {
             Err(Error::SignatureMismatch { what: WHAT })
@@ -224,15 +263,44 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
     })
 }
 
-fn reject_duplicates<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), Error> {
-    let mut names: Vec<&str> = names.collect();
-    names.sort_unstable();
-    match names.windows(2).find(|w| w[0] == w[1]) {
-        Some(w) => Err(Error::DuplicateParameter {
-            name: w[0].to_string(),
-        }),
-        None => Ok(()),
+/// The first name in byte order that appears twice, as an error.
+///
+/// Up to [`STACK_PARAMS`] names, every pair is compared by [`prefix`] (whole names
+/// only when the prefixes are equal): for a notification's dozen names that is
+/// fewer instructions than sorting them, and [`verify`] sorts them anyway. More
+/// names are sorted (the integer sort of [`with_order`]), where a repeated name sits
+/// next to itself.
+fn reject_duplicates<K: AsRef<str>, V>(params: &[(K, V)]) -> Result<(), Error> {
+    if params.len() <= STACK_PARAMS {
+        let name = |i: usize| params[i].0.as_ref();
+        let mut prefixes = [0u64; STACK_PARAMS];
+        for (p, (k, _)) in prefixes.iter_mut().zip(params) {
+            *p = prefix(k.as_ref());
+        }
+        let mut smallest: Option<&str> = None;
+        for (i, p) in prefixes[..params.len()].iter().enumerate() {
+            let repeated = prefixes[..i]
+                .iter()
+                .enumerate()
+                .any(|(j, q)| q == p && name(j) == name(i));
+            if repeated && smallest.is_none_or(|s| name(i) < s) {
+                smallest = Some(name(i));
+            }
+        }
+        return match smallest {
+            Some(name) => Err(Error::DuplicateParameter { name: name.into() }),
+            None => Ok(()),
+        };
     }
+    with_order(params, |order| {
+        let name = |s: &Slot| params[index(*s)].0.as_ref();
+        match order.windows(2).find(|w| name(&w[0]) == name(&w[1])) {
+            Some(w) => Err(Error::DuplicateParameter {
+                name: name(&w[0]).to_string(),
+            }),
+            None => Ok(()),
+        }
+    })
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body (a redirect notification) into
@@ -280,8 +348,12 @@ pub fn form_params(body: &[u8]) -> Result<Vec<(String, String)>, Error> {
 /// ```
 pub fn form_params_borrowed(body: &[u8]) -> Result<BorrowedParams<'_>, Error> {
     check_body(body, "form body")?;
-    let pairs = crate::form::parse_borrowed(body, "form body")?;
-    reject_duplicates(pairs.iter().map(|(k, _)| k.as_ref()))?;
+    // A body with nothing to decode in one pass; anything else by the parser.
+    let pairs = match form_fast::scan(body) {
+        Some(pairs) => pairs,
+        None => crate::form::parse_borrowed(body, "form body")?,
+    };
+    reject_duplicates(&pairs)?;
     Ok(pairs)
 }
 
@@ -377,13 +449,27 @@ pub fn json_params_borrowed(body: &[u8]) -> Result<Vec<(Cow<'_, str>, JsonScalar
         what: "JSON body".into(),
         valid_up_to: e.valid_up_to(),
     })?;
+    // The usual body (no escapes, no `null`, nothing nested) in one scan;
+    // anything else is read by `serde_json` below, which gives the same members
+    // or the error.
+    if let Some(members) = flat_json::scan(text) {
+        reject_duplicates(&members)?;
+        return Ok(members);
+    }
+    json_members_serde(text)
+}
+
+/// [`json_params_borrowed`] by `serde_json`: every body the fast path
+/// ([`flat_json::scan`]) leaves, with the errors.
+#[cfg(feature = "json")]
+fn json_members_serde(text: &str) -> Result<Vec<(Cow<'_, str>, JsonScalar<'_>)>, Error> {
     if !text.trim_start().starts_with('{') {
         return Err(Error::NotFlatJson {
             reason: "the top level is not an object".into(),
         });
     }
     let members: json::Members<'_> = serde_json::from_str(text).map_err(json::error)?;
-    reject_duplicates(members.0.iter().map(|(k, _)| k.as_ref()))?;
+    reject_duplicates(&members.0)?;
     members
         .0
         .into_iter()
@@ -490,6 +576,40 @@ mod json {
         };
         Error::InvalidJson {
             reason: format!("{category} at line {} column {}", e.line(), e.column()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{Error, reject_duplicates};
+
+    /// The reference: sort the names, the first adjacent equal pair.
+    fn first_repeated(names: &[String]) -> Option<String> {
+        let mut sorted: Vec<&String> = names.iter().collect();
+        sorted.sort();
+        sorted
+            .windows(2)
+            .find(|w| w[0] == w[1])
+            .map(|w| w[0].clone())
+    }
+
+    proptest! {
+        /// Both ways of finding a repeated name (pairs of prefixes up to 48 names,
+        /// the sort above) report the first repeated name in byte order, as the
+        /// former sort of the names did.
+        #[test]
+        fn reject_duplicates_reports_the_first_repeated_name(
+            names in prop::collection::vec("(merchant_|paynow_a|\\x00|é|[a-c]){0,3}", 0..64)
+        ) {
+            let params: Vec<(String, ())> = names.iter().map(|n| (n.clone(), ())).collect();
+            let expected = match first_repeated(&names) {
+                Some(name) => Err(Error::DuplicateParameter { name }),
+                None => Ok(()),
+            };
+            prop_assert_eq!(reject_duplicates(&params), expected);
         }
     }
 }

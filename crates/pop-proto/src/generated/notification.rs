@@ -9,399 +9,117 @@
 )]
 
 use crate::notify::kinds::{Field, notification_kinds};
-///The parameters `UnspecifiedNotification` knows; anything else is kept as an extra parameter.
+///The parameters `UnspecifiedNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
 pub(crate) const UNSPECIFIED_NOTIFICATION_FIELDS: &[Field] = &[
-    Field {
-        name: "merchant_id",
-        boolean: false,
-    },
-    Field {
-        name: "order_id",
-        boolean: false,
-    },
-    Field {
-        name: "status",
-        boolean: false,
-    },
-    Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
-        boolean: false,
-    },
-    Field {
-        name: "v_result_code",
-        boolean: false,
-    },
-    Field {
-        name: "payment_type",
-        boolean: false,
-    },
-    Field {
-        name: "transaction_datetime",
-        boolean: false,
-    },
-    Field {
-        name: "dummy",
-        boolean: true,
-    },
-    Field {
-        name: "signature",
-        boolean: false,
-    },
+    Field::new("dummy", true),
+    Field::new("m_status", false),
+    Field::new("merchant_id", false),
+    Field::new("order_id", false),
+    Field::new("payment_type", false),
+    Field::new("result_code", false),
+    Field::new("signature", false),
+    Field::new("status", false),
+    Field::new("transaction_datetime", false),
+    Field::new("v_result_code", false),
 ];
-///The parameters `CardNotification` knows; anything else is kept as an extra parameter.
+///The parameters `CardNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
 pub(crate) const CARD_NOTIFICATION_FIELDS: &[Field] = &[
-    Field {
-        name: "merchant_id",
-        boolean: false,
-    },
-    Field {
-        name: "order_id",
-        boolean: false,
-    },
-    Field {
-        name: "status",
-        boolean: false,
-    },
-    Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
-        boolean: false,
-    },
-    Field {
-        name: "v_result_code",
-        boolean: false,
-    },
-    Field {
-        name: "payment_type",
-        boolean: false,
-    },
-    Field {
-        name: "transaction_datetime",
-        boolean: false,
-    },
-    Field {
-        name: "dummy",
-        boolean: true,
-    },
-    Field {
-        name: "signature",
-        boolean: false,
-    },
-    Field {
-        name: "acquirer_code",
-        boolean: false,
-    },
-    Field {
-        name: "auth_code",
-        boolean: false,
-    },
-    Field {
-        name: "masked_card_number",
-        boolean: false,
-    },
-    Field {
-        name: "paynow_account_id",
-        boolean: false,
-    },
-    Field {
-        name: "paynow_status",
-        boolean: false,
-    },
-    Field {
-        name: "card_id",
-        boolean: false,
-    },
+    Field::new("acquirer_code", false),
+    Field::new("auth_code", false),
+    Field::new("card_id", false),
+    Field::new("dummy", true),
+    Field::new("m_status", false),
+    Field::new("masked_card_number", false),
+    Field::new("merchant_id", false),
+    Field::new("order_id", false),
+    Field::new("payment_type", false),
+    Field::new("paynow_account_id", false),
+    Field::new("paynow_status", false),
+    Field::new("result_code", false),
+    Field::new("signature", false),
+    Field::new("status", false),
+    Field::new("transaction_datetime", false),
+    Field::new("v_result_code", false),
 ];
-///The parameters `CvsAppliedNotification` knows; anything else is kept as an extra parameter.
+///The parameters `CvsAppliedNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
 pub(crate) const CVS_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
-    Field {
-        name: "merchant_id",
-        boolean: false,
-    },
-    Field {
-        name: "order_id",
-        boolean: false,
-    },
-    Field {
-        name: "status",
-        boolean: false,
-    },
-    Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
-        boolean: false,
-    },
-    Field {
-        name: "v_result_code",
-        boolean: false,
-    },
-    Field {
-        name: "payment_type",
-        boolean: false,
-    },
-    Field {
-        name: "transaction_datetime",
-        boolean: false,
-    },
-    Field {
-        name: "dummy",
-        boolean: true,
-    },
-    Field {
-        name: "signature",
-        boolean: false,
-    },
-    Field {
-        name: "result_type",
-        boolean: false,
-    },
-    Field {
-        name: "payment_sub_type",
-        boolean: false,
-    },
-    Field {
-        name: "receipt_number",
-        boolean: false,
-    },
-    Field {
-        name: "haraikomi_url",
-        boolean: false,
-    },
-    Field {
-        name: "first_name",
-        boolean: false,
-    },
-    Field {
-        name: "last_name",
-        boolean: false,
-    },
-    Field {
-        name: "telephoneno",
-        boolean: false,
-    },
+    Field::new("dummy", true),
+    Field::new("first_name", false),
+    Field::new("haraikomi_url", false),
+    Field::new("last_name", false),
+    Field::new("m_status", false),
+    Field::new("merchant_id", false),
+    Field::new("order_id", false),
+    Field::new("payment_sub_type", false),
+    Field::new("payment_type", false),
+    Field::new("receipt_number", false),
+    Field::new("result_code", false),
+    Field::new("result_type", false),
+    Field::new("signature", false),
+    Field::new("status", false),
+    Field::new("telephoneno", false),
+    Field::new("transaction_datetime", false),
+    Field::new("v_result_code", false),
 ];
-///The parameters `CvsPaidNotification` knows; anything else is kept as an extra parameter.
+///The parameters `CvsPaidNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
 pub(crate) const CVS_PAID_NOTIFICATION_FIELDS: &[Field] = &[
-    Field {
-        name: "merchant_id",
-        boolean: false,
-    },
-    Field {
-        name: "order_id",
-        boolean: false,
-    },
-    Field {
-        name: "status",
-        boolean: false,
-    },
-    Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
-        boolean: false,
-    },
-    Field {
-        name: "v_result_code",
-        boolean: false,
-    },
-    Field {
-        name: "payment_type",
-        boolean: false,
-    },
-    Field {
-        name: "transaction_datetime",
-        boolean: false,
-    },
-    Field {
-        name: "dummy",
-        boolean: true,
-    },
-    Field {
-        name: "signature",
-        boolean: false,
-    },
-    Field {
-        name: "result_type",
-        boolean: false,
-    },
-    Field {
-        name: "payment_sub_type",
-        boolean: false,
-    },
-    Field {
-        name: "receipt_number",
-        boolean: false,
-    },
-    Field {
-        name: "cvs_type",
-        boolean: false,
-    },
-    Field {
-        name: "received_amount",
-        boolean: false,
-    },
+    Field::new("cvs_type", false),
+    Field::new("dummy", true),
+    Field::new("m_status", false),
+    Field::new("merchant_id", false),
+    Field::new("order_id", false),
+    Field::new("payment_sub_type", false),
+    Field::new("payment_type", false),
+    Field::new("receipt_number", false),
+    Field::new("received_amount", false),
+    Field::new("result_code", false),
+    Field::new("result_type", false),
+    Field::new("signature", false),
+    Field::new("status", false),
+    Field::new("transaction_datetime", false),
+    Field::new("v_result_code", false),
 ];
-///The parameters `BankAppliedNotification` knows; anything else is kept as an extra parameter.
+///The parameters `BankAppliedNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
 pub(crate) const BANK_APPLIED_NOTIFICATION_FIELDS: &[Field] = &[
-    Field {
-        name: "merchant_id",
-        boolean: false,
-    },
-    Field {
-        name: "order_id",
-        boolean: false,
-    },
-    Field {
-        name: "status",
-        boolean: false,
-    },
-    Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
-        boolean: false,
-    },
-    Field {
-        name: "v_result_code",
-        boolean: false,
-    },
-    Field {
-        name: "payment_type",
-        boolean: false,
-    },
-    Field {
-        name: "transaction_datetime",
-        boolean: false,
-    },
-    Field {
-        name: "dummy",
-        boolean: true,
-    },
-    Field {
-        name: "signature",
-        boolean: false,
-    },
-    Field {
-        name: "result_type",
-        boolean: false,
-    },
-    Field {
-        name: "payment_sub_type",
-        boolean: false,
-    },
-    Field {
-        name: "agency_code",
-        boolean: false,
-    },
-    Field {
-        name: "customer_no",
-        boolean: false,
-    },
-    Field {
-        name: "confirm_no",
-        boolean: false,
-    },
-    Field {
-        name: "first_name",
-        boolean: false,
-    },
-    Field {
-        name: "last_name",
-        boolean: false,
-    },
-    Field {
-        name: "first_name_kana",
-        boolean: false,
-    },
-    Field {
-        name: "last_name_kana",
-        boolean: false,
-    },
+    Field::new("agency_code", false),
+    Field::new("confirm_no", false),
+    Field::new("customer_no", false),
+    Field::new("dummy", true),
+    Field::new("first_name", false),
+    Field::new("first_name_kana", false),
+    Field::new("last_name", false),
+    Field::new("last_name_kana", false),
+    Field::new("m_status", false),
+    Field::new("merchant_id", false),
+    Field::new("order_id", false),
+    Field::new("payment_sub_type", false),
+    Field::new("payment_type", false),
+    Field::new("result_code", false),
+    Field::new("result_type", false),
+    Field::new("signature", false),
+    Field::new("status", false),
+    Field::new("transaction_datetime", false),
+    Field::new("v_result_code", false),
 ];
-///The parameters `BankPaidNotification` knows; anything else is kept as an extra parameter.
+///The parameters `BankPaidNotification` knows, in byte order of their names; anything else is kept as an extra parameter.
 pub(crate) const BANK_PAID_NOTIFICATION_FIELDS: &[Field] = &[
-    Field {
-        name: "merchant_id",
-        boolean: false,
-    },
-    Field {
-        name: "order_id",
-        boolean: false,
-    },
-    Field {
-        name: "status",
-        boolean: false,
-    },
-    Field {
-        name: "result_code",
-        boolean: false,
-    },
-    Field {
-        name: "m_status",
-        boolean: false,
-    },
-    Field {
-        name: "v_result_code",
-        boolean: false,
-    },
-    Field {
-        name: "payment_type",
-        boolean: false,
-    },
-    Field {
-        name: "transaction_datetime",
-        boolean: false,
-    },
-    Field {
-        name: "dummy",
-        boolean: true,
-    },
-    Field {
-        name: "signature",
-        boolean: false,
-    },
-    Field {
-        name: "result_type",
-        boolean: false,
-    },
-    Field {
-        name: "payment_sub_type",
-        boolean: false,
-    },
-    Field {
-        name: "received_amount",
-        boolean: false,
-    },
-    Field {
-        name: "agency_code",
-        boolean: false,
-    },
-    Field {
-        name: "customer_no",
-        boolean: false,
-    },
-    Field {
-        name: "confirm_no",
-        boolean: false,
-    },
-    Field {
-        name: "company_code",
-        boolean: false,
-    },
+    Field::new("agency_code", false),
+    Field::new("company_code", false),
+    Field::new("confirm_no", false),
+    Field::new("customer_no", false),
+    Field::new("dummy", true),
+    Field::new("m_status", false),
+    Field::new("merchant_id", false),
+    Field::new("order_id", false),
+    Field::new("payment_sub_type", false),
+    Field::new("payment_type", false),
+    Field::new("received_amount", false),
+    Field::new("result_code", false),
+    Field::new("result_type", false),
+    Field::new("signature", false),
+    Field::new("status", false),
+    Field::new("transaction_datetime", false),
+    Field::new("v_result_code", false),
 ];
 /// `x-notificationKinds`: the kind each `payment_type` / `result_type`
 /// pair selects (`None`: the parameter is absent).

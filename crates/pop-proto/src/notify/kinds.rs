@@ -14,6 +14,40 @@ pub(crate) struct Field {
     pub(crate) name: &'static str,
     /// Sent as `true`/`false`: a boolean in a push, text in a redirect.
     pub(crate) boolean: bool,
+    /// [`prefix`] of the name, computed at compile time: the decoder looks a
+    /// received name up by this integer before comparing whole names.
+    pub(crate) prefix: u64,
+}
+
+impl Field {
+    /// The generated tables' constructor.
+    pub(crate) const fn new(name: &'static str, boolean: bool) -> Self {
+        Field {
+            name,
+            boolean,
+            prefix: prefix(name),
+        }
+    }
+}
+
+/// The first eight bytes of a name, big-endian and zero-padded: in a table
+/// sorted by name these integers are in order too (equal for names sharing
+/// their first eight bytes, such as `payment_type` and `payment_sub_type`).
+pub(crate) const fn prefix(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    if let Some(head) = bytes.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
+    let mut word = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        word <<= 8;
+        if i < bytes.len() {
+            word |= bytes[i] as u64;
+        }
+        i += 1;
+    }
+    word
 }
 
 impl Kind {
@@ -142,6 +176,17 @@ mod tests {
         assert_eq!(Kind::select(Some("card"), Some("paid")), None);
         assert_eq!(Kind::select(Some("paypay"), None), None);
         assert_eq!(Kind::select(None, Some("paid")), None);
+    }
+
+    /// The decoder finds a name by binary search and takes the known
+    /// parameters in table order as a JSON object's (name) order: every table
+    /// must be strictly in byte order of the names.
+    #[test]
+    fn field_tables_are_in_byte_order_of_names() {
+        for &(_, _, kind) in KINDS {
+            let names: Vec<&[u8]> = kind.fields().iter().map(|f| f.name.as_bytes()).collect();
+            assert!(names.windows(2).all(|w| w[0] < w[1]), "{kind:?}: {names:?}");
+        }
     }
 
     #[test]
