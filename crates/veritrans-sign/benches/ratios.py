@@ -11,13 +11,14 @@ import pathlib
 import sys
 
 TARGETS = {
-    # operation (criterion function id) -> the issue's target ratio
-    "pop::sign": 0.9, "pop::verify": 0.9,
-    "unified::sign_webhook": 0.9, "unified::verify_webhook": 0.9,
-    "unified::sign_redirect": 0.9, "unified::verify_redirect": 0.9,
-    "mpi::authorization": 0.9, "mpi::verify": 0.9,
+    # operation (criterion function id) -> the issue's target ratio. Issue 15, item 2,
+    # sets "verification at >= 0.9x the raw primitive" and "verify + parse at >= 0.8x";
+    # signing (`pop::sign`, `sign_webhook`, `sign_redirect`, `mpi::authorization`) is
+    # measured and reported but has no target: the project's reading of the item.
+    "pop::verify": 0.9, "unified::verify_webhook": 0.9,
+    "unified::verify_redirect": 0.9, "mpi::verify": 0.9,
     "pop::Push::verify_and_parse": 0.8, "pop::Redirect::verify_and_parse": 0.8,
-    "unified::Webhook::verify_and_parse": 0.8, "unified::Redirect::verify": 0.8,
+    "unified::Webhook::verify_and_parse": 0.8, "unified::Redirect::verify_and_parse": 0.8,
     "mpi::Push::verify_and_parse": 0.8,
 }
 
@@ -49,7 +50,7 @@ def main() -> None:
             target = TARGETS.get(op)
             met = "—" if target is None else ("yes" if ratio >= target else "no")
             print(f"| {group} | `{op}` | {fmt(t)} | {floor.removeprefix('floor: ')} | "
-                  f"{fmt(funcs[floor])} | {ratio:.2f}× | {target or '—'}× | {met} |")
+                  f"{fmt(funcs[floor])} | {ratio:.2f}× | {f"{target}×" if target else "—"} | {met} |")
 
 
 if __name__ == "__main__":

@@ -252,10 +252,9 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
         let received = signature.ok_or_else(|| Error::MissingParameter {
             name: SIGNATURE_PARAM.into(),
         })?;
-        let received = hex::decode_digest_fast::<SHA512_LEN>(received, WHAT)?;
         h.byte(b':');
         h.update(key.expose_secret().as_bytes());
-        if hash::ct_eq(&h.finish(), &received) {
+        if hex::matches_digest(&h.finish(), received, WHAT)? {
             Ok(())
         } else {
             Err(Error::SignatureMismatch { what: WHAT })

@@ -145,7 +145,7 @@ fn unified(c: &mut Criterion) {
             })
         },
     );
-    g.bench_function("unified::Redirect::verify", |b| {
+    g.bench_function("unified::Redirect::verify_and_parse", |b| {
         b.iter(|| Redirect::verify_and_parse(black_box(&query), &keys, "order-20261123-000123"))
     });
     g.finish();

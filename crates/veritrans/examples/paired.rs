@@ -211,7 +211,7 @@ fn main() {
         auth_params.replace('=', "%3D").replace('+', "%2B"),
     );
     paired(
-        "unified::Redirect::verify",
+        "unified::Redirect::verify_and_parse",
         &mut || {
             let d = sha512(black_box(signed.as_bytes()));
             let p: RedirectQuery = serde_urlencoded::from_str(black_box(&query)).unwrap();
