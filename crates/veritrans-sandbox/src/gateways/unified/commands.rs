@@ -204,7 +204,7 @@ impl Store {
                 request_mode: Some(RequestMode::Sandbox.to_string()),
             });
         }
-        app.record(
+        app.note(
             Gateway::Unified,
             o.command.as_str(),
             &reference,
@@ -213,17 +213,20 @@ impl Store {
                 (field::AMOUNT): order.amount, (field::RESULT_CODE): o.cell.result_code,
             }),
         );
+        // The answer is written first so that the transaction can keep the payload itself
+        // rather than a copy.
+        let answer = Answer::of(status, &payload);
         inner.txns.insert(
-            reference.clone(),
+            reference,
             Txn {
                 command: o.command,
                 payment_id: order.payment_id.clone(),
                 pending: ok,
-                payload: payload.clone(),
+                payload,
             },
         );
         inner.insert_new(order);
-        (Answer::of(status, &payload), vec![])
+        (answer, vec![])
     }
 
     pub(super) fn capture(
@@ -502,7 +505,7 @@ impl Store {
         if let Some(t) = payload.transaction.as_mut() {
             (t.merchant_request_key1, t.merchant_request_key2) = decision.keys;
         }
-        app.record(
+        app.note(
             Gateway::Unified,
             command.as_str(),
             &reference,
@@ -517,17 +520,18 @@ impl Store {
             .map(|url| webhook(app, &url, &payload))
             .into_iter()
             .collect();
+        let answer = Answer::of(status, &payload);
         inner.txns.insert(
             reference,
             Txn {
                 command,
                 payment_id: order.payment_id.clone(),
                 pending: false,
-                payload: payload.clone(),
+                payload,
             },
         );
         inner.orders.insert(order.payment_id.clone(), order);
-        (Answer::of(status, &payload), deliveries)
+        (answer, deliveries)
     }
 
     pub(super) fn charge(
@@ -628,7 +632,7 @@ impl Store {
         let block = payload.order.get_or_insert_with(Default::default);
         block.original_payment_id = Some(original.payment_id.clone());
         block.original_fep_order_id = Some(original.fep_order_id.clone());
-        app.record(
+        app.note(
             Gateway::Unified,
             TransactionCommand::Charge.as_str(),
             &reference,

@@ -125,7 +125,7 @@ impl Store {
             if chosen.redirect == RedirectTo::Provider {
                 // Rakuten Pay's point fraud: "It will redirect to the "Payment Details
                 // Confirmation" page of the dummy Rakuten Pay." No result yet.
-                app.record(
+                app.note(
                     Gateway::Unified,
                     PROVIDER_RECORD,
                     reference,
@@ -168,7 +168,7 @@ impl Store {
                 txn.pending = pending;
                 txn.payload = payload.clone();
             }
-            app.record(
+            app.note(
                 Gateway::Unified,
                 PROVIDER_RECORD,
                 reference,
