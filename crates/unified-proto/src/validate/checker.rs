@@ -254,22 +254,32 @@ pub fn check(
             Some((p, n)) => (p, n),
             None => ("", rule.path),
         };
-        for (parent_path, parent_value) in locate(body, parent) {
+        let mut check_in = |path: &str, parent_value: &Value| {
             let Some(obj) = parent_value.as_object() else {
-                continue;
-            };
-            let path = if parent_path.is_empty() {
-                name.trim_end_matches("[]").to_string()
-            } else {
-                format!("{parent_path}.{}", name.trim_end_matches("[]"))
+                return;
             };
             let value = obj.get(name).filter(|v| !v.is_null());
             let at = At {
-                path: &path,
+                path,
                 body,
                 pay_type: pay_type.as_deref(),
             };
             check_field(rule, &at, value, ctx, &mut out);
+        };
+        if parent.contains("[]") {
+            for (parent_path, parent_value) in locate(body, parent) {
+                let path = if parent_path.is_empty() {
+                    name.trim_end_matches("[]").to_string()
+                } else {
+                    format!("{parent_path}.{}", name.trim_end_matches("[]"))
+                };
+                check_in(&path, parent_value);
+            }
+        } else if let Some(parent_value) = walk(body, parent) {
+            // No array on the way: at most one parent, whose concrete path is the rule's
+            // own (what `locate` and the `format!` above would build, without building it
+            // for every rule of every request).
+            check_in(rule.path.trim_end_matches("[]"), parent_value);
         }
     }
     for group in rules.one_of {
@@ -344,6 +354,16 @@ pub fn check_value(rule: &FieldRule, value: Option<&str>, ctx: &Context) -> Vec<
 
 fn is_empty(v: &Value) -> bool {
     v.is_null() || v.as_str().is_some_and(str::is_empty)
+}
+
+/// The value at `path` (segments separated by `.`, no `[]`), as [`locate`] finds it:
+/// `None` where a segment is absent or `null`.
+fn walk<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
+    if path.is_empty() {
+        return Some(body);
+    }
+    path.split('.')
+        .try_fold(body, |v, name| v.get(name).filter(|c| !c.is_null()))
 }
 
 /// Every value at `path` (segments separated by `.`, `[]` iterating arrays)
@@ -620,6 +640,39 @@ mod tests {
                     rule: Rule::Required
                 }]
         );
+    }
+
+    /// `walk`, the checker's path for rules with no array on the way, finds what `locate`
+    /// finds there: the one value (absent where a segment is missing or `null`).
+    #[test]
+    fn walk_finds_what_locate_finds_without_arrays() {
+        let body = serde_json::json!({
+            "order": {"paymentId": "p1", "amount": "100", "gone": null,
+                      "customer": {"name": "n"}},
+            "item": [{"name": "a"}, {"name": "b"}],
+            "flag": true,
+        });
+        for path in [
+            "",
+            "order",
+            "order.customer",
+            "order.customer.name",
+            "order.gone",
+            "order.gone.x",
+            "missing",
+            "missing.x",
+            "item",
+            "flag",
+            "flag.x",
+            "order..x",
+        ] {
+            let located: Vec<(String, &serde_json::Value)> = super::locate(&body, path);
+            let walked = super::walk(&body, path);
+            assert_eq!(located.len(), usize::from(walked.is_some()), "{path}");
+            if let (Some((concrete, v)), Some(w)) = (located.first(), walked) {
+                assert_eq!((concrete.as_str(), *v), (path, w), "{path}");
+            }
+        }
     }
 
     #[test]
