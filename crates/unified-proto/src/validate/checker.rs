@@ -233,8 +233,8 @@ pub fn check(
     ctx: &Context,
 ) -> Vec<Violation> {
     let mut out = Vec::new();
-    let pay_type = body
-        .pointer("/order/payType")
+    // `get` twice rather than `pointer`, which unescapes each token into a new string.
+    let pay_type = walk(body, "order.payType")
         .and_then(Value::as_str)
         .map(String::from)
         .or_else(|| ctx.pay_type.map(|pt| pt.to_string()));
@@ -266,7 +266,9 @@ pub fn check(
             };
             check_field(rule, &at, value, ctx, &mut out);
         };
-        if parent.contains("[]") {
+        // `contains('[')` and `ends_with(']')` are byte searches; a `"[]"` pattern builds a
+        // substring searcher every time (this runs for every rule of every request).
+        if parent.contains('[') {
             for (parent_path, parent_value) in locate(body, parent) {
                 let path = if parent_path.is_empty() {
                     name.trim_end_matches("[]").to_string()
@@ -279,7 +281,12 @@ pub fn check(
             // No array on the way: at most one parent, whose concrete path is the rule's
             // own (what `locate` and the `format!` above would build, without building it
             // for every rule of every request).
-            check_in(rule.path.trim_end_matches("[]"), parent_value);
+            let path = if rule.path.ends_with(']') {
+                rule.path.trim_end_matches("[]")
+            } else {
+                rule.path
+            };
+            check_in(path, parent_value);
         }
     }
     for group in rules.one_of {
@@ -460,8 +467,9 @@ fn check_field(
     if let Some(cond) = rule.only_with
         && (cond.pay_types.is_empty() || pay_type.is_some_and(|pt| cond.pay_types.contains(&pt)))
     {
-        let pointer = format!("/{}", cond.path.replace('.', "/"));
-        let other = at.body.pointer(&pointer).and_then(Value::as_str);
+        // A dotted path of object keys (the spec's `x-onlyWith` paths): the value a JSON
+        // pointer with `/` for `.` would find, without building and unescaping one.
+        let other = walk(at.body, cond.path).and_then(Value::as_str);
         if !other.is_some_and(|o| cond.values.contains(&o)) {
             push(Rule::OnlyWith {
                 path: cond.path,
