@@ -175,8 +175,8 @@ impl Store {
                 vec![],
             );
         };
-        let fep_order_id = format!("{}_{}", o.payment_id, inner.next_id());
-        let reference = format!("X{}", inner.next_id());
+        let fep_order_id = [o.payment_id, "_", &inner.next_id()].concat();
+        let reference = ["X", &inner.next_id()].concat();
         let order = Order {
             payment_id: o.payment_id.to_string(),
             fep_order_id,
@@ -200,7 +200,7 @@ impl Store {
             response(self.guide, &order, &o.command, &reference, &o.cell, amount);
         if ok {
             payload.control = Some(ResponseControl {
-                redirect_url: Some(format!("{}{PROVIDER_PREFIX}/{reference}", app.base_url())),
+                redirect_url: Some([app.base_url(), PROVIDER_PREFIX, "/", &reference].concat()),
                 request_mode: Some(RequestMode::Sandbox.to_string()),
             });
         }

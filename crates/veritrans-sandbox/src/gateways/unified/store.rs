@@ -95,7 +95,14 @@ impl Inner {
             z ^ (z >> 31)
         };
         let (high, low) = (next(), next() >> 48);
-        format!("{:06}{high:016X}{low:04X}", self.seq % 1_000_000)
+        // What `format!("{:06}{high:016X}{low:04X}", seq % 1_000_000)` writes, digit by
+        // digit: the formatting machinery was half of this function's cost, and it runs
+        // twice for every payment.
+        let mut id = String::with_capacity(26);
+        digits(&mut id, self.seq % 1_000_000, 10, 6);
+        digits(&mut id, high, 16, 16);
+        digits(&mut id, low, 16, 4);
+        id
     }
 
     /// The guide (1.1.1 RC, "IDs of an order"): a paymentId may be sent again until its
@@ -133,6 +140,16 @@ impl Inner {
         self.fep_orders
             .insert(order.fep_order_id.clone(), order.payment_id.clone());
         self.orders.insert(order.payment_id.clone(), order);
+    }
+}
+
+/// Appends the last `width` digits of `n` in `radix` (10 or 16; upper-case hex), with
+/// leading zeros.
+fn digits(out: &mut String, n: u64, radix: u64, width: u32) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for place in (0..width).rev() {
+        let digit = n / radix.pow(place) % radix;
+        out.push(char::from(DIGITS[digit as usize]));
     }
 }
 
@@ -213,5 +230,35 @@ impl Store {
             .map(|o| o.cell.clone())
             .filter(Cell::is_success)
             .unwrap_or(Cell::of(&ResultCode::Ua000001, None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The IDs keep the shape they had when written with `format!`.
+    #[test]
+    fn ids_are_a_sequence_then_twenty_hex_digits() {
+        let mut inner = Inner::default();
+        let first = inner.next_id();
+        assert_eq!(first.len(), 26);
+        assert!(first.starts_with("000001"), "{first}");
+        let hex = &first[6..];
+        assert!(
+            hex.bytes()
+                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)),
+            "{first}"
+        );
+        let mut id = String::new();
+        digits(&mut id, 42, 10, 6);
+        digits(&mut id, 0xAB_CDEF_0123_4567, 16, 16);
+        digits(&mut id, 0x9F, 16, 4);
+        assert_eq!(
+            id,
+            format!("{:06}{:016X}{:04X}", 42, 0xAB_CDEF_0123_4567_u64, 0x9F)
+        );
+        inner.seq = 1_234_566;
+        assert!(inner.next_id().starts_with("234567"));
     }
 }
