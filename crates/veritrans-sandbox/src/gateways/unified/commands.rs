@@ -213,8 +213,7 @@ impl Store {
                 (field::AMOUNT): order.amount, (field::RESULT_CODE): o.cell.result_code,
             }),
         );
-        // The answer is written first so that the transaction can keep the payload itself
-        // rather than a copy.
+        // The answer is written first: the transaction keeps its text.
         let answer = Answer::of(status, &payload);
         inner.txns.insert(
             reference,
@@ -222,7 +221,8 @@ impl Store {
                 command: o.command,
                 payment_id: order.payment_id.clone(),
                 pending: ok,
-                payload,
+                // The answer is the payload's text.
+                payload: answer.text().unwrap_or_else(|| Txn::text(&payload)),
             },
         );
         inner.insert_new(order);
@@ -527,7 +527,8 @@ impl Store {
                 command,
                 payment_id: order.payment_id.clone(),
                 pending: false,
-                payload,
+                // The answer is the payload's text.
+                payload: answer.text().unwrap_or_else(|| Txn::text(&payload)),
             },
         );
         inner.orders.insert(order.payment_id.clone(), order);
@@ -679,7 +680,7 @@ impl Store {
                 payment_id: order.payment_id.clone(),
                 // Without a pushUrl there is no webhook to wait for: the window closes at once.
                 pending: user_paying && push_url.is_some(),
-                payload: settled_payload,
+                payload: Txn::text(&settled_payload),
             },
         );
         inner.insert_new(order);
@@ -709,11 +710,23 @@ impl Store {
                 },
             );
         }
+        let payload = match txn.payload() {
+            Ok(payload) => payload,
+            // The text was written from the same type; were it not readable, say so
+            // rather than answer an empty result.
+            Err(e) => {
+                return failure(
+                    self.guide,
+                    &ResultCode::UaSys002,
+                    format!("stored transaction unreadable: {e}"),
+                );
+            }
+        };
         Answer::of(
             StatusCode::OK,
             &GetTransactionResultResponse {
-                result: txn.payload.result.clone(),
-                transaction_data: Some(txn.payload.clone()),
+                result: payload.result.clone(),
+                transaction_data: Some(payload),
             },
         )
     }

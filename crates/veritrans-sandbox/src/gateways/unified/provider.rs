@@ -13,7 +13,7 @@ use super::commands::approval;
 use super::notify::{queue, signed_redirect, webhook};
 use super::sim::{Outcome, RedirectTo};
 use super::state::{self, Event, Kind, OrderState};
-use super::store::{Inner, Order, Store};
+use super::store::{Inner, Order, Store, Txn};
 use crate::delivery::Delivery;
 use crate::gateways::html::escape;
 use crate::log::Gateway;
@@ -166,7 +166,7 @@ impl Store {
             );
             if let Some(txn) = inner.txns.get_mut(reference) {
                 txn.pending = pending;
-                txn.payload = payload.clone();
+                txn.payload = Txn::text(&payload);
             }
             app.note(
                 Gateway::Unified,

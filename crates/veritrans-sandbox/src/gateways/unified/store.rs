@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use axum::body::Bytes;
+
 use unified_proto::testing::Column;
 use unified_proto::versions::GuideVersion;
 use unified_proto::{PayType, ResultCode, TransactionCommand, WebhookPayload};
@@ -57,7 +59,28 @@ pub(super) struct Txn {
     pub(super) payment_id: String,
     /// Inside the `UA-U00-001` window: getTransactionResult tells no details yet.
     pub(super) pending: bool,
-    pub(super) payload: WebhookPayload,
+    /// The transaction's answer body (what getTransactionResult returns as
+    /// `transactionData`), as JSON text.
+    ///
+    /// Text rather than the typed payload: a `WebhookPayload` is about 1.2 KB inline plus
+    /// a dozen strings, kept for every transaction of the sandbox's life, and read back
+    /// only by getTransactionResult; the text is usually the very bytes of the stored
+    /// answer (shared, not copied). Memory growth per payment was most of what the heap
+    /// growth and page faults cost under load (docs/performance.md, "Seventh session").
+    pub(super) payload: Bytes,
+}
+
+impl Txn {
+    /// The payload, read back from its text (written by [`Txn::text`] or as an answer's
+    /// body, from the same type).
+    pub(super) fn payload(&self) -> Result<WebhookPayload, serde_json::Error> {
+        serde_json::from_slice(&self.payload)
+    }
+
+    /// A payload as [`Txn::payload`] keeps it.
+    pub(super) fn text(payload: &WebhookPayload) -> Bytes {
+        serde_json::to_vec(payload).map_or_else(|_| Bytes::from_static(b"null"), Bytes::from)
+    }
 }
 
 /// Everything behind the lock.
@@ -65,7 +88,6 @@ pub(super) struct Txn {
 pub(super) struct Inner {
     pub(super) orders: BoxedMap<Order>,
     pub(super) fep_orders: BTreeMap<String, String>,
-    /// Boxed: a [`Txn`] holds a whole webhook payload (see [`BoxedMap`]).
     pub(super) txns: BoxedMap<Txn>,
     idempotency: Records,
     seq: u64,
@@ -260,5 +282,27 @@ mod tests {
         );
         inner.seq = 1_234_566;
         assert!(inner.next_id().starts_with("234567"));
+    }
+
+    /// A transaction kept as text gives back the payload it was written from (what
+    /// getTransactionResult answers as `transactionData`).
+    #[test]
+    fn a_transaction_reads_back_its_payload() {
+        let payload: WebhookPayload = serde_json::from_str(include_str!(
+            "../../../../veritrans-sign/benches/data/unified-webhook.json"
+        ))
+        .expect("a webhook body");
+        let txn = Txn {
+            command: TransactionCommand::Pay,
+            payment_id: "p1".into(),
+            pending: false,
+            payload: Txn::text(&payload),
+        };
+        let back = txn.payload().expect("readable");
+        assert_eq!(
+            serde_json::to_value(&back).expect("JSON"),
+            serde_json::to_value(&payload).expect("JSON")
+        );
+        assert_eq!(Txn::text(&back), txn.payload);
     }
 }
