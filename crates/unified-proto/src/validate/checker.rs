@@ -249,6 +249,9 @@ pub fn check(
             },
         });
     }
+    // The parent the previous rule walked to: the rules come sorted by path, so fields of
+    // one object follow each other and share the walk.
+    let mut last_parent: Option<(&str, Option<&Value>)> = None;
     for rule in rules.fields {
         let (parent, name) = match rule.path.rsplit_once('.') {
             Some((p, n)) => (p, n),
@@ -277,16 +280,26 @@ pub fn check(
                 };
                 check_in(&path, parent_value);
             }
-        } else if let Some(parent_value) = walk(body, parent) {
+        } else {
+            let found = match last_parent {
+                Some((walked, found)) if walked == parent => found,
+                _ => {
+                    let found = walk(body, parent);
+                    last_parent = Some((parent, found));
+                    found
+                }
+            };
             // No array on the way: at most one parent, whose concrete path is the rule's
             // own (what `locate` and the `format!` above would build, without building it
             // for every rule of every request).
-            let path = if rule.path.ends_with(']') {
-                rule.path.trim_end_matches("[]")
-            } else {
-                rule.path
-            };
-            check_in(path, parent_value);
+            if let Some(parent_value) = found {
+                let path = if rule.path.ends_with(']') {
+                    rule.path.trim_end_matches("[]")
+                } else {
+                    rule.path
+                };
+                check_in(path, parent_value);
+            }
         }
     }
     for group in rules.one_of {
