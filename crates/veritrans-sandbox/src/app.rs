@@ -77,11 +77,8 @@ async fn guard(State(guards): State<Guards>, request: Request, next: Next) -> Re
     } = guards;
     // For the panic message; both clones share their bytes with the request's.
     let (method, uri) = (request.method().clone(), request.uri().clone());
-    let handled = AssertUnwindSafe(faults::inject(&faults, request, |request| async move {
-        match limit_body(body_limit, request) {
-            Ok(request) => next.run(request).await,
-            Err(refused) => refused,
-        }
+    let handled = AssertUnwindSafe(faults::inject(&faults, request, |request| {
+        limited(body_limit, request, next)
     }))
     .catch_unwind();
     // Graceful shutdown waits for requests in flight; once the grace is over (or the
@@ -115,16 +112,17 @@ async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
 /// Refuses a declared over-limit body before reading it, and caps undeclared (chunked)
 /// bodies for handlers that read the raw body; axum's own extractors apply the same
 /// limit through `DefaultBodyLimit` and answer 413, which handlers map to [`ApiError`].
-fn limit_body(limit: usize, request: Request) -> Result<Request, Response> {
+async fn limited(limit: usize, request: Request, next: Next) -> Response {
     let declared = request
         .headers()
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
-        return Err(ApiError::payload_too_large(limit).into_response());
+        return ApiError::payload_too_large(limit).into_response();
     }
-    Ok(request.map(|body| Body::new(http_body_util::Limited::new(body, limit))))
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(request).await
 }
 
 /// A handler panic is a sandbox bug; answer 500 instead of dropping the connection, so
