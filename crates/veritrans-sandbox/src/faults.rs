@@ -20,13 +20,13 @@
 //! transport error ("connection closed before message completed"). The socket is closed,
 //! not reset with an RST segment: the sandbox has no portable way to force one.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode};
@@ -271,23 +271,24 @@ pub(crate) fn is_reserved(path: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// The middleware: applies the first matching fault, if any.
-pub(crate) async fn inject(
-    State(faults): State<FaultTable>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Fault injection (a layer of the sandbox's middleware, `app.rs`): applies the first
+/// matching fault, if any, around `next`, which handles the request.
+pub(crate) async fn inject<F, Fut>(faults: &FaultTable, request: Request, next: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     if is_reserved(request.uri().path()) {
-        return next.run(request).await;
+        return next(request).await;
     }
     let Some((id, action)) = faults.take(request.method(), request.uri().path()) else {
-        return next.run(request).await;
+        return next(request).await;
     };
     tracing::info!(fault = id.0, ?action, method = %request.method(), path = request.uri().path(), "injecting fault");
     match action {
         FaultAction::Delay { ms } => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
-            next.run(request).await
+            next(request).await
         }
         FaultAction::Status {
             status,
@@ -318,7 +319,7 @@ pub(crate) async fn inject(
         FaultAction::DropResponse => {
             // Wait for the handler to finish so its effect is applied, then discard its
             // answer (including a streaming body) and abort instead.
-            drop(next.run(request).await);
+            drop(next(request).await);
             aborting_response()
         }
     }

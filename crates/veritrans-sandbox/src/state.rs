@@ -111,6 +111,18 @@ impl AppState {
         self.inner.transactions.append(gateway, kind, id, summary)
     }
 
+    /// [`AppState::record`] without returning the record: what the gateways call on
+    /// every request.
+    pub(crate) fn note(
+        &self,
+        gateway: Gateway,
+        kind: impl Into<String>,
+        id: impl Into<String>,
+        summary: serde_json::Value,
+    ) {
+        self.inner.transactions.note(gateway, kind, id, summary);
+    }
+
     /// How many log entries and finished deliveries are kept per gateway.
     pub fn retention(&self) -> Retention {
         self.inner.retention

@@ -233,8 +233,8 @@ pub fn check(
     ctx: &Context,
 ) -> Vec<Violation> {
     let mut out = Vec::new();
-    let pay_type = body
-        .pointer("/order/payType")
+    // `get` twice rather than `pointer`, which unescapes each token into a new string.
+    let pay_type = walk(body, "order.payType")
         .and_then(Value::as_str)
         .map(String::from)
         .or_else(|| ctx.pay_type.map(|pt| pt.to_string()));
@@ -249,27 +249,57 @@ pub fn check(
             },
         });
     }
+    // The parent the previous rule walked to: the rules come sorted by path, so fields of
+    // one object follow each other and share the walk.
+    let mut last_parent: Option<(&str, Option<&Value>)> = None;
     for rule in rules.fields {
         let (parent, name) = match rule.path.rsplit_once('.') {
             Some((p, n)) => (p, n),
             None => ("", rule.path),
         };
-        for (parent_path, parent_value) in locate(body, parent) {
+        let mut check_in = |path: &str, parent_value: &Value| {
             let Some(obj) = parent_value.as_object() else {
-                continue;
-            };
-            let path = if parent_path.is_empty() {
-                name.trim_end_matches("[]").to_string()
-            } else {
-                format!("{parent_path}.{}", name.trim_end_matches("[]"))
+                return;
             };
             let value = obj.get(name).filter(|v| !v.is_null());
             let at = At {
-                path: &path,
+                path,
                 body,
                 pay_type: pay_type.as_deref(),
             };
             check_field(rule, &at, value, ctx, &mut out);
+        };
+        // `contains('[')` and `ends_with(']')` are byte searches; a `"[]"` pattern builds a
+        // substring searcher every time (this runs for every rule of every request).
+        if parent.contains('[') {
+            for (parent_path, parent_value) in locate(body, parent) {
+                let path = if parent_path.is_empty() {
+                    name.trim_end_matches("[]").to_string()
+                } else {
+                    format!("{parent_path}.{}", name.trim_end_matches("[]"))
+                };
+                check_in(&path, parent_value);
+            }
+        } else {
+            let found = match last_parent {
+                Some((walked, found)) if walked == parent => found,
+                _ => {
+                    let found = walk(body, parent);
+                    last_parent = Some((parent, found));
+                    found
+                }
+            };
+            // No array on the way: at most one parent, whose concrete path is the rule's
+            // own (what `locate` and the `format!` above would build, without building it
+            // for every rule of every request).
+            if let Some(parent_value) = found {
+                let path = if rule.path.ends_with(']') {
+                    rule.path.trim_end_matches("[]")
+                } else {
+                    rule.path
+                };
+                check_in(path, parent_value);
+            }
         }
     }
     for group in rules.one_of {
@@ -344,6 +374,16 @@ pub fn check_value(rule: &FieldRule, value: Option<&str>, ctx: &Context) -> Vec<
 
 fn is_empty(v: &Value) -> bool {
     v.is_null() || v.as_str().is_some_and(str::is_empty)
+}
+
+/// The value at `path` (segments separated by `.`, no `[]`), as [`locate`] finds it:
+/// `None` where a segment is absent or `null`.
+fn walk<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
+    if path.is_empty() {
+        return Some(body);
+    }
+    path.split('.')
+        .try_fold(body, |v, name| v.get(name).filter(|c| !c.is_null()))
 }
 
 /// Every value at `path` (segments separated by `.`, `[]` iterating arrays)
@@ -440,8 +480,9 @@ fn check_field(
     if let Some(cond) = rule.only_with
         && (cond.pay_types.is_empty() || pay_type.is_some_and(|pt| cond.pay_types.contains(&pt)))
     {
-        let pointer = format!("/{}", cond.path.replace('.', "/"));
-        let other = at.body.pointer(&pointer).and_then(Value::as_str);
+        // A dotted path of object keys (the spec's `x-onlyWith` paths): the value a JSON
+        // pointer with `/` for `.` would find, without building and unescaping one.
+        let other = walk(at.body, cond.path).and_then(Value::as_str);
         if !other.is_some_and(|o| cond.values.contains(&o)) {
             push(Rule::OnlyWith {
                 path: cond.path,
@@ -620,6 +661,39 @@ mod tests {
                     rule: Rule::Required
                 }]
         );
+    }
+
+    /// `walk`, the checker's path for rules with no array on the way, finds what `locate`
+    /// finds there: the one value (absent where a segment is missing or `null`).
+    #[test]
+    fn walk_finds_what_locate_finds_without_arrays() {
+        let body = serde_json::json!({
+            "order": {"paymentId": "p1", "amount": "100", "gone": null,
+                      "customer": {"name": "n"}},
+            "item": [{"name": "a"}, {"name": "b"}],
+            "flag": true,
+        });
+        for path in [
+            "",
+            "order",
+            "order.customer",
+            "order.customer.name",
+            "order.gone",
+            "order.gone.x",
+            "missing",
+            "missing.x",
+            "item",
+            "flag",
+            "flag.x",
+            "order..x",
+        ] {
+            let located: Vec<(String, &serde_json::Value)> = super::locate(&body, path);
+            let walked = super::walk(&body, path);
+            assert_eq!(located.len(), usize::from(walked.is_some()), "{path}");
+            if let (Some((concrete, v)), Some(w)) = (located.first(), walked) {
+                assert_eq!((concrete.as_str(), *v), (path, w), "{path}");
+            }
+        }
     }
 
     #[test]

@@ -175,8 +175,8 @@ impl Store {
                 vec![],
             );
         };
-        let fep_order_id = format!("{}_{}", o.payment_id, inner.next_id());
-        let reference = format!("X{}", inner.next_id());
+        let fep_order_id = [o.payment_id, "_", &inner.next_id()].concat();
+        let reference = ["X", &inner.next_id()].concat();
         let order = Order {
             payment_id: o.payment_id.to_string(),
             fep_order_id,
@@ -200,11 +200,11 @@ impl Store {
             response(self.guide, &order, &o.command, &reference, &o.cell, amount);
         if ok {
             payload.control = Some(ResponseControl {
-                redirect_url: Some(format!("{}{PROVIDER_PREFIX}/{reference}", app.base_url())),
+                redirect_url: Some([app.base_url(), PROVIDER_PREFIX, "/", &reference].concat()),
                 request_mode: Some(RequestMode::Sandbox.to_string()),
             });
         }
-        app.record(
+        app.note(
             Gateway::Unified,
             o.command.as_str(),
             &reference,
@@ -213,17 +213,20 @@ impl Store {
                 (field::AMOUNT): order.amount, (field::RESULT_CODE): o.cell.result_code,
             }),
         );
+        // The answer is written first: the transaction keeps its text.
+        let answer = Answer::of(status, &payload);
         inner.txns.insert(
-            reference.clone(),
+            reference,
             Txn {
                 command: o.command,
                 payment_id: order.payment_id.clone(),
                 pending: ok,
-                payload: payload.clone(),
+                // The answer is the payload's text.
+                payload: answer.text().unwrap_or_else(|| Txn::text(&payload)),
             },
         );
         inner.insert_new(order);
-        (Answer::of(status, &payload), vec![])
+        (answer, vec![])
     }
 
     pub(super) fn capture(
@@ -502,7 +505,7 @@ impl Store {
         if let Some(t) = payload.transaction.as_mut() {
             (t.merchant_request_key1, t.merchant_request_key2) = decision.keys;
         }
-        app.record(
+        app.note(
             Gateway::Unified,
             command.as_str(),
             &reference,
@@ -517,17 +520,19 @@ impl Store {
             .map(|url| webhook(app, &url, &payload))
             .into_iter()
             .collect();
+        let answer = Answer::of(status, &payload);
         inner.txns.insert(
             reference,
             Txn {
                 command,
                 payment_id: order.payment_id.clone(),
                 pending: false,
-                payload: payload.clone(),
+                // The answer is the payload's text.
+                payload: answer.text().unwrap_or_else(|| Txn::text(&payload)),
             },
         );
         inner.orders.insert(order.payment_id.clone(), order);
-        (Answer::of(status, &payload), deliveries)
+        (answer, deliveries)
     }
 
     pub(super) fn charge(
@@ -628,7 +633,7 @@ impl Store {
         let block = payload.order.get_or_insert_with(Default::default);
         block.original_payment_id = Some(original.payment_id.clone());
         block.original_fep_order_id = Some(original.fep_order_id.clone());
-        app.record(
+        app.note(
             Gateway::Unified,
             TransactionCommand::Charge.as_str(),
             &reference,
@@ -675,7 +680,7 @@ impl Store {
                 payment_id: order.payment_id.clone(),
                 // Without a pushUrl there is no webhook to wait for: the window closes at once.
                 pending: user_paying && push_url.is_some(),
-                payload: settled_payload,
+                payload: Txn::text(&settled_payload),
             },
         );
         inner.insert_new(order);
@@ -705,11 +710,23 @@ impl Store {
                 },
             );
         }
+        let payload = match txn.payload() {
+            Ok(payload) => payload,
+            // The text was written from the same type; were it not readable, say so
+            // rather than answer an empty result.
+            Err(e) => {
+                return failure(
+                    self.guide,
+                    &ResultCode::UaSys002,
+                    format!("stored transaction unreadable: {e}"),
+                );
+            }
+        };
         Answer::of(
             StatusCode::OK,
             &GetTransactionResultResponse {
-                result: txn.payload.result.clone(),
-                transaction_data: Some(txn.payload.clone()),
+                result: payload.result.clone(),
+                transaction_data: Some(payload),
             },
         )
     }

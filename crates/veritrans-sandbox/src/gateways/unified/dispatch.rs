@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use unified_proto::validate::{self, Context, Mode};
 use unified_proto::versions::GuideVersion;
+use unified_proto::wire::field;
 use unified_proto::{
     CONTENT_HMAC_HEADER, CancelRequest, CaptureRequest, ChargeRequest, Command,
     GetTransactionResultRequest, IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_RULE, PayRequest,
@@ -182,8 +183,11 @@ impl Store {
         // The validator takes a body's own `order.payType` over the context's, so the
         // store (and its lock, which every request contends for) is consulted only for a
         // request that names none: a follow-up command, or a payment that left it out.
+        // `get` twice rather than `pointer("/order/payType")`, which unescapes each token
+        // into a new string.
         let names_pay_type = value
-            .pointer("/order/payType")
+            .get(field::ORDER)
+            .and_then(|order| order.get(field::PAY_TYPE))
             .is_some_and(Value::is_string);
         if let Some(request) = typed.as_ref().ok().filter(|_| !names_pay_type) {
             let (payment_id, fep_order_id) = request.pay_type_source();

@@ -22,6 +22,7 @@
 //! - time is the sandbox's [`Clock`](crate::Clock), which tests move forward.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::answers::Answer;
@@ -68,13 +69,16 @@ struct Stored {
 }
 
 /// The stored answers, by request.
+///
+/// Each request's identity is shared by the map and the age queue (an `Arc`, not two
+/// copies of its three strings).
 #[derive(Debug, Default)]
 pub(super) struct Records {
-    stored: BTreeMap<RequestId, Stored>,
+    stored: BTreeMap<Arc<RequestId>, Stored>,
     /// Every stored request with its time, oldest first (the clock only moves forward),
     /// so expired records are found at the front instead of by scanning them all on
     /// every request.
-    by_age: VecDeque<(Instant, RequestId)>,
+    by_age: VecDeque<(Instant, Arc<RequestId>)>,
 }
 
 impl Records {
@@ -97,7 +101,8 @@ impl Records {
 
     /// Remembers the answer given to `id` at `now`.
     pub(super) fn store(&mut self, id: RequestId, answer: Answer, now: Instant) {
-        self.by_age.push_back((now, id.clone()));
+        let id = Arc::new(id);
+        self.by_age.push_back((now, Arc::clone(&id)));
         self.stored.insert(id, Stored { at: now, answer });
     }
 

@@ -31,11 +31,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, FromRequest, Path, Request, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use http::{HeaderMap, StatusCode, header};
+use http::{StatusCode, header};
 use unified_proto::versions::GuideVersion;
 
 use crate::error::ApiError;
@@ -66,10 +65,12 @@ async fn fep(
     State(app): State<AppState>,
     Extension(store): Extension<Arc<Store>>,
     Path(command): Path<String>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    mut request: Request,
 ) -> Response {
-    let body = match body {
+    // The headers are moved out rather than cloned (what the `HeaderMap` extractor does);
+    // reading the body needs only the rest (its limit is an extension).
+    let headers = std::mem::take(request.headers_mut());
+    let body = match Bytes::from_request(request, &app).await {
         Ok(b) => b,
         Err(rejection) => {
             return ApiError::new(rejection.status(), "bad_body", rejection.body_text())

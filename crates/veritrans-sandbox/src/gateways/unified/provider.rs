@@ -13,7 +13,7 @@ use super::commands::approval;
 use super::notify::{queue, signed_redirect, webhook};
 use super::sim::{Outcome, RedirectTo};
 use super::state::{self, Event, Kind, OrderState};
-use super::store::{Inner, Order, Store};
+use super::store::{Inner, Order, Store, Txn};
 use crate::delivery::Delivery;
 use crate::gateways::html::escape;
 use crate::log::Gateway;
@@ -125,7 +125,7 @@ impl Store {
             if chosen.redirect == RedirectTo::Provider {
                 // Rakuten Pay's point fraud: "It will redirect to the "Payment Details
                 // Confirmation" page of the dummy Rakuten Pay." No result yet.
-                app.record(
+                app.note(
                     Gateway::Unified,
                     PROVIDER_RECORD,
                     reference,
@@ -166,9 +166,9 @@ impl Store {
             );
             if let Some(txn) = inner.txns.get_mut(reference) {
                 txn.pending = pending;
-                txn.payload = payload.clone();
+                txn.payload = Txn::text(&payload);
             }
-            app.record(
+            app.note(
                 Gateway::Unified,
                 PROVIDER_RECORD,
                 reference,

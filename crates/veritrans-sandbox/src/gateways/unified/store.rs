@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use axum::body::Bytes;
+
 use unified_proto::testing::Column;
 use unified_proto::versions::GuideVersion;
 use unified_proto::{PayType, ResultCode, TransactionCommand, WebhookPayload};
@@ -57,7 +59,28 @@ pub(super) struct Txn {
     pub(super) payment_id: String,
     /// Inside the `UA-U00-001` window: getTransactionResult tells no details yet.
     pub(super) pending: bool,
-    pub(super) payload: WebhookPayload,
+    /// The transaction's answer body (what getTransactionResult returns as
+    /// `transactionData`), as JSON text.
+    ///
+    /// Text rather than the typed payload: a `WebhookPayload` is about 1.2 KB inline plus
+    /// a dozen strings, kept for every transaction of the sandbox's life, and read back
+    /// only by getTransactionResult; the text is usually the very bytes of the stored
+    /// answer (shared, not copied). Memory growth per payment was most of what the heap
+    /// growth and page faults cost under load (docs/performance.md, "Seventh session").
+    pub(super) payload: Bytes,
+}
+
+impl Txn {
+    /// The payload, read back from its text (written by [`Txn::text`] or as an answer's
+    /// body, from the same type).
+    pub(super) fn payload(&self) -> Result<WebhookPayload, serde_json::Error> {
+        serde_json::from_slice(&self.payload)
+    }
+
+    /// A payload as [`Txn::payload`] keeps it.
+    pub(super) fn text(payload: &WebhookPayload) -> Bytes {
+        serde_json::to_vec(payload).map_or_else(|_| Bytes::from_static(b"null"), Bytes::from)
+    }
 }
 
 /// Everything behind the lock.
@@ -65,7 +88,6 @@ pub(super) struct Txn {
 pub(super) struct Inner {
     pub(super) orders: BoxedMap<Order>,
     pub(super) fep_orders: BTreeMap<String, String>,
-    /// Boxed: a [`Txn`] holds a whole webhook payload (see [`BoxedMap`]).
     pub(super) txns: BoxedMap<Txn>,
     idempotency: Records,
     seq: u64,
@@ -95,7 +117,14 @@ impl Inner {
             z ^ (z >> 31)
         };
         let (high, low) = (next(), next() >> 48);
-        format!("{:06}{high:016X}{low:04X}", self.seq % 1_000_000)
+        // What `format!("{:06}{high:016X}{low:04X}", seq % 1_000_000)` writes, digit by
+        // digit: the formatting machinery was half of this function's cost, and it runs
+        // twice for every payment.
+        let mut id = String::with_capacity(26);
+        digits(&mut id, self.seq % 1_000_000, 10, 6);
+        digits(&mut id, high, 16, 16);
+        digits(&mut id, low, 16, 4);
+        id
     }
 
     /// The guide (1.1.1 RC, "IDs of an order"): a paymentId may be sent again until its
@@ -133,6 +162,16 @@ impl Inner {
         self.fep_orders
             .insert(order.fep_order_id.clone(), order.payment_id.clone());
         self.orders.insert(order.payment_id.clone(), order);
+    }
+}
+
+/// Appends the last `width` digits of `n` in `radix` (10 or 16; upper-case hex), with
+/// leading zeros.
+fn digits(out: &mut String, n: u64, radix: u64, width: u32) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for place in (0..width).rev() {
+        let digit = n / radix.pow(place) % radix;
+        out.push(char::from(DIGITS[digit as usize]));
     }
 }
 
@@ -213,5 +252,57 @@ impl Store {
             .map(|o| o.cell.clone())
             .filter(Cell::is_success)
             .unwrap_or(Cell::of(&ResultCode::Ua000001, None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The IDs keep the shape they had when written with `format!`.
+    #[test]
+    fn ids_are_a_sequence_then_twenty_hex_digits() {
+        let mut inner = Inner::default();
+        let first = inner.next_id();
+        assert_eq!(first.len(), 26);
+        assert!(first.starts_with("000001"), "{first}");
+        let hex = &first[6..];
+        assert!(
+            hex.bytes()
+                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)),
+            "{first}"
+        );
+        let mut id = String::new();
+        digits(&mut id, 42, 10, 6);
+        digits(&mut id, 0xAB_CDEF_0123_4567, 16, 16);
+        digits(&mut id, 0x9F, 16, 4);
+        assert_eq!(
+            id,
+            format!("{:06}{:016X}{:04X}", 42, 0xAB_CDEF_0123_4567_u64, 0x9F)
+        );
+        inner.seq = 1_234_566;
+        assert!(inner.next_id().starts_with("234567"));
+    }
+
+    /// A transaction kept as text gives back the payload it was written from (what
+    /// getTransactionResult answers as `transactionData`).
+    #[test]
+    fn a_transaction_reads_back_its_payload() {
+        let payload: WebhookPayload = serde_json::from_str(include_str!(
+            "../../../../veritrans-sign/benches/data/unified-webhook.json"
+        ))
+        .expect("a webhook body");
+        let txn = Txn {
+            command: TransactionCommand::Pay,
+            payment_id: "p1".into(),
+            pending: false,
+            payload: Txn::text(&payload),
+        };
+        let back = txn.payload().expect("readable");
+        assert_eq!(
+            serde_json::to_value(&back).expect("JSON"),
+            serde_json::to_value(&payload).expect("JSON")
+        );
+        assert_eq!(Txn::text(&back), txn.payload);
     }
 }
