@@ -16,32 +16,9 @@ set -euo pipefail
 duration=${1:-5s}
 gateway=${2:-unified}
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -n "${WRK_EXAMPLES:-}" ]; then
-  examples=$WRK_EXAMPLES
-else
-  cargo build --quiet --release -p veritrans-sandbox --example wrk_targets --example axum_echo
-  examples=${CARGO_TARGET_DIR:-target}/release/examples
-fi
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-start() { # NAME
-  taskset -c 1 "$examples/$1" >"$work/$1.out" 2>"$work/$1.err" &
-  pids+=($!)
-  for _ in $(seq 100); do
-    if [ -s "$work/$1.out" ]; then return; fi
-    sleep 0.1
-  done
-  echo "$1 did not start: $(cat "$work/$1.err")" >&2
-  exit 1
-}
+pin_server=(taskset -c 1)
+# shellcheck source=servers.sh
+. "$here/servers.sh"
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 

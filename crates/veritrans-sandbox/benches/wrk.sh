@@ -25,35 +25,8 @@ gateways=(pop unified jpayment mpi)
 if [ $# -gt 0 ]; then gateways=("$@"); fi
 
 here=$(cd "$(dirname "$0")" && pwd)
-# WRK_EXAMPLES=dir uses wrk_targets and axum_echo built elsewhere (another commit).
-if [ -n "${WRK_EXAMPLES:-}" ]; then
-  examples=$WRK_EXAMPLES
-else
-  cargo build --quiet --release -p veritrans-sandbox --example wrk_targets --example axum_echo
-  examples=${CARGO_TARGET_DIR:-target}/release/examples
-fi
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Starts an example in the background (in this shell, so cleanup can stop it) and waits
-# for its JSON start-up line in $work/NAME.out.
-start() {
-  "${pin_server[@]}" "$examples/$1" >"$work/$1.out" 2>"$work/$1.err" &
-  pids+=($!)
-  for _ in $(seq 100); do
-    if [ -s "$work/$1.out" ]; then return; fi
-    sleep 0.1
-  done
-  echo "$1 did not start: $(cat "$work/$1.err")" >&2
-  exit 1
-}
+# shellcheck source=servers.sh
+. "$here/servers.sh"
 
 start wrk_targets
 start axum_echo

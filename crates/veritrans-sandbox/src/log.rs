@@ -34,6 +34,20 @@ pub struct TransactionRecord {
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
+impl TransactionRecord {
+    /// A record with everything but its number and time, which [`TransactionLog`] sets
+    /// under its lock: the rest is built before the lock is taken.
+    fn unnumbered(gateway: Gateway, kind: String, id: String, summary: serde_json::Value) -> Self {
+        Self {
+            seq: 0,
+            gateway,
+            kind,
+            id,
+            summary,
+            at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+}
 
 /// Which records [`TransactionLog::list`] returns; every field set must match.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,15 +124,7 @@ impl TransactionLog {
         id: impl Into<String>,
         summary: serde_json::Value,
     ) -> TransactionRecord {
-        // Everything but the number and the time is built before the lock is taken.
-        let record = TransactionRecord {
-            seq: 0,
-            gateway,
-            kind: kind.into(),
-            id: id.into(),
-            summary,
-            at: OffsetDateTime::UNIX_EPOCH,
-        };
+        let record = TransactionRecord::unnumbered(gateway, kind.into(), id.into(), summary);
         self.push(record, TransactionRecord::clone)
     }
 
@@ -133,14 +139,7 @@ impl TransactionLog {
         id: impl Into<String>,
         summary: serde_json::Value,
     ) {
-        let record = TransactionRecord {
-            seq: 0,
-            gateway,
-            kind: kind.into(),
-            id: id.into(),
-            summary,
-            at: OffsetDateTime::UNIX_EPOCH,
-        };
+        let record = TransactionRecord::unnumbered(gateway, kind.into(), id.into(), summary);
         self.push(record, |_| ());
     }
 

@@ -205,7 +205,11 @@ pub fn verify_webhook(
         hex::decode_digest::<SHA512_LEN>(parsed.signature, WEBHOOK_WHAT)?;
         return Err(body_error);
     }
-    if hex::matches_digest(&webhook_mac(ccid, key, body), parsed.signature, WEBHOOK_WHAT)? {
+    if hex::matches_digest(
+        &webhook_mac(ccid, key, body),
+        parsed.signature,
+        WEBHOOK_WHAT,
+    )? {
         Ok(())
     } else {
         Err(Error::SignatureMismatch { what: WEBHOOK_WHAT })
