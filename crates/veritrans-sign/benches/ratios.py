@@ -49,8 +49,9 @@ def main() -> None:
             ratio = funcs[floor] / t
             target = TARGETS.get(op)
             met = "—" if target is None else ("yes" if ratio >= target else "no")
+            wanted = "—" if target is None else f"{target}×"
             print(f"| {group} | `{op}` | {fmt(t)} | {floor.removeprefix('floor: ')} | "
-                  f"{fmt(funcs[floor])} | {ratio:.2f}× | {f"{target}×" if target else "—"} | {met} |")
+                  f"{fmt(funcs[floor])} | {ratio:.2f}× | {wanted} | {met} |")
 
 
 if __name__ == "__main__":
