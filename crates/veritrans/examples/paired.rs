@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256, Sha512};
 use veritrans::unified::{MerchantKeys, Redirect, RedirectQuery, Webhook, WebhookPayload};
-use veritrans::{MerchantAuthKey, MpiServerKey, PopServerKey};
+use veritrans::{MerchantAuthKey, MpiServerKey};
 
-const POP_PUSH: &[u8] = include_bytes!("../../../examples/notifications/pop-card-push.json");
+mod pop_inputs;
+use pop_inputs::{POP_PUSH, PopInputs};
 const WEBHOOK_BODY: &[u8] =
     include_bytes!("../../veritrans-sign/benches/data/unified-webhook.json");
 
@@ -72,17 +73,12 @@ fn main() {
     println!("|---|---|---|---|");
 
     // POP: the card push of examples/notifications/pop-card-push.json.
-    let key = PopServerKey::new("Test-POP-Server-Key");
-    let params = veritrans::sign::pop::json_params(POP_PUSH).unwrap();
-    let unsigned: Vec<(&str, &str)> = params
-        .iter()
-        .filter(|(k, _)| k != "signature")
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let mut sorted = unsigned.clone();
-    sorted.sort();
-    let pairs: Vec<String> = sorted.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let canonical = format!("{}:{}", pairs.join("&"), key.expose_secret());
+    let PopInputs {
+        key,
+        params,
+        canonical,
+    } = PopInputs::new();
+    let unsigned = pop_inputs::unsigned(&params);
     let floor = &mut || {
         black_box(sha512(black_box(canonical.as_bytes())));
     };

@@ -14,10 +14,10 @@
 use std::hint::black_box;
 
 use sha2::{Digest, Sha512};
-use veritrans::PopServerKey;
 use veritrans::pop::types::CardNotification;
 
-const POP_PUSH: &[u8] = include_bytes!("../../../examples/notifications/pop-card-push.json");
+mod pop_inputs;
+use pop_inputs::{POP_PUSH, PopInputs};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -26,17 +26,12 @@ fn main() {
         .expect("an operation: sign, verify, push, redirect (-floor)");
     let n: u64 = args.next().map_or(10_000, |n| n.parse().expect("a count"));
 
-    let key = PopServerKey::new("Test-POP-Server-Key");
-    let params = veritrans::sign::pop::json_params(POP_PUSH).unwrap();
-    let unsigned: Vec<(&str, &str)> = params
-        .iter()
-        .filter(|(k, _)| k != "signature")
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let mut sorted = unsigned.clone();
-    sorted.sort();
-    let pairs: Vec<String> = sorted.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let canonical = format!("{}:{}", pairs.join("&"), key.expose_secret());
+    let PopInputs {
+        key,
+        params,
+        canonical,
+    } = PopInputs::new();
+    let unsigned = pop_inputs::unsigned(&params);
     let redirect = veritrans::pop::testing::signed_redirect_body(&unsigned, &key);
     let sha512 = |bytes: &[u8]| -> [u8; 64] { Sha512::digest(bytes).into() };
 
