@@ -2,7 +2,8 @@
 //!
 //! Every digest is fed piece by piece, straight from the received bytes: no input is
 //! concatenated into a new buffer before hashing (the pieces go only into the hasher's
-//! own block buffer, `Sha512`'s or [`Sha512Blocks`]'s).
+//! own block buffer, `Sha512`'s or [`Sha512Blocks`]'s, or [`sha256`]'s stack blocks for
+//! the last partial block).
 
 use hmac::Hmac;
 use hmac::digest::{Digest, Key, KeyInit, Mac};
@@ -178,12 +179,44 @@ pub(crate) fn sha512(parts: &[&[u8]]) -> [u8; SHA512_LEN] {
     h.finish()
 }
 
-pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; SHA256_LEN] {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p);
+/// SHA-256 of `message ‖ suffix` (an MPI push body and the server key).
+///
+/// The message's whole blocks are compressed in place, in one `compress256` call; its
+/// last partial block, the suffix and the padding (FIPS 180-4 5.1.1) are written into
+/// two stack blocks and compressed in a second. This is what `Sha256::digest` does with
+/// one slice; fed the two pieces, `Sha256` did ≈ 40 more instructions of buffer
+/// bookkeeping per call, a tenth of all `mpi::verify` adds to the hash (cachegrind).
+pub(crate) fn sha256(message: &[u8], suffix: &[u8]) -> [u8; SHA256_LEN] {
+    const IV: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let (whole, rest) = message.as_chunks::<64>();
+    let tail_len = rest.len() + suffix.len();
+    let mut tail = [[0u8; 64]; 2];
+    // A rest, a suffix, the 0x80 byte and the 8-byte length in two blocks; a longer
+    // suffix (no key is) takes the general hasher.
+    if tail_len + 9 > 128 {
+        let mut h = Sha256::new();
+        h.update(message);
+        h.update(suffix);
+        return h.finalize().into();
     }
-    h.finalize().into()
+    let mut state = IV;
+    sha2::block_api::compress256(&mut state, whole);
+    let flat = tail.as_flattened_mut();
+    flat[..rest.len()].copy_from_slice(rest);
+    flat[rest.len()..tail_len].copy_from_slice(suffix);
+    flat[tail_len] = 0x80;
+    let blocks = (tail_len + 9).div_ceil(64);
+    let bits = (message.len() as u64 + suffix.len() as u64) * 8;
+    flat[blocks * 64 - 8..blocks * 64].copy_from_slice(&bits.to_be_bytes());
+    sha2::block_api::compress256(&mut state, &tail[..blocks]);
+    let mut out = [0u8; SHA256_LEN];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    out
 }
 
 type HmacSha512 = Hmac<Sha512>;
@@ -274,6 +307,25 @@ mod tests {
                 }
             }
             assert_eq!(h.finish(), sha512(&[&message]), "pieces of {cut}");
+        }
+    }
+
+    /// `sha256` against `sha2`'s own hasher at every message length across two blocks
+    /// and the padding boundaries (55/56 bytes in a block), with suffixes of every length
+    /// up to the general path's and past it.
+    #[test]
+    fn sha256_matches_sha2_at_every_length_and_suffix() {
+        let bytes: Vec<u8> = (0..400).map(|i| (i * 13 + 5) as u8).collect();
+        for len in 0..200 {
+            for suffix in [0, 1, 8, 19, 55, 56, 63, 64, 100, 130] {
+                let (m, k) = (&bytes[..len], &bytes[200..200 + suffix]);
+                let want: [u8; SHA256_LEN] = Sha256::new()
+                    .chain_update(m)
+                    .chain_update(k)
+                    .finalize()
+                    .into();
+                assert_eq!(sha256(m, k), want, "length {len}, suffix {suffix}");
+            }
         }
     }
 

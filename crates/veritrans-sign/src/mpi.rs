@@ -16,7 +16,7 @@ const HEADER: &str = "Authorization";
 const WHAT: &str = "MPI push signature";
 
 fn digest(body: &[u8], key: &MpiServerKey) -> [u8; SHA256_LEN] {
-    hash::sha256(&[body, key.expose_secret().as_bytes()])
+    hash::sha256(body, key.expose_secret().as_bytes())
 }
 
 /// The `Authorization` value for a PUSH body: `Basic ` + hex SHA-256 of `body ‖ key`.
@@ -76,15 +76,42 @@ pub fn verify(body: &[u8], authorization_header: &str, key: &MpiServerKey) -> Re
 
 /// The digest of a value written the way [`authorization`] writes it (`Basic ` and 64
 /// characters, the scheme in any case): the usual case, read without the general parse.
+///
+/// The scheme is compared as one word: `| 0x20` on its five letters maps each letter's
+/// two cases onto the lowercase one and nothing else there, the space is compared as it
+/// is; byte by byte (`eq_ignore_ascii_case`) it was 80 of the ≈ 400 instructions
+/// `verify` adds to the hash (cachegrind, the guide's push).
 fn canonical_digest(header: &str) -> Option<&str> {
-    const SCHEME: &str = "Basic ";
-    let (scheme, rest) = header.split_at_checked(SCHEME.len())?;
+    const SCHEME: [u8; 6] = *b"Basic ";
+    /// The case bit (0x20) of each letter of the scheme.
+    const CASE: u64 = {
+        let (mut bits, mut i) = (0, 0);
+        while i < SCHEME.len() {
+            if SCHEME[i].is_ascii_alphabetic() {
+                bits |= 0x20 << (8 * i);
+            }
+            i += 1;
+        }
+        bits
+    };
+    const LOWER: u64 = word(SCHEME) | CASE;
+    if word(*header.as_bytes().first_chunk::<6>()?) | CASE != LOWER {
+        return None;
+    }
+    // The first six bytes are ASCII, so this is a character boundary.
+    let rest = header.get(SCHEME.len()..)?;
     // With a letter or digit at either end (no whitespace there), the general parse
     // would trim nothing either.
     let ends = rest.as_bytes().first().zip(rest.as_bytes().last());
     let plain = rest.len() == 2 * SHA256_LEN
         && ends.is_some_and(|(a, z)| a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric());
-    (plain && scheme.eq_ignore_ascii_case(SCHEME)).then_some(rest)
+    plain.then_some(rest)
+}
+
+/// Six bytes as a little-endian word.
+const fn word(bytes: [u8; 6]) -> u64 {
+    let [a, b, c, d, e, f] = bytes;
+    u64::from_le_bytes([a, b, c, d, e, f, 0, 0])
 }
 
 /// The digest of any accepted form: an optional `Authorization:` name, surrounding
