@@ -189,7 +189,63 @@ fn nibble(c: u8) -> Option<u8> {
 ///
 /// The received signature is public, so this need not be constant-time; the
 /// comparison with the expected digest is.
+///
+/// Eight digits at a time are checked and decoded as one word ([`decode_word`]); only
+/// a text that fails is walked digit by digit, to say what is wrong with it. Digit by
+/// digit it was 1,840 instructions for a SHA-512 signature, three tenths of all
+/// `unified::verify_redirect` added to its hash (cachegrind).
 pub(crate) fn decode_digest<const N: usize>(s: &str, what: &'static str) -> Result<[u8; N], Error> {
+    const { assert!(N <= 64, "digests are at most 64 bytes (SHA-512)") };
+    let mut out = [0u8; N];
+    if s.len() == 2 * N && N % 4 == 0 {
+        let (words, _) = s.as_bytes().as_chunks::<8>();
+        let (bytes, _) = out.as_chunks_mut::<4>();
+        let mut valid = true;
+        for (word, bytes) in words.iter().zip(bytes) {
+            let (decoded, ok) = decode_word(u64::from_le_bytes(*word));
+            *bytes = decoded;
+            valid &= ok;
+        }
+        if valid {
+            return Ok(out);
+        }
+    }
+    decode_digits(s, what)
+}
+
+/// Four bytes from eight hex digits (the first in the lowest byte of `w`), and whether
+/// all eight are hex digits of either case.
+///
+/// A byte is a digit when it lies in `'0'..='9'`, or in `'a'..='f'` once its case bit is
+/// set; each range is tested in every byte at once (adding `0x80 - low` sets the high
+/// bit from `low` up, adding `0x7f - high` from past `high`), on bytes first checked to
+/// be ASCII so that no sum carries into the next byte. A digit's value is its low
+/// nibble, plus 9 for a letter (bit 0x40).
+#[inline]
+fn decode_word(w: u64) -> ([u8; 4], bool) {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = 0x80 * ONES;
+    let in_range = |x: u64, low: u8, high: u8| {
+        x.wrapping_add(u64::from(0x80 - low) * ONES)
+            & !x.wrapping_add(u64::from(0x7f - high) * ONES)
+            & HIGHS
+    };
+    let folded = w | 0x20 * ONES;
+    let digits = in_range(w, b'0', b'9') | in_range(folded, b'a', b'f');
+    let valid = w & HIGHS == 0 && digits == HIGHS;
+    let letters = w >> 6 & ONES;
+    let nibbles = (w & 0x0f * ONES) + (letters << 3) + letters;
+    // Each pair of nibbles (high first) into the low byte of its 16 bits, then the four
+    // bytes side by side.
+    let pairs = (nibbles << 4 | nibbles >> 8) & 0x00ff_00ff_00ff_00ff;
+    let pairs = (pairs | pairs >> 8) & 0x0000_ffff_0000_ffff;
+    let packed = (pairs | pairs >> 16) as u32;
+    (packed.to_le_bytes(), valid)
+}
+
+/// [`decode_digest`] digit by digit: the reference, and what names a malformed text's
+/// defect.
+fn decode_digits<const N: usize>(s: &str, what: &'static str) -> Result<[u8; N], Error> {
     let malformed = |defect| Error::MalformedSignature { what, defect };
     // A length in characters, for the message: counted only when something is wrong.
     let length = |found| {
@@ -327,6 +383,42 @@ mod tests {
                 assert_eq!(std::str::from_utf8(&digits), Ok(encode(&bytes).as_str()));
             }
         }
+    }
+
+    #[test]
+    fn decode_word_is_decode_digits_for_every_byte_in_every_position() {
+        for byte in 0..=255u8 {
+            for position in 0..8 {
+                let mut text = *b"09afAF5c";
+                text[position] = byte;
+                let (bytes, valid) = decode_word(u64::from_le_bytes(text));
+                let reference = std::str::from_utf8(&text)
+                    .ok()
+                    .and_then(|t| decode_digits::<4>(t, "x").ok());
+                assert_eq!(valid, reference.is_some(), "{text:?}");
+                if let Some(reference) = reference {
+                    assert_eq!(bytes, reference, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn decode_digest_is_decode_digits_for_every_edit() {
+        let hex = "007fABff109c5aE1";
+        for position in 0..hex.len() {
+            for replacement in (0..=0x7fu8).map(char::from).chain(['é', '\u{3000}']) {
+                let mut text = hex.to_string();
+                text.replace_range(position..=position, replacement.encode_utf8(&mut [0; 4]));
+                assert_eq!(
+                    decode_digest::<8>(&text, "x"),
+                    decode_digits::<8>(&text, "x"),
+                    "{text:?}"
+                );
+            }
+        }
+        assert_eq!(decode_digest::<8>(hex, "x"), decode_digits::<8>(hex, "x"));
+        assert!(decode_digest::<8>(hex, "x").is_ok());
     }
 
     #[test]
