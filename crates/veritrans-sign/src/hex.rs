@@ -197,7 +197,7 @@ fn nibble(c: u8) -> Option<u8> {
 pub(crate) fn decode_digest<const N: usize>(s: &str, what: &'static str) -> Result<[u8; N], Error> {
     const { assert!(N <= 64, "digests are at most 64 bytes (SHA-512)") };
     let mut out = [0u8; N];
-    if s.len() == 2 * N && N % 4 == 0 {
+    if s.len() == 2 * N && N.is_multiple_of(4) {
         let (words, _) = s.as_bytes().as_chunks::<8>();
         let (bytes, _) = out.as_chunks_mut::<4>();
         let mut valid = true;
@@ -230,11 +230,11 @@ fn decode_word(w: u64) -> ([u8; 4], bool) {
             & !x.wrapping_add(u64::from(0x7f - high) * ONES)
             & HIGHS
     };
-    let folded = w | 0x20 * ONES;
+    let folded = w | (0x20 * ONES);
     let digits = in_range(w, b'0', b'9') | in_range(folded, b'a', b'f');
     let valid = w & HIGHS == 0 && digits == HIGHS;
     let letters = w >> 6 & ONES;
-    let nibbles = (w & 0x0f * ONES) + (letters << 3) + letters;
+    let nibbles = (w & (0x0f * ONES)) + (letters << 3) + letters;
     // Each pair of nibbles (high first) into the low byte of its 16 bits, then the four
     // bytes side by side.
     let pairs = (nibbles << 4 | nibbles >> 8) & 0x00ff_00ff_00ff_00ff;

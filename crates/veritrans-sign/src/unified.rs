@@ -260,20 +260,32 @@ pub fn sign_redirect<K: AsRef<str>, V: AsRef<str>>(
 /// stack when they fit (the one allocation is the returned text).
 fn encode_names<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
     let mut buf = [0u8; AUTH_PARAMS_STACK];
-    let mut len = 0;
-    for (i, (name, _)) in params.iter().enumerate() {
-        let name = name.as_ref().as_bytes();
-        let comma = usize::from(i > 0);
-        let Some(slot) = buf.get_mut(len..len + comma + name.len()) else {
+    match join_names(params.iter().map(|(k, _)| k.as_ref()), &mut buf) {
+        Some(joined) => STANDARD.encode(joined),
+        None => {
             let names: Vec<&str> = params.iter().map(|(k, _)| k.as_ref()).collect();
-            return STANDARD.encode(names.join(","));
-        };
-        let (sep, rest) = slot.split_at_mut(comma);
+            STANDARD.encode(names.join(","))
+        }
+    }
+}
+
+/// `names` joined by commas into `buf`; `None` when they do not fit.
+fn join_names<'n, 'b, const CAP: usize>(
+    names: impl Iterator<Item = &'n str>,
+    buf: &'b mut [u8; CAP],
+) -> Option<&'b [u8]> {
+    let mut len = 0;
+    for (i, name) in names.enumerate() {
+        let name = name.as_bytes();
+        let comma = usize::from(i > 0);
+        let (sep, rest) = buf
+            .get_mut(len..len + comma + name.len())?
+            .split_at_mut(comma);
         sep.fill(b',');
         rest.copy_from_slice(name);
         len += comma + name.len();
     }
-    STANDARD.encode(&buf[..len])
+    buf.get(..len)
 }
 
 /// Whether no name appears twice among `params`.
@@ -496,8 +508,21 @@ fn signed_payment_id<'p, K: AsRef<str>, V: AsRef<str>>(
     let received = hex::decode_digest::<SHA512_LEN>(lookup(V_AUTH_INFO)?, REDIRECT_WHAT)?;
     let raw_auth_params = lookup(AUTH_PARAMS)?;
 
-    // The usual case: plain standard Base64 of valid names, one reading, decoded on the
-    // stack, each listed name found once. Anything else (other alphabets, an error to
+    // The usual case: `authParams` lists every other received name in the order received.
+    if distinct
+        && let Some((matches, payment_id)) =
+            in_order_reading(ccid, key, params, raw_auth_params, &received)
+    {
+        return if matches {
+            Ok(payment_id)
+        } else {
+            Err(Error::SignatureMismatch {
+                what: REDIRECT_WHAT,
+            })
+        };
+    }
+    // Next: plain standard Base64 of valid names, one reading, decoded on the stack, each
+    // listed name found once. Anything else (other alphabets, an error to
     // report) takes the general path below, which gives the same answer for this case.
     let mut buf = [0u8; AUTH_PARAMS_STACK];
     if distinct
@@ -571,6 +596,10 @@ fn verify_readings<K: AsRef<str>, V: AsRef<str>>(
 /// The decoded `authParams` that fits on the stack; longer lists take the general path.
 const AUTH_PARAMS_STACK: usize = 512;
 
+/// The joined names [`in_order_reading`] writes on the stack, zeroed on every call: a
+/// redirect's few short names fit in much less (the guide's five: 42 bytes).
+const IN_ORDER_STACK: usize = 128;
+
 /// `raw` decoded into `buf` when it is plain standard Base64 (then the only reading);
 /// `None` when it needs the general path.
 ///
@@ -582,6 +611,85 @@ fn plain_auth_params<'b>(raw: &str, buf: &'b mut [u8; AUTH_PARAMS_STACK]) -> Opt
         .ok()?;
     buf.get(..len)
 }
+
+/// The reading of an `authParams` that lists every received name but its own and
+/// `vAuthInfo`'s, in the order received (as the gateway's redirects do): whether it
+/// signs `received`, and the `paymentId` it lists. `None` when `authParams` is anything
+/// else, or names an empty name or no `paymentId`: the other paths answer those.
+///
+/// Recognised by writing those names as the gateway would (standard Base64 of the
+/// comma-joined names) and comparing the two texts, `=` padding aside, on the stack:
+/// fewer instructions than decoding `authParams` and looking each name up (cachegrind,
+/// `verify_redirect` of five values: ≈ 1,400 of the ≈ 3,200 it added to its hash). The
+/// caller has checked that no name is received twice, so each value is the one named.
+fn in_order_reading<'p, K: AsRef<str>, V: AsRef<str>>(
+    ccid: &str,
+    key: &MerchantAuthKey,
+    params: &'p [(K, V)],
+    raw_auth_params: &str,
+    received: &[u8; SHA512_LEN],
+) -> Option<(bool, &'p str)> {
+    let signed = || {
+        params
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.as_ref()))
+            .filter(|(k, _)| *k != AUTH_PARAMS && *k != V_AUTH_INFO)
+    };
+    let mut joined = [0u8; IN_ORDER_STACK];
+    let joined = join_names(signed().map(|(k, _)| k), &mut joined)?;
+    if !is_base64_of(joined, raw_auth_params.trim_end_matches('=').as_bytes()) {
+        return None;
+    }
+    let mut h = hash::Sha512Writer::new();
+    h.update(ccid.as_bytes());
+    let mut payment_id = None;
+    for (name, value) in signed() {
+        if name.is_empty() {
+            return None;
+        }
+        h.update(value.as_bytes());
+        if name == PAYMENT_ID {
+            payment_id = Some(value);
+        }
+    }
+    let payment_id = payment_id?;
+    h.update(key.expose_secret().as_bytes());
+    Some((hash::ct_eq(&h.finish(), received), payment_id))
+}
+
+/// Whether `text` is the standard Base64 of `bytes` without its `=` padding, compared
+/// four characters at a time as they are written (no encoded copy, no `base64` engine:
+/// its encoder took 460 instructions for the 42 bytes of five names, this ≈ 150).
+/// `bytes` are the received names: public, so the early return leaks nothing.
+fn is_base64_of(bytes: &[u8], text: &[u8]) -> bool {
+    let char_of = |sextet: u32| u32::from(STANDARD_ALPHABET[(sextet & 63) as usize]);
+    let quad_of = |n: u32| {
+        char_of(n >> 18) | char_of(n >> 12) << 8 | char_of(n >> 6) << 16 | char_of(n) << 24
+    };
+    if text.len() != (bytes.len() * 4).div_ceil(3) {
+        return false;
+    }
+    let (groups, bytes_tail) = bytes.as_chunks::<3>();
+    let (quads, text_tail) = text.as_chunks::<4>();
+    let mut diff = 0;
+    for ([a, b, c], quad) in groups.iter().zip(quads) {
+        let n = u32::from(*a) << 16 | u32::from(*b) << 8 | u32::from(*c);
+        diff |= quad_of(n) ^ u32::from_le_bytes(*quad);
+    }
+    // One byte left is two characters, two bytes three (the length check above).
+    let tail = |n: u32| quad_of(n).to_le_bytes();
+    let tail_matches = match (bytes_tail, text_tail) {
+        ([], []) => true,
+        (&[a], &[x, y]) => tail(u32::from(a) << 16)[..2] == [x, y],
+        (&[a, b], &[x, y, z]) => tail(u32::from(a) << 16 | u32::from(b) << 8)[..3] == [x, y, z],
+        _ => false,
+    };
+    diff == 0 && tail_matches
+}
+
+/// The standard Base64 alphabet (RFC 4648, table 1), as a table to index.
+const STANDARD_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// The one reading of a plain `authParams`: whether it signs `received`, and the value of
 /// the `paymentId` it lists. `None` for anything the general path must answer (a name
@@ -798,4 +906,80 @@ pub fn query_text(query: &str) -> Result<&str, Error> {
         query = query.split_once('#').map_or(query, |(q, _)| q);
     }
     Ok(query.strip_prefix('?').unwrap_or(query))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The redirect check without its fast paths: every reading of `authParams` through
+    /// the general path, each name looked up among all pairs.
+    fn reference<'p>(
+        ccid: &str,
+        key: &MerchantAuthKey,
+        params: &'p [(String, String)],
+    ) -> Result<&'p str, Error> {
+        check_redirect_size(params)?;
+        let received =
+            hex::decode_digest::<SHA512_LEN>(single(params, V_AUTH_INFO)?, REDIRECT_WHAT)?;
+        verify_readings(ccid, key, params, single(params, AUTH_PARAMS)?, &received)?;
+        single(params, PAYMENT_ID)
+    }
+
+    proptest! {
+        /// A redirect as the gateway sends it (every name listed, in the order received,
+        /// `authParams` and `vAuthInfo` last), then edited: a pair dropped, repeated,
+        /// renamed or moved, `authParams` re-padded or a character of it replaced,
+        /// `vAuthInfo` upper-cased or a digit replaced. The fast paths answer exactly as
+        /// the reference, errors included.
+        #[test]
+        fn signed_payment_id_is_the_reference_for_edited_redirects(
+            values in proptest::collection::vec("[a-z0-9 -]{0,12}", 0..5),
+            edit in 0usize..10,
+            at in any::<usize>(),
+            other in any::<usize>(),
+            replacement in prop::sample::select(vec!["", "=", "==", "A", "+", "-", "_", "*", " ", "é", "paymentId", "authParams"]),
+        ) {
+            let key = MerchantAuthKey::new("sampleKey");
+            let mut params: Vec<(String, String)> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("p{i}"), v.clone()))
+                .collect();
+            params.insert(at % (params.len() + 1), (PAYMENT_ID.into(), "order-1".into()));
+            let (auth_params, v_auth_info) = sign_redirect("sampleCcId", &key, &params);
+            params.push((AUTH_PARAMS.into(), auth_params));
+            params.push((V_AUTH_INFO.into(), v_auth_info));
+            let n = params.len();
+            let (i, j) = (at % n, other % n);
+            let replace_char = |text: &str| {
+                let mut chars: Vec<char> = text.chars().collect();
+                let k = other % chars.len().max(1);
+                if chars.is_empty() {
+                    replacement.to_string()
+                } else {
+                    chars.splice(k..=k, replacement.chars());
+                    chars.into_iter().collect()
+                }
+            };
+            match edit {
+                0 => {}
+                1 => { params.remove(i); }
+                2 => { let pair = params[i].clone(); params.insert(j, pair); }
+                3 => params[i].0 = replacement.into(),
+                4 => params.swap(i, j),
+                5 => params[n - 2].1 = params[n - 2].1.trim_end_matches('=').to_string(),
+                6 => params[n - 2].1.push_str(replacement),
+                7 => params[n - 2].1 = replace_char(&params[n - 2].1),
+                8 => params[n - 1].1 = params[n - 1].1.to_uppercase(),
+                _ => params[n - 1].1 = replace_char(&params[n - 1].1),
+            }
+            prop_assert_eq!(
+                signed_payment_id("sampleCcId", &key, &params),
+                reference("sampleCcId", &key, &params),
+                "{:?}", params
+            );
+        }
+    }
 }
