@@ -18,6 +18,8 @@ use veritrans::{MerchantAuthKey, MpiServerKey};
 
 mod pop_inputs;
 use pop_inputs::{POP_PUSH, PopInputs};
+mod redirect_inputs;
+use redirect_inputs::RedirectInputs;
 const WEBHOOK_BODY: &[u8] =
     include_bytes!("../../veritrans-sign/benches/data/unified-webhook.json");
 
@@ -168,21 +170,9 @@ fn main() {
             .unwrap();
         },
     );
-    let rpairs = [
-        ("status", "success"),
-        ("resultCode", "UA-000-001"),
-        ("paymentId", "order-20261123-000123"),
-        ("fepReferenceId", "X000002F368872DB9B645E69448"),
-        ("command", "pay"),
-    ];
-    let (auth_params, v_auth_info) = veritrans::sign::unified::sign_redirect(ccid, auth, &rpairs);
-    let mut received: Vec<(&str, &str)> = rpairs.to_vec();
-    received.push(("authParams", &auth_params));
-    received.push(("vAuthInfo", &v_auth_info));
-    let signed: String = std::iter::once(ccid)
-        .chain(rpairs.iter().map(|(_, v)| *v))
-        .chain([auth.expose_secret()])
-        .collect();
+    let inputs = RedirectInputs::new(auth);
+    let (rpairs, received, signed) = (redirect_inputs::PAIRS, inputs.received(), &inputs.signed);
+    let (auth_params, v_auth_info) = (&inputs.auth_params, &inputs.v_auth_info);
     let floor = &mut || {
         black_box(sha512(black_box(signed.as_bytes())));
     };
@@ -198,7 +188,7 @@ fn main() {
             ccid,
             auth,
             black_box(&received),
-            "order-20261123-000123",
+            redirect_inputs::PAYMENT_ID,
         )
         .unwrap();
     });
@@ -217,7 +207,7 @@ fn main() {
             black_box(Redirect::verify_and_parse(
                 black_box(&query),
                 &keys,
-                "order-20261123-000123",
+                redirect_inputs::PAYMENT_ID,
             ))
             .unwrap();
         },
