@@ -105,6 +105,41 @@ impl Sha512Blocks {
         }
     }
 
+    /// Appends `name`, `=`, `value` and `&`: one POP pair and the separator after it.
+    ///
+    /// When the four pieces fit the room left (a notification's always do), they are
+    /// written with one check of the room instead of one per piece.
+    #[inline(always)]
+    pub(crate) fn pair(&mut self, name: &[u8], value: &[u8]) {
+        let at = self.len;
+        // Two slices' lengths add up to less than `usize::MAX`.
+        if name.len() + value.len() < (Self::CAP - at).saturating_sub(1) {
+            let flat = self.blocks.as_flattened_mut();
+            copy_short(flat, at, name);
+            let eq = at + name.len();
+            flat[eq] = b'=';
+            copy_short(flat, eq + 1, value);
+            let amp = eq + 1 + value.len();
+            flat[amp] = b'&';
+            self.len = amp + 1;
+        } else {
+            self.update(name);
+            self.byte(b'=');
+            self.update(value);
+            self.byte(b'&');
+        }
+    }
+
+    /// Replaces the last byte written with `b`. A write leaves its last byte in the
+    /// buffer (blocks are compressed only before more is written), so after any write
+    /// there is one; without any this does nothing.
+    #[inline]
+    pub(crate) fn replace_last(&mut self, b: u8) {
+        if let Some(last) = self.len.checked_sub(1) {
+            self.blocks.as_flattened_mut()[last] = b;
+        }
+    }
+
     /// Compresses the whole blocks written so far and keeps the partial one.
     fn flush(&mut self) {
         let full = self.len / 128;
@@ -118,8 +153,10 @@ impl Sha512Blocks {
 
     /// The digest: the padding of FIPS 180-4 5.1.2 (a one bit, zeros, the length in
     /// bits as 128 bits big-endian) written after the message, then every block
-    /// compressed in one call.
-    pub(crate) fn finish(mut self) -> [u8; SHA512_LEN] {
+    /// compressed in one call. By reference, though it ends the hasher: taken by value
+    /// (not inlined), the caller copied the hasher's 600 bytes into the call with
+    /// `memcpy` (88 instructions, callgrind of `pop_counts verify`).
+    pub(crate) fn finish(&mut self) -> [u8; SHA512_LEN] {
         if self.len + 17 > Self::CAP {
             self.flush();
         }
