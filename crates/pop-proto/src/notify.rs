@@ -100,15 +100,15 @@ impl<'a> Known<'a> {
     }
 
     /// The field `name` names: a binary search of the sorted table by the
-    /// names' eight-byte prefixes (integers), then whole names compared among
-    /// the few sharing that prefix.
+    /// names' eight-byte prefixes (integers), then [`Field::is`] among the few
+    /// sharing that prefix.
     fn find(&self, name: &str) -> Option<(usize, &'static Field)> {
         let key = kinds::prefix(name);
         let first = self.fields.partition_point(|f| f.prefix < key);
         self.fields[first..]
             .iter()
             .take_while(|f| f.prefix == key)
-            .position(|f| f.name == name)
+            .position(|f| f.is(name))
             .map(|i| (first + i, &self.fields[first + i]))
     }
 
@@ -496,5 +496,29 @@ mod tests {
             cvs.find("payment_type").map(|(_, f)| f.name),
             Some("payment_type")
         );
+    }
+
+    /// A name of a field's length with any one byte changed is not that field
+    /// (`Field::is` compares lengths, prefixes, the last eight bytes and, past
+    /// sixteen, the bytes between): found only if it is another field's name.
+    #[test]
+    fn known_tells_names_apart_at_every_byte() {
+        for &(_, _, kind) in KINDS {
+            let known = Known::new(kind);
+            for field in kind.fields() {
+                for at in 0..field.name.len() {
+                    for b in [b'a', b'z', b'_', b'0', 0] {
+                        let mut name = field.name.as_bytes().to_vec();
+                        if name[at] == b {
+                            continue;
+                        }
+                        name[at] = b;
+                        let name = String::from_utf8(name).unwrap();
+                        let expected = kind.fields().iter().position(|f| f.name == name);
+                        assert_eq!(known.find(&name).map(|(j, _)| j), expected, "{name:?}");
+                    }
+                }
+            }
+        }
     }
 }
