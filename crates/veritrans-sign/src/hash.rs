@@ -130,6 +130,27 @@ impl Sha512Blocks {
         }
     }
 
+    /// Calls `f` with a [`Fitted`] writer over the blocks when `most` more bytes fit
+    /// them, and gives back its answer (`None`, `f` not called, when they may not
+    /// fit). Writing more than `most` through it panics at a slice bound.
+    #[inline(always)]
+    pub(crate) fn fitted<R>(
+        &mut self,
+        most: usize,
+        f: impl FnOnce(&mut Fitted<'_>) -> R,
+    ) -> Option<R> {
+        if most > Self::CAP - self.len {
+            return None;
+        }
+        let mut w = Fitted {
+            flat: self.blocks.as_flattened_mut(),
+            at: self.len,
+        };
+        let answer = f(&mut w);
+        self.len = w.at;
+        Some(answer)
+    }
+
     /// Replaces the last byte written with `b`. A write leaves its last byte in the
     /// buffer (blocks are compressed only before more is written), so after any write
     /// there is one; without any this does nothing.
@@ -173,6 +194,48 @@ impl Sha512Blocks {
             chunk.copy_from_slice(&word.to_be_bytes());
         }
         out
+    }
+}
+
+/// Where POP pairs (`name=value&`) are written: the hasher itself, which checks its
+/// room for each pair, or a [`Fitted`] writer for a message known to fit its blocks.
+pub(crate) trait Pairs {
+    fn pair(&mut self, name: &[u8], value: &[u8]);
+}
+
+impl Pairs for Sha512Blocks {
+    #[inline(always)]
+    fn pair(&mut self, name: &[u8], value: &[u8]) {
+        Sha512Blocks::pair(self, name, value);
+    }
+}
+
+/// The blocks of a [`Sha512Blocks`] written through a cursor of their own, with no
+/// room checks and no flush (given by [`Sha512Blocks::fitted`] only when what will be
+/// written fits). The cursor is a local the compiler keeps in a register: the
+/// hasher's own `len` was reloaded from memory after every byte stored into its
+/// blocks, and a card push's 13 pairs took ≈ 85 instructions each that way
+/// (callgrind of `pop_counts verify`).
+pub(crate) struct Fitted<'h> {
+    flat: &'h mut [u8],
+    at: usize,
+}
+
+impl Pairs for Fitted<'_> {
+    #[inline(always)]
+    fn pair(&mut self, name: &[u8], value: &[u8]) {
+        let at = self.at;
+        copy_short(self.flat, at, name);
+        let eq = at + name.len();
+        if let Some(b) = self.flat.get_mut(eq) {
+            *b = b'=';
+        }
+        copy_short(self.flat, eq + 1, value);
+        let amp = eq + 1 + value.len();
+        if let Some(b) = self.flat.get_mut(amp) {
+            *b = b'&';
+        }
+        self.at = amp + 1;
     }
 }
 

@@ -295,31 +295,14 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
         });
     }
     with_order(params, |order| {
-        // One walk over the sorted order finds a repeated name (sorted, it sits next
-        // to itself: the first such pair in name order is the one reported), the
-        // `signature` value, and writes every other pair into the hasher. Names are
-        // compared whole only when their slots' name bits are equal (a repeat, or
-        // `signature` itself).
         let mut h = hash::Sha512Blocks::new();
-        let signature_bits = order.name_bits(prefix(SIGNATURE_PARAM));
-        // No slot's name bits have the index bits set, so this matches no name.
-        let (mut previous_bits, mut previous) = (u64::MAX, "");
-        let (mut signature, mut wrote) = (None, false);
-        for &s in order.slots {
-            let (name, value) = &params[order.index(s)];
-            let (name, value) = (name.as_ref(), value.as_ref());
-            let bits = order.name_bits(s);
-            if bits == previous_bits && name == previous {
-                return Err(Error::DuplicateParameter { name: name.into() });
-            }
-            (previous_bits, previous) = (bits, name);
-            if bits == signature_bits && name == SIGNATURE_PARAM {
-                signature = Some(value);
-            } else {
-                h.pair(name.as_bytes(), value.as_bytes());
-                wrote = true;
-            }
-        }
+        // Every name and value with a `=` and a `&` each is at most `total` bytes:
+        // when the blocks hold that, the pairs are written without room checks.
+        let walked = match h.fitted(total, |w| walk(params, order, w)) {
+            Some(walked) => walked,
+            None => walk(params, order, &mut h),
+        };
+        let (signature, wrote) = walked?;
         let received = signature.ok_or_else(|| Error::MissingParameter {
             name: SIGNATURE_PARAM.into(),
         })?;
@@ -330,6 +313,39 @@ pub fn verify<K: AsRef<str>, V: AsRef<str>>(
             Err(Error::SignatureMismatch { what: WHAT })
         }
     })
+}
+
+/// [`verify`]'s walk over the sorted order: it finds a repeated name (sorted, it sits
+/// next to itself: the first such pair in name order is the one reported), the
+/// `signature` value, and writes every other pair into `out`; whether it wrote one.
+/// Names are compared whole only when their slots' name bits are equal (a repeat, or
+/// `signature` itself).
+#[inline(always)]
+fn walk<'p, K: AsRef<str>, V: AsRef<str>>(
+    params: &'p [(K, V)],
+    order: &Order<'_>,
+    out: &mut impl hash::Pairs,
+) -> Result<(Option<&'p str>, bool), Error> {
+    let signature_bits = order.name_bits(prefix(SIGNATURE_PARAM));
+    // No slot's name bits have the index bits set, so this matches no name.
+    let (mut previous_bits, mut previous) = (u64::MAX, "");
+    let (mut signature, mut wrote) = (None, false);
+    for &s in order.slots {
+        let (name, value) = &params[order.index(s)];
+        let (name, value) = (name.as_ref(), value.as_ref());
+        let bits = order.name_bits(s);
+        if bits == previous_bits && name == previous {
+            return Err(Error::DuplicateParameter { name: name.into() });
+        }
+        (previous_bits, previous) = (bits, name);
+        if bits == signature_bits && name == SIGNATURE_PARAM {
+            signature = Some(value);
+        } else {
+            out.pair(name.as_bytes(), value.as_bytes());
+            wrote = true;
+        }
+    }
+    Ok((signature, wrote))
 }
 
 /// The first name in byte order that appears twice, as an error.
