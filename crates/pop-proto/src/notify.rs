@@ -126,7 +126,10 @@ impl<'a> Known<'a, '_> {
 
     /// The field `name` names: a binary search of the sorted table by the
     /// names' eight-byte prefixes (integers), then [`Field::is`] among the few
-    /// sharing that prefix.
+    /// sharing that prefix. Inlined into the loop over the parameters: as a call
+    /// (saving and restoring six registers each time) a card push's 14 look-ups
+    /// cost 277 instructions more (cachegrind of `pop_counts push`).
+    #[inline(always)]
     fn find(&self, name: &str) -> Option<(usize, &'static Field)> {
         let key = kinds::prefix(name);
         let first = self.fields.partition_point(|f| f.prefix < key);
