@@ -109,7 +109,11 @@ impl<'a> Scanner<'a> {
         here
     }
 
-    /// A string without escapes or control characters: its content.
+    /// A string without escapes or control characters: its content. Inlined into
+    /// its two callers (a name, a value): as a call, with the scanner in memory and
+    /// six registers saved each time, the card push took 603 instructions more
+    /// (cachegrind of `pop_counts push`).
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.at;
