@@ -227,14 +227,10 @@ impl Pairs for Fitted<'_> {
         let at = self.at;
         copy_short(self.flat, at, name);
         let eq = at + name.len();
-        if let Some(b) = self.flat.get_mut(eq) {
-            *b = b'=';
-        }
+        self.flat[eq] = b'=';
         copy_short(self.flat, eq + 1, value);
         let amp = eq + 1 + value.len();
-        if let Some(b) = self.flat.get_mut(amp) {
-            *b = b'&';
-        }
+        self.flat[amp] = b'&';
         self.at = amp + 1;
     }
 }
@@ -374,6 +370,56 @@ mod tests {
                 }
             }
             assert_eq!(h.finish(), sha512(&[&message]), "pieces of {cut}");
+        }
+    }
+
+    /// Pairs written with `pair` (room checked, flushing as needed) and through
+    /// `fitted` (when they fit) hash as the joined string does, the last `&` replaced
+    /// by `:`, for pairs of every short length and strings across the 512-byte buffer.
+    #[test]
+    fn pairs_hash_as_the_joined_string() {
+        let text: Vec<u8> = (0..400).map(|i| b'a' + (i % 26) as u8).collect();
+        for count in [0usize, 1, 2, 5, 13, 40] {
+            for long in [0usize, 3, 17, 33, 150] {
+                let pairs: Vec<(&[u8], &[u8])> = (0..count)
+                    .map(|i| (&text[..i % 11], &text[..(i * 7 + long) % 300]))
+                    .collect();
+                let mut joined = Vec::new();
+                for (name, value) in &pairs {
+                    joined.extend_from_slice(name);
+                    joined.push(b'=');
+                    joined.extend_from_slice(value);
+                    joined.push(b'&');
+                }
+                let total = joined.len();
+                if let Some(last) = joined.last_mut() {
+                    *last = b':';
+                }
+                let expected = sha512(&[&joined]);
+
+                let mut checked = Sha512Blocks::new();
+                for (name, value) in &pairs {
+                    checked.pair(name, value);
+                }
+                checked.replace_last(b':');
+                assert_eq!(checked.finish(), expected, "{count} pairs, {total} bytes");
+
+                let mut fitted = Sha512Blocks::new();
+                let wrote = fitted.fitted(total, |w| {
+                    for (name, value) in &pairs {
+                        Pairs::pair(w, name, value);
+                    }
+                });
+                assert_eq!(
+                    wrote.is_some(),
+                    total <= 512,
+                    "{count} pairs, {total} bytes"
+                );
+                if wrote.is_some() {
+                    fitted.replace_last(b':');
+                    assert_eq!(fitted.finish(), expected, "{count} pairs, {total} bytes");
+                }
+            }
         }
     }
 
