@@ -134,12 +134,19 @@ impl Order<'_> {
 /// the larger ones before it, one comparison and one store a step (the 45 steps of a
 /// card push's 14 names). `sort_unstable` on the same slots took ≈ 420 instructions a
 /// card push, this loop ≈ 255 (callgrind of `pop_counts verify`).
-fn insertion_sort(slots: &mut [Slot]) {
+///
+/// Says whether two slots ended up side by side with equal name bits (`mask` the index
+/// bits): each slot is compared with the one it lands after. Slots are inserted in
+/// index order, so of two with equal name bits the later lands after the earlier or
+/// after one between them, whose name bits are the same.
+fn insertion_sort(slots: &mut [Slot], mask: u64) -> bool {
+    let mut tied = false;
     for i in 1..slots.len() {
         let s = slots[i];
         let mut j = i;
         while let Some(&before) = j.checked_sub(1).and_then(|k| slots.get(k)) {
             if before <= s {
+                tied |= (before ^ s) & !mask == 0;
                 break;
             }
             slots[j] = before;
@@ -147,6 +154,7 @@ fn insertion_sort(slots: &mut [Slot]) {
         }
         slots[j] = s;
     }
+    tied
 }
 
 /// Calls `f` with the order of `params` sorted by name in byte order (stable, so
@@ -165,13 +173,14 @@ fn with_order<K: AsRef<str>, V, R>(params: &[(K, V)], f: impl FnOnce(&Order<'_>)
         for (i, (s, (k, _))) in slots.iter_mut().zip(params).enumerate() {
             *s = (prefix(k.as_ref()) & !mask) | i as u64;
         }
-        if slots.len() <= STACK_PARAMS {
-            insertion_sort(slots);
+        // Most orders have no two slots with equal name bits: the insertion says so.
+        let tied = if slots.len() <= STACK_PARAMS {
+            insertion_sort(slots, mask)
         } else {
             slots.sort_unstable();
-        }
-        // Most orders have no two slots with equal name bits: one pass says so.
-        if slots.windows(2).all(|w| (w[0] ^ w[1]) & !mask != 0) {
+            slots.windows(2).any(|w| (w[0] ^ w[1]) & !mask == 0)
+        };
+        if !tied {
             return;
         }
         let name = |s: &Slot| params[(*s & mask) as usize].0.as_ref().as_bytes();
