@@ -17,6 +17,10 @@ pub(crate) struct Field {
     /// [`prefix`] of the name, computed at compile time: the decoder looks a
     /// received name up by this integer before comparing whole names.
     pub(crate) prefix: u64,
+    /// [`suffix`] of the name, computed at compile time: with the prefix and
+    /// the length it settles a name of up to sixteen bytes without comparing
+    /// the names themselves.
+    pub(crate) suffix: u64,
 }
 
 impl Field {
@@ -26,28 +30,67 @@ impl Field {
             name,
             boolean,
             prefix: prefix(name),
+            suffix: suffix(name),
         }
+    }
+
+    /// Whether `name` (whose [`prefix`] is this field's) is this field's name:
+    /// equal lengths and prefixes settle a name of up to eight bytes (the
+    /// prefix is zero-padded, so the length tells `a` from `a\0`), the last
+    /// eight bytes one of up to sixteen; only longer names compare the bytes
+    /// between. Comparing whole names called `memcmp` for each of a card push's
+    /// 14 names: the look-ups took ≈ 1,630 instructions with it, ≈ 1,310 this
+    /// way (callgrind of `pop_counts push`).
+    #[inline]
+    pub(crate) fn is(&self, name: &str) -> bool {
+        let (ours, theirs) = (self.name.as_bytes(), name.as_bytes());
+        ours.len() == theirs.len()
+            && (ours.len() <= 8
+                || (suffix(name) == self.suffix
+                    && (ours.len() <= 16 || ours.get(8..) == theirs.get(8..))))
     }
 }
 
 /// The first eight bytes of a name, big-endian and zero-padded: in a table
 /// sorted by name these integers are in order too (equal for names sharing
 /// their first eight bytes, such as `payment_type` and `payment_sub_type`).
+///
+/// A name of four to seven bytes is read as two overlapping four-byte words,
+/// shorter ones byte by byte (the look-up computes this for every received
+/// name).
 pub(crate) const fn prefix(name: &str) -> u64 {
     let bytes = name.as_bytes();
     if let Some(head) = bytes.first_chunk::<8>() {
         return u64::from_be_bytes(*head);
     }
+    if let (Some(head), Some(tail)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        // The tail's first byte is byte `len - 4`, at bit 63 - 8 (len - 4) of
+        // the word: a shift of 64 - 8 len (8 to 32 here); the overlap ORs equal
+        // bytes onto each other.
+        let shift = 64 - 8 * bytes.len() as u32;
+        return (u32::from_be_bytes(*head) as u64) << 32
+            | (u32::from_be_bytes(*tail) as u64) << shift;
+    }
     let mut word = 0u64;
     let mut i = 0;
-    while i < 8 {
-        word <<= 8;
-        if i < bytes.len() {
-            word |= bytes[i] as u64;
-        }
+    while i < bytes.len() {
+        word |= (bytes[i] as u64) << (56 - 8 * i);
         i += 1;
     }
     word
+}
+
+/// The last eight bytes of a name of more than eight bytes (overlapping the
+/// prefix for one shorter than sixteen), as an integer; 0 for a shorter name.
+pub(crate) const fn suffix(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    if bytes.len() <= 8 {
+        return 0;
+    }
+    match bytes.last_chunk::<8>() {
+        Some(tail) => u64::from_le_bytes(*tail),
+        None => 0,
+    }
 }
 
 impl Kind {

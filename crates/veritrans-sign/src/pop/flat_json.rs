@@ -61,15 +61,25 @@ pub(super) fn scan(text: &str) -> Option<Vec<(Cow<'_, str>, JsonScalar<'_>)>> {
 /// `\\` or below 0x20, and possibly of bytes after the first such one (a borrow
 /// can carry into them); the lowest set bit is always exact, which is all the
 /// caller uses. The usual test for a zero byte, `(x - 0x01…) & !x & 0x80…`, applied
-/// to `word ^ '"'…`, `word ^ '\\'…` and (for "below 0x20") `word - 0x20…`.
+/// to `word ^ '\\'…`, and the test for "below 0x21" applied to `word ^ 0x02…`, which
+/// maps `"` (0x22) to 0x20 and the bytes below 0x20 among themselves (and no other
+/// byte below 0x21): one test for two of the three, two fewer operations a word.
 fn stops(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x;
-    let quote = zero(word ^ (ONES * u64::from(b'"')));
-    let backslash = zero(word ^ (ONES * u64::from(b'\\')));
-    let control = word.wrapping_sub(ONES * 0x20) & !word;
-    (quote | backslash | control) & HIGH
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    let backslash = backslash.wrapping_sub(ONES) & !backslash;
+    let folded = word ^ (ONES * 0x02);
+    let quote_or_control = folded.wrapping_sub(ONES * 0x21) & !folded;
+    (backslash | quote_or_control) & HIGH
+}
+
+/// Eight bytes as a little-endian word (a slice of exactly eight).
+#[inline]
+fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(bytes);
+    u64::from_le_bytes(w)
 }
 
 struct Scanner<'a> {
@@ -99,19 +109,44 @@ impl<'a> Scanner<'a> {
         here
     }
 
-    /// A string without escapes or control characters: its content.
+    /// A string without escapes or control characters: its content. Inlined into
+    /// its two callers (a name, a value): as a call, with the scanner in memory and
+    /// six registers saved each time, the card push took 603 instructions more
+    /// (cachegrind of `pop_counts push`).
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.at;
-        // Eight bytes at a time up to the first byte that ends the plain run.
-        while let Some(chunk) = self.bytes.get(self.at..).and_then(<[u8]>::first_chunk::<8>) {
-            let stops = stops(u64::from_le_bytes(*chunk));
-            if stops != 0 {
-                self.at += (stops.trailing_zeros() / 8) as usize;
-                break;
+        let mut at = start;
+        // Sixteen bytes at a time (two words; most names end in the first sixteen
+        // bytes), then eight, up to the first byte that ends the plain run. A word at
+        // a time with `at` kept in the scanner took ≈ 130 instructions a string of
+        // the card push, this ≈ 95 (callgrind of `pop_counts push`: 3,373 -> 2,482
+        // for its 26 strings).
+        'plain: {
+            while let Some(chunk) = self.bytes.get(at..).and_then(<[u8]>::first_chunk::<16>) {
+                let (low, high) = chunk.split_at(8);
+                let (low, high) = (stops(word(low)), stops(word(high)));
+                if low | high != 0 {
+                    at += if low != 0 {
+                        low.trailing_zeros() / 8
+                    } else {
+                        8 + high.trailing_zeros() / 8
+                    } as usize;
+                    break 'plain;
+                }
+                at += 16;
             }
-            self.at += 8;
+            if let Some(chunk) = self.bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+                let stops = stops(u64::from_le_bytes(*chunk));
+                at += if stops != 0 {
+                    (stops.trailing_zeros() / 8) as usize
+                } else {
+                    8
+                };
+            }
         }
+        self.at = at;
         loop {
             match self.peek()? {
                 b'"' => break,
