@@ -15,40 +15,21 @@ pub(crate) const SHA512_LEN: usize = 64;
 /// Bytes of a SHA-256 output.
 pub(crate) const SHA256_LEN: usize = 32;
 
-/// An incremental SHA-512 for inputs made of many short pieces (POP's `name=value&…`,
-/// the redirect's `ccid ‖ values ‖ key`).
-pub(crate) struct Sha512Writer(Sha512);
-
-impl Sha512Writer {
-    pub(crate) fn new() -> Self {
-        Self(Sha512::new())
-    }
-
-    #[inline]
-    pub(crate) fn update(&mut self, piece: &[u8]) {
-        self.0.update(piece);
-    }
-
-    pub(crate) fn finish(self) -> [u8; SHA512_LEN] {
-        self.0.finalize().into()
-    }
-}
-
-/// Blocks [`Sha512Blocks`] holds before compressing: 512 bytes, more than a card
+/// Blocks [`Sha512Blocks::new`] holds before compressing: 512 bytes, more than a card
 /// notification's signed string (about 300); zeroed on every `new`, so no larger.
 const STACK_BLOCKS: usize = 4;
 
 /// SHA-512 of a message written in many short pieces into its own stack blocks, which
 /// are compressed together (`sha2::block_api::compress512`) when full and at the end.
 ///
-/// Why not [`Sha512Writer`]: `Sha512` compresses each block the moment it fills, one at
+/// Why not `Sha512` itself: it compresses each block the moment it fills, one at
 /// a time, and its AVX2 backend schedules two blocks at once only when given two; the
 /// one-call floor (`Sha512::digest` of the whole string) gets that pairing, the pieces
 /// did not. Here a notification's three blocks go to one `compress512` call, as the
 /// floor's do, and each piece is one copy into the buffer (no per-update bookkeeping).
-pub(crate) struct Sha512Blocks {
+pub(crate) struct Sha512Blocks<const B: usize = STACK_BLOCKS> {
     state: [u64; 8],
-    blocks: [[u8; 128]; STACK_BLOCKS],
+    blocks: [[u8; 128]; B],
     /// Bytes written into `blocks` and not yet compressed.
     len: usize,
     /// Bytes already compressed (a multiple of 128).
@@ -56,6 +37,12 @@ pub(crate) struct Sha512Blocks {
 }
 
 impl Sha512Blocks {
+    pub(crate) fn new() -> Self {
+        Self::zeroed()
+    }
+}
+
+impl<const B: usize> Sha512Blocks<B> {
     /// SHA-512's initial hash value (FIPS 180-4, 5.3.5).
     const IV: [u64; 8] = [
         0x6a09e667f3bcc908,
@@ -67,12 +54,17 @@ impl Sha512Blocks {
         0x1f83d9abfb41bd6b,
         0x5be0cd19137e2179,
     ];
-    const CAP: usize = STACK_BLOCKS * 128;
+    const CAP: usize = B * 128;
 
-    pub(crate) fn new() -> Self {
+    /// A hasher over `B` zeroed blocks: [`Sha512Blocks::new`]'s four for a POP
+    /// notification, two for a shorter message (a redirect's: zeroing four cost more
+    /// than the copies saved). At least two: the padding after a partial block can
+    /// need a second.
+    pub(crate) fn zeroed() -> Self {
+        const { assert!(B >= 2, "the padding may take a second block") };
         Self {
             state: Self::IV,
-            blocks: [[0; 128]; STACK_BLOCKS],
+            blocks: [[0; 128]; B],
             len: 0,
             done: 0,
         }
@@ -268,11 +260,11 @@ fn copy_short(dst: &mut [u8], at: usize, src: &[u8]) {
 }
 
 pub(crate) fn sha512(parts: &[&[u8]]) -> [u8; SHA512_LEN] {
-    let mut h = Sha512Writer::new();
+    let mut h = Sha512::new();
     for p in parts {
         h.update(p);
     }
-    h.finish()
+    h.finalize().into()
 }
 
 /// SHA-256 of `message ‖ suffix` (an MPI push body and the server key).
@@ -385,16 +377,22 @@ mod tests {
     /// for the same message cut into pieces of every size.
     #[test]
     fn blocks_match_sha512_at_every_length_and_cut() {
+        blocks_match_sha512::<STACK_BLOCKS>();
+        // A redirect's two blocks flush at every 256 bytes.
+        blocks_match_sha512::<2>();
+    }
+
+    fn blocks_match_sha512<const B: usize>() {
         let message: Vec<u8> = (0..2 * 8 * 128 + 300).map(|i| (i * 7 + 3) as u8).collect();
         for len in 0..message.len() {
             let m = &message[..len];
-            let mut h = Sha512Blocks::new();
+            let mut h = Sha512Blocks::<B>::zeroed();
             h.update(m);
-            assert_eq!(h.finish(), sha512(&[m]), "length {len}");
+            assert_eq!(h.finish(), sha512(&[m]), "{B} blocks, length {len}");
         }
         // Every branch of `copy_short` (0-3, 4-7, 8-16, 17-32, over 32 bytes).
         for cut in (1..=40).chain([127, 128, 129, 1000, 1024, 1025]) {
-            let mut h = Sha512Blocks::new();
+            let mut h = Sha512Blocks::<B>::zeroed();
             for piece in message.chunks(cut) {
                 if piece.len() == 1 {
                     h.byte(piece[0]);
@@ -402,7 +400,11 @@ mod tests {
                     h.update(piece);
                 }
             }
-            assert_eq!(h.finish(), sha512(&[&message]), "pieces of {cut}");
+            assert_eq!(
+                h.finish(),
+                sha512(&[&message]),
+                "{B} blocks, pieces of {cut}"
+            );
         }
     }
 

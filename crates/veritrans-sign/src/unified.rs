@@ -222,7 +222,7 @@ fn redirect_digest<'a>(
     key: &MerchantAuthKey,
     values: impl Iterator<Item = &'a str>,
 ) -> [u8; SHA512_LEN] {
-    let mut h = hash::Sha512Writer::new();
+    let mut h = hash::Sha512Blocks::<2>::zeroed();
     h.update(ccid.as_bytes());
     for v in values {
         h.update(v.as_bytes());
@@ -640,7 +640,7 @@ fn in_order_reading<'p, K: AsRef<str>, V: AsRef<str>>(
     if !is_base64_of(joined, raw_auth_params.trim_end_matches('=').as_bytes()) {
         return None;
     }
-    let mut h = hash::Sha512Writer::new();
+    let mut h = hash::Sha512Blocks::<2>::zeroed();
     h.update(ccid.as_bytes());
     let mut payment_id = None;
     for (name, value) in signed() {
@@ -702,7 +702,7 @@ fn plain_reading<'p, K: AsRef<str>, V: AsRef<str>>(
     names: &[u8],
     received: &[u8; SHA512_LEN],
 ) -> Option<(bool, &'p str)> {
-    let mut h = hash::Sha512Writer::new();
+    let mut h = hash::Sha512Blocks::<2>::zeroed();
     h.update(ccid.as_bytes());
     let mut payment_id = None;
     let mut next = 0;
@@ -738,7 +738,7 @@ fn reading_matches<'n, K: AsRef<str>, V: AsRef<str>>(
     names: impl Iterator<Item = &'n str>,
     received: &[u8; SHA512_LEN],
 ) -> Result<bool, Error> {
-    let mut h = hash::Sha512Writer::new();
+    let mut h = hash::Sha512Blocks::<2>::zeroed();
     h.update(ccid.as_bytes());
     let mut lists_payment_id = false;
     for name in names {
