@@ -1,6 +1,10 @@
 //! Where `unified::verify_redirect` and `sign_redirect` spend their time over the
 //! paired example's five-value redirect: each part timed alone, best of 15 runs.
 //! `cargo run --release -p veritrans-sign --example probe_unified`
+//!
+//! The hex-decoding variants it once timed, with their own copy of the digit table, are
+//! gone: `hex::decode_digest` decodes a word at a time since the eighth session, and
+//! `veritrans`'s `counts` example gives the redirect's instruction counts.
 #![allow(clippy::unwrap_used)] // a measurement tool: a panic is the report
 
 use std::hint::black_box;
@@ -155,46 +159,6 @@ fn main() {
             black_box((found.next(), found.next()));
         }
     });
-    time("hex decode of 128 digits (u8 table)", &mut || {
-        let s = black_box(v_auth_info.as_bytes());
-        let mut out = [0u8; 64];
-        let mut bad = false;
-        for (pair, b) in s.chunks_exact(2).zip(&mut out) {
-            let (hi, lo) = (nib(pair[0]), nib(pair[1]));
-            bad |= hi > 15 || lo > 15;
-            *b = hi << 4 | lo;
-        }
-        black_box((out, bad));
-    });
-    time(
-        "hex decode of 128 digits (table, OR-ed validity)",
-        &mut || {
-            let s = black_box(v_auth_info.as_bytes());
-            let mut out = [0u8; 64];
-            let mut bad = 0u8;
-            for (pair, b) in s.chunks_exact(2).zip(&mut out) {
-                let (hi, lo) = (NIBBLES[usize::from(pair[0])], NIBBLES[usize::from(pair[1])]);
-                bad |= hi | lo;
-                *b = hi << 4 | lo;
-            }
-            black_box((out, bad & 0xf0 != 0));
-        },
-    );
-    time(
-        "hex decode of 128 digits (table, branch per pair)",
-        &mut || {
-            let s = black_box(v_auth_info.as_bytes());
-            let mut out = [0u8; 64];
-            for (pair, b) in s.chunks_exact(2).zip(&mut out) {
-                let (hi, lo) = (NIBBLES[usize::from(pair[0])], NIBBLES[usize::from(pair[1])]);
-                if hi == 0xff || lo == 0xff {
-                    return;
-                }
-                *b = hi << 4 | lo;
-            }
-            black_box(out);
-        },
-    );
     let digits = [b'a'; 128];
     time("128 hex digits to a String: from_utf8_lossy", &mut || {
         let mut out = String::with_capacity(128);
@@ -221,28 +185,3 @@ fn main() {
         },
     );
 }
-
-fn nib(c: u8) -> u8 {
-    match c {
-        b'0'..=b'9' => c - b'0',
-        b'a'..=b'f' => c - b'a' + 10,
-        b'A'..=b'F' => c - b'A' + 10,
-        _ => 0xff,
-    }
-}
-
-const NIBBLES: [u8; 256] = {
-    let mut table = [0xffu8; 256];
-    let mut i = 0;
-    while i < 10 {
-        table[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        table[b'a' as usize + i] = 10 + i as u8;
-        table[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    table
-};
