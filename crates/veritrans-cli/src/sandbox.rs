@@ -53,6 +53,12 @@ async fn run(args: SandboxArgs) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
 
+    // Listen for Ctrl-C before the start-up line: whoever reads the line may send the
+    // signal at once, and `ctrl_c()` registers only when first polled, so a signal
+    // between the line and that poll was lost and the sandbox never stopped (a CLI
+    // test hung on it in a fresh CI run).
+    let mut interrupted = ctrl_c_listener()?;
+
     // These are the sandbox's own test credentials, printed on purpose so a
     // client in any language can configure itself from this one line.
     let c = sandbox.credentials();
@@ -72,9 +78,20 @@ async fn run(args: SandboxArgs) -> Result<(), String> {
     });
     println!("{line}");
 
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(|e| format!("cannot listen for Ctrl-C: {e}"))?;
+    interrupted.recv().await;
     eprintln!("stopping");
     sandbox.shutdown().await.map_err(|e| e.to_string())
+}
+
+/// A listener for Ctrl-C (`SIGINT`), registered when created.
+#[cfg(unix)]
+fn ctrl_c_listener() -> Result<tokio::signal::unix::Signal, String> {
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(|e| format!("cannot listen for Ctrl-C: {e}"))
+}
+
+/// A listener for Ctrl-C, registered when created.
+#[cfg(windows)]
+fn ctrl_c_listener() -> Result<tokio::signal::windows::CtrlC, String> {
+    tokio::signal::windows::ctrl_c().map_err(|e| format!("cannot listen for Ctrl-C: {e}"))
 }
