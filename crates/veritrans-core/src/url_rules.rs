@@ -1,4 +1,9 @@
-//! The loopback-URL rule, once: where a local test server may stand for a public one.
+//! The URL rules, once: whether a text is an `http(s)` URL ([`http_scheme`]), and
+//! where a local test server may stand for a public one ([`is_loopback`]).
+
+mod http_scheme;
+
+pub use http_scheme::{HttpScheme, http_scheme};
 
 /// Whether `url`'s host is a loopback address (`127.0.0.0/8`, `::1`) or `localhost`
 /// (ASCII case ignored, a trailing dot allowed). Host names are not resolved.

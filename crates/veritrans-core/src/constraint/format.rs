@@ -57,10 +57,7 @@ impl Format {
 }
 
 fn is_url(value: &str) -> bool {
-    match url::Url::parse(value) {
-        Ok(u) => matches!(u.scheme(), "http" | "https") && u.host().is_some(),
-        Err(_) => false,
-    }
+    crate::url_rules::http_scheme(value).is_some()
 }
 
 fn is_email(value: &str) -> bool {
