@@ -63,7 +63,7 @@ pub(super) async fn endpoint(
             "{}: not the shop ID this sandbox is configured with",
             param::AID
         );
-        app.record(
+        app.note(
             Gateway::JPayment,
             "refused",
             uid.clone(),
@@ -76,7 +76,7 @@ pub(super) async fn endpoint(
         Some(Ok(request)) => request,
         Some(Err(invalid)) => {
             let reason = invalid.to_string();
-            app.record(
+            app.note(
                 Gateway::JPayment,
                 "refused",
                 uid.clone(),
@@ -129,12 +129,12 @@ fn respond(
         .map(str::to_owned);
     match answer {
         Answer::Line(line) => {
-            app.record(Gateway::JPayment, kind, id, summary);
+            app.note(Gateway::JPayment, kind, id, summary);
             text_answer(&line, charset, reason.as_deref())
         }
         Answer::Accepted { gid, query } => {
             notify::kickback(app, kickback_url, &gid, &query, &mut summary);
-            app.record(Gateway::JPayment, kind, id, summary);
+            app.note(Gateway::JPayment, kind, id, summary);
             text_answer(jpayment_proto::ACCEPTED_ANSWER, charset, None)
         }
     }
@@ -148,7 +148,7 @@ fn bad_parameters(
     error: &dyn std::fmt::Display,
 ) -> Response {
     let message = format!("{endpoint}: the {part} is not valid {charset} parameters: {error}");
-    app.record(
+    app.note(
         Gateway::JPayment,
         "malformed",
         "",

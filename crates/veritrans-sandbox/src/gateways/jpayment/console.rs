@@ -145,7 +145,7 @@ pub(super) async fn token(
     let card = card_from(body, &app.credentials().jpayment_aid).map_err(ApiError::bad_request)?;
     let masked = card.masked.as_str().to_owned();
     let tkn = lock(&store).issue_token(card);
-    app.record(
+    app.note(
         Gateway::JPayment,
         "token",
         masked.clone(),
@@ -234,7 +234,7 @@ pub(super) async fn item(
         (param::JB): item.job.as_wire(), (CONTENT): item.content,
     });
     lock(&store).put_item(iid.clone(), item);
-    app.record(Gateway::JPayment, "item", iid, summary.clone());
+    app.note(Gateway::JPayment, "item", iid, summary.clone());
     Ok((StatusCode::CREATED, Json(summary)))
 }
 

@@ -177,7 +177,7 @@ fn create_order(
         gross_amount: new.gross_amount,
         expires_at: &jst_stamp(expires_at),
     };
-    state.record(Gateway::Pop, kind, key.clone(), to_summary(&record));
+    state.note(Gateway::Pop, kind, key.clone(), to_summary(&record));
     Ok((key, expires_at))
 }
 
@@ -293,7 +293,7 @@ pub(super) async fn account_management_key(
         paynow_account_id: &request.paynow_account_id,
         expires_at: &jst_stamp(expires_at),
     };
-    state.record(
+    state.note(
         Gateway::Pop,
         "account_management_key",
         key.clone(),

@@ -64,7 +64,7 @@ pub(super) async fn release(
         result_type: ResultType::Paid,
         push,
     };
-    state.record(
+    state.note(
         Gateway::Pop,
         "paid",
         order_id.clone(),
@@ -103,7 +103,7 @@ pub(super) async fn expire(
         order_id,
         expired: true,
     };
-    state.record(
+    state.note(
         Gateway::Pop,
         "expire",
         expired.order_id.clone(),

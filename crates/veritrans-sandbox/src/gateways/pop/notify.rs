@@ -177,7 +177,7 @@ pub(super) fn push(
                 status: notification.status(),
                 kind: format!("{:?}", notification.kind()),
             };
-            state.record(Gateway::Pop, "push", id.clone(), to_summary(&record));
+            state.note(Gateway::Pop, "push", id.clone(), to_summary(&record));
             Queued::Id(id)
         }
         Err(e) => Queued::Error {

@@ -264,7 +264,7 @@ pub(super) async fn pay_submit(
         notification: notification_summary(&decision.notification),
         push,
     };
-    state.record(
+    state.note(
         Gateway::Pop,
         "payment",
         order.order_id.clone(),
