@@ -299,6 +299,32 @@ struct FieldRule {
     limits: Vec<Limit>,
     only_with: Option<OnlyWith>,
     window: Option<Window>,
+    /// `path` cut where the checker reads it: derived here once, not searched for on
+    /// every request.
+    at: PathSplit,
+}
+
+/// A rule's path cut at its last `.`, as a `validate::PathSplit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename = "crate::validate::PathSplit")]
+struct PathSplit {
+    /// Before the last `.` (empty at the top).
+    parent: String,
+    /// After it.
+    name: String,
+    /// The parent crosses an array (`item[]`).
+    in_array: bool,
+}
+
+impl PathSplit {
+    fn of(path: &str) -> Self {
+        let (parent, name) = path.rsplit_once('.').unwrap_or(("", path));
+        Self {
+            parent: parent.to_string(),
+            name: name.to_string(),
+            in_array: parent.contains('['),
+        }
+    }
 }
 
 impl FieldRule {
@@ -351,6 +377,7 @@ impl FieldRule {
                 .collect(),
             only_with,
             window,
+            at: PathSplit::of(path),
         })
     }
 }
@@ -594,6 +621,7 @@ fn header_tokens(spec: &Spec) -> anyhow::Result<TokenStream> {
             required: true,
             max_length: param.schema.max_length.map(|n| n as u64),
             charset: charset(param.schema.pattern.as_ref())?,
+            at: PathSplit::of(name),
             ..FieldRule::default()
         })?;
         tokens.extend(quote! {

@@ -34,6 +34,7 @@ mod url_policy;
 use std::time::SystemTime;
 
 pub use checker::{Rule, Violation, body_of, check, check_value, validate, value_of};
+pub(crate) use rules::PathSplit;
 pub use rules::{
     Charset, DatetimeWindow, FieldRule, OneOfRule, OnlyWith, PayTypeLimit, Rules, UrlRule,
 };

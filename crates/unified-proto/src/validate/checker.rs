@@ -253,10 +253,7 @@ pub fn check(
     // one object follow each other and share the walk.
     let mut last_parent: Option<(&str, Option<&Value>)> = None;
     for rule in rules.fields {
-        let (parent, name) = match rule.path.rsplit_once('.') {
-            Some((p, n)) => (p, n),
-            None => ("", rule.path),
-        };
+        let (parent, name) = (rule.at.parent, rule.at.name);
         let mut check_in = |path: &str, parent_value: &Value| {
             let Some(obj) = parent_value.as_object() else {
                 return;
@@ -269,9 +266,7 @@ pub fn check(
             };
             check_field(rule, &at, value, ctx, &mut out);
         };
-        // `contains('[')` and `ends_with(']')` are byte searches; a `"[]"` pattern builds a
-        // substring searcher every time (this runs for every rule of every request).
-        if parent.contains('[') {
+        if rule.at.in_array {
             for (parent_path, parent_value) in locate(body, parent) {
                 let path = if parent_path.is_empty() {
                     name.trim_end_matches("[]").to_string()
@@ -694,6 +689,32 @@ mod tests {
                 assert_eq!((concrete.as_str(), *v), (path, w), "{path}");
             }
         }
+    }
+
+    /// The generator's cut of every rule path (the body rules of every command of
+    /// every generated version, and every request header's rule) is the path's own:
+    /// before and after its last `.`, and whether the part before holds a `[`.
+    #[test]
+    fn every_generated_rule_is_cut_where_its_path_says() {
+        let rules = crate::versions::KNOWN.iter().flat_map(|v| {
+            v.commands
+                .iter()
+                .flat_map(|c| c.rules.fields.iter())
+                .chain(v.request_headers)
+        });
+        let mut seen = 0;
+        for rule in rules {
+            let path = rule.path;
+            let (parent, name) = path.rsplit_once('.').unwrap_or(("", path));
+            let at = rule.at;
+            assert_eq!(
+                (at.parent, at.name, at.in_array),
+                (parent, name, parent.contains('[')),
+                "{path}"
+            );
+            seen += 1;
+        }
+        assert!(seen > 100, "only {seen} rules");
     }
 
     #[test]

@@ -34,6 +34,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.protocol",
@@ -48,6 +53,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "protocol",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.protocol.forceMode",
@@ -62,6 +72,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control.protocol",
+                    name: "forceMode",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -76,6 +91,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -90,6 +110,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.amount",
@@ -155,6 +180,11 @@ impl crate::Command for super::types::CancelRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "amount",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.fepOrderId",
@@ -169,6 +199,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "fepOrderId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -183,6 +218,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -197,6 +237,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -211,6 +256,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -225,6 +275,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -239,6 +294,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -253,6 +313,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.reason",
@@ -267,6 +332,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "reason",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[
@@ -305,6 +375,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -319,6 +394,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -333,6 +413,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.amount",
@@ -378,6 +463,11 @@ impl crate::Command for super::types::CaptureRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "amount",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.description",
@@ -392,6 +482,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "description",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.fepOrderId",
@@ -406,6 +501,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "fepOrderId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -420,6 +520,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -434,6 +539,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -448,6 +558,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -462,6 +577,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -476,6 +596,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -490,6 +615,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[
@@ -528,6 +658,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.protocol",
@@ -542,6 +677,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "protocol",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.protocol.recoveryExpiredDatetime",
@@ -563,6 +703,11 @@ impl crate::Command for super::types::ChargeRequest {
                     min_minutes: 10,
                     max_minutes: 2880,
                 }),
+                at: crate::validate::PathSplit {
+                    parent: "control.protocol",
+                    name: "recoveryExpiredDatetime",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.protocol.recoveryType",
@@ -577,6 +722,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control.protocol",
+                    name: "recoveryType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -591,6 +741,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item",
@@ -605,6 +760,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "item",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].categoryId",
@@ -619,6 +779,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "categoryId",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].id",
@@ -654,6 +819,11 @@ impl crate::Command for super::types::ChargeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "id",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].name",
@@ -689,6 +859,11 @@ impl crate::Command for super::types::ChargeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "name",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant",
@@ -703,6 +878,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "merchant",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.storeId",
@@ -717,6 +897,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "storeId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.terminalId",
@@ -731,6 +916,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "terminalId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -745,6 +935,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.amount",
@@ -810,6 +1005,11 @@ impl crate::Command for super::types::ChargeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "amount",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.authCaptureType",
@@ -835,6 +1035,11 @@ impl crate::Command for super::types::ChargeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "authCaptureType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.description",
@@ -849,6 +1054,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "description",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.originalFepOrderId",
@@ -863,6 +1073,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "originalFepOrderId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.originalPaymentId",
@@ -877,6 +1092,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "originalPaymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -891,6 +1111,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -905,6 +1130,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -919,6 +1149,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -933,6 +1168,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -947,6 +1187,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -961,6 +1206,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[
@@ -999,6 +1249,11 @@ impl crate::Command for super::types::GetTransactionResultRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.fepReferenceId",
@@ -1013,6 +1268,11 @@ impl crate::Command for super::types::GetTransactionResultRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "fepReferenceId",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[],
@@ -1046,6 +1306,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.cancelUrl",
@@ -1060,6 +1325,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "cancelUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.errorUrl",
@@ -1074,6 +1344,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "errorUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -1088,6 +1363,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.requestMode",
@@ -1102,6 +1382,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "requestMode",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.successUrl",
@@ -1116,6 +1401,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "successUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer",
@@ -1130,6 +1420,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "customer",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer",
@@ -1144,6 +1439,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer",
+                    name: "buyer",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer.buyerInfoType",
@@ -1158,6 +1458,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.buyer",
+                    name: "buyerInfoType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer.userAgent",
@@ -1193,6 +1498,11 @@ impl crate::Command for super::types::PayRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.buyer",
+                    name: "userAgent",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.shipping",
@@ -1207,6 +1517,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer",
+                    name: "shipping",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.shipping.deliveryAddressType",
@@ -1221,6 +1536,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.shipping",
+                    name: "deliveryAddressType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item",
@@ -1235,6 +1555,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "item",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].categoryId",
@@ -1249,6 +1574,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "categoryId",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].id",
@@ -1304,6 +1634,11 @@ impl crate::Command for super::types::PayRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "id",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].name",
@@ -1359,6 +1694,11 @@ impl crate::Command for super::types::PayRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "name",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant",
@@ -1373,6 +1713,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "merchant",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.storeId",
@@ -1387,6 +1732,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "storeId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.storeName",
@@ -1401,6 +1751,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "storeName",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.terminalId",
@@ -1415,6 +1770,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "terminalId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -1429,6 +1789,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.amount",
@@ -1494,6 +1859,11 @@ impl crate::Command for super::types::PayRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "amount",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.authCaptureType",
@@ -1508,6 +1878,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "authCaptureType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.commodityType",
@@ -1522,6 +1897,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "commodityType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.description",
@@ -1536,6 +1916,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "description",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.payType",
@@ -1550,6 +1935,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "payType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -1564,6 +1954,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument",
@@ -1578,6 +1973,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "paymentInstrument",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument.au",
@@ -1592,6 +1992,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "paymentInstrument",
+                    name: "au",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument.au.loginType",
@@ -1606,6 +2011,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "paymentInstrument.au",
+                    name: "loginType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -1620,6 +2030,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -1634,6 +2049,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -1648,6 +2068,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -1662,6 +2087,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -1676,6 +2106,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[],
@@ -1709,6 +2144,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.cancelUrl",
@@ -1723,6 +2163,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "cancelUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.deregistrationPushUrl",
@@ -1737,6 +2182,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "deregistrationPushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.errorUrl",
@@ -1751,6 +2201,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "errorUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -1765,6 +2220,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.requestMode",
@@ -1779,6 +2239,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "requestMode",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.successUrl",
@@ -1793,6 +2258,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "successUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer",
@@ -1807,6 +2277,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "customer",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer",
@@ -1821,6 +2296,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer",
+                    name: "buyer",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer.buyerInfoType",
@@ -1835,6 +2315,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.buyer",
+                    name: "buyerInfoType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer.userAgent",
@@ -1870,6 +2355,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.buyer",
+                    name: "userAgent",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.shipping",
@@ -1884,6 +2374,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer",
+                    name: "shipping",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.shipping.deliveryAddressType",
@@ -1898,6 +2393,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.shipping",
+                    name: "deliveryAddressType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item",
@@ -1912,6 +2412,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "item",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].categoryId",
@@ -1926,6 +2431,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "categoryId",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].id",
@@ -1981,6 +2491,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "id",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].name",
@@ -2036,6 +2551,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "name",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant",
@@ -2050,6 +2570,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "merchant",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.storeId",
@@ -2064,6 +2589,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "storeId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.storeName",
@@ -2078,6 +2608,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "storeName",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.terminalId",
@@ -2092,6 +2627,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "terminalId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -2106,6 +2646,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.commodityType",
@@ -2120,6 +2665,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "commodityType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.description",
@@ -2155,6 +2705,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "description",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.orderName",
@@ -2180,6 +2735,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "orderName",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.payType",
@@ -2194,6 +2754,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "payType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -2208,6 +2773,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument",
@@ -2222,6 +2792,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "paymentInstrument",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument.au",
@@ -2236,6 +2811,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "paymentInstrument",
+                    name: "au",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument.au.loginType",
@@ -2250,6 +2830,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "paymentInstrument.au",
+                    name: "loginType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -2264,6 +2849,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -2278,6 +2868,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -2292,6 +2887,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -2306,6 +2906,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -2320,6 +2925,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[],
@@ -2347,6 +2957,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -2361,6 +2976,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -2375,6 +2995,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.fepOrderId",
@@ -2389,6 +3014,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "fepOrderId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -2403,6 +3033,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -2417,6 +3052,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -2431,6 +3071,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -2445,6 +3090,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -2459,6 +3109,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -2473,6 +3128,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[
@@ -2505,6 +3165,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -2519,6 +3184,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -2533,6 +3203,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.amount",
@@ -2568,6 +3243,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "amount",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.authExtensionType",
@@ -2582,6 +3262,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "authExtensionType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.fepOrderId",
@@ -2596,6 +3281,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "fepOrderId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -2610,6 +3300,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -2624,6 +3319,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -2638,6 +3338,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -2652,6 +3357,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -2666,6 +3376,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -2680,6 +3395,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[
@@ -3181,6 +3901,11 @@ pub const IDEMPOTENCY_KEY_RULE: crate::validate::FieldRule = crate::validate::Fi
     limits: &[],
     only_with: None,
     window: None,
+    at: crate::validate::PathSplit {
+        parent: "",
+        name: "X-VT-Idempotency-Key",
+        in_array: false,
+    },
 };
 /// The rule of every request header of this spec version (`path`: its name).
 pub const REQUEST_HEADER_RULES: &[crate::validate::FieldRule] = &[IDEMPOTENCY_KEY_RULE];

@@ -34,6 +34,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.protocol",
@@ -48,6 +53,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "protocol",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.protocol.forceMode",
@@ -62,6 +72,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control.protocol",
+                    name: "forceMode",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -76,6 +91,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -90,6 +110,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.amount",
@@ -155,6 +180,11 @@ impl crate::Command for super::types::CancelRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "amount",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.fepOrderId",
@@ -169,6 +199,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "fepOrderId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -183,6 +218,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -197,6 +237,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -211,6 +256,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -225,6 +275,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -239,6 +294,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -253,6 +313,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.reason",
@@ -267,6 +332,11 @@ impl crate::Command for super::types::CancelRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "reason",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[
@@ -305,6 +375,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -319,6 +394,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -333,6 +413,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.amount",
@@ -378,6 +463,11 @@ impl crate::Command for super::types::CaptureRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "amount",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.description",
@@ -392,6 +482,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "description",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.fepOrderId",
@@ -406,6 +501,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "fepOrderId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -420,6 +520,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -434,6 +539,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -448,6 +558,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -462,6 +577,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -476,6 +596,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -490,6 +615,11 @@ impl crate::Command for super::types::CaptureRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[
@@ -528,6 +658,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.protocol",
@@ -542,6 +677,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "protocol",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.protocol.recoveryExpiredDatetime",
@@ -563,6 +703,11 @@ impl crate::Command for super::types::ChargeRequest {
                     min_minutes: 10,
                     max_minutes: 2880,
                 }),
+                at: crate::validate::PathSplit {
+                    parent: "control.protocol",
+                    name: "recoveryExpiredDatetime",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.protocol.recoveryType",
@@ -577,6 +722,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control.protocol",
+                    name: "recoveryType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -591,6 +741,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item",
@@ -605,6 +760,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "item",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].categoryId",
@@ -619,6 +779,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "categoryId",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].id",
@@ -654,6 +819,11 @@ impl crate::Command for super::types::ChargeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "id",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].name",
@@ -689,6 +859,11 @@ impl crate::Command for super::types::ChargeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "name",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant",
@@ -703,6 +878,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "merchant",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.storeId",
@@ -717,6 +897,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "storeId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.terminalId",
@@ -731,6 +916,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "terminalId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -745,6 +935,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.amount",
@@ -810,6 +1005,11 @@ impl crate::Command for super::types::ChargeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "amount",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.authCaptureType",
@@ -835,6 +1035,11 @@ impl crate::Command for super::types::ChargeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "authCaptureType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.description",
@@ -849,6 +1054,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "description",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.originalFepOrderId",
@@ -863,6 +1073,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "originalFepOrderId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.originalPaymentId",
@@ -877,6 +1092,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "originalPaymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -891,6 +1111,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -905,6 +1130,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -919,6 +1149,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -933,6 +1168,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -947,6 +1187,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -961,6 +1206,11 @@ impl crate::Command for super::types::ChargeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[
@@ -999,6 +1249,11 @@ impl crate::Command for super::types::GetTransactionResultRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.fepReferenceId",
@@ -1013,6 +1268,11 @@ impl crate::Command for super::types::GetTransactionResultRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "fepReferenceId",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[],
@@ -1046,6 +1306,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.cancelUrl",
@@ -1060,6 +1325,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "cancelUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.errorUrl",
@@ -1074,6 +1344,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "errorUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -1088,6 +1363,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.requestMode",
@@ -1102,6 +1382,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "requestMode",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.successUrl",
@@ -1116,6 +1401,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "successUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer",
@@ -1130,6 +1420,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "customer",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer",
@@ -1144,6 +1439,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer",
+                    name: "buyer",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer.buyerInfoType",
@@ -1158,6 +1458,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.buyer",
+                    name: "buyerInfoType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer.userAgent",
@@ -1193,6 +1498,11 @@ impl crate::Command for super::types::PayRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.buyer",
+                    name: "userAgent",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.shipping",
@@ -1207,6 +1517,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer",
+                    name: "shipping",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.shipping.deliveryAddressType",
@@ -1221,6 +1536,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.shipping",
+                    name: "deliveryAddressType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item",
@@ -1235,6 +1555,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "item",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].categoryId",
@@ -1249,6 +1574,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "categoryId",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].id",
@@ -1304,6 +1634,11 @@ impl crate::Command for super::types::PayRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "id",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].name",
@@ -1359,6 +1694,11 @@ impl crate::Command for super::types::PayRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "name",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant",
@@ -1373,6 +1713,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "merchant",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.storeId",
@@ -1402,6 +1747,11 @@ impl crate::Command for super::types::PayRequest {
                     pay_types: &["au"],
                 }),
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "storeId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.storeName",
@@ -1416,6 +1766,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "storeName",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.terminalId",
@@ -1445,6 +1800,11 @@ impl crate::Command for super::types::PayRequest {
                     pay_types: &["au"],
                 }),
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "terminalId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -1459,6 +1819,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.amount",
@@ -1524,6 +1889,11 @@ impl crate::Command for super::types::PayRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "amount",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.authCaptureType",
@@ -1538,6 +1908,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "authCaptureType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.commodityType",
@@ -1552,6 +1927,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "commodityType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.description",
@@ -1566,6 +1946,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "description",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.payType",
@@ -1580,6 +1965,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "payType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -1594,6 +1984,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument",
@@ -1608,6 +2003,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "paymentInstrument",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument.au",
@@ -1622,6 +2022,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "paymentInstrument",
+                    name: "au",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument.au.loginType",
@@ -1636,6 +2041,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "paymentInstrument.au",
+                    name: "loginType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument.au.paymentAuthenticationType",
@@ -1650,6 +2060,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "paymentInstrument.au",
+                    name: "paymentAuthenticationType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -1664,6 +2079,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -1678,6 +2098,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -1692,6 +2117,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -1706,6 +2136,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -1720,6 +2155,11 @@ impl crate::Command for super::types::PayRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[],
@@ -1753,6 +2193,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.cancelUrl",
@@ -1767,6 +2212,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "cancelUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.deregistrationPushUrl",
@@ -1781,6 +2231,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "deregistrationPushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.errorUrl",
@@ -1795,6 +2250,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "errorUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -1809,6 +2269,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.requestMode",
@@ -1823,6 +2288,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "requestMode",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.successUrl",
@@ -1837,6 +2307,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "successUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer",
@@ -1851,6 +2326,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "customer",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer",
@@ -1865,6 +2345,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer",
+                    name: "buyer",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer.buyerInfoType",
@@ -1879,6 +2364,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.buyer",
+                    name: "buyerInfoType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.buyer.userAgent",
@@ -1914,6 +2404,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.buyer",
+                    name: "userAgent",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.shipping",
@@ -1928,6 +2423,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer",
+                    name: "shipping",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "customer.shipping.deliveryAddressType",
@@ -1942,6 +2442,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "customer.shipping",
+                    name: "deliveryAddressType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item",
@@ -1956,6 +2461,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "item",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].categoryId",
@@ -1970,6 +2480,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "categoryId",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].id",
@@ -2025,6 +2540,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "id",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "item[].name",
@@ -2080,6 +2600,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "item[]",
+                    name: "name",
+                    in_array: true,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant",
@@ -2094,6 +2619,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "merchant",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.storeId",
@@ -2108,6 +2638,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "storeId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.storeName",
@@ -2122,6 +2657,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "storeName",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "merchant.terminalId",
@@ -2136,6 +2676,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "merchant",
+                    name: "terminalId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -2150,6 +2695,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.commodityType",
@@ -2164,6 +2714,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "commodityType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.description",
@@ -2199,6 +2754,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "description",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.orderName",
@@ -2224,6 +2784,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "orderName",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.payType",
@@ -2238,6 +2803,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "payType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -2252,6 +2822,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument",
@@ -2266,6 +2841,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "paymentInstrument",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument.au",
@@ -2280,6 +2860,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "paymentInstrument",
+                    name: "au",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "paymentInstrument.au.loginType",
@@ -2294,6 +2879,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "paymentInstrument.au",
+                    name: "loginType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -2308,6 +2898,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -2322,6 +2917,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -2336,6 +2936,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -2350,6 +2955,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -2364,6 +2974,11 @@ impl crate::Command for super::types::SubscribeRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[],
@@ -2391,6 +3006,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -2405,6 +3025,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -2419,6 +3044,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.fepOrderId",
@@ -2433,6 +3063,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "fepOrderId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -2447,6 +3082,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -2461,6 +3101,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -2475,6 +3120,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -2489,6 +3139,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -2503,6 +3158,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -2517,6 +3177,11 @@ impl crate::Command for super::types::TerminateRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[
@@ -2549,6 +3214,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "control",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "control.pushUrl",
@@ -2563,6 +3233,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "control",
+                    name: "pushUrl",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order",
@@ -2577,6 +3252,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "order",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.amount",
@@ -2612,6 +3292,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 ],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "amount",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.authExtensionType",
@@ -2626,6 +3311,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "authExtensionType",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.fepOrderId",
@@ -2640,6 +3330,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "fepOrderId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "order.paymentId",
@@ -2654,6 +3349,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "order",
+                    name: "paymentId",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction",
@@ -2668,6 +3368,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "",
+                    name: "transaction",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey1",
@@ -2682,6 +3387,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.merchantRequestKey2",
@@ -2696,6 +3406,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "merchantRequestKey2",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata1",
@@ -2710,6 +3425,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata1",
+                    in_array: false,
+                },
             },
             crate::validate::FieldRule {
                 path: "transaction.metadata2",
@@ -2724,6 +3444,11 @@ impl crate::Command for super::types::UpdateOrderRequest {
                 limits: &[],
                 only_with: None,
                 window: None,
+                at: crate::validate::PathSplit {
+                    parent: "transaction",
+                    name: "metadata2",
+                    in_array: false,
+                },
             },
         ],
         one_of: &[
@@ -3253,6 +3978,11 @@ pub const IDEMPOTENCY_KEY_RULE: crate::validate::FieldRule = crate::validate::Fi
     limits: &[],
     only_with: None,
     window: None,
+    at: crate::validate::PathSplit {
+        parent: "",
+        name: "X-VT-Idempotency-Key",
+        in_array: false,
+    },
 };
 /// The rule of every request header of this spec version (`path`: its name).
 pub const REQUEST_HEADER_RULES: &[crate::validate::FieldRule] = &[IDEMPOTENCY_KEY_RULE];
