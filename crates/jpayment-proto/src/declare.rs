@@ -607,13 +607,18 @@ macro_rules! any_request {
             /// assert!(AnyRequest::from_pairs("nowhere.aspx", &pairs).is_none());
             /// ```
             pub fn from_pairs(endpoint: &str, pairs: &[(String, String)]) -> Option<Result<Self, $crate::error::ValidationError>> {
-                let mut found = Vec::new();
+                // The first operation that parses is the answer (`pick` would choose it
+                // from all of them): the ones after it are not read.
+                let mut refused = Vec::new();
                 $(
                     if endpoint == <$op as $crate::request::Operation>::SPEC.endpoint {
-                        found.push($op::from_pairs(pairs).map(AnyRequest::$op));
+                        match $op::from_pairs(pairs) {
+                            Ok(request) => return Some(Ok(AnyRequest::$op(request))),
+                            Err(e) => refused.push(Err(e)),
+                        }
                     }
                 )*
-                $crate::request::pick(found)
+                $crate::request::pick(refused)
             }
         }
 
