@@ -229,10 +229,7 @@ impl Scenario {
         option: &ServiceOptionType,
     ) -> Option<String> {
         let cells = self.authorize.codes(option)?;
-        self.pair(
-            card,
-            &cells.iter().map(|c| full_code(c)).collect::<Vec<_>>(),
-        )
+        self.pair(card, cells).map(full_code)
     }
 
     /// The verify-step code (full 16 characters) for `card` under `option`,
@@ -248,15 +245,13 @@ impl Scenario {
     /// ```
     pub fn verify_code_for_card(&self, card: &str, option: &ServiceOptionType) -> Option<String> {
         let cells = self.verify.codes(option)?;
-        self.pair(
-            card,
-            &cells.iter().map(|c| full_code(c)).collect::<Vec<_>>(),
-        )
+        self.pair(card, cells).map(full_code)
     }
 
     // With as many cards as codes (row 7-1) they pair by position, otherwise
-    // every card of the row gets the first code.
-    fn pair(&self, card: &str, codes: &[String]) -> Option<String> {
+    // every card of the row gets the first code. Generic so that a step's cells are
+    // paired before the one chosen is widened (`full_code`), not all of them.
+    fn pair<T: Clone>(&self, card: &str, codes: &[T]) -> Option<T> {
         let position = self.cards.iter().position(|c| *c == card)?;
         if codes.len() == self.cards.len() {
             codes.get(position).cloned()
@@ -272,7 +267,13 @@ impl Scenario {
 /// assert_eq!(mpi_proto::testing::full_code("G011A001"), "G011A00100000000");
 /// ```
 pub fn full_code(cell: &str) -> String {
-    format!("{cell:0<16}")
+    // What `format!("{cell:0<16}")` writes (the width counts characters), without the
+    // formatter's padding machinery: two codes of every MPI charge the sandbox answers.
+    let pad = 16usize.saturating_sub(cell.chars().count());
+    let mut code = String::with_capacity(cell.len() + pad);
+    code.push_str(cell);
+    code.extend(std::iter::repeat_n('0', pad));
+    code
 }
 
 /// The guide's search response sample, byte for byte (with its `\u003d`
@@ -371,4 +372,31 @@ pub const PUSH_SAMPLE: &str = r#"{
 /// ```
 pub fn push_authorization(body: &[u8], key: &MpiServerKey) -> String {
     veritrans_sign::mpi::authorization(body, key)
+}
+
+#[cfg(test)]
+mod tests {
+    /// `full_code` writes what `format!("{cell:0<16}")` does, for every cell of the
+    /// scenario tables and for cells shorter, longer and not ASCII.
+    #[test]
+    fn full_code_pads_as_the_format_does() {
+        let tables = super::SCENARIOS.iter().flat_map(|row| {
+            [&row.authorize, &row.verify]
+                .into_iter()
+                .flat_map(|step| step.mpi_complete.iter().chain(step.mpi_company))
+        });
+        let mut seen = 0;
+        for cell in tables.copied().chain([
+            "",
+            "G",
+            "G011A001",
+            "G011A00100000000",
+            "G011A0010000000099",
+            "コード",
+        ]) {
+            assert_eq!(super::full_code(cell), format!("{cell:0<16}"), "{cell:?}");
+            seen += 1;
+        }
+        assert!(seen > 20, "only {seen} cells");
+    }
 }
