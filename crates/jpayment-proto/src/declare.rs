@@ -182,21 +182,24 @@ pub(crate) mod cell {
 }
 
 /// Every field of `O`'s table in the table's order, with its wire value:
-/// a constant (`cmd`) from the table, the others from `values` (the
-/// request's fields by parameter name).
+/// a constant (`cmd`) from the table, the others moved out of `values` (the
+/// request's fields by parameter name, written for this call; a copy of each
+/// was a second allocation per field of every request read and validated).
 pub(crate) fn in_table_order<O: Operation>(
-    values: &[(&'static str, Option<String>)],
+    values: &mut [(&'static str, Option<String>)],
 ) -> Vec<(&'static str, Option<String>)> {
     O::SPEC
         .fields
         .iter()
         .map(|field| match field.format {
             crate::tables::FieldFormat::Constant(value) => (field.name, Some(value.to_owned())),
-            _ => values
-                .iter()
-                .find(|(name, _)| *name == field.name)
-                .cloned()
-                .unwrap_or((field.name, None)),
+            _ => (
+                field.name,
+                values
+                    .iter_mut()
+                    .find(|(name, _)| *name == field.name)
+                    .and_then(|(_, value)| value.take()),
+            ),
         })
         .collect()
 }
@@ -527,7 +530,7 @@ macro_rules! operation {
             const SPEC: &'static $crate::tables::OperationSpec = $spec;
 
             fn wire_values(&self) -> Vec<(&'static str, Option<String>)> {
-                $crate::declare::in_table_order::<Self>(&[$(($wire, $crate::declare::wire::$how(&self.$field)),)*])
+                $crate::declare::in_table_order::<Self>(&mut [$(($wire, $crate::declare::wire::$how(&self.$field)),)*])
             }
 
             fn other_data(&self) -> &$crate::values::OtherData {
