@@ -105,7 +105,37 @@ pub fn format(t: OffsetDateTime, layout: &[BorrowedFormatItem<'_>]) -> String {
 /// assert_eq!(veritrans_core::jst::format_compact(t), "20200401000000");
 /// ```
 pub fn format_compact(t: OffsetDateTime) -> String {
-    format(t, COMPACT)
+    // Written digit by digit: through `time`'s format machinery this was ≈ 1.3 k
+    // instructions, on every Unified API answer and POP notification the sandbox
+    // writes (callgrind). A year outside 0–9999 (never a transaction's) goes the
+    // general way, which writes its sign and width as `time` does.
+    let t = t.to_offset(JST);
+    let Ok(year) = u16::try_from(t.year()) else {
+        return format(t, COMPACT);
+    };
+    if year > 9999 {
+        return format(t, COMPACT);
+    }
+    let mut out = String::with_capacity(14);
+    push_digits(&mut out, year, 4);
+    for part in [
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+    ] {
+        push_digits(&mut out, u16::from(part), 2);
+    }
+    out
+}
+
+/// `n`'s last `width` decimal digits, zero-padded.
+fn push_digits(out: &mut String, n: u16, width: u32) {
+    for place in (0..width).rev() {
+        let digit = n / 10u16.pow(place) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// Reads a JST `yyyyMMddHHmmss` (exactly 14 half-width digits, a real calendar date and
@@ -140,6 +170,40 @@ pub fn parse_wall(text: &str, layouts: &[&[BorrowedFormatItem<'_>]]) -> Option<P
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The last second `time` can show in JST (9999-12-31 23:59:59 +09:00).
+    const LAST_JST: i64 = 253_402_300_799 - 9 * 3600;
+
+    proptest! {
+        /// The hand-written compact form is `time`'s, for seconds from the year -1 to
+        /// 9999 in JST.
+        #[test]
+        fn format_compact_writes_what_time_writes(
+            secs in -62_167_219_200i64 - 2 * 86_400..=LAST_JST
+        ) {
+            let t = OffsetDateTime::from_unix_timestamp(secs).unwrap();
+            prop_assert_eq!(format_compact(t), format(t, COMPACT));
+        }
+    }
+
+    /// The edges: the years where the width or the way changes.
+    #[test]
+    fn format_compact_at_the_edges_of_its_years() {
+        for secs in [
+            -62_167_219_200 - 32_400 - 1, // year -1 in JST: the general way
+            -62_167_219_200 - 32_400,     // 0000-01-01 00:00:00 JST
+            -62_135_596_800 - 32_400,     // 0001-01-01
+            -30_610_224_000 - 32_400,     // 1000-01-01
+            0,
+            LAST_JST,
+        ] {
+            let t = OffsetDateTime::from_unix_timestamp(secs).unwrap();
+            assert_eq!(format_compact(t), format(t, COMPACT), "{secs}");
+        }
+        let zero = OffsetDateTime::from_unix_timestamp(-62_167_219_200 - 32_400).unwrap();
+        assert_eq!(format_compact(zero), "00000101000000");
+    }
 
     #[test]
     fn compact_round_trips_in_jst() {
