@@ -197,7 +197,7 @@ pub(crate) fn in_table_order<O: Operation>(
                 field.name,
                 values
                     .iter_mut()
-                    .find(|(name, _)| *name == field.name)
+                    .find(|(name, _)| crate::request::same_name(name, field.name))
                     .and_then(|(_, value)| value.take()),
             ),
         })
