@@ -110,12 +110,10 @@ pub fn format_compact(t: OffsetDateTime) -> String {
     // writes (callgrind). A year outside 0–9999 (never a transaction's) goes the
     // general way, which writes its sign and width as `time` does.
     let t = t.to_offset(JST);
-    let Ok(year) = u16::try_from(t.year()) else {
-        return format(t, COMPACT);
+    let year = match u16::try_from(t.year()) {
+        Ok(year) if year <= 9999 => year,
+        _ => return format(t, COMPACT),
     };
-    if year > 9999 {
-        return format(t, COMPACT);
-    }
     let mut out = String::with_capacity(14);
     push_digits(&mut out, year, 4);
     for part in [
