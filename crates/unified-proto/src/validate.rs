@@ -30,14 +30,16 @@
 mod checker;
 mod rules;
 mod url_policy;
+mod view;
 
 use std::time::SystemTime;
 
-pub use checker::{Rule, Violation, body_of, check, check_value, validate, value_of};
+pub use checker::{Rule, Violation, body_of, check, check_value, check_view, validate, value_of};
 pub(crate) use rules::PathSplit;
 pub use rules::{
     Charset, DatetimeWindow, FieldRule, OneOfRule, OnlyWith, PayTypeLimit, Rules, UrlRule,
 };
+pub use view::BodyView;
 
 /// Live money or test: the one [`veritrans_core::Mode`] every client of the
 /// workspace is built with. For the Unified API it fixes the `requestMode` a

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::rules::{Charset, FieldRule, Rules, UrlRule};
+use super::view::{BodyView, Json};
 use super::{Context, url_policy};
 use crate::{Command, Error};
 
@@ -232,10 +233,30 @@ pub fn check(
     body: &Value,
     ctx: &Context,
 ) -> Vec<Violation> {
+    check_json(rules, command_pay_types, body, ctx)
+}
+
+/// [`check`] over a [`BodyView`] of the body's bytes instead of a [`Value`]: the same
+/// violations for the same text, without building the `Value` (see [`BodyView`]).
+pub fn check_view(
+    rules: &Rules,
+    command_pay_types: &[&str],
+    body: &BodyView<'_>,
+    ctx: &Context,
+) -> Vec<Violation> {
+    check_json(rules, command_pay_types, &body.0, ctx)
+}
+
+fn check_json<J: Json>(
+    rules: &Rules,
+    command_pay_types: &[&str],
+    body: &J,
+    ctx: &Context,
+) -> Vec<Violation> {
     let mut out = Vec::new();
     // `get` twice rather than `pointer`, which unescapes each token into a new string.
     let pay_type = walk(body, "order.payType")
-        .and_then(Value::as_str)
+        .and_then(J::as_str)
         .map(String::from)
         .or_else(|| ctx.pay_type.map(|pt| pt.to_string()));
     if let Some(pt) = &pay_type
@@ -251,14 +272,14 @@ pub fn check(
     }
     // The parent the previous rule walked to: the rules come sorted by path, so fields of
     // one object follow each other and share the walk.
-    let mut last_parent: Option<(&str, Option<&Value>)> = None;
+    let mut last_parent: Option<(&str, Option<&J>)> = None;
     for rule in rules.fields {
         let (parent, name) = (rule.at.parent, rule.at.name);
-        let mut check_in = |path: &str, parent_value: &Value| {
-            let Some(obj) = parent_value.as_object() else {
+        let mut check_in = |path: &str, parent_value: &J| {
+            if !parent_value.is_object() {
                 return;
-            };
-            let value = obj.get(name).filter(|v| !v.is_null());
+            }
+            let value = parent_value.get(name).filter(|v| !v.is_null());
             let at = At {
                 path,
                 body,
@@ -299,11 +320,11 @@ pub fn check(
     }
     for group in rules.one_of {
         for (path, value) in locate(body, group.object) {
-            if let Some(obj) = value.as_object() {
+            if value.is_object() {
                 let present = group
                     .alternatives
                     .iter()
-                    .filter(|a| obj.get(**a).is_some_and(|v| !is_empty(v)))
+                    .filter(|a| value.get(a).is_some_and(|v| !is_empty(v)))
                     .count();
                 if present != 1 {
                     out.push(Violation {
@@ -320,7 +341,7 @@ pub fn check(
         let expected = crate::validate::request_mode(ctx.mode);
         let actual = control
             .get("requestMode")
-            .and_then(Value::as_str)
+            .and_then(J::as_str)
             .unwrap_or("live");
         if actual != expected.to_string() {
             out.push(Violation {
@@ -367,13 +388,13 @@ pub fn check_value(rule: &FieldRule, value: Option<&str>, ctx: &Context) -> Vec<
     out
 }
 
-fn is_empty(v: &Value) -> bool {
+fn is_empty<J: Json>(v: &J) -> bool {
     v.is_null() || v.as_str().is_some_and(str::is_empty)
 }
 
 /// The value at `path` (segments separated by `.`, no `[]`), as [`locate`] finds it:
 /// `None` where a segment is absent or `null`.
-fn walk<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
+fn walk<'a, J: Json>(body: &'a J, path: &str) -> Option<&'a J> {
     if path.is_empty() {
         return Some(body);
     }
@@ -383,7 +404,7 @@ fn walk<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
 
 /// Every value at `path` (segments separated by `.`, `[]` iterating arrays)
 /// with its concrete path.
-fn locate<'a>(body: &'a Value, path: &str) -> Vec<(String, &'a Value)> {
+fn locate<'a, J: Json>(body: &'a J, path: &str) -> Vec<(String, &'a J)> {
     let mut current = vec![(String::new(), body)];
     if path.is_empty() {
         return current;
@@ -420,16 +441,16 @@ fn locate<'a>(body: &'a Value, path: &str) -> Vec<(String, &'a Value)> {
 
 /// Where a field sits: its concrete path, the whole body (for `x-onlyWith`)
 /// and the order's payment type.
-struct At<'a> {
+struct At<'a, J> {
     path: &'a str,
-    body: &'a Value,
+    body: &'a J,
     pay_type: Option<&'a str>,
 }
 
-fn check_field(
+fn check_field<J: Json>(
     rule: &FieldRule,
-    at: &At<'_>,
-    value: Option<&Value>,
+    at: &At<'_, J>,
+    value: Option<&J>,
     ctx: &Context,
     out: &mut Vec<Violation>,
 ) {
@@ -477,7 +498,7 @@ fn check_field(
     {
         // A dotted path of object keys (the spec's `x-onlyWith` paths): the value a JSON
         // pointer with `/` for `.` would find, without building and unescaping one.
-        let other = walk(at.body, cond.path).and_then(Value::as_str);
+        let other = walk(at.body, cond.path).and_then(J::as_str);
         if !other.is_some_and(|o| cond.values.contains(&o)) {
             push(Rule::OnlyWith {
                 path: cond.path,

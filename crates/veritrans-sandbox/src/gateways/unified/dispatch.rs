@@ -5,7 +5,7 @@
 use http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use unified_proto::validate::{self, Context, Mode};
+use unified_proto::validate::{self, BodyView, Context, Mode};
 use unified_proto::versions::GuideVersion;
 use unified_proto::wire::field;
 use unified_proto::{
@@ -112,26 +112,15 @@ impl Store {
             Ok(key) => key,
             Err(answer) => return answer,
         };
-        let value: Value = match serde_json::from_slice(body) {
-            Ok(v @ Value::Object(_)) => v,
-            Ok(_) => {
-                return failure(
-                    self.guide,
-                    &ResultCode::UaReq001,
-                    "body: must be a JSON object".into(),
-                );
-            }
-            Err(e) => {
-                return failure(
-                    self.guide,
-                    &ResultCode::UaReq001,
-                    format!("body: not JSON ({e})"),
-                );
-            }
+        // Checked through a view of the bytes; a body that is not a JSON object is refused
+        // with the error of its reading into a `Value`.
+        let view = match BodyView::parse(body) {
+            Ok(view) if view.is_object() => view,
+            _ => return self.refuse_body(body),
         };
         macro_rules! run {
             ($ty:ty, |$inner:ident, $req:ident| $effect:expr) => {
-                match self.read::<$ty>(value) {
+                match self.read::<$ty>(body, &view) {
                     Ok($req) => self.idempotent(app, command, key, $req.order_ids(), |$inner| {
                         let $req = &$req;
                         $effect
@@ -170,27 +159,43 @@ impl Store {
         }
     }
 
+    /// The answer to a body that is not a JSON object.
+    /// (`BodyView` parses exactly the texts a `Value` does, with the same top-level kind:
+    /// `unified_proto`'s `a_view_reads_as_the_value_does`.)
+    fn refuse_body(&self, body: &[u8]) -> Answer {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(_) => failure(
+                self.guide,
+                &ResultCode::UaReq001,
+                "body: must be a JSON object".into(),
+            ),
+            Err(e) => failure(
+                self.guide,
+                &ResultCode::UaReq001,
+                format!("body: not JSON ({e})"),
+            ),
+        }
+    }
+
     /// Reads the body into the generated request type and checks it with the generated
     /// rules of the emulated guide version's command (the client's own validation). The
     /// payment type of the order the request names enables the per-payment-type limits. Loopback webhook URLs are allowed
     /// through the validator's own opt-in (`Context::local_push_url`): the real sandbox
     /// requires https on port 443, this one serves local tests.
-    fn read<C: Command + DeserializeOwned + Addressed>(&self, value: Value) -> Result<C, String> {
+    fn read<C: Command + DeserializeOwned + Addressed>(
+        &self,
+        body: &[u8],
+        view: &BodyView<'_>,
+    ) -> Result<C, String> {
         let mut ctx = Context::new(Mode::Test);
         ctx.local_push_url = true;
         // The validator takes a body's own `order.payType` over the context's, so the
         // store (and its lock, which every request contends for) is consulted only for a
         // request that names none: a follow-up command, or a payment that left it out.
-        // `get` twice rather than `pointer("/order/payType")`, which unescapes each token
-        // into a new string.
-        let names_pay_type = value
-            .get(field::ORDER)
-            .and_then(|order| order.get(field::PAY_TYPE))
-            .is_some_and(Value::is_string);
+        let names_pay_type = view.str_at(&[field::ORDER, field::PAY_TYPE]).is_some();
         // Naming none, the request is read before the check (its order names the payment
-        // type), from the borrowed body; naming one, after it, by moving the body's
-        // strings into the request instead of copying them (a keyed payment's eleven).
-        let early = (!names_pay_type).then(|| C::deserialize(&value));
+        // type); naming one, after it.
+        let early = (!names_pay_type).then(|| typed::<C>(body));
         if let Some(Ok(request)) = &early {
             let (payment_id, fep_order_id) = request.pay_type_source();
             ctx.pay_type = self
@@ -204,7 +209,7 @@ impl Store {
             .guide
             .command(C::NAME)
             .map_or((C::RULES, C::PAY_TYPES), |c| (c.rules, c.pay_types));
-        let violations: Vec<String> = validate::check(rules, pay_types, &value, &ctx)
+        let violations: Vec<String> = validate::check_view(rules, pay_types, view, &ctx)
             .iter()
             .map(ToString::to_string)
             .collect();
@@ -212,9 +217,19 @@ impl Store {
             return Err(violations.join("; "));
         }
         early
-            .unwrap_or_else(|| serde_json::from_value(value))
+            .unwrap_or_else(|| typed(body))
             .map_err(|e| format!("body: {e}"))
     }
+}
+
+/// The body read into `C` as through a [`Value`], as the sandbox always read it: the
+/// bytes straight into `C` when that succeeds, else through a `Value`, whose answer
+/// (success or error) is then the one given. The two differ only where serde's derived
+/// reading refuses what a `Value` accepts, a repeated member name (a `Value` keeps the
+/// last), and in the error's wording (a `Value`'s has no line and column).
+fn typed<C: DeserializeOwned>(body: &[u8]) -> Result<C, serde_json::Error> {
+    serde_json::from_slice(body)
+        .or_else(|_| serde_json::from_slice::<Value>(body).and_then(serde_json::from_value))
 }
 
 /// The `X-VT-Idempotency-Key` header, checked with its generated rule in `guide`;
@@ -280,30 +295,53 @@ fn authorised(headers: &HeaderMap, token: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use serde::Deserialize;
-    use serde_json::{Value, json};
+    use serde_json::Value;
     use unified_proto::PayRequest;
 
-    /// `read` takes a body that names its payment type by moving it into the request
-    /// (`from_value`), and any other by reading the borrowed body (`deserialize(&value)`):
-    /// for a body the rules let through but the type cannot hold, both say the same, so
-    /// the answer's message does not depend on which way it was read.
+    use super::typed;
+
+    /// `typed` answers what reading through a `Value` answers, the way the sandbox read
+    /// every body before it read the bytes straight into the request: the same request,
+    /// or the same error message, for a body with a repeated member name (which serde's
+    /// derived reading alone refuses), one of the wrong type, one missing a field, one
+    /// with a member the type does not know, and one with escapes.
     #[test]
-    fn a_moved_body_is_refused_as_a_borrowed_one() {
-        let bodies: [Value; 4] = [
-            json!({"order": {"payType": "paypay", "paymentId": "p1", "amount": "100"},
-                   "control": {"successUrl": "http://127.0.0.1/ok"}, "customer": {"buyer": "x"}}),
-            json!({"order": {"payType": "paypay", "paymentId": 7, "amount": "100"}}),
-            json!({"order": {"payType": "paypay"}}),
-            json!({"order": "nothing"}),
+    fn typed_reads_as_a_value_does() {
+        let bodies: [&[u8]; 7] = [
+            br#"{"order": {"payType": "paypay", "paymentId": "p1", "amount": "100"},
+                 "control": {"successUrl": "http://127.0.0.1/ok", "cancelUrl": "http://127.0.0.1/c",
+                             "errorUrl": "http://127.0.0.1/e"}}"#,
+            br#"{"order": {"payType": "paypay", "paymentId": "p1", "paymentId": "p2", "amount": "100"},
+                 "control": {"successUrl": "http://127.0.0.1/ok", "cancelUrl": "http://127.0.0.1/c",
+                             "errorUrl": "http://127.0.0.1/e"}}"#,
+            br#"{"order": {"payType": "p\u0061ypay", "paymentId": "p\"1", "amount": "100"},
+                 "control": {"successUrl": "http://127.0.0.1/ok", "cancelUrl": "http://127.0.0.1/c",
+                             "errorUrl": "http://127.0.0.1/e"}, "unknown": [1, {"a": null}]}"#,
+            br#"{"order": {"payType": "paypay", "paymentId": 7, "amount": "100"}}"#,
+            br#"{"order": {"payType": "paypay"}}"#,
+            br#"{"order": "nothing"}"#,
+            br#"{"order": {"payType": "paypay"}, "order": {"payType": "rakutenpay"}}"#,
         ];
         for body in bodies {
-            let borrowed = PayRequest::deserialize(&body).err().map(|e| e.to_string());
-            let moved = serde_json::from_value::<PayRequest>(body.clone())
-                .err()
-                .map(|e| e.to_string());
-            assert!(borrowed.is_some(), "{body}");
-            assert_eq!(moved, borrowed, "{body}");
+            let direct = typed::<PayRequest>(body);
+            let through_value = serde_json::from_slice::<Value>(body)
+                .and_then(serde_json::from_value::<PayRequest>);
+            let text = String::from_utf8_lossy(body);
+            match (direct, through_value) {
+                (Ok(a), Ok(b)) => assert_eq!(
+                    serde_json::to_value(a).unwrap(),
+                    serde_json::to_value(b).unwrap(),
+                    "{text}"
+                ),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+                (a, b) => panic!("{text}: {:?} against {:?}", a.is_ok(), b.is_ok()),
+            }
         }
+        // The repeated name is read as its last value, as a `Value` keeps it, and the
+        // escapes are read.
+        let repeated = typed::<PayRequest>(bodies[1]).unwrap();
+        assert_eq!(repeated.order.payment_id, "p2");
+        let escaped = typed::<PayRequest>(bodies[2]).unwrap();
+        assert_eq!(escaped.order.payment_id, r#"p"1"#);
     }
 }
