@@ -11,6 +11,7 @@
 # key), and prints the sandbox's user-space instructions per counted request (all
 # threads). Needs valgrind (callgrind_control, callgrind_annotate), curl and jq.
 # WRK_EXAMPLES=dir runs a wrk_targets built elsewhere (another commit), as wrk.sh does.
+# GATEWAY=echo counts the axum echo instead (wrk.sh's floor), sent the Unified pay body.
 set -euo pipefail
 
 requests=${1:-1000}
@@ -19,7 +20,7 @@ gateway=${2:-unified}
 if [ -n "${WRK_EXAMPLES:-}" ]; then
   examples=$WRK_EXAMPLES
 else
-  cargo build --quiet --release -p veritrans-sandbox --example wrk_targets
+  cargo build --quiet --release -p veritrans-sandbox --example wrk_targets --example axum_echo
   examples=${CARGO_TARGET_DIR:-target}/release/examples
 fi
 
@@ -31,18 +32,36 @@ cleanup() {
 }
 trap cleanup EXIT
 
-valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$examples/wrk_targets" \
-  >"$work/targets" 2>"$work/valgrind" &
+server=wrk_targets
+if [ "$gateway" = echo ]; then
+  server=axum_echo
+  # The echo's body, as in wrk.sh: the Unified API pay body that wrk_targets prints.
+  "$examples/wrk_targets" >"$work/bodies" 2>/dev/null &
+  bodies_pid=$!
+  for _ in $(seq 100); do
+    if [ -s "$work/bodies" ]; then break; fi
+    sleep 0.1
+  done
+  kill -INT "$bodies_pid" 2>/dev/null || true
+  wait "$bodies_pid" 2>/dev/null || true
+fi
+valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$examples/$server" \
+  >"$work/started" 2>"$work/valgrind" &
 pid=$!
 for _ in $(seq 600); do
-  if [ -s "$work/targets" ]; then break; fi
+  if [ -s "$work/started" ]; then break; fi
   sleep 0.2
 done
-if ! [ -s "$work/targets" ]; then
-  echo "wrk_targets did not start: $(cat "$work/valgrind")" >&2
+if ! [ -s "$work/started" ]; then
+  echo "$server did not start: $(cat "$work/valgrind")" >&2
   exit 1
 fi
-targets=$(head -n1 "$work/targets")
+targets=$(head -n1 "$work/started")
+if [ "$gateway" = echo ]; then
+  targets=$(jq -c --arg base "$(jq -r .base_url <<<"$targets")" \
+    '{base_url: $base, echo: {path: "/echo", headers: [["Content-Type", "application/json"]],
+      body: .unified.body}}' <"$work/bodies")
+fi
 url=$(jq -r .base_url <<<"$targets")$(jq -r ".$gateway.path" <<<"$targets")
 
 # A curl config sending COUNT requests on one connection (`next` between them), every
